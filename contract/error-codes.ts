@@ -1,0 +1,23 @@
+/**
+ * Every error the portal API returns is `{ code, message }` with a code from this list.
+ * The SPA branches on `code`, never on `message`, so codes are a stable contract: add, never rename.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'VALIDATION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNAUTHENTICATED',
+  'SESSION_EXPIRED',
+  'INVALID_CREDENTIALS',
+  'TOO_MANY_ATTEMPTS',
+  'CSRF_FAILED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'FOLDER_NOT_FOUND',
+  'NAME_TAKEN',
+  'NODE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: z.object({ ok: z.boolean() }),
+  nodes: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string().optional() })),
+});
+export type Health = z.infer<typeof healthSchema>;
