@@ -1,0 +1,35 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { BootScreen } from '../components/layout/boot-screen';
+import { RouteError } from './routes/route-error';
+
+// Each page is its own chunk: the login page never downloads the shell, and the first chunk
+// holds only React, the router, TanStack Query and the API client.
+export const router = createBrowserRouter([
+  {
+    path: '/login',
+    lazy: () => import('./routes/login').then((m) => ({ Component: m.LoginRoute })),
+    HydrateFallback: BootScreen,
+    ErrorBoundary: RouteError,
+  },
+  {
+    path: '/',
+    lazy: () => import('./routes/app/root').then((m) => ({ Component: m.AppRoot })),
+    HydrateFallback: BootScreen,
+    ErrorBoundary: RouteError,
+    children: [
+      { index: true, element: <Navigate to="/files" replace /> },
+      {
+        path: 'files/*',
+        lazy: () => import('./routes/app/files').then((m) => ({ Component: m.FilesRoute })),
+      },
+      {
+        path: 'transfers/*',
+        lazy: () => import('./routes/app/transfers').then((m) => ({ Component: m.TransfersRoute })),
+      },
+      {
+        path: '*',
+        lazy: () => import('./routes/not-found').then((m) => ({ Component: m.NotFoundRoute })),
+      },
+    ],
+  },
+]);

@@ -1,0 +1,39 @@
+import { QueryErrorResetBoundary } from '@tanstack/react-query';
+import { Outlet, useLocation } from 'react-router';
+import { ErrorBoundary } from '../../../components/errors/error-boundary';
+import { ErrorFallback } from '../../../components/errors/error-fallback';
+import { AppShell } from '../../../components/layout/app-shell';
+import { BootScreen } from '../../../components/layout/boot-screen';
+import { RequireSession } from '../../../features/auth/components/require-session';
+import { UserMenu } from '../../../features/auth/components/user-menu';
+
+/** Everything behind the login: the guard, the shell, and an error boundary around each page. */
+export function AppRoot() {
+  const { pathname } = useLocation();
+  return (
+    <QueryErrorResetBoundary>
+      {({ reset }) => (
+        <ErrorBoundary
+          onReset={reset}
+          fallback={({ error, reset: retry }) => <ErrorFallback error={error} onRetry={retry} />}
+        >
+          <RequireSession pending={<BootScreen />}>
+            {(session) => (
+              <AppShell actions={<UserMenu user={session.user} />}>
+                <ErrorBoundary
+                  onReset={reset}
+                  resetKey={pathname}
+                  fallback={({ error, reset: retry }) => (
+                    <ErrorFallback error={error} onRetry={retry} />
+                  )}
+                >
+                  <Outlet />
+                </ErrorBoundary>
+              </AppShell>
+            )}
+          </RequireSession>
+        </ErrorBoundary>
+      )}
+    </QueryErrorResetBoundary>
+  );
+}

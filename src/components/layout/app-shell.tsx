@@ -1,0 +1,116 @@
+import {
+  Header,
+  HeaderGlobalBar,
+  HeaderMenuButton,
+  HeaderName,
+  SideNav,
+  SideNavItems,
+  SideNavLink,
+  SkipToContent,
+} from '@carbon/react';
+import { DataShare, Folder } from '@carbon/icons-react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type ComponentType,
+  type ReactNode,
+  type RefObject,
+} from 'react';
+import { Link, useLocation, useMatch } from 'react-router';
+
+interface NavItem {
+  to: string;
+  label: string;
+  icon: ComponentType;
+}
+
+const NAV_ITEMS: readonly NavItem[] = [
+  { to: '/files', label: 'Files', icon: Folder },
+  { to: '/transfers', label: 'Transfers', icon: DataShare },
+];
+
+function NavLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
+  const active = useMatch({ path: item.to, end: false }) !== null;
+  return (
+    <SideNavLink
+      as={Link}
+      to={item.to}
+      renderIcon={item.icon}
+      isActive={active}
+      aria-current={active ? 'page' : undefined}
+      onClick={onNavigate}
+    >
+      {item.label}
+    </SideNavLink>
+  );
+}
+
+/**
+ * After a client-side navigation nothing tells a screen reader the page changed, and focus stays
+ * on the link that was used: move focus to the new page's heading, as a page load would.
+ */
+function useFocusHeadingOnNavigate(main: RefObject<HTMLElement | null>) {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = main.current?.querySelector<HTMLElement>('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: false });
+    }
+  }, [pathname, main]);
+}
+
+export interface AppShellProps {
+  /** Header actions on the right, e.g. the user menu. */
+  actions: ReactNode;
+  children: ReactNode;
+}
+
+export function AppShell({ actions, children }: AppShellProps) {
+  const [navOpen, setNavOpen] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+  useFocusHeadingOnNavigate(mainRef);
+  const closeNav = () => setNavOpen(false);
+
+  return (
+    <div className="courier-shell">
+      <Header aria-label="Courier">
+        <SkipToContent href="#main-content" />
+        <HeaderMenuButton
+          aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
+          aria-expanded={navOpen}
+          aria-controls="courier-side-nav"
+          isActive={navOpen}
+          onClick={() => setNavOpen((open) => !open)}
+        />
+        <HeaderName as={Link} to="/files" prefix="IBM Aspera">
+          Courier
+        </HeaderName>
+        <HeaderGlobalBar>{actions}</HeaderGlobalBar>
+        <SideNav
+          id="courier-side-nav"
+          aria-label="Main"
+          expanded={navOpen}
+          onOverlayClick={closeNav}
+          onSideNavBlur={closeNav}
+          href="#main-content"
+        >
+          <SideNavItems>
+            {NAV_ITEMS.map((item) => (
+              <NavLink key={item.to} item={item} onNavigate={closeNav} />
+            ))}
+          </SideNavItems>
+        </SideNav>
+      </Header>
+      <main id="main-content" ref={mainRef} tabIndex={-1} className="courier-shell__main">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { Header, HeaderName, InlineNotification } from '@carbon/react';
+import type { SignedOutReason } from '../api/get-session';
+import { LoginForm } from './login-form';
+
+const NOTICES: Partial<Record<SignedOutReason, { kind: 'info' | 'warning'; title: string }>> = {
+  expired: { kind: 'warning', title: 'Your session expired, please log in again.' },
+  'logged-out': { kind: 'info', title: 'You have logged out.' },
+};
+
+export interface LoginPageProps {
+  reason: SignedOutReason;
+}
+
+export function LoginPage({ reason }: LoginPageProps) {
+  const notice = NOTICES[reason];
+  return (
+    <div className="courier-standalone">
+      <title>Log in · Courier</title>
+      <Header aria-label="Courier">
+        <HeaderName href="/login" prefix="IBM Aspera">
+          Courier
+        </HeaderName>
+      </Header>
+      <main className="courier-standalone__main courier-login">
+        <div className="courier-login__panel">
+          {notice && (
+            <InlineNotification
+              kind={notice.kind}
+              role="status"
+              lowContrast
+              hideCloseButton
+              title={notice.title}
+              className="courier-login__notice"
+            />
+          )}
+          <LoginForm />
+        </div>
+      </main>
+    </div>
+  );
+}
