@@ -72,6 +72,11 @@ export default tseslint.config(
     },
   },
   {
+    // In tests a wrong assumption fails the test loudly, which is what `!` is for there.
+    files: ['**/*.test.{ts,tsx}', '**/test/**', 'e2e/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().positive();
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every setting Courier reads, with its environment variable, default and meaning.
+ * The README's settings table is this list; keep them together.
+ */
+export const SETTINGS = {
+  port: { env: 'COURIER_PORT', schema: port.default(8080), doc: 'Port of the portal (the SPA and `/api`).' },
+  host: { env: 'COURIER_HOST', schema: z.string().min(1).default('127.0.0.1'), doc: 'Interface the portal and the embedded node listen on. Use `0.0.0.0` to accept other machines.' },
+  publicUrl: { env: 'COURIER_PUBLIC_URL', schema: z.url().optional(), doc: 'URL people open, when Courier is behind a proxy (`https://…` makes the session cookie Secure). Default: `http://localhost:<port>`.' },
+  dataDir: { env: 'COURIER_DATA_DIR', schema: z.string().min(1).default('./data'), doc: 'Folder for the SQLite database, the embedded node (docroot and state) and generated secrets.' },
+  databaseUrl: { env: 'DATABASE_URL', schema: z.string().regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres://, postgresql:// or sqlite:').optional(), doc: 'PostgreSQL (`postgres://user:pass@host/db`) to share state between several portal instances; default: SQLite at `<data dir>/courier.db`.' },
+  adminPassword: { env: 'COURIER_ADMIN_PASSWORD', schema: z.string().min(8, 'must be at least 8 characters').optional(), doc: 'Password of the `admin` account created on first start. If unset, one is generated and printed once.' },
+  embeddedNode: { env: 'COURIER_EMBEDDED_NODE', schema: bool.default(true), doc: 'Run the embedded transfer node (Node API + HTTP Gateway v3) in the same process.' },
+  nodePort: { env: 'COURIER_NODE_PORT', schema: port.default(9092), doc: 'Port of the embedded transfer node.' },
+  sessionIdleTimeoutSeconds: { env: 'COURIER_SESSION_IDLE_TIMEOUT_SECONDS', schema: seconds.default(1800), doc: 'A session unused for this long ends.' },
+  sessionAbsoluteTimeoutSeconds: { env: 'COURIER_SESSION_ABSOLUTE_TIMEOUT_SECONDS', schema: seconds.default(43_200), doc: 'A session ends this long after login, used or not.' },
+  loginMaxFailuresPerAccount: { env: 'COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT', schema: seconds.default(5), doc: 'Failed logins allowed for one username per window before it is locked for the rest of the window.' },
+  loginMaxFailuresPerIp: { env: 'COURIER_LOGIN_MAX_FAILURES_PER_IP', schema: seconds.default(20), doc: 'Failed logins allowed from one IP address per window.' },
+  loginWindowSeconds: { env: 'COURIER_LOGIN_WINDOW_SECONDS', schema: seconds.default(900), doc: 'Length of the login rate-limit window.' },
+  trustProxy: { env: 'COURIER_TRUST_PROXY', schema: bool.default(false), doc: 'Trust `X-Forwarded-*` headers (client IP, HTTPS) from a reverse proxy in front of Courier.' },
+  logLevel: { env: 'COURIER_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (logs are JSON lines on stdout).' },
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & {
+  /** Resolved absolute data folder. */
+  dataDir: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the configuration once: an optional JSON file named by COURIER_CONFIG (keys are the
+ * setting names, e.g. `{ "port": 8080 }`), overridden by environment variables.
+ * A bad value stops the start with a message naming the setting and what is wrong.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile = readConfigFile(env.COURIER_CONFIG);
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const raw = env[setting.env] !== undefined && env[setting.env] !== '' ? env[setting.env] : fromFile[key];
+    const parsed = (setting.schema as z.ZodType).safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`${setting.env} (${key}): ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(raw)})`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  const config = out as Config;
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}
+
+function readConfigFile(file: string | undefined): Record<string, unknown> {
+  if (!file) return {};
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`COURIER_CONFIG: cannot read ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`COURIER_CONFIG: ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`COURIER_CONFIG: ${file} must hold a JSON object of settings`);
+  }
+  const unknown = Object.keys(parsed).filter((k) => !(k in SETTINGS));
+  if (unknown.length > 0) throw new ConfigError(`COURIER_CONFIG: unknown setting(s) ${unknown.join(', ')} in ${file}`);
+  return parsed as Record<string, unknown>;
+}
+
+/** The origin the portal is reached at, used for CSRF origin checks and the printed URL. */
+export function portalOrigin(config: Pick<Config, 'publicUrl' | 'port'>): string {
+  return config.publicUrl ? new URL(config.publicUrl).origin : `http://localhost:${config.port}`;
+}

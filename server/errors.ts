@@ -1,0 +1,39 @@
+import type { ErrorCode } from '../contract/error-codes';
+
+/** An error meant for the API caller: its status, code and message are sent as they are. */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The catalogue: every error a route can answer with is made here, so codes and wording stay consistent. */
+export const ERRORS = {
+  BadRequest: (message: string) => new AppError(400, 'BAD_REQUEST', message),
+  Validation: (message: string) => new AppError(400, 'VALIDATION_FAILED', message),
+  PayloadTooLarge: (limitBytes: number) => new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`),
+  UnsupportedMediaType: () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'),
+  Unauthenticated: () => new AppError(401, 'UNAUTHENTICATED', 'You are not logged in.'),
+  SessionExpired: () => new AppError(401, 'SESSION_EXPIRED', 'Your session expired. Please log in again.'),
+  // One message for an unknown user and a wrong password, so a login form does not reveal who has an account.
+  InvalidCredentials: () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password.'),
+  TooManyAttempts: (retryAfterSeconds: number) =>
+    new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed login attempts. Try again in ${formatWait(retryAfterSeconds)}.`, { retryAfterSeconds }),
+  CsrfFailed: () => new AppError(403, 'CSRF_FAILED', 'The request was refused because its CSRF token is missing or wrong. Reload the page and try again.'),
+  CrossSite: () => new AppError(403, 'CSRF_FAILED', 'Cross-site requests are not allowed.'),
+  Forbidden: (what = 'do this') => new AppError(403, 'FORBIDDEN', `You are not allowed to ${what}.`),
+  NotFound: (what = 'This resource') => new AppError(404, 'NOT_FOUND', `${what} was not found.`),
+  Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),
+};
+
+function formatWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}

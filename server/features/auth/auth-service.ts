@@ -1,0 +1,103 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { User } from '../../../contract/session';
+import { ERRORS } from '../../errors';
+import type { LoginThrottle } from './login-throttle';
+import { decoyPasswordHash, verifyPassword } from './password';
+import type { SessionRow, SessionsRepository } from './sessions-repository';
+import { usernameKey, type UserRow, type UsersRepository } from './users-repository';
+
+export interface AuthServiceOptions {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  throttle: LoginThrottle;
+  idleTimeoutSeconds: number;
+  absoluteTimeoutSeconds: number;
+}
+
+export interface ActiveSession {
+  user: User;
+  row: SessionRow;
+  csrfToken: string;
+}
+
+export type ResolvedSession = { state: 'active'; session: ActiveSession } | { state: 'expired' } | { state: 'unknown' };
+
+// Writing last_seen_at on every request would make each read a write; a minute's slack on a
+// 30-minute idle timeout is harmless.
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function createAuthService(options: AuthServiceOptions) {
+  const { users, sessions, throttle } = options;
+  const idleMs = options.idleTimeoutSeconds * 1000;
+  const absoluteMs = options.absoluteTimeoutSeconds * 1000;
+
+  const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
+
+  return {
+    async login(input: { username: string; password: string; ip: string; userAgent: string | undefined }) {
+      const account = usernameKey(input.username);
+      const wait = await throttle.retryAfterSeconds(account, input.ip);
+      if (wait > 0) throw ERRORS.TooManyAttempts(wait);
+
+      const user = await users.findByUsername(account);
+      const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyPasswordHash()));
+      if (!user || !ok) {
+        await throttle.recordFailure(account, input.ip);
+        throw ERRORS.InvalidCredentials();
+      }
+      await throttle.recordSuccess(account);
+
+      const sessionId = randomBytes(32).toString('base64url');
+      const now = Date.now();
+      const row: SessionRow = {
+        id_hash: hashId(sessionId),
+        user_id: user.id,
+        csrf_token: randomBytes(32).toString('base64url'),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + absoluteMs,
+        ip: input.ip,
+        user_agent: input.userAgent?.slice(0, 512) ?? null,
+      };
+      await sessions.insert(row);
+      return { sessionId, session: { user: toUser(user), row, csrfToken: row.csrf_token } satisfies ActiveSession };
+    },
+
+    async resolve(sessionId: string | undefined, now = Date.now()): Promise<ResolvedSession> {
+      if (!sessionId || sessionId.length > 128) return { state: 'unknown' };
+      const row = await sessions.find(hashId(sessionId));
+      if (!row) return { state: 'unknown' };
+      if (now >= row.expires_at || now - row.last_seen_at >= idleMs) {
+        await sessions.delete(row.id_hash);
+        return { state: 'expired' };
+      }
+      const user = await users.findById(row.user_id);
+      if (!user) return { state: 'unknown' };
+      if (now - row.last_seen_at >= TOUCH_INTERVAL_MS) await sessions.touch(row.id_hash, now);
+      return { state: 'active', session: { user: toUser(user), row, csrfToken: row.csrf_token } };
+    },
+
+    async logout(sessionId: string): Promise<void> {
+      await sessions.delete(hashId(sessionId));
+    },
+
+    isValidCsrfToken(session: ActiveSession, token: string | undefined): boolean {
+      if (!token) return false;
+      const a = Buffer.from(token);
+      const b = Buffer.from(session.csrfToken);
+      return a.length === b.length && timingSafeEqual(a, b);
+    },
+
+    async purgeEnded(): Promise<void> {
+      // Keep ended sessions a day so a returning browser hears "expired" rather than "not logged in".
+      const before = Date.now() - 86_400_000;
+      await sessions.purgeEndedBefore(before, before - idleMs);
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+function toUser(row: UserRow): User {
+  return { id: row.id, username: row.username, displayName: row.display_name, isAdmin: row.is_admin === 1 };
+}

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { healthSchema, type Health } from '../../../contract/health';
+import { isDatabaseReachable, type Db } from '../../db/database';
+import type { ZodTypeProvider } from '../../lib/zod-type-provider';
+import { pingNode } from '../../node-client/ping';
+
+export interface HealthRoutesOptions {
+  db: Db;
+  /** The nodes to report on; names only leave the server, never URLs with credentials. */
+  nodes: () => Promise<Array<{ name: string; url: string }>>;
+}
+
+/** Public, for load balancers and operators: reachability only, nothing secret. */
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (fastify, { db, nodes }) => {
+  fastify.withTypeProvider<ZodTypeProvider>().get('/api/health', {
+    config: { auth: 'public' },
+    schema: { response: { 200: healthSchema, 503: healthSchema } },
+  }, async (_request, reply) => {
+    const [databaseOk, nodeList] = await Promise.all([isDatabaseReachable(db), nodes()]);
+    const nodeResults = await Promise.all(nodeList.map(async (n) => ({ name: n.name, ...(await pingNode(n.url)) })));
+    const health: Health = {
+      status: databaseOk && nodeResults.every((n) => n.ok) ? 'ok' : 'degraded',
+      database: { ok: databaseOk },
+      nodes: nodeResults,
+    };
+    // Without its database the portal can serve nothing; a node being down is degraded, not dead.
+    return reply.status(databaseOk ? 200 : 503).send(health);
+  });
+};

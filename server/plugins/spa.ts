@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Serves the built SPA from `spaDir`: hashed assets cached for a year, index.html never cached and
+ * answered for every client route so deep links and reloads work. /api/* stays JSON 404s.
+ */
+export async function registerSpa(app: FastifyInstance, spaDir: string, csp: string): Promise<void> {
+  const indexFile = path.join(spaDir, 'index.html');
+  if (!existsSync(indexFile)) {
+    app.log.warn({ spaDir }, 'the SPA is not built; run `npm run build` (npm start does it for you)');
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: spaDir,
+    wildcard: false,
+    index: false,
+    setHeaders: (res, filePath) => {
+      res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  app.get('/*', { config: { auth: 'public' } }, (request, reply) => {
+    if (request.url.startsWith('/api/')) return reply.callNotFound();
+    if (path.extname(request.url.split('?')[0] ?? '') !== '') return reply.callNotFound();
+    return reply.header('cache-control', 'no-cache').header('content-security-policy', csp).sendFile('index.html');
+  });
+}

@@ -1,0 +1,75 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Admin URL of a PostgreSQL server for tests, or '' when none could be had. */
+    postgresUrl: string;
+  }
+}
+
+/**
+ * Gives the server tests a real PostgreSQL: COURIER_TEST_DATABASE_URL if set, else a throwaway
+ * cluster started from the machine's PostgreSQL binaries in a temp folder on a free port.
+ * Without either, PostgreSQL tests are skipped locally and fail in CI, which must run both dialects.
+ */
+export default async function setup(project: TestProject) {
+  const given = process.env.COURIER_TEST_DATABASE_URL;
+  if (given) {
+    project.provide('postgresUrl', given);
+    return;
+  }
+  const bin = findPostgresBin();
+  if (!bin) {
+    if (process.env.CI) throw new Error('CI must test PostgreSQL: install it (apt-get install postgresql) or set COURIER_TEST_DATABASE_URL');
+    console.warn('[postgres] no PostgreSQL binaries found: PostgreSQL variants of the server tests will be skipped');
+    project.provide('postgresUrl', '');
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'courier-pg-'));
+  const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  if (asPostgres.length) chownSync(dir, uid('postgres'), gid('postgres'));
+  const run = (cmd: string, args: string[]) => {
+    const [file, ...rest] = [...asPostgres, path.join(bin, cmd), ...args];
+    execFileSync(file!, rest, { stdio: 'pipe' });
+  };
+  const port = await freePort();
+  run('initdb', ['-D', path.join(dir, 'data'), '-A', 'trust', '-U', 'courier', '--no-sync', '-E', 'UTF8']);
+  run('pg_ctl', ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+  project.provide('postgresUrl', `postgres://courier@127.0.0.1:${port}/postgres`);
+
+  return () => {
+    try {
+      run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', 'stop']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+function findPostgresBin(): string | undefined {
+  const onPath = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (onPath.status === 0 && existsSync(path.join(onPath.stdout.trim(), 'initdb'))) return onPath.stdout.trim();
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  return versions.map((v) => path.join(root, v, 'bin')).find((dir) => existsSync(path.join(dir, 'initdb')));
+}
+
+const uid = (user: string) => Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+const gid = (user: string) => Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}

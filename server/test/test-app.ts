@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../app';
+import { loadConfig, type Config } from '../config';
+import type { Db, Dialect } from '../db/database';
+import { hashPassword } from '../features/auth/password';
+import { createUsersRepository } from '../features/auth/users-repository';
+import { createTestDatabase } from './test-database';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+// scrypt is deliberately slow; hash the shared test password once per test file.
+let testPasswordHash: Promise<string> | undefined;
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  config: Config;
+  close: () => Promise<void>;
+  /** Logs in through the API; returns the cookie header and CSRF token to send back. */
+  login: (username?: string, password?: string) => Promise<{ cookie: string; csrfToken: string }>;
+}
+
+/** The portal over a fresh database of `dialect`, with users `alice` (admin) and `bob`. */
+export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}, extra: Partial<AppOptions> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-test-'));
+  const config = loadConfig({ COURIER_DATA_DIR: dataDir, COURIER_LOG_LEVEL: 'silent', ...env });
+  const { db, drop } = await createTestDatabase(dialect, dataDir);
+  const users = createUsersRepository(db);
+  const passwordHash = await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
+  await users.create({ username: 'alice', displayName: 'Alice Admin', passwordHash, isAdmin: true });
+  await users.create({ username: 'bob', displayName: 'Bob', passwordHash, isAdmin: false });
+  const app = await buildApp({ config, db, logger: false, ...extra });
+  await app.ready();
+
+  return {
+    app,
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    login: async (username = 'alice', password = TEST_PASSWORD) => {
+      const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
+      if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+      const cookie = response.cookies.find((c) => c.name === 'courier_session');
+      return { cookie: `courier_session=${cookie!.value}`, csrfToken: response.json<{ csrfToken: string }>().csrfToken };
+    },
+  };
+}
