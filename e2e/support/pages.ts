@@ -1,0 +1,42 @@
+import { expect, type Page } from '@playwright/test';
+import { ADMIN_PASSWORD, ADMIN_USERNAME } from './servers';
+
+/** The login page's parts, found the way a user (or a screen reader) finds them. */
+export function loginPage(page: Page) {
+  return {
+    heading: page.getByRole('heading', { name: 'Log in to Courier', level: 1 }),
+    username: page.getByLabel('Username'),
+    // exact: the password field's "Show password" button also mentions the word.
+    password: page.getByLabel('Password', { exact: true }),
+    submit: page.getByRole('button', { name: 'Log in' }),
+    alert: page.getByRole('alert'),
+  };
+}
+
+/** The app shell's parts. */
+export function shell(page: Page) {
+  return {
+    banner: page.getByRole('banner'),
+    nav: page.getByRole('navigation', { name: 'Main' }),
+    userMenu: page.getByRole('button', { name: /^User menu/ }),
+    logOut: page.getByRole('button', { name: 'Log out' }),
+    heading: page.getByRole('heading', { level: 1 }),
+  };
+}
+
+export async function logIn(
+  page: Page,
+  credentials = { username: ADMIN_USERNAME, password: ADMIN_PASSWORD },
+) {
+  const login = loginPage(page);
+  await expect(login.heading).toBeVisible();
+  await login.username.fill(credentials.username);
+  await login.password.fill(credentials.password);
+  await login.submit.click();
+}
+
+export async function logInFromHome(page: Page) {
+  await page.goto('/');
+  await logIn(page);
+  await expect(shell(page).heading).toHaveText('Files');
+}

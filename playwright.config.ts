@@ -1,0 +1,89 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+import { ADMIN_PASSWORD, EXPIRY_SERVER, MAIN_SERVER } from './e2e/support/servers';
+
+// A fresh data directory (database, docroot, secrets) per run. Playwright loads this file again
+// in every worker process; the environment carries the main process's choice to them.
+process.env.COURIER_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'courier-e2e-'));
+process.env.COURIER_E2E_EXPIRY_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'courier-e2e-expiry-'));
+
+const isCI = Boolean(process.env.CI);
+
+// Browsers are not downloaded: Debian's Chromium, or the one CHROMIUM_PATH names.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+function portal(
+  server: { port: number; nodePort: number },
+  dataDir: string,
+  extraEnv: Record<string, string>,
+  command: string,
+) {
+  return {
+    command,
+    url: `http://127.0.0.1:${server.port}/api/health`,
+    // Always our own server: one left running by a developer would have other data and passwords.
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    env: {
+      COURIER_PORT: String(server.port),
+      COURIER_NODE_PORT: String(server.nodePort),
+      COURIER_DATA_DIR: dataDir,
+      COURIER_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...extraEnv,
+    },
+  };
+}
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: true,
+  forbidOnly: isCI,
+  workers: 2,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: isCI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  use: {
+    browserName: 'chromium',
+    launchOptions: chromium,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    video: 'off',
+  },
+  webServer: [
+    // The first one builds the SPA; the second serves the same build.
+    portal(MAIN_SERVER, process.env.COURIER_E2E_DATA_DIR, {}, 'node bin/courier.mjs start'),
+    portal(
+      EXPIRY_SERVER,
+      process.env.COURIER_E2E_EXPIRY_DATA_DIR,
+      { COURIER_SESSION_IDLE_TIMEOUT_SECONDS: String(EXPIRY_SERVER.idleTimeoutSeconds) },
+      'node bin/courier.mjs start --no-build',
+    ),
+  ],
+  projects: [
+    {
+      name: 'portal',
+      testIgnore: /session-expiry\.spec\.ts/,
+      use: { baseURL: `http://127.0.0.1:${MAIN_SERVER.port}` },
+    },
+    {
+      name: 'session-expiry',
+      testMatch: /session-expiry\.spec\.ts/,
+      use: { baseURL: `http://127.0.0.1:${EXPIRY_SERVER.port}` },
+    },
+  ],
+});
