@@ -1,0 +1,39 @@
+/**
+ * The transfer node as a Fastify plugin: `/ping` open, the Node API behind Basic auth with the
+ * Node API error shape, and the HTTP Gateway v3 under its own prefix with its own error shape and CORS.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { NodeContext } from './context';
+import { asNodeError, toNodeErrorBody } from './errors';
+import { GATEWAY_PREFIX, gatewayRoutes, normalizeFastifyError } from './gateway/gateway-routes';
+import { basicAuthHook } from './node-api/basic-auth';
+import { filesRoutes } from './node-api/files-routes';
+import { opsRoutes } from './node-api/ops-routes';
+import { serviceRoutes } from './node-api/service-routes';
+import { setupRoutes } from './node-api/setup-routes';
+
+export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): Promise<void> {
+  // node-api.md §2: /ping answers unauthenticated with an empty 200 (ascli's product detection).
+  app.get('/ping', async (_request, reply) => reply.code(200).send(''));
+
+  await app.register(async (nodeApi) => {
+    nodeApi.addHook('onRequest', basicAuthHook(ctx.settings.nodeUser, ctx.settings.nodePassword));
+    nodeApi.setErrorHandler((err, request, reply) => {
+      const error = asNodeError(normalizeFastifyError(err));
+      if (error.status >= 500) request.log.error({ err }, 'node api request failed');
+      if (error.status === 401) reply.header('WWW-Authenticate', 'Basic realm="Aspera Node API"');
+      return reply.code(error.status).send({ error: toNodeErrorBody(error) });
+    });
+    await nodeApi.register(serviceRoutes, ctx);
+    await nodeApi.register(filesRoutes, ctx);
+    await nodeApi.register(setupRoutes, ctx);
+    await nodeApi.register(opsRoutes, ctx);
+  });
+
+  await app.register(gatewayRoutes, { ...ctx, prefix: GATEWAY_PREFIX });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith(GATEWAY_PREFIX + '/')) return reply.code(404).send({ message: 'Not found', code: 404 });
+    return reply.code(404).send({ error: { code: 404, reason: 'Not Found', user_message: 'No such endpoint' } });
+  });
+}

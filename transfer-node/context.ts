@@ -1,0 +1,29 @@
+/** The services and settings the routes share; built once in index.ts and passed to the app plugin. */
+import type { FileService } from './storage/file-service';
+import type { UploadWriter } from './storage/upload-writer';
+import type { SealedBox } from './tokens/sealed-box';
+import type { TransferTokens } from './tokens/transfer-token';
+import type { TransferStore } from './transfers/transfer-store';
+
+export interface NodeSettings {
+  nodeId: string;
+  transferUser: string;
+  nodeUser: string;
+  nodePassword: string;
+  tokenLifeSeconds: number;
+  /** Host name put in `remote_host` of transfer specs: the public URL's host. */
+  remoteHost: string;
+  publicUrl: string;
+  gatewayUrl: string;
+  corsOrigins: readonly string[];
+}
+
+export interface NodeContext {
+  settings: NodeSettings;
+  files: FileService;
+  uploads: UploadWriter;
+  tokens: TransferTokens;
+  /** Seals presigned download URLs (a different purpose than transfer tokens, same node key). */
+  presign: SealedBox;
+  transfers: TransferStore;
+}

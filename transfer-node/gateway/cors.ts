@@ -1,0 +1,34 @@
+/**
+ * CORS for the configured portal origins (http-gateway-v3.md §7). No request carries credentials,
+ * so the allowed origin is echoed without Allow-Credentials. Headers go on every answer, errors
+ * included, or the browser hides the status and body from the SDK.
+ */
+import type { FastifyInstance } from 'fastify';
+import { NodeError } from '../errors';
+
+const ALLOW_HEADERS = 'Authorization, X-Aspera-AccessKey, X-Aspera-Spec, Content-Type, Accept, Range';
+const EXPOSE_HEADERS = 'X-Request-Id, Content-Disposition, Content-Length, Content-Type, Content-Range, Accept-Ranges';
+// Preflights repeat for every upload; caching them for 10 minutes spares a round trip per file batch.
+const MAX_AGE_SECONDS = 600;
+
+export function registerCors(app: FastifyInstance, origins: readonly string[]): void {
+  const allowed = new Set(origins.map((o) => o.replace(/\/$/, '')));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Vary', 'Origin');
+    const origin = request.headers.origin;
+    if (typeof origin === 'string' && allowed.has(origin)) {
+      reply.header('Access-Control-Allow-Origin', origin);
+      reply.header('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+    }
+  });
+  app.options('/*', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (typeof origin !== 'string' || !allowed.has(origin)) throw new NodeError(403, 'Origin not allowed', 'cors');
+    return reply
+      .code(204)
+      .header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
+      .header('Access-Control-Allow-Headers', ALLOW_HEADERS)
+      .header('Access-Control-Max-Age', String(MAX_AGE_SECONDS))
+      .send();
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * HTTP Gateway v3 under `/aspera/http-gwy` (http-gateway-v3.md §2–§6), authorized by transfer
+ * tokens. Errors are `{ message, code }` with the HTTP status as `code` (§6).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { NodeContext } from '../context';
+import { asNodeError, ERRORS, NodeError } from '../errors';
+import { grantCovers } from '../tokens/transfer-token';
+import { registerCors } from './cors';
+import { authorizeDownload, parseSpec, resolveItems } from './gateway-spec';
+import { receiveUpload } from './receive-upload';
+import { sendDownload } from './send-download';
+
+export const GATEWAY_PREFIX = '/aspera/http-gwy';
+// §5.3: short-lived, but long enough for a browser to resume an interrupted large download.
+const PRESIGN_LIFE_SECONDS = 3600;
+// §4.1: the spec travels base64 in a header; Node's default header limit is 16 KiB.
+const MAX_SPEC_HEADER_CHARS = 64 * 1024;
+
+const presignSchema = z.object({ transfer_spec: z.unknown(), method: z.string().optional() }).loose();
+const signedSchema = z.object({ paths: z.array(z.string()).min(1), zip: z.boolean(), name: z.string().optional(), user: z.string(), exp: z.number() });
+
+export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
+  registerCors(app, ctx.settings.corsOrigins);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  app.setErrorHandler((err, request, reply) => {
+    const error = asNodeError(normalizeFastifyError(err));
+    if (error.status >= 500) request.log.error({ err }, 'gateway request failed');
+    return reply.code(error.status).send({ message: error.message, code: error.status });
+  });
+  // The upload body is parsed as a stream by receive-upload.ts, never buffered by Fastify.
+  app.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null, undefined));
+
+  app.get('/info', async () => ({
+    version: '3.0.0',
+    name: 'Courier embedded HTTP Gateway',
+    upload_endpoint: [],
+    download_endpoint: [],
+    endpoints: [],
+  }));
+
+  app.post('/v3/upload', async (request) => {
+    const result = await receiveUpload(ctx, request.raw, request.ip);
+    return { transfer_id: result.transferId, files: result.files };
+  });
+
+  app.get('/v3/download', async (request, reply) => {
+    const header = request.headers['x-aspera-spec'];
+    if (typeof header !== 'string' || header.length === 0) throw ERRORS.badRequest('X-Aspera-Spec header is required');
+    if (header.length > MAX_SPEC_HEADER_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(header)) throw ERRORS.badRequest('X-Aspera-Spec must be standard base64');
+    const spec = parseSpec(parseJson(Buffer.from(header, 'base64').toString('utf8')));
+    const { grant, items } = await authorizeDownload(ctx, spec, request.headers.authorization);
+    return sendDownload(ctx, request, reply, {
+      items,
+      zipRequired: spec.zip_required ?? false,
+      downloadName: spec.download_name,
+      user: grant.user,
+      tags: spec.tags,
+      cookie: spec.cookie ?? null,
+    });
+  });
+
+  app.post('/v3/presign', async (request) => {
+    const body = presignSchema.safeParse(request.body);
+    if (!body.success) throw ERRORS.badRequest('Body must be {"transfer_spec": {...}}');
+    if (body.data.method && body.data.method.toUpperCase() !== 'GET') throw ERRORS.badRequest('Only GET URLs can be presigned');
+    const spec = parseSpec(body.data.transfer_spec);
+    const { grant, items } = await authorizeDownload(ctx, spec, request.headers.authorization);
+    const exp = Math.min(Math.floor(Date.now() / 1000) + PRESIGN_LIFE_SECONDS, grant.exp);
+    const sealed = ctx.presign.seal({ paths: items.map((i) => i.nodePath), zip: spec.zip_required ?? false, name: spec.download_name, user: grant.user, exp });
+    // The configured public gateway URL, not the body's `headers.host`: a client must not be able
+    // to make this node mint URLs pointing at another host.
+    return { signed_url: `${ctx.settings.gatewayUrl}/v3/signed/${sealed}` };
+  });
+
+  app.get('/v3/signed/:sealed', async (request, reply) => {
+    const { sealed } = request.params as { sealed: string };
+    const parsed = signedSchema.safeParse(ctx.presign.open(sealed));
+    if (!parsed.success) throw ERRORS.tokenInvalid('Signed URL is invalid');
+    const signed = parsed.data;
+    if (signed.exp * 1000 <= Date.now()) throw ERRORS.tokenInvalid('Signed URL has expired');
+    const grant = { direction: 'receive' as const, user: signed.user, exp: signed.exp, paths: signed.paths };
+    if (!signed.paths.every((p) => grantCovers(grant, p))) throw ERRORS.forbidden('Signed URL does not cover its paths');
+    const items = await resolveItems(ctx, signed.paths);
+    return sendDownload(ctx, request, reply, { items, zipRequired: signed.zip, downloadName: signed.name, user: signed.user, tags: null, cookie: null });
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw ERRORS.badRequest('The transfer spec is not valid JSON');
+  }
+}
+
+/** Fastify's own errors (bad JSON, body too large, 415) carry a statusCode worth keeping. */
+export function normalizeFastifyError(err: unknown): unknown {
+  const status = (err as { statusCode?: number }).statusCode;
+  if (!(err instanceof NodeError) && typeof status === 'number' && status >= 400 && status < 500) {
+    return new NodeError(status, (err as Error).message, 'http');
+  }
+  return err;
+}

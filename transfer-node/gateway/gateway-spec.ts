@@ -1,0 +1,93 @@
+/**
+ * The transfer spec as the gateway receives it (http-gateway-v3.md §3.1, §4.1) and its
+ * authorization against the transfer token. The spec is client input: only the token is trusted,
+ * and every path must be covered by it.
+ */
+import type { Stats } from 'node:fs';
+import { z } from 'zod';
+import type { NodeContext } from '../context';
+import { ERRORS } from '../errors';
+import { parseNodePath, toNodePath } from '../storage/node-path';
+import { grantCovers, type TransferGrant } from '../tokens/transfer-token';
+
+// Bounds on one request's work; the SDK sends one path per picked file.
+export const MAX_SPEC_PATHS = 10_000;
+
+export const gatewaySpecSchema = z
+  .object({
+    direction: z.enum(['send', 'receive']).optional(),
+    token: z.string().max(64 * 1024).optional(),
+    remote_host: z.string().optional(),
+    paths: z.array(z.object({ source: z.string().optional(), destination: z.string().optional() }).loose()).max(MAX_SPEC_PATHS).default([]),
+    source_root: z.string().optional(),
+    destination_root: z.string().optional(),
+    zip_required: z.boolean().optional(),
+    download_name: z.string().max(200).optional(),
+    overwrite: z.enum(['never', 'always', 'diff', 'older', 'diff+older', 'none']).optional(),
+    tags: z.unknown().optional(),
+    cookie: z.string().max(8192).optional(),
+  })
+  .loose();
+
+export type GatewaySpec = z.infer<typeof gatewaySpecSchema>;
+
+export function parseSpec(input: unknown): GatewaySpec {
+  const parsed = gatewaySpecSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw ERRORS.badRequest(`Invalid transfer spec${issue ? ` (${issue.path.join('.') || 'spec'}: ${issue.message})` : ''}`);
+  }
+  return parsed.data;
+}
+
+/** The token travels in the spec; the SDK may also send it as `Authorization: Bearer` (§3.1). */
+function tokenOf(spec: GatewaySpec, authorization: string | undefined): string | undefined {
+  return spec.token ?? (authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] || undefined);
+}
+
+export interface UploadAuthorization {
+  grant: TransferGrant;
+  rootSegments: string[];
+  /** transfer-spec.md §2.3: `diff` is the default and replaces a different file; `never`/`none` keep it. */
+  overwrite: boolean;
+}
+
+export function authorizeUpload(ctx: NodeContext, spec: GatewaySpec, authorization: string | undefined): UploadAuthorization {
+  if (spec.direction && spec.direction !== 'send') throw ERRORS.badRequest('An upload spec must have direction "send"');
+  const grant = ctx.tokens.verify(tokenOf(spec, authorization), 'send');
+  const rootSegments = parseNodePath(spec.destination_root ?? (grant.direction === 'send' ? grant.destinationRoot : '/'), { allowLeadingSlash: true });
+  if (!grantCovers(grant, toNodePath(rootSegments))) throw ERRORS.forbidden('The token does not cover this destination');
+  const overwrite = spec.overwrite !== 'never' && spec.overwrite !== 'none';
+  return { grant, rootSegments, overwrite };
+}
+
+export interface DownloadItem {
+  nodePath: string;
+  abs: string;
+  stats: Stats;
+}
+
+/** Resolves the spec's sources (source_root + source), each of which the token must cover. */
+export async function authorizeDownload(ctx: NodeContext, spec: GatewaySpec, authorization: string | undefined) {
+  if (spec.direction && spec.direction !== 'receive') throw ERRORS.badRequest('A download spec must have direction "receive"');
+  const grant = ctx.tokens.verify(tokenOf(spec, authorization), 'receive');
+  if (spec.paths.length === 0) throw ERRORS.badRequest('The spec lists no paths');
+  const root = parseNodePath(spec.source_root ?? '', { allowLeadingSlash: true });
+  const nodePaths = spec.paths.map((p) => {
+    if (typeof p.source !== 'string') throw ERRORS.badRequest('Each path needs a source');
+    const nodePath = toNodePath([...root, ...parseNodePath(p.source, { allowLeadingSlash: true })]);
+    if (!grantCovers(grant, nodePath)) throw ERRORS.forbidden(`The token does not cover ${nodePath}`);
+    return nodePath;
+  });
+  return { grant, items: await resolveItems(ctx, nodePaths) };
+}
+
+export async function resolveItems(ctx: NodeContext, nodePaths: readonly string[]): Promise<DownloadItem[]> {
+  const items: DownloadItem[] = [];
+  for (const nodePath of nodePaths) {
+    const resolved = await ctx.files.docroot.resolve(parseNodePath(nodePath, { allowLeadingSlash: true }));
+    if (!resolved.stats) throw ERRORS.notFound(`Path does not exist: ${nodePath}`);
+    items.push({ nodePath, abs: resolved.abs, stats: resolved.stats });
+  }
+  return items;
+}

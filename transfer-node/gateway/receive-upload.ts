@@ -1,0 +1,198 @@
+/**
+ * Streams one `POST /v3/upload` multipart body to disk (http-gateway-v3.md §3.1): `x-aspera-spec`
+ * first, then `Content-Length` + `file` pairs, the k-th file belonging to `paths[k]`. Each file is
+ * written to a partial name; all are renamed to their final names only when the whole body has
+ * arrived and every file has its announced size, so an aborted request leaves nothing behind.
+ */
+import busboy from 'busboy';
+import type { WriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { NodeContext } from '../context';
+import { asNodeError, ERRORS, NodeError } from '../errors';
+import { parseNodePath, toNodePath } from '../storage/node-path';
+import type { LiveTransfer } from '../transfers/transfer-store';
+import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
+import { authorizeUpload, MAX_SPEC_PATHS, parseSpec, type GatewaySpec, type UploadAuthorization } from './gateway-spec';
+
+// The spec part holds every path of the upload; 4 MiB is ample for MAX_SPEC_PATHS entries.
+const MAX_SPEC_BYTES = 4 * 1024 * 1024;
+
+interface Staged {
+  partial: string;
+  segments: string[];
+  stream?: WriteStream;
+}
+
+export interface UploadResult {
+  transferId: string;
+  files: string[];
+}
+
+export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: string): Promise<UploadResult> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        // Folder paths in filenames are kept (§3.1) and names are UTF-8 bytes as-is, not latin1.
+        preservePath: true,
+        defParamCharset: 'utf8',
+        limits: { fieldSize: MAX_SPEC_BYTES, fields: MAX_SPEC_PATHS + 1, files: MAX_SPEC_PATHS, parts: 2 * MAX_SPEC_PATHS + 1 },
+      });
+    } catch {
+      reject(ERRORS.badRequest('Expected a multipart/form-data body'));
+      return;
+    }
+    let spec: GatewaySpec | null = null;
+    let auth: UploadAuthorization | null = null;
+    let live: LiveTransfer | null = null;
+    let announced: number | null = null;
+    let failure: NodeError | null = null;
+    let fileIndex = 0;
+    let current: Staged | null = null;
+    const staged: Staged[] = [];
+    let chain: Promise<void> = Promise.resolve();
+    const run = (step: () => Promise<void> | void) => {
+      chain = chain.then(async () => {
+        if (!failure) await step();
+      }).catch(fail);
+    };
+
+    function fail(err: unknown): void {
+      if (failure) return;
+      const error = asNodeError(err);
+      failure = error;
+      req.unpipe(parser);
+      // Let the rest of the body drain so the browser can read the error (§3.2).
+      req.resume();
+      const toRemove = [...staged, ...(current ? [current] : [])];
+      void Promise.all(toRemove.map((s) => closeThenDiscard(ctx, s))).finally(() => {
+        if (live) ctx.transfers.finish(live, live.abort.signal.aborted ? 'canceled' : 'failed', { code: error.status, message: error.message });
+        reject(error);
+      });
+    }
+
+    parser.on('field', (name, value, info) => {
+      run(() => {
+        if (info.valueTruncated) throw ERRORS.badRequest(`Part "${name}" is too large`);
+        if (!spec && name !== 'x-aspera-spec') throw ERRORS.badRequest('The first part must be x-aspera-spec');
+        if (name === 'x-aspera-spec') {
+          if (spec) throw ERRORS.badRequest('Only one x-aspera-spec part is allowed');
+          spec = parseSpec(parseJson(value));
+          auth = authorizeUpload(ctx, spec, req.headers.authorization);
+          live = beginRecord(ctx, spec, auth, clientIp);
+          live.abort.signal.addEventListener('abort', () => fail(new NodeError(499, 'The transfer was canceled')));
+        } else if (name === 'Content-Length') {
+          if (!/^\d{1,16}$/.test(value)) throw ERRORS.badRequest('Content-Length part must be a decimal byte count');
+          announced = Number(value);
+        } else {
+          throw ERRORS.badRequest(`Unexpected part "${name}"`);
+        }
+      });
+    });
+
+    parser.on('file', (name, stream, info) => {
+      run(async () => {
+        if (!spec || !auth || !live) throw ERRORS.badRequest('The first part must be x-aspera-spec');
+        if (name !== 'file') throw ERRORS.badRequest(`Unexpected file part "${name}"`);
+        if (announced === null) throw ERRORS.badRequest('Each file part must follow a Content-Length part');
+        const size = announced;
+        announced = null;
+        const path = spec.paths[fileIndex];
+        // §3.1: filename is paths[k].source with only %22, %0D, %0A escaped by the browser.
+        const relative = path?.destination ?? path?.source ?? decodeFilename(info.filename ?? '');
+        const segments = [...auth.rootSegments, ...parseNodePath(relative, { allowLeadingSlash: false })];
+        if (segments.length === auth.rootSegments.length) throw ERRORS.badRequest('A file part has no name');
+        fileIndex += 1;
+        await ctx.uploads.checkTarget(segments, auth.overwrite);
+        const file = { path: toNodePath(segments), size, bytesWritten: 0, status: 'transferring' as const, startUsec: nowUsec(), endUsec: 0 };
+        const record = live.record;
+        if (record.files.length < MAX_FILES_PER_RECORD) record.files.push(file);
+        record.bytesExpected += size;
+        const target = ctx.uploads.stage();
+        current = { partial: target.partial, segments, stream: target.stream };
+        let written = 0;
+        const counter = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            written += chunk.length;
+            if (written > size) return done(ERRORS.badRequest(`File ${file.path} is larger than its Content-Length`));
+            file.bytesWritten = written;
+            record.bytesTransferred += chunk.length;
+            done(null, chunk);
+          },
+        });
+        await pipeline(stream, counter, target.stream);
+        if ((stream as { truncated?: boolean }).truncated || written !== size) {
+          throw ERRORS.badRequest(`File ${file.path} has ${written} bytes, not the announced ${size}`);
+        }
+        staged.push(current);
+        current = null;
+      });
+    });
+
+    parser.on('close', () => {
+      run(async () => {
+        if (!spec || !auth || !live) throw ERRORS.badRequest('The body has no x-aspera-spec part');
+        if (staged.length === 0) throw ERRORS.badRequest('The body has no file part');
+        if (announced !== null) throw ERRORS.badRequest('A Content-Length part has no file');
+        const files: string[] = [];
+        for (const item of staged) {
+          await ctx.uploads.commit(item.partial, item.segments, auth.overwrite);
+          files.push(toNodePath(item.segments));
+        }
+        staged.length = 0;
+        live.record.filesCompleted = files.length;
+        live.record.filesExpected = files.length;
+        ctx.transfers.finish(live, 'completed');
+        resolve({ transferId: live.record.id, files });
+      });
+    });
+
+    parser.on('error', (err) => fail(err instanceof NodeError ? err : ERRORS.badRequest(`Malformed multipart body: ${(err as Error).message}`)));
+    // A client that disconnects mid-body (§3.2 cancellation) ends here: clean up and record it.
+    req.on('aborted', () => fail(new NodeError(499, 'The client closed the connection before the upload completed')));
+    req.on('error', () => fail(new NodeError(499, 'The client closed the connection before the upload completed')));
+    req.pipe(parser);
+  });
+}
+
+function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorization, clientIp: string): LiveTransfer {
+  return ctx.transfers.begin({
+    direction: 'send',
+    remoteHost: ctx.settings.remoteHost,
+    remoteUser: auth.grant.user,
+    clientIp,
+    sourcePaths: spec.paths.slice(0, MAX_FILES_PER_RECORD).map((p) => p.source ?? ''),
+    destinationPath: toNodePath(auth.rootSegments),
+    tags: spec.tags ?? null,
+    cookie: spec.cookie ?? null,
+    bytesExpected: 0,
+    filesExpected: spec.paths.length,
+  });
+}
+
+/** The write stream may still be opening: wait for it to close so no partial outlives the request. */
+async function closeThenDiscard(ctx: NodeContext, staged: Staged): Promise<void> {
+  const stream = staged.stream;
+  if (stream && !stream.closed) {
+    await new Promise<void>((resolve) => {
+      stream.once('close', () => resolve());
+      stream.destroy();
+    });
+  }
+  await ctx.uploads.discard(staged.partial);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw ERRORS.badRequest('x-aspera-spec is not valid JSON');
+  }
+}
+
+function decodeFilename(name: string): string {
+  return name.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
+}

@@ -1,0 +1,138 @@
+/**
+ * Sends an authorized download (http-gateway-v3.md §4.2, §5.3): one file as itself with an exact
+ * `Content-Length` and `Range` support (so a browser can resume a signed URL), or several items /
+ * a folder as one stored (uncompressed) zip whose exact length yazl computes up front; yazl switches
+ * to zip64 records by itself beyond 4 GiB or 65,535 entries.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { ZipFile } from 'yazl';
+import type { NodeContext } from '../context';
+import { ERRORS, NodeError } from '../errors';
+import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
+import type { DownloadItem } from './gateway-spec';
+import { collectZipEntries } from './zip-entries';
+
+export interface DownloadPlan {
+  items: DownloadItem[];
+  zipRequired: boolean;
+  downloadName: string | undefined;
+  user: string;
+  tags: unknown;
+  cookie: string | null;
+}
+
+export async function sendDownload(ctx: NodeContext, request: FastifyRequest, reply: FastifyReply, plan: DownloadPlan) {
+  const single = plan.items.length === 1 ? plan.items[0] : undefined;
+  const asZip = plan.zipRequired || !single || !single.stats.isFile();
+  if (!asZip && single && !single.stats.isFile()) throw ERRORS.badRequest('Only files and folders can be downloaded');
+  let source: Readable;
+  let length: number;
+  let fileName: string;
+  let files: { path: string; size: number }[];
+  if (!asZip && single) {
+    const range = parseRange(request.headers.range, single.stats.size);
+    if (range === 'unsatisfiable') {
+      reply.header('Content-Range', `bytes */${single.stats.size}`);
+      throw new NodeError(416, 'Requested range not satisfiable');
+    }
+    fileName = basename(single.abs);
+    files = [{ path: single.nodePath, size: single.stats.size }];
+    reply.header('Accept-Ranges', 'bytes');
+    if (range) {
+      reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${single.stats.size}`);
+      length = range.end - range.start + 1;
+      source = createReadStream(single.abs, { start: range.start, end: range.end });
+    } else {
+      length = single.stats.size;
+      // Bounded by the size announced in Content-Length, even if the file grows meanwhile.
+      source = length > 0 ? createReadStream(single.abs, { start: 0, end: length - 1 }) : Readable.from([]);
+    }
+    reply.header('Content-Type', 'application/octet-stream');
+  } else {
+    const entries = await collectZipEntries(ctx.files.docroot, plan.items);
+    const zip = new ZipFile();
+    for (const entry of entries) {
+      const options = { mtime: entry.mtime, mode: entry.mode, compress: false, size: entry.size };
+      if (entry.abs === null) zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: entry.mode });
+      else zip.addReadStreamLazy(entry.name, options, (cb) => cb(null, createReadStream(entry.abs as string)));
+    }
+    length = await new Promise<number>((resolve) => zip.end({ forceZip64Format: false, comment: '' }, ((size: number) => resolve(size)) as () => void));
+    if (length < 0) throw new Error('zip size could not be computed');
+    source = zip.outputStream as Readable;
+    fileName = `${plan.downloadName ?? 'download'}.zip`;
+    files = entries.filter((e) => e.abs !== null).map((e) => ({ path: e.name, size: e.size }));
+    reply.header('Content-Type', 'application/zip');
+  }
+  const live = ctx.transfers.begin({
+    direction: 'receive',
+    remoteHost: ctx.settings.remoteHost,
+    remoteUser: plan.user,
+    clientIp: request.ip,
+    sourcePaths: plan.items.map((i) => i.nodePath),
+    destinationPath: '',
+    tags: plan.tags ?? null,
+    cookie: plan.cookie,
+    bytesExpected: length,
+    filesExpected: files.length,
+  });
+  const start = nowUsec();
+  live.record.files = files.slice(0, MAX_FILES_PER_RECORD).map((f) => ({ ...f, bytesWritten: 0, status: 'transferring', startUsec: start, endUsec: 0 }));
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      live.record.bytesTransferred += chunk.length;
+      if (live.record.files.length === 1 && live.record.files[0]) live.record.files[0].bytesWritten += chunk.length;
+      done(null, chunk);
+    },
+  });
+  source.on('error', (err) => counter.destroy(err));
+  live.abort.signal.addEventListener('abort', () => {
+    source.destroy();
+    counter.destroy();
+    reply.raw.destroy();
+  });
+  reply.raw.on('close', () => {
+    const done = reply.raw.writableFinished && live.record.bytesTransferred === length;
+    if (done) {
+      live.record.filesCompleted = files.length;
+      for (const f of live.record.files) f.bytesWritten = f.size;
+    }
+    ctx.transfers.finish(live, done ? 'completed' : 'failed', done ? undefined : { code: 499, message: 'The download did not complete' });
+  });
+  source.pipe(counter);
+  return reply
+    .header('Content-Length', String(length))
+    .header('Content-Disposition', `attachment; filename="${asciiFileName(fileName)}"`)
+    .header('X-Transfer-Id', live.record.id)
+    .send(counter);
+}
+
+/** §4.2: the SDK strips exactly `attachment; filename="` and reads the name as Latin-1: keep it ASCII. */
+export function asciiFileName(name: string): string {
+  const safe = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._()[\]+,=@' -]/g, '_').slice(0, 200);
+  return /[A-Za-z0-9]/.test(safe) ? safe : 'download';
+}
+
+/** One `bytes=` range (RFC 9110 §14.1.2); several ranges are answered with the whole file. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  if (!header) return null;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return null;
+  const [, from, to] = match;
+  if (from === '' && to === '') return null;
+  let start: number;
+  let end: number;
+  if (from === '') {
+    const suffix = Number(to);
+    if (suffix === 0) return 'unsatisfiable';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(from);
+    end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}

@@ -1,0 +1,53 @@
+/**
+ * The entries of a download zip: files and folders under the authorized items, named relative to
+ * each item's parent. Symbolic links and special files are left out: following a link could leave
+ * the authorized path even when it stays inside the docroot.
+ */
+import type { Stats } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Docroot } from '../storage/docroot';
+import type { DownloadItem } from './gateway-spec';
+
+export interface ZipEntry {
+  name: string;
+  abs: string | null; // null for a folder
+  size: number;
+  mtime: Date;
+  mode: number;
+}
+
+export async function collectZipEntries(docroot: Docroot, items: readonly DownloadItem[]): Promise<ZipEntry[]> {
+  const entries: ZipEntry[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const name = uniqueName(item.nodePath === '/' ? 'docroot' : basename(item.abs), seen);
+    if (item.stats.isDirectory()) await walk(docroot, item.abs, name, item.stats, entries);
+    else if (item.stats.isFile()) entries.push(fileEntry(name, item.abs, item.stats));
+  }
+  return entries;
+}
+
+async function walk(docroot: Docroot, abs: string, name: string, stats: Stats, out: ZipEntry[]): Promise<void> {
+  out.push({ name, abs: null, size: 0, mtime: stats.mtime, mode: stats.mode });
+  for (const dirent of await docroot.list(abs)) {
+    const childAbs = join(abs, dirent.name);
+    const childName = `${name}/${dirent.name}`;
+    const childStats = await lstat(childAbs).catch(() => null);
+    if (!childStats) continue;
+    if (childStats.isDirectory()) await walk(docroot, childAbs, childName, childStats, out);
+    else if (childStats.isFile()) out.push(fileEntry(childName, childAbs, childStats));
+  }
+}
+
+function fileEntry(name: string, abs: string, stats: Stats): ZipEntry {
+  return { name, abs, size: stats.size, mtime: stats.mtime, mode: stats.mode };
+}
+
+/** Two items with the same base name (from different folders) get `name (2)`, not one overwriting the other. */
+function uniqueName(name: string, seen: Set<string>): string {
+  let candidate = name;
+  for (let i = 2; seen.has(candidate); i++) candidate = `${name} (${i})`;
+  seen.add(candidate);
+  return candidate;
+}

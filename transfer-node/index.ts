@@ -1,0 +1,109 @@
+/**
+ * Entry point of the embedded transfer node: `startTransferNode` builds the services, the Fastify
+ * app (app.ts) and listens. The composition root (launcher/) and the CLI (cli.ts) only call this.
+ */
+import Fastify from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { transferNodeApp } from './app';
+import type { NodeContext, NodeSettings } from './context';
+import { GATEWAY_PREFIX } from './gateway/gateway-routes';
+import { loadOrCreateSecrets } from './secrets';
+import { Docroot } from './storage/docroot';
+import { FileService } from './storage/file-service';
+import { UploadWriter } from './storage/upload-writer';
+import { SealedBox } from './tokens/sealed-box';
+import { TransferTokens } from './tokens/transfer-token';
+import { TransferStore } from './transfers/transfer-store';
+
+export interface TransferNodeOptions {
+  stateDir: string;
+  docroot: string;
+  host?: string;
+  port: number;
+  publicUrl?: string;
+  corsOrigins: string[];
+  tokenLifeSeconds?: number;
+  transferUser?: string;
+  nodeUser?: string;
+  nodePassword?: string;
+  logger?: boolean | object;
+}
+
+export interface TransferNode {
+  url: string;
+  gatewayUrl: string;
+  credentials: { username: string; password: string };
+  close(): Promise<void>;
+}
+
+// node-api.md §1.3: aspera.conf `token_life_seconds` defaults to 86400.
+const DEFAULT_TOKEN_LIFE_SECONDS = 86400;
+// §4.1 of http-gateway-v3.md: the download spec travels in a header; leave room for long path lists.
+const MAX_HEADER_BYTES = 64 * 1024;
+
+export async function startTransferNode(options: TransferNodeOptions): Promise<TransferNode> {
+  const host = options.host ?? '127.0.0.1';
+  const explicit = options.nodeUser !== undefined || options.nodePassword !== undefined;
+  if (explicit && !(options.nodeUser && options.nodePassword)) throw new Error('nodeUser and nodePassword must be given together');
+  const secrets = await loadOrCreateSecrets(options.stateDir, !explicit);
+  const docroot = await Docroot.open(options.docroot);
+  const files = new FileService(docroot);
+  const transfers = new TransferStore(options.stateDir);
+  const transferUser = options.transferUser ?? 'xfer';
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 16 * 1024 },
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    bodyLimit: 8 * 1024 * 1024,
+    // Secrets never reach the log: no headers, and signed-URL paths (self-authorizing) are masked.
+    ...(options.logger ? { serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) } } : {}),
+  } as Parameters<typeof Fastify>[0]);
+  // URL fields are known only once listening (port 0 = ephemeral); routes read them per request.
+  const settings: NodeSettings = {
+    nodeId: secrets.nodeId,
+    transferUser,
+    nodeUser: options.nodeUser ?? (secrets.nodeUser as string),
+    nodePassword: options.nodePassword ?? (secrets.nodePassword as string),
+    tokenLifeSeconds: options.tokenLifeSeconds ?? DEFAULT_TOKEN_LIFE_SECONDS,
+    remoteHost: host,
+    publicUrl: '',
+    gatewayUrl: '',
+    corsOrigins: options.corsOrigins,
+  };
+  const ctx: NodeContext = {
+    settings,
+    files,
+    uploads: new UploadWriter(docroot, files.listings),
+    tokens: new TransferTokens(secrets.tokenKey, transferUser),
+    presign: new SealedBox(secrets.tokenKey, 'courier-presigned-url-v1'),
+    transfers,
+  };
+  await app.register(transferNodeApp, ctx);
+  try {
+    await app.listen({ host, port: options.port });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    transfers.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  settings.publicUrl = (options.publicUrl ?? url).replace(/\/$/, '');
+  settings.gatewayUrl = settings.publicUrl + GATEWAY_PREFIX;
+  settings.remoteHost = new URL(settings.publicUrl).hostname;
+  return {
+    url,
+    gatewayUrl: settings.gatewayUrl,
+    credentials: { username: settings.nodeUser, password: settings.nodePassword },
+    async close() {
+      await app.close();
+      transfers.close();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/v3\/signed\/[^?]*/, '/v3/signed/<redacted>');
+}

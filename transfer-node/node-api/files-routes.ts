@@ -1,0 +1,83 @@
+/**
+ * gen3 path API (node-api.md §3). Create/delete/rename answer 200 with per-path results, each
+ * failing path carrying `error: {code, reason, user_message}` as real HSTS does.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { NodeContext } from '../context';
+import { asNodeError, ERRORS, toNodeErrorBody } from '../errors';
+import { parseBody } from './parse-body';
+
+// node-api.md §3: 1,000 entries per call at most (ascli asks exactly that); default 100.
+const MAX_BROWSE_COUNT = 1000;
+// A bound on per-request work; real nodes limit request bodies similarly.
+const MAX_PATHS_PER_REQUEST = 1000;
+
+const browseSchema = z.object({
+  path: z.string(),
+  skip: z.coerce.number().int().min(0).default(0),
+  count: z.coerce.number().int().min(1).default(100),
+  sort: z.enum(['path', 'type', 'size_a', 'size_d', 'mtime_a', 'mtime_d']).default('path'),
+  case_sensitive: z.boolean().default(false),
+});
+const createSchema = z.object({
+  paths: z.array(z.object({ path: z.string(), type: z.string().default('directory') }).loose()).min(1).max(MAX_PATHS_PER_REQUEST),
+});
+const deleteSchema = z.object({
+  paths: z.array(z.object({ path: z.string(), recursive_delete: z.boolean().default(true) }).loose()).min(1).max(MAX_PATHS_PER_REQUEST),
+});
+const renameSchema = z.object({
+  paths: z.array(z.object({ path: z.string(), source: z.string(), destination: z.string() }).loose()).min(1).max(MAX_PATHS_PER_REQUEST),
+});
+
+export async function filesRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
+  const { files } = ctx;
+
+  app.post('/files/browse', async (request) => {
+    const body = parseBody(browseSchema, request.body);
+    return files.browse(body.path, body.skip, Math.min(body.count, MAX_BROWSE_COUNT), body.sort, body.case_sensitive);
+  });
+
+  app.post('/files/create', async (request) => {
+    const body = parseBody(createSchema, request.body);
+    const paths = [];
+    for (const item of body.paths) {
+      try {
+        // Files and links are not created through this call on this node: uploads go through the gateway.
+        if (item.type !== 'directory') throw ERRORS.badRequest('Only type "directory" can be created on this node');
+        paths.push({ path: await files.createFolder(item.path) });
+      } catch (err) {
+        paths.push({ path: item.path, error: toNodeErrorBody(asNodeError(err)) });
+      }
+    }
+    return { paths };
+  });
+
+  app.post('/files/delete', async (request) => {
+    const body = parseBody(deleteSchema, request.body);
+    const paths = [];
+    for (const item of body.paths) {
+      try {
+        paths.push({ path: await files.delete(item.path, item.recursive_delete) });
+      } catch (err) {
+        paths.push({ path: item.path, error: toNodeErrorBody(asNodeError(err)) });
+      }
+    }
+    return { paths };
+  });
+
+  app.post('/files/rename', async (request) => {
+    const body = parseBody(renameSchema, request.body);
+    const paths = [];
+    for (const item of body.paths) {
+      const echo = { path: item.path, source: item.source, destination: item.destination };
+      try {
+        await files.rename(item.path, item.source, item.destination);
+        paths.push(echo);
+      } catch (err) {
+        paths.push({ ...echo, error: toNodeErrorBody(asNodeError(err)) });
+      }
+    }
+    return { paths };
+  });
+}

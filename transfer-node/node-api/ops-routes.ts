@@ -1,0 +1,84 @@
+/**
+ * /ops/transfers (node-api.md §5): list oldest-first from an iteration token with a
+ * `Link: <…>; rel="next"` header, get by id, cancel by PUT `{status: "canceled"}` or DELETE
+ * (Node's HTTP parser refuses the CANCEL method HSTS documents; node-api.md §5).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { NodeContext } from '../context';
+import { ERRORS } from '../errors';
+import { toTransferObject } from '../transfers/transfer-record';
+import { parseBody } from './parse-body';
+
+// Default page size is undocumented (node-api.md §9.14); 100 matches browse's default.
+const DEFAULT_COUNT = 100;
+const MAX_COUNT = 1000;
+
+const listSchema = z.object({
+  iteration_token: z.string().regex(/^\d{1,15}$/, 'must be a token returned in a Link header').optional(),
+  count: z.coerce.number().int().min(1).max(MAX_COUNT).default(DEFAULT_COUNT),
+  active_only: z.enum(['true', 'false']).optional(),
+  direction: z.enum(['send', 'receive']).optional(),
+  view: z.enum(['id', 'short_summary', 'summary']).optional(),
+});
+const idSchema = z.object({ id: z.string().uuid('unknown transfer id') });
+const putSchema = z.object({ status: z.string().optional() }).loose();
+
+export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
+  const serverIp = () => ctx.settings.remoteHost;
+
+  app.get('/ops/transfers', async (request, reply) => {
+    const query = parseBody(listSchema, request.query);
+    const { records, lastSeq } = ctx.transfers.list({
+      afterSeq: Number(query.iteration_token ?? 0),
+      count: query.count,
+      activeOnly: query.active_only === undefined ? undefined : query.active_only === 'true',
+      direction: query.direction,
+    });
+    if (records.length > 0) {
+      const next = new URL('/ops/transfers', ctx.settings.publicUrl);
+      for (const [key, value] of Object.entries(query)) if (value !== undefined && key !== 'iteration_token') next.searchParams.set(key, String(value));
+      next.searchParams.set('iteration_token', String(lastSeq));
+      reply.header('Link', `<${next.href}>; rel="next"`);
+    }
+    if (query.view === 'id') return records.map((r) => ({ id: r.id }));
+    return records.map((r) => {
+      const transfer = toTransferObject(r, serverIp());
+      return query.view ? { ...transfer, files: undefined } : transfer;
+    });
+  });
+
+  app.get('/ops/transfers/:id', async (request) => {
+    const { id } = parseIdOr404(request.params);
+    const record = ctx.transfers.get(id);
+    if (!record) throw ERRORS.notFound('Transfer not found');
+    return toTransferObject(record, serverIp());
+  });
+
+  app.put('/ops/transfers/:id', async (request) => {
+    const { id } = parseIdOr404(request.params);
+    const body = parseBody(putSchema, request.body);
+    const record = ctx.transfers.get(id);
+    if (!record) throw ERRORS.notFound('Transfer not found');
+    // node-api.md §5: canceled/cancelled/stopped all mean cancel; other changes are not supported here.
+    if (body.status && ['canceled', 'cancelled', 'stopped'].includes(body.status)) {
+      ctx.transfers.cancel(id);
+    } else if (body.status !== undefined) {
+      throw ERRORS.badRequest(`Status "${body.status}" is not supported; use "canceled"`);
+    }
+    return toTransferObject(ctx.transfers.get(id) ?? record, serverIp());
+  });
+
+  app.delete('/ops/transfers/:id', async (request, reply) => {
+    const { id } = parseIdOr404(request.params);
+    if (!ctx.transfers.get(id)) throw ERRORS.notFound('Transfer not found');
+    ctx.transfers.cancel(id);
+    return reply.code(204).send();
+  });
+}
+
+function parseIdOr404(params: unknown): { id: string } {
+  const parsed = idSchema.safeParse(params);
+  if (!parsed.success) throw ERRORS.notFound('Transfer not found');
+  return parsed.data;
+}

@@ -1,0 +1,40 @@
+/** GET /info (node-api.md §2), behind Basic auth. `/ping` is registered unauthenticated in app.ts. */
+import type { FastifyInstance } from 'fastify';
+import type { NodeContext } from '../context';
+import { isoSeconds } from '../storage/file-service';
+
+// The Node API generation whose shapes this node follows (reference/node-api-4.4.6.openapi.yaml).
+export const NODE_API_VERSION = '4.4.6.0';
+
+export async function serviceRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
+  const { settings } = ctx;
+  app.get('/info', async () => ({
+    application: 'node',
+    name: 'Courier embedded transfer node',
+    version: NODE_API_VERSION,
+    current_time: isoSeconds(new Date()),
+    os: `${process.platform} ${process.arch}`,
+    node_id: settings.nodeId,
+    cluster_id: settings.nodeId,
+    transfer_user: settings.transferUser,
+    docroot: 'file:////',
+    async_reporting: 'no',
+    transfer_activity_reporting: 'yes',
+    acls: [],
+    http_gateway_url: settings.gatewayUrl,
+    capabilities: [
+      { name: 'http_gateway', value: true },
+      { name: 'http_gateway_version', value: '3' },
+      { name: 'token_life_seconds', value: String(settings.tokenLifeSeconds) },
+      { name: 'sync', value: false },
+      { name: 'symbolic_links', value: true },
+      { name: 'move_file', value: true },
+      { name: 'move_directory', value: true },
+    ],
+    settings: [
+      { name: 'http_gateway_url', value: settings.gatewayUrl },
+      { name: 'wss_enabled', value: false },
+      { name: 'content_protection_required', value: false },
+    ],
+  }));
+}

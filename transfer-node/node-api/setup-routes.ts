@@ -1,0 +1,132 @@
+/**
+ * POST /files/upload_setup and /files/download_setup (node-api.md §4, transfer-spec.md §1): one
+ * transfer spec per transfer request, in order, HTTP 200 even when an item fails; a failed item is
+ * `{ error: {code, reason, user_message} }` (the first of the two placements in node-api.md §9.2).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { NodeContext } from '../context';
+import { asNodeError, ERRORS, toNodeErrorBody } from '../errors';
+import { parseNodePath, toNodePath } from '../storage/node-path';
+import type { TransferGrant } from '../tokens/transfer-token';
+import { parseBody } from './parse-body';
+
+// A bound on per-call work and on the size of a download token (it carries every path).
+const MAX_REQUESTS = 100;
+const MAX_PATHS = 1000;
+const MAX_TOKEN_LIFE_SECONDS = 365 * 86400;
+
+const pathSchema = z.object({ source: z.string().optional(), destination: z.string().optional() }).loose();
+const requestSchema = z
+  .object({
+    paths: z.array(pathSchema).max(MAX_PATHS).default([]),
+    source_root: z.string().optional(),
+    destination_root: z.string().optional(),
+    token_life_seconds: z.number().int().min(1).max(MAX_TOKEN_LIFE_SECONDS).optional(),
+    remote_host: z.string().min(1).max(255).optional(),
+    cookie: z.string().max(8192).optional(),
+    tags: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .loose();
+const setupSchema = z.object({
+  transfer_requests: z.array(z.object({ transfer_request: z.unknown() }).loose()).min(1).max(MAX_REQUESTS),
+});
+
+type TransferRequest = z.infer<typeof requestSchema>;
+
+export async function setupRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
+  for (const direction of ['send', 'receive'] as const) {
+    const route = direction === 'send' ? '/files/upload_setup' : '/files/download_setup';
+    app.post(route, async (request) => {
+      const body = parseBody(setupSchema, request.body);
+      const transfer_specs = [];
+      for (const item of body.transfer_requests) {
+        try {
+          const transferRequest = parseBody(requestSchema, item.transfer_request);
+          const spec = direction === 'send' ? await uploadSpec(ctx, transferRequest) : await downloadSpec(ctx, transferRequest);
+          transfer_specs.push({ transfer_spec: spec });
+        } catch (err) {
+          transfer_specs.push({ error: toNodeErrorBody(asNodeError(err)) });
+        }
+      }
+      return { transfer_specs };
+    });
+  }
+}
+
+async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
+  const root = parseNodePath(req.destination_root ?? '/', { allowLeadingSlash: true });
+  const destinations = req.paths.map((p) => p.destination).filter((d): d is string => typeof d === 'string');
+  // node-api.md §4: a single requested destination must end up in destination_root, since clients
+  // replace `paths` with their local sources and keep destination_root.
+  const single = destinations.length === 1 && req.paths.length === 1;
+  const segments = single ? [...root, ...parseNodePath(destinations[0], { allowLeadingSlash: true })] : root;
+  for (const d of single ? [] : destinations) parseNodePath(d, { allowLeadingSlash: true });
+  const resolved = await ctx.files.docroot.resolve(segments);
+  if (resolved.stats && !resolved.stats.isDirectory()) throw ERRORS.notAFolder();
+  const destinationRoot = toNodePath(segments);
+  const token = ctx.tokens.mint({ direction: 'send', user: ctx.settings.transferUser, exp: expiry(ctx, req), destinationRoot });
+  return baseSpec(ctx, req, 'send', token, {
+    paths: single || req.paths.length === 0 ? [{}] : req.paths,
+    source_root: '',
+    destination_root: destinationRoot,
+    tags: gatewayTags(ctx, req, {}),
+  });
+}
+
+async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
+  if (req.paths.length === 0) throw ERRORS.badRequest('paths must list at least one source');
+  const root = parseNodePath(req.source_root ?? '', { allowLeadingSlash: true });
+  const authorized: string[] = [];
+  let expectedSize = 0;
+  for (const path of req.paths) {
+    if (typeof path.source !== 'string') throw ERRORS.badRequest('Each path needs a source');
+    const segments = [...root, ...parseNodePath(path.source, { allowLeadingSlash: true })];
+    const resolved = await ctx.files.docroot.resolve(segments);
+    if (!resolved.stats) throw ERRORS.notFound(`Path does not exist: ${toNodePath(segments)}`);
+    expectedSize += await ctx.files.totalSize(resolved.abs, resolved.stats);
+    authorized.push(resolved.nodePath);
+  }
+  const grant: TransferGrant = { direction: 'receive', user: ctx.settings.transferUser, exp: expiry(ctx, req), paths: authorized };
+  return baseSpec(ctx, req, 'receive', ctx.tokens.mint(grant), {
+    paths: req.paths.map((p) => ({ source: p.source })),
+    source_root: req.source_root ?? '',
+    destination_root: '',
+    // http-gateway-v3.md §4: the SDK picks in-browser download by this size.
+    tags: gatewayTags(ctx, req, { expected_size: expectedSize }),
+  });
+}
+
+function expiry(ctx: NodeContext, req: TransferRequest): number {
+  return Math.floor(Date.now() / 1000) + (req.token_life_seconds ?? ctx.settings.tokenLifeSeconds);
+}
+
+function gatewayTags(ctx: NodeContext, req: TransferRequest, extra: Record<string, unknown>) {
+  const tags = { ...(req.tags ?? {}) } as Record<string, unknown>;
+  const aspera = { ...((tags.aspera as Record<string, unknown> | undefined) ?? {}) };
+  aspera['http-gateway'] = { ...((aspera['http-gateway'] as object | undefined) ?? {}), url: ctx.settings.gatewayUrl, ...extra };
+  tags.aspera = aspera;
+  return tags;
+}
+
+function baseSpec(ctx: NodeContext, req: TransferRequest, direction: 'send' | 'receive', token: string, fields: Record<string, unknown>) {
+  return {
+    ...fields,
+    token,
+    direction,
+    remote_host: req.remote_host ?? ctx.settings.remoteHost,
+    remote_user: ctx.settings.transferUser,
+    // Ports and policy fields keep the HSTS shape (node-api.md §4 example); this node moves bytes
+    // only over its HTTP Gateway, so FASP clients cannot use them.
+    ssh_port: 33001,
+    fasp_port: 33001,
+    cipher: 'aes-128',
+    rate_policy: 'fair',
+    rate_policy_allowed: 'fair',
+    target_rate_kbps: 0,
+    min_rate_kbps: 0,
+    http_fallback: true,
+    create_dir: true,
+    ...(req.cookie !== undefined ? { cookie: req.cookie } : {}),
+  };
+}

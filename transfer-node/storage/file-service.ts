@@ -1,0 +1,141 @@
+/**
+ * The gen3 file operations of the Node API (node-api.md §3), on validated node paths.
+ * Each method works on one path and throws a NodeError; the routes turn that into a per-item
+ * error, as real HSTS does for create/delete/rename.
+ */
+import { lstat, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ERRORS } from '../errors';
+import type { Docroot } from './docroot';
+import { FolderListings, type BrowseSort, type ListedEntry } from './folder-listing';
+import { parseNodePath, toNodePath } from './node-path';
+
+export interface BrowseEntry {
+  path: string;
+  basename: string;
+  type: 'file' | 'directory' | 'symbolic_link';
+  size: number;
+  mtime: string;
+  permissions: { name: 'view' | 'edit' | 'delete' }[];
+  target?: { path: string };
+}
+
+export interface BrowseResult {
+  self: BrowseEntry;
+  items: BrowseEntry[];
+  item_count: number;
+  total_count: number;
+}
+
+const PERMISSIONS: BrowseEntry['permissions'] = [{ name: 'view' }, { name: 'edit' }, { name: 'delete' }];
+
+export class FileService {
+  readonly listings: FolderListings;
+
+  constructor(readonly docroot: Docroot) {
+    this.listings = new FolderListings(docroot);
+  }
+
+  segments(path: unknown): string[] {
+    return parseNodePath(path, { allowLeadingSlash: true });
+  }
+
+  async browse(path: unknown, skip: number, count: number, sort: BrowseSort, caseSensitive: boolean): Promise<BrowseResult> {
+    const segments = this.segments(path);
+    const resolved = await this.docroot.resolve(segments);
+    if (!resolved.stats) throw ERRORS.notFound();
+    const self = this.entry(resolved.nodePath, resolved.stats, 'directory');
+    if (!resolved.stats.isDirectory()) return { self: { ...self, type: 'file' }, items: [], item_count: 0, total_count: 0 };
+    const all = await this.listings.sorted(resolved.abs, resolved.stats, sort, caseSensitive);
+    const page = all.slice(skip, skip + count);
+    const items = await Promise.all(page.map((e) => this.listedEntry(resolved.abs, segments, e)));
+    return { self, items, item_count: items.length, total_count: all.length };
+  }
+
+  private async listedEntry(absDir: string, dirSegments: string[], listed: ListedEntry): Promise<BrowseEntry> {
+    const abs = join(absDir, listed.name);
+    const nodePath = toNodePath([...dirSegments, listed.name]);
+    const stats = await lstat(abs).catch(() => null);
+    if (!stats) return { path: nodePath, basename: listed.name, type: listed.type, size: 0, mtime: new Date(0).toISOString(), permissions: PERMISSIONS };
+    const entry = this.entry(nodePath, stats, listed.type);
+    if (listed.type === 'symbolic_link') {
+      // Only reveal a link's target when it stays inside the docroot.
+      const target = await this.docroot.resolve([...dirSegments, listed.name]).catch(() => null);
+      const targetPath = target ? this.docroot.nodePathOf(target.abs) : null;
+      if (targetPath) entry.target = { path: targetPath };
+    }
+    return entry;
+  }
+
+  private entry(nodePath: string, stats: Stats, type: BrowseEntry['type']): BrowseEntry {
+    const basename = nodePath === '/' ? '' : nodePath.slice(nodePath.lastIndexOf('/') + 1);
+    return {
+      path: nodePath,
+      basename,
+      type,
+      size: type === 'file' ? stats.size : 0,
+      mtime: isoSeconds(stats.mtime),
+      permissions: PERMISSIONS,
+    };
+  }
+
+  async createFolder(path: unknown): Promise<string> {
+    const segments = this.segments(path);
+    const resolved = await this.docroot.resolveEntry(segments);
+    if (resolved.stats) throw ERRORS.exists();
+    const parentAbs = await this.docroot.ensureDir(segments.slice(0, -1));
+    await mkdir(join(parentAbs, segments[segments.length - 1] as string));
+    this.listings.invalidate(parentAbs);
+    return resolved.nodePath;
+  }
+
+  async delete(path: unknown, recursive: boolean): Promise<string> {
+    const segments = this.segments(path);
+    if (segments.length === 0) throw ERRORS.forbidden('The docroot itself cannot be deleted');
+    const resolved = await this.docroot.resolveEntry(segments);
+    if (!resolved.stats) throw ERRORS.notFound();
+    if (resolved.stats.isDirectory()) {
+      if (recursive) await rm(resolved.abs, { recursive: true });
+      else await rmdir(resolved.abs);
+    } else {
+      await rm(resolved.abs);
+    }
+    this.listings.invalidate(dirname(resolved.abs));
+    return resolved.nodePath;
+  }
+
+  /** `source` and `destination` are relative to the folder `path` (node-api.md §3 rename). */
+  async rename(path: unknown, source: unknown, destination: unknown): Promise<void> {
+    const base = this.segments(path);
+    const from = [...base, ...parseNodePath(source, { allowLeadingSlash: false })];
+    const to = [...base, ...parseNodePath(destination, { allowLeadingSlash: false })];
+    if (from.length === base.length || to.length === base.length) throw ERRORS.badRequest('Source and destination are required');
+    const src = await this.docroot.resolveEntry(from);
+    if (!src.stats) throw ERRORS.notFound();
+    const dst = await this.docroot.resolveEntry(to);
+    if (dst.stats) throw ERRORS.exists();
+    const parentAbs = await this.docroot.ensureDir(to.slice(0, -1));
+    // A folder must not be moved into itself (the kernel says EINVAL; give a clear message).
+    if (src.stats.isDirectory() && (parentAbs + '/').startsWith(src.abs + '/')) throw ERRORS.badRequest('A folder cannot be moved into itself');
+    await rename(src.abs, join(parentAbs, to[to.length - 1] as string));
+    this.listings.invalidate(dirname(src.abs));
+    this.listings.invalidate(parentAbs);
+  }
+
+  /** Sum of file sizes under a resolved path, for `expected_size` in download specs. */
+  async totalSize(abs: string, stats: Stats): Promise<number> {
+    if (!stats.isDirectory()) return stats.size;
+    let total = 0;
+    for (const entry of await readdir(abs, { withFileTypes: true })) {
+      const child = join(abs, entry.name);
+      if (entry.isDirectory()) total += await this.totalSize(child, await stat(child));
+      else if (entry.isFile()) total += (await stat(child)).size;
+    }
+    return total;
+  }
+}
+
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,96 @@
+/**
+ * Sorted listings of folders, cached per folder so that paging through a 100,000-entry folder
+ * does not re-read it for every page (issue 3). A cached listing holds names and types only; sizes
+ * and times are read for the requested page, so they are never stale. The cache is dropped when
+ * the folder's mtime changes (entries added/removed by anyone) or when this node writes into it.
+ */
+import { stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { Docroot } from './docroot';
+
+export type BrowseSort = 'path' | 'type' | 'size_a' | 'size_d' | 'mtime_a' | 'mtime_d';
+
+export interface ListedEntry {
+  name: string;
+  type: 'file' | 'directory' | 'symbolic_link';
+}
+
+interface CachedListing {
+  mtimeMs: number;
+  entries: ListedEntry[];
+  sorted: Map<string, ListedEntry[]>;
+  stats?: Map<string, Stats | null>;
+}
+
+// Enough folders for several people paging at once, small enough to bound memory (~100 B/entry).
+const MAX_CACHED_FOLDERS = 64;
+
+export class FolderListings {
+  private readonly cache = new Map<string, CachedListing>();
+
+  constructor(private readonly docroot: Docroot) {}
+
+  invalidate(absDir: string): void {
+    this.cache.delete(absDir);
+  }
+
+  async sorted(absDir: string, dirStats: Stats, sort: BrowseSort, caseSensitive: boolean): Promise<ListedEntry[]> {
+    let listing = this.cache.get(absDir);
+    if (!listing || listing.mtimeMs !== dirStats.mtimeMs) {
+      const dirents = await this.docroot.list(absDir);
+      listing = { mtimeMs: dirStats.mtimeMs, entries: dirents.map(toListed), sorted: new Map() };
+      this.cache.delete(absDir);
+      if (this.cache.size >= MAX_CACHED_FOLDERS) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(absDir, listing);
+    }
+    const key = `${sort}:${caseSensitive}`;
+    let result = listing.sorted.get(key);
+    if (!result) {
+      result = await this.sort(absDir, listing, sort, caseSensitive);
+      listing.sorted.set(key, result);
+    }
+    return result;
+  }
+
+  private async sort(absDir: string, listing: CachedListing, sort: BrowseSort, caseSensitive: boolean): Promise<ListedEntry[]> {
+    const byName = nameComparator(caseSensitive);
+    const entries = [...listing.entries];
+    if (sort === 'path') return entries.sort(byName);
+    if (sort === 'type') return entries.sort((a, b) => a.type.localeCompare(b.type) || byName(a, b));
+    // Size and time orders need every entry's stats once; they are kept with the listing.
+    listing.stats ??= await statAll(absDir, entries);
+    const stats = listing.stats;
+    const field = sort.startsWith('size') ? 'size' : 'mtimeMs';
+    const sign = sort.endsWith('_d') ? -1 : 1;
+    // Folders report size 0 in browse entries, so they sort as 0 too.
+    const value = (e: ListedEntry) => (field === 'size' && e.type !== 'file' ? 0 : (stats.get(e.name)?.[field] ?? 0));
+    return entries.sort((a, b) => sign * (value(a) - value(b)) || byName(a, b));
+  }
+}
+
+function toListed(dirent: Dirent): ListedEntry {
+  const type = dirent.isSymbolicLink() ? 'symbolic_link' : dirent.isDirectory() ? 'directory' : 'file';
+  return { name: dirent.name, type };
+}
+
+function nameComparator(caseSensitive: boolean) {
+  if (caseSensitive) return (a: ListedEntry, b: ListedEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return (a: ListedEntry, b: ListedEntry) => {
+    const x = a.name.toLowerCase();
+    const y = b.name.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  };
+}
+
+async function statAll(absDir: string, entries: ListedEntry[]): Promise<Map<string, Stats | null>> {
+  const result = new Map<string, Stats | null>();
+  // Bounded concurrency: 100,000 parallel stats would exhaust the libuv pool's queue memory.
+  const BATCH = 256;
+  for (let i = 0; i < entries.length; i += BATCH) {
+    const batch = entries.slice(i, i + BATCH);
+    const stats = await Promise.all(batch.map((e) => stat(join(absDir, e.name)).catch(() => null)));
+    batch.forEach((e, j) => result.set(e.name, stats[j] ?? null));
+  }
+  return result;
+}

@@ -1,0 +1,137 @@
+/**
+ * Transfer records in SQLite (`<stateDir>/transfers.db`) plus the live, in-memory state of running
+ * transfers. Every create or status change takes the next `seq`, which is the iteration token of
+ * `GET /ops/transfers` (node-api.md §5): a client that keeps the last token sees only newer changes.
+ * Byte counts of running transfers change in memory only, so a busy transfer never writes per chunk.
+ */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { isActive, nowUsec, type TransferRecord, type TransferStatus } from './transfer-record';
+
+export interface LiveTransfer {
+  record: TransferRecord;
+  /** Aborted when the transfer is canceled through the Node API. */
+  abort: AbortController;
+}
+
+export interface ListQuery {
+  afterSeq: number;
+  count: number;
+  activeOnly?: boolean;
+  direction?: 'send' | 'receive';
+}
+
+export class TransferStore {
+  private readonly db: Database.Database;
+  private readonly live = new Map<string, LiveTransfer>();
+  private seq: number;
+
+  constructor(stateDir: string) {
+    this.db = new Database(join(stateDir, 'transfers.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS transfers (
+      id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, status TEXT NOT NULL, direction TEXT NOT NULL, record TEXT NOT NULL)`);
+    this.seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM transfers').get() as { s: number }).s;
+    this.failInterrupted();
+  }
+
+  /** Transfers that were running when the process died did not complete: say so. */
+  private failInterrupted(): void {
+    const rows = this.db.prepare("SELECT record FROM transfers WHERE status = 'running'").all() as { record: string }[];
+    for (const row of rows) {
+      const record = JSON.parse(row.record) as TransferRecord;
+      this.save({ ...record, status: 'failed', endUsec: nowUsec(), errorCode: 500, errorDesc: 'The node stopped during the transfer' });
+    }
+  }
+
+  private save(record: TransferRecord): void {
+    this.seq += 1;
+    this.db
+      .prepare('INSERT OR REPLACE INTO transfers (id, seq, status, direction, record) VALUES (?, ?, ?, ?, ?)')
+      .run(record.id, this.seq, record.status, record.direction, JSON.stringify(record));
+  }
+
+  begin(init: Omit<TransferRecord, 'id' | 'status' | 'startUsec' | 'endUsec' | 'errorCode' | 'errorDesc' | 'files' | 'filesCompleted' | 'filesFailed' | 'bytesTransferred'>): LiveTransfer {
+    const record: TransferRecord = {
+      ...init,
+      id: randomUUID(),
+      status: 'running',
+      startUsec: nowUsec(),
+      endUsec: 0,
+      bytesTransferred: 0,
+      filesCompleted: 0,
+      filesFailed: 0,
+      errorCode: 0,
+      errorDesc: '',
+      files: [],
+    };
+    const live = { record, abort: new AbortController() };
+    this.live.set(record.id, live);
+    this.save(record);
+    return live;
+  }
+
+  finish(live: LiveTransfer, status: Exclude<TransferStatus, 'running'>, error?: { code: number; message: string }): void {
+    if (!this.live.has(live.record.id)) return;
+    this.live.delete(live.record.id);
+    const record = live.record;
+    record.status = status;
+    record.endUsec = nowUsec();
+    if (error) {
+      record.errorCode = error.code;
+      record.errorDesc = error.message;
+    }
+    for (const file of record.files) {
+      if (file.status === 'transferring') {
+        file.status = status === 'completed' ? 'completed' : 'failed';
+        file.endUsec = record.endUsec;
+      }
+    }
+    this.save(record);
+  }
+
+  /** Cancels a running transfer; false when it is unknown or already over. */
+  cancel(id: string): boolean {
+    const live = this.live.get(id);
+    if (!live) return false;
+    this.finish(live, 'canceled', { code: 499, message: 'Canceled through the Node API' });
+    live.abort.abort();
+    return true;
+  }
+
+  get(id: string): TransferRecord | null {
+    const live = this.live.get(id);
+    if (live) return live.record;
+    const row = this.db.prepare('SELECT record FROM transfers WHERE id = ?').get(id) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as TransferRecord) : null;
+  }
+
+  list(query: ListQuery): { records: TransferRecord[]; lastSeq: number } {
+    const where = ['seq > ?'];
+    const params: (string | number)[] = [query.afterSeq];
+    if (query.activeOnly !== undefined) where.push(query.activeOnly ? "status = 'running'" : "status <> 'running'");
+    if (query.direction) {
+      where.push('direction = ?');
+      params.push(query.direction);
+    }
+    const rows = this.db
+      .prepare(`SELECT seq, id, record FROM transfers WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+      .all(...params, query.count) as { seq: number; id: string; record: string }[];
+    const records = rows.map((row) => this.live.get(row.id)?.record ?? (JSON.parse(row.record) as TransferRecord));
+    return { records, lastSeq: rows.length > 0 ? (rows[rows.length - 1] as { seq: number }).seq : query.afterSeq };
+  }
+
+  activeCount(): number {
+    return [...this.live.values()].filter((l) => isActive(l.record.status)).length;
+  }
+
+  /** Aborts what still runs (the node is closing) and closes the database. */
+  close(): void {
+    for (const live of [...this.live.values()]) {
+      this.finish(live, 'failed', { code: 503, message: 'The node was shut down' });
+      live.abort.abort();
+    }
+    this.db.close();
+  }
+}
