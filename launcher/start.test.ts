@@ -1,0 +1,95 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const BIN = path.resolve(import.meta.dirname, '../bin/courier.mjs');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, [BIN, 'start', '--no-build'], { env: { ...process.env, COURIER_LOG_LEVEL: 'warn', ...env } });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(running: Running, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = running.output().match(pattern);
+    if (match) return match;
+    if (Date.now() > deadline || running.child.exitCode !== null) throw new Error(`did not see ${pattern} in:\n${running.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('courier start', () => {
+  const dirs: string[] = [];
+  const children: Running[] = [];
+  afterEach(() => {
+    for (const c of children.splice(0)) c.child.kill('SIGKILL');
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('starts portal and embedded node, prints the URL and a one-time admin password, keeps secrets 0600, and stops cleanly on SIGINT', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-launch-'));
+    dirs.push(dataDir);
+    const env = { COURIER_DATA_DIR: dataDir, COURIER_PORT: String(await freePort()), COURIER_NODE_PORT: String(await freePort()) };
+
+    const first = start(env);
+    children.push(first);
+    const [, url] = await waitFor(first, /Courier is running at (\S+)/);
+    const [, password] = await waitFor(first, /log in as "admin" with password (\S+)/);
+    expect(url).toBe(`http://localhost:${env.COURIER_PORT}`);
+
+    const health = await fetch(`${url}/api/health`);
+    expect(await health.json()).toEqual({ status: 'ok', database: { ok: true }, nodes: [{ name: 'embedded', ok: true }] });
+    const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    expect(login.status).toBe(200);
+
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dataDir, 'courier.db')).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(dataDir, 'node', 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(first.output().split(password!).length - 1).toBe(1);
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('SIGINT received');
+
+    // The second start keeps the account and does not print a password again.
+    const second = start(env);
+    children.push(second);
+    await waitFor(second, /Courier is running at/);
+    expect(second.output()).not.toContain('password');
+    const again = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    expect(again.status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 90_000);
+
+  it('refuses to start on a bad setting, naming it', async () => {
+    const bad = start({ COURIER_DATA_DIR: path.join(tmpdir(), 'never-created'), COURIER_PORT: 'eighty' });
+    children.push(bad);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/COURIER_PORT \(port\)/);
+  }, 30_000);
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, portalOrigin } from './config';
+
+describe('loadConfig', () => {
+  it('has working defaults for a fresh machine', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, nodePort: 9092, host: '127.0.0.1', embeddedNode: true, sessionIdleTimeoutSeconds: 1800 });
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['COURIER_PORT', 'eighty', /COURIER_PORT \(port\)/],
+    ['COURIER_PORT', '70000', /COURIER_PORT/],
+    ['COURIER_NODE_PORT', '-1', /COURIER_NODE_PORT/],
+    ['COURIER_ADMIN_PASSWORD', 'short', /COURIER_ADMIN_PASSWORD .*at least 8/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL .*postgres/],
+    ['COURIER_PUBLIC_URL', 'not a url', /COURIER_PUBLIC_URL/],
+    ['COURIER_EMBEDDED_NODE', 'maybe', /COURIER_EMBEDDED_NODE/],
+    ['COURIER_LOG_LEVEL', 'loud', /COURIER_LOG_LEVEL/],
+  ])('stops on a bad %s naming the setting', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reports every bad setting at once', () => {
+    expect(() => loadConfig({ COURIER_PORT: 'x', COURIER_NODE_PORT: 'y' })).toThrow(/COURIER_PORT[\s\S]*COURIER_NODE_PORT/);
+  });
+
+  it('reads a JSON config file, with environment variables taking precedence', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'courier-config-'));
+    const file = path.join(dir, 'courier.json');
+    writeFileSync(file, JSON.stringify({ port: 9000, nodePort: 9100, embeddedNode: false }));
+    const config = loadConfig({ COURIER_CONFIG: file, COURIER_NODE_PORT: '9200' });
+    expect(config).toMatchObject({ port: 9000, nodePort: 9200, embeddedNode: false });
+  });
+
+  it('refuses a config file with unknown settings or bad JSON', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'courier-config-'));
+    const unknown = path.join(dir, 'a.json');
+    writeFileSync(unknown, JSON.stringify({ prot: 1 }));
+    expect(() => loadConfig({ COURIER_CONFIG: unknown })).toThrow(/unknown setting\(s\) prot/);
+    const broken = path.join(dir, 'b.json');
+    writeFileSync(broken, '{ port: ');
+    expect(() => loadConfig({ COURIER_CONFIG: broken })).toThrow(/not valid JSON/);
+    expect(() => loadConfig({ COURIER_CONFIG: path.join(dir, 'missing.json') })).toThrow(/cannot read/);
+  });
+
+  it('derives the portal origin from the public URL when behind a proxy', () => {
+    expect(portalOrigin({ port: 8080, publicUrl: undefined })).toBe('http://localhost:8080');
+    expect(portalOrigin({ port: 8080, publicUrl: 'https://files.example.com/courier/' })).toBe('https://files.example.com');
+  });
+});
