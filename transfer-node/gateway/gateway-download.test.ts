@@ -1,0 +1,170 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fromBuffer, type Entry } from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PORTAL_ORIGIN, sha256, specHeader, startTestNode, type TestNode } from '../test/node-harness';
+
+let t: TestNode;
+const report = Buffer.from(Array.from({ length: 50_000 }, (_, i) => i % 251));
+beforeAll(async () => {
+  t = await startTestNode();
+  await mkdir(join(t.docroot, 'Outbox/proj/nested/empty'), { recursive: true });
+  await writeFile(join(t.docroot, 'Outbox/report (final) é.pdf'), report);
+  await writeFile(join(t.docroot, 'Outbox/proj/a.txt'), 'alpha');
+  await writeFile(join(t.docroot, 'Outbox/proj/nested/b.txt'), 'bravo');
+  await writeFile(join(t.docroot, 'Outbox/other.txt'), 'other');
+});
+afterAll(() => t.close());
+
+const download = (spec: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader(spec), ...headers } });
+
+async function zipEntries(body: Buffer): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    fromBuffer(body, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const out: Record<string, string> = {};
+      zip.on('entry', (entry: Entry) => {
+        if (entry.fileName.endsWith('/')) {
+          out[entry.fileName] = '<dir>';
+          return zip.readEntry();
+        }
+        zip.openReadStream(entry, async (e, stream) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          for await (const c of stream) chunks.push(c as Buffer);
+          out[entry.fileName] = Buffer.concat(chunks).toString();
+          zip.readEntry();
+        });
+      });
+      zip.on('end', () => resolve(out));
+      zip.readEntry();
+    });
+  });
+}
+
+describe('GET /v3/download', () => {
+  it('streams one file with exact Content-Length and an ASCII attachment name', async () => {
+    const spec = await t.downloadSpec(['/Outbox/report (final) é.pdf']);
+    const res = await download(spec, { origin: PORTAL_ORIGIN });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(report.length));
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="report (final) e.pdf"');
+    expect(res.headers.get('access-control-expose-headers')).toContain('Content-Disposition');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(report));
+  });
+
+  it('sends a folder as a zip whose entries match, named after download_name', async () => {
+    const spec = await t.downloadSpec(['/Outbox/proj']);
+    const res = await download({ ...spec, zip_required: true, download_name: 'bundle' });
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="bundle.zip"');
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get('content-length')).toBe(String(body.length));
+    expect(await zipEntries(body)).toEqual({
+      'proj/': '<dir>',
+      'proj/a.txt': 'alpha',
+      'proj/nested/': '<dir>',
+      'proj/nested/b.txt': 'bravo',
+      'proj/nested/empty/': '<dir>',
+    });
+  });
+
+  it('zips several paths into download.zip by default', async () => {
+    const spec = await t.downloadSpec(['/Outbox/other.txt', '/Outbox/proj/a.txt']);
+    const res = await download(spec);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="download.zip"');
+    expect(await zipEntries(Buffer.from(await res.arrayBuffer()))).toEqual({ 'other.txt': 'other', 'a.txt': 'alpha' });
+  });
+
+  it('serves what a folder token covers and refuses the rest', async () => {
+    const spec = await t.downloadSpec(['/Outbox/proj']);
+    const inside = await download({ ...spec, paths: [{ source: '/Outbox/proj/nested/b.txt' }] });
+    expect(await inside.text()).toBe('bravo');
+    const outside = await download({ ...spec, paths: [{ source: '/Outbox/other.txt' }] }, { origin: PORTAL_ORIGIN });
+    expect(outside.status).toBe(403);
+    expect(outside.headers.get('access-control-allow-origin')).toBe(PORTAL_ORIGIN);
+    expect(await outside.json()).toEqual({ code: 403, message: 'The token does not cover /Outbox/other.txt' });
+  });
+
+  it('records downloads in /ops/transfers', async () => {
+    const spec = await t.downloadSpec(['/Outbox/other.txt']);
+    const res = await download(spec);
+    await res.text();
+    const id = res.headers.get('x-transfer-id') as string;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await t.apiJson(`/ops/transfers/${id}`)).toMatchObject({ status: 'completed', bytes_transferred: 5, start_spec: { direction: 'receive' } });
+  });
+});
+
+describe('POST /v3/presign and the signed URL', () => {
+  it('returns a self-authorizing URL that answers Range requests so a download can resume', async () => {
+    const spec = await t.downloadSpec(['/Outbox/report (final) é.pdf']);
+    const presign = await fetch(t.node.gatewayUrl + '/v3/presign', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: PORTAL_ORIGIN },
+      body: JSON.stringify({ transfer_spec: spec, method: 'GET', protocol: 'http', headers: { host: 'evil.example' } }),
+    });
+    expect(presign.status).toBe(200);
+    const { signed_url } = await presign.json();
+    expect(signed_url.startsWith(t.node.gatewayUrl + '/v3/signed/')).toBe(true);
+    const first = await fetch(signed_url, { headers: { range: 'bytes=0-9999' } });
+    expect(first.status).toBe(206);
+    expect(first.headers.get('content-range')).toBe(`bytes 0-9999/${report.length}`);
+    expect(first.headers.get('content-length')).toBe('10000');
+    const head = Buffer.from(await first.arrayBuffer());
+    const rest = await fetch(signed_url, { headers: { range: 'bytes=10000-' } });
+    expect(rest.status).toBe(206);
+    const tail = Buffer.from(await rest.arrayBuffer());
+    expect(sha256(Buffer.concat([head, tail]))).toBe(sha256(report));
+    const whole = await fetch(signed_url);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect(whole.headers.get('content-disposition')).toBe('attachment; filename="report (final) e.pdf"');
+    await whole.arrayBuffer();
+    const bad = await fetch(signed_url, { headers: { range: `bytes=${report.length}-` } });
+    expect(bad.status).toBe(416);
+  });
+
+  it('refuses a tampered signed URL and a presign without a valid token', async () => {
+    const spec = await t.downloadSpec(['/Outbox/other.txt']);
+    const res = await fetch(t.node.gatewayUrl + '/v3/presign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transfer_spec: spec }) });
+    const { signed_url } = await res.json();
+    const tampered = signed_url.slice(0, -3) + (signed_url.endsWith('AAA') ? 'BBB' : 'AAA');
+    const denied = await fetch(tampered);
+    expect(denied.status).toBe(401);
+    const noToken = await fetch(t.node.gatewayUrl + '/v3/presign', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transfer_spec: { ...spec, token: undefined } }),
+    });
+    expect(noToken.status).toBe(401);
+    expect(await noToken.json()).toEqual({ code: 401, message: 'A transfer token is required' });
+  });
+});
+
+describe('gateway /info and CORS', () => {
+  it('answers /info with a numeric v3 version', async () => {
+    const res = await fetch(t.node.gatewayUrl + '/info', { headers: { origin: PORTAL_ORIGIN } });
+    expect(await res.json()).toMatchObject({ version: expect.stringMatching(/^3\.\d+\.\d+$/), upload_endpoint: [], download_endpoint: [], endpoints: [] });
+    expect(res.headers.get('access-control-allow-origin')).toBe(PORTAL_ORIGIN);
+  });
+
+  it('answers preflights for the portal origin and refuses other origins', async () => {
+    for (const path of ['/v3/upload', '/v3/download', '/v3/presign']) {
+      const res = await fetch(t.node.gatewayUrl + path, {
+        method: 'OPTIONS',
+        headers: { origin: PORTAL_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-aspera-spec' },
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe(PORTAL_ORIGIN);
+      expect(res.headers.get('access-control-allow-headers')).toMatch(/Authorization.*X-Aspera-Spec/);
+      expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    }
+    const other = await fetch(t.node.gatewayUrl + '/v3/upload', { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const get = await fetch(t.node.gatewayUrl + '/info', { headers: { origin: 'http://evil.example' } });
+    expect(get.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
