@@ -36,7 +36,7 @@ function portal(
     // Always our own server: one left running by a developer would have other data and passwords.
     reuseExistingServer: false,
     timeout: 180_000,
-    stdout: 'pipe' as const,
+    stdout: 'ignore' as const,
     stderr: 'pipe' as const,
     env: {
       COURIER_PORT: String(server.port),

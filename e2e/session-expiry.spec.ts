@@ -16,8 +16,8 @@ test('a session that expires while the user is away sends them to log in, then b
   await expect(app.heading).toHaveText('Transfers');
 
   await idle(page);
-  // The user comes back to the tab: Courier checks the session as it would on a real tab switch.
-  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  // The user comes back to the tab: the event a real tab switch fires (it bubbles to window).
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
 
   await expect(page.getByText(EXPIRED)).toBeVisible();
   await expect(page).toHaveURL('/login?next=%2Ftransfers');
