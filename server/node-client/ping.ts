@@ -1,18 +1,22 @@
 /**
- * `GET /ping` of a Node API (no authentication, empty 200 on HSTS and on the embedded node).
- * The full Node API client arrives with the portal API; health only needs reachability.
+ * `GET /ping` of a Node API without credentials (node-api.md §2: ascli's product detection calls it
+ * unauthenticated and HSTS answers an empty 200; the embedded node does too). Health only needs
+ * reachability, so this never throws. For an authenticated check use `createNodeClient(…).ping()`.
  */
-export async function pingNode(nodeUrl: string, timeoutMs = 2000): Promise<{ ok: boolean; message?: string }> {
-  try {
-    const response = await fetch(new URL('ping', withSlash(nodeUrl)), { signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return response.ok ? { ok: true } : { ok: false, message: `ping answered HTTP ${response.status}` };
-  } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable';
-    return { ok: false, message: reason };
-  }
-}
+import { NodeApiError } from './node-api-error';
+import { createTransport } from './node-transport';
 
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
+export async function pingNode(
+  nodeUrl: string,
+  timeoutMs = 2000,
+  { verifyTls = true }: { verifyTls?: boolean } = {},
+): Promise<{ ok: boolean; message?: string }> {
+  try {
+    await createTransport({ baseUrl: nodeUrl, verifyTls, timeoutMs })('GET', '/ping', { ignoreBody: true });
+    return { ok: true };
+  } catch (error) {
+    if (!(error instanceof NodeApiError)) return { ok: false, message: 'unreachable' };
+    if (error.kind === 'unavailable') return { ok: false, message: error.code === 'TIMEOUT' ? `no answer within ${timeoutMs} ms` : 'unreachable' };
+    return { ok: false, message: error.status === null ? 'ping answered garbage' : `ping answered HTTP ${error.status}` };
+  }
 }

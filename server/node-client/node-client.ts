@@ -1,0 +1,145 @@
+/**
+ * The Node API client: the only way the portal talks to a transfer node, a real IBM HSTS or the
+ * embedded node alike (DESIGN.md). Requests follow reference/node-api.md; answers are read with the
+ * tolerance its §9 asks for. Every failure is a NodeApiError.
+ */
+import { z } from 'zod';
+import { readPathErrors, readSetupResults } from './item-results';
+import { nextIterationToken } from './link-header';
+import { NodeApiError } from './node-api-error';
+import { createTransport, type Send } from './node-transport';
+import { followTransferPages, type FollowOptions, type FollowResult } from './transfer-paging';
+import {
+  type BrowseResult,
+  browseResponseSchema,
+  type BrowseSort,
+  type ListTransfersOptions,
+  type NodeConnection,
+  type NodeInfo,
+  nodeInfoSchema,
+  type NodeTransfer,
+  nodeTransferSchema,
+  type PathResult,
+  type RenameResult,
+  type SetupResult,
+  type TransferPage,
+  type TransferRequest,
+} from './types';
+
+export interface NodeClient {
+  ping(): Promise<void>;
+  info(): Promise<NodeInfo>;
+  browse(request: { path: string; skip?: number; count?: number; sort?: BrowseSort }): Promise<BrowseResult>;
+  createFolders(paths: string[]): Promise<PathResult[]>;
+  deletePaths(paths: string[]): Promise<PathResult[]>;
+  rename(items: { parent: string; source: string; destination: string }[]): Promise<RenameResult[]>;
+  uploadSetup(requests: TransferRequest[]): Promise<SetupResult[]>;
+  downloadSetup(requests: TransferRequest[]): Promise<SetupResult[]>;
+  listTransfers(options?: ListTransfersOptions): Promise<TransferPage>;
+  followTransfers(lastToken: string | null, options?: FollowOptions): Promise<FollowResult>;
+  getTransfer(id: string): Promise<NodeTransfer>;
+  cancelTransfer(id: string): Promise<void>;
+}
+
+export function createNodeClient(connection: NodeConnection): NodeClient {
+  const { username, password } = connection.auth;
+  const authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const send: Send = createTransport({
+    baseUrl: connection.url,
+    authorization,
+    verifyTls: connection.verifyTls,
+    timeoutMs: connection.timeoutMs,
+    secrets: [password, authorization, authorization.slice('Basic '.length)],
+  });
+
+  const parse = <T extends z.ZodType>(schema: T, body: unknown, operation: string): z.output<T> => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new NodeApiError('bad_response', `Node answer to ${operation} has an unexpected shape`);
+    return parsed.data;
+  };
+
+  const listTransfers = async (options: ListTransfersOptions = {}): Promise<TransferPage> => {
+    const response = await send('GET', '/ops/transfers', {
+      query: {
+        iteration_token: options.iterationToken ?? undefined,
+        active_only: options.activeOnly === undefined ? undefined : String(options.activeOnly),
+        count: options.count === undefined ? undefined : String(options.count),
+        view: options.view,
+      },
+    });
+    const transfers = parse(z.array(nodeTransferSchema), response.body, 'GET /ops/transfers');
+    return { transfers, nextIterationToken: nextIterationToken(response.headers.link, response.url) };
+  };
+
+  return {
+    async ping() {
+      await send('GET', '/ping', { ignoreBody: true });
+    },
+
+    async info() {
+      return parse(nodeInfoSchema, (await send('GET', '/info')).body, 'GET /info');
+    },
+
+    async browse({ path, skip, count, sort }) {
+      const response = await send('POST', '/files/browse', { json: { path, skip, count, sort } });
+      const body = parse(browseResponseSchema, response.body, 'POST /files/browse');
+      return { self: body.self ?? null, items: body.items ?? [], totalCount: body.total_count ?? null };
+    },
+
+    async createFolders(paths) {
+      const response = await send('POST', '/files/create', { json: { paths: paths.map((path) => ({ path, type: 'directory' })) } });
+      return toPathResults(paths, readPathErrors(response.body, paths.length, 'POST /files/create'));
+    },
+
+    async deletePaths(paths) {
+      // recursive_delete defaults to true (node-api.md §3); left to the node so older versions are not confused.
+      const response = await send('POST', '/files/delete', { json: { paths: paths.map((path) => ({ path })) } });
+      return toPathResults(paths, readPathErrors(response.body, paths.length, 'POST /files/delete'));
+    },
+
+    async rename(items) {
+      const json = { paths: items.map((i) => ({ path: i.parent, source: i.source, destination: i.destination })) };
+      const errors = readPathErrors((await send('POST', '/files/rename', { json })).body, items.length, 'POST /files/rename');
+      return items.map((item, i) => {
+        const error = errors[i];
+        return error ? { ...item, ok: false as const, error } : { ...item, ok: true as const };
+      });
+    },
+
+    async uploadSetup(requests) {
+      return setup(send, '/files/upload_setup', requests);
+    },
+
+    async downloadSetup(requests) {
+      return setup(send, '/files/download_setup', requests);
+    },
+
+    listTransfers,
+
+    followTransfers(lastToken, options) {
+      return followTransferPages(listTransfers, lastToken, options);
+    },
+
+    async getTransfer(id) {
+      const response = await send('GET', `/ops/transfers/${encodeURIComponent(id)}`);
+      return parse(nodeTransferSchema, response.body, 'GET /ops/transfers/{id}');
+    },
+
+    async cancelTransfer(id) {
+      // PUT rather than the CANCEL method: HSTS accepts both, Node-based nodes cannot parse CANCEL (§5).
+      await send('PUT', `/ops/transfers/${encodeURIComponent(id)}`, { json: { status: 'canceled' }, emptyOk: true });
+    },
+  };
+}
+
+async function setup(send: Send, path: string, requests: TransferRequest[]): Promise<SetupResult[]> {
+  const json = { transfer_requests: requests.map((transfer_request) => ({ transfer_request })) };
+  return readSetupResults((await send('POST', path, { json })).body, requests.length, `POST ${path}`);
+}
+
+function toPathResults(paths: string[], errors: ReturnType<typeof readPathErrors>): PathResult[] {
+  return paths.map((path, i) => {
+    const error = errors[i];
+    return error ? { path, ok: false, error } : { path, ok: true };
+  });
+}
