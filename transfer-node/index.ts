@@ -4,6 +4,7 @@
  */
 import Fastify from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
 import { transferNodeApp } from './app';
 import type { NodeContext, NodeSettings } from './context';
 import { GATEWAY_PREFIX } from './gateway/gateway-routes';
@@ -40,6 +41,8 @@ export interface TransferNode {
 const DEFAULT_TOKEN_LIFE_SECONDS = 86400;
 // §4.1 of http-gateway-v3.md: the download spec travels in a header; leave room for long path lists.
 const MAX_HEADER_BYTES = 64 * 1024;
+// How long close() lets running transfers finish before cutting them off.
+const CLOSE_GRACE_MS = 5000;
 
 export async function startTransferNode(options: TransferNodeOptions): Promise<TransferNode> {
   const host = options.host ?? '127.0.0.1';
@@ -98,7 +101,14 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     gatewayUrl: settings.gatewayUrl,
     credentials: { username: settings.nodeUser, password: settings.nodePassword },
     async close() {
-      await app.close();
+      // Finish in-flight requests, but a stalled client must not hold the process forever.
+      const closing = app.close();
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS, 'timeout').unref());
+      if ((await Promise.race([closing, timer])) === 'timeout') {
+        transfers.abortAll('The node was shut down');
+        (app.server as HttpServer).closeAllConnections();
+        await closing;
+      }
       transfers.close();
     },
   };

@@ -29,6 +29,8 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
   app.setErrorHandler((err, request, reply) => {
     const error = asNodeError(normalizeFastifyError(err));
     if (error.status >= 500) request.log.error({ err }, 'gateway request failed');
+    // A canceled transfer ends the connection: draining the rest of its body would defeat the cancel.
+    if (error.status === 499 && !request.raw.complete) reply.header('Connection', 'close');
     return reply.code(error.status).send({ message: error.message, code: error.status });
   });
   // The upload body is parsed as a stream by receive-upload.ts, never buffered by Fastify.

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { startTransferNode, type TransferNode, type TransferNodeOptions } from '../index';
 
@@ -35,7 +36,7 @@ export async function startTestNode(options: Partial<TransferNodeOptions> = {}, 
       method: body === undefined ? 'GET' : 'POST',
       ...init,
       headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(init.headers as Record<string, string>) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? init.body : JSON.stringify(body),
     });
   const apiJson = async (path: string, body?: unknown) => {
     const res = await api(path, body);
@@ -91,4 +92,55 @@ export function specHeader(spec: Record<string, unknown>): string {
 
 export function sha256(data: Buffer | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Starts an upload over a raw socket and sends only `sentBytes` of a `size`-byte file, so a test can
+ * look at the node mid-transfer, then abort (client disconnect) or finish it.
+ */
+export function partialUpload(gatewayUrl: string, spec: Record<string, unknown>, name: string, size: number, sentBytes: number) {
+  const boundary = '----CourierTestBoundary' + Math.random().toString(16).slice(2);
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="x-aspera-spec"\r\n\r\n${JSON.stringify({ ...spec, paths: [{ source: name }] })}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="Content-Length"\r\n\r\n${size}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const tail = `\r\n--${boundary}--\r\n`;
+  const url = new URL(gatewayUrl + '/v3/upload');
+  const req = request({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': Buffer.byteLength(head) + size + tail.length },
+  });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+  response.catch(() => undefined);
+  req.write(head);
+  req.write(Buffer.alloc(sentBytes, 1));
+  return {
+    response,
+    finish() {
+      req.end(Buffer.concat([Buffer.alloc(size - sentBytes, 1), Buffer.from(tail)]));
+    },
+    abort() {
+      req.destroy();
+    },
+  };
+}
+
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error('waitFor timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -126,12 +126,16 @@ export class TransferStore {
     return [...this.live.values()].filter((l) => isActive(l.record.status)).length;
   }
 
-  /** Aborts what still runs (the node is closing) and closes the database. */
-  close(): void {
+  /** Fails and aborts everything still running (the node is closing). */
+  abortAll(message: string): void {
     for (const live of [...this.live.values()]) {
-      this.finish(live, 'failed', { code: 503, message: 'The node was shut down' });
+      this.finish(live, 'failed', { code: 503, message });
       live.abort.abort();
     }
+  }
+
+  close(): void {
+    this.abortAll('The node was shut down');
     this.db.close();
   }
 }
