@@ -106,7 +106,8 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS, 'timeout').unref());
       if ((await Promise.race([closing, timer])) === 'timeout') {
         transfers.abortAll('The node was shut down');
-        (app.server as HttpServer).closeAllConnections();
+        // Fastify types its server as a union with HTTP/2; this node only ever serves HTTP/1.1.
+        (app.server as unknown as HttpServer).closeAllConnections();
         await closing;
       }
       transfers.close();
