@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn, loginPage, shell } from './support/pages';
+import { logIn, loginPage, shell, waitForLoginOutcome } from './support/pages';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/servers';
 
 test('a visitor is sent to the login page, and logging in as admin shows the app shell', async ({
@@ -74,5 +74,6 @@ test('logging in works with the keyboard alone', async ({ page }) => {
   await expect(login.password).toBeFocused();
   await page.keyboard.type(ADMIN_PASSWORD);
   await page.keyboard.press('Enter');
+  await waitForLoginOutcome(page);
   await expect(shell(page).heading).toHaveText('Files');
 });

@@ -17,7 +17,9 @@ test('a session that expires while the user is away sends them to log in, then b
 
   await idle(page);
   // The user comes back to the tab: the event a real tab switch fires (it bubbles to window).
-  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+  await page.evaluate(() =>
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true })),
+  );
 
   await expect(page.getByText(EXPIRED)).toBeVisible();
   await expect(page).toHaveURL('/login?next=%2Ftransfers');

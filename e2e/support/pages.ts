@@ -1,6 +1,12 @@
 import { expect, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './servers';
 
+/**
+ * Logging in runs a memory-hard KDF on the server on purpose; on a busy CI machine that takes
+ * seconds, so waiting for its outcome gets more time than other expectations.
+ */
+export const LOGIN_TIMEOUT = 20_000;
+
 /** The login page's parts, found the way a user (or a screen reader) finds them. */
 export function loginPage(page: Page) {
   return {
@@ -34,6 +40,12 @@ export async function logIn(
   await login.username.fill(credentials.username);
   await login.password.fill(credentials.password);
   await login.submit.click();
+  await waitForLoginOutcome(page);
+}
+
+/** The form shows "Logging in…" until the server has answered, whichever way. */
+export async function waitForLoginOutcome(page: Page) {
+  await expect(page.getByText('Logging in…')).toHaveCount(0, { timeout: LOGIN_TIMEOUT });
 }
 
 export async function logInFromHome(page: Page) {

@@ -7,6 +7,7 @@ import {
   SideNavItems,
   SideNavLink,
   SkipToContent,
+  Theme,
 } from '@carbon/react';
 import { DataShare, Folder } from '@carbon/icons-react';
 import {
@@ -80,34 +81,37 @@ export function AppShell({ actions, children }: AppShellProps) {
 
   return (
     <div className="courier-shell">
-      <Header aria-label="Courier">
-        <SkipToContent href="#main-content" />
-        <HeaderMenuButton
-          aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
-          aria-expanded={navOpen}
-          aria-controls="courier-side-nav"
-          isActive={navOpen}
-          onClick={() => setNavOpen((open) => !open)}
-        />
-        <HeaderName as={Link} to="/files" prefix="IBM Aspera">
-          Courier
-        </HeaderName>
-        <HeaderGlobalBar>{actions}</HeaderGlobalBar>
-        <SideNav
-          id="courier-side-nav"
-          aria-label="Main"
-          expanded={navOpen}
-          onOverlayClick={closeNav}
-          onSideNavBlur={closeNav}
-          href="#main-content"
-        >
-          <SideNavItems>
-            {NAV_ITEMS.map((item) => (
-              <NavLink key={item.to} item={item} onNavigate={closeNav} />
-            ))}
-          </SideNavItems>
-        </SideNav>
-      </Header>
+      {/* A dark header over a light page, the usual IBM product look. */}
+      <Theme theme="g100">
+        <Header aria-label="Courier">
+          <SkipToContent href="#main-content" />
+          <HeaderMenuButton
+            aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
+            aria-expanded={navOpen}
+            aria-controls="courier-side-nav"
+            isActive={navOpen}
+            onClick={() => setNavOpen((open) => !open)}
+          />
+          <HeaderName as={Link} to="/files" prefix="IBM Aspera">
+            Courier
+          </HeaderName>
+          <HeaderGlobalBar>{actions}</HeaderGlobalBar>
+        </Header>
+      </Theme>
+      <SideNav
+        id="courier-side-nav"
+        aria-label="Main"
+        expanded={navOpen}
+        onOverlayClick={closeNav}
+        onSideNavBlur={closeNav}
+        href="#main-content"
+      >
+        <SideNavItems>
+          {NAV_ITEMS.map((item) => (
+            <NavLink key={item.to} item={item} onNavigate={closeNav} />
+          ))}
+        </SideNavItems>
+      </SideNav>
       <main id="main-content" ref={mainRef} tabIndex={-1} className="courier-shell__main">
         {children}
       </main>

@@ -15,7 +15,12 @@ export function AppRoot() {
       {({ reset }) => (
         <ErrorBoundary
           onReset={reset}
-          fallback={({ error, reset: retry }) => <ErrorFallback error={error} onRetry={retry} />}
+          fallback={({ error, reset: retry }) => (
+            // No shell yet: what failed is finding out who is logged in.
+            <main>
+              <ErrorFallback error={error} onRetry={retry} />
+            </main>
+          )}
         >
           <RequireSession pending={<BootScreen />}>
             {(session) => (

@@ -1,4 +1,4 @@
-import { Header, HeaderName, InlineNotification } from '@carbon/react';
+import { Header, HeaderName, InlineNotification, Theme } from '@carbon/react';
 import type { SignedOutReason } from '../api/get-session';
 import { LoginForm } from './login-form';
 
@@ -16,11 +16,13 @@ export function LoginPage({ reason }: LoginPageProps) {
   return (
     <div className="courier-standalone">
       <title>Log in · Courier</title>
-      <Header aria-label="Courier">
-        <HeaderName href="/login" prefix="IBM Aspera">
-          Courier
-        </HeaderName>
-      </Header>
+      <Theme theme="g100">
+        <Header aria-label="Courier">
+          <HeaderName href="/login" prefix="IBM Aspera">
+            Courier
+          </HeaderName>
+        </Header>
+      </Theme>
       <main className="courier-standalone__main courier-login">
         <div className="courier-login__panel">
           {notice && (

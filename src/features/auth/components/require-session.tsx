@@ -1,7 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import type { Session } from '../../../../contract/session';
-import { useSession } from '../api/get-session';
+import { sessionQueryOptions } from '../api/get-session';
 import { getLoginPath } from '../lib/return-path';
 
 export interface RequireSessionProps {
@@ -13,14 +14,14 @@ export interface RequireSessionProps {
 /** Renders its children only for a logged-in user; sends everyone else to the login page. */
 export function RequireSession({ pending, children }: RequireSessionProps) {
   const location = useLocation();
-  const session = useSession();
+  const session = useQuery({
+    ...sessionQueryOptions(),
+    // A 401 is an answer (see getSession); any other failure with nothing to show goes to the
+    // nearest error boundary, whose retry refetches. A failed refetch keeps the last answer.
+    throwOnError: (_error, query) => query.state.data === undefined,
+  });
 
-  if (!session.data) {
-    // Not a 401 (those are answers, see getSession): the server or the network failed. The
-    // nearest error boundary offers a retry. A failed refetch keeps the last answer instead.
-    if (session.isError) throw session.error;
-    return pending;
-  }
+  if (!session.data) return pending;
   if (session.data.status === 'signed-in') return children(session.data.session);
   // After logging out there is nothing to come back to.
   const from = session.data.reason === 'logged-out' ? null : location;
