@@ -42,7 +42,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         limits: { fieldSize: MAX_SPEC_BYTES, fields: MAX_SPEC_PATHS + 1, files: MAX_SPEC_PATHS, parts: 2 * MAX_SPEC_PATHS + 1 },
       });
     } catch {
-      reject(ERRORS.badRequest('Expected a multipart/form-data body'));
+      reject(new NodeError(415, 'Expected a multipart/form-data body', 'unsupported_media_type'));
       return;
     }
     let spec: GatewaySpec | null = null;
@@ -54,10 +54,13 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     let current: Staged | null = null;
     const staged: Staged[] = [];
     let chain: Promise<void> = Promise.resolve();
-    const run = (step: () => Promise<void> | void) => {
-      chain = chain.then(async () => {
-        if (!failure) await step();
-      }).catch(fail);
+    const run = (step: () => Promise<void> | void, onSkip?: () => void) => {
+      chain = chain
+        .then(async () => {
+          if (failure) onSkip?.();
+          else await step();
+        })
+        .catch(fail);
     };
 
     function fail(err: unknown): void {
@@ -94,6 +97,8 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     });
 
     parser.on('file', (name, stream, info) => {
+      // Errors of this stream surface through pipeline(); a skipped one is drained, never left paused.
+      stream.on('error', () => undefined);
       run(async () => {
         if (!spec || !auth || !live) throw ERRORS.badRequest('The first part must be x-aspera-spec');
         if (name !== 'file') throw ERRORS.badRequest(`Unexpected file part "${name}"`);
@@ -111,8 +116,13 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         const record = live.record;
         if (record.files.length < MAX_FILES_PER_RECORD) record.files.push(file);
         record.bytesExpected += size;
+        if (failure) {
+          stream.resume();
+          return;
+        }
         const target = ctx.uploads.stage();
-        current = { partial: target.partial, segments, stream: target.stream };
+        const mine: Staged = { partial: target.partial, segments, stream: target.stream };
+        current = mine;
         let written = 0;
         const counter = new Transform({
           transform(chunk: Buffer, _enc, done) {
@@ -123,13 +133,21 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
             done(null, chunk);
           },
         });
-        await pipeline(stream, counter, target.stream);
-        if ((stream as { truncated?: boolean }).truncated || written !== size) {
-          throw ERRORS.badRequest(`File ${file.path} has ${written} bytes, not the announced ${size}`);
+        try {
+          await pipeline(stream, counter, target.stream);
+          if ((stream as { truncated?: boolean }).truncated || written !== size) {
+            throw ERRORS.badRequest(`File ${file.path} has ${written} bytes, not the announced ${size}`);
+          }
+          // fail() may have run while this file was written: it could not see this partial.
+          if (failure) throw failure;
+          staged.push(mine);
+        } catch (err) {
+          await closeThenDiscard(ctx, mine);
+          throw err;
+        } finally {
+          if (current === mine) current = null;
         }
-        staged.push(current);
-        current = null;
-      });
+      }, () => stream.resume());
     });
 
     parser.on('close', () => {
