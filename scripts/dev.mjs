@@ -24,7 +24,10 @@ const children = [
 });
 
 let stopping = false;
-/** `signal` null: the children already got the terminal's Ctrl-C (same process group). */
+/**
+ * `signal` null: a terminal's Ctrl-C already reached the children (same process group), so
+ * give them a moment to finish on their own before asking again with SIGTERM.
+ */
 function stop(exitCode, signal) {
   if (stopping) return;
   stopping = true;
@@ -37,10 +40,9 @@ function stop(exitCode, signal) {
     });
     if (signal) child.kill(signal);
   }
-  // A child that ignores SIGINT still must not keep the terminal.
-  setTimeout(() => {
-    for (const child of alive) child.kill('SIGKILL');
-  }, 10_000).unref();
+  if (!signal) setTimeout(() => alive.forEach((child) => child.kill('SIGTERM')), 2_000);
+  // A child that ignores both still must not keep the terminal.
+  setTimeout(() => alive.forEach((child) => child.kill('SIGKILL')), 10_000);
 }
 
 process.on('SIGINT', () => stop(0, null));

@@ -1,4 +1,5 @@
 import { Header, HeaderName, InlineNotification, Theme } from '@carbon/react';
+import { Link } from 'react-router';
 import type { SignedOutReason } from '../api/get-session';
 import { LoginForm } from './login-form';
 
@@ -18,7 +19,7 @@ export function LoginPage({ reason }: LoginPageProps) {
       <title>Log in · Courier</title>
       <Theme theme="g100">
         <Header aria-label="Courier">
-          <HeaderName href="/login" prefix="IBM Aspera">
+          <HeaderName as={Link} to="/login" prefix="IBM Aspera">
             Courier
           </HeaderName>
         </Header>
