@@ -70,6 +70,17 @@ describe('node client: a node that is down or answers garbage', () => {
     expectNoSecret(error);
   });
 
+  it('calls an unclassified error inside a 200 a node_error, keeping the status the node sent', async () => {
+    node.answer('POST /files/browse', { status: 200, body: hsts.errorWithInternalMessage });
+    await expect(client.browse({ path: '/' })).rejects.toMatchObject({ kind: 'node_error', status: 200, nodeMessage: 'Redis unavailable' });
+  });
+
+  it('calls https on a plain-HTTP port (9091 for 9092) unavailable', async () => {
+    const error = await createNodeClient({ url: node.url.replace('http:', 'https:'), auth, verifyTls: true }).info().catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'unavailable' });
+    expectNoSecret(error);
+  });
+
   it('parses JSON by body, not content type (§0: old nodes say application/x-javascript)', async () => {
     node.answer('POST /files/browse', { headers: { 'content-type': 'application/x-javascript' }, body: JSON.stringify(hsts.browseWithCounts) });
     expect((await client.browse({ path: '/Upload' })).totalCount).toBe(1);

@@ -68,6 +68,8 @@ export function createNodeClient(connection: NodeConnection): NodeClient {
       },
     });
     const transfers = parse(z.array(nodeTransferSchema), response.body, 'GET /ops/transfers');
+    // Only the token is taken from the Link target, never its host: the next call goes to the URL
+    // we were configured with (a node behind a proxy may advertise another), with our credentials.
     return { transfers, nextIterationToken: nextIterationToken(response.headers.link, response.url) };
   };
 

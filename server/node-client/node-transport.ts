@@ -100,10 +100,11 @@ export function createTransport(options: TransportOptions): Send {
 
     const nodeError = errorOfBody(body);
     if (status >= 300 || nodeError) {
-      // Errors inside a 200 (node-api.md §0, §9) take their status from the body's code when it has one.
-      const effective = status >= 300 ? status : (nodeError?.status ?? 500);
+      // Errors inside a 200 (node-api.md §0, §9) take their status from the body's code; without
+      // one the node failed in a way it did not classify, which is the node's error, not ours.
+      const effective = status >= 300 ? status : (nodeError?.status ?? status);
       const nodeMessage = nodeError?.message || null;
-      const kind = status >= 300 && status < 400 ? 'bad_response' : kindForStatus(effective);
+      const kind = status >= 300 && status < 400 ? 'bad_response' : effective < 400 ? 'node_error' : kindForStatus(effective);
       const detail = nodeMessage ? `: ${nodeMessage}` : '';
       throw fail(kind, `Node answered ${effective} to ${where}${detail}`, effective, nodeMessage);
     }
