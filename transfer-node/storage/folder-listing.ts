@@ -85,8 +85,8 @@ function nameComparator(caseSensitive: boolean) {
 
 async function statAll(absDir: string, entries: ListedEntry[]): Promise<Map<string, Stats | null>> {
   const result = new Map<string, Stats | null>();
-  // Bounded concurrency: 100,000 parallel stats would exhaust the libuv pool's queue memory.
-  const BATCH = 256;
+  // Bounded concurrency: 100,000 parallel stats would flood the libuv queue and starve transfers.
+  const BATCH = 1000;
   for (let i = 0; i < entries.length; i += BATCH) {
     const batch = entries.slice(i, i + BATCH);
     const stats = await Promise.all(batch.map((e) => stat(join(absDir, e.name)).catch(() => null)));
