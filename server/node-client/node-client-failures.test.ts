@@ -141,6 +141,19 @@ describe('node client: a node that is down or answers garbage', () => {
     expectNoSecret(error);
   });
 
+  it('refuses a malformed node URL without repeating it (it may hold credentials)', () => {
+    for (const url of [`http://nodeuser:${password}@bad host`, `ftp://nodeuser:${password}@node`, 'node:9092']) {
+      let thrown: unknown;
+      try {
+        createNodeClient({ url, auth, verifyTls: true });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect(JSON.stringify(thrown) + String(thrown)).not.toContain(password);
+    }
+  });
+
   it('keeps pingNode answering { ok, message } for the health route', async () => {
     node.answer('GET /ping', [{ status: 200 }, { status: 500, body: hsts.htmlErrorPage }, { hang: true }]);
     expect(await pingNode(node.url)).toEqual({ ok: true });

@@ -42,7 +42,7 @@ export interface NodeResponse {
 export type Send = (method: string, path: string, options?: { query?: Record<string, string | undefined>; json?: unknown; emptyOk?: boolean; ignoreBody?: boolean }) => Promise<NodeResponse>;
 
 export function createTransport(options: TransportOptions): Send {
-  const base = new URL(options.baseUrl);
+  const base = parseBaseUrl(options.baseUrl);
   // Credentials in the URL would leak into every message that names the node; the header carries them.
   base.username = '';
   base.password = '';
@@ -111,6 +111,18 @@ export function createTransport(options: TransportOptions): Send {
     if (body === undefined && !emptyOk) throw fail('bad_response', `Node answered ${status} with an empty body (${where})`, status);
     return { status, body, headers: responseHeaders, url: url.href };
   };
+}
+
+/** Node's own URL error carries the input (credentials included, if any) in `input`: never rethrow it. */
+function parseBaseUrl(value: string): URL {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below without the value
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new TypeError('The node URL must be an absolute http(s) URL');
+  return url;
 }
 
 async function readBounded(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
