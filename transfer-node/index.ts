@@ -54,13 +54,11 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   const transfers = new TransferStore(options.stateDir);
   const transferUser = options.transferUser ?? 'xfer';
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withSafeSerializers(options.logger),
     genReqId: () => randomUUID(),
-    routerOptions: { maxParamLength: 16 * 1024 },
+    routerOptions: { maxParamLength: 64 * 1024 },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     bodyLimit: 8 * 1024 * 1024,
-    // Secrets never reach the log: no headers, and signed-URL paths (self-authorizing) are masked.
-    ...(options.logger ? { serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) } } : {}),
   } as Parameters<typeof Fastify>[0]);
   // URL fields are known only once listening (port 0 = ephemeral); routes read them per request.
   const settings: NodeSettings = {
@@ -113,6 +111,14 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
       transfers.close();
     },
   };
+}
+
+/** Secrets never reach the log: no headers at all, and signed-URL paths (self-authorizing) masked. */
+function withSafeSerializers(logger: boolean | object | undefined): boolean | object {
+  if (!logger) return false;
+  const base = logger === true ? {} : (logger as { serializers?: object });
+  const req = (r: { method: string; url: string; ip?: string }) => ({ method: r.method, url: redactUrl(r.url), ip: r.ip });
+  return { ...base, serializers: { ...base.serializers, req } };
 }
 
 function redactUrl(url: string): string {

@@ -17,6 +17,8 @@ export const GATEWAY_PREFIX = '/aspera/http-gwy';
 const PRESIGN_LIFE_SECONDS = 3600;
 // §4.1: the spec travels base64 in a header (index.ts raises Node's 16 KiB header limit to 256 KiB).
 const MAX_SPEC_HEADER_CHARS = 192 * 1024;
+// The signed URL carries its sealed grant; index.ts allows 64 KiB path parameters.
+const MAX_SIGNED_CHARS = 60 * 1024;
 
 const presignSchema = z.object({ transfer_spec: z.unknown(), method: z.string().optional() }).loose();
 const signedSchema = z.object({ paths: z.array(z.string()).min(1), zip: z.boolean(), name: z.string().optional(), user: z.string(), exp: z.number() });
@@ -49,7 +51,8 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     return { transfer_id: result.transferId, files: result.files };
   });
 
-  app.get('/v3/download', async (request, reply) => {
+  // No HEAD variants: a HEAD would be recorded as a transfer that never moves a byte.
+  app.get('/v3/download', { exposeHeadRoute: false }, async (request, reply) => {
     const header = request.headers['x-aspera-spec'];
     if (typeof header !== 'string' || header.length === 0) throw ERRORS.badRequest('X-Aspera-Spec header is required');
     if (header.length > MAX_SPEC_HEADER_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(header)) throw ERRORS.badRequest('X-Aspera-Spec must be standard base64');
@@ -73,12 +76,13 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     const { grant, items } = await authorizeDownload(ctx, spec, request.headers.authorization);
     const exp = Math.min(Math.floor(Date.now() / 1000) + PRESIGN_LIFE_SECONDS, grant.exp);
     const sealed = ctx.presign.seal({ paths: items.map((i) => i.nodePath), zip: spec.zip_required ?? false, name: spec.download_name, user: grant.user, exp });
+    if (sealed.length > MAX_SIGNED_CHARS) throw ERRORS.badRequest('Too many paths for one signed URL: download their folder instead');
     // The configured public gateway URL, not the body's `headers.host`: a client must not be able
     // to make this node mint URLs pointing at another host.
     return { signed_url: `${ctx.settings.gatewayUrl}/v3/signed/${sealed}` };
   });
 
-  app.get('/v3/signed/:sealed', async (request, reply) => {
+  app.get('/v3/signed/:sealed', { exposeHeadRoute: false }, async (request, reply) => {
     const { sealed } = request.params as { sealed: string };
     const parsed = signedSchema.safeParse(ctx.presign.open(sealed));
     if (!parsed.success) throw ERRORS.tokenInvalid('Signed URL is invalid');

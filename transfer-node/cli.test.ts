@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseNodeCliConfig } from './cli';
+
+describe('transfer-node CLI settings', () => {
+  it('has defaults under ./data/node and port 9092', () => {
+    expect(parseNodeCliConfig([], {})).toMatchObject({ port: 9092, host: '127.0.0.1', docroot: './data/node/docroot', 'state-dir': './data/node', 'cors-origins': [] });
+  });
+
+  it('reads COURIER_NODE_* and lets flags win', () => {
+    const env = { COURIER_NODE_PORT: '9100', COURIER_NODE_CORS_ORIGINS: 'http://localhost:8080, https://portal.example', COURIER_NODE_TOKEN_LIFE_SECONDS: '600' };
+    const config = parseNodeCliConfig(['--port', '9200', '--docroot', '/srv/data'], env);
+    expect(config).toMatchObject({ port: 9200, docroot: '/srv/data', 'token-life-seconds': 600, 'cors-origins': ['http://localhost:8080', 'https://portal.example'] });
+  });
+
+  it.each([
+    [{ COURIER_NODE_PORT: 'abc' }, /COURIER_NODE_PORT/],
+    [{ COURIER_NODE_PORT: '70000' }, /COURIER_NODE_PORT/],
+    [{ COURIER_NODE_TOKEN_LIFE_SECONDS: '5' }, /COURIER_NODE_TOKEN_LIFE_SECONDS/],
+    [{ COURIER_NODE_CORS_ORIGINS: 'localhost:8080' }, /COURIER_NODE_CORS_ORIGINS/],
+    [{ COURIER_NODE_CORS_ORIGINS: 'http://localhost:8080/path' }, /COURIER_NODE_CORS_ORIGINS/],
+    [{ COURIER_NODE_PUBLIC_URL: 'ftp://x' }, /COURIER_NODE_PUBLIC_URL/],
+    [{ COURIER_NODE_PASSWORD: 'short', COURIER_NODE_USER: 'u' }, /COURIER_NODE_PASSWORD/],
+    [{ COURIER_NODE_USER: 'u' }, /COURIER_NODE_USER and COURIER_NODE_PASSWORD/],
+  ])('stops on %j with a message naming the setting', (env, message) => {
+    expect(() => parseNodeCliConfig([], env)).toThrow(message);
+  });
+
+  it('refuses unknown flags', () => {
+    expect(() => parseNodeCliConfig(['--prot', '1'], {})).toThrow(/prot/);
+  });
+});
