@@ -19,6 +19,7 @@ import {
   type RefObject,
 } from 'react';
 import { Link, useLocation, useMatch } from 'react-router';
+import { useMediaQuery } from '../../hooks/use-media-query';
 
 interface NavItem {
   to: string;
@@ -75,6 +76,8 @@ export interface AppShellProps {
 
 export function AppShell({ actions, children }: AppShellProps) {
   const [navOpen, setNavOpen] = useState(false);
+  // Carbon's lg breakpoint (66rem): from there on the side navigation is always shown.
+  const navPinned = useMediaQuery('(min-width: 66rem)');
   const mainRef = useRef<HTMLElement>(null);
   useFocusHeadingOnNavigate(mainRef);
   const closeNav = () => setNavOpen(false);
@@ -105,6 +108,9 @@ export function AppShell({ actions, children }: AppShellProps) {
         onOverlayClick={closeNav}
         onSideNavBlur={closeNav}
         href="#main-content"
+        // Folded away on small screens, its links are only out of the tab order; inert also
+        // takes them out of what screen readers browse.
+        inert={!navPinned && !navOpen}
       >
         <SideNavItems>
           {NAV_ITEMS.map((item) => (
