@@ -77,3 +77,26 @@ test('logging in works with the keyboard alone', async ({ page }) => {
   await waitForLoginOutcome(page);
   await expect(shell(page).heading).toHaveText('Files');
 });
+
+test('a rate-limited login says when to try again', async ({ page }) => {
+  // Tripping the real limiter would lock admin out for the tests running beside this one, so
+  // this browser gets the answer the portal gives (contract/api-error.ts) from the network.
+  await page.route('**/api/session', async (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    await route.fulfill({
+      status: 429,
+      headers: { 'retry-after': '120' },
+      json: {
+        code: 'TOO_MANY_ATTEMPTS',
+        message: 'Too many login attempts.',
+        retryAfterSeconds: 120,
+      },
+    });
+  });
+  await page.goto('/login');
+  await logIn(page);
+  const login = loginPage(page);
+  await expect(login.alert).toContainText('Too many login attempts.');
+  await expect(login.alert).toContainText('Try again in 2 minutes.');
+  await expect(page).toHaveURL('/login');
+});
