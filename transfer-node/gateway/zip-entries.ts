@@ -9,6 +9,8 @@ import { basename, join } from 'node:path';
 import type { Docroot } from '../storage/docroot';
 import type { DownloadItem } from './gateway-spec';
 
+const STAT_BATCH = 256;
+
 export interface ZipEntry {
   name: string;
   abs: string | null; // null for a folder
@@ -30,13 +32,19 @@ export async function collectZipEntries(docroot: Docroot, items: readonly Downlo
 
 async function walk(docroot: Docroot, abs: string, name: string, stats: Stats, out: ZipEntry[]): Promise<void> {
   out.push({ name, abs: null, size: 0, mtime: stats.mtime, mode: stats.mode });
-  for (const dirent of await docroot.list(abs)) {
-    const childAbs = join(abs, dirent.name);
-    const childName = `${name}/${dirent.name}`;
-    const childStats = await lstat(childAbs).catch(() => null);
-    if (!childStats) continue;
-    if (childStats.isDirectory()) await walk(docroot, childAbs, childName, childStats, out);
-    else if (childStats.isFile()) out.push(fileEntry(childName, childAbs, childStats));
+  const dirents = (await docroot.list(abs)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Stats in bounded batches: one at a time is slow for big folders, all at once floods libuv.
+  for (let i = 0; i < dirents.length; i += STAT_BATCH) {
+    const batch = dirents.slice(i, i + STAT_BATCH);
+    const stats = await Promise.all(batch.map((d) => lstat(join(abs, d.name)).catch(() => null)));
+    for (let j = 0; j < batch.length; j++) {
+      const childStats = stats[j];
+      const childName = `${name}/${(batch[j] as { name: string }).name}`;
+      const childAbs = join(abs, (batch[j] as { name: string }).name);
+      if (!childStats) continue;
+      if (childStats.isDirectory()) await walk(docroot, childAbs, childName, childStats, out);
+      else if (childStats.isFile()) out.push(fileEntry(childName, childAbs, childStats));
+    }
   }
 }
 
