@@ -11,6 +11,8 @@ export default defineConfig({
     outDir: 'dist/spa',
     emptyOutDir: true,
     sourcemap: true,
+    // Compiling Carbon's Sass is most of the build; a warning about it on every build is noise.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   css: {
     preprocessorOptions: {

@@ -68,19 +68,17 @@ export function LoginForm() {
         <h1 id={`${id}-title`} className="courier-login__title">
           Log in to Courier
         </h1>
-        {/* Always rendered, so a message appearing does not push the fields down twice. */}
-        <div aria-live="assertive" className="courier-login__alert">
-          {failure && (
-            <InlineNotification
-              kind="error"
-              role="alert"
-              lowContrast
-              hideCloseButton
-              title={failure.title}
-              subtitle={failure.subtitle}
-            />
-          )}
-        </div>
+        {failure && (
+          <InlineNotification
+            kind="error"
+            role="alert"
+            lowContrast
+            hideCloseButton
+            title={failure.title}
+            subtitle={failure.subtitle}
+            className="courier-login__notice"
+          />
+        )}
         <TextInput
           id={`${id}-username`}
           ref={usernameRef}
