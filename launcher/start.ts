@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, portalOrigin, type Config } from '../server/co
 import { openDatabase } from '../server/db/database';
 import { ensureAdminAccount } from '../server/features/auth/bootstrap-admin';
 import { createUsersRepository } from '../server/features/auth/users-repository';
+import { loadOrCreatePortalSecretKey } from '../server/lib/portal-secret-key';
 import { startTransferNode, type TransferNode } from '../transfer-node/index';
 
 export interface StartOptions {
@@ -43,7 +44,8 @@ export async function startCourier({ env, spaDir }: StartOptions) {
     db,
     spaDir,
     logger,
-    healthNodes: async () => (node ? [{ name: 'embedded', url: node.url }] : []),
+    secretKey: loadOrCreatePortalSecretKey(config.dataDir, config.secretKey),
+    embeddedNode: node && { url: node.url, username: node.credentials.username, secret: node.credentials.password, gatewayUrl: node.gatewayUrl },
     connectOrigins: node ? [new URL(node.gatewayUrl).origin] : [],
   });
   await app.listen({ port: config.port, host: config.host });

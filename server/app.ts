@@ -8,20 +8,51 @@ import { createLoginThrottle } from './features/auth/login-throttle';
 import { sessionRoutes } from './features/auth/session-routes';
 import { createSessionsRepository } from './features/auth/sessions-repository';
 import { createUsersRepository } from './features/auth/users-repository';
+import { createAuditLog } from './features/audit/audit-log';
+import { filesRoutes } from './features/files/files-routes';
+import { createFilesService } from './features/files/files-service';
 import { healthRoutes } from './features/health/health-routes';
+import { createNodeClients } from './features/nodes/node-clients';
+import { createNodesRepository } from './features/nodes/nodes-repository';
+import { nodesRoutes } from './features/nodes/nodes-routes';
+import { createNodesService } from './features/nodes/nodes-service';
+import { createSpaceAccess } from './features/spaces/space-access';
+import { createSpacesRepository } from './features/spaces/spaces-repository';
+import { spacesRoutes } from './features/spaces/spaces-routes';
+import { createSpacesService } from './features/spaces/spaces-service';
+import { createTransferFeed } from './features/transfers/transfer-feed';
+import { createTransferTracker } from './features/transfers/transfer-tracker';
+import { createTransfersRepository } from './features/transfers/transfers-repository';
+import { transfersRoutes } from './features/transfers/transfers-routes';
+import { createTransfersService } from './features/transfers/transfers-service';
+import { usersRoutes } from './features/users/users-routes';
+import { createSecretBox } from './lib/secret-box';
 import { zodSerializerCompiler, zodValidatorCompiler } from './lib/zod-type-provider';
 import { registerErrorHandler } from './plugins/error-handler';
 import { registerJsonBodyParser } from './plugins/json-body';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { registerSpa } from './plugins/spa';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Services the launcher and tests reach beyond HTTP: follow transfers now, register nodes. */
+    courier: { tracker: ReturnType<typeof createTransferTracker>; nodes: ReturnType<typeof createNodesService> };
+  }
+}
+
 export interface AppOptions {
   config: Config;
   db: Db;
   /** Built SPA folder; absent in API-only tests. */
   spaDir?: string;
-  /** Nodes whose reachability /api/health reports. */
+  /** Seals node secrets at rest (32 bytes). */
+  secretKey: Buffer;
+  /** The embedded node to register (or update) as a node at start, when it runs. */
+  embeddedNode?: { url: string; username: string; secret: string; gatewayUrl: string };
+  /** Nodes whose reachability /api/health reports; default: every registered node. */
   healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
+  /** How often transfers are followed on their nodes (ms). */
+  trackerIntervalMs?: number;
   /** Origins the SPA may connect to besides its own (transfer nodes' HTTP Gateways), for the CSP. */
   connectOrigins?: string[];
   logger?: FastifyServerOptions['logger'];
@@ -66,8 +97,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerAuth(app, { auth, publicOrigin: origin, secureCookies });
 
+  const nodesRepository = createNodesRepository(db, createSecretBox(options.secretKey));
+  const clients = createNodeClients(nodesRepository);
+  const nodes = createNodesService({ nodes: nodesRepository, clients });
+  if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
+  const audit = createAuditLog(db);
+  const spacesRepository = createSpacesRepository(db);
+  const access = createSpaceAccess(spacesRepository, audit);
+  const transfersRepository = createTransfersRepository(db);
+  const feed = createTransferFeed(transfersRepository);
+  const tracker = createTransferTracker({ transfers: transfersRepository, clients, log: app.log, onChange: () => feed.nudge(), intervalMs: options.trackerIntervalMs });
+  const transfers = createTransfersService({ access, clients, transfers: transfersRepository, onChange: () => feed.nudge() });
+  app.decorate('courier', { tracker, nodes });
+  app.addHook('onReady', async () => tracker.start());
+  app.addHook('preClose', async () => {
+    await tracker.stop();
+    feed.close();
+  });
+
   await app.register(sessionRoutes, { auth, secureCookies, absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds });
-  await app.register(healthRoutes, { db, nodes: options.healthNodes ?? (async () => []) });
+  await app.register(healthRoutes, { db, nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))) });
+  await app.register(nodesRoutes, { nodes });
+  await app.register(usersRoutes, { db, users, audit });
+  await app.register(spacesRoutes, { spaces: createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access }) });
+  await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
+  await app.register(transfersRoutes, { transfers, feed });
   if (options.spaDir) await registerSpa(app, options.spaDir, contentSecurityPolicy(options.connectOrigins ?? []));
 
   const purge = setInterval(() => void auth.purgeEnded().catch((err: unknown) => app.log.warn({ err }, 'session purge failed')), 3_600_000);

@@ -26,6 +26,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('never echoes a secret value in the error', () => {
+    const attempt = () => loadConfig({ COURIER_ADMIN_PASSWORD: 'hunter2', COURIER_SECRET_KEY: 'c2VjcmV0', DATABASE_URL: 'mysql://u:pw-in-url@h/db' });
+    expect(attempt).toThrow(/DATABASE_URL[\s\S]*COURIER_ADMIN_PASSWORD[\s\S]*COURIER_SECRET_KEY/);
+    try {
+      attempt();
+    } catch (error) {
+      for (const secret of ['hunter2', 'c2VjcmV0', 'pw-in-url']) expect((error as Error).message).not.toContain(secret);
+    }
+  });
+
   it('reports every bad setting at once', () => {
     expect(() => loadConfig({ COURIER_PORT: 'x', COURIER_NODE_PORT: 'y' })).toThrow(/COURIER_PORT[\s\S]*COURIER_NODE_PORT/);
   });

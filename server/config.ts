@@ -17,6 +17,7 @@ export const SETTINGS = {
   dataDir: { env: 'COURIER_DATA_DIR', schema: z.string().min(1).default('./data'), doc: 'Folder for the SQLite database, the embedded node (docroot and state) and generated secrets.' },
   databaseUrl: { env: 'DATABASE_URL', schema: z.string().regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres://, postgresql:// or sqlite:').optional(), doc: 'PostgreSQL (`postgres://user:pass@host/db`) to share state between several portal instances; default: SQLite at `<data dir>/courier.db`.' },
   adminPassword: { env: 'COURIER_ADMIN_PASSWORD', schema: z.string().min(8, 'must be at least 8 characters').optional(), doc: 'Password of the `admin` account created on first start. If unset, one is generated and printed once.' },
+  secretKey: { env: 'COURIER_SECRET_KEY', schema: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)').optional(), doc: 'Key that seals node passwords and access-key secrets in the database. Generated into `<data dir>/secrets.json` if unset; set the same value on every instance sharing a PostgreSQL database.' },
   embeddedNode: { env: 'COURIER_EMBEDDED_NODE', schema: bool.default(true), doc: 'Run the embedded transfer node (Node API + HTTP Gateway v3) in the same process.' },
   nodePort: { env: 'COURIER_NODE_PORT', schema: port.default(9092), doc: 'Port of the embedded transfer node.' },
   sessionIdleTimeoutSeconds: { env: 'COURIER_SESSION_IDLE_TIMEOUT_SECONDS', schema: seconds.default(1800), doc: 'A session unused for this long ends.' },
@@ -27,6 +28,8 @@ export const SETTINGS = {
   trustProxy: { env: 'COURIER_TRUST_PROXY', schema: bool.default(false), doc: 'Trust `X-Forwarded-*` headers (client IP, HTTPS) from a reverse proxy in front of Courier.' },
   logLevel: { env: 'COURIER_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (logs are JSON lines on stdout).' },
 } as const;
+
+const SECRET_SETTINGS = new Set<string>(['adminPassword', 'secretKey', 'databaseUrl']);
 
 type Settings = typeof SETTINGS;
 export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & {
@@ -51,7 +54,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[setting.env] !== undefined && env[setting.env] !== '' ? env[setting.env] : fromFile[key];
     const parsed = (setting.schema as z.ZodType).safeParse(raw);
     if (parsed.success) out[key] = parsed.data;
-    else problems.push(`${setting.env} (${key}): ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(raw)})`);
+    else {
+      // Never echo a secret (a password, a key, a database URL with its password) into a terminal or log.
+      const got = SECRET_SETTINGS.has(key) ? '' : ` (got ${JSON.stringify(raw)})`;
+      problems.push(`${setting.env} (${key}): ${parsed.error.issues.map((i) => i.message).join('; ')}${got}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const config = out as Config;

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration }
 import pg from 'pg';
 import type { Database } from './schema';
 import * as m0001 from './migrations/0001-users-and-sessions';
+import * as m0002 from './migrations/0002-nodes-spaces-transfers';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -12,6 +13,7 @@ export type Dialect = 'sqlite' | 'postgres';
 /** Migrations in order; a new one is appended, never edited once released. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-users-and-sessions': m0001,
+  '0002-nodes-spaces-transfers': m0002,
 };
 
 /**

@@ -33,8 +33,104 @@ export interface LoginThrottleTable {
   window_started_at: number;
 }
 
+
+export interface NodesTable {
+  id: string;
+  name: string;
+  /** Node API base URL, e.g. https://hsts.example.com:9092 */
+  url: string;
+  /** Node API user or access key id. */
+  username: string;
+  /** Password or access-key secret, sealed with the portal's secret key (AES-256-GCM). */
+  secret_sealed: string;
+  gateway_url: string | null;
+  verify_tls: number;
+  /** `embedded` (Courier's own node: HTTP Gateway only) or `hsts` (a real Aspera server: also Desktop). */
+  kind: 'embedded' | 'hsts';
+  is_default: number;
+  created_at: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  name_key: string;
+  name: string;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface SpacesTable {
+  id: string;
+  name: string;
+  node_id: string;
+  /** Folder on the node (absolute node path, e.g. /spaces/finance) that is the space's root. */
+  root_path: string;
+  /** Set for a personal space. */
+  owner_user_id: string | null;
+  created_at: number;
+}
+
+export interface SpaceMembersTable {
+  space_id: string;
+  principal_type: 'user' | 'group';
+  principal_id: string;
+  role: 'viewer' | 'contributor' | 'manager';
+}
+
+export interface TransfersTable {
+  id: string;
+  user_id: string;
+  space_id: string;
+  node_id: string;
+  direction: 'upload' | 'download';
+  title: string;
+  /** Space-relative folder: destination of an upload, common parent of a download. */
+  folder: string;
+  paths_json: string;
+  file_count: number;
+  bytes_expected: number | null;
+  bytes_transferred: number;
+  client: string | null;
+  status: 'authorized' | 'running' | 'completed' | 'failed' | 'cancelled';
+  node_transfer_id: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+export interface NodeCursorsTable {
+  node_id: string;
+  iteration_token: string | null;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  user_id: string | null;
+  action: string;
+  space_id: string | null;
+  target: string | null;
+  decision: 'allow' | 'deny';
+  reason: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
+  nodes: NodesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  spaces: SpacesTable;
+  space_members: SpaceMembersTable;
+  transfers: TransfersTable;
+  node_cursors: NodeCursorsTable;
+  audit_log: AuditLogTable;
 }

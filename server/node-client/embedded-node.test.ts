@@ -3,50 +3,26 @@
  * it (server/ may not import transfer-node/; DESIGN.md). Bytes move through the node's HTTP
  * Gateway so that /ops/transfers has real records to page through.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedNode, type EmbeddedNodeProcess } from '../test/embedded-node-process';
 import { NodeApiError } from './node-api-error';
 import { createNodeClient, type NodeClient } from './node-client';
 import { bytesExpected, type TransferSpec } from './types';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const password = 'embedded-node-pass';
 
-let child: ChildProcess;
-let dir: string;
+let node: EmbeddedNodeProcess;
 let nodeUrl: string;
 let gatewayUrl: string;
 let client: NodeClient;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'courier-node-client-'));
-  const args = ['bin/courier.mjs', 'transfer-node', '--port', '0', '--state-dir', dir, '--docroot', path.join(dir, 'docroot'), '--user', 'nodeuser', '--password', password];
-  child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, COURIER_NODE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  [nodeUrl, gatewayUrl] = await new Promise<[string, string]>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Node API (\S+), HTTP Gateway (\S+)/.exec(output);
-      if (match) resolve([match[1]!, match[2]!]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`transfer node exited with ${code}: ${output}`)));
-  });
-  client = createNodeClient({ url: nodeUrl, auth: { type: 'basic', username: 'nodeuser', password }, verifyTls: true, timeoutMs: 10_000 });
+  node = await startEmbeddedNode();
+  ({ url: nodeUrl, gatewayUrl } = node);
+  client = createNodeClient({ url: nodeUrl, auth: { type: 'basic', username: node.username, password }, verifyTls: true, timeoutMs: 10_000 });
 });
 
-afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => node?.stop());
 
 async function gatewayUpload(spec: TransferSpec, name: string, data: string): Promise<Response> {
   const form = new FormData();

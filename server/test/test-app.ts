@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   const passwordHash = await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
   await users.create({ username: 'alice', displayName: 'Alice Admin', passwordHash, isAdmin: true });
   await users.create({ username: 'bob', displayName: 'Bob', passwordHash, isAdmin: false });
-  const app = await buildApp({ config, db, logger: false, ...extra });
+  const app = await buildApp({ config, db, logger: false, secretKey: randomBytes(32), trackerIntervalMs: 200, ...extra });
   await app.ready();
 
   return {

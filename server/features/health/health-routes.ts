@@ -16,7 +16,8 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (fast
     config: { auth: 'public' },
     schema: { response: { 200: healthSchema, 503: healthSchema } },
   }, async (_request, reply) => {
-    const [databaseOk, nodeList] = await Promise.all([isDatabaseReachable(db), nodes()]);
+    // The node list lives in the database too: without it, report the database and no nodes.
+    const [databaseOk, nodeList] = await Promise.all([isDatabaseReachable(db), nodes().catch(() => [])]);
     const nodeResults = await Promise.all(nodeList.map(async (n) => ({ name: n.name, ...(await pingNode(n.url)) })));
     const health: Health = {
       status: databaseOk && nodeResults.every((n) => n.ok) ? 'ok' : 'degraded',

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** A path inside a space, `/` being the space's root; `..` is refused, never resolved. */
+export const spacePathSchema = z.string().max(4096);
+
+export const fileEntrySchema = z.object({
+  name: z.string(),
+  /** Space-relative path, starting with `/`. */
+  path: z.string(),
+  type: z.enum(['file', 'folder', 'link']),
+  size: z.number(),
+  modifiedAt: z.string().nullable(),
+});
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+
+export const FOLDER_SORTS = ['name', 'type', 'size_asc', 'size_desc', 'mtime_asc', 'mtime_desc'] as const;
+export const MAX_PAGE_SIZE = 1000;
+
+export const listFolderQuerySchema = z.object({
+  path: spacePathSchema.default('/'),
+  skip: z.coerce.number().int().min(0).default(0),
+  count: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
+  sort: z.enum(FOLDER_SORTS).default('name'),
+});
+
+export const folderPageSchema = z.object({
+  path: z.string(),
+  items: z.array(fileEntrySchema),
+  skip: z.number(),
+  totalCount: z.number(),
+});
+export type FolderPage = z.infer<typeof folderPageSchema>;
+
+export const createFolderRequestSchema = z.object({ path: spacePathSchema });
+
+export const renameRequestSchema = z.object({
+  path: spacePathSchema,
+  newName: z.string().trim().min(1, 'Enter a name').max(255),
+});
+
+export const deleteRequestSchema = z.object({ paths: z.array(spacePathSchema).min(1).max(1000) });
+
+export const pathResultSchema = z.object({
+  path: z.string(),
+  ok: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export const pathResultsSchema = z.object({ results: z.array(pathResultSchema) });
+export type PathResult = z.infer<typeof pathResultSchema>;

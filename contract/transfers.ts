@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { spacePathSchema } from './files';
+
+export const TRANSFER_STATUSES = ['authorized', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const transferStatusSchema = z.enum(TRANSFER_STATUSES);
+export type TransferStatus = z.infer<typeof transferStatusSchema>;
+
+export const TRANSFER_CLIENTS = ['http-gateway', 'desktop'] as const;
+export const transferClientSchema = z.enum(TRANSFER_CLIENTS);
+export type TransferClient = z.infer<typeof transferClientSchema>;
+
+// 20,000 files in one drop is the most the SPA sends in one request; more is split or refused there.
+export const MAX_UPLOAD_FILES = 20_000;
+
+export const uploadRequestSchema = z.object({
+  spaceId: z.string().min(1),
+  direction: z.literal('upload'),
+  /** Space folder the files go into. */
+  folder: spacePathSchema,
+  /** Files relative to `folder` (folders of a dropped tree included in their paths), with sizes. */
+  files: z
+    .array(z.object({ path: spacePathSchema, size: z.number().int().min(0) }))
+    .min(1, 'Choose at least one file')
+    .max(MAX_UPLOAD_FILES),
+  /** Empty folders of a dropped tree, relative to `folder`. */
+  emptyFolders: z.array(spacePathSchema).max(MAX_UPLOAD_FILES).default([]),
+  client: transferClientSchema.optional(),
+});
+
+export const downloadRequestSchema = z.object({
+  spaceId: z.string().min(1),
+  direction: z.literal('download'),
+  /** Space paths of the files and folders to download. */
+  paths: z.array(spacePathSchema).min(1, 'Choose at least one file or folder').max(1000),
+  client: transferClientSchema.optional(),
+});
+
+export const createTransferRequestSchema = z.discriminatedUnion('direction', [uploadRequestSchema, downloadRequestSchema]);
+export type CreateTransferRequest = z.infer<typeof createTransferRequestSchema>;
+
+export const transferRecordSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  spaceId: z.string(),
+  direction: z.enum(['upload', 'download']),
+  title: z.string(),
+  folder: z.string(),
+  paths: z.array(z.string()),
+  fileCount: z.number(),
+  bytesExpected: z.number().nullable(),
+  bytesTransferred: z.number(),
+  client: transferClientSchema.nullable(),
+  status: transferStatusSchema,
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type TransferRecord = z.infer<typeof transferRecordSchema>;
+
+export const clientOptionSchema = z.object({
+  type: transferClientSchema,
+  /** The HTTP Gateway's base URL for `http-gateway`. */
+  url: z.string().optional(),
+});
+
+export const createTransferResponseSchema = z.object({
+  transfer: transferRecordSchema,
+  /** The node's transfer spec, paths filled in for the direction; hand it to the transfer client as is. */
+  transferSpec: z.record(z.string(), z.unknown()),
+  /** Clients that may carry it, best first. */
+  clients: z.array(clientOptionSchema),
+});
+export type CreateTransferResponse = z.infer<typeof createTransferResponseSchema>;
+
+export const listTransfersQuerySchema = z.object({
+  /** Admins only: everyone's transfers. */
+  all: z.coerce.boolean().default(false),
+  userId: z.string().optional(),
+  spaceId: z.string().optional(),
+  status: transferStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** ISO time: transfers created before it (paging back in history). */
+  before: z.string().optional(),
+});
+
+export const transfersResponseSchema = z.object({ transfers: z.array(transferRecordSchema) });
+
+/** Client-side progress the SPA reports when the server cannot see it (Desktop), and its end. */
+export const updateTransferRequestSchema = z.object({
+  status: z.enum(['running', 'completed', 'failed', 'cancelled']),
+  client: transferClientSchema.optional(),
+  error: z.string().max(2000).optional(),
+});

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/database';
+import type { NodesTable } from '../../db/schema';
+import type { SecretBox } from '../../lib/secret-box';
+
+export type NodeRow = NodesTable;
+
+/** A node with its secret opened: lives only in server memory, on its way to the node client. */
+export interface NodeConnectionInfo {
+  id: string;
+  name: string;
+  url: string;
+  username: string;
+  secret: string;
+  gatewayUrl: string | null;
+  verifyTls: boolean;
+  kind: NodeRow['kind'];
+}
+
+export interface NewNode {
+  name: string;
+  url: string;
+  username: string;
+  secret: string;
+  gatewayUrl: string | null;
+  verifyTls: boolean;
+  kind: NodeRow['kind'];
+  isDefault: boolean;
+}
+
+export function createNodesRepository(db: Db, box: SecretBox) {
+  const open = (row: NodeRow): NodeConnectionInfo => ({
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    username: row.username,
+    secret: box.open(row.secret_sealed),
+    gatewayUrl: row.gateway_url,
+    verifyTls: row.verify_tls === 1,
+    kind: row.kind,
+  });
+
+  return {
+    list: () => db.selectFrom('nodes').selectAll().orderBy('created_at').execute(),
+    findRow: (id: string) => db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst(),
+    findByName: (name: string) => db.selectFrom('nodes').selectAll().where('name', '=', name).executeTakeFirst(),
+    async connection(id: string): Promise<NodeConnectionInfo | undefined> {
+      const row = await db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && open(row);
+    },
+    async defaultNode(): Promise<NodeRow | undefined> {
+      return (
+        (await db.selectFrom('nodes').selectAll().where('is_default', '=', 1).executeTakeFirst()) ??
+        (await db.selectFrom('nodes').selectAll().orderBy('created_at').executeTakeFirst())
+      );
+    },
+    async insert(node: NewNode): Promise<NodeRow> {
+      const row: NodeRow = {
+        id: randomUUID(),
+        name: node.name,
+        url: node.url,
+        username: node.username,
+        secret_sealed: box.seal(node.secret),
+        gateway_url: node.gatewayUrl,
+        verify_tls: node.verifyTls ? 1 : 0,
+        kind: node.kind,
+        is_default: node.isDefault ? 1 : 0,
+        created_at: Date.now(),
+      };
+      await db.transaction().execute(async (tx) => {
+        if (node.isDefault) await tx.updateTable('nodes').set({ is_default: 0 }).execute();
+        await tx.insertInto('nodes').values(row).execute();
+      });
+      return row;
+    },
+    async updateConnection(id: string, node: Pick<NewNode, 'url' | 'username' | 'secret' | 'gatewayUrl'>): Promise<void> {
+      await db
+        .updateTable('nodes')
+        .set({ url: node.url, username: node.username, secret_sealed: box.seal(node.secret), gateway_url: node.gatewayUrl })
+        .where('id', '=', id)
+        .execute();
+    },
+    async delete(id: string): Promise<void> {
+      await db.deleteFrom('nodes').where('id', '=', id).execute();
+    },
+    async isInUse(id: string): Promise<boolean> {
+      return (await db.selectFrom('spaces').select('id').where('node_id', '=', id).limit(1).executeTakeFirst()) !== undefined;
+    },
+  };
+}
+
+export type NodesRepository = ReturnType<typeof createNodesRepository>;

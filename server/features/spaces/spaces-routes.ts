@@ -1,0 +1,43 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { createSpaceRequestSchema, principalTypeSchema, putSpaceMemberRequestSchema, spaceMemberSchema, spaceSchema } from '../../../contract/spaces';
+import type { ZodTypeProvider } from '../../lib/zod-type-provider';
+import { requireSession } from '../auth/auth-plugin';
+import type { SpacesService } from './spaces-service';
+
+const spaceParams = z.object({ spaceId: z.string().min(1).max(64) });
+
+export const spacesRoutes: FastifyPluginAsync<{ spaces: SpacesService }> = async (fastify, { spaces }) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const user = (request: Parameters<typeof requireSession>[0]) => requireSession(request).user;
+
+  app.get('/api/spaces', { schema: { response: { 200: z.object({ spaces: z.array(spaceSchema) }) } } }, async (request) => ({
+    spaces: await spaces.list(user(request)),
+  }));
+
+  app.post('/api/spaces', { schema: { body: createSpaceRequestSchema, response: { 201: spaceSchema } } }, async (request, reply) =>
+    reply.status(201).send(await spaces.create(user(request), request.body)),
+  );
+
+  app.get('/api/spaces/:spaceId', { schema: { params: spaceParams, response: { 200: spaceSchema } } }, async (request) =>
+    spaces.get(user(request), request.params.spaceId),
+  );
+
+  const membersResponse = { 200: z.object({ members: z.array(spaceMemberSchema) }) };
+  app.get('/api/spaces/:spaceId/members', { schema: { params: spaceParams, response: membersResponse } }, async (request) => ({
+    members: await spaces.members(user(request), request.params.spaceId),
+  }));
+
+  app.put('/api/spaces/:spaceId/members', { schema: { params: spaceParams, body: putSpaceMemberRequestSchema, response: membersResponse } }, async (request) => ({
+    members: await spaces.putMember(user(request), request.params.spaceId, request.body),
+  }));
+
+  app.delete(
+    '/api/spaces/:spaceId/members/:principalType/:principalId',
+    { schema: { params: spaceParams.extend({ principalType: principalTypeSchema, principalId: z.string().min(1) }), response: { 204: z.null() } } },
+    async (request, reply) => {
+      await spaces.removeMember(user(request), request.params.spaceId, request.params.principalType, request.params.principalId);
+      return reply.status(204).send(null);
+    },
+  );
+};

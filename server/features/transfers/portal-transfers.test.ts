@@ -1,0 +1,117 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
+import { gatewayDownload, gatewayUpload } from '../../test/gateway-client';
+import { createTestApp, type TestApp } from '../../test/test-app';
+import { DIALECTS } from '../../test/test-database';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe.each(DIALECTS)('transfers through the portal against the embedded node on %s', (dialect) => {
+  let node: EmbeddedNodeProcess;
+  let t: TestApp;
+  let admin: { cookie: string; csrfToken: string };
+  let spaceId: string;
+
+  beforeAll(async () => {
+    node = await startEmbeddedNode();
+  });
+  afterAll(() => node.stop());
+  beforeEach(async () => {
+    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    admin = await t.login('alice');
+    const space = await api('POST', '/api/spaces', { name: `Finance ${randomBytes(4).toString('hex')}` });
+    expect(space.status).toBe(201);
+    spaceId = space.json.id;
+  });
+  afterEach(() => t.close());
+
+  async function api(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, who = admin) {
+    const response = await t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    return { status: response.statusCode, json: response.json() };
+  }
+
+  async function waitForStatus(transferId: string, status: string) {
+    for (let i = 0; i < 50; i++) {
+      await t.app.courier.tracker.sync();
+      const { json } = await api('GET', `/api/transfers/${transferId}`);
+      if (json.status === status) return json;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`transfer ${transferId} never became ${status}`);
+  }
+
+  it('authorizes an upload, carries it through the gateway, downloads it back byte-identical, and records both as completed', async () => {
+    const big = randomBytes(3 * 1024 * 1024 + 17);
+    const files = [
+      { path: 'reports/q1 "final".txt', data: Buffer.from('quarterly numbers\n') },
+      { path: 'reports/été/données.bin', data: big },
+      { path: 'empty.txt', data: Buffer.alloc(0) },
+    ];
+    const created = await api('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/incoming',
+      files: files.map((f) => ({ path: f.path, size: f.data.length })),
+      emptyFolders: ['reports/nothing-yet'],
+    });
+    expect(created.status).toBe(201);
+    const { transfer, transferSpec, clients } = created.json;
+    expect(transfer).toMatchObject({ direction: 'upload', status: 'authorized', fileCount: 3, bytesExpected: big.length + 18, folder: '/incoming' });
+    expect(clients).toEqual([{ type: 'http-gateway', url: node.gatewayUrl }]);
+    expect(transferSpec).toMatchObject({ direction: 'send', token: expect.any(String), remote_user: expect.any(String) });
+    expect(transferSpec.destination_root).toMatch(/\/incoming$/);
+    expect(transferSpec.paths).toEqual(files.map((f) => ({ source: f.path, destination: f.path })));
+    expect(JSON.stringify(created.json)).not.toContain(node.password);
+
+    const upload = await gatewayUpload(node.gatewayUrl, transferSpec, files);
+    expect(upload.status).toBeLessThan(400);
+    const doneUpload = await waitForStatus(transfer.id, 'completed');
+    expect(doneUpload.bytesTransferred).toBe(big.length + 18);
+
+    const listing = await api('GET', `/api/spaces/${spaceId}/files?path=/incoming/reports`);
+    expect(listing.status).toBe(200);
+    expect(listing.json.items.map((i: { name: string; type: string }) => `${i.type}:${i.name}`).sort()).toEqual(['file:q1 "final".txt', 'folder:nothing-yet', 'folder:été']);
+
+    const download = await api('POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/incoming/reports/été/données.bin'] });
+    expect(download.status).toBe(201);
+    expect(download.json.transfer).toMatchObject({ direction: 'download', bytesExpected: big.length, title: 'données.bin' });
+    const bytes = await gatewayDownload(node.gatewayUrl, download.json.transferSpec);
+    expect(bytes.status).toBe(200);
+    expect(sha256(Buffer.from(await bytes.arrayBuffer()))).toBe(sha256(big));
+    await waitForStatus(download.json.transfer.id, 'completed');
+
+    const history = await api('GET', '/api/transfers');
+    expect(history.json.transfers.map((r: { direction: string; status: string }) => `${r.direction}:${r.status}`)).toEqual(['download:completed', 'upload:completed']);
+  });
+
+  it('refuses a download of a missing path with PATH_NOT_FOUND and records nothing', async () => {
+    const response = await api('POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/no/such/file.txt'] });
+    expect(response.status).toBe(404);
+    expect(response.json.code).toBe('PATH_NOT_FOUND');
+    expect((await api('GET', '/api/transfers')).json.transfers).toEqual([]);
+  });
+
+  it('records a cancellation from the client and cancels on the node', async () => {
+    const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'a.txt', size: 1 }] });
+    const cancelled = await api('PATCH', `/api/transfers/${created.json.transfer.id}`, { status: 'cancelled' });
+    expect(cancelled.json.status).toBe('cancelled');
+    // A cancelled record stays cancelled: a client cannot flip it back.
+    const again = await api('PATCH', `/api/transfers/${created.json.transfer.id}`, { status: 'running' });
+    expect(again.json.status).toBe('cancelled');
+  });
+
+  it('answers NODE_UNAVAILABLE, and records nothing, when the node is down', async () => {
+    const down = await createTestApp(dialect, {}, { embeddedNode: { url: 'http://127.0.0.1:9', username: 'u', secret: 'p', gatewayUrl: 'http://127.0.0.1:9/aspera/http-gwy' } });
+    try {
+      const who = await down.login('alice');
+      const spaces = await down.app.inject({ method: 'POST', url: '/api/spaces', headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, payload: { name: 'X' } });
+      expect(spaces.statusCode).toBe(502);
+      expect(spaces.json().code).toBe('NODE_UNAVAILABLE');
+      expect(spaces.body).not.toContain('127.0.0.1');
+      expect(await down.db.selectFrom('spaces').selectAll().execute()).toEqual([]);
+    } finally {
+      await down.close();
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { NodeTransfer } from '../../node-client/types';
+import { bytesExpected } from '../../node-client/types';
+import type { NodeClients } from '../nodes/node-clients';
+import type { TransferRow, TransfersRepository } from './transfers-repository';
+
+// Polling once a second matches ascli's progress recipe (node-api.md §5) and keeps a finished
+// transfer's record true within about a second; only nodes with unfinished transfers are polled.
+const POLL_INTERVAL_MS = 1000;
+// Live byte counts come from GET /ops/transfers/{id}; bound the calls one tick makes per node.
+const MAX_LIVE_LOOKUPS = 50;
+
+/**
+ * Follows each node's `/ops/transfers` (scenario S7: iteration token + `Link`) and brings the
+ * portal's records to the node's truth, so history is right after a reload and on another device.
+ * A node transfer is matched to its record by the `courier.transfer_id` tag the portal put in the
+ * transfer request, and only when node and direction agree.
+ */
+export function createTransferTracker(deps: { transfers: TransfersRepository; clients: NodeClients; log: FastifyBaseLogger; onChange: () => void; intervalMs?: number }) {
+  const { transfers, clients, log, onChange } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  async function apply(nodeId: string, item: NodeTransfer, row?: TransferRow): Promise<boolean> {
+    const transferId = courierTransferId(item);
+    const current = row ?? (transferId ? await transfers.find(transferId) : undefined);
+    if (!current || current.node_id !== nodeId) return false;
+    const direction = item.start_spec?.direction;
+    if (direction && direction !== (current.direction === 'upload' ? 'send' : 'receive')) return false;
+    if (current.status === 'cancelled' || current.status === 'completed') return false;
+
+    const patch = patchFrom(current, item);
+    if (!patch) return false;
+    await transfers.update(current.id, patch);
+    return true;
+  }
+
+  async function syncNode(nodeId: string): Promise<boolean> {
+    const { client } = await clients.forNode(nodeId);
+    const cursor = await transfers.cursor(nodeId);
+    const { transfers: items, lastToken } = await client.followTransfers(cursor);
+    let changed = false;
+    for (const item of items) changed = (await apply(nodeId, item)) || changed;
+    if (lastToken !== cursor) await transfers.saveCursor(nodeId, lastToken);
+
+    // Byte counts move without a new iteration token; ask for the running ones directly.
+    const live = (await transfers.list({ status: 'running', limit: MAX_LIVE_LOOKUPS })).filter((r) => r.node_id === nodeId && r.node_transfer_id);
+    for (const row of live) {
+      const item = await client.getTransfer(row.node_transfer_id as string).catch(() => null);
+      if (item) changed = (await apply(nodeId, item, row)) || changed;
+    }
+    return changed;
+  }
+
+  async function tick(): Promise<void> {
+    let changed = false;
+    for (const nodeId of await transfers.nodesWithActiveTransfers()) {
+      try {
+        changed = (await syncNode(nodeId)) || changed;
+      } catch (err) {
+        log.warn({ err, nodeId }, 'could not follow the transfers of a node');
+      }
+    }
+    if (changed) onChange();
+  }
+
+  return {
+    /** One pass now (tests, and right after a client reports an end). */
+    sync(): Promise<void> {
+      running ??= tick().finally(() => (running = undefined));
+      return running;
+    },
+    start(): void {
+      timer = setInterval(() => void this.sync().catch((err: unknown) => log.warn({ err }, 'transfer tracking failed')), deps.intervalMs ?? POLL_INTERVAL_MS);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+export type TransferTracker = ReturnType<typeof createTransferTracker>;
+
+function courierTransferId(item: NodeTransfer): string | null {
+  const courier = item.start_spec?.tags?.courier as { transfer_id?: unknown } | undefined;
+  return typeof courier?.transfer_id === 'string' ? courier.transfer_id : null;
+}
+
+/** The record's new fields from the node's transfer object, or null when nothing changed. */
+function patchFrom(row: TransferRow, item: NodeTransfer): Partial<TransferRow> | null {
+  const ms = (usec: number | null | undefined) => (usec ? Math.floor(usec / 1000) : null);
+  const bytes = item.bytes_transferred ?? row.bytes_transferred;
+  const expected = bytesExpected(item) ?? row.bytes_expected;
+  const errorCode = item.error_code ?? 0;
+  let status: TransferRow['status'];
+  let error: string | null = null;
+  switch (item.status) {
+    case 'completed':
+      status = 'completed';
+      break;
+    case 'failed':
+    case 'partially_completed':
+      // node-api.md §5: HSTS can report `failed` with error_code 0 and no description; ascli
+      // counts that as success, and so do we.
+      if (item.status === 'failed' && errorCode === 0 && !item.error_desc) status = 'completed';
+      else {
+        status = 'failed';
+        error = item.error_desc || (item.status === 'partially_completed' ? 'Some files were not transferred.' : 'The transfer failed on the node.');
+      }
+      break;
+    case 'canceled':
+      status = 'cancelled';
+      break;
+    default:
+      status = 'running';
+  }
+  const patch: Partial<TransferRow> = {
+    status,
+    error,
+    bytes_transferred: bytes,
+    bytes_expected: expected,
+    node_transfer_id: item.id,
+    started_at: row.started_at ?? ms(item.start_time_usec) ?? Date.now(),
+    ended_at: status === 'running' ? null : (ms(item.end_time_usec) ?? Date.now()),
+  };
+  const same = (Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === row[k]);
+  return same ? null : patch;
+}

@@ -1,0 +1,81 @@
+import type { TransferRecord } from '../../../contract/transfers';
+import type { Db } from '../../db/database';
+import type { TransfersTable } from '../../db/schema';
+
+export type TransferRow = TransfersTable;
+
+// Transfers still worth following on their node; older unfinished ones are left as they are.
+const FOLLOW_WINDOW_MS = 48 * 3600_000;
+
+export function createTransfersRepository(db: Db) {
+  return {
+    async insert(row: TransferRow): Promise<void> {
+      await db.insertInto('transfers').values(row).execute();
+    },
+    find: (id: string) => db.selectFrom('transfers').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    list(filter: { userId?: string; spaceId?: string; status?: TransferRow['status']; before?: number; limit: number }) {
+      let q = db.selectFrom('transfers').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
+      if (filter.userId) q = q.where('user_id', '=', filter.userId);
+      if (filter.spaceId) q = q.where('space_id', '=', filter.spaceId);
+      if (filter.status) q = q.where('status', '=', filter.status);
+      if (filter.before !== undefined) q = q.where('created_at', '<', filter.before);
+      return q.execute();
+    },
+
+    async update(id: string, patch: Partial<Omit<TransferRow, 'id'>>): Promise<void> {
+      await db.updateTable('transfers').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
+    },
+
+    /** Nodes with unfinished transfers recent enough to follow. */
+    async nodesWithActiveTransfers(): Promise<string[]> {
+      const rows = await db
+        .selectFrom('transfers')
+        .select('node_id')
+        .distinct()
+        .where('status', 'in', ['authorized', 'running'])
+        .where('created_at', '>', Date.now() - FOLLOW_WINDOW_MS)
+        .execute();
+      return rows.map((r) => r.node_id);
+    },
+
+    changedSince: (since: number) => db.selectFrom('transfers').selectAll().where('updated_at', '>', since).orderBy('updated_at').limit(1000).execute(),
+
+    async cursor(nodeId: string): Promise<string | null> {
+      const row = await db.selectFrom('node_cursors').select('iteration_token').where('node_id', '=', nodeId).executeTakeFirst();
+      return row?.iteration_token ?? null;
+    },
+    async saveCursor(nodeId: string, token: string | null): Promise<void> {
+      await db
+        .insertInto('node_cursors')
+        .values({ node_id: nodeId, iteration_token: token, updated_at: Date.now() })
+        .onConflict((oc) => oc.column('node_id').doUpdateSet({ iteration_token: token, updated_at: Date.now() }))
+        .execute();
+    },
+  };
+}
+
+export type TransfersRepository = ReturnType<typeof createTransfersRepository>;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toTransferRecord(row: TransferRow): TransferRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    spaceId: row.space_id,
+    direction: row.direction,
+    title: row.title,
+    folder: row.folder,
+    paths: JSON.parse(row.paths_json) as string[],
+    fileCount: row.file_count,
+    bytesExpected: row.bytes_expected,
+    bytesTransferred: row.bytes_transferred,
+    client: row.client as TransferRecord['client'],
+    status: row.status,
+    error: row.error,
+    createdAt: new Date(row.created_at).toISOString(),
+    startedAt: iso(row.started_at),
+    endedAt: iso(row.ended_at),
+  };
+}

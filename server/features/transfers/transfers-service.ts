@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { User } from '../../../contract/session';
+import type { CreateTransferRequest, CreateTransferResponse, TransferClient, TransferRecord } from '../../../contract/transfers';
+import type { AppError} from '../../errors';
+import { ERRORS } from '../../errors';
+import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
+import { nodeFailure, type NodeClients } from '../nodes/node-clients';
+import type { SpaceAccess } from '../spaces/space-access';
+import { baseName, normalizeSpacePath, toNodePath } from '../spaces/space-path';
+import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
+
+type UploadRequest = Extract<CreateTransferRequest, { direction: 'upload' }>;
+type DownloadRequest = Extract<CreateTransferRequest, { direction: 'download' }>;
+
+/**
+ * Transfer authorization, scenario S5: check the role on the confined path, ask the space's node
+ * for a token-authorized spec (`/files/upload_setup` or `/files/download_setup`), record the
+ * transfer, and return the spec with the clients that may carry it. Nothing is recorded when the
+ * node refuses, so no record ever claims a transfer that could not happen.
+ */
+export function createTransfersService(deps: { access: SpaceAccess; clients: NodeClients; transfers: TransfersRepository; onChange: () => void }) {
+  const { access, clients, transfers, onChange } = deps;
+
+  async function confine(user: User, spaceId: string, operation: 'upload' | 'download', raw: string): Promise<string> {
+    try {
+      return normalizeSpacePath(raw);
+    } catch (error) {
+      await access.recordDenied(user, spaceId, operation, raw, (error as AppError).message);
+      throw error;
+    }
+  }
+
+  async function upload(user: User, request: UploadRequest): Promise<CreateTransferResponse> {
+    const folder = await confine(user, request.spaceId, 'upload', request.folder);
+    const files: Array<{ path: string; size: number }> = [];
+    for (const f of request.files) files.push({ path: (await confine(user, request.spaceId, 'upload', f.path)).slice(1), size: f.size });
+    const emptyFolders: string[] = [];
+    for (const f of request.emptyFolders) emptyFolders.push((await confine(user, request.spaceId, 'upload', f)).slice(1));
+    if (files.some((f) => f.path === '')) throw ERRORS.InvalidPath('', 'is not a file name');
+
+    const { space } = await access.authorize(user, request.spaceId, 'upload', folder);
+    const id = randomUUID();
+    const destination = toNodePath(space.root_path, folder);
+    const spec = await setup(space.node_id, 'upload', { paths: [{ destination }], tags: { courier: { transfer_id: id } } }, folder);
+    // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
+    // (http-gateway-v3.md §3.1), so they are created now through the Node API.
+    if (emptyFolders.length > 0) await createFolders(space.node_id, emptyFolders.map((p) => toNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)));
+    const bytesExpected = files.reduce((sum, f) => sum + f.size, 0);
+    // node-api.md §4: the client replaces `paths` with what it sends and keeps destination_root and
+    // the token; for the gateway and the SDK, `destination` is where each file lands under the root.
+    const transferSpec = {
+      ...spec.transferSpec,
+      paths: files.map((f) => ({ source: f.path, destination: f.path })),
+      title: uploadTitle(files, folder),
+    };
+    return record(user, request, spec, transferSpec, { id, folder, paths: files.map((f) => f.path), fileCount: files.length, bytesExpected, title: transferSpec.title });
+  }
+
+  async function download(user: User, request: DownloadRequest): Promise<CreateTransferResponse> {
+    const paths: string[] = [];
+    for (const raw of request.paths) paths.push(await confine(user, request.spaceId, 'download', raw));
+    const { space } = await access.authorize(user, request.spaceId, 'download', paths.join('\n'));
+    const id = randomUUID();
+    // Sources relative to the space's root, so the browser sees space paths, not the node's layout.
+    const sourceRoot = toNodePath(space.root_path, '/');
+    const spec = await setup(space.node_id, 'download', { source_root: sourceRoot, paths: paths.map((p) => ({ source: p.slice(1) || '.' })), tags: { courier: { transfer_id: id } } }, paths[0] ?? '/');
+    const expected = gatewayTag(spec.transferSpec, 'expected_size');
+    const title = paths.length === 1 ? baseName(paths[0] ?? '/') || 'All files' : `${paths.length} items`;
+    const transferSpec = { ...spec.transferSpec, title };
+    return record(user, request, spec, transferSpec, {
+      id,
+      folder: commonParent(paths),
+      paths,
+      fileCount: paths.length,
+      bytesExpected: typeof expected === 'number' ? expected : null,
+      title,
+    });
+  }
+
+  /** Creates node folders with their parents, in order; one that exists already is fine. */
+  async function createFolders(nodeId: string, nodePaths: string[]): Promise<void> {
+    const { node, client } = await clients.forNode(nodeId);
+    const all = [...new Set(nodePaths.flatMap((p) => p.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)))];
+    all.sort((a, b) => a.split('/').length - b.split('/').length);
+    const results = await client.createFolders(all).catch((error: unknown) => {
+      throw nodeFailure(node.name, error);
+    });
+    const failed = results.find((r) => !r.ok && r.error.status !== 409);
+    if (failed && !failed.ok) throw ERRORS.NodeRefused(node.name, failed.error.message);
+  }
+
+  async function setup(nodeId: string, direction: 'upload' | 'download', transferRequest: TransferRequest, pathForErrors: string) {
+    const { node, client } = await clients.forNode(nodeId);
+    let results: SetupResult[];
+    try {
+      results = direction === 'upload' ? await client.uploadSetup([transferRequest]) : await client.downloadSetup([transferRequest]);
+    } catch (error) {
+      throw nodeFailure(node.name, error, { notFound: () => ERRORS.PathNotFound(pathForErrors) });
+    }
+    const [result] = results;
+    if (!result) throw ERRORS.NodeUnavailable(node.name);
+    if (!result.ok) throw setupFailure(node.name, pathForErrors, result.error);
+    return { node, transferSpec: result.transferSpec };
+  }
+
+  async function record(
+    user: User,
+    request: CreateTransferRequest,
+    spec: Awaited<ReturnType<typeof setup>>,
+    transferSpec: TransferSpec,
+    fields: { id: string; folder: string; paths: string[]; fileCount: number; bytesExpected: number | null; title: string },
+  ): Promise<CreateTransferResponse> {
+    const gatewayUrl = spec.node.gatewayUrl ?? stringTag(gatewayTag(transferSpec, 'url'));
+    const clientOptions: CreateTransferResponse['clients'] = [];
+    // Desktop needs a real FASP server at remote_host; the embedded node moves bytes only over HTTP.
+    if (spec.node.kind === 'hsts') clientOptions.push({ type: 'desktop' });
+    if (gatewayUrl) clientOptions.push({ type: 'http-gateway', url: gatewayUrl });
+    const now = Date.now();
+    const row: TransferRow = {
+      id: fields.id,
+      user_id: user.id,
+      space_id: request.spaceId,
+      node_id: spec.node.id,
+      direction: request.direction,
+      title: fields.title,
+      folder: fields.folder,
+      paths_json: JSON.stringify(fields.paths),
+      file_count: fields.fileCount,
+      bytes_expected: fields.bytesExpected,
+      bytes_transferred: 0,
+      client: (request.client ?? clientOptions[0]?.type ?? null) as TransferClient | null,
+      status: 'authorized',
+      node_transfer_id: null,
+      error: null,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      ended_at: null,
+    };
+    await transfers.insert(row);
+    onChange();
+    return { transfer: toTransferRecord(row), transferSpec, clients: clientOptions };
+  }
+
+  return {
+    create: (user: User, request: CreateTransferRequest) => (request.direction === 'upload' ? upload(user, request) : download(user, request)),
+
+    async list(user: User, query: { all: boolean; userId?: string; spaceId?: string; status?: TransferRow['status']; limit: number; before?: string }): Promise<TransferRecord[]> {
+      if ((query.all || query.userId) && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
+      const before = query.before ? Date.parse(query.before) : undefined;
+      const rows = await transfers.list({
+        userId: query.all ? query.userId : user.id,
+        spaceId: query.spaceId,
+        status: query.status,
+        before: Number.isNaN(before) ? undefined : before,
+        limit: query.limit,
+      });
+      return rows.map(toTransferRecord);
+    },
+
+    async get(user: User, id: string): Promise<TransferRecord> {
+      const row = await transfers.find(id);
+      if (!row || (row.user_id !== user.id && !user.isAdmin)) throw ERRORS.NotFound('This transfer');
+      return toTransferRecord(row);
+    },
+
+    /**
+     * What the browser's client knows that the node may not: it was cancelled or failed before any
+     * byte reached the node, or it started on Desktop. Completion only ever comes from the node.
+     */
+    async reportFromClient(user: User, id: string, report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClient; error?: string }): Promise<TransferRecord> {
+      const row = await transfers.find(id);
+      if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
+      if (row.status === 'completed' || row.status === 'cancelled' || row.status === 'failed') return toTransferRecord(row);
+      if (report.status === 'cancelled' && row.node_transfer_id) {
+        const { client } = await clients.forNode(row.node_id);
+        await client.cancelTransfer(row.node_transfer_id).catch(() => undefined); // already over on the node: fine
+      }
+      const now = Date.now();
+      const patch: Partial<TransferRow> =
+        report.status === 'running' || report.status === 'completed'
+          ? { status: 'running', client: report.client ?? row.client, started_at: row.started_at ?? now }
+          : { status: report.status, error: report.status === 'failed' ? (report.error ?? 'The transfer failed in the browser.') : null, ended_at: now };
+      await transfers.update(id, patch);
+      onChange();
+      return toTransferRecord({ ...row, ...patch });
+    },
+  };
+}
+
+export type TransfersService = ReturnType<typeof createTransfersService>;
+
+function gatewayTag(spec: TransferSpec, key: string): unknown {
+  const aspera = (spec.tags as { aspera?: Record<string, unknown> } | null | undefined)?.aspera;
+  const gateway = aspera?.['http-gateway'] as Record<string, unknown> | undefined;
+  return gateway?.[key];
+}
+
+const stringTag = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+function setupFailure(nodeName: string, path: string, error: ItemError): AppError {
+  if (error.status === 404) return ERRORS.PathNotFound(path);
+  if (error.status === 403) return ERRORS.Forbidden(`transfer ${path} on the node`);
+  if (error.status === 409) return ERRORS.NameTaken(path);
+  return ERRORS.NodeRefused(nodeName, error.message);
+}
+
+function uploadTitle(files: Array<{ path: string }>, folder: string): string {
+  const tops = new Set(files.map((f) => f.path.split('/')[0]));
+  const where = folder === '/' ? '' : ` to ${baseName(folder)}`;
+  if (tops.size === 1) return `${[...tops][0]}${where}`;
+  return `${files.length} files${where}`;
+}
+
+function commonParent(paths: string[]): string {
+  const split = paths.map((p) => p.split('/').filter(Boolean).slice(0, -1));
+  const first = split[0] ?? [];
+  let n = first.length;
+  for (const s of split) {
+    let i = 0;
+    while (i < n && s[i] === first[i]) i++;
+    n = i;
+  }
+  return `/${first.slice(0, n).join('/')}`;
+}
