@@ -127,10 +127,19 @@ export class FileService {
   async totalSize(abs: string, stats: Stats): Promise<number> {
     if (!stats.isDirectory()) return stats.size;
     let total = 0;
-    for (const entry of await readdir(abs, { withFileTypes: true })) {
-      const child = join(abs, entry.name);
-      if (entry.isDirectory()) total += await this.totalSize(child, await stat(child));
-      else if (entry.isFile()) total += (await stat(child)).size;
+    const entries = await readdir(abs, { withFileTypes: true });
+    // Bounded batches: sequential stats are slow for big folders, unbounded ones flood libuv.
+    for (let i = 0; i < entries.length; i += 256) {
+      const batch = entries.slice(i, i + 256).filter((e) => e.isDirectory() || e.isFile());
+      const sizes = await Promise.all(
+        batch.map(async (e) => {
+          const child = join(abs, e.name);
+          const childStats = await stat(child).catch(() => null);
+          if (!childStats) return 0;
+          return e.isDirectory() ? this.totalSize(child, childStats) : childStats.size;
+        }),
+      );
+      total += sizes.reduce((a, b) => a + b, 0);
     }
     return total;
   }
