@@ -5,7 +5,7 @@ export async function gatewayUpload(gatewayUrl: string, spec: Record<string, unk
   for (const file of files) {
     const bytes = typeof file.data === 'string' ? Buffer.from(file.data) : file.data;
     form.append('Content-Length', String(bytes.length));
-    form.append('file', new Blob([bytes]), file.path);
+    form.append('file', new Blob([new Uint8Array(bytes)]), file.path);
   }
   return fetch(`${gatewayUrl}/v3/upload`, { method: 'POST', body: form });
 }
