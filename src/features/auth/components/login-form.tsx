@@ -7,15 +7,20 @@ import {
   Stack,
   TextInput,
 } from '@carbon/react';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { loginRequestSchema, type LoginRequest } from '../../../../contract/session';
 import { useLogIn } from '../api/log-in';
 import { describeLoginError } from '../lib/describe-login-error';
 
 type FieldErrors = Partial<Record<keyof LoginRequest, string>>;
 
+export interface LoginFormProps {
+  /** Why the user is here (session expired, logged out), shown under the heading. */
+  notice?: ReactNode;
+}
+
 /** On success the session lands in the query cache; the login route then redirects. */
-export function LoginForm() {
+export function LoginForm({ notice }: LoginFormProps) {
   const id = useId();
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -68,6 +73,8 @@ export function LoginForm() {
         <h1 id={`${id}-title`} className="courier-login__title">
           Log in to Courier
         </h1>
+        {/* A failed attempt is the news now; why the user came here no longer is. */}
+        {failure ? null : notice}
         {failure && (
           <InlineNotification
             kind="error"

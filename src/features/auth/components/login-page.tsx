@@ -26,17 +26,20 @@ export function LoginPage({ reason }: LoginPageProps) {
       </Theme>
       <main className="courier-standalone__main courier-login">
         <div className="courier-login__panel">
-          {notice && (
-            <InlineNotification
-              kind={notice.kind}
-              role="status"
-              lowContrast
-              hideCloseButton
-              title={notice.title}
-              className="courier-login__notice"
-            />
-          )}
-          <LoginForm />
+          <LoginForm
+            notice={
+              notice && (
+                <InlineNotification
+                  kind={notice.kind}
+                  role="status"
+                  lowContrast
+                  hideCloseButton
+                  title={notice.title}
+                  className="courier-login__notice"
+                />
+              )
+            }
+          />
         </div>
       </main>
     </div>
