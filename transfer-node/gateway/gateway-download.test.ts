@@ -70,6 +70,20 @@ describe('GET /v3/download', () => {
     });
   });
 
+  it('gives a zip of 1,500 files (central directory over 64 KiB) its exact Content-Length', async () => {
+    await mkdir(join(t.docroot, 'Outbox/many'));
+    for (let i = 0; i < 1500; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => writeFile(join(t.docroot, `Outbox/many/file-number-${i + j}.txt`), String(i + j))));
+    }
+    const spec = await t.downloadSpec(['/Outbox/many']);
+    const res = await download(spec);
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get('content-length')).toBe(String(body.length));
+    const entries = await zipEntries(body);
+    expect(Object.keys(entries)).toHaveLength(1501);
+    expect(entries['many/file-number-1499.txt']).toBe('1499');
+  });
+
   it('zips several paths into download.zip by default', async () => {
     const spec = await t.downloadSpec(['/Outbox/other.txt', '/Outbox/proj/a.txt']);
     const res = await download(spec);

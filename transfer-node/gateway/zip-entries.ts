@@ -6,6 +6,7 @@
 import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { NodeError } from '../errors';
 import type { Docroot } from '../storage/docroot';
 import type { DownloadItem } from './gateway-spec';
 
@@ -19,18 +20,30 @@ export interface ZipEntry {
   mode: number;
 }
 
-export async function collectZipEntries(docroot: Docroot, items: readonly DownloadItem[]): Promise<ZipEntry[]> {
-  const entries: ZipEntry[] = [];
+export async function collectZipEntries(docroot: Docroot, items: readonly DownloadItem[], maxEntries: number): Promise<ZipEntry[]> {
+  const entries = new BoundedList(maxEntries);
   const seen = new Set<string>();
   for (const item of items) {
     const name = uniqueName(item.nodePath === '/' ? 'docroot' : basename(item.abs), seen);
     if (item.stats.isDirectory()) await walk(docroot, item.abs, name, item.stats, entries);
     else if (item.stats.isFile()) entries.push(fileEntry(name, item.abs, item.stats));
   }
-  return entries;
+  return entries.items;
 }
 
-async function walk(docroot: Docroot, abs: string, name: string, stats: Stats, out: ZipEntry[]): Promise<void> {
+/** Stops the walk as soon as the zip would be too big, instead of listing a million files first. */
+class BoundedList {
+  readonly items: ZipEntry[] = [];
+  constructor(private readonly max: number) {}
+  push(entry: ZipEntry): void {
+    if (this.items.length >= this.max) {
+      throw new NodeError(413, `Too many entries for one zip (more than ${this.max}): download sub-folders separately`, 'zip_too_large');
+    }
+    this.items.push(entry);
+  }
+}
+
+async function walk(docroot: Docroot, abs: string, name: string, stats: Stats, out: BoundedList): Promise<void> {
   out.push({ name, abs: null, size: 0, mtime: stats.mtime, mode: stats.mode });
   const dirents = (await docroot.list(abs)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // Stats in bounded batches: one at a time is slow for big folders, all at once floods libuv.
