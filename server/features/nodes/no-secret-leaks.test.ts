@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+
+/** Every route of the app as `METHOD /path`, read from Fastify's own route tree. */
+function routesOf(tree: string): string[] {
+  const routes: string[] = [];
+  const stack: Array<{ depth: number; path: string }> = [];
+  for (const line of tree.split('\n')) {
+    const match = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] ?? '').length;
+    while (stack.length && (stack.at(-1) as { depth: number }).depth >= depth) stack.pop();
+    const path = `${stack.at(-1)?.path ?? ''}${match[2]}`;
+    stack.push({ depth, path });
+    for (const method of (match[3] ?? '').split(', ').filter((m) => m && m !== 'HEAD')) routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
+
+describe('no endpoint returns a secret', () => {
+  let node: EmbeddedNodeProcess;
+  let t: TestApp;
+  const nodeSecretOfOther = 'other-node-secret-Zq9';
+
+  beforeAll(async () => {
+    node = await startEmbeddedNode();
+    t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await node?.stop();
+  });
+
+  it('walks every route as an admin and finds no node password, access-key secret, sealed secret or password hash in any answer', async () => {
+    const admin = await t.login('alice');
+    const bodies: string[] = [];
+    const call = async (method: string, url: string, payload?: object, who = admin) => {
+      const r = await t.app.inject({ method: method as 'GET', url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
+      bodies.push(`${method} ${url} → ${r.statusCode}\n${r.body}\n${JSON.stringify(r.headers)}`);
+      return (r.body ? r.json() : {}) as Record<string, string & Record<string, string>>;
+    };
+
+    const space = await call('POST', '/api/spaces', { name: 'Leaks' });
+    const other = await call('POST', '/api/nodes', { name: 'other', url: 'http://127.0.0.1:9', username: 'ak-id', secret: nodeSecretOfOther, gatewayUrl: null });
+    const user = await call('POST', '/api/users', { username: 'walker', displayName: 'Walker', password: TEST_PASSWORD });
+    const group = await call('POST', '/api/groups', { name: 'Walkers' });
+    const s = `/api/spaces/${space.id}`;
+    await call('POST', `${s}/folders`, { path: '/a' });
+    const transfer = await call('POST', '/api/transfers', { spaceId: space.id, direction: 'upload', folder: '/a', files: [{ path: 'f.txt', size: 3 }] });
+    const covered: Record<string, () => Promise<unknown>> = {
+      // Without our cookie: logging in again ends the session that sends it (no session fixation).
+      'POST /api/session': () => call('POST', '/api/session', { username: 'alice', password: TEST_PASSWORD }, { cookie: '', csrfToken: '' }),
+      'GET /api/session': () => call('GET', '/api/session'),
+      'GET /api/spaces': () => call('GET', '/api/spaces'),
+      'POST /api/spaces': async () => undefined, // called above
+      'GET /api/spaces/:spaceId': () => call('GET', s),
+      'GET /api/spaces/:spaceId/members': () => call('GET', `${s}/members`),
+      'PUT /api/spaces/:spaceId/members': () => call('PUT', `${s}/members`, { principalType: 'user', principalId: user.id, role: 'viewer' }),
+      'DELETE /api/spaces/:spaceId/members/:principalType/:principalId': () => call('DELETE', `${s}/members/user/${user.id}`),
+      'GET /api/spaces/:spaceId/files': () => call('GET', `${s}/files?path=/`),
+      'POST /api/spaces/:spaceId/folders': () => call('POST', `${s}/folders`, { path: '/b' }),
+      'POST /api/spaces/:spaceId/rename': () => call('POST', `${s}/rename`, { path: '/b', newName: 'c' }),
+      'POST /api/spaces/:spaceId/delete': () => call('POST', `${s}/delete`, { paths: ['/c', '/missing'] }),
+      'GET /api/health': () => call('GET', '/api/health'),
+      'GET /api/nodes': () => call('GET', '/api/nodes'),
+      'POST /api/nodes': async () => undefined, // called above
+      'POST /api/nodes/:nodeId/test': async () => {
+        await call('POST', `/api/nodes/${other.id}/test`);
+        const nodes = (await call('GET', '/api/nodes')).nodes as unknown as Array<{ id: string; name: string }>;
+        await call('POST', `/api/nodes/${nodes.find((n) => n.name === 'embedded')?.id}/test`);
+      },
+      'DELETE /api/nodes/:nodeId': () => call('DELETE', `/api/nodes/${other.id}`),
+      'GET /api/users': () => call('GET', '/api/users'),
+      'POST /api/users': async () => undefined, // called above
+      'GET /api/groups': () => call('GET', '/api/groups'),
+      'POST /api/groups': async () => undefined, // called above
+      'PUT /api/groups/:groupId/members/:userId': () => call('PUT', `/api/groups/${group.id}/members/${user.id}`),
+      'DELETE /api/groups/:groupId/members/:userId': () => call('DELETE', `/api/groups/${group.id}/members/${user.id}`),
+      'GET /api/audit': () => call('GET', '/api/audit'),
+      'POST /api/transfers': () => call('POST', '/api/transfers', { spaceId: space.id, direction: 'download', paths: ['/a'] }),
+      'GET /api/transfers': () => call('GET', '/api/transfers?all=true'),
+      // An event stream never ends under inject; its events are the records GET /api/transfers/:id returns (transfer-events.test.ts).
+      'GET /api/transfers/events': async () => undefined,
+      'GET /api/transfers/:transferId': () => call('GET', `/api/transfers/${transfer.transfer.id}`),
+      'PATCH /api/transfers/:transferId': () => call('PATCH', `/api/transfers/${transfer.transfer.id}`, { status: 'failed', error: 'test' }),
+      'DELETE /api/session': () => call('DELETE', '/api/session'),
+    };
+    expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());
+    for (const run of Object.values(covered)) await run();
+
+    const sealed = (await t.db.selectFrom('nodes').select('secret_sealed').execute()).map((n) => n.secret_sealed);
+    const basic = Buffer.from(`${node.username}:${node.password}`).toString('base64');
+    const all = bodies.join('\n');
+    expect(all).toContain(node.url); // the walk really saw node data
+    for (const secret of [node.password, nodeSecretOfOther, basic, 'scrypt$', TEST_PASSWORD, ...sealed]) expect(all).not.toContain(secret);
+  });
+});

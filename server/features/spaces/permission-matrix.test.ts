@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Operation, Role } from '../../../contract/spaces';
+import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+import { DIALECTS } from '../../test/test-database';
+
+type Who = { cookie: string; csrfToken: string };
+type Caller = Role | 'outsider' | 'group-contributor';
+
+const ALLOWED: Record<Caller, Operation[]> = {
+  outsider: [],
+  viewer: ['list', 'download'],
+  contributor: ['list', 'download', 'upload', 'mkdir', 'rename'],
+  'group-contributor': ['list', 'download', 'upload', 'mkdir', 'rename'],
+  manager: ['list', 'download', 'upload', 'mkdir', 'rename', 'delete', 'manageMembers'],
+};
+const OPERATIONS: Operation[] = ['list', 'download', 'upload', 'mkdir', 'rename', 'delete', 'manageMembers'];
+
+describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
+  let node: EmbeddedNodeProcess;
+  let t: TestApp;
+  let admin: Who;
+  let spaceId: string;
+  const callers = {} as Record<Caller, Who>;
+
+  async function api(who: Who, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
+    const r = await t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
+    return { status: r.statusCode, json: r.json() as { code?: string } & Record<string, unknown> };
+  }
+
+  /** The request for `operation` by `caller`; `escape` names a path outside the space instead. */
+  function attempt(caller: Caller, operation: Operation, escape = false) {
+    const who = callers[caller];
+    const own = escape ? '/../../../etc' : `/${caller}`;
+    const base = `/api/spaces/${spaceId}`;
+    switch (operation) {
+      case 'list':
+        return api(who, 'GET', `${base}/files?path=${encodeURIComponent(escape ? '/a/../../..' : '/')}`);
+      case 'download':
+        return api(who, 'POST', '/api/transfers', { spaceId, direction: 'download', paths: [escape ? '../outside' : '/shared'] });
+      case 'upload':
+        return api(who, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: escape ? '/x/../..' : '/', files: [{ path: escape ? '../../evil.txt' : `${caller}.txt`, size: 1 }] });
+      case 'mkdir':
+        return api(who, 'POST', `${base}/folders`, { path: `${own}/new` });
+      case 'rename':
+        return api(who, 'POST', `${base}/rename`, { path: `${own}/rename-me`, newName: 'renamed' });
+      case 'delete':
+        return api(who, 'POST', `${base}/delete`, { paths: [`${own}/delete-me`] });
+      case 'manageMembers':
+        return escape
+          ? api(who, 'PUT', `${base}/members`, { principalType: 'user', principalId: '../../admin', role: 'manager' })
+          : api(who, 'GET', `${base}/members`);
+    }
+  }
+
+  beforeAll(async () => {
+    node = await startEmbeddedNode();
+    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    admin = await t.login('alice');
+    spaceId = (await api(admin, 'POST', '/api/spaces', { name: 'Matrix' })).json.id as string;
+    const group = await api(admin, 'POST', '/api/groups', { name: 'Team' });
+    for (const caller of Object.keys(ALLOWED) as Caller[]) {
+      const user = await api(admin, 'POST', '/api/users', { username: caller, displayName: caller, password: TEST_PASSWORD });
+      expect(user.status).toBe(201);
+      if (caller === 'group-contributor') {
+        await api(admin, 'PUT', `/api/groups/${group.json.id as string}/members/${user.json.id as string}`);
+        await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'group', principalId: group.json.id, role: 'contributor' });
+      } else if (caller !== 'outsider') {
+        await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: user.json.id, role: caller });
+      }
+      for (const folder of [`/${caller}/rename-me`, `/${caller}/delete-me`]) expect((await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: folder })).status).toBe(201);
+      callers[caller] = await t.login(caller);
+    }
+    expect((await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/shared' })).status).toBe(201);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await node?.stop();
+  });
+
+  const cases = (Object.keys(ALLOWED) as Caller[]).flatMap((caller) => OPERATIONS.map((operation) => [caller, operation, ALLOWED[caller].includes(operation)] as const));
+
+  it.each(cases)('%s → %s: allowed=%s', async (caller, operation, allowed) => {
+    const response = await attempt(caller, operation);
+    if (allowed) {
+      expect(response.status, JSON.stringify(response.json)).toBeLessThan(300);
+    } else {
+      expect(response.status).toBe(caller === 'outsider' ? 404 : 403);
+      expect(response.json.code).toBe(caller === 'outsider' ? 'SPACE_NOT_FOUND' : 'FORBIDDEN');
+    }
+  });
+
+  it.each(cases.filter(([, op]) => op !== 'manageMembers'))('%s → %s with a path escaping the space is refused', async (caller, operation) => {
+    const response = await attempt(caller, operation, true);
+    expect(response.status).toBe(400);
+    expect(response.json.code).toBe('INVALID_PATH');
+  });
+
+  it('a manager cannot add a member who does not exist (no id smuggling)', async () => {
+    const response = await attempt('manager', 'manageMembers', true);
+    expect(response.status).toBe(400);
+  });
+
+  it('writes every decision to the audit log, which only admins read', async () => {
+    const log = await api(admin, 'GET', '/api/audit?limit=500');
+    const entries = log.json.entries as Array<{ action: string; decision: string; reason: string | null }>;
+    expect(entries.some((e) => e.action === 'delete' && e.decision === 'deny' && e.reason === 'role viewer may not delete')).toBe(true);
+    expect(entries.some((e) => e.action === 'upload' && e.decision === 'allow')).toBe(true);
+    expect(entries.some((e) => e.decision === 'deny' && e.reason?.includes('".."'))).toBe(true);
+    expect((await api(callers.manager, 'GET', '/api/audit')).status).toBe(403);
+  });
+
+  it('shows each caller only the spaces they belong to, with their role', async () => {
+    const spacesOf = async (caller: Caller) => ((await api(callers[caller], 'GET', '/api/spaces')).json.spaces as Array<{ id: string; role: string; personal: boolean }>);
+    expect((await spacesOf('viewer')).find((s) => s.id === spaceId)?.role).toBe('viewer');
+    expect((await spacesOf('group-contributor')).find((s) => s.id === spaceId)?.role).toBe('contributor');
+    const outsider = await spacesOf('outsider');
+    expect(outsider.map((s) => s.personal)).toEqual([true]);
+  });
+});

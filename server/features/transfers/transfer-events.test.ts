@@ -1,0 +1,80 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
+import { gatewayUpload } from '../../test/gateway-client';
+import { createTestApp, type TestApp } from '../../test/test-app';
+
+/** Reads server-sent events from a real connection until `until` matches one. */
+async function readEvents(response: Response, until: (data: Record<string, unknown>) => boolean, timeoutMs = 10_000) {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const seen: Array<Record<string, unknown>> = [];
+  let buffer = '';
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (!data || !block.includes('event: transfer')) continue;
+      const event = JSON.parse(data.slice(6)) as Record<string, unknown>;
+      seen.push(event);
+      if (until(event)) {
+        await reader.cancel();
+        return seen;
+      }
+    }
+  }
+  throw new Error(`no matching event; saw ${JSON.stringify(seen)}`);
+}
+
+describe('GET /api/transfers/events', () => {
+  let node: EmbeddedNodeProcess;
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    node = await startEmbeddedNode();
+    t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await node?.stop();
+  });
+
+  it("pushes the caller's transfer changes live, from authorized to completed, and nobody else's", async () => {
+    const alice = await t.login('alice');
+    const bob = await t.login('bob');
+    const headers = (who: typeof alice) => ({ cookie: who.cookie, 'x-csrf-token': who.csrfToken, 'content-type': 'application/json', origin: base });
+    const spaces = (await (await fetch(`${base}/api/spaces`, { headers: headers(alice) })).json()) as { spaces: Array<{ id: string }> };
+    const spaceId = spaces.spaces[0]!.id; // alice's personal space
+
+    const aliceStream = await fetch(`${base}/api/transfers/events`, { headers: { cookie: alice.cookie } });
+    expect(aliceStream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const bobStream = await fetch(`${base}/api/transfers/events`, { headers: { cookie: bob.cookie } });
+
+    const created = (await (await fetch(`${base}/api/transfers`, {
+      method: 'POST',
+      headers: headers(alice),
+      body: JSON.stringify({ spaceId, direction: 'upload', folder: '/', files: [{ path: 'live.txt', size: 5 }] }),
+    })).json()) as { transfer: { id: string }; transferSpec: Record<string, unknown> };
+    expect((await gatewayUpload(node.gatewayUrl, created.transferSpec, [{ path: 'live.txt', data: 'hello' }])).status).toBeLessThan(400);
+
+    const events = await readEvents(aliceStream, (e) => e.id === created.transfer.id && e.status === 'completed');
+    expect(events[0]).toMatchObject({ id: created.transfer.id, status: 'authorized' });
+    expect(events.at(-1)).toMatchObject({ bytesTransferred: 5, status: 'completed' });
+
+    await expect(readEvents(bobStream, () => true, 1500)).rejects.toThrow(/no matching event/);
+  });
+
+  it('refuses the stream without a session', async () => {
+    const response = await fetch(`${base}/api/transfers/events`);
+    expect(response.status).toBe(401);
+  });
+});
