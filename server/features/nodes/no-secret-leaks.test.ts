@@ -82,8 +82,8 @@ describe('no endpoint returns a secret', () => {
       'GET /api/transfers': () => call('GET', '/api/transfers?all=true'),
       // An event stream never ends under inject; its events are the records GET /api/transfers/:id returns (transfer-events.test.ts).
       'GET /api/transfers/events': async () => undefined,
-      'GET /api/transfers/:transferId': () => call('GET', `/api/transfers/${transfer.transfer.id}`),
-      'PATCH /api/transfers/:transferId': () => call('PATCH', `/api/transfers/${transfer.transfer.id}`, { status: 'failed', error: 'test' }),
+      'GET /api/transfers/:transferId': () => call('GET', `/api/transfers/${transfer.transfer!.id}`),
+      'PATCH /api/transfers/:transferId': () => call('PATCH', `/api/transfers/${transfer.transfer!.id}`, { status: 'failed', error: 'test' }),
       'DELETE /api/session': () => call('DELETE', '/api/session'),
     };
     expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());
