@@ -101,13 +101,17 @@ describe('GET /v3/download', () => {
     expect(await outside.json()).toEqual({ code: 403, message: 'The token does not cover /Outbox/other.txt' });
   });
 
-  it('records downloads in /ops/transfers', async () => {
-    const spec = await t.downloadSpec(['/Outbox/other.txt']);
-    const res = await download(spec);
+  it('records downloads in /ops/transfers with the tags and cookie given at setup', async () => {
+    const spec = await t.downloadSpec(['/Outbox/other.txt'], { tags: { portal: { transfer: 't1' } }, cookie: 'c1' });
+    const res = await download({ ...spec, tags: { portal: { transfer: 'forged' } }, cookie: 'forged' });
     await res.text();
     const id = res.headers.get('x-transfer-id') as string;
     await new Promise((r) => setTimeout(r, 50));
-    expect(await t.apiJson(`/ops/transfers/${id}`)).toMatchObject({ status: 'completed', bytes_transferred: 5, start_spec: { direction: 'receive' } });
+    expect(await t.apiJson(`/ops/transfers/${id}`)).toMatchObject({
+      status: 'completed',
+      bytes_transferred: 5,
+      start_spec: { direction: 'receive', tags: { portal: { transfer: 't1' } }, cookie: 'c1' },
+    });
   });
 });
 

@@ -21,7 +21,15 @@ const MAX_SPEC_HEADER_CHARS = 192 * 1024;
 const MAX_SIGNED_CHARS = 60 * 1024;
 
 const presignSchema = z.object({ transfer_spec: z.unknown(), method: z.string().optional() }).loose();
-const signedSchema = z.object({ paths: z.array(z.string()).min(1), zip: z.boolean(), name: z.string().optional(), user: z.string(), exp: z.number() });
+const signedSchema = z.object({
+  paths: z.array(z.string()).min(1),
+  zip: z.boolean(),
+  name: z.string().optional(),
+  user: z.string(),
+  exp: z.number(),
+  tags: z.unknown().optional(),
+  cookie: z.string().optional(),
+});
 
 export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
   registerCors(app, ctx.settings.corsOrigins);
@@ -63,8 +71,8 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       zipRequired: spec.zip_required ?? false,
       downloadName: spec.download_name,
       user: grant.user,
-      tags: spec.tags,
-      cookie: spec.cookie ?? null,
+      tags: grant.tags ?? spec.tags,
+      cookie: grant.cookie ?? spec.cookie ?? null,
     });
   });
 
@@ -75,7 +83,15 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     const spec = parseSpec(body.data.transfer_spec);
     const { grant, items } = await authorizeDownload(ctx, spec, request.headers.authorization);
     const exp = Math.min(Math.floor(Date.now() / 1000) + PRESIGN_LIFE_SECONDS, grant.exp);
-    const sealed = ctx.presign.seal({ paths: items.map((i) => i.nodePath), zip: spec.zip_required ?? false, name: spec.download_name, user: grant.user, exp });
+    const sealed = ctx.presign.seal({
+      paths: items.map((i) => i.nodePath),
+      zip: spec.zip_required ?? false,
+      name: spec.download_name,
+      user: grant.user,
+      exp,
+      tags: grant.tags ?? spec.tags,
+      cookie: grant.cookie ?? spec.cookie,
+    });
     if (sealed.length > MAX_SIGNED_CHARS) throw ERRORS.badRequest('Too many paths for one signed URL: download their folder instead');
     // The configured public gateway URL, not the body's `headers.host`: a client must not be able
     // to make this node mint URLs pointing at another host.
@@ -91,7 +107,14 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     const grant = { direction: 'receive' as const, user: signed.user, exp: signed.exp, paths: signed.paths };
     if (!signed.paths.every((p) => grantCovers(grant, p))) throw ERRORS.forbidden('Signed URL does not cover its paths');
     const items = await resolveItems(ctx, signed.paths);
-    return sendDownload(ctx, request, reply, { items, zipRequired: signed.zip, downloadName: signed.name, user: signed.user, tags: null, cookie: null });
+    return sendDownload(ctx, request, reply, {
+      items,
+      zipRequired: signed.zip,
+      downloadName: signed.name,
+      user: signed.user,
+      tags: signed.tags ?? null,
+      cookie: signed.cookie ?? null,
+    });
   });
 }
 

@@ -110,7 +110,8 @@ describe('POST /v3/upload', () => {
 
   it('records the upload in /ops/transfers with its bytes and files', async () => {
     const spec = await t.uploadSpec('/Recorded', { tags: { portal: { share: 's1' } } });
-    const res = await upload(t, spec, [{ name: 'r.txt', data: new Blob(['recorded!']) }]);
+    // The browser carries the spec: tags it rewrites must not relabel the record.
+    const res = await upload(t, { ...spec, tags: { portal: { share: 'forged' } } }, [{ name: 'r.txt', data: new Blob(['recorded!']) }]);
     const { transfer_id } = await res.json();
     const transfer = await t.apiJson(`/ops/transfers/${transfer_id}`);
     expect(transfer).toMatchObject({

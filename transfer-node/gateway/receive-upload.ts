@@ -184,8 +184,8 @@ function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorizat
     clientIp,
     sourcePaths: spec.paths.slice(0, MAX_FILES_PER_RECORD).map((p) => p.source ?? ''),
     destinationPath: toNodePath(auth.rootSegments),
-    tags: spec.tags ?? null,
-    cookie: spec.cookie ?? null,
+    tags: auth.grant.tags ?? spec.tags ?? null,
+    cookie: auth.grant.cookie ?? spec.cookie ?? null,
     bytesExpected: 0,
     filesExpected: spec.paths.length,
   });

@@ -15,6 +15,8 @@ import { parseBody } from './parse-body';
 const MAX_REQUESTS = 100;
 const MAX_PATHS = 1000;
 const MAX_TOKEN_LIFE_SECONDS = 365 * 86400;
+// Tags travel inside the token, and a download token travels in a request header.
+const MAX_BOUND_TAGS_CHARS = 4096;
 
 const pathSchema = z.object({ source: z.string().optional(), destination: z.string().optional() }).loose();
 const requestSchema = z
@@ -24,7 +26,7 @@ const requestSchema = z
     destination_root: z.string().optional(),
     token_life_seconds: z.number().int().min(1).max(MAX_TOKEN_LIFE_SECONDS).optional(),
     remote_host: z.string().min(1).max(255).optional(),
-    cookie: z.string().max(8192).optional(),
+    cookie: z.string().max(4096).optional(),
     tags: z.record(z.string(), z.unknown()).nullable().optional(),
   })
   .loose();
@@ -65,7 +67,7 @@ async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
   const resolved = await ctx.files.docroot.resolve(segments);
   if (resolved.stats && !resolved.stats.isDirectory()) throw ERRORS.notAFolder();
   const destinationRoot = toNodePath(segments);
-  const token = ctx.tokens.mint({ direction: 'send', user: ctx.settings.transferUser, exp: expiry(ctx, req), destinationRoot });
+  const token = ctx.tokens.mint({ direction: 'send', user: ctx.settings.transferUser, exp: expiry(ctx, req), destinationRoot, ...boundMetadata(req) });
   return baseSpec(ctx, req, 'send', token, {
     paths: single || req.paths.length === 0 ? [{}] : req.paths,
     source_root: '',
@@ -87,7 +89,7 @@ async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
     expectedSize += await ctx.files.totalSize(resolved.abs, resolved.stats);
     authorized.push(resolved.nodePath);
   }
-  const grant: TransferGrant = { direction: 'receive', user: ctx.settings.transferUser, exp: expiry(ctx, req), paths: authorized };
+  const grant: TransferGrant = { direction: 'receive', user: ctx.settings.transferUser, exp: expiry(ctx, req), paths: authorized, ...boundMetadata(req) };
   return baseSpec(ctx, req, 'receive', ctx.tokens.mint(grant), {
     paths: req.paths.map((p) => ({ source: p.source })),
     source_root: req.source_root ?? '',
@@ -95,6 +97,12 @@ async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
     // http-gateway-v3.md §4: the SDK picks in-browser download by this size.
     tags: gatewayTags(ctx, req, { expected_size: expectedSize }),
   });
+}
+
+/** The request's own tags and cookie, sealed into the token for the transfer records. */
+function boundMetadata(req: TransferRequest): { tags?: unknown; cookie?: string } {
+  if (req.tags && JSON.stringify(req.tags).length > MAX_BOUND_TAGS_CHARS) throw ERRORS.badRequest(`tags must stay under ${MAX_BOUND_TAGS_CHARS} characters of JSON`);
+  return { ...(req.tags ? { tags: req.tags } : {}), ...(req.cookie !== undefined ? { cookie: req.cookie } : {}) };
 }
 
 function expiry(ctx: NodeContext, req: TransferRequest): number {

@@ -11,9 +11,12 @@ import { SealedBox } from './sealed-box';
 const PREFIX = 'ATC1_';
 const SUFFIX = '_1CTA';
 
+// `tags` and `cookie` of the setup request ride in the token, so the transfer records the portal
+// correlates by (GET /ops/transfers) cannot be relabelled by the browser that carries the spec.
+const bound = { user: z.string(), exp: z.number(), tags: z.unknown().optional(), cookie: z.string().optional() };
 const grantSchema = z.discriminatedUnion('direction', [
-  z.object({ direction: z.literal('send'), user: z.string(), exp: z.number(), destinationRoot: z.string() }),
-  z.object({ direction: z.literal('receive'), user: z.string(), exp: z.number(), paths: z.array(z.string()).min(1) }),
+  z.object({ direction: z.literal('send'), destinationRoot: z.string(), ...bound }),
+  z.object({ direction: z.literal('receive'), paths: z.array(z.string()).min(1), ...bound }),
 ]);
 
 export type TransferGrant = z.infer<typeof grantSchema>;
