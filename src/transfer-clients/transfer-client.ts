@@ -1,0 +1,79 @@
+/**
+ * The one port through which the SPA moves bytes (DESIGN.md): the rest of the SPA never knows
+ * whether Courier's own HTTP Gateway v3 client or the IBM Aspera SDK (Desktop) carries a transfer.
+ * Adapters live beside this file; only this folder may know the SDK or the gateway protocol.
+ */
+
+/** Closed status union (STYLE.md): every adapter maps its own states onto these. */
+export type TransferStatus = 'queued' | 'starting' | 'running' | 'paused' | 'failed' | 'completed' | 'cancelled';
+
+export type TransferClientKind = 'http-gateway' | 'desktop';
+
+export interface FileProgress {
+  path: string;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'skipped';
+  bytesDone: number;
+  bytesTotal: number | null;
+  error?: string;
+}
+
+/** One change of one transfer, as the adapter saw it; already copied (never an SDK-owned object). */
+export interface TransferClientEvent {
+  /** The portal's transfer id (from `POST /api/transfers`). */
+  transferId: string;
+  status: TransferStatus;
+  bytesDone: number;
+  /** Null while unknown (an indeterminate bar, not a wrong one). */
+  bytesTotal: number | null;
+  /** Set when `status` is `failed`: something a person can act on. */
+  error?: { code: string; message: string };
+  /** Per-file status where the client reports it (Desktop does; the gateway reports the whole). */
+  files?: FileProgress[];
+  /** The browser's download manager took over (presigned download): no more byte progress here. */
+  handedToBrowser?: boolean;
+}
+
+/** A file the browser can read, with its path relative to the drop or pick (folders kept). */
+export interface UploadSource {
+  file: File;
+  /** `Folder/sub/name.txt` for a dropped tree, `name.txt` for a single file. */
+  path: string;
+}
+
+export interface StartRequest {
+  transferId: string;
+  direction: 'upload' | 'download';
+  /** The spec from `POST /api/transfers`, as the portal returned it. */
+  transferSpec: Record<string, unknown>;
+  /** The HTTP Gateway base URL the portal named for this transfer, if any. */
+  gatewayUrl?: string;
+  /** Gateway uploads: the files to send, in the order of `transferSpec.paths`. */
+  sources?: UploadSource[];
+}
+
+export interface TransferClientAvailability {
+  available: boolean;
+  /** Why not, in words for the user ("IBM Aspera for Desktop is not running"). */
+  reason?: string;
+}
+
+export interface TransferClientCapabilities {
+  pause: boolean;
+  resume: boolean;
+  perFileProgress: boolean;
+  /** Real local paths from the client's own dialogs (Desktop), instead of browser File objects. */
+  nativeFilePicking: boolean;
+}
+
+export interface TransferClient {
+  readonly kind: TransferClientKind;
+  readonly capabilities: TransferClientCapabilities;
+  availability(): Promise<TransferClientAvailability>;
+  start(request: StartRequest): Promise<void>;
+  /** Cancel (gateway) or stop (Desktop; resumable). */
+  stop(transferId: string): Promise<void>;
+  resume(transferId: string): Promise<void>;
+  /** Forget it in the client's own list. */
+  remove(transferId: string): Promise<void>;
+  subscribe(listener: (event: TransferClientEvent) => void): () => void;
+}
