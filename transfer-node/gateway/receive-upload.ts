@@ -39,6 +39,9 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         // Folder paths in filenames are kept (§3.1) and names are UTF-8 bytes as-is, not latin1.
         preservePath: true,
         defParamCharset: 'utf8',
+        // 1 MiB buffers instead of 16-64 KiB: fewer write syscalls, ~1.5x faster, ~3 MiB per upload.
+        highWaterMark: 1024 * 1024,
+        fileHwm: 1024 * 1024,
         limits: { fieldSize: MAX_SPEC_BYTES, fields: MAX_SPEC_PATHS + 1, files: MAX_SPEC_PATHS, parts: 2 * MAX_SPEC_PATHS + 1 },
       });
     } catch {

@@ -25,7 +25,7 @@ export class UploadWriter {
   stage(): StagedFile {
     const partial = join(this.docroot.stagingDir, `${randomUUID()}.partial`);
     // 'wx': never reuse an existing file; 0o640: not world-readable while in flight.
-    return { partial, stream: createWriteStream(partial, { flags: 'wx', mode: 0o640 }) };
+    return { partial, stream: createWriteStream(partial, { flags: 'wx', mode: 0o640, highWaterMark: 1024 * 1024 }) };
   }
 
   async discard(partial: string): Promise<void> {
