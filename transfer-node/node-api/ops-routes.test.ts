@@ -58,6 +58,20 @@ describe('GET /ops/transfers', () => {
   });
 });
 
+describe('GET /ops/transfers?tag=', () => {
+  it('filters by a tag given at setup, by presence or value', async () => {
+    for (const share of ['s1', 's2', 's2']) {
+      const spec = await t.uploadSpec('/Tagged', { tags: { portal: { share_id: share } } });
+      await upload(t, spec, [{ name: `${share}-${Math.random()}.txt`, data: new Blob(['t']) }]);
+    }
+    expect(await t.apiJson(`/ops/transfers?tag=${encodeURIComponent('portal.share_id=s2')}`)).toHaveLength(2);
+    expect(await t.apiJson(`/ops/transfers?tag=${encodeURIComponent('portal.share_id=s1')}`)).toHaveLength(1);
+    expect(await t.apiJson('/ops/transfers?tag=portal.share_id')).toHaveLength(3);
+    expect(await t.apiJson('/ops/transfers?tag=portal.nope')).toEqual([]);
+    expect((await t.api('/ops/transfers?tag=portal..x')).status).toBe(400);
+  });
+});
+
 describe('live transfers and cancel', () => {
   it('shows live byte counts of a running upload, and DELETE cancels it leaving no file', async () => {
     const spec = await t.uploadSpec('/Live');

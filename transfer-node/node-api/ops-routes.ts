@@ -20,6 +20,7 @@ const listSchema = z.object({
   active_only: z.enum(['true', 'false']).optional(),
   direction: z.enum(['send', 'receive']).optional(),
   view: z.enum(['id', 'short_summary', 'summary']).optional(),
+  tag: z.string().min(1).max(1024).optional(),
 });
 const idSchema = z.object({ id: z.string().uuid('unknown transfer id') });
 const putSchema = z.object({ status: z.string().optional() }).loose();
@@ -34,6 +35,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
       count: query.count,
       activeOnly: query.active_only === undefined ? undefined : query.active_only === 'true',
       direction: query.direction,
+      tag: query.tag === undefined ? undefined : parseTag(query.tag),
     });
     if (records.length > 0) {
       const next = new URL('/ops/transfers', ctx.settings.publicUrl);
@@ -75,6 +77,15 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
     ctx.transfers.cancel(id);
     return reply.code(204).send();
   });
+}
+
+/** `portal.share_id=42` → path [portal, share_id], value "42" (node-api.md §5, transfer-spec.md §2.5). */
+function parseTag(tag: string): { path: string[]; value?: string } {
+  const eq = tag.indexOf('=');
+  const key = eq < 0 ? tag : tag.slice(0, eq);
+  const path = key.split('.');
+  if (path.some((k) => k === '')) throw ERRORS.badRequest('Invalid tag: expected key.path or key.path=value');
+  return eq < 0 ? { path } : { path, value: tag.slice(eq + 1) };
 }
 
 function parseIdOr404(params: unknown): { id: string } {

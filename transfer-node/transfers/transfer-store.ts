@@ -20,6 +20,8 @@ export interface ListQuery {
   count: number;
   activeOnly?: boolean;
   direction?: 'send' | 'receive';
+  /** node-api.md §5 `tag`: `key.path` (present) or `key.path=value` (equal), matched in `tags`. */
+  tag?: { path: string[]; value?: string };
 }
 
 export class TransferStore {
@@ -114,6 +116,17 @@ export class TransferStore {
     if (query.direction) {
       where.push('direction = ?');
       params.push(query.direction);
+    }
+    if (query.tag) {
+      // Each key is quoted in the JSON path, so dots or quotes inside keys cannot change its shape.
+      const jsonPath = '$.tags' + query.tag.path.map((k) => `."${k.replace(/["\\]/g, '')}"`).join('');
+      if (query.tag.value === undefined) {
+        where.push('json_extract(record, ?) IS NOT NULL');
+        params.push(jsonPath);
+      } else {
+        where.push('CAST(json_extract(record, ?) AS TEXT) = ?');
+        params.push(jsonPath, query.tag.value);
+      }
     }
     const rows = this.db
       .prepare(`SELECT seq, id, record FROM transfers WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
