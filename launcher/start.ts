@@ -46,7 +46,6 @@ export async function startCourier({ env, spaDir }: StartOptions) {
     logger,
     secretKey: loadOrCreatePortalSecretKey(config.dataDir, config.secretKey),
     embeddedNode: node && { url: node.url, username: node.credentials.username, secret: node.credentials.password, gatewayUrl: node.gatewayUrl },
-    connectOrigins: node ? [new URL(node.gatewayUrl).origin] : [],
   });
   await app.listen({ port: config.port, host: config.host });
 

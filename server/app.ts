@@ -31,7 +31,9 @@ import { zodSerializerCompiler, zodValidatorCompiler } from './lib/zod-type-prov
 import { registerErrorHandler } from './plugins/error-handler';
 import { registerJsonBodyParser } from './plugins/json-body';
 import { registerSecurityHeaders } from './plugins/security-headers';
+import { contentSecurityPolicy } from './plugins/content-security-policy';
 import { registerSpa } from './plugins/spa';
+import { clientConfigRoutes } from './features/health/client-config-routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,8 +55,6 @@ export interface AppOptions {
   healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
   /** How often transfers are followed on their nodes (ms). */
   trackerIntervalMs?: number;
-  /** Origins the SPA may connect to besides its own (transfer nodes' HTTP Gateways), for the CSP. */
-  connectOrigins?: string[];
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -122,26 +122,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(spacesRoutes, { spaces: createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access }) });
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
   await app.register(transfersRoutes, { transfers, feed });
-  if (options.spaDir) await registerSpa(app, options.spaDir, contentSecurityPolicy(options.connectOrigins ?? []));
+  await app.register(clientConfigRoutes, { config });
+  if (options.spaDir) {
+    // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).
+    const csp = async () => {
+      const rows = await nodesRepository.list();
+      const gatewayOrigins = rows.flatMap((n) => (n.gateway_url ? [new URL(n.gateway_url).origin] : []));
+      return contentSecurityPolicy({ gatewayOrigins, asperaSdkUrl: config.asperaSdkUrl });
+    };
+    await registerSpa(app, options.spaDir, csp);
+  }
 
   const purge = setInterval(() => void auth.purgeEnded().catch((err: unknown) => app.log.warn({ err }, 'session purge failed')), 3_600_000);
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
   return app;
-}
-
-function contentSecurityPolicy(connectOrigins: string[]): string {
-  const connect = ["'self'", ...connectOrigins].join(' ');
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // Carbon sets inline style attributes (positions of menus and tooltips).
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src ${connect}`,
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-  ].join('; ');
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
  * Serves the built SPA from `spaDir`: hashed assets cached for a year, index.html never cached and
  * answered for every client route so deep links and reloads work. /api/* stays JSON 404s.
  */
-export async function registerSpa(app: FastifyInstance, spaDir: string, csp: string): Promise<void> {
+export async function registerSpa(app: FastifyInstance, spaDir: string, csp: () => Promise<string>): Promise<void> {
   const indexFile = path.join(spaDir, 'index.html');
   if (!existsSync(indexFile)) {
     app.log.warn({ spaDir }, 'the SPA is not built; run `npm run build` (npm start does it for you)');
@@ -21,9 +21,9 @@ export async function registerSpa(app: FastifyInstance, spaDir: string, csp: str
       res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  app.get('/*', { config: { auth: 'public' } }, (request, reply) => {
+  app.get('/*', { config: { auth: 'public' } }, async (request, reply) => {
     if (request.url.startsWith('/api/')) return reply.callNotFound();
     if (path.extname(request.url.split('?')[0] ?? '') !== '') return reply.callNotFound();
-    return reply.header('cache-control', 'no-cache').header('content-security-policy', csp).sendFile('index.html');
+    return reply.header('cache-control', 'no-cache').header('content-security-policy', await csp()).sendFile('index.html');
   });
 }

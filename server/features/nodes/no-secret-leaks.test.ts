@@ -63,6 +63,7 @@ describe('no endpoint returns a secret', () => {
       'POST /api/spaces/:spaceId/rename': () => call('POST', `${s}/rename`, { path: '/b', newName: 'c' }),
       'POST /api/spaces/:spaceId/delete': () => call('POST', `${s}/delete`, { paths: ['/c', '/missing'] }),
       'GET /api/health': () => call('GET', '/api/health'),
+      'GET /api/client-config': () => call('GET', '/api/client-config'),
       'GET /api/nodes': () => call('GET', '/api/nodes'),
       'POST /api/nodes': async () => undefined, // called above
       'POST /api/nodes/:nodeId/test': async () => {

@@ -38,7 +38,8 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
   async function syncNode(nodeId: string): Promise<boolean> {
     const { client } = await clients.forNode(nodeId);
     const cursor = await transfers.cursor(nodeId);
-    const { transfers: items, lastToken } = await client.followTransfers(cursor);
+    // Summaries: file lists could make a page of a busy node tens of megabytes (node-api.md §5 `view`).
+    const { transfers: items, lastToken } = await client.followTransfers(cursor, { view: 'summary' });
     let changed = false;
     for (const item of items) changed = (await apply(nodeId, item)) || changed;
     if (lastToken !== cursor) await transfers.saveCursor(nodeId, lastToken);

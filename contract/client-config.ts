@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+/** What the SPA needs to know about this deployment before it moves bytes. */
+export const clientConfigSchema = z.object({
+  /** The IBM Aspera SDK bundle to load for Desktop, or null when Desktop is not offered. */
+  asperaSdkUrl: z.string().nullable(),
+  asperaAppId: z.string(),
+});
+export type ClientConfig = z.infer<typeof clientConfigSchema>;

@@ -1,0 +1,47 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../test/test-app';
+
+describe('serving the SPA', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    const spaDir = mkdtempSync(path.join(tmpdir(), 'courier-spa-'));
+    mkdirSync(path.join(spaDir, 'assets'));
+    writeFileSync(path.join(spaDir, 'index.html'), '<!doctype html><title>Courier</title><div id="root"></div>');
+    writeFileSync(path.join(spaDir, 'assets', 'app-abc123.js'), 'console.log(1)');
+    t = await createTestApp('sqlite', { COURIER_ASPERA_SDK_URL: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js' }, {
+      spaDir,
+      // Registering a node with a gateway puts the gateway's origin in the page's CSP.
+      embeddedNode: { url: 'http://127.0.0.1:9', username: 'u', secret: 's', gatewayUrl: 'http://gw.example.com:9092/aspera/http-gwy' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it.each(['/', '/files/space-1/deep/folder', '/login?next=%2Ftransfers'])('answers %s with index.html, uncached, under a strict CSP', async (url) => {
+    const response = await t.app.inject({ method: 'GET', url });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<div id="root">');
+    expect(response.headers['cache-control']).toBe('no-cache');
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self' https://cdn.example.com;");
+    expect(csp).toMatch(/connect-src 'self' http:\/\/gw\.example\.com:9092 http:\/\/127\.0\.0\.1:\* ws:\/\/127\.0\.0\.1:\*/);
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it('caches hashed assets for a year and 404s missing files instead of answering index.html', async () => {
+    const asset = await t.app.inject({ method: 'GET', url: '/assets/app-abc123.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await t.app.inject({ method: 'GET', url: '/assets/gone-123.js' })).statusCode).toBe(404);
+    const api = await t.app.inject({ method: 'GET', url: '/api/nothing' });
+    expect(api.statusCode).toBe(404);
+    expect(api.json().code).toBe('NOT_FOUND');
+  });
+
+  it('tells the SPA where the SDK is without logging in', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/client-config' });
+    expect(response.json()).toEqual({ asperaSdkUrl: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js', asperaAppId: 'courier' });
+  });
+});
