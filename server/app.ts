@@ -25,6 +25,7 @@ import { createTransferTracker } from './features/transfers/transfer-tracker';
 import { createTransfersRepository } from './features/transfers/transfers-repository';
 import { transfersRoutes } from './features/transfers/transfers-routes';
 import { createTransfersService } from './features/transfers/transfers-service';
+import { createGroupsRepository } from './features/users/groups-repository';
 import { usersRoutes } from './features/users/users-routes';
 import { createSecretBox } from './lib/secret-box';
 import { zodSerializerCompiler, zodValidatorCompiler } from './lib/zod-type-provider';
@@ -118,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { auth, secureCookies, absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds });
   await app.register(healthRoutes, { db, nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))) });
   await app.register(nodesRoutes, { nodes });
-  await app.register(usersRoutes, { db, users, audit });
+  await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit });
   await app.register(spacesRoutes, { spaces: createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access }) });
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
   await app.register(transfersRoutes, { transfers, feed });

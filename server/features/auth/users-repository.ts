@@ -25,6 +25,7 @@ export function createUsersRepository(db: Db) {
       await db.insertInto('users').values(row).execute();
       return row;
     },
+    list: () => db.selectFrom('users').selectAll().orderBy('username_key').execute(),
     async count(): Promise<number> {
       const { n } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
       return Number(n);

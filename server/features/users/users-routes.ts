@@ -1,29 +1,34 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { auditEntrySchema, createGroupRequestSchema, createUserRequestSchema, groupSchema, usersResponseSchema } from '../../../contract/admin';
 import { userSchema } from '../../../contract/session';
-import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
 import type { AuditLog } from '../audit/audit-log';
 import { requireSession } from '../auth/auth-plugin';
 import { hashPassword } from '../auth/password';
-import { usernameKey, type UsersRepository } from '../auth/users-repository';
+import type { UserRow, UsersRepository } from '../auth/users-repository';
+import type { GroupsRepository } from './groups-repository';
+
+const toUser = (row: UserRow) => ({ id: row.id, username: row.username, displayName: row.display_name, isAdmin: row.is_admin === 1 });
 
 /** Administration of people: users, groups and the audit log. Admins only. */
-export const usersRoutes: FastifyPluginAsync<{ db: Db; users: UsersRepository; audit: AuditLog }> = async (fastify, { db, users, audit }) => {
+export const usersRoutes: FastifyPluginAsync<{ users: UsersRepository; groups: GroupsRepository; audit: AuditLog }> = async (fastify, { users, groups, audit }) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const requireAdmin = (request: FastifyRequest) => {
     const { user } = requireSession(request);
     if (!user.isAdmin) throw ERRORS.Forbidden('administer users and groups');
     return user;
   };
-  const toUser = (row: { id: string; username: string; display_name: string; is_admin: number }) => ({ id: row.id, username: row.username, displayName: row.display_name, isAdmin: row.is_admin === 1 });
+  const requireGroup = async (id: string) => {
+    const group = await groups.find(id);
+    if (!group) throw ERRORS.NotFound('This group');
+    return group;
+  };
 
   app.get('/api/users', { schema: { response: { 200: usersResponseSchema } } }, async (request) => {
     requireAdmin(request);
-    return { users: (await db.selectFrom('users').selectAll().orderBy('username_key').execute()).map(toUser) };
+    return { users: (await users.list()).map(toUser) };
   });
 
   app.post('/api/users', { schema: { body: createUserRequestSchema, response: { 201: userSchema } } }, async (request, reply) => {
@@ -34,42 +39,32 @@ export const usersRoutes: FastifyPluginAsync<{ db: Db; users: UsersRepository; a
     return reply.status(201).send(toUser(row));
   });
 
-  const groupWithMembers = async (id: string) => {
-    const group = await db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!group) throw ERRORS.NotFound('This group');
-    const members = await db.selectFrom('group_members').select('user_id').where('group_id', '=', id).execute();
-    return { id: group.id, name: group.name, memberIds: members.map((m) => m.user_id) };
-  };
-
   app.get('/api/groups', { schema: { response: { 200: z.object({ groups: z.array(groupSchema) }) } } }, async (request) => {
     requireAdmin(request);
-    const groups = await db.selectFrom('groups').select('id').orderBy('name_key').execute();
-    return { groups: await Promise.all(groups.map((g) => groupWithMembers(g.id))) };
+    return { groups: await groups.list() };
   });
 
   app.post('/api/groups', { schema: { body: createGroupRequestSchema, response: { 201: groupSchema } } }, async (request, reply) => {
     requireAdmin(request);
-    const key = usernameKey(request.body.name);
-    if (await db.selectFrom('groups').select('id').where('name_key', '=', key).executeTakeFirst()) throw ERRORS.Conflict(`A group named "${request.body.name}" exists.`);
-    const id = randomUUID();
-    await db.insertInto('groups').values({ id, name: request.body.name, name_key: key, created_at: Date.now() }).execute();
-    return reply.status(201).send(await groupWithMembers(id));
+    if (await groups.existsNamed(request.body.name)) throw ERRORS.Conflict(`A group named "${request.body.name}" exists.`);
+    return reply.status(201).send(await groups.create(request.body.name));
   });
 
   const memberParams = z.object({ groupId: z.string().min(1), userId: z.string().min(1) });
   app.put('/api/groups/:groupId/members/:userId', { schema: { params: memberParams, response: { 200: groupSchema } } }, async (request) => {
     requireAdmin(request);
     const { groupId, userId } = request.params;
-    await groupWithMembers(groupId);
+    await requireGroup(groupId);
     if (!(await users.findById(userId))) throw ERRORS.NotFound('This user');
-    await db.insertInto('group_members').values({ group_id: groupId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
-    return groupWithMembers(groupId);
+    await groups.addMember(groupId, userId);
+    return requireGroup(groupId);
   });
 
   app.delete('/api/groups/:groupId/members/:userId', { schema: { params: memberParams, response: { 200: groupSchema } } }, async (request) => {
     requireAdmin(request);
-    await db.deleteFrom('group_members').where('group_id', '=', request.params.groupId).where('user_id', '=', request.params.userId).execute();
-    return groupWithMembers(request.params.groupId);
+    await requireGroup(request.params.groupId);
+    await groups.removeMember(request.params.groupId, request.params.userId);
+    return requireGroup(request.params.groupId);
   });
 
   const auditQuery = z.object({
