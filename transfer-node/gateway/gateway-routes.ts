@@ -8,7 +8,7 @@ import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, NodeError } from '../errors';
 import { grantCovers } from '../tokens/transfer-token';
 import { registerCors } from './cors';
-import { authorizeDownload, parseSpec, resolveItems } from './gateway-spec';
+import { authorizeDownload, checkItemsGranted, parseSpec, resolveItems } from './gateway-spec';
 import { receiveUpload } from './receive-upload';
 import { sendDownload } from './send-download';
 
@@ -107,6 +107,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     const grant = { direction: 'receive' as const, user: signed.user, exp: signed.exp, paths: signed.paths };
     if (!signed.paths.every((p) => grantCovers(grant, p))) throw ERRORS.forbidden('Signed URL does not cover its paths');
     const items = await resolveItems(ctx, signed.paths);
+    await checkItemsGranted(ctx, signed.paths, items);
     return sendDownload(ctx, request, reply, {
       items,
       zipRequired: signed.zip,

@@ -7,6 +7,7 @@ import type { Stats } from 'node:fs';
 import { z } from 'zod';
 import type { NodeContext } from '../context';
 import { ERRORS } from '../errors';
+import { isInside } from '../storage/docroot';
 import { parseNodePath, toNodePath } from '../storage/node-path';
 import { grantCovers, type TransferGrant } from '../tokens/transfer-token';
 
@@ -48,6 +49,8 @@ function tokenOf(spec: GatewaySpec, authorization: string | undefined): string |
 export interface UploadAuthorization {
   grant: TransferGrant;
   rootSegments: string[];
+  /** The token's destination root: links must not lead out of it. */
+  grantRootSegments: string[];
   /** transfer-spec.md §2.3: `diff` is the default and replaces a different file; `never`/`none` keep it. */
   overwrite: boolean;
 }
@@ -58,7 +61,8 @@ export function authorizeUpload(ctx: NodeContext, spec: GatewaySpec, authorizati
   const rootSegments = parseNodePath(spec.destination_root ?? (grant.direction === 'send' ? grant.destinationRoot : '/'), { allowLeadingSlash: true });
   if (!grantCovers(grant, toNodePath(rootSegments))) throw ERRORS.forbidden('The token does not cover this destination');
   const overwrite = spec.overwrite !== 'never' && spec.overwrite !== 'none';
-  return { grant, rootSegments, overwrite };
+  const grantRootSegments = parseNodePath(grant.direction === 'send' ? grant.destinationRoot : '/', { allowLeadingSlash: true });
+  return { grant, rootSegments, grantRootSegments, overwrite };
 }
 
 export interface DownloadItem {
@@ -79,7 +83,17 @@ export async function authorizeDownload(ctx: NodeContext, spec: GatewaySpec, aut
     if (!grantCovers(grant, nodePath)) throw ERRORS.forbidden(`The token does not cover ${nodePath}`);
     return nodePath;
   });
-  return { grant, items: await resolveItems(ctx, nodePaths) };
+  const items = await resolveItems(ctx, nodePaths);
+  await checkItemsGranted(ctx, grant.direction === 'receive' ? grant.paths : [], items);
+  return { grant, items };
+}
+
+/** A link inside the docroot could lead from a granted folder to one the token does not cover. */
+export async function checkItemsGranted(ctx: NodeContext, grantedPaths: readonly string[], items: readonly DownloadItem[]): Promise<void> {
+  const roots = await Promise.all(grantedPaths.map(async (p) => (await ctx.files.docroot.resolve(parseNodePath(p, { allowLeadingSlash: true }))).abs));
+  for (const item of items) {
+    if (!roots.some((root) => isInside(root, item.abs))) throw ERRORS.forbidden(`A link leads outside what the token covers: ${item.nodePath}`);
+  }
 }
 
 export async function resolveItems(ctx: NodeContext, nodePaths: readonly string[]): Promise<DownloadItem[]> {

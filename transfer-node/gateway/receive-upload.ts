@@ -114,7 +114,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         const segments = [...auth.rootSegments, ...parseNodePath(relative, { allowLeadingSlash: false })];
         if (segments.length === auth.rootSegments.length) throw ERRORS.badRequest('A file part has no name');
         fileIndex += 1;
-        await ctx.uploads.checkTarget(segments, auth.overwrite);
+        await ctx.uploads.checkTarget(segments, auth.overwrite, auth.grantRootSegments);
         const file = { path: toNodePath(segments), size, bytesWritten: 0, status: 'transferring' as const, startUsec: nowUsec(), endUsec: 0 };
         const record = live.record;
         if (record.files.length < MAX_FILES_PER_RECORD) record.files.push(file);
@@ -160,7 +160,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         if (announced !== null) throw ERRORS.badRequest('A Content-Length part has no file');
         const files: string[] = [];
         for (const item of staged) {
-          await ctx.uploads.commit(item.partial, item.segments, auth.overwrite);
+          await ctx.uploads.commit(item.partial, item.segments, auth.overwrite, auth.grantRootSegments);
           files.push(toNodePath(item.segments));
         }
         staged.length = 0;

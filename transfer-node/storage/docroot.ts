@@ -34,7 +34,7 @@ export class Docroot {
   }
 
   private contains(abs: string): boolean {
-    return abs === this.root || abs.startsWith(this.root + sep);
+    return isInside(this.root, abs);
   }
 
   /** Follows symlinks along the whole path; a link that leaves the docroot is refused. */
@@ -102,6 +102,11 @@ export class Docroot {
     const entries = await readdir(abs, { withFileTypes: true });
     return abs === this.root ? entries.filter((e) => e.name !== STAGING_DIR) : entries;
   }
+}
+
+/** True when the absolute path `abs` is `root` or below it. */
+export function isInside(root: string, abs: string): boolean {
+  return abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 function ignoreMissing(err: NodeJS.ErrnoException): null {

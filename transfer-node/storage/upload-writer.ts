@@ -8,7 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { link, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ERRORS } from '../errors';
-import type { Docroot } from './docroot';
+import { isInside, type Docroot } from './docroot';
 import type { FolderListings } from './folder-listing';
 
 export interface StagedFile {
@@ -33,21 +33,29 @@ export class UploadWriter {
   }
 
   /**
-   * Refuses early (before any byte is written) when the target exists and may not be replaced.
+   * Refuses early (before any byte is written) when the target exists and may not be replaced,
+   * or when a link inside the docroot would take it out of the token's folder `grantRoot`.
    * `commit` checks again, atomically, since another upload may have finished meanwhile.
    */
-  async checkTarget(segments: readonly string[], overwrite: boolean): Promise<void> {
+  async checkTarget(segments: readonly string[], overwrite: boolean, grantRoot: readonly string[]): Promise<void> {
     const target = await this.docroot.resolveEntry(segments);
+    await this.checkGranted(dirname(target.abs), grantRoot);
     if (!target.stats) return;
     if (target.stats.isDirectory()) throw ERRORS.exists('A folder exists with the name of an uploaded file');
     if (target.stats.isSymbolicLink()) throw ERRORS.forbidden('An upload cannot replace a symbolic link');
     if (!overwrite) throw ERRORS.exists('File already exists and the overwrite policy is "never"');
   }
 
+  private async checkGranted(parentAbs: string, grantRoot: readonly string[]): Promise<void> {
+    const root = await this.docroot.resolve(grantRoot);
+    if (!isInside(root.abs, parentAbs)) throw ERRORS.forbidden('A link leads outside the folder the token covers');
+  }
+
   /** Moves a complete partial file to its final name; returns the absolute final path. */
-  async commit(partial: string, segments: readonly string[], overwrite: boolean): Promise<string> {
-    await this.checkTarget(segments, overwrite);
+  async commit(partial: string, segments: readonly string[], overwrite: boolean, grantRoot: readonly string[]): Promise<string> {
+    await this.checkTarget(segments, overwrite, grantRoot);
     const parent = await this.docroot.ensureDir(segments.slice(0, -1));
+    await this.checkGranted(parent, grantRoot);
     const finalPath = join(parent, segments[segments.length - 1] as string);
     if (overwrite) {
       await rename(partial, finalPath);

@@ -101,6 +101,11 @@ beforeAll(async () => {
   await symlink(outside, join(t.docroot, 'link-out'));
   await symlink(join(outside, 'secret.txt'), join(t.docroot, 'Upload/link-file'));
   await symlink(join(t.docroot, 'missing-target'), join(t.docroot, 'dangling'));
+  // Links that stay inside the docroot but lead out of what a token covers.
+  await mkdir(join(t.docroot, 'Private'));
+  await writeFile(join(t.docroot, 'Private/payroll.txt'), 'private');
+  await symlink(join(t.docroot, 'Private'), join(t.docroot, 'Outbox/proj/private-link'));
+  await symlink(join(t.docroot, 'Outbox'), join(t.docroot, 'Upload/outbox-link'));
   up = await t.uploadSpec('/Upload');
   down = await t.downloadSpec(['/Outbox/report.txt']);
   folderDown = await t.downloadSpec(['/Outbox/proj']);
@@ -168,6 +173,8 @@ const cases: Case[] = [
   { name: 'download a path the token does not cover', status: 403, send: () => download({ ...down, paths: [{ source: '/Outbox/other.txt' }] })() },
   { name: 'download a sibling through dot-dot in a covered folder', status: 403, send: () => download({ ...folderDown, paths: [{ source: '/Outbox/proj/../other.txt' }] })() },
   { name: 'download with a source_root that widens the path', status: 403, send: () => download({ ...down, source_root: '/Outbox/..', paths: [{ source: 'other.txt' }] })() },
+  { name: 'download through an inner link out of the covered folder', status: 403, send: () => download({ ...folderDown, paths: [{ source: '/Outbox/proj/private-link/payroll.txt' }] })() },
+  { name: 'upload through an inner link out of the token folder', status: 403, send: () => uploadOne(up, 'outbox-link/planted.txt')() },
   { name: 'download with a garbage token of the right shape', status: 401, send: () => download({ ...down, token: 'ATC1_garbage_1CTA' })() },
   { name: 'upload with a download token', status: 403, send: () => uploadOne({ ...up, token: down.token }, 'x.txt')() },
   { name: 'upload outside the token destination', status: 403, send: () => uploadOne({ ...up, destination_root: '/Outbox' }, 'x.txt')() },
