@@ -1,0 +1,134 @@
+import type { StartRequest, TransferClient, TransferClientEvent, TransferStatus } from '../transfer-client';
+import { createListenerSet } from '../transfer-listeners';
+import { TransferClientError } from '../transfer-error';
+import { saveBlobWithAnchor, openInHiddenFrame } from './browser-save';
+import { expectedSize, withZipWhenNeeded } from './download-spec';
+import { runPresignedDownload, runStreamedDownload, type DownloadEnvironment } from './download';
+import { gatewayEndpoint } from './gateway-url';
+import { runUpload, type GatewayUpdate } from './upload';
+import { buildUploadForm } from './upload-form';
+
+/**
+ * Up to this size a download streams through the page with live progress and is saved from a Blob
+ * of its chunks; above it, the browser's download manager takes it (presign), which writes to disk
+ * as it goes and resumes. 100 MB: Chromium keeps large Blobs in memory until it pages them out, and
+ * 100 MB is a cost every device can take, while most single-document downloads stay under it and
+ * keep their in-page progress. (The IBM SDK uses 1 GB, which is too much page memory on a phone.)
+ */
+export const DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT = 100 * 1000 * 1000;
+
+export interface HttpGatewayClientOptions {
+  inBrowserDownloadLimit?: number;
+  fetch?: typeof fetch;
+  createXhr?: () => XMLHttpRequest;
+  document?: Document;
+}
+
+interface Running {
+  request: StartRequest;
+  last: TransferClientEvent;
+  abort?: () => void;
+  removed?: boolean;
+}
+
+const TERMINAL: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+/** Courier's own HTTP Gateway v3 client (http-gateway-v3.md), one transfer per upload/download request. */
+export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}): TransferClient {
+  const limit = options.inBrowserDownloadLimit ?? DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT;
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const createXhr = options.createXhr ?? (() => new XMLHttpRequest());
+  const doc = () => options.document ?? document;
+  const env: DownloadEnvironment = {
+    fetch: doFetch,
+    saveBlob: (blob, name) => saveBlobWithAnchor(doc(), blob, name),
+    openDownloadUrl: (url) => openInHiddenFrame(doc(), url),
+    now: () => Date.now(),
+  };
+  const listeners = createListenerSet();
+  const transfers = new Map<string, Running>();
+
+  function update(entry: Running, u: GatewayUpdate, bytesTotal: number | null): void {
+    // Once ended, an ended transfer stays ended: a late XHR/fetch callback must not revive it.
+    if (entry.removed || TERMINAL.has(entry.last.status)) return;
+    const event: TransferClientEvent = { transferId: entry.request.transferId, status: u.status, bytesDone: u.bytesDone, bytesTotal };
+    if (u.error) event.error = { ...u.error };
+    if (u.handedToBrowser) event.handedToBrowser = true;
+    entry.last = event;
+    if (TERMINAL.has(u.status)) entry.abort = undefined;
+    listeners.emit({ ...event });
+  }
+
+  function run(entry: Running): void {
+    const { request } = entry;
+    const base = request.gatewayUrl ?? '';
+    if (request.direction === 'upload') {
+      const upload = buildUploadForm(request.transferSpec, request.sources ?? []);
+      update(entry, { status: 'starting', bytesDone: 0 }, upload.fileBytes);
+      entry.abort = runUpload(gatewayEndpoint(base, '/v3/upload'), upload, createXhr, (u) => update(entry, u, upload.fileBytes));
+      return;
+    }
+    const spec = withZipWhenNeeded(request.transferSpec);
+    const size = expectedSize(spec);
+    if (size !== null && size <= limit) {
+      const controller = new AbortController();
+      entry.abort = () => controller.abort();
+      update(entry, { status: 'starting', bytesDone: 0 }, size);
+      void runStreamedDownload(base, spec, controller.signal, env, (u, t) => update(entry, u, t));
+    } else {
+      void runPresignedDownload(base, spec, env, (u, t) => update(entry, u, t));
+    }
+  }
+
+  return {
+    kind: 'http-gateway',
+    // v3 has no pause, resume or per-file status (http-gateway-v3.md §8).
+    capabilities: { pause: false, resume: false, perFileProgress: false, nativeFilePicking: false },
+
+    async availability() {
+      return typeof XMLHttpRequest === 'undefined' && !options.createXhr
+        ? { available: false, reason: 'This browser cannot upload files.' }
+        : { available: true };
+    },
+
+    async start(request) {
+      if (!request.gatewayUrl) throw new TransferClientError('CLIENT_UNAVAILABLE', 'No HTTP Gateway is configured for this transfer: ask an administrator.');
+      if (request.direction === 'upload' && !request.sources?.length) throw new TransferClientError('BAD_REQUEST', 'Choose at least one file to upload.');
+      const existing = transfers.get(request.transferId);
+      if (existing && !TERMINAL.has(existing.last.status)) throw new TransferClientError('BAD_REQUEST', 'This transfer is already running.');
+      const entry: Running = { request, last: { transferId: request.transferId, status: 'queued', bytesDone: 0, bytesTotal: null } };
+      transfers.set(request.transferId, entry);
+      run(entry);
+    },
+
+    async stop(transferId) {
+      const entry = transfers.get(transferId);
+      if (!entry) throw new TransferClientError('UNKNOWN_TRANSFER', 'This transfer is not running in this page.');
+      if (TERMINAL.has(entry.last.status)) return;
+      if (entry.last.handedToBrowser) {
+        throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
+      }
+      entry.abort?.();
+    },
+
+    // v3 cannot resume; "resume" restarts a failed or cancelled transfer from zero with the same
+    // spec (the token may have expired by then: the gateway's 401 then says so).
+    async resume(transferId) {
+      const entry = transfers.get(transferId);
+      if (!entry) throw new TransferClientError('UNKNOWN_TRANSFER', 'This transfer is not known in this page any more: start it again.');
+      if (entry.last.status !== 'failed' && entry.last.status !== 'cancelled') return;
+      entry.last = { ...entry.last, status: 'queued' };
+      run(entry);
+    },
+
+    async remove(transferId) {
+      const entry = transfers.get(transferId);
+      if (!entry) return;
+      entry.removed = true;
+      transfers.delete(transferId);
+      entry.abort?.();
+    },
+
+    subscribe: (listener) => listeners.add(listener),
+  };
+}
