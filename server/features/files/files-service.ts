@@ -5,7 +5,7 @@ import { ERRORS } from '../../errors';
 import type { BrowseEntry, BrowseSort, ItemError } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
-import { baseName, fromNodePath, normalizeSpacePath, parentOf, toNodePath, validateName } from '../spaces/space-path';
+import { baseName, fromNodePath, parentOf, toNodePath, validateName } from '../spaces/space-path';
 
 const SORTS: Record<string, BrowseSort> = { name: 'path', type: 'type', size_asc: 'size_a', size_desc: 'size_d', mtime_asc: 'mtime_a', mtime_desc: 'mtime_d' };
 
@@ -16,15 +16,7 @@ const SORTS: Record<string, BrowseSort> = { name: 'path', type: 'type', size_asc
 export function createFilesService(deps: { access: SpaceAccess; clients: NodeClients }) {
   const { access, clients } = deps;
 
-  /** Normalizes each path, recording a denial in the audit log when one is refused. */
-  async function confine(user: User, spaceId: string, operation: Parameters<SpaceAccess['authorize']>[2], rawPath: string): Promise<string> {
-    try {
-      return normalizeSpacePath(rawPath);
-    } catch (error) {
-      await access.recordDenied(user, spaceId, operation, rawPath, (error as AppError).message);
-      throw error;
-    }
-  }
+  const confine = access.confine;
 
   return {
     async listFolder(user: User, spaceId: string, query: { path: string; skip: number; count: number; sort: string }): Promise<FolderPage> {

@@ -2,6 +2,7 @@ import { ROLES, roleAllows, type Operation, type Role } from '../../../contract/
 import type { User } from '../../../contract/session';
 import { ERRORS } from '../../errors';
 import type { AuditLog } from '../audit/audit-log';
+import { normalizeSpacePath } from './space-path';
 import type { SpaceRow, SpacesRepository } from './spaces-repository';
 
 export interface SpaceGrant {
@@ -58,9 +59,17 @@ export function createSpaceAccess(spaces: SpacesRepository, audit: AuditLog) {
       return grant;
     },
 
-    /** Records a refusal that happened before the role check (a path escape, a bad name). */
-    async recordDenied(user: User, spaceId: string, operation: Operation, target: string, reason: string): Promise<void> {
-      await audit.record({ userId: user.id, action: operation, spaceId, target, decision: 'deny', reason });
+    /**
+     * The normalized space path of `raw`; a refused one (an escape, a control character) is
+     * written to the audit log as a denial before the error reaches the caller.
+     */
+    async confine(user: User, spaceId: string, operation: Operation, raw: string): Promise<string> {
+      try {
+        return normalizeSpacePath(raw);
+      } catch (error) {
+        await audit.record({ userId: user.id, action: operation, spaceId, target: raw, decision: 'deny', reason: (error as Error).message });
+        throw error;
+      }
     },
   };
 }

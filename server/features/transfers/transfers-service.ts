@@ -6,7 +6,7 @@ import { ERRORS } from '../../errors';
 import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
-import { baseName, normalizeSpacePath, toNodePath } from '../spaces/space-path';
+import { baseName, toNodePath } from '../spaces/space-path';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 type UploadRequest = Extract<CreateTransferRequest, { direction: 'upload' }>;
@@ -21,14 +21,7 @@ type DownloadRequest = Extract<CreateTransferRequest, { direction: 'download' }>
 export function createTransfersService(deps: { access: SpaceAccess; clients: NodeClients; transfers: TransfersRepository; onChange: () => void }) {
   const { access, clients, transfers, onChange } = deps;
 
-  async function confine(user: User, spaceId: string, operation: 'upload' | 'download', raw: string): Promise<string> {
-    try {
-      return normalizeSpacePath(raw);
-    } catch (error) {
-      await access.recordDenied(user, spaceId, operation, raw, (error as AppError).message);
-      throw error;
-    }
-  }
+  const confine = access.confine;
 
   async function upload(user: User, request: UploadRequest): Promise<CreateTransferResponse> {
     const folder = await confine(user, request.spaceId, 'upload', request.folder);
