@@ -31,6 +31,13 @@ describe('POST /files/upload_setup', () => {
     expect(spec.token).toMatch(/^ATC1_.+_1CTA$/);
   });
 
+  it('keeps source/destination pairs as file targets under destination_root', async () => {
+    const res = await t.apiJson('/files/upload_setup', {
+      transfer_requests: [{ transfer_request: { destination_root: '/Upload', paths: [{ source: 'a.txt', destination: 'renamed.txt' }] } }],
+    });
+    expect(res.transfer_specs[0].transfer_spec).toMatchObject({ destination_root: '/Upload', paths: [{ source: 'a.txt', destination: 'renamed.txt' }] });
+  });
+
   it('gives per-item errors with HTTP 200: outside the docroot, not a folder, malformed', async () => {
     const res = await t.api('/files/upload_setup', {
       transfer_requests: [

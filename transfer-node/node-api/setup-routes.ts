@@ -59,9 +59,10 @@ export async function setupRoutes(app: FastifyInstance, ctx: NodeContext): Promi
 async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
   const root = parseNodePath(req.destination_root ?? '/', { allowLeadingSlash: true });
   const destinations = req.paths.map((p) => p.destination).filter((d): d is string => typeof d === 'string');
-  // node-api.md §4: a single requested destination must end up in destination_root, since clients
-  // replace `paths` with their local sources and keep destination_root.
-  const single = destinations.length === 1 && req.paths.length === 1;
+  // node-api.md §4: a single requested destination (a folder, no source) must end up in
+  // destination_root, since clients replace `paths` with their sources and keep destination_root.
+  // With a source it names the target file (transfer-spec.md §1), so it is not folded.
+  const single = destinations.length === 1 && req.paths.length === 1 && req.paths[0]?.source === undefined;
   const segments = single ? [...root, ...parseNodePath(destinations[0], { allowLeadingSlash: true })] : root;
   for (const d of single ? [] : destinations) parseNodePath(d, { allowLeadingSlash: true });
   const resolved = await ctx.files.docroot.resolve(segments);
