@@ -54,9 +54,9 @@ export class FolderListings {
   }
 
   private async sort(absDir: string, listing: CachedListing, sort: BrowseSort, caseSensitive: boolean): Promise<ListedEntry[]> {
-    const byName = nameComparator(caseSensitive);
+    const byName = nameComparator(listing.entries, caseSensitive);
     const entries = [...listing.entries];
-    if (sort === 'path') return entries.sort(byName);
+    if (sort === 'path') return sortByName(entries, caseSensitive);
     if (sort === 'type') return entries.sort((a, b) => a.type.localeCompare(b.type) || byName(a, b));
     // Size and time orders need every entry's stats once; they are kept with the listing.
     listing.stats ??= await statAll(absDir, entries);
@@ -74,12 +74,22 @@ function toListed(dirent: Dirent): ListedEntry {
   return { name: dirent.name, type };
 }
 
-function nameComparator(caseSensitive: boolean) {
-  if (caseSensitive) return (a: ListedEntry, b: ListedEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+/** Decorate-sort-undecorate: each key is lower-cased once, not twice per comparison. */
+function sortByName(entries: ListedEntry[], caseSensitive: boolean): ListedEntry[] {
+  const decorated = entries.map((e) => ({ e, k: caseSensitive ? e.name : e.name.toLowerCase() }));
+  decorated.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.e.name < b.e.name ? -1 : a.e.name > b.e.name ? 1 : 0));
+  return decorated.map((d) => d.e);
+}
+
+/** Lower-cased keys are computed once per listing, not twice per comparison (100,000 entries). */
+function nameComparator(entries: readonly ListedEntry[], caseSensitive: boolean) {
+  const exact = (a: ListedEntry, b: ListedEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  if (caseSensitive) return exact;
+  const keys = new Map(entries.map((e) => [e, e.name.toLowerCase()]));
   return (a: ListedEntry, b: ListedEntry) => {
-    const x = a.name.toLowerCase();
-    const y = b.name.toLowerCase();
-    return x < y ? -1 : x > y ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    const x = keys.get(a) as string;
+    const y = keys.get(b) as string;
+    return x < y ? -1 : x > y ? 1 : exact(a, b);
   };
 }
 
