@@ -17,8 +17,10 @@ export async function registerSpa(app: FastifyInstance, spaDir: string, csp: () 
     root: spaDir,
     wildcard: false,
     index: false,
+    // Ours, below: immutable for hashed assets, revalidate everything else.
+    cacheControl: false,
     setHeaders: (res, filePath) => {
-      res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   app.get('/*', { config: { auth: 'public' } }, async (request, reply) => {
