@@ -49,6 +49,12 @@ export interface StartRequest {
   gatewayUrl?: string;
   /** Gateway uploads: the files to send, in the order of `transferSpec.paths`. */
   sources?: UploadSource[];
+  /**
+   * Desktop uploads: the real local paths from Desktop's own dialogs or drop zone
+   * (`capabilities.nativeFilePicking`), each with its destination relative to the spec's
+   * `destination_root`; they replace `transferSpec.paths`. Ignored by the gateway client.
+   */
+  localPaths?: { source: string; destination?: string }[];
 }
 
 export interface TransferClientAvailability {

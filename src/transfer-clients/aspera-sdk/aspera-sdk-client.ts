@@ -1,0 +1,342 @@
+import type { StartRequest, TransferClient, TransferClientAvailability, TransferClientEvent, TransferStatus } from '../transfer-client';
+import { createListenerSet } from '../transfer-listeners';
+import { TransferClientError } from '../transfer-error';
+import { loadAsperaSdk, DEFAULT_SDK_LOAD_TIMEOUT_MS } from './load-aspera-sdk';
+import { toClientEvent } from './map-sdk-transfer';
+import { attachLocalDropzone, pickLocalFiles, pickLocalFolders, type LocalItem } from './native-picking';
+import { normaliseSdkError } from './sdk-errors';
+import { availabilityFor, type SdkState } from './sdk-status';
+import type { AsperaSdkGlobal, AsperaSdkTransfer, FileDialogOptions, FolderDialogOptions, InitOptions, InstallerEntry, SdkStatus, SdkTransferClient, SdkTransferSpec } from './sdk-types';
+
+export interface AsperaSdkClientOptions {
+  /** The SDK browser bundle (`…/dist/js/aspera-sdk.js`) from Courier's settings. */
+  sdkUrl: string;
+  /** Stable per user (§3): Desktop groups transfers by it, so the list survives a reload. */
+  appId: string;
+  httpGatewaySettings?: InitOptions['httpGatewaySettings'];
+  loadTimeoutMs?: number;
+  /** How long `availability()` waits for Desktop detection (SDK default retryTimeout 5 s + margin). */
+  detectionTimeoutMs?: number;
+  /** §12.2: how long a gateway upload's provisional `completed` waits for a late `failed`. */
+  provisionalCompletionMs?: number;
+  window?: Window;
+}
+
+export interface AsperaSdkAvailability extends TransferClientAvailability {
+  state: SdkState;
+  sdkStatus?: SdkStatus;
+}
+
+export interface AsperaSdkClient extends TransferClient {
+  availability(): Promise<AsperaSdkAvailability>;
+  /** Called on every status change (Desktop launched, quit, …); returns the unsubscribe. */
+  subscribeAvailability(listener: (availability: AsperaSdkAvailability) => void): () => void;
+  /** When Desktop is missing: what to offer (§11). */
+  desktop: {
+    installers(): Promise<InstallerEntry[]>;
+    launch(): void;
+  };
+  /** Desktop's own dialogs and drop zone (§10), for when `capabilities.nativeFilePicking` is true. */
+  native: {
+    pickFiles(options?: FileDialogOptions): Promise<LocalItem[] | null>;
+    pickFolders(options?: FolderDialogOptions): Promise<LocalItem[] | null>;
+    attachDropzone(cssSelector: string, onDrop: (items: LocalItem[]) => void): Promise<() => void>;
+  };
+}
+
+interface Tracked {
+  transferId: string;
+  uuid?: string;
+  client?: SdkTransferClient;
+  direction?: 'send' | 'receive';
+  last?: TransferClientEvent;
+  /** §12.4: we stopped it; a gateway download that keeps going is not shown as running again. */
+  stopped?: boolean;
+  removed?: boolean;
+  provisional?: ReturnType<typeof setInterval>;
+}
+
+const TERMINAL: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
+const POLL_MS = 100;
+
+/** The aspera-sdk adapter: `window.asperaSdk` driving IBM Aspera for Desktop (aspera-sdk.md). */
+export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSdkClient {
+  const win = options.window ?? window;
+  const graceMs = options.provisionalCompletionMs ?? 3000;
+  const events = createListenerSet<TransferClientEvent>();
+  const statusListeners = createListenerSet<AsperaSdkAvailability>();
+  const byTransferId = new Map<string, Tracked>();
+  const byUuid = new Map<string, Tracked>();
+  let current: AsperaSdkAvailability = { available: false, state: 'loading', reason: 'Looking for IBM Aspera for Desktop…' };
+  let restored = false;
+  let started: Promise<AsperaSdkGlobal | null> | undefined;
+
+  function setAvailability(next: AsperaSdkAvailability): void {
+    current = next;
+    statusListeners.emit({ ...next });
+  }
+
+  function emit(tracked: Tracked, event: TransferClientEvent): void {
+    const last = tracked.last;
+    // §6: a gateway failure is emitted up to 3 times; Desktop repeats identical updates too.
+    if (last && last.status === event.status && last.bytesDone === event.bytesDone && last.bytesTotal === event.bytesTotal && last.handedToBrowser === event.handedToBrowser) return;
+    tracked.last = event;
+    events.emit({ ...event, ...(event.error ? { error: { ...event.error } } : {}) });
+  }
+
+  function track(transferId: string, uuid?: string): Tracked {
+    let tracked = byTransferId.get(transferId);
+    if (!tracked) byTransferId.set(transferId, (tracked = { transferId }));
+    if (uuid && !tracked.uuid) {
+      tracked.uuid = uuid;
+      byUuid.set(uuid, tracked);
+    }
+    return tracked;
+  }
+
+  /** Keyed by the portal's id in the spec's tags, so events before `startTransfer` resolves and after a reload still land. */
+  function onTransfer(live: AsperaSdkTransfer): void {
+    if (!live || typeof live.uuid !== 'string') return;
+    const tagged = live.transfer_spec?.tags?.courier?.transfer_id;
+    const tracked = byUuid.get(live.uuid) ?? (typeof tagged === 'string' ? track(tagged, live.uuid) : undefined);
+    if (!tracked || tracked.removed) return;
+    tracked.client ??= live.transfer_client;
+    tracked.direction ??= live.transfer_spec?.direction;
+    const event = toClientEvent(tracked.transferId, live);
+    if (tracked.stopped && tracked.client === 'http-gateway' && tracked.last?.status === 'cancelled') return; // §12.4
+    if (live.status === 'removed' && tracked.last && TERMINAL.has(tracked.last.status)) return;
+    if (tracked.provisional && event.status !== 'failed') return;
+    if (tracked.provisional) {
+      clearInterval(tracked.provisional);
+      tracked.provisional = undefined;
+    }
+    if (event.status === 'completed' && tracked.client === 'http-gateway' && tracked.direction === 'send') {
+      holdProvisionalCompletion(tracked, live, event);
+      return;
+    }
+    emit(tracked, event);
+  }
+
+  /**
+   * §12.2 / §6: a gateway upload says `completed` when its body is sent, and may say `failed` after
+   * the server answers. Report `running` at 100 % until the live object's `httpRequestId` shows an
+   * answer arrived (no event fires for a success), or the grace period passes without a `failed`.
+   */
+  function holdProvisionalCompletion(tracked: Tracked, live: AsperaSdkTransfer, completed: TransferClientEvent): void {
+    emit(tracked, { ...completed, status: 'running' });
+    const since = Date.now();
+    tracked.provisional = setInterval(() => {
+      if (live.status !== 'completed') return; // a `failed` arrives through the activity callback
+      if (live.httpRequestId !== undefined || Date.now() - since >= graceMs) {
+        clearInterval(tracked.provisional);
+        tracked.provisional = undefined;
+        emit(tracked, toClientEvent(tracked.transferId, live));
+      }
+    }, POLL_MS);
+  }
+
+  async function restore(sdk: AsperaSdkGlobal): Promise<void> {
+    // §12.9: Desktop keeps its transfers per appId across reloads; bring ours back into the panel.
+    if (restored) return;
+    restored = true;
+    try {
+      for (const t of await sdk.getAllTransfers()) onTransfer(t);
+    } catch {
+      restored = false;
+    }
+  }
+
+  function ensureStarted(): Promise<AsperaSdkGlobal | null> {
+    started ??= (async () => {
+      let sdk: AsperaSdkGlobal;
+      try {
+        sdk = await loadAsperaSdk(options.sdkUrl, win, options.loadTimeoutMs ?? DEFAULT_SDK_LOAD_TIMEOUT_MS);
+      } catch (error) {
+        started = undefined; // a later call may retry the load
+        setAvailability({ available: false, state: 'unavailable', reason: (error as Error).message });
+        return null;
+      }
+      // §7 / §12.6: callback ids are reused after a deregistration, so one callback for the page
+      // lifetime, never deregistered, fanned out here.
+      sdk.registerActivityCallback((response) => {
+        for (const t of Array.isArray(response?.transfers) ? response.transfers : []) onTransfer(t);
+      });
+      sdk.registerStatusCallback((status) => {
+        setAvailability(availabilityFor(status));
+        if (status === 'RUNNING') void restore(sdk);
+      });
+      try {
+        sdk.initSession({ appId: options.appId, ...(options.httpGatewaySettings ? { httpGatewaySettings: options.httpGatewaySettings } : {}) });
+      } catch (error) {
+        setAvailability({ available: false, state: 'failed', reason: normaliseSdkError(error, 'start of IBM Aspera for Desktop').message });
+      }
+      return sdk;
+    })();
+    return started;
+  }
+
+  async function settled(): Promise<AsperaSdkAvailability> {
+    if (current.state !== 'loading') return current;
+    const timeout = options.detectionTimeoutMs ?? 8000;
+    return new Promise((resolve) => {
+      const stop = statusListeners.add((a) => {
+        if (a.state === 'loading') return;
+        clearTimeout(timer);
+        stop();
+        resolve(a);
+      });
+      const timer = setTimeout(() => {
+        stop();
+        if (current.state === 'loading') setAvailability({ available: false, state: 'failed', reason: 'IBM Aspera for Desktop did not answer in time: launch it, or install it.' });
+        resolve(current);
+      }, timeout);
+    });
+  }
+
+  async function requireSdk(action: string): Promise<AsperaSdkGlobal> {
+    const sdk = await ensureStarted();
+    if (!sdk) throw new TransferClientError('CLIENT_UNAVAILABLE', current.reason ?? `The IBM Aspera SDK is not available for the ${action}.`);
+    return sdk;
+  }
+
+  function tracked(transferId: string): Tracked & { uuid: string } {
+    const t = byTransferId.get(transferId);
+    if (!t?.uuid) throw new TransferClientError('UNKNOWN_TRANSFER', 'IBM Aspera for Desktop does not know this transfer (it was removed, or started elsewhere).');
+    return t as Tracked & { uuid: string };
+  }
+
+  /** §12.7: control calls go to the SDK's *current* client, not the one that carries the transfer. */
+  function checkRoute(sdk: AsperaSdkGlobal, t: Tracked, action: string): void {
+    const now = sdk.currentTransferClient();
+    if (t.client && now && now !== t.client) {
+      throw new TransferClientError('NOT_SUPPORTED', `This transfer runs on ${t.client === 'desktop' ? 'IBM Aspera for Desktop' : 'the HTTP Gateway'}, which is not the active client any more, so it cannot be ${action} from here.`);
+    }
+  }
+
+  return {
+    kind: 'desktop',
+    capabilities: { pause: false, resume: true, perFileProgress: false, nativeFilePicking: true },
+
+    async availability() {
+      await ensureStarted();
+      return { ...(await settled()) };
+    },
+
+    subscribeAvailability(listener) {
+      void ensureStarted();
+      return statusListeners.add(listener);
+    },
+
+    async start(request: StartRequest) {
+      const t = track(request.transferId);
+      const sdk = await ensureStarted();
+      const ready = await settled();
+      // DEGRADED still carries transfers when the SDK was given its own gateway (§4).
+      if (!sdk || !(ready.available || (ready.state === 'degraded' && options.httpGatewaySettings))) {
+        const error = { code: 'CLIENT_UNAVAILABLE' as const, message: ready.reason ?? 'IBM Aspera for Desktop is not available.' };
+        emit(t, { transferId: request.transferId, status: 'failed', bytesDone: 0, bytesTotal: null, error });
+        throw new TransferClientError(error.code, error.message);
+      }
+      t.stopped = false;
+      t.removed = false;
+      t.last = undefined;
+      // §12.10: the SDK keeps (and the gateway path even shares) the spec object: hand it a copy.
+      const spec = structuredClone(request.transferSpec) as SdkTransferSpec;
+      if (request.localPaths) spec.paths = request.localPaths.map((p) => ({ ...p }));
+      if (typeof spec.token === 'string' && spec.authentication === undefined) spec.authentication = 'token';
+      const size = spec.tags?.aspera?.['http-gateway']?.expected_size;
+      emit(t, { transferId: request.transferId, status: 'starting', bytesDone: 0, bytesTotal: typeof size === 'number' && size > 0 ? size : null });
+      try {
+        // §12.5: always an object (Connect throws without one and mutates it). §12.1/§12.8: a
+        // synchronous throw inside `await` lands in this catch like a rejection.
+        const transfer = await sdk.startTransfer(spec, {});
+        if (transfer && typeof transfer.uuid === 'string') {
+          track(request.transferId, transfer.uuid);
+          t.client = transfer.transfer_client ?? t.client;
+          if (typeof transfer.status === 'string') onTransfer(transfer);
+        }
+      } catch (error) {
+        const failure = normaliseSdkError(error, 'transfer');
+        emit(t, { transferId: request.transferId, status: 'failed', bytesDone: 0, bytesTotal: null, error: failure });
+        throw new TransferClientError(failure.code, failure.message);
+      }
+    },
+
+    async stop(transferId) {
+      const sdk = await requireSdk('cancel');
+      const t = tracked(transferId);
+      if (t.last && TERMINAL.has(t.last.status)) return;
+      if (t.last?.handedToBrowser) throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
+      checkRoute(sdk, t, 'cancelled');
+      t.stopped = true;
+      try {
+        await sdk.stopTransfer(t.uuid);
+      } catch (error) {
+        t.stopped = false;
+        const { code, message } = normaliseSdkError(error, 'cancel');
+        throw new TransferClientError(code, message);
+      }
+      // §12.4: a gateway in-browser download only flips to `cancelled` once and then runs on; show
+      // what the person asked for and ignore the rest (the SDK may still save the file).
+      if (t.client === 'http-gateway') emit(t, { ...(t.last ?? { transferId, bytesDone: 0, bytesTotal: null }), status: 'cancelled', error: undefined });
+    },
+
+    async resume(transferId) {
+      const sdk = await requireSdk('resume');
+      const t = tracked(transferId);
+      if (t.client === 'http-gateway') throw new TransferClientError('NOT_SUPPORTED', 'A gateway transfer cannot be resumed: start it again.');
+      checkRoute(sdk, t, 'resumed');
+      t.stopped = false;
+      try {
+        const transfer = await sdk.resumeTransfer(t.uuid);
+        t.last = undefined;
+        if (transfer && typeof transfer.status === 'string') onTransfer(transfer);
+      } catch (error) {
+        const { code, message } = normaliseSdkError(error, 'resume');
+        throw new TransferClientError(code, message);
+      }
+    },
+
+    async remove(transferId) {
+      const t = byTransferId.get(transferId);
+      if (!t) return;
+      t.removed = true;
+      if (t.provisional) clearInterval(t.provisional);
+      byTransferId.delete(transferId);
+      if (!t.uuid) return;
+      byUuid.delete(t.uuid);
+      const sdk = await requireSdk('removal');
+      try {
+        await sdk.removeTransfer(t.uuid);
+      } catch {
+        // Already gone from the client's list: forgetting it here is what was asked.
+      }
+    },
+
+    subscribe: (listener) => events.add(listener),
+
+    desktop: {
+      async installers() {
+        const sdk = await ensureStarted();
+        try {
+          return (await sdk?.getInstallerInfo())?.entries ?? [];
+        } catch {
+          return [];
+        }
+      },
+      launch() {
+        void ensureStarted().then((sdk) => {
+          // §11: `launch` is an unbound copy whose error fallback uses `this`; globals.launch is not.
+          if (sdk?.globals?.launch) sdk.globals.launch();
+          else sdk?.launch();
+        });
+      },
+    },
+
+    native: {
+      pickFiles: async (o) => pickLocalFiles(await requireSdk('file selection'), o),
+      pickFolders: async (o) => pickLocalFolders(await requireSdk('folder selection'), o),
+      attachDropzone: async (selector, onDrop) => attachLocalDropzone(await requireSdk('drop zone'), selector, onDrop),
+    },
+  };
+}
