@@ -5,7 +5,15 @@
 export const ADMIN_USERNAME = 'admin';
 export const ADMIN_PASSWORD = 'e2e-admin-Passw0rd!';
 
-export const MAIN_SERVER = { port: 18080, nodePort: 19092 } as const;
+// COURIER_E2E_PORT_BASE moves all four ports together, so two runs on one machine (two
+// checkouts, or a developer's run beside CI's) do not collide. Default 18000: 18080, 19092…
+const PORT_BASE = Number(process.env.COURIER_E2E_PORT_BASE ?? 18000);
+
+export const MAIN_SERVER = { port: PORT_BASE + 80, nodePort: PORT_BASE + 1092 } as const;
 
 /** A second portal whose sessions go idle after a few seconds, for the session-expiry specs. */
-export const EXPIRY_SERVER = { port: 18081, nodePort: 19093, idleTimeoutSeconds: 3 } as const;
+export const EXPIRY_SERVER = {
+  port: PORT_BASE + 81,
+  nodePort: PORT_BASE + 1093,
+  idleTimeoutSeconds: 3,
+} as const;

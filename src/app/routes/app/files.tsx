@@ -1,14 +1,23 @@
+import { useParams } from 'react-router';
+import { FolderView } from '../../../features/files/components/folder-view';
+import { SpacesList } from '../../../features/files/components/spaces-list';
+import { parseFolderSplat } from '../../../features/files/lib/folder-url';
+import { useTransferRunner } from '../../../features/transfers/hooks/use-transfer-runner';
+
+/** `/files` lists the spaces; `/files/<space>/<folder…>` shows a folder, its drops and downloads. */
 export function FilesRoute() {
+  const folder = parseFolderSplat(useParams()['*'] ?? '');
+  // The files feature knows nothing of transfers: the app hands it the runner's actions.
+  const runner = useTransferRunner();
+  if (!folder) return <SpacesList />;
   return (
-    <section className="courier-page" aria-labelledby="files-title">
-      <title>Files · Courier</title>
-      <h1 id="files-title" className="courier-page__title">
-        Files
-      </h1>
-      <p className="courier-page__lead">
-        This is where you will browse the folders shared with you, drop files and folders on them to
-        upload, and pick items to download, all carried by IBM Aspera.
-      </p>
-    </section>
+    <FolderView
+      // A new folder starts with a fresh selection, sort and dialogs.
+      key={`${folder.spaceId}:${folder.path}`}
+      spaceId={folder.spaceId}
+      path={folder.path}
+      onUpload={runner.startUpload}
+      onDownload={runner.startDownload}
+    />
   );
 }

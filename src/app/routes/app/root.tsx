@@ -1,4 +1,5 @@
 import { QueryErrorResetBoundary } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { Outlet, useLocation } from 'react-router';
 import { ErrorBoundary } from '../../../components/errors/error-boundary';
 import { ErrorFallback } from '../../../components/errors/error-fallback';
@@ -6,6 +7,14 @@ import { AppShell } from '../../../components/layout/app-shell';
 import { BootScreen } from '../../../components/layout/boot-screen';
 import { RequireSession } from '../../../features/auth/components/require-session';
 import { UserMenu } from '../../../features/auth/components/user-menu';
+
+// Transfer events, toasts and the progress live region: needed on every page, but not to draw the
+// first one, so they arrive in their own chunk.
+const TransferActivity = lazy(() =>
+  import('../../../features/transfers/components/transfer-activity').then((m) => ({
+    default: m.TransferActivity,
+  })),
+);
 
 /** Everything behind the login: the guard, the shell, and an error boundary around each page. */
 export function AppRoot() {
@@ -34,6 +43,9 @@ export function AppRoot() {
                 >
                   <Outlet />
                 </ErrorBoundary>
+                <Suspense fallback={null}>
+                  <TransferActivity />
+                </Suspense>
               </AppShell>
             )}
           </RequireSession>

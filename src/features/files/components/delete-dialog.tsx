@@ -1,0 +1,75 @@
+import { InlineNotification, Modal } from '@carbon/react';
+import type { PathResult } from '../../../../contract/files';
+import { baseNameOf } from '../../../lib/space-path';
+import { describeFileError } from '../lib/describe-file-error';
+
+export interface DeleteDialogProps {
+  paths: string[];
+  pending: boolean;
+  error: unknown;
+  /** Per-path outcome once the server answered; the dialog stays open when some failed. */
+  results: PathResult[] | undefined;
+  onConfirm: () => void;
+  onClose: () => void;
+}
+
+const SHOWN = 8;
+
+export function DeleteDialog(props: DeleteDialogProps) {
+  const results = props.results ?? [];
+  const failed = results.filter((r) => !r.ok);
+  const done = props.results !== undefined;
+  const names = props.paths.map(baseNameOf);
+  return (
+    <Modal
+      open
+      danger={!done}
+      modalHeading={done ? 'Some items were not deleted' : `Delete ${describeCount(props.paths.length)}?`}
+      primaryButtonText={done ? 'Close' : props.pending ? 'Deleting…' : 'Delete'}
+      secondaryButtonText={done ? undefined : 'Cancel'}
+      passiveModal={false}
+      primaryButtonDisabled={props.pending}
+      onRequestSubmit={done ? props.onClose : props.onConfirm}
+      onRequestClose={props.onClose}
+      size="sm"
+    >
+      {done ? (
+        <>
+          <p>
+            {results.length - failed.length} of {results.length} deleted. These were not:
+          </p>
+          <ul className="courier-files-dialog__list">
+            {failed.map((r) => (
+              <li key={r.path}>
+                <strong>{baseNameOf(r.path)}</strong>: {r.error?.message ?? 'not deleted'}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <>
+          <p>Folders are deleted with everything in them. This cannot be undone.</p>
+          <ul className="courier-files-dialog__list">
+            {names.slice(0, SHOWN).map((name, i) => (
+              <li key={props.paths[i]}>{name}</li>
+            ))}
+            {names.length > SHOWN ? <li>and {names.length - SHOWN} more</li> : null}
+          </ul>
+        </>
+      )}
+      {props.error ? (
+        <InlineNotification
+          kind="error"
+          lowContrast
+          hideCloseButton
+          title="Nothing was deleted"
+          subtitle={describeFileError(props.error)}
+        />
+      ) : null}
+    </Modal>
+  );
+}
+
+function describeCount(n: number): string {
+  return n === 1 ? '1 item' : `${n} items`;
+}

@@ -1,0 +1,109 @@
+import { useRef, useState, type DragEvent } from 'react';
+import type { UploadSource } from '../../../transfer-clients/transfer-client';
+import { MAX_UPLOAD_FILES, checkUpload } from '../lib/check-upload';
+import {
+  collectEntries,
+  collectFileList,
+  findUnreadable,
+  type CollectedUpload,
+} from '../lib/collect-upload';
+
+export interface UploadRequest {
+  sources: UploadSource[];
+  emptyFolders: string[];
+}
+
+export type IntakeState =
+  | { step: 'idle' }
+  | { step: 'reading' }
+  | { step: 'review'; upload: UploadRequest; fileCount: number; bytes: number }
+  | { step: 'refused'; title: string; detail: string };
+
+/** Files that the OS drags carry "Files"; text or a link dragged from the page does not. */
+const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
+
+/**
+ * From a drop or a pick to an upload request: reads the tree, refuses what cannot go (with the
+ * reason), asks for a review when the drop is large, and hands the rest to `start`.
+ */
+export function useUploadIntake(enabled: boolean, start: (upload: UploadRequest) => void) {
+  const [state, setState] = useState<IntakeState>({ step: 'idle' });
+  const [dragging, setDragging] = useState(false);
+  // dragenter/dragleave fire for every child crossed; count them to know when the pointer left.
+  const depth = useRef(0);
+
+  const intake = async (read: () => Promise<CollectedUpload> | CollectedUpload) => {
+    setState({ step: 'reading' });
+    try {
+      const collected = await read();
+      if (!collected.truncated && collected.unreadable.length === 0) {
+        collected.unreadable.push(...(await findUnreadable(collected.sources)));
+      }
+      const check = checkUpload(collected);
+      if (!check.ok) {
+        setState({ step: 'refused', title: check.title, detail: check.detail });
+        return;
+      }
+      const upload = { sources: collected.sources, emptyFolders: collected.emptyFolders };
+      if (check.needsReview) {
+        setState({ step: 'review', upload, fileCount: check.fileCount, bytes: check.bytes });
+        return;
+      }
+      setState({ step: 'idle' });
+      start(upload);
+    } catch {
+      setState({
+        step: 'refused',
+        title: 'The drop could not be read',
+        detail: 'The browser did not let Courier read what you dropped. Try "Upload files" or "Upload folder" instead.',
+      });
+    }
+  };
+
+  const dropHandlers = {
+    onDragEnter: (event: DragEvent) => {
+      if (!enabled || !carriesFiles(event)) return;
+      event.preventDefault();
+      depth.current += 1;
+      setDragging(true);
+    },
+    onDragOver: (event: DragEvent) => {
+      if (!enabled || !carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    },
+    onDragLeave: (event: DragEvent) => {
+      if (!enabled || !carriesFiles(event)) return;
+      depth.current = Math.max(0, depth.current - 1);
+      if (depth.current === 0) setDragging(false);
+    },
+    onDrop: (event: DragEvent) => {
+      if (!enabled) return;
+      event.preventDefault();
+      depth.current = 0;
+      setDragging(false);
+      // Entries must be taken now: the DataTransfer is emptied once this handler returns.
+      const items = Array.from(event.dataTransfer.items).filter((item) => item.kind === 'file');
+      const entries = items
+        .map((item) => item.webkitGetAsEntry?.())
+        .filter((entry): entry is FileSystemEntry => entry != null);
+      const files = Array.from(event.dataTransfer.files);
+      void intake(() =>
+        entries.length > 0 ? collectEntries(entries, MAX_UPLOAD_FILES) : collectFileList(files, MAX_UPLOAD_FILES),
+      );
+    },
+  };
+
+  return {
+    state,
+    dragging,
+    dropHandlers,
+    pick: (files: FileList | null) => void intake(() => collectFileList(files ?? [], MAX_UPLOAD_FILES)),
+    confirm: () => {
+      if (state.step !== 'review') return;
+      setState({ step: 'idle' });
+      start(state.upload);
+    },
+    dismiss: () => setState({ step: 'idle' }),
+  };
+}

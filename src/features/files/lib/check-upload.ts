@@ -1,0 +1,65 @@
+import { formatBytes } from '../../../lib/format-bytes';
+import type { CollectedUpload } from './collect-upload';
+
+/** The most files one upload may carry (contract/transfers.ts MAX_UPLOAD_FILES). */
+export const MAX_UPLOAD_FILES = 20_000;
+
+/** Past either, the user reviews the drop before it starts: a stray drop of a home folder is easy. */
+export const REVIEW_FILE_COUNT = 100;
+export const REVIEW_BYTES = 1_000_000_000;
+
+// What the node refuses in a name (server/features/spaces/space-path.ts): C0 controls, DEL, "\".
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const REFUSED_NAME = /[\u0000-\u001f\u007f\\]/;
+
+export type UploadCheck =
+  | { ok: true; fileCount: number; bytes: number; needsReview: boolean }
+  | { ok: false; title: string; detail: string };
+
+function listSome(paths: readonly string[]): string {
+  const shown = paths.slice(0, 3).map((p) => `"${p}"`).join(', ');
+  return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
+}
+
+export function checkUpload(upload: CollectedUpload): UploadCheck {
+  if (upload.truncated) {
+    return {
+      ok: false,
+      title: 'Too many files',
+      detail: `One upload can carry at most ${MAX_UPLOAD_FILES.toLocaleString('en')} files. Upload the folders a few at a time.`,
+    };
+  }
+  if (upload.unreadable.length > 0) {
+    return {
+      ok: false,
+      title: 'Some files cannot be read',
+      detail: `The browser could not read ${listSome(upload.unreadable)}. Check their permissions, or whether they still exist, and try again.`,
+    };
+  }
+  const allPaths = [...upload.sources.map((s) => s.path), ...upload.emptyFolders];
+  const refused = allPaths.filter((p) => p.split('/').some((n) => REFUSED_NAME.test(n) || n.length > 255));
+  if (refused.length > 0) {
+    return {
+      ok: false,
+      title: 'Some names cannot be stored',
+      detail: `${listSome(refused)}: names may not contain control characters or "\\", or be longer than 255 characters. Rename them and try again.`,
+    };
+  }
+  if (upload.sources.length === 0) {
+    return {
+      ok: false,
+      title: 'Nothing to upload',
+      detail:
+        upload.emptyFolders.length > 0
+          ? 'The folders you dropped hold no files. Use "New folder" to create empty folders.'
+          : 'What you dropped holds no files. Drop files or folders from your computer.',
+    };
+  }
+  const bytes = upload.sources.reduce((sum, s) => sum + s.file.size, 0);
+  const fileCount = upload.sources.length;
+  return { ok: true, fileCount, bytes, needsReview: fileCount > REVIEW_FILE_COUNT || bytes > REVIEW_BYTES };
+}
+
+export function describeUpload(fileCount: number, bytes: number): string {
+  return `${fileCount.toLocaleString('en')} ${fileCount === 1 ? 'file' : 'files'}, ${formatBytes(bytes)}`;
+}

@@ -1,0 +1,107 @@
+import type { UploadSource } from '../../../transfer-clients/transfer-client';
+
+/** What a drop or a pick holds, ready to be checked and sent. */
+export interface CollectedUpload {
+  sources: UploadSource[];
+  /** Folders of the tree with nothing inside, relative to the drop (`Tree/empty`). */
+  emptyFolders: string[];
+  /** Paths the browser would not let us read (permissions, a file gone since the drop). */
+  unreadable: string[];
+  /** Traversal stopped once the drop held more than the limit. */
+  truncated: boolean;
+}
+
+const join = (parent: string, name: string) => (parent ? `${parent}/${name}` : name);
+
+/** A directory reader hands out entries in batches (100 in Chromium) until an empty one. */
+async function readAllEntries(directory: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
+  const reader = directory.createReader();
+  const all: FileSystemEntry[] = [];
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, reject),
+    );
+    if (batch.length === 0) return all;
+    all.push(...batch);
+  }
+}
+
+function fileOf(entry: FileSystemFileEntry): Promise<File> {
+  return new Promise((resolve, reject) => entry.file(resolve, reject));
+}
+
+/**
+ * Walks dropped entries (from `DataTransferItem.webkitGetAsEntry()`, taken during the drop event:
+ * the items are emptied once it returns), keeping the tree: nested folders, empty folders and
+ * 0-byte files. Stops past `limit` files rather than walking a whole disk.
+ */
+export async function collectEntries(
+  entries: readonly FileSystemEntry[],
+  limit: number,
+): Promise<CollectedUpload> {
+  const result: CollectedUpload = { sources: [], emptyFolders: [], unreadable: [], truncated: false };
+  const visit = async (entry: FileSystemEntry, parent: string): Promise<void> => {
+    if (result.truncated) return;
+    const path = join(parent, entry.name);
+    if (entry.isFile) {
+      if (result.sources.length >= limit) {
+        result.truncated = true;
+        return;
+      }
+      try {
+        result.sources.push({ file: await fileOf(entry as FileSystemFileEntry), path });
+      } catch {
+        result.unreadable.push(path);
+      }
+      return;
+    }
+    if (entry.isDirectory) {
+      let children: FileSystemEntry[];
+      try {
+        children = await readAllEntries(entry as FileSystemDirectoryEntry);
+      } catch {
+        result.unreadable.push(`${path}/`);
+        return;
+      }
+      if (children.length === 0) result.emptyFolders.push(path);
+      for (const child of children) await visit(child, path);
+    }
+  };
+  for (const entry of entries) await visit(entry, '');
+  return result;
+}
+
+/** Files from `<input type=file multiple>` or `<input webkitdirectory>` (no empty folders there). */
+export function collectFileList(files: ArrayLike<File>, limit: number): CollectedUpload {
+  const list = Array.from(files);
+  return {
+    sources: list
+      .slice(0, limit)
+      .map((file) => ({ file, path: file.webkitRelativePath || file.name })),
+    emptyFolders: [],
+    unreadable: [],
+    truncated: list.length > limit,
+  };
+}
+
+/**
+ * A file can be listed yet not readable (permissions, removed since the drop): read one byte of
+ * each, a few at a time, so the user hears about it now rather than halfway through the upload.
+ */
+export async function findUnreadable(sources: readonly UploadSource[]): Promise<string[]> {
+  const unreadable: string[] = [];
+  const batch = 32;
+  for (let i = 0; i < sources.length; i += batch) {
+    await Promise.all(
+      sources.slice(i, i + batch).map(async ({ file, path }) => {
+        if (file.size === 0) return;
+        try {
+          await file.slice(0, 1).arrayBuffer();
+        } catch {
+          unreadable.push(path);
+        }
+      }),
+    );
+  }
+  return unreadable;
+}

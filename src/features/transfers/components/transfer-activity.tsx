@@ -1,0 +1,52 @@
+import { ToastNotification } from '@carbon/react';
+import { useEffect } from 'react';
+import { useTransferEvents } from '../hooks/use-transfer-events';
+import { useTransferStore, type TransferToast } from '../stores/transfer-progress-store';
+
+// Long enough to read a failure's reason; errors stay until dismissed.
+const SUCCESS_TOAST_MS = 6000;
+
+/**
+ * What runs on every page behind the login: the server's transfer events, the toasts for ends,
+ * and the polite live region for progress steps.
+ */
+export function TransferActivity() {
+  useTransferEvents();
+  const toasts = useTransferStore((s) => s.toasts);
+  const announcement = useTransferStore((s) => s.announcement);
+  return (
+    <>
+      <div className="cds--visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+        {/* The key re-mounts the text, so a repeated sentence is announced again. */}
+        <span key={announcement.seq}>{announcement.text}</span>
+      </div>
+      <div className="courier-toasts">
+        {toasts.map((toast) => (
+          <Toast key={toast.id} toast={toast} />
+        ))}
+      </div>
+    </>
+  );
+}
+
+function Toast({ toast }: { toast: TransferToast }) {
+  const dismiss = useTransferStore((s) => s.dismissToast);
+  useEffect(() => {
+    if (toast.kind !== 'success') return;
+    const timer = setTimeout(() => dismiss(toast.id), SUCCESS_TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [toast, dismiss]);
+  return (
+    <ToastNotification
+      kind={toast.kind}
+      title={toast.title}
+      subtitle={toast.subtitle}
+      // The live region above speaks for progress; toasts announce themselves as status/alert.
+      role={toast.kind === 'error' ? 'alert' : 'status'}
+      onClose={() => {
+        dismiss(toast.id);
+        return false;
+      }}
+    />
+  );
+}

@@ -1,0 +1,83 @@
+import { Button, ProgressBar, Tag } from '@carbon/react';
+import { Download, Upload } from '@carbon/icons-react';
+import type { TransferRecord } from '../../../../contract/transfers';
+import { formatBytes } from '../../../lib/format-bytes';
+import type { TransferStatus } from '../../../transfer-clients/transfer-client';
+import { useTransferRunner } from '../hooks/use-transfer-runner';
+import { displayStatus, isEnded } from '../lib/display-status';
+import { formatDuration } from '../lib/format-duration';
+import { useLiveProgress } from '../stores/transfer-progress-store';
+
+const STATUS: Record<TransferStatus, { label: string; tag: 'gray' | 'blue' | 'green' | 'red' | 'warm-gray' }> = {
+  queued: { label: 'Queued', tag: 'gray' },
+  starting: { label: 'Starting', tag: 'blue' },
+  running: { label: 'Running', tag: 'blue' },
+  paused: { label: 'Paused', tag: 'warm-gray' },
+  failed: { label: 'Failed', tag: 'red' },
+  completed: { label: 'Completed', tag: 'green' },
+  cancelled: { label: 'Cancelled', tag: 'warm-gray' },
+};
+
+/** One transfer: subscribes to its own live progress only, so 500 running rows stay cheap. */
+export function TransferRow({ record }: { record: TransferRecord }) {
+  const live = useLiveProgress(record.id);
+  const runner = useTransferRunner();
+  const status = displayStatus(record, live?.status);
+  const bytesTotal = live?.bytesTotal ?? record.bytesExpected;
+  const bytesDone = status === 'completed' && bytesTotal !== null ? bytesTotal : Math.max(live?.bytesDone ?? 0, record.bytesTransferred);
+  const percent = bytesTotal ? Math.min(100, Math.floor((bytesDone / bytesTotal) * 100)) : status === 'completed' ? 100 : null;
+  const active = !isEnded(status);
+  const error = live?.error?.message ?? record.error;
+  const Icon = record.direction === 'upload' ? Upload : Download;
+  const titleId = `transfer-${record.id}-title`;
+
+  const details = [
+    `${record.fileCount.toLocaleString('en')} ${record.fileCount === 1 ? (record.direction === 'upload' ? 'file' : 'item') : record.direction === 'upload' ? 'files' : 'items'}`,
+    bytesTotal !== null ? `${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}` : formatBytes(bytesDone),
+    active && live?.rate ? `${formatBytes(live.rate)}/s` : null,
+    active && live?.eta != null ? `${formatDuration(live.eta)} left` : null,
+    live?.handedToBrowser && active ? "In your browser's downloads" : null,
+  ].filter(Boolean);
+
+  return (
+    <li className="courier-transfer" aria-labelledby={titleId}>
+      <div className="courier-transfer__head">
+        <Icon aria-hidden="true" className="courier-transfer__icon" />
+        <span className="cds--visually-hidden">{record.direction === 'upload' ? 'Upload' : 'Download'}:</span>
+        <span id={titleId} className="courier-transfer__title">
+          {record.title}
+        </span>
+        <Tag size="sm" type={STATUS[status].tag} className="courier-transfer__status">
+          {STATUS[status].label}
+        </Tag>
+      </div>
+      <ProgressBar
+        label={`${record.direction === 'upload' ? 'Upload' : 'Download'} progress of ${record.title}`}
+        hideLabel
+        value={percent ?? undefined}
+        max={100}
+        status={status === 'failed' ? 'error' : status === 'completed' ? 'finished' : 'active'}
+        size="small"
+        helperText={`${percent !== null ? `${percent}% · ` : ''}${details.join(' · ')}`}
+      />
+      {status === 'failed' && error ? <p className="courier-transfer__error">{error}</p> : null}
+      <div className="courier-transfer__actions">
+        {active ? (
+          <Button size="sm" kind="ghost" onClick={() => void runner.cancel(record)}>
+            Cancel
+          </Button>
+        ) : null}
+        {(status === 'failed' || status === 'cancelled') && runner.canRetry(record) ? (
+          <Button size="sm" kind="ghost" onClick={() => void runner.retry(record)}>
+            Retry
+          </Button>
+        ) : null}
+        {!active ? (
+          <Button size="sm" kind="ghost" onClick={() => runner.remove(record)}>
+            Remove
+          </Button>
+        ) : null}
+      </div>
+    </li>
+  );
+}

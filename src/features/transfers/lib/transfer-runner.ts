@@ -1,0 +1,200 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { CreateTransferResponse, TransferRecord } from '../../../../contract/transfers';
+import { ApiError } from '../../../lib/api-client';
+import { spaceFilesKey, transfersKey } from '../../../lib/query-keys';
+import type {
+  TransferClient,
+  TransferClientEvent,
+  UploadSource,
+} from '../../../transfer-clients/transfer-client';
+import { createTransfer, reportTransfer, type NewTransfer } from '../api/create-transfer';
+import { upsertTransferRecord } from '../api/get-transfers';
+import { useTransferStore } from '../stores/transfer-progress-store';
+import { isEnded } from './display-status';
+
+export interface UploadInput {
+  spaceId: string;
+  folder: string;
+  sources: UploadSource[];
+  emptyFolders: string[];
+}
+
+export interface DownloadInput {
+  spaceId: string;
+  paths: string[];
+}
+
+type Input = { direction: 'upload'; input: UploadInput } | { direction: 'download'; input: DownloadInput };
+
+/** What this page knows about a transfer it started, beyond the server's record. */
+interface Context {
+  spaceId: string;
+  title: string;
+  start: Input;
+  reportedRunning: boolean;
+  /** Last 25% step announced to screen readers. */
+  quarter: number;
+  ended: boolean;
+}
+
+const VERB = { upload: 'uploaded', download: 'downloaded' } as const;
+
+/**
+ * The one headless adapter from transfer-client events to state: live progress into the zustand
+ * store, outcomes the node cannot see back to the portal (PATCH), ends into query invalidation,
+ * toasts and screen-reader announcements. Components only read the store and call these actions.
+ */
+export function createTransferRunner(queryClient: QueryClient, client: TransferClient) {
+  const store = useTransferStore.getState;
+  const contexts = new Map<string, Context>();
+
+  const refreshAfter = (spaceId: string, direction: 'upload' | 'download') => {
+    if (direction === 'upload') void queryClient.invalidateQueries({ queryKey: spaceFilesKey(spaceId) });
+    void queryClient.invalidateQueries({ queryKey: transfersKey });
+  };
+
+  const report = (id: string, body: Parameters<typeof reportTransfer>[1]) =>
+    reportTransfer(id, body).then(
+      (record) => upsertTransferRecord(queryClient, record),
+      () => undefined, // the server learns the outcome from the node anyway
+    );
+
+  function ended(id: string, ctx: Context, event: Pick<TransferClientEvent, 'status' | 'error'>, fromClient: boolean) {
+    ctx.ended = true;
+    const { direction } = ctx.start;
+    if (event.status === 'completed') {
+      store().announce(`${ctx.title}: ${VERB[direction]}.`);
+      store().pushToast({ kind: 'success', title: direction === 'upload' ? 'Upload complete' : 'Download complete', subtitle: ctx.title });
+    } else if (event.status === 'failed') {
+      const message = event.error?.message ?? 'The transfer failed.';
+      store().announce(`${ctx.title}: failed. ${message}`);
+      store().pushToast({ kind: 'error', title: direction === 'upload' ? 'Upload failed' : 'Download failed', subtitle: `${ctx.title}: ${message}` });
+      if (fromClient) void report(id, { status: 'failed', error: message });
+    } else if (event.status === 'cancelled') {
+      store().announce(`${ctx.title}: cancelled.`);
+      if (fromClient) void report(id, { status: 'cancelled' });
+    }
+    refreshAfter(ctx.spaceId, direction);
+  }
+
+  function onEvent(event: TransferClientEvent) {
+    store().apply(event);
+    const ctx = contexts.get(event.transferId);
+    if (!ctx || ctx.ended) return;
+    if (event.status === 'running' && !ctx.reportedRunning) {
+      ctx.reportedRunning = true;
+      void report(event.transferId, { status: 'running', client: client.kind });
+    }
+    if (event.status === 'running' && event.bytesTotal) {
+      // Every 25%: often enough to follow, rarely enough not to talk over everything else.
+      const quarter = Math.floor((event.bytesDone / event.bytesTotal) * 4);
+      if (quarter > ctx.quarter && quarter < 4) {
+        ctx.quarter = quarter;
+        store().announce(`${ctx.title}: ${quarter * 25}% ${VERB[ctx.start.direction]}.`);
+      }
+    }
+    if (isEnded(event.status)) ended(event.transferId, ctx, event, true);
+  }
+  client.subscribe(onEvent);
+
+  async function launch(response: CreateTransferResponse, start: Input) {
+    const { transfer } = response;
+    upsertTransferRecord(queryClient, transfer);
+    contexts.set(transfer.id, { spaceId: transfer.spaceId, title: transfer.title, start, reportedRunning: false, quarter: 0, ended: false });
+    const fail = (message: string, code = 'CLIENT_UNAVAILABLE') =>
+      onEvent({ transferId: transfer.id, status: 'failed', bytesDone: 0, bytesTotal: transfer.bytesExpected, error: { code, message } });
+    store().apply({ transferId: transfer.id, status: 'queued', bytesDone: 0, bytesTotal: transfer.bytesExpected });
+    const gateway = response.clients.find((c) => c.type === 'http-gateway');
+    if (!gateway) {
+      fail('No transfer client in this browser can carry this transfer: the server offers no HTTP Gateway. Ask an administrator.');
+      return;
+    }
+    try {
+      await client.start({
+        transferId: transfer.id,
+        direction: transfer.direction,
+        transferSpec: response.transferSpec,
+        ...(gateway.url ? { gatewayUrl: gateway.url } : {}),
+        ...(start.direction === 'upload' ? { sources: start.input.sources } : {}),
+      });
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      fail(e.message ?? 'The transfer could not start.', e.code);
+    }
+  }
+
+  async function startUpload(input: UploadInput): Promise<void> {
+    const request: NewTransfer = {
+      spaceId: input.spaceId,
+      direction: 'upload',
+      folder: input.folder,
+      files: input.sources.map((s) => ({ path: s.path, size: s.file.size })),
+      emptyFolders: input.emptyFolders,
+    };
+    await launch(await createTransfer(request), { direction: 'upload', input });
+  }
+
+  async function startDownload(input: DownloadInput): Promise<void> {
+    const response = await createTransfer({ spaceId: input.spaceId, direction: 'download', paths: input.paths });
+    await launch(response, { direction: 'download', input });
+  }
+
+  return {
+    startUpload,
+    startDownload,
+
+    async cancel(record: TransferRecord): Promise<void> {
+      try {
+        await client.stop(record.id);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        // Not running in this page (started before a reload, or on another device): the portal
+        // cancels it on the node.
+        if (code === 'UNKNOWN_TRANSFER') {
+          store().apply({ transferId: record.id, status: 'cancelled', bytesDone: record.bytesTransferred, bytesTotal: record.bytesExpected });
+          await report(record.id, { status: 'cancelled' });
+          refreshAfter(record.spaceId, record.direction);
+          return;
+        }
+        store().pushToast({ kind: 'error', title: 'Not cancelled', subtitle: (error as Error).message });
+      }
+    },
+
+    canRetry(record: TransferRecord): boolean {
+      return record.direction === 'download' || contexts.get(record.id)?.start.direction === 'upload';
+    },
+
+    /** A new transfer with the same files: the gateway cannot resume, and the token may be stale. */
+    async retry(record: TransferRecord): Promise<void> {
+      const start = contexts.get(record.id)?.start;
+      try {
+        if (start?.direction === 'upload') await startUpload(start.input);
+        else await startDownload(start?.direction === 'download' ? start.input : { spaceId: record.spaceId, paths: record.paths });
+      } catch (error) {
+        const subtitle = error instanceof ApiError ? `${record.title}: ${error.message}` : record.title;
+        store().pushToast({ kind: 'error', title: 'Could not start again', subtitle });
+      }
+    },
+
+    remove(record: TransferRecord): void {
+      void client.remove(record.id).catch(() => undefined);
+      contexts.delete(record.id);
+      store().forget(record.id);
+      store().remove(record.id);
+    },
+
+    /** A record from the server's event stream; `previous` is what the list held before it. */
+    onServerRecord(record: TransferRecord, previous: TransferRecord | undefined): void {
+      if (!isEnded(record.status) || (previous && isEnded(previous.status))) return;
+      const ctx = contexts.get(record.id);
+      if (ctx) {
+        if (!ctx.ended) ended(record.id, ctx, { status: record.status, ...(record.error ? { error: { code: 'TRANSFER_FAILED', message: record.error } } : {}) }, false);
+        return;
+      }
+      // Started before a reload or elsewhere: its folder may show new files now.
+      refreshAfter(record.spaceId, record.direction);
+    },
+  };
+}
+
+export type TransferRunner = ReturnType<typeof createTransferRunner>;

@@ -1,0 +1,136 @@
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import type {
+  TransferClientEvent,
+  TransferStatus,
+} from '../../../transfer-clients/transfer-client';
+import { ema } from '../lib/ema';
+import { getEta } from '../lib/get-eta';
+
+/**
+ * Rate and ETA are recomputed at most every 250 ms (4 Hz): often enough to feel live, rarely
+ * enough that 500 running transfers do not turn every progress event into a re-render and the
+ * rate is measured over a span long enough not to jitter.
+ */
+export const RATE_INTERVAL_MS = 250;
+// Weight of the newest rate sample: about the last 2 s (8 samples) dominate the average.
+const RATE_ALPHA = 0.25;
+
+/** What only the browser knows about a transfer while it runs; the record stays in TanStack Query. */
+export interface LiveProgress {
+  status: TransferStatus;
+  bytesDone: number;
+  bytesTotal: number | null;
+  /** Smoothed bytes per second; null until measured. */
+  rate: number | null;
+  /** Seconds left, only once the rate is stable (see get-eta.ts). */
+  eta: number | null;
+  samples: number;
+  sampledAt: number;
+  sampledBytes: number;
+  error?: { code: string; message: string } | undefined;
+  handedToBrowser?: boolean | undefined;
+}
+
+interface ProgressSlice {
+  byId: Record<string, LiveProgress>;
+  apply: (event: TransferClientEvent, now?: number) => void;
+  forget: (transferId: string) => void;
+}
+
+interface RemovedSlice {
+  /** Transfers the user removed from the list (the API keeps every record; this hides it here). */
+  removed: Record<string, true>;
+  remove: (transferId: string) => void;
+}
+
+interface AnnouncerSlice {
+  /** The last sentence for the polite live region; `seq` makes a repeated sentence announce again. */
+  announcement: { text: string; seq: number };
+  announce: (text: string) => void;
+}
+
+export interface TransferToast {
+  id: number;
+  kind: 'success' | 'error';
+  title: string;
+  subtitle: string;
+}
+
+interface ToastSlice {
+  toasts: TransferToast[];
+  pushToast: (toast: Omit<TransferToast, 'id'>) => void;
+  dismissToast: (id: number) => void;
+}
+
+export type TransferStore = ProgressSlice & RemovedSlice & AnnouncerSlice & ToastSlice;
+
+let toastSeq = 0;
+// A burst of endings (a batch cancelled) shows the latest few, not a wall of toasts.
+const MAX_TOASTS = 4;
+
+export function nextProgress(previous: LiveProgress | undefined, event: TransferClientEvent, now: number): LiveProgress {
+  const base: LiveProgress = previous ?? {
+    status: event.status,
+    bytesDone: 0,
+    bytesTotal: event.bytesTotal,
+    rate: null,
+    eta: null,
+    samples: 0,
+    sampledAt: now,
+    sampledBytes: event.bytesDone,
+  };
+  const next: LiveProgress = {
+    ...base,
+    status: event.status,
+    bytesDone: event.bytesDone,
+    bytesTotal: event.bytesTotal ?? base.bytesTotal,
+    error: event.error,
+    handedToBrowser: event.handedToBrowser ?? base.handedToBrowser,
+  };
+  if (event.status !== 'running') return { ...next, rate: event.status === 'completed' ? base.rate : null, eta: null };
+  const elapsed = now - base.sampledAt;
+  if (elapsed < RATE_INTERVAL_MS) return next;
+  const sample = ((event.bytesDone - base.sampledBytes) * 1000) / elapsed;
+  const rate = ema(base.rate, Math.max(0, sample), RATE_ALPHA);
+  const samples = base.samples + 1;
+  return {
+    ...next,
+    rate,
+    samples,
+    sampledAt: now,
+    sampledBytes: event.bytesDone,
+    eta: getEta({ bytesDone: event.bytesDone, bytesTotal: next.bytesTotal, rate, samples }),
+  };
+}
+
+export const useTransferStore = create<TransferStore>()(
+  persist(
+    (set) => ({
+      byId: {},
+      apply: (event, now = Date.now()) =>
+        set((state) => ({
+          byId: { ...state.byId, [event.transferId]: nextProgress(state.byId[event.transferId], event, now) },
+        })),
+      forget: (transferId) =>
+        set((state) => {
+          const { [transferId]: _gone, ...byId } = state.byId;
+          return { byId };
+        }),
+      removed: {},
+      remove: (transferId) => set((state) => ({ removed: { ...state.removed, [transferId]: true } })),
+      announcement: { text: '', seq: 0 },
+      announce: (text) => set((state) => ({ announcement: { text, seq: state.announcement.seq + 1 } })),
+      toasts: [],
+      pushToast: (toast) =>
+        set((state) => ({ toasts: [...state.toasts, { ...toast, id: (toastSeq += 1) }].slice(-MAX_TOASTS) })),
+      dismissToast: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
+    }),
+    // Only the user's "remove" survives a reload; live progress belongs to this page's clients.
+    { name: 'courier-transfers', partialize: (state) => ({ removed: state.removed }) },
+  ),
+);
+
+/** One transfer's live progress: the row that draws it re-renders only when it changes. */
+export const useLiveProgress = (transferId: string) =>
+  useTransferStore((state) => state.byId[transferId]);

@@ -1,0 +1,9 @@
+/**
+ * Query keys more than one feature needs: the files feature reads folders under these, and the
+ * transfers feature invalidates them when an upload into the space ends. Keys are hierarchical,
+ * so invalidating `spaceFilesKey(id)` refreshes every folder page of that space.
+ */
+export const spacesKey = ['spaces'] as const;
+export const spaceKey = (spaceId: string) => ['spaces', spaceId] as const;
+export const spaceFilesKey = (spaceId: string) => ['spaces', spaceId, 'files'] as const;
+export const transfersKey = ['transfers'] as const;
