@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { NodeContext } from './context';
 import { asNodeError, toNodeErrorBody } from './errors';
+import { applyCorsHeaders } from './gateway/cors';
 import { GATEWAY_PREFIX, gatewayRoutes, normalizeFastifyError } from './gateway/gateway-routes';
 import { basicAuthHook } from './node-api/basic-auth';
 import { filesRoutes } from './node-api/files-routes';
@@ -33,7 +34,10 @@ export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): P
   await app.register(gatewayRoutes, { ...ctx, prefix: GATEWAY_PREFIX });
 
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith(GATEWAY_PREFIX + '/')) return reply.code(404).send({ message: 'Not found', code: 404 });
+    if (request.url.startsWith(GATEWAY_PREFIX + '/')) {
+      applyCorsHeaders(request, reply, ctx.settings.corsOrigins);
+      return reply.code(404).header('X-Request-Id', request.id).send({ message: 'Not found', code: 404 });
+    }
     return reply.code(404).send({ error: { code: 404, reason: 'Not Found', user_message: 'No such endpoint' } });
   });
 }

@@ -184,5 +184,9 @@ describe('gateway /info and CORS', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const get = await fetch(t.node.gatewayUrl + '/info', { headers: { origin: 'http://evil.example' } });
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
+    const missing = await fetch(t.node.gatewayUrl + '/v3/nope', { headers: { origin: PORTAL_ORIGIN } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('access-control-allow-origin')).toBe(PORTAL_ORIGIN);
+    expect(await missing.json()).toEqual({ message: 'Not found', code: 404 });
   });
 });
