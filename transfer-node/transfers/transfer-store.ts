@@ -9,6 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { isActive, nowUsec, type TransferRecord, type TransferStatus } from './transfer-record';
 
+const RETENTION_DAYS = 30;
+const PRUNE_INTERVAL_MS = 3600_000;
+
 export interface LiveTransfer {
   record: TransferRecord;
   /** Aborted when the transfer is canceled through the Node API. */
@@ -28,6 +31,7 @@ export class TransferStore {
   private readonly db: Database.Database;
   private readonly live = new Map<string, LiveTransfer>();
   private seq: number;
+  private readonly pruneTimer: NodeJS.Timeout;
 
   constructor(stateDir: string) {
     this.db = new Database(join(stateDir, 'transfers.db'));
@@ -36,6 +40,17 @@ export class TransferStore {
       id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, status TEXT NOT NULL, direction TEXT NOT NULL, record TEXT NOT NULL)`);
     this.seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM transfers').get() as { s: number }).s;
     this.failInterrupted();
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
+  }
+
+  /**
+   * Forgets finished transfers older than the retention (HSTS keeps activity ~1.5 days by default,
+   * node-api.md §5; the portal keeps its own history, so 30 days is generous). Returns the count.
+   */
+  prune(now = nowUsec()): number {
+    const cutoff = now - RETENTION_DAYS * 86400 * 1e6;
+    return this.db.prepare("DELETE FROM transfers WHERE status <> 'running' AND json_extract(record, '$.endUsec') < ?").run(cutoff).changes;
   }
 
   /** Transfers that were running when the process died did not complete: say so. */
@@ -148,6 +163,7 @@ export class TransferStore {
   }
 
   close(): void {
+    clearInterval(this.pruneTimer);
     this.abortAll('The node was shut down');
     this.db.close();
   }
