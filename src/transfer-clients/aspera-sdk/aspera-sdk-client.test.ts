@@ -111,8 +111,6 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
   });
 
   it('brings back the transfers Desktop holds for this app after a reload (§12.9)', async () => {
-    const held = { ...new FakeAsperaSdk().store.values().next().value } as Partial<AsperaSdkTransfer>;
-    void held;
     const existing: AsperaSdkTransfer = {
       uuid: 'held-1', transfer_spec: spec('t-old'), add_time: '', end_time: '', current_file: '', explorer_path: '',
       file_counts: { attempted: 1, completed: 0, failed: 0, skipped: 0 }, status: 'running', previous_status: 'queued',

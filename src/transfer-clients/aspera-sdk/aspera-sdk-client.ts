@@ -278,7 +278,7 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       }
       // §12.4: a gateway in-browser download only flips to `cancelled` once and then runs on; show
       // what the person asked for and ignore the rest (the SDK may still save the file).
-      if (t.client === 'http-gateway') emit(t, { ...(t.last ?? { transferId, bytesDone: 0, bytesTotal: null }), status: 'cancelled', error: undefined });
+      if (t.client === 'http-gateway') emit(t, { transferId, status: 'cancelled', bytesDone: t.last?.bytesDone ?? 0, bytesTotal: t.last?.bytesTotal ?? null });
     },
 
     async resume(transferId) {

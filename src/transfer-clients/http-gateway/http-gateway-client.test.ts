@@ -221,6 +221,9 @@ describe('http-gateway download', () => {
   });
 
   it('presigns a large or unsized download and hands the signed URL to the browser (§5)', async () => {
+    // Kept out of happy-dom's tree: it does not load frame pages and complains; a browser downloads.
+    const appended: Node[] = [];
+    vi.spyOn(document.body, 'append').mockImplementation((...nodes) => void appended.push(...(nodes as Node[])));
     const fetch = vi.fn(async () => Response.json({ signed_url: 'http://127.0.0.1:9092/aspera/http-gwy/v3/signed/abc' }));
     const { client, events } = setup({ fetch, inBrowserDownloadLimit: 100 });
     const spec = downloadSpec(101, [{ source: 'a.iso' }, { source: 'b.iso' }]);
@@ -235,7 +238,7 @@ describe('http-gateway download', () => {
       headers: { host: '127.0.0.1:9092' },
     });
     expect(events.at(-1)).toEqual({ transferId: 'd6', status: 'running', bytesDone: 0, bytesTotal: 101, handedToBrowser: true });
-    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('http://127.0.0.1:9092/aspera/http-gwy/v3/signed/abc');
+    expect((appended[0] as HTMLIFrameElement).getAttribute('src')).toBe('http://127.0.0.1:9092/aspera/http-gwy/v3/signed/abc');
     await expect(client.stop('d6')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
   });
 
