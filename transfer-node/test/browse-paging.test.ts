@@ -15,7 +15,11 @@ beforeAll(async () => {
   // xargs touch creates the entries about three times faster than fs calls from the test.
   execFileSync('sh', ['-c', `seq -f 'file-%06g.txt' 0 ${ENTRIES - 1} | xargs touch`], { cwd: dir });
 }, 120_000);
-afterAll(() => t.close());
+afterAll(async () => {
+  // rm(1) removes 100,000 files several times faster than fs.rm from the test process.
+  execFileSync('rm', ['-rf', join(t.docroot, 'huge')]);
+  await t.close();
+});
 
 async function timedBrowse(body: Record<string, unknown>) {
   const started = performance.now();
