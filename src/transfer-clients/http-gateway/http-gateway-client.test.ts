@@ -120,6 +120,23 @@ describe('http-gateway upload', () => {
     await client.stop('t1'); // stopping an ended transfer is a no-op
   });
 
+  it('fails an upload whose bytes stop moving, but waits for the answer once the body is sent', async () => {
+    const s = setup({ stallTimeoutMs: 40 });
+    const sources = [{ file: new File(['a'], 'a.txt'), path: 'a.txt' }];
+    await s.client.start({ transferId: 's1', direction: 'upload', transferSpec: uploadSpec, gatewayUrl: GW, sources });
+    const stalled = FakeXhr.last;
+    stalled.progress(10, 100);
+    await vi.waitFor(() => expect(s.events.at(-1)).toMatchObject({ status: 'failed', error: { code: 'NETWORK_ERROR', message: /stalled/ } }));
+    await s.client.start({ transferId: 's2', direction: 'upload', transferSpec: uploadSpec, gatewayUrl: GW, sources });
+    const slowAnswer = FakeXhr.last;
+    slowAnswer.progress(100, 100);
+    slowAnswer.upload.onload?.();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(s.events.at(-1)).toMatchObject({ transferId: 's2', status: 'running' });
+    slowAnswer.respond(200);
+    expect(s.events.at(-1)).toMatchObject({ transferId: 's2', status: 'completed' });
+  });
+
   it('resume restarts a failed upload from zero with the same files', async () => {
     const { client, xhr, events } = await startUpload();
     xhr.onerror?.();
@@ -218,6 +235,21 @@ describe('http-gateway download', () => {
     await client.stop('d5');
     await vi.waitFor(() => expect(events.at(-1)!.status).toBe('cancelled'));
     expect(click).not.toHaveBeenCalled();
+  });
+
+  it('fails a streamed download whose bytes stop coming', async () => {
+    const fetch = vi.fn(async (_: unknown, init?: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new Uint8Array(10));
+          init!.signal!.addEventListener('abort', () => c.error(new DOMException('aborted', 'AbortError')));
+        },
+      });
+      return new Response(body, { headers: { 'Content-Length': '500' } });
+    });
+    const { client, events } = setup({ fetch, stallTimeoutMs: 40 });
+    await client.start({ transferId: 'd8', direction: 'download', transferSpec: downloadSpec(500), gatewayUrl: GW });
+    await vi.waitFor(() => expect(events.at(-1)).toMatchObject({ status: 'failed', error: { code: 'NETWORK_ERROR', message: /stalled/ } }));
   });
 
   it('presigns a large or unsized download and hands the signed URL to the browser (§5)', async () => {

@@ -17,8 +17,16 @@ import { buildUploadForm } from './upload-form';
  */
 export const DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT = 100 * 1000 * 1000;
 
+/**
+ * No byte moved for this long while sending or receiving: the connection is dead but the browser
+ * has not said so (XHR and fetch have no idle timeout). A minute rides out Wi-Fi handovers and a
+ * sleeping laptop lid, and is short enough that a row never looks "running" for nothing.
+ */
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+
 export interface HttpGatewayClientOptions {
   inBrowserDownloadLimit?: number;
+  stallTimeoutMs?: number;
   fetch?: typeof fetch;
   createXhr?: () => XMLHttpRequest;
   document?: Document;
@@ -29,6 +37,11 @@ interface Running {
   last: TransferClientEvent;
   abort?: () => void;
   removed?: boolean;
+  lastActivity: number;
+  /** Upload body sent: the server may take its time to store or forward it; not a stall. */
+  awaitingAnswer?: boolean;
+  stalled?: boolean;
+  watchdog?: ReturnType<typeof setInterval>;
 }
 
 const TERMINAL: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
@@ -36,6 +49,7 @@ const TERMINAL: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'c
 /** Courier's own HTTP Gateway v3 client (http-gateway-v3.md), one transfer per upload/download request. */
 export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}): TransferClient {
   const limit = options.inBrowserDownloadLimit ?? DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT;
+  const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const createXhr = options.createXhr ?? (() => new XMLHttpRequest());
   const doc = () => options.document ?? document;
@@ -51,16 +65,38 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
   function update(entry: Running, u: GatewayUpdate, bytesTotal: number | null): void {
     // Once ended, an ended transfer stays ended: a late XHR/fetch callback must not revive it.
     if (entry.removed || TERMINAL.has(entry.last.status)) return;
+    if (entry.stalled && u.status === 'cancelled') {
+      const seconds = Math.round(stallMs / 1000);
+      u = { ...u, status: 'failed', error: { code: 'NETWORK_ERROR', message: `The transfer stalled: nothing moved for ${seconds} s. Check your connection and try again.` } };
+    }
+    if (u.bytesDone !== entry.last.bytesDone || u.status !== entry.last.status) entry.lastActivity = Date.now();
+    if (entry.request.direction === 'upload' && u.status === 'running' && bytesTotal !== null && u.bytesDone >= bytesTotal) entry.awaitingAnswer = true;
     const event: TransferClientEvent = { transferId: entry.request.transferId, status: u.status, bytesDone: u.bytesDone, bytesTotal };
     if (u.error) event.error = { ...u.error };
     if (u.handedToBrowser) event.handedToBrowser = true;
     entry.last = event;
-    if (TERMINAL.has(u.status)) entry.abort = undefined;
+    if (TERMINAL.has(u.status) || u.handedToBrowser) {
+      entry.abort = undefined;
+      clearInterval(entry.watchdog);
+    }
     listeners.emit({ ...event });
+  }
+
+  function watch(entry: Running): void {
+    entry.lastActivity = Date.now();
+    entry.stalled = false;
+    entry.awaitingAnswer = false;
+    clearInterval(entry.watchdog);
+    entry.watchdog = setInterval(() => {
+      if (entry.awaitingAnswer || !entry.abort || Date.now() - entry.lastActivity < stallMs) return;
+      entry.stalled = true;
+      entry.abort();
+    }, Math.min(5000, Math.max(10, stallMs / 4)));
   }
 
   function run(entry: Running): void {
     const { request } = entry;
+    watch(entry);
     const base = request.gatewayUrl ?? '';
     if (request.direction === 'upload') {
       const upload = buildUploadForm(request.transferSpec, request.sources ?? []);
@@ -96,7 +132,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       if (request.direction === 'upload' && !request.sources?.length) throw new TransferClientError('BAD_REQUEST', 'Choose at least one file to upload.');
       const existing = transfers.get(request.transferId);
       if (existing && !TERMINAL.has(existing.last.status)) throw new TransferClientError('BAD_REQUEST', 'This transfer is already running.');
-      const entry: Running = { request, last: { transferId: request.transferId, status: 'queued', bytesDone: 0, bytesTotal: null } };
+      const entry: Running = { request, last: { transferId: request.transferId, status: 'queued', bytesDone: 0, bytesTotal: null }, lastActivity: Date.now() };
       transfers.set(request.transferId, entry);
       run(entry);
     },
@@ -125,6 +161,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       const entry = transfers.get(transferId);
       if (!entry) return;
       entry.removed = true;
+      clearInterval(entry.watchdog);
       transfers.delete(transferId);
       entry.abort?.();
     },
