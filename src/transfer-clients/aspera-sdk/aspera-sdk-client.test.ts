@@ -70,11 +70,18 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
   it('maps initiating → queued → running with progress → completed, copies of the SDK objects', async () => {
     const { fake, client, events, statuses, last } = setup();
     await client.start({ transferId: 't1', direction: 'upload', transferSpec: spec('t1'), localPaths: [{ source: '/home/u/a.txt', destination: 'a.txt' }] });
-    await vi.waitFor(() => expect(last('t1')?.status).toBe('completed'));
-    expect(statuses('t1')).toEqual(['starting', 'queued', 'running', 'running', 'running', 'running', 'completed']);
+    await vi.waitFor(() => expect(last('t1')?.files).toBeDefined());
+    // the second `completed` adds Desktop's per-file list
+    expect(statuses('t1')).toEqual(['starting', 'queued', 'running', 'running', 'running', 'running', 'completed', 'completed']);
     const running = events.filter((e) => e.status === 'running').map((e) => e.bytesDone);
     expect(running).toEqual([200, 400, 600, 800]);
-    expect(last('t1')).toEqual({ transferId: 't1', status: 'completed', bytesDone: 1000, bytesTotal: 1000 });
+    expect(last('t1')).toEqual({
+      transferId: 't1',
+      status: 'completed',
+      bytesDone: 1000,
+      bytesTotal: 1000,
+      files: [{ path: '/home/u/a.txt', status: 'completed', bytesDone: 1000, bytesTotal: 1000 }],
+    });
     // the spec handed over is a copy with the native paths and token authentication
     expect(fake.started[0]!.spec.paths).toEqual([{ source: '/home/u/a.txt', destination: 'a.txt' }]);
     expect(fake.started[0]!.spec.authentication).toBe('token');
@@ -87,6 +94,19 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
     await client.start({ transferId: 't2', direction: 'upload', transferSpec: spec('t2') });
     await vi.waitFor(() => expect(last('t2')?.status).toBe('failed'));
     expect(last('t2')!.error).toEqual({ code: 'TRANSFER_FAILED', message: 'Server aborted session: Token authorization failed (error 19)' });
+  });
+
+  it('adds per-file status to the final event, so a retry can take only the failed files', async () => {
+    const { fake, client, last } = setup();
+    fake.queueScenario('fail');
+    const localPaths = [{ source: '/home/u/a.txt' }, { source: '/home/u/b.txt' }];
+    await client.start({ transferId: 'f1', direction: 'upload', transferSpec: spec('f1'), localPaths });
+    await vi.waitFor(() => expect(last('f1')?.files).toBeDefined());
+    expect(last('f1')).toMatchObject({ status: 'failed', error: { code: 'TRANSFER_FAILED' } });
+    expect(last('f1')!.files).toEqual([
+      { path: '/home/u/a.txt', status: 'completed', bytesDone: 500, bytesTotal: 500 },
+      { path: '/home/u/b.txt', status: 'failed', bytesDone: 0, bytesTotal: 500, error: 'Token authorization failed' },
+    ]);
   });
 
   it('stop → cancelled, resume → completed', async () => {

@@ -2,7 +2,7 @@ import type { StartRequest, TransferClient, TransferClientAvailability, Transfer
 import { createListenerSet } from '../transfer-listeners';
 import { TransferClientError } from '../transfer-error';
 import { loadAsperaSdk, DEFAULT_SDK_LOAD_TIMEOUT_MS } from './load-aspera-sdk';
-import { toClientEvent } from './map-sdk-transfer';
+import { toClientEvent, toFileProgress } from './map-sdk-transfer';
 import { attachLocalDropzone, pickLocalFiles, pickLocalFolders, type LocalItem } from './native-picking';
 import { normaliseSdkError } from './sdk-errors';
 import { availabilityFor, type SdkState } from './sdk-status';
@@ -115,6 +115,23 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       return;
     }
     emit(tracked, event);
+    if (tracked.client === 'desktop' && (event.status === 'completed' || event.status === 'failed')) void attachFiles(tracked, live.uuid, event);
+  }
+
+  // Desktop's per-file outcome, fetched once when the transfer ends (polling it while running
+  // would cost an RPC per tick for every transfer); capped so a 20,000-file tree stays cheap.
+  const FILES_LIMIT = 1000;
+  async function attachFiles(tracked: Tracked, uuid: string, ended: TransferClientEvent): Promise<void> {
+    const sdk = await ensureStarted();
+    try {
+      const list = await sdk?.getFilesList(uuid, { limit: FILES_LIMIT, offset: 0 });
+      if (!list?.entries?.length || tracked.last !== ended || tracked.removed) return;
+      const withFiles = { ...ended, files: toFileProgress(list.entries) };
+      tracked.last = withFiles;
+      events.emit({ ...withFiles, files: withFiles.files.map((f) => ({ ...f })), ...(ended.error ? { error: { ...ended.error } } : {}) });
+    } catch {
+      // An older Desktop without get_files_list: the transfer-level status stands.
+    }
   }
 
   /**
@@ -215,7 +232,8 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
 
   return {
     kind: 'desktop',
-    capabilities: { pause: false, resume: true, perFileProgress: false, nativeFilePicking: true },
+    // Per-file status arrives on the final event of a Desktop transfer (`files`).
+    capabilities: { pause: false, resume: true, perFileProgress: true, nativeFilePicking: true },
 
     async availability() {
       await ensureStarted();

@@ -1,6 +1,6 @@
-import type { TransferClientEvent, TransferStatus } from '../transfer-client';
+import type { FileProgress, TransferClientEvent, TransferStatus } from '../transfer-client';
 import { transferFailure } from './sdk-errors';
-import type { AsperaSdkTransfer, SdkTransferStatus } from './sdk-types';
+import type { AsperaSdkTransfer, FileStat, SdkTransferStatus } from './sdk-types';
 
 /** The SDK's statuses (§6) onto Courier's closed union. `removed` is handled by the adapter. */
 export function mapSdkStatus(status: SdkTransferStatus): TransferStatus {
@@ -54,4 +54,20 @@ export function toClientEvent(transferId: string, t: AsperaSdkTransfer): Transfe
   }
   if (t.httpDownloadExternalHandle) event.handedToBrowser = true;
   return event;
+}
+
+const FILE_STATUS: Record<FileStat['status'], FileProgress['status']> = { finished: 'completed', running: 'running', failed: 'failed', skipped: 'skipped' };
+
+/** Desktop's per-file list (§9) as Courier's file progress, so a retry can take only the failed files. */
+export function toFileProgress(entries: readonly FileStat[]): FileProgress[] {
+  return entries.map((f) => {
+    const progress: FileProgress = {
+      path: f.file,
+      status: FILE_STATUS[f.status] ?? 'running',
+      bytesDone: finite(f.bytes_written) ? f.bytes_written : 0,
+      bytesTotal: finite(f.bytes_expected) ? f.bytes_expected : null,
+    };
+    if (f.error?.description) progress.error = f.error.description;
+    return progress;
+  });
 }

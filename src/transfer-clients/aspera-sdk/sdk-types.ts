@@ -66,6 +66,22 @@ export interface AsperaSdkTransfer {
   httpDownloadUrl?: string;
 }
 
+/** §9: Desktop only. */
+export interface FileStat {
+  file: string;
+  bytes_written: number;
+  bytes_expected: number;
+  elapsed_usec: number;
+  status: 'failed' | 'skipped' | 'finished' | 'running';
+  error?: { code: number; description: string };
+}
+export interface FilesList {
+  entries: FileStat[];
+  total_count: number;
+  limit: number;
+  offset: number;
+}
+
 /** §7 */
 export interface TransferResponse {
   transfers: AsperaSdkTransfer[];
@@ -147,6 +163,7 @@ export interface AsperaSdkGlobal {
   removeTransfer(id: string): Promise<unknown>;
   getAllTransfers(): Promise<AsperaSdkTransfer[]>;
   getTransfer(id: string): Promise<AsperaSdkTransfer>;
+  getFilesList(id: string, options?: { limit?: number; offset?: number }): Promise<FilesList>;
   currentTransferClient(): SdkTransferClient | undefined;
   showSelectFileDialog(options?: FileDialogOptions): Promise<DataTransferResponse>;
   showSelectFolderDialog(options?: FolderDialogOptions): Promise<DataTransferResponse>;

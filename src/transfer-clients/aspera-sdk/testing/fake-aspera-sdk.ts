@@ -12,6 +12,7 @@ import type {
   BrowserStyleFile,
   DataTransferResponse,
   DropzoneEventData,
+  FilesList,
   InitOptions,
   InstallerInfo,
   SdkStatus,
@@ -183,6 +184,28 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
   getTransfer(id: string): Promise<AsperaSdkTransfer> {
     const t = this.store.get(id);
     return t ? Promise.resolve(structuredClone(t)) : Promise.reject({ error: true, message: 'Unable to get transfer' });
+  }
+
+  /** §9: finished files for a completed transfer; for a failed one the first file made it, the rest failed. */
+  getFilesList(id: string, options: { limit?: number; offset?: number } = {}): Promise<FilesList> {
+    const t = this.store.get(id);
+    if (!t || t.transfer_client !== 'desktop') return Promise.reject({ error: true, message: 'Unable to get files list' });
+    const paths = t.transfer_spec.paths ?? [];
+    const size = paths.length ? Math.floor(t.bytes_expected / paths.length) : 0;
+    const entries = paths.map((p, i) => {
+      const failed = t.status === 'failed' && i > 0;
+      return {
+        file: p.source,
+        bytes_written: failed ? 0 : size,
+        bytes_expected: size,
+        elapsed_usec: 1000,
+        status: failed ? ('failed' as const) : t.status === 'completed' || t.status === 'failed' ? ('finished' as const) : ('running' as const),
+        ...(failed ? { error: { code: 19, description: 'Token authorization failed' } } : {}),
+      };
+    });
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? 100;
+    return Promise.resolve({ entries: entries.slice(offset, offset + limit), total_count: entries.length, limit, offset });
   }
 
   showSelectFileDialog(): Promise<DataTransferResponse> {
