@@ -1,7 +1,7 @@
 import { useParams } from 'react-router';
 import { FolderView } from '../../../features/files/components/folder-view';
 import { SpacesList } from '../../../features/files/components/spaces-list';
-import { parseFolderSplat } from '../../../features/files/lib/folder-url';
+import { parseFolderSplat } from '../../../lib/folder-url';
 import { useTransferRunner } from '../../../features/transfers/hooks/use-transfer-runner';
 
 /** `/files` lists the spaces; `/files/<space>/<folder…>` shows a folder, its drops and downloads. */

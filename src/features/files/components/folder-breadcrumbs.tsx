@@ -1,7 +1,7 @@
 import { Breadcrumb, BreadcrumbItem } from '@carbon/react';
 import { Link } from 'react-router';
 import { joinSpacePath, spacePathSegments } from '../../../lib/space-path';
-import { folderUrl } from '../lib/folder-url';
+import { folderUrl } from '../../../lib/folder-url';
 
 export function FolderBreadcrumbs(props: { spaceId: string; spaceName: string; path: string }) {
   const segments = spacePathSegments(props.path);

@@ -1,7 +1,7 @@
 import { Button } from '@carbon/react';
 import { Link } from 'react-router';
 import { ApiError } from '../../../lib/api-client';
-import { folderUrl } from '../lib/folder-url';
+import { folderUrl } from '../../../lib/folder-url';
 
 /** What the table shows when there are no rows: loading, empty, or why it failed (by code). */
 export function FolderState(props: {

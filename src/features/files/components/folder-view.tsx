@@ -9,7 +9,7 @@ import { useSpace } from '../api/get-spaces';
 import { useUploadIntake, type UploadRequest } from '../hooks/use-upload-intake';
 import { describeFileError } from '../lib/describe-file-error';
 import { nextSort, type SortState } from '../lib/folder-sort';
-import { folderUrl } from '../lib/folder-url';
+import { folderUrl } from '../../../lib/folder-url';
 import { emptySelection, type Selection } from '../lib/selection';
 import { DeleteDialog } from './delete-dialog';
 import { FolderBreadcrumbs } from './folder-breadcrumbs';

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { Role } from '../../../../contract/spaces';
 import { ApiError } from '../../../lib/api-client';
 import { useSpaces } from '../api/get-spaces';
-import { folderUrl } from '../lib/folder-url';
+import { folderUrl } from '../../../lib/folder-url';
 
 const ROLE_LABEL: Record<Role, string> = {
   viewer: 'Can view',

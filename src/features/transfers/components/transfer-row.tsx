@@ -1,6 +1,8 @@
 import { Button, ProgressBar, Tag } from '@carbon/react';
 import { Download, Upload } from '@carbon/icons-react';
+import { Link } from 'react-router';
 import type { TransferRecord } from '../../../../contract/transfers';
+import { folderUrl } from '../../../lib/folder-url';
 import { formatBytes } from '../../../lib/format-bytes';
 import type { TransferStatus } from '../../../transfer-clients/transfer-client';
 import { useTransferRunner } from '../hooks/use-transfer-runner';
@@ -71,6 +73,11 @@ export function TransferRow({ record }: { record: TransferRecord }) {
           <Button size="sm" kind="ghost" onClick={() => void runner.retry(record)}>
             Retry
           </Button>
+        ) : null}
+        {record.direction === 'upload' ? (
+          <Link className="cds--btn cds--btn--sm cds--btn--ghost" to={folderUrl(record.spaceId, record.folder)}>
+            Open folder
+          </Link>
         ) : null}
         {!active ? (
           <Button size="sm" kind="ghost" onClick={() => runner.remove(record)}>

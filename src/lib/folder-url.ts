@@ -1,4 +1,4 @@
-import { spacePathSegments } from '../../../lib/space-path';
+import { spacePathSegments } from './space-path';
 
 /** `/files/<space id>/<folder>/<sub>`: each segment encoded, so `#`, `?` and `%` in names survive. */
 export function folderUrl(spaceId: string, path: string): string {

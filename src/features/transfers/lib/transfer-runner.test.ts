@@ -1,0 +1,160 @@
+// @vitest-environment happy-dom
+import { QueryClient } from '@tanstack/react-query';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CreateTransferResponse, TransferRecord } from '../../../../contract/transfers';
+import { spaceFilesKey, transfersKey } from '../../../lib/query-keys';
+import type { StartRequest, TransferClient, TransferClientEvent } from '../../../transfer-clients/transfer-client';
+import { useTransferStore } from '../stores/transfer-progress-store';
+import { createTransferRunner } from './transfer-runner';
+
+const api = vi.hoisted(() => ({ createTransfer: vi.fn(), reportTransfer: vi.fn() }));
+vi.mock('../api/create-transfer', () => api);
+
+const record = (over: Partial<TransferRecord> = {}): TransferRecord => ({
+  id: 't1',
+  userId: 'u1',
+  spaceId: 's1',
+  direction: 'upload',
+  title: 'Tree',
+  folder: '/',
+  paths: ['Tree/a.txt'],
+  fileCount: 1,
+  bytesExpected: 1000,
+  bytesTransferred: 0,
+  client: 'http-gateway',
+  status: 'authorized',
+  error: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  startedAt: null,
+  endedAt: null,
+  ...over,
+});
+
+const created = (over: Partial<TransferRecord> = {}): CreateTransferResponse => ({
+  transfer: record(over),
+  transferSpec: { paths: [] },
+  clients: [{ type: 'http-gateway', url: 'http://node:9092/gateway' }],
+});
+
+/** A transfer client at the port's boundary: the test plays its events. */
+function fakeClient() {
+  let listener: (event: TransferClientEvent) => void = () => undefined;
+  const client = {
+    kind: 'http-gateway',
+    capabilities: { pause: false, resume: false, perFileProgress: false, nativeFilePicking: false },
+    availability: vi.fn(async () => ({ available: true })),
+    start: vi.fn(async (_request: StartRequest) => undefined),
+    stop: vi.fn(async (_id: string): Promise<void> => undefined),
+    resume: vi.fn(async () => undefined),
+    remove: vi.fn(async () => undefined),
+    subscribe: (l: (event: TransferClientEvent) => void) => {
+      listener = l;
+      return () => undefined;
+    },
+  } satisfies TransferClient;
+  return { client, emit: (e: Omit<TransferClientEvent, 'transferId'>) => listener({ transferId: 't1', ...e }) };
+}
+
+const file = { file: new File(['x'.repeat(1000)], 'a.txt'), path: 'Tree/a.txt' };
+const upload = { spaceId: 's1', folder: '/', sources: [file], emptyFolders: [] };
+
+beforeEach(() => {
+  api.createTransfer.mockReset().mockResolvedValue(created());
+  api.reportTransfer.mockReset().mockImplementation(async (id: string, body: { status: TransferRecord['status'] }) =>
+    record({ id, status: body.status }),
+  );
+  useTransferStore.setState({ byId: {}, toasts: [], announcement: { text: '', seq: 0 } });
+});
+
+describe('transfer runner', () => {
+  it('asks the portal, starts the client with the spec and sources, and follows it to the end', async () => {
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(transfersKey, []);
+    const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(queryClient, client);
+
+    await runner.startUpload(upload);
+    expect(api.createTransfer).toHaveBeenCalledWith({
+      spaceId: 's1',
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'Tree/a.txt', size: 1000 }],
+      emptyFolders: [],
+    });
+    expect(client.start).toHaveBeenCalledWith(
+      expect.objectContaining({ transferId: 't1', direction: 'upload', gatewayUrl: 'http://node:9092/gateway', sources: [file] }),
+    );
+    expect(queryClient.getQueryData<TransferRecord[]>(transfersKey)?.map((t) => t.id)).toEqual(['t1']);
+
+    emit({ status: 'running', bytesDone: 100, bytesTotal: 1000 });
+    expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'http-gateway' });
+    emit({ status: 'running', bytesDone: 300, bytesTotal: 1000 });
+    expect(useTransferStore.getState().announcement.text).toBe('Tree: 25% uploaded.');
+    emit({ status: 'running', bytesDone: 320, bytesTotal: 1000 });
+    expect(useTransferStore.getState().announcement.seq).toBe(1);
+
+    emit({ status: 'completed', bytesDone: 1000, bytesTotal: 1000 });
+    expect(useTransferStore.getState().byId.t1?.status).toBe('completed');
+    expect(useTransferStore.getState().toasts).toEqual([expect.objectContaining({ kind: 'success', title: 'Upload complete' })]);
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: spaceFilesKey('s1') });
+    // The server's own "completed" afterwards raises no second toast.
+    runner.onServerRecord(record({ status: 'completed' }), record({ status: 'running' }));
+    expect(useTransferStore.getState().toasts).toHaveLength(1);
+  });
+
+  it('reports a failure only the browser saw, with its reason, and lets the user retry with the same files', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    await runner.startUpload(upload);
+    emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'The gateway is down.' } });
+    expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'The gateway is down.' });
+    expect(useTransferStore.getState().toasts[0]).toMatchObject({ kind: 'error', subtitle: 'Tree: The gateway is down.' });
+
+    expect(runner.canRetry(record({ status: 'failed' }))).toBe(true);
+    api.createTransfer.mockResolvedValue(created({ id: 't2' }));
+    await runner.retry(record({ status: 'failed' }));
+    expect(client.start).toHaveBeenLastCalledWith(expect.objectContaining({ transferId: 't2', sources: [file] }));
+  });
+
+  it('fails clearly when no client can carry it, and when the client refuses to start', async () => {
+    api.createTransfer.mockResolvedValue({ ...created(), clients: [] });
+    const { client } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    await runner.startUpload(upload);
+    expect(client.start).not.toHaveBeenCalled();
+    expect(useTransferStore.getState().byId.t1).toMatchObject({ status: 'failed', error: { code: 'CLIENT_UNAVAILABLE' } });
+
+    api.createTransfer.mockResolvedValue(created({ id: 't1' }));
+    client.start.mockRejectedValueOnce(Object.assign(new Error('Choose at least one file to upload.'), { code: 'BAD_REQUEST' }));
+    const second = createTransferRunner(new QueryClient(), client);
+    await second.startUpload(upload);
+    expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'Choose at least one file to upload.' });
+  });
+
+  it('cancels through the client, or through the portal when this page no longer runs it', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    await runner.startUpload(upload);
+    client.stop.mockImplementationOnce(async () => void emit({ status: 'cancelled', bytesDone: 10, bytesTotal: 1000 }));
+    await runner.cancel(record({ status: 'running' }));
+    expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'cancelled' });
+
+    api.reportTransfer.mockClear();
+    client.stop.mockRejectedValueOnce(Object.assign(new Error('not here'), { code: 'UNKNOWN_TRANSFER' }));
+    await runner.cancel(record({ id: 'old', status: 'running' }));
+    expect(api.reportTransfer).toHaveBeenCalledWith('old', { status: 'cancelled' });
+    expect(useTransferStore.getState().byId.old?.status).toBe('cancelled');
+  });
+
+  it('downloads the paths of a record again after a reload, when nothing of it is left in the page', async () => {
+    const { client } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    const old = record({ id: 'd0', direction: 'download', paths: ['/a.txt'], status: 'failed' });
+    expect(runner.canRetry(old)).toBe(true);
+    expect(runner.canRetry(record({ id: 'u0', status: 'failed' }))).toBe(false);
+    api.createTransfer.mockResolvedValue(created({ id: 'd1', direction: 'download' }));
+    await runner.retry(old);
+    expect(api.createTransfer).toHaveBeenCalledWith({ spaceId: 's1', direction: 'download', paths: ['/a.txt'] });
+  });
+});
