@@ -162,6 +162,14 @@ describe('aspera-sdk adapter: gateway defects absorbed', () => {
     expect(last('g2')!.bytesDone).toBe(last('g2')!.bytesTotal);
   });
 
+  it('§12.2: a stop while the completion is provisional ends cancelled, not stuck running', async () => {
+    const { client, last } = setup({ transferClient: 'http-gateway', stepMs: 40, progressSteps: 1 }, { provisionalCompletionMs: 60_000 });
+    await client.start({ transferId: 'g8', direction: 'upload', transferSpec: spec('g8') });
+    await vi.waitFor(() => expect(last('g8')).toMatchObject({ status: 'running', bytesDone: 1_000_500 }), { interval: 5 });
+    await client.stop('g8');
+    await vi.waitFor(() => expect(last('g8')?.status).toBe('cancelled'));
+  });
+
   it('§7: events carry copies; the SDK mutating its live object does not change what was emitted', async () => {
     const { fake, client, events, last } = setup({ transferClient: 'http-gateway' });
     await client.start({ transferId: 'g3', direction: 'upload', transferSpec: spec('g3') });

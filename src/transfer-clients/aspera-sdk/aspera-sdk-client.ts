@@ -105,7 +105,8 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
     const event = toClientEvent(tracked.transferId, live);
     if (tracked.stopped && tracked.client === 'http-gateway' && tracked.last?.status === 'cancelled') return; // §12.4
     if (live.status === 'removed' && tracked.last && TERMINAL.has(tracked.last.status)) return;
-    if (tracked.provisional && event.status !== 'failed') return;
+    // While a completion is provisional, only an outcome (failed, cancelled) may interrupt it.
+    if (tracked.provisional && (event.status === 'completed' || event.status === 'running')) return;
     if (tracked.provisional) {
       clearInterval(tracked.provisional);
       tracked.provisional = undefined;
@@ -287,6 +288,8 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       if (t.last?.handedToBrowser) throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
       checkRoute(sdk, t, 'cancelled');
       t.stopped = true;
+      clearInterval(t.provisional);
+      t.provisional = undefined;
       try {
         await sdk.stopTransfer(t.uuid);
       } catch (error) {
