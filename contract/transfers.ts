@@ -45,6 +45,7 @@ export const transferRecordSchema = z.object({
   direction: z.enum(['upload', 'download']),
   title: z.string(),
   folder: z.string(),
+  /** Uploads: the dropped items (top-level names under `folder`); downloads: the requested paths. At most 100. */
   paths: z.array(z.string()),
   fileCount: z.number(),
   bytesExpected: z.number().nullable(),

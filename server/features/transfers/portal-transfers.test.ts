@@ -57,7 +57,7 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     });
     expect(created.status).toBe(201);
     const { transfer, transferSpec, clients } = created.json;
-    expect(transfer).toMatchObject({ direction: 'upload', status: 'authorized', fileCount: 3, bytesExpected: big.length + 18, folder: '/incoming' });
+    expect(transfer).toMatchObject({ direction: 'upload', status: 'authorized', fileCount: 3, bytesExpected: big.length + 18, folder: '/incoming', paths: ['reports', 'empty.txt'] });
     expect(clients).toEqual([{ type: 'http-gateway', url: node.gatewayUrl }]);
     expect(transferSpec).toMatchObject({ direction: 'send', token: expect.any(String), remote_user: expect.any(String) });
     expect(transferSpec.destination_root).toMatch(/\/incoming$/);
