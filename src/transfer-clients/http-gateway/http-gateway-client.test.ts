@@ -79,7 +79,6 @@ describe('http-gateway upload', () => {
       ['running', 0, 1000],
       ['running', 500, 1000],
       ['running', 1000, 1000],
-      ['running', 1000, 1000],
     ]);
     xhr.respond(200, '{}');
     expect(events.at(-1)).toEqual({ transferId: 't1', status: 'completed', bytesDone: 1000, bytesTotal: 1000 });

@@ -71,6 +71,8 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     }
     if (u.bytesDone !== entry.last.bytesDone || u.status !== entry.last.status) entry.lastActivity = Date.now();
     if (entry.request.direction === 'upload' && u.status === 'running' && bytesTotal !== null && u.bytesDone >= bytesTotal) entry.awaitingAnswer = true;
+    const last = entry.last;
+    if (last.status === u.status && last.bytesDone === u.bytesDone && last.bytesTotal === bytesTotal && !u.error && !u.handedToBrowser) return;
     const event: TransferClientEvent = { transferId: entry.request.transferId, status: u.status, bytesDone: u.bytesDone, bytesTotal };
     if (u.error) event.error = { ...u.error };
     if (u.handedToBrowser) event.handedToBrowser = true;
