@@ -45,6 +45,7 @@ describe('aspera-sdk adapter: session and availability', () => {
     const { fake, client } = setup({ status: 'FAILED', launchStartsDesktop: true });
     const seen: string[] = [];
     client.subscribeAvailability((a) => seen.push(a.state));
+    expect(seen[0]).toBe('loading'); // the current value at once
     const first = await client.availability();
     expect(first).toMatchObject({ available: false, state: 'failed' });
     expect(first.reason).toMatch(/install it or launch it/);

@@ -241,9 +241,12 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       return { ...(await settled()) };
     },
 
+    // Like the SDK's status callback (§4): called at once with the current value, then on changes.
     subscribeAvailability(listener) {
       void ensureStarted();
-      return statusListeners.add(listener);
+      const unsubscribe = statusListeners.add(listener);
+      listener({ ...current });
+      return unsubscribe;
     },
 
     async start(request: StartRequest) {

@@ -82,6 +82,7 @@ export async function runStreamedDownload(
 export async function runPresignedDownload(
   base: string,
   spec: Spec,
+  signal: AbortSignal,
   env: DownloadEnvironment,
   report: (u: GatewayUpdate, bytesTotal: number | null) => void,
 ): Promise<void> {
@@ -95,12 +96,19 @@ export async function runPresignedDownload(
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       credentials: 'omit',
       body: JSON.stringify({ transfer_spec: spec, method: 'GET', protocol: target.protocol.replace(':', ''), headers: { host: target.host } }),
+      signal,
     });
   } catch {
-    report({ status: 'failed', bytesDone: 0, error: gatewayNetworkError('download') }, total);
+    if (signal.aborted) report({ status: 'cancelled', bytesDone: 0 }, total);
+    else report({ status: 'failed', bytesDone: 0, error: gatewayNetworkError('download') }, total);
     return;
   }
   const text = await response.text().catch(() => '');
+  // Cancelled while the link was being made: the browser must not be handed it.
+  if (signal.aborted) {
+    report({ status: 'cancelled', bytesDone: 0 }, total);
+    return;
+  }
   if (!response.ok) {
     report({ status: 'failed', bytesDone: 0, error: gatewayHttpError(response.status, text, 'download') }, total);
     return;

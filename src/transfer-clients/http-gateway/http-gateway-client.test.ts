@@ -273,6 +273,21 @@ describe('http-gateway download', () => {
     await expect(client.stop('d6')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
   });
 
+  it('stop while the link is being made → cancelled, and the browser is not handed it', async () => {
+    let answer: (r: Response) => void = () => undefined;
+    const fetch = vi.fn((_: unknown, init?: RequestInit) => new Promise<Response>((resolve, reject) => {
+      answer = resolve;
+      init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    }));
+    const appended = vi.spyOn(document.body, 'append');
+    const { client, events } = setup({ fetch });
+    await client.start({ transferId: 'd9', direction: 'download', transferSpec: { direction: 'receive', paths: [{ source: 'x' }] }, gatewayUrl: GW });
+    await client.stop('d9');
+    answer(Response.json({ signed_url: 'http://gw/v3/signed/x' }));
+    await vi.waitFor(() => expect(events.at(-1)!.status).toBe('cancelled'));
+    expect(appended).not.toHaveBeenCalled();
+  });
+
   it('fails a refused presign with its message', async () => {
     const fetch = vi.fn(async () => Response.json({ description: 'Not allowed', code: 403 }, { status: 403 }));
     const { client, events } = setup({ fetch });

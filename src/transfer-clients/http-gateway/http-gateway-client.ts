@@ -114,7 +114,9 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       update(entry, { status: 'starting', bytesDone: 0 }, size);
       void runStreamedDownload(base, spec, controller.signal, env, (u, t) => update(entry, u, t));
     } else {
-      void runPresignedDownload(base, spec, env, (u, t) => update(entry, u, t));
+      const controller = new AbortController();
+      entry.abort = () => controller.abort();
+      void runPresignedDownload(base, spec, controller.signal, env, (u, t) => update(entry, u, t));
     }
   }
 
