@@ -1,0 +1,95 @@
+/** curl, dd and wrk as the benchmarks drive them; every call bounded by a timeout. */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+// The largest default transfer is 1 GiB; ten minutes is a stall, not a slow disk.
+const TOOL_TIMEOUT_MS = 10 * 60_000;
+
+export interface Timed<T> {
+  seconds: number;
+  value: T;
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
+  const started = performance.now();
+  const value = await work();
+  return { seconds: (performance.now() - started) / 1000, value };
+}
+
+/** `curl -o /dev/null`: fails on any HTTP error, returns the bytes received. */
+export async function curlDownload(url: string): Promise<number> {
+  const { stdout } = await run('curl', ['-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download}', url], { timeout: TOOL_TIMEOUT_MS });
+  return Number(stdout);
+}
+
+export interface UploadPart {
+  file: string;
+  name: string;
+  size: number;
+}
+
+/**
+ * A v3 gateway upload as the SDK builds it (http-gateway-v3.md §3.1): `x-aspera-spec`, then a
+ * `Content-Length` + `file` pair per file. The parts go through a curl config file so that
+ * 10,000 files do not meet the argument length limit.
+ */
+export async function curlGatewayUpload(gatewayUrl: string, spec: Record<string, unknown>, parts: UploadPart[], configFile: string): Promise<string> {
+  const specFile = `${configFile}.spec.json`;
+  writeFileSync(specFile, JSON.stringify({ ...spec, paths: parts.map((p) => ({ source: p.name, destination: p.name })) }));
+  const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const lines = [`form = ${quote(`x-aspera-spec=<${specFile}`)}`];
+  for (const part of parts) {
+    lines.push(`form = ${quote(`Content-Length=${part.size}`)}`);
+    lines.push(`form = ${quote(`file=@${part.file};filename=${part.name};type=application/octet-stream`)}`);
+  }
+  writeFileSync(configFile, lines.join('\n') + '\n');
+  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-K', configFile, `${gatewayUrl}/v3/upload`], { timeout: TOOL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/** `dd` of the same bytes to the same disk: 1 MiB blocks, no fsync, as the node writes (page cache, no fsync). */
+export async function ddCopy(from: string, to: string): Promise<void> {
+  await run('dd', [`if=${from}`, `of=${to}`, 'bs=1M', 'status=none'], { timeout: TOOL_TIMEOUT_MS });
+}
+
+export async function shell(command: string, cwd?: string): Promise<string> {
+  const { stdout } = await run('sh', ['-c', command], { cwd, timeout: TOOL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+export interface WrkResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+function toMs(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+/** Debian's wrk with a Lua script setting method, headers and body; latency percentiles from `--latency`. */
+export async function wrk(url: string, options: { connections: number; seconds: number; threads: number; script?: string }): Promise<WrkResult> {
+  const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency', '--timeout', '10s'];
+  if (options.script) args.push('-s', options.script);
+  const { stdout } = await run('wrk', [...args, url], { timeout: (options.seconds + 60) * 1000 });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  const p50 = /\s50%\s+(\S+)/.exec(stdout);
+  const p99 = /\s99%\s+(\S+)/.exec(stdout);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout);
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  if (!rps || !p99 || !p50) throw new Error(`unexpected wrk output:\n${stdout}`);
+  return {
+    requestsPerSecond: Number(rps[1]),
+    p50Ms: toMs(p50[1] ?? ''),
+    p99Ms: toMs(p99[1] ?? ''),
+    non2xx: non2xx ? Number(non2xx[1]) : 0,
+    errors: errors ? errors.slice(1).reduce((s, n) => s + Number(n), 0) : 0,
+  };
+}
