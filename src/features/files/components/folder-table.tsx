@@ -1,6 +1,6 @@
 import { ArrowDown, ArrowUp, ArrowsVertical, Document, Folder } from '@carbon/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { FileEntry } from '../../../../contract/files';
 import { formatBytes } from '../../../lib/format-bytes';
 import { useFolderRows } from '../hooks/use-folder-rows';
@@ -61,14 +61,33 @@ export function FolderTable(props: FolderTableProps) {
 
   const pathAt = (i: number) => rows.rowAt(i)?.path;
   const activeIndex = Math.min(active, Math.max(0, count - 1));
+  // A key can move to a row whose page has not arrived yet (End in 100,000 rows): select it
+  // when it does.
+  const [pending, setPending] = useState<{ index: number; extend: boolean } | null>(null);
+  const pendingPath = pending ? pathAt(pending.index) : undefined;
+
+  const select = (index: number, extend: boolean) => {
+    const path = pathAt(index);
+    if (path === undefined) setPending({ index, extend });
+    else if (extend) onSelectionChange(extendTo(selection, index, pathAt));
+    else onSelectionChange(selectOnly(index, path));
+  };
+
+  useEffect(() => {
+    if (!pending || pendingPath === undefined) return;
+    setPending(null);
+    onSelectionChange(
+      pending.extend
+        ? extendTo(selection, pending.index, (i) => rows.rowAt(i)?.path)
+        : selectOnly(pending.index, pendingPath),
+    );
+  }, [pending, pendingPath, selection, onSelectionChange, rows]);
 
   const moveTo = (index: number, extend: boolean) => {
     const next = Math.max(0, Math.min(count - 1, index));
     setActive(next);
     virtualizer.scrollToIndex(next, { align: 'auto' });
-    const path = pathAt(next);
-    if (extend) onSelectionChange(extendTo(selection, next, pathAt));
-    else if (path !== undefined) onSelectionChange(selectOnly(next, path));
+    select(next, extend);
   };
 
   const onKeyDown = (event: KeyboardEvent) => {

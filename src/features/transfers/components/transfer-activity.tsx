@@ -12,6 +12,7 @@ const SUCCESS_TOAST_MS = 6000;
  */
 export function TransferActivity() {
   useTransferEvents();
+  useWarnBeforeLeavingUploads();
   const toasts = useTransferStore((s) => s.toasts);
   const announcement = useTransferStore((s) => s.announcement);
   return (
@@ -49,4 +50,20 @@ function Toast({ toast }: { toast: TransferToast }) {
       }}
     />
   );
+}
+
+/**
+ * Leaving or reloading the page ends the uploads it carries (the browser's File objects go with
+ * it), so while one runs the browser asks first.
+ */
+function useWarnBeforeLeavingUploads() {
+  const busy = useTransferStore((s) =>
+    Object.values(s.byId).some((p) => p.status === 'queued' || p.status === 'starting' || (p.status === 'running' && !p.handedToBrowser)),
+  );
+  useEffect(() => {
+    if (!busy) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [busy]);
 }
