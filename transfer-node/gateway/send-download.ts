@@ -52,7 +52,7 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     } else {
       length = single.stats.size;
       // Bounded by the size announced in Content-Length, even if the file grows meanwhile.
-      source = length > 0 ? createReadStream(single.abs, { start: 0, end: length - 1 }) : Readable.from([]);
+      source = length > 0 ? createReadStream(single.abs, { start: 0, end: length - 1, highWaterMark: 1024 * 1024 }) : Readable.from([]);
     }
     reply.header('Content-Type', 'application/octet-stream');
   } else {
