@@ -1,12 +1,12 @@
-import type { StartRequest, TransferClient, TransferClientAvailability, TransferClientEvent, TransferStatus } from '../transfer-client';
+import type { StartRequest, TransferClient, TransferClientAvailability } from '../transfer-client';
 import { createListenerSet } from '../transfer-listeners';
 import { TransferClientError } from '../transfer-error';
 import { loadAsperaSdk, DEFAULT_SDK_LOAD_TIMEOUT_MS } from './load-aspera-sdk';
-import { toClientEvent, toFileProgress } from './map-sdk-transfer';
 import { attachLocalDropzone, pickLocalFiles, pickLocalFolders, type LocalItem } from './native-picking';
 import { normaliseSdkError } from './sdk-errors';
 import { availabilityFor, type SdkState } from './sdk-status';
-import type { AsperaSdkGlobal, AsperaSdkTransfer, FileDialogOptions, FolderDialogOptions, InitOptions, InstallerEntry, SdkStatus, SdkTransferClient, SdkTransferSpec } from './sdk-types';
+import { createSdkTransfers, TERMINAL, type Tracked } from './sdk-transfers';
+import type { AsperaSdkGlobal, FileDialogOptions, FolderDialogOptions, InitOptions, InstallerEntry, SdkStatus, SdkTransferSpec } from './sdk-types';
 
 export interface AsperaSdkClientOptions {
   /** The SDK browser bundle (`…/dist/js/aspera-sdk.js`) from Courier's settings. */
@@ -44,29 +44,11 @@ export interface AsperaSdkClient extends TransferClient {
   };
 }
 
-interface Tracked {
-  transferId: string;
-  uuid?: string;
-  client?: SdkTransferClient;
-  direction?: 'send' | 'receive';
-  last?: TransferClientEvent;
-  /** §12.4: we stopped it; a gateway download that keeps going is not shown as running again. */
-  stopped?: boolean;
-  removed?: boolean;
-  provisional?: ReturnType<typeof setInterval>;
-}
-
-const TERMINAL: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
-const POLL_MS = 100;
-
 /** The aspera-sdk adapter: `window.asperaSdk` driving IBM Aspera for Desktop (aspera-sdk.md). */
 export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSdkClient {
   const win = options.window ?? window;
-  const graceMs = options.provisionalCompletionMs ?? 3000;
-  const events = createListenerSet<TransferClientEvent>();
   const statusListeners = createListenerSet<AsperaSdkAvailability>();
-  const byTransferId = new Map<string, Tracked>();
-  const byUuid = new Map<string, Tracked>();
+  const transfers = createSdkTransfers(options.provisionalCompletionMs ?? 3000, () => ensureStarted());
   let current: AsperaSdkAvailability = { available: false, state: 'loading', reason: 'Looking for IBM Aspera for Desktop…' };
   let restored = false;
   let started: Promise<AsperaSdkGlobal | null> | undefined;
@@ -76,89 +58,12 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
     statusListeners.emit({ ...next });
   }
 
-  function emit(tracked: Tracked, event: TransferClientEvent): void {
-    const last = tracked.last;
-    // §6: a gateway failure is emitted up to 3 times; Desktop repeats identical updates too.
-    if (last && last.status === event.status && last.bytesDone === event.bytesDone && last.bytesTotal === event.bytesTotal && last.handedToBrowser === event.handedToBrowser) return;
-    tracked.last = event;
-    events.emit({ ...event, ...(event.error ? { error: { ...event.error } } : {}) });
-  }
-
-  function track(transferId: string, uuid?: string): Tracked {
-    let tracked = byTransferId.get(transferId);
-    if (!tracked) byTransferId.set(transferId, (tracked = { transferId }));
-    if (uuid && !tracked.uuid) {
-      tracked.uuid = uuid;
-      byUuid.set(uuid, tracked);
-    }
-    return tracked;
-  }
-
-  /** Keyed by the portal's id in the spec's tags, so events before `startTransfer` resolves and after a reload still land. */
-  function onTransfer(live: AsperaSdkTransfer): void {
-    if (!live || typeof live.uuid !== 'string') return;
-    const tagged = live.transfer_spec?.tags?.courier?.transfer_id;
-    const tracked = byUuid.get(live.uuid) ?? (typeof tagged === 'string' ? track(tagged, live.uuid) : undefined);
-    if (!tracked || tracked.removed) return;
-    tracked.client ??= live.transfer_client;
-    tracked.direction ??= live.transfer_spec?.direction;
-    const event = toClientEvent(tracked.transferId, live);
-    if (tracked.stopped && tracked.client === 'http-gateway' && tracked.last?.status === 'cancelled') return; // §12.4
-    if (live.status === 'removed' && tracked.last && TERMINAL.has(tracked.last.status)) return;
-    // While a completion is provisional, only an outcome (failed, cancelled) may interrupt it.
-    if (tracked.provisional && (event.status === 'completed' || event.status === 'running')) return;
-    if (tracked.provisional) {
-      clearInterval(tracked.provisional);
-      tracked.provisional = undefined;
-    }
-    if (event.status === 'completed' && tracked.client === 'http-gateway' && tracked.direction === 'send') {
-      holdProvisionalCompletion(tracked, live, event);
-      return;
-    }
-    emit(tracked, event);
-    if (tracked.client === 'desktop' && (event.status === 'completed' || event.status === 'failed')) void attachFiles(tracked, live.uuid, event);
-  }
-
-  // Desktop's per-file outcome, fetched once when the transfer ends (polling it while running
-  // would cost an RPC per tick for every transfer); capped so a 20,000-file tree stays cheap.
-  const FILES_LIMIT = 1000;
-  async function attachFiles(tracked: Tracked, uuid: string, ended: TransferClientEvent): Promise<void> {
-    const sdk = await ensureStarted();
-    try {
-      const list = await sdk?.getFilesList(uuid, { limit: FILES_LIMIT, offset: 0 });
-      if (!list?.entries?.length || tracked.last !== ended || tracked.removed) return;
-      const withFiles = { ...ended, files: toFileProgress(list.entries) };
-      tracked.last = withFiles;
-      events.emit({ ...withFiles, files: withFiles.files.map((f) => ({ ...f })), ...(ended.error ? { error: { ...ended.error } } : {}) });
-    } catch {
-      // An older Desktop without get_files_list: the transfer-level status stands.
-    }
-  }
-
-  /**
-   * §12.2 / §6: a gateway upload says `completed` when its body is sent, and may say `failed` after
-   * the server answers. Report `running` at 100 % until the live object's `httpRequestId` shows an
-   * answer arrived (no event fires for a success), or the grace period passes without a `failed`.
-   */
-  function holdProvisionalCompletion(tracked: Tracked, live: AsperaSdkTransfer, completed: TransferClientEvent): void {
-    emit(tracked, { ...completed, status: 'running' });
-    const since = Date.now();
-    tracked.provisional = setInterval(() => {
-      if (live.status !== 'completed') return; // a `failed` arrives through the activity callback
-      if (live.httpRequestId !== undefined || Date.now() - since >= graceMs) {
-        clearInterval(tracked.provisional);
-        tracked.provisional = undefined;
-        emit(tracked, toClientEvent(tracked.transferId, live));
-      }
-    }, POLL_MS);
-  }
-
   async function restore(sdk: AsperaSdkGlobal): Promise<void> {
     // §12.9: Desktop keeps its transfers per appId across reloads; bring ours back into the panel.
     if (restored) return;
     restored = true;
     try {
-      for (const t of await sdk.getAllTransfers()) onTransfer(t);
+      for (const t of await sdk.getAllTransfers()) transfers.onTransfer(t);
     } catch {
       restored = false;
     }
@@ -177,7 +82,7 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       // §7 / §12.6: callback ids are reused after a deregistration, so one callback for the page
       // lifetime, never deregistered, fanned out here.
       sdk.registerActivityCallback((response) => {
-        for (const t of Array.isArray(response?.transfers) ? response.transfers : []) onTransfer(t);
+        for (const t of Array.isArray(response?.transfers) ? response.transfers : []) transfers.onTransfer(t);
       });
       sdk.registerStatusCallback((status) => {
         setAvailability(availabilityFor(status));
@@ -218,7 +123,7 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
   }
 
   function tracked(transferId: string): Tracked & { uuid: string } {
-    const t = byTransferId.get(transferId);
+    const t = transfers.get(transferId);
     if (!t?.uuid) throw new TransferClientError('UNKNOWN_TRANSFER', 'IBM Aspera for Desktop does not know this transfer (it was removed, or started elsewhere).');
     return t as Tracked & { uuid: string };
   }
@@ -250,13 +155,13 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
     },
 
     async start(request: StartRequest) {
-      const t = track(request.transferId);
+      const t = transfers.track(request.transferId);
       const sdk = await ensureStarted();
       const ready = await settled();
       // DEGRADED still carries transfers when the SDK was given its own gateway (§4).
       if (!sdk || !(ready.available || (ready.state === 'degraded' && options.httpGatewaySettings))) {
         const error = { code: 'CLIENT_UNAVAILABLE' as const, message: ready.reason ?? 'IBM Aspera for Desktop is not available.' };
-        emit(t, { transferId: request.transferId, status: 'failed', bytesDone: 0, bytesTotal: null, error });
+        transfers.emit(t, { transferId: request.transferId, status: 'failed', bytesDone: 0, bytesTotal: null, error });
         throw new TransferClientError(error.code, error.message);
       }
       t.stopped = false;
@@ -267,19 +172,19 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       if (request.localPaths) spec.paths = request.localPaths.map((p) => ({ ...p }));
       if (typeof spec.token === 'string' && spec.authentication === undefined) spec.authentication = 'token';
       const size = spec.tags?.aspera?.['http-gateway']?.expected_size;
-      emit(t, { transferId: request.transferId, status: 'starting', bytesDone: 0, bytesTotal: typeof size === 'number' && size > 0 ? size : null });
+      transfers.emit(t, { transferId: request.transferId, status: 'starting', bytesDone: 0, bytesTotal: typeof size === 'number' && size > 0 ? size : null });
       try {
         // §12.5: always an object (Connect throws without one and mutates it). §12.1/§12.8: a
         // synchronous throw inside `await` lands in this catch like a rejection.
         const transfer = await sdk.startTransfer(spec, {});
         if (transfer && typeof transfer.uuid === 'string') {
-          track(request.transferId, transfer.uuid);
+          transfers.track(request.transferId, transfer.uuid);
           t.client = transfer.transfer_client ?? t.client;
-          if (typeof transfer.status === 'string') onTransfer(transfer);
+          if (typeof transfer.status === 'string') transfers.onTransfer(transfer);
         }
       } catch (error) {
         const failure = normaliseSdkError(error, 'transfer');
-        emit(t, { transferId: request.transferId, status: 'failed', bytesDone: 0, bytesTotal: null, error: failure });
+        transfers.emit(t, { transferId: request.transferId, status: 'failed', bytesDone: 0, bytesTotal: null, error: failure });
         throw new TransferClientError(failure.code, failure.message);
       }
     },
@@ -291,8 +196,7 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       if (t.last?.handedToBrowser) throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
       checkRoute(sdk, t, 'cancelled');
       t.stopped = true;
-      clearInterval(t.provisional);
-      t.provisional = undefined;
+      transfers.stopHolding(t);
       try {
         await sdk.stopTransfer(t.uuid);
       } catch (error) {
@@ -302,7 +206,7 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       }
       // §12.4: a gateway in-browser download only flips to `cancelled` once and then runs on; show
       // what the person asked for and ignore the rest (the SDK may still save the file).
-      if (t.client === 'http-gateway') emit(t, { transferId, status: 'cancelled', bytesDone: t.last?.bytesDone ?? 0, bytesTotal: t.last?.bytesTotal ?? null });
+      if (t.client === 'http-gateway') transfers.emit(t, { transferId, status: 'cancelled', bytesDone: t.last?.bytesDone ?? 0, bytesTotal: t.last?.bytesTotal ?? null });
     },
 
     async resume(transferId) {
@@ -314,7 +218,7 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       try {
         const transfer = await sdk.resumeTransfer(t.uuid);
         t.last = undefined;
-        if (transfer && typeof transfer.status === 'string') onTransfer(transfer);
+        if (transfer && typeof transfer.status === 'string') transfers.onTransfer(transfer);
       } catch (error) {
         const { code, message } = normaliseSdkError(error, 'resume');
         throw new TransferClientError(code, message);
@@ -322,13 +226,10 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
     },
 
     async remove(transferId) {
-      const t = byTransferId.get(transferId);
+      const t = transfers.get(transferId);
       if (!t) return;
-      t.removed = true;
-      if (t.provisional) clearInterval(t.provisional);
-      byTransferId.delete(transferId);
+      transfers.forget(t);
       if (!t.uuid) return;
-      byUuid.delete(t.uuid);
       const sdk = await requireSdk('removal');
       try {
         await sdk.removeTransfer(t.uuid);
@@ -337,7 +238,7 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       }
     },
 
-    subscribe: (listener) => events.add(listener),
+    subscribe: (listener) => transfers.subscribe(listener),
 
     desktop: {
       async installers() {
