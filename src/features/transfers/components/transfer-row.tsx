@@ -75,9 +75,9 @@ export function TransferRow({ record }: { record: TransferRecord }) {
           </Button>
         ) : null}
         {record.direction === 'upload' ? (
-          <Link className="cds--btn cds--btn--sm cds--btn--ghost" to={folderUrl(record.spaceId, record.folder)}>
+          <Button as={Link} size="sm" kind="ghost" to={folderUrl(record.spaceId, record.folder)}>
             Open folder
-          </Link>
+          </Button>
         ) : null}
         {!active ? (
           <Button size="sm" kind="ghost" onClick={() => runner.remove(record)}>
