@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { createFolder, filesPage, openFolder } from './support/files-page';
+import { logInByApi } from './support/portal-api';
+import { tempDir, writeText } from './support/local-files';
+
+async function freshFolder(page: Page): Promise<void> {
+  await logInByApi(page);
+  await page.goto('/files');
+  await page.getByRole('link', { name: 'My files' }).click();
+  const folder = `Checks ${randomUUID().slice(0, 8)}`;
+  await createFolder(page, folder);
+  await openFolder(page, folder);
+}
+
+async function drop(page: Page, names: string[]): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const name of list) dt.items.add(new File(['x'], name));
+    return dt;
+  }, names);
+  const zone = page.locator('section.courier-files');
+  await zone.dispatchEvent('dragenter', { dataTransfer });
+  await zone.dispatchEvent('drop', { dataTransfer });
+}
+
+test('a drop with a name the node refuses is refused before anything is sent, and says which', async ({ page }) => {
+  await freshFolder(page);
+  let transfersAsked = 0;
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/transfers') && r.method() === 'POST') transfersAsked += 1;
+  });
+  await drop(page, ['fine.txt', 'back\\slash.txt']);
+  const alert = page.getByRole('alert').filter({ hasText: 'Some names cannot be stored' });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText('"back\\slash.txt"');
+  await expect(page.getByText('This folder is empty')).toBeVisible();
+  expect(transfersAsked).toBe(0);
+});
+
+test('a pick of more than 100 files is shown for review first, and cancelling sends nothing', async ({ page }) => {
+  await freshFolder(page);
+  const dir = tempDir('courier-many-');
+  const files = Array.from({ length: 101 }, (_, i) => path.join(dir, `n-${i}.txt`));
+  for (const file of files) writeText(file, 'n');
+  await filesPage(page).filesInput.setInputFiles(files);
+  const review = page.getByRole('dialog', { name: 'Upload these files?' });
+  await expect(review).toContainText('101 files, 101 B');
+  await review.getByRole('button', { name: 'Cancel' }).click();
+  await expect(review).toBeHidden();
+  await expect(page.getByText('Upload started')).toHaveCount(0);
+
+  await filesPage(page).filesInput.setInputFiles(files);
+  await review.getByRole('button', { name: 'Start upload' }).click();
+  await expect(page.getByText('Upload started')).toBeVisible();
+  await expect(filesPage(page).grid).toHaveAttribute('aria-rowcount', '102', { timeout: 20_000 });
+});
