@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { createFolder, filesPage } from './support/files-page';
+import { logInByApi } from './support/portal-api';
+
+test('a folder is created, renamed with the keyboard, refused a taken name, and deleted after confirmation', async ({ page }) => {
+  await logInByApi(page);
+  await page.goto('/files');
+  await page.getByRole('link', { name: 'My files' }).click();
+  const files = filesPage(page);
+  const id = randomUUID().slice(0, 8);
+  await createFolder(page, `Ops ${id}`);
+  await createFolder(page, `Taken ${id}`);
+
+  await files.select(`Ops ${id}`);
+  await files.grid.focus();
+  await page.keyboard.press('F2');
+  const rename = page.getByRole('dialog', { name: `Rename Ops ${id}` });
+  await rename.getByLabel('Name').fill(`Taken ${id}`);
+  await rename.getByRole('button', { name: 'Rename' }).click();
+  await expect(rename).toContainText('Something with this name is already there');
+  await rename.getByLabel('Name').fill(`Renamed ${id}`);
+  await rename.getByRole('button', { name: 'Rename' }).click();
+  await expect(rename).toBeHidden();
+  await expect(files.entry(`Renamed ${id}`)).toBeVisible();
+  await expect(files.entry(`Ops ${id}`)).toHaveCount(0);
+
+  await files.select(`Renamed ${id}`);
+  await files.select(`Taken ${id}`);
+  await files.delete.click();
+  const confirm = page.getByRole('dialog', { name: 'Delete 2 items?' });
+  await expect(confirm).toContainText(`Renamed ${id}`);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(files.entry(`Renamed ${id}`)).toBeVisible();
+  await files.delete.click();
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText('2 items deleted.')).toBeVisible();
+  await expect(files.entry(`Renamed ${id}`)).toHaveCount(0);
+  await expect(files.entry(`Taken ${id}`)).toHaveCount(0);
+});
