@@ -4,7 +4,7 @@
  * a free loopback port with a temp data folder, plus /proc readings of their memory and descriptors.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -237,3 +237,18 @@ function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 export const peakRss = (pid: number) => statusField(pid, 'VmHWM');
 export const currentRss = (pid: number) => statusField(pid, 'VmRSS');
 export const openFds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+
+/** What the descriptors point at, counted by kind (`socket`, `anon_inode:[eventpoll]`, a file path…). */
+export function fdTargets(pid: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`).replace(/:\[\d+\]$/, '');
+    } catch {
+      continue; // closed between the listing and the read
+    }
+    counts[target] = (counts[target] ?? 0) + 1;
+  }
+  return counts;
+}

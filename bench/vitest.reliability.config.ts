@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm run test:reliability`: the real node under load and faults. Kept out of `npm test`'s vitest
+// run (its include names src, server, transfer-node, contract, launcher) because it moves ~6 GB.
+export default defineConfig({
+  test: {
+    include: ['bench/reliability/**/*.test.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});
