@@ -101,6 +101,15 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     expect(again.json.status).toBe('cancelled');
   });
 
+  it('ends a transfer that was authorized but never reached its node, after an hour', async () => {
+    const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'never.txt', size: 1 }] });
+    const fresh = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'soon.txt', size: 1 }] });
+    await t.db.updateTable('transfers').set({ created_at: Date.now() - 3600_000 - 1000 }).where('id', '=', created.json.transfer.id).execute();
+    await t.app.courier.tracker.sync();
+    expect((await api('GET', `/api/transfers/${created.json.transfer.id}`)).json).toMatchObject({ status: 'failed', error: 'The transfer was authorized but never started.' });
+    expect((await api('GET', `/api/transfers/${fresh.json.transfer.id}`)).json.status).toBe('authorized');
+  });
+
   it('answers NODE_UNAVAILABLE, and records nothing, when the node is down', async () => {
     const down = await createTestApp(dialect, {}, { embeddedNode: { url: 'http://127.0.0.1:9', username: 'u', secret: 'p', gatewayUrl: 'http://127.0.0.1:9/aspera/http-gwy' } });
     try {

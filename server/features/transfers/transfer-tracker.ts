@@ -7,6 +7,9 @@ import type { TransferRow, TransfersRepository } from './transfers-repository';
 // Polling once a second matches ascli's progress recipe (node-api.md §5) and keeps a finished
 // transfer's record true within about a second; only nodes with unfinished transfers are polled.
 const POLL_INTERVAL_MS = 1000;
+// A transfer is started by the page right after it is authorized; one still not seen on its node
+// an hour later belongs to a page closed before the first byte, and will not start any more.
+export const UNSTARTED_TIMEOUT_MS = 3600_000;
 // Live byte counts come from GET /ops/transfers/{id}; bound the calls one tick makes per node.
 const MAX_LIVE_LOOKUPS = 50;
 
@@ -54,7 +57,7 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
   }
 
   async function tick(): Promise<void> {
-    let changed = false;
+    let changed = (await transfers.failUnstarted(Date.now() - UNSTARTED_TIMEOUT_MS, 'The transfer was authorized but never started.')) > 0;
     for (const nodeId of await transfers.nodesWithActiveTransfers()) {
       try {
         changed = (await syncNode(nodeId)) || changed;

@@ -39,6 +39,18 @@ export function createTransfersRepository(db: Db) {
       return rows.map((r) => r.node_id);
     },
 
+    /** Ends records authorized before `cutoff` that never reached their node; returns how many. */
+    async failUnstarted(cutoff: number, reason: string): Promise<number> {
+      const now = Date.now();
+      const result = await db
+        .updateTable('transfers')
+        .set({ status: 'failed', error: reason, ended_at: now, updated_at: now })
+        .where('status', '=', 'authorized')
+        .where('created_at', '<', cutoff)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
     changedSince: (since: number) => db.selectFrom('transfers').selectAll().where('updated_at', '>', since).orderBy('updated_at').limit(1000).execute(),
 
     async cursor(nodeId: string): Promise<string | null> {
