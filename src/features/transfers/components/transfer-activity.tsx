@@ -1,8 +1,6 @@
 import { ToastNotification } from '@carbon/react';
 import { useEffect } from 'react';
-import { useTransfers } from '../api/get-transfers';
 import { useTransferEvents } from '../hooks/use-transfer-events';
-import { useTransferRunner } from '../hooks/use-transfer-runner';
 import { useTransferStore, type TransferToast } from '../stores/transfer-progress-store';
 
 // Long enough to read a failure's reason; errors stay until dismissed.
@@ -14,7 +12,6 @@ const SUCCESS_TOAST_MS = 6000;
  */
 export function TransferActivity() {
   useTransferEvents();
-  useSettleAbandoned();
   useWarnBeforeLeavingUploads();
   const toasts = useTransferStore((s) => s.toasts);
   const announcement = useTransferStore((s) => s.announcement);
@@ -69,12 +66,4 @@ function useWarnBeforeLeavingUploads() {
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [busy]);
-}
-
-function useSettleAbandoned() {
-  const transfers = useTransfers();
-  const runner = useTransferRunner();
-  useEffect(() => {
-    if (transfers.data) runner.settleAbandoned(transfers.data);
-  }, [transfers.data, runner]);
 }

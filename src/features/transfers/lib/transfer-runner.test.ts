@@ -157,19 +157,4 @@ describe('transfer runner', () => {
     await runner.retry(old);
     expect(api.createTransfer).toHaveBeenCalledWith({ spaceId: 's1', direction: 'download', paths: ['/a.txt'] });
   });
-
-  it('closes records that never started once they are long past starting, and only those', () => {
-    const runner = createTransferRunner(new QueryClient(), fakeClient().client);
-    const now = Date.parse('2026-01-01T01:00:00Z');
-    runner.settleAbandoned(
-      [
-        record({ id: 'old' }),
-        record({ id: 'recent', createdAt: '2026-01-01T00:55:00Z' }),
-        record({ id: 'running', status: 'running' }),
-      ],
-      now,
-    );
-    expect(api.reportTransfer).toHaveBeenCalledTimes(1);
-    expect(api.reportTransfer).toHaveBeenCalledWith('old', { status: 'failed', error: expect.stringMatching(/never started/) });
-  });
 });

@@ -40,13 +40,6 @@ interface Context {
 const VERB = { upload: 'uploaded', download: 'downloaded' } as const;
 
 /**
- * A record still "authorized" this long after it was created never started: the page that asked
- * for it was closed or reloaded first (a gateway transfer lives in its page). 15 minutes leaves
- * room for a review dialog left open and a slow first byte, and is well past when it would start.
- */
-export const NEVER_STARTED_MS = 15 * 60 * 1000;
-
-/**
  * The one headless adapter from transfer-client events to state: live progress into the zustand
  * store, outcomes the node cannot see back to the portal (PATCH), ends into query invalidation,
  * toasts and screen-reader announcements. Components only read the store and call these actions.
@@ -54,8 +47,6 @@ export const NEVER_STARTED_MS = 15 * 60 * 1000;
 export function createTransferRunner(queryClient: QueryClient, client: TransferClient) {
   const store = useTransferStore.getState;
   const contexts = new Map<string, Context>();
-  // Abandoned records already reported, so a list refetch does not report them again.
-  const settled = new Set<string>();
 
   const refreshAfter = (spaceId: string, direction: 'upload' | 'download') => {
     if (direction === 'upload') void queryClient.invalidateQueries({ queryKey: spaceFilesKey(spaceId) });
@@ -190,16 +181,6 @@ export function createTransferRunner(queryClient: QueryClient, client: TransferC
       contexts.delete(record.id);
       store().forget(record.id);
       store().remove(record.id);
-    },
-
-    /** Closes records that will never start, so no row says "queued" forever. */
-    settleAbandoned(records: readonly TransferRecord[], now = Date.now()): void {
-      for (const record of records) {
-        if (record.status !== 'authorized' || contexts.has(record.id) || settled.has(record.id)) continue;
-        if (now - Date.parse(record.createdAt) < NEVER_STARTED_MS) continue;
-        settled.add(record.id);
-        void report(record.id, { status: 'failed', error: 'It never started: the page that started it was closed or reloaded first. Start it again.' });
-      }
     },
 
     /** A record from the server's event stream; `previous` is what the list held before it. */
