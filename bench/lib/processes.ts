@@ -233,8 +233,21 @@ function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return Number(/(\d+)/.exec(line)?.[1]) * 1024;
 }
 
-/** Peak resident memory since the process started, in bytes. */
+/** Peak resident memory since the process started (or since `resetPeakRss`), in bytes. */
 export const peakRss = (pid: number) => statusField(pid, 'VmHWM');
+
+/**
+ * Resets VmHWM to the current RSS (`echo 5 > /proc/<pid>/clear_refs`, Linux ≥ 4.0), so a peak is
+ * not the start-up's. False where that is not allowed; callers then sample VmRSS instead.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
 export const currentRss = (pid: number) => statusField(pid, 'VmRSS');
 export const openFds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
