@@ -1,5 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react';
-import type { UploadSource } from '../../../transfer-clients/transfer-client';
+import type { UploadSource } from '../../../transfer-clients';
 import { MAX_UPLOAD_FILES, checkUpload } from '../lib/check-upload';
 import {
   collectEntries,

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { TransferRecord } from '../../../../contract/transfers';
 import { folderUrl } from '../../../lib/folder-url';
 import { formatBytes } from '../../../lib/format-bytes';
-import type { TransferStatus } from '../../../transfer-clients/transfer-client';
+import type { TransferStatus } from '../../../transfer-clients';
 import { useTransferRunner } from '../hooks/use-transfer-runner';
 import { displayStatus, isEnded } from '../lib/display-status';
 import { formatDuration } from '../lib/format-duration';

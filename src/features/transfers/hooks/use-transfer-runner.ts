@@ -1,5 +1,5 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { createHttpGatewayClient } from '../../../transfer-clients/http-gateway/http-gateway-client';
+import { createHttpGatewayClient } from '../../../transfer-clients';
 import { createTransferRunner, type TransferRunner } from '../lib/transfer-runner';
 
 let runner: TransferRunner | null = null;

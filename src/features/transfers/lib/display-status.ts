@@ -1,5 +1,5 @@
 import type { TransferRecord } from '../../../../contract/transfers';
-import type { TransferStatus } from '../../../transfer-clients/transfer-client';
+import type { TransferStatus } from '../../../transfer-clients';
 
 const ENDED: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
 

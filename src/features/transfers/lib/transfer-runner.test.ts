@@ -3,7 +3,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CreateTransferResponse, TransferRecord } from '../../../../contract/transfers';
 import { spaceFilesKey, transfersKey } from '../../../lib/query-keys';
-import type { StartRequest, TransferClient, TransferClientEvent } from '../../../transfer-clients/transfer-client';
+import type { StartRequest, TransferClient, TransferClientEvent } from '../../../transfer-clients';
 import { useTransferStore } from '../stores/transfer-progress-store';
 import { createTransferRunner } from './transfer-runner';
 

@@ -2,11 +2,12 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { CreateTransferResponse, TransferRecord } from '../../../../contract/transfers';
 import { ApiError } from '../../../lib/api-client';
 import { spaceFilesKey, transfersKey } from '../../../lib/query-keys';
-import type {
-  TransferClient,
-  TransferClientEvent,
-  UploadSource,
-} from '../../../transfer-clients/transfer-client';
+import {
+  chooseClient,
+  type TransferClient,
+  type TransferClientEvent,
+  type UploadSource,
+} from '../../../transfer-clients';
 import { createTransfer, reportTransfer, type NewTransfer } from '../api/create-transfer';
 import { upsertTransferRecord } from '../api/get-transfers';
 import { useTransferStore } from '../stores/transfer-progress-store';
@@ -104,9 +105,10 @@ export function createTransferRunner(queryClient: QueryClient, client: TransferC
     const fail = (message: string, code = 'CLIENT_UNAVAILABLE') =>
       onEvent({ transferId: transfer.id, status: 'failed', bytesDone: 0, bytesTotal: transfer.bytesExpected, error: { code, message } });
     store().apply({ transferId: transfer.id, status: 'queued', bytesDone: 0, bytesTotal: transfer.bytesExpected });
-    const gateway = response.clients.find((c) => c.type === 'http-gateway');
-    if (!gateway) {
-      fail('No transfer client in this browser can carry this transfer: the server offers no HTTP Gateway. Ask an administrator.');
+    // Desktop is not wired yet (no SDK client here), so the choice is the gateway or nothing.
+    const choice = chooseClient({ allowed: response.clients });
+    if (choice.kind !== 'http-gateway') {
+      fail(choice.reason);
       return;
     }
     try {
@@ -114,7 +116,7 @@ export function createTransferRunner(queryClient: QueryClient, client: TransferC
         transferId: transfer.id,
         direction: transfer.direction,
         transferSpec: response.transferSpec,
-        ...(gateway.url ? { gatewayUrl: gateway.url } : {}),
+        ...(choice.gatewayUrl ? { gatewayUrl: choice.gatewayUrl } : {}),
         ...(start.direction === 'upload' ? { sources: start.input.sources } : {}),
       });
     } catch (error) {

@@ -3,7 +3,7 @@ import { persist } from 'zustand/middleware';
 import type {
   TransferClientEvent,
   TransferStatus,
-} from '../../../transfer-clients/transfer-client';
+} from '../../../transfer-clients';
 import { ema } from '../lib/ema';
 import { getEta } from '../lib/get-eta';
 
