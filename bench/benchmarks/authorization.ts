@@ -1,5 +1,5 @@
 /** `POST /api/transfers` with a valid session vs `GET /api/health` on the same server, both under wrk. */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSpace, login } from '../lib/clients';
 import { startCourier, tempDir } from '../lib/processes';
@@ -77,6 +77,7 @@ export async function authorizationBench(o: BenchOptions): Promise<BenchRow[]> {
       },
     ];
   } finally {
+    rmSync(work, { recursive: true, force: true });
     await courier.stop();
   }
 }
