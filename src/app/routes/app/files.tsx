@@ -2,6 +2,8 @@ import { useParams } from 'react-router';
 import { FolderView } from '../../../features/files/components/folder-view';
 import { SpacesList } from '../../../features/files/components/spaces-list';
 import { parseFolderSplat } from '../../../lib/folder-url';
+import { TransferClientControl } from '../../../features/transfers/components/transfer-client-control';
+import { useNativePick } from '../../../features/transfers/hooks/use-desktop-client';
 import { useTransferRunner } from '../../../features/transfers/hooks/use-transfer-runner';
 
 /** `/files` lists the spaces; `/files/<space>/<folder…>` shows a folder, its drops and downloads. */
@@ -9,6 +11,7 @@ export function FilesRoute() {
   const folder = parseFolderSplat(useParams()['*'] ?? '');
   // The files feature knows nothing of transfers: the app hands it the runner's actions.
   const runner = useTransferRunner();
+  const nativePick = useNativePick();
   if (!folder) return <SpacesList />;
   return (
     <FolderView
@@ -18,6 +21,8 @@ export function FilesRoute() {
       path={folder.path}
       onUpload={runner.startUpload}
       onDownload={runner.startDownload}
+      onNativePick={nativePick}
+      uploadClient={<TransferClientControl />}
     />
   );
 }

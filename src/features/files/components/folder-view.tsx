@@ -1,6 +1,6 @@
 import { Button, InlineNotification } from '@carbon/react';
 import { Add, Download, Edit, FolderAdd, TrashCan, Upload } from '@carbon/icons-react';
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { roleAllows } from '../../../../contract/spaces';
 import { baseNameOf, joinSpacePath } from '../../../lib/space-path';
@@ -25,12 +25,20 @@ export interface FolderViewProps {
   onUpload: (request: { spaceId: string; folder: string } & UploadRequest) => Promise<void>;
   /** Starts a download of these space paths; rejects with an ApiError. */
   onDownload: (request: { spaceId: string; paths: string[] }) => Promise<void>;
+  /**
+   * When set, "Upload files" and "Upload folder" open the transfer client's own dialogs (real
+   * local paths) instead of the browser's; resolves with the number of items started, null when
+   * the dialog was closed; rejects with what went wrong.
+   */
+  onNativePick?: ((what: 'files' | 'folder', target: { spaceId: string; folder: string }) => Promise<number | null>) | undefined;
+  /** Shown under the toolbar: which client uploads go through, and the choice of it. */
+  uploadClient?: ReactNode;
 }
 
 type Dialog = 'new-folder' | 'rename' | 'delete' | null;
 type Notice = { kind: 'error' | 'success' | 'info'; title: string; subtitle: string } | null;
 
-export function FolderView({ spaceId, path, onUpload, onDownload }: FolderViewProps) {
+export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, uploadClient }: FolderViewProps) {
   const navigate = useNavigate();
   const space = useSpace(spaceId);
   const role = space.data?.role ?? null;
@@ -70,6 +78,26 @@ export function FolderView({ spaceId, path, onUpload, onDownload }: FolderViewPr
   };
   const intake = useUploadIntake(can.upload, startUpload);
 
+  const pick = (what: 'files' | 'folder') => {
+    if (!onNativePick) {
+      (what === 'files' ? filesInput : folderInput).current?.click();
+      return;
+    }
+    setNotice(null);
+    onNativePick(what, { spaceId, folder: path }).then(
+      (count) => {
+        if (count === null) return;
+        setNotice({
+          kind: 'info',
+          title: 'Upload started',
+          subtitle: `${count} ${count === 1 ? 'item' : 'items'} to ${folderName}. Follow it in Transfers.`,
+        });
+      },
+      (error: unknown) =>
+        setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
+    );
+  };
+
   const startDownload = () => {
     setNotice(null);
     onDownload({ spaceId, paths: selected }).catch((error: unknown) =>
@@ -99,10 +127,10 @@ export function FolderView({ spaceId, path, onUpload, onDownload }: FolderViewPr
       <div className="courier-files__toolbar" role="toolbar" aria-label="Folder actions">
         {can.upload ? (
           <>
-            <Button size="md" renderIcon={Upload} onClick={() => filesInput.current?.click()}>
+            <Button size="md" renderIcon={Upload} onClick={() => pick('files')}>
               Upload files
             </Button>
-            <Button size="md" kind="tertiary" renderIcon={Add} onClick={() => folderInput.current?.click()}>
+            <Button size="md" kind="tertiary" renderIcon={Add} onClick={() => pick('folder')}>
               Upload folder
             </Button>
             <input
@@ -158,6 +186,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload }: FolderViewPr
         ) : null}
       </div>
 
+      {can.upload ? uploadClient : null}
       {intake.state.step === 'reading' ? (
         <InlineNotification kind="info" lowContrast hideCloseButton title="Reading what you dropped…" />
       ) : null}

@@ -1,5 +1,6 @@
 import { ToastNotification } from '@carbon/react';
 import { useEffect } from 'react';
+import { useFollowDesktop } from '../hooks/use-desktop-client';
 import { useTransferEvents } from '../hooks/use-transfer-events';
 import { useTransferStore, type TransferToast } from '../stores/transfer-progress-store';
 
@@ -7,11 +8,12 @@ import { useTransferStore, type TransferToast } from '../stores/transfer-progres
 const SUCCESS_TOAST_MS = 6000;
 
 /**
- * What runs on every page behind the login: the server's transfer events, the toasts for ends,
- * and the polite live region for progress steps.
+ * What runs on every page behind the login: the server's transfer events, Desktop's availability
+ * (when the portal offers it), the toasts for ends, and the polite live region for progress steps.
  */
 export function TransferActivity() {
   useTransferEvents();
+  useFollowDesktop();
   useWarnBeforeLeavingUploads();
   const toasts = useTransferStore((s) => s.toasts);
   const announcement = useTransferStore((s) => s.announcement);

@@ -8,7 +8,9 @@ import type { TransferStatus } from '../../../transfer-clients';
 import { useTransferRunner } from '../hooks/use-transfer-runner';
 import { displayStatus, isEnded } from '../lib/display-status';
 import { formatDuration } from '../lib/format-duration';
-import { useLiveProgress } from '../stores/transfer-progress-store';
+import { useLiveProgress, useTransferStore } from '../stores/transfer-progress-store';
+
+const CLIENT_NAME = { desktop: 'IBM Aspera for Desktop', 'http-gateway': 'HTTP Gateway' } as const;
 
 const STATUS: Record<TransferStatus, { label: string; tag: 'gray' | 'blue' | 'green' | 'red' | 'warm-gray' }> = {
   queued: { label: 'Queued', tag: 'gray' },
@@ -23,6 +25,8 @@ const STATUS: Record<TransferStatus, { label: string; tag: 'gray' | 'blue' | 'gr
 /** One transfer: subscribes to its own live progress only, so 500 running rows stay cheap. */
 export function TransferRow({ record }: { record: TransferRecord }) {
   const live = useLiveProgress(record.id);
+  const carrier = useTransferStore((s) => s.carriers[record.id]);
+  const carriedBy = carrier ?? (record.client ? { kind: record.client, reason: '' } : undefined);
   const runner = useTransferRunner();
   const status = displayStatus(record, live?.status);
   const bytesTotal = live?.bytesTotal ?? record.bytesExpected;
@@ -62,6 +66,12 @@ export function TransferRow({ record }: { record: TransferRecord }) {
         size="small"
         helperText={`${percent !== null ? `${percent}% · ` : ''}${details.join(' · ')}`}
       />
+      {carriedBy ? (
+        <p className="courier-transfer__client" title={carrier?.reason}>
+          {CLIENT_NAME[carriedBy.kind]}
+          {carrier?.reason ? ` — ${carrier.reason}` : ''}
+        </p>
+      ) : null}
       {status === 'failed' && error ? <p className="courier-transfer__error">{error}</p> : null}
       <div className="courier-transfer__actions">
         {active ? (

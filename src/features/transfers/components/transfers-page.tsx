@@ -1,6 +1,7 @@
 import { Button } from '@carbon/react';
 import { useTransfers } from '../api/get-transfers';
 import { useTransferStore } from '../stores/transfer-progress-store';
+import { TransferClientControl } from './transfer-client-control';
 import { TransferRow } from './transfer-row';
 
 export function TransfersPage() {
@@ -13,6 +14,7 @@ export function TransfersPage() {
       <h1 id="transfers-title" className="courier-page__title">
         Transfers
       </h1>
+      <TransferClientControl />
       {transfers.isPending ? <p className="courier-files-state">Loading your transfers…</p> : null}
       {transfers.isError ? (
         <div className="courier-files-state" role="alert">

@@ -3,7 +3,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CreateTransferResponse, TransferRecord } from '../../../../contract/transfers';
 import { spaceFilesKey, transfersKey } from '../../../lib/query-keys';
-import type { StartRequest, TransferClient, TransferClientEvent } from '../../../transfer-clients';
+import type { AsperaSdkClient, StartRequest, TransferClient, TransferClientEvent } from '../../../transfer-clients';
 import { useTransferStore } from '../stores/transfer-progress-store';
 import { createTransferRunner } from './transfer-runner';
 
@@ -63,7 +63,7 @@ beforeEach(() => {
   api.reportTransfer.mockReset().mockImplementation(async (id: string, body: { status: TransferRecord['status'] }) =>
     record({ id, status: body.status }),
   );
-  useTransferStore.setState({ byId: {}, toasts: [], announcement: { text: '', seq: 0 } });
+  useTransferStore.setState({ byId: {}, toasts: [], announcement: { text: '', seq: 0 }, desktop: null, preference: 'auto', carriers: {} });
 });
 
 describe('transfer runner', () => {
@@ -156,5 +156,60 @@ describe('transfer runner', () => {
     api.createTransfer.mockResolvedValue(created({ id: 'd1', direction: 'download' }));
     await runner.retry(old);
     expect(api.createTransfer).toHaveBeenCalledWith({ spaceId: 's1', direction: 'download', paths: ['/a.txt'] });
+  });
+
+  describe('with IBM Aspera for Desktop', () => {
+    function desktopClient() {
+      const { client: base, emit } = fakeClient();
+      const client = {
+        ...base,
+        kind: 'desktop' as const,
+        availability: vi.fn(async () => ({ available: true, state: 'running' as const })),
+        subscribeAvailability: vi.fn(() => () => undefined),
+        desktop: { installers: vi.fn(async () => []), launch: vi.fn() },
+        native: { pickFiles: vi.fn(async () => null), pickFolders: vi.fn(async () => null), attachDropzone: vi.fn(async () => () => undefined) },
+      } satisfies AsperaSdkClient;
+      return { client, emit };
+    }
+    const both = { clients: [{ type: 'desktop' as const }, { type: 'http-gateway' as const, url: 'http://node:9092/gateway' }] };
+    const picked = { ...upload, sources: [], localItems: [{ localPath: '/home/me/Tree', name: 'Tree', size: 0, type: 'directory' }] };
+
+    it('gives Desktop the local paths it picked when it runs and the node allows it, and says so', async () => {
+      api.createTransfer.mockResolvedValue({ ...created(), ...both });
+      const gateway = fakeClient();
+      const desktop = desktopClient();
+      const runner = createTransferRunner(new QueryClient(), gateway.client);
+      runner.attachDesktop(desktop.client);
+      useTransferStore.setState({ desktop: { available: true, state: 'running' } });
+      await runner.startUpload(picked);
+      expect(gateway.client.start).not.toHaveBeenCalled();
+      expect(desktop.client.start.mock.calls[0]![0]).toMatchObject({ localPaths: [{ source: '/home/me/Tree', destination: 'Tree' }] });
+      expect(desktop.client.start.mock.calls[0]![0].sources).toBeUndefined();
+      expect(api.createTransfer.mock.calls[0]![0]).toMatchObject({ files: [{ path: 'Tree', size: 0 }] });
+      expect(useTransferStore.getState().carriers.t1?.kind).toBe('desktop');
+      desktop.emit({ status: 'running', bytesDone: 10, bytesTotal: 1000 });
+      expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'desktop' });
+    });
+
+    it('falls back to the gateway when Desktop is not running, or for files the browser read, or when the person chose it', async () => {
+      api.createTransfer.mockResolvedValue({ ...created(), ...both });
+      const gateway = fakeClient();
+      const desktop = desktopClient();
+      const runner = createTransferRunner(new QueryClient(), gateway.client);
+      runner.attachDesktop(desktop.client);
+      useTransferStore.setState({ desktop: { available: false, state: 'failed', reason: 'IBM Aspera for Desktop was not found.' } });
+      await runner.startUpload(upload);
+      expect(useTransferStore.getState().carriers.t1).toEqual({ kind: 'http-gateway', reason: 'IBM Aspera for Desktop was not found: using the browser (HTTP Gateway).' });
+
+      useTransferStore.setState({ desktop: { available: true, state: 'running' } });
+      await runner.startUpload(upload);
+      expect(useTransferStore.getState().carriers.t1?.reason).toMatch(/go through the browser/);
+
+      useTransferStore.setState({ preference: 'http-gateway' });
+      await runner.startDownload({ spaceId: 's1', paths: ['/a.txt'] });
+      expect(useTransferStore.getState().carriers.t1).toMatchObject({ kind: 'http-gateway', reason: 'You chose the browser (HTTP Gateway).' });
+      expect(gateway.client.start).toHaveBeenCalledTimes(3);
+      expect(desktop.client.start).not.toHaveBeenCalled();
+    });
   });
 });

@@ -4,6 +4,9 @@ import { ApiError } from '../../../lib/api-client';
 import { spaceFilesKey, transfersKey } from '../../../lib/query-keys';
 import {
   chooseClient,
+  type AsperaSdkClient,
+  type ClientChoice,
+  type LocalItem,
   type TransferClient,
   type TransferClientEvent,
   type UploadSource,
@@ -18,6 +21,8 @@ export interface UploadInput {
   folder: string;
   sources: UploadSource[];
   emptyFolders: string[];
+  /** Picked through Desktop's own dialogs: real local paths, carried by Desktop only. */
+  localItems?: LocalItem[];
 }
 
 export interface DownloadInput {
@@ -32,22 +37,28 @@ interface Context {
   spaceId: string;
   title: string;
   start: Input;
+  /** The client carrying it; null until chosen. */
+  client: TransferClient | null;
   reportedRunning: boolean;
   /** Last 25% step announced to screen readers. */
   quarter: number;
   ended: boolean;
 }
 
-const VERB = { upload: 'uploaded', download: 'downloaded' } as const;
+const VERB = { upload: 'uploaded', download: 'downloaded' };
 
 /**
  * The one headless adapter from transfer-client events to state: live progress into the zustand
  * store, outcomes the node cannot see back to the portal (PATCH), ends into query invalidation,
  * toasts and screen-reader announcements. Components only read the store and call these actions.
  */
-export function createTransferRunner(queryClient: QueryClient, client: TransferClient) {
+export function createTransferRunner(queryClient: QueryClient, gateway: TransferClient) {
   const store = useTransferStore.getState;
   const contexts = new Map<string, Context>();
+  let desktop: AsperaSdkClient | undefined;
+  /** The client that carries a transfer: the one that started it here, else the recorded one. */
+  const clientOf = (record: Pick<TransferRecord, 'id' | 'client'>): TransferClient =>
+    contexts.get(record.id)?.client ?? (record.client === 'desktop' && desktop ? desktop : gateway);
 
   const refreshAfter = (spaceId: string, direction: 'upload' | 'download') => {
     if (direction === 'upload') void queryClient.invalidateQueries({ queryKey: spaceFilesKey(spaceId) });
@@ -84,7 +95,7 @@ export function createTransferRunner(queryClient: QueryClient, client: TransferC
     if (!ctx || ctx.ended) return;
     if (event.status === 'running' && !ctx.reportedRunning) {
       ctx.reportedRunning = true;
-      void report(event.transferId, { status: 'running', client: client.kind });
+      void report(event.transferId, { status: 'running', client: ctx.client?.kind ?? gateway.kind });
     }
     if (event.status === 'running' && event.bytesTotal) {
       // Every 25%: often enough to follow, rarely enough not to talk over everything else.
@@ -96,28 +107,58 @@ export function createTransferRunner(queryClient: QueryClient, client: TransferC
     }
     if (isEnded(event.status)) ended(event.transferId, ctx, event, true);
   }
-  client.subscribe(onEvent);
+  gateway.subscribe(onEvent);
+
+  /**
+   * Which client carries this transfer: Desktop when it runs, the portal allows it and the person
+   * did not pick the browser; else the gateway. Files read by the browser (a browser drop or pick)
+   * have no local path Desktop could read, so only the gateway can send them.
+   */
+  function choose(response: CreateTransferResponse, start: Input): ClientChoice | { kind: null; reason: string } {
+    const { desktop: availability, preference } = store();
+    const choice = chooseClient({
+      allowed: response.clients,
+      ...(desktop && availability ? { desktop: availability } : {}),
+      ...(preference === 'auto' ? {} : { override: preference }),
+    });
+    if (start.direction !== 'upload' || choice.kind === null) return choice;
+    const local = Boolean(start.input.localItems?.length);
+    if (local && choice.kind !== 'desktop') {
+      return { kind: null, reason: 'These files were picked through IBM Aspera for Desktop, which cannot carry them now: pick them again.' };
+    }
+    if (!local && choice.kind === 'desktop') {
+      const gatewayUrl = response.clients.find((c) => c.type === 'http-gateway')?.url;
+      if (!gatewayUrl) return { kind: null, reason: 'Files from the browser need the HTTP Gateway, which this server does not offer: use "Upload files" with IBM Aspera for Desktop.' };
+      return { kind: 'http-gateway', gatewayUrl, reason: 'Files dropped or picked in the browser go through the browser (HTTP Gateway).', overridden: false };
+    }
+    return choice;
+  }
 
   async function launch(response: CreateTransferResponse, start: Input) {
     const { transfer } = response;
     upsertTransferRecord(queryClient, transfer);
-    contexts.set(transfer.id, { spaceId: transfer.spaceId, title: transfer.title, start, reportedRunning: false, quarter: 0, ended: false });
+    const ctx: Context = { spaceId: transfer.spaceId, title: transfer.title, start, client: null, reportedRunning: false, quarter: 0, ended: false };
+    contexts.set(transfer.id, ctx);
     const fail = (message: string, code = 'CLIENT_UNAVAILABLE') =>
       onEvent({ transferId: transfer.id, status: 'failed', bytesDone: 0, bytesTotal: transfer.bytesExpected, error: { code, message } });
     store().apply({ transferId: transfer.id, status: 'queued', bytesDone: 0, bytesTotal: transfer.bytesExpected });
-    // Desktop is not wired yet (no SDK client here), so the choice is the gateway or nothing.
-    const choice = chooseClient({ allowed: response.clients });
-    if (choice.kind !== 'http-gateway') {
+    const choice = choose(response, start);
+    if (choice.kind === null) {
       fail(choice.reason);
       return;
     }
+    const client = choice.kind === 'desktop' && desktop ? desktop : gateway;
+    ctx.client = client;
+    store().setCarrier(transfer.id, { kind: client.kind, reason: choice.reason });
+    const upload = start.direction === 'upload' ? start.input : undefined;
     try {
       await client.start({
         transferId: transfer.id,
         direction: transfer.direction,
         transferSpec: response.transferSpec,
-        ...(choice.gatewayUrl ? { gatewayUrl: choice.gatewayUrl } : {}),
-        ...(start.direction === 'upload' ? { sources: start.input.sources } : {}),
+        ...(choice.kind === 'http-gateway' && choice.gatewayUrl ? { gatewayUrl: choice.gatewayUrl } : {}),
+        ...(upload && client === gateway ? { sources: upload.sources } : {}),
+        ...(upload?.localItems?.length ? { localPaths: upload.localItems.map((item) => ({ source: item.localPath, destination: item.name })) } : {}),
       });
     } catch (error) {
       const e = error as { code?: string; message?: string };
@@ -130,7 +171,9 @@ export function createTransferRunner(queryClient: QueryClient, client: TransferC
       spaceId: input.spaceId,
       direction: 'upload',
       folder: input.folder,
-      files: input.sources.map((s) => ({ path: s.path, size: s.file.size })),
+      files: input.localItems?.length
+        ? input.localItems.map((item) => ({ path: item.name, size: item.size }))
+        : input.sources.map((s) => ({ path: s.path, size: s.file.size })),
       emptyFolders: input.emptyFolders,
     };
     await launch(await createTransfer(request), { direction: 'upload', input });
@@ -145,9 +188,16 @@ export function createTransferRunner(queryClient: QueryClient, client: TransferC
     startUpload,
     startDownload,
 
+    /** Desktop's client, once the SDK is configured and loaded: its events feed the same store. */
+    attachDesktop(client: AsperaSdkClient): void {
+      if (desktop) return;
+      desktop = client;
+      client.subscribe(onEvent);
+    },
+
     async cancel(record: TransferRecord): Promise<void> {
       try {
-        await client.stop(record.id);
+        await clientOf(record).stop(record.id);
       } catch (error) {
         const code = (error as { code?: string }).code;
         // Not running in this page (started before a reload, or on another device): the portal
@@ -179,7 +229,7 @@ export function createTransferRunner(queryClient: QueryClient, client: TransferC
     },
 
     remove(record: TransferRecord): void {
-      void client.remove(record.id).catch(() => undefined);
+      void clientOf(record).remove(record.id).catch(() => undefined);
       contexts.delete(record.id);
       store().forget(record.id);
       store().remove(record.id);

@@ -1,7 +1,9 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type {
+  AsperaSdkAvailability,
   TransferClientEvent,
+  TransferClientKind,
   TransferStatus,
 } from '../../../transfer-clients';
 import { ema } from '../lib/ema';
@@ -63,7 +65,26 @@ interface ToastSlice {
   dismissToast: (id: number) => void;
 }
 
-export type TransferStore = ProgressSlice & RemovedSlice & AnnouncerSlice & ToastSlice;
+/** The person's choice of client: `auto` lets Courier pick per transfer (chooseClient). */
+export type ClientPreference = 'auto' | TransferClientKind;
+
+/** Which client carries a transfer this page started, and why (shown in its row). */
+export interface TransferCarrier {
+  kind: TransferClientKind;
+  reason: string;
+}
+
+interface ClientSlice {
+  /** Desktop's availability as the SDK reports it; null while the SDK is not configured. */
+  desktop: AsperaSdkAvailability | null;
+  setDesktop: (availability: AsperaSdkAvailability | null) => void;
+  preference: ClientPreference;
+  setPreference: (preference: ClientPreference) => void;
+  carriers: Record<string, TransferCarrier>;
+  setCarrier: (transferId: string, carrier: TransferCarrier) => void;
+}
+
+export type TransferStore = ProgressSlice & RemovedSlice & AnnouncerSlice & ToastSlice & ClientSlice;
 
 let toastSeq = 0;
 // A burst of endings (a batch cancelled) shows the latest few, not a wall of toasts.
@@ -115,7 +136,8 @@ export const useTransferStore = create<TransferStore>()(
       forget: (transferId) =>
         set((state) => {
           const { [transferId]: _gone, ...byId } = state.byId;
-          return { byId };
+          const { [transferId]: _carrier, ...carriers } = state.carriers;
+          return { byId, carriers };
         }),
       removed: {},
       remove: (transferId) => set((state) => ({ removed: { ...state.removed, [transferId]: true } })),
@@ -125,9 +147,19 @@ export const useTransferStore = create<TransferStore>()(
       pushToast: (toast) =>
         set((state) => ({ toasts: [...state.toasts, { ...toast, id: (toastSeq += 1) }].slice(-MAX_TOASTS) })),
       dismissToast: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
+      desktop: null,
+      setDesktop: (desktop) => set({ desktop }),
+      preference: 'auto',
+      setPreference: (preference) => set({ preference }),
+      carriers: {},
+      setCarrier: (transferId, carrier) => set((state) => ({ carriers: { ...state.carriers, [transferId]: carrier } })),
     }),
-    // Only the user's "remove" survives a reload; live progress belongs to this page's clients.
-    { name: 'courier-transfers', partialize: (state) => ({ removed: state.removed }) },
+    // The user's "remove", the client choice and which client carried what survive a reload; live
+    // progress belongs to this page's clients.
+    {
+      name: 'courier-transfers',
+      partialize: (state) => ({ removed: state.removed, preference: state.preference, carriers: state.carriers }),
+    },
   ),
 );
 

@@ -1,0 +1,50 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { createAsperaSdkClient, type AsperaSdkClient, type LocalItem } from '../../../transfer-clients';
+import { useClientConfig } from '../api/get-client-config';
+import { useTransferStore } from '../stores/transfer-progress-store';
+import { getTransferRunner, useTransferRunner } from './use-transfer-runner';
+
+// One per page, like the SDK bundle it loads (a second copy would replace the initialised one).
+let desktop: AsperaSdkClient | undefined;
+
+/** Desktop's client, once the portal's settings named an SDK and a page component asked for it. */
+export const getDesktopClient = (): AsperaSdkClient | undefined => desktop;
+
+/**
+ * When the portal names an SDK URL: create Desktop's client once, hand it to the runner, and follow
+ * its availability into the store. Without one, Desktop stays `null` and the gateway carries all.
+ */
+export function useFollowDesktop(): void {
+  const queryClient = useQueryClient();
+  const config = useClientConfig().data;
+  const sdkUrl = config?.asperaSdkUrl ?? null;
+  const appId = config?.asperaAppId;
+  useEffect(() => {
+    if (!sdkUrl || !appId) return;
+    desktop ??= createAsperaSdkClient({ sdkUrl, appId });
+    getTransferRunner(queryClient).attachDesktop(desktop);
+    return desktop.subscribeAvailability((availability) => useTransferStore.getState().setDesktop(availability));
+  }, [queryClient, sdkUrl, appId]);
+}
+
+export type NativePick = (what: 'files' | 'folder', target: { spaceId: string; folder: string }) => Promise<number | null>;
+
+/**
+ * Desktop's own file and folder dialogs, when Desktop would carry the upload (it runs and the
+ * person did not pick the browser): they give real local paths. `undefined` otherwise, and the
+ * browser's inputs are used. Resolves with the number of items started, or null when closed.
+ */
+export function useNativePick(): NativePick | undefined {
+  const runner = useTransferRunner();
+  const available = useTransferStore((s) => s.desktop?.available === true);
+  const preference = useTransferStore((s) => s.preference);
+  const client = desktop;
+  if (!client || !available || preference === 'http-gateway') return undefined;
+  return async (what, { spaceId, folder }) => {
+    const items: LocalItem[] | null = what === 'files' ? await client.native.pickFiles() : await client.native.pickFolders();
+    if (!items?.length) return null;
+    await runner.startUpload({ spaceId, folder, sources: [], emptyFolders: [], localItems: items });
+    return items.length;
+  };
+}
