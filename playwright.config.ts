@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { ADMIN_PASSWORD, EXPIRY_SERVER, MAIN_SERVER } from './e2e/support/servers';
+import { ADMIN_PASSWORD, ASPERA_SDK_URL, EXPIRY_SERVER, MAIN_SERVER } from './e2e/support/servers';
 
 // A fresh data directory (database, docroot, secrets) per run. Playwright loads this file again
 // in every worker process; the environment carries the main process's choice to them.
@@ -65,8 +65,9 @@ export default defineConfig({
     video: 'off',
   },
   webServer: [
-    // The first one builds the SPA; the second serves the same build.
-    portal(MAIN_SERVER, process.env.COURIER_E2E_DATA_DIR, {}, 'node bin/courier.mjs start'),
+    // The first one builds the SPA; the second serves the same build. The first offers Desktop
+    // (an SDK URL) so specs can serve the fake SDK there; without it the SPA uses the gateway.
+    portal(MAIN_SERVER, process.env.COURIER_E2E_DATA_DIR, { COURIER_ASPERA_SDK_URL: ASPERA_SDK_URL }, 'node bin/courier.mjs start'),
     portal(
       EXPIRY_SERVER,
       process.env.COURIER_E2E_EXPIRY_DATA_DIR,

@@ -17,3 +17,10 @@ export const EXPIRY_SERVER = {
   nodePort: PORT_BASE + 1093,
   idleTimeoutSeconds: 3,
 } as const;
+
+/**
+ * The IBM Aspera SDK bundle the main portal names (`COURIER_ASPERA_SDK_URL`). Nothing answers it
+ * unless a spec serves the fake SDK there (installFakeAsperaSdk): elsewhere the load fails and
+ * the SPA keeps to the HTTP Gateway, which is what the embedded node offers anyway.
+ */
+export const ASPERA_SDK_URL = 'https://sdk.courier.test/aspera-sdk.js';

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { installFakeAsperaSdk } from '../src/transfer-clients/aspera-sdk/testing/install-fake-aspera-sdk';
+import { filesPage, transferRow } from './support/files-page';
+import { logInByApi, type PortalApi } from './support/portal-api';
+import { ASPERA_SDK_URL, MAIN_SERVER } from './support/servers';
+import { tempDir, writeText } from './support/local-files';
+
+/**
+ * The embedded node moves bytes over HTTP only, so the portal offers Desktop only for spaces on an
+ * HSTS node. Registering the embedded node a second time as `hsts` (its own URL and credentials,
+ * from the e2e data dir) gives such a space; the fake SDK then plays Desktop.
+ */
+async function spaceOnHstsNode(api: PortalApi): Promise<{ id: string; name: string }> {
+  const secrets = JSON.parse(readFileSync(path.join(process.env.COURIER_E2E_DATA_DIR!, 'node', 'secrets.json'), 'utf8')) as {
+    node_user?: string;
+    node_password?: string;
+  };
+  expect(secrets.node_user, 'the embedded node stores its credentials').toBeTruthy();
+  const { nodes } = await api.get<{ nodes: Array<{ kind: string; gatewayUrl: string | null }> }>('/api/nodes');
+  const embedded = nodes.find((n) => n.kind === 'embedded')!;
+  const suffix = randomUUID().slice(0, 8);
+  const node = await api.post<{ id: string }>('/api/nodes', {
+    name: `HSTS ${suffix}`,
+    url: `http://127.0.0.1:${MAIN_SERVER.nodePort}`,
+    username: secrets.node_user,
+    secret: secrets.node_password,
+    gatewayUrl: embedded.gatewayUrl,
+    kind: 'hsts',
+  });
+  return api.post<{ id: string; name: string }>('/api/spaces', { name: `Desktop ${suffix}`, nodeId: node.id });
+}
+
+async function openSpace(page: Page, name: string) {
+  await page.goto('/files');
+  await page.getByRole('link', { name }).click();
+  await expect(filesPage(page).heading).toHaveText(name);
+}
+
+const transferWith = (page: Page) => page.getByRole('combobox', { name: 'Transfer with' });
+
+test('IBM Aspera for Desktop carries an upload picked in its own dialog, from spec to completed', async ({ page }) => {
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  const fileName = `report-${randomUUID().slice(0, 8)}.pdf`;
+  await installFakeAsperaSdk(page, ASPERA_SDK_URL, {
+    status: 'RUNNING',
+    stepMs: 300,
+    progressSteps: 5,
+    dialogFiles: [{ name: `/home/e2e/${fileName}`, size: 5_000_000, type: 'application/pdf', lastModified: Date.now() }],
+  });
+  const api = await logInByApi(page);
+  const space = await spaceOnHstsNode(api);
+  await openSpace(page, space.name);
+  await expect(transferWith(page)).toHaveValue('auto');
+  await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
+
+  await filesPage(page).uploadFiles.click();
+  await expect(page.getByText(`1 item to ${space.name}. Follow it in Transfers.`)).toBeVisible();
+  const started = await page.evaluate(() => (window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[] } }[] } }).__fakeAsperaSdk.started.map((s) => s.spec.paths));
+  expect(started).toEqual([[{ source: `/home/e2e/${fileName}`, destination: fileName }]]);
+
+  await page.getByRole('link', { name: 'Transfers' }).click();
+  const row = transferRow(page, fileName);
+  await expect(row.row.getByText(/^IBM Aspera for Desktop — /)).toBeVisible();
+  // The fake reports 1/5 … 5/5 one step apart: some percentage between 0 and 100 shows first.
+  await expect(row.row.getByText(/^([1-9]\d?)% · /)).toBeVisible({ timeout: 10_000 });
+  await expect(row.status).toHaveText('Completed', { timeout: 15_000 });
+  await expect(row.row.getByText(/^100% · /)).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});
+
+test('Desktop configured but not running: offers Launch and Install, uploads go through the gateway, and Launch brings Desktop in', async ({ page }) => {
+  await installFakeAsperaSdk(page, ASPERA_SDK_URL, { status: 'FAILED', stepMs: 100, launchStartsDesktop: true });
+  const api = await logInByApi(page);
+  const space = await spaceOnHstsNode(api);
+  await openSpace(page, space.name);
+
+  const notice = page.getByRole('status').filter({ hasText: 'IBM Aspera for Desktop is unavailable' });
+  await expect(notice).toBeVisible();
+  await expect(notice.getByRole('link', { name: /^Install IBM Aspera for Desktop/ })).toHaveAttribute('href', /^https:\/\//);
+
+  const local = path.join(tempDir('courier-desktop-'), 'via-gateway.txt');
+  writeText(local, 'sent by the browser\n');
+  await filesPage(page).filesInput.setInputFiles(local);
+  await expect(filesPage(page).entry('via-gateway.txt')).toBeVisible({ timeout: 15_000 });
+
+  await notice.getByRole('button', { name: 'Launch Desktop' }).click();
+  await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
+  await expect(notice).toBeHidden();
+
+  await page.getByRole('link', { name: 'Transfers' }).click();
+  const row = transferRow(page, 'via-gateway.txt');
+  await expect(row.row.getByText(/^HTTP Gateway — IBM Aspera for Desktop was not found/)).toBeVisible();
+  await expect(row.status).toHaveText('Completed');
+});
+
+test('an SDK URL that does not load: the UI says Desktop is unavailable and uploads go through the gateway', async ({ page }) => {
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  await page.route(ASPERA_SDK_URL, (route) => route.abort('connectionrefused'));
+  await logInByApi(page);
+  await page.goto('/files');
+  await page.getByRole('link', { name: 'My files' }).click();
+  await expect(filesPage(page).heading).toHaveText('My files');
+
+  const notice = page.getByRole('status').filter({ hasText: 'IBM Aspera for Desktop is unavailable' });
+  await expect(notice).toContainText('The IBM Aspera SDK could not be loaded');
+
+  const name = `no-sdk-${randomUUID().slice(0, 8)}.txt`;
+  const local = path.join(tempDir('courier-no-sdk-'), name);
+  writeText(local, 'gateway only\n');
+  await filesPage(page).filesInput.setInputFiles(local);
+  await expect(filesPage(page).entry(name)).toBeVisible({ timeout: 15_000 });
+
+  await page.getByRole('link', { name: 'Transfers' }).click();
+  const row = transferRow(page, name);
+  await expect(row.row.getByText(/^HTTP Gateway — /)).toBeVisible();
+  await expect(row.status).toHaveText('Completed');
+  expect(pageErrors).toEqual([]);
+});
