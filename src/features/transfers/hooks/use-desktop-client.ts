@@ -1,12 +1,25 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { createAsperaSdkClient, type AsperaSdkClient, type LocalItem } from '../../../transfer-clients';
+import type { AsperaSdkClient, LocalItem } from '../../../transfer-clients';
 import { useClientConfig } from '../api/get-client-config';
 import { useTransferStore } from '../stores/transfer-progress-store';
 import { getTransferRunner, useTransferRunner } from './use-transfer-runner';
 
 // One per page, like the SDK bundle it loads (a second copy would replace the initialised one).
 let desktop: AsperaSdkClient | undefined;
+let loading: Promise<AsperaSdkClient> | undefined;
+
+/** The adapter arrives in its own chunk, fetched only when the portal names an SDK URL. */
+function loadDesktopClient(sdkUrl: string, appId: string): Promise<AsperaSdkClient> {
+  loading ??= import('../../../transfer-clients/desktop-client').then(({ createAsperaSdkClient }) => {
+    desktop = createAsperaSdkClient({ sdkUrl, appId });
+    return desktop;
+  });
+  loading.catch(() => {
+    loading = undefined; // a later page may try the chunk again
+  });
+  return loading;
+}
 
 /** Desktop's client, once the portal's settings named an SDK and a page component asked for it. */
 export const getDesktopClient = (): AsperaSdkClient | undefined => desktop;
@@ -22,9 +35,21 @@ export function useFollowDesktop(): void {
   const appId = config?.asperaAppId;
   useEffect(() => {
     if (!sdkUrl || !appId) return;
-    desktop ??= createAsperaSdkClient({ sdkUrl, appId });
-    getTransferRunner(queryClient).attachDesktop(desktop);
-    return desktop.subscribeAvailability((availability) => useTransferStore.getState().setDesktop(availability));
+    let unsubscribe: (() => void) | undefined;
+    let cancelled = false;
+    loadDesktopClient(sdkUrl, appId).then(
+      (client) => {
+        if (cancelled) return;
+        getTransferRunner(queryClient).attachDesktop(client);
+        unsubscribe = client.subscribeAvailability((availability) => useTransferStore.getState().setDesktop(availability));
+      },
+      // The chunk did not arrive (offline, a new deploy): Desktop stays unknown, the gateway carries all.
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+      unsubscribe?.();
+    };
   }, [queryClient, sdkUrl, appId]);
 }
 
