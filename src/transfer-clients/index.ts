@@ -17,7 +17,8 @@ export { TransferClientError, type TransferError, type TransferErrorCode } from 
 export { chooseClient, type ChooseClientInput, type ClientChoice, type ClientOption } from './choose-client';
 export { createHttpGatewayClient, DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT, type HttpGatewayClientOptions } from './http-gateway/http-gateway-client';
 export { checkGateway } from './http-gateway/check-gateway';
-export { createAsperaSdkClient, type AsperaSdkAvailability, type AsperaSdkClient, type AsperaSdkClientOptions } from './aspera-sdk/aspera-sdk-client';
+// createAsperaSdkClient itself comes from './desktop-client', through import(): see README.md.
+export type { AsperaSdkAvailability, AsperaSdkClient, AsperaSdkClientOptions } from './aspera-sdk/aspera-sdk-client';
 export type { LocalItem } from './aspera-sdk/native-picking';
 export type { SdkState } from './aspera-sdk/sdk-status';
 export type { InstallerEntry } from './aspera-sdk/sdk-types';
