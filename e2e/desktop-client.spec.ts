@@ -121,3 +121,22 @@ test('an SDK URL that does not load: the UI says Desktop is unavailable and uplo
   await expect(row.status).toHaveText('Completed');
   expect(pageErrors).toEqual([]);
 });
+
+test("Desktop running, a space whose node takes only the gateway: Desktop's pick fails clearly, then the browser's dialog opens", async ({ page }) => {
+  await installFakeAsperaSdk(page, ASPERA_SDK_URL, {
+    status: 'RUNNING',
+    stepMs: 100,
+    dialogFiles: [{ name: '/home/e2e/picked.txt', size: 10, type: 'text/plain', lastModified: Date.now() }],
+  });
+  await logInByApi(page);
+  await page.goto('/files');
+  await page.getByRole('link', { name: 'My files' }).click();
+  await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
+
+  await filesPage(page).uploadFiles.click();
+  await expect(page.getByText(/takes uploads through the browser only/).first()).toBeVisible();
+
+  const chooser = page.waitForEvent('filechooser');
+  await filesPage(page).uploadFiles.click();
+  await chooser;
+});

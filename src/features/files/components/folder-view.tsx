@@ -28,9 +28,10 @@ export interface FolderViewProps {
   /**
    * When set, "Upload files" and "Upload folder" open the transfer client's own dialogs (real
    * local paths) instead of the browser's; resolves with the number of items started, null when
-   * the dialog was closed; rejects with what went wrong.
+   * the dialog was closed; rejects with what went wrong. Returns null (synchronously, while the
+   * click still allows a file dialog) when the browser's own dialog should open instead.
    */
-  onNativePick?: ((what: 'files' | 'folder', target: { spaceId: string; folder: string }) => Promise<number | null>) | undefined;
+  onNativePick?: ((what: 'files' | 'folder', target: { spaceId: string; folder: string }) => Promise<number | null> | null) | undefined;
   /** Shown under the toolbar: which client uploads go through, and the choice of it. */
   uploadClient?: ReactNode;
 }
@@ -79,12 +80,13 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
   const intake = useUploadIntake(can.upload, startUpload);
 
   const pick = (what: 'files' | 'folder') => {
-    if (!onNativePick) {
+    const native = onNativePick?.(what, { spaceId, folder: path });
+    if (!native) {
       (what === 'files' ? filesInput : folderInput).current?.click();
       return;
     }
     setNotice(null);
-    onNativePick(what, { spaceId, folder: path }).then(
+    native.then(
       (count) => {
         if (count === null) return;
         setNotice({

@@ -53,12 +53,14 @@ export function useFollowDesktop(): void {
   }, [queryClient, sdkUrl, appId]);
 }
 
-export type NativePick = (what: 'files' | 'folder', target: { spaceId: string; folder: string }) => Promise<number | null>;
+/** Null (at once, inside the click) when Desktop's dialogs do not fit this folder: use the browser's. */
+export type NativePick = (what: 'files' | 'folder', target: { spaceId: string; folder: string }) => Promise<number | null> | null;
 
 /**
  * Desktop's own file and folder dialogs, when Desktop would carry the upload (it runs and the
  * person did not pick the browser): they give real local paths. `undefined` otherwise, and the
- * browser's inputs are used. Resolves with the number of items started, or null when closed.
+ * browser's inputs are used, as they are for a space whose node takes only gateway transfers.
+ * Resolves with the number of items started, or null when the dialog was closed.
  */
 export function useNativePick(): NativePick | undefined {
   const runner = useTransferRunner();
@@ -66,10 +68,13 @@ export function useNativePick(): NativePick | undefined {
   const preference = useTransferStore((s) => s.preference);
   const client = desktop;
   if (!client || !available || preference === 'http-gateway') return undefined;
-  return async (what, { spaceId, folder }) => {
-    const items: LocalItem[] | null = what === 'files' ? await client.native.pickFiles() : await client.native.pickFolders();
-    if (!items?.length) return null;
-    await runner.startUpload({ spaceId, folder, sources: [], emptyFolders: [], localItems: items });
-    return items.length;
+  return (what, { spaceId, folder }) => {
+    if (runner.desktopAllowed(spaceId) === false) return null;
+    return (async () => {
+      const items: LocalItem[] | null = what === 'files' ? await client.native.pickFiles() : await client.native.pickFolders();
+      if (!items?.length) return null;
+      await runner.startUpload({ spaceId, folder, sources: [], emptyFolders: [], localItems: items });
+      return items.length;
+    })();
   };
 }

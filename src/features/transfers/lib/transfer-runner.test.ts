@@ -211,5 +211,18 @@ describe('transfer runner', () => {
       expect(gateway.client.start).toHaveBeenCalledTimes(3);
       expect(desktop.client.start).not.toHaveBeenCalled();
     });
+
+    it('learns which spaces take Desktop, and fails Desktop-picked files clearly where the node does not', async () => {
+      const gateway = fakeClient();
+      const desktop = desktopClient();
+      const runner = createTransferRunner(new QueryClient(), gateway.client);
+      runner.attachDesktop(desktop.client);
+      useTransferStore.setState({ desktop: { available: true, state: 'running' } });
+      expect(runner.desktopAllowed('s1')).toBeUndefined();
+      await runner.startUpload(picked);
+      expect(runner.desktopAllowed('s1')).toBe(false);
+      expect(desktop.client.start).not.toHaveBeenCalled();
+      expect(useTransferStore.getState().byId.t1).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/through the browser only/) } });
+    });
   });
 });

@@ -56,6 +56,9 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
   const store = useTransferStore.getState;
   const contexts = new Map<string, Context>();
   let desktop: AsperaSdkClient | undefined;
+  // Whether the portal offered Desktop for the last transfer of each space (it depends on the
+  // space's node, which the SPA is not told otherwise): Desktop's dialogs are offered accordingly.
+  const desktopBySpace = new Map<string, boolean>();
   /** The client that carries a transfer: the one that started it here, else the recorded one. */
   const clientOf = (record: Pick<TransferRecord, 'id' | 'client'>): TransferClient =>
     contexts.get(record.id)?.client ?? (record.client === 'desktop' && desktop ? desktop : gateway);
@@ -124,7 +127,12 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
     if (start.direction !== 'upload' || choice.kind === null) return choice;
     const local = Boolean(start.input.localItems?.length);
     if (local && choice.kind !== 'desktop') {
-      return { kind: null, reason: 'These files were picked through IBM Aspera for Desktop, which cannot carry them now: pick them again.' };
+      return {
+        kind: null,
+        reason: desktopBySpace.get(response.transfer.spaceId) === false
+          ? "This space's server takes uploads through the browser only: choose the files again, the browser's dialog will open."
+          : 'These files were picked through IBM Aspera for Desktop, which cannot carry them now: choose them again.',
+      };
     }
     if (!local && choice.kind === 'desktop') {
       const gatewayUrl = response.clients.find((c) => c.type === 'http-gateway')?.url;
@@ -136,6 +144,7 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
 
   async function launch(response: CreateTransferResponse, start: Input) {
     const { transfer } = response;
+    desktopBySpace.set(transfer.spaceId, response.clients.some((c) => c.type === 'desktop'));
     upsertTransferRecord(queryClient, transfer);
     const ctx: Context = { spaceId: transfer.spaceId, title: transfer.title, start, client: null, reportedRunning: false, quarter: 0, ended: false };
     contexts.set(transfer.id, ctx);
@@ -187,6 +196,9 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
   return {
     startUpload,
     startDownload,
+
+    /** False when this space's node does not take Desktop transfers; undefined until a transfer tells. */
+    desktopAllowed: (spaceId: string): boolean | undefined => desktopBySpace.get(spaceId),
 
     /** Desktop's client, once the SDK is configured and loaded: its events feed the same store. */
     attachDesktop(client: AsperaSdkClient): void {
