@@ -56,11 +56,16 @@ function Toast({ toast }: { toast: TransferToast }) {
 
 /**
  * Leaving or reloading the page ends the uploads it carries (the browser's File objects go with
- * it), so while one runs the browser asks first.
+ * it), so while one runs the browser asks first. Desktop's transfers are not the page's.
  */
 function useWarnBeforeLeavingUploads() {
   const busy = useTransferStore((s) =>
-    Object.values(s.byId).some((p) => p.status === 'queued' || p.status === 'starting' || (p.status === 'running' && !p.handedToBrowser)),
+    Object.entries(s.byId).some(
+      ([id, p]) =>
+        // Desktop carries its transfers on without the page.
+        s.carriers[id]?.kind !== 'desktop' &&
+        (p.status === 'queued' || p.status === 'starting' || (p.status === 'running' && !p.handedToBrowser)),
+    ),
   );
   useEffect(() => {
     if (!busy) return;
