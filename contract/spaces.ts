@@ -1,25 +1,9 @@
 import { z } from 'zod';
+import { ROLES } from './roles';
 
-/** Roles in increasing power: each includes what the ones before it may do. */
-export const ROLES = ['viewer', 'contributor', 'manager'] as const;
+export { OPERATION_ROLES, ROLES, roleAllows, type Operation, type Role } from './roles';
+
 export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
-
-/** What each operation needs; the SPA hides what the role does not allow, the server refuses it. */
-export const OPERATION_ROLES = {
-  list: 'viewer',
-  download: 'viewer',
-  upload: 'contributor',
-  mkdir: 'contributor',
-  rename: 'contributor',
-  delete: 'manager',
-  manageMembers: 'manager',
-} as const satisfies Record<string, Role>;
-export type Operation = keyof typeof OPERATION_ROLES;
-
-export function roleAllows(role: Role | null, operation: Operation): boolean {
-  return role !== null && ROLES.indexOf(role) >= ROLES.indexOf(OPERATION_ROLES[operation]);
-}
 
 export const spaceSchema = z.object({
   id: z.string(),

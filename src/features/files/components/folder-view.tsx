@@ -2,7 +2,7 @@ import { Button, InlineNotification } from '@carbon/react';
 import { Add, Download, Edit, FolderAdd, TrashCan, Upload } from '@carbon/icons-react';
 import { useRef, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
-import { roleAllows } from '../../../../contract/spaces';
+import { roleAllows } from '../../../../contract/roles';
 import { baseNameOf, joinSpacePath } from '../../../lib/space-path';
 import { useCreateFolder, useDeleteEntries, useRenameEntry } from '../api/file-operations';
 import { useSpace } from '../api/get-spaces';
