@@ -22,6 +22,22 @@ export function createNodeClients(nodes: NodesRepository, factory: (info: NodeCo
       }
       return { node, client: entry.client };
     },
+    /**
+     * Creates folders on a node with all their parents, shallowest first, in one Node API call;
+     * a folder that exists already (409, per item or for the whole request) is fine.
+     */
+    async ensureFolders(nodeId: string, nodePaths: string[]): Promise<void> {
+      const { node, client } = await this.forNode(nodeId);
+      const all = [...new Set(nodePaths.flatMap((p) => p.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)))];
+      all.sort((a, b) => a.split('/').length - b.split('/').length);
+      if (all.length === 0) return;
+      const results = await client.createFolders(all).catch((error: unknown) => {
+        if (error instanceof NodeApiError && error.kind === 'conflict') return [];
+        throw nodeFailure(node.name, error);
+      });
+      const failed = results.find((r) => !r.ok && r.error.status !== 409);
+      if (failed && !failed.ok) throw ERRORS.NodeRefused(node.name, failed.error.message);
+    },
     forget(nodeId: string): void {
       cache.delete(nodeId);
     },

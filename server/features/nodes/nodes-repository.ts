@@ -17,16 +17,7 @@ export interface NodeConnectionInfo {
   kind: NodeRow['kind'];
 }
 
-export interface NewNode {
-  name: string;
-  url: string;
-  username: string;
-  secret: string;
-  gatewayUrl: string | null;
-  verifyTls: boolean;
-  kind: NodeRow['kind'];
-  isDefault: boolean;
-}
+export type NewNode = Omit<NodeConnectionInfo, 'id'> & { isDefault: boolean };
 
 export function createNodesRepository(db: Db, box: SecretBox) {
   const open = (row: NodeRow): NodeConnectionInfo => ({

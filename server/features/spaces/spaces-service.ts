@@ -2,8 +2,7 @@ import type { Space, SpaceMember } from '../../../contract/spaces';
 import type { User } from '../../../contract/session';
 import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
-import { NodeApiError } from '../../node-client/node-api-error';
-import { nodeFailure, type NodeClients } from '../nodes/node-clients';
+import type { NodeClients } from '../nodes/node-clients';
 import type { NodesRepository } from '../nodes/nodes-repository';
 import type { SpaceAccess, SpaceGrant } from './space-access';
 import { normalizeSpacePath } from './space-path';
@@ -11,20 +10,6 @@ import type { SpacesRepository } from './spaces-repository';
 
 export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; nodes: NodesRepository; clients: NodeClients; access: SpaceAccess }) {
   const { db, spaces, nodes, clients, access } = deps;
-
-  /** Creates `nodePath` and its parents on the node; an existing folder is fine. */
-  async function ensureNodeFolder(nodeId: string, nodePath: string): Promise<void> {
-    const { node, client } = await clients.forNode(nodeId);
-    const segments = nodePath.split('/').filter(Boolean);
-    for (let i = 1; i <= segments.length; i++) {
-      const path = `/${segments.slice(0, i).join('/')}`;
-      const [result] = await client.createFolders([path]).catch((error: unknown) => {
-        if (error instanceof NodeApiError && error.kind === 'conflict') return [{ path, ok: true as const }];
-        throw nodeFailure(node.name, error);
-      });
-      if (result && !result.ok && result.error.status !== 409) throw ERRORS.NodeRefused(node.name, result.error.message);
-    }
-  }
 
   const toSpace = (grant: SpaceGrant, user: User): Space => ({
     id: grant.space.id,
@@ -40,7 +25,7 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       const node = await nodes.defaultNode();
       if (!node) return;
       const rootPath = `/home/${user.username.toLowerCase()}`;
-      await ensureNodeFolder(node.id, rootPath);
+      await clients.ensureFolders(node.id, [rootPath]);
       await spaces.insert({ name: 'My files', node_id: node.id, root_path: rootPath, owner_user_id: user.id });
     },
 
@@ -65,7 +50,7 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       if (!node) throw ERRORS.NodeNotFound();
       const rootPath = normalizeSpacePath(input.rootPath ?? `/spaces/${slug(input.name)}`);
       if (rootPath === '/') throw ERRORS.InvalidPath(rootPath, 'is the whole node; give a space its own folder');
-      await ensureNodeFolder(node.id, rootPath);
+      await clients.ensureFolders(node.id, [rootPath]);
       const space = await spaces.insert({ name: input.name, node_id: node.id, root_path: rootPath, owner_user_id: null });
       return toSpace({ space, role: 'manager' }, user);
     },

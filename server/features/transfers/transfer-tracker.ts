@@ -48,7 +48,7 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
     if (lastToken !== cursor) await transfers.saveCursor(nodeId, lastToken);
 
     // Byte counts move without a new iteration token; ask for the running ones directly.
-    const live = (await transfers.list({ status: 'running', limit: MAX_LIVE_LOOKUPS })).filter((r) => r.node_id === nodeId && r.node_transfer_id);
+    const live = (await transfers.list({ nodeId, status: 'running', limit: MAX_LIVE_LOOKUPS })).filter((r) => r.node_transfer_id);
     for (const row of live) {
       const item = await client.getTransfer(row.node_transfer_id as string).catch(() => null);
       if (item) changed = (await apply(nodeId, item, row)) || changed;

@@ -39,7 +39,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     const spec = await setup(space.node_id, 'upload', { paths: [{ destination }], tags: { courier: { transfer_id: id } } }, folder);
     // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
     // (http-gateway-v3.md §3.1), so they are created now through the Node API.
-    if (emptyFolders.length > 0) await createFolders(space.node_id, emptyFolders.map((p) => toNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)));
+    if (emptyFolders.length > 0) await clients.ensureFolders(space.node_id, emptyFolders.map((p) => toNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)));
     const bytesExpected = files.reduce((sum, f) => sum + f.size, 0);
     // node-api.md §4: the client replaces `paths` with what it sends and keeps destination_root and
     // the token; for the gateway and the SDK, `destination` is where each file lands under the root.
@@ -72,18 +72,6 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
       bytesExpected: typeof expected === 'number' ? expected : null,
       title,
     });
-  }
-
-  /** Creates node folders with their parents, in order; one that exists already is fine. */
-  async function createFolders(nodeId: string, nodePaths: string[]): Promise<void> {
-    const { node, client } = await clients.forNode(nodeId);
-    const all = [...new Set(nodePaths.flatMap((p) => p.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)))];
-    all.sort((a, b) => a.split('/').length - b.split('/').length);
-    const results = await client.createFolders(all).catch((error: unknown) => {
-      throw nodeFailure(node.name, error);
-    });
-    const failed = results.find((r) => !r.ok && r.error.status !== 409);
-    if (failed && !failed.ok) throw ERRORS.NodeRefused(node.name, failed.error.message);
   }
 
   async function setup(nodeId: string, direction: 'upload' | 'download', transferRequest: TransferRequest, pathForErrors: string) {
