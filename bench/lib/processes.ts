@@ -122,8 +122,11 @@ export interface CourierProcess {
   stop: () => Promise<void>;
 }
 
-/** `courier start --no-build`: the portal and its embedded node in one process, SQLite in a temp folder. */
-export async function startCourier(): Promise<CourierProcess> {
+/**
+ * `courier start --no-build`: the portal and its embedded node in one process, SQLite in a temp
+ * folder. `env` adds settings (e.g. COURIER_ASPERA_SDK_URL); the SPA must be built (`npm run build`).
+ */
+export async function startCourier(options: { env?: NodeJS.ProcessEnv } = {}): Promise<CourierProcess> {
   const dataDir = tempDir('portal');
   const adminPassword = 'bench-admin-password-1';
   const { child, match } = await startAndWait(
@@ -135,6 +138,7 @@ export async function startCourier(): Promise<CourierProcess> {
       COURIER_HOST: '127.0.0.1',
       COURIER_ADMIN_PASSWORD: adminPassword,
       COURIER_LOG_LEVEL: 'warn',
+      ...options.env,
     },
     /Courier is running at (\S+)/,
   );
