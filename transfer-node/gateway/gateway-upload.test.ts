@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, openAsBlob } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_ORIGIN, sha256, specHeader, startTestNode, upload, type TestNode } from '../test/node-harness';
@@ -99,6 +99,37 @@ describe('POST /v3/upload', () => {
     const res = await fetch(t.node.gatewayUrl + '/v3/upload', { method: 'POST', body: form });
     expect(res.status).toBe(403);
     expect(await readdir(t.docroot)).not.toContain('AllOrNone');
+    expect(await staging()).toEqual([]);
+  });
+
+  it('stores hundreds of files across new nested folders in one request; a name given twice keeps the later bytes', async () => {
+    const spec = await t.uploadSpec('/Many');
+    const files = Array.from({ length: 300 }, (_, i) => ({ name: `f${i % 3}/sub${i % 2}/file-${i}.txt`, data: new Blob([`content ${i}`]) }));
+    files.push({ name: 'f0/sub0/file-0.txt', data: new Blob(['the later bytes']) });
+    const res = await upload(t, spec, files);
+    expect(res.status).toBe(200);
+    expect((await res.json()).files).toHaveLength(301);
+    for (let i = 1; i < 300; i += 37) {
+      expect(await readFile(join(t.docroot, 'Many', `f${i % 3}/sub${i % 2}/file-${i}.txt`), 'utf8')).toBe(`content ${i}`);
+    }
+    expect(await readFile(join(t.docroot, 'Many/f0/sub0/file-0.txt'), 'utf8')).toBe('the later bytes');
+    expect((await readdir(join(t.docroot, 'Many/f1/sub1'))).length).toBe(50);
+    expect(await staging()).toEqual([]);
+  });
+
+  it('refuses a whole request when a later file of a folder already seen leads out through a link', async () => {
+    await mkdir(join(t.docroot, 'Linked/own'), { recursive: true });
+    await mkdir(join(t.docroot, 'Elsewhere'), { recursive: true });
+    await symlink(join(t.docroot, 'Elsewhere'), join(t.docroot, 'Linked/own/out'));
+    const spec = await t.uploadSpec('/Linked/own');
+    const res = await upload(t, spec, [
+      { name: 'a.txt', data: new Blob(['a']) },
+      { name: 'b.txt', data: new Blob(['b']) },
+      { name: 'out/c.txt', data: new Blob(['c']) },
+    ]);
+    expect(res.status).toBe(403);
+    expect(await readdir(join(t.docroot, 'Linked/own'))).toEqual(['out']);
+    expect(await readdir(join(t.docroot, 'Elsewhere'))).toEqual([]);
     expect(await staging()).toEqual([]);
   });
 

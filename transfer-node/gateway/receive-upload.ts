@@ -12,12 +12,15 @@ import { pipeline } from 'node:stream/promises';
 import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, NodeError } from '../errors';
 import { parseNodePath, toNodePath } from '../storage/node-path';
+import type { UploadBatch } from '../storage/upload-writer';
 import type { LiveTransfer } from '../transfers/transfer-store';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
 import { authorizeUpload, MAX_SPEC_PATHS, parseSpec, type GatewaySpec, type UploadAuthorization } from './gateway-spec';
 
 // The spec part holds every path of the upload; 4 MiB is ample for MAX_SPEC_PATHS entries.
 const MAX_SPEC_BYTES = 4 * 1024 * 1024;
+// Renames in flight at once when an upload completes: twice libuv's default four threads.
+const COMMIT_CONCURRENCY = 8;
 
 interface Staged {
   partial: string;
@@ -50,6 +53,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     }
     let spec: GatewaySpec | null = null;
     let auth: UploadAuthorization | null = null;
+    let batch: UploadBatch | null = null;
     let live: LiveTransfer | null = null;
     let announced: number | null = null;
     let failure: NodeError | null = null;
@@ -88,6 +92,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
           if (spec) throw ERRORS.badRequest('Only one x-aspera-spec part is allowed');
           spec = parseSpec(parseJson(value));
           auth = authorizeUpload(ctx, spec, req.headers.authorization);
+          batch = ctx.uploads.batch(auth.overwrite, auth.grantRootSegments);
           live = beginRecord(ctx, spec, auth, clientIp);
           live.abort.signal.addEventListener('abort', () => fail(new NodeError(499, 'The transfer was canceled')));
         } else if (name === 'Content-Length') {
@@ -103,7 +108,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
       // Errors of this stream surface through pipeline(); a skipped one is drained, never left paused.
       stream.on('error', () => undefined);
       run(async () => {
-        if (!spec || !auth || !live) throw ERRORS.badRequest('The first part must be x-aspera-spec');
+        if (!spec || !auth || !batch || !live) throw ERRORS.badRequest('The first part must be x-aspera-spec');
         if (name !== 'file') throw ERRORS.badRequest(`Unexpected file part "${name}"`);
         if (announced === null) throw ERRORS.badRequest('Each file part must follow a Content-Length part');
         const size = announced;
@@ -114,7 +119,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         const segments = [...auth.rootSegments, ...parseNodePath(relative, { allowLeadingSlash: false })];
         if (segments.length === auth.rootSegments.length) throw ERRORS.badRequest('A file part has no name');
         fileIndex += 1;
-        await ctx.uploads.checkTarget(segments, auth.overwrite, auth.grantRootSegments);
+        await batch.checkTarget(segments);
         const file = { path: toNodePath(segments), size, bytesWritten: 0, status: 'transferring' as const, startUsec: nowUsec(), endUsec: 0 };
         const record = live.record;
         if (record.files.length < MAX_FILES_PER_RECORD) record.files.push(file);
@@ -155,14 +160,10 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
 
     parser.on('close', () => {
       run(async () => {
-        if (!spec || !auth || !live) throw ERRORS.badRequest('The body has no x-aspera-spec part');
+        if (!spec || !batch || !live) throw ERRORS.badRequest('The body has no x-aspera-spec part');
         if (staged.length === 0) throw ERRORS.badRequest('The body has no file part');
         if (announced !== null) throw ERRORS.badRequest('A Content-Length part has no file');
-        const files: string[] = [];
-        for (const item of staged) {
-          await ctx.uploads.commit(item.partial, item.segments, auth.overwrite, auth.grantRootSegments);
-          files.push(toNodePath(item.segments));
-        }
+        const files = await commitAll(batch, staged);
         staged.length = 0;
         live.record.filesCompleted = files.length;
         live.record.filesExpected = files.length;
@@ -177,6 +178,29 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     req.on('error', () => fail(new NodeError(499, 'The client closed the connection before the upload completed')));
     req.pipe(parser);
   });
+}
+
+/**
+ * Renames every staged file to its final name, several at a time: each rename waits on the thread
+ * pool, so one after another leaves it idle. A name given twice keeps the order of the body.
+ */
+async function commitAll(batch: UploadBatch, staged: readonly Staged[]): Promise<string[]> {
+  const files = staged.map((item) => toNodePath(item.segments));
+  const lanes = new Set(files).size === files.length ? COMMIT_CONCURRENCY : 1;
+  let next = 0;
+  let refused = false;
+  const lane = async () => {
+    // After a refusal the other lanes stop taking files; the request fails with that refusal.
+    for (let i = next++; i < staged.length && !refused; i = next++) {
+      const item = staged[i] as Staged;
+      await batch.commit(item.partial, item.segments).catch((err: unknown) => {
+        refused = true;
+        throw err;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, staged.length) }, lane));
+  return files;
 }
 
 function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorization, clientIp: string): LiveTransfer {

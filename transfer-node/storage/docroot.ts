@@ -53,6 +53,11 @@ export class Docroot {
     return { nodePath: toNodePath(segments), abs, stats };
   }
 
+  /** Where a folder is, following links along the way, without a stat of its own; `missing` if a part is absent. */
+  locate(segments: readonly string[]): Promise<{ abs: string; missing: boolean }> {
+    return this.walk(segments, segments.length);
+  }
+
   /** Creates the folders of `segments` one by one, never through a link that leaves the docroot. */
   async ensureDir(segments: readonly string[]): Promise<string> {
     let current = this.root;
@@ -109,7 +114,7 @@ export function isInside(root: string, abs: string): boolean {
   return abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
-function ignoreMissing(err: NodeJS.ErrnoException): null {
+export function ignoreMissing(err: NodeJS.ErrnoException): null {
   if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
   throw err;
 }

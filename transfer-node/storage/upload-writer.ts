@@ -2,13 +2,17 @@
  * Atomic upload writes. Bytes go to a partial file in the docroot's staging folder (same file
  * system, so the final step is a rename) and reach their final name only when complete and of the
  * announced size. The staging folder is emptied at start, so a killed process leaves nothing behind.
+ *
+ * One upload request is one `UploadBatch`: it resolves (and checks against the token's folder) each
+ * destination folder once per phase instead of once per file, which is what bounds uploads of many
+ * small files (every lookup is a thread-pool round trip, and every missing entry a thrown error).
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { link, rename, rm, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createWriteStream, type Stats, type WriteStream } from 'node:fs';
+import { link, lstat, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ERRORS } from '../errors';
-import { isInside, type Docroot } from './docroot';
+import { ignoreMissing, isInside, type Docroot } from './docroot';
 import type { FolderListings } from './folder-listing';
 
 export interface StagedFile {
@@ -32,39 +36,89 @@ export class UploadWriter {
     await rm(partial, { force: true });
   }
 
+  /** The checks and commits of one upload request into the token's folder `grantRoot`. */
+  batch(overwrite: boolean, grantRoot: readonly string[]): UploadBatch {
+    return new UploadBatch(this.docroot, this.listings, overwrite, grantRoot);
+  }
+}
+
+export class UploadBatch {
+  private grantRootAbs: Promise<string> | undefined;
+  // Keyed by the folder's segments. Checks (made while bytes arrive) and commits (made once the
+  // body is complete) cache apart: a folder an early check saw missing is created at commit.
+  private readonly checkedFolders = new Map<string, Promise<{ abs: string; missing: boolean }>>();
+  private readonly createdFolders = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly docroot: Docroot,
+    private readonly listings: FolderListings,
+    private readonly overwrite: boolean,
+    private readonly grantRoot: readonly string[],
+  ) {}
+
   /**
    * Refuses early (before any byte is written) when the target exists and may not be replaced,
-   * or when a link inside the docroot would take it out of the token's folder `grantRoot`.
+   * or when a link inside the docroot would take it out of the token's folder.
    * `commit` checks again, atomically, since another upload may have finished meanwhile.
    */
-  async checkTarget(segments: readonly string[], overwrite: boolean, grantRoot: readonly string[]): Promise<void> {
-    const target = await this.docroot.resolveEntry(segments);
-    await this.checkGranted(dirname(target.abs), grantRoot);
-    if (!target.stats) return;
-    if (target.stats.isDirectory()) throw ERRORS.exists('A folder exists with the name of an uploaded file');
-    if (target.stats.isSymbolicLink()) throw ERRORS.forbidden('An upload cannot replace a symbolic link');
-    if (!overwrite) throw ERRORS.exists('File already exists and the overwrite policy is "never"');
-  }
-
-  private async checkGranted(parentAbs: string, grantRoot: readonly string[]): Promise<void> {
-    const root = await this.docroot.resolve(grantRoot);
-    if (!isInside(root.abs, parentAbs)) throw ERRORS.forbidden('A link leads outside the folder the token covers');
+  async checkTarget(segments: readonly string[]): Promise<void> {
+    const folder = await this.once(this.checkedFolders, segments.slice(0, -1), async (parent) => {
+      const found = await this.docroot.locate(parent);
+      await this.checkGranted(found.abs);
+      return found;
+    });
+    if (folder.missing) return;
+    this.checkReplaceable(await lstat(join(folder.abs, lastOf(segments))).catch(ignoreMissing));
   }
 
   /** Moves a complete partial file to its final name; returns the absolute final path. */
-  async commit(partial: string, segments: readonly string[], overwrite: boolean, grantRoot: readonly string[]): Promise<string> {
-    await this.checkTarget(segments, overwrite, grantRoot);
-    const parent = await this.docroot.ensureDir(segments.slice(0, -1));
-    await this.checkGranted(parent, grantRoot);
-    const finalPath = join(parent, segments[segments.length - 1] as string);
-    if (overwrite) {
+  async commit(partial: string, segments: readonly string[]): Promise<string> {
+    const parent = await this.once(this.createdFolders, segments.slice(0, -1), async (folder) => {
+      const abs = await this.docroot.ensureDir(folder);
+      await this.checkGranted(abs);
+      return abs;
+    });
+    const finalPath = join(parent, lastOf(segments));
+    this.checkReplaceable(await lstat(finalPath).catch(ignoreMissing));
+    if (this.overwrite) {
       await rename(partial, finalPath);
     } else {
       // link() fails with EEXIST instead of replacing: no race can overwrite a file under "never".
       await link(partial, finalPath);
       await unlink(partial);
     }
-    this.listings.invalidate(dirname(finalPath));
+    this.listings.invalidate(parent);
     return finalPath;
   }
+
+  private checkReplaceable(stats: Stats | null): void {
+    if (!stats) return;
+    if (stats.isDirectory()) throw ERRORS.exists('A folder exists with the name of an uploaded file');
+    if (stats.isSymbolicLink()) throw ERRORS.forbidden('An upload cannot replace a symbolic link');
+    if (!this.overwrite) throw ERRORS.exists('File already exists and the overwrite policy is "never"');
+  }
+
+  private async checkGranted(folderAbs: string): Promise<void> {
+    this.grantRootAbs ??= this.docroot.resolve(this.grantRoot).then((root) => root.abs);
+    if (!isInside(await this.grantRootAbs, folderAbs)) throw ERRORS.forbidden('A link leads outside the folder the token covers');
+  }
+
+  /** `resolve(folder)` once per folder; a refusal is remembered too, so every file in it is refused. */
+  private once<T>(cache: Map<string, Promise<T>>, folder: readonly string[], resolve: (folder: readonly string[]) => Promise<T>): Promise<T> {
+    const key = folder.join('/');
+    let found = cache.get(key);
+    if (!found) {
+      found = resolve(folder);
+      // Settled here so an unawaited refusal is not reported as unhandled; callers still see it.
+      found.catch(() => undefined);
+      cache.set(key, found);
+    }
+    return found;
+  }
+}
+
+function lastOf(segments: readonly string[]): string {
+  const name = segments[segments.length - 1];
+  if (name === undefined) throw ERRORS.badRequest('A file part has no name');
+  return name;
 }
