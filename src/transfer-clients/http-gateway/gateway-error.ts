@@ -31,3 +31,11 @@ export function gatewayNetworkError(action: 'upload' | 'download'): TransferErro
     message: `The HTTP Gateway could not be reached during the ${action} (network down, gateway stopped or refusing this site): check your connection and try again.`,
   };
 }
+
+/**
+ * The browser says it is offline (`navigator.onLine` false: the cable, the Wi-Fi, airplane mode):
+ * that is the reason a person can act on, better than the list of everything a failed request may mean.
+ */
+export function offlineError(action: 'upload' | 'download'): TransferError {
+  return { code: 'NETWORK_ERROR', message: `Network connection lost during the ${action}: reconnect, then retry.` };
+}

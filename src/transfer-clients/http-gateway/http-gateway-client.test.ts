@@ -109,6 +109,15 @@ describe('http-gateway upload', () => {
     expect(events.at(-1)!.error!.message).toMatch(/could not be reached/);
   });
 
+  it('names a lost connection as such when the browser is offline', async () => {
+    let online = true;
+    const { client, events } = setup({ isOnline: () => online });
+    await client.start({ transferId: 't1', direction: 'upload', transferSpec: uploadSpec, gatewayUrl: GW, sources: [{ file: new File(['a'], 'a.txt'), path: 'a.txt' }] });
+    online = false;
+    FakeXhr.last.onerror?.();
+    expect(events.at(-1)!.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload: reconnect, then retry.' });
+  });
+
   it('stop aborts the request → cancelled, and nothing after it revives the transfer', async () => {
     const { client, xhr, events } = await startUpload();
     xhr.progress(600, 1200);
@@ -213,6 +222,14 @@ describe('http-gateway download', () => {
     await b.client.start({ transferId: 'd4', direction: 'download', transferSpec: downloadSpec(500), gatewayUrl: GW });
     await vi.waitFor(() => expect(b.events.at(-1)!.status).toBe('failed'));
     expect(b.events.at(-1)!.error!.code).toBe('NETWORK_ERROR');
+  });
+
+  it('names a lost connection when a streamed download is cut while the browser is offline', async () => {
+    const cut = vi.fn(async () => new Response(streamOf([new Uint8Array(10), new Uint8Array(10)], 1), { headers: { 'Content-Length': '500' } }));
+    const { client, events } = setup({ fetch: cut, isOnline: () => false });
+    await client.start({ transferId: 'd5', direction: 'download', transferSpec: downloadSpec(500), gatewayUrl: GW });
+    await vi.waitFor(() => expect(events.at(-1)!.status).toBe('failed'));
+    expect(events.at(-1)).toMatchObject({ bytesDone: 10, error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the download: reconnect, then retry.' } });
   });
 
   it('stop aborts a streamed download → cancelled, nothing saved', async () => {

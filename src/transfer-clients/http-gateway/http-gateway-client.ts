@@ -4,6 +4,7 @@ import { TransferClientError } from '../transfer-error';
 import { saveBlobWithAnchor, openInHiddenFrame } from './browser-save';
 import { expectedSize, withZipWhenNeeded } from './download-spec';
 import { runPresignedDownload, runStreamedDownload, type DownloadEnvironment } from './download';
+import { offlineError } from './gateway-error';
 import { gatewayEndpoint } from './gateway-url';
 import { runUpload, type GatewayUpdate } from './upload';
 import { buildUploadForm } from './upload-form';
@@ -30,6 +31,8 @@ export interface HttpGatewayClientOptions {
   fetch?: typeof fetch;
   createXhr?: () => XMLHttpRequest;
   document?: Document;
+  /** Whether the browser has a network (`navigator.onLine`), to name a lost connection as such. */
+  isOnline?: () => boolean;
 }
 
 interface Running {
@@ -53,6 +56,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const createXhr = options.createXhr ?? (() => new XMLHttpRequest());
   const doc = () => options.document ?? document;
+  const isOnline = options.isOnline ?? (() => globalThis.navigator?.onLine !== false);
   const env: DownloadEnvironment = {
     fetch: doFetch,
     saveBlob: (blob, name) => saveBlobWithAnchor(doc(), blob, name),
@@ -69,6 +73,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       const seconds = Math.round(stallMs / 1000);
       u = { ...u, status: 'failed', error: { code: 'NETWORK_ERROR', message: `The transfer stalled: nothing moved for ${seconds} s. Check your connection and try again.` } };
     }
+    if (u.error?.code === 'NETWORK_ERROR' && !isOnline()) u = { ...u, error: offlineError(entry.request.direction) };
     if (u.bytesDone !== entry.last.bytesDone || u.status !== entry.last.status) entry.lastActivity = Date.now();
     if (entry.request.direction === 'upload' && u.status === 'running' && bytesTotal !== null && u.bytesDone >= bytesTotal) entry.awaitingAnswer = true;
     const last = entry.last;

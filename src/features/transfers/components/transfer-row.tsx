@@ -80,7 +80,7 @@ export function TransferRow({ record }: { record: TransferRecord }) {
           </Button>
         ) : null}
         {(status === 'failed' || status === 'cancelled') && runner.canRetry(record) ? (
-          <Button size="sm" kind="ghost" onClick={() => void runner.retry(record)}>
+          <Button size="sm" kind="ghost" aria-label={`Retry ${record.title}`} onClick={() => void runner.retry(record)}>
             Retry
           </Button>
         ) : null}

@@ -2,6 +2,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CreateTransferResponse, TransferRecord } from '../../../../contract/transfers';
+import { ApiError } from '../../../lib/api-client';
 import { spaceFilesKey, transfersKey } from '../../../lib/query-keys';
 import type { AsperaSdkClient, StartRequest, TransferClient, TransferClientEvent } from '../../../transfer-clients';
 import { useTransferStore } from '../stores/transfer-progress-store';
@@ -63,7 +64,7 @@ beforeEach(() => {
   api.reportTransfer.mockReset().mockImplementation(async (id: string, body: { status: TransferRecord['status'] }) =>
     record({ id, status: body.status }),
   );
-  useTransferStore.setState({ byId: {}, toasts: [], announcement: { text: '', seq: 0 }, desktop: null, preference: 'auto', carriers: {} });
+  useTransferStore.setState({ byId: {}, removed: {}, toasts: [], announcement: { text: '', seq: 0 }, desktop: null, preference: 'auto', carriers: {} });
 });
 
 describe('transfer runner', () => {
@@ -115,6 +116,39 @@ describe('transfer runner', () => {
     api.createTransfer.mockResolvedValue(created({ id: 't2' }));
     await runner.retry(record({ status: 'failed' }));
     expect(client.start).toHaveBeenLastCalledWith(expect.objectContaining({ transferId: 't2', sources: [file] }));
+  });
+
+  it('retries once per click burst, under a new authorization, and the new row replaces the failed one', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    await runner.startUpload(upload);
+    emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'Network connection lost.' } });
+    api.createTransfer.mockClear().mockResolvedValue(created({ id: 't2' }));
+
+    const failed = record({ status: 'failed' });
+    let shownAtStart: Record<string, true> | undefined;
+    client.start.mockImplementationOnce(async () => void (shownAtStart = useTransferStore.getState().removed));
+    await Promise.all([runner.retry(failed), runner.retry(failed)]);
+    expect(shownAtStart, 'the failed row is gone before the new one starts').toEqual({ t1: true });
+    expect(api.createTransfer).toHaveBeenCalledTimes(1);
+    expect(api.createTransfer).toHaveBeenCalledWith(expect.objectContaining({ direction: 'upload', folder: '/', files: [{ path: 'Tree/a.txt', size: 1000 }] }));
+    expect(client.remove).toHaveBeenCalledWith('t1');
+    const state = useTransferStore.getState();
+    expect(state.removed).toEqual({ t1: true });
+    expect(state.byId.t1).toBeUndefined();
+    expect(state.byId.t2?.status).toBe('queued');
+  });
+
+  it('keeps the failed row when the retry cannot be authorized, and says why', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    await runner.startUpload(upload);
+    emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000 });
+    api.createTransfer.mockRejectedValue(new ApiError({ code: 'FORBIDDEN', message: 'You may not upload here.', status: 403 }));
+    await runner.retry(record({ status: 'failed' }));
+    expect(useTransferStore.getState().removed).toEqual({});
+    expect(useTransferStore.getState().toasts.at(-1)).toMatchObject({ title: 'Could not start again', subtitle: 'Tree: You may not upload here.' });
+    expect(runner.canRetry(record({ status: 'failed' }))).toBe(true);
   });
 
   it('fails clearly when no client can carry it, and when the client refuses to start', async () => {

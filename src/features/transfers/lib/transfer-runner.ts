@@ -59,6 +59,8 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
   // Whether the portal offered Desktop for the last transfer of each space (it depends on the
   // space's node, which the SPA is not told otherwise): Desktop's dialogs are offered accordingly.
   const desktopBySpace = new Map<string, boolean>();
+  /** Failed or cancelled transfers whose retry is being authorized: a second click starts nothing more. */
+  const retrying = new Set<string>();
   /** The client that carries a transfer: the one that started it here, else the recorded one. */
   const clientOf = (record: Pick<TransferRecord, 'id' | 'client'>): TransferClient =>
     contexts.get(record.id)?.client ?? (record.client === 'desktop' && desktop ? desktop : gateway);
@@ -111,6 +113,14 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
     if (isEnded(event.status)) ended(event.transferId, ctx, event, true);
   }
   gateway.subscribe(onEvent);
+
+  /** Out of this page's list (the portal keeps the record) and out of its client. */
+  function remove(record: TransferRecord): void {
+    void clientOf(record).remove(record.id).catch(() => undefined);
+    contexts.delete(record.id);
+    store().forget(record.id);
+    store().remove(record.id);
+  }
 
   /**
    * Which client carries this transfer: Desktop when it runs, the portal allows it and the person
@@ -175,7 +185,10 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
     }
   }
 
-  async function startUpload(input: UploadInput): Promise<void> {
+  /** Asks the portal for a new authorization (a spec with a fresh token) for these files or paths. */
+  function authorize(start: Input): Promise<CreateTransferResponse> {
+    if (start.direction === 'download') return createTransfer({ spaceId: start.input.spaceId, direction: 'download', paths: start.input.paths });
+    const { input } = start;
     const request: NewTransfer = {
       spaceId: input.spaceId,
       direction: 'upload',
@@ -185,12 +198,17 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
         : input.sources.map((s) => ({ path: s.path, size: s.file.size })),
       emptyFolders: input.emptyFolders,
     };
-    await launch(await createTransfer(request), { direction: 'upload', input });
+    return createTransfer(request);
+  }
+
+  async function startUpload(input: UploadInput): Promise<void> {
+    const start: Input = { direction: 'upload', input };
+    await launch(await authorize(start), start);
   }
 
   async function startDownload(input: DownloadInput): Promise<void> {
-    const response = await createTransfer({ spaceId: input.spaceId, direction: 'download', paths: input.paths });
-    await launch(response, { direction: 'download', input });
+    const start: Input = { direction: 'download', input };
+    await launch(await authorize(start), start);
   }
 
   return {
@@ -228,24 +246,27 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
       return record.direction === 'download' || contexts.get(record.id)?.start.direction === 'upload';
     },
 
-    /** A new transfer with the same files: the gateway cannot resume, and the token may be stale. */
+    /**
+     * A new transfer with the same files (or paths), under a new authorization: the gateway cannot
+     * resume, and the old token may be spent. The new row takes the old one's place in the list.
+     */
     async retry(record: TransferRecord): Promise<void> {
-      const start = contexts.get(record.id)?.start;
+      if (retrying.has(record.id)) return;
+      retrying.add(record.id);
+      const start: Input = contexts.get(record.id)?.start ?? { direction: 'download', input: { spaceId: record.spaceId, paths: record.paths } };
       try {
-        if (start?.direction === 'upload') await startUpload(start.input);
-        else await startDownload(start?.direction === 'download' ? start.input : { spaceId: record.spaceId, paths: record.paths });
+        const response = await authorize(start);
+        remove(record);
+        await launch(response, start);
       } catch (error) {
         const subtitle = error instanceof ApiError ? `${record.title}: ${error.message}` : record.title;
         store().pushToast({ kind: 'error', title: 'Could not start again', subtitle });
+      } finally {
+        retrying.delete(record.id);
       }
     },
 
-    remove(record: TransferRecord): void {
-      void clientOf(record).remove(record.id).catch(() => undefined);
-      contexts.delete(record.id);
-      store().forget(record.id);
-      store().remove(record.id);
-    },
+    remove,
 
     /** A record from the server's event stream; `previous` is what the list held before it. */
     onServerRecord(record: TransferRecord, previous: TransferRecord | undefined): void {
