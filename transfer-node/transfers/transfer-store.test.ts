@@ -23,4 +23,26 @@ describe('TransferStore', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('on opening, fails the transfers a killed process left running, after the last token a follower holds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'courier-store-'));
+    // The first store is never closed before the second opens: a SIGKILL runs no shutdown.
+    const killed = new TransferStore(dir);
+    const done = killed.begin(init);
+    killed.finish(done, 'completed');
+    const running = killed.begin({ ...init, direction: 'receive' });
+    const { lastSeq } = killed.list({ afterSeq: 0, count: 100 });
+    const restarted = new TransferStore(dir);
+    try {
+      const { records } = restarted.list({ afterSeq: lastSeq, count: 100 });
+      expect(records.map((r) => [r.id, r.status, r.errorDesc])).toEqual([[running.record.id, 'failed', 'The node stopped during the transfer']]);
+      expect(records[0]?.endUsec).toBeGreaterThan(0);
+      expect(restarted.get(done.record.id)?.status).toBe('completed');
+      expect(restarted.activeCount()).toBe(0);
+    } finally {
+      restarted.close();
+      killed.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
