@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { NodeApiError } from '../../node-client/node-api-error';
+import type { NodeClient } from '../../node-client/node-client';
 import type { NodeTransfer } from '../../node-client/types';
 import { bytesExpected } from '../../node-client/types';
 import type { NodeClients } from '../nodes/node-clients';
@@ -12,6 +14,7 @@ const POLL_INTERVAL_MS = 1000;
 export const UNSTARTED_TIMEOUT_MS = 3600_000;
 // Live byte counts come from GET /ops/transfers/{id}; bound the calls one tick makes per node.
 const MAX_LIVE_LOOKUPS = 50;
+export const NODE_FORGOT_TRANSFER = 'The node no longer knows this transfer; its outcome is unknown.';
 
 /**
  * Follows each node's `/ops/transfers` (scenario S7: iteration token + `Link`) and brings the
@@ -49,11 +52,25 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
 
     // Byte counts move without a new iteration token; ask for the running ones directly.
     const live = (await transfers.list({ nodeId, status: 'running', limit: MAX_LIVE_LOOKUPS })).filter((r) => r.node_transfer_id);
-    for (const row of live) {
-      const item = await client.getTransfer(row.node_transfer_id as string).catch(() => null);
-      if (item) changed = (await apply(nodeId, item, row)) || changed;
-    }
+    for (const row of live) changed = (await followLive(client, nodeId, row)) || changed;
     return changed;
+  }
+
+  /**
+   * A running record's transfer, asked for by its node id. A node that answers 404 no longer knows
+   * it (its records were lost, or another node now answers at its URL): the transfer will never end
+   * there, so it ends here. Any other failure is left for the next tick.
+   */
+  async function followLive(client: NodeClient, nodeId: string, row: TransferRow): Promise<boolean> {
+    let item: NodeTransfer;
+    try {
+      item = await client.getTransfer(row.node_transfer_id as string);
+    } catch (err) {
+      if (!(err instanceof NodeApiError && err.kind === 'not_found')) return false;
+      await transfers.update(row.id, { status: 'failed', error: NODE_FORGOT_TRANSFER, ended_at: Date.now() });
+      return true;
+    }
+    return apply(nodeId, item, row);
   }
 
   async function tick(): Promise<void> {

@@ -1,0 +1,60 @@
+/**
+ * The tracker against a scripted HSTS: a running record whose node answers 404 for its transfer
+ * (the node lost its records, or another node now answers at its URL) can never end there, so the
+ * tracker ends it; a node that merely fails to answer leaves the record running for the next tick.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as hsts from '../../node-client/test/hsts-responses';
+import { startRecordingNode, type RecordingNode } from '../../node-client/test/recording-node';
+import { createTestApp, type TestApp } from '../../test/test-app';
+import { createSpacesRepository } from '../spaces/spaces-repository';
+import { NODE_FORGOT_TRANSFER } from './transfer-tracker';
+
+describe('transfer tracker, running records', () => {
+  let node: RecordingNode;
+  let t: TestApp;
+
+  beforeEach(async () => {
+    node = await startRecordingNode();
+    // An hour between ticks: each test drives the tracker with sync().
+    t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: 'nodeuser', secret: 'n0de-Secret', gatewayUrl: `${node.url}/aspera/http-gwy` }, trackerIntervalMs: 3600_000 });
+    node.answer('GET /ops/transfers', { body: [] });
+  });
+  afterEach(async () => {
+    await t.close();
+    await node.close();
+  });
+
+  async function runningRecord(nodeTransferId: string): Promise<string> {
+    const user = await t.db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow();
+    const { id: nodeId } = await t.db.selectFrom('nodes').select('id').executeTakeFirstOrThrow();
+    const space = await createSpacesRepository(t.db).insert({ name: 'Inbox', node_id: nodeId, root_path: '/inbox', owner_user_id: null });
+    const id = randomUUID();
+    const now = Date.now();
+    await t.db
+      .insertInto('transfers')
+      .values({ id, user_id: user.id, space_id: space.id, node_id: nodeId, direction: 'upload', title: 'a.bin', folder: '/', paths_json: '["a.bin"]', file_count: 1, bytes_expected: 10, bytes_transferred: 5, client: null, status: 'running', node_transfer_id: nodeTransferId, error: null, created_at: now, updated_at: now, started_at: now, ended_at: null })
+      .execute();
+    return id;
+  }
+
+  const status = (id: string) => t.db.selectFrom('transfers').select(['status', 'error', 'ended_at']).where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('fails a record whose transfer its node answers 404 for, with a reason', async () => {
+    const forgotten = await runningRecord(randomUUID());
+    await t.app.courier.tracker.sync();
+    expect(await status(forgotten)).toMatchObject({ status: 'failed', error: NODE_FORGOT_TRANSFER, ended_at: expect.any(Number) });
+  });
+
+  it('leaves a record running while its node still reports the transfer running, or cannot answer', async () => {
+    const running = await runningRecord(hsts.transferRunning.id);
+    const flakyOnNode = randomUUID();
+    const flaky = await runningRecord(flakyOnNode);
+    node.answer(`GET /ops/transfers/${hsts.transferRunning.id}`, { body: hsts.transferRunning });
+    node.answer(`GET /ops/transfers/${flakyOnNode}`, { status: 500, body: { error: { code: 500, reason: 'Internal Server Error', user_message: 'Redis unavailable' } } });
+    await t.app.courier.tracker.sync();
+    expect(await status(running)).toMatchObject({ status: 'running', error: null });
+    expect(await status(flaky)).toMatchObject({ status: 'running', error: null });
+  });
+});
