@@ -85,16 +85,23 @@ export interface NodeProcess {
   auth: string;
   docroot: string;
   stateDir: string;
+  /** The node's folder (state, and the docroot unless one was given): pass it to restart the node. */
+  dir: string;
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash: nothing is cleaned up and the folders stay for a restart. */
+  kill: () => Promise<void>;
 }
 
-/** `courier transfer-node` alone, with known Node API credentials. */
-export async function startNode(options: { docroot?: string } = {}): Promise<NodeProcess> {
-  const dir = tempDir('node');
+/**
+ * `courier transfer-node` alone, with known Node API credentials. `dir` and `port` start it again
+ * where a killed one ran: same state, docroot and URL.
+ */
+export async function startNode(options: { docroot?: string; dir?: string; port?: number } = {}): Promise<NodeProcess> {
+  const dir = options.dir ?? tempDir('node');
   const docroot = options.docroot ?? path.join(dir, 'docroot');
   const [username, password] = ['bench_node', 'bench-node-password'];
   const { child, match } = await startAndWait(
-    ['transfer-node', '--port', '0', '--host', '127.0.0.1', '--state-dir', path.join(dir, 'state'), '--docroot', docroot, '--user', username, '--password', password],
+    ['transfer-node', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--state-dir', path.join(dir, 'state'), '--docroot', docroot, '--user', username, '--password', password],
     { COURIER_NODE_LOG_LEVEL: 'warn' },
     /Node API (\S+), HTTP Gateway (\S+)/,
   );
@@ -105,9 +112,16 @@ export async function startNode(options: { docroot?: string } = {}): Promise<Nod
     auth: 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64'),
     docroot,
     stateDir: path.join(dir, 'state'),
+    dir,
     stop: async () => {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
