@@ -59,6 +59,7 @@ export function transferRow(page: Page, title: string | RegExp) {
     row,
     progress: row.getByRole('progressbar'),
     status: row.locator('.courier-transfer__status'),
-    cancel: row.getByRole('button', { name: 'Cancel' }),
+    // Exact: other buttons' names hold the title, and a title may hold the word "Cancel".
+    cancel: row.getByRole('button', { name: 'Cancel', exact: true }),
   };
 }
