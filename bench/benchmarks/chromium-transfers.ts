@@ -1,0 +1,185 @@
+/**
+ * What a person's browser gets from Courier. Uploads: the SPA's own HTTP Gateway client in headless
+ * Chromium, driven through the folder view (pick, review, transfers page until Completed), against
+ * curl posting the same multipart to the same node with a spec from the same portal. Download: the
+ * SPA's Download button (a signed URL handed to Chromium's download manager) against the same
+ * Chromium fetching the same file from Debian nginx.
+ */
+import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { sha256File } from '../reliability/gateway-io';
+import { buildSpa, launchChromium, loggedInPage } from '../lib/browser';
+import { gatewayOf, login, portalUpload, type PortalSession } from '../lib/clients';
+import { startCourier, startNginx, tempDir, type CourierProcess } from '../lib/processes';
+import { formatBytes, type BenchOptions, type BenchRow } from '../lib/report';
+import { interleave, type Spread } from '../lib/stats';
+import { curlGatewayUpload, timed, type UploadPart } from '../lib/tools';
+import { clickDownload, downloadInFrame, openSpace, timeDownload, uploadThroughSpa } from '../lib/spa-transfers';
+import { randomFile, randomFiles } from './transfer-files';
+
+const SPACE_NAME = 'My files';
+
+interface Bench {
+  courier: CourierProcess;
+  browser: Browser;
+  page: Page;
+  session: PortalSession;
+  spaceId: string;
+  /** The personal space's folder on disk: `/home/admin` in the node's docroot. */
+  spaceDir: string;
+  work: string;
+}
+
+/** Courier (SPA built, portal + embedded node), Chromium logged in through the form, and a curl-side session. */
+async function withBench<T>(prefix: string, run: (b: Bench) => Promise<T>): Promise<T> {
+  buildSpa();
+  const courier = await startCourier();
+  const browser = await launchChromium();
+  const work = tempDir(prefix);
+  try {
+    const { page } = await loggedInPage(browser, courier);
+    const session = await login(courier);
+    const { spaces } = await session.api<{ spaces: Array<{ id: string; personal: boolean }> }>('GET', '/api/spaces');
+    const spaceId = spaces.find((s) => s.personal)?.id;
+    if (!spaceId) throw new Error('the portal gave admin no personal space');
+    return await run({ courier, browser, page, session, spaceId, spaceDir: path.join(courier.docroot, 'home', 'admin'), work });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    await browser.close();
+    await courier.stop();
+  }
+}
+
+/** The curl side: the portal's POST /api/transfers for these files, then one v3 multipart with curl. */
+async function curlThroughPortal(b: Bench, parts: UploadPart[], configFile: string): Promise<string> {
+  const transfer = await portalUpload(b.session, b.spaceId, '/', parts.map((p) => ({ path: p.name, size: p.size })));
+  return curlGatewayUpload(gatewayOf(transfer), transfer.transferSpec, parts, configFile);
+}
+
+async function sameBytes(stored: string, source: string): Promise<void> {
+  const [a, b] = await Promise.all([sha256File(stored), sha256File(source)]);
+  if (a !== b || statSync(stored).size !== statSync(source).size) throw new Error(`${stored} differs from ${source}`);
+}
+
+function row(name: string, courier: string, reference: string, unit: string, goal: number, r: { courier: Spread; reference: Spread; ratio: Spread; runs: number }, notes: string[]): BenchRow {
+  return {
+    name,
+    courier,
+    reference,
+    unit,
+    courierValue: r.courier,
+    referenceValue: r.reference,
+    ratio: r.ratio,
+    runs: r.runs,
+    goal: `≥ ${goal}`,
+    met: r.ratio.median >= goal,
+    notes,
+  };
+}
+
+async function largeUpload(b: Bench, o: BenchOptions): Promise<BenchRow> {
+  const source = path.join(b.work, 'large.bin');
+  await randomFile(source, o.size);
+  let run = 0;
+  const result = await interleave(
+    o.runs,
+    async () => {
+      // A new name per run (a hard link: same inode, same page cache) gives each run its own row title.
+      const name = `large-${run++}.bin`;
+      linkSync(source, path.join(b.work, name));
+      await openSpace(b.page, b.spaceId, SPACE_NAME);
+      const { seconds } = await timed(() => uploadThroughSpa(b.page, 'files', path.join(b.work, name), name));
+      if (run === 1) await sameBytes(path.join(b.spaceDir, name), source);
+      rmSync(path.join(b.spaceDir, name));
+      return o.size / 2 ** 20 / seconds;
+    },
+    async () => {
+      const { seconds } = await timed(() => curlThroughPortal(b, [{ file: source, name: 'large-curl.bin', size: o.size }], path.join(b.work, 'large.curl')));
+      await sameBytes(path.join(b.spaceDir, 'large-curl.bin'), source);
+      rmSync(path.join(b.spaceDir, 'large-curl.bin'));
+      return o.size / 2 ** 20 / seconds;
+    },
+  );
+  return row(`gateway upload, one ${formatBytes(o.size)} file`, 'SPA gateway client, headless Chromium', 'curl v3 multipart, same node', 'MiB/s', 0.8, result, [
+    'Chromium: from setInputFiles on "Upload files" to the transfers page showing Completed (review dialog, POST /api/transfers, one XHR multipart). curl: POST /api/transfers for the same file, then curl posting the v3 multipart to the same node. Both SHA-256-checked on disk.',
+  ]);
+}
+
+async function manyUpload(b: Bench, o: BenchOptions): Promise<BenchRow> {
+  // The folder is renamed per run, so each run has its own row title and destination.
+  let folder = path.join(b.work, 'small-0');
+  const names = randomFiles(folder, o.files, o.fileSize);
+  let run = 0;
+  const result = await interleave(
+    o.runs,
+    async () => {
+      const title = `small-${run++}`;
+      renameSync(folder, path.join(b.work, title));
+      folder = path.join(b.work, title);
+      await openSpace(b.page, b.spaceId, SPACE_NAME);
+      const { seconds } = await timed(() => uploadThroughSpa(b.page, 'folder', folder, title));
+      const stored = path.join(b.spaceDir, title);
+      const count = readdirSync(stored).length;
+      if (count !== o.files) throw new Error(`the node stored ${count} of ${o.files} files`);
+      if (run === 1) for (const name of names) await sameBytes(path.join(stored, name), path.join(folder, name));
+      rmSync(stored, { recursive: true });
+      return o.files / seconds;
+    },
+    async () => {
+      const parts = names.map((name) => ({ file: path.join(folder, name), name: `small-curl/${name}`, size: o.fileSize }));
+      const { seconds, value } = await timed(() => curlThroughPortal(b, parts, path.join(b.work, 'many.curl')));
+      const files = (JSON.parse(value) as { files: unknown[] }).files.length;
+      if (files !== o.files) throw new Error(`the node stored ${files} of ${o.files} files`);
+      rmSync(path.join(b.spaceDir, 'small-curl'), { recursive: true });
+      return o.files / seconds;
+    },
+  );
+  return row(`gateway upload, ${o.files} files of ${formatBytes(o.fileSize)}`, 'SPA gateway client, headless Chromium', 'curl v3 multipart, same node', 'files/s', 0.5, result, [
+    'Chromium: from setInputFiles on "Upload folder" (webkitdirectory) to the transfers page showing Completed. curl: POST /api/transfers for the same paths, then one v3 multipart request to the same node.',
+  ]);
+}
+
+export function chromiumUploadBench(o: BenchOptions): Promise<BenchRow[]> {
+  return withBench('chromium-upload', async (b) => [await largeUpload(b, o), await manyUpload(b, o)]);
+}
+
+/** In-browser limit of the SPA's gateway client (http-gateway-client.ts): above it, a signed URL. */
+const IN_BROWSER_LIMIT = 100 * 1000 * 1000;
+
+export function chromiumDownloadBench(o: BenchOptions): Promise<BenchRow[]> {
+  return withBench('chromium-download', async (b) => {
+    const name = 'download.bin';
+    mkdirSync(b.spaceDir, { recursive: true });
+    await randomFile(path.join(b.spaceDir, name), o.size);
+    const nginx = await startNginx(b.courier.docroot);
+    try {
+      const mibPerSecond = async (page: Page, trigger: () => Promise<void>) => {
+        const { seconds, download, file } = await timeDownload(page, trigger);
+        const size = statSync(file).size;
+        await download.delete();
+        if (size !== o.size) throw new Error(`${download.url()} saved ${size} bytes, expected ${o.size}`);
+        return o.size / 2 ** 20 / seconds;
+      };
+      const courier = async () => {
+        await openSpace(b.page, b.spaceId, SPACE_NAME);
+        return mibPerSecond(b.page, () => clickDownload(b.page, name));
+      };
+      // A blank page of the same context: the SPA's CSP would block a frame on nginx's origin.
+      const blank = await b.page.context().newPage();
+      const reference = () => mibPerSecond(blank, () => downloadInFrame(blank, `${nginx.url}/home/admin/${name}`));
+      // One untimed download each: both sides then read the file from the page cache.
+      await courier();
+      await reference();
+      const result = await interleave(o.runs, courier, reference);
+      const how = o.size > IN_BROWSER_LIMIT ? 'the SPA presigns and hands the signed URL to a hidden iframe' : 'under the SPA’s in-browser limit, so streamed through the page and saved from a Blob';
+      return [
+        row(`download, one ${formatBytes(o.size)} file, Chromium`, 'SPA Download button, node signed URL', 'Debian nginx, hidden iframe', 'MiB/s', 0.8, result, [
+          `Both timed from Playwright's download event to the file fully written by Chromium's download manager; ${how}.`,
+        ]),
+      ];
+    } finally {
+      await nginx.stop();
+    }
+  });
+}

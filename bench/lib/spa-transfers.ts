@@ -1,0 +1,65 @@
+/**
+ * The SPA's uploads and downloads driven as a person drives them in Chromium: pick with the
+ * folder view's file inputs, confirm the review, watch the transfers page; select and click
+ * Download. The browser benchmarks time these against curl and nginx.
+ */
+import type { Download, Page } from '@playwright/test';
+
+// The largest default transfer is 1 GiB (or 10,000 files); ten minutes is a stall, not a slow disk.
+const TRANSFER_TIMEOUT_MS = 10 * 60_000;
+
+/** A space's root folder, freshly loaded (no selection, no dialog left from the last run). */
+export async function openSpace(page: Page, spaceId: string, spaceName: string): Promise<void> {
+  await page.goto(`/files/${spaceId}`);
+  await page.getByRole('heading', { level: 1, name: spaceName }).waitFor();
+}
+
+/**
+ * `source` through "Upload files" (a file) or "Upload folder" (a directory, as `webkitdirectory`
+ * hands it), then the transfers page until the row titled `title` ends. Throws unless it completed.
+ */
+export async function uploadThroughSpa(page: Page, input: 'files' | 'folder', source: string, title: string): Promise<void> {
+  await page.getByTestId(input === 'files' ? 'upload-files-input' : 'upload-folder-input').setInputFiles(source);
+  // Past 100 files or 1 GB the SPA shows the drop for review first (check-upload.ts).
+  const review = page.getByRole('button', { name: 'Start upload' });
+  const started = page.getByText('Upload started');
+  await review.or(started).first().waitFor({ timeout: TRANSFER_TIMEOUT_MS });
+  if (await review.isVisible()) await review.click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
+  await waitForEnd(page, title);
+}
+
+async function waitForEnd(page: Page, title: string): Promise<void> {
+  const row = page.getByRole('listitem').filter({ has: page.getByText(title, { exact: true }) });
+  const status = row.locator('.courier-transfer__status');
+  await status.filter({ hasText: /^(Completed|Failed|Cancelled)$/ }).waitFor({ timeout: TRANSFER_TIMEOUT_MS });
+  const text = await status.textContent();
+  if (text !== 'Completed') throw new Error(`the transfer "${title}" ended ${text}: ${await row.textContent()}`);
+}
+
+/** The seconds from Playwright's download event to the file fully written, and where it is. */
+export async function timeDownload(page: Page, trigger: () => Promise<void>): Promise<{ seconds: number; download: Download; file: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: TRANSFER_TIMEOUT_MS }), trigger()]);
+  const started = performance.now();
+  const file = await download.path();
+  const seconds = (performance.now() - started) / 1000;
+  const failure = await download.failure();
+  if (failure) throw new Error(`the download of ${download.url()} failed: ${failure}`);
+  return { seconds, download, file };
+}
+
+/** The SPA's Download button on one selected entry of the open folder. */
+export async function clickDownload(page: Page, name: string): Promise<void> {
+  await page.getByRole('grid').getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
+  await page.getByRole('toolbar', { name: 'Folder actions' }).getByRole('button', { name: 'Download' }).click();
+}
+
+/** A plain hidden iframe on `url`: how a page hands any link to the browser's download manager. */
+export async function downloadInFrame(page: Page, url: string): Promise<void> {
+  await page.evaluate((src) => {
+    const frame = document.createElement('iframe');
+    frame.hidden = true;
+    frame.src = src;
+    document.body.append(frame);
+  }, url);
+}
