@@ -84,6 +84,8 @@ test('an upload cut by going offline says so, and Retry sends the same bytes', a
 
   const title = `${name} to ${folder}`;
   await goOfflineMidway(page, cable, title, /Network connection lost during the upload/);
+  // The throttle kept the first attempt in flight; the retry may run at full speed.
+  await throttleUploads(page, -1);
 
   await page.getByRole('button', { name: `Retry ${title}` }).click();
   // The new attempt replaces the failed row: one row of that title, completed.
@@ -112,6 +114,7 @@ test('a streamed download cut by going offline says so, and Retry saves the same
   await showTransfers(page);
 
   await goOfflineMidway(page, cable, name, /Network connection lost during the download/);
+  await throttleDownloads(page, -1);
 
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: 60_000 }),
