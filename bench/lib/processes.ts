@@ -94,15 +94,15 @@ export interface NodeProcess {
 
 /**
  * `courier transfer-node` alone, with known Node API credentials. `dir` and `port` start it again
- * where a killed one ran: same state, docroot and URL.
+ * where a killed one ran: same state, docroot and URL. `env` adds settings (e.g. NODE_OPTIONS).
  */
-export async function startNode(options: { docroot?: string; dir?: string; port?: number } = {}): Promise<NodeProcess> {
+export async function startNode(options: { docroot?: string; dir?: string; port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<NodeProcess> {
   const dir = options.dir ?? tempDir('node');
   const docroot = options.docroot ?? path.join(dir, 'docroot');
   const [username, password] = ['bench_node', 'bench-node-password'];
   const { child, match } = await startAndWait(
     ['transfer-node', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--state-dir', path.join(dir, 'state'), '--docroot', docroot, '--user', username, '--password', password],
-    { COURIER_NODE_LOG_LEVEL: 'warn' },
+    { COURIER_NODE_LOG_LEVEL: 'warn', ...options.env },
     /Node API (\S+), HTTP Gateway (\S+)/,
   );
   return {
