@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { persist } from 'zustand/middleware';
+import { createJSONStorage, persist } from 'zustand/middleware';
 import type {
   AsperaSdkAvailability,
   TransferClientEvent,
@@ -8,6 +8,7 @@ import type {
 } from '../../../transfer-clients';
 import { ema } from '../lib/ema';
 import { getEta } from '../lib/get-eta';
+import { writeOnChange } from '../lib/write-on-change';
 
 /**
  * Rate and ETA are recomputed at most every 250 ms (4 Hz): often enough to feel live, rarely
@@ -85,6 +86,7 @@ interface ClientSlice {
 }
 
 export type TransferStore = ProgressSlice & RemovedSlice & AnnouncerSlice & ToastSlice & ClientSlice;
+type PersistedTransfers = Pick<TransferStore, 'removed' | 'preference' | 'carriers'>;
 
 let toastSeq = 0;
 // A burst of endings (a batch cancelled) shows the latest few, not a wall of toasts.
@@ -158,6 +160,7 @@ export const useTransferStore = create<TransferStore>()(
     // progress belongs to this page's clients.
     {
       name: 'courier-transfers',
+      storage: writeOnChange(createJSONStorage<PersistedTransfers>(() => localStorage)),
       partialize: (state) => ({ removed: state.removed, preference: state.preference, carriers: state.carriers }),
     },
   ),

@@ -1,0 +1,19 @@
+// @vitest-environment happy-dom
+import { describe, expect, it, vi } from 'vitest';
+import { useTransferStore } from './transfer-progress-store';
+
+describe('the transfer store in localStorage', () => {
+  it('is not rewritten by live progress, only when what it keeps changes', () => {
+    const setItem = vi.spyOn(Storage.prototype, 'setItem');
+    const { apply, setCarrier, remove } = useTransferStore.getState();
+    setCarrier('t1', { kind: 'desktop', reason: 'Desktop runs' });
+    expect(setItem).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 100; i++) apply({ transferId: 't1', status: 'running', bytesDone: i * 10, bytesTotal: 1000 }, i * 100);
+    expect(setItem).toHaveBeenCalledTimes(1);
+    remove('t1');
+    expect(setItem).toHaveBeenCalledTimes(2);
+    const saved = JSON.parse(localStorage.getItem('courier-transfers') ?? '{}') as { state: { removed: Record<string, true>; carriers: Record<string, unknown> } };
+    expect(saved.state.removed).toEqual({ t1: true });
+    expect(saved.state.carriers.t1).toMatchObject({ kind: 'desktop' });
+  });
+});
