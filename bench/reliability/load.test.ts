@@ -23,7 +23,7 @@ const MB = 1024 * 1024;
 // of parser and write buffers each, 50 downloads 1 MiB reads). Once it stops, ~80 MB of those
 // Buffers are garbage that V8 frees only at its next collection, which an idle process does not
 // run; after a full collection the JavaScript heap and external memory are back at idle (±2 MB).
-// RSS stays +100 to +165 MB over idle even then: glibc keeps the freed pages of its main heap
+// RSS stays +100 to +190 MB over idle even then: glibc keeps the freed pages of its main heap
 // ([heap] in smaps) for reuse, and MALLOC_ARENA_MAX does not change that. malloc_trim(0) gives them
 // back and RSS ends at or below idle. MALLOC_MMAP_THRESHOLD_=65536 would too, but it cut gateway
 // throughput 3-7x, so the node runs with glibc's defaults.
