@@ -8,6 +8,7 @@ import type {
 } from '../../../transfer-clients';
 import { ema } from '../lib/ema';
 import { getEta } from '../lib/get-eta';
+import { createProgressBatch } from '../lib/progress-batch';
 import { writeOnChange } from '../lib/write-on-change';
 
 /**
@@ -16,6 +17,9 @@ import { writeOnChange } from '../lib/write-on-change';
  * rate is measured over a span long enough not to jitter.
  */
 export const RATE_INTERVAL_MS = 250;
+// Running progress reaches the store at most every 100 ms (10 Hz, still smooth for a bar): see
+// progress-batch.ts for why one store update per event does not scale to 500 transfers.
+export const PROGRESS_FLUSH_MS = 100;
 // Weight of the newest rate sample: about the last 2 s (8 samples) dominate the average.
 const RATE_ALPHA = 0.25;
 
@@ -127,20 +131,27 @@ export function nextProgress(previous: LiveProgress | undefined, event: Transfer
   };
 }
 
+const progress = createProgressBatch(PROGRESS_FLUSH_MS, (events) =>
+  useTransferStore.setState((state) => {
+    const byId = { ...state.byId };
+    for (const { event, now } of events) byId[event.transferId] = nextProgress(byId[event.transferId], event, now);
+    return { byId };
+  }),
+);
+
 export const useTransferStore = create<TransferStore>()(
   persist(
     (set) => ({
       byId: {},
-      apply: (event, now = Date.now()) =>
-        set((state) => ({
-          byId: { ...state.byId, [event.transferId]: nextProgress(state.byId[event.transferId], event, now) },
-        })),
-      forget: (transferId) =>
+      apply: (event, now = Date.now()) => progress.add(event, now),
+      forget: (transferId) => {
+        progress.flush();
         set((state) => {
           const { [transferId]: _gone, ...byId } = state.byId;
           const { [transferId]: _carrier, ...carriers } = state.carriers;
           return { byId, carriers };
-        }),
+        });
+      },
       removed: {},
       remove: (transferId) => set((state) => ({ removed: { ...state.removed, [transferId]: true } })),
       announcement: { text: '', seq: 0 },
