@@ -126,12 +126,19 @@ async function metrics(page: CDPSession, browser: CDPSession): Promise<Record<st
   return { ...Object.fromEntries(list.map((m) => [m.name, m.value])), RendererCpu: rendererCpu };
 }
 
-/** One window of `seconds`; with BENCH_CPU_PROF set, also writes the page's CPU profile there as `<name>.cpuprofile`. */
+/**
+ * One window of `seconds`. With BENCH_CPU_PROF set, also writes there the page's CPU profile
+ * (`<name>.cpuprofile`, for bench/profile-summary.ts) and a performance trace (`<name>.trace.json`,
+ * for DevTools): the profile shows script, the trace what "(program)" hides (style, layout, paint).
+ */
 async function sample(page: Page, browser: CDPSession, seconds: number, name: string): Promise<WindowSample> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const profileDir = process.env.BENCH_CPU_PROF;
-  if (profileDir) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+  if (profileDir) {
+    await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    await page.context().browser()?.startTracing(page, { path: path.resolve(profileDir, `${name}.trace.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  }
   await page.evaluate(instrument);
   const percentBefore = await page.evaluate(meanPercent);
   const before = await metrics(cdp, browser);
@@ -140,6 +147,7 @@ async function sample(page: Page, browser: CDPSession, seconds: number, name: st
   const percentAfter = await page.evaluate(meanPercent);
   if (profileDir) {
     const { profile } = await cdp.send('Profiler.stop');
+    await page.context().browser()?.stopTracing();
     writeFileSync(path.resolve(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
   }
   const { events, longTasks } = await page.evaluate(() => {
