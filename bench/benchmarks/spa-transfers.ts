@@ -179,7 +179,6 @@ export async function transfersBusy(browser: Browser, load: TransfersLoad): Prom
     const context = await browser.newContext({ baseURL: courier.url, storageState: sessionState(session) });
     const page = await context.newPage();
     page.on('crash', () => process.stderr.write('spa bench: the transfers page crashed\n'));
-    page.on('close', () => process.stderr.write('spa bench: the transfers page closed\n'));
     // Each transfer keeps reporting for as long as starting them all and the window may take.
     const runMs = 300_000;
     await installFakeAsperaSdk(page, SDK_URL, {
