@@ -14,19 +14,32 @@ export async function openSpace(page: Page, spaceId: string, spaceName: string):
   await page.getByRole('heading', { level: 1, name: spaceName }).waitFor();
 }
 
+/** Seconds from the start of a pick to each step the person sees; `completed` is the whole upload. */
+export interface UploadPhases {
+  /** Chromium holding the files (setInputFiles: the directory walk a real pick does too). */
+  picked: number;
+  /** The SPA's intake done: the review dialog, or the upload started without one. */
+  accepted: number;
+  completed: number;
+}
+
 /**
  * `source` through "Upload files" (a file) or "Upload folder" (a directory, as `webkitdirectory`
  * hands it), then the transfers page until the row titled `title` ends. Throws unless it completed.
  */
-export async function uploadThroughSpa(page: Page, input: 'files' | 'folder', source: string, title: string): Promise<void> {
+export async function uploadThroughSpa(page: Page, input: 'files' | 'folder', source: string, title: string): Promise<UploadPhases> {
+  const started = performance.now();
+  const since = () => (performance.now() - started) / 1000;
   await page.getByTestId(input === 'files' ? 'upload-files-input' : 'upload-folder-input').setInputFiles(source);
+  const picked = since();
   // Past 100 files or 1 GB the SPA shows the drop for review first (check-upload.ts).
   const review = page.getByRole('button', { name: 'Start upload' });
-  const started = page.getByText('Upload started');
-  await review.or(started).first().waitFor({ timeout: TRANSFER_TIMEOUT_MS });
+  await review.or(page.getByText('Upload started')).first().waitFor({ timeout: TRANSFER_TIMEOUT_MS });
+  const accepted = since();
   if (await review.isVisible()) await review.click();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
   await waitForEnd(page, title);
+  return { picked, accepted, completed: since() };
 }
 
 async function waitForEnd(page: Page, title: string): Promise<void> {
