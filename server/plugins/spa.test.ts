@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/test-app';
+
+const BIG_SCRIPT = 'export const rows = [' + Array.from({ length: 2000 }, (_, i) => `{ id: ${i}, name: "row ${i}" }`).join(',') + '];';
 
 describe('serving the SPA', () => {
   let t: TestApp;
@@ -11,6 +14,10 @@ describe('serving the SPA', () => {
     mkdirSync(path.join(spaDir, 'assets'));
     writeFileSync(path.join(spaDir, 'index.html'), '<!doctype html><title>Courier</title><div id="root"></div>');
     writeFileSync(path.join(spaDir, 'assets', 'app-abc123.js'), 'console.log(1)');
+    // What the build's precompress step writes beside a larger file (vite.config.ts).
+    writeFileSync(path.join(spaDir, 'assets', 'big-def456.js'), BIG_SCRIPT);
+    writeFileSync(path.join(spaDir, 'assets', 'big-def456.js.br'), brotliCompressSync(BIG_SCRIPT));
+    writeFileSync(path.join(spaDir, 'assets', 'big-def456.js.gz'), gzipSync(BIG_SCRIPT));
     t = await createTestApp('sqlite', { COURIER_ASPERA_SDK_URL: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js' }, {
       spaDir,
       // Registering a node with a gateway puts the gateway's origin in the page's CSP.
@@ -38,6 +45,26 @@ describe('serving the SPA', () => {
     const api = await t.app.inject({ method: 'GET', url: '/api/nothing' });
     expect(api.statusCode).toBe(404);
     expect(api.json().code).toBe('NOT_FOUND');
+  });
+
+  it.each([
+    ['br, gzip, deflate', 'br', brotliDecompressSync],
+    ['gzip', 'gzip', gunzipSync],
+  ])('sends the build-time compressed copy to a browser that accepts %s', async (accept, encoding, decompress) => {
+    const response = await t.app.inject({ method: 'GET', url: '/assets/big-def456.js', headers: { 'accept-encoding': accept } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBe(encoding);
+    expect(response.headers['vary']).toMatch(/accept-encoding/i);
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(response.rawPayload.length).toBeLessThan(BIG_SCRIPT.length / 4);
+    expect(decompress(response.rawPayload).toString()).toBe(BIG_SCRIPT);
+  });
+
+  it('sends the file as it is to a browser that accepts no compression', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/assets/big-def456.js', headers: { 'accept-encoding': 'identity' } });
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.body).toBe(BIG_SCRIPT);
   });
 
   it('tells the SPA where the SDK is without logging in', async () => {

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * Serves the built SPA from `spaDir`: hashed assets cached for a year, index.html never cached and
- * answered for every client route so deep links and reloads work. /api/* stays JSON 404s.
+ * answered for every client route so deep links and reloads work, each compressed at build time
+ * when the browser accepts it. /api/* stays JSON 404s.
  */
 export async function registerSpa(app: FastifyInstance, spaDir: string, csp: () => Promise<string>): Promise<void> {
   const indexFile = path.join(spaDir, 'index.html');
@@ -17,10 +18,14 @@ export async function registerSpa(app: FastifyInstance, spaDir: string, csp: () 
     root: spaDir,
     wildcard: false,
     index: false,
+    // The build writes .br and .gz beside each text file (vite.config.ts); sent by Accept-Encoding.
+    preCompressed: true,
     // Ours, below: immutable for hashed assets, revalidate everything else.
     cacheControl: false,
     setHeaders: (res, filePath) => {
       res.setHeader('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      // The body depends on Accept-Encoding (preCompressed): a shared cache must key on it.
+      res.setHeader('vary', 'accept-encoding');
     },
   });
   app.get('/*', { config: { auth: 'public' } }, async (request, reply) => {
