@@ -26,6 +26,7 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
   const { transfers, clients, log, onChange } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
 
   async function apply(nodeId: string, item: NodeTransfer, row?: TransferRow): Promise<boolean> {
     const transferId = courierTransferId(item);
@@ -85,18 +86,33 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
     if (changed) onChange();
   }
 
-  return {
-    /** One pass now (tests, and right after a client reports an end). */
-    sync(): Promise<void> {
-      running ??= tick().finally(() => (running = undefined));
+  /**
+   * A pass that begins after this call (tests, and right after a client reports an end). One under
+   * way may have read the records before the caller's change, so callers then share the next one.
+   */
+  function sync(): Promise<void> {
+    if (!running) {
+      running = tick().finally(() => (running = undefined));
       return running;
-    },
+    }
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return sync();
+      });
+    return next;
+  }
+
+  return {
+    sync,
     start(): void {
-      timer = setInterval(() => void this.sync().catch((err: unknown) => log.warn({ err }, 'transfer tracking failed')), deps.intervalMs ?? POLL_INTERVAL_MS);
+      timer = setInterval(() => void sync().catch((err: unknown) => log.warn({ err }, 'transfer tracking failed')), deps.intervalMs ?? POLL_INTERVAL_MS);
       timer.unref();
     },
     async stop(): Promise<void> {
       clearInterval(timer);
+      await next;
       await running;
     },
   };
