@@ -1,3 +1,6 @@
+import { mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectEntries, collectFileList, findUnreadable } from './collect-upload';
 
@@ -76,11 +79,26 @@ describe('collectFileList', () => {
 });
 
 describe('findUnreadable', () => {
-  it('names files whose bytes cannot be read', async () => {
-    const broken = file('broken', 'data');
-    Object.defineProperty(broken, 'slice', {
-      value: () => ({ arrayBuffer: () => Promise.reject(new Error('NotReadableError')) }),
-    });
-    expect(await findUnreadable([{ file: broken, path: 'broken' }, { file: file('ok'), path: 'ok' }])).toEqual(['broken']);
+  // Real file-backed Blobs: reading one fails (NotReadableError) once its file changed on disk,
+  // as a browser's File does when the file was removed or locked after the drop.
+  const dir = mkdtempSync(path.join(tmpdir(), 'courier-unreadable-'));
+  async function onDisk(name: string, changeAfterPick = false): Promise<File> {
+    const at = path.join(dir, name);
+    writeFileSync(at, `bytes of ${name}`);
+    const blob = await openAsBlob(at);
+    if (changeAfterPick) writeFileSync(at, 'changed since it was picked');
+    return blob as File;
+  }
+
+  it('names only the files whose bytes cannot be read, among many read at once', async () => {
+    const sources = await Promise.all(
+      Array.from({ length: 1500 }, async (_, i) => ({ file: await onDisk(`f${i}`, i === 7 || i === 1203), path: `dir/f${i}` })),
+    );
+    sources.push({ file: file('empty', ''), path: 'empty' });
+    expect(await findUnreadable(sources)).toEqual(['dir/f7', 'dir/f1203']);
+  });
+
+  it('finds nothing when every file reads', async () => {
+    expect(await findUnreadable([{ file: await onDisk('a'), path: 'a' }, { file: file('b', 'b'), path: 'b' }])).toEqual([]);
   });
 });

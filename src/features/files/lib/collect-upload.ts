@@ -86,15 +86,30 @@ export function collectFileList(files: ArrayLike<File>, limit: number): Collecte
 
 /**
  * A file can be listed yet not readable (permissions, removed since the drop): read one byte of
- * each, a few at a time, so the user hears about it now rather than halfway through the upload.
+ * each, so the user hears about it now rather than halfway through the upload. The bytes of a
+ * thousand files are read as one Blob (one read where the browser allowed it file by file: 10,000
+ * files took 15 s that way); only a group that fails is read again file by file, to name them.
  */
 export async function findUnreadable(sources: readonly UploadSource[]): Promise<string[]> {
+  const unreadable: string[] = [];
+  const group = 1000;
+  for (let i = 0; i < sources.length; i += group) {
+    const some = sources.slice(i, i + group).filter(({ file }) => file.size > 0);
+    const readable = await new Blob(some.map(({ file }) => file.slice(0, 1))).arrayBuffer().then(
+      () => true,
+      () => false,
+    );
+    if (!readable) unreadable.push(...(await unreadableOneByOne(some)));
+  }
+  return unreadable;
+}
+
+async function unreadableOneByOne(sources: readonly UploadSource[]): Promise<string[]> {
   const unreadable: string[] = [];
   const batch = 32;
   for (let i = 0; i < sources.length; i += batch) {
     await Promise.all(
       sources.slice(i, i + batch).map(async ({ file, path }) => {
-        if (file.size === 0) return;
         try {
           await file.slice(0, 1).arrayBuffer();
         } catch {
