@@ -6,8 +6,10 @@
 import { parseArgs } from 'node:util';
 import { authorizationBench } from './benchmarks/authorization';
 import { browseBench } from './benchmarks/browse';
+import { chromiumDownloadBench, chromiumUploadBench } from './benchmarks/chromium-transfers';
 import { downloadBench } from './benchmarks/download';
 import { memoryBench } from './benchmarks/memory';
+import { spaBench } from './benchmarks/spa';
 import { uploadBench } from './benchmarks/upload';
 import { markdownTable, parseBytes, writeReport, type BenchOptions, type BenchRow } from './lib/report';
 
@@ -17,13 +19,16 @@ const BENCHMARKS: Record<string, (o: BenchOptions) => Promise<BenchRow[]>> = {
   authorization: authorizationBench,
   browse: browseBench,
   memory: memoryBench,
+  'chromium-upload': chromiumUploadBench,
+  'chromium-download': chromiumDownloadBench,
+  spa: spaBench,
 };
 
 const FLAGS = {
   only: { env: 'BENCH_ONLY', default: Object.keys(BENCHMARKS).join(',') },
   size: { env: 'BENCH_SIZE', default: '1GiB' },
   runs: { env: 'BENCH_RUNS', default: '5' },
-  files: { env: 'BENCH_FILES', default: '2000' },
+  files: { env: 'BENCH_FILES', default: '10000' },
   'file-size': { env: 'BENCH_FILE_SIZE', default: '10KiB' },
   connections: { env: 'BENCH_CONNECTIONS', default: '32' },
   seconds: { env: 'BENCH_SECONDS', default: '5' },
