@@ -3,7 +3,7 @@
  * stylesheets), and what Chromium actually fetches for the login page and a files page, each
  * counted gzip-compressed (level 9, what a compressing proxy sends) from the built dist/spa.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from '@playwright/test';
@@ -15,8 +15,10 @@ export interface AssetWeight {
   /** Gzip bytes of JavaScript and of CSS. */
   js: number;
   css: number;
-  /** Bytes the portal put on the wire for them (it does not compress). */
+  /** Bytes the portal sends a browser that accepts brotli (the build's .br files; raw where none). */
   wire: number;
+  /** Bytes uncompressed. */
+  raw: number;
   files: string[];
 }
 
@@ -25,12 +27,15 @@ const gzipSize = (file: string) => gzipSync(readFileSync(path.join(SPA_DIR, file
 /** Sums the gzip sizes of `/assets/…` URLs (or paths) as built in dist/spa. */
 export function weigh(urls: Iterable<string>): AssetWeight {
   const files = [...new Set([...urls].map((u) => new URL(u, 'http://x').pathname.replace(/^\//, '')))].sort();
-  const weight: AssetWeight = { js: 0, css: 0, wire: 0, files };
+  const weight: AssetWeight = { js: 0, css: 0, wire: 0, raw: 0, files };
   for (const file of files) {
     const size = gzipSize(file);
     if (file.endsWith('.css')) weight.css += size;
     else weight.js += size;
-    weight.wire += readFileSync(path.join(SPA_DIR, file)).length;
+    const raw = statSync(path.join(SPA_DIR, file)).size;
+    const brotli = path.join(SPA_DIR, `${file}.br`);
+    weight.raw += raw;
+    weight.wire += existsSync(brotli) ? statSync(brotli).size : raw;
   }
   return weight;
 }

@@ -29,7 +29,7 @@ function row(name: string, courier: string, unit: string, value: Spread, runs: n
   return { name, courier, reference: '—', unit, courierValue: value, referenceValue: null, ratio: null, runs, goal, met, notes };
 }
 
-const listed = (w: AssetWeight) => `${w.files.length} files (${w.files.join(', ')}); ${formatBytes(w.wire)} on the wire, uncompressed, as the portal serves them`;
+const listed = (w: AssetWeight) => `${w.files.length} files (${w.files.join(', ')}); ${formatBytes(w.wire)} on the wire to a browser that accepts brotli (the build's .br files), ${formatBytes(w.raw)} uncompressed`;
 
 function weightRows(initial: AssetWeight, loginPage: AssetWeight, filesPage: AssetWeight): BenchRow[] {
   return [
