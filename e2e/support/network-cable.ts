@@ -6,9 +6,14 @@ import type { CreateTransferResponse } from '../../contract/transfers';
  * A cable between the page and the transfer node that a test can pull: a TCP relay on 127.0.0.1
  * that the page's gateway traffic goes through. Chromium's offline emulation alone lets running
  * requests finish (and `page.route` only sees requests that have not started), so pulling it also
- * resets the relay's open connections and refuses new ones, as a dead network does; without the
- * refusal Chromium would quietly resend the upload on a fresh connection.
+ * resets the connections carrying a request and refuses new ones, as a dead network does; without
+ * the refusal Chromium would quietly resend the upload on a fresh connection. An idle kept-alive
+ * connection survives, as TCP does a short outage, unless something is sent on it while the cable
+ * is out: resetting those too left Chromium a dead socket in its pool that a later Retry could pick.
  */
+// A connection that moved bytes this recently carries a request (the tests' transfers never pause longer).
+const BUSY_WITHIN_MS = 1_000;
+
 export interface NetworkCable {
   /** The page goes offline (`navigator.onLine` false) and its gateway connections die. */
   pull: () => Promise<void>;
@@ -19,19 +24,29 @@ export interface NetworkCable {
 export async function throughNetworkCable(page: Page): Promise<NetworkCable> {
   let target: URL | undefined;
   let pulled = false;
-  const open = new Set<net.Socket>();
+  // Each relayed connection's two sockets, with when bytes last crossed it.
+  const open = new Map<net.Socket, { upstream: net.Socket; lastData: number }>();
+  const cut = (client: net.Socket) => {
+    const link = open.get(client);
+    client.resetAndDestroy();
+    link?.upstream.resetAndDestroy();
+  };
   const relay = net.createServer((client) => {
     if (pulled || !target) return client.resetAndDestroy();
     const upstream = net.connect(Number(target.port), target.hostname);
+    const link = { upstream, lastData: Date.now() };
     const end = () => {
       open.delete(client);
-      open.delete(upstream);
       client.destroy();
       upstream.destroy();
     };
+    open.set(client, link);
     for (const socket of [client, upstream]) {
-      open.add(socket);
       socket.on('error', end).on('close', end);
+      socket.on('data', () => {
+        if (pulled) cut(client);
+        else link.lastData = Date.now();
+      });
     }
     client.pipe(upstream).pipe(client);
   });
@@ -55,16 +70,20 @@ export async function throughNetworkCable(page: Page): Promise<NetworkCable> {
 
   return {
     async pull() {
-      pulled = true;
+      // The page is offline before any socket dies, so what it sees fail, it sees fail offline.
       await page.context().setOffline(true);
-      for (const socket of open) socket.resetAndDestroy();
+      pulled = true;
+      for (const [client, link] of open) if (Date.now() - link.lastData < BUSY_WITHIN_MS) cut(client);
     },
     async plugIn() {
       pulled = false;
       await page.context().setOffline(false);
     },
     close() {
-      for (const socket of open) socket.destroy();
+      for (const [client, link] of open) {
+        client.destroy();
+        link.upstream.destroy();
+      }
       return new Promise<void>((resolve) => relay.close(() => resolve()));
     },
   };
