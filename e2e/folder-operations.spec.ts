@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { createFolder, filesPage } from './support/files-page';
+import { createFolder, filesPage, openFolder } from './support/files-page';
 import { logInByApi } from './support/portal-api';
 
 test('a folder is created, renamed with the keyboard, refused a taken name, and deleted after confirmation', async ({ page }) => {
@@ -9,6 +9,9 @@ test('a folder is created, renamed with the keyboard, refused a taken name, and 
   await page.getByRole('link', { name: 'My files' }).click();
   const files = filesPage(page);
   const id = randomUUID().slice(0, 8);
+  // In a folder of its own: My files changes under the tests running alongside.
+  await createFolder(page, `Folder ops ${id}`);
+  await openFolder(page, `Folder ops ${id}`);
   await createFolder(page, `Ops ${id}`);
   await createFolder(page, `Taken ${id}`);
 
@@ -37,4 +40,26 @@ test('a folder is created, renamed with the keyboard, refused a taken name, and 
   await expect(page.getByText('2 items deleted.')).toBeVisible();
   await expect(files.entry(`Renamed ${id}`)).toHaveCount(0);
   await expect(files.entry(`Taken ${id}`)).toHaveCount(0);
+});
+
+test('a row keeps its own checkbox when a new entry lands above it', async ({ page }) => {
+  await logInByApi(page);
+  await page.goto('/files');
+  await page.getByRole('link', { name: 'My files' }).click();
+  const files = filesPage(page);
+  const parent = `Rows ${randomUUID().slice(0, 8)}`;
+  await createFolder(page, parent);
+  await openFolder(page, parent);
+  await createFolder(page, 'a');
+  await createFolder(page, 'c');
+
+  // The element a click is about to land on: the listing refreshes under it (another tab, a
+  // finished upload), and "b" is drawn above "c".
+  const checkboxOfC = await files.grid.getByRole('checkbox', { name: 'Select c', exact: true }).elementHandle();
+  await createFolder(page, 'b');
+  await checkboxOfC!.click();
+
+  await expect(page.getByText('1 selected')).toBeVisible();
+  await expect(files.grid.getByRole('checkbox', { name: 'Select c', exact: true })).toBeChecked();
+  await expect(files.grid.getByRole('checkbox', { name: 'Select b', exact: true })).not.toBeChecked();
 });

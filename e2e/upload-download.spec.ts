@@ -72,7 +72,11 @@ test('files dropped on the folder view show a drop target, upload, and download 
   test.setTimeout(90_000);
   await logInByApi(page);
   await openMyFiles(page);
-  const folder = `Drop ${randomUUID().slice(0, 8)}`;
+  // The folder to zip sits in one of this test's own: My files changes under the other tests.
+  const parent = `Drop ${randomUUID().slice(0, 8)}`;
+  await createFolder(page, parent);
+  await openFolder(page, parent);
+  const folder = 'dropped';
   await createFolder(page, folder);
   await openFolder(page, folder);
   const files = filesPage(page);
@@ -102,7 +106,8 @@ test('files dropped on the folder view show a drop target, upload, and download 
   expect(await sha256File(saved)).toBe(sha256(content));
 
   // The whole folder: a zip, whose entries carry the originals' bytes.
-  await page.getByRole('link', { name: 'My files' }).click();
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: parent }).click();
+  await expect(files.heading).toHaveText(parent);
   await files.select(folder);
   const [zipDownload] = await Promise.all([page.waitForEvent('download'), files.download.click()]);
   const zipPath = test.info().outputPath('folder.zip');

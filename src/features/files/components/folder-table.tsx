@@ -142,6 +142,7 @@ export function FolderTable(props: FolderTableProps) {
   };
 
   const empty = rows.totalCount === 0 || rows.firstPage.isError || rows.firstPage.isPending;
+  const drawn = new Set<string>();
   const rowId = (i: number) => `folder-row-${i}`;
 
   return (
@@ -195,9 +196,14 @@ export function FolderTable(props: FolderTableProps) {
             {virtualizer.getVirtualItems().map((item) => {
               const entry = rows.rowAt(item.index);
               const selected = entry ? selection.paths.has(entry.path) : false;
+              // Keyed by the entry, not the position: when a refresh inserts a row above, each
+              // element (and the click about to land on it) stays with its own entry. A page
+              // fetched before a change may repeat a path, so a repeat falls back to the index.
+              const key = entry && !drawn.has(entry.path) ? entry.path : `row-${item.index}`;
+              drawn.add(key);
               return (
                 <div
-                  key={item.key}
+                  key={key}
                   id={rowId(item.index)}
                   role="row"
                   aria-rowindex={item.index + 2}
