@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { createFolder, filesPage, openFolder } from './support/files-page';
+import { rmSync } from 'node:fs';
+import { createFolder, filesPage, openFolder, transferRow } from './support/files-page';
 import { logInByApi } from './support/portal-api';
 import { tempDir, writeText } from './support/local-files';
 
-async function freshFolder(page: Page): Promise<void> {
+async function freshFolder(page: Page): Promise<string> {
   await logInByApi(page);
   await page.goto('/files');
   await page.getByRole('link', { name: 'My files' }).click();
   const folder = `Checks ${randomUUID().slice(0, 8)}`;
   await createFolder(page, folder);
   await openFolder(page, folder);
+  return folder;
 }
 
 async function drop(page: Page, names: string[]): Promise<void> {
@@ -55,4 +57,25 @@ test('a pick of more than 100 files is shown for review first, and cancelling se
   await review.getByRole('button', { name: 'Start upload' }).click();
   await expect(page.getByText('Upload started')).toBeVisible();
   await expect(filesPage(page).grid).toHaveAttribute('aria-rowcount', '102', { timeout: 20_000 });
+});
+
+test('a file removed after the pick fails the upload, naming the file, and nothing is stored', async ({ page }) => {
+  const folder = await freshFolder(page);
+  const dir = tempDir('courier-removed-');
+  const files = Array.from({ length: 101 }, (_, i) => path.join(dir, `r-${i}.txt`));
+  for (const file of files) writeText(file, 'r');
+  await filesPage(page).filesInput.setInputFiles(files);
+  const review = page.getByRole('dialog', { name: 'Upload these files?' });
+  await expect(review).toContainText('101 files');
+  // Gone while the person reads the review: Chromium's upload cannot open it, which on its own
+  // looks like a lost connection.
+  rmSync(files[50]!);
+  await review.getByRole('button', { name: 'Start upload' }).click();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
+  const transfer = transferRow(page, `101 files to ${folder}`);
+  await expect(transfer.status).toHaveText('Failed', { timeout: 20_000 });
+  await expect(transfer.row).toContainText('The browser could not read "r-50.txt"');
+  await page.goBack();
+  await expect(page.getByText('This folder is empty')).toBeVisible();
 });

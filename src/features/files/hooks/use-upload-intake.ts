@@ -1,22 +1,24 @@
 import { useRef, useState, type DragEvent } from 'react';
 import type { UploadSource } from '../../../transfer-clients';
-import { MAX_UPLOAD_FILES, checkUpload } from '../lib/check-upload';
+import { MAX_UPLOAD_FILES, UNREADABLE_TITLE, checkUpload } from '../lib/check-upload';
 import {
   collectEntries,
   collectFileList,
-  findUnreadable,
+  startReadabilityCheck,
   type CollectedUpload,
 } from '../lib/collect-upload';
 
 export interface UploadRequest {
   sources: UploadSource[];
   emptyFolders: string[];
+  /** Whether every source can be read now: null, or why not, naming them. */
+  checkReadable: () => Promise<string | null>;
 }
 
 export type IntakeState =
   | { step: 'idle' }
   | { step: 'reading' }
-  | { step: 'review'; upload: UploadRequest; fileCount: number; bytes: number }
+  | { step: 'review'; upload: UploadRequest; fileCount: number; bytes: number; abandonCheck: () => void }
   | { step: 'refused'; title: string; detail: string };
 
 /** Files that the OS drags carry "Files"; text or a link dragged from the page does not. */
@@ -36,17 +38,24 @@ export function useUploadIntake(enabled: boolean, start: (upload: UploadRequest)
     setState({ step: 'reading' });
     try {
       const collected = await read();
-      if (!collected.truncated && collected.unreadable.length === 0) {
-        collected.unreadable.push(...(await findUnreadable(collected.sources)));
-      }
       const check = checkUpload(collected);
       if (!check.ok) {
         setState({ step: 'refused', title: check.title, detail: check.detail });
         return;
       }
-      const upload = { sources: collected.sources, emptyFolders: collected.emptyFolders };
+      const readability = startReadabilityCheck(collected.sources);
+      const upload: UploadRequest = { sources: collected.sources, emptyFolders: collected.emptyFolders, checkReadable: readability.check };
       if (check.needsReview) {
-        setState({ step: 'review', upload, fileCount: check.fileCount, bytes: check.bytes });
+        setState({ step: 'review', upload, fileCount: check.fileCount, bytes: check.bytes, abandonCheck: readability.abandon });
+        // Found while the person reviews: refused before anything is sent.
+        void readability.first.then((reason) => {
+          if (reason) setState((now) => (now.step === 'review' && now.upload === upload ? { step: 'refused', title: UNREADABLE_TITLE, detail: reason } : now));
+        });
+        return;
+      }
+      const unreadable = await readability.first;
+      if (unreadable) {
+        setState({ step: 'refused', title: UNREADABLE_TITLE, detail: unreadable });
         return;
       }
       setState({ step: 'idle' });
@@ -101,9 +110,14 @@ export function useUploadIntake(enabled: boolean, start: (upload: UploadRequest)
     pick: (files: FileList | null) => void intake(() => collectFileList(files ?? [], MAX_UPLOAD_FILES)),
     confirm: () => {
       if (state.step !== 'review') return;
+      // The upload opens every file anyway, and explains one it cannot read.
+      state.abandonCheck();
       setState({ step: 'idle' });
       start(state.upload);
     },
-    dismiss: () => setState({ step: 'idle' }),
+    dismiss: () => {
+      if (state.step === 'review') state.abandonCheck();
+      setState({ step: 'idle' });
+    },
   };
 }

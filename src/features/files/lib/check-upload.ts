@@ -21,6 +21,13 @@ function listSome(paths: readonly string[]): string {
   return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
 }
 
+export const UNREADABLE_TITLE = 'Some files cannot be read';
+
+/** Why files that were listed cannot go, naming a few of them. */
+export function describeUnreadable(paths: readonly string[]): string {
+  return `The browser could not read ${listSome(paths)}. Check their permissions, or whether they still exist, and try again.`;
+}
+
 export function checkUpload(upload: CollectedUpload): UploadCheck {
   if (upload.truncated) {
     return {
@@ -30,11 +37,7 @@ export function checkUpload(upload: CollectedUpload): UploadCheck {
     };
   }
   if (upload.unreadable.length > 0) {
-    return {
-      ok: false,
-      title: 'Some files cannot be read',
-      detail: `The browser could not read ${listSome(upload.unreadable)}. Check their permissions, or whether they still exist, and try again.`,
-    };
+    return { ok: false, title: UNREADABLE_TITLE, detail: describeUnreadable(upload.unreadable) };
   }
   const allPaths = [...upload.sources.map((s) => s.path), ...upload.emptyFolders];
   const refused = allPaths.filter((p) => p.split('/').some((n) => REFUSED_NAME.test(n) || n.length > 255));

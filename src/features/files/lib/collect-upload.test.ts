@@ -2,7 +2,7 @@ import { mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectEntries, collectFileList, findUnreadable } from './collect-upload';
+import { collectEntries, collectFileList, findUnreadable, startReadabilityCheck } from './collect-upload';
 
 type FakeTree = { [name: string]: FakeTree | File | 'unreadable' };
 
@@ -96,6 +96,20 @@ describe('findUnreadable', () => {
     );
     sources.push({ file: file('empty', ''), path: 'empty' });
     expect(await findUnreadable(sources)).toEqual(['dir/f7', 'dir/f1203']);
+  });
+
+  it('checks at once, checks afresh on demand, and an abandoned check names nothing', async () => {
+    const at = path.join(dir, 'later-changed');
+    writeFileSync(at, 'as picked');
+    const picked = [{ file: (await openAsBlob(at)) as File, path: 'dir/later-changed' }];
+    const readability = startReadabilityCheck(picked);
+    expect(await readability.first).toBeNull();
+    writeFileSync(at, 'changed before the upload opened it');
+    expect(await readability.check()).toBe('The browser could not read "dir/later-changed". Check their permissions, or whether they still exist, and try again.');
+
+    const abandoned = startReadabilityCheck(picked);
+    abandoned.abandon();
+    expect(await abandoned.first).toBeNull();
   });
 
   it('finds nothing when every file reads', async () => {

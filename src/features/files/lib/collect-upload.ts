@@ -1,4 +1,5 @@
 import type { UploadSource } from '../../../transfer-clients';
+import { describeUnreadable } from './check-upload';
 
 /** What a drop or a pick holds, ready to be checked and sent. */
 export interface CollectedUpload {
@@ -89,11 +90,12 @@ export function collectFileList(files: ArrayLike<File>, limit: number): Collecte
  * each, so the user hears about it now rather than halfway through the upload. The bytes of a
  * thousand files are read as one Blob (one read where the browser allowed it file by file: 10,000
  * files took 15 s that way); only a group that fails is read again file by file, to name them.
+ * Stops between groups once `signal` aborts.
  */
-export async function findUnreadable(sources: readonly UploadSource[]): Promise<string[]> {
+export async function findUnreadable(sources: readonly UploadSource[], signal?: AbortSignal): Promise<string[]> {
   const unreadable: string[] = [];
   const group = 1000;
-  for (let i = 0; i < sources.length; i += group) {
+  for (let i = 0; i < sources.length && !signal?.aborted; i += group) {
     const some = sources.slice(i, i + group).filter(({ file }) => file.size > 0);
     const readable = await new Blob(some.map(({ file }) => file.slice(0, 1))).arrayBuffer().then(
       () => true,
@@ -119,4 +121,25 @@ async function unreadableOneByOne(sources: readonly UploadSource[]): Promise<str
     );
   }
   return unreadable;
+}
+
+/**
+ * The readability check of one drop, begun at once. A small drop waits for it (a hundred files take
+ * a tenth of a second); a large one is reviewed while it runs, and confirming abandons it: opening
+ * each file costs the browser about a millisecond, the upload opens them all again, and a file it
+ * cannot open fails it at once, which `check` then explains.
+ */
+export interface ReadabilityCheck {
+  /** Null when every file could be read (or the check was abandoned), else why not, naming them. */
+  first: Promise<string | null>;
+  abandon: () => void;
+  /** A fresh check, for a failure to be explained. */
+  check: () => Promise<string | null>;
+}
+
+export function startReadabilityCheck(sources: readonly UploadSource[]): ReadabilityCheck {
+  const controller = new AbortController();
+  const run = (signal?: AbortSignal) =>
+    findUnreadable(sources, signal).then((paths) => (paths.length > 0 && !signal?.aborted ? describeUnreadable(paths) : null));
+  return { first: run(controller.signal), abandon: () => controller.abort(), check: () => run() };
 }

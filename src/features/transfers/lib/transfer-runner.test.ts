@@ -118,6 +118,52 @@ describe('transfer runner', () => {
     expect(client.start).toHaveBeenLastCalledWith(expect.objectContaining({ transferId: 't2', sources: [file] }));
   });
 
+  it('names a file the browser could not open instead of a lost network, when the upload fails on it', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    let answer: (reason: string | null) => void = () => undefined;
+    const checkReadable = vi.fn(() => new Promise<string | null>((resolve) => (answer = resolve)));
+    await runner.startUpload({ ...upload, checkReadable });
+    expect(checkReadable).not.toHaveBeenCalled();
+
+    // Nothing sent yet: the check is waited for, however long it takes.
+    emit({ status: 'failed', bytesDone: 0, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'The upload stopped.' } });
+    expect(checkReadable).toHaveBeenCalledTimes(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(useTransferStore.getState().byId.t1?.status).not.toBe('failed');
+    answer('The browser could not read "Tree/a.txt".');
+    await vi.waitFor(() => expect(useTransferStore.getState().byId.t1?.status).toBe('failed'));
+    expect(useTransferStore.getState().byId.t1?.error).toEqual({ code: 'FILE_UNREADABLE', message: 'The browser could not read "Tree/a.txt".' });
+    expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'The browser could not read "Tree/a.txt".' });
+    expect(useTransferStore.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Upload failed', subtitle: 'Tree: The browser could not read "Tree/a.txt".' });
+  });
+
+  it('does not hold a failure after bytes moved for longer than a moment', async () => {
+    vi.useFakeTimers();
+    try {
+      const { client, emit } = fakeClient();
+      const runner = createTransferRunner(new QueryClient(), client);
+      await runner.startUpload({ ...upload, checkReadable: () => new Promise<string | null>(() => undefined) });
+      emit({ status: 'failed', bytesDone: 500, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' } });
+      await vi.advanceTimersByTimeAsync(2_900);
+      expect(useTransferStore.getState().byId.t1?.status).not.toBe('failed');
+      await vi.advanceTimersByTimeAsync(200);
+      expect(useTransferStore.getState().byId.t1?.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps a failure its own reason when every file still reads', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    await runner.startUpload({ ...upload, checkReadable: async () => null });
+    await Promise.resolve();
+    emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' } });
+    await vi.waitFor(() => expect(useTransferStore.getState().byId.t1?.status).toBe('failed'));
+    expect(useTransferStore.getState().byId.t1?.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' });
+  });
+
   it('retries once per click burst, under a new authorization, and the new row replaces the failed one', async () => {
     const { client, emit } = fakeClient();
     const runner = createTransferRunner(new QueryClient(), client);

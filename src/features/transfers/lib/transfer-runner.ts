@@ -23,6 +23,12 @@ export interface UploadInput {
   emptyFolders: string[];
   /** Picked through Desktop's own dialogs: real local paths, carried by Desktop only. */
   localItems?: LocalItem[];
+  /**
+   * Whether the browser can read every source now: null, or why not (naming them). Asked when a
+   * gateway upload fails, so a file removed or changed since the pick is named, rather than the
+   * failure looking like a lost network (Chromium's XHR reports both the same way).
+   */
+  checkReadable?: () => Promise<string | null>;
 }
 
 export interface DownloadInput {
@@ -44,6 +50,9 @@ interface Context {
   quarter: number;
   ended: boolean;
 }
+
+/** How long a failure after bytes moved waits for the readability check to name a file. */
+const EXPLAIN_WAIT_MS = 3_000;
 
 const VERB = { upload: 'uploaded', download: 'downloaded' };
 
@@ -94,7 +103,27 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
     refreshAfter(ctx.spaceId, direction);
   }
 
+  /**
+   * A gateway upload that failed may have met a file the browser can no longer read: the check
+   * names it. Chromium opens every file before it sends a byte, so a failure with nothing sent
+   * waits for the whole check; one after bytes moved is most likely the network, and waits briefly.
+   */
+  async function explainFailure(event: TransferClientEvent, check: () => Promise<string | null>): Promise<TransferClientEvent> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), EXPLAIN_WAIT_MS)));
+    const reason = await (event.bytesDone === 0 ? check() : Promise.race([check(), timeout])).catch(() => null);
+    clearTimeout(timer);
+    return reason ? { ...event, error: { code: 'FILE_UNREADABLE', message: reason } } : event;
+  }
+
   function onEvent(event: TransferClientEvent) {
+    const ctx = contexts.get(event.transferId);
+    const check = ctx && !ctx.ended && ctx.start.direction === 'upload' && ctx.client === gateway ? ctx.start.input.checkReadable : undefined;
+    if (event.status === 'failed' && check) void explainFailure(event, check).then(applyEvent);
+    else applyEvent(event);
+  }
+
+  function applyEvent(event: TransferClientEvent) {
     store().apply(event);
     const ctx = contexts.get(event.transferId);
     if (!ctx || ctx.ended) return;
