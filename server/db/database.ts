@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema';
 import * as m0001 from './migrations/0001-users-and-sessions';
 import * as m0002 from './migrations/0002-nodes-spaces-transfers';
+import * as m0003 from './migrations/0003-one-personal-space';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -14,13 +15,19 @@ export type Dialect = 'sqlite' | 'postgres';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-users-and-sessions': m0001,
   '0002-nodes-spaces-transfers': m0002,
+  '0003-one-personal-space': m0003,
 };
 
 /**
  * Opens the database named by `databaseUrl` (postgres://… or sqlite:<file>), or the SQLite file
  * in the data folder, and applies pending migrations.
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<{ db: Db; dialect: Dialect }> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Stop after this migration: for a test of the next one. */
+  migrateTo?: string;
+}): Promise<{ db: Db; dialect: Dialect }> {
   const url = options.databaseUrl;
   let db: Db;
   let dialect: Dialect;
@@ -47,13 +54,14 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     dialect = 'sqlite';
   }
-  await migrate(db);
+  await migrate(db, options.migrateTo);
   return { db, dialect };
 }
 
-async function migrate(db: Db): Promise<void> {
+/** Applies pending migrations, all of them or up to `upTo`. */
+export async function migrate(db: Db, upTo?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`);

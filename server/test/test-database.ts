@@ -7,9 +7,10 @@ import { openDatabase, type Db, type Dialect } from '../db/database';
 export const DIALECTS: Dialect[] = inject('postgresUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /** A fresh, migrated database of the given dialect; `drop` removes it. */
-export async function createTestDatabase(dialect: Dialect, dataDir: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+export async function createTestDatabase(dialect: Dialect, dataDir: string, migrateTo?: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const upTo = migrateTo ? { migrateTo } : {};
   if (dialect === 'sqlite') {
-    const { db } = await openDatabase({ databaseUrl: 'sqlite::memory:', dataDir });
+    const { db } = await openDatabase({ databaseUrl: 'sqlite::memory:', dataDir, ...upTo });
     return { db, drop: () => db.destroy() };
   }
   const adminUrl = inject('postgresUrl');
@@ -20,7 +21,7 @@ export async function createTestDatabase(dialect: Dialect, dataDir: string): Pro
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const { db } = await openDatabase({ databaseUrl: url.toString(), dataDir });
+  const { db } = await openDatabase({ databaseUrl: url.toString(), dataDir, ...upTo });
   return {
     db,
     drop: async () => {

@@ -26,7 +26,7 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       if (!node) return;
       const rootPath = `/home/${user.username.toLowerCase()}`;
       await clients.ensureFolders(node.id, [rootPath]);
-      await spaces.insert({ name: 'My files', node_id: node.id, root_path: rootPath, owner_user_id: user.id });
+      await spaces.insertPersonal({ name: 'My files', node_id: node.id, root_path: rootPath, owner_user_id: user.id });
     },
 
     async list(user: User): Promise<Space[]> {
