@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
-import { createTestApp, type TestApp } from '../../test/test-app';
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 describe.each(DIALECTS)('personal space on %s', (dialect) => {
@@ -29,5 +29,21 @@ describe.each(DIALECTS)('personal space on %s', (dialect) => {
     for (const ids of personal) expect(ids).toEqual(personal[0]);
     const again = await t.app.inject({ method: 'GET', url: '/api/spaces', headers: { cookie: who.cookie } });
     expect((again.json() as { spaces: Array<{ personal: boolean }> }).spaces.filter((s) => s.personal)).toHaveLength(1);
+  });
+
+  it("shows an admin other people's personal spaces by their owner's name, after the shared ones", async () => {
+    const admin = await t.login('alice');
+    const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken };
+    expect((await t.app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'vera', displayName: 'Vera Viewer', password: TEST_PASSWORD } })).statusCode).toBe(201);
+    expect((await t.app.inject({ method: 'POST', url: '/api/spaces', headers, payload: { name: 'Zeta team' } })).statusCode).toBe(201);
+    const vera = await t.login('vera');
+    const own = await t.app.inject({ method: 'GET', url: '/api/spaces', headers: { cookie: vera.cookie } });
+    expect((own.json() as { spaces: Array<{ name: string; personal: boolean }> }).spaces).toEqual([expect.objectContaining({ name: 'My files', personal: true })]);
+
+    const seen = await t.app.inject({ method: 'GET', url: '/api/spaces', headers: { cookie: admin.cookie } });
+    const spaces = (seen.json() as { spaces: Array<{ id: string; name: string; personal: boolean }> }).spaces;
+    expect(spaces.map((s) => [s.name, s.personal])).toEqual([['My files', true], ['Zeta team', false], ["Vera Viewer's files", false]]);
+    const one = await t.app.inject({ method: 'GET', url: `/api/spaces/${spaces[2]!.id}`, headers: { cookie: admin.cookie } });
+    expect(one.json()).toMatchObject({ name: "Vera Viewer's files", personal: false });
   });
 });

@@ -11,12 +11,20 @@ import type { SpacesRepository } from './spaces-repository';
 export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; nodes: NodesRepository; clients: NodeClients; access: SpaceAccess }) {
   const { db, spaces, nodes, clients, access } = deps;
 
-  const toSpace = (grant: SpaceGrant, user: User): Space => ({
-    id: grant.space.id,
-    name: grant.space.name,
-    personal: grant.space.owner_user_id === user.id,
-    role: grant.role,
-  });
+  const toSpace = (grant: SpaceGrant, user: User, owners: ReadonlyMap<string, string> = new Map()): Space => {
+    const owner = grant.space.owner_user_id;
+    // Every personal space is stored as "My files"; an admin seeing someone else's is told whose.
+    const name = owner && owner !== user.id ? `${owners.get(owner) ?? 'Someone'}'s files` : grant.space.name;
+    return { id: grant.space.id, name, personal: owner === user.id, role: grant.role };
+  };
+
+  /** Display names of the owners of others' personal spaces among these grants. */
+  async function ownersOf(grants: SpaceGrant[], user: User): Promise<Map<string, string>> {
+    const ids = [...new Set(grants.map((g) => g.space.owner_user_id).filter((id): id is string => id !== null && id !== user.id))];
+    if (ids.length === 0) return new Map();
+    const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, r.display_name]));
+  }
 
   return {
     /** The user's personal space on the default node, created on first use. */
@@ -35,13 +43,20 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       } catch {
         // The default node is down: list the spaces we have; the personal one comes next time.
       }
-      return (await access.visibleSpaces(user)).map((g) => toSpace(g, user));
+      const grants = await access.visibleSpaces(user);
+      const owners = await ownersOf(grants, user);
+      // Own personal space first (visibleSpaces' order), then shared ones, then other people's.
+      const othersPersonal = (g: SpaceGrant) => Number(g.space.owner_user_id !== null && g.space.owner_user_id !== user.id);
+      const named = grants.map((g) => ({ g, space: toSpace(g, user, owners) }));
+      return named
+        .sort((a, b) => othersPersonal(a.g) - othersPersonal(b.g) || (othersPersonal(a.g) ? a.space.name.localeCompare(b.space.name) : 0))
+        .map((n) => n.space);
     },
 
     async get(user: User, spaceId: string): Promise<Space> {
       const grant = await access.roleIn(user, spaceId);
       if (!grant) throw ERRORS.SpaceNotFound();
-      return toSpace(grant, user);
+      return toSpace(grant, user, await ownersOf([grant], user));
     },
 
     async create(user: User, input: { name: string; nodeId?: string; rootPath?: string }): Promise<Space> {
