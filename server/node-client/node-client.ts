@@ -65,6 +65,7 @@ export function createNodeClient(connection: NodeConnection): NodeClient {
         active_only: options.activeOnly === undefined ? undefined : String(options.activeOnly),
         count: options.count === undefined ? undefined : String(options.count),
         view: options.view,
+        tag: options.tag,
       },
     });
     const transfers = parse(z.array(nodeTransferSchema), response.body, 'GET /ops/transfers');

@@ -244,6 +244,8 @@ export interface ListTransfersOptions {
   activeOnly?: boolean;
   count?: number;
   view?: TransferView;
+  /** `key.path` or `key.path=value`: only transfers whose tags match (node-api.md §5). */
+  tag?: string;
 }
 
 export interface TransferPage {

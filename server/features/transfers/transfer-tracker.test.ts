@@ -57,4 +57,30 @@ describe('transfer tracker, running records', () => {
     expect(await status(running)).toMatchObject({ status: 'running', error: null });
     expect(await status(flaky)).toMatchObject({ status: 'running', error: null });
   });
+
+  it('finds a transfer its node\'s list skipped (history restarted under our cursor) by its tag, and starts the cursor over', async () => {
+    const { id: nodeId } = await t.db.selectFrom('nodes').select('id').executeTakeFirstOrThrow();
+    const record = await runningRecord(randomUUID());
+    // Authorized two minutes ago, never matched: the node's list did not show it.
+    await t.db.updateTable('transfers').set({ status: 'authorized', node_transfer_id: null, started_at: null, created_at: Date.now() - 120_000 }).where('id', '=', record).execute();
+    await t.db.insertInto('node_cursors').values({ node_id: nodeId, iteration_token: '999999', updated_at: Date.now() }).execute();
+    const onNode = { ...hsts.transferCompleted, start_spec: { ...hsts.transferCompleted.start_spec, tags: { courier: { transfer_id: record } } } };
+    node.answer('GET /ops/transfers', (request) => ({ body: request.query.tag === `courier.transfer_id=${record}` ? [onNode] : [] }));
+
+    await t.app.courier.tracker.sync();
+    expect(await t.db.selectFrom('transfers').select(['status', 'node_transfer_id']).where('id', '=', record).executeTakeFirstOrThrow()).toEqual({ status: 'completed', node_transfer_id: onNode.id });
+    expect(node.requests.filter((r) => r.path === '/ops/transfers' && r.query.tag).map((r) => r.query)).toEqual([{ tag: `courier.transfer_id=${record}`, view: 'summary', count: '10' }]);
+    expect(await t.db.selectFrom('node_cursors').select('iteration_token').where('node_id', '=', nodeId).executeTakeFirst()).toEqual({ iteration_token: null });
+  });
+
+  it('looks an unmatched record up by its tag at most every 30 s, and not before it is a minute old', async () => {
+    const young = await runningRecord(randomUUID());
+    await t.db.updateTable('transfers').set({ status: 'authorized', node_transfer_id: null }).where('id', '=', young).execute();
+    const old = await runningRecord(randomUUID());
+    await t.db.updateTable('transfers').set({ status: 'authorized', node_transfer_id: null, created_at: Date.now() - 120_000 }).where('id', '=', old).execute();
+    await t.app.courier.tracker.sync();
+    await t.app.courier.tracker.sync();
+    expect(node.requests.filter((r) => r.query.tag).map((r) => r.query.tag)).toEqual([`courier.transfer_id=${old}`]);
+    expect(await status(old)).toMatchObject({ status: 'authorized' });
+  });
 });

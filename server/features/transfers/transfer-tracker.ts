@@ -14,6 +14,11 @@ const POLL_INTERVAL_MS = 1000;
 export const UNSTARTED_TIMEOUT_MS = 3600_000;
 // Live byte counts come from GET /ops/transfers/{id}; bound the calls one tick makes per node.
 const MAX_LIVE_LOOKUPS = 50;
+// A started transfer shows in the node's list within a tick or two; one still unmatched after a
+// minute is looked up by its tag, each at most every 30 s, ten per pass and node.
+const TAG_LOOKUP_AFTER_MS = 60_000;
+const TAG_LOOKUP_EVERY_MS = 30_000;
+const MAX_TAG_LOOKUPS = 10;
 export const NODE_FORGOT_TRANSFER = 'The node no longer knows this transfer; its outcome is unknown.';
 
 /**
@@ -27,6 +32,8 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
+  /** When each unmatched record was last looked up by its tag. */
+  const lookedUp = new Map<string, number>();
 
   async function apply(nodeId: string, item: NodeTransfer, row?: TransferRow): Promise<boolean> {
     const transferId = courierTransferId(item);
@@ -54,6 +61,40 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
     // Byte counts move without a new iteration token; ask for the running ones directly.
     const live = (await transfers.list({ nodeId, status: 'running', limit: MAX_LIVE_LOOKUPS })).filter((r) => r.node_transfer_id);
     for (const row of live) changed = (await followLive(client, nodeId, row)) || changed;
+    return (await findByTag(client, nodeId)) || changed;
+  }
+
+  /**
+   * Records the node's list never matched, looked up by their `courier.transfer_id` tag. Finding
+   * one means the list skipped it: the node's history restarted (its state was wiped or it was
+   * reinstalled) and its iteration tokens now run below our cursor, so the cursor starts over.
+   */
+  async function findByTag(client: NodeClient, nodeId: string): Promise<boolean> {
+    const now = Date.now();
+    const candidates = await transfers.unmatched(nodeId, now - TAG_LOOKUP_AFTER_MS, 200);
+    const due = candidates.filter((r) => (lookedUp.get(r.id) ?? 0) <= now - TAG_LOOKUP_EVERY_MS).slice(0, MAX_TAG_LOOKUPS);
+    let changed = false;
+    let skipped = false;
+    for (const row of due) {
+      lookedUp.set(row.id, now);
+      let items: NodeTransfer[];
+      try {
+        items = (await client.listTransfers({ tag: `courier.transfer_id=${row.id}`, view: 'summary', count: 10 })).transfers;
+      } catch (err) {
+        log.warn({ err, nodeId }, 'could not look a transfer up by its tag');
+        break;
+      }
+      // A node that ignores the filter answers with others' transfers: only the tag decides.
+      for (const item of items.filter((i) => courierTransferId(i) === row.id)) {
+        skipped = true;
+        changed = (await apply(nodeId, item, row)) || changed;
+      }
+    }
+    for (const [id, at] of lookedUp) if (at < now - 10 * TAG_LOOKUP_EVERY_MS) lookedUp.delete(id);
+    if (skipped) {
+      log.warn({ nodeId }, "the node's transfer list skipped a transfer (its history restarted?); reading it from the start");
+      await transfers.saveCursor(nodeId, null);
+    }
     return changed;
   }
 

@@ -24,6 +24,21 @@ export function createTransfersRepository(db: Db) {
       return q.execute();
     },
 
+    /** Unfinished records of a node that its transfer list never matched, created before `before`. */
+    unmatched(nodeId: string, before: number, limit: number) {
+      return db
+        .selectFrom('transfers')
+        .selectAll()
+        .where('node_id', '=', nodeId)
+        .where('status', 'in', ['authorized', 'running'])
+        .where('node_transfer_id', 'is', null)
+        .where('created_at', '<', before)
+        .where('created_at', '>', Date.now() - FOLLOW_WINDOW_MS)
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
     async update(id: string, patch: Partial<Omit<TransferRow, 'id'>>): Promise<void> {
       await db.updateTable('transfers').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
     },
