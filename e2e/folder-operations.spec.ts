@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { createFolder, filesPage, openFolder } from './support/files-page';
-import { logInByApi } from './support/portal-api';
+import { logInByApi, personalSpaceId } from './support/portal-api';
 
 test('a folder is created, renamed with the keyboard, refused a taken name, and deleted after confirmation', async ({ page }) => {
   await logInByApi(page);
@@ -12,10 +12,12 @@ test('a folder is created, renamed with the keyboard, refused a taken name, and 
   // In a folder of its own: My files changes under the tests running alongside.
   await createFolder(page, `Folder ops ${id}`);
   await openFolder(page, `Folder ops ${id}`);
-  await createFolder(page, `Ops ${id}`);
   await createFolder(page, `Taken ${id}`);
+  await createFolder(page, `Ops ${id}`);
 
-  await files.select(`Ops ${id}`);
+  // A new folder comes selected, as in a file manager: F2 renames it.
+  await expect(files.row(`Ops ${id}`)).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('1 selected')).toBeVisible();
   await files.grid.focus();
   await page.keyboard.press('F2');
   const rename = page.getByRole('dialog', { name: `Rename Ops ${id}` });
@@ -59,7 +61,25 @@ test('a row keeps its own checkbox when a new entry lands above it', async ({ pa
   await createFolder(page, 'b');
   await checkboxOfC!.click();
 
-  await expect(page.getByText('1 selected')).toBeVisible();
+  // "b" came selected when it was created; the click added "c" to it.
+  await expect(page.getByText('2 selected')).toBeVisible();
   await expect(files.grid.getByRole('checkbox', { name: 'Select c', exact: true })).toBeChecked();
-  await expect(files.grid.getByRole('checkbox', { name: 'Select b', exact: true })).not.toBeChecked();
+  await expect(files.grid.getByRole('checkbox', { name: 'Select a', exact: true })).not.toBeChecked();
+});
+
+test('a new folder is brought into view and selected, even below the rows on screen', async ({ page }) => {
+  const api = await logInByApi(page);
+  const spaceId = await personalSpaceId(api);
+  const parent = `Long ${randomUUID().slice(0, 8)}`;
+  // More folders than the table draws at once (the rows on screen and a dozen around them).
+  for (let i = 0; i < 40; i += 1) await api.post(`/api/spaces/${spaceId}/folders`, { path: `/${parent}/f-${String(i).padStart(2, '0')}` });
+  await page.goto('/files');
+  await page.getByRole('link', { name: 'My files' }).click();
+  await openFolder(page, parent);
+  const files = filesPage(page);
+  await expect(files.grid).toHaveAttribute('aria-rowcount', '41');
+
+  await createFolder(page, 'zz last');
+  await expect(files.row('zz last')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('1 selected')).toBeVisible();
 });

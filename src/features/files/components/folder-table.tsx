@@ -24,6 +24,12 @@ export interface FolderTableProps {
   /** Delete or F2 on the keyboard, when the role allows them. */
   onDeleteKey?: (() => void) | undefined;
   onRenameKey?: (() => void) | undefined;
+  /**
+   * An entry just created or renamed here: once the listing holds it, it is scrolled into view,
+   * selected and made active, as file managers do, then `onRevealed` is called.
+   */
+  reveal?: string | null;
+  onRevealed?: () => void;
   /** What to draw instead of rows: an empty or error state, once the first page told. */
   renderEmpty: (state: ReturnType<typeof useFolderRows>) => React.ReactNode;
 }
@@ -82,6 +88,26 @@ export function FolderTable(props: FolderTableProps) {
         : selectOnly(pending.index, pendingPath),
     );
   }, [pending, pendingPath, selection, onSelectionChange, rows]);
+
+  const { reveal, onRevealed } = props;
+  const listedAt = rows.firstPage.dataUpdatedAt;
+  // The listing as it was when `reveal` was asked for.
+  const revealSince = useRef({ path: reveal, listedAt });
+  useEffect(() => {
+    if (!reveal) return;
+    if (revealSince.current.path !== reveal) revealSince.current = { path: reveal, listedAt };
+    // Only among rows already loaded: a page of a huge folder is not fetched for this.
+    for (let i = 0; i < count; i += 1) {
+      if (rows.rowAt(i)?.path !== reveal) continue;
+      setActive(i);
+      virtualizer.scrollToIndex(i, { align: 'auto' });
+      onSelectionChange(selectOnly(i, reveal));
+      onRevealed?.();
+      return;
+    }
+    // Not there after a newer listing than the one the entry was asked for in: let it go.
+    if (listedAt > revealSince.current.listedAt) onRevealed?.();
+  }, [reveal, onRevealed, count, rows, listedAt, virtualizer, onSelectionChange]);
 
   const moveTo = (index: number, extend: boolean) => {
     const next = Math.max(0, Math.min(count - 1, index));

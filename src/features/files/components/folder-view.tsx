@@ -1,6 +1,6 @@
 import { Button, InlineNotification } from '@carbon/react';
 import { Add, Download, Edit, FolderAdd, TrashCan, Upload } from '@carbon/icons-react';
-import { useRef, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { roleAllows } from '../../../../contract/roles';
 import { baseNameOf, joinSpacePath } from '../../../lib/space-path';
@@ -54,6 +54,8 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<Notice>(null);
+  /** A folder just created or renamed, for the table to bring into view. */
+  const [reveal, setReveal] = useState<string | null>(null);
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
@@ -63,6 +65,8 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
   const selected = [...selection.paths];
   const renaming = selected.length === 1 ? selected[0] : undefined;
   const folderName = path === '/' ? (space.data?.name ?? 'Files') : baseNameOf(path);
+
+  const clearReveal = useCallback(() => setReveal(null), []);
 
   const startUpload = (upload: UploadRequest) => {
     setNotice(null);
@@ -226,6 +230,8 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
         onSortChange={(column) => setSort((s) => nextSort(s, column))}
         selection={selection}
         onSelectionChange={setSelection}
+        reveal={reveal}
+        onRevealed={clearReveal}
         onOpen={(entry) => {
           if (entry.type === 'folder') void navigate(folderUrl(spaceId, entry.path));
         }}
@@ -267,7 +273,12 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
           error={createFolder.error}
           onClose={() => setDialog(null)}
           onSubmit={(name) =>
-            createFolder.mutate(joinSpacePath(path, name), { onSuccess: () => setDialog(null) })
+            createFolder.mutate(joinSpacePath(path, name), {
+              onSuccess: () => {
+                setDialog(null);
+                setReveal(joinSpacePath(path, name));
+              },
+            })
           }
         />
       ) : null}
@@ -286,6 +297,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
                 onSuccess: () => {
                   setDialog(null);
                   setSelection(emptySelection);
+                  setReveal(joinSpacePath(path, newName));
                 },
               },
             )
