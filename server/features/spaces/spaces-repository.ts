@@ -12,11 +12,10 @@ export function createSpacesRepository(db: Db) {
     findPersonal: (userId: string) => db.selectFrom('spaces').selectAll().where('owner_user_id', '=', userId).executeTakeFirst(),
     listAll: () => db.selectFrom('spaces').selectAll().orderBy('name').execute(),
 
-    /** The user's personal space, created unless a concurrent request just did (a unique index). */
-    async insertPersonal(space: Omit<SpaceRow, 'id' | 'created_at' | 'owner_user_id'> & { owner_user_id: string }): Promise<SpaceRow> {
+    /** The user's personal space, unless a concurrent request just created it (a unique index). */
+    async insertPersonal(space: Omit<SpaceRow, 'id' | 'created_at' | 'owner_user_id'> & { owner_user_id: string }): Promise<void> {
       const row: SpaceRow = { ...space, id: randomUUID(), created_at: Date.now() };
       await db.insertInto('spaces').values(row).onConflict((oc) => oc.column('owner_user_id').doNothing()).execute();
-      return (await db.selectFrom('spaces').selectAll().where('owner_user_id', '=', space.owner_user_id).executeTakeFirstOrThrow());
     },
 
     async insert(space: Omit<SpaceRow, 'id' | 'created_at'>): Promise<SpaceRow> {

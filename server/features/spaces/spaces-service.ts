@@ -18,13 +18,16 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
     return { id: grant.space.id, name, personal: owner === user.id, role: grant.role };
   };
 
-  /** Display names of the owners of others' personal spaces among these grants. */
-  async function ownersOf(grants: SpaceGrant[], user: User): Promise<Map<string, string>> {
-    const ids = [...new Set(grants.map((g) => g.space.owner_user_id).filter((id): id is string => id !== null && id !== user.id))];
+  /** Users' display names by id; ids with no user left are absent. */
+  async function displayNames(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
+    const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', [...new Set(ids)]).execute();
     return new Map(rows.map((r) => [r.id, r.display_name]));
   }
+
+  /** Display names of the owners of others' personal spaces among these grants. */
+  const ownersOf = (grants: SpaceGrant[], user: User) =>
+    displayNames(grants.map((g) => g.space.owner_user_id).filter((id): id is string => id !== null && id !== user.id));
 
   return {
     /** The user's personal space on the default node, created on first use. */
@@ -75,9 +78,9 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       const rows = await spaces.members(spaceId);
       const userIds = rows.filter((r) => r.principal_type === 'user').map((r) => r.principal_id);
       const groupIds = rows.filter((r) => r.principal_type === 'group').map((r) => r.principal_id);
-      const users = userIds.length ? await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute() : [];
+      const users = await displayNames(userIds);
       const groups = groupIds.length ? await db.selectFrom('groups').select(['id', 'name']).where('id', 'in', groupIds).execute() : [];
-      const names = new Map<string, string>([...users.map((u) => [`user:${u.id}`, u.display_name] as const), ...groups.map((g) => [`group:${g.id}`, g.name] as const)]);
+      const names = new Map<string, string>([...[...users].map(([id, name]) => [`user:${id}`, name] as const), ...groups.map((g) => [`group:${g.id}`, g.name] as const)]);
       return rows.map((r) => ({ principalType: r.principal_type, principalId: r.principal_id, role: r.role, name: names.get(`${r.principal_type}:${r.principal_id}`) ?? '(deleted)' }));
     },
 

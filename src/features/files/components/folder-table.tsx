@@ -97,17 +97,17 @@ export function FolderTable(props: FolderTableProps) {
     if (!reveal) return;
     if (revealSince.current.path !== reveal) revealSince.current = { path: reveal, listedAt };
     // Only among rows already loaded: a page of a huge folder is not fetched for this.
-    for (let i = 0; i < count; i += 1) {
-      if (rows.rowAt(i)?.path !== reveal) continue;
+    const i = rows.indexOf(reveal);
+    if (i >= 0) {
       setActive(i);
       virtualizer.scrollToIndex(i, { align: 'auto' });
       onSelectionChange(selectOnly(i, reveal));
       onRevealed?.();
-      return;
+    } else if (listedAt > revealSince.current.listedAt) {
+      // Not there after a newer listing than the one the entry was asked for in: let it go.
+      onRevealed?.();
     }
-    // Not there after a newer listing than the one the entry was asked for in: let it go.
-    if (listedAt > revealSince.current.listedAt) onRevealed?.();
-  }, [reveal, onRevealed, count, rows, listedAt, virtualizer, onSelectionChange]);
+  }, [reveal, onRevealed, rows, listedAt, virtualizer, onSelectionChange]);
 
   const moveTo = (index: number, extend: boolean) => {
     const next = Math.max(0, Math.min(count - 1, index));

@@ -51,7 +51,16 @@ export function useFolderRows(
     const page = Math.floor(apiIndex / FOLDER_PAGE_SIZE);
     return byPage.get(page)?.[apiIndex - page * FOLDER_PAGE_SIZE];
   };
+  /** The row index of `path` among the pages loaded, or -1: no page is fetched for it. */
+  const indexOf = (path: string): number => {
+    for (const [page, items] of byPage) {
+      const i = items.findIndex((entry) => entry.path === path);
+      // toApiIndex maps both ways: the reversed order is its own inverse.
+      if (i >= 0) return toApiIndex(page * FOLDER_PAGE_SIZE + i);
+    }
+    return -1;
+  };
   const pageError = pages.find((q) => q.error)?.error ?? null;
 
-  return { totalCount, rowAt, firstPage, pageError };
+  return { totalCount, rowAt, indexOf, firstPage, pageError };
 }
