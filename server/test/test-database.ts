@@ -28,6 +28,14 @@ export async function createTestDatabase(dialect: Dialect, dataDir: string, migr
       await db.destroy();
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
+      // pg's pool resolves end() once it has asked its clients to close, not when they have: a
+      // forced drop then kills a session still closing, whose client reports it as an unhandled
+      // error (57P01). Give the sessions a moment to go; FORCE only ends what is left after that.
+      for (let tries = 0; tries < 50; tries += 1) {
+        const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
