@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { spacePathSchema } from './files';
+import { MAX_TRANSFER_FILES } from './transfer-limits';
 
 export const TRANSFER_STATUSES = ['authorized', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const transferStatusSchema = z.enum(TRANSFER_STATUSES);
@@ -9,8 +10,8 @@ export const TRANSFER_CLIENTS = ['http-gateway', 'desktop'] as const;
 export const transferClientSchema = z.enum(TRANSFER_CLIENTS);
 export type TransferClient = z.infer<typeof transferClientSchema>;
 
-// 20,000 files in one drop is the most the SPA sends in one request; more is split or refused there.
-export const MAX_UPLOAD_FILES = 20_000;
+// The node's limit too (transfer-limits.ts): what the portal authorizes, the gateway accepts.
+export const MAX_UPLOAD_FILES = MAX_TRANSFER_FILES;
 
 export const uploadRequestSchema = z.object({
   spaceId: z.string().min(1),

@@ -30,13 +30,17 @@ export const ERRORS = {
   Forbidden: (what = 'do this') => new AppError(403, 'FORBIDDEN', `You are not allowed to ${what}.`),
   NotFound: (what = 'This resource') => new AppError(404, 'NOT_FOUND', `${what} was not found.`),
   InvalidPath: (path: string, why: string) => new AppError(400, 'INVALID_PATH', `The path ${JSON.stringify(path.slice(0, 200))} ${why}.`),
-  InvalidName: (name: string) => new AppError(400, 'INVALID_NAME', `${JSON.stringify(name.slice(0, 200))} is not a valid name: it may not be empty, "." or "..", or contain "/", "\\" or control characters.`),
+  InvalidName: (name: string, why = 'may not be empty, "." or "..", or contain "/", "\\" or control characters') =>
+    new AppError(400, 'INVALID_NAME', `${JSON.stringify(name.slice(0, 200))} is not a valid name: it ${why}.`),
   SpaceNotFound: () => new AppError(404, 'SPACE_NOT_FOUND', 'This space does not exist or you are not a member of it.'),
   FolderNotFound: (path: string) => new AppError(404, 'FOLDER_NOT_FOUND', `The folder ${path} does not exist.`),
   PathNotFound: (path: string) => new AppError(404, 'PATH_NOT_FOUND', `${path} does not exist.`),
   NameTaken: (path: string) => new AppError(409, 'NAME_TAKEN', `${path} already exists.`),
   NodeUnavailable: (nodeName: string) => new AppError(502, 'NODE_UNAVAILABLE', `The transfer node "${nodeName}" is not reachable right now. Try again in a moment.`),
   NodeRefused: (nodeName: string, message: string) => new AppError(502, 'NODE_ERROR', `The transfer node "${nodeName}" refused the request: ${message}`),
+  // The node refused this input (4xx), not the portal's credentials: the caller's to change.
+  NodeDeclined: (nodeName: string, status: 400 | 403, message: string) =>
+    new AppError(status, status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST', `The transfer node "${nodeName}" refused the request: ${message}`),
   NodeNotFound: () => new AppError(404, 'NODE_NOT_FOUND', 'This transfer node is not registered.'),
   Conflict: (message: string) => new AppError(409, 'CONFLICT', message),
   Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),

@@ -8,7 +8,8 @@ import type { ItemError } from './types';
 
 export type NodeApiErrorKind =
   | 'unavailable' // connection refused, DNS, timeout, TLS failure: no HTTP answer at all
-  | 'auth' // 401/403: the node refused our credentials
+  | 'auth' // 401: the node refused our credentials
+  | 'forbidden' // 403: the credentials are fine, this operation on this input is not allowed
   | 'not_found'
   | 'conflict'
   | 'bad_request'
@@ -31,9 +32,13 @@ export class NodeApiError extends Error {
   }
 }
 
-/** node-api.md §0 typical statuses. 403 counts as `auth`: the node refused what our credentials may do. */
+/**
+ * node-api.md §0 typical statuses. 403 is not `auth`: a node answers it for input it refuses (a
+ * link leaving a folder, a reserved name), which is the user's to fix, not the administrator's.
+ */
 export function kindForStatus(status: number): NodeApiErrorKind {
-  if (status === 401 || status === 403) return 'auth';
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
   if (status >= 500) return 'node_error';

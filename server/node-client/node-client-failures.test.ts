@@ -87,12 +87,12 @@ describe('node client: a node that is down or answers garbage', () => {
   });
 
   it.each([
-    [401, hsts.errorUnauthorized],
-    [403, { error: { code: 403, reason: 'Forbidden', user_message: 'Forbidden' } }],
-  ])('calls %i an auth failure', async (status, body) => {
+    [401, hsts.errorUnauthorized, 'auth'],
+    [403, { error: { code: 403, reason: 'Forbidden', user_message: 'Forbidden' } }, 'forbidden'],
+  ])('calls %i %s, so only a 401 blames the credentials', async (status, body, kind) => {
     node.answer('GET /info', { status, body });
     const error = await client.info().catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'auth', status });
+    expect(error).toMatchObject({ kind, status });
     expectNoSecret(error);
   });
 

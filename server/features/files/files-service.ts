@@ -95,6 +95,6 @@ function toFileEntry(rootPath: string, entry: BrowseEntry) {
 function itemFailure(nodeName: string, path: string, error: ItemError, destination?: string): AppError {
   if (error.status === 409) return ERRORS.NameTaken(destination ?? path);
   if (error.status === 404) return ERRORS.PathNotFound(path);
-  if (error.status === 403) return ERRORS.Forbidden(`change ${path} on the node`);
+  if (error.status === 403 || error.status === 400) return ERRORS.NodeDeclined(nodeName, error.status, error.message || `refused ${path}`);
   return ERRORS.NodeRefused(nodeName, error.message);
 }

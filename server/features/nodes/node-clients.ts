@@ -67,7 +67,9 @@ export function nodeFailure(nodeName: string, error: unknown, context: { notFoun
       return ERRORS.NodeUnavailable(nodeName);
     case 'auth':
       return ERRORS.NodeRefused(nodeName, "it does not accept the portal's credentials; an administrator must update them");
+    case 'forbidden':
+      return ERRORS.NodeDeclined(nodeName, 403, error.nodeMessage ?? 'forbidden');
     case 'bad_request':
-      return ERRORS.NodeRefused(nodeName, error.nodeMessage ?? 'bad request');
+      return ERRORS.NodeDeclined(nodeName, 400, error.nodeMessage ?? 'bad request');
   }
 }

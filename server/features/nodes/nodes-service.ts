@@ -41,6 +41,7 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
         const why: Record<NodeApiError['kind'], string> = {
           unavailable: 'no answer (check the URL, the port and TLS settings)',
           auth: 'the node refused the credentials',
+          forbidden: 'the credentials may not read /info on this node',
           not_found: 'no Node API at this URL',
           conflict: 'unexpected answer',
           bad_request: 'the node refused the request',

@@ -1,16 +1,17 @@
+import { nameProblem, wholePathProblem } from '../../../../contract/path-rules';
+import { MAX_TRANSFER_FILES } from '../../../../contract/transfer-limits';
 import { formatBytes } from '../../../lib/format-bytes';
 import type { CollectedUpload } from './collect-upload';
 
-/** The most files one upload may carry (contract/transfers.ts MAX_UPLOAD_FILES). */
-export const MAX_UPLOAD_FILES = 20_000;
+/** The most files one upload may carry: the portal's and the node's limit, without zod on this page. */
+export const MAX_UPLOAD_FILES = MAX_TRANSFER_FILES;
 
 /** Past either, the user reviews the drop before it starts: a stray drop of a home folder is easy. */
 export const REVIEW_FILE_COUNT = 100;
 export const REVIEW_BYTES = 1_000_000_000;
 
-// What the node refuses in a name (server/features/spaces/space-path.ts): C0 controls, DEL, "\".
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const REFUSED_NAME = /[\u0000-\u001f\u007f\\]/;
+/** A name the portal and the node would refuse (contract/path-rules.ts), caught before anything is sent. */
+const isRefusedName = (name: string) => wholePathProblem(name) !== null || nameProblem(name.normalize('NFC')) !== null;
 
 export type UploadCheck =
   | { ok: true; fileCount: number; bytes: number; needsReview: boolean }
@@ -40,12 +41,12 @@ export function checkUpload(upload: CollectedUpload): UploadCheck {
     return { ok: false, title: UNREADABLE_TITLE, detail: describeUnreadable(upload.unreadable) };
   }
   const allPaths = [...upload.sources.map((s) => s.path), ...upload.emptyFolders];
-  const refused = allPaths.filter((p) => p.split('/').some((n) => REFUSED_NAME.test(n) || n.length > 255));
+  const refused = allPaths.filter((p) => p.split('/').some(isRefusedName));
   if (refused.length > 0) {
     return {
       ok: false,
       title: 'Some names cannot be stored',
-      detail: `${listSome(refused)}: names may not contain control characters or "\\", or be longer than 255 characters. Rename them and try again.`,
+      detail: `${listSome(refused)}: names may not contain control characters, "\\" or characters that look like "/", or be longer than 255 bytes. Rename them and try again.`,
     };
   }
   if (upload.sources.length === 0) {
