@@ -108,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const transfersRepository = createTransfersRepository(db);
   const feed = createTransferFeed(transfersRepository);
   const tracker = createTransferTracker({ transfers: transfersRepository, clients, log: app.log, onChange: () => feed.nudge(), intervalMs: options.trackerIntervalMs });
-  const transfers = createTransfersService({ access, clients, transfers: transfersRepository, onChange: () => feed.nudge() });
+  const transfers = createTransfersService({ access, clients, transfers: transfersRepository, tokenLifeSeconds: config.transferTokenLifeSeconds, onChange: () => feed.nudge() });
   app.decorate('courier', { tracker, nodes });
   app.addHook('onReady', async () => tracker.start());
   app.addHook('preClose', async () => {

@@ -27,6 +27,7 @@ export const SETTINGS = {
   loginMaxFailuresPerAccount: { env: 'COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT', schema: seconds.default(5), doc: 'Failed logins allowed for one username per window before it is locked for the rest of the window.' },
   loginMaxFailuresPerIp: { env: 'COURIER_LOGIN_MAX_FAILURES_PER_IP', schema: seconds.default(20), doc: 'Failed logins allowed from one IP address per window.' },
   loginWindowSeconds: { env: 'COURIER_LOGIN_WINDOW_SECONDS', schema: seconds.default(900), doc: 'Length of the login rate-limit window.' },
+  transferTokenLifeSeconds: { env: 'COURIER_TRANSFER_TOKEN_LIFE_SECONDS', schema: seconds.default(3600), doc: 'Life of the transfer tokens the portal asks nodes for: long enough for a transfer to start (a running one is not cut), short enough that an authorization does not outlive a logout or a removal from the space.' },
   trustProxy: { env: 'COURIER_TRUST_PROXY', schema: bool.default(false), doc: 'Trust `X-Forwarded-*` headers (client IP, HTTPS) from a reverse proxy in front of Courier.' },
   logLevel: { env: 'COURIER_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (logs are JSON lines on stdout).' },
 } as const;

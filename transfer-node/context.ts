@@ -4,6 +4,7 @@ import type { UploadWriter } from './storage/upload-writer';
 import type { SealedBox } from './tokens/sealed-box';
 import type { TransferTokens } from './tokens/transfer-token';
 import type { TransferStore } from './transfers/transfer-store';
+import type { UploadGrants } from './transfers/upload-grants';
 
 export interface NodeSettings {
   nodeId: string;
@@ -26,4 +27,6 @@ export interface NodeContext {
   /** Seals presigned download URLs (a different purpose than transfer tokens, same node key). */
   presign: SealedBox;
   transfers: TransferStore;
+  /** What each upload token may write, and whether it was spent. */
+  grants: UploadGrants;
 }

@@ -47,6 +47,7 @@ export const ERRORS = {
   notFound: (message = 'Path does not exist') => new NodeError(404, message, 'not_found'),
   exists: (message = 'Path already exists') => new NodeError(409, message, 'exists'),
   notAFolder: () => new NodeError(409, 'Path is not a folder', 'not_a_folder'),
+  tooLarge: (message: string) => new NodeError(413, message, 'too_large'),
   diskFull: () => new NodeError(507, 'Not enough space on the storage', 'disk_full'),
   tokenInvalid: (message: string) => new NodeError(401, message, 'token_invalid'),
 };

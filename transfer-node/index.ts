@@ -15,6 +15,7 @@ import { UploadWriter } from './storage/upload-writer';
 import { SealedBox } from './tokens/sealed-box';
 import { TransferTokens } from './tokens/transfer-token';
 import { TransferStore } from './transfers/transfer-store';
+import { UploadGrants } from './transfers/upload-grants';
 
 export interface TransferNodeOptions {
   stateDir: string;
@@ -52,6 +53,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   const docroot = await Docroot.open(options.docroot);
   const files = new FileService(docroot);
   const transfers = new TransferStore(options.stateDir);
+  const grants = new UploadGrants(options.stateDir);
   const transferUser = options.transferUser ?? 'xfer';
   const app = Fastify({
     logger: withSafeSerializers(options.logger),
@@ -79,6 +81,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     tokens: new TransferTokens(secrets.tokenKey, transferUser),
     presign: new SealedBox(secrets.tokenKey, 'courier-presigned-url-v1'),
     transfers,
+    grants,
   };
   await app.register(transferNodeApp, ctx);
   try {
@@ -86,6 +89,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   } catch (err) {
     await app.close().catch(() => undefined);
     transfers.close();
+    grants.close();
     throw err;
   }
   const address = app.server.address();
@@ -109,6 +113,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
         await closing;
       }
       transfers.close();
+      grants.close();
     },
   };
 }

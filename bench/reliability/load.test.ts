@@ -89,13 +89,14 @@ describe('the node under load', () => {
 
     const settledRss: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const spec = await nodeUploadSpec(node, `/round-${round}`);
+      // An upload token carries one upload: one for each of the concurrent uploads.
+      const specs = await Promise.all(sources.map(() => nodeUploadSpec(node, `/round-${round}`)));
       // One at a time: fetch's global pool would otherwise keep ~50 keep-alive sockets to the node
       // open past the idle check (Fastify announces a 72 s keep-alive), which are ours, not a leak.
       const signed: string[] = [];
       for (const s of seeds) signed.push(await presign(node.gatewayUrl, await nodeDownloadSpec(node, [s.nodePath])));
       const [uploads, downloads] = await Promise.all([
-        Promise.all(sources.map((s, i) => uploadFile(node.gatewayUrl, spec, s.file, `file-${i}.bin`, FILE_BYTES, path.join(work, `up-${round}-${i}.curl`)))),
+        Promise.all(sources.map((s, i) => uploadFile(node.gatewayUrl, specs[i] as Record<string, unknown>, s.file, `file-${i}.bin`, FILE_BYTES, path.join(work, `up-${round}-${i}.curl`)))),
         Promise.all(signed.map((url) => downloadSha256(url, agent))),
       ]);
       expect(uploads.filter((u) => u.status !== 200)).toEqual([]);

@@ -5,14 +5,15 @@
  */
 import type { Stats } from 'node:fs';
 import { z } from 'zod';
+import { MAX_TRANSFER_FILES } from '../../contract/transfer-limits';
 import type { NodeContext } from '../context';
 import { ERRORS } from '../errors';
 import { isInside } from '../storage/docroot';
 import { parseNodePath, toNodePath } from '../storage/node-path';
 import { grantCovers, type TransferGrant } from '../tokens/transfer-token';
 
-// Bounds on one request's work; the SDK sends one path per picked file.
-export const MAX_SPEC_PATHS = 10_000;
+// Bounds on one request's work; the SDK sends one path per picked file. The portal authorizes no more.
+export const MAX_SPEC_PATHS = MAX_TRANSFER_FILES;
 
 export const gatewaySpecSchema = z
   .object({
@@ -51,7 +52,10 @@ export interface UploadAuthorization {
   rootSegments: string[];
   /** The token's destination root: links must not lead out of it. */
   grantRootSegments: string[];
-  /** transfer-spec.md §2.3: `diff` is the default and replaces a different file; `never`/`none` keep it. */
+  /**
+   * transfer-spec.md §2.3: `diff` is the default and replaces a different file; `never`/`none` keep
+   * it. The token's policy bounds the spec's: a spec can ask for `never`, never for more.
+   */
   overwrite: boolean;
 }
 
@@ -60,7 +64,8 @@ export function authorizeUpload(ctx: NodeContext, spec: GatewaySpec, authorizati
   const grant = ctx.tokens.verify(tokenOf(spec, authorization), 'send');
   const rootSegments = parseNodePath(spec.destination_root ?? (grant.direction === 'send' ? grant.destinationRoot : '/'), { allowLeadingSlash: true });
   if (!grantCovers(grant, toNodePath(rootSegments))) throw ERRORS.forbidden('The token does not cover this destination');
-  const overwrite = spec.overwrite !== 'never' && spec.overwrite !== 'none';
+  const mayReplace = grant.direction === 'send' && grant.replace;
+  const overwrite = mayReplace && spec.overwrite !== 'never' && spec.overwrite !== 'none';
   const grantRootSegments = parseNodePath(grant.direction === 'send' ? grant.destinationRoot : '/', { allowLeadingSlash: true });
   return { grant, rootSegments, grantRootSegments, overwrite };
 }

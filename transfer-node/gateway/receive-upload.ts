@@ -3,6 +3,8 @@
  * first, then `Content-Length` + `file` pairs, the k-th file belonging to `paths[k]`. Each file is
  * written to a partial name; all are renamed to their final names only when the whole body has
  * arrived and every file has its announced size, so an aborted request leaves nothing behind.
+ * The token's grant (transfers/upload-grants.ts) is held for the request: every file must have been
+ * declared at setup, within its declared size, and a completed upload spends the token.
  */
 import busboy from 'busboy';
 import type { WriteStream } from 'node:fs';
@@ -14,6 +16,7 @@ import { asNodeError, ERRORS, NodeError } from '../errors';
 import { parseNodePath, toNodePath } from '../storage/node-path';
 import type { UploadBatch } from '../storage/upload-writer';
 import type { LiveTransfer } from '../transfers/transfer-store';
+import type { Manifest } from '../transfers/upload-grants';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
 import { authorizeUpload, MAX_SPEC_PATHS, parseSpec, type GatewaySpec, type UploadAuthorization } from './gateway-spec';
 
@@ -55,6 +58,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     let auth: UploadAuthorization | null = null;
     let batch: UploadBatch | null = null;
     let live: LiveTransfer | null = null;
+    let claimed: { grant: string; manifest: Manifest } | null = null;
     let announced: number | null = null;
     let failure: NodeError | null = null;
     let fileIndex = 0;
@@ -78,6 +82,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
       // Let the rest of the body drain so the browser can read the error (§3.2).
       req.resume();
       const toRemove = [...staged, ...(current ? [current] : [])];
+      if (claimed) ctx.grants.release(claimed.grant);
       void Promise.all(toRemove.map((s) => closeThenDiscard(ctx, s))).finally(() => {
         if (live) ctx.transfers.finish(live, live.abort.signal.aborted ? 'canceled' : 'failed', { code: error.status, message: error.message });
         reject(error);
@@ -92,6 +97,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
           if (spec) throw ERRORS.badRequest('Only one x-aspera-spec part is allowed');
           spec = parseSpec(parseJson(value));
           auth = authorizeUpload(ctx, spec, req.headers.authorization);
+          if (auth.grant.direction === 'send') claimed = { grant: auth.grant.grant, manifest: ctx.grants.claim(auth.grant.grant) };
           batch = ctx.uploads.batch(auth.overwrite, auth.grantRootSegments);
           live = beginRecord(ctx, spec, auth, clientIp);
           live.abort.signal.addEventListener('abort', () => fail(new NodeError(499, 'The transfer was canceled')));
@@ -118,6 +124,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         const relative = path?.destination ?? path?.source ?? decodeFilename(info.filename ?? '');
         const segments = [...auth.rootSegments, ...parseNodePath(relative, { allowLeadingSlash: false })];
         if (segments.length === auth.rootSegments.length) throw ERRORS.badRequest('A file part has no name');
+        claimed?.manifest.check(toNodePath(segments), size);
         fileIndex += 1;
         await batch.checkTarget(segments);
         const file = { path: toNodePath(segments), size, bytesWritten: 0, status: 'transferring' as const, startUsec: nowUsec(), endUsec: 0 };
@@ -165,6 +172,8 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         if (announced !== null) throw ERRORS.badRequest('A Content-Length part has no file');
         const files = await commitAll(batch, staged);
         staged.length = 0;
+        if (claimed) ctx.grants.consume(claimed.grant);
+        claimed = null;
         live.record.filesCompleted = files.length;
         live.record.filesExpected = files.length;
         ctx.transfers.finish(live, 'completed');
@@ -172,6 +181,10 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
       });
     });
 
+    // Busboy stops emitting parts past a limit and the body would otherwise complete without them.
+    parser.on('filesLimit', () => fail(ERRORS.tooLarge(`One upload carries at most ${MAX_SPEC_PATHS} files`)));
+    parser.on('fieldsLimit', () => fail(ERRORS.tooLarge(`One upload carries at most ${MAX_SPEC_PATHS} files`)));
+    parser.on('partsLimit', () => fail(ERRORS.tooLarge(`One upload carries at most ${MAX_SPEC_PATHS} files`)));
     parser.on('error', (err) => fail(err instanceof NodeError ? err : ERRORS.badRequest(`Malformed multipart body: ${(err as Error).message}`)));
     // A client that disconnects mid-body (§3.2 cancellation) ends here: clean up and record it.
     req.on('aborted', () => fail(new NodeError(499, 'The client closed the connection before the upload completed')));

@@ -10,24 +10,30 @@ import { asNodeError, ERRORS, toNodeErrorBody } from '../errors';
 import { parseNodePath, toNodePath } from '../storage/node-path';
 import type { TransferGrant } from '../tokens/transfer-token';
 import { parseBody } from './parse-body';
+import { MAX_TRANSFER_FILES } from '../../contract/transfer-limits';
+import type { DeclaredPath } from '../transfers/upload-grants';
 
-// A bound on per-call work and on the size of a download token (it carries every path).
+// A bound on per-call work and on the size of a download token (it carries every path). An upload
+// declares each file it will carry, as many as the gateway takes in one request.
 const MAX_REQUESTS = 100;
-const MAX_PATHS = 1000;
+const MAX_DOWNLOAD_PATHS = 1000;
 const MAX_TOKEN_LIFE_SECONDS = 365 * 86400;
 // Tags travel inside the token, and a download token travels in a request header.
 const MAX_BOUND_TAGS_CHARS = 4096;
 
-const pathSchema = z.object({ source: z.string().optional(), destination: z.string().optional() }).loose();
+// `size` is Courier's extension of an upload path: the most bytes that file may have.
+const pathSchema = z.object({ source: z.string().optional(), destination: z.string().optional(), size: z.number().int().min(0).optional() }).loose();
 const requestSchema = z
   .object({
-    paths: z.array(pathSchema).max(MAX_PATHS).default([]),
+    paths: z.array(pathSchema).max(MAX_TRANSFER_FILES).default([]),
     source_root: z.string().optional(),
     destination_root: z.string().optional(),
     token_life_seconds: z.number().int().min(1).max(MAX_TOKEN_LIFE_SECONDS).optional(),
     remote_host: z.string().min(1).max(255).optional(),
     cookie: z.string().max(4096).optional(),
     tags: z.record(z.string(), z.unknown()).nullable().optional(),
+    // transfer-spec.md §2.3; `never`/`none` here is sealed in the token and binds the upload.
+    overwrite: z.enum(['never', 'always', 'diff', 'older', 'diff+older', 'none']).optional(),
   })
   .loose();
 const setupSchema = z.object({
@@ -62,23 +68,44 @@ async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
   // node-api.md §4: a single requested destination (a folder, no source) must end up in
   // destination_root, since clients replace `paths` with their sources and keep destination_root.
   // With a source it names the target file (transfer-spec.md §1), so it is not folded.
-  const single = destinations.length === 1 && req.paths.length === 1 && req.paths[0]?.source === undefined;
-  const segments = single ? [...root, ...parseNodePath(destinations[0], { allowLeadingSlash: true })] : root;
-  for (const d of single ? [] : destinations) parseNodePath(d, { allowLeadingSlash: true });
+  // A size says the destination is a file, and `*` is the root itself.
+  const only = req.paths.length === 1 ? req.paths[0] : undefined;
+  const single = destinations.length === 1 && only?.source === undefined && only?.size === undefined;
+  const segments = single && destinations[0] !== '*' ? [...root, ...parseNodePath(destinations[0], { allowLeadingSlash: true })] : root;
+  const declared = single ? [] : declaredPaths(segments, req);
   const resolved = await ctx.files.docroot.resolve(segments);
   if (resolved.stats && !resolved.stats.isDirectory()) throw ERRORS.notAFolder();
   const destinationRoot = toNodePath(segments);
-  const token = ctx.tokens.mint({ direction: 'send', user: ctx.settings.transferUser, exp: expiry(ctx, req), destinationRoot, ...boundMetadata(req) });
+  const exp = expiry(ctx, req);
+  const replace = req.overwrite !== 'never' && req.overwrite !== 'none';
+  const grant = ctx.grants.create(exp, declared);
+  const token = ctx.tokens.mint({ direction: 'send', user: ctx.settings.transferUser, exp, destinationRoot, grant, replace, ...boundMetadata(req) });
   return baseSpec(ctx, req, 'send', token, {
-    paths: single || req.paths.length === 0 ? [{}] : req.paths,
+    paths: single || req.paths.length === 0 ? [{}] : req.paths.map(({ size: _size, ...path }) => path),
     source_root: '',
     destination_root: destinationRoot,
     tags: gatewayTags(ctx, req, {}),
+    ...(replace ? {} : { overwrite: 'never' }),
   });
+}
+
+/**
+ * The files an upload may carry: each `destination` under the root, with its `size` as a ceiling
+ * when given; one without a size is a folder the upload may fill. `*` (node-api.md §4) allows all.
+ */
+function declaredPaths(root: readonly string[], req: TransferRequest): DeclaredPath[] {
+  const declared: DeclaredPath[] = [];
+  for (const path of req.paths) {
+    if (path.destination === undefined) continue;
+    if (path.destination === '*') return [];
+    declared.push([toNodePath([...root, ...parseNodePath(path.destination, { allowLeadingSlash: true })]), path.size ?? null]);
+  }
+  return declared;
 }
 
 async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
   if (req.paths.length === 0) throw ERRORS.badRequest('paths must list at least one source');
+  if (req.paths.length > MAX_DOWNLOAD_PATHS) throw ERRORS.badRequest(`A download may name at most ${MAX_DOWNLOAD_PATHS} paths; download their folder instead`);
   const root = parseNodePath(req.source_root ?? '', { allowLeadingSlash: true });
   const authorized: string[] = [];
   let expectedSize = 0;

@@ -6,7 +6,7 @@ const key = randomBytes(32);
 const tokens = new TransferTokens(key, 'xfer');
 const exp = Math.floor(Date.now() / 1000) + 60;
 const download = tokens.mint({ direction: 'receive', user: 'xfer', exp, paths: ['/Outbox/a.txt', '/Shared'] });
-const uploadToken = tokens.mint({ direction: 'send', user: 'xfer', exp, destinationRoot: '/Upload' });
+const uploadToken = tokens.mint({ direction: 'send', user: 'xfer', exp, destinationRoot: '/Upload', grant: 'g-1', replace: false });
 
 describe('transfer tokens (AES-256-GCM)', () => {
   it('round-trips a grant and has the ATM…MTA family shape', () => {

@@ -1,7 +1,10 @@
 /**
  * Transfer tokens in the ATM…MTA family shape (node-api.md §1.3): `ATC1_<sealed>_1CTA`. The sealed
  * payload binds direction (client view, as in the spec), transfer user, expiry, and the authorized
- * node paths (download) or destination root (upload). Opaque to clients.
+ * node paths (download) or destination root (upload). An upload token also names its grant
+ * (transfers/upload-grants.ts: the declared files, spent once used) and whether it may replace
+ * existing files: the application decides that at setup, the spec the browser sends cannot widen it.
+ * Opaque to clients.
  */
 import { z } from 'zod';
 import { ERRORS } from '../errors';
@@ -15,7 +18,7 @@ const SUFFIX = '_1CTA';
 // correlates by (GET /ops/transfers) cannot be relabelled by the browser that carries the spec.
 const bound = { user: z.string(), exp: z.number(), tags: z.unknown().optional(), cookie: z.string().optional() };
 const grantSchema = z.discriminatedUnion('direction', [
-  z.object({ direction: z.literal('send'), destinationRoot: z.string(), ...bound }),
+  z.object({ direction: z.literal('send'), destinationRoot: z.string(), grant: z.string(), replace: z.boolean(), ...bound }),
   z.object({ direction: z.literal('receive'), paths: z.array(z.string()).min(1), ...bound }),
 ]);
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { User } from '../../../contract/session';
 import type { CreateTransferRequest, CreateTransferResponse, TransferClient, TransferRecord } from '../../../contract/transfers';
 import type { AppError} from '../../errors';
+import { roleAllows } from '../../../contract/roles';
 import { ERRORS } from '../../errors';
 import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
@@ -20,8 +21,8 @@ type DownloadRequest = Extract<CreateTransferRequest, { direction: 'download' }>
  * transfer, and return the spec with the clients that may carry it. Nothing is recorded when the
  * node refuses, so no record ever claims a transfer that could not happen.
  */
-export function createTransfersService(deps: { access: SpaceAccess; clients: NodeClients; transfers: TransfersRepository; onChange: () => void }) {
-  const { access, clients, transfers, onChange } = deps;
+export function createTransfersService(deps: { access: SpaceAccess; clients: NodeClients; transfers: TransfersRepository; tokenLifeSeconds: number; onChange: () => void }) {
+  const { access, clients, transfers, tokenLifeSeconds, onChange } = deps;
 
   const confine = access.confine;
 
@@ -33,10 +34,20 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     for (const f of request.emptyFolders) emptyFolders.push((await confine(user, request.spaceId, 'upload', f)).slice(1));
     if (files.some((f) => f.path === '')) throw ERRORS.InvalidPath('', 'is not a file name');
 
-    const { space } = await access.authorize(user, request.spaceId, 'upload', folder);
+    const { space, role } = await access.authorize(user, request.spaceId, 'upload', folder);
     const id = randomUUID();
     const destination = toNodePath(space.root_path, folder);
-    const spec = await setup(space.node_id, 'upload', { paths: [{ destination }], tags: { courier: { transfer_id: id } } }, folder);
+    for (const f of files) toNodePath(destination, `/${f.path}`);
+    // Replacing a file destroys what was there, which only a role that may delete may do.
+    const overwrite = roleAllows(role, 'delete') ? null : 'never';
+    const target = await clients.forNode(space.node_id);
+    const setupRequest: TransferRequest =
+      target.node.kind === 'embedded'
+        ? // The embedded node binds the token to these files and sizes and to the overwrite policy.
+          { destination_root: destination, paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })), ...(overwrite ? { overwrite } : {}) }
+        : // A real HSTS binds its token to the destination folder (docs: what each node enforces).
+          { paths: [{ destination }] };
+    const spec = await setup(target, 'upload', { ...setupRequest, tags: { courier: { transfer_id: id } } }, folder);
     // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
     // (http-gateway-v3.md §3.1), so they are created now through the Node API.
     if (emptyFolders.length > 0) await clients.ensureFolders(space.node_id, emptyFolders.map((p) => toNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)));
@@ -47,6 +58,8 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
       ...spec.transferSpec,
       paths: files.map((f) => ({ source: f.path, destination: f.path })),
       title: uploadTitle(files, folder),
+      // Clients honour it; the embedded node also enforces it from the token.
+      ...(overwrite ? { overwrite } : {}),
     };
     // What the history shows: the dropped items (top-level names), not every file of a 20,000-file tree.
     const dropped = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
@@ -60,7 +73,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     const id = randomUUID();
     // Sources relative to the space's root, so the browser sees space paths, not the node's layout.
     const sourceRoot = toNodePath(space.root_path, '/');
-    const spec = await setup(space.node_id, 'download', { source_root: sourceRoot, paths: paths.map((p) => ({ source: p.slice(1) || '.' })), tags: { courier: { transfer_id: id } } }, paths[0] ?? '/');
+    const spec = await setup(await clients.forNode(space.node_id), 'download', { source_root: sourceRoot, paths: paths.map((p) => ({ source: p.slice(1) || '.' })), tags: { courier: { transfer_id: id } } }, paths[0] ?? '/');
     const expected = gatewayTag(spec.transferSpec, 'expected_size');
     const title = paths.length === 1 ? baseName(paths[0] ?? '/') || 'All files' : `${paths.length} items`;
     const transferSpec = { ...spec.transferSpec, title };
@@ -74,8 +87,10 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     });
   }
 
-  async function setup(nodeId: string, direction: 'upload' | 'download', transferRequest: TransferRequest, pathForErrors: string) {
-    const { node, client } = await clients.forNode(nodeId);
+  async function setup(target: Awaited<ReturnType<NodeClients['forNode']>>, direction: 'upload' | 'download', request: TransferRequest, pathForErrors: string) {
+    const { node, client } = target;
+    // node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
+    const transferRequest = { ...request, token_life_seconds: tokenLifeSeconds };
     let results: SetupResult[];
     try {
       results = direction === 'upload' ? await client.uploadSetup([transferRequest]) : await client.downloadSetup([transferRequest]);
@@ -186,7 +201,7 @@ const stringTag = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null)
 
 function setupFailure(nodeName: string, path: string, error: ItemError): AppError {
   if (error.status === 404) return ERRORS.PathNotFound(path);
-  if (error.status === 403) return ERRORS.Forbidden(`transfer ${path} on the node`);
+  if (error.status === 403 || error.status === 400) return ERRORS.NodeDeclined(nodeName, error.status, error.message || `refused ${path}`);
   if (error.status === 409) return ERRORS.NameTaken(path);
   return ERRORS.NodeRefused(nodeName, error.message);
 }
