@@ -1,9 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { heldUpload } from '../server/test/gateway-client';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/courier.mjs');
 
@@ -71,9 +72,29 @@ describe('courier start', () => {
     expect(statSync(path.join(dataDir, 'node', 'secrets.json')).mode & 0o777).toBe(0o600);
     expect(first.output().split(password!).length - 1).toBe(1);
 
+    // An upload in flight when Ctrl-C comes is finished before the node and the database close.
+    const session = (await login.json()) as { csrfToken: string };
+    const headers = { 'content-type': 'application/json', cookie: login.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': session.csrfToken };
+    const { spaces } = (await (await fetch(`${url}/api/spaces`, { headers })).json()) as { spaces: Array<{ id: string; personal: boolean }> };
+    const size = 4 * 1024 * 1024;
+    const authorized = await fetch(`${url}/api/transfers`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ spaceId: spaces.find((s) => s.personal)!.id, direction: 'upload', folder: '/', files: [{ path: 'in-flight.bin', size }] }),
+    });
+    const { transferSpec, clients } = (await authorized.json()) as { transferSpec: Record<string, unknown>; clients: Array<{ url: string }> };
+    const held = heldUpload(clients[0]!.url, transferSpec, { path: 'in-flight.bin', size }, 1024 * 1024);
+    // The node has begun writing it once its partial file exists.
+    const staging = path.join(dataDir, 'node', 'docroot', '.courier-staging');
+    while (readdirSync(staging).length === 0) await new Promise((r) => setTimeout(r, 20));
+
     first.child.kill('SIGINT');
+    await waitFor(first, /SIGINT received/);
+    held.finish();
+    expect((await held.response).status).toBe(200);
     expect(await first.exited).toBe(0);
-    expect(first.output()).toContain('SIGINT received');
+    expect(statSync(path.join(dataDir, 'node', 'docroot', 'home', 'admin', 'in-flight.bin')).size).toBe(size);
+    expect(first.output()).toContain('Courier stopped: requests finished, node and database closed.');
 
     // The second start keeps the account and does not print a password again.
     const second = start(env);

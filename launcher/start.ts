@@ -107,7 +107,10 @@ export async function main(spaDir: string): Promise<void> {
     }
     process.stdout.write(`\n${signal} received: finishing in-flight requests (press Ctrl-C again to force)…\n`);
     running.close().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write('Courier stopped: requests finished, node and database closed.\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`Shutdown failed: ${(error as Error).message}\n`);
         process.exit(1);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
-import { gatewayDownload, gatewayUpload } from '../../test/gateway-client';
+import { gatewayDownload, gatewayUpload, heldUpload } from '../../test/gateway-client';
 import { createTestApp, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
@@ -92,13 +92,31 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     expect((await api('GET', '/api/transfers')).json.transfers).toEqual([]);
   });
 
-  it('records a cancellation from the client and cancels on the node', async () => {
-    const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'a.txt', size: 1 }] });
-    const cancelled = await api('PATCH', `/api/transfers/${created.json.transfer.id}`, { status: 'cancelled' });
-    expect(cancelled.json.status).toBe('cancelled');
-    // A cancelled record stays cancelled: a client cannot flip it back.
-    const again = await api('PATCH', `/api/transfers/${created.json.transfer.id}`, { status: 'running' });
-    expect(again.json.status).toBe('cancelled');
+  it('records a cancellation from the client and cancels the transfer the node is running', async () => {
+    const size = 8 * 1024 * 1024;
+    const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'held.bin', size }] });
+    const id = created.json.transfer.id as string;
+    const held = heldUpload(node.gatewayUrl, created.json.transferSpec, { path: 'held.bin', size }, 1024 * 1024);
+    try {
+      // The tracker learns the node's transfer id from GET /ops/transfers: the cancel must reach it.
+      await waitForStatus(id, 'running');
+      const row = await t.db.selectFrom('transfers').select('node_transfer_id').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row.node_transfer_id).toEqual(expect.any(String));
+
+      const cancelled = await api('PATCH', `/api/transfers/${id}`, { status: 'cancelled' });
+      expect(cancelled.json.status).toBe('cancelled');
+      const onNode = await fetch(`${node.url}/ops/transfers/${row.node_transfer_id}`, { headers: { authorization: `Basic ${Buffer.from(`${node.username}:${node.password}`).toString('base64')}` } });
+      expect((await onNode.json()).status).toBe('canceled');
+      // The node ended the upload it was receiving; nothing is stored under the final name.
+      expect((await held.response).status).not.toBe(200);
+      const listing = await api('GET', `/api/spaces/${spaceId}/files?path=/`);
+      expect(listing.json.items.map((i: { name: string }) => i.name)).not.toContain('held.bin');
+      // A cancelled record stays cancelled: a client cannot flip it back.
+      const again = await api('PATCH', `/api/transfers/${id}`, { status: 'running' });
+      expect(again.json.status).toBe('cancelled');
+    } finally {
+      held.abort();
+    }
   });
 
   it('ends a transfer that was authorized but never reached its node, after an hour', async () => {

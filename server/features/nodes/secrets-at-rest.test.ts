@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSecretBox } from '../../lib/secret-box';
+import { createTestApp, type TestApp } from '../../test/test-app';
+import { DIALECTS } from '../../test/test-database';
+
+describe.each(DIALECTS)('node secrets at rest on %s', (dialect) => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('stores a registered node secret sealed under the portal key: not the secret, and opened only with that key', async () => {
+    const key = randomBytes(32);
+    t = await createTestApp(dialect, {}, { secretKey: key });
+    const admin = await t.login('alice');
+    const secret = `ak-secret-${randomBytes(8).toString('hex')}`;
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/nodes',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
+      payload: { name: 'storage', url: 'http://127.0.0.1:9', username: 'ak-id', secret, gatewayUrl: null },
+    });
+    expect(created.statusCode).toBe(201);
+    const row = await t.db.selectFrom('nodes').select('secret_sealed').where('name', '=', 'storage').executeTakeFirstOrThrow();
+    expect(row.secret_sealed).not.toContain(secret);
+    expect(createSecretBox(key).open(row.secret_sealed)).toBe(secret);
+    expect(() => createSecretBox(randomBytes(32)).open(row.secret_sealed)).toThrow();
+  });
+});
