@@ -1,9 +1,20 @@
-/** Paging through a 100,000-entry folder: every page well under a second, nothing missed or repeated. */
+/**
+ * Paging through a 100,000-entry folder: nothing missed or repeated, and the folder read once for
+ * all its pages (the cached listing), whatever the order. How fast a page is, is bench/'s to say.
+ */
 import { execFileSync } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
+import * as fsPromises from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { specHeader, startTestNode, type TestNode } from './node-harness';
+
+// Counts the node's folder reads; the node runs in this process, so its readdir is this one.
+vi.mock('node:fs/promises', async (original) => {
+  const actual = await original<typeof import('node:fs/promises')>();
+  return { ...actual, readdir: vi.fn(actual.readdir) };
+});
+const readsOf = (dir: string) => vi.mocked(fsPromises.readdir).mock.calls.filter(([path]) => String(path).endsWith(dir)).length;
 
 const ENTRIES = 100_000;
 let t: TestNode;
@@ -21,19 +32,16 @@ afterAll(async () => {
   await t.close();
 });
 
-async function timedBrowse(body: Record<string, unknown>) {
-  const started = performance.now();
-  const res = await t.apiJson('/files/browse', { path: '/huge', ...body });
-  return { res, ms: performance.now() - started };
+async function browse(body: Record<string, unknown>) {
+  return t.apiJson('/files/browse', { path: '/huge', ...body });
 }
 
 describe('browse of a 100,000-entry folder', () => {
-  it('pages through every entry exactly once, in order, each page well under a second', async () => {
+  it('pages through every entry exactly once, in order, reading the folder once', async () => {
     const seen: string[] = [];
-    const times: number[] = [];
+    const readsBefore = readsOf('/huge');
     for (let skip = 0; ; ) {
-      const { res, ms } = await timedBrowse({ skip, count: 1000 });
-      times.push(ms);
+      const res = await browse({ skip, count: 1000 });
       expect(res.total_count).toBe(ENTRIES);
       seen.push(...res.items.map((i: { basename: string }) => i.basename));
       skip += res.items.length;
@@ -43,21 +51,19 @@ describe('browse of a 100,000-entry folder', () => {
     expect(new Set(seen).size).toBe(ENTRIES);
     expect(seen[0]).toBe('file-000000.txt');
     expect(seen[ENTRIES - 1]).toBe('file-099999.txt');
-    // The first page reads the folder once; the others come from the cached listing.
-    expect(times[0]).toBeLessThan(3000);
-    expect(Math.max(...times.slice(1))).toBeLessThan(1000);
-    // 100 round trips: allow for a loaded CI machine; the per-page bound above is the requirement.
+    // The first page reads the folder; the other 99 come from the cached listing.
+    expect(readsOf('/huge') - readsBefore).toBe(1);
   }, 60_000);
 
-  it('answers any page quickly, caps count at 1,000, and also pages a size order', async () => {
-    const { res, ms } = await timedBrowse({ skip: 73_456, count: 5000 });
+  it('answers any page from the cached listing, caps count at 1,000, and also pages a size order', async () => {
+    const readsBefore = readsOf('/huge');
+    const res = await browse({ skip: 73_456, count: 5000 });
     expect(res.items).toHaveLength(1000);
     expect(res.items[0].basename).toBe('file-073456.txt');
-    expect(ms).toBeLessThan(1000);
-    await timedBrowse({ skip: 0, count: 1, sort: 'size_d' });
-    const sized = await timedBrowse({ skip: 50_000, count: 1000, sort: 'size_d' });
-    expect(sized.res.items).toHaveLength(1000);
-    expect(sized.ms).toBeLessThan(1000);
+    await browse({ skip: 0, count: 1, sort: 'size_d' });
+    const sized = await browse({ skip: 50_000, count: 1000, sort: 'size_d' });
+    expect(sized.items).toHaveLength(1000);
+    expect(readsOf('/huge') - readsBefore).toBe(0);
   });
 
   it('refuses to zip it whole, with a clear error', async () => {
@@ -69,7 +75,7 @@ describe('browse of a 100,000-entry folder', () => {
 
   it('sees a new entry on the next call', async () => {
     await (await open(join(t.docroot, 'huge/zzz-new.txt'), 'w')).close();
-    const { res } = await timedBrowse({ skip: ENTRIES, count: 10 });
+    const res = await browse({ skip: ENTRIES, count: 10 });
     expect(res.total_count).toBe(ENTRIES + 1);
     expect(res.items.map((i: { basename: string }) => i.basename)).toEqual(['zzz-new.txt']);
   });
