@@ -45,8 +45,11 @@ export class FileService {
     const segments = this.segments(path);
     const resolved = await this.docroot.resolve(segments);
     if (!resolved.stats) throw ERRORS.notFound();
+    if (!resolved.stats.isDirectory()) {
+      // node-api.md §3 browse: on a file, `self` is that file's own entry (its size, not a folder's 0).
+      return { self: this.entry(resolved.nodePath, resolved.stats, 'file'), items: [], item_count: 0, total_count: 0 };
+    }
     const self = this.entry(resolved.nodePath, resolved.stats, 'directory');
-    if (!resolved.stats.isDirectory()) return { self: { ...self, type: 'file' }, items: [], item_count: 0, total_count: 0 };
     const all = await this.listings.sorted(resolved.abs, resolved.stats, sort, caseSensitive);
     const page = all.slice(skip, skip + count);
     const items = await Promise.all(page.map((e) => this.listedEntry(resolved.abs, segments, e)));

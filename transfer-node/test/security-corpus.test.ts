@@ -164,6 +164,7 @@ const cases: Case[] = [
   { name: 'Node API with a wrong password', status: 401, send: node({ authorization: 'Basic ' + Buffer.from('node_admin:wrong').toString('base64') }) },
   { name: 'Node API with a transfer token as Bearer', status: 401, send: () => node({ authorization: `Bearer ${down.token}` })() },
   { name: 'Node API with malformed Basic', status: 401, send: node({ authorization: 'Basic !!!' }) },
+  { name: 'transfer PUT with a rate change the node would not apply', status: 400, send: () => t.api('/ops/transfers/00000000-0000-4000-8000-000000000000', undefined, { method: 'PUT', body: JSON.stringify({ target_rate_kbps: 1 }), headers: { 'content-type': 'application/json' } }).then(json) },
   // Tokens at the gateway
   { name: 'download without a token', status: 401, send: () => download({ ...down, token: undefined })() },
   { name: 'download with a tampered token', status: 401, send: () => download({ ...down, token: tamper(down.token as string) })() },
