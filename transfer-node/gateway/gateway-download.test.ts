@@ -52,6 +52,7 @@ describe('GET /v3/download', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="report (final) e.pdf"');
     expect(res.headers.get('access-control-expose-headers')).toContain('Content-Disposition');
     expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(report));
   });
 

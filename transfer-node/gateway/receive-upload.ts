@@ -15,6 +15,7 @@ import { parseNodePath, toNodePath } from '../storage/node-path';
 import type { UploadBatch } from '../storage/upload-writer';
 import type { LiveTransfer } from '../transfers/transfer-store';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
+import { watchUpload } from './upload-watch';
 import { authorizeUpload, MAX_SPEC_PATHS, parseSpec, type GatewaySpec, type UploadAuthorization } from './gateway-spec';
 
 // The spec part holds every path of the upload; 4 MiB is ample for MAX_SPEC_PATHS entries.
@@ -60,6 +61,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     let fileIndex = 0;
     let current: Staged | null = null;
     const staged: Staged[] = [];
+    const watch = watchUpload(req, { authorizeMs: ctx.limits.uploadAuthorizeTimeoutMs, idleMs: ctx.limits.uploadIdleTimeoutMs }, fail);
     let chain: Promise<void> = Promise.resolve();
     const run = (step: () => Promise<void> | void, onSkip?: () => void) => {
       chain = chain
@@ -92,6 +94,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
           if (spec) throw ERRORS.badRequest('Only one x-aspera-spec part is allowed');
           spec = parseSpec(parseJson(value));
           auth = authorizeUpload(ctx, spec, req.headers.authorization);
+          watch.authorized();
           batch = ctx.uploads.batch(auth.overwrite, auth.grantRootSegments);
           live = beginRecord(ctx, spec, auth, clientIp);
           live.abort.signal.addEventListener('abort', () => fail(new NodeError(499, 'The transfer was canceled')));

@@ -11,6 +11,7 @@ import { PORTAL_ORIGIN, specHeader, startTestNode, type TestNode } from './node-
 interface Outcome {
   status: number;
   body: unknown;
+  headers: Headers;
 }
 interface Case {
   name: string;
@@ -40,12 +41,12 @@ async function snapshot(dir: string): Promise<string> {
   return lines.join('\n');
 }
 
-const json = async (res: Response): Promise<Outcome> => ({ status: res.status, body: await res.json().catch(() => null) });
+const json = async (res: Response): Promise<Outcome> => ({ status: res.status, body: await res.json().catch(() => null), headers: res.headers });
 const item = (key: 'paths' | 'transfer_specs') => async (res: Response): Promise<Outcome> => {
   expect(res.status).toBe(200);
   const body = (await res.json()) as Record<string, { error?: { code: number } }[]>;
   const first = body[key]?.[0];
-  return { status: first?.error?.code ?? 200, body: first };
+  return { status: first?.error?.code ?? 200, body: first, headers: res.headers };
 };
 const api = (path: string, body: unknown, key: 'paths' | 'transfer_specs') => () => t.api(path, body).then(item(key));
 const browse = (path: unknown) => () => t.api('/files/browse', { path }).then(json);
@@ -222,6 +223,8 @@ describe('security corpus', () => {
     // Every refusal explains itself in the shape of the API that refused.
     const message = body?.error ? (body.error as { user_message: string }).user_message : body?.message;
     expect(typeof message).toBe('string');
+    // No answer, error or not, may be sniffed by a browser into something it renders or runs.
+    expect(outcome.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('left the docroot, the canary beside it and the staging folder unchanged', async () => {
