@@ -3,10 +3,11 @@
  * `resolveEntry` (does not follow the last segment, for delete/rename/write), which walk the path
  * one segment at a time so that a symlink anywhere along it is checked against the real docroot.
  */
-import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rm, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { ERRORS } from '../errors';
+import { readEntries, type DirEntry } from './dir-entries';
 import { STAGING_DIR, toNodePath } from './node-path';
 
 export interface ResolvedPath {
@@ -103,8 +104,8 @@ export class Docroot {
     return toNodePath(abs.slice(this.root.length).split(sep).filter(Boolean));
   }
 
-  async list(abs: string) {
-    const entries = await readdir(abs, { withFileTypes: true });
+  async list(abs: string): Promise<DirEntry[]> {
+    const entries = await readEntries(abs);
     return abs === this.root ? entries.filter((e) => e.name !== STAGING_DIR) : entries;
   }
 }

@@ -8,6 +8,7 @@ import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ERRORS } from '../errors';
 import type { Docroot } from './docroot';
+import { entryPath } from './dir-entries';
 import { FolderListings, type BrowseSort, type ListedEntry } from './folder-listing';
 import { parseNodePath, toNodePath } from './node-path';
 
@@ -17,8 +18,10 @@ export interface BrowseEntry {
   type: 'file' | 'directory' | 'symbolic_link';
   size: number;
   mtime: string;
-  permissions: { name: 'view' | 'edit' | 'delete' }[];
+  permissions: readonly { name: 'view' | 'edit' | 'delete' }[];
   target?: { path: string };
+  /** The name on disk is not UTF-8: `path` and `basename` show it with U+FFFD and cannot reach it. */
+  name_not_utf8?: true;
 }
 
 export interface BrowseResult {
@@ -57,11 +60,15 @@ export class FileService {
   }
 
   private async listedEntry(absDir: string, dirSegments: string[], listed: ListedEntry): Promise<BrowseEntry> {
-    const abs = join(absDir, listed.name);
     const nodePath = toNodePath([...dirSegments, listed.name]);
-    const stats = await lstat(abs).catch(() => null);
+    const stats = await lstat(entryPath(absDir, listed)).catch(() => null);
     if (!stats) return { path: nodePath, basename: listed.name, type: listed.type, size: 0, mtime: new Date(0).toISOString(), permissions: PERMISSIONS };
     const entry = this.entry(nodePath, stats, listed.type);
+    if (listed.rawName) {
+      // Listed honestly (real size and time) but marked: its path, a JSON string, cannot name these
+      // bytes, so no operation can reach it through this API (README, "Odd file names").
+      return { ...entry, permissions: [], name_not_utf8: true };
+    }
     if (listed.type === 'symbolic_link') {
       // Only reveal a link's target when it stays inside the docroot.
       const target = await this.docroot.resolve([...dirSegments, listed.name]).catch(() => null);
