@@ -50,6 +50,7 @@ export const ERRORS = {
   exists: (message = 'Path already exists') => new NodeError(409, message, 'exists'),
   notAFolder: () => new NodeError(409, 'Path is not a folder', 'not_a_folder'),
   diskFull: () => new NodeError(507, 'Not enough space on the storage', 'disk_full'),
+  linkRefused: (link: string, why: string) => new NodeError(403, `Symbolic link ${link} is not followed: ${why}`, 'link_refused'),
   tokenInvalid: (message: string) => new NodeError(401, message, 'token_invalid'),
   tooManyAttempts: (retryAfterSeconds: number) =>
     new NodeError(429, `Too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`, 'throttled', { 'Retry-After': String(retryAfterSeconds) }),

@@ -13,7 +13,7 @@ import type { NodeContext } from '../context';
 import { ERRORS, NodeError } from '../errors';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
 import type { DownloadItem } from './gateway-spec';
-import { collectZipEntries } from './zip-entries';
+import { collectZipEntries, hardLinkRefused } from './zip-entries';
 
 // yazl looks for its next entry from the start of its list for every entry (quadratic): 20,000
 // entries cost ~3 s of CPU, 100,000 about a minute with the event loop mostly blocked.
@@ -39,6 +39,7 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   let fileName: string;
   let files: { path: string; size: number }[];
   if (!asZip && single) {
+    if (single.stats.nlink > 1) throw hardLinkRefused(single.nodePath);
     const range = parseRange(request.headers.range, single.stats.size);
     if (range === 'unsatisfiable') {
       reply.header('Content-Range', `bytes */${single.stats.size}`);

@@ -20,6 +20,13 @@ export const SKIPPED_LIST_NAME = 'courier-skipped-files.txt';
 // The zip format stores a name's length in 16 bits.
 const MAX_ZIP_NAME_BYTES = 0xffff;
 
+// A file with several names may be the same file as one outside the docroot (README, "Links").
+const HARD_LINK_REASON = 'the file has other hard links, which may lie outside what this download covers';
+
+export function hardLinkRefused(nodePath: string): NodeError {
+  return new NodeError(403, `${nodePath} is not served: ${HARD_LINK_REASON}`, 'hard_link');
+}
+
 export interface ZipEntry {
   name: string;
   abs: string | null; // null for a folder or a generated entry
@@ -48,6 +55,7 @@ export async function collectZipEntries(docroot: Docroot, items: readonly Downlo
     const name = uniqueName(item.nodePath === '/' ? 'docroot' : basename(item.abs), seen);
     const problem = zipNameProblem(name);
     if (problem) skipped.push({ name, reason: problem });
+    else if (item.stats.isFile() && item.stats.nlink > 1) skipped.push({ name, reason: HARD_LINK_REASON });
     else if (item.stats.isDirectory()) await walk(docroot, item.abs, name, item.stats, entries, skipped);
     else if (item.stats.isFile()) entries.push(fileEntry(name, item.abs, item.stats));
   }
@@ -97,7 +105,11 @@ async function walk(docroot: Docroot, abs: string, name: string, stats: Stats, o
       const childStats = stats[j];
       const childName = `${name}/${dirent.name}`;
       if (!childStats || !(childStats.isDirectory() || childStats.isFile())) continue;
-      const problem = dirent.rawName ? 'the name on disk is not valid UTF-8, so no zip name can reproduce it' : zipNameProblem(childName);
+      const problem = dirent.rawName
+        ? 'the name on disk is not valid UTF-8, so no zip name can reproduce it'
+        : childStats.isFile() && childStats.nlink > 1
+          ? HARD_LINK_REASON
+          : zipNameProblem(childName);
       if (problem) {
         skipped.push({ name: childName, reason: problem });
         continue;
