@@ -10,16 +10,19 @@ const timers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
 
 export function enforceRequestDeadline(app: FastifyInstance, timeoutMs: number): void {
   app.addHook('onRequest', async (request) => {
+    const socket = request.raw.socket;
     const timer = setTimeout(() => {
       request.log.info({ timeoutMs }, 'request body not received in time: connection closed');
       // Nothing useful can be answered mid-body to a client that does not send: close the socket.
-      request.raw.socket.destroy();
+      socket.destroy();
     }, timeoutMs);
     timer.unref();
     timers.set(request, timer);
-    request.raw.socket.once('close', () => clearTimeout(timer));
   });
-  app.addHook('preHandler', async (request) => {
-    clearTimeout(timers.get(request));
-  });
+  // Cleared as soon as the handler runs, and whenever the request ends otherwise (refused by a hook,
+  // answered 404, aborted): a keep-alive socket must not be closed later under the next request.
+  const clear = async (request: FastifyRequest) => clearTimeout(timers.get(request));
+  app.addHook('preHandler', clear);
+  app.addHook('onResponse', clear);
+  app.addHook('onRequestAbort', clear);
 }
