@@ -7,6 +7,7 @@ import type { NodeContext } from './context';
 import { asNodeError, toNodeErrorBody } from './errors';
 import { applyCorsHeaders } from './gateway/cors';
 import { GATEWAY_PREFIX, gatewayRoutes, normalizeFastifyError } from './gateway/gateway-routes';
+import { enforceRequestDeadline } from './request-deadline';
 import { basicAuthHook } from './node-api/basic-auth';
 import { filesRoutes } from './node-api/files-routes';
 import { opsRoutes } from './node-api/ops-routes';
@@ -14,15 +15,24 @@ import { serviceRoutes } from './node-api/service-routes';
 import { setupRoutes } from './node-api/setup-routes';
 
 export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): Promise<void> {
+  // Every answer, both APIs and errors included: a browser must never sniff a download or an
+  // error body into something it would render or run.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  enforceRequestDeadline(app, ctx.limits.requestBodyTimeoutMs);
+
   // node-api.md §2: /ping answers unauthenticated with an empty 200 (ascli's product detection).
   app.get('/ping', async (_request, reply) => reply.code(200).send(''));
 
   await app.register(async (nodeApi) => {
-    nodeApi.addHook('onRequest', basicAuthHook(ctx.settings.nodeUser, ctx.settings.nodePassword));
+    nodeApi.addHook('onRequest', basicAuthHook(ctx.settings.nodeUser, ctx.settings.nodePassword, ctx.authThrottle));
     nodeApi.setErrorHandler((err, request, reply) => {
       const error = asNodeError(normalizeFastifyError(err));
       if (error.status >= 500) request.log.error({ err }, 'node api request failed');
       if (error.status === 401) reply.header('WWW-Authenticate', 'Basic realm="Aspera Node API"');
+      reply.headers(error.headers);
       return reply.code(error.status).send({ error: toNodeErrorBody(error) });
     });
     await nodeApi.register(serviceRoutes, ctx);

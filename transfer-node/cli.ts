@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startTransferNode, type TransferNode } from './index';
+import type { NodeLimits } from './limits';
 import { hasStoredCredentials } from './secrets';
 
 const SETTINGS = {
@@ -19,10 +20,22 @@ const SETTINGS = {
   'token-life-seconds': 'COURIER_NODE_TOKEN_LIFE_SECONDS',
   'cors-origins': 'COURIER_NODE_CORS_ORIGINS',
   'public-url': 'COURIER_NODE_PUBLIC_URL',
+  'headers-timeout-seconds': 'COURIER_NODE_HEADERS_TIMEOUT_SECONDS',
+  'request-timeout-seconds': 'COURIER_NODE_REQUEST_TIMEOUT_SECONDS',
+  'upload-authorize-timeout-seconds': 'COURIER_NODE_UPLOAD_AUTHORIZE_TIMEOUT_SECONDS',
+  'upload-idle-timeout-seconds': 'COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS',
+  'max-connections': 'COURIER_NODE_MAX_CONNECTIONS',
+  'max-connections-per-ip': 'COURIER_NODE_MAX_CONNECTIONS_PER_IP',
+  'auth-max-failures': 'COURIER_NODE_AUTH_MAX_FAILURES',
+  'auth-window-seconds': 'COURIER_NODE_AUTH_WINDOW_SECONDS',
 } as const;
 type Setting = keyof typeof SETTINGS;
 
 const originSchema = z.url().refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'must be an origin such as http://localhost:8080');
+function positive(max: number) {
+  return z.coerce.number().int().min(1).max(max).optional();
+}
+
 const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(9092),
   host: z.string().min(1).default('127.0.0.1'),
@@ -37,6 +50,15 @@ const configSchema = z.object({
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(originSchema)),
   'public-url': z.url().refine((u) => /^https?:/.test(u), 'must be an http(s) URL').optional(),
+  // Defaults live in limits.ts; each is a positive whole number when given.
+  'headers-timeout-seconds': positive(3600),
+  'request-timeout-seconds': positive(3600),
+  'upload-authorize-timeout-seconds': positive(3600),
+  'upload-idle-timeout-seconds': positive(86400),
+  'max-connections': positive(1_000_000),
+  'max-connections-per-ip': positive(1_000_000),
+  'auth-max-failures': positive(1_000_000),
+  'auth-window-seconds': positive(86400),
 });
 export type NodeCliConfig = z.infer<typeof configSchema>;
 
@@ -84,6 +106,7 @@ export async function runTransferNodeCli(argv: string[], env: NodeJS.ProcessEnv)
     tokenLifeSeconds: config['token-life-seconds'],
     nodeUser: config.user,
     nodePassword: config.password,
+    limits: limitsOf(config),
     logger: { level: env.COURIER_NODE_LOG_LEVEL ?? 'info' },
   });
   console.log(`Transfer node listening: Node API ${node.url}, HTTP Gateway ${node.gatewayUrl}`);
@@ -107,4 +130,18 @@ export async function runTransferNodeCli(argv: string[], env: NodeJS.ProcessEnv)
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   return node;
+}
+
+function limitsOf(config: NodeCliConfig): Partial<NodeLimits> {
+  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
+  return {
+    headersTimeoutMs: ms(config['headers-timeout-seconds']),
+    requestBodyTimeoutMs: ms(config['request-timeout-seconds']),
+    uploadAuthorizeTimeoutMs: ms(config['upload-authorize-timeout-seconds']),
+    uploadIdleTimeoutMs: ms(config['upload-idle-timeout-seconds']),
+    maxConnections: config['max-connections'],
+    maxConnectionsPerIp: config['max-connections-per-ip'],
+    authMaxFailures: config['auth-max-failures'],
+    authWindowMs: ms(config['auth-window-seconds']),
+  };
 }

@@ -1,4 +1,6 @@
 /** The services and settings the routes share; built once in index.ts and passed to the app plugin. */
+import type { NodeLimits } from './limits';
+import type { AuthThrottle } from './node-api/auth-throttle';
 import type { FileService } from './storage/file-service';
 import type { UploadWriter } from './storage/upload-writer';
 import type { SealedBox } from './tokens/sealed-box';
@@ -29,4 +31,7 @@ export interface NodeContext {
   transfers: TransferStore;
   /** What each upload token may write, and whether it was spent. */
   grants: UploadGrants;
+  limits: NodeLimits;
+  /** Wrong Node API credentials per client IP. */
+  authThrottle: AuthThrottle;
 }

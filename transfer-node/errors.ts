@@ -10,6 +10,8 @@ export class NodeError extends Error {
     readonly status: number,
     message: string,
     readonly kind: string = 'error',
+    /** Headers the answer must carry (e.g. `Retry-After`), whichever API renders it. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'NodeError';
@@ -49,5 +51,8 @@ export const ERRORS = {
   notAFolder: () => new NodeError(409, 'Path is not a folder', 'not_a_folder'),
   tooLarge: (message: string) => new NodeError(413, message, 'too_large'),
   diskFull: () => new NodeError(507, 'Not enough space on the storage', 'disk_full'),
+  linkRefused: (link: string, why: string) => new NodeError(403, `Symbolic link ${link} is not followed: ${why}`, 'link_refused'),
   tokenInvalid: (message: string) => new NodeError(401, message, 'token_invalid'),
+  tooManyAttempts: (retryAfterSeconds: number) =>
+    new NodeError(429, `Too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`, 'throttled', { 'Retry-After': String(retryAfterSeconds) }),
 };

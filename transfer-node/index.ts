@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { transferNodeApp } from './app';
 import type { NodeContext, NodeSettings } from './context';
+import { guardConnections } from './connection-guard';
 import { GATEWAY_PREFIX } from './gateway/gateway-routes';
+import { resolveLimits, type NodeLimits } from './limits';
+import { AuthThrottle } from './node-api/auth-throttle';
 import { loadOrCreateSecrets } from './secrets';
 import { Docroot } from './storage/docroot';
 import { FileService } from './storage/file-service';
@@ -28,6 +31,8 @@ export interface TransferNodeOptions {
   transferUser?: string;
   nodeUser?: string;
   nodePassword?: string;
+  /** Timeouts, connection caps and the wrong-password throttle; defaults in limits.ts. */
+  limits?: Partial<NodeLimits>;
   logger?: boolean | object;
 }
 
@@ -55,11 +60,19 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   const transfers = new TransferStore(options.stateDir);
   const grants = new UploadGrants(options.stateDir);
   const transferUser = options.transferUser ?? 'xfer';
+  const limits = resolveLimits(options.limits);
   const app = Fastify({
     logger: withSafeSerializers(options.logger),
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 64 * 1024 },
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // requestTimeout stays 0 (Fastify's default): a large upload may rightly take hours; the
+    // upload's own idle timeout and the request deadline bound what a silent client holds.
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: limits.headersTimeoutMs,
+      // Node checks headersTimeout only this often (30 s by default), which would triple a short one.
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
     bodyLimit: 8 * 1024 * 1024,
   } as Parameters<typeof Fastify>[0]);
   // URL fields are known only once listening (port 0 = ephemeral); routes read them per request.
@@ -82,7 +95,10 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     presign: new SealedBox(secrets.tokenKey, 'courier-presigned-url-v1'),
     transfers,
     grants,
+    limits,
+    authThrottle: new AuthThrottle({ maxFailures: limits.authMaxFailures, windowMs: limits.authWindowMs }),
   };
+  guardConnections(app.server as unknown as HttpServer, limits.maxConnections, limits.maxConnectionsPerIp);
   await app.register(transferNodeApp, ctx);
   try {
     await app.listen({ host, port: options.port });

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fromBuffer, type Entry } from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_ORIGIN, sha256, specHeader, startTestNode, type TestNode } from '../test/node-harness';
+import { zipEntries } from '../test/zip-reader';
 
 let t: TestNode;
 const report = Buffer.from(Array.from({ length: 50_000 }, (_, i) => i % 251));
@@ -19,29 +19,6 @@ afterAll(() => t.close());
 const download = (spec: Record<string, unknown>, headers: Record<string, string> = {}) =>
   fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader(spec), ...headers } });
 
-async function zipEntries(body: Buffer): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    fromBuffer(body, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const out: Record<string, string> = {};
-      zip.on('entry', (entry: Entry) => {
-        if (entry.fileName.endsWith('/')) {
-          out[entry.fileName] = '<dir>';
-          return zip.readEntry();
-        }
-        zip.openReadStream(entry, async (e, stream) => {
-          if (e) return reject(e);
-          const chunks: Buffer[] = [];
-          for await (const c of stream) chunks.push(c as Buffer);
-          out[entry.fileName] = Buffer.concat(chunks).toString();
-          zip.readEntry();
-        });
-      });
-      zip.on('end', () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 describe('GET /v3/download', () => {
   it('streams one file with exact Content-Length and an ASCII attachment name', async () => {
@@ -52,6 +29,7 @@ describe('GET /v3/download', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="report (final) e.pdf"');
     expect(res.headers.get('access-control-expose-headers')).toContain('Content-Disposition');
     expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(report));
   });
 

@@ -39,8 +39,10 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
   app.setErrorHandler((err, request, reply) => {
     const error = asNodeError(normalizeFastifyError(err));
     if (error.status >= 500) request.log.error({ err }, 'gateway request failed');
-    // A canceled transfer ends the connection: draining the rest of its body would defeat the cancel.
-    if (error.status === 499 && !request.raw.complete) reply.header('Connection', 'close');
+    // A canceled or timed-out transfer ends the connection: draining the rest of its body would
+    // defeat the cancel, or wait on a client that does not send.
+    if ((error.status === 499 || error.status === 408) && !request.raw.complete) reply.header('Connection', 'close');
+    reply.headers(error.headers);
     return reply.code(error.status).send({ message: error.message, code: error.status });
   });
   // The upload body is parsed as a stream by receive-upload.ts, never buffered by Fastify.

@@ -18,6 +18,7 @@ import type { UploadBatch } from '../storage/upload-writer';
 import type { LiveTransfer } from '../transfers/transfer-store';
 import type { Manifest } from '../transfers/upload-grants';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
+import { watchUpload } from './upload-watch';
 import { authorizeUpload, MAX_SPEC_PATHS, parseSpec, type GatewaySpec, type UploadAuthorization } from './gateway-spec';
 
 // The spec part holds every path of the upload; 4 MiB is ample for MAX_SPEC_PATHS entries.
@@ -64,6 +65,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     let fileIndex = 0;
     let current: Staged | null = null;
     const staged: Staged[] = [];
+    const watch = watchUpload(req, { authorizeMs: ctx.limits.uploadAuthorizeTimeoutMs, idleMs: ctx.limits.uploadIdleTimeoutMs }, fail);
     let chain: Promise<void> = Promise.resolve();
     const run = (step: () => Promise<void> | void, onSkip?: () => void) => {
       chain = chain
@@ -98,6 +100,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
           spec = parseSpec(parseJson(value));
           auth = authorizeUpload(ctx, spec, req.headers.authorization);
           if (auth.grant.direction === 'send') claimed = { grant: auth.grant.grant, manifest: ctx.grants.claim(auth.grant.grant) };
+          watch.authorized();
           batch = ctx.uploads.batch(auth.overwrite, auth.grantRootSegments);
           live = beginRecord(ctx, spec, auth, clientIp);
           live.abort.signal.addEventListener('abort', () => fail(new NodeError(499, 'The transfer was canceled')));

@@ -13,11 +13,13 @@ import type { NodeContext } from '../context';
 import { ERRORS, NodeError } from '../errors';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
 import type { DownloadItem } from './gateway-spec';
-import { collectZipEntries } from './zip-entries';
+import { collectZipEntries, hardLinkRefused } from './zip-entries';
 
 // yazl looks for its next entry from the start of its list for every entry (quadratic): 20,000
 // entries cost ~3 s of CPU, 100,000 about a minute with the event loop mostly blocked.
 export const MAX_ZIP_ENTRIES = 20_000;
+/** How many items a zip left out; they are listed, with the reason, in the zip itself. */
+export const SKIPPED_HEADER = 'X-Courier-Skipped-Files';
 
 export interface DownloadPlan {
   items: DownloadItem[];
@@ -37,6 +39,7 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   let fileName: string;
   let files: { path: string; size: number }[];
   if (!asZip && single) {
+    if (single.stats.nlink > 1) throw hardLinkRefused(single.nodePath);
     const range = parseRange(request.headers.range, single.stats.size);
     if (range === 'unsatisfiable') {
       reply.header('Content-Range', `bytes */${single.stats.size}`);
@@ -56,11 +59,13 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     }
     reply.header('Content-Type', 'application/octet-stream');
   } else {
-    const entries = await collectZipEntries(ctx.files.docroot, plan.items, MAX_ZIP_ENTRIES);
+    const { entries, skipped } = await collectZipEntries(ctx.files.docroot, plan.items, MAX_ZIP_ENTRIES);
+    if (skipped.length > 0) reply.header(SKIPPED_HEADER, String(skipped.length));
     const zip = new ZipFile();
     for (const entry of entries) {
       const options = { mtime: entry.mtime, mode: entry.mode, compress: false, size: entry.size };
-      if (entry.abs === null) zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: entry.mode });
+      if (entry.content) zip.addBuffer(entry.content, entry.name, { mtime: entry.mtime, mode: entry.mode, compress: false });
+      else if (entry.abs === null) zip.addEmptyDirectory(entry.name, { mtime: entry.mtime, mode: entry.mode });
       // Empty files need no file descriptor: a folder of 100,000 of them would otherwise open each.
       else if (entry.size === 0) zip.addBuffer(Buffer.alloc(0), entry.name, { mtime: entry.mtime, mode: entry.mode, compress: false });
       else zip.addReadStreamLazy(entry.name, options, (cb) => cb(null, createReadStream(entry.abs as string)));
@@ -72,7 +77,7 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     if (length < 0) throw new Error('zip size could not be computed');
     source = zip.outputStream as Readable;
     fileName = `${plan.downloadName ?? 'download'}.zip`;
-    files = entries.filter((e) => e.abs !== null).map((e) => ({ path: e.name, size: e.size }));
+    files = entries.filter((e) => e.abs !== null || e.content).map((e) => ({ path: e.name, size: e.size }));
     reply.header('Content-Type', 'application/zip');
   }
   const live = ctx.transfers.begin({

@@ -1,4 +1,4 @@
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from '../test/node-harness';
@@ -67,6 +67,25 @@ describe('POST /files/browse', () => {
   it('hides the staging folder at the docroot', async () => {
     const res = await t.apiJson('/files/browse', { path: '/' });
     expect(res.items.map((i: { basename: string }) => i.basename)).toEqual(['Outbox']);
+  });
+
+  it('answers a file with its own entry as self: its real size, type file, no items', async () => {
+    await writeFile(join(t.docroot, 'Outbox/twelve.txt'), 'twelve bytes');
+    const res = await t.apiJson('/files/browse', { path: '/Outbox/twelve.txt' });
+    expect(res).toEqual({
+      self: {
+        path: '/Outbox/twelve.txt',
+        basename: 'twelve.txt',
+        type: 'file',
+        size: 12,
+        mtime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        permissions: [{ name: 'view' }, { name: 'edit' }, { name: 'delete' }],
+      },
+      items: [],
+      item_count: 0,
+      total_count: 0,
+    });
+    await rm(join(t.docroot, 'Outbox/twelve.txt'));
   });
 
   it('answers 404 for a missing folder and 400 for a malformed body', async () => {

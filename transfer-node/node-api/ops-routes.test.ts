@@ -111,4 +111,18 @@ describe('live transfers and cancel', () => {
     const unsupported = await t.api(`/ops/transfers/${id}`, undefined, { method: 'PUT', body: JSON.stringify({ status: 'paused' }), headers: { 'content-type': 'application/json' } });
     expect(unsupported.status).toBe(400);
   });
+
+  it('PUT with rate fields it does not apply answers 400 naming the field, and changes nothing', async () => {
+    const [first] = await t.apiJson('/ops/transfers?count=1');
+    const put = (body: object) =>
+      t.api(`/ops/transfers/${first.id}`, undefined, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    for (const field of ['target_rate_kbps', 'min_rate_kbps', 'rate_policy']) {
+      const res = await put({ [field]: field === 'rate_policy' ? 'low' : 1000 });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.user_message).toContain(`"${field}"`);
+    }
+    // Even beside a cancel: half-applying a request would hide the part that was dropped.
+    expect((await put({ status: 'canceled', target_rate_kbps: 5 })).status).toBe(400);
+    expect(await t.apiJson(`/ops/transfers/${first.id}`)).toEqual(first);
+  });
 });

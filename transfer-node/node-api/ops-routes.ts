@@ -60,6 +60,10 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
   app.put('/ops/transfers/:id', async (request) => {
     const { id } = parseIdOr404(request.params);
     const body = parseBody(putSchema, request.body);
+    // node-api.md §5 also lets PUT change rates and policy; this node moves bytes over HTTP and
+    // applies none of them, so saying 200 would tell the caller a change happened that did not.
+    const ignored = Object.keys(body).find((key) => key !== 'status');
+    if (ignored !== undefined) throw ERRORS.badRequest(`Field "${ignored}" is not supported by this node; only "status": "canceled" is applied`);
     const record = ctx.transfers.get(id);
     if (!record) throw ERRORS.notFound('Transfer not found');
     // node-api.md §5: canceled/cancelled/stopped all mean cancel; other changes are not supported here.

@@ -1,12 +1,19 @@
 /**
  * The docroot on disk. Every access goes through `resolve` (follows symlinks, for reading) or
  * `resolveEntry` (does not follow the last segment, for delete/rename/write), which walk the path
- * one segment at a time so that a symlink anywhere along it is checked against the real docroot.
+ * one segment at a time so that a symlink anywhere along it is checked.
+ *
+ * A link is followed only when its real target lies inside the folder that holds it. Checking
+ * against the docroot alone let `alpha/docs/link -> ../../beta` take an operation granted on
+ * /alpha (a space root, a token's folder, a Node API prefix) into /beta. With this rule every
+ * operation stays inside each folder its path passes through. The staging folder is refused by
+ * identity (device and inode, real path) wherever a path reaches it (README, "Links").
  */
-import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rm, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { ERRORS } from '../errors';
+import { readEntries, type DirEntry } from './dir-entries';
 import { STAGING_DIR, toNodePath } from './node-path';
 
 export interface ResolvedPath {
@@ -18,6 +25,8 @@ export interface ResolvedPath {
 }
 
 export class Docroot {
+  private staging: { dev: number; ino: number } = { dev: -1, ino: -1 };
+
   private constructor(readonly root: string) {}
 
   /** Creates the docroot if missing and empties the staging folder left by a killed process. */
@@ -26,6 +35,8 @@ export class Docroot {
     const docroot = new Docroot(await realpath(dir));
     await rm(docroot.stagingDir, { recursive: true, force: true });
     await mkdir(docroot.stagingDir, { recursive: true, mode: 0o700 });
+    const staging = await lstat(docroot.stagingDir);
+    docroot.staging = { dev: staging.dev, ino: staging.ino };
     return docroot;
   }
 
@@ -68,10 +79,11 @@ export class Docroot {
         await mkdir(next).catch((err: NodeJS.ErrnoException) => {
           if (err.code !== 'EEXIST') throw err;
         });
-        current = await this.checked(next);
+        current = await this.followed(current, next);
       } else if (stats.isSymbolicLink()) {
-        current = await this.checked(next);
+        current = await this.followed(current, next);
       } else {
+        this.refuseStaging(stats, next);
         current = next;
       }
       if (!(await stat(current)).isDirectory()) throw ERRORS.notAFolder();
@@ -85,16 +97,33 @@ export class Docroot {
       const next = join(current, segments[i] as string);
       const stats = await lstat(next).catch(ignoreMissing);
       if (!stats) return { abs: join(next, ...segments.slice(i + 1, upTo)), missing: true };
-      current = stats.isSymbolicLink() ? await this.checked(next) : next;
+      if (stats.isSymbolicLink()) {
+        current = await this.followed(current, next);
+      } else {
+        this.refuseStaging(stats, next);
+        current = next;
+      }
     }
     return { abs: current, missing: false };
   }
 
-  private async checked(abs: string): Promise<string> {
+  /** The real target of the link `abs` held by the real folder `folder`, if the rule allows it. */
+  private async followed(folder: string, abs: string): Promise<string> {
     const real = await realpath(abs).catch(ignoreMissing);
-    // A dangling link is treated as leaving the docroot: its target cannot be verified.
-    if (real === null || !this.contains(real)) throw ERRORS.outsideDocroot();
+    const link = this.nodePathOf(abs) ?? abs;
+    // A dangling link is refused: its target cannot be verified, and could be created later.
+    if (real === null) throw ERRORS.linkRefused(link, 'its target does not exist');
+    if (isInside(this.stagingDir, real)) throw ERRORS.linkRefused(link, "it leads into the node's staging area");
+    if (!isInside(folder, real)) throw ERRORS.linkRefused(link, 'it leads outside the folder that holds it');
+    this.refuseStaging(await stat(real), real);
     return real;
+  }
+
+  /** The staging folder by identity, so a bind mount or a renamed path cannot reach it either. */
+  private refuseStaging(stats: Stats, abs: string): void {
+    if (stats.dev === this.staging.dev && stats.ino === this.staging.ino) {
+      throw ERRORS.forbidden(`Path is reserved by the node: ${this.nodePathOf(abs) ?? ''}`.trim());
+    }
   }
 
   /** Node path of an absolute path known to be inside the docroot (for symlink targets). */
@@ -103,8 +132,8 @@ export class Docroot {
     return toNodePath(abs.slice(this.root.length).split(sep).filter(Boolean));
   }
 
-  async list(abs: string) {
-    const entries = await readdir(abs, { withFileTypes: true });
+  async list(abs: string): Promise<DirEntry[]> {
+    const entries = await readEntries(abs);
     return abs === this.root ? entries.filter((e) => e.name !== STAGING_DIR) : entries;
   }
 }

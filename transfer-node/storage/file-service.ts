@@ -8,6 +8,7 @@ import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ERRORS } from '../errors';
 import type { Docroot } from './docroot';
+import { entryPath } from './dir-entries';
 import { FolderListings, type BrowseSort, type ListedEntry } from './folder-listing';
 import { parseNodePath, toNodePath } from './node-path';
 
@@ -17,8 +18,10 @@ export interface BrowseEntry {
   type: 'file' | 'directory' | 'symbolic_link';
   size: number;
   mtime: string;
-  permissions: { name: 'view' | 'edit' | 'delete' }[];
+  permissions: readonly { name: 'view' | 'edit' | 'delete' }[];
   target?: { path: string };
+  /** The name on disk is not UTF-8: `path` and `basename` show it with U+FFFD and cannot reach it. */
+  name_not_utf8?: true;
 }
 
 export interface BrowseResult {
@@ -45,8 +48,11 @@ export class FileService {
     const segments = this.segments(path);
     const resolved = await this.docroot.resolve(segments);
     if (!resolved.stats) throw ERRORS.notFound();
+    if (!resolved.stats.isDirectory()) {
+      // node-api.md §3 browse: on a file, `self` is that file's own entry (its size, not a folder's 0).
+      return { self: this.entry(resolved.nodePath, resolved.stats, 'file'), items: [], item_count: 0, total_count: 0 };
+    }
     const self = this.entry(resolved.nodePath, resolved.stats, 'directory');
-    if (!resolved.stats.isDirectory()) return { self: { ...self, type: 'file' }, items: [], item_count: 0, total_count: 0 };
     const all = await this.listings.sorted(resolved.abs, resolved.stats, sort, caseSensitive);
     const page = all.slice(skip, skip + count);
     const items = await Promise.all(page.map((e) => this.listedEntry(resolved.abs, segments, e)));
@@ -54,11 +60,15 @@ export class FileService {
   }
 
   private async listedEntry(absDir: string, dirSegments: string[], listed: ListedEntry): Promise<BrowseEntry> {
-    const abs = join(absDir, listed.name);
     const nodePath = toNodePath([...dirSegments, listed.name]);
-    const stats = await lstat(abs).catch(() => null);
+    const stats = await lstat(entryPath(absDir, listed)).catch(() => null);
     if (!stats) return { path: nodePath, basename: listed.name, type: listed.type, size: 0, mtime: new Date(0).toISOString(), permissions: PERMISSIONS };
     const entry = this.entry(nodePath, stats, listed.type);
+    if (listed.rawName) {
+      // Listed honestly (real size and time) but marked: its path, a JSON string, cannot name these
+      // bytes, so no operation can reach it through this API (README, "Odd file names").
+      return { ...entry, permissions: [], name_not_utf8: true };
+    }
     if (listed.type === 'symbolic_link') {
       // Only reveal a link's target when it stays inside the docroot.
       const target = await this.docroot.resolve([...dirSegments, listed.name]).catch(() => null);

@@ -5,8 +5,8 @@
  * the folder's mtime changes (entries added/removed by anyone) or when this node writes into it.
  */
 import { stat } from 'node:fs/promises';
-import type { Dirent, Stats } from 'node:fs';
-import { join } from 'node:path';
+import type { Stats } from 'node:fs';
+import { entryPath, type DirEntry } from './dir-entries';
 import type { Docroot } from './docroot';
 
 export type BrowseSort = 'path' | 'type' | 'size_a' | 'size_d' | 'mtime_a' | 'mtime_d';
@@ -14,13 +14,15 @@ export type BrowseSort = 'path' | 'type' | 'size_a' | 'size_d' | 'mtime_a' | 'mt
 export interface ListedEntry {
   name: string;
   type: 'file' | 'directory' | 'symbolic_link';
+  /** Set when the name on disk is not UTF-8: `name` then does not reach the file, these bytes do. */
+  rawName?: Buffer;
 }
 
 interface CachedListing {
   mtimeMs: number;
   entries: ListedEntry[];
   sorted: Map<string, ListedEntry[]>;
-  stats?: Map<string, Stats | null>;
+  stats?: Map<ListedEntry, Stats | null>;
 }
 
 // Enough folders for several people paging at once, small enough to bound memory (~100 B/entry).
@@ -64,14 +66,14 @@ export class FolderListings {
     const field = sort.startsWith('size') ? 'size' : 'mtimeMs';
     const sign = sort.endsWith('_d') ? -1 : 1;
     // Folders report size 0 in browse entries, so they sort as 0 too.
-    const value = (e: ListedEntry) => (field === 'size' && e.type !== 'file' ? 0 : (stats.get(e.name)?.[field] ?? 0));
+    const value = (e: ListedEntry) => (field === 'size' && e.type !== 'file' ? 0 : (stats.get(e)?.[field] ?? 0));
     return entries.sort((a, b) => sign * (value(a) - value(b)) || byName(a, b));
   }
 }
 
-function toListed(dirent: Dirent): ListedEntry {
-  const type = dirent.isSymbolicLink() ? 'symbolic_link' : dirent.isDirectory() ? 'directory' : 'file';
-  return { name: dirent.name, type };
+function toListed(entry: DirEntry): ListedEntry {
+  const type = entry.type === 'other' ? 'file' : entry.type;
+  return entry.rawName ? { name: entry.name, type, rawName: entry.rawName } : { name: entry.name, type };
 }
 
 /** Decorate-sort-undecorate: each key is lower-cased once, not twice per comparison. */
@@ -93,14 +95,15 @@ function nameComparator(entries: readonly ListedEntry[], caseSensitive: boolean)
   };
 }
 
-async function statAll(absDir: string, entries: ListedEntry[]): Promise<Map<string, Stats | null>> {
-  const result = new Map<string, Stats | null>();
+async function statAll(absDir: string, entries: ListedEntry[]): Promise<Map<ListedEntry, Stats | null>> {
+  // Keyed by entry: two names that are not UTF-8 can decode to the same text.
+  const result = new Map<ListedEntry, Stats | null>();
   // Bounded concurrency: 100,000 parallel stats would flood the libuv queue and starve transfers.
   const BATCH = 1000;
   for (let i = 0; i < entries.length; i += BATCH) {
     const batch = entries.slice(i, i + BATCH);
-    const stats = await Promise.all(batch.map((e) => stat(join(absDir, e.name)).catch(() => null)));
-    batch.forEach((e, j) => result.set(e.name, stats[j] ?? null));
+    const stats = await Promise.all(batch.map((e) => stat(entryPath(absDir, e)).catch(() => null)));
+    batch.forEach((e, j) => result.set(e, stats[j] ?? null));
   }
   return result;
 }

@@ -11,7 +11,7 @@ import { specHeader, startTestNode, type TestNode } from './node-harness';
 
 // Counts the node's folder reads; the node runs in this process, so its readdir is this one.
 vi.mock('node:fs/promises', async (original) => {
-  const actual = await original<typeof import('node:fs/promises')>();
+  const actual = await original<typeof fsPromises>();
   return { ...actual, readdir: vi.fn(actual.readdir) };
 });
 const readsOf = (dir: string) => vi.mocked(fsPromises.readdir).mock.calls.filter(([path]) => String(path).endsWith(dir)).length;

@@ -3,14 +3,16 @@
  * and error shape, and neither the docroot nor a canary folder beside it changes.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_ORIGIN, specHeader, startTestNode, type TestNode } from './node-harness';
+import { zipEntries } from './zip-reader';
 
 interface Outcome {
   status: number;
   body: unknown;
+  headers: Headers;
 }
 interface Case {
   name: string;
@@ -40,12 +42,12 @@ async function snapshot(dir: string): Promise<string> {
   return lines.join('\n');
 }
 
-const json = async (res: Response): Promise<Outcome> => ({ status: res.status, body: await res.json().catch(() => null) });
+const json = async (res: Response): Promise<Outcome> => ({ status: res.status, body: await res.json().catch(() => null), headers: res.headers });
 const item = (key: 'paths' | 'transfer_specs') => async (res: Response): Promise<Outcome> => {
   expect(res.status).toBe(200);
   const body = (await res.json()) as Record<string, { error?: { code: number } }[]>;
   const first = body[key]?.[0];
-  return { status: first?.error?.code ?? 200, body: first };
+  return { status: first?.error?.code ?? 200, body: first, headers: res.headers };
 };
 const api = (path: string, body: unknown, key: 'paths' | 'transfer_specs') => () => t.api(path, body).then(item(key));
 const browse = (path: unknown) => () => t.api('/files/browse', { path }).then(json);
@@ -87,6 +89,8 @@ let down: Record<string, unknown>;
 let folderDown: Record<string, unknown>;
 let foreignDown: Record<string, unknown>;
 let expired: Record<string, unknown>;
+let upAlpha: Record<string, unknown>;
+let hardDown: Record<string, unknown>;
 
 beforeAll(async () => {
   t = await startTestNode();
@@ -106,6 +110,19 @@ beforeAll(async () => {
   await writeFile(join(t.docroot, 'Private/payroll.txt'), 'private');
   await symlink(join(t.docroot, 'Private'), join(t.docroot, 'Outbox/proj/private-link'));
   await symlink(join(t.docroot, 'Outbox'), join(t.docroot, 'Upload/outbox-link'));
+  // Issue 10 item 6: a link from one space into another, links to the staging area, hard links.
+  await mkdir(join(t.docroot, 'spaces/alpha/docs/sub'), { recursive: true });
+  await mkdir(join(t.docroot, 'spaces/beta'), { recursive: true });
+  await writeFile(join(t.docroot, 'spaces/beta/b.txt'), 'beta');
+  await writeFile(join(t.docroot, 'spaces/alpha/docs/sub/s.txt'), 'sub');
+  await symlink('../../beta', join(t.docroot, 'spaces/alpha/docs/link'));
+  await symlink('sub', join(t.docroot, 'spaces/alpha/docs/inner'));
+  await symlink('.courier-staging', join(t.docroot, 'stage-link'));
+  await symlink('../.courier-staging', join(t.docroot, 'Outbox/stage-deep'));
+  await link(join(outside, 'secret.txt'), join(t.docroot, 'Outbox/hard.txt'));
+  await link(join(t.docroot, 'Private/payroll.txt'), join(t.docroot, 'Outbox/proj/hard-inside.txt'));
+  upAlpha = await t.uploadSpec('/spaces/alpha/docs');
+  hardDown = await t.downloadSpec(['/Outbox/hard.txt']);
   up = await t.uploadSpec('/Upload');
   down = await t.downloadSpec(['/Outbox/report.txt']);
   folderDown = await t.downloadSpec(['/Outbox/proj']);
@@ -164,6 +181,7 @@ const cases: Case[] = [
   { name: 'Node API with a wrong password', status: 401, send: node({ authorization: 'Basic ' + Buffer.from('node_admin:wrong').toString('base64') }) },
   { name: 'Node API with a transfer token as Bearer', status: 401, send: () => node({ authorization: `Bearer ${down.token}` })() },
   { name: 'Node API with malformed Basic', status: 401, send: node({ authorization: 'Basic !!!' }) },
+  { name: 'transfer PUT with a rate change the node would not apply', status: 400, send: () => t.api('/ops/transfers/00000000-0000-4000-8000-000000000000', undefined, { method: 'PUT', body: JSON.stringify({ target_rate_kbps: 1 }), headers: { 'content-type': 'application/json' } }).then(json) },
   // Tokens at the gateway
   { name: 'download without a token', status: 401, send: () => download({ ...down, token: undefined })() },
   { name: 'download with a tampered token', status: 401, send: () => download({ ...down, token: tamper(down.token as string) })() },
@@ -207,7 +225,48 @@ const cases: Case[] = [
   { name: 'upload with an unexpected part', status: 400, send: () => multipart([specPart(up), { name: 'evil', value: 'x' }, ...filePair('a.txt', 'a')])() },
   { name: 'upload without file parts', status: 400, send: () => multipart([specPart(up)])() },
   { name: 'upload with an unterminated multipart body', status: 400, send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), ...filePair('a.txt', 'a')], false)() },
+  // Links that leave the folder holding them, or reach the staging area (issue 10, item 6)
+  { name: 'browse through a link from one space into another', status: 403, send: browse('/spaces/alpha/docs/link') },
+  { name: 'browse a file through a link into another space', status: 403, send: browse('/spaces/alpha/docs/link/b.txt') },
+  { name: 'download_setup through a link into another space', status: 403, send: downloadSetup([{ source: '/spaces/alpha/docs/link/b.txt' }]) },
+  { name: 'upload_setup into another space through a link', status: 403, send: uploadSetup('/spaces/alpha/docs/link') },
+  { name: 'create a folder through a link into another space', status: 403, send: create('/spaces/alpha/docs/link/new') },
+  { name: 'rename inside another space through a link', status: 403, send: rename('/spaces/alpha/docs/link', 'b.txt', 'c.txt') },
+  { name: 'rename a file out of another space through a link', status: 403, send: rename('/spaces/alpha/docs', 'link/b.txt', 'stolen.txt') },
+  { name: 'delete in another space through a link', status: 403, send: remove('/spaces/alpha/docs/link/b.txt') },
+  { name: 'upload through a link from the token folder into another space', status: 403, send: () => uploadOne(upAlpha, 'link/planted.txt')() },
+  { name: 'browse the staging area through a link', status: 403, send: browse('/stage-link') },
+  { name: 'browse the staging area through a link that climbs', status: 403, send: browse('/Outbox/stage-deep') },
+  { name: 'create in the staging area through a link', status: 403, send: create('/stage-link/x') },
+  { name: 'download_setup of the staging area through a link', status: 403, send: downloadSetup([{ source: '/stage-link' }]) },
+  { name: 'upload_setup into the staging area through a link', status: 403, send: uploadSetup('/stage-link') },
+  { name: 'download a hard link to a file outside the docroot', status: 403, send: () => download(hardDown)() },
 ];
+
+describe('links inside the docroot', () => {
+  it('lists the folder that holds a refused link, with the link itself and no target', async () => {
+    const res = await t.apiJson('/files/browse', { path: '/spaces/alpha/docs' });
+    const entry = res.items.find((i: { basename: string }) => i.basename === 'link');
+    expect(entry).toMatchObject({ path: '/spaces/alpha/docs/link', type: 'symbolic_link' });
+    expect(entry.target).toBeUndefined();
+    const error = (await t.api('/files/browse', { path: '/spaces/alpha/docs/link' }).then(json)).body as { error: { user_message: string } };
+    expect(error.error.user_message).toBe('Symbolic link /spaces/alpha/docs/link is not followed: it leads outside the folder that holds it');
+  });
+
+  it('still follows a link whose target stays inside the folder that holds it', async () => {
+    const res = await t.apiJson('/files/browse', { path: '/spaces/alpha/docs/inner' });
+    expect(res.items.map((i: { basename: string }) => i.basename)).toEqual(['s.txt']);
+  });
+
+  it('leaves a hard-linked file out of a folder zip, saying why', async () => {
+    const res = await fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader({ ...folderDown, zip_required: true }) } });
+    expect(res.status).toBe(200);
+    const entries = await zipEntries(Buffer.from(await res.arrayBuffer()));
+    expect(entries['proj/a.txt']).toBe('a');
+    expect(entries['proj/hard-inside.txt']).toBeUndefined();
+    expect(entries['courier-skipped-files.txt']).toContain('"proj/hard-inside.txt": the file has other hard links');
+  });
+});
 
 describe('security corpus', () => {
   it('has at least 50 hostile inputs', () => {
@@ -221,6 +280,8 @@ describe('security corpus', () => {
     // Every refusal explains itself in the shape of the API that refused.
     const message = body?.error ? (body.error as { user_message: string }).user_message : body?.message;
     expect(typeof message).toBe('string');
+    // No answer, error or not, may be sniffed by a browser into something it renders or runs.
+    expect(outcome.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('left the docroot, the canary beside it and the staging folder unchanged', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,26 @@ import { TransferStore } from './transfer-store';
 const init = { direction: 'send' as const, remoteHost: 'h', remoteUser: 'xfer', clientIp: '127.0.0.1', sourcePaths: [], destinationPath: '/', tags: null, cookie: null, bytesExpected: 0, filesExpected: 0 };
 
 describe('TransferStore', () => {
+  it('keeps transfers.db and its -wal and -shm private to the node user (0600), also for an older 0644 file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'courier-store-'));
+    const mode = async (name: string) => (await stat(join(dir, name))).mode & 0o777;
+    try {
+      const fresh = new TransferStore(dir);
+      fresh.finish(fresh.begin(init), 'completed');
+      for (const name of ['transfers.db', 'transfers.db-wal', 'transfers.db-shm']) expect(await mode(name), name).toBe(0o600);
+      fresh.close();
+      await rm(join(dir, 'transfers.db-wal'), { force: true });
+      await rm(join(dir, 'transfers.db-shm'), { force: true });
+      await chmod(join(dir, 'transfers.db'), 0o644);
+      await writeFile(join(dir, 'transfers.db-wal'), '', { mode: 0o644 });
+      const reopened = new TransferStore(dir);
+      reopened.close();
+      expect(await mode('transfers.db')).toBe(0o600);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps running transfers and recent ones, prunes finished ones past the retention', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'courier-store-'));
     const store = new TransferStore(dir);

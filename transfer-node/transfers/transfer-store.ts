@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { isActive, nowUsec, type TransferRecord, type TransferStatus } from './transfer-record';
 
@@ -34,7 +35,12 @@ export class TransferStore {
   private readonly pruneTimer: NodeJS.Timeout;
 
   constructor(stateDir: string) {
-    this.db = new Database(join(stateDir, 'transfers.db'));
+    const file = join(stateDir, 'transfers.db');
+    // Created 0600 before SQLite opens it (records hold paths, users and client addresses); SQLite
+    // gives its -wal and -shm files the database file's mode. Older installations made them 0644.
+    closeSync(openSync(file, 'a', 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) chmodIfPresent(f);
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS transfers (
       id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, status TEXT NOT NULL, direction TEXT NOT NULL, record TEXT NOT NULL)`);
@@ -166,5 +172,13 @@ export class TransferStore {
     clearInterval(this.pruneTimer);
     this.abortAll('The node was shut down');
     this.db.close();
+  }
+}
+
+function chmodIfPresent(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
