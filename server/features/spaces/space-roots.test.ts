@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app';
 import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
 import { gatewayUpload } from '../../test/gateway-client';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
@@ -138,5 +140,29 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
     expect(alike.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     const roots = await Promise.all(alike.map((r) => rootOf(r.json.id as string)));
     expect(new Set(roots.map((r) => r.toLowerCase())).size).toBe(4);
+  });
+
+  it('lists spaces that share a folder from before to admins only, and warns of them at every start', async () => {
+    const first = await legacySpace('Old reports', '/legacy/reports');
+    const second = await legacySpace('old-reports', '/legacy/reports');
+    const inner = await legacySpace('Old reports 2020', '/Legacy/Reports/2020');
+    const bob = await t.login('bob');
+    const refused = await api(bob, 'GET', '/api/admin/space-conflicts');
+    expect([refused.status, refused.json.code]).toEqual([403, 'FORBIDDEN']);
+
+    const listed = await api(admin, 'GET', '/api/admin/space-conflicts');
+    expect(listed.status).toBe(200);
+    const conflicts = (listed.json.conflicts as Array<{ kind: string; nodeName: string; spaces: Array<{ id: string; rootPath: string }> }>).map((c) => [c.kind, c.spaces.map((s) => s.id)]);
+    expect(conflicts).toEqual(expect.arrayContaining([['same-folder', [first, second]], ['nested', [first, inner]], ['nested', [second, inner]]]));
+    expect(conflicts).toHaveLength(3);
+
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk: Buffer, _enc, done) => done(void lines.push(chunk.toString())) });
+    const restarted = await buildApp({ config: t.config, db: t.db, secretKey: Buffer.alloc(32), logger: { level: 'warn', stream } });
+    await restarted.ready();
+    await restarted.close();
+    const warning = lines.map((l) => JSON.parse(l) as { msg: string; conflicts: string[] }).find((l) => l.msg.includes('space folder conflict'));
+    expect(warning?.msg).toContain('3 space folder conflict(s)');
+    expect(warning?.conflicts).toContain('same-folder on embedded: "Old reports" (/legacy/reports) / "old-reports" (/legacy/reports)');
   });
 });

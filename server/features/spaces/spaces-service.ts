@@ -1,11 +1,11 @@
-import type { Space, SpaceMember } from '../../../contract/spaces';
+import type { Space, SpaceMember, SpaceRootConflict } from '../../../contract/spaces';
 import type { User } from '../../../contract/session';
 import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
 import type { NodeClients } from '../nodes/node-clients';
 import type { NodesRepository } from '../nodes/nodes-repository';
 import type { SpaceAccess, SpaceGrant } from './space-access';
-import { generatedRoot, overlapping, personalRoot, sharedRootFrom, spaceNameKey } from './space-root';
+import { findRootConflicts, generatedRoot, overlapping, personalRoot, sharedRootFrom, spaceNameKey } from './space-root';
 import type { PlacedSpaceRow, SpacesRepository } from './spaces-repository';
 
 export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; nodes: NodesRepository; clients: NodeClients; access: SpaceAccess }) {
@@ -101,6 +101,24 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       const space = await spaces.insertChecked(node.id, admit);
       if (!space) throw ERRORS.Internal();
       return toSpace({ space, role: 'manager' }, user);
+    },
+
+    /** Spaces sharing a folder or nested in each other, as migration 0004 may have found them. */
+    async rootConflicts(): Promise<SpaceRootConflict[]> {
+      const conflicts = findRootConflicts(await spaces.placed());
+      if (conflicts.length === 0) return [];
+      const nodeNames = new Map((await nodes.list()).map((n) => [n.id, n.name]));
+      return conflicts.map((c) => ({
+        nodeId: c.nodeId,
+        nodeName: nodeNames.get(c.nodeId) ?? '(deleted)',
+        kind: c.kind,
+        spaces: c.spaces.map((s) => ({ id: s.id, name: s.name, rootPath: s.root_path, personal: s.owner_user_id !== null, ownerUsername: s.owner_username })),
+      }));
+    },
+
+    async listRootConflicts(user: User): Promise<SpaceRootConflict[]> {
+      if (!user.isAdmin) throw ERRORS.Forbidden('see which spaces share folders');
+      return this.rootConflicts();
     },
 
     async members(user: User, spaceId: string): Promise<SpaceMember[]> {
