@@ -24,7 +24,8 @@ export const spaceMemberSchema = z.object({
 });
 export type SpaceMember = z.infer<typeof spaceMemberSchema>;
 
-const spaceName = z.string().trim().min(1, 'Enter a name').max(200);
+// Control characters: PostgreSQL refuses NUL in text, and the others only hide what a name says.
+const spaceName = z.string().trim().min(1, 'Enter a name').max(200).regex(/^\P{Cc}*$/u, 'A name may not contain control characters');
 
 export const createSpaceRequestSchema = z.object({
   name: spaceName,
