@@ -56,7 +56,8 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       try {
         await this.ensurePersonalSpace(user);
       } catch {
-        // The default node is down: list the spaces we have; the personal one comes next time.
+        // The default node is down, or a space from before holds /home itself (listed for the admin
+        // in /api/admin/space-conflicts): list the spaces we have; the personal one comes later.
       }
       const grants = await access.visibleSpaces(user);
       const owners = await ownersOf(grants, user);
