@@ -24,13 +24,17 @@ export const spaceMemberSchema = z.object({
 });
 export type SpaceMember = z.infer<typeof spaceMemberSchema>;
 
-const spaceName = z.string().trim().min(1, 'Enter a name').max(200);
+// Control characters: PostgreSQL refuses NUL in text, and the others only hide what a name says.
+const spaceName = z.string().trim().min(1, 'Enter a name').max(200).regex(/^\P{Cc}*$/u, 'A name may not contain control characters');
 
 export const createSpaceRequestSchema = z.object({
   name: spaceName,
   /** Node to put the space on; default: the default node. */
   nodeId: z.string().optional(),
-  /** Folder on the node; default: /spaces/<name>. */
+  /**
+   * Folder on the node; default: a new one, /spaces/<name as a slug>-<random id>. Refused when it
+   * equals, contains or lies inside another space's folder on the node, or lies under /home.
+   */
   rootPath: z.string().max(4096).optional(),
 });
 
@@ -39,3 +43,13 @@ export const putSpaceMemberRequestSchema = z.object({
   principalId: z.string().min(1),
   role: roleSchema,
 });
+
+/** Spaces in one folder, or one inside another's: left from before roots were checked, for an admin to resolve. */
+export const spaceRootConflictSchema = z.object({
+  nodeId: z.string(),
+  nodeName: z.string(),
+  kind: z.enum(['same-folder', 'nested']),
+  /** same-folder: every space on that folder, oldest first; nested: the outer space, then the inner. */
+  spaces: z.array(z.object({ id: z.string(), name: z.string(), rootPath: z.string(), personal: z.boolean(), ownerUsername: z.string().nullable() })),
+});
+export type SpaceRootConflict = z.infer<typeof spaceRootConflictSchema>;

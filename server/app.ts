@@ -19,7 +19,7 @@ import { createNodesService } from './features/nodes/nodes-service';
 import { createSpaceAccess } from './features/spaces/space-access';
 import { createSpacesRepository } from './features/spaces/spaces-repository';
 import { spacesRoutes } from './features/spaces/spaces-routes';
-import { createSpacesService } from './features/spaces/spaces-service';
+import { createSpacesService, type SpacesService } from './features/spaces/spaces-service';
 import { createTransferFeed } from './features/transfers/transfer-feed';
 import { createTransferTracker } from './features/transfers/transfer-tracker';
 import { createTransfersRepository } from './features/transfers/transfers-repository';
@@ -120,7 +120,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db, nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))) });
   await app.register(nodesRoutes, { nodes });
   await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit });
-  await app.register(spacesRoutes, { spaces: createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access }) });
+  const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access });
+  app.addHook('onReady', async () => warnOfSharedFolders(app, spaces));
+  await app.register(spacesRoutes, { spaces });
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
   await app.register(transfersRoutes, { transfers, feed });
   await app.register(clientConfigRoutes, { config });
@@ -138,4 +140,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
   return app;
+}
+
+/** Said at every start until resolved: spaces sharing a folder expose each other's files. */
+async function warnOfSharedFolders(app: FastifyInstance, spaces: SpacesService): Promise<void> {
+  try {
+    const conflicts = await spaces.rootConflicts();
+    if (conflicts.length === 0) return;
+    const list = conflicts.map((c) => `${c.kind} on ${c.nodeName}: ${c.spaces.map((s) => `"${s.name}" (${s.rootPath})`).join(' / ')}`);
+    app.log.warn({ conflicts: list }, `${conflicts.length} space folder conflict(s): members of one space can reach the other's files until an admin gives each space its own folder; see GET /api/admin/space-conflicts`);
+  } catch (err) {
+    app.log.warn({ err }, 'could not check spaces for shared folders');
+  }
 }

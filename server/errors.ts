@@ -43,8 +43,14 @@ export const ERRORS = {
     new AppError(status, status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST', `The transfer node "${nodeName}" refused the request: ${message}`),
   NodeNotFound: () => new AppError(404, 'NODE_NOT_FOUND', 'This transfer node is not registered.'),
   Conflict: (message: string) => new AppError(409, 'CONFLICT', message),
+  SpaceNameTaken: (existing: string) => new AppError(409, 'NAME_TAKEN', `A space named ${JSON.stringify(existing)} exists; choose another name.`),
+  /** `other` names the space already there, e.g. `the space "Alpha" (/projects/alpha)`. */
+  SpaceRootOverlaps: (rootPath: string, relation: 'same' | 'inside' | 'contains', other: string) =>
+    new AppError(409, 'SPACE_ROOT_OVERLAPS', `The folder ${JSON.stringify(rootPath.slice(0, 200))} ${RELATION_WORDS[relation]} the folder of ${other} on this node; each space needs a folder of its own.`),
   Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),
 };
+
+const RELATION_WORDS = { same: 'is', inside: 'lies inside', contains: 'contains' } as const;
 
 function formatWait(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -56,7 +56,10 @@ export async function login(courier: CourierProcess): Promise<PortalSession> {
   return { url: courier.url, cookie, csrfToken: session.csrfToken, api };
 }
 
-/** A shared space; its folder on the node is `/spaces/<slug of name>` (spaces-service.ts). */
+/**
+ * A shared space at the folder `/spaces/<name>`, given explicitly: generated folders carry a random
+ * id (space-root.ts), and the benchmarks write into the docroot directly. Names must be unique.
+ */
 export async function createSpace(session: PortalSession, name: string): Promise<{ id: string; nodeFolder: string }> {
   const space = await session.api<{ id: string }>('POST', '/api/spaces', { name, rootPath: `/spaces/${name}` });
   return { id: space.id, nodeFolder: `/spaces/${name}` };

@@ -69,6 +69,11 @@ export interface SpacesTable {
   node_id: string;
   /** Folder on the node (absolute node path, e.g. /spaces/finance) that is the space's root. */
   root_path: string;
+  /**
+   * spaceRootKey(root_path), unique per node so no two spaces get one folder. Null only where
+   * migration 0004 found the folder already held by an older space (see /api/admin/space-conflicts).
+   */
+  root_key: string | null;
   /** Set for a personal space. */
   owner_user_id: string | null;
   created_at: number;

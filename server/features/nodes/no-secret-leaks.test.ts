@@ -79,6 +79,7 @@ describe('no endpoint returns a secret', () => {
       'PUT /api/groups/:groupId/members/:userId': () => call('PUT', `/api/groups/${group.id}/members/${user.id}`),
       'DELETE /api/groups/:groupId/members/:userId': () => call('DELETE', `/api/groups/${group.id}/members/${user.id}`),
       'GET /api/audit': () => call('GET', '/api/audit'),
+      'GET /api/admin/space-conflicts': () => call('GET', '/api/admin/space-conflicts'),
       'POST /api/transfers': () => call('POST', '/api/transfers', { spaceId: space.id, direction: 'download', paths: ['/a'] }),
       'GET /api/transfers': () => call('GET', '/api/transfers?all=true'),
       // An event stream never ends under inject; its events are the records GET /api/transfers/:id returns (transfer-events.test.ts).

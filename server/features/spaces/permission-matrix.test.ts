@@ -110,6 +110,14 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     expect((await api(callers.manager, 'GET', '/api/audit')).status).toBe(403);
   });
 
+  it('shows which spaces share a folder to admins only, not even to a manager', async () => {
+    for (const caller of Object.keys(ALLOWED) as Caller[]) {
+      const response = await api(callers[caller], 'GET', '/api/admin/space-conflicts');
+      expect([response.status, response.json.code], caller).toEqual([403, 'FORBIDDEN']);
+    }
+    expect(await api(admin, 'GET', '/api/admin/space-conflicts')).toEqual({ status: 200, json: { conflicts: [] } });
+  });
+
   it('shows each caller only the spaces they belong to, with their role', async () => {
     const spacesOf = async (caller: Caller) => ((await api(callers[caller], 'GET', '/api/spaces')).json.spaces as Array<{ id: string; role: string; personal: boolean }>);
     expect((await spacesOf('viewer')).find((s) => s.id === spaceId)?.role).toBe('viewer');

@@ -1,10 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../contract/spaces';
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database';
-import type { SpaceMembersTable, SpacesTable } from '../../db/schema';
+import type { Database, SpaceMembersTable, SpacesTable } from '../../db/schema';
+import { ERRORS } from '../../errors';
+import { spaceRootKey, type PlacedSpace } from './space-root';
 
 export type SpaceRow = SpacesTable;
 export type SpaceMemberRow = SpaceMembersTable;
+export type NewSpace = Omit<SpaceRow, 'id' | 'created_at' | 'root_key'>;
+export type PlacedSpaceRow = PlacedSpace & { owner_username: string | null };
+
+const placedSpaces = (db: Db | Transaction<Database>): Promise<PlacedSpaceRow[]> =>
+  db
+    .selectFrom('spaces')
+    .leftJoin('users', 'users.id', 'spaces.owner_user_id')
+    .select(['spaces.id', 'spaces.name', 'spaces.node_id', 'spaces.root_path', 'spaces.owner_user_id', 'users.username as owner_username'])
+    .orderBy('spaces.created_at')
+    .orderBy('spaces.id')
+    .execute();
+
+/** PostgreSQL's unique_violation, or SQLite's. */
+const isUniqueViolation = (error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+};
 
 export function createSpacesRepository(db: Db) {
   return {
@@ -12,14 +32,37 @@ export function createSpacesRepository(db: Db) {
     findPersonal: (userId: string) => db.selectFrom('spaces').selectAll().where('owner_user_id', '=', userId).executeTakeFirst(),
     listAll: () => db.selectFrom('spaces').selectAll().orderBy('name').execute(),
 
-    /** The user's personal space, unless a concurrent request just created it (a unique index). */
-    async insertPersonal(space: Omit<SpaceRow, 'id' | 'created_at' | 'owner_user_id'> & { owner_user_id: string }): Promise<void> {
-      const row: SpaceRow = { ...space, id: randomUUID(), created_at: Date.now() };
-      await db.insertInto('spaces').values(row).onConflict((oc) => oc.column('owner_user_id').doNothing()).execute();
+    /** Every space with its owner's username: what a new space's name and folder are checked against. */
+    placed: () => placedSpaces(db),
+
+    /**
+     * Inserts the space `decide` returns after seeing every space (null: nothing to insert), with
+     * creations on one node taking turns: two creates at once could otherwise both pass a check for
+     * folders inside each other, which no unique index can express. Updating the node's row to
+     * itself holds its row lock in PostgreSQL until commit, across portal instances; SQLite runs one
+     * write transaction at a time anyway. The unique (node_id, root_key) index stays as the backstop.
+     */
+    async insertChecked(nodeId: string, decide: (spaces: PlacedSpaceRow[]) => NewSpace | null): Promise<SpaceRow | null> {
+      try {
+        return await db.transaction().execute(async (tx) => {
+          await tx.updateTable('nodes').set((eb) => ({ is_default: eb.ref('is_default') })).where('id', '=', nodeId).execute();
+          const space = decide(await placedSpaces(tx));
+          if (!space) return null;
+          const row: SpaceRow = { ...space, id: randomUUID(), root_key: spaceRootKey(space.root_path), created_at: Date.now() };
+          // A personal space another request made first is theirs to keep (a unique owner index).
+          const insert = tx.insertInto('spaces').values(row);
+          const result = await (row.owner_user_id ? insert.onConflict((oc) => oc.column('owner_user_id').doNothing()) : insert).executeTakeFirst();
+          return Number(result.numInsertedOrUpdatedRows ?? 1n) > 0 ? row : null;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw ERRORS.Conflict('Another space was given this folder at the same moment; try again.');
+        throw error;
+      }
     },
 
-    async insert(space: Omit<SpaceRow, 'id' | 'created_at'>): Promise<SpaceRow> {
-      const row: SpaceRow = { ...space, id: randomUUID(), created_at: Date.now() };
+    /** A space as given, unchecked and unserialized: tests use it to set up states the checks refuse. */
+    async insert(space: NewSpace): Promise<SpaceRow> {
+      const row: SpaceRow = { ...space, id: randomUUID(), root_key: spaceRootKey(space.root_path), created_at: Date.now() };
       await db.insertInto('spaces').values(row).execute();
       return row;
     },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { createSpaceRequestSchema, principalTypeSchema, putSpaceMemberRequestSchema, spaceMemberSchema, spaceSchema } from '../../../contract/spaces';
+import { createSpaceRequestSchema, principalTypeSchema, putSpaceMemberRequestSchema, spaceMemberSchema, spaceRootConflictSchema, spaceSchema } from '../../../contract/spaces';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
 import { requireSession } from '../auth/auth-plugin';
 import type { SpacesService } from './spaces-service';
@@ -18,6 +18,10 @@ export const spacesRoutes: FastifyPluginAsync<{ spaces: SpacesService }> = async
   app.post('/api/spaces', { schema: { body: createSpaceRequestSchema, response: { 201: spaceSchema } } }, async (request, reply) =>
     reply.status(201).send(await spaces.create(user(request), request.body)),
   );
+
+  app.get('/api/admin/space-conflicts', { schema: { response: { 200: z.object({ conflicts: z.array(spaceRootConflictSchema) }) } } }, async (request) => ({
+    conflicts: await spaces.listRootConflicts(user(request)),
+  }));
 
   app.get('/api/spaces/:spaceId', { schema: { params: spaceParams, response: { 200: spaceSchema } } }, async (request) =>
     spaces.get(user(request), request.params.spaceId),

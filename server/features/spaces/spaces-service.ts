@@ -1,12 +1,12 @@
-import type { Space, SpaceMember } from '../../../contract/spaces';
+import type { Space, SpaceMember, SpaceRootConflict } from '../../../contract/spaces';
 import type { User } from '../../../contract/session';
 import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
 import type { NodeClients } from '../nodes/node-clients';
 import type { NodesRepository } from '../nodes/nodes-repository';
 import type { SpaceAccess, SpaceGrant } from './space-access';
-import { normalizeSpacePath } from './space-path';
-import type { SpacesRepository } from './spaces-repository';
+import { findRootConflicts, generatedRoot, overlapping, personalRoot, sharedRootFrom, spaceNameKey } from './space-root';
+import type { PlacedSpaceRow, SpacesRepository } from './spaces-repository';
 
 export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; nodes: NodesRepository; clients: NodeClients; access: SpaceAccess }) {
   const { db, spaces, nodes, clients, access } = deps;
@@ -30,21 +30,34 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
     displayNames(grants.map((g) => g.space.owner_user_id).filter((id): id is string => id !== null && id !== user.id));
 
   return {
-    /** The user's personal space on the default node, created on first use. */
+    /**
+     * The user's personal space on the default node, created on first use at /home/<username>, or
+     * at /home/<username>-<id> when that folder already belongs to a shared space made before
+     * shared roots under /home were refused.
+     */
     async ensurePersonalSpace(user: User): Promise<void> {
       if (await spaces.findPersonal(user.id)) return;
       const node = await nodes.defaultNode();
       if (!node) return;
-      const rootPath = `/home/${user.username.toLowerCase()}`;
+      const placed = await spaces.placed();
+      let rootPath = personalRoot(user.username);
+      if (overlapping(placed, node.id, rootPath)) rootPath = personalRoot(user.username, true);
+      const admit = (all: PlacedSpaceRow[]) => {
+        if (all.some((s) => s.owner_user_id === user.id)) return null;
+        refuseOverlap(all, node.id, rootPath);
+        return { name: 'My files', node_id: node.id, root_path: rootPath, owner_user_id: user.id };
+      };
+      admit(placed);
       await clients.ensureFolders(node.id, [rootPath]);
-      await spaces.insertPersonal({ name: 'My files', node_id: node.id, root_path: rootPath, owner_user_id: user.id });
+      await spaces.insertChecked(node.id, admit);
     },
 
     async list(user: User): Promise<Space[]> {
       try {
         await this.ensurePersonalSpace(user);
       } catch {
-        // The default node is down: list the spaces we have; the personal one comes next time.
+        // The default node is down, or a space from before holds /home itself (listed for the admin
+        // in /api/admin/space-conflicts): list the spaces we have; the personal one comes later.
       }
       const grants = await access.visibleSpaces(user);
       const owners = await ownersOf(grants, user);
@@ -62,15 +75,51 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       return toSpace(grant, user, await ownersOf([grant], user));
     },
 
+    /**
+     * A shared space. Names are unique among shared spaces after folding case, width and invisible
+     * characters (spaceNameKey): two spaces called "Finance" and "FINANCE" cannot be told apart in
+     * a list. Its folder is the admin's `rootPath` or a generated one, and must not equal, contain or
+     * lie inside any other space's folder on the node.
+     */
     async create(user: User, input: { name: string; nodeId?: string; rootPath?: string }): Promise<Space> {
       if (!user.isAdmin) throw ERRORS.Forbidden('create spaces');
       const node = input.nodeId ? await nodes.findRow(input.nodeId) : await nodes.defaultNode();
       if (!node) throw ERRORS.NodeNotFound();
-      const rootPath = normalizeSpacePath(input.rootPath ?? `/spaces/${slug(input.name)}`);
-      if (rootPath === '/') throw ERRORS.InvalidPath(rootPath, 'is the whole node; give a space its own folder');
+      const nameKey = spaceNameKey(input.name);
+      if (nameKey === '') throw ERRORS.Validation('Enter a name with at least one visible character.');
+      const placed = await spaces.placed();
+      let rootPath = input.rootPath === undefined ? generatedRoot(input.name) : sharedRootFrom(input.rootPath);
+      // A generated root meets another only by a 1-in-16-million id or an admin-given root that took it.
+      for (let tries = 0; input.rootPath === undefined && tries < 5 && overlapping(placed, node.id, rootPath); tries += 1) rootPath = generatedRoot(input.name);
+      const admit = (all: PlacedSpaceRow[]) => {
+        const sameName = all.find((s) => s.owner_user_id === null && spaceNameKey(s.name) === nameKey);
+        if (sameName) throw ERRORS.SpaceNameTaken(sameName.name);
+        refuseOverlap(all, node.id, rootPath);
+        return { name: input.name, node_id: node.id, root_path: rootPath, owner_user_id: null };
+      };
+      admit(placed);
       await clients.ensureFolders(node.id, [rootPath]);
-      const space = await spaces.insert({ name: input.name, node_id: node.id, root_path: rootPath, owner_user_id: null });
+      const space = await spaces.insertChecked(node.id, admit);
+      if (!space) throw ERRORS.Internal();
       return toSpace({ space, role: 'manager' }, user);
+    },
+
+    /** Spaces sharing a folder or nested in each other, as migration 0004 may have found them. */
+    async rootConflicts(): Promise<SpaceRootConflict[]> {
+      const conflicts = findRootConflicts(await spaces.placed());
+      if (conflicts.length === 0) return [];
+      const nodeNames = new Map((await nodes.list()).map((n) => [n.id, n.name]));
+      return conflicts.map((c) => ({
+        nodeId: c.nodeId,
+        nodeName: nodeNames.get(c.nodeId) ?? '(deleted)',
+        kind: c.kind,
+        spaces: c.spaces.map((s) => ({ id: s.id, name: s.name, rootPath: s.root_path, personal: s.owner_user_id !== null, ownerUsername: s.owner_username })),
+      }));
+    },
+
+    async listRootConflicts(user: User): Promise<SpaceRootConflict[]> {
+      if (!user.isAdmin) throw ERRORS.Forbidden('see which spaces share folders');
+      return this.rootConflicts();
     },
 
     async members(user: User, spaceId: string): Promise<SpaceMember[]> {
@@ -102,7 +151,10 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
 
 export type SpacesService = ReturnType<typeof createSpacesService>;
 
-function slug(name: string): string {
-  const s = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-  return s || 'space';
+function refuseOverlap(spaces: PlacedSpaceRow[], nodeId: string, rootPath: string): void {
+  const overlap = overlapping(spaces, nodeId, rootPath);
+  if (!overlap) return;
+  const { space, relation } = overlap;
+  const whose = space.owner_user_id ? `the personal space of ${space.owner_username ?? 'a deleted user'}` : `the space ${JSON.stringify(space.name)}`;
+  throw ERRORS.SpaceRootOverlaps(rootPath, relation, `${whose} (${space.root_path})`);
 }

@@ -29,7 +29,7 @@ describe('transfer tracker, running records', () => {
   async function runningRecord(nodeTransferId: string): Promise<string> {
     const user = await t.db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow();
     const { id: nodeId } = await t.db.selectFrom('nodes').select('id').executeTakeFirstOrThrow();
-    const space = await createSpacesRepository(t.db).insert({ name: 'Inbox', node_id: nodeId, root_path: '/inbox', owner_user_id: null });
+    const space = await createSpacesRepository(t.db).insert({ name: 'Inbox', node_id: nodeId, root_path: `/inbox-${randomUUID()}`, owner_user_id: null });
     const id = randomUUID();
     const now = Date.now();
     await t.db
