@@ -51,12 +51,8 @@ export function rootRelation(a: string, b: string): RootRelation | null {
  * in would find a shared space in their personal one), or a name a Windows node would change.
  */
 export function sharedRootFrom(input: string): string {
+  // The shared path rules already refuse "‥" and "／", which NFKC turns into ".." and "/".
   const rootPath = normalizeSpacePath(input);
-  // "‥" and "／" become ".." and "/" under NFKC: a node (or a later step) that normalizes so would climb.
-  const folded = rootPath.normalize('NFKC').split('/');
-  if (folded.length !== rootPath.split('/').length || folded.some((s) => s === '.' || s === '..')) {
-    throw ERRORS.InvalidPath(rootPath, 'has a character that reads as "/" or "." once normalized');
-  }
   const key = spaceRootKey(rootPath);
   if (key === '/') throw ERRORS.InvalidPath(rootPath, 'is the whole node; give a space its own folder');
   if (key === GENERATED_ROOT_PARENT) throw ERRORS.InvalidPath(rootPath, 'holds the folders of all spaces; give a space its own folder');

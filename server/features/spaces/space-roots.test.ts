@@ -29,10 +29,12 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
     return { id: created.json.id as string, who: await t.login(username) };
   }
   /** A space made the way installations before migration 0004 could hold it: no checks, no root key. */
+  // Spaces made in one millisecond would be ordered by their random ids: give each its own time.
+  let made = Date.now();
   async function legacySpace(name: string, rootPath: string): Promise<string> {
     const nodeId = (await t.db.selectFrom('nodes').select('id').executeTakeFirstOrThrow()).id;
     const id = randomUUID();
-    await t.db.insertInto('spaces').values({ id, name, node_id: nodeId, root_path: rootPath, owner_user_id: null, created_at: Date.now() }).execute();
+    await t.db.insertInto('spaces').values({ id, name, node_id: nodeId, root_path: rootPath, owner_user_id: null, created_at: (made += 1) }).execute();
     return id;
   }
   const names = (listing: { json: Json }) => ((listing.json.items ?? []) as Array<{ name: string }>).map((i) => i.name);
