@@ -41,6 +41,9 @@ export function kindForStatus(status: number): NodeApiErrorKind {
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
+  // A node throttling this address (the embedded node after wrong passwords from a shared one):
+  // busy for now, not the caller's input.
+  if (status === 429) return 'node_error';
   if (status >= 500) return 'node_error';
   if (status >= 400) return 'bad_request';
   return 'bad_response';

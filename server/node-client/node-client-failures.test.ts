@@ -96,6 +96,11 @@ describe('node client: a node that is down or answers garbage', () => {
     expectNoSecret(error);
   });
 
+  it('calls a 429 (a node throttling this address) a node error, not the caller\'s bad request', async () => {
+    node.answer('GET /info', { status: 429, body: { error: { code: 429, user_message: 'Too many failed logins from this address' } } });
+    await expect(client.info()).rejects.toMatchObject({ kind: 'node_error', status: 429 });
+  });
+
   it('redacts a node that echoes our Authorization header back in its message', async () => {
     node.answer('GET /info', (request) => ({ status: 401, body: { error: { code: 401, user_message: `bad header ${request.headers.authorization}` } } }));
     const error = await client.info().catch((e: unknown) => e);
