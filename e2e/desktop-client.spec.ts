@@ -41,7 +41,7 @@ async function openSpace(page: Page, name: string) {
 
 const transferWith = (page: Page) => page.getByRole('combobox', { name: 'Transfer with' });
 
-test('IBM Aspera for Desktop carries an upload picked in its own dialog, from spec to completed', async ({ page }) => {
+test('fake IBM SDK as Desktop: the SPA hands it an upload picked in its dialog and follows its events to completed', async ({ page }) => {
   const pageErrors: Error[] = [];
   page.on('pageerror', (e) => pageErrors.push(e));
   const fileName = `report-${randomUUID().slice(0, 8)}.pdf`;
@@ -72,7 +72,7 @@ test('IBM Aspera for Desktop carries an upload picked in its own dialog, from sp
   expect(pageErrors).toEqual([]);
 });
 
-test('Desktop configured but not running: offers Launch and Install, uploads go through the gateway, and Launch brings Desktop in', async ({ page }) => {
+test('fake IBM SDK, Desktop configured but not running: offers Launch and Install, uploads go through the gateway, and Launch brings Desktop in', async ({ page }) => {
   await installFakeAsperaSdk(page, ASPERA_SDK_URL, { status: 'FAILED', stepMs: 100, launchStartsDesktop: true });
   const api = await logInByApi(page);
   const space = await spaceOnHstsNode(api);
@@ -97,7 +97,7 @@ test('Desktop configured but not running: offers Launch and Install, uploads go 
   await expect(row.status).toHaveText('Completed');
 });
 
-test('an SDK URL that does not load: the UI says Desktop is unavailable and uploads go through the gateway', async ({ page }) => {
+test('an SDK URL that does not load (no fake installed): the UI says Desktop is unavailable and uploads go through the gateway', async ({ page }) => {
   const pageErrors: Error[] = [];
   page.on('pageerror', (e) => pageErrors.push(e));
   await page.route(ASPERA_SDK_URL, (route) => route.abort('connectionrefused'));
@@ -122,7 +122,7 @@ test('an SDK URL that does not load: the UI says Desktop is unavailable and uplo
   expect(pageErrors).toEqual([]);
 });
 
-test("Desktop running, a space whose node takes only the gateway: Desktop's pick fails clearly, then the browser's dialog opens", async ({ page }) => {
+test("fake IBM SDK, Desktop running, a space whose node takes only the gateway: Desktop's pick fails clearly, then the browser's dialog opens", async ({ page }) => {
   await installFakeAsperaSdk(page, ASPERA_SDK_URL, {
     status: 'RUNNING',
     stepMs: 100,

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PORTAL_ORIGIN, sha256, specHeader, startTestNode, type TestNode } from '../test/node-harness';
+import { PORTAL_ORIGIN, sha256, specHeader, startTestNode, waitFor, type TestNode } from '../test/node-harness';
 import { zipEntries } from '../test/zip-reader';
 
 let t: TestNode;
@@ -84,7 +84,8 @@ describe('GET /v3/download', () => {
     const res = await download({ ...spec, tags: { portal: { transfer: 'forged' } }, cookie: 'forged' });
     await res.text();
     const id = res.headers.get('x-transfer-id') as string;
-    await new Promise((r) => setTimeout(r, 50));
+    // The record is finished when the response ends on the node's side, which may trail our read.
+    await waitFor(async () => (await t.apiJson(`/ops/transfers/${id}`)).status === 'completed');
     expect(await t.apiJson(`/ops/transfers/${id}`)).toMatchObject({
       status: 'completed',
       bytes_transferred: 5,
