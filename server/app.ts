@@ -5,6 +5,8 @@ import type { Db } from './db/database';
 import { registerAuth } from './features/auth/auth-plugin';
 import { createAuthService } from './features/auth/auth-service';
 import { createLoginThrottle } from './features/auth/login-throttle';
+import { createLoginThrottleRepository } from './features/auth/login-throttle-repository';
+import { loginLocksRoutes } from './features/auth/login-locks-routes';
 import { sessionRoutes } from './features/auth/session-routes';
 import { createSessionsRepository } from './features/auth/sessions-repository';
 import { createUsersRepository } from './features/auth/users-repository';
@@ -27,6 +29,7 @@ import { transfersRoutes } from './features/transfers/transfers-routes';
 import { createTransfersService } from './features/transfers/transfers-service';
 import { createGroupsRepository } from './features/users/groups-repository';
 import { usersRoutes } from './features/users/users-routes';
+import { createConcurrencyLimiter, type ConcurrencyLimiter } from './lib/concurrency-limiter';
 import { createSecretBox } from './lib/secret-box';
 import { zodSerializerCompiler, zodValidatorCompiler } from './lib/zod-type-provider';
 import { registerErrorHandler } from './plugins/error-handler';
@@ -39,7 +42,12 @@ import { clientConfigRoutes } from './features/health/client-config-routes';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Services the launcher and tests reach beyond HTTP: follow transfers now, register nodes. */
-    courier: { tracker: ReturnType<typeof createTransferTracker>; nodes: ReturnType<typeof createNodesService> };
+    courier: {
+      tracker: ReturnType<typeof createTransferTracker>;
+      nodes: ReturnType<typeof createNodesService>;
+      /** Password hashing's bound, observable: hashes running, queued, refused, the peak. */
+      loginHashing: Pick<ConcurrencyLimiter, 'stats'>;
+    };
   }
 }
 
@@ -69,7 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACTIONS },
-    trustProxy: config.trustProxy,
+    // A hop count as Fastify's own function form (its types take no number): trust that many proxies.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: API_BODY_LIMIT,
     requestIdHeader: false,
     return503OnClosing: true,
@@ -85,14 +94,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerSecurityHeaders(app);
 
   const users = createUsersRepository(db);
-  const auth = createAuthService({
-    users,
-    sessions: createSessionsRepository(db),
-    throttle: createLoginThrottle(db, {
+  const audit = createAuditLog(db);
+  const throttle = createLoginThrottle(
+    createLoginThrottleRepository(db),
+    {
+      maxFailuresPerAccountAndIp: config.loginMaxFailuresPerAccountAndIp,
       maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
       maxFailuresPerIp: config.loginMaxFailuresPerIp,
       windowSeconds: config.loginWindowSeconds,
-    }),
+      delayStepSeconds: config.loginDelayStepSeconds,
+    },
+    audit,
+  );
+  const loginHashing = createConcurrencyLimiter({ concurrency: config.loginHashConcurrency, maxQueued: config.loginHashQueue });
+  const auth = createAuthService({
+    users,
+    sessions: createSessionsRepository(db),
+    throttle,
+    hashing: loginHashing,
     idleTimeoutSeconds: config.sessionIdleTimeoutSeconds,
     absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
   });
@@ -102,14 +121,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clients = createNodeClients(nodesRepository);
   const nodes = createNodesService({ nodes: nodesRepository, clients });
   if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
-  const audit = createAuditLog(db);
   const spacesRepository = createSpacesRepository(db);
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
   const feed = createTransferFeed(transfersRepository);
   const tracker = createTransferTracker({ transfers: transfersRepository, clients, log: app.log, onChange: () => feed.nudge(), intervalMs: options.trackerIntervalMs });
   const transfers = createTransfersService({ access, clients, transfers: transfersRepository, onChange: () => feed.nudge() });
-  app.decorate('courier', { tracker, nodes });
+  app.decorate('courier', { tracker, nodes, loginHashing });
   app.addHook('onReady', async () => tracker.start());
   app.addHook('preClose', async () => {
     await tracker.stop();
@@ -117,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(sessionRoutes, { auth, secureCookies, absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds });
+  await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(healthRoutes, { db, nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))) });
   await app.register(nodesRoutes, { nodes });
   await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit });
@@ -138,4 +157,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
   return app;
+}
+
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }

@@ -7,6 +7,7 @@ import type { Database } from './schema';
 import * as m0001 from './migrations/0001-users-and-sessions';
 import * as m0002 from './migrations/0002-nodes-spaces-transfers';
 import * as m0003 from './migrations/0003-one-personal-space';
+import * as m0005 from './migrations/0005-login-throttle-delay';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-users-and-sessions': m0001,
   '0002-nodes-spaces-transfers': m0002,
   '0003-one-personal-space': m0003,
+  '0005-login-throttle-delay': m0005,
 };
 
 /**

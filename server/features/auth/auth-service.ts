@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { User } from '../../../contract/session';
 import { ERRORS } from '../../errors';
+import type { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import type { LoginThrottle } from './login-throttle';
 import { decoyPasswordHash, verifyPassword } from './password';
 import type { SessionRow, SessionsRepository } from './sessions-repository';
@@ -10,6 +11,8 @@ export interface AuthServiceOptions {
   users: UsersRepository;
   sessions: SessionsRepository;
   throttle: LoginThrottle;
+  /** Bounds the password hashes computed at once (see COURIER_LOGIN_HASH_CONCURRENCY). */
+  hashing: ConcurrencyLimiter;
   idleTimeoutSeconds: number;
   absoluteTimeoutSeconds: number;
 }
@@ -27,7 +30,7 @@ export type ResolvedSession = { state: 'active'; session: ActiveSession } | { st
 const TOUCH_INTERVAL_MS = 60_000;
 
 export function createAuthService(options: AuthServiceOptions) {
-  const { users, sessions, throttle } = options;
+  const { users, sessions, throttle, hashing } = options;
   const idleMs = options.idleTimeoutSeconds * 1000;
   const absoluteMs = options.absoluteTimeoutSeconds * 1000;
 
@@ -36,16 +39,28 @@ export function createAuthService(options: AuthServiceOptions) {
   return {
     async login(input: { username: string; password: string; ip: string; userAgent: string | undefined }) {
       const account = usernameKey(input.username);
-      const wait = await throttle.retryAfterSeconds(account, input.ip);
-      if (wait > 0) throw ERRORS.TooManyAttempts(wait);
+      // The attempt is counted before the password is checked, so a burst cannot outrun the count.
+      const reserved = await throttle.reserve(account, input.ip);
+      if ('retryAfterSeconds' in reserved) throw ERRORS.TooManyAttempts(reserved.retryAfterSeconds);
+      const { reservation } = reserved;
 
-      const user = await users.findByUsername(account);
-      const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyPasswordHash()));
+      let user: UserRow | undefined;
+      let ok: boolean;
+      try {
+        user = await users.findByUsername(account);
+        const known = user?.password_hash;
+        const check = hashing.tryRun(async () => verifyPassword(input.password, known ?? (await decoyPasswordHash())));
+        if (!check) throw ERRORS.ServerBusy();
+        ok = await check;
+      } catch (error) {
+        await reservation.cancel();
+        throw error;
+      }
       if (!user || !ok) {
-        await throttle.recordFailure(account, input.ip);
+        await reservation.failed();
         throw ERRORS.InvalidCredentials();
       }
-      await throttle.recordSuccess(account);
+      await reservation.succeeded();
 
       const sessionId = randomBytes(32).toString('base64url');
       const now = Date.now();
