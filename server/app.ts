@@ -75,6 +75,12 @@ export const LOG_REDACTIONS = ['req.headers.authorization', 'req.headers.cookie'
 /** The portal as one Fastify instance; the launcher only builds it and listens. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
+  // A client must send its whole request (headers and body) within the request timeout, or its
+  // connection is closed: without it a few connections trickling a byte now and then held the
+  // portal open indefinitely. It ends at the end of the request, so a long response (the transfer
+  // event stream) is not cut; for the same reason no socket inactivity timeout (connectionTimeout)
+  // is set: idle keep-alive sockets are already closed by Fastify's keepAliveTimeout (72 s).
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACTIONS },
     // A hop count as Fastify's own function form (its types take no number): trust that many proxies.
@@ -82,7 +88,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: API_BODY_LIMIT,
     requestIdHeader: false,
     return503OnClosing: true,
+    requestTimeout: requestTimeoutMs,
+    // Node checks these timeouts on a timer (every 30 s by default, which would let a 5 s timeout
+    // run to 35 s); once a second costs a walk of the open connections.
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
   });
+  app.server.maxConnections = config.maxConnections;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
   registerErrorHandler(app, API_BODY_LIMIT);
