@@ -25,14 +25,14 @@ export interface ActiveSession {
 
 export type ResolvedSession = { state: 'active'; session: ActiveSession } | { state: 'expired' } | { state: 'unknown' };
 
-// Writing last_seen_at on every request would make each read a write; a minute's slack on a
-// 30-minute idle timeout is harmless.
-const TOUCH_INTERVAL_MS = 60_000;
-
 export function createAuthService(options: AuthServiceOptions) {
   const { users, sessions, throttle, hashing } = options;
   const idleMs = options.idleTimeoutSeconds * 1000;
   const absoluteMs = options.absoluteTimeoutSeconds * 1000;
+  // Writing last_seen_at on every request would make each read a write. A tenth of the idle timeout
+  // (at most a minute) keeps the slack small next to it, so a short idle timeout does not end
+  // sessions in use: with a fixed minute, a 30 s timeout expired active sessions.
+  const touchIntervalMs = Math.min(60_000, idleMs / 10);
 
   const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
@@ -88,7 +88,7 @@ export function createAuthService(options: AuthServiceOptions) {
       }
       const user = await users.findById(row.user_id);
       if (!user) return { state: 'unknown' };
-      if (now - row.last_seen_at >= TOUCH_INTERVAL_MS) await sessions.touch(row.id_hash, now);
+      if (now - row.last_seen_at >= touchIntervalMs) await sessions.touch(row.id_hash, now);
       return { state: 'active', session: { user: toUser(user), row, csrfToken: row.csrf_token } };
     },
 
