@@ -152,7 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit });
   await app.register(spacesRoutes, { spaces: createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access }) });
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
-  await app.register(transfersRoutes, { transfers, feed });
+  await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(clientConfigRoutes, { config });
   if (options.spaDir) {
     // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).

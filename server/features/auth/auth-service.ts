@@ -25,6 +25,10 @@ export interface ActiveSession {
 
 export type ResolvedSession = { state: 'active'; session: ActiveSession } | { state: 'expired' } | { state: 'unknown' };
 
+// How often a watched session (an open event stream) is re-read, to notice a logout on another
+// portal instance; a logout here and the session's own expiry time end it without waiting for this.
+const WATCH_RECHECK_MS = 15_000;
+
 export function createAuthService(options: AuthServiceOptions) {
   const { users, sessions, throttle, hashing } = options;
   const idleMs = options.idleTimeoutSeconds * 1000;
@@ -33,6 +37,8 @@ export function createAuthService(options: AuthServiceOptions) {
   // (at most a minute) keeps the slack small next to it, so a short idle timeout does not end
   // sessions in use: with a fixed minute, a 30 s timeout expired active sessions.
   const touchIntervalMs = Math.min(60_000, idleMs / 10);
+  const endsAt = (row: SessionRow) => Math.min(row.expires_at, row.last_seen_at + idleMs);
+  const watchers = new Map<string, Set<() => void>>();
 
   const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
@@ -93,7 +99,44 @@ export function createAuthService(options: AuthServiceOptions) {
     },
 
     async logout(sessionId: string): Promise<void> {
-      await sessions.delete(hashId(sessionId));
+      const idHash = hashId(sessionId);
+      await sessions.delete(idHash);
+      for (const ended of [...(watchers.get(idHash) ?? [])]) ended();
+    },
+
+    /**
+     * Calls `onEnd` once when the session ends: logged out here at once; expired (idle or absolute)
+     * or logged out on another instance when next re-read. Watching does not count as use, so an
+     * open event stream alone does not keep a session alive. Returns a function that stops watching.
+     */
+    watch(row: SessionRow, onEnd: () => void): () => void {
+      let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
+      const stop = () => {
+        stopped = true;
+        clearTimeout(timer);
+        const set = watchers.get(row.id_hash);
+        set?.delete(ended);
+        if (set?.size === 0) watchers.delete(row.id_hash);
+      };
+      function ended() {
+        if (stopped) return;
+        stop();
+        onEnd();
+      }
+      const schedule = (current: SessionRow) => {
+        if (stopped) return;
+        timer = setTimeout(() => void check().catch(() => schedule(current)), Math.max(0, Math.min(WATCH_RECHECK_MS, endsAt(current) - Date.now())));
+        timer.unref();
+      };
+      const check = async () => {
+        const current = await sessions.find(row.id_hash);
+        if (!current || Date.now() >= endsAt(current)) ended();
+        else schedule(current);
+      };
+      watchers.set(row.id_hash, (watchers.get(row.id_hash) ?? new Set()).add(ended));
+      schedule(row);
+      return stop;
     },
 
     isValidCsrfToken(session: ActiveSession, token: string | undefined): boolean {
