@@ -56,4 +56,21 @@ describe.each(DIALECTS)('the transfer event stream and its session on %s', (dial
       clearInterval(use);
     }
   });
+
+  it.each([
+    ['?all=false', 200],
+    ['?all=0', 200],
+    ['', 200],
+    ['?all=true', 403],
+    ['?all=1', 403],
+    ['?all=maybe', 400],
+  ])('reads %s for a non-admin as it says (events and list)', async (query, status) => {
+    const app = (t = await createListeningApp(dialect));
+    const bob = await app.login('bob');
+    const list = await fetch(`${app.base}/api/transfers${query}`, { headers: { cookie: bob.cookie } });
+    expect(list.status).toBe(status);
+    const stream = await openStream(app, bob.cookie, query);
+    expect(stream.status).toBe(status);
+    await stream.body?.cancel();
+  });
 });

@@ -4,6 +4,7 @@ import {
   createTransferRequestSchema,
   createTransferResponseSchema,
   listTransfersQuerySchema,
+  queryFlagSchema,
   transferRecordSchema,
   transfersResponseSchema,
   updateTransferRequestSchema,
@@ -42,7 +43,7 @@ export const transfersRoutes: FastifyPluginAsync<TransfersRoutesOptions> = async
     transfers: await transfers.list(requireSession(request).user, request.query),
   }));
 
-  app.get('/api/transfers/events', { schema: { querystring: z.object({ all: z.coerce.boolean().default(false) }) } }, async (request, reply) => {
+  app.get('/api/transfers/events', { schema: { querystring: z.object({ all: queryFlagSchema.default(false) }) } }, async (request, reply) => {
     const { user, row } = requireSession(request);
     if (request.query.all && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
     reply.hijack();
