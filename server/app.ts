@@ -102,7 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const origin = portalOrigin(config);
   const secureCookies = origin.startsWith('https:');
-  registerSecurityHeaders(app);
+  registerSecurityHeaders(app, { strictTransportSecurity: secureCookies });
 
   const users = createUsersRepository(db);
   const audit = createAuditLog(db);
