@@ -21,14 +21,17 @@ export const loginLocksRoutes: FastifyPluginAsync<{ throttle: LoginThrottle; aud
     return { locks: await throttle.listLocks() };
   });
 
+  // The key in the query, not the path: a 128-character username with an IPv6 address is longer
+  // than the router allows a path parameter to be (414).
   app.delete(
-    '/api/admin/login-locks/:key',
-    { schema: { params: z.object({ key: z.string().min(1).max(600) }), response: { 204: z.null() } } },
+    '/api/admin/login-locks',
+    { schema: { querystring: z.object({ key: z.string().min(1).max(600) }), response: { 204: z.null() } } },
     async (request, reply) => {
       const admin = requireAdmin(request);
-      if (!(await throttle.unlock(request.params.key))) throw ERRORS.NotFound('This login lock');
-      await audit.record({ userId: admin.id, action: 'login-unlock', target: request.params.key, decision: 'allow' });
-      request.log.info({ key: request.params.key, adminId: admin.id }, 'login lock lifted');
+      const { key } = request.query;
+      if (!(await throttle.unlock(key))) throw ERRORS.NotFound('This login lock');
+      await audit.record({ userId: admin.id, action: 'login-unlock', target: key, decision: 'allow' });
+      request.log.info({ key, adminId: admin.id }, 'login lock lifted');
       return reply.status(204).send(null);
     },
   );

@@ -90,11 +90,11 @@ describe.each(DIALECTS)('login limits under concurrency on %s (real listener)', 
     const audit = await app.db.selectFrom('audit_log').selectAll().where('action', '=', 'login-lock').execute();
     expect(audit).toEqual([expect.objectContaining({ target: `account-ip:bob|${ATTACKER}`, decision: 'deny', reason: expect.stringMatching(/^3 failed logins within 900 s; locked until /) })]);
 
-    const lifted = await fetch(`${app.base}/api/admin/login-locks/${encodeURIComponent(`account-ip:bob|${ATTACKER}`)}`, { method: 'DELETE', headers });
+    const lifted = await fetch(`${app.base}/api/admin/login-locks?key=${encodeURIComponent(`account-ip:bob|${ATTACKER}`)}`, { method: 'DELETE', headers });
     expect(lifted.status).toBe(204);
     expect((await app.loginFrom(ATTACKER, 'bob')).status).toBe(200);
     expect(await app.db.selectFrom('audit_log').select('user_id').where('action', '=', 'login-unlock').execute()).toHaveLength(1);
-    const again = await fetch(`${app.base}/api/admin/login-locks/${encodeURIComponent(`account-ip:bob|${ATTACKER}`)}`, { method: 'DELETE', headers });
+    const again = await fetch(`${app.base}/api/admin/login-locks?key=${encodeURIComponent(`account-ip:bob|${ATTACKER}`)}`, { method: 'DELETE', headers });
     expect(again.status).toBe(404);
   });
 

@@ -112,12 +112,12 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
 
   it.each(Object.keys(ALLOWED) as Caller[])('%s may not list or lift login locks (admins only)', async (caller) => {
     expect(await api(callers[caller], 'GET', '/api/admin/login-locks')).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
-    expect(await api(callers[caller], 'DELETE', `/api/admin/login-locks/${encodeURIComponent('account:alice')}`)).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    expect(await api(callers[caller], 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:alice')}`)).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
   });
 
   it('an admin lists login locks and lifts one', async () => {
     expect(await api(admin, 'GET', '/api/admin/login-locks')).toMatchObject({ status: 200, json: { locks: [] } });
-    expect((await api(admin, 'DELETE', `/api/admin/login-locks/${encodeURIComponent('account:nobody')}`)).status).toBe(404);
+    expect((await api(admin, 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:nobody')}`)).status).toBe(404);
   });
 
   it('shows each caller only the spaces they belong to, with their role', async () => {
