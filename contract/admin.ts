@@ -26,3 +26,15 @@ export const auditEntrySchema = z.object({
   decision: z.enum(['allow', 'deny']),
   reason: z.string().nullable(),
 });
+
+/** A login counter at its limit: `account-ip` locks one address out of one account, `ip` one address out of all, `account` one account for everyone. */
+export const loginLockSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['account-ip', 'ip', 'account']),
+  account: z.string().nullable(),
+  ip: z.string().nullable(),
+  failures: z.number().int(),
+  lockedUntil: z.string(),
+});
+export type LoginLock = z.infer<typeof loginLockSchema>;
+export const loginLocksResponseSchema = z.object({ locks: z.array(loginLockSchema) });

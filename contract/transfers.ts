@@ -75,9 +75,17 @@ export const createTransferResponseSchema = z.object({
 });
 export type CreateTransferResponse = z.infer<typeof createTransferResponseSchema>;
 
+/**
+ * A yes/no query parameter. Not z.coerce.boolean(): that is Boolean(value), which reads any
+ * non-empty string, "false" and "0" included, as true.
+ */
+export const queryFlagSchema = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .transform((v) => v === true || v === 'true' || v === '1');
+
 export const listTransfersQuerySchema = z.object({
   /** Admins only: everyone's transfers. */
-  all: z.coerce.boolean().default(false),
+  all: queryFlagSchema.default(false),
   userId: z.string().optional(),
   spaceId: z.string().optional(),
   status: transferStatusSchema.optional(),

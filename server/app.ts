@@ -5,6 +5,8 @@ import type { Db } from './db/database';
 import { registerAuth } from './features/auth/auth-plugin';
 import { createAuthService } from './features/auth/auth-service';
 import { createLoginThrottle } from './features/auth/login-throttle';
+import { createLoginThrottleRepository } from './features/auth/login-throttle-repository';
+import { loginLocksRoutes } from './features/auth/login-locks-routes';
 import { sessionRoutes } from './features/auth/session-routes';
 import { createSessionsRepository } from './features/auth/sessions-repository';
 import { createUsersRepository } from './features/auth/users-repository';
@@ -27,6 +29,7 @@ import { transfersRoutes } from './features/transfers/transfers-routes';
 import { createTransfersService } from './features/transfers/transfers-service';
 import { createGroupsRepository } from './features/users/groups-repository';
 import { usersRoutes } from './features/users/users-routes';
+import { createConcurrencyLimiter, type ConcurrencyLimiter } from './lib/concurrency-limiter';
 import { createSecretBox } from './lib/secret-box';
 import { zodSerializerCompiler, zodValidatorCompiler } from './lib/zod-type-provider';
 import { registerErrorHandler } from './plugins/error-handler';
@@ -39,7 +42,12 @@ import { clientConfigRoutes } from './features/health/client-config-routes';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Services the launcher and tests reach beyond HTTP: follow transfers now, register nodes. */
-    courier: { tracker: ReturnType<typeof createTransferTracker>; nodes: ReturnType<typeof createNodesService> };
+    courier: {
+      tracker: ReturnType<typeof createTransferTracker>;
+      nodes: ReturnType<typeof createNodesService>;
+      /** Password hashing's bound, observable: hashes running, queued, refused, the peak. */
+      loginHashing: Pick<ConcurrencyLimiter, 'stats'>;
+    };
   }
 }
 
@@ -67,13 +75,25 @@ export const LOG_REDACTIONS = ['req.headers.authorization', 'req.headers.cookie'
 /** The portal as one Fastify instance; the launcher only builds it and listens. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
+  // A client must send its whole request (headers and body) within the request timeout, or its
+  // connection is closed: without it a few connections trickling a byte now and then held the
+  // portal open indefinitely. It ends at the end of the request, so a long response (the transfer
+  // event stream) is not cut; for the same reason no socket inactivity timeout (connectionTimeout)
+  // is set: idle keep-alive sockets are already closed by Fastify's keepAliveTimeout (72 s).
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACTIONS },
-    trustProxy: config.trustProxy,
+    // A hop count as Fastify's own function form (its types take no number): trust that many proxies.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: API_BODY_LIMIT,
     requestIdHeader: false,
     return503OnClosing: true,
+    requestTimeout: requestTimeoutMs,
+    // Node checks these timeouts on a timer (every 30 s by default, which would let a 5 s timeout
+    // run to 35 s); once a second costs a walk of the open connections.
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
   });
+  app.server.maxConnections = config.maxConnections;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
   registerErrorHandler(app, API_BODY_LIMIT);
@@ -82,17 +102,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const origin = portalOrigin(config);
   const secureCookies = origin.startsWith('https:');
-  registerSecurityHeaders(app);
+  registerSecurityHeaders(app, { strictTransportSecurity: secureCookies });
 
   const users = createUsersRepository(db);
-  const auth = createAuthService({
-    users,
-    sessions: createSessionsRepository(db),
-    throttle: createLoginThrottle(db, {
+  const audit = createAuditLog(db);
+  const throttle = createLoginThrottle(
+    createLoginThrottleRepository(db),
+    {
+      maxFailuresPerAccountAndIp: config.loginMaxFailuresPerAccountAndIp,
       maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
       maxFailuresPerIp: config.loginMaxFailuresPerIp,
       windowSeconds: config.loginWindowSeconds,
-    }),
+      delayStepSeconds: config.loginDelayStepSeconds,
+    },
+    audit,
+  );
+  const loginHashing = createConcurrencyLimiter({ concurrency: config.loginHashConcurrency, maxQueued: config.loginHashQueue });
+  const auth = createAuthService({
+    users,
+    sessions: createSessionsRepository(db),
+    throttle,
+    hashing: loginHashing,
     idleTimeoutSeconds: config.sessionIdleTimeoutSeconds,
     absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
   });
@@ -102,14 +132,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clients = createNodeClients(nodesRepository);
   const nodes = createNodesService({ nodes: nodesRepository, clients });
   if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
-  const audit = createAuditLog(db);
   const spacesRepository = createSpacesRepository(db);
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
   const feed = createTransferFeed(transfersRepository);
   const tracker = createTransferTracker({ transfers: transfersRepository, clients, log: app.log, onChange: () => feed.nudge(), intervalMs: options.trackerIntervalMs });
   const transfers = createTransfersService({ access, clients, transfers: transfersRepository, tokenLifeSeconds: config.transferTokenLifeSeconds, onChange: () => feed.nudge() });
-  app.decorate('courier', { tracker, nodes });
+  app.decorate('courier', { tracker, nodes, loginHashing });
   app.addHook('onReady', async () => tracker.start());
   app.addHook('preClose', async () => {
     await tracker.stop();
@@ -117,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(sessionRoutes, { auth, secureCookies, absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds });
+  await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(healthRoutes, { db, nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))) });
   await app.register(nodesRoutes, { nodes });
   await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit });
@@ -124,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onReady', async () => warnOfSharedFolders(app, spaces));
   await app.register(spacesRoutes, { spaces });
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
-  await app.register(transfersRoutes, { transfers, feed });
+  await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(clientConfigRoutes, { config });
   if (options.spaDir) {
     // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).
@@ -152,4 +182,8 @@ async function warnOfSharedFolders(app: FastifyInstance, spaces: SpacesService):
   } catch (err) {
     app.log.warn({ err }, 'could not check spaces for shared folders');
   }
+}
+
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }

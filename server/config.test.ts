@@ -26,6 +26,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.5, 10.1.0.0/16', '10.0.0.5, 10.1.0.0/16'],
+  ])('reads COURIER_TRUST_PROXY=%s as %s (a hop count or proxy addresses, not only yes/no)', (value, expected) => {
+    expect(loadConfig({ COURIER_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('refuses a COURIER_TRUST_PROXY that is neither', () => {
+    expect(() => loadConfig({ COURIER_TRUST_PROXY: 'the proxy' })).toThrow(/COURIER_TRUST_PROXY/);
+  });
+
   it('never echoes a secret value in the error', () => {
     const attempt = () => loadConfig({ COURIER_ADMIN_PASSWORD: 'hunter2', COURIER_SECRET_KEY: 'c2VjcmV0', DATABASE_URL: 'mysql://u:pw-in-url@h/db' });
     expect(attempt).toThrow(/DATABASE_URL[\s\S]*COURIER_ADMIN_PASSWORD[\s\S]*COURIER_SECRET_KEY/);

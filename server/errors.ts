@@ -25,6 +25,8 @@ export const ERRORS = {
   InvalidCredentials: () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password.'),
   TooManyAttempts: (retryAfterSeconds: number) =>
     new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed login attempts. Try again in ${formatWait(retryAfterSeconds)}.`, { retryAfterSeconds }),
+  // Retry-After 2: the hash queue drains in well under that (a hash takes ~50 ms, two at once).
+  ServerBusy: () => new AppError(503, 'SERVER_BUSY', 'The server is handling many logins at once. Try again in a few seconds.', { retryAfterSeconds: 2 }),
   CsrfFailed: () => new AppError(403, 'CSRF_FAILED', 'The request was refused because its CSRF token is missing or wrong. Reload the page and try again.'),
   CrossSite: () => new AppError(403, 'CSRF_FAILED', 'Cross-site requests are not allowed.'),
   Forbidden: (what = 'do this') => new AppError(403, 'FORBIDDEN', `You are not allowed to ${what}.`),

@@ -8,6 +8,7 @@ import * as m0001 from './migrations/0001-users-and-sessions';
 import * as m0002 from './migrations/0002-nodes-spaces-transfers';
 import * as m0003 from './migrations/0003-one-personal-space';
 import * as m0004 from './migrations/0004-space-root-keys';
+import * as m0005 from './migrations/0005-login-throttle-delay';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-nodes-spaces-transfers': m0002,
   '0003-one-personal-space': m0003,
   '0004-space-root-keys': m0004,
+  '0005-login-throttle-delay': m0005,
 };
 
 /**

@@ -27,10 +27,13 @@ export interface SessionsTable {
 }
 
 export interface LoginThrottleTable {
-  /** `account:<username_key>` or `ip:<address>`. */
+  /** `account:<username_key>`, `ip:<address>` or `account-ip:<username_key>|<address>`. */
   key: string;
+  /** Attempts reserved in the window: taken before the password is checked, given back on success. */
   failures: number;
   window_started_at: number;
+  /** No attempt for this key before this time (the progressive delay). */
+  not_before: number;
 }
 
 

@@ -12,7 +12,9 @@ import { describeZodError } from '../lib/zod-type-provider';
 export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError | AppError | ZodError, request, reply) => {
     const appError = toAppError(error, bodyLimit);
-    if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    // A refusal under load is expected behaviour, not a failure to investigate: no stack trace.
+    if (appError.code === 'SERVER_BUSY') request.log.warn({ code: appError.code, status: appError.statusCode }, appError.message);
+    else if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: appError.code, status: appError.statusCode }, appError.message);
     if (appError.extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(appError.extra.retryAfterSeconds));
     const body: ApiErrorBody = { code: appError.code, message: appError.message, ...appError.extra };

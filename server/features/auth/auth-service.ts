@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { User } from '../../../contract/session';
 import { ERRORS } from '../../errors';
+import type { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import type { LoginThrottle } from './login-throttle';
 import { decoyPasswordHash, verifyPassword } from './password';
 import type { SessionRow, SessionsRepository } from './sessions-repository';
@@ -10,6 +11,8 @@ export interface AuthServiceOptions {
   users: UsersRepository;
   sessions: SessionsRepository;
   throttle: LoginThrottle;
+  /** Bounds the password hashes computed at once (see COURIER_LOGIN_HASH_CONCURRENCY). */
+  hashing: ConcurrencyLimiter;
   idleTimeoutSeconds: number;
   absoluteTimeoutSeconds: number;
 }
@@ -22,30 +25,48 @@ export interface ActiveSession {
 
 export type ResolvedSession = { state: 'active'; session: ActiveSession } | { state: 'expired' } | { state: 'unknown' };
 
-// Writing last_seen_at on every request would make each read a write; a minute's slack on a
-// 30-minute idle timeout is harmless.
-const TOUCH_INTERVAL_MS = 60_000;
+// How often a watched session (an open event stream) is re-read, to notice a logout on another
+// portal instance; a logout here and the session's own expiry time end it without waiting for this.
+const WATCH_RECHECK_MS = 15_000;
 
 export function createAuthService(options: AuthServiceOptions) {
-  const { users, sessions, throttle } = options;
+  const { users, sessions, throttle, hashing } = options;
   const idleMs = options.idleTimeoutSeconds * 1000;
   const absoluteMs = options.absoluteTimeoutSeconds * 1000;
+  // Writing last_seen_at on every request would make each read a write. A tenth of the idle timeout
+  // (at most a minute) keeps the slack small next to it, so a short idle timeout does not end
+  // sessions in use: with a fixed minute, a 30 s timeout expired active sessions.
+  const touchIntervalMs = Math.min(60_000, idleMs / 10);
+  const endsAt = (row: SessionRow) => Math.min(row.expires_at, row.last_seen_at + idleMs);
+  const watchers = new Map<string, Set<() => void>>();
 
   const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
   return {
     async login(input: { username: string; password: string; ip: string; userAgent: string | undefined }) {
       const account = usernameKey(input.username);
-      const wait = await throttle.retryAfterSeconds(account, input.ip);
-      if (wait > 0) throw ERRORS.TooManyAttempts(wait);
+      // The attempt is counted before the password is checked, so a burst cannot outrun the count.
+      const reserved = await throttle.reserve(account, input.ip);
+      if ('retryAfterSeconds' in reserved) throw ERRORS.TooManyAttempts(reserved.retryAfterSeconds);
+      const { reservation } = reserved;
 
-      const user = await users.findByUsername(account);
-      const ok = await verifyPassword(input.password, user?.password_hash ?? (await decoyPasswordHash()));
+      let user: UserRow | undefined;
+      let ok: boolean;
+      try {
+        user = await users.findByUsername(account);
+        const known = user?.password_hash;
+        const check = hashing.tryRun(async () => verifyPassword(input.password, known ?? (await decoyPasswordHash())));
+        if (!check) throw ERRORS.ServerBusy();
+        ok = await check;
+      } catch (error) {
+        await reservation.cancel();
+        throw error;
+      }
       if (!user || !ok) {
-        await throttle.recordFailure(account, input.ip);
+        await reservation.failed();
         throw ERRORS.InvalidCredentials();
       }
-      await throttle.recordSuccess(account);
+      await reservation.succeeded();
 
       const sessionId = randomBytes(32).toString('base64url');
       const now = Date.now();
@@ -73,12 +94,49 @@ export function createAuthService(options: AuthServiceOptions) {
       }
       const user = await users.findById(row.user_id);
       if (!user) return { state: 'unknown' };
-      if (now - row.last_seen_at >= TOUCH_INTERVAL_MS) await sessions.touch(row.id_hash, now);
+      if (now - row.last_seen_at >= touchIntervalMs) await sessions.touch(row.id_hash, now);
       return { state: 'active', session: { user: toUser(user), row, csrfToken: row.csrf_token } };
     },
 
     async logout(sessionId: string): Promise<void> {
-      await sessions.delete(hashId(sessionId));
+      const idHash = hashId(sessionId);
+      await sessions.delete(idHash);
+      for (const ended of [...(watchers.get(idHash) ?? [])]) ended();
+    },
+
+    /**
+     * Calls `onEnd` once when the session ends: logged out here at once; expired (idle or absolute)
+     * or logged out on another instance when next re-read. Watching does not count as use, so an
+     * open event stream alone does not keep a session alive. Returns a function that stops watching.
+     */
+    watch(row: SessionRow, onEnd: () => void): () => void {
+      let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
+      const stop = () => {
+        stopped = true;
+        clearTimeout(timer);
+        const set = watchers.get(row.id_hash);
+        set?.delete(ended);
+        if (set?.size === 0) watchers.delete(row.id_hash);
+      };
+      function ended() {
+        if (stopped) return;
+        stop();
+        onEnd();
+      }
+      const schedule = (current: SessionRow) => {
+        if (stopped) return;
+        timer = setTimeout(() => void check().catch(() => schedule(current)), Math.max(0, Math.min(WATCH_RECHECK_MS, endsAt(current) - Date.now())));
+        timer.unref();
+      };
+      const check = async () => {
+        const current = await sessions.find(row.id_hash);
+        if (!current || Date.now() >= endsAt(current)) ended();
+        else schedule(current);
+      };
+      watchers.set(row.id_hash, (watchers.get(row.id_hash) ?? new Set()).add(ended));
+      schedule(row);
+      return stop;
     },
 
     isValidCsrfToken(session: ActiveSession, token: string | undefined): boolean {

@@ -186,6 +186,20 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
     expect(Date.now() - row.last_seen_at).toBeLessThan(5000);
   });
 
+  it('keeps a session in use alive when the idle timeout is under a minute (last-seen written often enough)', async () => {
+    const short = await createTestApp(dialect, { COURIER_SESSION_IDLE_TIMEOUT_SECONDS: '30' });
+    try {
+      const { cookie } = await short.login('bob');
+      // Used 20 s ago, within the 30 s idle timeout: this use must count, or the session ends 10 s from now.
+      await short.db.updateTable('sessions').set({ last_seen_at: Date.now() - 20_000 }).execute();
+      expect((await short.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).statusCode).toBe(200);
+      const row = await short.db.selectFrom('sessions').selectAll().executeTakeFirstOrThrow();
+      expect(Date.now() - row.last_seen_at).toBeLessThan(5000);
+    } finally {
+      await short.close();
+    }
+  });
+
   it('answers unknown API routes with a JSON NOT_FOUND', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/nope?x=1' });
     expect(response.statusCode).toBe(404);

@@ -23,7 +23,7 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
   let spaceId: string;
   const callers = {} as Record<Caller, Who>;
 
-  async function api(who: Who, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
+  async function api(who: Who, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) {
     const r = await t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
     return { status: r.statusCode, json: r.json() as { code?: string } & Record<string, unknown> };
   }
@@ -116,6 +116,16 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
       expect([response.status, response.json.code], caller).toEqual([403, 'FORBIDDEN']);
     }
     expect(await api(admin, 'GET', '/api/admin/space-conflicts')).toEqual({ status: 200, json: { conflicts: [] } });
+  });
+
+  it.each(Object.keys(ALLOWED) as Caller[])('%s may not list or lift login locks (admins only)', async (caller) => {
+    expect(await api(callers[caller], 'GET', '/api/admin/login-locks')).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    expect(await api(callers[caller], 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:alice')}`)).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+  });
+
+  it('an admin lists login locks and lifts one', async () => {
+    expect(await api(admin, 'GET', '/api/admin/login-locks')).toMatchObject({ status: 200, json: { locks: [] } });
+    expect((await api(admin, 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:nobody')}`)).status).toBe(404);
   });
 
   it('shows each caller only the spaces they belong to, with their role', async () => {

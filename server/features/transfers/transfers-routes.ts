@@ -4,6 +4,7 @@ import {
   createTransferRequestSchema,
   createTransferResponseSchema,
   listTransfersQuerySchema,
+  queryFlagSchema,
   transferRecordSchema,
   transfersResponseSchema,
   updateTransferRequestSchema,
@@ -11,13 +12,21 @@ import {
 import { ERRORS } from '../../errors';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
 import { requireSession } from '../auth/auth-plugin';
+import type { AuthService } from '../auth/auth-service';
 import type { TransferFeed } from './transfer-feed';
 import type { TransfersService } from './transfers-service';
 
 // A comment line every 15 s keeps proxies from closing an idle event stream.
 const HEARTBEAT_MS = 15_000;
 
-export const transfersRoutes: FastifyPluginAsync<{ transfers: TransfersService; feed: TransferFeed }> = async (fastify, { transfers, feed }) => {
+export interface TransfersRoutesOptions {
+  transfers: TransfersService;
+  feed: TransferFeed;
+  /** Ends an event stream when its session ends (logout, idle or absolute expiry). */
+  sessions: Pick<AuthService, 'watch'>;
+}
+
+export const transfersRoutes: FastifyPluginAsync<TransfersRoutesOptions> = async (fastify, { transfers, feed, sessions }) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const idParams = z.object({ transferId: z.string().min(1).max(64) });
   // Open event streams, ended before the server closes so shutdown does not wait on them.
@@ -34,8 +43,8 @@ export const transfersRoutes: FastifyPluginAsync<{ transfers: TransfersService; 
     transfers: await transfers.list(requireSession(request).user, request.query),
   }));
 
-  app.get('/api/transfers/events', { schema: { querystring: z.object({ all: z.coerce.boolean().default(false) }) } }, async (request, reply) => {
-    const { user } = requireSession(request);
+  app.get('/api/transfers/events', { schema: { querystring: z.object({ all: queryFlagSchema.default(false) }) } }, async (request, reply) => {
+    const { user, row } = requireSession(request);
     if (request.query.all && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
     reply.hijack();
     const res = reply.raw;
@@ -51,9 +60,12 @@ export const transfersRoutes: FastifyPluginAsync<{ transfers: TransfersService; 
       res.write(`event: transfer\nid: ${record.id}\ndata: ${JSON.stringify(transferRecordSchema.parse(record))}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // The stream was authorized once, when it opened; it must not outlive the session that opened it.
+    const unwatch = sessions.watch(row, () => end());
     const end = () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unwatch();
       streams.delete(end);
       res.end();
     };
