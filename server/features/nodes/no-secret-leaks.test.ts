@@ -80,6 +80,17 @@ describe('no endpoint returns a secret', () => {
       'DELETE /api/groups/:groupId/members/:userId': () => call('DELETE', `/api/groups/${group.id}/members/${user.id}`),
       'GET /api/audit': () => call('GET', '/api/audit'),
       'GET /api/admin/space-conflicts': () => call('GET', '/api/admin/space-conflicts'),
+      'GET /api/admin/login-locks': async () => {
+        // A lock to list: its key names an account and an address, never a password.
+        for (let i = 0; i < 5; i++) {
+          await t.db.updateTable('login_throttle').set({ not_before: 0 }).execute(); // past the progressive delay
+          await t.app.inject({ method: 'POST', url: '/api/session', payload: { username: 'walker', password: `wrong-${i}` } });
+        }
+        const listed = await call('GET', '/api/admin/login-locks');
+        expect(JSON.stringify(listed)).toContain('account-ip:walker|127.0.0.1');
+        return listed;
+      },
+      'DELETE /api/admin/login-locks': () => call('DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account-ip:walker|127.0.0.1')}`),
       'POST /api/transfers': () => call('POST', '/api/transfers', { spaceId: space.id, direction: 'download', paths: ['/a'] }),
       'GET /api/transfers': () => call('GET', '/api/transfers?all=true'),
       // An event stream never ends under inject; its events are the records GET /api/transfers/:id returns (transfer-events.test.ts).
