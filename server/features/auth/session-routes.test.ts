@@ -170,6 +170,20 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
     expect(await countSessions()).toBe(0);
   });
 
+  it('sets the absolute expiry login promises: 12 hours by default, in the row, the answer and the cookie', async () => {
+    const before = Date.now();
+    const response = await t.app.inject({ method: 'POST', url: '/api/session', payload: { username: 'alice', password: TEST_PASSWORD } });
+    const after = Date.now();
+    const absoluteMs = 12 * 3600 * 1000;
+    expect(t.config.sessionAbsoluteTimeoutSeconds * 1000).toBe(absoluteMs);
+    const [row] = await t.db.selectFrom('sessions').select(['created_at', 'expires_at']).execute();
+    expect(row!.expires_at - row!.created_at).toBe(absoluteMs);
+    expect(row!.created_at).toBeGreaterThanOrEqual(before);
+    expect(row!.created_at).toBeLessThanOrEqual(after);
+    expect(Date.parse(response.json().expiresAt)).toBe(row!.expires_at);
+    expect(response.cookies.find((c) => c.name === 'courier_session')!.maxAge).toBe(absoluteMs / 1000);
+  });
+
   it('ends a session past its absolute expiry even if it was just used', async () => {
     const { cookie } = await t.login();
     await t.db.updateTable('sessions').set({ expires_at: Date.now() - 1 }).execute();
