@@ -7,7 +7,7 @@ import { openDatabase, type Db, type Dialect } from '../db/database';
 export const DIALECTS: Dialect[] = inject('postgresUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /** A fresh, migrated database of the given dialect; `drop` removes it. */
-export async function createTestDatabase(dialect: Dialect, dataDir: string, migrateTo?: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+export async function createTestDatabase(dialect: Dialect, dataDir: string, migrateTo?: string): Promise<{ db: Db; drop: () => Promise<void>; url?: string }> {
   const upTo = migrateTo ? { migrateTo } : {};
   if (dialect === 'sqlite') {
     const { db } = await openDatabase({ databaseUrl: 'sqlite::memory:', dataDir, ...upTo });
@@ -24,6 +24,8 @@ export async function createTestDatabase(dialect: Dialect, dataDir: string, migr
   const { db } = await openDatabase({ databaseUrl: url.toString(), dataDir, ...upTo });
   return {
     db,
+    /** Where a second portal instance opens the same database. */
+    url: url.toString(),
     drop: async () => {
       await db.destroy();
       const client = new pg.Client({ connectionString: adminUrl });
