@@ -6,7 +6,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import { importX } from 'eslint-plugin-import-x';
 
 /**
- * Boundaries from DESIGN.md, enforced rather than hoped for:
+ * Boundaries from docs/architecture.md §2, enforced rather than hoped for:
  * - server/ reaches a transfer node only over the Node API, never by importing transfer-node/;
  * - transfer-node/ runs alone on a storage host, so it imports nothing from server/, src/ or contract/
  *   but the two dependency-free rule files both sides must agree on (path rules, transfer limits);

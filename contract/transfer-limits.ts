@@ -6,6 +6,6 @@
 
 /**
  * The most files one upload may carry: the gateway pairs every spec path with a file part in one
- * request (http-gateway-v3.md §3.1), and its spec part and the token's manifest grow with each one.
+ * request (docs/http-gateway.md §3.1), and its spec part and the token's manifest grow with each one.
  */
 export const MAX_TRANSFER_FILES = 10_000;

@@ -23,7 +23,7 @@ export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): P
 
   enforceRequestDeadline(app, ctx.limits.requestBodyTimeoutMs);
 
-  // node-api.md §2: /ping answers unauthenticated with an empty 200 (ascli's product detection).
+  // docs/node-api.md §2: /ping answers unauthenticated with an empty 200 (ascli's product detection).
   app.get('/ping', async (_request, reply) => reply.code(200).send(''));
 
   await app.register(async (nodeApi) => {

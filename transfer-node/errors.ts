@@ -1,7 +1,7 @@
 /**
  * One error catalogue for the node. A NodeError carries the HTTP status; the Node API renders it as
- * `{ error: { code, reason, user_message } }` (node-api.md §0) and the gateway as `{ message, code }`
- * (http-gateway-v3.md §6). Per-item errors inside 200 responses reuse `toNodeErrorBody`.
+ * `{ error: { code, reason, user_message } }` (docs/node-api.md §0) and the gateway as `{ message, code }`
+ * (docs/http-gateway.md §6). Per-item errors inside 200 responses reuse `toNodeErrorBody`.
  */
 import { STATUS_CODES } from 'node:http';
 

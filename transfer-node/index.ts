@@ -43,9 +43,9 @@ export interface TransferNode {
   close(): Promise<void>;
 }
 
-// node-api.md §1.3: aspera.conf `token_life_seconds` defaults to 86400.
+// docs/node-api.md §1.3: aspera.conf `token_life_seconds` defaults to 86400.
 const DEFAULT_TOKEN_LIFE_SECONDS = 86400;
-// §4.1 of http-gateway-v3.md: the download spec travels in a header; leave room for long path lists.
+// docs/http-gateway.md §4.1: the download spec travels in a header; leave room for long path lists.
 const MAX_HEADER_BYTES = 256 * 1024;
 // How long close() lets running transfers finish before cutting them off.
 const CLOSE_GRACE_MS = 5000;

@@ -28,7 +28,7 @@ export const DEFAULT_LIMITS: NodeLimits = {
   headersTimeoutMs: 15_000,
   // Node API bodies are small JSON; a portal on the same network sends them in milliseconds.
   requestBodyTimeoutMs: 30_000,
-  // The spec part comes first (http-gateway-v3.md §3.1) and is at most a few MiB for 10,000 paths.
+  // The spec part comes first (docs/http-gateway.md §3.1) and is at most a few MiB for 10,000 paths.
   uploadAuthorizeTimeoutMs: 15_000,
   // TCP retransmission gives up after ~15 minutes, but a live sender is never silent for a minute.
   uploadIdleTimeoutMs: 60_000,

@@ -31,7 +31,7 @@ export interface UploadPart {
 }
 
 /**
- * A v3 gateway upload as the SDK builds it (http-gateway-v3.md §3.1): `x-aspera-spec`, then a
+ * A v3 gateway upload as the SDK builds it (docs/http-gateway.md §3.1): `x-aspera-spec`, then a
  * `Content-Length` + `file` pair per file. The parts go through a curl config file so that
  * 10,000 files do not meet the argument length limit.
  */

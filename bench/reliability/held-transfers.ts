@@ -26,7 +26,7 @@ function hold() {
   return { held, markHeld, released, release };
 }
 
-/** One file through `POST /v3/upload`, multipart as the SDK sends it (http-gateway-v3.md §3.1), streamed from disk. */
+/** One file through `POST /v3/upload`, multipart as the SDK sends it (docs/http-gateway.md §3.1), streamed from disk. */
 export function heldUpload(gatewayUrl: string, spec: Record<string, unknown>, file: string, name: string, size: number, holdAt: number): HeldTransfer<UploadEnd> {
   const boundary = `----CourierFaultBoundary${Math.random().toString(16).slice(2)}`;
   const head =
@@ -92,7 +92,7 @@ export interface DownloadEnd {
   error: string | null;
 }
 
-/** `GET /v3/download` with the spec in its header (http-gateway-v3.md §4.1), saved to `saveTo` as a browser saves it. */
+/** `GET /v3/download` with the spec in its header (docs/http-gateway.md §4.1), saved to `saveTo` as a browser saves it. */
 export function heldDownload(gatewayUrl: string, spec: Record<string, unknown>, saveTo: string, holdAt = Infinity): HeldTransfer<DownloadEnd> {
   const { held, markHeld, released, release } = hold();
   let holding = true;

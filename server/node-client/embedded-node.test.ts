@@ -1,6 +1,6 @@
 /**
  * The client against Courier's embedded node, run as its own process exactly as an operator runs
- * it (server/ may not import transfer-node/; DESIGN.md). Bytes move through the node's HTTP
+ * it (server/ may not import transfer-node/; docs/architecture.md §2). Bytes move through the node's HTTP
  * Gateway so that /ops/transfers has real records to page through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

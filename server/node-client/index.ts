@@ -1,4 +1,4 @@
-/** The Node API client's public surface (DESIGN.md: server/ reaches nodes only through it). */
+/** The Node API client's public surface (docs/architecture.md §2: server/ reaches nodes only through it). */
 export { createNodeClient, type NodeClient } from './node-client';
 export { NodeApiError, type NodeApiErrorKind } from './node-api-error';
 export { pingNode } from './ping';

@@ -1,5 +1,5 @@
 /**
- * Per-item answers of 200 responses (node-api.md §3, §4): one item per request item, in order,
+ * Per-item answers of 200 responses (docs/node-api.md §3, §4): one item per request item, in order,
  * each either a result or an `error`. A node that answers a different number of items, or items
  * of the wrong shape, gave a `bad_response`: guessing which item failed would be worse.
  */
@@ -22,7 +22,7 @@ export function readPathErrors(body: unknown, expected: number, operation: strin
 
 /**
  * `transfer_specs` of upload_setup/download_setup. The error of an item sits at `item.error` or at
- * `item.transfer_spec.error` depending on the HSTS version (node-api.md §9.2); both are read, and
+ * `item.transfer_spec.error` depending on the HSTS version (docs/node-api.md §9.2); both are read, and
  * an error at either place wins over any spec fields next to it.
  */
 export function readSetupResults(body: unknown, expected: number, operation: string): SetupResult[] {

@@ -1,5 +1,5 @@
 /**
- * `Link` header parsing (RFC 8288 §3) for `/ops/transfers` paging (node-api.md §5): the next page's
+ * `Link` header parsing (RFC 8288 §3) for `/ops/transfers` paging (docs/node-api.md §5): the next page's
  * URL is the target whose `rel` holds `next`, compared case-insensitively, quoted or not, possibly
  * among other relation types (`rel="next last"`) and other parameters, possibly relative.
  */
@@ -72,7 +72,7 @@ function readParams(text: string, start: number): { params: Map<string, string>;
   return { params, end: i };
 }
 
-/** The `iteration_token` of the `rel="next"` link, or null when there is no next page (node-api.md §5). */
+/** The `iteration_token` of the `rel="next"` link, or null when there is no next page (docs/node-api.md §5). */
 export function nextIterationToken(header: string | string[] | undefined, requestUrl: string): string | null {
   for (const target of linkTargets(header, 'next', requestUrl)) {
     const token = new URL(target).searchParams.get('iteration_token');

@@ -33,7 +33,7 @@ export class NodeApiError extends Error {
 }
 
 /**
- * node-api.md §0 typical statuses. 403 is not `auth`: a node answers it for input it refuses (a
+ * docs/node-api.md §0 typical statuses. 403 is not `auth`: a node answers it for input it refuses (a
  * link leaving a folder, a reserved name), which is the user's to fix, not the administrator's.
  */
 export function kindForStatus(status: number): NodeApiErrorKind {
@@ -51,7 +51,7 @@ export function kindForStatus(status: number): NodeApiErrorKind {
 
 /**
  * Reads `{ error: {code, reason, user_message} }` and the variants ascli tolerates
- * (node-api.md §0): `description`, `internal_message`, a string, or a bare `{"error": ""}`.
+ * (docs/node-api.md §0): `description`, `internal_message`, a string, or a bare `{"error": ""}`.
  * Returns null when the value carries no error at all.
  */
 export function readNodeError(value: unknown): ItemError | null {

@@ -3,7 +3,7 @@ import { createNodeClient, type NodeClient } from './node-client';
 import * as hsts from './test/hsts-responses';
 import { type RecordingNode, startRecordingNode } from './test/recording-node';
 
-describe('node client: upload_setup and download_setup (node-api.md §4)', () => {
+describe('node client: upload_setup and download_setup (docs/node-api.md §4)', () => {
   let node: RecordingNode;
   let client: NodeClient;
   beforeEach(async () => {

@@ -6,7 +6,7 @@ import { bytesExpected } from './types';
 
 const next = (node: RecordingNode, token: string) => ({ link: `<${node.url}/ops/transfers?iteration_token=${token}>; rel="next"` });
 
-describe('node client: /ops/transfers (node-api.md §5)', () => {
+describe('node client: /ops/transfers (docs/node-api.md §5)', () => {
   let node: RecordingNode;
   let client: NodeClient;
   beforeEach(async () => {

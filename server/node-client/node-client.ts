@@ -1,6 +1,6 @@
 /**
  * The Node API client: the only way the portal talks to a transfer node, a real IBM HSTS or the
- * embedded node alike (DESIGN.md). Requests follow reference/node-api.md; answers are read with the
+ * embedded node alike (docs/architecture.md §2). Requests follow docs/node-api.md; answers are read with the
  * tolerance its §9 asks for. Every failure is a NodeApiError.
  */
 import { z } from 'zod';
@@ -95,7 +95,7 @@ export function createNodeClient(connection: NodeConnection): NodeClient {
     },
 
     async deletePaths(paths) {
-      // recursive_delete defaults to true (node-api.md §3); left to the node so older versions are not confused.
+      // recursive_delete defaults to true (docs/node-api.md §3); left to the node so older versions are not confused.
       const response = await send('POST', '/files/delete', { json: { paths: paths.map((path) => ({ path })) } });
       return toPathResults(paths, readPathErrors(response.body, paths.length, 'POST /files/delete'));
     },

@@ -53,7 +53,7 @@ export function createTransport(options: TransportOptions): Send {
     new NodeApiError(kind, redact(message), status, nodeMessage === null ? null : redact(nodeMessage), code);
 
   return async (method, path, { query, json, emptyOk = false, ignoreBody = false } = {}) => {
-    // Node paths are relative to the base so an ATS/AoC path prefix (node-api.md §0) is kept.
+    // Node paths are relative to the base so an ATS/AoC path prefix (docs/node-api.md §0) is kept.
     const url = new URL(path.replace(/^\//, ''), base);
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const operation = `${method} ${url.pathname}`;
@@ -100,7 +100,7 @@ export function createTransport(options: TransportOptions): Send {
 
     const nodeError = errorOfBody(body);
     if (status >= 300 || nodeError) {
-      // Errors inside a 200 (node-api.md §0, §9) take their status from the body's code; without
+      // Errors inside a 200 (docs/node-api.md §0, §9) take their status from the body's code; without
       // one the node failed in a way it did not classify, which is the node's error, not ours.
       const effective = status >= 300 ? status : (nodeError?.status ?? status);
       const nodeMessage = nodeError?.message || null;

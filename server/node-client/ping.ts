@@ -1,5 +1,5 @@
 /**
- * `GET /ping` of a Node API without credentials (node-api.md §2: ascli's product detection calls it
+ * `GET /ping` of a Node API without credentials (docs/node-api.md §2: ascli's product detection calls it
  * unauthenticated and HSTS answers an empty 200; the embedded node does too). Health only needs
  * reachability, so this never throws. For an authenticated check use `createNodeClient(…).ping()`.
  */

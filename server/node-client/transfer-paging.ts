@@ -1,5 +1,5 @@
 /**
- * The `/ops/transfers` polling loop of scenario S7 (node-api.md §5, ascli `read_with_paging`): read
+ * The `/ops/transfers` polling loop of scenario S7 (docs/node-api.md §5, ascli `read_with_paging`): read
  * pages from the last token and stop when a page is empty, when there is no `next` link, or when
  * the next token equals the one just used. The token to keep is the last one that moved forward,
  * so the next poll returns only newer activity.

@@ -1,14 +1,14 @@
 /**
- * Shapes of the Node API as Courier reads them (reference/node-api.md). Response schemas are
+ * Shapes of the Node API as Courier reads them (docs/node-api.md). Response schemas are
  * lenient on purpose: real HSTS versions disagree with the OpenAPI file on types and presence
- * (node-api.md §9), so we accept every variant the reference lists, keep unknown fields, and fail
+ * (docs/node-api.md §9), so we accept every variant the reference lists, keep unknown fields, and fail
  * (`bad_response`) only when a field the portal relies on is missing or of an unusable type.
  */
 import { z } from 'zod';
 
 /** How the portal reaches one node. Credentials travel only in the Authorization header. */
 export interface NodeConnection {
-  /** Node API base URL, e.g. `https://hsts.example.com:9092` (node-api.md §0); may carry a path prefix. */
+  /** Node API base URL, e.g. `https://hsts.example.com:9092` (docs/node-api.md §0); may carry a path prefix. */
   url: string;
   auth: { type: 'basic'; username: string; password: string };
   /** Off only for nodes with a self-signed certificate the operator chose to trust. */
@@ -20,7 +20,7 @@ export interface NodeConnection {
 const looseNumber = z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*$/).transform(Number)]);
 const looseBoolean = z.union([z.boolean(), z.enum(['true', 'false', 'yes', 'no']).transform((v) => v === 'true' || v === 'yes')]);
 
-/** GET /info (node-api.md §2). `capabilities[].value` is a string in the OAS, a boolean in ascli (§9.8). */
+/** GET /info (docs/node-api.md §2). `capabilities[].value` is a string in the OAS, a boolean in ascli (§9.8). */
 export const nodeInfoSchema = z.looseObject({
   application: z.string().optional(),
   version: z.string().optional(),
@@ -36,7 +36,7 @@ export const nodeInfoSchema = z.looseObject({
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
 
-/** `filesBrowseMeta` (node-api.md §3); `permissions` flattened from `[{name}]` to names. */
+/** `filesBrowseMeta` (docs/node-api.md §3); `permissions` flattened from `[{name}]` to names. */
 export const browseEntrySchema = z
   .looseObject({
     path: z.string(),
@@ -73,7 +73,7 @@ export const browseResponseSchema = z.looseObject({
 export interface BrowseResult {
   self: BrowseEntry | null;
   items: BrowseEntry[];
-  /** Null when the node does not say (node-api.md §9.3): page until a short page instead. */
+  /** Null when the node does not say (docs/node-api.md §9.3): page until a short page instead. */
   totalCount: number | null;
 }
 
@@ -86,19 +86,19 @@ export interface ItemError {
   message: string;
 }
 
-/** One answer per requested path of create/delete, in request order (node-api.md §3). */
+/** One answer per requested path of create/delete, in request order (docs/node-api.md §3). */
 export type PathResult = { path: string; ok: true } | { path: string; ok: false; error: ItemError };
 export type RenameResult =
   | { parent: string; source: string; destination: string; ok: true }
   | { parent: string; source: string; destination: string; ok: false; error: ItemError };
 
-/** One path of a transfer spec or transfer request (transfer-spec.md §1). */
+/** One path of a transfer spec or transfer request (docs/transfer-spec.md §1). */
 export interface TransferPath {
   source?: string;
   destination?: string;
 }
 
-/** `transfer_request` of `/files/*_setup` (node-api.md §4). Extra fields pass through to the node. */
+/** `transfer_request` of `/files/*_setup` (docs/node-api.md §4). Extra fields pass through to the node. */
 export interface TransferRequest {
   paths: TransferPath[];
   source_root?: string;
@@ -122,7 +122,7 @@ export interface TransferRequest {
 }
 
 /**
- * A transfer spec (transfer-spec.md §2) as returned by `*_setup`. Unknown fields are preserved
+ * A transfer spec (docs/transfer-spec.md §2) as returned by `*_setup`. Unknown fields are preserved
  * because the spec is handed on to a transfer client that may understand them.
  */
 export const transferSpecSchema = z.looseObject({
@@ -138,7 +138,7 @@ export const transferSpecSchema = z.looseObject({
   wss_enabled: looseBoolean.optional(),
   wss_port: looseNumber.optional(),
   sshfp: z.string().nullish(),
-  // transfer-spec.md §5.2: boolean in the OAS, also "force" in ascli.
+  // docs/transfer-spec.md §5.2: boolean in the OAS, also "force" in ascli.
   http_fallback: z.union([z.boolean(), z.string()]).optional(),
   http_fallback_port: looseNumber.optional(),
   https_fallback_port: looseNumber.optional(),
@@ -151,7 +151,7 @@ export const transferSpecSchema = z.looseObject({
   min_rate_kbps: looseNumber.optional(),
   create_dir: z.boolean().optional(),
   cookie: z.string().nullish(),
-  // node-api.md §4: HSTS answers `"tags": null` when the request had none.
+  // docs/node-api.md §4: HSTS answers `"tags": null` when the request had none.
   tags: z.record(z.string(), z.unknown()).nullish(),
   title: z.string().optional(),
 });
@@ -191,7 +191,7 @@ export const transferFileSchema = z.looseObject({
   error_desc: z.string().nullish(),
 });
 
-/** An `/ops/transfers` object (node-api.md §5). With `view=id` only `id` is present. */
+/** An `/ops/transfers` object (docs/node-api.md §5). With `view=id` only `id` is present. */
 export const nodeTransferSchema = z.looseObject({
   id: z.string().min(1),
   status: z.string().optional(),
@@ -228,7 +228,7 @@ export type NodeTransfer = z.output<typeof nodeTransferSchema> & { status?: Node
 
 /**
  * The progress denominator: `precalc.bytes_expected` once precalc is `ready` (ascli's recipe,
- * node-api.md §5); null while unknown, so a UI shows an indeterminate bar rather than a wrong one.
+ * docs/node-api.md §5); null while unknown, so a UI shows an indeterminate bar rather than a wrong one.
  */
 export function bytesExpected(transfer: NodeTransfer): number | null {
   const precalc = transfer.precalc;
@@ -240,11 +240,11 @@ export type TransferView = 'id' | 'short_summary' | 'summary';
 
 export interface ListTransfersOptions {
   iterationToken?: string | null;
-  /** true: waiting/running only; false: finished only; absent: all (node-api.md §5). */
+  /** true: waiting/running only; false: finished only; absent: all (docs/node-api.md §5). */
   activeOnly?: boolean;
   count?: number;
   view?: TransferView;
-  /** `key.path` or `key.path=value`: only transfers whose tags match (node-api.md §5). */
+  /** `key.path` or `key.path=value`: only transfers whose tags match (docs/node-api.md §5). */
   tag?: string;
 }
 

@@ -16,7 +16,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 /**
  * Courier's embedded transfer node, run as its own process exactly as an operator runs it
- * (`courier transfer-node`): server/ may not import transfer-node/ (DESIGN.md), and tests of the
+ * (`courier transfer-node`): server/ may not import transfer-node/ (docs/architecture.md §2), and tests of the
  * portal should meet the node only over HTTP, as with a real HSTS.
  */
 export async function startEmbeddedNode(options: { corsOrigins?: string[] } = {}): Promise<EmbeddedNodeProcess> {

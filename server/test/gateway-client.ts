@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 
-/** What a browser's HTTP Gateway v3 client sends (http-gateway-v3.md §3.1, §4.1), for tests. */
+/** What a browser's HTTP Gateway v3 client sends (docs/http-gateway.md §3.1, §4.1), for tests. */
 export async function gatewayUpload(gatewayUrl: string, spec: Record<string, unknown>, files: Array<{ path: string; data: Buffer | string }>): Promise<Response> {
   const form = new FormData();
   form.append('x-aspera-spec', JSON.stringify({ ...spec, paths: files.map((f) => ({ source: f.path, destination: f.path })) }));

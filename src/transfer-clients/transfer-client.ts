@@ -1,10 +1,10 @@
 /**
- * The one port through which the SPA moves bytes (DESIGN.md): the rest of the SPA never knows
+ * The one port through which the SPA moves bytes (docs/architecture.md §2): the rest of the SPA never knows
  * whether Courier's own HTTP Gateway v3 client or the IBM Aspera SDK (Desktop) carries a transfer.
  * Adapters live beside this file; only this folder may know the SDK or the gateway protocol.
  */
 
-/** Closed status union (STYLE.md): every adapter maps its own states onto these. */
+/** Closed status union (docs/architecture.md §5.2): every adapter maps its own states onto these. */
 export type TransferStatus = 'queued' | 'starting' | 'running' | 'paused' | 'failed' | 'completed' | 'cancelled';
 
 export type TransferClientKind = 'http-gateway' | 'desktop';

@@ -1,5 +1,5 @@
 /**
- * Errors a transfer client reports, as `{ code, message }` (DESIGN.md "What bad input gets"): the UI
+ * Errors a transfer client reports, as `{ code, message }` (docs/architecture.md §5.3): the UI
  * branches on `code` and shows `message`, which says what happened and what the person can do.
  */
 export type TransferErrorCode =

@@ -1,5 +1,5 @@
 /**
- * CORS for the configured portal origins (http-gateway-v3.md §7). No request carries credentials,
+ * CORS for the configured portal origins (docs/http-gateway.md §7). No request carries credentials,
  * so the allowed origin is echoed without Allow-Credentials. Headers go on every answer, errors
  * included, or the browser hides the status and body from the SDK.
  */

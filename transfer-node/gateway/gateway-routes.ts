@@ -1,5 +1,5 @@
 /**
- * HTTP Gateway v3 under `/aspera/http-gwy` (http-gateway-v3.md §2–§6), authorized by transfer
+ * HTTP Gateway v3 under `/aspera/http-gwy` (docs/http-gateway.md §2–§6), authorized by transfer
  * tokens. Errors are `{ message, code }` with the HTTP status as `code` (§6).
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * The transfer spec as the gateway receives it (http-gateway-v3.md §3.1, §4.1) and its
+ * The transfer spec as the gateway receives it (docs/http-gateway.md §3.1, §4.1) and its
  * authorization against the transfer token. The spec is client input: only the token is trusted,
  * and every path must be covered by it.
  */
@@ -53,7 +53,7 @@ export interface UploadAuthorization {
   /** The token's destination root: links must not lead out of it. */
   grantRootSegments: string[];
   /**
-   * transfer-spec.md §2.3: `diff` is the default and replaces a different file; `never`/`none` keep
+   * docs/transfer-spec.md §2.3: `diff` is the default and replaces a different file; `never`/`none` keep
    * it. The token's policy bounds the spec's: a spec can ask for `never`, never for more.
    */
   overwrite: boolean;

@@ -1,5 +1,5 @@
 /**
- * Streams one `POST /v3/upload` multipart body to disk (http-gateway-v3.md §3.1): `x-aspera-spec`
+ * Streams one `POST /v3/upload` multipart body to disk (docs/http-gateway.md §3.1): `x-aspera-spec`
  * first, then `Content-Length` + `file` pairs, the k-th file belonging to `paths[k]`. Each file is
  * written to a partial name; all are renamed to their final names only when the whole body has
  * arrived and every file has its announced size, so an aborted request leaves nothing behind.

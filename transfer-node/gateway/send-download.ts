@@ -1,5 +1,5 @@
 /**
- * Sends an authorized download (http-gateway-v3.md §4.2, §5.3): one file as itself with an exact
+ * Sends an authorized download (docs/http-gateway.md §4.2, §5.3): one file as itself with an exact
  * `Content-Length` and `Range` support (so a browser can resume a signed URL), or several items /
  * a folder as one stored (uncompressed) zip whose exact length yazl computes up front; yazl switches
  * to zip64 records by itself beyond 4 GiB or 65,535 entries.

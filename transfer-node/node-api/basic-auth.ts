@@ -1,4 +1,4 @@
-/** Basic auth with the node user (node-api.md §1.1), compared in constant time and throttled per client IP. */
+/** Basic auth with the node user (docs/node-api.md §1.1), compared in constant time and throttled per client IP. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ERRORS } from '../errors';

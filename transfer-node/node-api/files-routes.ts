@@ -1,5 +1,5 @@
 /**
- * gen3 path API (node-api.md §3). Create/delete/rename answer 200 with per-path results, each
+ * gen3 path API (docs/node-api.md §3). Create/delete/rename answer 200 with per-path results, each
  * failing path carrying `error: {code, reason, user_message}` as real HSTS does.
  */
 import type { FastifyInstance } from 'fastify';
@@ -8,7 +8,7 @@ import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, toNodeErrorBody } from '../errors';
 import { parseBody } from './parse-body';
 
-// node-api.md §3: 1,000 entries per call at most (ascli asks exactly that); default 100.
+// docs/node-api.md §3: 1,000 entries per call at most (ascli asks exactly that); default 100.
 const MAX_BROWSE_COUNT = 1000;
 // A bound on per-request work; real nodes limit request bodies similarly.
 const MAX_PATHS_PER_REQUEST = 1000;

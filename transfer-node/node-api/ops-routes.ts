@@ -1,7 +1,7 @@
 /**
- * /ops/transfers (node-api.md §5): list oldest-first from an iteration token with a
+ * /ops/transfers (docs/node-api.md §5): list oldest-first from an iteration token with a
  * `Link: <…>; rel="next"` header, get by id, cancel by PUT `{status: "canceled"}` or DELETE
- * (Node's HTTP parser refuses the CANCEL method HSTS documents; node-api.md §5).
+ * (Node's HTTP parser refuses the CANCEL method HSTS documents; docs/node-api.md §5).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { ERRORS } from '../errors';
 import { toTransferObject } from '../transfers/transfer-record';
 import { parseBody } from './parse-body';
 
-// Default page size is undocumented (node-api.md §9.14); 100 matches browse's default.
+// Default page size is undocumented (docs/node-api.md §9.14); 100 matches browse's default.
 const DEFAULT_COUNT = 100;
 const MAX_COUNT = 1000;
 
@@ -60,13 +60,13 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
   app.put('/ops/transfers/:id', async (request) => {
     const { id } = parseIdOr404(request.params);
     const body = parseBody(putSchema, request.body);
-    // node-api.md §5 also lets PUT change rates and policy; this node moves bytes over HTTP and
+    // docs/node-api.md §5 also lets PUT change rates and policy; this node moves bytes over HTTP and
     // applies none of them, so saying 200 would tell the caller a change happened that did not.
     const ignored = Object.keys(body).find((key) => key !== 'status');
     if (ignored !== undefined) throw ERRORS.badRequest(`Field "${ignored}" is not supported by this node; only "status": "canceled" is applied`);
     const record = ctx.transfers.get(id);
     if (!record) throw ERRORS.notFound('Transfer not found');
-    // node-api.md §5: canceled/cancelled/stopped all mean cancel; other changes are not supported here.
+    // docs/node-api.md §5: canceled/cancelled/stopped all mean cancel; other changes are not supported here.
     if (body.status && ['canceled', 'cancelled', 'stopped'].includes(body.status)) {
       ctx.transfers.cancel(id);
     } else if (body.status !== undefined) {
@@ -83,7 +83,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
   });
 }
 
-/** `portal.share_id=42` → path [portal, share_id], value "42" (node-api.md §5, transfer-spec.md §2.5). */
+/** `portal.share_id=42` → path [portal, share_id], value "42" (docs/node-api.md §5, docs/transfer-spec.md §2.5). */
 function parseTag(tag: string): { path: string[]; value?: string } {
   const eq = tag.indexOf('=');
   const key = eq < 0 ? tag : tag.slice(0, eq);

@@ -1,9 +1,9 @@
-/** GET /info (node-api.md §2), behind Basic auth. `/ping` is registered unauthenticated in app.ts. */
+/** GET /info (docs/node-api.md §2), behind Basic auth. `/ping` is registered unauthenticated in app.ts. */
 import type { FastifyInstance } from 'fastify';
 import type { NodeContext } from '../context';
 import { isoSeconds } from '../storage/file-service';
 
-// The Node API generation whose shapes this node follows (reference/node-api-4.4.6.openapi.yaml).
+// The Node API generation whose shapes this node follows (IBM Aspera Node API 4.4.6, OpenAPI; docs/node-api.md).
 export const NODE_API_VERSION = '4.4.6.0';
 
 export async function serviceRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {

@@ -1,7 +1,7 @@
 /**
- * POST /files/upload_setup and /files/download_setup (node-api.md §4, transfer-spec.md §1): one
+ * POST /files/upload_setup and /files/download_setup (docs/node-api.md §4, docs/transfer-spec.md §1): one
  * transfer spec per transfer request, in order, HTTP 200 even when an item fails; a failed item is
- * `{ error: {code, reason, user_message} }` (the first of the two placements in node-api.md §9.2).
+ * `{ error: {code, reason, user_message} }` (the first of the two placements in docs/node-api.md §9.2).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -32,7 +32,7 @@ const requestSchema = z
     remote_host: z.string().min(1).max(255).optional(),
     cookie: z.string().max(4096).optional(),
     tags: z.record(z.string(), z.unknown()).nullable().optional(),
-    // transfer-spec.md §2.3; `never`/`none` here is sealed in the token and binds the upload.
+    // docs/transfer-spec.md §2.3; `never`/`none` here is sealed in the token and binds the upload.
     overwrite: z.enum(['never', 'always', 'diff', 'older', 'diff+older', 'none']).optional(),
   })
   .loose();
@@ -65,9 +65,9 @@ export async function setupRoutes(app: FastifyInstance, ctx: NodeContext): Promi
 async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
   const root = parseNodePath(req.destination_root ?? '/', { allowLeadingSlash: true });
   const destinations = req.paths.map((p) => p.destination).filter((d): d is string => typeof d === 'string');
-  // node-api.md §4: a single requested destination (a folder, no source) must end up in
+  // docs/node-api.md §4: a single requested destination (a folder, no source) must end up in
   // destination_root, since clients replace `paths` with their sources and keep destination_root.
-  // With a source it names the target file (transfer-spec.md §1), so it is not folded.
+  // With a source it names the target file (docs/transfer-spec.md §1), so it is not folded.
   // A size says the destination is a file, and `*` is the root itself.
   const only = req.paths.length === 1 ? req.paths[0] : undefined;
   const single = destinations.length === 1 && only?.source === undefined && only?.size === undefined;
@@ -91,7 +91,7 @@ async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
 
 /**
  * The files an upload may carry: each `destination` under the root, with its `size` as a ceiling
- * when given; one without a size is a folder the upload may fill. `*` (node-api.md §4) allows all.
+ * when given; one without a size is a folder the upload may fill. `*` (docs/node-api.md §4) allows all.
  */
 function declaredPaths(root: readonly string[], req: TransferRequest): DeclaredPath[] {
   const declared: DeclaredPath[] = [];
@@ -122,7 +122,7 @@ async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
     paths: req.paths.map((p) => ({ source: p.source })),
     source_root: req.source_root ?? '',
     destination_root: '',
-    // http-gateway-v3.md §4: the SDK picks in-browser download by this size.
+    // docs/http-gateway.md §4: the SDK picks in-browser download by this size.
     tags: gatewayTags(ctx, req, { expected_size: expectedSize }),
   });
 }
@@ -152,7 +152,7 @@ function baseSpec(ctx: NodeContext, req: TransferRequest, direction: 'send' | 'r
     direction,
     remote_host: req.remote_host ?? ctx.settings.remoteHost,
     remote_user: ctx.settings.transferUser,
-    // Ports and policy fields keep the HSTS shape (node-api.md §4 example); this node moves bytes
+    // Ports and policy fields keep the HSTS shape (docs/node-api.md §4 example); this node moves bytes
     // only over its HTTP Gateway, so FASP clients cannot use them.
     ssh_port: 33001,
     fasp_port: 33001,

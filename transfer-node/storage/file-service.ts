@@ -1,5 +1,5 @@
 /**
- * The gen3 file operations of the Node API (node-api.md §3), on validated node paths.
+ * The gen3 file operations of the Node API (docs/node-api.md §3), on validated node paths.
  * Each method works on one path and throws a NodeError; the routes turn that into a per-item
  * error, as real HSTS does for create/delete/rename.
  */
@@ -49,7 +49,7 @@ export class FileService {
     const resolved = await this.docroot.resolve(segments);
     if (!resolved.stats) throw ERRORS.notFound();
     if (!resolved.stats.isDirectory()) {
-      // node-api.md §3 browse: on a file, `self` is that file's own entry (its size, not a folder's 0).
+      // docs/node-api.md §3 browse: on a file, `self` is that file's own entry (its size, not a folder's 0).
       return { self: this.entry(resolved.nodePath, resolved.stats, 'file'), items: [], item_count: 0, total_count: 0 };
     }
     const self = this.entry(resolved.nodePath, resolved.stats, 'directory');
@@ -115,7 +115,7 @@ export class FileService {
     return resolved.nodePath;
   }
 
-  /** `source` and `destination` are relative to the folder `path` (node-api.md §3 rename). */
+  /** `source` and `destination` are relative to the folder `path` (docs/node-api.md §3 rename). */
   async rename(path: unknown, source: unknown, destination: unknown): Promise<void> {
     const base = this.segments(path);
     const from = [...base, ...parseNodePath(source, { allowLeadingSlash: false })];

@@ -71,7 +71,7 @@ export interface UploadFile {
   data: Blob;
 }
 
-/** A v3 upload body exactly as the SDK builds it (http-gateway-v3.md §3.1). */
+/** A v3 upload body exactly as the SDK builds it (docs/http-gateway.md §3.1). */
 export function uploadForm(spec: Record<string, unknown>, files: UploadFile[]): FormData {
   const form = new FormData();
   form.append('x-aspera-spec', JSON.stringify({ ...spec, paths: files.map((f) => ({ source: f.name })) }));

@@ -1,5 +1,5 @@
 /**
- * Transfer tokens in the ATM…MTA family shape (node-api.md §1.3): `ATC1_<sealed>_1CTA`. The sealed
+ * Transfer tokens in the ATM…MTA family shape (docs/node-api.md §1.3): `ATC1_<sealed>_1CTA`. The sealed
  * payload binds direction (client view, as in the spec), transfer user, expiry, and the authorized
  * node paths (download) or destination root (upload). An upload token also names its grant
  * (transfers/upload-grants.ts: the declared files, spent once used) and whether it may replace
@@ -42,7 +42,7 @@ export class TransferTokens {
   /** Opens and checks a token for `direction`; `now` in ms. Never returns an expired grant. */
   verify(token: unknown, direction: Direction, now = Date.now()): TransferGrant {
     if (typeof token !== 'string' || token.length === 0) throw ERRORS.tokenInvalid('A transfer token is required');
-    // Clients may pass the token as an Authorization value (transfer-spec.md §2.2 `token`).
+    // Clients may pass the token as an Authorization value (docs/transfer-spec.md §2.2 `token`).
     const bare = token.replace(/^(Bearer|Token)\s+/i, '');
     if (!bare.startsWith(PREFIX) || !bare.endsWith(SUFFIX) || bare.length > 64 * 1024) {
       throw ERRORS.tokenInvalid('Token is not a transfer token of this node');

@@ -1,6 +1,6 @@
 /**
  * A gateway transfer as the node keeps it, and its rendering in the official transfer object shape
- * (node-api.md §5, OAS `transferResponseSessionSpec`): times in microseconds since the epoch.
+ * (docs/node-api.md §5, OAS `transferResponseSessionSpec`): times in microseconds since the epoch.
  */
 export type TransferStatus = 'running' | 'completed' | 'failed' | 'canceled';
 

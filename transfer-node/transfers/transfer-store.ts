@@ -1,7 +1,7 @@
 /**
  * Transfer records in SQLite (`<stateDir>/transfers.db`) plus the live, in-memory state of running
  * transfers. Every create or status change takes the next `seq`, which is the iteration token of
- * `GET /ops/transfers` (node-api.md §5): a client that keeps the last token sees only newer changes.
+ * `GET /ops/transfers` (docs/node-api.md §5): a client that keeps the last token sees only newer changes.
  * Byte counts of running transfers change in memory only, so a busy transfer never writes per chunk.
  */
 import Database from 'better-sqlite3';
@@ -24,7 +24,7 @@ export interface ListQuery {
   count: number;
   activeOnly?: boolean;
   direction?: 'send' | 'receive';
-  /** node-api.md §5 `tag`: `key.path` (present) or `key.path=value` (equal), matched in `tags`. */
+  /** docs/node-api.md §5 `tag`: `key.path` (present) or `key.path=value` (equal), matched in `tags`. */
   tag?: { path: string[]; value?: string };
 }
 
@@ -52,7 +52,7 @@ export class TransferStore {
 
   /**
    * Forgets finished transfers older than the retention (HSTS keeps activity ~1.5 days by default,
-   * node-api.md §5; the portal keeps its own history, so 30 days is generous). Returns the count.
+   * docs/node-api.md §5; the portal keeps its own history, so 30 days is generous). Returns the count.
    */
   prune(now = nowUsec()): number {
     const cutoff = now - RETENTION_DAYS * 86400 * 1e6;

@@ -6,7 +6,7 @@ import { bytesExpected } from '../../node-client/types';
 import type { NodeClients } from '../nodes/node-clients';
 import type { TransferRow, TransfersRepository } from './transfers-repository';
 
-// Polling once a second matches ascli's progress recipe (node-api.md §5) and keeps a finished
+// Polling once a second matches ascli's progress recipe (docs/node-api.md §5) and keeps a finished
 // transfer's record true within about a second; only nodes with unfinished transfers are polled.
 const POLL_INTERVAL_MS = 1000;
 // A transfer is started by the page right after it is authorized; one still not seen on its node
@@ -52,7 +52,7 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
   async function syncNode(nodeId: string): Promise<boolean> {
     const { client } = await clients.forNode(nodeId);
     const cursor = await transfers.cursor(nodeId);
-    // Summaries: file lists could make a page of a busy node tens of megabytes (node-api.md §5 `view`).
+    // Summaries: file lists could make a page of a busy node tens of megabytes (docs/node-api.md §5 `view`).
     const { transfers: items, lastToken } = await client.followTransfers(cursor, { view: 'summary' });
     let changed = false;
     for (const item of items) changed = (await apply(nodeId, item)) || changed;
@@ -180,7 +180,7 @@ function patchFrom(row: TransferRow, item: NodeTransfer): Partial<TransferRow> |
       break;
     case 'failed':
     case 'partially_completed':
-      // node-api.md §5: HSTS can report `failed` with error_code 0 and no description; ascli
+      // docs/node-api.md §5: HSTS can report `failed` with error_code 0 and no description; ascli
       // counts that as success, and so do we.
       if (item.status === 'failed' && errorCode === 0 && !item.error_desc) status = 'completed';
       else {

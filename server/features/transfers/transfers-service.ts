@@ -45,14 +45,14 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
       target.node.kind === 'embedded'
         ? // The embedded node binds the token to these files and sizes and to the overwrite policy.
           { destination_root: destination, paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })), ...(overwrite ? { overwrite } : {}) }
-        : // A real HSTS binds its token to the destination folder (docs: what each node enforces).
+        : // A real HSTS binds its token to the destination folder (docs/node-api.md §1.4).
           { paths: [{ destination }] };
     const spec = await setup(target, 'upload', { ...setupRequest, tags: { courier: { transfer_id: id } } }, folder);
     // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
-    // (http-gateway-v3.md §3.1), so they are created now through the Node API.
+    // (docs/http-gateway.md §3.1), so they are created now through the Node API.
     if (emptyFolders.length > 0) await clients.ensureFolders(space.node_id, emptyFolders.map((p) => toNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)));
     const bytesExpected = files.reduce((sum, f) => sum + f.size, 0);
-    // node-api.md §4: the client replaces `paths` with what it sends and keeps destination_root and
+    // docs/node-api.md §4: the client replaces `paths` with what it sends and keeps destination_root and
     // the token; for the gateway and the SDK, `destination` is where each file lands under the root.
     const transferSpec = {
       ...spec.transferSpec,
@@ -89,7 +89,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
 
   async function setup(target: Awaited<ReturnType<NodeClients['forNode']>>, direction: 'upload' | 'download', request: TransferRequest, pathForErrors: string) {
     const { node, client } = target;
-    // node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
+    // docs/node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
     const transferRequest = { ...request, token_life_seconds: tokenLifeSeconds };
     let results: SetupResult[];
     try {

@@ -1,5 +1,5 @@
 /**
- * Answers of a real HSTS, named by what the node does, in the shapes reference/node-api.md
+ * Answers of a real HSTS, named by what the node does, in the shapes docs/node-api.md
  * documents (its examples and §9 variants). Kept as data so a recorded answer can be pasted in.
  */
 

@@ -1,6 +1,6 @@
 /**
  * A recording stand-in for an HSTS Node API on 127.0.0.1: it replays the answers a test scripts
- * (recorded shapes from reference/node-api.md, see hsts-responses.ts) and records every request,
+ * (recorded shapes from docs/node-api.md, see hsts-responses.ts) and records every request,
  * so tests can assert exactly what the client sent over real HTTP.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';

@@ -44,7 +44,7 @@ export interface AsperaSdkClient extends TransferClient {
   };
 }
 
-/** The aspera-sdk adapter: `window.asperaSdk` driving IBM Aspera for Desktop (aspera-sdk.md). */
+/** The aspera-sdk adapter: `window.asperaSdk` driving IBM Aspera for Desktop (docs/aspera-sdk.md). */
 export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSdkClient {
   const win = options.window ?? window;
   const statusListeners = createListenerSet<AsperaSdkAvailability>();

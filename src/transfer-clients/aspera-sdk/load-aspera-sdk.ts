@@ -8,7 +8,7 @@ export const DEFAULT_SDK_LOAD_TIMEOUT_MS = 15_000;
 const loads = new WeakMap<Window, Promise<AsperaSdkGlobal>>();
 
 /**
- * Loads the SDK bundle once per page (aspera-sdk.md §1: a second copy replaces `window.asperaSdk`
+ * Loads the SDK bundle once per page (docs/aspera-sdk.md §1: a second copy replaces `window.asperaSdk`
  * with an uninitialised instance). A failed or timed-out load is forgotten so a later call can retry.
  * Rejects with an Error whose message says what to fix.
  */

@@ -2,7 +2,7 @@ import { normaliseSdkError, isDialogCancelled } from './sdk-errors';
 import { TransferClientError } from '../transfer-error';
 import type { AsperaSdkGlobal, DataTransferResponse, FileDialogOptions, FolderDialogOptions } from './sdk-types';
 
-/** A file or folder chosen through Desktop: a real local path (aspera-sdk.md §10). */
+/** A file or folder chosen through Desktop: a real local path (docs/aspera-sdk.md §10). */
 export interface LocalItem {
   /** Absolute local path: goes into `paths[].source` of a Desktop upload. */
   localPath: string;

@@ -1,5 +1,5 @@
 /**
- * Our own declarations of the documented `window.asperaSdk` API (aspera-sdk.md, SDK 0.23.5), only
+ * Our own declarations of the documented `window.asperaSdk` API (docs/aspera-sdk.md, SDK 0.23.5), only
  * the parts Courier uses. The npm registry does not serve `@ibm-aspera/sdk`; the bundle is loaded at
  * run time, so these types are the contract the adapter and the fake SDK are both checked against.
  */

@@ -16,7 +16,7 @@ export function saveBlobWithAnchor(doc: Document, blob: Blob, fileName: string):
 }
 
 /**
- * A hidden iframe rather than navigating the page (http-gateway-v3.md §5.3): if the signed URL
+ * A hidden iframe rather than navigating the page (docs/http-gateway.md §5.3): if the signed URL
  * answers with an error page instead of an attachment, the portal stays where it is.
  */
 export function openInHiddenFrame(doc: Document, url: string): void {

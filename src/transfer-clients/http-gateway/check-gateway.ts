@@ -5,7 +5,7 @@ import { normaliseGatewayUrl } from './gateway-url';
 const CHECK_TIMEOUT_MS = 5000;
 
 /**
- * `GET {base}/info` (http-gateway-v3.md §2): reachable, JSON, and a version whose major is ≥ 3
+ * `GET {base}/info` (docs/http-gateway.md §2): reachable, JSON, and a version whose major is ≥ 3
  * (Courier's client speaks only v3; a 2.x gateway needs the legacy WebSocket protocol, §9).
  */
 export async function checkGateway(gatewayUrl: string, doFetch: typeof fetch = (i, o) => globalThis.fetch(i, o)): Promise<TransferClientAvailability> {

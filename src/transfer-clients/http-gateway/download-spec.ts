@@ -1,6 +1,6 @@
 type Spec = Record<string, unknown>;
 
-/** `tags.aspera["http-gateway"].expected_size` (aspera-sdk.md §8), when the portal set a number. */
+/** `tags.aspera["http-gateway"].expected_size` (docs/aspera-sdk.md §8), when the portal set a number. */
 export function expectedSize(spec: Spec): number | null {
   const tags = spec.tags as { aspera?: { 'http-gateway'?: { expected_size?: unknown } } } | undefined;
   const size = tags?.aspera?.['http-gateway']?.expected_size;
@@ -9,7 +9,7 @@ export function expectedSize(spec: Spec): number | null {
 
 /**
  * Several paths, or a folder (`.` or a trailing `/`), come back as one ZIP only when the spec asks
- * for it (http-gateway-v3.md §4.2): an IBM gateway refuses a folder without `zip_required`. The
+ * for it (docs/http-gateway.md §4.2): an IBM gateway refuses a folder without `zip_required`. The
  * embedded node zips a folder either way, so a single folder path without a marker still works there.
  */
 export function withZipWhenNeeded(spec: Spec): Spec {

@@ -19,7 +19,7 @@ export interface DownloadEnvironment {
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * `GET {base}/v3/download` with the spec in `X-Aspera-Spec` (http-gateway-v3.md §4), progress from the
+ * `GET {base}/v3/download` with the spec in `X-Aspera-Spec` (docs/http-gateway.md §4), progress from the
  * body stream. Chunks are kept as a list and joined into a Blob only at the end (no copy into one
  * big buffer); this path is only taken under the in-browser limit, larger downloads are presigned.
  */
@@ -41,7 +41,7 @@ export async function runStreamedDownload(
       signal,
     });
     if (!response.ok) {
-      // Unlike the SDK (aspera-sdk.md §12.3) we read the error body: it says what went wrong.
+      // Unlike the SDK (docs/aspera-sdk.md §12.3) we read the error body: it says what went wrong.
       report({ status: 'failed', bytesDone, error: gatewayHttpError(response.status, await response.text().catch(() => ''), 'download') }, total);
       return;
     }

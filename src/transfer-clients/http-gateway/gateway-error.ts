@@ -1,7 +1,7 @@
 import { codeForHttpStatus, type TransferError } from '../transfer-error';
 
 /**
- * A gateway error body is `{message|description, code}` JSON (http-gateway-v3.md §6); a proxy in
+ * A gateway error body is `{message|description, code}` JSON (docs/http-gateway.md §6); a proxy in
  * front may answer with text or HTML instead, which we do not show verbatim beyond a short line.
  */
 export function gatewayHttpError(status: number, body: string, action: 'upload' | 'download'): TransferError {

@@ -1,5 +1,5 @@
 /**
- * The gateway base as the SDK normalises it (http-gateway-v3.md §1): trimmed, `https://` when no
+ * The gateway base as the SDK normalises it (docs/http-gateway.md §1): trimmed, `https://` when no
  * scheme, one trailing `/` dropped. The base already holds the route (`/aspera/http-gwy`), no version.
  */
 export function normaliseGatewayUrl(raw: string): string {

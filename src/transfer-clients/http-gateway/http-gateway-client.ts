@@ -49,7 +49,7 @@ interface Running {
 
 const TERMINAL: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
 
-/** Courier's own HTTP Gateway v3 client (http-gateway-v3.md), one transfer per upload/download request. */
+/** Courier's own HTTP Gateway v3 client (docs/http-gateway.md), one transfer per upload/download request. */
 export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}): TransferClient {
   const limit = options.inBrowserDownloadLimit ?? DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT;
   const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
@@ -127,7 +127,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
 
   return {
     kind: 'http-gateway',
-    // v3 has no pause, resume or per-file status (http-gateway-v3.md §8).
+    // v3 has no pause, resume or per-file status (docs/http-gateway.md §8).
     capabilities: { pause: false, resume: false, perFileProgress: false, nativeFilePicking: false },
 
     async availability() {

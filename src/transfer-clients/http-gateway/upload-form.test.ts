@@ -4,7 +4,7 @@ import { buildUploadForm, fileBytesSent } from './upload-form';
 
 const file = (name: string, text: string, type = 'text/plain') => new File([text], name, { type });
 
-describe('buildUploadForm (http-gateway-v3.md §3.1)', () => {
+describe('buildUploadForm (docs/http-gateway.md §3.1)', () => {
   it('puts the spec first, then Content-Length and file per path, in order, file names = relative paths', () => {
     const spec = { direction: 'send', token: 'ATM', destination_root: '/Up', paths: [{ destination: '/Up' }], tags: { courier: { transfer_id: 't1' } } };
     const sources = [

@@ -15,7 +15,7 @@ export interface UploadForm {
 }
 
 /**
- * The v3 upload body (http-gateway-v3.md §3.1), parts in this order: `x-aspera-spec` (the spec with
+ * The v3 upload body (docs/http-gateway.md §3.1), parts in this order: `x-aspera-spec` (the spec with
  * `paths` = one `{source, destination}` per file, in order), then per file `Content-Length` and
  * `file` whose filename is exactly `paths[i].source`. The k-th file part belongs to `paths[k]`, so the
  * order of `sources` is the order of `paths`. Appending a File keeps it a reference: the browser
@@ -27,7 +27,7 @@ export function buildUploadForm(transferSpec: Spec, sources: readonly UploadSour
   for (const p of given) {
     if (typeof p?.source === 'string' && typeof p.destination === 'string') destinations.set(p.source, p.destination);
   }
-  // transfer-spec.md §1: if one element has a destination all must, so every file gets one.
+  // docs/transfer-spec.md §1: if one element has a destination all must, so every file gets one.
   const paths = sources.map((s) => ({ source: s.path, destination: destinations.get(s.path) ?? s.path }));
   const spec: Spec = { ...transferSpec, paths };
   const form = new FormData();

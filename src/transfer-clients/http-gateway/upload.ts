@@ -11,7 +11,7 @@ export interface GatewayUpdate {
 }
 
 /**
- * One XHR POST of the whole multipart body (http-gateway-v3.md §3): XHR rather than fetch because it
+ * One XHR POST of the whole multipart body (docs/http-gateway.md §3): XHR rather than fetch because it
  * reports upload progress and lets the browser stream each File from disk. Returns the abort.
  */
 export function runUpload(url: string, upload: UploadForm, createXhr: () => XMLHttpRequest, report: (u: GatewayUpdate) => void): () => void {

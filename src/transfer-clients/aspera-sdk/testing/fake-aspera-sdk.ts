@@ -1,6 +1,6 @@
 /**
- * A fake `window.asperaSdk` for tests (STYLE.md: fakes live at boundaries), typed against our own
- * declarations and playing the event sequences aspera-sdk.md describes, defects included: reused
+ * A fake `window.asperaSdk` for tests (docs/architecture.md §5.4: fakes live at boundaries), typed against our own
+ * declarations and playing the event sequences docs/aspera-sdk.md describes, defects included: reused
  * activity callback ids (§7), the gateway's live mutated objects (§7), its provisional `completed`
  * then `failed` ×3 (§6), a stopped in-browser download that runs on (§12.4), the synchronous throw of
  * gateway uploads with auth headers (§12.1). Never imported by production code (a unit test checks).
