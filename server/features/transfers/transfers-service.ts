@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../../contract/session';
-import type { CreateTransferRequest, CreateTransferResponse, TransferClient, TransferRecord } from '../../../contract/transfers';
+import type { CreateTransferRequest, CreateTransferResponse, TransferClientKind, TransferRecord } from '../../../contract/transfers';
 import type { AppError} from '../../errors';
 import { roleAllows } from '../../../contract/roles';
 import { ERRORS } from '../../errors';
@@ -129,7 +129,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
       file_count: fields.fileCount,
       bytes_expected: fields.bytesExpected,
       bytes_transferred: 0,
-      client: (request.client ?? clientOptions[0]?.type ?? null) as TransferClient | null,
+      client: (request.client ?? clientOptions[0]?.type ?? null) as TransferClientKind | null,
       status: 'authorized',
       node_transfer_id: null,
       error: null,
@@ -169,7 +169,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
      * What the browser's client knows that the node may not: it was cancelled or failed before any
      * byte reached the node, or it started on Desktop. Completion only ever comes from the node.
      */
-    async reportFromClient(user: User, id: string, report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClient; error?: string }): Promise<TransferRecord> {
+    async reportFromClient(user: User, id: string, report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClientKind; error?: string }): Promise<TransferRecord> {
       const row = await transfers.find(id);
       if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
       if (row.status === 'completed' || row.status === 'cancelled' || row.status === 'failed') return toTransferRecord(row);
