@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { TransferRecord } from '../../../../contract/transfers';
 import { folderUrl } from '../../../lib/folder-url';
 import { formatBytes } from '../../../lib/format-bytes';
-import type { TransferStatus } from '../../../transfer-clients';
+import type { TransferClientStatus } from '../../../transfer-clients';
 import { useTransferRunner } from '../hooks/use-transfer-runner';
 import { displayStatus, isEnded } from '../lib/display-status';
 import { formatDuration } from '../lib/format-duration';
@@ -12,7 +12,7 @@ import { useLiveProgress, useTransferStore } from '../stores/transfer-progress-s
 
 const CLIENT_NAME = { desktop: 'IBM Aspera for Desktop', 'http-gateway': 'HTTP Gateway' } as const;
 
-const STATUS: Record<TransferStatus, { label: string; tag: 'gray' | 'blue' | 'green' | 'red' | 'warm-gray' }> = {
+const STATUS: Record<TransferClientStatus, { label: string; tag: 'gray' | 'blue' | 'green' | 'red' | 'warm-gray' }> = {
   queued: { label: 'Queued', tag: 'gray' },
   starting: { label: 'Starting', tag: 'blue' },
   running: { label: 'Running', tag: 'blue' },

@@ -4,7 +4,7 @@ import type {
   AsperaSdkAvailability,
   TransferClientEvent,
   TransferClientKind,
-  TransferStatus,
+  TransferClientStatus,
 } from '../../../transfer-clients';
 import { ema } from '../lib/ema';
 import { getEta } from '../lib/get-eta';
@@ -25,7 +25,7 @@ const RATE_ALPHA = 0.25;
 
 /** What only the browser knows about a transfer while it runs; the record stays in TanStack Query. */
 export interface LiveProgress {
-  status: TransferStatus;
+  status: TransferClientStatus;
   bytesDone: number;
   bytesTotal: number | null;
   /** Smoothed bytes per second; null until measured. */
