@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { AsperaSdkClient, LocalItem } from '../../../transfer-clients';
 import { useClientConfig } from '../api/get-client-config';
-import { useTransferStore } from '../stores/transfer-progress-store';
+import { useTransfersStore } from '../stores/transfers-store';
 import { getTransferRunner, useTransferRunner } from './use-transfer-runner';
 
 // One per page, like the SDK bundle it loads (a second copy would replace the initialised one).
@@ -41,7 +41,7 @@ export function useFollowDesktop(): void {
       (client) => {
         if (cancelled) return;
         getTransferRunner(queryClient).attachDesktop(client);
-        unsubscribe = client.subscribeAvailability((availability) => useTransferStore.getState().setDesktop(availability));
+        unsubscribe = client.subscribeAvailability((availability) => useTransfersStore.getState().setDesktop(availability));
       },
       // The chunk did not arrive (offline, a new deploy): Desktop stays unknown, the gateway carries all.
       () => undefined,
@@ -64,8 +64,8 @@ export type NativePick = (what: 'files' | 'folder', target: { spaceId: string; f
  */
 export function useNativePick(): NativePick | undefined {
   const runner = useTransferRunner();
-  const available = useTransferStore((s) => s.desktop?.available === true);
-  const preference = useTransferStore((s) => s.preference);
+  const available = useTransfersStore((s) => s.desktop?.available === true);
+  const preference = useTransfersStore((s) => s.preference);
   const client = desktop;
   if (!client || !available || preference === 'http-gateway') return undefined;
   return (what, { spaceId, folder }) => {

@@ -13,7 +13,7 @@ import {
 } from '../../../transfer-clients';
 import { createTransfer, reportTransfer, type NewTransfer } from '../api/create-transfer';
 import { upsertTransferRecord } from '../api/get-transfers';
-import { useTransferStore } from '../stores/transfer-progress-store';
+import { useTransfersStore } from '../stores/transfers-store';
 import { isEnded } from './display-status';
 
 export interface UploadInput {
@@ -62,7 +62,7 @@ const VERB = { upload: 'uploaded', download: 'downloaded' };
  * toasts and screen-reader announcements. Components only read the store and call these actions.
  */
 export function createTransferRunner(queryClient: QueryClient, gateway: TransferClient) {
-  const store = useTransferStore.getState;
+  const store = useTransfersStore.getState;
   const contexts = new Map<string, Context>();
   let desktop: AsperaSdkClient | undefined;
   // Whether the portal offered Desktop for the last transfer of each space (it depends on the
