@@ -1,19 +1,15 @@
 import { ToastNotification } from '@carbon/react';
 import { useEffect } from 'react';
-import { useFollowDesktop } from '../hooks/use-desktop-client';
-import { useTransferEvents } from '../hooks/use-transfer-events';
 import { useTransfersStore, type TransferToast } from '../stores/transfers-store';
 
 // Long enough to read a failure's reason; errors stay until dismissed.
 const SUCCESS_TOAST_MS = 6000;
 
 /**
- * What runs on every page behind the login: the server's transfer events, Desktop's availability
- * (when the portal offers it), the toasts for ends, and the polite live region for progress steps.
+ * What every page behind the login shows of transfers: the toasts for ends, and the polite live
+ * region for progress steps (TransferEngineProvider follows the events that raise them).
  */
 export function TransferActivity() {
-  useTransferEvents();
-  useFollowDesktop();
   useWarnBeforeLeavingUploads();
   const toasts = useTransfersStore((s) => s.toasts);
   const announcement = useTransfersStore((s) => s.announcement);

@@ -1,7 +1,7 @@
 import { ActionableNotification, Link as CarbonLink, Select, SelectItem } from '@carbon/react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { getDesktopClient } from '../hooks/use-desktop-client';
+import { useDesktopClient } from '../engine/transfer-engine-provider';
 import { useTransfersStore, type ClientPreference } from '../stores/transfers-store';
 
 const CHOICES: { value: ClientPreference; label: string }[] = [
@@ -20,7 +20,7 @@ export function TransferClientControl() {
   const preference = useTransfersStore((s) => s.preference);
   const setPreference = useTransfersStore((s) => s.setPreference);
   const [dismissed, setDismissed] = useState(false);
-  const client = getDesktopClient();
+  const client = useDesktopClient();
   const missing = availability !== null && !availability.available && availability.state !== 'loading';
   const installers = useQuery({
     queryKey: ['desktop-installers'],

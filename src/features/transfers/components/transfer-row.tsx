@@ -5,7 +5,7 @@ import type { TransferRecord } from '../../../../contract/transfers';
 import { folderUrl } from '../../../lib/folder-url';
 import { formatBytes } from '../../../lib/format-bytes';
 import type { TransferClientStatus } from '../../../transfer-clients';
-import { useTransferRunner } from '../hooks/use-transfer-runner';
+import { useTransferRunner } from '../engine/transfer-engine-provider';
 import { displayStatus, isEnded } from '../lib/display-status';
 import { formatDuration } from '../lib/format-duration';
 import { useLiveProgress, useTransfersStore } from '../stores/transfers-store';

@@ -259,7 +259,7 @@ describe('transfer runner', () => {
       const gateway = fakeClient();
       const desktop = desktopClient();
       const runner = createTransferRunner(new QueryClient(), gateway.client);
-      runner.attachDesktop(desktop.client);
+      runner.desktop.attach(desktop.client);
       useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
       await runner.startUpload(picked);
       expect(gateway.client.start).not.toHaveBeenCalled();
@@ -276,7 +276,7 @@ describe('transfer runner', () => {
       const gateway = fakeClient();
       const desktop = desktopClient();
       const runner = createTransferRunner(new QueryClient(), gateway.client);
-      runner.attachDesktop(desktop.client);
+      runner.desktop.attach(desktop.client);
       useTransfersStore.setState({ desktop: { available: false, state: 'failed', reason: 'IBM Aspera for Desktop was not found.' } });
       await runner.startUpload(upload);
       expect(useTransfersStore.getState().carriers.t1).toEqual({ kind: 'http-gateway', reason: 'IBM Aspera for Desktop was not found: using the browser (HTTP Gateway).' });
@@ -296,7 +296,7 @@ describe('transfer runner', () => {
       const gateway = fakeClient();
       const desktop = desktopClient();
       const runner = createTransferRunner(new QueryClient(), gateway.client);
-      runner.attachDesktop(desktop.client);
+      runner.desktop.attach(desktop.client);
       useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
       expect(runner.desktopAllowed('s1')).toBeUndefined();
       await runner.startUpload(picked);
