@@ -4,11 +4,13 @@ import { MAX_TRANSFER_FILES } from './transfer-limits';
 
 export const TRANSFER_STATUSES = ['authorized', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const transferStatusSchema = z.enum(TRANSFER_STATUSES);
-export type TransferStatus = z.infer<typeof transferStatusSchema>;
+/** Where the portal's record of a transfer stands (a client's live status is `TransferClientStatus`). */
+export type TransferRecordStatus = z.infer<typeof transferStatusSchema>;
 
 export const TRANSFER_CLIENTS = ['http-gateway', 'desktop'] as const;
 export const transferClientSchema = z.enum(TRANSFER_CLIENTS);
-export type TransferClient = z.infer<typeof transferClientSchema>;
+/** Which kind of client carried a transfer, as the record names it. */
+export type TransferClientKind = z.infer<typeof transferClientSchema>;
 
 // The node's limit too (transfer-limits.ts): what the portal authorizes, the gateway accepts.
 export const MAX_UPLOAD_FILES = MAX_TRANSFER_FILES;

@@ -1,5 +1,5 @@
 import { endSession, sessionQueryOptions } from '../features/auth/api/get-session';
-import { createQueryClient } from '../lib/query-client';
+import { createQueryClient } from '../lib/create-query-client';
 
 /**
  * The app's one QueryClient. A 401 from any request means the session ended behind the user's

@@ -30,4 +30,19 @@ describe('chooseClient', () => {
     expect(chooseClient({ allowed: [] })).toMatchObject({ kind: null, reason: /administrator/ });
     expect(chooseClient({ allowed: [{ type: 'http-gateway' }] })).toMatchObject({ kind: null });
   });
+
+  it('sends files the browser read through the gateway, and Desktop-picked files only through Desktop', () => {
+    const running = { available: true };
+    expect(chooseClient({ allowed: [DESKTOP, GW], desktop: running, files: 'browser' })).toEqual({
+      kind: 'http-gateway',
+      gatewayUrl: GW.url,
+      overridden: false,
+      reason: 'Files dropped or picked in the browser go through the browser (HTTP Gateway).',
+    });
+    expect(chooseClient({ allowed: [DESKTOP], desktop: running, files: 'browser' })).toMatchObject({ kind: null, reason: /need the HTTP Gateway/ });
+    expect(chooseClient({ allowed: [DESKTOP, GW], desktop: running, files: 'local' })).toMatchObject({ kind: 'desktop' });
+    expect(chooseClient({ allowed: [DESKTOP, GW], desktop: { available: false }, files: 'local' })).toMatchObject({ kind: null, reason: /choose them again/ });
+    expect(chooseClient({ allowed: [GW], desktop: running, files: 'local' })).toMatchObject({ kind: null, reason: /through the browser only/ });
+    expect(chooseClient({ allowed: [], files: 'browser' })).toMatchObject({ kind: null, reason: /administrator/ });
+  });
 });

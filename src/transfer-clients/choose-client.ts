@@ -24,13 +24,43 @@ export interface ChooseClientInput {
   desktop?: TransferClientAvailability;
   /** The person's choice, honoured when the portal allows it and the client is there. */
   override?: TransferClientKind;
+  /**
+   * Where an upload's files are: `browser` (a browser drop or pick: files without a local path
+   * Desktop could read, so only the gateway can send them) or `local` (real paths from Desktop's
+   * own dialogs, which only Desktop can send). Absent for a download.
+   */
+  files?: 'browser' | 'local';
 }
 
+type Choice = ClientChoice | { kind: null; reason: string };
+
 /**
- * Desktop when it runs and the portal allows it for this transfer (faster, resumable, real local
- * paths), else the HTTP Gateway. `null` when no allowed client can carry it, with the reason.
+ * Desktop when it runs, the portal allows it for this transfer (faster, resumable, real local
+ * paths) and the person did not pick the browser, else the HTTP Gateway; then an upload's files
+ * decide (see `files`). `null` when no allowed client can carry it, with the reason.
  */
-export function chooseClient({ allowed, desktop, override }: ChooseClientInput): ClientChoice | { kind: null; reason: string } {
+export function chooseClient(input: ChooseClientInput): Choice {
+  const choice = chooseAny(input);
+  const { files, allowed } = input;
+  if (!files || choice.kind === null) return choice;
+  if (files === 'local' && choice.kind !== 'desktop') {
+    return {
+      kind: null,
+      reason: allowed.some((c) => c.type === 'desktop')
+        ? 'These files were picked through IBM Aspera for Desktop, which cannot carry them now: choose them again.'
+        : "This space's server takes uploads through the browser only: choose the files again, the browser's dialog will open.",
+    };
+  }
+  if (files === 'browser' && choice.kind === 'desktop') {
+    const gatewayUrl = allowed.find((c) => c.type === 'http-gateway')?.url;
+    if (!gatewayUrl) return { kind: null, reason: 'Files from the browser need the HTTP Gateway, which this server does not offer: use "Upload files" with IBM Aspera for Desktop.' };
+    return { kind: 'http-gateway', gatewayUrl, reason: 'Files dropped or picked in the browser go through the browser (HTTP Gateway).', overridden: false };
+  }
+  return choice;
+}
+
+/** The client for this transfer whatever its files. */
+function chooseAny({ allowed, desktop, override }: ChooseClientInput): Choice {
   const gateway = allowed.find((c) => c.type === 'http-gateway' && c.url);
   const desktopAllowed = allowed.some((c) => c.type === 'desktop');
   const desktopRuns = desktop?.available === true;

@@ -10,7 +10,7 @@ export type {
   TransferClientCapabilities,
   TransferClientEvent,
   TransferClientKind,
-  TransferStatus,
+  TransferClientStatus,
   UploadSource,
 } from './transfer-client';
 export { TransferClientError, type TransferError, type TransferErrorCode } from './transfer-error';

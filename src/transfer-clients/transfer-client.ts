@@ -4,8 +4,11 @@
  * Adapters live beside this file; only this folder may know the SDK or the gateway protocol.
  */
 
-/** Closed status union (docs/architecture.md §5.2): every adapter maps its own states onto these. */
-export type TransferStatus = 'queued' | 'starting' | 'running' | 'paused' | 'failed' | 'completed' | 'cancelled';
+/**
+ * A transfer's live status as a client reports it; the portal's record has its own set
+ * (`TransferRecordStatus` in contract/). Closed union (docs/architecture.md §5.2): every adapter maps onto these.
+ */
+export type TransferClientStatus = 'queued' | 'starting' | 'running' | 'paused' | 'failed' | 'completed' | 'cancelled';
 
 export type TransferClientKind = 'http-gateway' | 'desktop';
 
@@ -21,7 +24,7 @@ export interface FileProgress {
 export interface TransferClientEvent {
   /** The portal's transfer id (from `POST /api/transfers`). */
   transferId: string;
-  status: TransferStatus;
+  status: TransferClientStatus;
   bytesDone: number;
   /** Null while unknown (an indeterminate bar, not a wrong one). */
   bytesTotal: number | null;

@@ -5,7 +5,7 @@ import { ERRORS } from '../../errors';
 import type { BrowseEntry, BrowseSort, ItemError } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
-import { baseName, fromNodePath, parentOf, toNodePath, validateName } from '../spaces/space-path';
+import { baseName, fromNodePath, parentOf, spaceToNodePath, validateName } from '../spaces/space-path';
 
 const SORTS: Record<string, BrowseSort> = { name: 'path', type: 'type', size_asc: 'size_a', size_desc: 'size_d', mtime_asc: 'mtime_a', mtime_desc: 'mtime_d' };
 
@@ -24,7 +24,7 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       const { space } = await access.authorize(user, spaceId, 'list', path);
       const { node, client } = await clients.forNode(space.node_id);
       const result = await client
-        .browse({ path: toNodePath(space.root_path, path), skip: query.skip, count: query.count, sort: SORTS[query.sort] ?? 'path' })
+        .browse({ path: spaceToNodePath(space.root_path, path), skip: query.skip, count: query.count, sort: SORTS[query.sort] ?? 'path' })
         .catch((error: unknown) => {
           throw nodeFailure(node.name, error, { notFound: () => ERRORS.FolderNotFound(path) });
         });
@@ -39,7 +39,7 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       validateName(baseName(path));
       const { space } = await access.authorize(user, spaceId, 'mkdir', path);
       const { node, client } = await clients.forNode(space.node_id);
-      const [result] = await client.createFolders([toNodePath(space.root_path, path)]).catch((error: unknown) => {
+      const [result] = await client.createFolders([spaceToNodePath(space.root_path, path)]).catch((error: unknown) => {
         throw nodeFailure(node.name, error, { conflict: () => ERRORS.NameTaken(path), notFound: () => ERRORS.FolderNotFound(parentOf(path)) });
       });
       if (result && !result.ok) throw itemFailure(node.name, path, result.error);
@@ -55,7 +55,7 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       const parent = parentOf(path);
       const destination = parent === '/' ? `/${name}` : `${parent}/${name}`;
       const [result] = await client
-        .rename([{ parent: toNodePath(space.root_path, parent), source: baseName(path), destination: name }])
+        .rename([{ parent: spaceToNodePath(space.root_path, parent), source: baseName(path), destination: name }])
         .catch((error: unknown) => {
           throw nodeFailure(node.name, error, { conflict: () => ERRORS.NameTaken(destination), notFound: () => ERRORS.PathNotFound(path) });
         });
@@ -69,7 +69,7 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       if (paths.includes('/')) throw ERRORS.Forbidden('delete the root of a space');
       const { space } = await access.authorize(user, spaceId, 'delete', paths.join('\n'));
       const { node, client } = await clients.forNode(space.node_id);
-      const results = await client.deletePaths(paths.map((p) => toNodePath(space.root_path, p))).catch((error: unknown) => {
+      const results = await client.deletePaths(paths.map((p) => spaceToNodePath(space.root_path, p))).catch((error: unknown) => {
         throw nodeFailure(node.name, error);
       });
       return results.map((result, i) => {

@@ -39,7 +39,7 @@ export function validateName(name: string): string {
  * The node path of a normalized space path: the space's root joined with it. A space path that is
  * fine alone can be too long for the node under a deep root, so the whole node path is checked.
  */
-export function toNodePath(rootPath: string, spacePath: string): string {
+export function spaceToNodePath(rootPath: string, spacePath: string): string {
   const root = rootPath.replace(/\/+$/, '');
   const nodePath = spacePath === '/' ? root || '/' : `${root}${spacePath}`;
   if (nodePath.length > MAX_PATH_CHARS) throw ERRORS.InvalidPath(spacePath, WHY['too-long']);

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../../contract/session';
-import type { CreateTransferRequest, CreateTransferResponse, TransferClient, TransferRecord } from '../../../contract/transfers';
+import type { CreateTransferRequest, CreateTransferResponse, TransferClientKind, TransferRecord } from '../../../contract/transfers';
 import type { AppError} from '../../errors';
 import { roleAllows } from '../../../contract/roles';
 import { ERRORS } from '../../errors';
 import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
-import { baseName, toNodePath } from '../spaces/space-path';
+import { baseName, spaceToNodePath } from '../spaces/space-path';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 const MAX_RECORDED_PATHS = 100;
@@ -36,8 +36,8 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
 
     const { space, role } = await access.authorize(user, request.spaceId, 'upload', folder);
     const id = randomUUID();
-    const destination = toNodePath(space.root_path, folder);
-    for (const f of files) toNodePath(destination, `/${f.path}`);
+    const destination = spaceToNodePath(space.root_path, folder);
+    for (const f of files) spaceToNodePath(destination, `/${f.path}`);
     // Replacing a file destroys what was there, which only a role that may delete may do.
     const overwrite = roleAllows(role, 'delete') ? null : 'never';
     const target = await clients.forNode(space.node_id);
@@ -50,7 +50,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     const spec = await setup(target, 'upload', { ...setupRequest, tags: { courier: { transfer_id: id } } }, folder);
     // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
     // (docs/http-gateway.md §3.1), so they are created now through the Node API.
-    if (emptyFolders.length > 0) await clients.ensureFolders(space.node_id, emptyFolders.map((p) => toNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)));
+    if (emptyFolders.length > 0) await clients.ensureFolders(space.node_id, emptyFolders.map((p) => spaceToNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)));
     const bytesExpected = files.reduce((sum, f) => sum + f.size, 0);
     // docs/node-api.md §4: the client replaces `paths` with what it sends and keeps destination_root and
     // the token; for the gateway and the SDK, `destination` is where each file lands under the root.
@@ -72,7 +72,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     const { space } = await access.authorize(user, request.spaceId, 'download', paths.join('\n'));
     const id = randomUUID();
     // Sources relative to the space's root, so the browser sees space paths, not the node's layout.
-    const sourceRoot = toNodePath(space.root_path, '/');
+    const sourceRoot = spaceToNodePath(space.root_path, '/');
     const spec = await setup(await clients.forNode(space.node_id), 'download', { source_root: sourceRoot, paths: paths.map((p) => ({ source: p.slice(1) || '.' })), tags: { courier: { transfer_id: id } } }, paths[0] ?? '/');
     const expected = gatewayTag(spec.transferSpec, 'expected_size');
     const title = paths.length === 1 ? baseName(paths[0] ?? '/') || 'All files' : `${paths.length} items`;
@@ -129,7 +129,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
       file_count: fields.fileCount,
       bytes_expected: fields.bytesExpected,
       bytes_transferred: 0,
-      client: (request.client ?? clientOptions[0]?.type ?? null) as TransferClient | null,
+      client: (request.client ?? clientOptions[0]?.type ?? null) as TransferClientKind | null,
       status: 'authorized',
       node_transfer_id: null,
       error: null,
@@ -169,7 +169,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
      * What the browser's client knows that the node may not: it was cancelled or failed before any
      * byte reached the node, or it started on Desktop. Completion only ever comes from the node.
      */
-    async reportFromClient(user: User, id: string, report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClient; error?: string }): Promise<TransferRecord> {
+    async reportFromClient(user: User, id: string, report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClientKind; error?: string }): Promise<TransferRecord> {
       const row = await transfers.find(id);
       if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
       if (row.status === 'completed' || row.status === 'cancelled' || row.status === 'failed') return toTransferRecord(row);

@@ -1,9 +1,9 @@
-import type { FileProgress, TransferClientEvent, TransferStatus } from '../transfer-client';
+import type { FileProgress, TransferClientEvent, TransferClientStatus } from '../transfer-client';
 import { transferFailure } from './sdk-errors';
 import type { AsperaSdkTransfer, FileStat, SdkTransferStatus } from './sdk-types';
 
 /** The SDK's statuses (§6) onto Courier's closed union. `removed` is handled by the adapter. */
-export function mapSdkStatus(status: SdkTransferStatus): TransferStatus {
+export function mapSdkStatus(status: SdkTransferStatus): TransferClientStatus {
   switch (status) {
     case 'initiating':
       return 'starting';

@@ -1,4 +1,4 @@
-import type { TransferClientEvent, TransferStatus } from '../transfer-client';
+import type { TransferClientEvent, TransferClientStatus } from '../transfer-client';
 import { createListenerSet } from '../transfer-listeners';
 import { toClientEvent, toFileProgress } from './map-sdk-transfer';
 import type { AsperaSdkGlobal, AsperaSdkTransfer, SdkTransferClient } from './sdk-types';
@@ -16,7 +16,7 @@ export interface Tracked {
   provisional?: ReturnType<typeof setInterval>;
 }
 
-export const TERMINAL: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
+export const TERMINAL: ReadonlySet<TransferClientStatus> = new Set(['completed', 'failed', 'cancelled']);
 const POLL_MS = 100;
 
 /**

@@ -1,4 +1,4 @@
-import type { StartRequest, TransferClient, TransferClientEvent, TransferStatus } from '../transfer-client';
+import type { StartRequest, TransferClient, TransferClientEvent, TransferClientStatus } from '../transfer-client';
 import { createListenerSet } from '../transfer-listeners';
 import { TransferClientError } from '../transfer-error';
 import { saveBlobWithAnchor, openInHiddenFrame } from './browser-save';
@@ -47,7 +47,7 @@ interface Running {
   watchdog?: ReturnType<typeof setInterval>;
 }
 
-const TERMINAL: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL: ReadonlySet<TransferClientStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 /** Courier's own HTTP Gateway v3 client (docs/http-gateway.md), one transfer per upload/download request. */
 export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}): TransferClient {

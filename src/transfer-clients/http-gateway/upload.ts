@@ -1,10 +1,10 @@
 import type { TransferError } from '../transfer-error';
-import type { TransferStatus } from '../transfer-client';
+import type { TransferClientStatus } from '../transfer-client';
 import { gatewayHttpError } from './gateway-error';
 import { fileBytesSent, type UploadForm } from './upload-form';
 
 export interface GatewayUpdate {
-  status: TransferStatus;
+  status: TransferClientStatus;
   bytesDone: number;
   error?: TransferError;
   handedToBrowser?: boolean;

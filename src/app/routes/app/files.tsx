@@ -3,8 +3,8 @@ import { FolderView } from '../../../features/files/components/folder-view';
 import { SpacesList } from '../../../features/files/components/spaces-list';
 import { parseFolderSplat } from '../../../lib/folder-url';
 import { TransferClientControl } from '../../../features/transfers/components/transfer-client-control';
-import { useNativePick } from '../../../features/transfers/hooks/use-desktop-client';
-import { useTransferRunner } from '../../../features/transfers/hooks/use-transfer-runner';
+import { useTransferRunner } from '../../../features/transfers/engine/transfer-engine-provider';
+import { useNativePick } from '../../../features/transfers/engine/use-native-pick';
 
 /** `/files` lists the spaces; `/files/<space>/<folder…>` shows a folder, its drops and downloads. */
 export function FilesRoute() {

@@ -7,16 +7,21 @@ import { AppShell } from '../../../components/layout/app-shell';
 import { BootScreen } from '../../../components/layout/boot-screen';
 import { RequireSession } from '../../../features/auth/components/require-session';
 import { UserMenu } from '../../../features/auth/components/user-menu';
+import { TransferEngineProvider } from '../../../features/transfers/engine/transfer-engine-provider';
+import { transferRunner } from '../../transfer-runner';
 
-// Transfer events, toasts and the progress live region: needed on every page, but not to draw the
-// first one, so they arrive in their own chunk.
+// Toasts and the progress live region: needed on every page, but not to draw the first one, so
+// they arrive in their own chunk.
 const TransferActivity = lazy(() =>
   import('../../../features/transfers/components/transfer-activity').then((m) => ({
     default: m.TransferActivity,
   })),
 );
 
-/** Everything behind the login: the guard, the shell, and an error boundary around each page. */
+/**
+ * Everything behind the login: the guard, the transfer engine, the shell, and an error boundary
+ * around each page.
+ */
 export function AppRoot() {
   const { pathname } = useLocation();
   return (
@@ -33,20 +38,22 @@ export function AppRoot() {
         >
           <RequireSession pending={<BootScreen />}>
             {(session) => (
-              <AppShell actions={<UserMenu user={session.user} />}>
-                <ErrorBoundary
-                  onReset={reset}
-                  resetKey={pathname}
-                  fallback={({ error, reset: retry }) => (
-                    <ErrorFallback error={error} onRetry={retry} />
-                  )}
-                >
-                  <Outlet />
-                </ErrorBoundary>
-                <Suspense fallback={null}>
-                  <TransferActivity />
-                </Suspense>
-              </AppShell>
+              <TransferEngineProvider runner={transferRunner}>
+                <AppShell actions={<UserMenu user={session.user} />}>
+                  <ErrorBoundary
+                    onReset={reset}
+                    resetKey={pathname}
+                    fallback={({ error, reset: retry }) => (
+                      <ErrorFallback error={error} onRetry={retry} />
+                    )}
+                  >
+                    <Outlet />
+                  </ErrorBoundary>
+                  <Suspense fallback={null}>
+                    <TransferActivity />
+                  </Suspense>
+                </AppShell>
+              </TransferEngineProvider>
             )}
           </RequireSession>
         </ErrorBoundary>

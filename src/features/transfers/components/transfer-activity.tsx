@@ -1,22 +1,18 @@
 import { ToastNotification } from '@carbon/react';
 import { useEffect } from 'react';
-import { useFollowDesktop } from '../hooks/use-desktop-client';
-import { useTransferEvents } from '../hooks/use-transfer-events';
-import { useTransferStore, type TransferToast } from '../stores/transfer-progress-store';
+import { useTransfersStore, type TransferToast } from '../stores/transfers-store';
 
 // Long enough to read a failure's reason; errors stay until dismissed.
 const SUCCESS_TOAST_MS = 6000;
 
 /**
- * What runs on every page behind the login: the server's transfer events, Desktop's availability
- * (when the portal offers it), the toasts for ends, and the polite live region for progress steps.
+ * What every page behind the login shows of transfers: the toasts for ends, and the polite live
+ * region for progress steps (TransferEngineProvider follows the events that raise them).
  */
 export function TransferActivity() {
-  useTransferEvents();
-  useFollowDesktop();
   useWarnBeforeLeavingUploads();
-  const toasts = useTransferStore((s) => s.toasts);
-  const announcement = useTransferStore((s) => s.announcement);
+  const toasts = useTransfersStore((s) => s.toasts);
+  const announcement = useTransfersStore((s) => s.announcement);
   return (
     <>
       <div className="cds--visually-hidden" role="status" aria-live="polite" aria-atomic="true">
@@ -33,7 +29,7 @@ export function TransferActivity() {
 }
 
 function Toast({ toast }: { toast: TransferToast }) {
-  const dismiss = useTransferStore((s) => s.dismissToast);
+  const dismiss = useTransfersStore((s) => s.dismissToast);
   useEffect(() => {
     if (toast.kind !== 'success') return;
     const timer = setTimeout(() => dismiss(toast.id), SUCCESS_TOAST_MS);
@@ -59,7 +55,7 @@ function Toast({ toast }: { toast: TransferToast }) {
  * it), so while one runs the browser asks first. Desktop's transfers are not the page's.
  */
 function useWarnBeforeLeavingUploads() {
-  const busy = useTransferStore((s) =>
+  const busy = useTransfersStore((s) =>
     Object.entries(s.byId).some(
       ([id, p]) =>
         // Desktop carries its transfers on without the page.

@@ -1,8 +1,8 @@
 import { ActionableNotification, Link as CarbonLink, Select, SelectItem } from '@carbon/react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { getDesktopClient } from '../hooks/use-desktop-client';
-import { useTransferStore, type ClientPreference } from '../stores/transfer-progress-store';
+import { useDesktopClient } from '../engine/transfer-engine-provider';
+import { useTransfersStore, type ClientPreference } from '../stores/transfers-store';
 
 const CHOICES: { value: ClientPreference; label: string }[] = [
   { value: 'auto', label: 'Automatic' },
@@ -16,11 +16,11 @@ const CHOICES: { value: ClientPreference; label: string }[] = [
  * When Desktop is not there, offers to launch or install it; transfers meanwhile use the gateway.
  */
 export function TransferClientControl() {
-  const availability = useTransferStore((s) => s.desktop);
-  const preference = useTransferStore((s) => s.preference);
-  const setPreference = useTransferStore((s) => s.setPreference);
+  const availability = useTransfersStore((s) => s.desktop);
+  const preference = useTransfersStore((s) => s.preference);
+  const setPreference = useTransfersStore((s) => s.setPreference);
   const [dismissed, setDismissed] = useState(false);
-  const client = getDesktopClient();
+  const client = useDesktopClient();
   const missing = availability !== null && !availability.available && availability.state !== 'loading';
   const installers = useQuery({
     queryKey: ['desktop-installers'],

@@ -4,15 +4,15 @@ import { Link } from 'react-router';
 import type { TransferRecord } from '../../../../contract/transfers';
 import { folderUrl } from '../../../lib/folder-url';
 import { formatBytes } from '../../../lib/format-bytes';
-import type { TransferStatus } from '../../../transfer-clients';
-import { useTransferRunner } from '../hooks/use-transfer-runner';
+import type { TransferClientStatus } from '../../../transfer-clients';
+import { useTransferRunner } from '../engine/transfer-engine-provider';
 import { displayStatus, isEnded } from '../lib/display-status';
 import { formatDuration } from '../lib/format-duration';
-import { useLiveProgress, useTransferStore } from '../stores/transfer-progress-store';
+import { useLiveProgress, useTransfersStore } from '../stores/transfers-store';
 
 const CLIENT_NAME = { desktop: 'IBM Aspera for Desktop', 'http-gateway': 'HTTP Gateway' } as const;
 
-const STATUS: Record<TransferStatus, { label: string; tag: 'gray' | 'blue' | 'green' | 'red' | 'warm-gray' }> = {
+const STATUS: Record<TransferClientStatus, { label: string; tag: 'gray' | 'blue' | 'green' | 'red' | 'warm-gray' }> = {
   queued: { label: 'Queued', tag: 'gray' },
   starting: { label: 'Starting', tag: 'blue' },
   running: { label: 'Running', tag: 'blue' },
@@ -25,7 +25,7 @@ const STATUS: Record<TransferStatus, { label: string; tag: 'gray' | 'blue' | 'gr
 /** One transfer: subscribes to its own live progress only, so 500 running rows stay cheap. */
 export function TransferRow({ record }: { record: TransferRecord }) {
   const live = useLiveProgress(record.id);
-  const carrier = useTransferStore((s) => s.carriers[record.id]);
+  const carrier = useTransfersStore((s) => s.carriers[record.id]);
   const carriedBy = carrier ?? (record.client ? { kind: record.client, reason: '' } : undefined);
   const runner = useTransferRunner();
   const status = displayStatus(record, live?.status);

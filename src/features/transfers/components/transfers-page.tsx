@@ -1,12 +1,12 @@
 import { Button } from '@carbon/react';
 import { useTransfers } from '../api/get-transfers';
-import { useTransferStore } from '../stores/transfer-progress-store';
+import { useTransfersStore } from '../stores/transfers-store';
 import { TransferClientControl } from './transfer-client-control';
 import { TransferRow } from './transfer-row';
 
 export function TransfersPage() {
   const transfers = useTransfers();
-  const removed = useTransferStore((s) => s.removed);
+  const removed = useTransfersStore((s) => s.removed);
   const shown = transfers.data?.filter((t) => !removed[t.id]) ?? [];
   return (
     <section className="courier-page" aria-labelledby="transfers-title">

@@ -1,17 +1,17 @@
 import type { TransferRecord } from '../../../../contract/transfers';
-import type { TransferStatus } from '../../../transfer-clients';
+import type { TransferClientStatus } from '../../../transfer-clients';
 
-const ENDED: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
+const ENDED: ReadonlySet<TransferClientStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 export const isEnded = (status: string): status is 'completed' | 'failed' | 'cancelled' =>
-  ENDED.has(status as TransferStatus);
+  ENDED.has(status as TransferClientStatus);
 
 /**
  * One status from two witnesses: this page's client (live) and the server's record (what the node
  * saw, or what another device reported). An end seen by either wins, the client's first: it knows
  * a cancel before the node does. Otherwise the live status, which is finer ("starting", "paused").
  */
-export function displayStatus(record: Pick<TransferRecord, 'status'>, live: TransferStatus | undefined): TransferStatus {
+export function displayStatus(record: Pick<TransferRecord, 'status'>, live: TransferClientStatus | undefined): TransferClientStatus {
   if (live && isEnded(live)) return live;
   if (record.status !== 'authorized' && record.status !== 'running') return record.status;
   if (live) return live;

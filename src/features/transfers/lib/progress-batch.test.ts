@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TransferStatus } from '../../../transfer-clients';
+import type { TransferClientStatus } from '../../../transfer-clients';
 import { createProgressBatch, type TimedEvent } from './progress-batch';
 
-const event = (transferId: string, status: TransferStatus, bytesDone = 0) => ({ transferId, status, bytesDone, bytesTotal: 100 });
+const event = (transferId: string, status: TransferClientStatus, bytesDone = 0) => ({ transferId, status, bytesDone, bytesTotal: 100 });
 
 describe('createProgressBatch', () => {
   beforeEach(() => vi.useFakeTimers());

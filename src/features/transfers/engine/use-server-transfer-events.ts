@@ -3,17 +3,16 @@ import { useEffect } from 'react';
 import type { TransferRecord } from '../../../../contract/transfers';
 import { transfersKey } from '../../../lib/query-keys';
 import { upsertTransferRecord } from '../api/get-transfers';
-import { getTransferRunner } from './use-transfer-runner';
+import type { TransferRunner } from './transfer-runner';
 
 /**
  * Follows `GET /api/transfers/events` (server-sent events): each `transfer` event is a record,
- * merged into the transfers list. EventSource reconnects by itself (the server asks for 3 s);
- * after a reconnect the list is refetched, since events sent meanwhile are lost.
+ * merged into the transfers list and shown to the runner. EventSource reconnects by itself (the
+ * server asks for 3 s); after a reconnect the list is refetched, since events sent meanwhile are lost.
  */
-export function useTransferEvents(): void {
+export function useServerTransferEvents(runner: TransferRunner): void {
   const queryClient = useQueryClient();
   useEffect(() => {
-    const runner = getTransferRunner(queryClient);
     const source = new EventSource('/api/transfers/events');
     let opened = false;
     source.addEventListener('open', () => {
@@ -31,5 +30,5 @@ export function useTransferEvents(): void {
       runner.onServerRecord(record, previous);
     });
     return () => source.close();
-  }, [queryClient]);
+  }, [queryClient, runner]);
 }

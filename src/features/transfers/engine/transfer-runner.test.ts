@@ -5,7 +5,7 @@ import type { CreateTransferResponse, TransferRecord } from '../../../../contrac
 import { ApiError } from '../../../lib/api-client';
 import { spaceFilesKey, transfersKey } from '../../../lib/query-keys';
 import type { AsperaSdkClient, StartRequest, TransferClient, TransferClientEvent } from '../../../transfer-clients';
-import { useTransferStore } from '../stores/transfer-progress-store';
+import { useTransfersStore } from '../stores/transfers-store';
 import { createTransferRunner } from './transfer-runner';
 
 const api = vi.hoisted(() => ({ createTransfer: vi.fn(), reportTransfer: vi.fn() }));
@@ -64,7 +64,7 @@ beforeEach(() => {
   api.reportTransfer.mockReset().mockImplementation(async (id: string, body: { status: TransferRecord['status'] }) =>
     record({ id, status: body.status }),
   );
-  useTransferStore.setState({ byId: {}, removed: {}, toasts: [], announcement: { text: '', seq: 0 }, desktop: null, preference: 'auto', carriers: {} });
+  useTransfersStore.setState({ byId: {}, removed: {}, toasts: [], announcement: { text: '', seq: 0 }, desktop: null, preference: 'auto', carriers: {} });
 });
 
 describe('transfer runner', () => {
@@ -91,17 +91,17 @@ describe('transfer runner', () => {
     emit({ status: 'running', bytesDone: 100, bytesTotal: 1000 });
     expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'http-gateway' });
     emit({ status: 'running', bytesDone: 300, bytesTotal: 1000 });
-    expect(useTransferStore.getState().announcement.text).toBe('Tree: 25% uploaded.');
+    expect(useTransfersStore.getState().announcement.text).toBe('Tree: 25% uploaded.');
     emit({ status: 'running', bytesDone: 320, bytesTotal: 1000 });
-    expect(useTransferStore.getState().announcement.seq).toBe(1);
+    expect(useTransfersStore.getState().announcement.seq).toBe(1);
 
     emit({ status: 'completed', bytesDone: 1000, bytesTotal: 1000 });
-    expect(useTransferStore.getState().byId.t1?.status).toBe('completed');
-    expect(useTransferStore.getState().toasts).toEqual([expect.objectContaining({ kind: 'success', title: 'Upload complete' })]);
+    expect(useTransfersStore.getState().byId.t1?.status).toBe('completed');
+    expect(useTransfersStore.getState().toasts).toEqual([expect.objectContaining({ kind: 'success', title: 'Upload complete' })]);
     expect(invalidate).toHaveBeenCalledWith({ queryKey: spaceFilesKey('s1') });
     // The server's own "completed" afterwards raises no second toast.
     runner.onServerRecord(record({ status: 'completed' }), record({ status: 'running' }));
-    expect(useTransferStore.getState().toasts).toHaveLength(1);
+    expect(useTransfersStore.getState().toasts).toHaveLength(1);
   });
 
   it('reports a failure only the browser saw, with its reason, and lets the user retry with the same files', async () => {
@@ -110,7 +110,7 @@ describe('transfer runner', () => {
     await runner.startUpload(upload);
     emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'The gateway is down.' } });
     expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'The gateway is down.' });
-    expect(useTransferStore.getState().toasts[0]).toMatchObject({ kind: 'error', subtitle: 'Tree: The gateway is down.' });
+    expect(useTransfersStore.getState().toasts[0]).toMatchObject({ kind: 'error', subtitle: 'Tree: The gateway is down.' });
 
     expect(runner.canRetry(record({ status: 'failed' }))).toBe(true);
     api.createTransfer.mockResolvedValue(created({ id: 't2' }));
@@ -130,12 +130,12 @@ describe('transfer runner', () => {
     emit({ status: 'failed', bytesDone: 0, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'The upload stopped.' } });
     expect(checkReadable).toHaveBeenCalledTimes(1);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(useTransferStore.getState().byId.t1?.status).not.toBe('failed');
+    expect(useTransfersStore.getState().byId.t1?.status).not.toBe('failed');
     answer('The browser could not read "Tree/a.txt".');
-    await vi.waitFor(() => expect(useTransferStore.getState().byId.t1?.status).toBe('failed'));
-    expect(useTransferStore.getState().byId.t1?.error).toEqual({ code: 'FILE_UNREADABLE', message: 'The browser could not read "Tree/a.txt".' });
+    await vi.waitFor(() => expect(useTransfersStore.getState().byId.t1?.status).toBe('failed'));
+    expect(useTransfersStore.getState().byId.t1?.error).toEqual({ code: 'FILE_UNREADABLE', message: 'The browser could not read "Tree/a.txt".' });
     expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'The browser could not read "Tree/a.txt".' });
-    expect(useTransferStore.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Upload failed', subtitle: 'Tree: The browser could not read "Tree/a.txt".' });
+    expect(useTransfersStore.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Upload failed', subtitle: 'Tree: The browser could not read "Tree/a.txt".' });
   });
 
   it('does not hold a failure after bytes moved for longer than a moment', async () => {
@@ -146,9 +146,9 @@ describe('transfer runner', () => {
       await runner.startUpload({ ...upload, checkReadable: () => new Promise<string | null>(() => undefined) });
       emit({ status: 'failed', bytesDone: 500, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' } });
       await vi.advanceTimersByTimeAsync(2_900);
-      expect(useTransferStore.getState().byId.t1?.status).not.toBe('failed');
+      expect(useTransfersStore.getState().byId.t1?.status).not.toBe('failed');
       await vi.advanceTimersByTimeAsync(200);
-      expect(useTransferStore.getState().byId.t1?.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' });
+      expect(useTransfersStore.getState().byId.t1?.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' });
     } finally {
       vi.useRealTimers();
     }
@@ -160,8 +160,8 @@ describe('transfer runner', () => {
     await runner.startUpload({ ...upload, checkReadable: async () => null });
     await Promise.resolve();
     emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' } });
-    await vi.waitFor(() => expect(useTransferStore.getState().byId.t1?.status).toBe('failed'));
-    expect(useTransferStore.getState().byId.t1?.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' });
+    await vi.waitFor(() => expect(useTransfersStore.getState().byId.t1?.status).toBe('failed'));
+    expect(useTransfersStore.getState().byId.t1?.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' });
   });
 
   it('retries once per click burst, under a new authorization, and the new row replaces the failed one', async () => {
@@ -173,13 +173,13 @@ describe('transfer runner', () => {
 
     const failed = record({ status: 'failed' });
     let shownAtStart: Record<string, true> | undefined;
-    client.start.mockImplementationOnce(async () => void (shownAtStart = useTransferStore.getState().removed));
+    client.start.mockImplementationOnce(async () => void (shownAtStart = useTransfersStore.getState().removed));
     await Promise.all([runner.retry(failed), runner.retry(failed)]);
     expect(shownAtStart, 'the failed row is gone before the new one starts').toEqual({ t1: true });
     expect(api.createTransfer).toHaveBeenCalledTimes(1);
     expect(api.createTransfer).toHaveBeenCalledWith(expect.objectContaining({ direction: 'upload', folder: '/', files: [{ path: 'Tree/a.txt', size: 1000 }] }));
     expect(client.remove).toHaveBeenCalledWith('t1');
-    const state = useTransferStore.getState();
+    const state = useTransfersStore.getState();
     expect(state.removed).toEqual({ t1: true });
     expect(state.byId.t1).toBeUndefined();
     expect(state.byId.t2?.status).toBe('queued');
@@ -192,8 +192,8 @@ describe('transfer runner', () => {
     emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000 });
     api.createTransfer.mockRejectedValue(new ApiError({ code: 'FORBIDDEN', message: 'You may not upload here.', status: 403 }));
     await runner.retry(record({ status: 'failed' }));
-    expect(useTransferStore.getState().removed).toEqual({});
-    expect(useTransferStore.getState().toasts.at(-1)).toMatchObject({ title: 'Could not start again', subtitle: 'Tree: You may not upload here.' });
+    expect(useTransfersStore.getState().removed).toEqual({});
+    expect(useTransfersStore.getState().toasts.at(-1)).toMatchObject({ title: 'Could not start again', subtitle: 'Tree: You may not upload here.' });
     expect(runner.canRetry(record({ status: 'failed' }))).toBe(true);
   });
 
@@ -203,7 +203,7 @@ describe('transfer runner', () => {
     const runner = createTransferRunner(new QueryClient(), client);
     await runner.startUpload(upload);
     expect(client.start).not.toHaveBeenCalled();
-    expect(useTransferStore.getState().byId.t1).toMatchObject({ status: 'failed', error: { code: 'CLIENT_UNAVAILABLE' } });
+    expect(useTransfersStore.getState().byId.t1).toMatchObject({ status: 'failed', error: { code: 'CLIENT_UNAVAILABLE' } });
 
     api.createTransfer.mockResolvedValue(created({ id: 't1' }));
     client.start.mockRejectedValueOnce(Object.assign(new Error('Choose at least one file to upload.'), { code: 'BAD_REQUEST' }));
@@ -224,7 +224,7 @@ describe('transfer runner', () => {
     client.stop.mockRejectedValueOnce(Object.assign(new Error('not here'), { code: 'UNKNOWN_TRANSFER' }));
     await runner.cancel(record({ id: 'old', status: 'running' }));
     expect(api.reportTransfer).toHaveBeenCalledWith('old', { status: 'cancelled' });
-    expect(useTransferStore.getState().byId.old?.status).toBe('cancelled');
+    expect(useTransfersStore.getState().byId.old?.status).toBe('cancelled');
   });
 
   it('downloads the paths of a record again after a reload, when nothing of it is left in the page', async () => {
@@ -259,14 +259,14 @@ describe('transfer runner', () => {
       const gateway = fakeClient();
       const desktop = desktopClient();
       const runner = createTransferRunner(new QueryClient(), gateway.client);
-      runner.attachDesktop(desktop.client);
-      useTransferStore.setState({ desktop: { available: true, state: 'running' } });
+      runner.desktop.attach(desktop.client);
+      useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
       await runner.startUpload(picked);
       expect(gateway.client.start).not.toHaveBeenCalled();
       expect(desktop.client.start.mock.calls[0]![0]).toMatchObject({ localPaths: [{ source: '/home/me/Tree', destination: 'Tree' }] });
       expect(desktop.client.start.mock.calls[0]![0].sources).toBeUndefined();
       expect(api.createTransfer.mock.calls[0]![0]).toMatchObject({ files: [{ path: 'Tree', size: 0 }] });
-      expect(useTransferStore.getState().carriers.t1?.kind).toBe('desktop');
+      expect(useTransfersStore.getState().carriers.t1?.kind).toBe('desktop');
       desktop.emit({ status: 'running', bytesDone: 10, bytesTotal: 1000 });
       expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'desktop' });
     });
@@ -276,18 +276,18 @@ describe('transfer runner', () => {
       const gateway = fakeClient();
       const desktop = desktopClient();
       const runner = createTransferRunner(new QueryClient(), gateway.client);
-      runner.attachDesktop(desktop.client);
-      useTransferStore.setState({ desktop: { available: false, state: 'failed', reason: 'IBM Aspera for Desktop was not found.' } });
+      runner.desktop.attach(desktop.client);
+      useTransfersStore.setState({ desktop: { available: false, state: 'failed', reason: 'IBM Aspera for Desktop was not found.' } });
       await runner.startUpload(upload);
-      expect(useTransferStore.getState().carriers.t1).toEqual({ kind: 'http-gateway', reason: 'IBM Aspera for Desktop was not found: using the browser (HTTP Gateway).' });
+      expect(useTransfersStore.getState().carriers.t1).toEqual({ kind: 'http-gateway', reason: 'IBM Aspera for Desktop was not found: using the browser (HTTP Gateway).' });
 
-      useTransferStore.setState({ desktop: { available: true, state: 'running' } });
+      useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
       await runner.startUpload(upload);
-      expect(useTransferStore.getState().carriers.t1?.reason).toMatch(/go through the browser/);
+      expect(useTransfersStore.getState().carriers.t1?.reason).toMatch(/go through the browser/);
 
-      useTransferStore.setState({ preference: 'http-gateway' });
+      useTransfersStore.setState({ preference: 'http-gateway' });
       await runner.startDownload({ spaceId: 's1', paths: ['/a.txt'] });
-      expect(useTransferStore.getState().carriers.t1).toMatchObject({ kind: 'http-gateway', reason: 'You chose the browser (HTTP Gateway).' });
+      expect(useTransfersStore.getState().carriers.t1).toMatchObject({ kind: 'http-gateway', reason: 'You chose the browser (HTTP Gateway).' });
       expect(gateway.client.start).toHaveBeenCalledTimes(3);
       expect(desktop.client.start).not.toHaveBeenCalled();
     });
@@ -296,13 +296,13 @@ describe('transfer runner', () => {
       const gateway = fakeClient();
       const desktop = desktopClient();
       const runner = createTransferRunner(new QueryClient(), gateway.client);
-      runner.attachDesktop(desktop.client);
-      useTransferStore.setState({ desktop: { available: true, state: 'running' } });
+      runner.desktop.attach(desktop.client);
+      useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
       expect(runner.desktopAllowed('s1')).toBeUndefined();
       await runner.startUpload(picked);
       expect(runner.desktopAllowed('s1')).toBe(false);
       expect(desktop.client.start).not.toHaveBeenCalled();
-      expect(useTransferStore.getState().byId.t1).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/through the browser only/) } });
+      expect(useTransfersStore.getState().byId.t1).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/through the browser only/) } });
     });
   });
 });

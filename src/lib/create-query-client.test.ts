@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api-error';
-import { createQueryClient, shouldRetry } from './query-client';
+import { createQueryClient, shouldRetry } from './create-query-client';
 
 const lost = () => new ApiError({ code: 'SESSION_EXPIRED', message: 'Expired', status: 401 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_ETA_SAMPLES } from '../lib/get-eta';
-import { RATE_INTERVAL_MS, nextProgress, type LiveProgress } from './transfer-progress-store';
+import { MIN_ETA_SAMPLES } from './get-eta';
+import { RATE_INTERVAL_MS, nextProgress, type LiveProgress } from './next-progress';
 
 const event = (bytesDone: number, status: LiveProgress['status'] = 'running') => ({
   transferId: 't1',

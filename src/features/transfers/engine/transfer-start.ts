@@ -1,0 +1,24 @@
+import type { LocalItem, UploadSource } from '../../../transfer-clients';
+
+export interface UploadInput {
+  spaceId: string;
+  folder: string;
+  sources: UploadSource[];
+  emptyFolders: string[];
+  /** Picked through Desktop's own dialogs: real local paths, carried by Desktop only. */
+  localItems?: LocalItem[];
+  /**
+   * Whether the browser can read every source now: null, or why not (naming them). Asked when a
+   * gateway upload fails, so a file removed or changed since the pick is named, rather than the
+   * failure looking like a lost network (Chromium's XHR reports both the same way).
+   */
+  checkReadable?: () => Promise<string | null>;
+}
+
+export interface DownloadInput {
+  spaceId: string;
+  paths: string[];
+}
+
+/** What a transfer was started with: enough to authorize it again for a retry. */
+export type TransferStart = { direction: 'upload'; input: UploadInput } | { direction: 'download'; input: DownloadInput };
