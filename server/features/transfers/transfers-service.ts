@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../../contract/session';
+import { baseName } from '../../../contract/space-path';
 import type { CreateTransferRequest, CreateTransferResponse, TransferClient, TransferRecord } from '../../../contract/transfers';
 import type { AppError} from '../../errors';
 import { roleAllows } from '../../../contract/roles';
@@ -7,7 +8,7 @@ import { ERRORS } from '../../errors';
 import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
-import { baseName, toNodePath } from '../spaces/space-path';
+import { toNodePath } from '../spaces/space-path';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 const MAX_RECORDED_PATHS = 100;

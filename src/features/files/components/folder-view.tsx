@@ -3,7 +3,7 @@ import { Add, Download, Edit, FolderAdd, TrashCan, Upload } from '@carbon/icons-
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { roleAllows } from '../../../../contract/roles';
-import { baseNameOf, joinSpacePath } from '../../../lib/space-path';
+import { baseName, joinSpacePath } from '../../../../contract/space-path';
 import { useCreateFolder, useDeleteEntries, useRenameEntry } from '../api/file-operations';
 import { useSpace } from '../api/get-spaces';
 import { useUploadIntake, type UploadRequest } from '../hooks/use-upload-intake';
@@ -64,7 +64,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
   const remove = useDeleteEntries(spaceId, path);
   const selected = [...selection.paths];
   const renaming = selected.length === 1 ? selected[0] : undefined;
-  const folderName = path === '/' ? (space.data?.name ?? 'Files') : baseNameOf(path);
+  const folderName = path === '/' ? (space.data?.name ?? 'Files') : baseName(path);
 
   const clearReveal = useCallback(() => setReveal(null), []);
 
@@ -284,9 +284,9 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
       ) : null}
       {dialog === 'rename' && renaming !== undefined ? (
         <NameDialog
-          title={`Rename ${baseNameOf(renaming)}`}
+          title={`Rename ${baseName(renaming)}`}
           submitLabel="Rename"
-          initialName={baseNameOf(renaming)}
+          initialName={baseName(renaming)}
           pending={rename.isPending}
           error={rename.error}
           onClose={() => setDialog(null)}
