@@ -1,10 +1,8 @@
+import { isEnded } from '../../../../contract/transfer-status';
 import type { TransferRecord } from '../../../../contract/transfers';
 import type { TransferStatus } from '../../../transfer-clients';
 
-const ENDED: ReadonlySet<TransferStatus> = new Set(['completed', 'failed', 'cancelled']);
-
-export const isEnded = (status: string): status is 'completed' | 'failed' | 'cancelled' =>
-  ENDED.has(status as TransferStatus);
+export { isEnded };
 
 /**
  * One status from two witnesses: this page's client (live) and the server's record (what the node
