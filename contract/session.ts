@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** Header carrying the CSRF token on every state-changing request (except logging in). */
-export const CSRF_HEADER = 'x-csrf-token';
-
 export const loginRequestSchema = z.object({
   username: z.string().trim().min(1, 'Enter your username').max(128),
   password: z.string().min(1, 'Enter your password').max(1024),
@@ -20,7 +17,7 @@ export type User = z.infer<typeof userSchema>;
 /** What `POST /api/session` and `GET /api/session` return. */
 export const sessionSchema = z.object({
   user: userSchema,
-  /** Send back in the `x-csrf-token` header on POST/PUT/PATCH/DELETE. */
+  /** Send back in the CSRF_HEADER (session-header.ts) on POST/PUT/PATCH/DELETE. */
   csrfToken: z.string(),
   /** ISO time after which the session ends even if used (absolute expiry). */
   expiresAt: z.string(),

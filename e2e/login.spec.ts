@@ -15,7 +15,8 @@ test('a visitor is sent to the login page, and logging in as admin shows the app
   await expect(page).toHaveURL('/files');
   await expect(app.heading).toHaveText('Files');
   await expect(page).toHaveTitle('Files · Courier');
-  await expect(app.banner.getByRole('link', { name: /Courier/ })).toBeVisible();
+  // Courier is not an IBM product: named alone, with what it works with after it.
+  await expect(app.banner.getByRole('link', { name: 'Courier for IBM Aspera' })).toBeVisible();
   await expect(app.nav.getByRole('link', { name: 'Files' })).toHaveAttribute(
     'aria-current',
     'page',

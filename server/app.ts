@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { CSRF_HEADER } from '../contract/session-header';
 import { portalOrigin, type Config } from './config';
 import type { Db } from './db/database';
 import { registerAuth } from './features/auth/auth-plugin';
@@ -70,7 +71,7 @@ export interface AppOptions {
 // API bodies are small JSON documents; a transfer request listing 20,000 files stays well inside 4 MiB.
 export const API_BODY_LIMIT = 4 * 1024 * 1024;
 
-export const LOG_REDACTIONS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'];
+export const LOG_REDACTIONS = ['req.headers.authorization', 'req.headers.cookie', `req.headers["${CSRF_HEADER}"]`, 'res.headers["set-cookie"]'];
 
 /** The portal as one Fastify instance; the launcher only builds it and listens. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CSRF_HEADER as CONTRACT_CSRF_HEADER } from '../../contract/session';
-import { ApiError, CSRF_HEADER, api, isSessionLostError, setCsrfToken } from './api-client';
+import { CSRF_HEADER } from '../../contract/session-header';
+import { ApiError, api, isSessionLostError, setCsrfToken } from './api-client';
 
 const fetchMock = vi.fn<typeof fetch>();
 
@@ -106,8 +106,11 @@ describe('api client: errors', () => {
 });
 
 describe('api client: requests', () => {
-  it('uses the CSRF header the contract names', () => {
-    expect(CSRF_HEADER).toBe(CONTRACT_CSRF_HEADER);
+  it('uses the CSRF header the contract names', async () => {
+    setCsrfToken('token-0');
+    fetchMock.mockResolvedValue(new Response(null, { status: 204 }));
+    await api.delete('/api/x');
+    expect(new Headers(fetchMock.mock.calls[0]![1]?.headers).get(CSRF_HEADER)).toBe('token-0');
   });
 
   it('sends JSON with the session cookie and the CSRF token on state-changing requests', async () => {

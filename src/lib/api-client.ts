@@ -1,12 +1,7 @@
+import { CSRF_HEADER } from '../../contract/session-header';
 import { ApiError, isErrorCode, type ApiErrorCode } from './api-error';
 
 export { ApiError, isSessionLostError, type ApiErrorCode } from './api-error';
-
-/**
- * contract/session.ts's CSRF_HEADER, restated: importing that module would pull zod into the
- * first chunk (its schemas are built at module load). api-client.test.ts checks they agree.
- */
-export const CSRF_HEADER = 'x-csrf-token';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

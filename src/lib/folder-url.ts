@@ -1,4 +1,4 @@
-import { spacePathSegments } from './space-path';
+import { spacePathSegments } from '../../contract/space-path';
 
 /** `/files/<space id>/<folder>/<sub>`: each segment encoded, so `#`, `?` and `%` in names survive. */
 export function folderUrl(spaceId: string, path: string): string {

@@ -1,6 +1,6 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CSRF_HEADER } from '../../../contract/session';
+import { CSRF_HEADER } from '../../../contract/session-header';
 import { ERRORS } from '../../errors';
 import type { ActiveSession, AuthService, ResolvedSession } from './auth-service';
 

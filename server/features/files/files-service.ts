@@ -1,11 +1,12 @@
 import type { FolderPage, PathResult } from '../../../contract/files';
 import type { User } from '../../../contract/session';
+import { baseName, parentOf } from '../../../contract/space-path';
 import type { AppError} from '../../errors';
 import { ERRORS } from '../../errors';
 import type { BrowseEntry, BrowseSort, ItemError } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
-import { baseName, fromNodePath, parentOf, spaceToNodePath, validateName } from '../spaces/space-path';
+import { fromNodePath, spaceToNodePath, validateName } from '../spaces/space-path';
 
 const SORTS: Record<string, BrowseSort> = { name: 'path', type: 'type', size_asc: 'size_a', size_desc: 'size_d', mtime_asc: 'mtime_a', mtime_desc: 'mtime_d' };
 

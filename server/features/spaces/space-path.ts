@@ -53,12 +53,3 @@ export function fromNodePath(rootPath: string, nodePath: string): string | null 
   if (!nodePath.startsWith(`${root}/`)) return null;
   return nodePath.slice(root.length);
 }
-
-export function parentOf(spacePath: string): string {
-  const i = spacePath.lastIndexOf('/');
-  return i <= 0 ? '/' : spacePath.slice(0, i);
-}
-
-export function baseName(spacePath: string): string {
-  return spacePath.slice(spacePath.lastIndexOf('/') + 1);
-}

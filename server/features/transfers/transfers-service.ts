@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../../contract/session';
+import { baseName } from '../../../contract/space-path';
+import { isEnded } from '../../../contract/transfer-status';
 import type { CreateTransferRequest, CreateTransferResponse, TransferClientKind, TransferRecord } from '../../../contract/transfers';
 import type { AppError} from '../../errors';
 import { roleAllows } from '../../../contract/roles';
@@ -7,7 +9,7 @@ import { ERRORS } from '../../errors';
 import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
-import { baseName, spaceToNodePath } from '../spaces/space-path';
+import { spaceToNodePath } from '../spaces/space-path';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 const MAX_RECORDED_PATHS = 100;
@@ -172,7 +174,7 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     async reportFromClient(user: User, id: string, report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClientKind; error?: string }): Promise<TransferRecord> {
       const row = await transfers.find(id);
       if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
-      if (row.status === 'completed' || row.status === 'cancelled' || row.status === 'failed') return toTransferRecord(row);
+      if (isEnded(row.status)) return toTransferRecord(row);
       if (report.status === 'cancelled' && row.node_transfer_id) {
         const { client } = await clients.forNode(row.node_id);
         await client.cancelTransfer(row.node_transfer_id).catch(() => undefined); // already over on the node: fine

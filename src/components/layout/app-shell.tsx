@@ -20,6 +20,7 @@ import {
 } from 'react';
 import { Link, useLocation, useMatch } from 'react-router';
 import { useMediaQuery } from '../../hooks/use-media-query';
+import { ProductName } from './product-name';
 
 interface NavItem {
   to: string;
@@ -84,7 +85,7 @@ export function AppShell({ actions, children }: AppShellProps) {
 
   return (
     <div className="courier-shell">
-      {/* A dark header over a light page, the usual IBM product look. */}
+      {/* A dark header over a light page, as Carbon's UI shell is usually drawn. */}
       <Theme theme="g100">
         <Header aria-label="Courier">
           <SkipToContent href="#main-content" />
@@ -95,8 +96,9 @@ export function AppShell({ actions, children }: AppShellProps) {
             isActive={navOpen}
             onClick={() => setNavOpen((open) => !open)}
           />
-          <HeaderName as={Link} to="/files" prefix="IBM Aspera">
-            Courier
+          {/* No prefix: Carbon's default one is "IBM", and Courier is not an IBM product. */}
+          <HeaderName as={Link} to="/files" prefix="">
+            <ProductName />
           </HeaderName>
           <HeaderGlobalBar>{actions}</HeaderGlobalBar>
         </Header>

@@ -1,3 +1,4 @@
+import { isEnded } from '../../../contract/transfer-status';
 import type { StartRequest, TransferClient, TransferClientAvailability } from '../transfer-client';
 import { createListenerSet } from '../transfer-listeners';
 import { TransferClientError } from '../transfer-error';
@@ -5,7 +6,7 @@ import { loadAsperaSdk, DEFAULT_SDK_LOAD_TIMEOUT_MS } from './load-aspera-sdk';
 import { attachLocalDropzone, pickLocalFiles, pickLocalFolders, type LocalItem } from './native-picking';
 import { normaliseSdkError } from './sdk-errors';
 import { availabilityFor, type SdkState } from './sdk-status';
-import { createSdkTransfers, TERMINAL, type Tracked } from './sdk-transfers';
+import { createSdkTransfers, type Tracked } from './sdk-transfers';
 import type { AsperaSdkGlobal, FileDialogOptions, FolderDialogOptions, InitOptions, InstallerEntry, SdkStatus, SdkTransferSpec } from './sdk-types';
 
 export interface AsperaSdkClientOptions {
@@ -192,7 +193,7 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
     async stop(transferId) {
       const sdk = await requireSdk('cancel');
       const t = tracked(transferId);
-      if (t.last && TERMINAL.has(t.last.status)) return;
+      if (t.last && isEnded(t.last.status)) return;
       if (t.last?.handedToBrowser) throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
       checkRoute(sdk, t, 'cancelled');
       t.stopped = true;

@@ -1,4 +1,5 @@
-import type { TransferClientEvent, TransferClientStatus } from '../transfer-client';
+import { isEnded } from '../../../contract/transfer-status';
+import type { TransferClientEvent } from '../transfer-client';
 import { createListenerSet } from '../transfer-listeners';
 import { toClientEvent, toFileProgress } from './map-sdk-transfer';
 import type { AsperaSdkGlobal, AsperaSdkTransfer, SdkTransferClient } from './sdk-types';
@@ -16,7 +17,6 @@ export interface Tracked {
   provisional?: ReturnType<typeof setInterval>;
 }
 
-export const TERMINAL: ReadonlySet<TransferClientStatus> = new Set(['completed', 'failed', 'cancelled']);
 const POLL_MS = 100;
 
 /**
@@ -57,7 +57,7 @@ export function createSdkTransfers(graceMs: number, ensureStarted: () => Promise
     tracked.direction ??= live.transfer_spec?.direction;
     const event = toClientEvent(tracked.transferId, live);
     if (tracked.stopped && tracked.client === 'http-gateway' && tracked.last?.status === 'cancelled') return; // §12.4
-    if (live.status === 'removed' && tracked.last && TERMINAL.has(tracked.last.status)) return;
+    if (live.status === 'removed' && tracked.last && isEnded(tracked.last.status)) return;
     // While a completion is provisional, only an outcome (failed, cancelled) may interrupt it.
     if (tracked.provisional && (event.status === 'completed' || event.status === 'running')) return;
     if (tracked.provisional) {

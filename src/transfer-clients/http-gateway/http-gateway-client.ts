@@ -1,4 +1,5 @@
-import type { StartRequest, TransferClient, TransferClientEvent, TransferClientStatus } from '../transfer-client';
+import { isEnded } from '../../../contract/transfer-status';
+import type { StartRequest, TransferClient, TransferClientEvent } from '../transfer-client';
 import { createListenerSet } from '../transfer-listeners';
 import { TransferClientError } from '../transfer-error';
 import { saveBlobWithAnchor, openInHiddenFrame } from './browser-save';
@@ -47,8 +48,6 @@ interface Running {
   watchdog?: ReturnType<typeof setInterval>;
 }
 
-const TERMINAL: ReadonlySet<TransferClientStatus> = new Set(['completed', 'failed', 'cancelled']);
-
 /** Courier's own HTTP Gateway v3 client (docs/http-gateway.md), one transfer per upload/download request. */
 export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}): TransferClient {
   const limit = options.inBrowserDownloadLimit ?? DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT;
@@ -68,7 +67,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
 
   function update(entry: Running, u: GatewayUpdate, bytesTotal: number | null): void {
     // Once ended, an ended transfer stays ended: a late XHR/fetch callback must not revive it.
-    if (entry.removed || TERMINAL.has(entry.last.status)) return;
+    if (entry.removed || isEnded(entry.last.status)) return;
     if (entry.stalled && u.status === 'cancelled') {
       const seconds = Math.round(stallMs / 1000);
       u = { ...u, status: 'failed', error: { code: 'NETWORK_ERROR', message: `The transfer stalled: nothing moved for ${seconds} s. Check your connection and try again.` } };
@@ -82,7 +81,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     if (u.error) event.error = { ...u.error };
     if (u.handedToBrowser) event.handedToBrowser = true;
     entry.last = event;
-    if (TERMINAL.has(u.status) || u.handedToBrowser) {
+    if (isEnded(u.status) || u.handedToBrowser) {
       entry.abort = undefined;
       clearInterval(entry.watchdog);
     }
@@ -140,7 +139,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       if (!request.gatewayUrl) throw new TransferClientError('CLIENT_UNAVAILABLE', 'No HTTP Gateway is configured for this transfer: ask an administrator.');
       if (request.direction === 'upload' && !request.sources?.length) throw new TransferClientError('BAD_REQUEST', 'Choose at least one file to upload.');
       const existing = transfers.get(request.transferId);
-      if (existing && !TERMINAL.has(existing.last.status)) throw new TransferClientError('BAD_REQUEST', 'This transfer is already running.');
+      if (existing && !isEnded(existing.last.status)) throw new TransferClientError('BAD_REQUEST', 'This transfer is already running.');
       const entry: Running = { request, last: { transferId: request.transferId, status: 'queued', bytesDone: 0, bytesTotal: null }, lastActivity: Date.now() };
       transfers.set(request.transferId, entry);
       run(entry);
@@ -149,7 +148,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     async stop(transferId) {
       const entry = transfers.get(transferId);
       if (!entry) throw new TransferClientError('UNKNOWN_TRANSFER', 'This transfer is not running in this page.');
-      if (TERMINAL.has(entry.last.status)) return;
+      if (isEnded(entry.last.status)) return;
       if (entry.last.handedToBrowser) {
         throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
       }

@@ -1,5 +1,6 @@
 import { Header, HeaderName, InlineNotification, Theme } from '@carbon/react';
 import { Link } from 'react-router';
+import { ProductName } from '../../../components/layout/product-name';
 import type { SignedOutReason } from '../api/get-session';
 import { LoginForm } from './login-form';
 
@@ -19,8 +20,8 @@ export function LoginPage({ reason }: LoginPageProps) {
       <title>Log in · Courier</title>
       <Theme theme="g100">
         <Header aria-label="Courier">
-          <HeaderName as={Link} to="/login" prefix="IBM Aspera">
-            Courier
+          <HeaderName as={Link} to="/login" prefix="">
+            <ProductName />
           </HeaderName>
         </Header>
       </Theme>

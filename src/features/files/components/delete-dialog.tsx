@@ -1,6 +1,6 @@
 import { InlineNotification, Modal } from '@carbon/react';
 import type { PathResult } from '../../../../contract/files';
-import { baseNameOf } from '../../../lib/space-path';
+import { baseName } from '../../../../contract/space-path';
 import { describeFileError } from '../lib/describe-file-error';
 
 export interface DeleteDialogProps {
@@ -19,7 +19,7 @@ export function DeleteDialog(props: DeleteDialogProps) {
   const results = props.results ?? [];
   const failed = results.filter((r) => !r.ok);
   const done = props.results !== undefined;
-  const names = props.paths.map(baseNameOf);
+  const names = props.paths.map(baseName);
   return (
     <Modal
       open
@@ -41,7 +41,7 @@ export function DeleteDialog(props: DeleteDialogProps) {
           <ul className="courier-files-dialog__list">
             {failed.map((r) => (
               <li key={r.path}>
-                <strong>{baseNameOf(r.path)}</strong>: {r.error?.message ?? 'not deleted'}
+                <strong>{baseName(r.path)}</strong>: {r.error?.message ?? 'not deleted'}
               </li>
             ))}
           </ul>

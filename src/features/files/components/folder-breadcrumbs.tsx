@@ -1,6 +1,6 @@
 import { Breadcrumb, BreadcrumbItem } from '@carbon/react';
 import { Link } from 'react-router';
-import { joinSpacePath, spacePathSegments } from '../../../lib/space-path';
+import { joinSpacePath, spacePathSegments } from '../../../../contract/space-path';
 import { folderUrl } from '../../../lib/folder-url';
 
 export function FolderBreadcrumbs(props: { spaceId: string; spaceName: string; path: string }) {

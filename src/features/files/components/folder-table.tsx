@@ -1,9 +1,11 @@
 import { ArrowDown, ArrowUp, ArrowsVertical, Document, Folder } from '@carbon/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useRef, useState, type MouseEvent } from 'react';
 import type { FileEntry } from '../../../../contract/files';
 import { formatBytes } from '../../../lib/format-bytes';
 import { useFolderRows } from '../hooks/use-folder-rows';
+import { useKeyboardSelection } from '../hooks/use-keyboard-selection';
+import { useReveal } from '../hooks/use-reveal';
 import type { SortColumn, SortState } from '../lib/folder-sort';
 import { extendTo, selectOnly, toggleOne, type Selection } from '../lib/selection';
 
@@ -47,7 +49,6 @@ const COLUMNS: ReadonlyArray<{ column: SortColumn; label: string }> = [
 export function FolderTable(props: FolderTableProps) {
   const { sort, selection, onSelectionChange } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [active, setActive] = useState(0);
   const [range, setRange] = useState({ start: 0, end: 40 });
   const rows = useFolderRows(props.spaceId, props.path, sort, range);
   const count = rows.totalCount ?? 0;
@@ -66,99 +67,32 @@ export function FolderTable(props: FolderTableProps) {
   });
 
   const pathAt = (i: number) => rows.rowAt(i)?.path;
-  const activeIndex = Math.min(active, Math.max(0, count - 1));
-  // A key can move to a row whose page has not arrived yet (End in 100,000 rows): select it
-  // when it does.
-  const [pending, setPending] = useState<{ index: number; extend: boolean } | null>(null);
-  const pendingPath = pending ? pathAt(pending.index) : undefined;
+  const { activeIndex, setActive, onKeyDown } = useKeyboardSelection({
+    count,
+    pathAt,
+    selection,
+    onSelectionChange,
+    scrollToIndex: (i) => virtualizer.scrollToIndex(i, { align: 'auto' }),
+    pageSize: () => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1),
+    onOpen: (i) => {
+      const entry = rows.rowAt(i);
+      if (entry) props.onOpen(entry);
+    },
+    onDeleteKey: props.onDeleteKey,
+    onRenameKey: props.onRenameKey,
+  });
 
-  const select = (index: number, extend: boolean) => {
-    const path = pathAt(index);
-    if (path === undefined) setPending({ index, extend });
-    else if (extend) onSelectionChange(extendTo(selection, index, pathAt));
-    else onSelectionChange(selectOnly(index, path));
-  };
-
-  useEffect(() => {
-    if (!pending || pendingPath === undefined) return;
-    setPending(null);
-    onSelectionChange(
-      pending.extend
-        ? extendTo(selection, pending.index, (i) => rows.rowAt(i)?.path)
-        : selectOnly(pending.index, pendingPath),
-    );
-  }, [pending, pendingPath, selection, onSelectionChange, rows]);
-
-  const { reveal, onRevealed } = props;
-  const listedAt = rows.firstPage.dataUpdatedAt;
-  // The listing as it was when `reveal` was asked for.
-  const revealSince = useRef({ path: reveal, listedAt });
-  useEffect(() => {
-    if (!reveal) return;
-    if (revealSince.current.path !== reveal) revealSince.current = { path: reveal, listedAt };
-    // Only among rows already loaded: a page of a huge folder is not fetched for this.
-    const i = rows.indexOf(reveal);
-    if (i >= 0) {
+  useReveal({
+    reveal: props.reveal,
+    onRevealed: props.onRevealed,
+    indexOf: rows.indexOf,
+    listedAt: rows.firstPage.dataUpdatedAt,
+    onFound: (i, path) => {
       setActive(i);
       virtualizer.scrollToIndex(i, { align: 'auto' });
-      onSelectionChange(selectOnly(i, reveal));
-      onRevealed?.();
-    } else if (listedAt > revealSince.current.listedAt) {
-      // Not there after a newer listing than the one the entry was asked for in: let it go.
-      onRevealed?.();
-    }
-  }, [reveal, onRevealed, rows, listedAt, virtualizer, onSelectionChange]);
-
-  const moveTo = (index: number, extend: boolean) => {
-    const next = Math.max(0, Math.min(count - 1, index));
-    setActive(next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
-    select(next, extend);
-  };
-
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (count === 0) return;
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1);
-    const mod = event.ctrlKey || event.metaKey;
-    const keys: Record<string, () => void> = {
-      ArrowDown: () => moveTo(activeIndex + 1, event.shiftKey),
-      ArrowUp: () => moveTo(activeIndex - 1, event.shiftKey),
-      PageDown: () => moveTo(activeIndex + page, event.shiftKey),
-      PageUp: () => moveTo(activeIndex - page, event.shiftKey),
-      Home: () => moveTo(0, event.shiftKey),
-      End: () => moveTo(count - 1, event.shiftKey),
-      ' ': () => {
-        const path = pathAt(activeIndex);
-        if (path !== undefined) onSelectionChange(toggleOne(selection, activeIndex, path));
-      },
-      Enter: () => {
-        const entry = rows.rowAt(activeIndex);
-        if (entry) props.onOpen(entry);
-      },
-      Escape: () => onSelectionChange({ paths: new Set(), anchor: null }),
-    };
-    if (mod && event.key.toLowerCase() === 'a') {
-      // Every row loaded so far: a 100,000-entry folder is never fetched whole for a shortcut.
-      event.preventDefault();
-      onSelectionChange({ ...extendTo({ paths: new Set(), anchor: 0 }, count - 1, pathAt), anchor: activeIndex });
-      return;
-    }
-    if (event.key === 'Delete' && props.onDeleteKey) {
-      event.preventDefault();
-      props.onDeleteKey();
-      return;
-    }
-    if (event.key === 'F2' && props.onRenameKey) {
-      event.preventDefault();
-      props.onRenameKey();
-      return;
-    }
-    const action = keys[event.key];
-    if (action) {
-      event.preventDefault();
-      action();
-    }
-  };
+      onSelectionChange(selectOnly(i, path));
+    },
+  });
 
   const onRowClick = (event: MouseEvent, index: number, entry: FileEntry) => {
     setActive(index);

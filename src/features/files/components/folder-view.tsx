@@ -1,21 +1,20 @@
-import { Button, InlineNotification } from '@carbon/react';
-import { Add, Download, Edit, FolderAdd, TrashCan, Upload } from '@carbon/icons-react';
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { Upload } from '@carbon/icons-react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { roleAllows } from '../../../../contract/roles';
-import { baseNameOf, joinSpacePath } from '../../../lib/space-path';
-import { useCreateFolder, useDeleteEntries, useRenameEntry } from '../api/file-operations';
+import { baseName } from '../../../../contract/space-path';
 import { useSpace } from '../api/get-spaces';
+import { useFolderDialogs } from '../hooks/use-folder-dialogs';
 import { useUploadIntake, type UploadRequest } from '../hooks/use-upload-intake';
 import { describeFileError } from '../lib/describe-file-error';
 import { nextSort, type SortState } from '../lib/folder-sort';
 import { folderUrl } from '../../../lib/folder-url';
 import { emptySelection, type Selection } from '../lib/selection';
-import { DeleteDialog } from './delete-dialog';
 import { FolderBreadcrumbs } from './folder-breadcrumbs';
+import { FolderNotices, type FolderNotice } from './folder-notices';
 import { FolderState } from './folder-state';
 import { FolderTable } from './folder-table';
-import { NameDialog } from './name-dialog';
+import { FolderToolbar } from './folder-toolbar';
 import { UploadReviewDialog } from './upload-review-dialog';
 
 export interface FolderViewProps {
@@ -34,37 +33,26 @@ export interface FolderViewProps {
   onNativePick?: ((what: 'files' | 'folder', target: { spaceId: string; folder: string }) => Promise<number | null> | null) | undefined;
   /** Shown under the toolbar: which client uploads go through, and the choice of it. */
   uploadClient?: ReactNode;
+  /** The route's own actions in the toolbar, after the folder's ("Share", "Send"). */
+  toolbarActions?: ReactNode;
 }
 
-type Dialog = 'new-folder' | 'rename' | 'delete' | null;
-type Notice = { kind: 'error' | 'success' | 'info'; title: string; subtitle: string } | null;
-
-export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, uploadClient }: FolderViewProps) {
+export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, uploadClient, toolbarActions }: FolderViewProps) {
   const navigate = useNavigate();
   const space = useSpace(spaceId);
   const role = space.data?.role ?? null;
   const can = {
     upload: roleAllows(role, 'upload'),
-    mkdir: roleAllows(role, 'mkdir'),
     rename: roleAllows(role, 'rename'),
     delete: roleAllows(role, 'delete'),
-    download: roleAllows(role, 'download'),
   };
   const [sort, setSort] = useState<SortState>({ column: 'name', direction: 'ascending' });
   const [selection, setSelection] = useState<Selection>(emptySelection);
-  const [dialog, setDialog] = useState<Dialog>(null);
-  const [notice, setNotice] = useState<Notice>(null);
+  const [notice, setNotice] = useState<FolderNotice | null>(null);
   /** A folder just created or renamed, for the table to bring into view. */
   const [reveal, setReveal] = useState<string | null>(null);
-  const filesInput = useRef<HTMLInputElement>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
-
-  const createFolder = useCreateFolder(spaceId, path);
-  const rename = useRenameEntry(spaceId, path);
-  const remove = useDeleteEntries(spaceId, path);
   const selected = [...selection.paths];
-  const renaming = selected.length === 1 ? selected[0] : undefined;
-  const folderName = path === '/' ? (space.data?.name ?? 'Files') : baseNameOf(path);
+  const folderName = path === '/' ? (space.data?.name ?? 'Files') : baseName(path);
 
   const clearReveal = useCallback(() => setReveal(null), []);
 
@@ -83,12 +71,10 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
   };
   const intake = useUploadIntake(can.upload, startUpload);
 
+  /** True when the transfer client's own dialog opened; false leaves it to the browser's. */
   const pick = (what: 'files' | 'folder') => {
     const native = onNativePick?.(what, { spaceId, folder: path });
-    if (!native) {
-      (what === 'files' ? filesInput : folderInput).current?.click();
-      return;
-    }
+    if (!native) return false;
     setNotice(null);
     native.then(
       (count) => {
@@ -102,6 +88,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
       (error: unknown) =>
         setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
     );
+    return true;
   };
 
   const startDownload = () => {
@@ -111,12 +98,23 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
     );
   };
 
-  const openDialog = (which: Dialog) => {
-    createFolder.reset();
-    rename.reset();
-    remove.reset();
-    setDialog(which);
-  };
+  const dialogs = useFolderDialogs({
+    spaceId,
+    path,
+    selected,
+    onCreated: setReveal,
+    onRenamed: (renamed) => {
+      setSelection(emptySelection);
+      setReveal(renamed);
+    },
+    onDeleted: (results) => {
+      const gone = results.filter((r) => r.ok).map((r) => r.path);
+      setSelection({ paths: new Set(selected.filter((p) => !gone.includes(p))), anchor: null });
+      if (results.every((r) => r.ok)) {
+        setNotice({ kind: 'success', title: 'Deleted', subtitle: `${results.length} ${results.length === 1 ? 'item' : 'items'} deleted.` });
+      }
+    },
+  });
 
   return (
     <section
@@ -130,97 +128,25 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
         {folderName}
       </h1>
 
-      <div className="courier-files__toolbar" role="toolbar" aria-label="Folder actions">
-        {can.upload ? (
-          <>
-            <Button size="md" renderIcon={Upload} onClick={() => pick('files')}>
-              Upload files
-            </Button>
-            <Button size="md" kind="tertiary" renderIcon={Add} onClick={() => pick('folder')}>
-              Upload folder
-            </Button>
-            <input
-              ref={filesInput}
-              type="file"
-              multiple
-              hidden
-              data-testid="upload-files-input"
-              onChange={(e) => {
-                intake.pick(e.target.files);
-                e.target.value = '';
-              }}
-            />
-            <input
-              ref={folderInput}
-              type="file"
-              hidden
-              data-testid="upload-folder-input"
-              {...{ webkitdirectory: '' }}
-              onChange={(e) => {
-                intake.pick(e.target.files);
-                e.target.value = '';
-              }}
-            />
-          </>
-        ) : null}
-        {can.mkdir ? (
-          <Button size="md" kind="ghost" renderIcon={FolderAdd} onClick={() => openDialog('new-folder')}>
-            New folder
-          </Button>
-        ) : null}
-        {selected.length > 0 ? (
-          <div className="courier-files__selection" aria-label="Selected items">
-            <span className="courier-files__count" aria-live="polite">
-              {selected.length} selected
-            </span>
-            {can.download ? (
-              <Button size="md" kind="ghost" renderIcon={Download} onClick={startDownload}>
-                Download
-              </Button>
-            ) : null}
-            {can.rename && selected.length === 1 ? (
-              <Button size="md" kind="ghost" renderIcon={Edit} onClick={() => openDialog('rename')}>
-                Rename
-              </Button>
-            ) : null}
-            {can.delete ? (
-              <Button size="md" kind="danger--ghost" renderIcon={TrashCan} onClick={() => openDialog('delete')}>
-                Delete
-              </Button>
-            ) : null}
-          </div>
-        ) : null}
-      </div>
+      <FolderToolbar
+        role={role}
+        selectedCount={selected.length}
+        onPick={pick}
+        onPicked={intake.pick}
+        onNewFolder={() => dialogs.open('new-folder')}
+        onDownload={startDownload}
+        onRename={() => dialogs.open('rename')}
+        onDelete={() => dialogs.open('delete')}
+        actions={toolbarActions}
+      />
 
       {can.upload ? uploadClient : null}
-      {intake.state.step === 'reading' ? (
-        <InlineNotification kind="info" lowContrast hideCloseButton title="Reading what you dropped…" />
-      ) : null}
-      {intake.state.step === 'refused' ? (
-        <InlineNotification
-          kind="error"
-          lowContrast
-          role="alert"
-          title={intake.state.title}
-          subtitle={intake.state.detail}
-          onClose={() => {
-            intake.dismiss();
-            return false;
-          }}
-        />
-      ) : null}
-      {notice ? (
-        <InlineNotification
-          kind={notice.kind}
-          lowContrast
-          title={notice.title}
-          subtitle={notice.subtitle}
-          onClose={() => {
-            setNotice(null);
-            return false;
-          }}
-        />
-      ) : null}
+      <FolderNotices
+        intake={intake.state}
+        onDismissIntake={intake.dismiss}
+        notice={notice}
+        onDismissNotice={() => setNotice(null)}
+      />
 
       <FolderTable
         spaceId={spaceId}
@@ -235,8 +161,8 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
         onOpen={(entry) => {
           if (entry.type === 'folder') void navigate(folderUrl(spaceId, entry.path));
         }}
-        onDeleteKey={can.delete && selected.length > 0 ? () => openDialog('delete') : undefined}
-        onRenameKey={can.rename && selected.length === 1 ? () => openDialog('rename') : undefined}
+        onDeleteKey={can.delete && selected.length > 0 ? () => dialogs.open('delete') : undefined}
+        onRenameKey={can.rename && selected.length === 1 ? () => dialogs.open('rename') : undefined}
         renderEmpty={(rows) => (
           <FolderState
             spaceId={spaceId}
@@ -265,66 +191,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
           onClose={intake.dismiss}
         />
       ) : null}
-      {dialog === 'new-folder' ? (
-        <NameDialog
-          title="New folder"
-          submitLabel="Create"
-          pending={createFolder.isPending}
-          error={createFolder.error}
-          onClose={() => setDialog(null)}
-          onSubmit={(name) =>
-            createFolder.mutate(joinSpacePath(path, name), {
-              onSuccess: () => {
-                setDialog(null);
-                setReveal(joinSpacePath(path, name));
-              },
-            })
-          }
-        />
-      ) : null}
-      {dialog === 'rename' && renaming !== undefined ? (
-        <NameDialog
-          title={`Rename ${baseNameOf(renaming)}`}
-          submitLabel="Rename"
-          initialName={baseNameOf(renaming)}
-          pending={rename.isPending}
-          error={rename.error}
-          onClose={() => setDialog(null)}
-          onSubmit={(newName) =>
-            rename.mutate(
-              { path: renaming, newName },
-              {
-                onSuccess: () => {
-                  setDialog(null);
-                  setSelection(emptySelection);
-                  setReveal(joinSpacePath(path, newName));
-                },
-              },
-            )
-          }
-        />
-      ) : null}
-      {dialog === 'delete' ? (
-        <DeleteDialog
-          paths={selected}
-          pending={remove.isPending}
-          error={remove.error}
-          results={remove.data?.some((r) => !r.ok) ? remove.data : undefined}
-          onClose={() => setDialog(null)}
-          onConfirm={() =>
-            remove.mutate(selected, {
-              onSuccess: (results) => {
-                const gone = results.filter((r) => r.ok).map((r) => r.path);
-                setSelection({ paths: new Set(selected.filter((p) => !gone.includes(p))), anchor: null });
-                if (results.every((r) => r.ok)) {
-                  setDialog(null);
-                  setNotice({ kind: 'success', title: 'Deleted', subtitle: `${results.length} ${results.length === 1 ? 'item' : 'items'} deleted.` });
-                }
-              },
-            })
-          }
-        />
-      ) : null}
+      {dialogs.dialogs}
     </section>
   );
 }

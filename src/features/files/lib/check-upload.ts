@@ -1,4 +1,4 @@
-import { nameProblem, wholePathProblem } from '../../../../contract/path-rules';
+import { MAX_NAME_BYTES, nameProblem, wholePathProblem } from '../../../../contract/path-rules';
 import { MAX_TRANSFER_FILES } from '../../../../contract/transfer-limits';
 import { formatBytes } from '../../../lib/format-bytes';
 import type { CollectedUpload } from './collect-upload';
@@ -46,7 +46,7 @@ export function checkUpload(upload: CollectedUpload): UploadCheck {
     return {
       ok: false,
       title: 'Some names cannot be stored',
-      detail: `${listSome(refused)}: names may not contain control characters, "\\" or characters that look like "/", or be longer than 255 bytes. Rename them and try again.`,
+      detail: `${listSome(refused)}: names may not contain control characters, "\\" or characters that look like "/", or be longer than ${MAX_NAME_BYTES} bytes. Rename them and try again.`,
     };
   }
   if (upload.sources.length === 0) {

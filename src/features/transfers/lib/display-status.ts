@@ -1,10 +1,8 @@
+import { isEnded } from '../../../../contract/transfer-status';
 import type { TransferRecord } from '../../../../contract/transfers';
 import type { TransferClientStatus } from '../../../transfer-clients';
 
-const ENDED: ReadonlySet<TransferClientStatus> = new Set(['completed', 'failed', 'cancelled']);
-
-export const isEnded = (status: string): status is 'completed' | 'failed' | 'cancelled' =>
-  ENDED.has(status as TransferClientStatus);
+export { isEnded };
 
 /**
  * One status from two witnesses: this page's client (live) and the server's record (what the node

@@ -1,0 +1,48 @@
+import { InlineNotification } from '@carbon/react';
+import type { IntakeState } from '../hooks/use-upload-intake';
+
+export type FolderNotice = { kind: 'error' | 'success' | 'info'; title: string; subtitle: string };
+
+export interface FolderNoticesProps {
+  /** Where a drop or pick is: read, refused (with why) or neither. */
+  intake: IntakeState;
+  onDismissIntake: () => void;
+  /** The outcome of the last action: an upload or download started or refused, a delete. */
+  notice: FolderNotice | null;
+  onDismissNotice: () => void;
+}
+
+export function FolderNotices({ intake, onDismissIntake, notice, onDismissNotice }: FolderNoticesProps) {
+  return (
+    <>
+      {intake.step === 'reading' ? (
+        <InlineNotification kind="info" lowContrast hideCloseButton title="Reading what you dropped…" />
+      ) : null}
+      {intake.step === 'refused' ? (
+        <InlineNotification
+          kind="error"
+          lowContrast
+          role="alert"
+          title={intake.title}
+          subtitle={intake.detail}
+          onClose={() => {
+            onDismissIntake();
+            return false;
+          }}
+        />
+      ) : null}
+      {notice ? (
+        <InlineNotification
+          kind={notice.kind}
+          lowContrast
+          title={notice.title}
+          subtitle={notice.subtitle}
+          onClose={() => {
+            onDismissNotice();
+            return false;
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
