@@ -4,17 +4,28 @@ import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded
 import { gatewayUpload } from '../../test/gateway-client';
 import { createTestApp, type TestApp } from '../../test/test-app';
 
-/** Reads server-sent events from a real connection until `until` matches one. */
+/**
+ * Reads server-sent events from a real connection until `until` matches one. Each read races a
+ * timer, so "nothing came in time" (the stream still open) fails as `no matching event` at once,
+ * and a stream that ends early fails as `stream closed`, never as the other.
+ */
 async function readEvents(response: Response, until: (data: Record<string, unknown>) => boolean, timeoutMs = 10_000) {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   const seen: Array<Record<string, unknown>> = [];
   let buffer = '';
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), 'expired')));
+    const result = await Promise.race([reader.read(), expired]);
+    clearTimeout(timer);
+    if (result === 'expired') {
+      await reader.cancel();
+      throw new Error(`no matching event; saw ${JSON.stringify(seen)}`);
+    }
+    if (result.done) throw new Error(`stream closed; saw ${JSON.stringify(seen)}`);
+    buffer += decoder.decode(result.value, { stream: true });
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
@@ -29,7 +40,6 @@ async function readEvents(response: Response, until: (data: Record<string, unkno
       }
     }
   }
-  throw new Error(`no matching event; saw ${JSON.stringify(seen)}`);
 }
 
 describe('GET /api/transfers/events', () => {

@@ -1,0 +1,37 @@
+/**
+ * COURIER_TRUST_PROXY: behind a proxy the portal takes the client's address and scheme from the
+ * proxy's X-Forwarded-* headers; without it, it takes neither, so a client cannot choose them.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestApp, TEST_PASSWORD, type TestApp } from './test/test-app';
+
+describe('COURIER_TRUST_PROXY', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  // A browser at https://portal.example behind one proxy that terminates TLS and forwards to us.
+  const throughProxy = { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'portal.example', origin: 'https://portal.example' };
+  const login = (app: TestApp) =>
+    app.app.inject({ method: 'POST', url: '/api/session', headers: throughProxy, remoteAddress: '10.0.0.5', payload: { username: 'alice', password: TEST_PASSWORD } });
+
+  it('with one trusted hop, records the forwarded client address and takes the forwarded https origin as our own', async () => {
+    t = await createTestApp('sqlite', { COURIER_TRUST_PROXY: '1' });
+    const response = await login(t);
+    expect(response.statusCode).toBe(200);
+    const [session] = await t.db.selectFrom('sessions').select('ip').execute();
+    expect(session?.ip).toBe('203.0.113.7');
+  });
+
+  it('without it, records the proxy address and refuses the https origin as another site', async () => {
+    t = await createTestApp('sqlite', { COURIER_TRUST_PROXY: 'false' });
+    const response = await login(t);
+    expect([response.statusCode, response.json().code]).toEqual([403, 'CSRF_FAILED']);
+    const direct = await t.app.inject({ method: 'POST', url: '/api/session', headers: { 'x-forwarded-for': '203.0.113.7' }, remoteAddress: '10.0.0.5', payload: { username: 'alice', password: TEST_PASSWORD } });
+    expect(direct.statusCode).toBe(200);
+    const [session] = await t.db.selectFrom('sessions').select('ip').execute();
+    expect(session?.ip).toBe('10.0.0.5');
+  });
+});
