@@ -33,6 +33,42 @@ const sharedZones = ['lib', 'components', 'hooks', 'transfer-clients'].map((name
   message: `src/${name} is shared by the features and imports none of them: move the piece it needs out of the feature.`,
 }));
 
+const programZones = [
+  { target: './server', from: './transfer-node', message: 'server/ talks to nodes only through server/node-client over HTTP.' },
+  { target: './server', from: './src' },
+  { target: './transfer-node', from: './server', message: 'transfer-node/ runs alone: it imports nothing from server/.' },
+  { target: './transfer-node', from: './src' },
+  {
+    target: './transfer-node',
+    from: './contract',
+    except: ['./path-rules.ts', './transfer-limits.ts'],
+    message: 'transfer-node/ speaks the Node API, not the portal contract (only the shared path rules and transfer limits).',
+  },
+  { target: './src', from: './server' },
+  { target: './src', from: './transfer-node' },
+  // The launcher composes the two programs through their entries, as an operator would.
+  { target: './launcher', from: './server', except: ['./index.ts'], message: 'launcher/ starts the portal through server/index.ts only.' },
+  { target: './launcher', from: './transfer-node', except: ['./index.ts'], message: 'launcher/ starts the node through transfer-node/index.ts only.' },
+  { target: './contract', from: './server' },
+  { target: './contract', from: './src' },
+  { target: './contract', from: './transfer-node' },
+  ...featureZones,
+  ...sharedZones,
+];
+// test-kit/ holds what every suite shares (gateway client, node process, free port, temp folders):
+// tests and bench use it, the programs never do; and it reaches the programs only as a client does.
+const testKitZones = ['./src', './server', './transfer-node', './contract', './launcher'].map((target) => ({
+  target,
+  from: './test-kit',
+  message: 'test-kit/ is for tests and bench only.',
+}));
+const testKitReach = ['./src', './server', './transfer-node'].map((from) => ({
+  target: './test-kit',
+  from,
+  message: 'test-kit/ meets the programs over HTTP and their command line, as an operator or a browser would.',
+}));
+const testFiles = ['**/*.test.{ts,tsx}', '**/test/**', 'e2e/**', 'bench/**', 'test-kit/**'];
+
 export default tseslint.config(
   {
     ignores: ['node_modules', 'dist', 'data', 'test-results', 'playwright-report', 'bench/results'],
@@ -51,34 +87,16 @@ export default tseslint.config(
       'import-x/external-module-folders': importX.flatConfigs.typescript.settings['import-x/external-module-folders'],
     },
     rules: {
-      'import-x/no-restricted-paths': [
-        'error',
-        {
-          zones: [
-            { target: './server', from: './transfer-node', message: 'server/ talks to nodes only through server/node-client over HTTP.' },
-            { target: './server', from: './src' },
-            { target: './transfer-node', from: './server', message: 'transfer-node/ runs alone: it imports nothing from server/.' },
-            { target: './transfer-node', from: './src' },
-            {
-              target: './transfer-node',
-              from: './contract',
-              except: ['./path-rules.ts', './transfer-limits.ts'],
-              message: 'transfer-node/ speaks the Node API, not the portal contract (only the shared path rules and transfer limits).',
-            },
-            { target: './src', from: './server' },
-            { target: './src', from: './transfer-node' },
-            { target: './contract', from: './server' },
-            { target: './contract', from: './src' },
-            { target: './contract', from: './transfer-node' },
-            ...featureZones,
-            ...sharedZones,
-          ],
-        },
-      ],
+      'import-x/no-restricted-paths': ['error', { zones: [...programZones, ...testKitZones, ...testKitReach] }],
       'import-x/no-cycle': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Tests and bench may use test-kit; every other fence holds for them too.
+    files: testFiles,
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...programZones, ...testKitReach] }] },
   },
   {
     files: ['src/**/*.{ts,tsx}'],

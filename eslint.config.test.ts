@@ -34,6 +34,13 @@ describe('import boundaries', () => {
     ['src/components/probe.ts', '../features/files/lib/check-upload'],
     ['src/hooks/probe.ts', '../features/files/lib/check-upload'],
     ['src/transfer-clients/probe.ts', '../features/files/lib/check-upload'],
+    ['launcher/probe.ts', '../server/app'],
+    ['launcher/probe.ts', '../transfer-node/app'],
+    ['server/probe.ts', '../test-kit/free-port'],
+    ['src/lib/probe.ts', '../../test-kit/free-port'],
+    ['transfer-node/probe.ts', '../test-kit/free-port'],
+    ['test-kit/probe.ts', '../server/config'],
+    ['test-kit/probe.ts', '../transfer-node/index'],
   ])('%s may not import %s', async (file, source) => {
     expect(await zoneErrors(file, source)).toEqual([expect.stringContaining('restricted zone')]);
   });
@@ -44,6 +51,11 @@ describe('import boundaries', () => {
     ['src/features/files/probe.ts', './lib/check-upload'],
     ['src/features/files/probe.ts', '../../lib/format-bytes'],
     ['launcher/probe.ts', '../transfer-node/index'],
+    ['launcher/probe.ts', '../server/index'],
+    ['server/probe.test.ts', '../test-kit/free-port'],
+    ['transfer-node/test/probe.ts', '../../test-kit/free-port'],
+    ['bench/probe.ts', '../test-kit/free-port'],
+    ['bench/probe.ts', '../server/test/test-app'],
   ])('%s may import %s', async (file, source) => {
     expect(await zoneErrors(file, source)).toEqual([]);
   });
