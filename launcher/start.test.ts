@@ -1,22 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { heldUpload } from '../server/test/gateway-client';
+import { freePort } from '../test-kit/free-port';
+import { partialUpload } from '../test-kit/gateway-upload';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/courier.mjs');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 interface Running {
   child: ChildProcessWithoutNullStreams;
@@ -83,7 +73,7 @@ describe('courier start', () => {
       body: JSON.stringify({ spaceId: spaces.find((s) => s.personal)!.id, direction: 'upload', folder: '/', files: [{ path: 'in-flight.bin', size }] }),
     });
     const { transferSpec, clients } = (await authorized.json()) as { transferSpec: Record<string, unknown>; clients: Array<{ url: string }> };
-    const held = heldUpload(clients[0]!.url, transferSpec, { path: 'in-flight.bin', size }, 1024 * 1024);
+    const held = partialUpload(clients[0]!.url, transferSpec, { path: 'in-flight.bin', size }, 1024 * 1024);
     // The node has begun writing it once its partial file exists.
     const staging = path.join(dataDir, 'node', 'docroot', '.courier-staging');
     while (readdirSync(staging).length === 0) await new Promise((r) => setTimeout(r, 20));

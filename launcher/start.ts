@@ -5,12 +5,7 @@
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp, LOG_REDACTIONS } from '../server/app';
-import { ConfigError, loadConfig, portalOrigin, type Config } from '../server/config';
-import { openDatabase } from '../server/db/database';
-import { ensureAdminAccount } from '../server/features/auth/bootstrap-admin';
-import { createUsersRepository } from '../server/features/auth/users-repository';
-import { loadOrCreatePortalSecretKey } from '../server/lib/portal-secret-key';
+import { ConfigError, LOG_REDACTIONS, loadConfig, portalOrigin, startPortal, type Config } from '../server/index';
 import { startTransferNode, type TransferNode } from '../transfer-node/index';
 
 export interface StartOptions {
@@ -37,17 +32,13 @@ export async function startCourier({ env, spaDir }: StartOptions) {
     });
   }
 
-  const { db, dialect } = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const admin = await ensureAdminAccount(createUsersRepository(db), config.adminPassword);
-  const app = await buildApp({
+  const portal = await startPortal({
     config,
-    db,
     spaDir,
     logger,
-    secretKey: loadOrCreatePortalSecretKey(config.dataDir, config.secretKey),
     embeddedNode: node && { url: node.url, username: node.credentials.username, secret: node.credentials.password, gatewayUrl: node.gatewayUrl },
   });
-  await app.listen({ port: config.port, host: config.host });
+  const { app, dialect, admin } = portal;
 
   const url = displayUrl(config);
   const lines = [
@@ -66,10 +57,9 @@ export async function startCourier({ env, spaDir }: StartOptions) {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      // Stop accepting, let in-flight requests finish, then release the node and the database.
-      await app.close();
+      // Stop accepting, let in-flight requests finish, then release the database and the node.
+      await portal.close();
       await node?.close();
-      await db.destroy();
     })());
   return { url, app, node, config, close };
 }

@@ -14,36 +14,39 @@ import { loadConfig } from './config';
 import { openDatabase, type Db } from './db/database';
 import { hashPassword } from './features/auth/password';
 import { createUsersRepository } from './features/auth/users-repository';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from './test/embedded-node-process';
 import { TEST_PASSWORD } from './test/test-app';
-import { createTestDatabase } from './test/test-database';
+import { createTestDatabaseUrl } from './test/test-database';
+import { startNodeProcess, type NodeProcess } from '../test-kit/courier-process';
 
 describe('two portal instances on one PostgreSQL database', () => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let dataDir: string;
   let drop: () => Promise<void>;
+  let first: Db;
   let second: Db;
   let a: FastifyInstance;
   let b: FastifyInstance;
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
     dataDir = mkdtempSync(path.join(tmpdir(), 'courier-two-'));
-    const created = await createTestDatabase('postgres', dataDir);
-    drop = created.drop;
-    second = (await openDatabase({ databaseUrl: created.url, dataDir })).db;
-    await createUsersRepository(created.db).create({ username: 'alice', displayName: 'Alice', passwordHash: await hashPassword(TEST_PASSWORD), isAdmin: true });
+    const database = await createTestDatabaseUrl('postgres');
+    drop = database.drop;
+    first = (await openDatabase({ databaseUrl: database.url, dataDir })).db;
+    second = (await openDatabase({ databaseUrl: database.url, dataDir })).db;
+    await createUsersRepository(first).create({ username: 'alice', displayName: 'Alice', passwordHash: await hashPassword(TEST_PASSWORD), isAdmin: true });
     // Both instances with the same settings and secret key, as an operator deploys them.
     const config = loadConfig({ COURIER_DATA_DIR: dataDir, COURIER_LOG_LEVEL: 'silent', COURIER_LOGIN_DELAY_STEP_SECONDS: '0' });
     const secretKey = randomBytes(32);
     const embeddedNode = { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl };
-    a = await buildApp({ config, db: created.db, secretKey, embeddedNode, logger: false });
+    a = await buildApp({ config, db: first, secretKey, embeddedNode, logger: false });
     b = await buildApp({ config, db: second, secretKey, embeddedNode, logger: false });
     await Promise.all([a.ready(), b.ready()]);
   }, 60_000);
   afterAll(async () => {
     await a?.close();
     await b?.close();
+    await first?.destroy();
     await second?.destroy();
     await drop?.();
     await node?.stop();

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from '@playwright/test';
-import { REPO_ROOT } from '../lib/processes';
+import { REPO_ROOT } from '../../test-kit/courier-process';
 
 export const SPA_DIR = path.join(REPO_ROOT, 'dist', 'spa');
 

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { CourierProcess } from './processes';
-import { REPO_ROOT } from './processes';
+import { REPO_ROOT } from '../../test-kit/courier-process';
 
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 

@@ -1,5 +1,6 @@
 /** What a benchmark asks of the node's API and the portal's API, over HTTP like any client. */
-import type { CourierProcess, NodeProcess } from './processes';
+import type { NodeProcess } from '../../test-kit/courier-process';
+import type { CourierProcess } from './processes';
 
 type Spec = Record<string, unknown>;
 

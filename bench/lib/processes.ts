@@ -3,29 +3,16 @@
  * (`courier transfer-node`, `courier start --no-build`, Debian's nginx with its own config), each on
  * a free loopback port with a temp data folder, plus /proc readings of their memory and descriptors.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawnCourier, startNodeProcess, stopChild, type NodeProcess, type NodeProcessOptions } from '../../test-kit/courier-process';
+import { freePort } from '../../test-kit/free-port';
+import { tempDir as kitTempDir } from '../../test-kit/temp-dir';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(REPO_ROOT, 'bin', 'courier.mjs');
-// How long a program may take to say it listens: tsx compiles the sources on first start.
-const START_TIMEOUT_MS = 60_000;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
+/** Bench folders go under BENCH_TMPDIR when set, so a run can choose the disk it measures. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(process.env.BENCH_TMPDIR ?? tmpdir(), `courier-bench-${prefix}-`));
+  return kitTempDir(`courier-bench-${prefix}`, process.env.BENCH_TMPDIR);
 }
 
 /** `node --cpu-prof` for the measured Courier processes when BENCH_CPU_PROF names a folder. */
@@ -36,94 +23,12 @@ function nodeFlags(): string[] {
   return ['--cpu-prof', '--cpu-prof-dir', path.resolve(dir)];
 }
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-}
-
-async function startAndWait(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Started & { match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, [...nodeFlags(), BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = ready.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args[0]} exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, output: () => output, match };
-}
-
-function pidOf(child: ChildProcess): number {
-  if (child.pid === undefined) throw new Error('the process did not start');
-  return child.pid;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-export interface NodeProcess {
-  pid: number;
-  url: string;
-  gatewayUrl: string;
-  auth: string;
-  docroot: string;
-  stateDir: string;
-  /** The node's folder (state, and the docroot unless one was given): pass it to restart the node. */
-  dir: string;
-  stop: () => Promise<void>;
-  /** SIGKILL, as a crash: nothing is cleaned up and the folders stay for a restart. */
-  kill: () => Promise<void>;
-}
-
 /**
- * `courier transfer-node` alone, with known Node API credentials. `dir` and `port` start it again
- * where a killed one ran: same state, docroot and URL. `env` adds settings (e.g. NODE_OPTIONS).
+ * `courier transfer-node` alone (test-kit), in a bench folder and profiled when asked. `dir` and
+ * `port` start it again where a killed one ran: same state, docroot and URL.
  */
-export async function startNode(options: { docroot?: string; dir?: string; port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<NodeProcess> {
-  const dir = options.dir ?? tempDir('node');
-  const docroot = options.docroot ?? path.join(dir, 'docroot');
-  const [username, password] = ['bench_node', 'bench-node-password'];
-  const { child, match } = await startAndWait(
-    ['transfer-node', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--state-dir', path.join(dir, 'state'), '--docroot', docroot, '--user', username, '--password', password],
-    { COURIER_NODE_LOG_LEVEL: 'warn', ...options.env },
-    /Node API (\S+), HTTP Gateway (\S+)/,
-  );
-  return {
-    pid: pidOf(child),
-    url: match[1] ?? '',
-    gatewayUrl: match[2] ?? '',
-    auth: 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64'),
-    docroot,
-    stateDir: path.join(dir, 'state'),
-    dir,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-    kill: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+export function startNode(options: Omit<NodeProcessOptions, 'nodeArgs'> = {}): Promise<NodeProcess> {
+  return startNodeProcess({ ...options, dir: options.dir ?? tempDir('node'), nodeArgs: nodeFlags() });
 }
 
 export interface CourierProcess {
@@ -143,9 +48,10 @@ export interface CourierProcess {
 export async function startCourier(options: { env?: NodeJS.ProcessEnv } = {}): Promise<CourierProcess> {
   const dataDir = tempDir('portal');
   const adminPassword = 'bench-admin-password-1';
-  const { child, match } = await startAndWait(
-    ['start', '--no-build'],
-    {
+  const { child, pid, match } = await spawnCourier(['start', '--no-build'], {
+    nodeArgs: nodeFlags(),
+    ready: /Courier is running at (\S+)/,
+    env: {
       COURIER_DATA_DIR: dataDir,
       COURIER_PORT: String(await freePort()),
       COURIER_NODE_PORT: String(await freePort()),
@@ -154,10 +60,9 @@ export async function startCourier(options: { env?: NodeJS.ProcessEnv } = {}): P
       COURIER_LOG_LEVEL: 'warn',
       ...options.env,
     },
-    /Courier is running at (\S+)/,
-  );
+  });
   return {
-    pid: pidOf(child),
+    pid,
     url: (match[1] ?? '').replace('localhost', '127.0.0.1'),
     dataDir,
     docroot: path.join(dataDir, 'node', 'docroot'),

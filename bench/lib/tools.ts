@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { uploadSpecField } from '../../test-kit/gateway-upload';
 
 const run = promisify(execFile);
 // The largest default transfer is 1 GiB; ten minutes is a stall, not a slow disk.
@@ -31,13 +32,13 @@ export interface UploadPart {
 }
 
 /**
- * A v3 gateway upload as the SDK builds it (docs/http-gateway.md §3.1): `x-aspera-spec`, then a
- * `Content-Length` + `file` pair per file. The parts go through a curl config file so that
- * 10,000 files do not meet the argument length limit.
+ * A v3 gateway upload as the SDK builds it (test-kit/gateway-upload.ts), sent by curl, the client
+ * measured here: `x-aspera-spec`, then a `Content-Length` + `file` pair per file. The parts go
+ * through a curl config file so that 10,000 files do not meet the argument length limit.
  */
 export async function curlGatewayUpload(gatewayUrl: string, spec: Record<string, unknown>, parts: UploadPart[], configFile: string): Promise<string> {
   const specFile = `${configFile}.spec.json`;
-  writeFileSync(specFile, JSON.stringify({ ...spec, paths: parts.map((p) => ({ source: p.name, destination: p.name })) }));
+  writeFileSync(specFile, uploadSpecField(spec, parts.map((p) => p.name)));
   const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const lines = [`form = ${quote(`x-aspera-spec=<${specFile}`)}`];
   for (const part of parts) {

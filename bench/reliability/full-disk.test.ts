@@ -9,7 +9,8 @@ import { mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeUploadSpec } from '../lib/clients';
-import { startNode, tempDir, type NodeProcess } from '../lib/processes';
+import type { NodeProcess } from '../../test-kit/courier-process';
+import { startNode, tempDir } from '../lib/processes';
 import { sha256File, uploadFile } from './gateway-io';
 
 const TMPFS_BYTES = 8 * 1024 * 1024;

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeDownloadSpec, nodeUploadSpec, presign } from '../lib/clients';
 import { connectInspector, inspectOption, mallocTrim, type Inspector, type JsMemory } from '../lib/inspector';
-import { currentRss, fdTargets, freePort, openFds, peakRss, startNode, tempDir, type NodeProcess } from '../lib/processes';
+import type { NodeProcess } from '../../test-kit/courier-process';
+import { freePort } from '../../test-kit/free-port';
+import { currentRss, fdTargets, openFds, peakRss, startNode, tempDir } from '../lib/processes';
 import { Agent, downloadSha256, sha256File, uploadFile } from './gateway-io';
 
 const CONCURRENT = 50;

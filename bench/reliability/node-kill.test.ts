@@ -11,9 +11,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSy
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../server/test/test-app';
-import { startNode, tempDir, type NodeProcess } from '../lib/processes';
+import type { NodeProcess } from '../../test-kit/courier-process';
+import { startNode, tempDir } from '../lib/processes';
 import { sha256File, uploadFile } from './gateway-io';
-import { heldDownload, heldUpload } from './held-transfers';
+import { heldDownload } from '../../test-kit/gateway-download';
+import { heldUpload } from '../../test-kit/gateway-upload';
 import { readZipHashes } from './zip-hashes';
 
 const MiB = 1024 * 1024;
@@ -117,7 +119,7 @@ describe('the node killed mid-transfer', () => {
     const before = docrootTree();
     const created = await api<PortalTransfer>('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/inbox', files: [{ path: 'big.bin', size: UPLOAD_BYTES }] });
 
-    const upload = heldUpload(gatewayOf(created), created.transferSpec, source, 'big.bin', UPLOAD_BYTES, HOLD_AT);
+    const upload = heldUpload(gatewayOf(created), created.transferSpec, { path: 'big.bin', size: UPLOAD_BYTES, from: source }, HOLD_AT);
     await upload.held;
     await until('a partial with bytes in it', () => staging().map((f) => statSync(path.join(node.docroot, '.courier-staging', f)).size), (sizes) => sizes.length === 1 && (sizes[0] ?? 0) >= MOVING_BYTES);
     await until('the portal to see bytes moving', () => record(created.transfer.id), (r) => r.status === 'running' && r.bytesTransferred > 0);

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpace, login, type PortalSession } from '../lib/clients';
-import { REPO_ROOT, startCourier, type CourierProcess } from '../lib/processes';
+import { REPO_ROOT } from '../../test-kit/courier-process';
+import { startCourier, type CourierProcess } from '../lib/processes';
 
 const USERS = 200;
 const SECONDS = Number(process.env.RELIABILITY_SESSIONS_SECONDS ?? 60);

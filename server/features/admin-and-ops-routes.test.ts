@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../test/embedded-node-process';
+import { startNodeProcess, type NodeProcess } from '../../test-kit/courier-process';
 import { createTestApp, type TestApp } from '../test/test-app';
 import { DIALECTS } from '../test/test-database';
 
@@ -13,7 +13,7 @@ type Who = { cookie: string; csrfToken: string };
 type Json = Record<string, unknown> & { code?: string };
 
 describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let t: TestApp;
   let admin: Who;
   let bob: Who;
@@ -27,7 +27,7 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
   const names = async (path = '/') => ((await api(admin, 'GET', `/api/spaces/${spaceId}/files?path=${encodeURIComponent(path)}`)).json.items as Array<{ name: string }>).map((i) => i.name).sort();
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
     t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
     admin = await t.login('alice');
     bob = await t.login('bob');

@@ -4,33 +4,27 @@
  * Gateway so that /ops/transfers has real records to page through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../test/embedded-node-process';
+import { startNodeProcess, type NodeProcess } from '../../test-kit/courier-process';
+import { gatewayDownload } from '../../test-kit/gateway-download';
+import { gatewayUpload } from '../../test-kit/gateway-upload';
 import { NodeApiError } from './node-api-error';
 import { createNodeClient, type NodeClient } from './node-client';
 import { bytesExpected, type TransferSpec } from './types';
 
 const password = 'embedded-node-pass';
 
-let node: EmbeddedNodeProcess;
+let node: NodeProcess;
 let nodeUrl: string;
 let gatewayUrl: string;
 let client: NodeClient;
 
 beforeAll(async () => {
-  node = await startEmbeddedNode();
+  node = await startNodeProcess();
   ({ url: nodeUrl, gatewayUrl } = node);
   client = createNodeClient({ url: nodeUrl, auth: { type: 'basic', username: node.username, password }, verifyTls: true, timeoutMs: 10_000 });
 });
 
 afterAll(() => node?.stop());
-
-async function gatewayUpload(spec: TransferSpec, name: string, data: string): Promise<Response> {
-  const form = new FormData();
-  form.append('x-aspera-spec', JSON.stringify({ ...spec, paths: [{ source: name }] }));
-  form.append('Content-Length', String(Buffer.byteLength(data)));
-  form.append('file', new Blob([data]), name);
-  return fetch(`${gatewayUrl}/v3/upload`, { method: 'POST', body: form });
-}
 
 function specOf(result: { ok: boolean } & ({ ok: true; transferSpec: TransferSpec } | { ok: false })): TransferSpec {
   if (!result.ok) throw new Error('expected a transfer spec');
@@ -73,14 +67,14 @@ describe('node client against the embedded transfer node', () => {
     const upload = specOf(uploads[0]!);
     expect(upload).toMatchObject({ direction: 'send', destination_root: '/Upload' });
     expect(typeof upload.token).toBe('string');
-    expect((await gatewayUpload(upload, 'report.txt', 'hello node')).status).toBe(200);
+    expect((await gatewayUpload(gatewayUrl, upload, [{ path: 'report.txt', data: 'hello node' }])).status).toBe(200);
     expect((await client.browse({ path: '/Upload' })).items).toMatchObject([{ path: '/Upload/report.txt', type: 'file', size: 10 }]);
 
     const downloads = await client.downloadSetup([{ paths: [{ source: '/Upload/report.txt' }] }, { paths: [{ source: '/Upload/nothing.txt' }] }]);
     const download = specOf(downloads[0]!);
     expect(download).toMatchObject({ direction: 'receive', paths: [{ source: '/Upload/report.txt' }] });
     expect(downloads[1]).toMatchObject({ ok: false, error: { status: 404 } });
-    const got = await fetch(`${gatewayUrl}/v3/download`, { headers: { 'x-aspera-spec': Buffer.from(JSON.stringify(download)).toString('base64') } });
+    const got = await gatewayDownload(gatewayUrl, download);
     expect(await got.text()).toBe('hello node');
   });
 

@@ -1,7 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import type { AppOptions } from '../app';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Dialect } from '../db/database';
-import { createTestApp, TEST_PASSWORD, type TestApp } from './test-app';
+import { loadConfig, startPortal } from '../index';
+import { addTestUsers, injectLogin, TEST_PASSWORD, type TestApp } from './test-app';
+import { createTestDatabaseUrl } from './test-database';
 
 export interface ListeningApp extends TestApp {
   /** `http://127.0.0.1:<port>` of the real listener. */
@@ -12,18 +15,37 @@ export interface ListeningApp extends TestApp {
 }
 
 /**
- * The portal on a real socket, trusting one proxy hop so tests can speak for many client addresses
- * through X-Forwarded-For, as a reverse proxy would.
+ * The portal started through its entry (startPortal: database, admin account, secret key, listener)
+ * on an ephemeral port, with users `alice` and `bob` added, trusting one proxy hop so tests can speak
+ * for many client addresses through X-Forwarded-For, as a reverse proxy would.
  */
-export async function createListeningApp(dialect: Dialect, env: Record<string, string> = {}, extra: Partial<AppOptions> = {}): Promise<ListeningApp> {
-  const t = await createTestApp(dialect, { COURIER_TRUST_PROXY: '1', ...env }, extra);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (t.app.server.address() as AddressInfo).port;
-  const base = `http://127.0.0.1:${port}`;
+export async function createListeningApp(dialect: Dialect, env: Record<string, string> = {}): Promise<ListeningApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-test-'));
+  const database = await createTestDatabaseUrl(dialect);
+  const config = loadConfig({
+    COURIER_DATA_DIR: dataDir,
+    COURIER_LOG_LEVEL: 'silent',
+    COURIER_HOST: '127.0.0.1',
+    COURIER_PORT: '0',
+    COURIER_TRUST_PROXY: '1',
+    DATABASE_URL: database.url,
+    ...env,
+  });
+  const portal = await startPortal({ config, logger: false, trackerIntervalMs: 200 });
+  await addTestUsers(portal.db);
+  const base = `http://127.0.0.1:${portal.port}`;
   return {
-    ...t,
+    app: portal.app,
+    db: portal.db,
+    config,
     base,
-    port,
+    port: portal.port,
+    close: async () => {
+      await portal.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    login: (username, password) => injectLogin(portal.app, username, password),
     loginFrom: (ip, username, password = TEST_PASSWORD) =>
       fetch(`${base}/api/session`, {
         method: 'POST',

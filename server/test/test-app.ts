@@ -24,15 +24,17 @@ export interface TestApp {
   login: (username?: string, password?: string) => Promise<{ cookie: string; csrfToken: string }>;
 }
 
-/** The portal over a fresh database of `dialect`, with users `alice` (admin) and `bob`. */
+/**
+ * The portal built over a fresh database of `dialect`, with users `alice` (admin) and `bob`, for
+ * tests through `app.inject`. It calls buildApp rather than startPortal: these tests inject what
+ * the entry would load (a random secret key, the nodes health reports, a fast tracker) and need no
+ * listener; createListeningApp runs the portal through its entry.
+ */
 export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}, extra: Partial<AppOptions> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-test-'));
   const config = loadConfig({ COURIER_DATA_DIR: dataDir, COURIER_LOG_LEVEL: 'silent', ...env });
   const { db, drop } = await createTestDatabase(dialect, dataDir);
-  const users = createUsersRepository(db);
-  const passwordHash = await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
-  await users.create({ username: 'alice', displayName: 'Alice Admin', passwordHash, isAdmin: true });
-  await users.create({ username: 'bob', displayName: 'Bob', passwordHash, isAdmin: false });
+  await addTestUsers(db);
   const app = await buildApp({ config, db, logger: false, secretKey: randomBytes(32), trackerIntervalMs: 200, ...extra });
   await app.ready();
 
@@ -45,11 +47,22 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
       await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
-    login: async (username = 'alice', password = TEST_PASSWORD) => {
-      const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
-      if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
-      const cookie = response.cookies.find((c) => c.name === 'courier_session');
-      return { cookie: `courier_session=${cookie!.value}`, csrfToken: response.json<{ csrfToken: string }>().csrfToken };
-    },
+    login: (username, password) => injectLogin(app, username, password),
   };
+}
+
+/** Users `alice` (admin) and `bob`, both with TEST_PASSWORD. */
+export async function addTestUsers(db: Db): Promise<void> {
+  const users = createUsersRepository(db);
+  const passwordHash = await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
+  await users.create({ username: 'alice', displayName: 'Alice Admin', passwordHash, isAdmin: true });
+  await users.create({ username: 'bob', displayName: 'Bob', passwordHash, isAdmin: false });
+}
+
+/** Logs in through the API; returns the cookie header and CSRF token to send back. */
+export async function injectLogin(app: FastifyInstance, username = 'alice', password = TEST_PASSWORD): Promise<{ cookie: string; csrfToken: string }> {
+  const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  const cookie = response.cookies.find((c) => c.name === 'courier_session');
+  return { cookie: `courier_session=${cookie!.value}`, csrfToken: response.json<{ csrfToken: string }>().csrfToken };
 }

@@ -7,12 +7,24 @@ import { openDatabase, type Db, type Dialect } from '../db/database';
 export const DIALECTS: Dialect[] = inject('postgresUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /** A fresh, migrated database of the given dialect; `drop` removes it. */
-export async function createTestDatabase(dialect: Dialect, dataDir: string, migrateTo?: string): Promise<{ db: Db; drop: () => Promise<void>; url?: string }> {
-  const upTo = migrateTo ? { migrateTo } : {};
-  if (dialect === 'sqlite') {
-    const { db } = await openDatabase({ databaseUrl: 'sqlite::memory:', dataDir, ...upTo });
-    return { db, drop: () => db.destroy() };
-  }
+export async function createTestDatabase(dialect: Dialect, dataDir: string, migrateTo?: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const database = await createTestDatabaseUrl(dialect);
+  const { db } = await openDatabase({ databaseUrl: database.url, dataDir, ...(migrateTo ? { migrateTo } : {}) });
+  return {
+    db,
+    drop: async () => {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * Where a fresh database of `dialect` is, for a test that opens it itself (through `startPortal`):
+ * SQLite in memory, or a new database on the test PostgreSQL. `drop` removes it once it is closed.
+ */
+export async function createTestDatabaseUrl(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') return { url: 'sqlite::memory:', drop: async () => undefined };
   const adminUrl = inject('postgresUrl');
   const name = `courier_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -21,13 +33,9 @@ export async function createTestDatabase(dialect: Dialect, dataDir: string, migr
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const { db } = await openDatabase({ databaseUrl: url.toString(), dataDir, ...upTo });
   return {
-    db,
-    /** Where a second portal instance opens the same database. */
     url: url.toString(),
     drop: async () => {
-      await db.destroy();
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       // pg's pool resolves end() once it has asked its clients to close, not when they have: a

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PORTAL_ORIGIN, sha256, specHeader, startTestNode, waitFor, type TestNode } from '../test/node-harness';
+import { specHeader } from '../../test-kit/gateway-download';
+import { PORTAL_ORIGIN, sha256, startTestNode, waitFor, type TestNode } from '../test/node-harness';
 import { zipEntries } from '../test/zip-reader';
 
 let t: TestNode;

@@ -3,7 +3,8 @@ import { createReadStream, openAsBlob } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PORTAL_ORIGIN, sha256, specHeader, startTestNode, upload, type TestNode } from '../test/node-harness';
+import { specHeader } from '../../test-kit/gateway-download';
+import { PORTAL_ORIGIN, sha256, startTestNode, upload, type TestNode } from '../test/node-harness';
 
 let t: TestNode;
 beforeAll(async () => {

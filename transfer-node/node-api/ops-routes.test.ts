@@ -1,7 +1,9 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partialUpload, specHeader, startTestNode, upload, waitFor, type TestNode } from '../test/node-harness';
+import { specHeader } from '../../test-kit/gateway-download';
+import { partialUpload } from '../../test-kit/gateway-upload';
+import { startTestNode, upload, waitFor, type TestNode } from '../test/node-harness';
 
 let t: TestNode;
 beforeAll(async () => {
@@ -75,7 +77,7 @@ describe('GET /ops/transfers?tag=', () => {
 describe('live transfers and cancel', () => {
   it('shows live byte counts of a running upload, and DELETE cancels it leaving no file', async () => {
     const spec = await t.uploadSpec('/Live');
-    const up = partialUpload(t.node.gatewayUrl, spec, 'slow.bin', 1_000_000, 300_000);
+    const up = partialUpload(t.node.gatewayUrl, spec, { path: 'slow.bin', size: 1_000_000 }, 300_000);
     const running = await waitFor(async () => {
       const list = await t.apiJson('/ops/transfers?active_only=true');
       return list.find((x: { bytes_transferred: number }) => x.bytes_transferred >= 300_000);

@@ -42,12 +42,6 @@ export function toNodePath(segments: readonly string[]): string {
   return '/' + segments.join('/');
 }
 
-/** Joins a validated root with a validated relative path. */
-export function joinNodePath(root: string, relative: string): string {
-  const segments = [...parseNodePath(root, { allowLeadingSlash: true }), ...parseNodePath(relative, { allowLeadingSlash: true })];
-  return toNodePath(segments);
-}
-
 /** True when `path` equals `root` or lies below it (both canonical). */
 export function isWithin(root: string, path: string): boolean {
   return root === '/' || path === root || path.startsWith(root + '/');

@@ -7,7 +7,8 @@ import { mkdir, open } from 'node:fs/promises';
 import * as fsPromises from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { specHeader, startTestNode, type TestNode } from './node-harness';
+import { specHeader } from '../../test-kit/gateway-download';
+import { startTestNode, type TestNode } from './node-harness';
 
 // Counts the node's folder reads; the node runs in this process, so its readdir is this one.
 vi.mock('node:fs/promises', async (original) => {

@@ -7,7 +7,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { partialUpload, startTestNode, waitFor } from './node-harness';
+import { partialUpload } from '../../test-kit/gateway-upload';
+import { startTestNode, waitFor } from './node-harness';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -20,7 +21,7 @@ describe('interrupted uploads', () => {
     const t = await startTestNode();
     try {
       const spec = await t.uploadSpec('/Inbox');
-      const up = partialUpload(t.node.gatewayUrl, spec, 'cut.bin', 4_000_000, 1_500_000);
+      const up = partialUpload(t.node.gatewayUrl, spec, { path: 'cut.bin', size: 4_000_000 }, 1_500_000);
       const running = await waitFor(async () => (await t.apiJson('/ops/transfers?active_only=true'))[0]);
       await waitFor(async () => (await t.apiJson(`/ops/transfers/${running.id}`)).bytes_transferred >= 1_500_000);
       expect(await readdir(join(t.docroot, '.courier-staging'))).toHaveLength(1);
@@ -55,7 +56,7 @@ describe('interrupted uploads', () => {
         body: JSON.stringify({ transfer_requests: [{ transfer_request: { paths: [{ destination: '/Inbox' }] } }] }),
       });
       const spec = (await setup.json()).transfer_specs[0].transfer_spec;
-      const up = partialUpload(`${url}/aspera/http-gwy`, spec, 'killed.bin', 4_000_000, 2_000_000);
+      const up = partialUpload(`${url}/aspera/http-gwy`, spec, { path: 'killed.bin', size: 4_000_000 }, 2_000_000);
       await waitFor(async () => {
         const list = await (await fetch(`${url}/ops/transfers?active_only=true`, { headers: { authorization: auth } })).json();
         return list[0]?.bytes_transferred >= 2_000_000;

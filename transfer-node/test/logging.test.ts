@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { specHeader, startTestNode, upload } from './node-harness';
+import { specHeader } from '../../test-kit/gateway-download';
+import { startTestNode, upload } from './node-harness';
 
 describe('logging', () => {
   it('logs requests without secrets', async () => {

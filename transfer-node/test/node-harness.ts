@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { request } from 'node:http';
 import { join } from 'node:path';
+import { gatewayUpload } from '../../test-kit/gateway-upload';
 import { startTransferNode, type TransferNode, type TransferNodeOptions } from '../index';
 
 // Test responses are checked field by field with expect(); typing them would restate the OAS.
@@ -66,73 +66,13 @@ export async function startTestNode(options: Partial<TransferNodeOptions> = {}, 
   };
 }
 
-export interface UploadFile {
-  name: string;
-  data: Blob;
-}
-
-/** A v3 upload body exactly as the SDK builds it (docs/http-gateway.md §3.1). */
-export function uploadForm(spec: Record<string, unknown>, files: UploadFile[]): FormData {
-  const form = new FormData();
-  form.append('x-aspera-spec', JSON.stringify({ ...spec, paths: files.map((f) => ({ source: f.name })) }));
-  for (const file of files) {
-    form.append('Content-Length', String(file.data.size));
-    form.append('file', file.data, file.name);
-  }
-  return form;
-}
-
-export async function upload(t: TestNode, spec: Record<string, unknown>, files: UploadFile[], headers: Record<string, string> = {}) {
-  return fetch(t.node.gatewayUrl + '/v3/upload', { method: 'POST', body: uploadForm(spec, files), headers });
-}
-
-export function specHeader(spec: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(spec), 'utf8').toString('base64');
+/** A v3 upload of whole files to this node's gateway, as the SDK sends it. */
+export function upload(t: TestNode, spec: Record<string, unknown>, files: Array<{ name: string; data: Blob }>, headers: Record<string, string> = {}) {
+  return gatewayUpload(t.node.gatewayUrl, spec, files.map((f) => ({ path: f.name, data: f.data })), headers);
 }
 
 export function sha256(data: Buffer | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/**
- * Starts an upload over a raw socket and sends only `sentBytes` of a `size`-byte file, so a test can
- * look at the node mid-transfer, then abort (client disconnect) or finish it.
- */
-export function partialUpload(gatewayUrl: string, spec: Record<string, unknown>, name: string, size: number, sentBytes: number) {
-  const boundary = '----CourierTestBoundary' + Math.random().toString(16).slice(2);
-  const head =
-    `--${boundary}\r\nContent-Disposition: form-data; name="x-aspera-spec"\r\n\r\n${JSON.stringify({ ...spec, paths: [{ source: name }] })}\r\n` +
-    `--${boundary}\r\nContent-Disposition: form-data; name="Content-Length"\r\n\r\n${size}\r\n` +
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  const tail = `\r\n--${boundary}--\r\n`;
-  const url = new URL(gatewayUrl + '/v3/upload');
-  const req = request({
-    host: url.hostname,
-    port: url.port,
-    path: url.pathname,
-    method: 'POST',
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': Buffer.byteLength(head) + size + tail.length },
-  });
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-  });
-  response.catch(() => undefined);
-  req.write(head);
-  req.write(Buffer.alloc(sentBytes, 1));
-  return {
-    response,
-    finish() {
-      req.end(Buffer.concat([Buffer.alloc(size - sentBytes, 1), Buffer.from(tail)]));
-    },
-    abort() {
-      req.destroy();
-    },
-  };
 }
 
 export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {

@@ -6,7 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { specHeader, startTestNode, type TestNode } from './node-harness';
+import { specHeader } from '../../test-kit/gateway-download';
+import { startTestNode, type TestNode } from './node-harness';
 import { zipEntries } from './zip-reader';
 
 interface Case {

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { link, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PORTAL_ORIGIN, specHeader, startTestNode, type TestNode } from './node-harness';
+import { specHeader } from '../../test-kit/gateway-download';
+import { PORTAL_ORIGIN, startTestNode, type TestNode } from './node-harness';
 import { zipEntries } from './zip-reader';
 
 interface Outcome {

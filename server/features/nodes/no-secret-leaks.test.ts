@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
 
 /** Every route of the app as `METHOD /path`, read from Fastify's own route tree. */
@@ -19,12 +19,12 @@ function routesOf(tree: string): string[] {
 }
 
 describe('no endpoint returns a secret', () => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let t: TestApp;
   const nodeSecretOfOther = 'other-node-secret-Zq9';
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
     t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
   });
   afterAll(async () => {

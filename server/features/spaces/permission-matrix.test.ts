@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation, Role } from '../../../contract/spaces';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
@@ -17,7 +17,7 @@ const ALLOWED: Record<Caller, Operation[]> = {
 const OPERATIONS: Operation[] = ['list', 'download', 'upload', 'mkdir', 'rename', 'delete', 'manageMembers'];
 
 describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let t: TestApp;
   let admin: Who;
   let spaceId: string;
@@ -54,7 +54,7 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
   }
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
     t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
     admin = await t.login('alice');
     spaceId = (await api(admin, 'POST', '/api/spaces', { name: 'Matrix' })).json.id as string;

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 describe.each(DIALECTS)('personal space on %s', (dialect) => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let t: TestApp;
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
     t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
   }, 60_000);
   afterAll(async () => {

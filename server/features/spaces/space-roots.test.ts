@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
-import { gatewayUpload } from '../../test/gateway-client';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
+import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
@@ -13,7 +13,7 @@ type Json = { code?: string; message?: string } & Record<string, unknown>;
 // Issue 10, item 1: a space's folder was a slug of its name, so spaces whose names slugged alike
 // shared one folder, and admin-given folders could lie inside other spaces.
 describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let t: TestApp;
   let admin: Who;
 
@@ -40,7 +40,7 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
   const names = (listing: { json: Json }) => ((listing.json.items ?? []) as Array<{ name: string }>).map((i) => i.name);
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
     t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
     admin = await t.login('alice');
   }, 60_000);

@@ -1,20 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
-import { gatewayDownload, gatewayUpload, heldUpload } from '../../test/gateway-client';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
+import { gatewayDownload } from '../../../test-kit/gateway-download';
+import { gatewayUpload, partialUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe.each(DIALECTS)('transfers through the portal against the embedded node on %s', (dialect) => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let t: TestApp;
   let admin: { cookie: string; csrfToken: string };
   let spaceId: string;
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
   });
   afterAll(() => node.stop());
   beforeEach(async () => {
@@ -96,7 +97,7 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     const size = 8 * 1024 * 1024;
     const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'held.bin', size }] });
     const id = created.json.transfer.id as string;
-    const held = heldUpload(node.gatewayUrl, created.json.transferSpec, { path: 'held.bin', size }, 1024 * 1024);
+    const held = partialUpload(node.gatewayUrl, created.json.transferSpec, { path: 'held.bin', size }, 1024 * 1024);
     try {
       // The tracker learns the node's transfer id from GET /ops/transfers: the cancel must reach it.
       await waitForStatus(id, 'running');

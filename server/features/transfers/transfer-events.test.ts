@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../../test/embedded-node-process';
-import { gatewayUpload } from '../../test/gateway-client';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
+import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, type TestApp } from '../../test/test-app';
 
 /**
@@ -43,12 +43,12 @@ async function readEvents(response: Response, until: (data: Record<string, unkno
 }
 
 describe('GET /api/transfers/events', () => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let t: TestApp;
   let base: string;
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
     t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../embedded-node-process';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createTestApp, type TestApp } from '../test-app';
 import { DIALECTS } from '../test-database';
 
@@ -144,7 +144,7 @@ const cases: Case[] = [
 ];
 
 describe.each(DIALECTS)('spaces hostile-input corpus on %s', (dialect) => {
-  let node: EmbeddedNodeProcess;
+  let node: NodeProcess;
   let t: TestApp;
   let admin: { cookie: string; csrfToken: string };
   const roots: Roots = {};
@@ -166,7 +166,7 @@ describe.each(DIALECTS)('spaces hostile-input corpus on %s', (dialect) => {
   }
 
   beforeAll(async () => {
-    node = await startEmbeddedNode();
+    node = await startNodeProcess();
     t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
     admin = await t.login('alice');
     const bob = await t.login('bob');

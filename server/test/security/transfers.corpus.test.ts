@@ -9,8 +9,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TRANSFER_FILES } from '../../../contract/transfer-limits';
-import { startEmbeddedNode, type EmbeddedNodeProcess } from '../embedded-node-process';
-import { gatewayUpload } from '../gateway-client';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
+import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../test-app';
 
 type Who = { cookie: string; csrfToken: string };
@@ -28,7 +28,7 @@ interface Case {
   send: () => Promise<Outcome>;
 }
 
-let node: EmbeddedNodeProcess;
+let node: NodeProcess;
 let t: TestApp;
 let manager: Who;
 let contributor: Who;
@@ -83,7 +83,7 @@ async function snapshot(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  node = await startEmbeddedNode();
+  node = await startNodeProcess();
   t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
   manager = await t.login('alice');
   contributor = await t.login('bob', TEST_PASSWORD);

@@ -87,13 +87,6 @@ export interface TransferResponse {
   transfers: AsperaSdkTransfer[];
 }
 
-/** §5: most rejections; others vary (§12.8). */
-export interface SdkErrorResponse {
-  error: true;
-  message: string;
-  debugData?: { code?: number; message?: string; data?: unknown };
-}
-
 /** §3 */
 export interface InitOptions {
   appId?: string;

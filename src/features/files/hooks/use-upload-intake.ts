@@ -1,12 +1,8 @@
 import { useRef, useState, type DragEvent } from 'react';
 import type { UploadSource } from '../../../transfer-clients';
 import { MAX_UPLOAD_FILES, UNREADABLE_TITLE, checkUpload } from '../lib/check-upload';
-import {
-  collectEntries,
-  collectFileList,
-  startReadabilityCheck,
-  type CollectedUpload,
-} from '../lib/collect-upload';
+import { collectEntries, collectFileList, startReadabilityCheck } from '../lib/collect-upload';
+import type { CollectedUpload } from '../lib/collected-upload';
 
 export interface UploadRequest {
   sources: UploadSource[];

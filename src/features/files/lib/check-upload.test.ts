@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkUpload } from './check-upload';
-import type { CollectedUpload } from './collect-upload';
+import type { CollectedUpload } from './collected-upload';
 
 const source = (path: string, size = 1) => ({ path, file: { size } as File });
 const upload = (over: Partial<CollectedUpload>): CollectedUpload => ({

@@ -1,7 +1,7 @@
 import { MAX_NAME_BYTES, nameProblem, wholePathProblem } from '../../../../contract/path-rules';
 import { MAX_TRANSFER_FILES } from '../../../../contract/transfer-limits';
 import { formatBytes } from '../../../lib/format-bytes';
-import type { CollectedUpload } from './collect-upload';
+import type { CollectedUpload } from './collected-upload';
 
 /** The most files one upload may carry: the portal's and the node's limit, without zod on this page. */
 export const MAX_UPLOAD_FILES = MAX_TRANSFER_FILES;

@@ -1,16 +1,6 @@
 import type { UploadSource } from '../../../transfer-clients';
 import { describeUnreadable } from './check-upload';
-
-/** What a drop or a pick holds, ready to be checked and sent. */
-export interface CollectedUpload {
-  sources: UploadSource[];
-  /** Folders of the tree with nothing inside, relative to the drop (`Tree/empty`). */
-  emptyFolders: string[];
-  /** Paths the browser would not let us read (permissions, a file gone since the drop). */
-  unreadable: string[];
-  /** Traversal stopped once the drop held more than the limit. */
-  truncated: boolean;
-}
+import type { CollectedUpload } from './collected-upload';
 
 const join = (parent: string, name: string) => (parent ? `${parent}/${name}` : name);
 
