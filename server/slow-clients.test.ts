@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createListeningApp, type ListeningApp } from './test/listening-app';
 import { openRawSocket, type RawSocket } from './test/raw-socket';
+import { DIALECTS } from './test/test-database';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('slow and idle clients on a real listener', () => {
+describe.each(DIALECTS)('slow and idle clients on a real listener on %s', (dialect) => {
   let t: ListeningApp;
   const sockets: RawSocket[] = [];
   const open = async () => {
@@ -14,7 +15,7 @@ describe('slow and idle clients on a real listener', () => {
   };
 
   beforeAll(async () => {
-    t = await createListeningApp('sqlite', { COURIER_REQUEST_TIMEOUT_SECONDS: '2', COURIER_MAX_CONNECTIONS: '16' });
+    t = await createListeningApp(dialect, { COURIER_REQUEST_TIMEOUT_SECONDS: '2', COURIER_MAX_CONNECTIONS: '16' });
   });
   afterAll(async () => {
     for (const s of sockets) s.socket.destroy();

@@ -4,8 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './test/test-app';
+import { DIALECTS } from './test/test-database';
 
-describe('COURIER_TRUST_PROXY', () => {
+describe.each(DIALECTS)('COURIER_TRUST_PROXY on %s', (dialect) => {
   let t: TestApp | undefined;
   afterEach(async () => {
     await t?.close();
@@ -18,7 +19,7 @@ describe('COURIER_TRUST_PROXY', () => {
     app.app.inject({ method: 'POST', url: '/api/session', headers: throughProxy, remoteAddress: '10.0.0.5', payload: { username: 'alice', password: TEST_PASSWORD } });
 
   it('with one trusted hop, records the forwarded client address and takes the forwarded https origin as our own', async () => {
-    t = await createTestApp('sqlite', { COURIER_TRUST_PROXY: '1' });
+    t = await createTestApp(dialect, { COURIER_TRUST_PROXY: '1' });
     const response = await login(t);
     expect(response.statusCode).toBe(200);
     const [session] = await t.db.selectFrom('sessions').select('ip').execute();
@@ -26,7 +27,7 @@ describe('COURIER_TRUST_PROXY', () => {
   });
 
   it('without it, records the proxy address and refuses the https origin as another site', async () => {
-    t = await createTestApp('sqlite', { COURIER_TRUST_PROXY: 'false' });
+    t = await createTestApp(dialect, { COURIER_TRUST_PROXY: 'false' });
     const response = await login(t);
     expect([response.statusCode, response.json().code]).toEqual([403, 'CSRF_FAILED']);
     const direct = await t.app.inject({ method: 'POST', url: '/api/session', headers: { 'x-forwarded-for': '203.0.113.7' }, remoteAddress: '10.0.0.5', payload: { username: 'alice', password: TEST_PASSWORD } });

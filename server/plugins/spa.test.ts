@@ -4,10 +4,11 @@ import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/test-app';
+import { DIALECTS } from '../test/test-database';
 
 const BIG_SCRIPT = 'export const rows = [' + Array.from({ length: 2000 }, (_, i) => `{ id: ${i}, name: "row ${i}" }`).join(',') + '];';
 
-describe('serving the SPA', () => {
+describe.each(DIALECTS)('serving the SPA on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     const spaDir = mkdtempSync(path.join(tmpdir(), 'courier-spa-'));
@@ -18,7 +19,7 @@ describe('serving the SPA', () => {
     writeFileSync(path.join(spaDir, 'assets', 'big-def456.js'), BIG_SCRIPT);
     writeFileSync(path.join(spaDir, 'assets', 'big-def456.js.br'), brotliCompressSync(BIG_SCRIPT));
     writeFileSync(path.join(spaDir, 'assets', 'big-def456.js.gz'), gzipSync(BIG_SCRIPT));
-    t = await createTestApp('sqlite', { COURIER_ASPERA_SDK_URL: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js' }, {
+    t = await createTestApp(dialect, { COURIER_ASPERA_SDK_URL: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js' }, {
       spaDir,
       // Registering a node with a gateway puts the gateway's origin in the page's CSP.
       embeddedNode: { url: 'http://127.0.0.1:9', username: 'u', secret: 's', gatewayUrl: 'http://gw.example.com:9092/aspera/http-gwy' },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+import { DIALECTS } from '../../test/test-database';
 
 /** Every route of the app as `METHOD /path`, read from Fastify's own route tree. */
 function routesOf(tree: string): string[] {
@@ -18,14 +19,14 @@ function routesOf(tree: string): string[] {
   return routes;
 }
 
-describe('no endpoint returns a secret', () => {
+describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
   let node: NodeProcess;
   let t: TestApp;
   const nodeSecretOfOther = 'other-node-secret-Zq9';
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
   });
   afterAll(async () => {
     await t?.close();

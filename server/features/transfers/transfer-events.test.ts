@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, type TestApp } from '../../test/test-app';
+import { DIALECTS } from '../../test/test-database';
 
 /**
  * Reads server-sent events from a real connection until `until` matches one. Each read races a
@@ -42,14 +43,14 @@ async function readEvents(response: Response, until: (data: Record<string, unkno
   }
 }
 
-describe('GET /api/transfers/events', () => {
+describe.each(DIALECTS)('GET /api/transfers/events on %s', (dialect) => {
   let node: NodeProcess;
   let t: TestApp;
   let base: string;
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   });

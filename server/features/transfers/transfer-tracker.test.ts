@@ -10,15 +10,16 @@ import { startRecordingNode, type RecordingNode } from '../../node-client/test/r
 import { createTestApp, type TestApp } from '../../test/test-app';
 import { createSpacesRepository } from '../spaces/spaces-repository';
 import { NODE_FORGOT_TRANSFER } from './transfer-tracker';
+import { DIALECTS } from '../../test/test-database';
 
-describe('transfer tracker, running records', () => {
+describe.each(DIALECTS)('transfer tracker, running records on %s', (dialect) => {
   let node: RecordingNode;
   let t: TestApp;
 
   beforeEach(async () => {
     node = await startRecordingNode();
     // An hour between ticks: each test drives the tracker with sync().
-    t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: 'nodeuser', secret: 'n0de-Secret', gatewayUrl: `${node.url}/aspera/http-gwy` }, trackerIntervalMs: 3600_000 });
+    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: 'nodeuser', secret: 'n0de-Secret', gatewayUrl: `${node.url}/aspera/http-gwy` }, trackerIntervalMs: 3600_000 });
     node.answer('GET /ops/transfers', { body: [] });
   });
   afterEach(async () => {

@@ -12,6 +12,8 @@ import { MAX_TRANSFER_FILES } from '../../../contract/transfer-limits';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../test-app';
+import { DIALECTS } from '../test-database';
+import type { Dialect } from '../../db/database';
 
 type Who = { cookie: string; csrfToken: string };
 type Spec = Record<string, unknown>;
@@ -34,6 +36,8 @@ let manager: Who;
 let contributor: Who;
 let spaceId: string;
 let spaceRoot: string;
+// The dialect of the describe block running now (a case's own second portal uses it too).
+let current: Dialect;
 const EXISTING = 'existing.txt';
 const ORIGINAL = 'the manager put this here\n';
 
@@ -82,25 +86,6 @@ async function snapshot(dir: string): Promise<string[]> {
   return lines;
 }
 
-beforeAll(async () => {
-  node = await startNodeProcess();
-  t = await createTestApp('sqlite', {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
-  manager = await t.login('alice');
-  contributor = await t.login('bob', TEST_PASSWORD);
-  const space = await api(manager, 'POST', '/api/spaces', { name: `Corpus ${randomBytes(4).toString('hex')}` });
-  spaceId = space.json.id as string;
-  const users = await api(manager, 'GET', '/api/users');
-  const bob = (users.json.users as Array<{ id: string; username: string }>).find((u) => u.username === 'bob');
-  const member = await api(manager, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: bob?.id, role: 'contributor' });
-  expect(member.status).toBe(200);
-  const seed = await authorize(manager, [{ path: EXISTING, size: ORIGINAL.length }]);
-  expect((await gateway(seed, [{ path: EXISTING, data: ORIGINAL }])).status).toBe(200);
-  spaceRoot = join(node.docroot, String(seed.destination_root));
-});
-afterAll(async () => {
-  await t?.close();
-  await node?.stop();
-});
 
 const bytes = (n: number) => randomBytes(n);
 
@@ -155,7 +140,7 @@ const cases: Case[] = [
     name: 'a token used after its life',
     status: 401,
     send: async () => {
-      const brief = await createTestApp('sqlite', { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' }, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+      const brief = await createTestApp(current, { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' }, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
       try {
         const who = await brief.login('alice');
         const space = await brief.app.inject({ method: 'POST', url: '/api/spaces', headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, payload: { name: `Brief ${randomBytes(4).toString('hex')}` } });
@@ -206,7 +191,28 @@ const cases: Case[] = [
   },
 ];
 
-describe('transfer authorization corpus', () => {
+describe.each(DIALECTS)('transfer authorization corpus on %s', (dialect) => {
+  beforeAll(async () => {
+    current = dialect;
+    node = await startNodeProcess();
+    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    manager = await t.login('alice');
+    contributor = await t.login('bob', TEST_PASSWORD);
+    const space = await api(manager, 'POST', '/api/spaces', { name: `Corpus ${randomBytes(4).toString('hex')}` });
+    spaceId = space.json.id as string;
+    const users = await api(manager, 'GET', '/api/users');
+    const bob = (users.json.users as Array<{ id: string; username: string }>).find((u) => u.username === 'bob');
+    const member = await api(manager, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: bob?.id, role: 'contributor' });
+    expect(member.status).toBe(200);
+    const seed = await authorize(manager, [{ path: EXISTING, size: ORIGINAL.length }]);
+    expect((await gateway(seed, [{ path: EXISTING, data: ORIGINAL }])).status).toBe(200);
+    spaceRoot = join(node.docroot, String(seed.destination_root));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await node?.stop();
+  });
+
   let before: string[];
   beforeAll(async () => {
     before = await snapshot(spaceRoot);
