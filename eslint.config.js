@@ -48,7 +48,12 @@ const programZones = [
   { target: './src', from: './transfer-node' },
   // The launcher composes the two programs through their entries, as an operator would.
   { target: './launcher', from: './server', except: ['./index.ts'], message: 'launcher/ starts the portal through server/index.ts only.' },
-  { target: './launcher', from: './transfer-node', except: ['./index.ts'], message: 'launcher/ starts the node through transfer-node/index.ts only.' },
+  {
+    target: './launcher',
+    from: './transfer-node',
+    except: ['./index.ts'],
+    message: 'launcher/ starts the node through transfer-node/index.ts only.',
+  },
   { target: './contract', from: './server' },
   { target: './contract', from: './src' },
   { target: './contract', from: './transfer-node' },
@@ -112,10 +117,13 @@ export default tseslint.config(
     ignores: ['src/transfer-clients/**'],
     rules: {
       'no-restricted-globals': ['error', { name: 'asperaSdk', message: 'Only src/transfer-clients/ knows the Aspera SDK.' }],
-      'no-restricted-properties': ['error', { object: 'window', property: 'asperaSdk', message: 'Only src/transfer-clients/ knows the Aspera SDK.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'asperaSdk', message: 'Only src/transfer-clients/ knows the Aspera SDK.' },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "Literal[value=/\\/aspera\\/http-gwy/]", message: 'Only src/transfer-clients/ knows the HTTP Gateway protocol.' },
+        { selector: 'Literal[value=/\\/aspera\\/http-gwy/]', message: 'Only src/transfer-clients/ knows the HTTP Gateway protocol.' },
       ],
     },
   },

@@ -24,12 +24,7 @@ const chromium = {
   ],
 };
 
-function portal(
-  server: { port: number; nodePort: number },
-  dataDir: string,
-  extraEnv: Record<string, string>,
-  command: string,
-) {
+function portal(server: { port: number; nodePort: number }, dataDir: string, extraEnv: Record<string, string>, command: string) {
   return {
     command,
     url: `http://127.0.0.1:${server.port}/api/health`,

@@ -43,10 +43,16 @@ function positiveInt(name: string, text: string, max: number): number {
 }
 
 function parseOptions(argv: string[]): { options: BenchOptions; only: string[] } {
-  const { values } = parseArgs({ args: argv, options: Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }])), strict: true });
-  const get = (name: keyof typeof FLAGS) => (values as Record<string, string | undefined>)[name] ?? process.env[FLAGS[name].env] ?? FLAGS[name].default;
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }])),
+    strict: true,
+  });
+  const get = (name: keyof typeof FLAGS) =>
+    (values as Record<string, string | undefined>)[name] ?? process.env[FLAGS[name].env] ?? FLAGS[name].default;
   const only = get('only').split(',').filter(Boolean);
-  for (const name of only) if (!BENCHMARKS[name]) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  for (const name of only)
+    if (!BENCHMARKS[name]) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
   return {
     only,
     options: {
@@ -77,4 +83,6 @@ for (const name of only) {
 }
 const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
 const { md } = writeReport(rows, options, command, (performance.now() - started) / 1000);
-process.stdout.write(`\n${markdownTable(rows)}\n\n${rows.flatMap((r) => r.notes.map((n) => `${r.name}: ${n}`)).join('\n')}\n\nWritten to ${md} and latest.json\n`);
+process.stdout.write(
+  `\n${markdownTable(rows)}\n\n${rows.flatMap((r) => r.notes.map((n) => `${r.name}: ${n}`)).join('\n')}\n\nWritten to ${md} and latest.json\n`,
+);

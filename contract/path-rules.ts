@@ -16,16 +16,7 @@ export const MAX_NAME_BYTES = 255;
 export const RESERVED_NAME = '.courier-staging';
 
 export type PathProblem =
-  | 'too-long'
-  | 'nul'
-  | 'control'
-  | 'backslash'
-  | 'absolute'
-  | 'drive'
-  | 'dot-dot'
-  | 'look-alike'
-  | 'name-too-long'
-  | 'reserved';
+  'too-long' | 'nul' | 'control' | 'backslash' | 'absolute' | 'drive' | 'dot-dot' | 'look-alike' | 'name-too-long' | 'reserved';
 
 export type SplitPath = { ok: true; segments: string[] } | { ok: false; problem: PathProblem };
 
@@ -69,7 +60,8 @@ export function wholePathProblem(input: string): PathProblem | null {
 /** Problems of one file or folder name (already NFC): look-alike separators, length, the reserved name. */
 export function nameProblem(segment: string): PathProblem | null {
   const compat = segment.normalize('NFKC');
-  if (compat === '..' || compat === '.' || compat.includes('/') || compat.includes('\\') || SLASH_LOOKALIKES.test(segment)) return 'look-alike';
+  if (compat === '..' || compat === '.' || compat.includes('/') || compat.includes('\\') || SLASH_LOOKALIKES.test(segment))
+    return 'look-alike';
   if (utf8Length(segment) > MAX_NAME_BYTES) return 'name-too-long';
   if (segment.toLowerCase() === RESERVED_NAME) return 'reserved';
   return null;

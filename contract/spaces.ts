@@ -25,7 +25,12 @@ export const spaceMemberSchema = z.object({
 export type SpaceMember = z.infer<typeof spaceMemberSchema>;
 
 // Control characters: PostgreSQL refuses NUL in text, and the others only hide what a name says.
-const spaceName = z.string().trim().min(1, 'Enter a name').max(200).regex(/^\P{Cc}*$/u, 'A name may not contain control characters');
+const spaceName = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name')
+  .max(200)
+  .regex(/^\P{Cc}*$/u, 'A name may not contain control characters');
 
 export const createSpaceRequestSchema = z.object({
   name: spaceName,
@@ -50,6 +55,8 @@ export const spaceRootConflictSchema = z.object({
   nodeName: z.string(),
   kind: z.enum(['same-folder', 'nested']),
   /** same-folder: every space on that folder, oldest first; nested: the outer space, then the inner. */
-  spaces: z.array(z.object({ id: z.string(), name: z.string(), rootPath: z.string(), personal: z.boolean(), ownerUsername: z.string().nullable() })),
+  spaces: z.array(
+    z.object({ id: z.string(), name: z.string(), rootPath: z.string(), personal: z.boolean(), ownerUsername: z.string().nullable() }),
+  ),
 });
 export type SpaceRootConflict = z.infer<typeof spaceRootConflictSchema>;

@@ -59,7 +59,11 @@ test('fake IBM SDK as Desktop: the SPA hands it an upload picked in its dialog a
 
   await filesPage(page).uploadFiles.click();
   await expect(page.getByText(`1 item to ${space.name}. Follow it in Transfers.`)).toBeVisible();
-  const started = await page.evaluate(() => (window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[] } }[] } }).__fakeAsperaSdk.started.map((s) => s.spec.paths));
+  const started = await page.evaluate(() =>
+    (window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[] } }[] } }).__fakeAsperaSdk.started.map(
+      (s) => s.spec.paths,
+    ),
+  );
   expect(started).toEqual([[{ source: `/home/e2e/${fileName}`, destination: fileName }]]);
 
   await page.getByRole('link', { name: 'Transfers' }).click();
@@ -72,7 +76,9 @@ test('fake IBM SDK as Desktop: the SPA hands it an upload picked in its dialog a
   expect(pageErrors).toEqual([]);
 });
 
-test('fake IBM SDK, Desktop configured but not running: offers Launch and Install, uploads go through the gateway, and Launch brings Desktop in', async ({ page }) => {
+test('fake IBM SDK, Desktop configured but not running: offers Launch and Install, uploads go through the gateway, and Launch brings Desktop in', async ({
+  page,
+}) => {
   await installFakeAsperaSdk(page, ASPERA_SDK_URL, { status: 'FAILED', stepMs: 100, launchStartsDesktop: true });
   const api = await logInByApi(page);
   const space = await spaceOnHstsNode(api);
@@ -97,7 +103,9 @@ test('fake IBM SDK, Desktop configured but not running: offers Launch and Instal
   await expect(row.status).toHaveText('Completed');
 });
 
-test('an SDK URL that does not load (no fake installed): the UI says Desktop is unavailable and uploads go through the gateway', async ({ page }) => {
+test('an SDK URL that does not load (no fake installed): the UI says Desktop is unavailable and uploads go through the gateway', async ({
+  page,
+}) => {
   const pageErrors: Error[] = [];
   page.on('pageerror', (e) => pageErrors.push(e));
   await page.route(ASPERA_SDK_URL, (route) => route.abort('connectionrefused'));
@@ -122,7 +130,9 @@ test('an SDK URL that does not load (no fake installed): the UI says Desktop is 
   expect(pageErrors).toEqual([]);
 });
 
-test("fake IBM SDK, Desktop running, a space whose node takes only the gateway: Desktop's pick fails clearly, then the browser's dialog opens", async ({ page }) => {
+test("fake IBM SDK, Desktop running, a space whose node takes only the gateway: Desktop's pick fails clearly, then the browser's dialog opens", async ({
+  page,
+}) => {
   await installFakeAsperaSdk(page, ASPERA_SDK_URL, {
     status: 'RUNNING',
     stepMs: 100,

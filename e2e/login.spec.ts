@@ -2,9 +2,7 @@ import { expect, test } from '@playwright/test';
 import { logIn, loginPage, shell, waitForLoginOutcome } from './support/pages';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/servers';
 
-test('a visitor is sent to the login page, and logging in as admin shows the app shell', async ({
-  page,
-}) => {
+test('a visitor is sent to the login page, and logging in as admin shows the app shell', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/login/);
   await expect(page).toHaveTitle('Log in · Courier');
@@ -17,10 +15,7 @@ test('a visitor is sent to the login page, and logging in as admin shows the app
   await expect(page).toHaveTitle('Files · Courier');
   // Courier is not an IBM product: named alone, with what it works with after it.
   await expect(app.banner.getByRole('link', { name: 'Courier for IBM Aspera' })).toBeVisible();
-  await expect(app.nav.getByRole('link', { name: 'Files' })).toHaveAttribute(
-    'aria-current',
-    'page',
-  );
+  await expect(app.nav.getByRole('link', { name: 'Files' })).toHaveAttribute('aria-current', 'page');
   await expect(app.userMenu).toBeVisible();
 
   await app.nav.getByRole('link', { name: 'Transfers' }).click();

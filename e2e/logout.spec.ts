@@ -1,9 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { logInFromHome, loginPage, shell } from './support/pages';
 
-test('logging out returns to the login page, and the back button does not show the app', async ({
-  page,
-}) => {
+test('logging out returns to the login page, and the back button does not show the app', async ({ page }) => {
   await logInFromHome(page);
   const app = shell(page);
   await app.nav.getByRole('link', { name: 'Transfers' }).click();

@@ -5,9 +5,7 @@ test.use({ viewport: { width: 375, height: 740 } });
 
 const fitsWidth = () => document.documentElement.scrollWidth <= window.innerWidth;
 
-test('on a phone the login page and the shell fit the width, and the menu button opens the navigation', async ({
-  page,
-}) => {
+test('on a phone the login page and the shell fit the width, and the menu button opens the navigation', async ({ page }) => {
   await page.goto('/login');
   await expect(loginPage(page).heading).toBeVisible();
   expect(await page.evaluate(fitsWidth)).toBe(true);

@@ -7,9 +7,7 @@ const idle = (page: Page) => page.waitForTimeout((EXPIRY_SERVER.idleTimeoutSecon
 
 const EXPIRED = 'Your session expired, please log in again.';
 
-test('a session that expires while the user is away sends them to log in, then back', async ({
-  page,
-}) => {
+test('a session that expires while the user is away sends them to log in, then back', async ({ page }) => {
   await logInFromHome(page);
   const app = shell(page);
   await app.nav.getByRole('link', { name: 'Transfers' }).click();
@@ -17,9 +15,7 @@ test('a session that expires while the user is away sends them to log in, then b
 
   await idle(page);
   // The user comes back to the tab: the event a real tab switch fires (it bubbles to window).
-  await page.evaluate(() =>
-    document.dispatchEvent(new Event('visibilitychange', { bubbles: true })),
-  );
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
 
   await expect(page.getByText(EXPIRED)).toBeVisible();
   await expect(page).toHaveURL('/login?next=%2Ftransfers');

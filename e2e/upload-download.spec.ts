@@ -22,7 +22,7 @@ function makeTree(): { root: string; files: Record<string, string> } {
     'readme.txt': 'hello from the tree\n',
     'zero.bin': '',
     'sub/deep/Ünïcødé – 文件.txt': 'unicode name\n',
-    "sub/\"quoted\" and 'single'.txt": 'quotes in the name\n',
+    'sub/"quoted" and \'single\'.txt': 'quotes in the name\n',
   };
   for (const [rel, text] of Object.entries(texts)) writeText(path.join(root, rel), text);
   writeRandomFile(path.join(root, 'big.bin'), BIG);
@@ -52,7 +52,10 @@ test('a folder tree picked with "Upload folder" goes up with rising progress and
     seen.add(now);
     expect(now).toBe(100);
   }).toPass({ timeout: 60_000, intervals: [200] });
-  expect([...seen].some((v) => v > 0 && v < 100), `values seen: ${[...seen].join(', ')}`).toBe(true);
+  expect(
+    [...seen].some((v) => v > 0 && v < 100),
+    `values seen: ${[...seen].join(', ')}`,
+  ).toBe(true);
   await expect(transfer.status).toHaveText('Completed');
   await expect(transfer.row).toContainText('5 files');
 
@@ -63,7 +66,7 @@ test('a folder tree picked with "Upload folder" goes up with rising progress and
   await expect(files.row('zero.bin')).toContainText('0 B');
   await expect(files.row('big.bin')).toContainText('52.4 MB');
   await openFolder(page, 'sub');
-  await expect(files.entry("\"quoted\" and 'single'.txt")).toBeVisible();
+  await expect(files.entry('"quoted" and \'single\'.txt')).toBeVisible();
   await openFolder(page, 'deep');
   await expect(files.entry('Ünïcødé – 文件.txt')).toBeVisible();
 });

@@ -3,10 +3,7 @@ import { expect, test } from '@playwright/test';
 import { filesPage } from './support/files-page';
 import { logInByApi } from './support/portal-api';
 
-test('a viewer sees no upload, folder or delete actions, and the API refuses them when forced', async ({
-  browser,
-  page,
-}) => {
+test('a viewer sees no upload, folder or delete actions, and the API refuses them when forced', async ({ browser, page }) => {
   test.setTimeout(60_000);
   const admin = await logInByApi(page);
   const suffix = randomUUID().replace(/-/g, '').slice(0, 12);

@@ -54,7 +54,11 @@ describe('courier start', () => {
 
     const health = await fetch(`${url}/api/health`);
     expect(await health.json()).toEqual({ status: 'ok', database: { ok: true }, nodes: [{ name: 'embedded', ok: true }] });
-    const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    const login = await fetch(`${url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
     expect(login.status).toBe(200);
 
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
@@ -64,15 +68,29 @@ describe('courier start', () => {
 
     // An upload in flight when Ctrl-C comes is finished before the node and the database close.
     const session = (await login.json()) as { csrfToken: string };
-    const headers = { 'content-type': 'application/json', cookie: login.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': session.csrfToken };
-    const { spaces } = (await (await fetch(`${url}/api/spaces`, { headers })).json()) as { spaces: Array<{ id: string; personal: boolean }> };
+    const headers = {
+      'content-type': 'application/json',
+      cookie: login.headers.get('set-cookie')!.split(';')[0]!,
+      'x-csrf-token': session.csrfToken,
+    };
+    const { spaces } = (await (await fetch(`${url}/api/spaces`, { headers })).json()) as {
+      spaces: Array<{ id: string; personal: boolean }>;
+    };
     const size = 4 * 1024 * 1024;
     const authorized = await fetch(`${url}/api/transfers`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ spaceId: spaces.find((s) => s.personal)!.id, direction: 'upload', folder: '/', files: [{ path: 'in-flight.bin', size }] }),
+      body: JSON.stringify({
+        spaceId: spaces.find((s) => s.personal)!.id,
+        direction: 'upload',
+        folder: '/',
+        files: [{ path: 'in-flight.bin', size }],
+      }),
     });
-    const { transferSpec, clients } = (await authorized.json()) as { transferSpec: Record<string, unknown>; clients: Array<{ url: string }> };
+    const { transferSpec, clients } = (await authorized.json()) as {
+      transferSpec: Record<string, unknown>;
+      clients: Array<{ url: string }>;
+    };
     const held = partialUpload(clients[0]!.url, transferSpec, { path: 'in-flight.bin', size }, 1024 * 1024);
     // The node has begun writing it once its partial file exists.
     const staging = path.join(dataDir, 'node', 'docroot', '.courier-staging');
@@ -91,7 +109,11 @@ describe('courier start', () => {
     children.push(second);
     await waitFor(second, /Courier is running at/);
     expect(second.output()).not.toContain('password');
-    const again = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    const again = await fetch(`${url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
     expect(again.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

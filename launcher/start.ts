@@ -36,7 +36,12 @@ export async function startCourier({ env, spaDir }: StartOptions) {
     config,
     spaDir,
     logger,
-    embeddedNode: node && { url: node.url, username: node.credentials.username, secret: node.credentials.password, gatewayUrl: node.gatewayUrl },
+    embeddedNode: node && {
+      url: node.url,
+      username: node.credentials.username,
+      secret: node.credentials.password,
+      gatewayUrl: node.gatewayUrl,
+    },
   });
   const { app, dialect, admin } = portal;
 
@@ -48,7 +53,11 @@ export async function startCourier({ env, spaDir }: StartOptions) {
     node ? `  embedded transfer node: ${node.url} (gateway ${node.gatewayUrl})` : '  embedded transfer node: off',
   ];
   if (admin.generatedPassword) {
-    lines.push('', `  First start: log in as "admin" with password ${admin.generatedPassword}`, '  (shown once; it is stored only as a hash)');
+    lines.push(
+      '',
+      `  First start: log in as "admin" with password ${admin.generatedPassword}`,
+      '  (shown once; it is stored only as a hash)',
+    );
   } else if (admin.created) {
     lines.push('', '  First start: log in as "admin" with the password from COURIER_ADMIN_PASSWORD');
   }
@@ -73,7 +82,13 @@ function displayUrl(config: Config): string {
 /** Origins browsers may open the portal at, for the node's CORS: both loopback spellings when local. */
 function portalOrigins(config: Config): string[] {
   if (config.publicUrl) return [portalOrigin(config)];
-  return [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`, ...(config.host.includes(':') || ['127.0.0.1', '0.0.0.0', 'localhost'].includes(config.host) ? [] : [`http://${config.host}:${config.port}`])];
+  return [
+    `http://localhost:${config.port}`,
+    `http://127.0.0.1:${config.port}`,
+    ...(config.host.includes(':') || ['127.0.0.1', '0.0.0.0', 'localhost'].includes(config.host)
+      ? []
+      : [`http://${config.host}:${config.port}`]),
+  ];
 }
 
 /** `courier start`: start, print, and shut down cleanly on Ctrl-C or SIGTERM. */

@@ -71,7 +71,12 @@ export interface AppOptions {
 // API bodies are small JSON documents; a transfer request listing 20,000 files stays well inside 4 MiB.
 export const API_BODY_LIMIT = 4 * 1024 * 1024;
 
-export const LOG_REDACTIONS = ['req.headers.authorization', 'req.headers.cookie', `req.headers["${CSRF_HEADER}"]`, 'res.headers["set-cookie"]'];
+export const LOG_REDACTIONS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  `req.headers["${CSRF_HEADER}"]`,
+  'res.headers["set-cookie"]',
+];
 
 /** The portal as one Fastify instance; the launcher only builds it and listens. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -92,7 +97,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: requestTimeoutMs,
     // Node checks these timeouts on a timer (every 30 s by default, which would let a 5 s timeout
     // run to 35 s); once a second costs a walk of the open connections.
-    http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+    },
   });
   app.server.maxConnections = config.maxConnections;
   app.setValidatorCompiler(zodValidatorCompiler);
@@ -137,8 +146,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
   const feed = createTransferFeed(transfersRepository);
-  const tracker = createTransferTracker({ transfers: transfersRepository, clients, log: app.log, onChange: () => feed.nudge(), intervalMs: options.trackerIntervalMs });
-  const transfers = createTransfersService({ access, clients, transfers: transfersRepository, tokenLifeSeconds: config.transferTokenLifeSeconds, onChange: () => feed.nudge() });
+  const tracker = createTransferTracker({
+    transfers: transfersRepository,
+    clients,
+    log: app.log,
+    onChange: () => feed.nudge(),
+    intervalMs: options.trackerIntervalMs,
+  });
+  const transfers = createTransfersService({
+    access,
+    clients,
+    transfers: transfersRepository,
+    tokenLifeSeconds: config.transferTokenLifeSeconds,
+    onChange: () => feed.nudge(),
+  });
   app.decorate('courier', { tracker, nodes, loginHashing });
   app.addHook('onReady', async () => tracker.start());
   app.addHook('preClose', async () => {
@@ -148,7 +169,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(sessionRoutes, { auth, secureCookies, absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds });
   await app.register(loginLocksRoutes, { throttle, audit });
-  await app.register(healthRoutes, { db, nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))) });
+  await app.register(healthRoutes, {
+    db,
+    nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),
+  });
   await app.register(nodesRoutes, { nodes });
   await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit });
   const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access });
@@ -179,7 +203,10 @@ async function warnOfSharedFolders(app: FastifyInstance, spaces: SpacesService):
     const conflicts = await spaces.rootConflicts();
     if (conflicts.length === 0) return;
     const list = conflicts.map((c) => `${c.kind} on ${c.nodeName}: ${c.spaces.map((s) => `"${s.name}" (${s.rootPath})`).join(' / ')}`);
-    app.log.warn({ conflicts: list }, `${conflicts.length} space folder conflict(s): members of one space can reach the other's files until an admin gives each space its own folder; see GET /api/admin/space-conflicts`);
+    app.log.warn(
+      { conflicts: list },
+      `${conflicts.length} space folder conflict(s): members of one space can reach the other's files until an admin gives each space its own folder; see GET /api/admin/space-conflicts`,
+    );
   } catch (err) {
     app.log.warn({ err }, 'could not check spaces for shared folders');
   }

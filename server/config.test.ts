@@ -41,7 +41,8 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret value in the error', () => {
-    const attempt = () => loadConfig({ COURIER_ADMIN_PASSWORD: 'hunter2', COURIER_SECRET_KEY: 'c2VjcmV0', DATABASE_URL: 'mysql://u:pw-in-url@h/db' });
+    const attempt = () =>
+      loadConfig({ COURIER_ADMIN_PASSWORD: 'hunter2', COURIER_SECRET_KEY: 'c2VjcmV0', DATABASE_URL: 'mysql://u:pw-in-url@h/db' });
     expect(attempt).toThrow(/DATABASE_URL[\s\S]*COURIER_ADMIN_PASSWORD[\s\S]*COURIER_SECRET_KEY/);
     try {
       attempt();

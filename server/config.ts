@@ -5,7 +5,9 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
 const count = z.coerce.number().int().positive();
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 // `true` trusts every X-Forwarded-For hop, so a client reaching the portal directly picks its own
 // address (and with it a fresh login budget); a hop count or the proxy's addresses trust only the proxy.
 const trustProxy = z
@@ -16,37 +18,137 @@ const trustProxy = z
     if (/^(false|no)$/.test(v)) return false;
     return /^\d+$/.test(v) ? Number(v) : v;
   })
-  .refine((v) => typeof v !== 'string' || v.split(',').every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a.trim())), 'must be true, false, a hop count or comma-separated proxy addresses/CIDRs');
+  .refine(
+    (v) => typeof v !== 'string' || v.split(',').every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a.trim())),
+    'must be true, false, a hop count or comma-separated proxy addresses/CIDRs',
+  );
 /**
  * Every setting Courier reads, with its environment variable, default and meaning.
  * The README's settings table is this list; keep them together.
  */
 export const SETTINGS = {
   port: { env: 'COURIER_PORT', schema: port.default(8080), doc: 'Port of the portal (the SPA and `/api`).' },
-  host: { env: 'COURIER_HOST', schema: z.string().min(1).default('127.0.0.1'), doc: 'Interface the portal and the embedded node listen on. Use `0.0.0.0` to accept other machines.' },
-  publicUrl: { env: 'COURIER_PUBLIC_URL', schema: z.url().optional(), doc: 'URL people open, when Courier is behind a proxy (`https://…` makes the session cookie Secure). Default: `http://localhost:<port>`.' },
-  dataDir: { env: 'COURIER_DATA_DIR', schema: z.string().min(1).default('./data'), doc: 'Folder for the SQLite database, the embedded node (docroot and state) and generated secrets.' },
-  databaseUrl: { env: 'DATABASE_URL', schema: z.string().regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres://, postgresql:// or sqlite:').optional(), doc: 'PostgreSQL (`postgres://user:pass@host/db`) to share state between several portal instances; default: SQLite at `<data dir>/courier.db`.' },
-  adminPassword: { env: 'COURIER_ADMIN_PASSWORD', schema: z.string().min(8, 'must be at least 8 characters').optional(), doc: 'Password of the `admin` account created on first start. If unset, one is generated and printed once.' },
-  secretKey: { env: 'COURIER_SECRET_KEY', schema: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)').optional(), doc: 'Key that seals node passwords and access-key secrets in the database. Generated into `<data dir>/secrets.json` if unset; set the same value on every instance sharing a PostgreSQL database.' },
-  embeddedNode: { env: 'COURIER_EMBEDDED_NODE', schema: bool.default(true), doc: 'Run the embedded transfer node (Node API + HTTP Gateway v3) in the same process.' },
+  host: {
+    env: 'COURIER_HOST',
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: 'Interface the portal and the embedded node listen on. Use `0.0.0.0` to accept other machines.',
+  },
+  publicUrl: {
+    env: 'COURIER_PUBLIC_URL',
+    schema: z.url().optional(),
+    doc: 'URL people open, when Courier is behind a proxy (`https://…` makes the session cookie Secure). Default: `http://localhost:<port>`.',
+  },
+  dataDir: {
+    env: 'COURIER_DATA_DIR',
+    schema: z.string().min(1).default('./data'),
+    doc: 'Folder for the SQLite database, the embedded node (docroot and state) and generated secrets.',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    schema: z
+      .string()
+      .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres://, postgresql:// or sqlite:')
+      .optional(),
+    doc: 'PostgreSQL (`postgres://user:pass@host/db`) to share state between several portal instances; default: SQLite at `<data dir>/courier.db`.',
+  },
+  adminPassword: {
+    env: 'COURIER_ADMIN_PASSWORD',
+    schema: z.string().min(8, 'must be at least 8 characters').optional(),
+    doc: 'Password of the `admin` account created on first start. If unset, one is generated and printed once.',
+  },
+  secretKey: {
+    env: 'COURIER_SECRET_KEY',
+    schema: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
+    doc: 'Key that seals node passwords and access-key secrets in the database. Generated into `<data dir>/secrets.json` if unset; set the same value on every instance sharing a PostgreSQL database.',
+  },
+  embeddedNode: {
+    env: 'COURIER_EMBEDDED_NODE',
+    schema: bool.default(true),
+    doc: 'Run the embedded transfer node (Node API + HTTP Gateway v3) in the same process.',
+  },
   nodePort: { env: 'COURIER_NODE_PORT', schema: port.default(9092), doc: 'Port of the embedded transfer node.' },
-  asperaSdkUrl: { env: 'COURIER_ASPERA_SDK_URL', schema: z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional(), doc: 'URL of the IBM Aspera JavaScript SDK browser bundle (`…/@ibm-aspera/sdk@<version>/dist/js/aspera-sdk.js`, or an operator-hosted copy). Enables IBM Aspera for Desktop as a transfer client; unset, browsers use the HTTP Gateway.' },
-  asperaAppId: { env: 'COURIER_ASPERA_APP_ID', schema: z.string().min(1).max(100).default('courier'), doc: 'Application id the SDK registers with Desktop.' },
-  sessionIdleTimeoutSeconds: { env: 'COURIER_SESSION_IDLE_TIMEOUT_SECONDS', schema: seconds.default(1800), doc: 'A session unused for this long ends.' },
-  sessionAbsoluteTimeoutSeconds: { env: 'COURIER_SESSION_ABSOLUTE_TIMEOUT_SECONDS', schema: seconds.default(43_200), doc: 'A session ends this long after login, used or not.' },
-  loginMaxFailuresPerAccountAndIp: { env: 'COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP', schema: count.default(5), doc: 'Failed logins allowed for one username from one IP address per window; then that pair is locked for the rest of the window (the same user from another address is not).' },
-  loginMaxFailuresPerAccount: { env: 'COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT', schema: count.default(100), doc: 'Failed logins allowed for one username from all addresses together per window (against guessing spread over many addresses); then the username is locked for everyone until the window ends or an admin unlocks it.' },
-  loginMaxFailuresPerIp: { env: 'COURIER_LOGIN_MAX_FAILURES_PER_IP', schema: count.default(20), doc: 'Failed logins allowed from one IP address for all usernames together per window (against trying one password on many accounts).' },
+  asperaSdkUrl: {
+    env: 'COURIER_ASPERA_SDK_URL',
+    schema: z
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+      .optional(),
+    doc: 'URL of the IBM Aspera JavaScript SDK browser bundle (`…/@ibm-aspera/sdk@<version>/dist/js/aspera-sdk.js`, or an operator-hosted copy). Enables IBM Aspera for Desktop as a transfer client; unset, browsers use the HTTP Gateway.',
+  },
+  asperaAppId: {
+    env: 'COURIER_ASPERA_APP_ID',
+    schema: z.string().min(1).max(100).default('courier'),
+    doc: 'Application id the SDK registers with Desktop.',
+  },
+  sessionIdleTimeoutSeconds: {
+    env: 'COURIER_SESSION_IDLE_TIMEOUT_SECONDS',
+    schema: seconds.default(1800),
+    doc: 'A session unused for this long ends.',
+  },
+  sessionAbsoluteTimeoutSeconds: {
+    env: 'COURIER_SESSION_ABSOLUTE_TIMEOUT_SECONDS',
+    schema: seconds.default(43_200),
+    doc: 'A session ends this long after login, used or not.',
+  },
+  loginMaxFailuresPerAccountAndIp: {
+    env: 'COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP',
+    schema: count.default(5),
+    doc: 'Failed logins allowed for one username from one IP address per window; then that pair is locked for the rest of the window (the same user from another address is not).',
+  },
+  loginMaxFailuresPerAccount: {
+    env: 'COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT',
+    schema: count.default(100),
+    doc: 'Failed logins allowed for one username from all addresses together per window (against guessing spread over many addresses); then the username is locked for everyone until the window ends or an admin unlocks it.',
+  },
+  loginMaxFailuresPerIp: {
+    env: 'COURIER_LOGIN_MAX_FAILURES_PER_IP',
+    schema: count.default(20),
+    doc: 'Failed logins allowed from one IP address for all usernames together per window (against trying one password on many accounts).',
+  },
   loginWindowSeconds: { env: 'COURIER_LOGIN_WINDOW_SECONDS', schema: seconds.default(900), doc: 'Length of the login rate-limit window.' },
-  transferTokenLifeSeconds: { env: 'COURIER_TRANSFER_TOKEN_LIFE_SECONDS', schema: seconds.default(3600), doc: 'Life of the transfer tokens the portal asks nodes for: long enough for a transfer to start (a running one is not cut), short enough that an authorization does not outlive a logout or a removal from the space.' },
-  loginDelayStepSeconds: { env: 'COURIER_LOGIN_DELAY_STEP_SECONDS', schema: z.coerce.number().int().min(0).max(60).default(1), doc: 'Progressive delay: after n failed logins for one username from one address, the next try from there waits (n - 1) × this many seconds (answered 429 with Retry-After until then). 0 turns the delay off.' },
-  loginHashConcurrency: { env: 'COURIER_LOGIN_HASH_CONCURRENCY', schema: count.max(4).default(2), doc: 'Password hashes computed at once. They share libuv\'s 4-thread pool with file I/O, so a burst of logins must not take all of it.' },
-  loginHashQueue: { env: 'COURIER_LOGIN_HASH_QUEUE', schema: z.coerce.number().int().min(0).default(32), doc: 'Logins that may wait for a hash slot; more are answered 503 SERVER_BUSY with Retry-After at once.' },
-  requestTimeoutSeconds: { env: 'COURIER_REQUEST_TIMEOUT_SECONDS', schema: seconds.default(30), doc: 'Time a client has to send a whole request (headers and body) to the portal; slower connections are closed. Portal bodies are small JSON; uploads go to the node. Responses, such as the transfer event stream, are not limited.' },
-  maxConnections: { env: 'COURIER_MAX_CONNECTIONS', schema: count.default(2048), doc: 'Open connections the portal accepts at once (each open browser tab holds one for its event stream); further connections are closed.' },
-  trustProxy: { env: 'COURIER_TRUST_PROXY', schema: trustProxy.default(false), doc: 'Behind a reverse proxy: the number of proxy hops (`1`) or the proxy addresses/CIDRs (`10.0.0.5,10.1.0.0/16`) whose `X-Forwarded-*` headers (client IP, HTTPS) are trusted. Required there: without it every login counts against the proxy\'s address. `true` trusts any hop, which lets a client that reaches the portal directly choose its own address.' },
-  logLevel: { env: 'COURIER_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level (logs are JSON lines on stdout).' },
+  transferTokenLifeSeconds: {
+    env: 'COURIER_TRANSFER_TOKEN_LIFE_SECONDS',
+    schema: seconds.default(3600),
+    doc: 'Life of the transfer tokens the portal asks nodes for: long enough for a transfer to start (a running one is not cut), short enough that an authorization does not outlive a logout or a removal from the space.',
+  },
+  loginDelayStepSeconds: {
+    env: 'COURIER_LOGIN_DELAY_STEP_SECONDS',
+    schema: z.coerce.number().int().min(0).max(60).default(1),
+    doc: 'Progressive delay: after n failed logins for one username from one address, the next try from there waits (n - 1) × this many seconds (answered 429 with Retry-After until then). 0 turns the delay off.',
+  },
+  loginHashConcurrency: {
+    env: 'COURIER_LOGIN_HASH_CONCURRENCY',
+    schema: count.max(4).default(2),
+    doc: "Password hashes computed at once. They share libuv's 4-thread pool with file I/O, so a burst of logins must not take all of it.",
+  },
+  loginHashQueue: {
+    env: 'COURIER_LOGIN_HASH_QUEUE',
+    schema: z.coerce.number().int().min(0).default(32),
+    doc: 'Logins that may wait for a hash slot; more are answered 503 SERVER_BUSY with Retry-After at once.',
+  },
+  requestTimeoutSeconds: {
+    env: 'COURIER_REQUEST_TIMEOUT_SECONDS',
+    schema: seconds.default(30),
+    doc: 'Time a client has to send a whole request (headers and body) to the portal; slower connections are closed. Portal bodies are small JSON; uploads go to the node. Responses, such as the transfer event stream, are not limited.',
+  },
+  maxConnections: {
+    env: 'COURIER_MAX_CONNECTIONS',
+    schema: count.default(2048),
+    doc: 'Open connections the portal accepts at once (each open browser tab holds one for its event stream); further connections are closed.',
+  },
+  trustProxy: {
+    env: 'COURIER_TRUST_PROXY',
+    schema: trustProxy.default(false),
+    doc: "Behind a reverse proxy: the number of proxy hops (`1`) or the proxy addresses/CIDRs (`10.0.0.5,10.1.0.0/16`) whose `X-Forwarded-*` headers (client IP, HTTPS) are trusted. Required there: without it every login counts against the proxy's address. `true` trusts any hop, which lets a client that reaches the portal directly choose its own address.",
+  },
+  logLevel: {
+    env: 'COURIER_LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: 'Log level (logs are JSON lines on stdout).',
+  },
 } as const;
 
 const SECRET_SETTINGS = new Set<string>(['adminPassword', 'secretKey', 'databaseUrl']);

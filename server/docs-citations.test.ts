@@ -50,7 +50,8 @@ function citationsIn(text: string, file: string): Citation[] {
 
 // The shared folder's file names, cited without `docs/`: `node-api.md §4`, `DESIGN.md`,
 // `reference/integration-guide.txt`. A relative Markdown link inside docs/ (`](node-api.md)`) is fine.
-const SHARED = /(?<!docs\/)(?<![\w-]|\]\()(?:node-api|http-gateway-v3|transfer-spec|aspera-sdk|DESIGN|STYLE)\.md\b|integration-guide\.txt|node-api-[\d.]+\.openapi\.yaml|shared\/reference\b/g;
+const SHARED =
+  /(?<!docs\/)(?<![\w-]|\]\()(?:node-api|http-gateway-v3|transfer-spec|aspera-sdk|DESIGN|STYLE)\.md\b|integration-guide\.txt|node-api-[\d.]+\.openapi\.yaml|shared\/reference\b/g;
 
 function sharedFolderCitationsIn(text: string): string[] {
   return [...text.matchAll(SHARED)].map((m) => `line ${text.slice(0, m.index).split('\n').length}: ${m[0]}`);
@@ -96,10 +97,8 @@ describe('citations of docs/', () => {
       ['http-gateway.md', ['3.1', '4.1']],
       ['node-api.md', ['2', '5']],
     ]);
-    expect(sharedFolderCitationsIn('(node-api.md §4) [a](node-api.md) docs/node-api.md reference/transfer-spec.md ../shared/DESIGN.md')).toEqual([
-      'line 1: node-api.md',
-      'line 1: transfer-spec.md',
-      'line 1: DESIGN.md',
-    ]);
+    expect(
+      sharedFolderCitationsIn('(node-api.md §4) [a](node-api.md) docs/node-api.md reference/transfer-spec.md ../shared/DESIGN.md'),
+    ).toEqual(['line 1: node-api.md', 'line 1: transfer-spec.md', 'line 1: DESIGN.md']);
   });
 });

@@ -24,10 +24,14 @@ export const ERRORS = {
   // One message for an unknown user and a wrong password, so a login form does not reveal who has an account.
   InvalidCredentials: () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password.'),
   TooManyAttempts: (retryAfterSeconds: number) =>
-    new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed login attempts. Try again in ${formatWait(retryAfterSeconds)}.`, { retryAfterSeconds }),
+    new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed login attempts. Try again in ${formatWait(retryAfterSeconds)}.`, {
+      retryAfterSeconds,
+    }),
   // Retry-After 2: the hash queue drains in well under that (a hash takes ~50 ms, two at once).
-  ServerBusy: () => new AppError(503, 'SERVER_BUSY', 'The server is handling many logins at once. Try again in a few seconds.', { retryAfterSeconds: 2 }),
-  CsrfFailed: () => new AppError(403, 'CSRF_FAILED', 'The request was refused because its CSRF token is missing or wrong. Reload the page and try again.'),
+  ServerBusy: () =>
+    new AppError(503, 'SERVER_BUSY', 'The server is handling many logins at once. Try again in a few seconds.', { retryAfterSeconds: 2 }),
+  CsrfFailed: () =>
+    new AppError(403, 'CSRF_FAILED', 'The request was refused because its CSRF token is missing or wrong. Reload the page and try again.'),
   CrossSite: () => new AppError(403, 'CSRF_FAILED', 'Cross-site requests are not allowed.'),
   Forbidden: (what = 'do this') => new AppError(403, 'FORBIDDEN', `You are not allowed to ${what}.`),
   NotFound: (what = 'This resource') => new AppError(404, 'NOT_FOUND', `${what} was not found.`),
@@ -38,17 +42,24 @@ export const ERRORS = {
   FolderNotFound: (path: string) => new AppError(404, 'FOLDER_NOT_FOUND', `The folder ${path} does not exist.`),
   PathNotFound: (path: string) => new AppError(404, 'PATH_NOT_FOUND', `${path} does not exist.`),
   NameTaken: (path: string) => new AppError(409, 'NAME_TAKEN', `${path} already exists.`),
-  NodeUnavailable: (nodeName: string) => new AppError(502, 'NODE_UNAVAILABLE', `The transfer node "${nodeName}" is not reachable right now. Try again in a moment.`),
-  NodeRefused: (nodeName: string, message: string) => new AppError(502, 'NODE_ERROR', `The transfer node "${nodeName}" refused the request: ${message}`),
+  NodeUnavailable: (nodeName: string) =>
+    new AppError(502, 'NODE_UNAVAILABLE', `The transfer node "${nodeName}" is not reachable right now. Try again in a moment.`),
+  NodeRefused: (nodeName: string, message: string) =>
+    new AppError(502, 'NODE_ERROR', `The transfer node "${nodeName}" refused the request: ${message}`),
   // The node refused this input (4xx), not the portal's credentials: the caller's to change.
   NodeDeclined: (nodeName: string, status: 400 | 403, message: string) =>
     new AppError(status, status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST', `The transfer node "${nodeName}" refused the request: ${message}`),
   NodeNotFound: () => new AppError(404, 'NODE_NOT_FOUND', 'This transfer node is not registered.'),
   Conflict: (message: string) => new AppError(409, 'CONFLICT', message),
-  SpaceNameTaken: (existing: string) => new AppError(409, 'NAME_TAKEN', `A space named ${JSON.stringify(existing)} exists; choose another name.`),
+  SpaceNameTaken: (existing: string) =>
+    new AppError(409, 'NAME_TAKEN', `A space named ${JSON.stringify(existing)} exists; choose another name.`),
   /** `other` names the space already there, e.g. `the space "Alpha" (/projects/alpha)`. */
   SpaceRootOverlaps: (rootPath: string, relation: 'same' | 'inside' | 'contains', other: string) =>
-    new AppError(409, 'SPACE_ROOT_OVERLAPS', `The folder ${JSON.stringify(rootPath.slice(0, 200))} ${RELATION_WORDS[relation]} the folder of ${other} on this node; each space needs a folder of its own.`),
+    new AppError(
+      409,
+      'SPACE_ROOT_OVERLAPS',
+      `The folder ${JSON.stringify(rootPath.slice(0, 200))} ${RELATION_WORDS[relation]} the folder of ${other} on this node; each space needs a folder of its own.`,
+    ),
   Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),
 };
 

@@ -37,8 +37,15 @@ describe('startPortal', () => {
   it('fails with the listen error when the port is taken, releasing what it opened', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-portal-'));
     dirs.push(dataDir);
-    const taken = await startPortal({ config: loadConfig({ COURIER_DATA_DIR: dataDir, COURIER_PORT: '0', COURIER_LOG_LEVEL: 'silent' }), logger: false });
-    const config = loadConfig({ COURIER_DATA_DIR: path.join(dataDir, 'second'), COURIER_PORT: String(taken.port), COURIER_LOG_LEVEL: 'silent' });
+    const taken = await startPortal({
+      config: loadConfig({ COURIER_DATA_DIR: dataDir, COURIER_PORT: '0', COURIER_LOG_LEVEL: 'silent' }),
+      logger: false,
+    });
+    const config = loadConfig({
+      COURIER_DATA_DIR: path.join(dataDir, 'second'),
+      COURIER_PORT: String(taken.port),
+      COURIER_LOG_LEVEL: 'silent',
+    });
     await expect(startPortal({ config, logger: false })).rejects.toMatchObject({ code: 'EADDRINUSE' });
     await taken.close();
   });

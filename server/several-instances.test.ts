@@ -34,7 +34,12 @@ describe('two portal instances on one PostgreSQL database', () => {
     drop = database.drop;
     first = (await openDatabase({ databaseUrl: database.url, dataDir })).db;
     second = (await openDatabase({ databaseUrl: database.url, dataDir })).db;
-    await createUsersRepository(first).create({ username: 'alice', displayName: 'Alice', passwordHash: await hashPassword(TEST_PASSWORD), isAdmin: true });
+    await createUsersRepository(first).create({
+      username: 'alice',
+      displayName: 'Alice',
+      passwordHash: await hashPassword(TEST_PASSWORD),
+      isAdmin: true,
+    });
     // Both instances with the same settings and secret key, as an operator deploys them.
     const config = loadConfig({ COURIER_DATA_DIR: dataDir, COURIER_LOG_LEVEL: 'silent', COURIER_LOGIN_DELAY_STEP_SECONDS: '0' });
     const secretKey = randomBytes(32);
@@ -75,12 +80,29 @@ describe('two portal instances on one PostgreSQL database', () => {
 
   it('shows a space and a transfer authorized on one instance on the other', async () => {
     const made = await login(a, TEST_PASSWORD, '192.0.2.2');
-    const headers = { cookie: `courier_session=${made.cookies.find((c) => c.name === 'courier_session')!.value}`, 'x-csrf-token': made.json<{ csrfToken: string }>().csrfToken };
-    const space = await a.inject({ method: 'POST', url: '/api/spaces', headers, payload: { name: `Shared ${randomBytes(3).toString('hex')}` } });
+    const headers = {
+      cookie: `courier_session=${made.cookies.find((c) => c.name === 'courier_session')!.value}`,
+      'x-csrf-token': made.json<{ csrfToken: string }>().csrfToken,
+    };
+    const space = await a.inject({
+      method: 'POST',
+      url: '/api/spaces',
+      headers,
+      payload: { name: `Shared ${randomBytes(3).toString('hex')}` },
+    });
     expect(space.statusCode).toBe(201);
-    const transfer = await a.inject({ method: 'POST', url: '/api/transfers', headers, payload: { spaceId: space.json().id, direction: 'upload', folder: '/', files: [{ path: 'x.txt', size: 1 }] } });
+    const transfer = await a.inject({
+      method: 'POST',
+      url: '/api/transfers',
+      headers,
+      payload: { spaceId: space.json().id, direction: 'upload', folder: '/', files: [{ path: 'x.txt', size: 1 }] },
+    });
     expect(transfer.statusCode).toBe(201);
-    expect((await b.inject({ method: 'GET', url: '/api/spaces', headers })).json().spaces.map((s: { id: string }) => s.id)).toContain(space.json().id);
-    expect((await b.inject({ method: 'GET', url: `/api/transfers/${transfer.json().transfer.id}`, headers })).json().status).toBe('authorized');
+    expect((await b.inject({ method: 'GET', url: '/api/spaces', headers })).json().spaces.map((s: { id: string }) => s.id)).toContain(
+      space.json().id,
+    );
+    expect((await b.inject({ method: 'GET', url: `/api/transfers/${transfer.json().transfer.id}`, headers })).json().status).toBe(
+      'authorized',
+    );
   });
 });

@@ -14,9 +14,20 @@ describe.each(DIALECTS)('COURIER_TRUST_PROXY on %s', (dialect) => {
   });
 
   // A browser at https://portal.example behind one proxy that terminates TLS and forwards to us.
-  const throughProxy = { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'portal.example', origin: 'https://portal.example' };
+  const throughProxy = {
+    'x-forwarded-for': '203.0.113.7',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'portal.example',
+    origin: 'https://portal.example',
+  };
   const login = (app: TestApp) =>
-    app.app.inject({ method: 'POST', url: '/api/session', headers: throughProxy, remoteAddress: '10.0.0.5', payload: { username: 'alice', password: TEST_PASSWORD } });
+    app.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: throughProxy,
+      remoteAddress: '10.0.0.5',
+      payload: { username: 'alice', password: TEST_PASSWORD },
+    });
 
   it('with one trusted hop, records the forwarded client address and takes the forwarded https origin as our own', async () => {
     t = await createTestApp(dialect, { COURIER_TRUST_PROXY: '1' });
@@ -30,7 +41,13 @@ describe.each(DIALECTS)('COURIER_TRUST_PROXY on %s', (dialect) => {
     t = await createTestApp(dialect, { COURIER_TRUST_PROXY: 'false' });
     const response = await login(t);
     expect([response.statusCode, response.json().code]).toEqual([403, 'CSRF_FAILED']);
-    const direct = await t.app.inject({ method: 'POST', url: '/api/session', headers: { 'x-forwarded-for': '203.0.113.7' }, remoteAddress: '10.0.0.5', payload: { username: 'alice', password: TEST_PASSWORD } });
+    const direct = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+      remoteAddress: '10.0.0.5',
+      payload: { username: 'alice', password: TEST_PASSWORD },
+    });
     expect(direct.statusCode).toBe(200);
     const [session] = await t.db.selectFrom('sessions').select('ip').execute();
     expect(session?.ip).toBe('10.0.0.5');

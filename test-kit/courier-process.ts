@@ -22,11 +22,21 @@ export interface Started {
 }
 
 /** `node [nodeArgs] bin/courier.mjs <args>`, resolved once its output matches `ready`. */
-export async function spawnCourier(args: string[], options: { env?: NodeJS.ProcessEnv; ready: RegExp; nodeArgs?: string[] }): Promise<Started> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnCourier(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; ready: RegExp; nodeArgs?: string[] },
+): Promise<Started> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`${args[0]} did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const found = options.ready.exec(output);
@@ -91,9 +101,27 @@ export async function startNodeProcess(options: NodeProcessOptions = {}): Promis
   const docroot = options.docroot ?? path.join(dir, 'docroot');
   const stateDir = path.join(dir, 'state');
   const [username, password] = ['nodeuser', 'embedded-node-pass'];
-  const args = ['transfer-node', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--state-dir', stateDir, '--docroot', docroot, '--user', username, '--password', password];
+  const args = [
+    'transfer-node',
+    '--port',
+    String(options.port ?? 0),
+    '--host',
+    '127.0.0.1',
+    '--state-dir',
+    stateDir,
+    '--docroot',
+    docroot,
+    '--user',
+    username,
+    '--password',
+    password,
+  ];
   if (options.corsOrigins?.length) args.push('--cors-origins', options.corsOrigins.join(','));
-  const { child, pid, match } = await spawnCourier(args, { env: { COURIER_NODE_LOG_LEVEL: 'warn', ...options.env }, ready: /Node API (\S+), HTTP Gateway (\S+)/, nodeArgs: options.nodeArgs });
+  const { child, pid, match } = await spawnCourier(args, {
+    env: { COURIER_NODE_LOG_LEVEL: 'warn', ...options.env },
+    ready: /Node API (\S+), HTTP Gateway (\S+)/,
+    nodeArgs: options.nodeArgs,
+  });
   return {
     pid,
     url: match[1] ?? '',

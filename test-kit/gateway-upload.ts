@@ -25,7 +25,13 @@ export function uploadSpecField(spec: object, paths: readonly string[]): string 
 
 export function uploadForm(spec: object, files: readonly UploadFile[]): FormData {
   const form = new FormData();
-  form.append('x-aspera-spec', uploadSpecField(spec, files.map((f) => f.path)));
+  form.append(
+    'x-aspera-spec',
+    uploadSpecField(
+      spec,
+      files.map((f) => f.path),
+    ),
+  );
   for (const file of files) {
     const blob = file.data instanceof Blob ? file.data : new Blob([typeof file.data === 'string' ? file.data : new Uint8Array(file.data)]);
     form.append('Content-Length', String(blob.size));
@@ -35,7 +41,12 @@ export function uploadForm(spec: object, files: readonly UploadFile[]): FormData
 }
 
 /** `POST /v3/upload` of whole files. */
-export function gatewayUpload(gatewayUrl: string, spec: object, files: readonly UploadFile[], headers: Record<string, string> = {}): Promise<Response> {
+export function gatewayUpload(
+  gatewayUrl: string,
+  spec: object,
+  files: readonly UploadFile[],
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${gatewayUrl}/v3/upload`, { method: 'POST', body: uploadForm(spec, files), headers });
 }
 
@@ -53,7 +64,10 @@ function openUpload(gatewayUrl: string, spec: object, file: { path: string; size
     port: url.port,
     path: url.pathname,
     method: 'POST',
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': Buffer.byteLength(head) + file.size + tail.length },
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': Buffer.byteLength(head) + file.size + tail.length,
+    },
   });
   const ended = new Promise<UploadEnd>((resolve) => {
     const failed = (err: Error) => resolve({ status: 0, body: '', error: err.message });
@@ -103,7 +117,12 @@ export function hold() {
  * One file streamed from disk (`file.from`) that stops after `holdAt` bytes until released, so the
  * node is caught in the middle of a transfer however fast loopback is.
  */
-export function heldUpload(gatewayUrl: string, spec: object, file: { path: string; size: number; from: string }, holdAt: number): HeldTransfer<UploadEnd> {
+export function heldUpload(
+  gatewayUrl: string,
+  spec: object,
+  file: { path: string; size: number; from: string },
+  holdAt: number,
+): HeldTransfer<UploadEnd> {
   const { req, tail, ended } = openUpload(gatewayUrl, spec, file);
   const { held, markHeld, released, release } = hold();
 

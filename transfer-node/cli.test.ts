@@ -3,13 +3,28 @@ import { parseNodeCliConfig } from './cli';
 
 describe('transfer-node CLI settings', () => {
   it('has defaults under ./data/node and port 9092', () => {
-    expect(parseNodeCliConfig([], {})).toMatchObject({ port: 9092, host: '127.0.0.1', docroot: './data/node/docroot', 'state-dir': './data/node', 'cors-origins': [] });
+    expect(parseNodeCliConfig([], {})).toMatchObject({
+      port: 9092,
+      host: '127.0.0.1',
+      docroot: './data/node/docroot',
+      'state-dir': './data/node',
+      'cors-origins': [],
+    });
   });
 
   it('reads COURIER_NODE_* and lets flags win', () => {
-    const env = { COURIER_NODE_PORT: '9100', COURIER_NODE_CORS_ORIGINS: 'http://localhost:8080, https://portal.example', COURIER_NODE_TOKEN_LIFE_SECONDS: '600' };
+    const env = {
+      COURIER_NODE_PORT: '9100',
+      COURIER_NODE_CORS_ORIGINS: 'http://localhost:8080, https://portal.example',
+      COURIER_NODE_TOKEN_LIFE_SECONDS: '600',
+    };
     const config = parseNodeCliConfig(['--port', '9200', '--docroot', '/srv/data'], env);
-    expect(config).toMatchObject({ port: 9200, docroot: '/srv/data', 'token-life-seconds': 600, 'cors-origins': ['http://localhost:8080', 'https://portal.example'] });
+    expect(config).toMatchObject({
+      port: 9200,
+      docroot: '/srv/data',
+      'token-life-seconds': 600,
+      'cors-origins': ['http://localhost:8080', 'https://portal.example'],
+    });
   });
 
   it.each([
@@ -29,7 +44,11 @@ describe('transfer-node CLI settings', () => {
 
   it('reads the timeouts, connection caps and password throttle', () => {
     const env = { COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS: '120', COURIER_NODE_AUTH_MAX_FAILURES: '5' };
-    expect(parseNodeCliConfig(['--max-connections-per-ip', '32'], env)).toMatchObject({ 'upload-idle-timeout-seconds': 120, 'auth-max-failures': 5, 'max-connections-per-ip': 32 });
+    expect(parseNodeCliConfig(['--max-connections-per-ip', '32'], env)).toMatchObject({
+      'upload-idle-timeout-seconds': 120,
+      'auth-max-failures': 5,
+      'max-connections-per-ip': 32,
+    });
   });
 
   it('refuses unknown flags', () => {

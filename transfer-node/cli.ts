@@ -43,13 +43,26 @@ const configSchema = z.object({
   'state-dir': z.string().min(1).default('./data/node'),
   user: z.string().min(1).optional(),
   password: z.string().min(8, 'must be at least 8 characters').optional(),
-  'token-life-seconds': z.coerce.number().int().min(60).max(365 * 86400).optional(),
+  'token-life-seconds': z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(365 * 86400)
+    .optional(),
   'cors-origins': z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(originSchema)),
-  'public-url': z.url().refine((u) => /^https?:/.test(u), 'must be an http(s) URL').optional(),
+  'public-url': z
+    .url()
+    .refine((u) => /^https?:/.test(u), 'must be an http(s) URL')
+    .optional(),
   // Defaults live in limits.ts; each is a positive whole number when given.
   'headers-timeout-seconds': positive(3600),
   'request-timeout-seconds': positive(3600),

@@ -54,5 +54,7 @@ export const ERRORS = {
   linkRefused: (link: string, why: string) => new NodeError(403, `Symbolic link ${link} is not followed: ${why}`, 'link_refused'),
   tokenInvalid: (message: string) => new NodeError(401, message, 'token_invalid'),
   tooManyAttempts: (retryAfterSeconds: number) =>
-    new NodeError(429, `Too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`, 'throttled', { 'Retry-After': String(retryAfterSeconds) }),
+    new NodeError(429, `Too many failed authentication attempts from this address; retry in ${retryAfterSeconds} s`, 'throttled', {
+      'Retry-After': String(retryAfterSeconds),
+    }),
 };

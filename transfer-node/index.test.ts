@@ -34,7 +34,11 @@ describe('startTransferNode', () => {
       const second = await startTestNode({}, dir);
       try {
         expect(second.node.credentials).toEqual(credentials);
-        const res = await fetch(second.node.gatewayUrl + '/v3/presign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transfer_spec: spec }) });
+        const res = await fetch(second.node.gatewayUrl + '/v3/presign', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ transfer_spec: spec }),
+        });
         expect(res.status).toBe(200);
       } finally {
         await second.close();

@@ -64,7 +64,12 @@ export async function loadOrCreateSecrets(stateDir: string, wantStoredCredential
 
 async function write(stateDir: string, secrets: NodeSecrets): Promise<void> {
   const body = JSON.stringify(
-    { node_id: secrets.nodeId, token_key: secrets.tokenKey.toString('base64'), node_user: secrets.nodeUser, node_password: secrets.nodePassword },
+    {
+      node_id: secrets.nodeId,
+      token_key: secrets.tokenKey.toString('base64'),
+      node_user: secrets.nodeUser,
+      node_password: secrets.nodePassword,
+    },
     null,
     2,
   );

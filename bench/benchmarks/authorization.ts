@@ -15,7 +15,12 @@ export async function authorizationBench(o: BenchOptions): Promise<BenchRow[]> {
   try {
     const session = await login(courier);
     const space = await createSpace(session, 'bench-authz');
-    const body = JSON.stringify({ spaceId: space.id, direction: 'upload', folder: '/incoming', files: [{ path: 'report.pdf', size: 1_048_576 }] });
+    const body = JSON.stringify({
+      spaceId: space.id,
+      direction: 'upload',
+      folder: '/incoming',
+      files: [{ path: 'report.pdf', size: 1_048_576 }],
+    });
     const script = path.join(work, 'post-transfer.lua');
     writeFileSync(
       script,
@@ -73,7 +78,9 @@ export async function authorizationBench(o: BenchOptions): Promise<BenchRow[]> {
         runs: result.runs,
         goal: 'report',
         met: null,
-        notes: [`p50 ${spread(posts.map((r) => r.p50Ms)).median.toFixed(1)} ms (health ${spread(healths.map((r) => r.p50Ms)).median.toFixed(1)} ms).`],
+        notes: [
+          `p50 ${spread(posts.map((r) => r.p50Ms)).median.toFixed(1)} ms (health ${spread(healths.map((r) => r.p50Ms)).median.toFixed(1)} ms).`,
+        ],
       },
     ];
   } finally {

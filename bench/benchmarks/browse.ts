@@ -27,7 +27,8 @@ export async function browseBench(o: BenchOptions): Promise<BenchRow[]> {
       // xargs touch: about three times faster than fs calls for 100,000 entries.
       await shell(`seq -f 'file-%06g.txt' 0 ${entries - 1} | xargs touch`, abs);
       const skip = Math.max(0, Math.floor(entries / 2) - PAGE / 2);
-      const page = (s: PortalSession) => s.api<{ items: unknown[]; totalCount: number }>('GET', `/api/spaces/${space.id}/files?path=/${folder}&skip=${skip}&count=${PAGE}`);
+      const page = (s: PortalSession) =>
+        s.api<{ items: unknown[]; totalCount: number }>('GET', `/api/spaces/${space.id}/files?path=/${folder}&skip=${skip}&count=${PAGE}`);
       const first = await timed(() => page(session));
       if (first.value.totalCount !== entries || first.value.items.length !== Math.min(PAGE, entries)) {
         throw new Error(`page of ${folder}: ${first.value.items.length} items of ${first.value.totalCount}`);

@@ -53,7 +53,12 @@ async function withBench<T>(prefix: string, run: (b: Bench) => Promise<T>): Prom
 
 /** The curl side: the portal's POST /api/transfers for these files, then one v3 multipart with curl. */
 async function curlThroughPortal(b: Bench, parts: UploadPart[], configFile: string): Promise<string> {
-  const transfer = await portalUpload(b.session, b.spaceId, '/', parts.map((p) => ({ path: p.name, size: p.size })));
+  const transfer = await portalUpload(
+    b.session,
+    b.spaceId,
+    '/',
+    parts.map((p) => ({ path: p.name, size: p.size })),
+  );
   return curlGatewayUpload(gatewayOf(transfer), transfer.transferSpec, parts, configFile);
 }
 
@@ -68,7 +73,15 @@ function phaseNote(phases: UploadPhases[]): string {
   return `Chromium medians: ${median((p) => p.completed)} s in all = ${median((p) => p.picked)} s setInputFiles + ${median((p) => p.accepted - p.picked)} s SPA intake until the review or start + ${median((p) => p.completed - p.accepted)} s from there to Completed (POST /api/transfers, the XHR, the transfers page).`;
 }
 
-function row(name: string, courier: string, reference: string, unit: string, goal: number, r: { courier: Spread; reference: Spread; ratio: Spread; runs: number }, notes: string[]): BenchRow {
+function row(
+  name: string,
+  courier: string,
+  reference: string,
+  unit: string,
+  goal: number,
+  r: { courier: Spread; reference: Spread; ratio: Spread; runs: number },
+  notes: string[],
+): BenchRow {
   return {
     name,
     courier,
@@ -103,17 +116,27 @@ async function largeUpload(b: Bench, o: BenchOptions): Promise<BenchRow> {
       return o.size / 2 ** 20 / timing.completed;
     },
     async () => {
-      const { seconds } = await timed(() => curlThroughPortal(b, [{ file: source, name: 'large-curl.bin', size: o.size }], path.join(b.work, 'large.curl')));
+      const { seconds } = await timed(() =>
+        curlThroughPortal(b, [{ file: source, name: 'large-curl.bin', size: o.size }], path.join(b.work, 'large.curl')),
+      );
       await sameBytes(path.join(b.spaceDir, 'large-curl.bin'), source);
       rmSync(path.join(b.spaceDir, 'large-curl.bin'));
       return o.size / 2 ** 20 / seconds;
     },
   );
-  return row(`gateway upload, one ${formatBytes(o.size)} file`, 'SPA gateway client, headless Chromium', 'curl v3 multipart, same node', 'MiB/s', 0.8, result, [
-    'Chromium: from setInputFiles on "Upload files" to the transfers page showing Completed (review dialog, POST /api/transfers, one XHR multipart). curl: POST /api/transfers for the same file, then curl posting the v3 multipart to the same node. Both SHA-256-checked on disk.',
-    phaseNote(phases),
-    "What bounds it: Chromium's own upload path. The same XHR of the same File to a local server that discards the body reaches 90-150 MiB/s on this 2-core machine (Chromium's network service reads and sends it, ~2.7 CPU-s per GiB), about what the SPA gets through the node; the page's JavaScript is mostly idle during the XHR (CDP profile).",
-  ]);
+  return row(
+    `gateway upload, one ${formatBytes(o.size)} file`,
+    'SPA gateway client, headless Chromium',
+    'curl v3 multipart, same node',
+    'MiB/s',
+    0.8,
+    result,
+    [
+      'Chromium: from setInputFiles on "Upload files" to the transfers page showing Completed (review dialog, POST /api/transfers, one XHR multipart). curl: POST /api/transfers for the same file, then curl posting the v3 multipart to the same node. Both SHA-256-checked on disk.',
+      phaseNote(phases),
+      "What bounds it: Chromium's own upload path. The same XHR of the same File to a local server that discards the body reaches 90-150 MiB/s on this 2-core machine (Chromium's network service reads and sends it, ~2.7 CPU-s per GiB), about what the SPA gets through the node; the page's JavaScript is mostly idle during the XHR (CDP profile).",
+    ],
+  );
 }
 
 async function manyUpload(b: Bench, o: BenchOptions): Promise<BenchRow> {
@@ -148,11 +171,19 @@ async function manyUpload(b: Bench, o: BenchOptions): Promise<BenchRow> {
       return o.files / seconds;
     },
   );
-  return row(`gateway upload, ${o.files} files of ${formatBytes(o.fileSize)}`, 'SPA gateway client, headless Chromium', 'curl v3 multipart, same node', 'files/s', 0.5, result, [
-    'Chromium: from setInputFiles on "Upload folder" (webkitdirectory) to the transfers page showing Completed. curl: POST /api/transfers for the same paths, then one v3 multipart request to the same node. The first Chromium run is SHA-256-checked file by file.',
-    phaseNote(phases),
-    "What bounds it: Chromium's per-file calls into its browser process. The first read of each picked File's size is a synchronous call there (about 0.5-0.9 ms a file: 4-9 s for 10,000, measured by summing file.size in the page), and the XHR then opens every file. The SPA's readability check (findUnreadable, src/features/files/lib/collect-upload.ts: another ~0.8 ms a file) runs only while the review is open and is abandoned on Start, so the upload does not wait for it or share the browser process with it; a file the upload cannot open fails it at once, and the check then names the file.",
-  ]);
+  return row(
+    `gateway upload, ${o.files} files of ${formatBytes(o.fileSize)}`,
+    'SPA gateway client, headless Chromium',
+    'curl v3 multipart, same node',
+    'files/s',
+    0.5,
+    result,
+    [
+      'Chromium: from setInputFiles on "Upload folder" (webkitdirectory) to the transfers page showing Completed. curl: POST /api/transfers for the same paths, then one v3 multipart request to the same node. The first Chromium run is SHA-256-checked file by file.',
+      phaseNote(phases),
+      "What bounds it: Chromium's per-file calls into its browser process. The first read of each picked File's size is a synchronous call there (about 0.5-0.9 ms a file: 4-9 s for 10,000, measured by summing file.size in the page), and the XHR then opens every file. The SPA's readability check (findUnreadable, src/features/files/lib/collect-upload.ts: another ~0.8 ms a file) runs only while the review is open and is abandoned on Start, so the upload does not wait for it or share the browser process with it; a file the upload cannot open fails it at once, and the check then names the file.",
+    ],
+  );
 }
 
 export function chromiumUploadBench(o: BenchOptions): Promise<BenchRow[]> {
@@ -187,12 +218,23 @@ export function chromiumDownloadBench(o: BenchOptions): Promise<BenchRow[]> {
       await courier();
       await reference();
       const result = await interleave(o.runs, courier, reference);
-      const how = o.size > IN_BROWSER_LIMIT ? 'the SPA presigns and hands the signed URL to a hidden iframe' : 'under the SPA’s in-browser limit, so streamed through the page and saved from a Blob';
+      const how =
+        o.size > IN_BROWSER_LIMIT
+          ? 'the SPA presigns and hands the signed URL to a hidden iframe'
+          : 'under the SPA’s in-browser limit, so streamed through the page and saved from a Blob';
       return [
-        row(`download, one ${formatBytes(o.size)} file, Chromium`, 'SPA Download button, node signed URL', 'Debian nginx, hidden iframe', 'MiB/s', 0.8, result, [
-          `Both timed from Playwright's download event to the file fully written by Chromium's download manager; ${how}.`,
-          "What bounds it: Chromium's download manager on both sides (a few hundred MiB/s here, where curl takes about 1 GiB/s from either server), so the ratio sits near 1 and moves with the machine's load.",
-        ]),
+        row(
+          `download, one ${formatBytes(o.size)} file, Chromium`,
+          'SPA Download button, node signed URL',
+          'Debian nginx, hidden iframe',
+          'MiB/s',
+          0.8,
+          result,
+          [
+            `Both timed from Playwright's download event to the file fully written by Chromium's download manager; ${how}.`,
+            "What bounds it: Chromium's download manager on both sides (a few hundred MiB/s here, where curl takes about 1 GiB/s from either server), so the ratio sits near 1 and moves with the machine's load.",
+          ],
+        ),
       ];
     } finally {
       await nginx.stop();

@@ -24,7 +24,11 @@ export async function downloadBench(o: BenchOptions): Promise<BenchRow[]> {
     // One untimed fetch each: both sides then read the file from the page cache.
     await mibPerSecond(signedUrl);
     await mibPerSecond(nginxUrl);
-    const result = await interleave(o.runs, () => mibPerSecond(signedUrl), () => mibPerSecond(nginxUrl));
+    const result = await interleave(
+      o.runs,
+      () => mibPerSecond(signedUrl),
+      () => mibPerSecond(nginxUrl),
+    );
     return [
       {
         name: `download, one ${formatBytes(o.size)} file`,

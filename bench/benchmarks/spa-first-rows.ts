@@ -26,7 +26,21 @@ export async function largeFolder(courier: CourierProcess, nodeFolder: string, e
 export function sessionState(session: PortalSession): StorageState {
   const [name, ...value] = session.cookie.split('=');
   const { hostname } = new URL(session.url);
-  return { cookies: [{ name: name ?? '', value: value.join('='), domain: hostname, path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }], origins: [] };
+  return {
+    cookies: [
+      {
+        name: name ?? '',
+        value: value.join('='),
+        domain: hostname,
+        path: '/',
+        expires: -1,
+        httpOnly: true,
+        secure: false,
+        sameSite: 'Lax',
+      },
+    ],
+    origins: [],
+  };
 }
 
 declare global {

@@ -57,7 +57,10 @@ export interface BusyResult {
  * time as `hsts` (its own URL and credentials) gives one, as e2e/desktop-client.spec.ts does.
  */
 async function desktopSpace(session: PortalSession, dataDir: string): Promise<string> {
-  const secrets = JSON.parse(readFileSync(path.join(dataDir, 'node', 'secrets.json'), 'utf8')) as { node_user: string; node_password: string };
+  const secrets = JSON.parse(readFileSync(path.join(dataDir, 'node', 'secrets.json'), 'utf8')) as {
+    node_user: string;
+    node_password: string;
+  };
   const { nodes } = await session.api<{ nodes: Array<{ kind: string; url: string; gatewayUrl: string | null }> }>('GET', '/api/nodes');
   const embedded = nodes.find((n) => n.kind === 'embedded');
   if (!embedded) throw new Error('no embedded node');
@@ -80,7 +83,11 @@ async function startTransfers(page: Page, count: number): Promise<void> {
     if (!button) throw new Error('no Upload files button');
     for (let i = 0; i < n; i++) button.click();
   }, count);
-  await page.waitForFunction((n) => (window as unknown as { __fakeAsperaSdk: { started: unknown[] } }).__fakeAsperaSdk.started.length >= n, count, { timeout: 300_000, polling: 500 });
+  await page.waitForFunction(
+    (n) => (window as unknown as { __fakeAsperaSdk: { started: unknown[] } }).__fakeAsperaSdk.started.length >= n,
+    count,
+    { timeout: 300_000, polling: 500 },
+  );
 }
 
 type FakeWindow = {
@@ -103,7 +110,9 @@ function instrument(): void {
       cb(r);
     });
   }
-  new PerformanceObserver((list) => (window as unknown as FakeWindow).__benchLongTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  new PerformanceObserver((list) =>
+    (window as unknown as FakeWindow).__benchLongTasks.push(...list.getEntries().map((e) => e.duration)),
+  ).observe({ type: 'longtask' });
 }
 
 /** Desktop stops reporting: the fake's pending progress steps are dropped (its timers are test state). */
@@ -114,7 +123,9 @@ function silenceSdk(): void {
 }
 
 function meanPercent(): number {
-  const percents = [...document.querySelectorAll('li.courier-transfer')].map((row) => Number(/(\d+)% · /.exec(row.textContent ?? '')?.[1] ?? NaN));
+  const percents = [...document.querySelectorAll('li.courier-transfer')].map((row) =>
+    Number(/(\d+)% · /.exec(row.textContent ?? '')?.[1] ?? NaN),
+  );
   const shown = percents.filter((p) => !Number.isNaN(p));
   return shown.reduce((s, p) => s + p, 0) / Math.max(1, shown.length);
 }
@@ -137,7 +148,13 @@ async function sample(page: Page, browser: CDPSession, seconds: number, name: st
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir) {
     await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
-    await page.context().browser()?.startTracing(page, { path: path.resolve(profileDir, `${name}.trace.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    await page
+      .context()
+      .browser()
+      ?.startTracing(page, {
+        path: path.resolve(profileDir, `${name}.trace.json`),
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+      });
   }
   await page.evaluate(instrument);
   const percentBefore = await page.evaluate(meanPercent);

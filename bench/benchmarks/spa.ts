@@ -25,22 +25,57 @@ const TRANSFERS: TransfersLoad = {
 
 const point = (v: number): Spread => ({ median: v, min: v, max: v });
 
-function row(name: string, courier: string, unit: string, value: Spread, runs: number, goal: string, met: boolean | null, notes: string[]): BenchRow {
+function row(
+  name: string,
+  courier: string,
+  unit: string,
+  value: Spread,
+  runs: number,
+  goal: string,
+  met: boolean | null,
+  notes: string[],
+): BenchRow {
   return { name, courier, reference: '—', unit, courierValue: value, referenceValue: null, ratio: null, runs, goal, met, notes };
 }
 
-const listed = (w: AssetWeight) => `${w.files.length} files (${w.files.join(', ')}); ${formatBytes(w.wire)} on the wire to a browser that accepts brotli (the build's .br files), ${formatBytes(w.raw)} uncompressed`;
+const listed = (w: AssetWeight) =>
+  `${w.files.length} files (${w.files.join(', ')}); ${formatBytes(w.wire)} on the wire to a browser that accepts brotli (the build's .br files), ${formatBytes(w.raw)} uncompressed`;
 
 function weightRows(initial: AssetWeight, loginPage: AssetWeight, filesPage: AssetWeight): BenchRow[] {
   return [
-    row('SPA initial JS (index.html), gzip', 'entry script + modulepreloads', 'KiB', point(kb(initial.js)), 1, `< ${INITIAL_JS_GOAL_KB} KiB`, kb(initial.js) < INITIAL_JS_GOAL_KB, [listed(initial)]),
+    row(
+      'SPA initial JS (index.html), gzip',
+      'entry script + modulepreloads',
+      'KiB',
+      point(kb(initial.js)),
+      1,
+      `< ${INITIAL_JS_GOAL_KB} KiB`,
+      kb(initial.js) < INITIAL_JS_GOAL_KB,
+      [listed(initial)],
+    ),
     row('SPA initial CSS (index.html), gzip', 'stylesheets index.html links', 'KiB', point(kb(initial.css)), 1, 'report', null, []),
-    row('SPA login page, JS + CSS, gzip', 'what Chromium fetches for /login', 'KiB', point(kb(loginPage.js + loginPage.css)), 1, 'report', null, [
-      `JS ${kb(loginPage.js).toFixed(1)} KiB + CSS ${kb(loginPage.css).toFixed(1)} KiB; ${listed(loginPage)}.`,
-    ]),
-    row('SPA files page total, JS + CSS, gzip', 'what Chromium fetches for a folder deep link', 'KiB', point(kb(filesPage.js + filesPage.css)), 1, 'report', null, [
-      `JS ${kb(filesPage.js).toFixed(1)} KiB + CSS ${kb(filesPage.css).toFixed(1)} KiB, lazy route chunks included; ${listed(filesPage)}.`,
-    ]),
+    row(
+      'SPA login page, JS + CSS, gzip',
+      'what Chromium fetches for /login',
+      'KiB',
+      point(kb(loginPage.js + loginPage.css)),
+      1,
+      'report',
+      null,
+      [`JS ${kb(loginPage.js).toFixed(1)} KiB + CSS ${kb(loginPage.css).toFixed(1)} KiB; ${listed(loginPage)}.`],
+    ),
+    row(
+      'SPA files page total, JS + CSS, gzip',
+      'what Chromium fetches for a folder deep link',
+      'KiB',
+      point(kb(filesPage.js + filesPage.css)),
+      1,
+      'report',
+      null,
+      [
+        `JS ${kb(filesPage.js).toFixed(1)} KiB + CSS ${kb(filesPage.css).toFixed(1)} KiB, lazy route chunks included; ${listed(filesPage)}.`,
+      ],
+    ),
   ];
 }
 
@@ -68,9 +103,16 @@ async function folderRows(browser: Browser, o: BenchOptions): Promise<BenchRow[]
     return [
       ...weightRows(weigh(initialAssets()), weigh(loginAssets), weigh(filesAssets)),
       ...o.browseEntries.map((entries) =>
-        row(`SPA time to first rows, ${entries.toLocaleString('en')} entries`, 'deep link, empty cache: navigation start → first entry row', 'ms', spread(times.get(entries) ?? []), o.runs, 'report', null, [
-          'measured in the page (MutationObserver, performance.now()); the node caches the listing after the first run.',
-        ]),
+        row(
+          `SPA time to first rows, ${entries.toLocaleString('en')} entries`,
+          'deep link, empty cache: navigation start → first entry row',
+          'ms',
+          spread(times.get(entries) ?? []),
+          o.runs,
+          'report',
+          null,
+          ['measured in the page (MutationObserver, performance.now()); the node caches the listing after the first run.'],
+        ),
       ),
     ];
   } finally {
@@ -92,10 +134,26 @@ async function transfersRows(browser: Browser): Promise<BenchRow[]> {
   ];
   const name = `${TRANSFERS.transfers} transfers updating`;
   return [
-    row(`SPA main thread, ${name}`, `task time per s of wall time (CDP TaskDuration), ${seconds} s`, 'ms/s', point(updating.busyMsPerSecond), 1, 'report', null, notes),
-    row(`SPA renderer CPU, ${name}`, `renderer processes' CPU time per s of wall time, ${seconds} s`, 'ms/s', point(updating.rendererCpuMsPerSecond), 1, 'report', null, [
-      `quiet panel: ${quiet.rendererCpuMsPerSecond.toFixed(0)} ms/s; CPU time is what a busy machine does not inflate, unlike task time.`,
-    ]),
+    row(
+      `SPA main thread, ${name}`,
+      `task time per s of wall time (CDP TaskDuration), ${seconds} s`,
+      'ms/s',
+      point(updating.busyMsPerSecond),
+      1,
+      'report',
+      null,
+      notes,
+    ),
+    row(
+      `SPA renderer CPU, ${name}`,
+      `renderer processes' CPU time per s of wall time, ${seconds} s`,
+      'ms/s',
+      point(updating.rendererCpuMsPerSecond),
+      1,
+      'report',
+      null,
+      [`quiet panel: ${quiet.rendererCpuMsPerSecond.toFixed(0)} ms/s; CPU time is what a busy machine does not inflate, unlike task time.`],
+    ),
   ];
 }
 

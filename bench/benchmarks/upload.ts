@@ -28,7 +28,9 @@ export async function uploadBench(o: BenchOptions): Promise<BenchRow[]> {
         rmSync(nodeTarget, { force: true });
         // An upload token carries one upload: each run asks for its own, outside the timing.
         const spec = await nodeUploadSpec(node, '/bench');
-        const { seconds } = await timed(() => curlGatewayUpload(node.gatewayUrl, spec, [{ file: source, name: 'large.bin', size: o.size }], curlConfig));
+        const { seconds } = await timed(() =>
+          curlGatewayUpload(node.gatewayUrl, spec, [{ file: source, name: 'large.bin', size: o.size }], curlConfig),
+        );
         return o.size / 2 ** 20 / seconds;
       },
       async () => {
@@ -71,7 +73,9 @@ export async function uploadBench(o: BenchOptions): Promise<BenchRow[]> {
         runs: large.runs,
         goal: 'report',
         met: null,
-        notes: ['Neither side fsyncs: the node writes through the page cache and renames the partial (transfer-node/storage/upload-writer.ts), so dd runs without conv=fsync.'],
+        notes: [
+          'Neither side fsyncs: the node writes through the page cache and renames the partial (transfer-node/storage/upload-writer.ts), so dd runs without conv=fsync.',
+        ],
       },
       {
         name: `upload, ${o.files} files of ${formatBytes(o.fileSize)}, node alone`,

@@ -7,7 +7,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import type { CourierProcess } from './processes';
 import { REPO_ROOT } from '../../test-kit/courier-process';
 
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** `courier build`: builds dist/spa when its sources changed (startCourier runs with --no-build). */
 export function buildSpa(): void {

@@ -22,11 +22,16 @@ async function nodeSetup(node: NodeProcess, kind: 'upload_setup' | 'download_set
 }
 
 export const nodeUploadSpec = (node: NodeProcess, destination: string) => nodeSetup(node, 'upload_setup', { paths: [{ destination }] });
-export const nodeDownloadSpec = (node: NodeProcess, sources: string[]) => nodeSetup(node, 'download_setup', { paths: sources.map((source) => ({ source })) });
+export const nodeDownloadSpec = (node: NodeProcess, sources: string[]) =>
+  nodeSetup(node, 'download_setup', { paths: sources.map((source) => ({ source })) });
 
 /** `POST /v3/presign` (docs/http-gateway.md §5.3): a URL that carries its own authorization. */
 export async function presign(gatewayUrl: string, spec: Spec): Promise<string> {
-  const res = await fetch(`${gatewayUrl}/v3/presign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transfer_spec: spec, method: 'GET' }) });
+  const res = await fetch(`${gatewayUrl}/v3/presign`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ transfer_spec: spec, method: 'GET' }),
+  });
   return (await json<{ signed_url: string }>(res, 'presign')).signed_url;
 }
 

@@ -48,7 +48,9 @@ export async function connectInspector(port: number): Promise<Inspector> {
       await send('HeapProfiler.collectGarbage');
     },
     memoryUsage: async () => {
-      const answer = (await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())' })) as { result: { value: string } };
+      const answer = (await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())' })) as {
+        result: { value: string };
+      };
       return JSON.parse(answer.result.value) as JsMemory;
     },
     close: () => socket.close(),

@@ -61,12 +61,19 @@ export function markdownTable(rows: BenchRow[]): string {
   ];
   for (const r of rows) {
     const met = r.met === null ? 'report' : r.met ? 'yes' : '**no**';
-    lines.push(`| ${r.name} | ${r.courier} | ${r.reference} | ${r.unit} | ${cell(r.courierValue)} | ${cell(r.referenceValue)} | ${cell(r.ratio)} | ${r.runs} | ${r.goal} | ${met} |`);
+    lines.push(
+      `| ${r.name} | ${r.courier} | ${r.reference} | ${r.unit} | ${cell(r.courierValue)} | ${cell(r.referenceValue)} | ${cell(r.ratio)} | ${r.runs} | ${r.goal} | ${met} |`,
+    );
   }
   return lines.join('\n');
 }
 
-export function writeReport(rows: BenchRow[], options: BenchOptions, command: string, elapsedSeconds: number): { json: string; md: string } {
+export function writeReport(
+  rows: BenchRow[],
+  options: BenchOptions,
+  command: string,
+  elapsedSeconds: number,
+): { json: string; md: string } {
   const dir = path.resolve(import.meta.dirname, '../results');
   mkdirSync(dir, { recursive: true });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;

@@ -51,7 +51,10 @@ async function waitForEnd(page: Page, title: string): Promise<void> {
 }
 
 /** The seconds from Playwright's download event to the file fully written, and where it is. */
-export async function timeDownload(page: Page, trigger: () => Promise<void>): Promise<{ seconds: number; download: Download; file: string }> {
+export async function timeDownload(
+  page: Page,
+  trigger: () => Promise<void>,
+): Promise<{ seconds: number; download: Download; file: string }> {
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: TRANSFER_TIMEOUT_MS }), trigger()]);
   const started = performance.now();
   const file = await download.path();
@@ -63,7 +66,10 @@ export async function timeDownload(page: Page, trigger: () => Promise<void>): Pr
 
 /** The SPA's Download button on one selected entry of the open folder. */
 export async function clickDownload(page: Page, name: string): Promise<void> {
-  await page.getByRole('grid').getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
+  await page
+    .getByRole('grid')
+    .getByRole('checkbox', { name: `Select ${name}`, exact: true })
+    .check();
   await page.getByRole('toolbar', { name: 'Folder actions' }).getByRole('button', { name: 'Download' }).click();
 }
 

@@ -36,9 +36,20 @@ export interface UploadPart {
  * measured here: `x-aspera-spec`, then a `Content-Length` + `file` pair per file. The parts go
  * through a curl config file so that 10,000 files do not meet the argument length limit.
  */
-export async function curlGatewayUpload(gatewayUrl: string, spec: Record<string, unknown>, parts: UploadPart[], configFile: string): Promise<string> {
+export async function curlGatewayUpload(
+  gatewayUrl: string,
+  spec: Record<string, unknown>,
+  parts: UploadPart[],
+  configFile: string,
+): Promise<string> {
   const specFile = `${configFile}.spec.json`;
-  writeFileSync(specFile, uploadSpecField(spec, parts.map((p) => p.name)));
+  writeFileSync(
+    specFile,
+    uploadSpecField(
+      spec,
+      parts.map((p) => p.name),
+    ),
+  );
   const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const lines = [`form = ${quote(`x-aspera-spec=<${specFile}`)}`];
   for (const part of parts) {
@@ -46,7 +57,10 @@ export async function curlGatewayUpload(gatewayUrl: string, spec: Record<string,
     lines.push(`form = ${quote(`file=@${part.file};filename=${part.name};type=application/octet-stream`)}`);
   }
   writeFileSync(configFile, lines.join('\n') + '\n');
-  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-K', configFile, `${gatewayUrl}/v3/upload`], { timeout: TOOL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-K', configFile, `${gatewayUrl}/v3/upload`], {
+    timeout: TOOL_TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -76,8 +90,21 @@ function toMs(text: string): number {
 }
 
 /** Debian's wrk with a Lua script setting method, headers and body; latency percentiles from `--latency`. */
-export async function wrk(url: string, options: { connections: number; seconds: number; threads: number; script?: string }): Promise<WrkResult> {
-  const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency', '--timeout', '10s'];
+export async function wrk(
+  url: string,
+  options: { connections: number; seconds: number; threads: number; script?: string },
+): Promise<WrkResult> {
+  const args = [
+    '-t',
+    String(options.threads),
+    '-c',
+    String(options.connections),
+    '-d',
+    `${options.seconds}s`,
+    '--latency',
+    '--timeout',
+    '10s',
+  ];
   if (options.script) args.push('-s', options.script);
   const { stdout } = await run('wrk', [...args, url], { timeout: (options.seconds + 60) * 1000 });
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);

@@ -67,7 +67,14 @@ describe.skipIf(skipReason !== null)('a full disk', () => {
     const usedBefore = usedBytes(tmpfs);
 
     const [refused, carried] = await Promise.all([
-      uploadFile(small.gatewayUrl, await nodeUploadSpec(small, '/in'), tooBig, 'too-big.bin', 3 * TMPFS_BYTES, path.join(work, 'small.curl')),
+      uploadFile(
+        small.gatewayUrl,
+        await nodeUploadSpec(small, '/in'),
+        tooBig,
+        'too-big.bin',
+        3 * TMPFS_BYTES,
+        path.join(work, 'small.curl'),
+      ),
       uploadFile(roomy.gatewayUrl, await nodeUploadSpec(roomy, '/in'), other, 'other.bin', 64 * 1024 * 1024, path.join(work, 'roomy.curl')),
     ]);
 
@@ -84,7 +91,14 @@ describe.skipIf(skipReason !== null)('a full disk', () => {
     // And the full node works again once the space is back.
     const fits = path.join(work, 'fits.bin');
     writeFileSync(fits, randomBytes(1024 * 1024));
-    const after = await uploadFile(small.gatewayUrl, await nodeUploadSpec(small, '/in'), fits, 'fits.bin', 1024 * 1024, path.join(work, 'fits.curl'));
+    const after = await uploadFile(
+      small.gatewayUrl,
+      await nodeUploadSpec(small, '/in'),
+      fits,
+      'fits.bin',
+      1024 * 1024,
+      path.join(work, 'fits.curl'),
+    );
     expect(after.status).toBe(200);
     expect(await sha256File(path.join(small.docroot, 'in', 'fits.bin'))).toBe(await sha256File(fits));
   });

@@ -11,7 +11,14 @@ export async function sha256File(file: string): Promise<string> {
 }
 
 /** One file through `POST /v3/upload` with curl; resolves with the HTTP status and the body. */
-export async function uploadFile(gatewayUrl: string, spec: Record<string, unknown>, file: string, name: string, size: number, configFile: string) {
+export async function uploadFile(
+  gatewayUrl: string,
+  spec: Record<string, unknown>,
+  file: string,
+  name: string,
+  size: number,
+  configFile: string,
+) {
   try {
     return { status: 200, body: await curlGatewayUpload(gatewayUrl, spec, [{ file, name, size }], configFile) };
   } catch (err) {

@@ -79,7 +79,9 @@ describe('the node under load', () => {
     // Idle: after one small round trip, so lazily loaded code is not counted as load.
     const warmSpec = await nodeUploadSpec(node, '/warm');
     writeFileSync(path.join(work, 'warm.bin'), 'warm');
-    expect((await uploadFile(node.gatewayUrl, warmSpec, path.join(work, 'warm.bin'), 'warm.bin', 4, path.join(work, 'warm.curl'))).status).toBe(200);
+    expect(
+      (await uploadFile(node.gatewayUrl, warmSpec, path.join(work, 'warm.bin'), 'warm.bin', 4, path.join(work, 'warm.curl'))).status,
+    ).toBe(200);
     const idleFds = openFds(node.pid);
     const idleTargets = fdTargets(node.pid);
     // Our own connection pool, closed before the idle check: keep-alive sockets a client still
@@ -98,7 +100,18 @@ describe('the node under load', () => {
       const signed: string[] = [];
       for (const s of seeds) signed.push(await presign(node.gatewayUrl, await nodeDownloadSpec(node, [s.nodePath])));
       const [uploads, downloads] = await Promise.all([
-        Promise.all(sources.map((s, i) => uploadFile(node.gatewayUrl, specs[i] as Record<string, unknown>, s.file, `file-${i}.bin`, FILE_BYTES, path.join(work, `up-${round}-${i}.curl`)))),
+        Promise.all(
+          sources.map((s, i) =>
+            uploadFile(
+              node.gatewayUrl,
+              specs[i] as Record<string, unknown>,
+              s.file,
+              `file-${i}.bin`,
+              FILE_BYTES,
+              path.join(work, `up-${round}-${i}.curl`),
+            ),
+          ),
+        ),
         Promise.all(signed.map((url) => downloadSha256(url, agent))),
       ]);
       expect(uploads.filter((u) => u.status !== 200)).toEqual([]);
@@ -111,8 +124,13 @@ describe('the node under load', () => {
     }
 
     await agent.close();
-    const fds = await settle(() => openFds(node.pid), (n) => n <= idleFds + FD_SLACK);
-    expect(fds, `descriptors idle ${JSON.stringify(idleTargets)}, after ${JSON.stringify(fdTargets(node.pid))}`).toBeLessThanOrEqual(idleFds + FD_SLACK);
+    const fds = await settle(
+      () => openFds(node.pid),
+      (n) => n <= idleFds + FD_SLACK,
+    );
+    expect(fds, `descriptors idle ${JSON.stringify(idleTargets)}, after ${JSON.stringify(fdTargets(node.pid))}`).toBeLessThanOrEqual(
+      idleFds + FD_SLACK,
+    );
     // V8's next collection, which an idle process would not run by itself.
     await inspector.collectGarbage();
     const js = await inspector.memoryUsage();

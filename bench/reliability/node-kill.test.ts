@@ -44,7 +44,12 @@ let spaceId: string;
 let spaceDir: string;
 
 async function api<T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> {
-  const response = await portal.app.inject({ method, url, headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken }, ...(payload ? { payload } : {}) });
+  const response = await portal.app.inject({
+    method,
+    url,
+    headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    ...(payload ? { payload } : {}),
+  });
   if (response.statusCode >= 400) throw new Error(`${method} ${url} → ${response.statusCode} ${response.body}`);
   return response.json<T>();
 }
@@ -67,7 +72,12 @@ interface TransferRecord {
 
 const record = (id: string) => api<TransferRecord>('GET', `/api/transfers/${id}`);
 /** The portal's own tracker (every 200 ms in tests) is what must bring the record to its end. */
-const recordReaches = (id: string, status: string) => until(`transfer ${id} to become ${status}`, () => record(id), (r) => r.status === status);
+const recordReaches = (id: string, status: string) =>
+  until(
+    `transfer ${id} to become ${status}`,
+    () => record(id),
+    (r) => r.status === status,
+  );
 
 function gatewayOf(t: PortalTransfer): string {
   const url = t.clients.find((c) => c.type === 'http-gateway')?.url;
@@ -85,7 +95,8 @@ const staging = () => readdirSync(path.join(node.docroot, '.courier-staging'));
 function writeRandomFile(file: string, bytes: number): void {
   const fd = openSync(file, 'w');
   const block = Buffer.alloc(16 * MiB);
-  for (let written = 0; written < bytes; written += block.length) writeSync(fd, randomFillSync(block), 0, Math.min(block.length, bytes - written));
+  for (let written = 0; written < bytes; written += block.length)
+    writeSync(fd, randomFillSync(block), 0, Math.min(block.length, bytes - written));
   closeSync(fd);
 }
 
@@ -117,12 +128,25 @@ describe('the node killed mid-transfer', () => {
     const source = path.join(work, 'big.bin');
     writeRandomFile(source, UPLOAD_BYTES);
     const before = docrootTree();
-    const created = await api<PortalTransfer>('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/inbox', files: [{ path: 'big.bin', size: UPLOAD_BYTES }] });
+    const created = await api<PortalTransfer>('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/inbox',
+      files: [{ path: 'big.bin', size: UPLOAD_BYTES }],
+    });
 
     const upload = heldUpload(gatewayOf(created), created.transferSpec, { path: 'big.bin', size: UPLOAD_BYTES, from: source }, HOLD_AT);
     await upload.held;
-    await until('a partial with bytes in it', () => staging().map((f) => statSync(path.join(node.docroot, '.courier-staging', f)).size), (sizes) => sizes.length === 1 && (sizes[0] ?? 0) >= MOVING_BYTES);
-    await until('the portal to see bytes moving', () => record(created.transfer.id), (r) => r.status === 'running' && r.bytesTransferred > 0);
+    await until(
+      'a partial with bytes in it',
+      () => staging().map((f) => statSync(path.join(node.docroot, '.courier-staging', f)).size),
+      (sizes) => sizes.length === 1 && (sizes[0] ?? 0) >= MOVING_BYTES,
+    );
+    await until(
+      'the portal to see bytes moving',
+      () => record(created.transfer.id),
+      (r) => r.status === 'running' && r.bytesTransferred > 0,
+    );
 
     await killAndRestart();
     const outcome = await upload.release();
@@ -133,7 +157,12 @@ describe('the node killed mid-transfer', () => {
     expect(docrootTree()).toEqual(before);
     expect(await recordReaches(created.transfer.id, 'failed')).toMatchObject({ error: NODE_STOPPED });
 
-    const retry = await api<PortalTransfer>('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/inbox', files: [{ path: 'big.bin', size: UPLOAD_BYTES }] });
+    const retry = await api<PortalTransfer>('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/inbox',
+      files: [{ path: 'big.bin', size: UPLOAD_BYTES }],
+    });
     const done = await uploadFile(gatewayOf(retry), retry.transferSpec, source, 'big.bin', UPLOAD_BYTES, path.join(work, 'retry.curl'));
     expect(done.status).toBe(200);
     expect(await sha256File(path.join(spaceDir, 'inbox', 'big.bin'))).toBe(await sha256File(source));
@@ -156,7 +185,11 @@ describe('the node killed mid-transfer', () => {
 
     const download = heldDownload(gatewayOf(created), created.transferSpec, path.join(work, 'cut.zip'), HOLD_AT);
     await download.held;
-    await until('the portal to see bytes moving', () => record(created.transfer.id), (r) => r.status === 'running' && r.bytesTransferred > 0);
+    await until(
+      'the portal to see bytes moving',
+      () => record(created.transfer.id),
+      (r) => r.status === 'running' && r.bytesTransferred > 0,
+    );
 
     await killAndRestart();
     const cut = await download.release();

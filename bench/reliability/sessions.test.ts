@@ -56,7 +56,11 @@ async function call<T>(user: UserSession, kind: Kind, expected: number, method: 
     const res = await fetch(`${courier.url}${url}`, {
       method,
       dispatcher: agent,
-      headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        cookie: user.cookie,
+        'x-csrf-token': user.csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -101,14 +105,20 @@ async function round(user: UserSession, n: number): Promise<void> {
     folder: '/incoming',
     files: [{ path: `${user.username}-${n}.bin`, size: 1_048_576 }],
   });
-  const download = await call<Created>(user, 'authorize download', 201, 'POST', '/api/transfers', { spaceId, direction: 'download', paths: [SHARED_FILE] });
+  const download = await call<Created>(user, 'authorize download', 201, 'POST', '/api/transfers', {
+    spaceId,
+    direction: 'download',
+    paths: [SHARED_FILE],
+  });
   for (const t of [upload, download]) {
-    if (t && (t.transfer.userId !== user.userId || !t.transferSpec.token)) errors.push(`${user.username} got ${JSON.stringify(t.transfer)} without its token`);
+    if (t && (t.transfer.userId !== user.userId || !t.transferSpec.token))
+      errors.push(`${user.username} got ${JSON.stringify(t.transfer)} without its token`);
   }
   const listed = await call<{ transfers: Array<{ id: string; userId: string }> }>(user, 'transfers', 200, 'GET', '/api/transfers?limit=10');
   if (listed && upload && download) {
     const ids = listed.transfers.map((t) => t.id);
-    if (!ids.includes(upload.transfer.id) || !ids.includes(download.transfer.id)) errors.push(`${user.username}'s history lacks its latest transfers`);
+    if (!ids.includes(upload.transfer.id) || !ids.includes(download.transfer.id))
+      errors.push(`${user.username}'s history lacks its latest transfers`);
     if (listed.transfers.some((t) => t.userId !== user.userId)) errors.push(`${user.username}'s history shows someone else's transfer`);
   }
 }
@@ -130,7 +140,11 @@ beforeAll(async () => {
   const group = await admin.api<{ id: string }>('POST', '/api/groups', { name: 'everyone' });
   await admin.api('PUT', `/api/spaces/${spaceId}/members`, { principalType: 'group', principalId: group.id, role: 'contributor' });
   await pool(USERS, HASHES_AT_ONCE, async (i) => {
-    const user = await admin.api<{ id: string }>('POST', '/api/users', { username: `user-${i}`, displayName: `User ${i}`, password: PASSWORD });
+    const user = await admin.api<{ id: string }>('POST', '/api/users', {
+      username: `user-${i}`,
+      displayName: `User ${i}`,
+      password: PASSWORD,
+    });
     await admin.api('PUT', `/api/groups/${group.id}/members/${user.id}`);
   });
 }, HASHING_TIMEOUT_MS);
@@ -141,43 +155,49 @@ afterAll(async () => {
 });
 
 describe('the portal with many people logged in', () => {
-  it(`serves ${USERS} concurrent sessions browsing and authorizing transfers for ${SECONDS} s without an error`, async () => {
-    const users: UserSession[] = [];
-    await pool(USERS, HASHES_AT_ONCE, async (i) => {
-      users[i] = await logIn(`user-${i}`);
-    });
+  it(
+    `serves ${USERS} concurrent sessions browsing and authorizing transfers for ${SECONDS} s without an error`,
+    async () => {
+      const users: UserSession[] = [];
+      await pool(USERS, HASHES_AT_ONCE, async (i) => {
+        users[i] = await logIn(`user-${i}`);
+      });
 
-    const started = Date.now();
-    const deadline = started + SECONDS * 1000;
-    const rounds = await Promise.all(
-      users.map(async (user) => {
-        let n = 0;
-        while (Date.now() < deadline) await round(user, n++);
-        return n;
-      }),
-    );
-    const elapsedSeconds = (Date.now() - started) / 1000;
+      const started = Date.now();
+      const deadline = started + SECONDS * 1000;
+      const rounds = await Promise.all(
+        users.map(async (user) => {
+          let n = 0;
+          while (Date.now() < deadline) await round(user, n++);
+          return n;
+        }),
+      );
+      const elapsedSeconds = (Date.now() - started) / 1000;
 
-    const all = [...latencies.values()].flat();
-    const report = {
-      measuredAt: new Date().toISOString(),
-      command: 'npm run test:reliability -- bench/reliability/sessions.test.ts',
-      users: USERS,
-      seconds: Math.round(elapsedSeconds),
-      rounds: rounds.reduce((a, b) => a + b, 0),
-      requests: all.length,
-      requestsPerSecond: Math.round(all.length / elapsedSeconds),
-      errors: errors.length,
-      all: percentiles(all),
-      byKind: Object.fromEntries([...latencies].map(([kind, values]) => [kind, percentiles(values)])),
-    };
-    process.stdout.write(`sessions: ${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(RESULTS, JSON.stringify(report, null, 2) + '\n');
+      const all = [...latencies.values()].flat();
+      const report = {
+        measuredAt: new Date().toISOString(),
+        command: 'npm run test:reliability -- bench/reliability/sessions.test.ts',
+        users: USERS,
+        seconds: Math.round(elapsedSeconds),
+        rounds: rounds.reduce((a, b) => a + b, 0),
+        requests: all.length,
+        requestsPerSecond: Math.round(all.length / elapsedSeconds),
+        errors: errors.length,
+        all: percentiles(all),
+        byKind: Object.fromEntries([...latencies].map(([kind, values]) => [kind, percentiles(values)])),
+      };
+      process.stdout.write(`sessions: ${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(RESULTS, JSON.stringify(report, null, 2) + '\n');
 
-    // Still logged in as themselves, with the same CSRF token: no session was lost, ended or mixed up.
-    const after = await Promise.all(users.map((u) => call<{ user: { id: string }; csrfToken: string }>(u, 'session', 200, 'GET', '/api/session')));
-    expect(after.map((s) => [s?.user.id, s?.csrfToken])).toEqual(users.map((u) => [u.userId, u.csrfToken]));
-    expect(errors.slice(0, 20)).toEqual([]);
-    expect(Math.min(...rounds)).toBeGreaterThan(0);
-  }, HASHING_TIMEOUT_MS + SECONDS * 1000);
+      // Still logged in as themselves, with the same CSRF token: no session was lost, ended or mixed up.
+      const after = await Promise.all(
+        users.map((u) => call<{ user: { id: string }; csrfToken: string }>(u, 'session', 200, 'GET', '/api/session')),
+      );
+      expect(after.map((s) => [s?.user.id, s?.csrfToken])).toEqual(users.map((u) => [u.userId, u.csrfToken]));
+      expect(errors.slice(0, 20)).toEqual([]);
+      expect(Math.min(...rounds)).toBeGreaterThan(0);
+    },
+    HASHING_TIMEOUT_MS + SECONDS * 1000,
+  );
 });

@@ -31,10 +31,7 @@ export function shell(page: Page) {
   };
 }
 
-export async function logIn(
-  page: Page,
-  credentials = { username: ADMIN_USERNAME, password: ADMIN_PASSWORD },
-) {
+export async function logIn(page: Page, credentials = { username: ADMIN_USERNAME, password: ADMIN_PASSWORD }) {
   const login = loginPage(page);
   await expect(login.heading).toBeVisible();
   await login.username.fill(credentials.username);

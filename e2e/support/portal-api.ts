@@ -15,16 +15,12 @@ export interface PortalApi {
   raw: (method: 'POST' | 'PUT' | 'PATCH', path: string, body: unknown) => ReturnType<APIRequestContext['fetch']>;
 }
 
-export async function logInByApi(
-  page: Page,
-  credentials = { username: ADMIN_USERNAME, password: ADMIN_PASSWORD },
-): Promise<PortalApi> {
+export async function logInByApi(page: Page, credentials = { username: ADMIN_USERNAME, password: ADMIN_PASSWORD }): Promise<PortalApi> {
   const request = page.request;
   const response = await request.post('/api/session', { data: credentials, timeout: 30_000 });
   expect(response.status(), await response.text()).toBe(200);
   const { csrfToken } = (await response.json()) as { csrfToken: string };
-  const raw: PortalApi['raw'] = (method, path, body) =>
-    request.fetch(path, { method, data: body, headers: { 'x-csrf-token': csrfToken } });
+  const raw: PortalApi['raw'] = (method, path, body) => request.fetch(path, { method, data: body, headers: { 'x-csrf-token': csrfToken } });
   const ok = async <T>(response: Awaited<ReturnType<typeof raw>>): Promise<T> => {
     expect(response.ok(), `${response.url()}: ${await response.text()}`).toBe(true);
     return (await response.json()) as T;

@@ -36,7 +36,6 @@ export interface LoginThrottleTable {
   not_before: number;
 }
 
-
 export interface NodesTable {
   id: string;
   name: string;

@@ -21,17 +21,31 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
   let spaceId: string;
 
   async function api(who: Who, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) {
-    const r = await t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
+    const r = await t.app.inject({
+      method,
+      url,
+      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+      ...(payload ? { payload } : {}),
+    });
     return { status: r.statusCode, json: (r.body ? r.json() : null) as Json };
   }
-  const names = async (path = '/') => ((await api(admin, 'GET', `/api/spaces/${spaceId}/files?path=${encodeURIComponent(path)}`)).json.items as Array<{ name: string }>).map((i) => i.name).sort();
+  const names = async (path = '/') =>
+    ((await api(admin, 'GET', `/api/spaces/${spaceId}/files?path=${encodeURIComponent(path)}`)).json.items as Array<{ name: string }>)
+      .map((i) => i.name)
+      .sort();
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
     admin = await t.login('alice');
     bob = await t.login('bob');
-    bobId = ((await api(admin, 'GET', '/api/users')).json.users as Array<{ id: string; username: string }>).find((u) => u.username === 'bob')!.id;
+    bobId = ((await api(admin, 'GET', '/api/users')).json.users as Array<{ id: string; username: string }>).find(
+      (u) => u.username === 'bob',
+    )!.id;
     spaceId = (await api(admin, 'POST', '/api/spaces', { name: `Ops ${randomBytes(4).toString('hex')}` })).json.id as string;
   }, 60_000);
   afterAll(async () => {
@@ -40,7 +54,8 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
   });
 
   it('deletes a mix of present and missing paths, answering each path for itself', async () => {
-    for (const path of ['/keep', '/gone-1', '/gone-2']) expect((await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path })).status).toBe(201);
+    for (const path of ['/keep', '/gone-1', '/gone-2'])
+      expect((await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path })).status).toBe(201);
     const deleted = await api(admin, 'POST', `/api/spaces/${spaceId}/delete`, { paths: ['/gone-1', '/never-was', '/gone-2'] });
     expect(deleted.status).toBe(200);
     expect(deleted.json.results).toEqual([
@@ -53,14 +68,21 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
 
   it('renames, and refuses a taken name and a missing source with their own codes', async () => {
     await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/draft' });
-    expect(await api(admin, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/draft', newName: 'final' })).toEqual({ status: 200, json: { path: '/final' } });
+    expect(await api(admin, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/draft', newName: 'final' })).toEqual({
+      status: 200,
+      json: { path: '/final' },
+    });
     expect((await api(admin, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/final', newName: 'keep' })).json.code).toBe('NAME_TAKEN');
-    expect((await api(admin, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/nowhere', newName: 'x' })).json.code).toBe('PATH_NOT_FOUND');
+    expect((await api(admin, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/nowhere', newName: 'x' })).json.code).toBe(
+      'PATH_NOT_FOUND',
+    );
     expect(await names()).toEqual(['final', 'keep']);
   });
 
   it('takes a removed member out of the space at once', async () => {
-    expect((await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: bobId, role: 'viewer' })).status).toBe(200);
+    expect(
+      (await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: bobId, role: 'viewer' })).status,
+    ).toBe(200);
     expect((await api(bob, 'GET', `/api/spaces/${spaceId}/files?path=/`)).status).toBe(200);
     expect((await api(admin, 'DELETE', `/api/spaces/${spaceId}/members/user/${bobId}`)).status).toBe(204);
     expect((await api(admin, 'GET', `/api/spaces/${spaceId}/members`)).json.members).toEqual([]);
@@ -70,16 +92,45 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
   });
 
   it('registers a node, tests it with its credentials, and removes it only when no space uses it', async () => {
-    const good = await api(admin, 'POST', '/api/nodes', { name: 'second', url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl, kind: 'embedded' });
+    const good = await api(admin, 'POST', '/api/nodes', {
+      name: 'second',
+      url: node.url,
+      username: node.username,
+      secret: node.password,
+      gatewayUrl: node.gatewayUrl,
+      kind: 'embedded',
+    });
     expect(good.status).toBe(201);
-    expect(good.json).toEqual({ id: expect.any(String), name: 'second', url: node.url, username: node.username, gatewayUrl: node.gatewayUrl, verifyTls: true, kind: 'embedded', isDefault: false });
+    expect(good.json).toEqual({
+      id: expect.any(String),
+      name: 'second',
+      url: node.url,
+      username: node.username,
+      gatewayUrl: node.gatewayUrl,
+      verifyTls: true,
+      kind: 'embedded',
+      isDefault: false,
+    });
     const tested = await api(admin, 'POST', `/api/nodes/${good.json.id as string}/test`);
-    expect(tested).toMatchObject({ status: 200, json: { ok: true, info: { version: expect.any(String), transferUser: expect.any(String) } } });
+    expect(tested).toMatchObject({
+      status: 200,
+      json: { ok: true, info: { version: expect.any(String), transferUser: expect.any(String) } },
+    });
 
-    const wrong = await api(admin, 'POST', '/api/nodes', { name: 'wrong', url: node.url, username: node.username, secret: 'not-the-password', kind: 'embedded' });
-    expect(await api(admin, 'POST', `/api/nodes/${wrong.json.id as string}/test`)).toEqual({ status: 200, json: { ok: false, message: 'wrong: the node refused the credentials' } });
+    const wrong = await api(admin, 'POST', '/api/nodes', {
+      name: 'wrong',
+      url: node.url,
+      username: node.username,
+      secret: 'not-the-password',
+      kind: 'embedded',
+    });
+    expect(await api(admin, 'POST', `/api/nodes/${wrong.json.id as string}/test`)).toEqual({
+      status: 200,
+      json: { ok: false, message: 'wrong: the node refused the credentials' },
+    });
 
-    const used = (await api(admin, 'POST', '/api/spaces', { name: `On second ${randomBytes(4).toString('hex')}`, nodeId: good.json.id })).json;
+    const used = (await api(admin, 'POST', '/api/spaces', { name: `On second ${randomBytes(4).toString('hex')}`, nodeId: good.json.id }))
+      .json;
     expect((await api(admin, 'DELETE', `/api/nodes/${good.json.id as string}`)).json.code).toBe('CONFLICT');
     expect(used.id).toEqual(expect.any(String));
     expect((await api(admin, 'DELETE', `/api/nodes/${wrong.json.id as string}`)).status).toBe(204);
@@ -89,9 +140,20 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
 
   it("shows an admin everyone's transfers with all=true, and only their own without it", async () => {
     await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: bobId, role: 'contributor' });
-    const bobs = await api(bob, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'b.txt', size: 1 }] });
-    const alices = await api(admin, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'a.txt', size: 1 }] });
-    const idsOf = async (who: Who, query: string) => ((await api(who, 'GET', `/api/transfers${query}`)).json.transfers as Array<{ id: string }>).map((x) => x.id);
+    const bobs = await api(bob, 'POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'b.txt', size: 1 }],
+    });
+    const alices = await api(admin, 'POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'a.txt', size: 1 }],
+    });
+    const idsOf = async (who: Who, query: string) =>
+      ((await api(who, 'GET', `/api/transfers${query}`)).json.transfers as Array<{ id: string }>).map((x) => x.id);
     const bobsId = (bobs.json.transfer as { id: string }).id;
     const alicesId = (alices.json.transfer as { id: string }).id;
     expect(await idsOf(admin, '?all=true')).toEqual(expect.arrayContaining([bobsId, alicesId]));

@@ -23,7 +23,11 @@ describe('secret box (AES-256-GCM)', () => {
   it('refuses a sealed secret whose ciphertext, tag or nonce was changed (it is authenticated)', () => {
     const [version, iv, tag, sealed] = box.seal(secret).split('.') as [string, string, string, string];
     const flip = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
-    for (const tampered of [[version, iv, tag, flip(sealed)], [version, iv, flip(tag), sealed], [version, flip(iv), tag, sealed]]) {
+    for (const tampered of [
+      [version, iv, tag, flip(sealed)],
+      [version, iv, flip(tag), sealed],
+      [version, flip(iv), tag, sealed],
+    ]) {
       expect(() => box.open(tampered.join('.'))).toThrow();
     }
     expect(() => box.open(secret)).toThrow('not a sealed secret');

@@ -21,7 +21,12 @@ let client: NodeClient;
 beforeAll(async () => {
   node = await startNodeProcess();
   ({ url: nodeUrl, gatewayUrl } = node);
-  client = createNodeClient({ url: nodeUrl, auth: { type: 'basic', username: node.username, password }, verifyTls: true, timeoutMs: 10_000 });
+  client = createNodeClient({
+    url: nodeUrl,
+    auth: { type: 'basic', username: node.username, password },
+    verifyTls: true,
+    timeoutMs: 10_000,
+  });
 });
 
 afterAll(() => node?.stop());
@@ -40,7 +45,11 @@ describe('node client against the embedded transfer node', () => {
   });
 
   it('gets auth for a wrong password', async () => {
-    const wrong = createNodeClient({ url: nodeUrl, auth: { type: 'basic', username: 'nodeuser', password: 'not-the-password' }, verifyTls: true });
+    const wrong = createNodeClient({
+      url: nodeUrl,
+      auth: { type: 'basic', username: 'nodeuser', password: 'not-the-password' },
+      verifyTls: true,
+    });
     await expect(wrong.info()).rejects.toMatchObject({ kind: 'auth', status: 401 });
   });
 
@@ -70,7 +79,10 @@ describe('node client against the embedded transfer node', () => {
     expect((await gatewayUpload(gatewayUrl, upload, [{ path: 'report.txt', data: 'hello node' }])).status).toBe(200);
     expect((await client.browse({ path: '/Upload' })).items).toMatchObject([{ path: '/Upload/report.txt', type: 'file', size: 10 }]);
 
-    const downloads = await client.downloadSetup([{ paths: [{ source: '/Upload/report.txt' }] }, { paths: [{ source: '/Upload/nothing.txt' }] }]);
+    const downloads = await client.downloadSetup([
+      { paths: [{ source: '/Upload/report.txt' }] },
+      { paths: [{ source: '/Upload/nothing.txt' }] },
+    ]);
     const download = specOf(downloads[0]!);
     expect(download).toMatchObject({ direction: 'receive', paths: [{ source: '/Upload/report.txt' }] });
     expect(downloads[1]).toMatchObject({ ok: false, error: { status: 404 } });
@@ -103,7 +115,10 @@ describe('node client against the embedded transfer node', () => {
     const missing = await client.rename([{ parent: '/Upload', source: 'report.txt', destination: 'x.txt' }]);
     expect(missing).toMatchObject([{ ok: false, error: { status: 404 } }]);
     const deleted = await client.deletePaths(['/Upload/renamed.txt', '/Upload/never-was.txt']);
-    expect(deleted).toMatchObject([{ path: '/Upload/renamed.txt', ok: true }, { path: '/Upload/never-was.txt', ok: false, error: { status: 404 } }]);
+    expect(deleted).toMatchObject([
+      { path: '/Upload/renamed.txt', ok: true },
+      { path: '/Upload/never-was.txt', ok: false, error: { status: 404 } },
+    ]);
   });
 
   it('throws NodeApiError, not a raw error, for a request the node refuses whole', async () => {

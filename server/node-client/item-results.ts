@@ -31,7 +31,8 @@ export function readSetupResults(body: unknown, expected: number, operation: str
   const items = parsed.data.transfer_specs;
   if (items.length !== expected) throw countError(operation, expected, items.length);
   return items.map((item, index): SetupResult => {
-    const nested = item.transfer_spec !== null && typeof item.transfer_spec === 'object' ? (item.transfer_spec as { error?: unknown }).error : undefined;
+    const nested =
+      item.transfer_spec !== null && typeof item.transfer_spec === 'object' ? (item.transfer_spec as { error?: unknown }).error : undefined;
     const error = withDefaultMessage(readNodeError(item.error) ?? readNodeError(nested));
     if (error) return { ok: false, error };
     const spec = transferSpecSchema.safeParse(item.transfer_spec);
@@ -43,7 +44,9 @@ export function readSetupResults(body: unknown, expected: number, operation: str
 // A bare `{"error": ""}` (OAS files-id-put-404) still means failure; give the portal words to show.
 function withDefaultMessage(error: ItemError | null): ItemError | null {
   if (!error) return null;
-  return error.message ? error : { ...error, message: error.status ? `The node refused this item (${error.status})` : 'The node refused this item' };
+  return error.message
+    ? error
+    : { ...error, message: error.status ? `The node refused this item (${error.status})` : 'The node refused this item' };
 }
 
 function shapeError(operation: string, wanted: string): NodeApiError {

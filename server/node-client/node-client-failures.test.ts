@@ -53,7 +53,10 @@ describe('node client: a node that is down or answers garbage', () => {
   });
 
   it('keeps the node message of a JSON 503 (access key locked for backup, §0)', async () => {
-    node.answer('GET /info', { status: 503, body: { error: { code: 503, reason: 'Service Unavailable', user_message: 'Access key locked for backup' } } });
+    node.answer('GET /info', {
+      status: 503,
+      body: { error: { code: 503, reason: 'Service Unavailable', user_message: 'Access key locked for backup' } },
+    });
     await expect(client.info()).rejects.toMatchObject({ kind: 'node_error', status: 503, nodeMessage: 'Access key locked for backup' });
   });
 
@@ -76,13 +79,18 @@ describe('node client: a node that is down or answers garbage', () => {
   });
 
   it('calls https on a plain-HTTP port (9091 for 9092) unavailable', async () => {
-    const error = await createNodeClient({ url: node.url.replace('http:', 'https:'), auth, verifyTls: true }).info().catch((e: unknown) => e);
+    const error = await createNodeClient({ url: node.url.replace('http:', 'https:'), auth, verifyTls: true })
+      .info()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'unavailable' });
     expectNoSecret(error);
   });
 
   it('parses JSON by body, not content type (§0: old nodes say application/x-javascript)', async () => {
-    node.answer('POST /files/browse', { headers: { 'content-type': 'application/x-javascript' }, body: JSON.stringify(hsts.browseWithCounts) });
+    node.answer('POST /files/browse', {
+      headers: { 'content-type': 'application/x-javascript' },
+      body: JSON.stringify(hsts.browseWithCounts),
+    });
     expect((await client.browse({ path: '/Upload' })).totalCount).toBe(1);
   });
 
@@ -96,13 +104,16 @@ describe('node client: a node that is down or answers garbage', () => {
     expectNoSecret(error);
   });
 
-  it('calls a 429 (a node throttling this address) a node error, not the caller\'s bad request', async () => {
+  it("calls a 429 (a node throttling this address) a node error, not the caller's bad request", async () => {
     node.answer('GET /info', { status: 429, body: { error: { code: 429, user_message: 'Too many failed logins from this address' } } });
     await expect(client.info()).rejects.toMatchObject({ kind: 'node_error', status: 429 });
   });
 
   it('redacts a node that echoes our Authorization header back in its message', async () => {
-    node.answer('GET /info', (request) => ({ status: 401, body: { error: { code: 401, user_message: `bad header ${request.headers.authorization}` } } }));
+    node.answer('GET /info', (request) => ({
+      status: 401,
+      body: { error: { code: 401, user_message: `bad header ${request.headers.authorization}` } },
+    }));
     const error = await client.info().catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'auth', nodeMessage: 'bad header ***' });
     expectNoSecret(error);
@@ -125,7 +136,9 @@ describe('node client: a node that is down or answers garbage', () => {
 
   it('calls a refused connection unavailable', async () => {
     const url = await closedPortUrl();
-    const error = await createNodeClient({ url, auth, verifyTls: true }).ping().catch((e: unknown) => e);
+    const error = await createNodeClient({ url, auth, verifyTls: true })
+      .ping()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'unavailable', status: null, code: 'ECONNREFUSED' });
     expect((error as Error).message).toContain('connection refused');
     expectNoSecret(error);
@@ -141,7 +154,9 @@ describe('node client: a node that is down or answers garbage', () => {
 
   it('never puts credentials given in the URL into a message', async () => {
     const url = (await closedPortUrl()).replace('http://', `http://nodeuser:${password}@`);
-    const error = await createNodeClient({ url, auth, verifyTls: true }).info().catch((e: unknown) => e);
+    const error = await createNodeClient({ url, auth, verifyTls: true })
+      .info()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'unavailable' });
     expectNoSecret(error);
   });
@@ -176,10 +191,33 @@ describe('node client: TLS verification per node', () => {
   beforeAll(async () => {
     // A self-signed certificate, as a freshly installed HSTS has on port 9092.
     dir = mkdtempSync(path.join(tmpdir(), 'courier-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-    server = createHttpsServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/info' ? JSON.stringify({ application: 'node', version: '4.4.6' }) : '');
-    });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-days',
+        '1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    server = createHttpsServer(
+      { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) },
+      (req, res) => {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(req.url === '/info' ? JSON.stringify({ application: 'node', version: '4.4.6' }) : '');
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -190,7 +228,9 @@ describe('node client: TLS verification per node', () => {
   });
 
   it('refuses a self-signed certificate when verification is on, as unavailable', async () => {
-    const error = await createNodeClient({ url, auth, verifyTls: true }).info().catch((e: unknown) => e);
+    const error = await createNodeClient({ url, auth, verifyTls: true })
+      .info()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'unavailable', code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     expect((error as Error).message).toContain('TLS verification failed');
     expectNoSecret(error);

@@ -29,14 +29,23 @@ describe('node client: service and gen3 path API', () => {
         application: 'node',
         version: '4.4.6.123',
         transfer_user: 'xfer',
-        capabilities: [{ name: 'sync', value: true }, { name: 'file_id_version', value: '2' }],
-        settings: [{ name: 'wss_enabled', value: true }, { name: 'wss_port', value: 443 }],
+        capabilities: [
+          { name: 'sync', value: true },
+          { name: 'file_id_version', value: '2' },
+        ],
+        settings: [
+          { name: 'wss_enabled', value: true },
+          { name: 'wss_port', value: 443 },
+        ],
         license_max_rate: '1000000',
       },
     });
     const info = await client.info();
     expect(info).toMatchObject({ version: '4.4.6.123', transfer_user: 'xfer', license_max_rate: '1000000' });
-    expect(info.capabilities).toEqual([{ name: 'sync', value: true }, { name: 'file_id_version', value: '2' }]);
+    expect(info.capabilities).toEqual([
+      { name: 'sync', value: true },
+      { name: 'file_id_version', value: '2' },
+    ]);
   });
 
   it('browses with the request shape of §3 and flattens permissions', async () => {
@@ -50,7 +59,15 @@ describe('node client: service and gen3 path API', () => {
     expect(result.totalCount).toBe(1);
     expect(result.self).toMatchObject({ path: '/Upload', type: 'directory' });
     expect(result.items).toEqual([
-      { path: '/Upload/a.bin', basename: 'a.bin', type: 'file', size: 1048576, mtime: '2024-05-01T09:59:00Z', permissions: ['view', 'edit', 'delete'], target: null },
+      {
+        path: '/Upload/a.bin',
+        basename: 'a.bin',
+        type: 'file',
+        size: 1048576,
+        mtime: '2024-05-01T09:59:00Z',
+        permissions: ['view', 'edit', 'delete'],
+        target: null,
+      },
     ]);
   });
 
@@ -61,7 +78,15 @@ describe('node client: service and gen3 path API', () => {
     expect(result.totalCount).toBeNull();
     expect(result.items).toEqual([
       { path: '/Upload/sub', basename: 'sub', type: 'directory', size: 0, mtime: '2024-05-01T09:00:00Z', permissions: [], target: null },
-      { path: '/Upload/link', basename: 'link', type: 'symbolic_link', size: 12, mtime: '2024-05-01T09:00:00Z', permissions: [], target: { path: '/Upload/a.bin', type: null } },
+      {
+        path: '/Upload/link',
+        basename: 'link',
+        type: 'symbolic_link',
+        size: 12,
+        mtime: '2024-05-01T09:00:00Z',
+        permissions: [],
+        target: { path: '/Upload/a.bin', type: null },
+      },
     ]);
   });
 
@@ -115,7 +140,9 @@ describe('node client: service and gen3 path API', () => {
     node.answer('POST /files/rename', { body: hsts.renameExists });
     const results = await client.rename([{ parent: '/Upload', source: 'old.txt', destination: 'new.txt' }]);
     expect(node.requests[0]!.body).toEqual({ paths: [{ path: '/Upload', source: 'old.txt', destination: 'new.txt' }] });
-    expect(results).toEqual([{ parent: '/Upload', source: 'old.txt', destination: 'new.txt', ok: false, error: { status: 409, message: 'Destination exists' } }]);
+    expect(results).toEqual([
+      { parent: '/Upload', source: 'old.txt', destination: 'new.txt', ok: false, error: { status: 409, message: 'Destination exists' } },
+    ]);
   });
 
   it('refuses an answer with fewer items than requested rather than guess which failed', async () => {

@@ -17,7 +17,9 @@ describe('node client: upload_setup and download_setup (docs/node-api.md §4)', 
     const results = await client.downloadSetup([{ paths: [{ source: '/Outbox/report.pdf' }], token_life_seconds: 600 }]);
     expect(node.requests).toHaveLength(1);
     expect(node.requests[0]).toMatchObject({ method: 'POST', path: '/files/download_setup' });
-    expect(node.requests[0]!.body).toEqual({ transfer_requests: [{ transfer_request: { paths: [{ source: '/Outbox/report.pdf' }], token_life_seconds: 600 } }] });
+    expect(node.requests[0]!.body).toEqual({
+      transfer_requests: [{ transfer_request: { paths: [{ source: '/Outbox/report.pdf' }], token_life_seconds: 600 } }],
+    });
     // `tags: null` and fields the schema does not list (sshfp, rate_policy_allowed) reach the caller as sent.
     expect(results).toEqual([{ ok: true, transferSpec: hsts.downloadSpec }]);
   });
@@ -28,7 +30,14 @@ describe('node client: upload_setup and download_setup (docs/node-api.md §4)', 
     expect(node.requests[0]!.body).toEqual({ transfer_requests: [{ transfer_request: { paths: [{ destination: '/Upload/p42' }] } }] });
     expect(result).toMatchObject({
       ok: true,
-      transferSpec: { direction: 'send', destination_root: '/Upload/p42', ssh_port: 33001, target_rate_kbps: 100000, http_fallback: 'force', some_future_field: { kept: true } },
+      transferSpec: {
+        direction: 'send',
+        destination_root: '/Upload/p42',
+        ssh_port: 33001,
+        target_rate_kbps: 100000,
+        http_fallback: 'force',
+        some_future_field: { kept: true },
+      },
     });
   });
 

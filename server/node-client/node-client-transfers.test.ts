@@ -42,7 +42,10 @@ describe('node client: /ops/transfers (docs/node-api.md §5)', () => {
   });
 
   it('reads a Link with extra parameters and another rel casing', async () => {
-    node.answer('GET /ops/transfers', { headers: { link: `<${node.url}/ops/transfers?count=2&iteration_token=77>; title="page 2"; REL=NEXT` }, body: [hsts.transferRunning] });
+    node.answer('GET /ops/transfers', {
+      headers: { link: `<${node.url}/ops/transfers?count=2&iteration_token=77>; title="page 2"; REL=NEXT` },
+      body: [hsts.transferRunning],
+    });
     expect((await client.listTransfers()).nextIterationToken).toBe('77');
   });
 
@@ -104,7 +107,10 @@ describe('node client: /ops/transfers (docs/node-api.md §5)', () => {
   });
 
   it('answers not_found for an unknown transfer id', async () => {
-    node.answer('GET /ops/transfers/nope', { status: 404, body: { error: { code: 404, reason: 'Not Found', user_message: 'Transfer not found' } } });
+    node.answer('GET /ops/transfers/nope', {
+      status: 404,
+      body: { error: { code: 404, reason: 'Not Found', user_message: 'Transfer not found' } },
+    });
     await expect(client.getTransfer('nope')).rejects.toMatchObject({ kind: 'not_found', nodeMessage: 'Transfer not found' });
   });
 

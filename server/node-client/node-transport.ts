@@ -39,7 +39,11 @@ export interface NodeResponse {
   url: string;
 }
 
-export type Send = (method: string, path: string, options?: { query?: Record<string, string | undefined>; json?: unknown; emptyOk?: boolean; ignoreBody?: boolean }) => Promise<NodeResponse>;
+export type Send = (
+  method: string,
+  path: string,
+  options?: { query?: Record<string, string | undefined>; json?: unknown; emptyOk?: boolean; ignoreBody?: boolean },
+) => Promise<NodeResponse>;
 
 export function createTransport(options: TransportOptions): Send {
   const base = parseBaseUrl(options.baseUrl);
@@ -49,8 +53,13 @@ export function createTransport(options: TransportOptions): Send {
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const redact = (text: string) => (options.secrets ?? []).filter((s) => s.length >= 3).reduce((t, s) => t.split(s).join('***'), text);
-  const fail = (kind: ConstructorParameters<typeof NodeApiError>[0], message: string, status: number | null = null, nodeMessage: string | null = null, code: string | null = null) =>
-    new NodeApiError(kind, redact(message), status, nodeMessage === null ? null : redact(nodeMessage), code);
+  const fail = (
+    kind: ConstructorParameters<typeof NodeApiError>[0],
+    message: string,
+    status: number | null = null,
+    nodeMessage: string | null = null,
+    code: string | null = null,
+  ) => new NodeApiError(kind, redact(message), status, nodeMessage === null ? null : redact(nodeMessage), code);
 
   return async (method, path, { query, json, emptyOk = false, ignoreBody = false } = {}) => {
     // Node paths are relative to the base so an ATS/AoC path prefix (docs/node-api.md §0) is kept.
@@ -150,6 +159,6 @@ function describeNetworkError(code: string | null): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'connection closed by the node';
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'connection timed out';
-  if (code && (/CERT|SSL|TLS|SIGNATURE|ISSUER/.test(code))) return `TLS verification failed (${code})`;
+  if (code && /CERT|SSL|TLS|SIGNATURE|ISSUER/.test(code)) return `TLS verification failed (${code})`;
   return code ? `network error (${code})` : 'network error';
 }

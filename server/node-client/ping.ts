@@ -16,7 +16,8 @@ export async function pingNode(
     return { ok: true };
   } catch (error) {
     if (!(error instanceof NodeApiError)) return { ok: false, message: 'unreachable' };
-    if (error.kind === 'unavailable') return { ok: false, message: error.code === 'TIMEOUT' ? `no answer within ${timeoutMs} ms` : 'unreachable' };
+    if (error.kind === 'unavailable')
+      return { ok: false, message: error.code === 'TIMEOUT' ? `no answer within ${timeoutMs} ms` : 'unreachable' };
     return { ok: false, message: error.status === null ? 'ping answered garbage' : `ping answered HTTP ${error.status}` };
   }
 }

@@ -17,7 +17,13 @@ export interface NodeConnection {
 }
 
 // §9.8: numbers sometimes arrive as strings (target_rate_kbps, error_code); accept both.
-const looseNumber = z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*$/).transform(Number)]);
+const looseNumber = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\s*-?\d+(\.\d+)?\s*$/)
+    .transform(Number),
+]);
 const looseBoolean = z.union([z.boolean(), z.enum(['true', 'false', 'yes', 'no']).transform((v) => v === 'true' || v === 'yes')]);
 
 /** GET /info (docs/node-api.md §2). `capabilities[].value` is a string in the OAS, a boolean in ascli (§9.8). */
@@ -162,21 +168,15 @@ export type SetupResult = { ok: true; transferSpec: TransferSpec } | { ok: false
 
 // §5: statuses the node documents; ascli also tolerates `unknown`. Others are kept as strings.
 export type NodeTransferStatus =
-  | 'waiting'
-  | 'running'
-  | 'completed'
-  | 'failed'
-  | 'partially_completed'
-  | 'canceled'
-  | 'paused'
-  | 'unknown'
-  | (string & {});
+  'waiting' | 'running' | 'completed' | 'failed' | 'partially_completed' | 'canceled' | 'paused' | 'unknown' | (string & {});
 
 // §9.8: `error_code` is a string for transfers in the OAS and an int elsewhere; "" means none.
 const errorCode = z
   .union([z.number(), z.string()])
   .nullish()
-  .transform((v) => (v === null || v === undefined || v === '' ? 0 : typeof v === 'number' ? v : /^\s*-?\d+\s*$/.test(v) ? Number(v) : null));
+  .transform((v) =>
+    v === null || v === undefined || v === '' ? 0 : typeof v === 'number' ? v : /^\s*-?\d+\s*$/.test(v) ? Number(v) : null,
+  );
 
 const usec = looseNumber.nullish();
 

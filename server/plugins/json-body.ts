@@ -19,7 +19,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     }
     if (text.trim() === '') return done(ERRORS.BadRequest('The request body is empty; send a JSON object.'), undefined);
     try {
-      done(null, JSON.parse(text, (key, value: unknown) => (key === '__proto__' || key === 'constructor' ? undefined : value)));
+      done(
+        null,
+        JSON.parse(text, (key, value: unknown) => (key === '__proto__' || key === 'constructor' ? undefined : value)),
+      );
     } catch {
       done(ERRORS.BadRequest('The request body is not valid JSON.'), undefined);
     }

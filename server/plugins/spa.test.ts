@@ -19,24 +19,31 @@ describe.each(DIALECTS)('serving the SPA on %s', (dialect) => {
     writeFileSync(path.join(spaDir, 'assets', 'big-def456.js'), BIG_SCRIPT);
     writeFileSync(path.join(spaDir, 'assets', 'big-def456.js.br'), brotliCompressSync(BIG_SCRIPT));
     writeFileSync(path.join(spaDir, 'assets', 'big-def456.js.gz'), gzipSync(BIG_SCRIPT));
-    t = await createTestApp(dialect, { COURIER_ASPERA_SDK_URL: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js' }, {
-      spaDir,
-      // Registering a node with a gateway puts the gateway's origin in the page's CSP.
-      embeddedNode: { url: 'http://127.0.0.1:9', username: 'u', secret: 's', gatewayUrl: 'http://gw.example.com:9092/aspera/http-gwy' },
-    });
+    t = await createTestApp(
+      dialect,
+      { COURIER_ASPERA_SDK_URL: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js' },
+      {
+        spaDir,
+        // Registering a node with a gateway puts the gateway's origin in the page's CSP.
+        embeddedNode: { url: 'http://127.0.0.1:9', username: 'u', secret: 's', gatewayUrl: 'http://gw.example.com:9092/aspera/http-gwy' },
+      },
+    );
   });
   afterAll(() => t.close());
 
-  it.each(['/', '/files/space-1/deep/folder', '/login?next=%2Ftransfers'])('answers %s with index.html, uncached, under a strict CSP', async (url) => {
-    const response = await t.app.inject({ method: 'GET', url });
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toContain('<div id="root">');
-    expect(response.headers['cache-control']).toBe('no-cache');
-    const csp = String(response.headers['content-security-policy']);
-    expect(csp).toContain("script-src 'self' https://cdn.example.com;");
-    expect(csp).toMatch(/connect-src 'self' http:\/\/gw\.example\.com:9092 http:\/\/127\.0\.0\.1:\* ws:\/\/127\.0\.0\.1:\*/);
-    expect(csp).toContain("frame-ancestors 'none'");
-  });
+  it.each(['/', '/files/space-1/deep/folder', '/login?next=%2Ftransfers'])(
+    'answers %s with index.html, uncached, under a strict CSP',
+    async (url) => {
+      const response = await t.app.inject({ method: 'GET', url });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('<div id="root">');
+      expect(response.headers['cache-control']).toBe('no-cache');
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self' https://cdn.example.com;");
+      expect(csp).toMatch(/connect-src 'self' http:\/\/gw\.example\.com:9092 http:\/\/127\.0\.0\.1:\* ws:\/\/127\.0\.0\.1:\*/);
+      expect(csp).toContain("frame-ancestors 'none'");
+    },
+  );
 
   it('caches hashed assets for a year and 404s missing files instead of answering index.html', async () => {
     const asset = await t.app.inject({ method: 'GET', url: '/assets/app-abc123.js' });
@@ -70,6 +77,9 @@ describe.each(DIALECTS)('serving the SPA on %s', (dialect) => {
 
   it('tells the SPA where the SDK is without logging in', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/client-config' });
-    expect(response.json()).toEqual({ asperaSdkUrl: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js', asperaAppId: 'courier' });
+    expect(response.json()).toEqual({
+      asperaSdkUrl: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js',
+      asperaAppId: 'courier',
+    });
   });
 });

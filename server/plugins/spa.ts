@@ -23,7 +23,10 @@ export async function registerSpa(app: FastifyInstance, spaDir: string, csp: () 
     // Ours, below: immutable for hashed assets, revalidate everything else.
     cacheControl: false,
     setHeaders: (res, filePath) => {
-      res.setHeader('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader(
+        'cache-control',
+        filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
       // The body depends on Accept-Encoding (preCompressed): a shared cache must key on it.
       res.setHeader('vary', 'accept-encoding');
     },
@@ -31,6 +34,9 @@ export async function registerSpa(app: FastifyInstance, spaDir: string, csp: () 
   app.get('/*', { config: { auth: 'public' } }, async (request, reply) => {
     if (request.url.startsWith('/api/')) return reply.callNotFound();
     if (path.extname(request.url.split('?')[0] ?? '') !== '') return reply.callNotFound();
-    return reply.header('cache-control', 'no-cache').header('content-security-policy', await csp()).sendFile('index.html');
+    return reply
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', await csp())
+      .sendFile('index.html');
   });
 }

@@ -45,7 +45,16 @@ export default async function setup(project: TestProject) {
   };
   const port = await freePort();
   run('initdb', ['-D', path.join(dir, 'data'), '-A', 'trust', '-U', 'courier', '--no-sync', '-E', 'UTF8']);
-  run('pg_ctl', ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+  run('pg_ctl', [
+    '-D',
+    path.join(dir, 'data'),
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    'start',
+  ]);
   project.provide('postgresUrl', `postgres://courier@127.0.0.1:${port}/postgres`);
 
   return () => {

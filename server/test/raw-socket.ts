@@ -26,6 +26,11 @@ export async function openRawSocket(port: number): Promise<RawSocket> {
     received: () => data,
     closed: () => isClosed,
     closedWithin: (ms) =>
-      Promise.race([closed, new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`still open after ${ms} ms; got ${JSON.stringify(data.slice(0, 200))}`)), ms).unref())]),
+      Promise.race([
+        closed,
+        new Promise<void>((_, reject) =>
+          setTimeout(() => reject(new Error(`still open after ${ms} ms; got ${JSON.stringify(data.slice(0, 200))}`)), ms).unref(),
+        ),
+      ]),
   };
 }

@@ -60,7 +60,11 @@ export async function addTestUsers(db: Db): Promise<void> {
 }
 
 /** Logs in through the API; returns the cookie header and CSRF token to send back. */
-export async function injectLogin(app: FastifyInstance, username = 'alice', password = TEST_PASSWORD): Promise<{ cookie: string; csrfToken: string }> {
+export async function injectLogin(
+  app: FastifyInstance,
+  username = 'alice',
+  password = TEST_PASSWORD,
+): Promise<{ cookie: string; csrfToken: string }> {
   const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'courier_session');

@@ -7,7 +7,11 @@ import { openDatabase, type Db, type Dialect } from '../db/database';
 export const DIALECTS: Dialect[] = inject('postgresUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /** A fresh, migrated database of the given dialect; `drop` removes it. */
-export async function createTestDatabase(dialect: Dialect, dataDir: string, migrateTo?: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  dialect: Dialect,
+  dataDir: string,
+  migrateTo?: string,
+): Promise<{ db: Db; drop: () => Promise<void> }> {
   const database = await createTestDatabaseUrl(dialect);
   const { db } = await openDatabase({ databaseUrl: database.url, dataDir, ...(migrateTo ? { migrateTo } : {}) });
   return {

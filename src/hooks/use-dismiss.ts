@@ -11,8 +11,7 @@ export function useDismiss(
 ): void {
   useEffect(() => {
     if (!open) return;
-    const inside = (target: EventTarget | null) =>
-      target instanceof Node && refs.some((ref) => ref.current?.contains(target));
+    const inside = (target: EventTarget | null) => target instanceof Node && refs.some((ref) => ref.current?.contains(target));
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key === 'Escape') onDismiss('escape');
     };

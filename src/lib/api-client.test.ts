@@ -34,9 +34,7 @@ afterEach(() => {
 
 describe('api client: errors', () => {
   it('turns { code, message } into a typed ApiError', async () => {
-    fetchMock.mockResolvedValue(
-      json(401, { code: 'INVALID_CREDENTIALS', message: 'Wrong username or password' }),
-    );
+    fetchMock.mockResolvedValue(json(401, { code: 'INVALID_CREDENTIALS', message: 'Wrong username or password' }));
     const error = await failure(api.post('/api/session', { username: 'a', password: 'b' }));
     expect(error).toMatchObject({
       code: 'INVALID_CREDENTIALS',
@@ -47,14 +45,10 @@ describe('api client: errors', () => {
   });
 
   it('keeps the retry time of a rate-limited request, from the body or the Retry-After header', async () => {
-    fetchMock.mockResolvedValueOnce(
-      json(429, { code: 'TOO_MANY_ATTEMPTS', message: 'Slow down', retryAfterSeconds: 42 }),
-    );
+    fetchMock.mockResolvedValueOnce(json(429, { code: 'TOO_MANY_ATTEMPTS', message: 'Slow down', retryAfterSeconds: 42 }));
     expect((await failure(api.post('/api/session', {}))).retryAfterSeconds).toBe(42);
 
-    fetchMock.mockResolvedValueOnce(
-      json(429, { code: 'TOO_MANY_ATTEMPTS', message: 'Slow down' }, { 'retry-after': '7' }),
-    );
+    fetchMock.mockResolvedValueOnce(json(429, { code: 'TOO_MANY_ATTEMPTS', message: 'Slow down' }, { 'retry-after': '7' }));
     expect((await failure(api.post('/api/session', {}))).retryAfterSeconds).toBe(7);
   });
 
@@ -66,9 +60,7 @@ describe('api client: errors', () => {
   });
 
   it('falls back to the status when the body is not the contract shape (a proxy page)', async () => {
-    fetchMock.mockResolvedValueOnce(
-      new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }),
-    );
+    fetchMock.mockResolvedValueOnce(new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }));
     expect(await failure(api.get('/api/x'))).toMatchObject({
       code: 'INTERNAL',
       status: 502,

@@ -34,8 +34,7 @@ function codeForStatus(status: number): ApiErrorCode {
 
 function parseRetryAfter(body: Record<string, unknown>, header: string | null): number | undefined {
   const fromBody = body.retryAfterSeconds;
-  if (typeof fromBody === 'number' && Number.isFinite(fromBody) && fromBody >= 0)
-    return Math.ceil(fromBody);
+  if (typeof fromBody === 'number' && Number.isFinite(fromBody) && fromBody >= 0) return Math.ceil(fromBody);
   // Retry-After may also be an HTTP date (RFC 9110 §10.2.3); seconds are what servers send here.
   if (header !== null && /^\d+$/.test(header.trim())) return Number(header.trim());
   return undefined;
@@ -68,11 +67,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
   });
 }
 
-export async function request<T = unknown>(
-  method: Method,
-  path: string,
-  options: RequestOptions = {},
-): Promise<T> {
+export async function request<T = unknown>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const headers = new Headers({ accept: 'application/json' });
   if (options.body !== undefined) headers.set('content-type', 'application/json');
   if (method !== 'GET' && csrfToken !== null) headers.set(CSRF_HEADER, csrfToken);
@@ -113,11 +108,8 @@ export async function request<T = unknown>(
 
 export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
-    request<T>('POST', path, { ...options, body }),
-  put: <T>(path: string, body?: unknown, options?: RequestOptions) =>
-    request<T>('PUT', path, { ...options, body }),
-  patch: <T>(path: string, body?: unknown, options?: RequestOptions) =>
-    request<T>('PATCH', path, { ...options, body }),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),
+  put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, { ...options, body }),
+  patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PATCH', path, { ...options, body }),
   delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, options),
 };

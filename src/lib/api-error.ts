@@ -16,13 +16,7 @@ export class ApiError extends Error {
   readonly status: number;
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(init: {
-    code: ApiErrorCode;
-    message: string;
-    status: number;
-    retryAfterSeconds?: number | undefined;
-    cause?: unknown;
-  }) {
+  constructor(init: { code: ApiErrorCode; message: string; status: number; retryAfterSeconds?: number | undefined; cause?: unknown }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
     this.status = init.status;
@@ -38,8 +32,5 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 
 /** The session is gone (never was, timed out, or was revoked): the user has to log in again. */
 export function isSessionLostError(error: unknown): error is ApiError {
-  return (
-    error instanceof ApiError &&
-    (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED')
-  );
+  return error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED');
 }

@@ -21,9 +21,7 @@ describe('createQueryClient', () => {
   it('reports a lost session from any mutation', async () => {
     const onSessionLost = vi.fn();
     const client = createQueryClient({ onSessionLost });
-    const mutation = client
-      .getMutationCache()
-      .build(client, { mutationFn: () => Promise.reject(lost()) });
+    const mutation = client.getMutationCache().build(client, { mutationFn: () => Promise.reject(lost()) });
     await expect(mutation.execute(undefined)).rejects.toBeInstanceOf(ApiError);
     expect(onSessionLost).toHaveBeenCalledTimes(1);
   });
@@ -42,8 +40,7 @@ describe('createQueryClient', () => {
     await expect(
       client.fetchQuery({
         queryKey: ['x'],
-        queryFn: () =>
-          Promise.reject(new ApiError({ code: 'FORBIDDEN', message: 'No', status: 403 })),
+        queryFn: () => Promise.reject(new ApiError({ code: 'FORBIDDEN', message: 'No', status: 403 })),
         retry: false,
       }),
     ).rejects.toBeInstanceOf(ApiError);
@@ -53,15 +50,9 @@ describe('createQueryClient', () => {
 
 describe('shouldRetry', () => {
   it('retries only what another try could fix', () => {
-    expect(shouldRetry(0, new ApiError({ code: 'NOT_FOUND', message: '', status: 404 }))).toBe(
-      false,
-    );
+    expect(shouldRetry(0, new ApiError({ code: 'NOT_FOUND', message: '', status: 404 }))).toBe(false);
     expect(shouldRetry(0, new ApiError({ code: 'INTERNAL', message: '', status: 503 }))).toBe(true);
-    expect(shouldRetry(0, new ApiError({ code: 'NETWORK_ERROR', message: '', status: 0 }))).toBe(
-      true,
-    );
-    expect(shouldRetry(2, new ApiError({ code: 'NETWORK_ERROR', message: '', status: 0 }))).toBe(
-      false,
-    );
+    expect(shouldRetry(0, new ApiError({ code: 'NETWORK_ERROR', message: '', status: 0 }))).toBe(true);
+    expect(shouldRetry(2, new ApiError({ code: 'NETWORK_ERROR', message: '', status: 0 }))).toBe(false);
   });
 });

@@ -53,8 +53,18 @@ export function chooseClient(input: ChooseClientInput): Choice {
   }
   if (files === 'browser' && choice.kind === 'desktop') {
     const gatewayUrl = allowed.find((c) => c.type === 'http-gateway')?.url;
-    if (!gatewayUrl) return { kind: null, reason: 'Files from the browser need the HTTP Gateway, which this server does not offer: use "Upload files" with IBM Aspera for Desktop.' };
-    return { kind: 'http-gateway', gatewayUrl, reason: 'Files dropped or picked in the browser go through the browser (HTTP Gateway).', overridden: false };
+    if (!gatewayUrl)
+      return {
+        kind: null,
+        reason:
+          'Files from the browser need the HTTP Gateway, which this server does not offer: use "Upload files" with IBM Aspera for Desktop.',
+      };
+    return {
+      kind: 'http-gateway',
+      gatewayUrl,
+      reason: 'Files dropped or picked in the browser go through the browser (HTTP Gateway).',
+      overridden: false,
+    };
   }
   return choice;
 }
@@ -64,9 +74,15 @@ function chooseAny({ allowed, desktop, override }: ChooseClientInput): Choice {
   const gateway = allowed.find((c) => c.type === 'http-gateway' && c.url);
   const desktopAllowed = allowed.some((c) => c.type === 'desktop');
   const desktopRuns = desktop?.available === true;
-  const viaGateway = (reason: string, overridden = false): ClientChoice => ({ kind: 'http-gateway', gatewayUrl: gateway?.url, reason, overridden });
+  const viaGateway = (reason: string, overridden = false): ClientChoice => ({
+    kind: 'http-gateway',
+    gatewayUrl: gateway?.url,
+    reason,
+    overridden,
+  });
 
-  if (override === 'desktop' && desktopAllowed && desktopRuns) return { kind: 'desktop', reason: 'You chose IBM Aspera for Desktop.', overridden: true };
+  if (override === 'desktop' && desktopAllowed && desktopRuns)
+    return { kind: 'desktop', reason: 'You chose IBM Aspera for Desktop.', overridden: true };
   if (override === 'http-gateway' && gateway) return viaGateway('You chose the browser (HTTP Gateway).', true);
 
   if (desktopAllowed && desktopRuns) {
@@ -74,7 +90,9 @@ function chooseAny({ allowed, desktop, override }: ChooseClientInput): Choice {
   }
   if (gateway) {
     if (!desktopAllowed) return viaGateway('This server allows transfers through the browser only (HTTP Gateway).');
-    return viaGateway(desktop?.reason ? `${desktop.reason.replace(/\.$/, '')}: using the browser (HTTP Gateway).` : 'Using the browser (HTTP Gateway).');
+    return viaGateway(
+      desktop?.reason ? `${desktop.reason.replace(/\.$/, '')}: using the browser (HTTP Gateway).` : 'Using the browser (HTTP Gateway).',
+    );
   }
   if (desktopAllowed) {
     return { kind: null, reason: desktop?.reason ?? 'This transfer needs IBM Aspera for Desktop: install it or launch it.' };

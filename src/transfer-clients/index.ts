@@ -15,7 +15,11 @@ export type {
 } from './transfer-client';
 export { TransferClientError, type TransferError, type TransferErrorCode } from './transfer-error';
 export { chooseClient, type ChooseClientInput, type ClientChoice, type ClientOption } from './choose-client';
-export { createHttpGatewayClient, DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT, type HttpGatewayClientOptions } from './http-gateway/http-gateway-client';
+export {
+  createHttpGatewayClient,
+  DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT,
+  type HttpGatewayClientOptions,
+} from './http-gateway/http-gateway-client';
 export { checkGateway } from './http-gateway/check-gateway';
 // createAsperaSdkClient itself comes from './desktop-client', through import(): see README.md.
 export type { AsperaSdkAvailability, AsperaSdkClient, AsperaSdkClientOptions } from './aspera-sdk/aspera-sdk-client';

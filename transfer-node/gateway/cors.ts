@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NodeError } from '../errors';
 
 const ALLOW_HEADERS = 'Authorization, X-Aspera-AccessKey, X-Aspera-Spec, Content-Type, Accept, Range';
-const EXPOSE_HEADERS = 'X-Request-Id, Content-Disposition, Content-Length, Content-Type, Content-Range, Accept-Ranges, X-Courier-Skipped-Files';
+const EXPOSE_HEADERS =
+  'X-Request-Id, Content-Disposition, Content-Length, Content-Type, Content-Range, Accept-Ranges, X-Courier-Skipped-Files';
 // Preflights repeat for every upload; caching them for 10 minutes spares a round trip per file batch.
 const MAX_AGE_SECONDS = 600;
 

@@ -20,7 +20,6 @@ afterAll(() => t.close());
 const download = (spec: Record<string, unknown>, headers: Record<string, string> = {}) =>
   fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader(spec), ...headers } });
 
-
 describe('GET /v3/download', () => {
   it('streams one file with exact Content-Length and an ASCII attachment name', async () => {
     const spec = await t.downloadSpec(['/Outbox/report (final) é.pdf']);
@@ -52,7 +51,9 @@ describe('GET /v3/download', () => {
   it('gives a zip of 1,500 files (central directory over 64 KiB) its exact Content-Length', async () => {
     await mkdir(join(t.docroot, 'Outbox/many'));
     for (let i = 0; i < 1500; i += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, j) => writeFile(join(t.docroot, `Outbox/many/file-number-${i + j}.txt`), String(i + j))));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) => writeFile(join(t.docroot, `Outbox/many/file-number-${i + j}.txt`), String(i + j))),
+      );
     }
     const spec = await t.downloadSpec(['/Outbox/many']);
     const res = await download(spec);
@@ -126,7 +127,11 @@ describe('POST /v3/presign and the signed URL', () => {
 
   it('refuses a tampered signed URL and a presign without a valid token', async () => {
     const spec = await t.downloadSpec(['/Outbox/other.txt']);
-    const res = await fetch(t.node.gatewayUrl + '/v3/presign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transfer_spec: spec }) });
+    const res = await fetch(t.node.gatewayUrl + '/v3/presign', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transfer_spec: spec }),
+    });
     const { signed_url } = await res.json();
     const tampered = signed_url.slice(0, -3) + (signed_url.endsWith('AAA') ? 'BBB' : 'AAA');
     const denied = await fetch(tampered);
@@ -144,7 +149,12 @@ describe('POST /v3/presign and the signed URL', () => {
 describe('gateway /info and CORS', () => {
   it('answers /info with a numeric v3 version', async () => {
     const res = await fetch(t.node.gatewayUrl + '/info', { headers: { origin: PORTAL_ORIGIN } });
-    expect(await res.json()).toMatchObject({ version: expect.stringMatching(/^3\.\d+\.\d+$/), upload_endpoint: [], download_endpoint: [], endpoints: [] });
+    expect(await res.json()).toMatchObject({
+      version: expect.stringMatching(/^3\.\d+\.\d+$/),
+      upload_endpoint: [],
+      download_endpoint: [],
+      endpoints: [],
+    });
     expect(res.headers.get('access-control-allow-origin')).toBe(PORTAL_ORIGIN);
   });
 
@@ -152,14 +162,21 @@ describe('gateway /info and CORS', () => {
     for (const path of ['/v3/upload', '/v3/download', '/v3/presign']) {
       const res = await fetch(t.node.gatewayUrl + path, {
         method: 'OPTIONS',
-        headers: { origin: PORTAL_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-aspera-spec' },
+        headers: {
+          origin: PORTAL_ORIGIN,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,x-aspera-spec',
+        },
       });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe(PORTAL_ORIGIN);
       expect(res.headers.get('access-control-allow-headers')).toMatch(/Authorization.*X-Aspera-Spec/);
       expect(res.headers.get('access-control-allow-methods')).toContain('POST');
     }
-    const other = await fetch(t.node.gatewayUrl + '/v3/upload', { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const other = await fetch(t.node.gatewayUrl + '/v3/upload', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(other.status).toBe(403);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const get = await fetch(t.node.gatewayUrl + '/info', { headers: { origin: 'http://evil.example' } });

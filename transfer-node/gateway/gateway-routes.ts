@@ -65,7 +65,8 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
   app.get('/v3/download', { exposeHeadRoute: false }, async (request, reply) => {
     const header = request.headers['x-aspera-spec'];
     if (typeof header !== 'string' || header.length === 0) throw ERRORS.badRequest('X-Aspera-Spec header is required');
-    if (header.length > MAX_SPEC_HEADER_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(header)) throw ERRORS.badRequest('X-Aspera-Spec must be standard base64');
+    if (header.length > MAX_SPEC_HEADER_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(header))
+      throw ERRORS.badRequest('X-Aspera-Spec must be standard base64');
     const spec = parseSpec(parseJson(Buffer.from(header, 'base64').toString('utf8')));
     const { grant, items } = await authorizeDownload(ctx, spec, request.headers.authorization);
     return sendDownload(ctx, request, reply, {

@@ -18,9 +18,15 @@ export const MAX_SPEC_PATHS = MAX_TRANSFER_FILES;
 export const gatewaySpecSchema = z
   .object({
     direction: z.enum(['send', 'receive']).optional(),
-    token: z.string().max(64 * 1024).optional(),
+    token: z
+      .string()
+      .max(64 * 1024)
+      .optional(),
     remote_host: z.string().optional(),
-    paths: z.array(z.object({ source: z.string().optional(), destination: z.string().optional() }).loose()).max(MAX_SPEC_PATHS).default([]),
+    paths: z
+      .array(z.object({ source: z.string().optional(), destination: z.string().optional() }).loose())
+      .max(MAX_SPEC_PATHS)
+      .default([]),
     source_root: z.string().optional(),
     destination_root: z.string().optional(),
     zip_required: z.boolean().optional(),
@@ -62,7 +68,9 @@ export interface UploadAuthorization {
 export function authorizeUpload(ctx: NodeContext, spec: GatewaySpec, authorization: string | undefined): UploadAuthorization {
   if (spec.direction && spec.direction !== 'send') throw ERRORS.badRequest('An upload spec must have direction "send"');
   const grant = ctx.tokens.verify(tokenOf(spec, authorization), 'send');
-  const rootSegments = parseNodePath(spec.destination_root ?? (grant.direction === 'send' ? grant.destinationRoot : '/'), { allowLeadingSlash: true });
+  const rootSegments = parseNodePath(spec.destination_root ?? (grant.direction === 'send' ? grant.destinationRoot : '/'), {
+    allowLeadingSlash: true,
+  });
   if (!grantCovers(grant, toNodePath(rootSegments))) throw ERRORS.forbidden('The token does not cover this destination');
   const mayReplace = grant.direction === 'send' && grant.replace;
   const overwrite = mayReplace && spec.overwrite !== 'never' && spec.overwrite !== 'none';
@@ -95,9 +103,12 @@ export async function authorizeDownload(ctx: NodeContext, spec: GatewaySpec, aut
 
 /** A link inside the docroot could lead from a granted folder to one the token does not cover. */
 export async function checkItemsGranted(ctx: NodeContext, grantedPaths: readonly string[], items: readonly DownloadItem[]): Promise<void> {
-  const roots = await Promise.all(grantedPaths.map(async (p) => (await ctx.files.docroot.resolve(parseNodePath(p, { allowLeadingSlash: true }))).abs));
+  const roots = await Promise.all(
+    grantedPaths.map(async (p) => (await ctx.files.docroot.resolve(parseNodePath(p, { allowLeadingSlash: true }))).abs),
+  );
   for (const item of items) {
-    if (!roots.some((root) => isInside(root, item.abs))) throw ERRORS.forbidden(`A link leads outside what the token covers: ${item.nodePath}`);
+    if (!roots.some((root) => isInside(root, item.abs)))
+      throw ERRORS.forbidden(`A link leads outside what the token covers: ${item.nodePath}`);
   }
 }
 

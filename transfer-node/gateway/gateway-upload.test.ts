@@ -28,7 +28,12 @@ describe('POST /v3/upload', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('access-control-allow-origin')).toBe(PORTAL_ORIGIN);
     const body = await res.json();
-    expect(body.files).toEqual(['/Upload/p1/empty.bin', '/Upload/p1/one.bin', '/Upload/p1/Folder/sub/deep.txt', '/Upload/p1/été "q" 日本.txt']);
+    expect(body.files).toEqual([
+      '/Upload/p1/empty.bin',
+      '/Upload/p1/one.bin',
+      '/Upload/p1/Folder/sub/deep.txt',
+      '/Upload/p1/été "q" 日本.txt',
+    ]);
     for (const file of files) {
       const stored = await readFile(join(t.docroot, 'Upload/p1', file.name));
       expect(sha256(stored)).toBe(sha256(Buffer.from(await file.data.arrayBuffer())));
@@ -105,7 +110,10 @@ describe('POST /v3/upload', () => {
 
   it('stores hundreds of files across new nested folders in one request; a name given twice keeps the later bytes', async () => {
     const spec = await t.uploadSpec('/Many');
-    const files = Array.from({ length: 300 }, (_, i) => ({ name: `f${i % 3}/sub${i % 2}/file-${i}.txt`, data: new Blob([`content ${i}`]) }));
+    const files = Array.from({ length: 300 }, (_, i) => ({
+      name: `f${i % 3}/sub${i % 2}/file-${i}.txt`,
+      data: new Blob([`content ${i}`]),
+    }));
     files.push({ name: 'f0/sub0/file-0.txt', data: new Blob(['the later bytes']) });
     const res = await upload(t, spec, files);
     expect(res.status).toBe(200);

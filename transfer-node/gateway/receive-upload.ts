@@ -86,7 +86,8 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
       const toRemove = [...staged, ...(current ? [current] : [])];
       if (claimed) ctx.grants.release(claimed.grant);
       void Promise.all(toRemove.map((s) => closeThenDiscard(ctx, s))).finally(() => {
-        if (live) ctx.transfers.finish(live, live.abort.signal.aborted ? 'canceled' : 'failed', { code: error.status, message: error.message });
+        if (live)
+          ctx.transfers.finish(live, live.abort.signal.aborted ? 'canceled' : 'failed', { code: error.status, message: error.message });
         reject(error);
       });
     }
@@ -116,56 +117,66 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     parser.on('file', (name, stream, info) => {
       // Errors of this stream surface through pipeline(); a skipped one is drained, never left paused.
       stream.on('error', () => undefined);
-      run(async () => {
-        if (!spec || !auth || !batch || !live) throw ERRORS.badRequest('The first part must be x-aspera-spec');
-        if (name !== 'file') throw ERRORS.badRequest(`Unexpected file part "${name}"`);
-        if (announced === null) throw ERRORS.badRequest('Each file part must follow a Content-Length part');
-        const size = announced;
-        announced = null;
-        const path = spec.paths[fileIndex];
-        // §3.1: filename is paths[k].source with only %22, %0D, %0A escaped by the browser.
-        const relative = path?.destination ?? path?.source ?? decodeFilename(info.filename ?? '');
-        const segments = [...auth.rootSegments, ...parseNodePath(relative, { allowLeadingSlash: false })];
-        if (segments.length === auth.rootSegments.length) throw ERRORS.badRequest('A file part has no name');
-        claimed?.manifest.check(toNodePath(segments), size);
-        fileIndex += 1;
-        await batch.checkTarget(segments);
-        const file = { path: toNodePath(segments), size, bytesWritten: 0, status: 'transferring' as const, startUsec: nowUsec(), endUsec: 0 };
-        const record = live.record;
-        if (record.files.length < MAX_FILES_PER_RECORD) record.files.push(file);
-        record.bytesExpected += size;
-        if (failure) {
-          stream.resume();
-          return;
-        }
-        const target = ctx.uploads.stage();
-        const mine: Staged = { partial: target.partial, segments, stream: target.stream };
-        current = mine;
-        let written = 0;
-        const counter = new Transform({
-          transform(chunk: Buffer, _enc, done) {
-            written += chunk.length;
-            if (written > size) return done(ERRORS.badRequest(`File ${file.path} is larger than its Content-Length`));
-            file.bytesWritten = written;
-            record.bytesTransferred += chunk.length;
-            done(null, chunk);
-          },
-        });
-        try {
-          await pipeline(stream, counter, target.stream);
-          if ((stream as { truncated?: boolean }).truncated || written !== size) {
-            throw ERRORS.badRequest(`File ${file.path} has ${written} bytes, not the announced ${size}`);
+      run(
+        async () => {
+          if (!spec || !auth || !batch || !live) throw ERRORS.badRequest('The first part must be x-aspera-spec');
+          if (name !== 'file') throw ERRORS.badRequest(`Unexpected file part "${name}"`);
+          if (announced === null) throw ERRORS.badRequest('Each file part must follow a Content-Length part');
+          const size = announced;
+          announced = null;
+          const path = spec.paths[fileIndex];
+          // §3.1: filename is paths[k].source with only %22, %0D, %0A escaped by the browser.
+          const relative = path?.destination ?? path?.source ?? decodeFilename(info.filename ?? '');
+          const segments = [...auth.rootSegments, ...parseNodePath(relative, { allowLeadingSlash: false })];
+          if (segments.length === auth.rootSegments.length) throw ERRORS.badRequest('A file part has no name');
+          claimed?.manifest.check(toNodePath(segments), size);
+          fileIndex += 1;
+          await batch.checkTarget(segments);
+          const file = {
+            path: toNodePath(segments),
+            size,
+            bytesWritten: 0,
+            status: 'transferring' as const,
+            startUsec: nowUsec(),
+            endUsec: 0,
+          };
+          const record = live.record;
+          if (record.files.length < MAX_FILES_PER_RECORD) record.files.push(file);
+          record.bytesExpected += size;
+          if (failure) {
+            stream.resume();
+            return;
           }
-          // fail() may have run while this file was written: it could not see this partial.
-          if (failure) throw failure;
-          staged.push(mine);
-        } catch (err) {
-          await closeThenDiscard(ctx, mine);
-          throw err;
-        } finally {
-          if (current === mine) current = null;
-        }
-      }, () => stream.resume());
+          const target = ctx.uploads.stage();
+          const mine: Staged = { partial: target.partial, segments, stream: target.stream };
+          current = mine;
+          let written = 0;
+          const counter = new Transform({
+            transform(chunk: Buffer, _enc, done) {
+              written += chunk.length;
+              if (written > size) return done(ERRORS.badRequest(`File ${file.path} is larger than its Content-Length`));
+              file.bytesWritten = written;
+              record.bytesTransferred += chunk.length;
+              done(null, chunk);
+            },
+          });
+          try {
+            await pipeline(stream, counter, target.stream);
+            if ((stream as { truncated?: boolean }).truncated || written !== size) {
+              throw ERRORS.badRequest(`File ${file.path} has ${written} bytes, not the announced ${size}`);
+            }
+            // fail() may have run while this file was written: it could not see this partial.
+            if (failure) throw failure;
+            staged.push(mine);
+          } catch (err) {
+            await closeThenDiscard(ctx, mine);
+            throw err;
+          } finally {
+            if (current === mine) current = null;
+          }
+        },
+        () => stream.resume(),
+      );
     });
 
     parser.on('close', () => {
@@ -188,7 +199,9 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
     parser.on('filesLimit', () => fail(ERRORS.tooLarge(`One upload carries at most ${MAX_SPEC_PATHS} files`)));
     parser.on('fieldsLimit', () => fail(ERRORS.tooLarge(`One upload carries at most ${MAX_SPEC_PATHS} files`)));
     parser.on('partsLimit', () => fail(ERRORS.tooLarge(`One upload carries at most ${MAX_SPEC_PATHS} files`)));
-    parser.on('error', (err) => fail(err instanceof NodeError ? err : ERRORS.badRequest(`Malformed multipart body: ${(err as Error).message}`)));
+    parser.on('error', (err) =>
+      fail(err instanceof NodeError ? err : ERRORS.badRequest(`Malformed multipart body: ${(err as Error).message}`)),
+    );
     // A client that disconnects mid-body (§3.2 cancellation) ends here: clean up and record it.
     req.on('aborted', () => fail(new NodeError(499, 'The client closed the connection before the upload completed')));
     req.on('error', () => fail(new NodeError(499, 'The client closed the connection before the upload completed')));

@@ -73,7 +73,9 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     // forceZip64Format: yazl 3.3.1 predicts the zip64 end records once the central directory
     // passes 64 KiB (~1,000 entries) but only writes them past 4 GiB, so its Content-Length would
     // be 76 bytes too long. Forcing the zip64 end records makes prediction and output agree.
-    length = await new Promise<number>((resolve) => zip.end({ forceZip64Format: true, comment: '' }, ((size: number) => resolve(size)) as () => void));
+    length = await new Promise<number>((resolve) =>
+      zip.end({ forceZip64Format: true, comment: '' }, ((size: number) => resolve(size)) as () => void),
+    );
     if (length < 0) throw new Error('zip size could not be computed');
     source = zip.outputStream as Readable;
     fileName = `${plan.downloadName ?? 'download'}.zip`;
@@ -93,7 +95,9 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     filesExpected: files.length,
   });
   const start = nowUsec();
-  live.record.files = files.slice(0, MAX_FILES_PER_RECORD).map((f) => ({ ...f, bytesWritten: 0, status: 'transferring', startUsec: start, endUsec: 0 }));
+  live.record.files = files
+    .slice(0, MAX_FILES_PER_RECORD)
+    .map((f) => ({ ...f, bytesWritten: 0, status: 'transferring', startUsec: start, endUsec: 0 }));
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       live.record.bytesTransferred += chunk.length;
@@ -125,7 +129,11 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
 
 /** §4.2: the SDK strips exactly `attachment; filename="` and reads the name as Latin-1: keep it ASCII. */
 export function asciiFileName(name: string): string {
-  const safe = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._()[\]+,=@' -]/g, '_').slice(0, 200);
+  const safe = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._()[\]+,=@' -]/g, '_')
+    .slice(0, 200);
   return /[A-Za-z0-9]/.test(safe) ? safe : 'download';
 }
 

@@ -15,7 +15,11 @@ export interface UploadWatch {
   authorized(): void;
 }
 
-export function watchUpload(req: IncomingMessage, limits: { authorizeMs: number; idleMs: number }, onExpire: (err: NodeError) => void): UploadWatch {
+export function watchUpload(
+  req: IncomingMessage,
+  limits: { authorizeMs: number; idleMs: number },
+  onExpire: (err: NodeError) => void,
+): UploadWatch {
   let idle: NodeJS.Timeout | undefined;
   let over = false;
   const expire = (err: NodeError) => {
@@ -25,13 +29,23 @@ export function watchUpload(req: IncomingMessage, limits: { authorizeMs: number;
     setTimeout(() => req.socket.destroy(), CLOSE_GRACE_MS).unref();
   };
   const authorize = setTimeout(
-    () => expire(new NodeError(408, `The upload's x-aspera-spec was not received and authorized within ${Math.ceil(limits.authorizeMs / 1000)} s`, 'timeout')),
+    () =>
+      expire(
+        new NodeError(
+          408,
+          `The upload's x-aspera-spec was not received and authorized within ${Math.ceil(limits.authorizeMs / 1000)} s`,
+          'timeout',
+        ),
+      ),
     limits.authorizeMs,
   );
   const arm = () => {
     clearTimeout(idle);
     if (over) return;
-    idle = setTimeout(() => expire(new NodeError(408, `No upload data received for ${Math.ceil(limits.idleMs / 1000)} s`, 'timeout')), limits.idleMs);
+    idle = setTimeout(
+      () => expire(new NodeError(408, `No upload data received for ${Math.ceil(limits.idleMs / 1000)} s`, 'timeout')),
+      limits.idleMs,
+    );
   };
   const pause = () => clearTimeout(idle);
   function stop() {

@@ -61,7 +61,14 @@ export async function collectZipEntries(docroot: Docroot, items: readonly Downlo
   }
   if (skipped.length > 0) {
     const content = Buffer.from(skippedList(skipped), 'utf8');
-    entries.push({ name: uniqueName(SKIPPED_LIST_NAME, seen), abs: null, size: content.length, mtime: new Date(), mode: 0o100644, content });
+    entries.push({
+      name: uniqueName(SKIPPED_LIST_NAME, seen),
+      abs: null,
+      size: content.length,
+      mtime: new Date(),
+      mode: 0o100644,
+      content,
+    });
   }
   return { entries: entries.items, skipped };
 }

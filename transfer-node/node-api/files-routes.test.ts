@@ -24,7 +24,9 @@ describe('service endpoints', () => {
     const none = await fetch(t.node.url + '/info');
     expect(none.status).toBe(401);
     expect((await none.json()).error).toMatchObject({ code: 401, reason: 'Unauthorized' });
-    const wrong = await fetch(t.node.url + '/info', { headers: { authorization: 'Basic ' + Buffer.from('node_admin:nope').toString('base64') } });
+    const wrong = await fetch(t.node.url + '/info', {
+      headers: { authorization: 'Basic ' + Buffer.from('node_admin:nope').toString('base64') },
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -112,7 +114,12 @@ describe('POST /files/browse', () => {
 
 describe('create, rename, delete', () => {
   it('creates folders with per-path results and a per-path 409 for an existing one', async () => {
-    const res = await t.apiJson('/files/create', { paths: [{ path: '/New/deep', type: 'directory' }, { path: '/Outbox', type: 'directory' }] });
+    const res = await t.apiJson('/files/create', {
+      paths: [
+        { path: '/New/deep', type: 'directory' },
+        { path: '/Outbox', type: 'directory' },
+      ],
+    });
     expect(res.paths[0]).toEqual({ path: '/New/deep' });
     expect(res.paths[1]).toEqual({ path: '/Outbox', error: { code: 409, reason: 'Conflict', user_message: 'Path already exists' } });
     expect(await readdir(join(t.docroot, 'New'))).toEqual(['deep']);

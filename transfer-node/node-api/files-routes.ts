@@ -21,13 +21,22 @@ const browseSchema = z.object({
   case_sensitive: z.boolean().default(false),
 });
 const createSchema = z.object({
-  paths: z.array(z.object({ path: z.string(), type: z.string().default('directory') }).loose()).min(1).max(MAX_PATHS_PER_REQUEST),
+  paths: z
+    .array(z.object({ path: z.string(), type: z.string().default('directory') }).loose())
+    .min(1)
+    .max(MAX_PATHS_PER_REQUEST),
 });
 const deleteSchema = z.object({
-  paths: z.array(z.object({ path: z.string(), recursive_delete: z.boolean().default(true) }).loose()).min(1).max(MAX_PATHS_PER_REQUEST),
+  paths: z
+    .array(z.object({ path: z.string(), recursive_delete: z.boolean().default(true) }).loose())
+    .min(1)
+    .max(MAX_PATHS_PER_REQUEST),
 });
 const renameSchema = z.object({
-  paths: z.array(z.object({ path: z.string(), source: z.string(), destination: z.string() }).loose()).min(1).max(MAX_PATHS_PER_REQUEST),
+  paths: z
+    .array(z.object({ path: z.string(), source: z.string(), destination: z.string() }).loose())
+    .min(1)
+    .max(MAX_PATHS_PER_REQUEST),
 });
 
 export async function filesRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {

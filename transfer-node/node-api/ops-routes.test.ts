@@ -102,7 +102,11 @@ describe('live transfers and cancel', () => {
     await reader.read();
     const live = await t.apiJson(`/ops/transfers/${id}`);
     expect(live.status).toBe('running');
-    const put = await t.api(`/ops/transfers/${id}`, undefined, { method: 'PUT', body: JSON.stringify({ status: 'canceled' }), headers: { 'content-type': 'application/json' } });
+    const put = await t.api(`/ops/transfers/${id}`, undefined, {
+      method: 'PUT',
+      body: JSON.stringify({ status: 'canceled' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(put.status).toBe(200);
     expect((await put.json()).status).toBe('canceled');
     await expect(
@@ -110,14 +114,22 @@ describe('live transfers and cancel', () => {
         for (;;) if ((await reader.read()).done) return 'ended';
       })(),
     ).rejects.toThrow();
-    const unsupported = await t.api(`/ops/transfers/${id}`, undefined, { method: 'PUT', body: JSON.stringify({ status: 'paused' }), headers: { 'content-type': 'application/json' } });
+    const unsupported = await t.api(`/ops/transfers/${id}`, undefined, {
+      method: 'PUT',
+      body: JSON.stringify({ status: 'paused' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(unsupported.status).toBe(400);
   });
 
   it('PUT with rate fields it does not apply answers 400 naming the field, and changes nothing', async () => {
     const [first] = await t.apiJson('/ops/transfers?count=1');
     const put = (body: object) =>
-      t.api(`/ops/transfers/${first.id}`, undefined, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      t.api(`/ops/transfers/${first.id}`, undefined, {
+        method: 'PUT',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
     for (const field of ['target_rate_kbps', 'min_rate_kbps', 'rate_policy']) {
       const res = await put({ [field]: field === 'rate_policy' ? 'low' : 1000 });
       expect(res.status).toBe(400);

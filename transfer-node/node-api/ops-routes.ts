@@ -15,7 +15,10 @@ const DEFAULT_COUNT = 100;
 const MAX_COUNT = 1000;
 
 const listSchema = z.object({
-  iteration_token: z.string().regex(/^\d{1,15}$/, 'must be a token returned in a Link header').optional(),
+  iteration_token: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a token returned in a Link header')
+    .optional(),
   count: z.coerce.number().int().min(1).max(MAX_COUNT).default(DEFAULT_COUNT),
   active_only: z.enum(['true', 'false']).optional(),
   direction: z.enum(['send', 'receive']).optional(),
@@ -39,7 +42,8 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
     });
     if (records.length > 0) {
       const next = new URL('/ops/transfers', ctx.settings.publicUrl);
-      for (const [key, value] of Object.entries(query)) if (value !== undefined && key !== 'iteration_token') next.searchParams.set(key, String(value));
+      for (const [key, value] of Object.entries(query))
+        if (value !== undefined && key !== 'iteration_token') next.searchParams.set(key, String(value));
       next.searchParams.set('iteration_token', String(lastSeq));
       reply.header('Link', `<${next.href}>; rel="next"`);
     }
@@ -63,7 +67,8 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
     // docs/node-api.md §5 also lets PUT change rates and policy; this node moves bytes over HTTP and
     // applies none of them, so saying 200 would tell the caller a change happened that did not.
     const ignored = Object.keys(body).find((key) => key !== 'status');
-    if (ignored !== undefined) throw ERRORS.badRequest(`Field "${ignored}" is not supported by this node; only "status": "canceled" is applied`);
+    if (ignored !== undefined)
+      throw ERRORS.badRequest(`Field "${ignored}" is not supported by this node; only "status": "canceled" is applied`);
     const record = ctx.transfers.get(id);
     if (!record) throw ERRORS.notFound('Transfer not found');
     // docs/node-api.md §5: canceled/cancelled/stopped all mean cancel; other changes are not supported here.

@@ -35,7 +35,10 @@ describe('POST /files/upload_setup', () => {
     const res = await t.apiJson('/files/upload_setup', {
       transfer_requests: [{ transfer_request: { destination_root: '/Upload', paths: [{ source: 'a.txt', destination: 'renamed.txt' }] } }],
     });
-    expect(res.transfer_specs[0].transfer_spec).toMatchObject({ destination_root: '/Upload', paths: [{ source: 'a.txt', destination: 'renamed.txt' }] });
+    expect(res.transfer_specs[0].transfer_spec).toMatchObject({
+      destination_root: '/Upload',
+      paths: [{ source: 'a.txt', destination: 'renamed.txt' }],
+    });
   });
 
   it('gives per-item errors with HTTP 200: outside the docroot, not a folder, malformed', async () => {

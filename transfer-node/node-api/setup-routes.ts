@@ -22,7 +22,9 @@ const MAX_TOKEN_LIFE_SECONDS = 365 * 86400;
 const MAX_BOUND_TAGS_CHARS = 4096;
 
 // `size` is Courier's extension of an upload path: the most bytes that file may have.
-const pathSchema = z.object({ source: z.string().optional(), destination: z.string().optional(), size: z.number().int().min(0).optional() }).loose();
+const pathSchema = z
+  .object({ source: z.string().optional(), destination: z.string().optional(), size: z.number().int().min(0).optional() })
+  .loose();
 const requestSchema = z
   .object({
     paths: z.array(pathSchema).max(MAX_TRANSFER_FILES).default([]),
@@ -37,7 +39,10 @@ const requestSchema = z
   })
   .loose();
 const setupSchema = z.object({
-  transfer_requests: z.array(z.object({ transfer_request: z.unknown() }).loose()).min(1).max(MAX_REQUESTS),
+  transfer_requests: z
+    .array(z.object({ transfer_request: z.unknown() }).loose())
+    .min(1)
+    .max(MAX_REQUESTS),
 });
 
 type TransferRequest = z.infer<typeof requestSchema>;
@@ -79,7 +84,15 @@ async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
   const exp = expiry(ctx, req);
   const replace = req.overwrite !== 'never' && req.overwrite !== 'none';
   const grant = ctx.grants.create(exp, declared);
-  const token = ctx.tokens.mint({ direction: 'send', user: ctx.settings.transferUser, exp, destinationRoot, grant, replace, ...boundMetadata(req) });
+  const token = ctx.tokens.mint({
+    direction: 'send',
+    user: ctx.settings.transferUser,
+    exp,
+    destinationRoot,
+    grant,
+    replace,
+    ...boundMetadata(req),
+  });
   return baseSpec(ctx, req, 'send', token, {
     paths: single || req.paths.length === 0 ? [{}] : req.paths.map(({ size: _size, ...path }) => path),
     source_root: '',
@@ -105,7 +118,8 @@ function declaredPaths(root: readonly string[], req: TransferRequest): DeclaredP
 
 async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
   if (req.paths.length === 0) throw ERRORS.badRequest('paths must list at least one source');
-  if (req.paths.length > MAX_DOWNLOAD_PATHS) throw ERRORS.badRequest(`A download may name at most ${MAX_DOWNLOAD_PATHS} paths; download their folder instead`);
+  if (req.paths.length > MAX_DOWNLOAD_PATHS)
+    throw ERRORS.badRequest(`A download may name at most ${MAX_DOWNLOAD_PATHS} paths; download their folder instead`);
   const root = parseNodePath(req.source_root ?? '', { allowLeadingSlash: true });
   const authorized: string[] = [];
   let expectedSize = 0;
@@ -117,7 +131,13 @@ async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
     expectedSize += await ctx.files.totalSize(resolved.abs, resolved.stats);
     authorized.push(resolved.nodePath);
   }
-  const grant: TransferGrant = { direction: 'receive', user: ctx.settings.transferUser, exp: expiry(ctx, req), paths: authorized, ...boundMetadata(req) };
+  const grant: TransferGrant = {
+    direction: 'receive',
+    user: ctx.settings.transferUser,
+    exp: expiry(ctx, req),
+    paths: authorized,
+    ...boundMetadata(req),
+  };
   return baseSpec(ctx, req, 'receive', ctx.tokens.mint(grant), {
     paths: req.paths.map((p) => ({ source: p.source })),
     source_root: req.source_root ?? '',
@@ -129,7 +149,8 @@ async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
 
 /** The request's own tags and cookie, sealed into the token for the transfer records. */
 function boundMetadata(req: TransferRequest): { tags?: unknown; cookie?: string } {
-  if (req.tags && JSON.stringify(req.tags).length > MAX_BOUND_TAGS_CHARS) throw ERRORS.badRequest(`tags must stay under ${MAX_BOUND_TAGS_CHARS} characters of JSON`);
+  if (req.tags && JSON.stringify(req.tags).length > MAX_BOUND_TAGS_CHARS)
+    throw ERRORS.badRequest(`tags must stay under ${MAX_BOUND_TAGS_CHARS} characters of JSON`);
   return { ...(req.tags ? { tags: req.tags } : {}), ...(req.cookie !== undefined ? { cookie: req.cookie } : {}) };
 }
 

@@ -62,7 +62,15 @@ export class FileService {
   private async listedEntry(absDir: string, dirSegments: string[], listed: ListedEntry): Promise<BrowseEntry> {
     const nodePath = toNodePath([...dirSegments, listed.name]);
     const stats = await lstat(entryPath(absDir, listed)).catch(() => null);
-    if (!stats) return { path: nodePath, basename: listed.name, type: listed.type, size: 0, mtime: new Date(0).toISOString(), permissions: PERMISSIONS };
+    if (!stats)
+      return {
+        path: nodePath,
+        basename: listed.name,
+        type: listed.type,
+        size: 0,
+        mtime: new Date(0).toISOString(),
+        permissions: PERMISSIONS,
+      };
     const entry = this.entry(nodePath, stats, listed.type);
     if (listed.rawName) {
       // Listed honestly (real size and time) but marked: its path, a JSON string, cannot name these
@@ -127,7 +135,8 @@ export class FileService {
     if (dst.stats) throw ERRORS.exists();
     const parentAbs = await this.docroot.ensureDir(to.slice(0, -1));
     // A folder must not be moved into itself (the kernel says EINVAL; give a clear message).
-    if (src.stats.isDirectory() && (parentAbs + '/').startsWith(src.abs + '/')) throw ERRORS.badRequest('A folder cannot be moved into itself');
+    if (src.stats.isDirectory() && (parentAbs + '/').startsWith(src.abs + '/'))
+      throw ERRORS.badRequest('A folder cannot be moved into itself');
     await rename(src.abs, join(parentAbs, to[to.length - 1] as string));
     this.listings.invalidate(dirname(src.abs));
     this.listings.invalidate(parentAbs);

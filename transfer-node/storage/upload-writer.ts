@@ -104,7 +104,11 @@ export class UploadBatch {
   }
 
   /** `resolve(folder)` once per folder; a refusal is remembered too, so every file in it is refused. */
-  private once<T>(cache: Map<string, Promise<T>>, folder: readonly string[], resolve: (folder: readonly string[]) => Promise<T>): Promise<T> {
+  private once<T>(
+    cache: Map<string, Promise<T>>,
+    folder: readonly string[],
+    resolve: (folder: readonly string[]) => Promise<T>,
+  ): Promise<T> {
     const key = folder.join('/');
     let found = cache.get(key);
     if (!found) {

@@ -41,7 +41,7 @@ describe('browse of a 100,000-entry folder', () => {
   it('pages through every entry exactly once, in order, reading the folder once', async () => {
     const seen: string[] = [];
     const readsBefore = readsOf('/huge');
-    for (let skip = 0; ; ) {
+    for (let skip = 0; ;) {
       const res = await browse({ skip, count: 1000 });
       expect(res.total_count).toBe(ENTRIES);
       seen.push(...res.items.map((i: { basename: string }) => i.basename));

@@ -41,10 +41,28 @@ describe('interrupted uploads', () => {
   it('a killed node process leaves no file under the final name, and its restart clears the partial', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'courier-node-kill-'));
     dirs.push(dir);
-    const env = { ...process.env, COURIER_NODE_USER: 'node_admin', COURIER_NODE_PASSWORD: 'kill-test-password', COURIER_NODE_LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      COURIER_NODE_USER: 'node_admin',
+      COURIER_NODE_PASSWORD: 'kill-test-password',
+      COURIER_NODE_LOG_LEVEL: 'silent',
+    };
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', `await (await import(${JSON.stringify(resolve(import.meta.dirname, '../cli.ts'))})).runTransferNodeCli(process.argv.slice(1), process.env)`, '--', '--port', '0', '--docroot', join(dir, 'docroot'), '--state-dir', join(dir, 'state')],
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `await (await import(${JSON.stringify(resolve(import.meta.dirname, '../cli.ts'))})).runTransferNodeCli(process.argv.slice(1), process.env)`,
+        '--',
+        '--port',
+        '0',
+        '--docroot',
+        join(dir, 'docroot'),
+        '--state-dir',
+        join(dir, 'state'),
+      ],
       { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {

@@ -21,12 +21,18 @@ describe('logging', () => {
       await writeFile(join(t.docroot, 'Outbox/a.txt'), 'a');
       const down = await t.downloadSpec(['/Outbox/a.txt']);
       await (await fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader(down) } })).text();
-      const presign = await fetch(t.node.gatewayUrl + '/v3/presign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transfer_spec: down }) });
+      const presign = await fetch(t.node.gatewayUrl + '/v3/presign', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ transfer_spec: down }),
+      });
       const { signed_url } = await presign.json();
       await (await fetch(signed_url)).text();
       const up = await t.uploadSpec('/In');
       await upload(t, up, [{ name: 'b.txt', data: new Blob(['b']) }]);
-      await t.api('/info', undefined, { headers: { authorization: 'Basic ' + Buffer.from('node_admin:wrong-password').toString('base64') } });
+      await t.api('/info', undefined, {
+        headers: { authorization: 'Basic ' + Buffer.from('node_admin:wrong-password').toString('base64') },
+      });
       expect(log).toContain('/v3/signed/<redacted>');
       const sealed = new URL(signed_url).pathname.split('/').pop() as string;
       for (const secret of [t.node.credentials.password, t.auth, down.token, up.token, sealed, 'wrong-password']) {

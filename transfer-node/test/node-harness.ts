@@ -35,7 +35,11 @@ export async function startTestNode(options: Partial<TransferNodeOptions> = {}, 
     fetch(node.url + path, {
       method: body === undefined ? 'GET' : 'POST',
       ...init,
-      headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(init.headers as Record<string, string>) },
+      headers: {
+        authorization: auth,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.headers as Record<string, string>),
+      },
       body: body === undefined ? init.body : JSON.stringify(body),
     });
   const apiJson = async (path: string, body?: unknown) => {
@@ -52,11 +56,15 @@ export async function startTestNode(options: Partial<TransferNodeOptions> = {}, 
     api,
     apiJson,
     async uploadSpec(destination, extra = {}) {
-      const res = await apiJson('/files/upload_setup', { transfer_requests: [{ transfer_request: { paths: [{ destination }], ...extra } }] });
+      const res = await apiJson('/files/upload_setup', {
+        transfer_requests: [{ transfer_request: { paths: [{ destination }], ...extra } }],
+      });
       return res.transfer_specs[0].transfer_spec;
     },
     async downloadSpec(sources, extra = {}) {
-      const res = await apiJson('/files/download_setup', { transfer_requests: [{ transfer_request: { paths: sources.map((source) => ({ source })), ...extra } }] });
+      const res = await apiJson('/files/download_setup', {
+        transfer_requests: [{ transfer_request: { paths: sources.map((source) => ({ source })), ...extra } }],
+      });
       return res.transfer_specs[0].transfer_spec;
     },
     async close() {
@@ -67,8 +75,18 @@ export async function startTestNode(options: Partial<TransferNodeOptions> = {}, 
 }
 
 /** A v3 upload of whole files to this node's gateway, as the SDK sends it. */
-export function upload(t: TestNode, spec: Record<string, unknown>, files: Array<{ name: string; data: Blob }>, headers: Record<string, string> = {}) {
-  return gatewayUpload(t.node.gatewayUrl, spec, files.map((f) => ({ path: f.name, data: f.data })), headers);
+export function upload(
+  t: TestNode,
+  spec: Record<string, unknown>,
+  files: Array<{ name: string; data: Blob }>,
+  headers: Record<string, string> = {},
+) {
+  return gatewayUpload(
+    t.node.gatewayUrl,
+    spec,
+    files.map((f) => ({ path: f.name, data: f.data })),
+    headers,
+  );
 }
 
 export function sha256(data: Buffer | Uint8Array): string {

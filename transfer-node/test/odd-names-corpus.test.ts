@@ -25,12 +25,34 @@ const NOT_UTF8 = Buffer.from([0x72, 0x65, 0x70, 0xff, 0xfe, 0x2e, 0x74, 0x78, 0x
 const TWELVE = 'twelve bytes';
 
 const cases: Case[] = [
-  { name: 'backslash traversal name', files: ['a\\..\\..\\evil.txt', 'ok.txt'], carried: ['ok.txt'], skipped: ['a\\\\..\\\\..\\\\evil.txt'] },
+  {
+    name: 'backslash traversal name',
+    files: ['a\\..\\..\\evil.txt', 'ok.txt'],
+    carried: ['ok.txt'],
+    skipped: ['a\\\\..\\\\..\\\\evil.txt'],
+  },
   { name: 'plain backslash name', files: ['dir\\file.txt', 'ok.txt'], carried: ['ok.txt'], skipped: ['dir\\\\file.txt'] },
   { name: 'name that is not UTF-8', files: [NOT_UTF8, 'ok.txt'], carried: ['ok.txt'], skipped: ['not valid UTF-8'] },
-  { name: 'folder whose name is not UTF-8', files: ['ok.txt'], folders: [Buffer.from([0x64, 0xe9, 0x6a, 0xe0])], carried: ['ok.txt'], skipped: ['not valid UTF-8'] },
-  { name: 'folder with a backslash traversal name', files: ['ok.txt'], folders: ['..\\..\\up'], carried: ['ok.txt'], skipped: ['..\\\\..\\\\up'] },
-  { name: 'control characters and quotes are carried', files: ['line\nbreak "q".txt', 'ok.txt'], carried: ['line\nbreak "q".txt', 'ok.txt'], skipped: [] },
+  {
+    name: 'folder whose name is not UTF-8',
+    files: ['ok.txt'],
+    folders: [Buffer.from([0x64, 0xe9, 0x6a, 0xe0])],
+    carried: ['ok.txt'],
+    skipped: ['not valid UTF-8'],
+  },
+  {
+    name: 'folder with a backslash traversal name',
+    files: ['ok.txt'],
+    folders: ['..\\..\\up'],
+    carried: ['ok.txt'],
+    skipped: ['..\\\\..\\\\up'],
+  },
+  {
+    name: 'control characters and quotes are carried',
+    files: ['line\nbreak "q".txt', 'ok.txt'],
+    carried: ['line\nbreak "q".txt', 'ok.txt'],
+    skipped: [],
+  },
 ];
 
 let t: TestNode;
@@ -54,7 +76,9 @@ afterAll(() => t.close());
 describe('odd file names in folder zips', () => {
   it.each(cases.map((c, i) => ({ ...c, i })))('carries or skips with a reason: $name', async ({ i, carried, skipped }) => {
     const spec = await t.downloadSpec([`/${dirOf(i)}`]);
-    const res = await fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader({ ...spec, zip_required: true }) } });
+    const res = await fetch(t.node.gatewayUrl + '/v3/download', {
+      headers: { 'x-aspera-spec': specHeader({ ...spec, zip_required: true }) },
+    });
     expect(res.status).toBe(200);
     const entries = await zipEntries(Buffer.from(await res.arrayBuffer()));
     const folder = `case-${i}`;

@@ -36,30 +36,49 @@ async function snapshot(dir: string): Promise<string> {
       else if (stats.isDirectory()) {
         lines.push(`${rel}/${name}/`);
         await walk(child, `${rel}/${name}`);
-      } else lines.push(`${rel}/${name} ${createHash('sha256').update(await readFile(child)).digest('hex')}`);
+      } else
+        lines.push(
+          `${rel}/${name} ${createHash('sha256')
+            .update(await readFile(child))
+            .digest('hex')}`,
+        );
     }
   }
   await walk(dir, '');
   return lines.join('\n');
 }
 
-const json = async (res: Response): Promise<Outcome> => ({ status: res.status, body: await res.json().catch(() => null), headers: res.headers });
-const item = (key: 'paths' | 'transfer_specs') => async (res: Response): Promise<Outcome> => {
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as Record<string, { error?: { code: number } }[]>;
-  const first = body[key]?.[0];
-  return { status: first?.error?.code ?? 200, body: first, headers: res.headers };
-};
+const json = async (res: Response): Promise<Outcome> => ({
+  status: res.status,
+  body: await res.json().catch(() => null),
+  headers: res.headers,
+});
+const item =
+  (key: 'paths' | 'transfer_specs') =>
+  async (res: Response): Promise<Outcome> => {
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, { error?: { code: number } }[]>;
+    const first = body[key]?.[0];
+    return { status: first?.error?.code ?? 200, body: first, headers: res.headers };
+  };
 const api = (path: string, body: unknown, key: 'paths' | 'transfer_specs') => () => t.api(path, body).then(item(key));
 const browse = (path: unknown) => () => t.api('/files/browse', { path }).then(json);
 const create = (path: string) => api('/files/create', { paths: [{ path, type: 'directory' }] }, 'paths');
 const remove = (path: string) => api('/files/delete', { paths: [{ path }] }, 'paths');
-const rename = (path: string, source: string, destination: string) => api('/files/rename', { paths: [{ path, source, destination }] }, 'paths');
-const downloadSetup = (paths: object[], extra: object = {}) => api('/files/download_setup', { transfer_requests: [{ transfer_request: { paths, ...extra } }] }, 'transfer_specs');
-const uploadSetup = (destination: string) => api('/files/upload_setup', { transfer_requests: [{ transfer_request: { paths: [{ destination }] } }] }, 'transfer_specs');
-const download = (spec: unknown, headers: Record<string, string> = {}) => () =>
-  fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader(spec as Record<string, unknown>), ...headers } }).then(json);
-const rawDownload = (header: string) => () => fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': header } }).then(json);
+const rename = (path: string, source: string, destination: string) =>
+  api('/files/rename', { paths: [{ path, source, destination }] }, 'paths');
+const downloadSetup = (paths: object[], extra: object = {}) =>
+  api('/files/download_setup', { transfer_requests: [{ transfer_request: { paths, ...extra } }] }, 'transfer_specs');
+const uploadSetup = (destination: string) =>
+  api('/files/upload_setup', { transfer_requests: [{ transfer_request: { paths: [{ destination }] } }] }, 'transfer_specs');
+const download =
+  (spec: unknown, headers: Record<string, string> = {}) =>
+  () =>
+    fetch(t.node.gatewayUrl + '/v3/download', {
+      headers: { 'x-aspera-spec': specHeader(spec as Record<string, unknown>), ...headers },
+    }).then(json);
+const rawDownload = (header: string) => () =>
+  fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': header } }).then(json);
 const node = (headers: Record<string, string>) => () => fetch(t.node.url + '/info', { headers }).then(json);
 
 /** A multipart body from literal parts, so malformed ones can be sent too. */
@@ -68,7 +87,11 @@ function multipart(parts: { name: string; value: string | Buffer; filename?: str
   const chunks: Buffer[] = [];
   for (const part of parts) {
     const filename = part.filename === undefined ? '' : `; filename="${part.filename}"`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n\r\n`),
+      Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    );
   }
   if (close) chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return () =>
@@ -83,7 +106,8 @@ const filePair = (name: string, data: string, length = String(Buffer.byteLength(
   { name: 'Content-Length', value: length },
   { name: 'file', value: data, filename: name },
 ];
-const uploadOne = (spec: object, name: string, data = 'x') => multipart([specPart({ ...spec, paths: [{ source: name }] }), ...filePair(name, data)]);
+const uploadOne = (spec: object, name: string, data = 'x') =>
+  multipart([specPart({ ...spec, paths: [{ source: name }] }), ...filePair(name, data)]);
 
 let up: Record<string, unknown>;
 let down: Record<string, unknown>;
@@ -179,63 +203,168 @@ const cases: Case[] = [
   { name: 'upload_setup onto a file', status: 409, send: uploadSetup('/Outbox/report.txt') },
   // Node API credentials
   { name: 'Node API without credentials', status: 401, send: node({}) },
-  { name: 'Node API with a wrong password', status: 401, send: node({ authorization: 'Basic ' + Buffer.from('node_admin:wrong').toString('base64') }) },
+  {
+    name: 'Node API with a wrong password',
+    status: 401,
+    send: node({ authorization: 'Basic ' + Buffer.from('node_admin:wrong').toString('base64') }),
+  },
   { name: 'Node API with a transfer token as Bearer', status: 401, send: () => node({ authorization: `Bearer ${down.token}` })() },
   { name: 'Node API with malformed Basic', status: 401, send: node({ authorization: 'Basic !!!' }) },
-  { name: 'transfer PUT with a rate change the node would not apply', status: 400, send: () => t.api('/ops/transfers/00000000-0000-4000-8000-000000000000', undefined, { method: 'PUT', body: JSON.stringify({ target_rate_kbps: 1 }), headers: { 'content-type': 'application/json' } }).then(json) },
+  {
+    name: 'transfer PUT with a rate change the node would not apply',
+    status: 400,
+    send: () =>
+      t
+        .api('/ops/transfers/00000000-0000-4000-8000-000000000000', undefined, {
+          method: 'PUT',
+          body: JSON.stringify({ target_rate_kbps: 1 }),
+          headers: { 'content-type': 'application/json' },
+        })
+        .then(json),
+  },
   // Tokens at the gateway
   { name: 'download without a token', status: 401, send: () => download({ ...down, token: undefined })() },
   { name: 'download with a tampered token', status: 401, send: () => download({ ...down, token: tamper(down.token as string) })() },
   { name: 'download with a token from another node', status: 401, send: () => download(foreignDown)() },
   { name: 'download with an expired token', status: 401, send: () => download(expired)() },
   { name: 'download with an upload token', status: 403, send: () => download({ ...down, token: up.token })() },
-  { name: 'download a path the token does not cover', status: 403, send: () => download({ ...down, paths: [{ source: '/Outbox/other.txt' }] })() },
-  { name: 'download a sibling through dot-dot in a covered folder', status: 403, send: () => download({ ...folderDown, paths: [{ source: '/Outbox/proj/../other.txt' }] })() },
-  { name: 'download with a source_root that widens the path', status: 403, send: () => download({ ...down, source_root: '/Outbox/..', paths: [{ source: 'other.txt' }] })() },
-  { name: 'download through an inner link out of the covered folder', status: 403, send: () => download({ ...folderDown, paths: [{ source: '/Outbox/proj/private-link/payroll.txt' }] })() },
+  {
+    name: 'download a path the token does not cover',
+    status: 403,
+    send: () => download({ ...down, paths: [{ source: '/Outbox/other.txt' }] })(),
+  },
+  {
+    name: 'download a sibling through dot-dot in a covered folder',
+    status: 403,
+    send: () => download({ ...folderDown, paths: [{ source: '/Outbox/proj/../other.txt' }] })(),
+  },
+  {
+    name: 'download with a source_root that widens the path',
+    status: 403,
+    send: () => download({ ...down, source_root: '/Outbox/..', paths: [{ source: 'other.txt' }] })(),
+  },
+  {
+    name: 'download through an inner link out of the covered folder',
+    status: 403,
+    send: () => download({ ...folderDown, paths: [{ source: '/Outbox/proj/private-link/payroll.txt' }] })(),
+  },
   { name: 'upload through an inner link out of the token folder', status: 403, send: () => uploadOne(up, 'outbox-link/planted.txt')() },
-  { name: 'download with a garbage token of the right shape', status: 401, send: () => download({ ...down, token: 'ATC1_garbage_1CTA' })() },
+  {
+    name: 'download with a garbage token of the right shape',
+    status: 401,
+    send: () => download({ ...down, token: 'ATC1_garbage_1CTA' })(),
+  },
   { name: 'upload with a download token', status: 403, send: () => uploadOne({ ...up, token: down.token }, 'x.txt')() },
   { name: 'upload outside the token destination', status: 403, send: () => uploadOne({ ...up, destination_root: '/Outbox' }, 'x.txt')() },
-  { name: 'presign with a tampered token', status: 401, send: () => fetch(t.node.gatewayUrl + '/v3/presign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transfer_spec: { ...down, token: tamper(down.token as string) } }) }).then(json) },
+  {
+    name: 'presign with a tampered token',
+    status: 401,
+    send: () =>
+      fetch(t.node.gatewayUrl + '/v3/presign', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ transfer_spec: { ...down, token: tamper(down.token as string) } }),
+      }).then(json),
+  },
   { name: 'signed URL with garbage', status: 401, send: () => fetch(t.node.gatewayUrl + '/v3/signed/not-a-real-signature').then(json) },
-  { name: 'signed URL made from a transfer token', status: 401, send: () => fetch(t.node.gatewayUrl + '/v3/signed/' + (down.token as string).slice(5, -5)).then(json) },
+  {
+    name: 'signed URL made from a transfer token',
+    status: 401,
+    send: () => fetch(t.node.gatewayUrl + '/v3/signed/' + (down.token as string).slice(5, -5)).then(json),
+  },
   // Headers
   { name: 'X-Aspera-Spec not base64', status: 400, send: rawDownload('{"not":"base64"}') },
   { name: 'X-Aspera-Spec base64 of non-JSON', status: 400, send: rawDownload(Buffer.from('not json').toString('base64')) },
   { name: 'X-Aspera-Spec larger than allowed', status: 400, send: rawDownload('A'.repeat(200_000)) },
   { name: 'X-Aspera-Spec with paths not an array', status: 400, send: () => download({ ...down, paths: 'x' })() },
   { name: 'download spec with direction send', status: 400, send: () => download({ ...down, direction: 'send' })() },
-  { name: 'preflight from another origin', status: 403, send: () => fetch(t.node.gatewayUrl + '/v3/upload', { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } }).then(json) },
+  {
+    name: 'preflight from another origin',
+    status: 403,
+    send: () =>
+      fetch(t.node.gatewayUrl + '/v3/upload', {
+        method: 'OPTIONS',
+        headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+      }).then(json),
+  },
   // Multipart bodies
-  { name: 'upload with a JSON body', status: 415, send: () => fetch(t.node.gatewayUrl + '/v3/upload', { method: 'POST', headers: { 'content-type': 'application/json', origin: PORTAL_ORIGIN }, body: '{}' }).then(json) },
+  {
+    name: 'upload with a JSON body',
+    status: 415,
+    send: () =>
+      fetch(t.node.gatewayUrl + '/v3/upload', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: PORTAL_ORIGIN },
+        body: '{}',
+      }).then(json),
+  },
   { name: 'upload with a file before the spec', status: 400, send: () => multipart([...filePair('a.txt', 'a'), specPart(up)])() },
-  { name: 'upload with an invalid JSON spec', status: 400, send: () => multipart([{ name: 'x-aspera-spec', value: '{nope' }, ...filePair('a.txt', 'a')])() },
+  {
+    name: 'upload with an invalid JSON spec',
+    status: 400,
+    send: () => multipart([{ name: 'x-aspera-spec', value: '{nope' }, ...filePair('a.txt', 'a')])(),
+  },
   { name: 'upload with a dot-dot filename', status: 403, send: () => uploadOne(up, '../../escape.txt')() },
   { name: 'upload with an absolute filename', status: 403, send: () => uploadOne(up, '/etc/cron.d/x')() },
   { name: 'upload with a NUL in the path', status: 400, send: () => uploadOne(up, 'a\u0000b.txt')() },
   { name: 'upload with a backslash traversal', status: 400, send: () => uploadOne(up, '..\\..\\x.txt')() },
   { name: 'upload onto a link leaving the docroot', status: 403, send: () => uploadOne(up, 'link-file')() },
-  { name: 'upload through a folder link leaving the docroot', status: 403, send: () => uploadOne({ ...up, destination_root: '/Upload' }, '../link-out/x.txt')() },
+  {
+    name: 'upload through a folder link leaving the docroot',
+    status: 403,
+    send: () => uploadOne({ ...up, destination_root: '/Upload' }, '../link-out/x.txt')(),
+  },
   { name: 'upload into the staging folder', status: 403, send: () => uploadOne(up, '.courier-staging/x.txt')() },
   { name: 'upload onto an existing folder', status: 409, send: () => uploadOne(up, 'existing-folder')() },
-  { name: 'upload larger than its Content-Length', status: 400, send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), ...filePair('a.txt', 'abcdef', '3')])() },
-  { name: 'upload with a non-numeric Content-Length', status: 400, send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), ...filePair('a.txt', 'a', '1e3')])() },
-  { name: 'upload without a Content-Length part', status: 400, send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), { name: 'file', value: 'a', filename: 'a.txt' }])() },
+  {
+    name: 'upload larger than its Content-Length',
+    status: 400,
+    send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), ...filePair('a.txt', 'abcdef', '3')])(),
+  },
+  {
+    name: 'upload with a non-numeric Content-Length',
+    status: 400,
+    send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), ...filePair('a.txt', 'a', '1e3')])(),
+  },
+  {
+    name: 'upload without a Content-Length part',
+    status: 400,
+    send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), { name: 'file', value: 'a', filename: 'a.txt' }])(),
+  },
   { name: 'upload with two spec parts', status: 400, send: () => multipart([specPart(up), specPart(up), ...filePair('a.txt', 'a')])() },
-  { name: 'upload with an unexpected part', status: 400, send: () => multipart([specPart(up), { name: 'evil', value: 'x' }, ...filePair('a.txt', 'a')])() },
+  {
+    name: 'upload with an unexpected part',
+    status: 400,
+    send: () => multipart([specPart(up), { name: 'evil', value: 'x' }, ...filePair('a.txt', 'a')])(),
+  },
   { name: 'upload without file parts', status: 400, send: () => multipart([specPart(up)])() },
-  { name: 'upload with an unterminated multipart body', status: 400, send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), ...filePair('a.txt', 'a')], false)() },
+  {
+    name: 'upload with an unterminated multipart body',
+    status: 400,
+    send: () => multipart([specPart({ ...up, paths: [{ source: 'a.txt' }] }), ...filePair('a.txt', 'a')], false)(),
+  },
   // Links that leave the folder holding them, or reach the staging area (issue 10, item 6)
   { name: 'browse through a link from one space into another', status: 403, send: browse('/spaces/alpha/docs/link') },
   { name: 'browse a file through a link into another space', status: 403, send: browse('/spaces/alpha/docs/link/b.txt') },
-  { name: 'download_setup through a link into another space', status: 403, send: downloadSetup([{ source: '/spaces/alpha/docs/link/b.txt' }]) },
+  {
+    name: 'download_setup through a link into another space',
+    status: 403,
+    send: downloadSetup([{ source: '/spaces/alpha/docs/link/b.txt' }]),
+  },
   { name: 'upload_setup into another space through a link', status: 403, send: uploadSetup('/spaces/alpha/docs/link') },
   { name: 'create a folder through a link into another space', status: 403, send: create('/spaces/alpha/docs/link/new') },
   { name: 'rename inside another space through a link', status: 403, send: rename('/spaces/alpha/docs/link', 'b.txt', 'c.txt') },
-  { name: 'rename a file out of another space through a link', status: 403, send: rename('/spaces/alpha/docs', 'link/b.txt', 'stolen.txt') },
+  {
+    name: 'rename a file out of another space through a link',
+    status: 403,
+    send: rename('/spaces/alpha/docs', 'link/b.txt', 'stolen.txt'),
+  },
   { name: 'delete in another space through a link', status: 403, send: remove('/spaces/alpha/docs/link/b.txt') },
-  { name: 'upload through a link from the token folder into another space', status: 403, send: () => uploadOne(upAlpha, 'link/planted.txt')() },
+  {
+    name: 'upload through a link from the token folder into another space',
+    status: 403,
+    send: () => uploadOne(upAlpha, 'link/planted.txt')(),
+  },
   { name: 'browse the staging area through a link', status: 403, send: browse('/stage-link') },
   { name: 'browse the staging area through a link that climbs', status: 403, send: browse('/Outbox/stage-deep') },
   { name: 'create in the staging area through a link', status: 403, send: create('/stage-link/x') },
@@ -250,8 +379,12 @@ describe('links inside the docroot', () => {
     const entry = res.items.find((i: { basename: string }) => i.basename === 'link');
     expect(entry).toMatchObject({ path: '/spaces/alpha/docs/link', type: 'symbolic_link' });
     expect(entry.target).toBeUndefined();
-    const error = (await t.api('/files/browse', { path: '/spaces/alpha/docs/link' }).then(json)).body as { error: { user_message: string } };
-    expect(error.error.user_message).toBe('Symbolic link /spaces/alpha/docs/link is not followed: it leads outside the folder that holds it');
+    const error = (await t.api('/files/browse', { path: '/spaces/alpha/docs/link' }).then(json)).body as {
+      error: { user_message: string };
+    };
+    expect(error.error.user_message).toBe(
+      'Symbolic link /spaces/alpha/docs/link is not followed: it leads outside the folder that holds it',
+    );
   });
 
   it('still follows a link whose target stays inside the folder that holds it', async () => {
@@ -260,7 +393,9 @@ describe('links inside the docroot', () => {
   });
 
   it('leaves a hard-linked file out of a folder zip, saying why', async () => {
-    const res = await fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader({ ...folderDown, zip_required: true }) } });
+    const res = await fetch(t.node.gatewayUrl + '/v3/download', {
+      headers: { 'x-aspera-spec': specHeader({ ...folderDown, zip_required: true }) },
+    });
     expect(res.status).toBe(200);
     const entries = await zipEntries(Buffer.from(await res.arrayBuffer()));
     expect(entries['proj/a.txt']).toBe('a');

@@ -19,7 +19,8 @@ interface Case {
 
 const BOUNDARY = 'slowBoundary';
 const staging = (t: TestNode) => readdir(join(t.docroot, '.courier-staging'));
-const basic = (t: TestNode, password = t.node.credentials.password) => 'Basic ' + Buffer.from(`${t.node.credentials.username}:${password}`).toString('base64');
+const basic = (t: TestNode, password = t.node.credentials.password) =>
+  'Basic ' + Buffer.from(`${t.node.credentials.username}:${password}`).toString('base64');
 
 function uploadHead(t: TestNode, bodyLength: number): string {
   const { port } = new URL(t.node.url);
@@ -100,7 +101,9 @@ const cases: Case[] = [
     run: async (t) => {
       const body = JSON.stringify({ path: '/'.padEnd(200, ' ') });
       const raw = await openSocket(t.node.url);
-      raw.socket.write(`POST /files/browse HTTP/1.1\r\nHost: x\r\nAuthorization: ${t.auth}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      raw.socket.write(
+        `POST /files/browse HTTP/1.1\r\nHost: x\r\nAuthorization: ${t.auth}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
       void trickle(raw, [...body], 100);
       await closedByNode(raw);
       expect(raw.received()).toBe('');
@@ -144,20 +147,26 @@ const cases: Case[] = [
       expect(JSON.parse(throttled[0]?.body ?? '{}').error).toMatchObject({ code: 429, reason: 'Too Many Requests' });
       // The right password from the guessing address is refused too, or it would confirm a guess.
       expect((await requestFrom(t.node.url + '/info', { headers: { authorization: basic(t) } })).status).toBe(429);
-      expect((await requestFrom(t.node.url + '/info', { headers: { authorization: basic(t) }, localAddress: '127.0.0.2' })).status).toBe(200);
+      expect((await requestFrom(t.node.url + '/info', { headers: { authorization: basic(t) }, localAddress: '127.0.0.2' })).status).toBe(
+        200,
+      );
     },
   },
 ];
 
 describe('slow and abusive clients', () => {
-  it.each(cases)('ends or refuses: $name', async ({ limits, run }) => {
-    const t = await startTestNode({ limits });
-    try {
-      await run(t);
-    } finally {
-      await t.close();
-    }
-  }, 30_000);
+  it.each(cases)(
+    'ends or refuses: $name',
+    async ({ limits, run }) => {
+      const t = await startTestNode({ limits });
+      try {
+        await run(t);
+      } finally {
+        await t.close();
+      }
+    },
+    30_000,
+  );
 
   it('completes a slow but live upload that lasts longer than the idle timeout', async () => {
     const t = await startTestNode({ limits: { uploadIdleTimeoutMs: 1000 } });

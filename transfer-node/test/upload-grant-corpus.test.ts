@@ -20,7 +20,15 @@ let t: TestNode;
 /** An upload_setup as the portal makes it: each file declared with its size, and a policy. */
 async function declare(files: Array<{ path: string; size?: number }>, extra: Spec = {}): Promise<Spec> {
   const res = await t.apiJson('/files/upload_setup', {
-    transfer_requests: [{ transfer_request: { destination_root: '/In', paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })), ...extra } }],
+    transfer_requests: [
+      {
+        transfer_request: {
+          destination_root: '/In',
+          paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })),
+          ...extra,
+        },
+      },
+    ],
   });
   const item = res.transfer_specs[0];
   if (!item.transfer_spec) throw new Error(JSON.stringify(item));
@@ -30,7 +38,10 @@ async function declare(files: Array<{ path: string; size?: number }>, extra: Spe
 /** A v3 body whose file parts announce `announced` bytes each and carry `data`; the spec lists the first `listed`. */
 async function send(spec: Spec, files: Array<{ path: string; data: string; announced?: number }>, listed = files.length): Promise<Outcome> {
   const form = new FormData();
-  form.append('x-aspera-spec', JSON.stringify({ ...spec, paths: files.slice(0, listed).map((f) => ({ source: f.path, destination: f.path })) }));
+  form.append(
+    'x-aspera-spec',
+    JSON.stringify({ ...spec, paths: files.slice(0, listed).map((f) => ({ source: f.path, destination: f.path })) }),
+  );
   for (const f of files) {
     form.append('Content-Length', String(f.announced ?? Buffer.byteLength(f.data)));
     form.append('file', new Blob([f.data]), f.path);
@@ -54,9 +65,22 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const cases: Array<{ name: string; status: number; send: () => Promise<Outcome> }> = [
-  { name: 'a file the setup did not declare', status: 403, send: async () => send(await declare([{ path: 'a.txt', size: 1 }]), [{ path: 'b.txt', data: 'b' }]) },
-  { name: 'a declared file announcing more than its declared size', status: 413, send: async () => send(await declare([{ path: 'a.txt', size: 1 }]), [{ path: 'a.txt', data: 'abc' }]) },
-  { name: 'a declared file placed under a subfolder by the spec', status: 403, send: async () => send({ ...(await declare([{ path: 'a.txt', size: 1 }])), destination_root: '/In/sub' }, [{ path: 'a.txt', data: 'a' }]) },
+  {
+    name: 'a file the setup did not declare',
+    status: 403,
+    send: async () => send(await declare([{ path: 'a.txt', size: 1 }]), [{ path: 'b.txt', data: 'b' }]),
+  },
+  {
+    name: 'a declared file announcing more than its declared size',
+    status: 413,
+    send: async () => send(await declare([{ path: 'a.txt', size: 1 }]), [{ path: 'a.txt', data: 'abc' }]),
+  },
+  {
+    name: 'a declared file placed under a subfolder by the spec',
+    status: 403,
+    send: async () =>
+      send({ ...(await declare([{ path: 'a.txt', size: 1 }])), destination_root: '/In/sub' }, [{ path: 'a.txt', data: 'a' }]),
+  },
   {
     name: 'a spent token, sent again',
     status: 403,
@@ -69,7 +93,10 @@ const cases: Array<{ name: string; status: number; send: () => Promise<Outcome> 
   {
     name: 'a "never" token over an existing file, the spec asking "always"',
     status: 409,
-    send: async () => send({ ...(await declare([{ path: 'kept.txt', size: 6 }], { overwrite: 'never' })), overwrite: 'always' }, [{ path: 'kept.txt', data: 'erased' }]),
+    send: async () =>
+      send({ ...(await declare([{ path: 'kept.txt', size: 6 }], { overwrite: 'never' })), overwrite: 'always' }, [
+        { path: 'kept.txt', data: 'erased' },
+      ]),
   },
   {
     name: 'a "never" token over an existing file, the spec without a policy',
@@ -94,12 +121,32 @@ const cases: Array<{ name: string; status: number; send: () => Promise<Outcome> 
     send: async () => {
       const spec = await t.uploadSpec('/Many');
       // The spec lists as many paths as it may; the two parts past them are named by their filenames.
-      return send(spec, Array.from({ length: MAX_TRANSFER_FILES + 2 }, (_, i) => ({ path: `f${i}.txt`, data: 'x' })), MAX_TRANSFER_FILES);
+      return send(
+        spec,
+        Array.from({ length: MAX_TRANSFER_FILES + 2 }, (_, i) => ({ path: `f${i}.txt`, data: 'x' })),
+        MAX_TRANSFER_FILES,
+      );
     },
   },
-  { name: `an upload_setup declaring ${MAX_TRANSFER_FILES + 1} files`, status: 400, send: () => setupItem('upload', { destination_root: '/In', paths: Array.from({ length: MAX_TRANSFER_FILES + 1 }, (_, i) => ({ source: `f${i}`, destination: `f${i}` })) }) },
-  { name: 'a download_setup of 1,001 paths', status: 400, send: () => setupItem('download', { paths: Array.from({ length: 1001 }, (_, i) => ({ source: `/f${i}` })) }) },
-  { name: 'an upload_setup with a negative size', status: 400, send: () => setupItem('upload', { destination_root: '/In', paths: [{ source: 'a', destination: 'a', size: -1 }] }) },
+  {
+    name: `an upload_setup declaring ${MAX_TRANSFER_FILES + 1} files`,
+    status: 400,
+    send: () =>
+      setupItem('upload', {
+        destination_root: '/In',
+        paths: Array.from({ length: MAX_TRANSFER_FILES + 1 }, (_, i) => ({ source: `f${i}`, destination: `f${i}` })),
+      }),
+  },
+  {
+    name: 'a download_setup of 1,001 paths',
+    status: 400,
+    send: () => setupItem('download', { paths: Array.from({ length: 1001 }, (_, i) => ({ source: `/f${i}` })) }),
+  },
+  {
+    name: 'an upload_setup with a negative size',
+    status: 400,
+    send: () => setupItem('upload', { destination_root: '/In', paths: [{ source: 'a', destination: 'a', size: -1 }] }),
+  },
 ];
 
 describe('upload grant corpus', () => {
@@ -120,7 +167,9 @@ describe('upload grant corpus', () => {
     const spec = await declare([{ path: 'retry.txt', size: 5 }]);
     expect((await send(spec, [{ path: 'retry.txt', data: 'toolong' }])).status).toBe(413);
     expect((await send(spec, [{ path: 'retry.txt', data: 'fine!' }])).status).toBe(200);
-    const folder = await t.apiJson('/files/upload_setup', { transfer_requests: [{ transfer_request: { destination_root: '/In', paths: [{ destination: 'docs' }, { destination: 'more' }] } }] });
+    const folder = await t.apiJson('/files/upload_setup', {
+      transfer_requests: [{ transfer_request: { destination_root: '/In', paths: [{ destination: 'docs' }, { destination: 'more' }] } }],
+    });
     expect((await send(folder.transfer_specs[0].transfer_spec, [{ path: 'docs/deep/x.txt', data: 'x' }])).status).toBe(200);
   });
 });

@@ -53,7 +53,9 @@ export class TransferTokens {
     if (grant.exp * 1000 <= now) throw ERRORS.tokenInvalid('Token has expired');
     if (grant.user !== this.transferUser) throw ERRORS.tokenInvalid('Token was issued for another transfer user');
     if (grant.direction !== direction) {
-      throw ERRORS.forbidden(direction === 'send' ? 'A download token cannot be used to upload' : 'An upload token cannot be used to download');
+      throw ERRORS.forbidden(
+        direction === 'send' ? 'A download token cannot be used to upload' : 'An upload token cannot be used to download',
+      );
     }
     return grant;
   }

@@ -4,7 +4,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TransferStore } from './transfer-store';
 
-const init = { direction: 'send' as const, remoteHost: 'h', remoteUser: 'xfer', clientIp: '127.0.0.1', sourcePaths: [], destinationPath: '/', tags: null, cookie: null, bytesExpected: 0, filesExpected: 0 };
+const init = {
+  direction: 'send' as const,
+  remoteHost: 'h',
+  remoteUser: 'xfer',
+  clientIp: '127.0.0.1',
+  sourcePaths: [],
+  destinationPath: '/',
+  tags: null,
+  cookie: null,
+  bytesExpected: 0,
+  filesExpected: 0,
+};
 
 describe('TransferStore', () => {
   it('keeps transfers.db and its -wal and -shm private to the node user (0600), also for an older 0644 file', async () => {
@@ -55,7 +66,9 @@ describe('TransferStore', () => {
     const restarted = new TransferStore(dir);
     try {
       const { records } = restarted.list({ afterSeq: lastSeq, count: 100 });
-      expect(records.map((r) => [r.id, r.status, r.errorDesc])).toEqual([[running.record.id, 'failed', 'The node stopped during the transfer']]);
+      expect(records.map((r) => [r.id, r.status, r.errorDesc])).toEqual([
+        [running.record.id, 'failed', 'The node stopped during the transfer'],
+      ]);
       expect(records[0]?.endUsec).toBeGreaterThan(0);
       expect(restarted.get(done.record.id)?.status).toBe('completed');
       expect(restarted.activeCount()).toBe(0);

@@ -75,7 +75,21 @@ export class TransferStore {
       .run(record.id, this.seq, record.status, record.direction, JSON.stringify(record));
   }
 
-  begin(init: Omit<TransferRecord, 'id' | 'status' | 'startUsec' | 'endUsec' | 'errorCode' | 'errorDesc' | 'files' | 'filesCompleted' | 'filesFailed' | 'bytesTransferred'>): LiveTransfer {
+  begin(
+    init: Omit<
+      TransferRecord,
+      | 'id'
+      | 'status'
+      | 'startUsec'
+      | 'endUsec'
+      | 'errorCode'
+      | 'errorDesc'
+      | 'files'
+      | 'filesCompleted'
+      | 'filesFailed'
+      | 'bytesTransferred'
+    >,
+  ): LiveTransfer {
     const record: TransferRecord = {
       ...init,
       id: randomUUID(),

@@ -43,7 +43,12 @@ describe('upload grants', () => {
 
   it('checks files against the manifest: declared sizes are ceilings, size-less paths are folders', () => {
     const grants = new UploadGrants(stateDir());
-    const manifest = grants.claim(grants.create(exp(), [['/In/a.txt', 3], ['/In/docs', null]]));
+    const manifest = grants.claim(
+      grants.create(exp(), [
+        ['/In/a.txt', 3],
+        ['/In/docs', null],
+      ]),
+    );
     expect(() => manifest.check('/In/a.txt', 3)).not.toThrow();
     expect(() => manifest.check('/In/a.txt', 4)).toThrow(expect.objectContaining({ status: 413 }));
     expect(() => manifest.check('/In/docs/deep/b.txt', 10 ** 9)).not.toThrow();

@@ -49,9 +49,9 @@ export class UploadGrants {
 
   /** Takes the grant for one upload request; refused when unknown, in use or spent. */
   claim(id: string): Manifest {
-    const taken = this.db.prepare("UPDATE upload_grants SET state = 'in_use' WHERE id = ? AND state = 'ready' RETURNING manifest").get(id) as
-      | { manifest: string | null }
-      | undefined;
+    const taken = this.db
+      .prepare("UPDATE upload_grants SET state = 'in_use' WHERE id = ? AND state = 'ready' RETURNING manifest")
+      .get(id) as { manifest: string | null } | undefined;
     if (taken) return new Manifest(taken.manifest ? (JSON.parse(taken.manifest) as DeclaredPath[]) : []);
     const row = this.db.prepare('SELECT state FROM upload_grants WHERE id = ?').get(id) as { state: string } | undefined;
     if (!row) throw ERRORS.tokenInvalid('This upload was not authorized by this node, or its authorization has lapsed');
@@ -92,7 +92,8 @@ export class Manifest {
     if (this.files.size === 0) return;
     const declared = this.files.get(nodePath);
     if (declared !== undefined && declared >= 0) {
-      if (size > declared) throw ERRORS.tooLarge(`File ${nodePath} has ${size} bytes, more than the ${declared} declared when the upload was authorized`);
+      if (size > declared)
+        throw ERRORS.tooLarge(`File ${nodePath} has ${size} bytes, more than the ${declared} declared when the upload was authorized`);
       return;
     }
     if (declared === undefined && !this.folders.some((folder) => isWithin(folder, nodePath))) {

@@ -12,12 +12,7 @@ export async function up(untyped: Kysely<unknown>): Promise<void> {
   // The table as this migration knows it, not as schema.ts may describe it later.
   const db = untyped as Kysely<{ spaces: { id: string; node_id: string; root_path: string; root_key: string | null; created_at: number } }>;
   await db.schema.alterTable('spaces').addColumn('root_key', 'text').execute();
-  const spaces = await db
-    .selectFrom('spaces')
-    .select(['id', 'node_id', 'root_path'])
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const spaces = await db.selectFrom('spaces').select(['id', 'node_id', 'root_path']).orderBy('created_at').orderBy('id').execute();
   const held = new Set<string>();
   for (const space of spaces) {
     const key = spaceRootKey(space.root_path);

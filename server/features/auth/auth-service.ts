@@ -126,7 +126,10 @@ export function createAuthService(options: AuthServiceOptions) {
       }
       const schedule = (current: SessionRow) => {
         if (stopped) return;
-        timer = setTimeout(() => void check().catch(() => schedule(current)), Math.max(0, Math.min(WATCH_RECHECK_MS, endsAt(current) - Date.now())));
+        timer = setTimeout(
+          () => void check().catch(() => schedule(current)),
+          Math.max(0, Math.min(WATCH_RECHECK_MS, endsAt(current) - Date.now())),
+        );
         timer.unref();
       };
       const check = async () => {

@@ -24,7 +24,10 @@ export function createLoginThrottleRepository(db: Db) {
       const expired = sql<boolean>`login_throttle.window_started_at <= ${ms(now - windowMs)}`;
       // No delay is 0, not `now`: concurrent requests read the clock in no particular order, and one
       // that read it a millisecond earlier must not find itself "too early".
-      const delayed = delayStepMs === 0 ? sql<number>`0` : sql<number>`case when ${expired} then 0 else ${ms(now)} + ${ms(delayStepMs)} * login_throttle.failures end`;
+      const delayed =
+        delayStepMs === 0
+          ? sql<number>`0`
+          : sql<number>`case when ${expired} then 0 else ${ms(now)} + ${ms(delayStepMs)} * login_throttle.failures end`;
       return db
         .insertInto('login_throttle')
         .values({ key, failures: 1, window_started_at: now, not_before: 0 })

@@ -8,7 +8,8 @@ const OWNER = '198.51.100.1';
 describe.each(DIALECTS)('login limits under concurrency on %s (real listener)', (dialect) => {
   let t: ListeningApp | undefined;
   // Delay off unless a test is about it, so the counts alone decide; limits are the defaults otherwise.
-  const start = async (env: Record<string, string> = {}) => (t = await createListeningApp(dialect, { COURIER_LOGIN_DELAY_STEP_SECONDS: '0', ...env }));
+  const start = async (env: Record<string, string> = {}) =>
+    (t = await createListeningApp(dialect, { COURIER_LOGIN_DELAY_STEP_SECONDS: '0', ...env }));
   afterEach(async () => {
     await t?.close();
     t = undefined;
@@ -67,7 +68,7 @@ describe.each(DIALECTS)('login limits under concurrency on %s (real listener)', 
     expect((await app.loginFrom(OWNER, 'bob')).status).toBe(200);
   });
 
-  it('a success clears its own address\'s count, and old failures are forgotten after the window', async () => {
+  it("a success clears its own address's count, and old failures are forgotten after the window", async () => {
     const app = await start({ COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '3' });
     for (let round = 0; round < 2; round++) {
       expect(countStatuses(await burst(2, () => app.loginFrom(OWNER, 'alice', 'typo')))).toEqual({ 401: 2 });
@@ -75,7 +76,10 @@ describe.each(DIALECTS)('login limits under concurrency on %s (real listener)', 
     }
     expect(countStatuses(await burst(4, () => app.loginFrom(ATTACKER, 'bob', 'x')))).toEqual({ 401: 3, 429: 1 });
     expect((await app.loginFrom(ATTACKER, 'bob')).status).toBe(429);
-    await app.db.updateTable('login_throttle').set({ window_started_at: Date.now() - 901_000 }).execute();
+    await app.db
+      .updateTable('login_throttle')
+      .set({ window_started_at: Date.now() - 901_000 })
+      .execute();
     expect((await app.loginFrom(ATTACKER, 'bob')).status).toBe(200);
   });
 
@@ -85,16 +89,32 @@ describe.each(DIALECTS)('login limits under concurrency on %s (real listener)', 
     const admin = await app.login('alice');
     const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, origin: app.base };
 
-    const locks = (await (await fetch(`${app.base}/api/admin/login-locks`, { headers })).json()) as { locks: Array<Record<string, unknown>> };
-    expect(locks.locks).toEqual([expect.objectContaining({ key: `account-ip:bob|${ATTACKER}`, kind: 'account-ip', account: 'bob', ip: ATTACKER, failures: 3 })]);
+    const locks = (await (await fetch(`${app.base}/api/admin/login-locks`, { headers })).json()) as {
+      locks: Array<Record<string, unknown>>;
+    };
+    expect(locks.locks).toEqual([
+      expect.objectContaining({ key: `account-ip:bob|${ATTACKER}`, kind: 'account-ip', account: 'bob', ip: ATTACKER, failures: 3 }),
+    ]);
     const audit = await app.db.selectFrom('audit_log').selectAll().where('action', '=', 'login-lock').execute();
-    expect(audit).toEqual([expect.objectContaining({ target: `account-ip:bob|${ATTACKER}`, decision: 'deny', reason: expect.stringMatching(/^3 failed logins within 900 s; locked until /) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        target: `account-ip:bob|${ATTACKER}`,
+        decision: 'deny',
+        reason: expect.stringMatching(/^3 failed logins within 900 s; locked until /),
+      }),
+    ]);
 
-    const lifted = await fetch(`${app.base}/api/admin/login-locks?key=${encodeURIComponent(`account-ip:bob|${ATTACKER}`)}`, { method: 'DELETE', headers });
+    const lifted = await fetch(`${app.base}/api/admin/login-locks?key=${encodeURIComponent(`account-ip:bob|${ATTACKER}`)}`, {
+      method: 'DELETE',
+      headers,
+    });
     expect(lifted.status).toBe(204);
     expect((await app.loginFrom(ATTACKER, 'bob')).status).toBe(200);
     expect(await app.db.selectFrom('audit_log').select('user_id').where('action', '=', 'login-unlock').execute()).toHaveLength(1);
-    const again = await fetch(`${app.base}/api/admin/login-locks?key=${encodeURIComponent(`account-ip:bob|${ATTACKER}`)}`, { method: 'DELETE', headers });
+    const again = await fetch(`${app.base}/api/admin/login-locks?key=${encodeURIComponent(`account-ip:bob|${ATTACKER}`)}`, {
+      method: 'DELETE',
+      headers,
+    });
     expect(again.status).toBe(404);
   });
 

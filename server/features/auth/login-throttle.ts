@@ -85,7 +85,13 @@ export function createLoginThrottle(repository: LoginThrottleRepository, limits:
             for (const { key, row } of held) {
               if (row.failures !== key.max) continue;
               const until = new Date(row.window_started_at + windowMs).toISOString();
-              await audit.record({ userId: null, action: 'login-lock', target: key.key, decision: 'deny', reason: `${key.max} failed logins within ${limits.windowSeconds} s; locked until ${until}` });
+              await audit.record({
+                userId: null,
+                action: 'login-lock',
+                target: key.key,
+                decision: 'deny',
+                reason: `${key.max} failed logins within ${limits.windowSeconds} s; locked until ${until}`,
+              });
             }
           },
           cancel: () => releaseAll(held).then(() => undefined),
@@ -95,7 +101,11 @@ export function createLoginThrottle(repository: LoginThrottleRepository, limits:
 
     /** Keys locked now, for the admin API. */
     async listLocks(now = Date.now()): Promise<LoginLock[]> {
-      const rows = await repository.listAtLimit(Object.entries(maxOf).map(([kind, max]) => ({ prefix: `${kind}:`, max })), windowMs, now);
+      const rows = await repository.listAtLimit(
+        Object.entries(maxOf).map(([kind, max]) => ({ prefix: `${kind}:`, max })),
+        windowMs,
+        now,
+      );
       return rows.map((row) => describeLock(row, windowMs));
     },
 

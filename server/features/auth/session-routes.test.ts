@@ -60,7 +60,11 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
   });
 
   it('treats usernames case-insensitively', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/session', payload: { username: '  ALICE ', password: TEST_PASSWORD } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: '  ALICE ', password: TEST_PASSWORD },
+    });
     expect(response.statusCode).toBe(200);
   });
 
@@ -94,10 +98,31 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
 
   it.each([
     ['malformed JSON', 'application/json', Buffer.from('{"username": "alice", '), 400, 'BAD_REQUEST', /not valid JSON/],
-    ['a non-UTF-8 body', 'application/json', Buffer.from([0x7b, 0x22, 0x75, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 400, 'BAD_REQUEST', /UTF-8/],
+    [
+      'a non-UTF-8 body',
+      'application/json',
+      Buffer.from([0x7b, 0x22, 0x75, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      400,
+      'BAD_REQUEST',
+      /UTF-8/,
+    ],
     ['an empty body', 'application/json', Buffer.alloc(0), 400, 'BAD_REQUEST', /empty/],
-    ['a form body', 'application/x-www-form-urlencoded', Buffer.from('username=alice&password=x'), 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/],
-    ['an over-long body', 'application/json', Buffer.from(JSON.stringify({ username: 'alice', password: 'x'.repeat(5 * 1024 * 1024) })), 413, 'PAYLOAD_TOO_LARGE', /larger than/],
+    [
+      'a form body',
+      'application/x-www-form-urlencoded',
+      Buffer.from('username=alice&password=x'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      /application\/json/,
+    ],
+    [
+      'an over-long body',
+      'application/json',
+      Buffer.from(JSON.stringify({ username: 'alice', password: 'x'.repeat(5 * 1024 * 1024) })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+      /larger than/,
+    ],
   ])('refuses %s', async (_what, contentType, payload, status, code, message) => {
     const response = await t.app.inject({ method: 'POST', url: '/api/session', headers: { 'content-type': contentType }, payload });
     expect(response.statusCode).toBe(status);
@@ -110,7 +135,11 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
     const missing = await t.app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie } });
     expect(missing.statusCode).toBe(403);
     expect(missing.json().code).toBe('CSRF_FAILED');
-    const forged = await t.app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie, 'x-csrf-token': `${csrfToken.slice(0, -2)}xx` } });
+    const forged = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/session',
+      headers: { cookie, 'x-csrf-token': `${csrfToken.slice(0, -2)}xx` },
+    });
     expect(forged.statusCode).toBe(403);
     expect(await countSessions()).toBe(1);
 
@@ -125,7 +154,11 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
   it("does not accept one session's CSRF token for another", async () => {
     const alice = await t.login('alice');
     const bob = await t.login('bob');
-    const response = await t.app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: alice.cookie, 'x-csrf-token': bob.csrfToken } });
+    const response = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/session',
+      headers: { cookie: alice.cookie, 'x-csrf-token': bob.csrfToken },
+    });
     expect(response.statusCode).toBe(403);
   });
 
@@ -134,7 +167,12 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
     ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }],
     ['an opaque Origin', { origin: 'null' }],
   ])('refuses a login with %s (login CSRF)', async (_what, headers) => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/session', headers, payload: { username: 'alice', password: TEST_PASSWORD } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers,
+      payload: { username: 'alice', password: TEST_PASSWORD },
+    });
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('CSRF_FAILED');
     expect(await countSessions()).toBe(0);
@@ -163,7 +201,10 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
   it('ends a session idle longer than the idle timeout with SESSION_EXPIRED', async () => {
     const { cookie } = await t.login();
     const idleMs = t.config.sessionIdleTimeoutSeconds * 1000;
-    await t.db.updateTable('sessions').set({ last_seen_at: Date.now() - idleMs - 1000 }).execute();
+    await t.db
+      .updateTable('sessions')
+      .set({ last_seen_at: Date.now() - idleMs - 1000 })
+      .execute();
     const response = await t.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({ code: 'SESSION_EXPIRED', message: 'Your session expired. Please log in again.' });
@@ -186,7 +227,10 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
 
   it('ends a session past its absolute expiry even if it was just used', async () => {
     const { cookie } = await t.login();
-    await t.db.updateTable('sessions').set({ expires_at: Date.now() - 1 }).execute();
+    await t.db
+      .updateTable('sessions')
+      .set({ expires_at: Date.now() - 1 })
+      .execute();
     const response = await t.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } });
     expect(response.json().code).toBe('SESSION_EXPIRED');
   });
@@ -194,7 +238,10 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
   it('keeps an active session alive by use (sliding idle expiry)', async () => {
     const { cookie } = await t.login();
     const idleMs = t.config.sessionIdleTimeoutSeconds * 1000;
-    await t.db.updateTable('sessions').set({ last_seen_at: Date.now() - idleMs + 5000 }).execute();
+    await t.db
+      .updateTable('sessions')
+      .set({ last_seen_at: Date.now() - idleMs + 5000 })
+      .execute();
     expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).statusCode).toBe(200);
     const row = await t.db.selectFrom('sessions').selectAll().executeTakeFirstOrThrow();
     expect(Date.now() - row.last_seen_at).toBeLessThan(5000);
@@ -205,7 +252,10 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
     try {
       const { cookie } = await short.login('bob');
       // Used 20 s ago, within the 30 s idle timeout: this use must count, or the session ends 10 s from now.
-      await short.db.updateTable('sessions').set({ last_seen_at: Date.now() - 20_000 }).execute();
+      await short.db
+        .updateTable('sessions')
+        .set({ last_seen_at: Date.now() - 20_000 })
+        .execute();
       expect((await short.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).statusCode).toBe(200);
       const row = await short.db.selectFrom('sessions').selectAll().executeTakeFirstOrThrow();
       expect(Date.now() - row.last_seen_at).toBeLessThan(5000);

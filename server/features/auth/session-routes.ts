@@ -12,24 +12,32 @@ export interface SessionRoutesOptions {
   absoluteTimeoutSeconds: number;
 }
 
-const toSession = (s: ActiveSession): Session => ({ user: s.user, csrfToken: s.csrfToken, expiresAt: new Date(s.row.expires_at).toISOString() });
+const toSession = (s: ActiveSession): Session => ({
+  user: s.user,
+  csrfToken: s.csrfToken,
+  expiresAt: new Date(s.row.expires_at).toISOString(),
+});
 
 export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (fastify, options) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { auth, secureCookies } = options;
 
-  app.post('/api/session', {
-    config: { auth: 'public' },
-    schema: { body: loginRequestSchema, response: { 200: sessionSchema, '4xx': apiErrorBodySchema } },
-  }, async (request, reply) => {
-    const previous = request.cookies[SESSION_COOKIE];
-    const { sessionId, session } = await auth.login({ ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] });
-    // A fresh id on every login (no session fixation); the old one, if any, is ended.
-    if (previous) await auth.logout(previous);
-    setSessionCookie(reply, sessionId, options.absoluteTimeoutSeconds, secureCookies);
-    request.log.info({ userId: session.user.id }, 'logged in');
-    return toSession(session);
-  });
+  app.post(
+    '/api/session',
+    {
+      config: { auth: 'public' },
+      schema: { body: loginRequestSchema, response: { 200: sessionSchema, '4xx': apiErrorBodySchema } },
+    },
+    async (request, reply) => {
+      const previous = request.cookies[SESSION_COOKIE];
+      const { sessionId, session } = await auth.login({ ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] });
+      // A fresh id on every login (no session fixation); the old one, if any, is ended.
+      if (previous) await auth.logout(previous);
+      setSessionCookie(reply, sessionId, options.absoluteTimeoutSeconds, secureCookies);
+      request.log.info({ userId: session.user.id }, 'logged in');
+      return toSession(session);
+    },
+  );
 
   app.get('/api/session', { schema: { response: { 200: sessionSchema } } }, async (request) => toSession(requireSession(request)));
 

@@ -27,7 +27,10 @@ export function createUsersRepository(db: Db) {
     },
     list: () => db.selectFrom('users').selectAll().orderBy('username_key').execute(),
     async count(): Promise<number> {
-      const { n } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      const { n } = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(n);
     },
   };

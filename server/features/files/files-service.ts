@@ -1,14 +1,21 @@
 import type { FolderPage, PathResult } from '../../../contract/files';
 import type { User } from '../../../contract/session';
 import { baseName, parentOf } from '../../../contract/space-path';
-import type { AppError} from '../../errors';
+import type { AppError } from '../../errors';
 import { ERRORS } from '../../errors';
 import type { BrowseEntry, BrowseSort, ItemError } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
 import { fromNodePath, spaceToNodePath, validateName } from '../spaces/space-path';
 
-const SORTS: Record<string, BrowseSort> = { name: 'path', type: 'type', size_asc: 'size_a', size_desc: 'size_d', mtime_asc: 'mtime_a', mtime_desc: 'mtime_d' };
+const SORTS: Record<string, BrowseSort> = {
+  name: 'path',
+  type: 'type',
+  size_asc: 'size_a',
+  size_desc: 'size_d',
+  mtime_asc: 'mtime_a',
+  mtime_desc: 'mtime_d',
+};
 
 /**
  * File operations in a space: normalize and confine the path, check the role, then call the node.
@@ -41,7 +48,10 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       const { space } = await access.authorize(user, spaceId, 'mkdir', path);
       const { node, client } = await clients.forNode(space.node_id);
       const [result] = await client.createFolders([spaceToNodePath(space.root_path, path)]).catch((error: unknown) => {
-        throw nodeFailure(node.name, error, { conflict: () => ERRORS.NameTaken(path), notFound: () => ERRORS.FolderNotFound(parentOf(path)) });
+        throw nodeFailure(node.name, error, {
+          conflict: () => ERRORS.NameTaken(path),
+          notFound: () => ERRORS.FolderNotFound(parentOf(path)),
+        });
       });
       if (result && !result.ok) throw itemFailure(node.name, path, result.error);
       return { path };

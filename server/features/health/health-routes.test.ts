@@ -32,14 +32,26 @@ describe.each(DIALECTS)('GET /api/health on %s', (dialect) => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const t = await createTestApp(dialect, {}, { healthNodes: async () => [{ name: 'up', url: nodeUrl }, { name: 'down', url: deadUrl }] });
+    const t = await createTestApp(
+      dialect,
+      {},
+      {
+        healthNodes: async () => [
+          { name: 'up', url: nodeUrl },
+          { name: 'down', url: deadUrl },
+        ],
+      },
+    );
     try {
       const response = await t.app.inject({ method: 'GET', url: '/api/health' });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
         status: 'degraded',
         database: { ok: true },
-        nodes: [{ name: 'up', ok: true }, { name: 'down', ok: false, message: 'unreachable' }],
+        nodes: [
+          { name: 'up', ok: true },
+          { name: 'down', ok: false, message: 'unreachable' },
+        ],
       });
     } finally {
       await t.close();

@@ -12,19 +12,23 @@ export interface HealthRoutesOptions {
 
 /** Public, for load balancers and operators: reachability only, nothing secret. */
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (fastify, { db, nodes }) => {
-  fastify.withTypeProvider<ZodTypeProvider>().get('/api/health', {
-    config: { auth: 'public' },
-    schema: { response: { 200: healthSchema, 503: healthSchema } },
-  }, async (_request, reply) => {
-    // The node list lives in the database too: without it, report the database and no nodes.
-    const [databaseOk, nodeList] = await Promise.all([isDatabaseReachable(db), nodes().catch(() => [])]);
-    const nodeResults = await Promise.all(nodeList.map(async (n) => ({ name: n.name, ...(await pingNode(n.url)) })));
-    const health: Health = {
-      status: databaseOk && nodeResults.every((n) => n.ok) ? 'ok' : 'degraded',
-      database: { ok: databaseOk },
-      nodes: nodeResults,
-    };
-    // Without its database the portal can serve nothing; a node being down is degraded, not dead.
-    return reply.status(databaseOk ? 200 : 503).send(health);
-  });
+  fastify.withTypeProvider<ZodTypeProvider>().get(
+    '/api/health',
+    {
+      config: { auth: 'public' },
+      schema: { response: { 200: healthSchema, 503: healthSchema } },
+    },
+    async (_request, reply) => {
+      // The node list lives in the database too: without it, report the database and no nodes.
+      const [databaseOk, nodeList] = await Promise.all([isDatabaseReachable(db), nodes().catch(() => [])]);
+      const nodeResults = await Promise.all(nodeList.map(async (n) => ({ name: n.name, ...(await pingNode(n.url)) })));
+      const health: Health = {
+        status: databaseOk && nodeResults.every((n) => n.ok) ? 'ok' : 'degraded',
+        database: { ok: databaseOk },
+        nodes: nodeResults,
+      };
+      // Without its database the portal can serve nothing; a node being down is degraded, not dead.
+      return reply.status(databaseOk ? 200 : 503).send(health);
+    },
+  );
 };

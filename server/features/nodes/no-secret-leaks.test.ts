@@ -26,7 +26,11 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
   });
   afterAll(async () => {
     await t?.close();
@@ -37,27 +41,45 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     const admin = await t.login('alice');
     const bodies: string[] = [];
     const call = async (method: string, url: string, payload?: object, who = admin) => {
-      const r = await t.app.inject({ method: method as 'GET', url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
+      const r = await t.app.inject({
+        method: method as 'GET',
+        url,
+        headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+        ...(payload ? { payload } : {}),
+      });
       bodies.push(`${method} ${url} → ${r.statusCode}\n${r.body}\n${JSON.stringify(r.headers)}`);
       return (r.body ? r.json() : {}) as Record<string, string & Record<string, string>>;
     };
 
     const space = await call('POST', '/api/spaces', { name: 'Leaks' });
-    const other = await call('POST', '/api/nodes', { name: 'other', url: 'http://127.0.0.1:9', username: 'ak-id', secret: nodeSecretOfOther, gatewayUrl: null });
+    const other = await call('POST', '/api/nodes', {
+      name: 'other',
+      url: 'http://127.0.0.1:9',
+      username: 'ak-id',
+      secret: nodeSecretOfOther,
+      gatewayUrl: null,
+    });
     const user = await call('POST', '/api/users', { username: 'walker', displayName: 'Walker', password: TEST_PASSWORD });
     const group = await call('POST', '/api/groups', { name: 'Walkers' });
     const s = `/api/spaces/${space.id}`;
     await call('POST', `${s}/folders`, { path: '/a' });
-    const transfer = await call('POST', '/api/transfers', { spaceId: space.id, direction: 'upload', folder: '/a', files: [{ path: 'f.txt', size: 3 }] });
+    const transfer = await call('POST', '/api/transfers', {
+      spaceId: space.id,
+      direction: 'upload',
+      folder: '/a',
+      files: [{ path: 'f.txt', size: 3 }],
+    });
     const covered: Record<string, () => Promise<unknown>> = {
       // Without our cookie: logging in again ends the session that sends it (no session fixation).
-      'POST /api/session': () => call('POST', '/api/session', { username: 'alice', password: TEST_PASSWORD }, { cookie: '', csrfToken: '' }),
+      'POST /api/session': () =>
+        call('POST', '/api/session', { username: 'alice', password: TEST_PASSWORD }, { cookie: '', csrfToken: '' }),
       'GET /api/session': () => call('GET', '/api/session'),
       'GET /api/spaces': () => call('GET', '/api/spaces'),
       'POST /api/spaces': async () => undefined, // called above
       'GET /api/spaces/:spaceId': () => call('GET', s),
       'GET /api/spaces/:spaceId/members': () => call('GET', `${s}/members`),
-      'PUT /api/spaces/:spaceId/members': () => call('PUT', `${s}/members`, { principalType: 'user', principalId: user.id, role: 'viewer' }),
+      'PUT /api/spaces/:spaceId/members': () =>
+        call('PUT', `${s}/members`, { principalType: 'user', principalId: user.id, role: 'viewer' }),
       'DELETE /api/spaces/:spaceId/members/:principalType/:principalId': () => call('DELETE', `${s}/members/user/${user.id}`),
       'GET /api/spaces/:spaceId/files': () => call('GET', `${s}/files?path=/`),
       'POST /api/spaces/:spaceId/folders': () => call('POST', `${s}/folders`, { path: '/b' }),
@@ -91,13 +113,15 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         expect(JSON.stringify(listed)).toContain('account-ip:walker|127.0.0.1');
         return listed;
       },
-      'DELETE /api/admin/login-locks': () => call('DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account-ip:walker|127.0.0.1')}`),
+      'DELETE /api/admin/login-locks': () =>
+        call('DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account-ip:walker|127.0.0.1')}`),
       'POST /api/transfers': () => call('POST', '/api/transfers', { spaceId: space.id, direction: 'download', paths: ['/a'] }),
       'GET /api/transfers': () => call('GET', '/api/transfers?all=true'),
       // An event stream never ends under inject; its events are the records GET /api/transfers/:id returns (transfer-events.test.ts).
       'GET /api/transfers/events': async () => undefined,
       'GET /api/transfers/:transferId': () => call('GET', `/api/transfers/${transfer.transfer!.id}`),
-      'PATCH /api/transfers/:transferId': () => call('PATCH', `/api/transfers/${transfer.transfer!.id}`, { status: 'failed', error: 'test' }),
+      'PATCH /api/transfers/:transferId': () =>
+        call('PATCH', `/api/transfers/${transfer.transfer!.id}`, { status: 'failed', error: 'test' }),
       'DELETE /api/session': () => call('DELETE', '/api/session'),
     };
     expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());

@@ -14,7 +14,9 @@ export function createNodeClients(nodes: NodesRepository, factory: (info: NodeCo
     async forNode(nodeId: string): Promise<{ node: NodeConnectionInfo; client: NodeClient }> {
       const node = await nodes.connection(nodeId);
       if (!node) throw ERRORS.NodeNotFound();
-      const fingerprint = createHash('sha256').update(JSON.stringify([node.url, node.username, node.secret, node.verifyTls])).digest('hex');
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify([node.url, node.username, node.secret, node.verifyTls]))
+        .digest('hex');
       let entry = cache.get(nodeId);
       if (!entry || entry.fingerprint !== fingerprint) {
         entry = { fingerprint, client: factory(node) };
@@ -28,7 +30,16 @@ export function createNodeClients(nodes: NodesRepository, factory: (info: NodeCo
      */
     async ensureFolders(nodeId: string, nodePaths: string[]): Promise<void> {
       const { node, client } = await this.forNode(nodeId);
-      const all = [...new Set(nodePaths.flatMap((p) => p.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)))];
+      const all = [
+        ...new Set(
+          nodePaths.flatMap((p) =>
+            p
+              .split('/')
+              .filter(Boolean)
+              .map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`),
+          ),
+        ),
+      ];
       all.sort((a, b) => a.split('/').length - b.split('/').length);
       if (all.length === 0) return;
       const results = await client.createFolders(all).catch((error: unknown) => {
@@ -47,7 +58,11 @@ export function createNodeClients(nodes: NodesRepository, factory: (info: NodeCo
 export type NodeClients = ReturnType<typeof createNodeClients>;
 
 function defaultFactory(info: NodeConnectionInfo): NodeClient {
-  return createNodeClient({ url: info.url, auth: { type: 'basic', username: info.username, password: info.secret }, verifyTls: info.verifyTls });
+  return createNodeClient({
+    url: info.url,
+    auth: { type: 'basic', username: info.username, password: info.secret },
+    verifyTls: info.verifyTls,
+  });
 }
 
 /**

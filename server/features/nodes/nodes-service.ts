@@ -8,7 +8,16 @@ import type { NewNode, NodeRow, NodesRepository } from './nodes-repository';
 export const EMBEDDED_NODE_NAME = 'embedded';
 
 export function toTransferNode(row: NodeRow): TransferNode {
-  return { id: row.id, name: row.name, url: row.url, username: row.username, gatewayUrl: row.gateway_url, verifyTls: row.verify_tls === 1, kind: row.kind, isDefault: row.is_default === 1 };
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    username: row.username,
+    gatewayUrl: row.gateway_url,
+    verifyTls: row.verify_tls === 1,
+    kind: row.kind,
+    isDefault: row.is_default === 1,
+  };
 }
 
 export function createNodesService(deps: { nodes: NodesRepository; clients: NodeClients }) {
@@ -35,7 +44,10 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
       const { node, client } = await clients.forNode(nodeId);
       try {
         const info = await client.info();
-        return { ok: true, info: { version: info.version ?? null, transferUser: info.transfer_user ?? null, currentTime: info.current_time ?? null } };
+        return {
+          ok: true,
+          info: { version: info.version ?? null, transferUser: info.transfer_user ?? null, currentTime: info.current_time ?? null },
+        };
       } catch (error) {
         if (!(error instanceof NodeApiError)) throw error;
         const why: Record<NodeApiError['kind'], string> = {
@@ -67,11 +79,22 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
     async registerEmbedded(embedded: { url: string; username: string; secret: string; gatewayUrl: string }): Promise<void> {
       const existing = await nodes.findByName(EMBEDDED_NODE_NAME);
       if (existing) {
-        await nodes.updateConnection(existing.id, { url: embedded.url, username: embedded.username, secret: embedded.secret, gatewayUrl: embedded.gatewayUrl });
+        await nodes.updateConnection(existing.id, {
+          url: embedded.url,
+          username: embedded.username,
+          secret: embedded.secret,
+          gatewayUrl: embedded.gatewayUrl,
+        });
         clients.forget(existing.id);
         return;
       }
-      await nodes.insert({ name: EMBEDDED_NODE_NAME, ...embedded, verifyTls: true, kind: 'embedded', isDefault: (await nodes.defaultNode()) === undefined });
+      await nodes.insert({
+        name: EMBEDDED_NODE_NAME,
+        ...embedded,
+        verifyTls: true,
+        kind: 'embedded',
+        isDefault: (await nodes.defaultNode()) === undefined,
+      });
     },
   };
 }

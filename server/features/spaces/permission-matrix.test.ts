@@ -24,7 +24,12 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
   const callers = {} as Record<Caller, Who>;
 
   async function api(who: Who, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) {
-    const r = await t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
+    const r = await t.app.inject({
+      method,
+      url,
+      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+      ...(payload ? { payload } : {}),
+    });
     return { status: r.statusCode, json: r.json() as { code?: string } & Record<string, unknown> };
   }
 
@@ -39,7 +44,12 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
       case 'download':
         return api(who, 'POST', '/api/transfers', { spaceId, direction: 'download', paths: [escape ? '../outside' : '/shared'] });
       case 'upload':
-        return api(who, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: escape ? '/x/../..' : '/', files: [{ path: escape ? '../../evil.txt' : `${caller}.txt`, size: 1 }] });
+        return api(who, 'POST', '/api/transfers', {
+          spaceId,
+          direction: 'upload',
+          folder: escape ? '/x/../..' : '/',
+          files: [{ path: escape ? '../../evil.txt' : `${caller}.txt`, size: 1 }],
+        });
       case 'mkdir':
         return api(who, 'POST', `${base}/folders`, { path: `${own}/new` });
       case 'rename':
@@ -55,7 +65,11 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
     admin = await t.login('alice');
     spaceId = (await api(admin, 'POST', '/api/spaces', { name: 'Matrix' })).json.id as string;
     const group = await api(admin, 'POST', '/api/groups', { name: 'Team' });
@@ -64,11 +78,16 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
       expect(user.status).toBe(201);
       if (caller === 'group-contributor') {
         await api(admin, 'PUT', `/api/groups/${group.json.id as string}/members/${user.json.id as string}`);
-        await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'group', principalId: group.json.id, role: 'contributor' });
+        await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, {
+          principalType: 'group',
+          principalId: group.json.id,
+          role: 'contributor',
+        });
       } else if (caller !== 'outsider') {
         await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: user.json.id, role: caller });
       }
-      for (const folder of [`/${caller}/rename-me`, `/${caller}/delete-me`]) expect((await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: folder })).status).toBe(201);
+      for (const folder of [`/${caller}/rename-me`, `/${caller}/delete-me`])
+        expect((await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: folder })).status).toBe(201);
       callers[caller] = await t.login(caller);
     }
     expect((await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/shared' })).status).toBe(201);
@@ -78,7 +97,9 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     await node?.stop();
   });
 
-  const cases = (Object.keys(ALLOWED) as Caller[]).flatMap((caller) => OPERATIONS.map((operation) => [caller, operation, ALLOWED[caller].includes(operation)] as const));
+  const cases = (Object.keys(ALLOWED) as Caller[]).flatMap((caller) =>
+    OPERATIONS.map((operation) => [caller, operation, ALLOWED[caller].includes(operation)] as const),
+  );
 
   it.each(cases)('%s → %s: allowed=%s', async (caller, operation, allowed) => {
     const response = await attempt(caller, operation);
@@ -90,11 +111,14 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     }
   });
 
-  it.each(cases.filter(([, op]) => op !== 'manageMembers'))('%s → %s with a path escaping the space is refused', async (caller, operation) => {
-    const response = await attempt(caller, operation, true);
-    expect(response.status).toBe(400);
-    expect(response.json.code).toBe('INVALID_PATH');
-  });
+  it.each(cases.filter(([, op]) => op !== 'manageMembers'))(
+    '%s → %s with a path escaping the space is refused',
+    async (caller, operation) => {
+      const response = await attempt(caller, operation, true);
+      expect(response.status).toBe(400);
+      expect(response.json.code).toBe('INVALID_PATH');
+    },
+  );
 
   it('a manager cannot add a member who does not exist (no id smuggling)', async () => {
     const response = await attempt('manager', 'manageMembers', true);
@@ -120,7 +144,10 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
 
   it.each(Object.keys(ALLOWED) as Caller[])('%s may not list or lift login locks (admins only)', async (caller) => {
     expect(await api(callers[caller], 'GET', '/api/admin/login-locks')).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
-    expect(await api(callers[caller], 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:alice')}`)).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    expect(await api(callers[caller], 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:alice')}`)).toMatchObject({
+      status: 403,
+      json: { code: 'FORBIDDEN' },
+    });
   });
 
   it('an admin lists login locks and lifts one', async () => {
@@ -129,7 +156,8 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
   });
 
   it('shows each caller only the spaces they belong to, with their role', async () => {
-    const spacesOf = async (caller: Caller) => ((await api(callers[caller], 'GET', '/api/spaces')).json.spaces as Array<{ id: string; role: string; personal: boolean }>);
+    const spacesOf = async (caller: Caller) =>
+      (await api(callers[caller], 'GET', '/api/spaces')).json.spaces as Array<{ id: string; role: string; personal: boolean }>;
     expect((await spacesOf('viewer')).find((s) => s.id === spaceId)?.role).toBe('viewer');
     expect((await spacesOf('group-contributor')).find((s) => s.id === spaceId)?.role).toBe('contributor');
     const outsider = await spacesOf('outsider');

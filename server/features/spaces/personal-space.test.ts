@@ -9,7 +9,11 @@ describe.each(DIALECTS)('personal space on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -34,15 +38,30 @@ describe.each(DIALECTS)('personal space on %s', (dialect) => {
   it("shows an admin other people's personal spaces by their owner's name, after the shared ones", async () => {
     const admin = await t.login('alice');
     const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken };
-    expect((await t.app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'vera', displayName: 'Vera Viewer', password: TEST_PASSWORD } })).statusCode).toBe(201);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/users',
+          headers,
+          payload: { username: 'vera', displayName: 'Vera Viewer', password: TEST_PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(201);
     expect((await t.app.inject({ method: 'POST', url: '/api/spaces', headers, payload: { name: 'Zeta team' } })).statusCode).toBe(201);
     const vera = await t.login('vera');
     const own = await t.app.inject({ method: 'GET', url: '/api/spaces', headers: { cookie: vera.cookie } });
-    expect((own.json() as { spaces: Array<{ name: string; personal: boolean }> }).spaces).toEqual([expect.objectContaining({ name: 'My files', personal: true })]);
+    expect((own.json() as { spaces: Array<{ name: string; personal: boolean }> }).spaces).toEqual([
+      expect.objectContaining({ name: 'My files', personal: true }),
+    ]);
 
     const seen = await t.app.inject({ method: 'GET', url: '/api/spaces', headers: { cookie: admin.cookie } });
     const spaces = (seen.json() as { spaces: Array<{ id: string; name: string; personal: boolean }> }).spaces;
-    expect(spaces.map((s) => [s.name, s.personal])).toEqual([['My files', true], ['Zeta team', false], ["Vera Viewer's files", false]]);
+    expect(spaces.map((s) => [s.name, s.personal])).toEqual([
+      ['My files', true],
+      ['Zeta team', false],
+      ["Vera Viewer's files", false],
+    ]);
     const one = await t.app.inject({ method: 'GET', url: `/api/spaces/${spaces[2]!.id}`, headers: { cookie: admin.cookie } });
     expect(one.json()).toMatchObject({ name: "Vera Viewer's files", personal: false });
   });

@@ -32,14 +32,17 @@ export function createSpaceAccess(spaces: SpacesRepository, audit: AuditLog) {
 
     /** Spaces the user may see with their role, personal space first. */
     async visibleSpaces(user: User): Promise<SpaceGrant[]> {
-      const grants = user.isAdmin ? (await spaces.listAll()).map((space) => ({ space, role: 'manager' as Role })) : await spaces.rolesOf(user.id);
+      const grants = user.isAdmin
+        ? (await spaces.listAll()).map((space) => ({ space, role: 'manager' as Role }))
+        : await spaces.rolesOf(user.id);
       const best = new Map<string, SpaceGrant>();
       for (const g of grants) {
         const seen = best.get(g.space.id);
         if (!seen || ROLES.indexOf(g.role) > ROLES.indexOf(seen.role)) best.set(g.space.id, g);
       }
       return [...best.values()].sort(
-        (a, b) => Number(b.space.owner_user_id === user.id) - Number(a.space.owner_user_id === user.id) || a.space.name.localeCompare(b.space.name),
+        (a, b) =>
+          Number(b.space.owner_user_id === user.id) - Number(a.space.owner_user_id === user.id) || a.space.name.localeCompare(b.space.name),
       );
     },
 
@@ -67,7 +70,14 @@ export function createSpaceAccess(spaces: SpacesRepository, audit: AuditLog) {
       try {
         return normalizeSpacePath(raw);
       } catch (error) {
-        await audit.record({ userId: user.id, action: operation, spaceId, target: raw, decision: 'deny', reason: (error as Error).message });
+        await audit.record({
+          userId: user.id,
+          action: operation,
+          spaceId,
+          target: raw,
+          decision: 'deny',
+          reason: (error as Error).message,
+        });
         throw error;
       }
     },

@@ -39,7 +39,8 @@ describe('space roots', () => {
   });
 
   it('refuses admin-given roots that hold other spaces or that a node would rename', () => {
-    for (const root of ['/', '/home', '/HOME/x', '/spaces', '/a/b.', '/a /b', '/a/../b']) expect(() => sharedRootFrom(root), root).toThrow();
+    for (const root of ['/', '/home', '/HOME/x', '/spaces', '/a/b.', '/a /b', '/a/../b'])
+      expect(() => sharedRootFrom(root), root).toThrow();
     expect(sharedRootFrom('//projects/./alpha/')).toBe('/projects/alpha');
   });
 
@@ -50,7 +51,17 @@ describe('space roots', () => {
 
   it('finds shared and nested folders per node only', () => {
     const s = (id: string, node: string, root: string) => ({ id, name: id, node_id: node, root_path: root, owner_user_id: null });
-    const conflicts = findRootConflicts([s('a', 'n1', '/x'), s('b', 'n1', '/X'), s('c', 'n1', '/x/y/z'), s('d', 'n2', '/x'), s('e', 'n1', '/xy')]);
-    expect(conflicts.map((c) => `${c.kind} ${c.spaces.map((x) => x.id).join('')}`).sort()).toEqual(['nested ac', 'nested bc', 'same-folder ab']);
+    const conflicts = findRootConflicts([
+      s('a', 'n1', '/x'),
+      s('b', 'n1', '/X'),
+      s('c', 'n1', '/x/y/z'),
+      s('d', 'n2', '/x'),
+      s('e', 'n1', '/xy'),
+    ]);
+    expect(conflicts.map((c) => `${c.kind} ${c.spaces.map((x) => x.id).join('')}`).sort()).toEqual([
+      'nested ac',
+      'nested bc',
+      'same-folder ab',
+    ]);
   });
 });

@@ -60,7 +60,8 @@ export function sharedRootFrom(input: string): string {
     throw ERRORS.InvalidPath(rootPath, `is where personal spaces live (${PERSONAL_ROOT_PARENT}/<username>); choose a folder outside it`);
   }
   // Win32 drops trailing dots and spaces, so "alpha." would be the folder "alpha" on a Windows node.
-  if (rootPath.split('/').some((s) => /[. ]$/.test(s))) throw ERRORS.InvalidPath(rootPath, 'has a folder name ending in a dot or a space, which Windows nodes drop');
+  if (rootPath.split('/').some((s) => /[. ]$/.test(s)))
+    throw ERRORS.InvalidPath(rootPath, 'has a folder name ending in a dot or a space, which Windows nodes drop');
   return rootPath;
 }
 
@@ -71,7 +72,14 @@ export function sharedRootFrom(input: string): string {
  * letter or digit at all falls back to "space". 40 characters keep the folder under 255 bytes.
  */
 export function generatedRoot(name: string): string {
-  const slug = [...name.normalize('NFKC').replace(IGNORABLE, '').toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, '-').replace(/^[-\p{M}]+|-+$/gu, '')]
+  const slug = [
+    ...name
+      .normalize('NFKC')
+      .replace(IGNORABLE, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
+      .replace(/^[-\p{M}]+|-+$/gu, ''),
+  ]
     .slice(0, 40)
     .join('')
     .replace(/-+$/, '');
@@ -93,7 +101,11 @@ export interface PlacedSpace {
 }
 
 /** The first space on `nodeId` whose root overlaps `rootPath`, with how `rootPath` stands to it. */
-export function overlapping<S extends PlacedSpace>(spaces: readonly S[], nodeId: string, rootPath: string): { space: S; relation: RootRelation } | null {
+export function overlapping<S extends PlacedSpace>(
+  spaces: readonly S[],
+  nodeId: string,
+  rootPath: string,
+): { space: S; relation: RootRelation } | null {
   const key = spaceRootKey(rootPath);
   for (const space of spaces) {
     if (space.node_id !== nodeId) continue;

@@ -18,11 +18,17 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
   let admin: Who;
 
   async function api(who: Who, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
-    const r = await t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
+    const r = await t.app.inject({
+      method,
+      url,
+      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+      ...(payload ? { payload } : {}),
+    });
     return { status: r.statusCode, json: r.json() as Json };
   }
   const createSpace = (body: { name: string; rootPath?: string }) => api(admin, 'POST', '/api/spaces', body);
-  const rootOf = async (spaceId: string) => (await t.db.selectFrom('spaces').select('root_path').where('id', '=', spaceId).executeTakeFirstOrThrow()).root_path;
+  const rootOf = async (spaceId: string) =>
+    (await t.db.selectFrom('spaces').select('root_path').where('id', '=', spaceId).executeTakeFirstOrThrow()).root_path;
   async function newUser(username: string): Promise<{ id: string; who: Who }> {
     const created = await api(admin, 'POST', '/api/users', { username, displayName: username, password: TEST_PASSWORD });
     expect(created.status).toBe(201);
@@ -34,14 +40,21 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
   async function legacySpace(name: string, rootPath: string): Promise<string> {
     const nodeId = (await t.db.selectFrom('nodes').select('id').executeTakeFirstOrThrow()).id;
     const id = randomUUID();
-    await t.db.insertInto('spaces').values({ id, name, node_id: nodeId, root_path: rootPath, owner_user_id: null, created_at: (made += 1) }).execute();
+    await t.db
+      .insertInto('spaces')
+      .values({ id, name, node_id: nodeId, root_path: rootPath, owner_user_id: null, created_at: (made += 1) })
+      .execute();
     return id;
   }
   const names = (listing: { json: Json }) => ((listing.json.items ?? []) as Array<{ name: string }>).map((i) => i.name);
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
     admin = await t.login('alice');
   }, 60_000);
   afterAll(async () => {
@@ -58,13 +71,29 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
     const b = await createSpace({ name: nameB });
     expect([a.status, b.status]).toEqual([201, 201]);
 
-    const upload = await api(admin, 'POST', '/api/transfers', { spaceId: a.json.id, direction: 'upload', folder: '/', files: [{ path: 'secret.txt', size: 7 }] });
+    const upload = await api(admin, 'POST', '/api/transfers', {
+      spaceId: a.json.id,
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'secret.txt', size: 7 }],
+    });
     expect(upload.status).toBe(201);
-    expect((await gatewayUpload(node.gatewayUrl, upload.json.transferSpec as Record<string, unknown>, [{ path: 'secret.txt', data: 'payroll' }])).status).toBeLessThan(400);
+    expect(
+      (await gatewayUpload(node.gatewayUrl, upload.json.transferSpec as Record<string, unknown>, [{ path: 'secret.txt', data: 'payroll' }]))
+        .status,
+    ).toBeLessThan(400);
     expect(names(await api(admin, 'GET', `/api/spaces/${a.json.id as string}/files?path=/`))).toEqual(['secret.txt']);
 
     const viewer = await newUser(viewerName);
-    expect((await api(admin, 'PUT', `/api/spaces/${b.json.id as string}/members`, { principalType: 'user', principalId: viewer.id, role: 'viewer' })).status).toBe(200);
+    expect(
+      (
+        await api(admin, 'PUT', `/api/spaces/${b.json.id as string}/members`, {
+          principalType: 'user',
+          principalId: viewer.id,
+          role: 'viewer',
+        })
+      ).status,
+    ).toBe(200);
     const listing = await api(viewer.who, 'GET', `/api/spaces/${b.json.id as string}/files?path=/`);
     expect(listing.status).toBe(200);
     expect(names(listing)).toEqual([]);
@@ -77,7 +106,14 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
   it("refuses an admin-given folder inside, around or equal to another space's, naming that space", async () => {
     const alpha = await createSpace({ name: 'Alpha', rootPath: '/projects/alpha' });
     expect(alpha.status).toBe(201);
-    for (const rootPath of ['/projects/alpha/docs', '/projects', '/projects/alpha', '/PROJECTS/Alpha', '/projects//alpha/./', '/projects/ＡＬＰＨＡ/x']) {
+    for (const rootPath of [
+      '/projects/alpha/docs',
+      '/projects',
+      '/projects/alpha',
+      '/PROJECTS/Alpha',
+      '/projects//alpha/./',
+      '/projects/ＡＬＰＨＡ/x',
+    ]) {
       const refused = await createSpace({ name: `Other ${rootPath}`, rootPath });
       expect(refused.status, rootPath).toBe(409);
       expect(refused.json.code).toBe('SPACE_ROOT_OVERLAPS');
@@ -112,7 +148,9 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
     const legacyId = await legacySpace('Old carol share', '/home/carol');
     expect((await api(admin, 'POST', `/api/spaces/${legacyId}/folders`, { path: '/shared-by-mistake' })).status).toBe(201);
     const carol = await newUser('carol');
-    const own = ((await api(carol.who, 'GET', '/api/spaces')).json.spaces as Array<{ id: string; personal: boolean }>).find((s) => s.personal);
+    const own = ((await api(carol.who, 'GET', '/api/spaces')).json.spaces as Array<{ id: string; personal: boolean }>).find(
+      (s) => s.personal,
+    );
     expect(own).toBeDefined();
     const listing = await api(carol.who, 'GET', `/api/spaces/${own!.id}/files?path=/`);
     expect(listing.status).toBe(200);
@@ -134,9 +172,16 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
     const sameName = await Promise.all(Array.from({ length: 6 }, () => createSpace({ name: 'Race' })));
     expect(sameName.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
 
-    const nested = await Promise.all(['/race', '/race/a', '/race/a/b', '/RACE/a', '/race/a/b/c'].map((rootPath, i) => createSpace({ name: `Nested race ${i}`, rootPath })));
+    const nested = await Promise.all(
+      ['/race', '/race/a', '/race/a/b', '/RACE/a', '/race/a/b/c'].map((rootPath, i) => createSpace({ name: `Nested race ${i}`, rootPath })),
+    );
     expect(nested.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(nested.filter((r) => r.status !== 201).map((r) => r.json.code)).toEqual(['SPACE_ROOT_OVERLAPS', 'SPACE_ROOT_OVERLAPS', 'SPACE_ROOT_OVERLAPS', 'SPACE_ROOT_OVERLAPS']);
+    expect(nested.filter((r) => r.status !== 201).map((r) => r.json.code)).toEqual([
+      'SPACE_ROOT_OVERLAPS',
+      'SPACE_ROOT_OVERLAPS',
+      'SPACE_ROOT_OVERLAPS',
+      'SPACE_ROOT_OVERLAPS',
+    ]);
 
     const alike = await Promise.all(['Race two', 'race-two', 'RACE_TWO', 'race.two'].map((name) => createSpace({ name })));
     expect(alike.map((r) => r.status)).toEqual([201, 201, 201, 201]);
@@ -154,8 +199,16 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
 
     const listed = await api(admin, 'GET', '/api/admin/space-conflicts');
     expect(listed.status).toBe(200);
-    const conflicts = (listed.json.conflicts as Array<{ kind: string; nodeName: string; spaces: Array<{ id: string; rootPath: string }> }>).map((c) => [c.kind, c.spaces.map((s) => s.id)]);
-    expect(conflicts).toEqual(expect.arrayContaining([['same-folder', [first, second]], ['nested', [first, inner]], ['nested', [second, inner]]]));
+    const conflicts = (
+      listed.json.conflicts as Array<{ kind: string; nodeName: string; spaces: Array<{ id: string; rootPath: string }> }>
+    ).map((c) => [c.kind, c.spaces.map((s) => s.id)]);
+    expect(conflicts).toEqual(
+      expect.arrayContaining([
+        ['same-folder', [first, second]],
+        ['nested', [first, inner]],
+        ['nested', [second, inner]],
+      ]),
+    );
     expect(conflicts).toHaveLength(3);
 
     const lines: string[] = [];
@@ -163,7 +216,9 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
     const restarted = await buildApp({ config: t.config, db: t.db, secretKey: Buffer.alloc(32), logger: { level: 'warn', stream } });
     await restarted.ready();
     await restarted.close();
-    const warning = lines.map((l) => JSON.parse(l) as { msg: string; conflicts: string[] }).find((l) => l.msg.includes('space folder conflict'));
+    const warning = lines
+      .map((l) => JSON.parse(l) as { msg: string; conflicts: string[] })
+      .find((l) => l.msg.includes('space folder conflict'));
     expect(warning?.msg).toContain('3 space folder conflict(s)');
     expect(warning?.conflicts).toContain('same-folder on embedded: "Old reports" (/legacy/reports) / "old-reports" (/legacy/reports)');
   });

@@ -45,13 +45,19 @@ export function createSpacesRepository(db: Db) {
     async insertChecked(nodeId: string, decide: (spaces: PlacedSpaceRow[]) => NewSpace | null): Promise<SpaceRow | null> {
       try {
         return await db.transaction().execute(async (tx) => {
-          await tx.updateTable('nodes').set((eb) => ({ is_default: eb.ref('is_default') })).where('id', '=', nodeId).execute();
+          await tx
+            .updateTable('nodes')
+            .set((eb) => ({ is_default: eb.ref('is_default') }))
+            .where('id', '=', nodeId)
+            .execute();
           const space = decide(await placedSpaces(tx));
           if (!space) return null;
           const row: SpaceRow = { ...space, id: randomUUID(), root_key: spaceRootKey(space.root_path), created_at: Date.now() };
           // A personal space another request made first is theirs to keep (a unique owner index).
           const insert = tx.insertInto('spaces').values(row);
-          const result = await (row.owner_user_id ? insert.onConflict((oc) => oc.column('owner_user_id').doNothing()) : insert).executeTakeFirst();
+          const result = await (
+            row.owner_user_id ? insert.onConflict((oc) => oc.column('owner_user_id').doNothing()) : insert
+          ).executeTakeFirst();
           return Number(result.numInsertedOrUpdatedRows ?? 1n) > 0 ? row : null;
         });
       } catch (error) {

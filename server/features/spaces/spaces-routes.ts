@@ -1,6 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { createSpaceRequestSchema, principalTypeSchema, putSpaceMemberRequestSchema, spaceMemberSchema, spaceRootConflictSchema, spaceSchema } from '../../../contract/spaces';
+import {
+  createSpaceRequestSchema,
+  principalTypeSchema,
+  putSpaceMemberRequestSchema,
+  spaceMemberSchema,
+  spaceRootConflictSchema,
+  spaceSchema,
+} from '../../../contract/spaces';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
 import { requireSession } from '../auth/auth-plugin';
 import type { SpacesService } from './spaces-service';
@@ -19,9 +26,13 @@ export const spacesRoutes: FastifyPluginAsync<{ spaces: SpacesService }> = async
     reply.status(201).send(await spaces.create(user(request), request.body)),
   );
 
-  app.get('/api/admin/space-conflicts', { schema: { response: { 200: z.object({ conflicts: z.array(spaceRootConflictSchema) }) } } }, async (request) => ({
-    conflicts: await spaces.listRootConflicts(user(request)),
-  }));
+  app.get(
+    '/api/admin/space-conflicts',
+    { schema: { response: { 200: z.object({ conflicts: z.array(spaceRootConflictSchema) }) } } },
+    async (request) => ({
+      conflicts: await spaces.listRootConflicts(user(request)),
+    }),
+  );
 
   app.get('/api/spaces/:spaceId', { schema: { params: spaceParams, response: { 200: spaceSchema } } }, async (request) =>
     spaces.get(user(request), request.params.spaceId),
@@ -32,13 +43,22 @@ export const spacesRoutes: FastifyPluginAsync<{ spaces: SpacesService }> = async
     members: await spaces.members(user(request), request.params.spaceId),
   }));
 
-  app.put('/api/spaces/:spaceId/members', { schema: { params: spaceParams, body: putSpaceMemberRequestSchema, response: membersResponse } }, async (request) => ({
-    members: await spaces.putMember(user(request), request.params.spaceId, request.body),
-  }));
+  app.put(
+    '/api/spaces/:spaceId/members',
+    { schema: { params: spaceParams, body: putSpaceMemberRequestSchema, response: membersResponse } },
+    async (request) => ({
+      members: await spaces.putMember(user(request), request.params.spaceId, request.body),
+    }),
+  );
 
   app.delete(
     '/api/spaces/:spaceId/members/:principalType/:principalId',
-    { schema: { params: spaceParams.extend({ principalType: principalTypeSchema, principalId: z.string().min(1) }), response: { 204: z.null() } } },
+    {
+      schema: {
+        params: spaceParams.extend({ principalType: principalTypeSchema, principalId: z.string().min(1) }),
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await spaces.removeMember(user(request), request.params.spaceId, request.params.principalType, request.params.principalId);
       return reply.status(204).send(null);

@@ -8,7 +8,13 @@ import type { SpaceAccess, SpaceGrant } from './space-access';
 import { findRootConflicts, generatedRoot, overlapping, personalRoot, sharedRootFrom, spaceNameKey } from './space-root';
 import type { PlacedSpaceRow, SpacesRepository } from './spaces-repository';
 
-export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; nodes: NodesRepository; clients: NodeClients; access: SpaceAccess }) {
+export function createSpacesService(deps: {
+  db: Db;
+  spaces: SpacesRepository;
+  nodes: NodesRepository;
+  clients: NodeClients;
+  access: SpaceAccess;
+}) {
   const { db, spaces, nodes, clients, access } = deps;
 
   const toSpace = (grant: SpaceGrant, user: User, owners: ReadonlyMap<string, string> = new Map()): Space => {
@@ -21,7 +27,11 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
   /** Users' display names by id; ids with no user left are absent. */
   async function displayNames(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', [...new Set(ids)]).execute();
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'display_name'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
     return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
@@ -90,7 +100,8 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       const placed = await spaces.placed();
       let rootPath = input.rootPath === undefined ? generatedRoot(input.name) : sharedRootFrom(input.rootPath);
       // A generated root meets another only by a 1-in-16-million id or an admin-given root that took it.
-      for (let tries = 0; input.rootPath === undefined && tries < 5 && overlapping(placed, node.id, rootPath); tries += 1) rootPath = generatedRoot(input.name);
+      for (let tries = 0; input.rootPath === undefined && tries < 5 && overlapping(placed, node.id, rootPath); tries += 1)
+        rootPath = generatedRoot(input.name);
       const admit = (all: PlacedSpaceRow[]) => {
         const sameName = all.find((s) => s.owner_user_id === null && spaceNameKey(s.name) === nameKey);
         if (sameName) throw ERRORS.SpaceNameTaken(sameName.name);
@@ -113,7 +124,13 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
         nodeId: c.nodeId,
         nodeName: nodeNames.get(c.nodeId) ?? '(deleted)',
         kind: c.kind,
-        spaces: c.spaces.map((s) => ({ id: s.id, name: s.name, rootPath: s.root_path, personal: s.owner_user_id !== null, ownerUsername: s.owner_username })),
+        spaces: c.spaces.map((s) => ({
+          id: s.id,
+          name: s.name,
+          rootPath: s.root_path,
+          personal: s.owner_user_id !== null,
+          ownerUsername: s.owner_username,
+        })),
       }));
     },
 
@@ -129,16 +146,33 @@ export function createSpacesService(deps: { db: Db; spaces: SpacesRepository; no
       const groupIds = rows.filter((r) => r.principal_type === 'group').map((r) => r.principal_id);
       const users = await displayNames(userIds);
       const groups = groupIds.length ? await db.selectFrom('groups').select(['id', 'name']).where('id', 'in', groupIds).execute() : [];
-      const names = new Map<string, string>([...[...users].map(([id, name]) => [`user:${id}`, name] as const), ...groups.map((g) => [`group:${g.id}`, g.name] as const)]);
-      return rows.map((r) => ({ principalType: r.principal_type, principalId: r.principal_id, role: r.role, name: names.get(`${r.principal_type}:${r.principal_id}`) ?? '(deleted)' }));
+      const names = new Map<string, string>([
+        ...[...users].map(([id, name]) => [`user:${id}`, name] as const),
+        ...groups.map((g) => [`group:${g.id}`, g.name] as const),
+      ]);
+      return rows.map((r) => ({
+        principalType: r.principal_type,
+        principalId: r.principal_id,
+        role: r.role,
+        name: names.get(`${r.principal_type}:${r.principal_id}`) ?? '(deleted)',
+      }));
     },
 
-    async putMember(user: User, spaceId: string, member: Pick<SpaceMember, 'principalType' | 'principalId' | 'role'>): Promise<SpaceMember[]> {
+    async putMember(
+      user: User,
+      spaceId: string,
+      member: Pick<SpaceMember, 'principalType' | 'principalId' | 'role'>,
+    ): Promise<SpaceMember[]> {
       await access.authorize(user, spaceId, 'manageMembers', `${member.principalType}:${member.principalId}`);
       const table = member.principalType === 'user' ? 'users' : 'groups';
       const exists = await db.selectFrom(table).select('id').where('id', '=', member.principalId).executeTakeFirst();
       if (!exists) throw ERRORS.Validation(`No ${member.principalType} with id ${member.principalId}.`);
-      await spaces.putMember({ space_id: spaceId, principal_type: member.principalType, principal_id: member.principalId, role: member.role });
+      await spaces.putMember({
+        space_id: spaceId,
+        principal_type: member.principalType,
+        principal_id: member.principalId,
+        role: member.role,
+      });
       return this.members(user, spaceId);
     },
 
@@ -155,6 +189,8 @@ function refuseOverlap(spaces: PlacedSpaceRow[], nodeId: string, rootPath: strin
   const overlap = overlapping(spaces, nodeId, rootPath);
   if (!overlap) return;
   const { space, relation } = overlap;
-  const whose = space.owner_user_id ? `the personal space of ${space.owner_username ?? 'a deleted user'}` : `the space ${JSON.stringify(space.name)}`;
+  const whose = space.owner_user_id
+    ? `the personal space of ${space.owner_username ?? 'a deleted user'}`
+    : `the space ${JSON.stringify(space.name)}`;
   throw ERRORS.SpaceRootOverlaps(rootPath, relation, `${whose} (${space.root_path})`);
 }

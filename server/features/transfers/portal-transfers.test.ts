@@ -19,7 +19,11 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
   });
   afterAll(() => node.stop());
   beforeEach(async () => {
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
     admin = await t.login('alice');
     const space = await api('POST', '/api/spaces', { name: `Finance ${randomBytes(4).toString('hex')}` });
     expect(space.status).toBe(201);
@@ -28,7 +32,12 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
   afterEach(() => t.close());
 
   async function api(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, who = admin) {
-    const response = await t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    const response = await t.app.inject({
+      method,
+      url,
+      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
     return { status: response.statusCode, json: response.json() };
   }
 
@@ -58,7 +67,14 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     });
     expect(created.status).toBe(201);
     const { transfer, transferSpec, clients } = created.json;
-    expect(transfer).toMatchObject({ direction: 'upload', status: 'authorized', fileCount: 3, bytesExpected: big.length + 18, folder: '/incoming', paths: ['reports', 'empty.txt'] });
+    expect(transfer).toMatchObject({
+      direction: 'upload',
+      status: 'authorized',
+      fileCount: 3,
+      bytesExpected: big.length + 18,
+      folder: '/incoming',
+      paths: ['reports', 'empty.txt'],
+    });
     expect(clients).toEqual([{ type: 'http-gateway', url: node.gatewayUrl }]);
     expect(transferSpec).toMatchObject({ direction: 'send', token: expect.any(String), remote_user: expect.any(String) });
     expect(transferSpec.destination_root).toMatch(/\/incoming$/);
@@ -72,7 +88,11 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
 
     const listing = await api('GET', `/api/spaces/${spaceId}/files?path=/incoming/reports`);
     expect(listing.status).toBe(200);
-    expect(listing.json.items.map((i: { name: string; type: string }) => `${i.type}:${i.name}`).sort()).toEqual(['file:q1 "final".txt', 'folder:nothing-yet', 'folder:été']);
+    expect(listing.json.items.map((i: { name: string; type: string }) => `${i.type}:${i.name}`).sort()).toEqual([
+      'file:q1 "final".txt',
+      'folder:nothing-yet',
+      'folder:été',
+    ]);
 
     const download = await api('POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/incoming/reports/été/données.bin'] });
     expect(download.status).toBe(201);
@@ -83,7 +103,10 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     await waitForStatus(download.json.transfer.id, 'completed');
 
     const history = await api('GET', '/api/transfers');
-    expect(history.json.transfers.map((r: { direction: string; status: string }) => `${r.direction}:${r.status}`)).toEqual(['download:completed', 'upload:completed']);
+    expect(history.json.transfers.map((r: { direction: string; status: string }) => `${r.direction}:${r.status}`)).toEqual([
+      'download:completed',
+      'upload:completed',
+    ]);
   });
 
   it('refuses a download of a missing path with PATH_NOT_FOUND and records nothing', async () => {
@@ -106,7 +129,9 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
 
       const cancelled = await api('PATCH', `/api/transfers/${id}`, { status: 'cancelled' });
       expect(cancelled.json.status).toBe('cancelled');
-      const onNode = await fetch(`${node.url}/ops/transfers/${row.node_transfer_id}`, { headers: { authorization: `Basic ${Buffer.from(`${node.username}:${node.password}`).toString('base64')}` } });
+      const onNode = await fetch(`${node.url}/ops/transfers/${row.node_transfer_id}`, {
+        headers: { authorization: `Basic ${Buffer.from(`${node.username}:${node.password}`).toString('base64')}` },
+      });
       expect((await onNode.json()).status).toBe('canceled');
       // The node ended the upload it was receiving; nothing is stored under the final name.
       expect((await held.response).status).not.toBe(200);
@@ -121,19 +146,45 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
   });
 
   it('ends a transfer that was authorized but never reached its node, after an hour', async () => {
-    const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'never.txt', size: 1 }] });
-    const fresh = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'soon.txt', size: 1 }] });
-    await t.db.updateTable('transfers').set({ created_at: Date.now() - 3600_000 - 1000 }).where('id', '=', created.json.transfer.id).execute();
+    const created = await api('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'never.txt', size: 1 }],
+    });
+    const fresh = await api('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'soon.txt', size: 1 }],
+    });
+    await t.db
+      .updateTable('transfers')
+      .set({ created_at: Date.now() - 3600_000 - 1000 })
+      .where('id', '=', created.json.transfer.id)
+      .execute();
     await t.app.courier.tracker.sync();
-    expect((await api('GET', `/api/transfers/${created.json.transfer.id}`)).json).toMatchObject({ status: 'failed', error: 'The transfer was authorized but never started.' });
+    expect((await api('GET', `/api/transfers/${created.json.transfer.id}`)).json).toMatchObject({
+      status: 'failed',
+      error: 'The transfer was authorized but never started.',
+    });
     expect((await api('GET', `/api/transfers/${fresh.json.transfer.id}`)).json.status).toBe('authorized');
   });
 
   it('answers NODE_UNAVAILABLE, and records nothing, when the node is down', async () => {
-    const down = await createTestApp(dialect, {}, { embeddedNode: { url: 'http://127.0.0.1:9', username: 'u', secret: 'p', gatewayUrl: 'http://127.0.0.1:9/aspera/http-gwy' } });
+    const down = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: 'http://127.0.0.1:9', username: 'u', secret: 'p', gatewayUrl: 'http://127.0.0.1:9/aspera/http-gwy' } },
+    );
     try {
       const who = await down.login('alice');
-      const spaces = await down.app.inject({ method: 'POST', url: '/api/spaces', headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, payload: { name: 'X' } });
+      const spaces = await down.app.inject({
+        method: 'POST',
+        url: '/api/spaces',
+        headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+        payload: { name: 'X' },
+      });
       expect(spaces.statusCode).toBe(502);
       expect(spaces.json().code).toBe('NODE_UNAVAILABLE');
       expect(spaces.body).not.toContain('127.0.0.1');

@@ -24,7 +24,8 @@ describe.each(DIALECTS)('the transfer event stream and its session on %s', (dial
     t = undefined;
   });
 
-  const openStream = (app: ListeningApp, cookie: string, query = '') => fetch(`${app.base}/api/transfers/events${query}`, { headers: { cookie } });
+  const openStream = (app: ListeningApp, cookie: string, query = '') =>
+    fetch(`${app.base}/api/transfers/events${query}`, { headers: { cookie } });
 
   it('ends when the session logs out', async () => {
     const app = (t = await createListeningApp(dialect));
@@ -32,7 +33,10 @@ describe.each(DIALECTS)('the transfer event stream and its session on %s', (dial
     const stream = await openStream(app, bob.cookie);
     expect(stream.status).toBe(200);
     const other = await openStream(app, (await app.login('bob')).cookie);
-    const logout = await fetch(`${app.base}/api/session`, { method: 'DELETE', headers: { cookie: bob.cookie, 'x-csrf-token': bob.csrfToken, origin: app.base } });
+    const logout = await fetch(`${app.base}/api/session`, {
+      method: 'DELETE',
+      headers: { cookie: bob.cookie, 'x-csrf-token': bob.csrfToken, origin: app.base },
+    });
     expect(logout.status).toBe(204);
     expect(await endsWithin(stream, 5000)).toBe(true);
     // Another session of the same user keeps its stream.

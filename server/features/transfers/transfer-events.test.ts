@@ -50,7 +50,11 @@ describe.each(DIALECTS)('GET /api/transfers/events on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   });
@@ -62,7 +66,12 @@ describe.each(DIALECTS)('GET /api/transfers/events on %s', (dialect) => {
   it("pushes the caller's transfer changes live, from authorized to completed, and nobody else's", async () => {
     const alice = await t.login('alice');
     const bob = await t.login('bob');
-    const headers = (who: typeof alice) => ({ cookie: who.cookie, 'x-csrf-token': who.csrfToken, 'content-type': 'application/json', origin: base });
+    const headers = (who: typeof alice) => ({
+      cookie: who.cookie,
+      'x-csrf-token': who.csrfToken,
+      'content-type': 'application/json',
+      origin: base,
+    });
     const spaces = (await (await fetch(`${base}/api/spaces`, { headers: headers(alice) })).json()) as { spaces: Array<{ id: string }> };
     const spaceId = spaces.spaces[0]!.id; // alice's personal space
 
@@ -70,11 +79,13 @@ describe.each(DIALECTS)('GET /api/transfers/events on %s', (dialect) => {
     expect(aliceStream.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const bobStream = await fetch(`${base}/api/transfers/events`, { headers: { cookie: bob.cookie } });
 
-    const created = (await (await fetch(`${base}/api/transfers`, {
-      method: 'POST',
-      headers: headers(alice),
-      body: JSON.stringify({ spaceId, direction: 'upload', folder: '/', files: [{ path: 'live.txt', size: 5 }] }),
-    })).json()) as { transfer: { id: string }; transferSpec: Record<string, unknown> };
+    const created = (await (
+      await fetch(`${base}/api/transfers`, {
+        method: 'POST',
+        headers: headers(alice),
+        body: JSON.stringify({ spaceId, direction: 'upload', folder: '/', files: [{ path: 'live.txt', size: 5 }] }),
+      })
+    ).json()) as { transfer: { id: string }; transferSpec: Record<string, unknown> };
     expect((await gatewayUpload(node.gatewayUrl, created.transferSpec, [{ path: 'live.txt', data: 'hello' }])).status).toBeLessThan(400);
 
     const events = await readEvents(aliceStream, (e) => e.id === created.transfer.id && e.status === 'completed');

@@ -19,7 +19,14 @@ describe.each(DIALECTS)('transfer tracker, running records on %s', (dialect) => 
   beforeEach(async () => {
     node = await startRecordingNode();
     // An hour between ticks: each test drives the tracker with sync().
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: 'nodeuser', secret: 'n0de-Secret', gatewayUrl: `${node.url}/aspera/http-gwy` }, trackerIntervalMs: 3600_000 });
+    t = await createTestApp(
+      dialect,
+      {},
+      {
+        embeddedNode: { url: node.url, username: 'nodeuser', secret: 'n0de-Secret', gatewayUrl: `${node.url}/aspera/http-gwy` },
+        trackerIntervalMs: 3600_000,
+      },
+    );
     node.answer('GET /ops/transfers', { body: [] });
   });
   afterEach(async () => {
@@ -30,17 +37,43 @@ describe.each(DIALECTS)('transfer tracker, running records on %s', (dialect) => 
   async function runningRecord(nodeTransferId: string): Promise<string> {
     const user = await t.db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow();
     const { id: nodeId } = await t.db.selectFrom('nodes').select('id').executeTakeFirstOrThrow();
-    const space = await createSpacesRepository(t.db).insert({ name: 'Inbox', node_id: nodeId, root_path: `/inbox-${randomUUID()}`, owner_user_id: null });
+    const space = await createSpacesRepository(t.db).insert({
+      name: 'Inbox',
+      node_id: nodeId,
+      root_path: `/inbox-${randomUUID()}`,
+      owner_user_id: null,
+    });
     const id = randomUUID();
     const now = Date.now();
     await t.db
       .insertInto('transfers')
-      .values({ id, user_id: user.id, space_id: space.id, node_id: nodeId, direction: 'upload', title: 'a.bin', folder: '/', paths_json: '["a.bin"]', file_count: 1, bytes_expected: 10, bytes_transferred: 5, client: null, status: 'running', node_transfer_id: nodeTransferId, error: null, created_at: now, updated_at: now, started_at: now, ended_at: null })
+      .values({
+        id,
+        user_id: user.id,
+        space_id: space.id,
+        node_id: nodeId,
+        direction: 'upload',
+        title: 'a.bin',
+        folder: '/',
+        paths_json: '["a.bin"]',
+        file_count: 1,
+        bytes_expected: 10,
+        bytes_transferred: 5,
+        client: null,
+        status: 'running',
+        node_transfer_id: nodeTransferId,
+        error: null,
+        created_at: now,
+        updated_at: now,
+        started_at: now,
+        ended_at: null,
+      })
       .execute();
     return id;
   }
 
-  const status = (id: string) => t.db.selectFrom('transfers').select(['status', 'error', 'ended_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  const status = (id: string) =>
+    t.db.selectFrom('transfers').select(['status', 'error', 'ended_at']).where('id', '=', id).executeTakeFirstOrThrow();
 
   it('fails a record whose transfer its node answers 404 for, with a reason', async () => {
     const forgotten = await runningRecord(randomUUID());
@@ -53,32 +86,52 @@ describe.each(DIALECTS)('transfer tracker, running records on %s', (dialect) => 
     const flakyOnNode = randomUUID();
     const flaky = await runningRecord(flakyOnNode);
     node.answer(`GET /ops/transfers/${hsts.transferRunning.id}`, { body: hsts.transferRunning });
-    node.answer(`GET /ops/transfers/${flakyOnNode}`, { status: 500, body: { error: { code: 500, reason: 'Internal Server Error', user_message: 'Redis unavailable' } } });
+    node.answer(`GET /ops/transfers/${flakyOnNode}`, {
+      status: 500,
+      body: { error: { code: 500, reason: 'Internal Server Error', user_message: 'Redis unavailable' } },
+    });
     await t.app.courier.tracker.sync();
     expect(await status(running)).toMatchObject({ status: 'running', error: null });
     expect(await status(flaky)).toMatchObject({ status: 'running', error: null });
   });
 
-  it('finds a transfer its node\'s list skipped (history restarted under our cursor) by its tag, and starts the cursor over', async () => {
+  it("finds a transfer its node's list skipped (history restarted under our cursor) by its tag, and starts the cursor over", async () => {
     const { id: nodeId } = await t.db.selectFrom('nodes').select('id').executeTakeFirstOrThrow();
     const record = await runningRecord(randomUUID());
     // Authorized two minutes ago, never matched: the node's list did not show it.
-    await t.db.updateTable('transfers').set({ status: 'authorized', node_transfer_id: null, started_at: null, created_at: Date.now() - 120_000 }).where('id', '=', record).execute();
+    await t.db
+      .updateTable('transfers')
+      .set({ status: 'authorized', node_transfer_id: null, started_at: null, created_at: Date.now() - 120_000 })
+      .where('id', '=', record)
+      .execute();
     await t.db.insertInto('node_cursors').values({ node_id: nodeId, iteration_token: '999999', updated_at: Date.now() }).execute();
-    const onNode = { ...hsts.transferCompleted, start_spec: { ...hsts.transferCompleted.start_spec, tags: { courier: { transfer_id: record } } } };
+    const onNode = {
+      ...hsts.transferCompleted,
+      start_spec: { ...hsts.transferCompleted.start_spec, tags: { courier: { transfer_id: record } } },
+    };
     node.answer('GET /ops/transfers', (request) => ({ body: request.query.tag === `courier.transfer_id=${record}` ? [onNode] : [] }));
 
     await t.app.courier.tracker.sync();
-    expect(await t.db.selectFrom('transfers').select(['status', 'node_transfer_id']).where('id', '=', record).executeTakeFirstOrThrow()).toEqual({ status: 'completed', node_transfer_id: onNode.id });
-    expect(node.requests.filter((r) => r.path === '/ops/transfers' && r.query.tag).map((r) => r.query)).toEqual([{ tag: `courier.transfer_id=${record}`, view: 'summary', count: '10' }]);
-    expect(await t.db.selectFrom('node_cursors').select('iteration_token').where('node_id', '=', nodeId).executeTakeFirst()).toEqual({ iteration_token: null });
+    expect(
+      await t.db.selectFrom('transfers').select(['status', 'node_transfer_id']).where('id', '=', record).executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'completed', node_transfer_id: onNode.id });
+    expect(node.requests.filter((r) => r.path === '/ops/transfers' && r.query.tag).map((r) => r.query)).toEqual([
+      { tag: `courier.transfer_id=${record}`, view: 'summary', count: '10' },
+    ]);
+    expect(await t.db.selectFrom('node_cursors').select('iteration_token').where('node_id', '=', nodeId).executeTakeFirst()).toEqual({
+      iteration_token: null,
+    });
   });
 
   it('looks an unmatched record up by its tag at most every 30 s, and not before it is a minute old', async () => {
     const young = await runningRecord(randomUUID());
     await t.db.updateTable('transfers').set({ status: 'authorized', node_transfer_id: null }).where('id', '=', young).execute();
     const old = await runningRecord(randomUUID());
-    await t.db.updateTable('transfers').set({ status: 'authorized', node_transfer_id: null, created_at: Date.now() - 120_000 }).where('id', '=', old).execute();
+    await t.db
+      .updateTable('transfers')
+      .set({ status: 'authorized', node_transfer_id: null, created_at: Date.now() - 120_000 })
+      .where('id', '=', old)
+      .execute();
     await t.app.courier.tracker.sync();
     await t.app.courier.tracker.sync();
     expect(node.requests.filter((r) => r.query.tag).map((r) => r.query.tag)).toEqual([`courier.transfer_id=${old}`]);

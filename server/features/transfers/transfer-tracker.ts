@@ -27,7 +27,13 @@ export const NODE_FORGOT_TRANSFER = 'The node no longer knows this transfer; its
  * A node transfer is matched to its record by the `courier.transfer_id` tag the portal put in the
  * transfer request, and only when node and direction agree.
  */
-export function createTransferTracker(deps: { transfers: TransfersRepository; clients: NodeClients; log: FastifyBaseLogger; onChange: () => void; intervalMs?: number }) {
+export function createTransferTracker(deps: {
+  transfers: TransfersRepository;
+  clients: NodeClients;
+  log: FastifyBaseLogger;
+  onChange: () => void;
+  intervalMs?: number;
+}) {
   const { transfers, clients, log, onChange } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -148,7 +154,10 @@ export function createTransferTracker(deps: { transfers: TransfersRepository; cl
   return {
     sync,
     start(): void {
-      timer = setInterval(() => void sync().catch((err: unknown) => log.warn({ err }, 'transfer tracking failed')), deps.intervalMs ?? POLL_INTERVAL_MS);
+      timer = setInterval(
+        () => void sync().catch((err: unknown) => log.warn({ err }, 'transfer tracking failed')),
+        deps.intervalMs ?? POLL_INTERVAL_MS,
+      );
       timer.unref();
     },
     async stop(): Promise<void> {
@@ -185,7 +194,9 @@ function patchFrom(row: TransferRow, item: NodeTransfer): Partial<TransferRow> |
       if (item.status === 'failed' && errorCode === 0 && !item.error_desc) status = 'completed';
       else {
         status = 'failed';
-        error = item.error_desc || (item.status === 'partially_completed' ? 'Some files were not transferred.' : 'The transfer failed on the node.');
+        error =
+          item.error_desc ||
+          (item.status === 'partially_completed' ? 'Some files were not transferred.' : 'The transfer failed on the node.');
       }
       break;
     case 'canceled':

@@ -40,7 +40,11 @@ export function createTransfersRepository(db: Db) {
     },
 
     async update(id: string, patch: Partial<Omit<TransferRow, 'id'>>): Promise<void> {
-      await db.updateTable('transfers').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
+      await db
+        .updateTable('transfers')
+        .set({ ...patch, updated_at: Date.now() })
+        .where('id', '=', id)
+        .execute();
     },
 
     /** Nodes with unfinished transfers recent enough to follow. */
@@ -67,7 +71,8 @@ export function createTransfersRepository(db: Db) {
       return Number(result.numUpdatedRows);
     },
 
-    changedSince: (since: number) => db.selectFrom('transfers').selectAll().where('updated_at', '>', since).orderBy('updated_at').limit(1000).execute(),
+    changedSince: (since: number) =>
+      db.selectFrom('transfers').selectAll().where('updated_at', '>', since).orderBy('updated_at').limit(1000).execute(),
 
     async cursor(nodeId: string): Promise<string | null> {
       const row = await db.selectFrom('node_cursors').select('iteration_token').where('node_id', '=', nodeId).executeTakeFirst();

@@ -35,49 +35,61 @@ export const transfersRoutes: FastifyPluginAsync<TransfersRoutesOptions> = async
     for (const end of streams) end();
   });
 
-  app.post('/api/transfers', { schema: { body: createTransferRequestSchema, response: { 201: createTransferResponseSchema } } }, async (request, reply) =>
-    reply.status(201).send(await transfers.create(requireSession(request).user, request.body)),
+  app.post(
+    '/api/transfers',
+    { schema: { body: createTransferRequestSchema, response: { 201: createTransferResponseSchema } } },
+    async (request, reply) => reply.status(201).send(await transfers.create(requireSession(request).user, request.body)),
   );
 
-  app.get('/api/transfers', { schema: { querystring: listTransfersQuerySchema, response: { 200: transfersResponseSchema } } }, async (request) => ({
-    transfers: await transfers.list(requireSession(request).user, request.query),
-  }));
+  app.get(
+    '/api/transfers',
+    { schema: { querystring: listTransfersQuerySchema, response: { 200: transfersResponseSchema } } },
+    async (request) => ({
+      transfers: await transfers.list(requireSession(request).user, request.query),
+    }),
+  );
 
-  app.get('/api/transfers/events', { schema: { querystring: z.object({ all: queryFlagSchema.default(false) }) } }, async (request, reply) => {
-    const { user, row } = requireSession(request);
-    if (request.query.all && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
-    res.write('retry: 3000\n\n');
-    const unsubscribe = feed.subscribe({ userId: user.id, all: request.query.all }, (record) => {
-      res.write(`event: transfer\nid: ${record.id}\ndata: ${JSON.stringify(transferRecordSchema.parse(record))}\n\n`);
-    });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    // The stream was authorized once, when it opened; it must not outlive the session that opened it.
-    const unwatch = sessions.watch(row, () => end());
-    const end = () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      unwatch();
-      streams.delete(end);
-      res.end();
-    };
-    streams.add(end);
-    request.raw.on('close', end);
-  });
+  app.get(
+    '/api/transfers/events',
+    { schema: { querystring: z.object({ all: queryFlagSchema.default(false) }) } },
+    async (request, reply) => {
+      const { user, row } = requireSession(request);
+      if (request.query.all && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      res.write('retry: 3000\n\n');
+      const unsubscribe = feed.subscribe({ userId: user.id, all: request.query.all }, (record) => {
+        res.write(`event: transfer\nid: ${record.id}\ndata: ${JSON.stringify(transferRecordSchema.parse(record))}\n\n`);
+      });
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      // The stream was authorized once, when it opened; it must not outlive the session that opened it.
+      const unwatch = sessions.watch(row, () => end());
+      const end = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        unwatch();
+        streams.delete(end);
+        res.end();
+      };
+      streams.add(end);
+      request.raw.on('close', end);
+    },
+  );
 
   app.get('/api/transfers/:transferId', { schema: { params: idParams, response: { 200: transferRecordSchema } } }, async (request) =>
     transfers.get(requireSession(request).user, request.params.transferId),
   );
 
-  app.patch('/api/transfers/:transferId', { schema: { params: idParams, body: updateTransferRequestSchema, response: { 200: transferRecordSchema } } }, async (request) =>
-    transfers.reportFromClient(requireSession(request).user, request.params.transferId, request.body),
+  app.patch(
+    '/api/transfers/:transferId',
+    { schema: { params: idParams, body: updateTransferRequestSchema, response: { 200: transferRecordSchema } } },
+    async (request) => transfers.reportFromClient(requireSession(request).user, request.params.transferId, request.body),
   );
 };

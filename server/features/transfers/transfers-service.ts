@@ -3,7 +3,7 @@ import type { User } from '../../../contract/session';
 import { baseName } from '../../../contract/space-path';
 import { isEnded } from '../../../contract/transfer-status';
 import type { CreateTransferRequest, CreateTransferResponse, TransferClientKind, TransferRecord } from '../../../contract/transfers';
-import type { AppError} from '../../errors';
+import type { AppError } from '../../errors';
 import { roleAllows } from '../../../contract/roles';
 import { ERRORS } from '../../errors';
 import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
@@ -23,7 +23,13 @@ type DownloadRequest = Extract<CreateTransferRequest, { direction: 'download' }>
  * transfer, and return the spec with the clients that may carry it. Nothing is recorded when the
  * node refuses, so no record ever claims a transfer that could not happen.
  */
-export function createTransfersService(deps: { access: SpaceAccess; clients: NodeClients; transfers: TransfersRepository; tokenLifeSeconds: number; onChange: () => void }) {
+export function createTransfersService(deps: {
+  access: SpaceAccess;
+  clients: NodeClients;
+  transfers: TransfersRepository;
+  tokenLifeSeconds: number;
+  onChange: () => void;
+}) {
   const { access, clients, transfers, tokenLifeSeconds, onChange } = deps;
 
   const confine = access.confine;
@@ -46,13 +52,21 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     const setupRequest: TransferRequest =
       target.node.kind === 'embedded'
         ? // The embedded node binds the token to these files and sizes and to the overwrite policy.
-          { destination_root: destination, paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })), ...(overwrite ? { overwrite } : {}) }
+          {
+            destination_root: destination,
+            paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })),
+            ...(overwrite ? { overwrite } : {}),
+          }
         : // A real HSTS binds its token to the destination folder (docs/node-api.md §1.4).
           { paths: [{ destination }] };
     const spec = await setup(target, 'upload', { ...setupRequest, tags: { courier: { transfer_id: id } } }, folder);
     // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
     // (docs/http-gateway.md §3.1), so they are created now through the Node API.
-    if (emptyFolders.length > 0) await clients.ensureFolders(space.node_id, emptyFolders.map((p) => spaceToNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)));
+    if (emptyFolders.length > 0)
+      await clients.ensureFolders(
+        space.node_id,
+        emptyFolders.map((p) => spaceToNodePath(space.root_path, `${folder === '/' ? '' : folder}/${p}`)),
+      );
     const bytesExpected = files.reduce((sum, f) => sum + f.size, 0);
     // docs/node-api.md §4: the client replaces `paths` with what it sends and keeps destination_root and
     // the token; for the gateway and the SDK, `destination` is where each file lands under the root.
@@ -65,7 +79,14 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     };
     // What the history shows: the dropped items (top-level names), not every file of a 20,000-file tree.
     const dropped = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
-    return record(user, request, spec, transferSpec, { id, folder, paths: dropped, fileCount: files.length, bytesExpected, title: transferSpec.title });
+    return record(user, request, spec, transferSpec, {
+      id,
+      folder,
+      paths: dropped,
+      fileCount: files.length,
+      bytesExpected,
+      title: transferSpec.title,
+    });
   }
 
   async function download(user: User, request: DownloadRequest): Promise<CreateTransferResponse> {
@@ -75,7 +96,12 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     const id = randomUUID();
     // Sources relative to the space's root, so the browser sees space paths, not the node's layout.
     const sourceRoot = spaceToNodePath(space.root_path, '/');
-    const spec = await setup(await clients.forNode(space.node_id), 'download', { source_root: sourceRoot, paths: paths.map((p) => ({ source: p.slice(1) || '.' })), tags: { courier: { transfer_id: id } } }, paths[0] ?? '/');
+    const spec = await setup(
+      await clients.forNode(space.node_id),
+      'download',
+      { source_root: sourceRoot, paths: paths.map((p) => ({ source: p.slice(1) || '.' })), tags: { courier: { transfer_id: id } } },
+      paths[0] ?? '/',
+    );
     const expected = gatewayTag(spec.transferSpec, 'expected_size');
     const title = paths.length === 1 ? baseName(paths[0] ?? '/') || 'All files' : `${paths.length} items`;
     const transferSpec = { ...spec.transferSpec, title };
@@ -89,7 +115,12 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
     });
   }
 
-  async function setup(target: Awaited<ReturnType<NodeClients['forNode']>>, direction: 'upload' | 'download', request: TransferRequest, pathForErrors: string) {
+  async function setup(
+    target: Awaited<ReturnType<NodeClients['forNode']>>,
+    direction: 'upload' | 'download',
+    request: TransferRequest,
+    pathForErrors: string,
+  ) {
     const { node, client } = target;
     // docs/node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
     const transferRequest = { ...request, token_life_seconds: tokenLifeSeconds };
@@ -146,9 +177,13 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
   }
 
   return {
-    create: (user: User, request: CreateTransferRequest) => (request.direction === 'upload' ? upload(user, request) : download(user, request)),
+    create: (user: User, request: CreateTransferRequest) =>
+      request.direction === 'upload' ? upload(user, request) : download(user, request),
 
-    async list(user: User, query: { all: boolean; userId?: string; spaceId?: string; status?: TransferRow['status']; limit: number; before?: string }): Promise<TransferRecord[]> {
+    async list(
+      user: User,
+      query: { all: boolean; userId?: string; spaceId?: string; status?: TransferRow['status']; limit: number; before?: string },
+    ): Promise<TransferRecord[]> {
       if ((query.all || query.userId) && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
       const before = query.before ? Date.parse(query.before) : undefined;
       const rows = await transfers.list({
@@ -171,7 +206,11 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
      * What the browser's client knows that the node may not: it was cancelled or failed before any
      * byte reached the node, or it started on Desktop. Completion only ever comes from the node.
      */
-    async reportFromClient(user: User, id: string, report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClientKind; error?: string }): Promise<TransferRecord> {
+    async reportFromClient(
+      user: User,
+      id: string,
+      report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClientKind; error?: string },
+    ): Promise<TransferRecord> {
       const row = await transfers.find(id);
       if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
       if (isEnded(row.status)) return toTransferRecord(row);
@@ -183,7 +222,11 @@ export function createTransfersService(deps: { access: SpaceAccess; clients: Nod
       const patch: Partial<TransferRow> =
         report.status === 'running' || report.status === 'completed'
           ? { status: 'running', client: report.client ?? row.client, started_at: row.started_at ?? now }
-          : { status: report.status, error: report.status === 'failed' ? (report.error ?? 'The transfer failed in the browser.') : null, ended_at: now };
+          : {
+              status: report.status,
+              error: report.status === 'failed' ? (report.error ?? 'The transfer failed in the browser.') : null,
+              ended_at: now,
+            };
       await transfers.update(id, patch);
       onChange();
       return toTransferRecord({ ...row, ...patch });

@@ -23,11 +23,18 @@ export function createGroupsRepository(db: Db) {
     },
     async create(name: string): Promise<Group> {
       const id = randomUUID();
-      await db.insertInto('groups').values({ id, name, name_key: usernameKey(name), created_at: Date.now() }).execute();
+      await db
+        .insertInto('groups')
+        .values({ id, name, name_key: usernameKey(name), created_at: Date.now() })
+        .execute();
       return { id, name, memberIds: [] };
     },
     async addMember(groupId: string, userId: string): Promise<void> {
-      await db.insertInto('group_members').values({ group_id: groupId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+      await db
+        .insertInto('group_members')
+        .values({ group_id: groupId, user_id: userId })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
     async removeMember(groupId: string, userId: string): Promise<void> {
       await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', '=', userId).execute();

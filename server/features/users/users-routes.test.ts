@@ -22,12 +22,16 @@ describe.each(DIALECTS)('user and group administration on %s', (dialect) => {
     expect(created.json()).toEqual({ id: expect.any(String), username: 'Carol.M', displayName: 'Carol', isAdmin: false });
     expect((await t.login('carol.m')).csrfToken).toBeTruthy();
 
-    expect((await admin('POST', '/api/users', { username: 'CAROL.m', displayName: 'x', password: TEST_PASSWORD })).json().code).toBe('CONFLICT');
+    expect((await admin('POST', '/api/users', { username: 'CAROL.m', displayName: 'x', password: TEST_PASSWORD })).json().code).toBe(
+      'CONFLICT',
+    );
     for (const username of ['../etc', 'a b', '', '.hidden', 'x'.repeat(65)]) {
       const bad = await admin('POST', '/api/users', { username, displayName: 'x', password: TEST_PASSWORD });
       expect(bad.statusCode, username).toBe(400);
     }
-    expect((await admin('POST', '/api/users', { username: 'dave', displayName: 'Dave', password: 'short' })).json().message).toMatch(/at least 8/);
+    expect((await admin('POST', '/api/users', { username: 'dave', displayName: 'Dave', password: 'short' })).json().message).toMatch(
+      /at least 8/,
+    );
     const list = await admin('GET', '/api/users');
     expect(list.json().users.map((u: { username: string }) => u.username)).toEqual(['alice', 'bob', 'Carol.M']);
     expect(list.body).not.toContain('scrypt');

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { auditEntrySchema, createGroupRequestSchema, createUserRequestSchema, groupSchema, usersResponseSchema } from '../../../contract/admin';
+import {
+  auditEntrySchema,
+  createGroupRequestSchema,
+  createUserRequestSchema,
+  groupSchema,
+  usersResponseSchema,
+} from '../../../contract/admin';
 import { userSchema } from '../../../contract/session';
 import { ERRORS } from '../../errors';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
@@ -13,7 +19,10 @@ import type { GroupsRepository } from './groups-repository';
 const toUser = (row: UserRow) => ({ id: row.id, username: row.username, displayName: row.display_name, isAdmin: row.is_admin === 1 });
 
 /** Administration of people: users, groups and the audit log. Admins only. */
-export const usersRoutes: FastifyPluginAsync<{ users: UsersRepository; groups: GroupsRepository; audit: AuditLog }> = async (fastify, { users, groups, audit }) => {
+export const usersRoutes: FastifyPluginAsync<{ users: UsersRepository; groups: GroupsRepository; audit: AuditLog }> = async (
+  fastify,
+  { users, groups, audit },
+) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const requireAdmin = (request: FastifyRequest) => {
     const { user } = requireSession(request);
@@ -60,12 +69,16 @@ export const usersRoutes: FastifyPluginAsync<{ users: UsersRepository; groups: G
     return requireGroup(groupId);
   });
 
-  app.delete('/api/groups/:groupId/members/:userId', { schema: { params: memberParams, response: { 200: groupSchema } } }, async (request) => {
-    requireAdmin(request);
-    await requireGroup(request.params.groupId);
-    await groups.removeMember(request.params.groupId, request.params.userId);
-    return requireGroup(request.params.groupId);
-  });
+  app.delete(
+    '/api/groups/:groupId/members/:userId',
+    { schema: { params: memberParams, response: { 200: groupSchema } } },
+    async (request) => {
+      requireAdmin(request);
+      await requireGroup(request.params.groupId);
+      await groups.removeMember(request.params.groupId, request.params.userId);
+      return requireGroup(request.params.groupId);
+    },
+  );
 
   const auditQuery = z.object({
     limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -73,11 +86,24 @@ export const usersRoutes: FastifyPluginAsync<{ users: UsersRepository; groups: G
     userId: z.string().optional(),
     decision: z.enum(['allow', 'deny']).optional(),
   });
-  app.get('/api/audit', { schema: { querystring: auditQuery, response: { 200: z.object({ entries: z.array(auditEntrySchema) }) } } }, async (request) => {
-    requireAdmin(request);
-    const rows = await audit.list(request.query);
-    return {
-      entries: rows.map((r) => ({ id: r.id, at: new Date(r.at).toISOString(), userId: r.user_id, action: r.action, spaceId: r.space_id, target: r.target, decision: r.decision, reason: r.reason })),
-    };
-  });
+  app.get(
+    '/api/audit',
+    { schema: { querystring: auditQuery, response: { 200: z.object({ entries: z.array(auditEntrySchema) }) } } },
+    async (request) => {
+      requireAdmin(request);
+      const rows = await audit.list(request.query);
+      return {
+        entries: rows.map((r) => ({
+          id: r.id,
+          at: new Date(r.at).toISOString(),
+          userId: r.user_id,
+          action: r.action,
+          spaceId: r.space_id,
+          target: r.target,
+          decision: r.decision,
+          reason: r.reason,
+        })),
+      };
+    },
+  );
 };

@@ -8,7 +8,9 @@ const fullPermissions = [{ name: 'view' }, { name: 'edit' }, { name: 'delete' }]
 /** §3 example: browse with the counts ascli relies on. */
 export const browseWithCounts = {
   self: { path: '/Upload', basename: 'Upload', type: 'directory', size: 0, mtime: '2024-05-01T10:00:00Z', permissions: fullPermissions },
-  items: [{ path: '/Upload/a.bin', basename: 'a.bin', type: 'file', size: 1048576, mtime: '2024-05-01T09:59:00Z', permissions: fullPermissions }],
+  items: [
+    { path: '/Upload/a.bin', basename: 'a.bin', type: 'file', size: 1048576, mtime: '2024-05-01T09:59:00Z', permissions: fullPermissions },
+  ],
   item_count: 1,
   total_count: 1,
 };
@@ -18,7 +20,14 @@ export const browseWithoutCounts = {
   self: { path: '/Upload', basename: 'Upload', type: 'directory', size: 0, mtime: '2024-05-01T10:00:00Z' },
   items: [
     { path: '/Upload/sub', type: 'directory', mtime: '2024-05-01T09:00:00Z', permissions: null },
-    { path: '/Upload/link', basename: 'link', type: 'symbolic_link', size: '12', mtime: '2024-05-01T09:00:00Z', target: { path: '/Upload/a.bin' } },
+    {
+      path: '/Upload/link',
+      basename: 'link',
+      type: 'symbolic_link',
+      size: '12',
+      mtime: '2024-05-01T09:00:00Z',
+      target: { path: '/Upload/a.bin' },
+    },
   ],
 };
 
@@ -33,13 +42,26 @@ export const errorUnauthorized = { error: { code: 401, reason: 'Unauthorized', u
 
 /** §3: create answers 200 with per-item errors. */
 export const createOneConflict = {
-  paths: [{ path: '/Upload/new' }, { path: '/Upload/project-42', error: { code: 409, reason: 'Conflict', user_message: 'Path already exists' } }],
+  paths: [
+    { path: '/Upload/new' },
+    { path: '/Upload/project-42', error: { code: 409, reason: 'Conflict', user_message: 'Path already exists' } },
+  ],
 };
 export const deleteOneMissing = {
-  paths: [{ path: '/Upload/a.bin' }, { path: '/Upload/gone', error: { code: 404, reason: 'Not Found', user_message: 'Path does not exist' } }],
+  paths: [
+    { path: '/Upload/a.bin' },
+    { path: '/Upload/gone', error: { code: 404, reason: 'Not Found', user_message: 'Path does not exist' } },
+  ],
 };
 export const renameExists = {
-  paths: [{ path: '/Upload', source: 'old.txt', destination: 'new.txt', error: { code: 409, reason: 'Conflict', user_message: 'Destination exists' } }],
+  paths: [
+    {
+      path: '/Upload',
+      source: 'old.txt',
+      destination: 'new.txt',
+      error: { code: 409, reason: 'Conflict', user_message: 'Destination exists' },
+    },
+  ],
 };
 
 /** §4 download example: `tags: null`, string-free ints, fields the OAS does not list (sshfp). */
@@ -89,7 +111,15 @@ export const setupErrorInsideSpec = { transfer_specs: [{ transfer_spec: { error:
 export const transferCompleted = {
   id: '2c1f0a6e-1111-4f00-9a00-000000000001',
   status: 'completed',
-  start_spec: { direction: 'send', remote_host: '10.0.0.9', remote_user: 'xfer', source_paths: ['a.bin'], destination_path: '/Upload/p42', tags: null, target_rate_kbps: '100000' },
+  start_spec: {
+    direction: 'send',
+    remote_host: '10.0.0.9',
+    remote_user: 'xfer',
+    source_paths: ['a.bin'],
+    destination_path: '/Upload/p42',
+    tags: null,
+    target_rate_kbps: '100000',
+  },
   bytes_transferred: 1048576,
   files_completed: 1,
   start_time_usec: 1714557540000000,
@@ -109,7 +139,14 @@ export const transferFailed = {
   precalc: { status: 'running', bytes_expected: 0 },
   sessions: [{ id: 's1', status: 'failed', error_code: 36 }],
 };
-export const transferRunning = { id: '2c1f0a6e-1111-4f00-9a00-000000000003', status: 'running', bytes_transferred: 5, error_code: '', error_desc: '' };
+export const transferRunning = {
+  id: '2c1f0a6e-1111-4f00-9a00-000000000003',
+  status: 'running',
+  bytes_transferred: 5,
+  error_code: '',
+  error_desc: '',
+};
 
 /** A reverse proxy's error page in front of a node. */
-export const htmlErrorPage = '<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>';
+export const htmlErrorPage =
+  '<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>';

@@ -63,7 +63,9 @@ export async function startRecordingNode(): Promise<RecordingNode> {
       };
       requests.push(recorded);
       const entry = scripts.get(`${recorded.method} ${recorded.path}`);
-      const answer = entry ? pick(entry, recorded) : { status: 404, body: { error: { code: 404, reason: 'Not Found', user_message: 'No script' } } };
+      const answer = entry
+        ? pick(entry, recorded)
+        : { status: 404, body: { error: { code: 404, reason: 'Not Found', user_message: 'No script' } } };
       if (answer.hang) return;
       const payload = typeof answer.body === 'string' ? answer.body : answer.body === undefined ? '' : JSON.stringify(answer.body);
       const isJson = answer.body !== undefined && typeof answer.body !== 'string';

@@ -34,10 +34,33 @@ const BASELINE = [
 ];
 
 const taken = (label: string, name: string): Case => ({ label, name, status: 409, code: 'NAME_TAKEN' });
-const fresh = (label: string, name: string, rootPath?: Case['rootPath']): Case => ({ label, name, ...(rootPath ? { rootPath } : {}), status: 201 });
-const overlaps = (label: string, rootPath: Case['rootPath']): Case => ({ label, name: `Overlap: ${label}`, rootPath, status: 409, code: 'SPACE_ROOT_OVERLAPS' });
-const badPath = (label: string, rootPath: string): Case => ({ label, name: `Bad path: ${label}`, rootPath, status: 400, code: 'INVALID_PATH' });
-const badInput = (label: string, name: string, rootPath?: string): Case => ({ label, name, ...(rootPath === undefined ? {} : { rootPath }), status: 400, code: 'VALIDATION_FAILED' });
+const fresh = (label: string, name: string, rootPath?: Case['rootPath']): Case => ({
+  label,
+  name,
+  ...(rootPath ? { rootPath } : {}),
+  status: 201,
+});
+const overlaps = (label: string, rootPath: Case['rootPath']): Case => ({
+  label,
+  name: `Overlap: ${label}`,
+  rootPath,
+  status: 409,
+  code: 'SPACE_ROOT_OVERLAPS',
+});
+const badPath = (label: string, rootPath: string): Case => ({
+  label,
+  name: `Bad path: ${label}`,
+  rootPath,
+  status: 400,
+  code: 'INVALID_PATH',
+});
+const badInput = (label: string, name: string, rootPath?: string): Case => ({
+  label,
+  name,
+  ...(rootPath === undefined ? {} : { rootPath }),
+  status: 400,
+  code: 'VALIDATION_FAILED',
+});
 
 const cases: Case[] = [
   // Names that slugged to one folder: each gets its own now.
@@ -106,7 +129,7 @@ const cases: Case[] = [
   overlaps('sharp s against "ss"', '/data/straße'),
   overlaps('decomposed accents against composed', '/data/e\u0301te\u0301'),
   overlaps('upper-case accents', '/DATA/ÉTÉ'),
-  overlaps("inside a generated folder", (roots) => `${roots.Finance}/inbox`),
+  overlaps('inside a generated folder', (roots) => `${roots.Finance}/inbox`),
   overlaps('a generated folder in upper case', (roots) => roots['Project X']!.toUpperCase()),
   overlaps("inside a non-Latin space's generated folder", (roots) => `${roots['財務']}/2024`),
   overlaps('the parent of every /data space', '/DATA'),
@@ -150,7 +173,12 @@ describe.each(DIALECTS)('spaces hostile-input corpus on %s', (dialect) => {
   const roots: Roots = {};
 
   const post = async (body: { name: string; rootPath?: string }) => {
-    const r = await t.app.inject({ method: 'POST', url: '/api/spaces', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken }, payload: body });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/spaces',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
+      payload: body,
+    });
     return { status: r.statusCode, json: r.json() as { id?: string; code?: string; message?: string } };
   };
   /** A check of its own, independent of the portal's: no folder equals or contains another, ignoring case. */
@@ -167,14 +195,20 @@ describe.each(DIALECTS)('spaces hostile-input corpus on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
     admin = await t.login('alice');
     const bob = await t.login('bob');
     await t.app.inject({ method: 'GET', url: '/api/spaces', headers: { cookie: bob.cookie } });
     for (const space of BASELINE) {
       const created = await post(space);
       expect(created.status, space.name).toBe(201);
-      roots[space.name] = (await t.db.selectFrom('spaces').select('root_path').where('id', '=', created.json.id!).executeTakeFirstOrThrow()).root_path;
+      roots[space.name] = (
+        await t.db.selectFrom('spaces').select('root_path').where('id', '=', created.json.id!).executeTakeFirstOrThrow()
+      ).root_path;
     }
   }, 60_000);
   afterAll(async () => {
@@ -188,7 +222,8 @@ describe.each(DIALECTS)('spaces hostile-input corpus on %s', (dialect) => {
     expect(response.status, JSON.stringify(response.json)).toBe(c.status);
     if (c.code) expect(response.json.code).toBe(c.code);
     if (c.status === 201 && rootPath === undefined) {
-      const root = (await t.db.selectFrom('spaces').select('root_path').where('id', '=', response.json.id!).executeTakeFirstOrThrow()).root_path;
+      const root = (await t.db.selectFrom('spaces').select('root_path').where('id', '=', response.json.id!).executeTakeFirstOrThrow())
+        .root_path;
       expect(root).toMatch(/^\/spaces\/[^/]{1,40}-[0-9a-f]{6}$/);
     }
     await expectNoSharedFolders();

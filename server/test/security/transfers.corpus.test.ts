@@ -41,8 +41,18 @@ let current: Dialect;
 const EXISTING = 'existing.txt';
 const ORIGINAL = 'the manager put this here\n';
 
-async function api(who: Who, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object): Promise<Outcome & { json: Record<string, unknown> }> {
-  const r = await t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
+async function api(
+  who: Who,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  payload?: object,
+): Promise<Outcome & { json: Record<string, unknown> }> {
+  const r = await t.app.inject({
+    method,
+    url,
+    headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+    ...(payload ? { payload } : {}),
+  });
   const json = r.json() as Record<string, unknown>;
   return { status: r.statusCode, code: json.code as string | undefined, message: json.message as string | undefined, json };
 }
@@ -68,7 +78,10 @@ function rawUpload(spec: Spec, parts: Array<{ path: string; announced: number; d
     form.append('Content-Length', String(part.announced));
     form.append('file', new Blob([new Uint8Array(part.data)]), part.path);
   }
-  return fetch(`${node.gatewayUrl}/v3/upload`, { method: 'POST', body: form }).then(async (r) => ({ status: r.status, message: ((await r.json()) as { message?: string }).message }));
+  return fetch(`${node.gatewayUrl}/v3/upload`, { method: 'POST', body: form }).then(async (r) => ({
+    status: r.status,
+    message: ((await r.json()) as { message?: string }).message,
+  }));
 }
 
 async function snapshot(dir: string): Promise<string[]> {
@@ -79,13 +92,17 @@ async function snapshot(dir: string): Promise<string[]> {
       if (entry.isDirectory()) {
         lines.push(`${rel}/${entry.name}/`);
         await walk(child, `${rel}/${entry.name}`);
-      } else lines.push(`${rel}/${entry.name} ${createHash('sha256').update(await readFile(child)).digest('hex')}`);
+      } else
+        lines.push(
+          `${rel}/${entry.name} ${createHash('sha256')
+            .update(await readFile(child))
+            .digest('hex')}`,
+        );
     }
   }
   await walk(dir, '');
   return lines;
 }
-
 
 const bytes = (n: number) => randomBytes(n);
 
@@ -103,7 +120,11 @@ const cases: Case[] = [
   {
     name: 'a file that was not declared, beside one that was',
     status: 403,
-    send: async () => gateway(await authorize(contributor, [{ path: 'declared.txt', size: 1 }]), [{ path: 'declared.txt', data: 'd' }, { path: 'smuggled.txt', data: 's' }]),
+    send: async () =>
+      gateway(await authorize(contributor, [{ path: 'declared.txt', size: 1 }]), [
+        { path: 'declared.txt', data: 'd' },
+        { path: 'smuggled.txt', data: 's' },
+      ]),
   },
   {
     name: 'a declared file renamed in the spec',
@@ -113,12 +134,16 @@ const cases: Case[] = [
   {
     name: 'a declared file with more bytes than declared',
     status: 413,
-    send: async () => rawUpload(await authorize(contributor, [{ path: 'small.bin', size: 10 }]), [{ path: 'small.bin', announced: 4096, data: bytes(4096) }]),
+    send: async () =>
+      rawUpload(await authorize(contributor, [{ path: 'small.bin', size: 10 }]), [
+        { path: 'small.bin', announced: 4096, data: bytes(4096) },
+      ]),
   },
   {
     name: 'a declared file announced at its size but sending more',
     status: 400,
-    send: async () => rawUpload(await authorize(contributor, [{ path: 'liar.bin', size: 10 }]), [{ path: 'liar.bin', announced: 10, data: bytes(4096) }]),
+    send: async () =>
+      rawUpload(await authorize(contributor, [{ path: 'liar.bin', size: 10 }]), [{ path: 'liar.bin', announced: 10, data: bytes(4096) }]),
   },
   {
     name: 'declared files moved into a subfolder by the spec',
@@ -140,10 +165,19 @@ const cases: Case[] = [
     name: 'a token used after its life',
     status: 401,
     send: async () => {
-      const brief = await createTestApp(current, { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' }, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+      const brief = await createTestApp(
+        current,
+        { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' },
+        { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+      );
       try {
         const who = await brief.login('alice');
-        const space = await brief.app.inject({ method: 'POST', url: '/api/spaces', headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, payload: { name: `Brief ${randomBytes(4).toString('hex')}` } });
+        const space = await brief.app.inject({
+          method: 'POST',
+          url: '/api/spaces',
+          headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+          payload: { name: `Brief ${randomBytes(4).toString('hex')}` },
+        });
         const created = await brief.app.inject({
           method: 'POST',
           url: '/api/transfers',
@@ -161,7 +195,10 @@ const cases: Case[] = [
   {
     name: "a contributor's upload over an existing file, the spec asking to overwrite always",
     status: 409,
-    send: async () => gateway({ ...(await authorize(contributor, [{ path: EXISTING, size: 5 }])), overwrite: 'always' }, [{ path: EXISTING, data: 'gone!' }]),
+    send: async () =>
+      gateway({ ...(await authorize(contributor, [{ path: EXISTING, size: 5 }])), overwrite: 'always' }, [
+        { path: EXISTING, data: 'gone!' },
+      ]),
   },
   {
     name: "a contributor's upload over an existing file, the spec's overwrite removed",
@@ -172,22 +209,103 @@ const cases: Case[] = [
     },
   },
   // Item 8: the portal refuses, naming the problem, what the node would refuse.
-  { name: 'a new folder named like the node staging folder', status: 400, code: 'INVALID_PATH', send: () => api(contributor, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/.courier-staging' }) },
-  { name: 'a new folder with a 300-byte name (100 CJK characters)', status: 400, code: 'INVALID_PATH', send: () => api(contributor, 'POST', `/api/spaces/${spaceId}/folders`, { path: `/${'文'.repeat(100)}` }) },
-  { name: 'a rename to a 256-byte name', status: 400, code: 'INVALID_NAME', send: () => api(contributor, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/drop', newName: 'é'.repeat(128) }) },
-  { name: 'a rename to a fullwidth-slash name', status: 400, code: 'INVALID_NAME', send: () => api(contributor, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/drop', newName: 'a／b' }) },
-  { name: 'a listing through a fullwidth solidus', status: 400, code: 'INVALID_PATH', send: () => api(contributor, 'GET', `/api/spaces/${spaceId}/files?path=${encodeURIComponent('/drop／..／..')}`) },
-  { name: 'a listing through one-dot leaders that fold to ".."', status: 400, code: 'INVALID_PATH', send: () => api(contributor, 'GET', `/api/spaces/${spaceId}/files?path=${encodeURIComponent('/\u2024\u2024/x')}`) },
-  { name: 'a download of a division-slash path', status: 400, code: 'INVALID_PATH', send: () => api(contributor, 'POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/drop\u2215..\u2215x'] }) },
-  { name: 'an upload of a fullwidth dot-dot segment', status: 400, code: 'INVALID_PATH', send: () => api(contributor, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: '\uff0e\uff0e/x.txt', size: 1 }] }) },
-  { name: 'an upload into the staging folder name, in capitals', status: 400, code: 'INVALID_PATH', send: () => api(contributor, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/.COURIER-STAGING', files: [{ path: 'x.txt', size: 1 }] }) },
-  { name: 'an upload whose 4,090-character path is too long under the space root', status: 400, code: 'INVALID_PATH', send: () => api(contributor, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: Array.from({ length: 409 }, () => 'abcdefghi').join('/').slice(0, 4090), size: 1 }] }) },
+  {
+    name: 'a new folder named like the node staging folder',
+    status: 400,
+    code: 'INVALID_PATH',
+    send: () => api(contributor, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/.courier-staging' }),
+  },
+  {
+    name: 'a new folder with a 300-byte name (100 CJK characters)',
+    status: 400,
+    code: 'INVALID_PATH',
+    send: () => api(contributor, 'POST', `/api/spaces/${spaceId}/folders`, { path: `/${'文'.repeat(100)}` }),
+  },
+  {
+    name: 'a rename to a 256-byte name',
+    status: 400,
+    code: 'INVALID_NAME',
+    send: () => api(contributor, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/drop', newName: 'é'.repeat(128) }),
+  },
+  {
+    name: 'a rename to a fullwidth-slash name',
+    status: 400,
+    code: 'INVALID_NAME',
+    send: () => api(contributor, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/drop', newName: 'a／b' }),
+  },
+  {
+    name: 'a listing through a fullwidth solidus',
+    status: 400,
+    code: 'INVALID_PATH',
+    send: () => api(contributor, 'GET', `/api/spaces/${spaceId}/files?path=${encodeURIComponent('/drop／..／..')}`),
+  },
+  {
+    name: 'a listing through one-dot leaders that fold to ".."',
+    status: 400,
+    code: 'INVALID_PATH',
+    send: () => api(contributor, 'GET', `/api/spaces/${spaceId}/files?path=${encodeURIComponent('/\u2024\u2024/x')}`),
+  },
+  {
+    name: 'a download of a division-slash path',
+    status: 400,
+    code: 'INVALID_PATH',
+    send: () => api(contributor, 'POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/drop\u2215..\u2215x'] }),
+  },
+  {
+    name: 'an upload of a fullwidth dot-dot segment',
+    status: 400,
+    code: 'INVALID_PATH',
+    send: () =>
+      api(contributor, 'POST', '/api/transfers', {
+        spaceId,
+        direction: 'upload',
+        folder: '/',
+        files: [{ path: '\uff0e\uff0e/x.txt', size: 1 }],
+      }),
+  },
+  {
+    name: 'an upload into the staging folder name, in capitals',
+    status: 400,
+    code: 'INVALID_PATH',
+    send: () =>
+      api(contributor, 'POST', '/api/transfers', {
+        spaceId,
+        direction: 'upload',
+        folder: '/.COURIER-STAGING',
+        files: [{ path: 'x.txt', size: 1 }],
+      }),
+  },
+  {
+    name: 'an upload whose 4,090-character path is too long under the space root',
+    status: 400,
+    code: 'INVALID_PATH',
+    send: () =>
+      api(contributor, 'POST', '/api/transfers', {
+        spaceId,
+        direction: 'upload',
+        folder: '/',
+        files: [
+          {
+            path: Array.from({ length: 409 }, () => 'abcdefghi')
+              .join('/')
+              .slice(0, 4090),
+            size: 1,
+          },
+        ],
+      }),
+  },
   // Item 10: one limit for the portal and the gateway.
   {
     name: `an upload of ${MAX_TRANSFER_FILES + 1} files`,
     status: 400,
     code: 'VALIDATION_FAILED',
-    send: () => api(contributor, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: Array.from({ length: MAX_TRANSFER_FILES + 1 }, (_, i) => ({ path: `f${i}`, size: 1 })) }),
+    send: () =>
+      api(contributor, 'POST', '/api/transfers', {
+        spaceId,
+        direction: 'upload',
+        folder: '/',
+        files: Array.from({ length: MAX_TRANSFER_FILES + 1 }, (_, i) => ({ path: `f${i}`, size: 1 })),
+      }),
   },
 ];
 
@@ -195,14 +313,22 @@ describe.each(DIALECTS)('transfer authorization corpus on %s', (dialect) => {
   beforeAll(async () => {
     current = dialect;
     node = await startNodeProcess();
-    t = await createTestApp(dialect, {}, { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } });
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
     manager = await t.login('alice');
     contributor = await t.login('bob', TEST_PASSWORD);
     const space = await api(manager, 'POST', '/api/spaces', { name: `Corpus ${randomBytes(4).toString('hex')}` });
     spaceId = space.json.id as string;
     const users = await api(manager, 'GET', '/api/users');
     const bob = (users.json.users as Array<{ id: string; username: string }>).find((u) => u.username === 'bob');
-    const member = await api(manager, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: bob?.id, role: 'contributor' });
+    const member = await api(manager, 'PUT', `/api/spaces/${spaceId}/members`, {
+      principalType: 'user',
+      principalId: bob?.id,
+      role: 'contributor',
+    });
     expect(member.status).toBe(200);
     const seed = await authorize(manager, [{ path: EXISTING, size: ORIGINAL.length }]);
     expect((await gateway(seed, [{ path: EXISTING, data: ORIGINAL }])).status).toBe(200);
@@ -244,7 +370,7 @@ describe.each(DIALECTS)('transfer authorization corpus on %s', (dialect) => {
     expect(await readFile(join(spaceRoot, EXISTING), 'utf8')).toBe('replaced');
   });
 
-  it('tells the contributor\'s client not to overwrite, in the spec it hands over', async () => {
+  it("tells the contributor's client not to overwrite, in the spec it hands over", async () => {
     expect((await authorize(contributor, [{ path: 'new.txt', size: 1 }])).overwrite).toBe('never');
   });
 });

@@ -14,7 +14,5 @@ export function LoginRoute() {
   if (session.isPending) return <BootScreen />;
 
   // Logging in puts the session in the cache, and the redirect above takes the user back.
-  return (
-    <LoginPage reason={session.data?.status === 'signed-out' ? session.data.reason : 'anonymous'} />
-  );
+  return <LoginPage reason={session.data?.status === 'signed-out' ? session.data.reason : 'anonymous'} />;
 }

@@ -9,8 +9,7 @@ export function NotFoundRoute() {
         Page not found
       </h1>
       <p className="courier-page__lead">
-        There is no page at <code className="courier-page__path">{pathname}</code>. The link may be
-        old or mistyped.
+        There is no page at <code className="courier-page__path">{pathname}</code>. The link may be old or mistyped.
       </p>
       <p>
         <Link className="cds--link cds--link--lg" to="/files">

@@ -12,22 +12,12 @@ export function RouteError() {
     <div className="courier-standalone">
       <title>Error · Courier</title>
       <main className="courier-standalone__main">
-        <section
-          className="courier-page courier-error"
-          role="alert"
-          aria-labelledby="route-error-title"
-        >
+        <section className="courier-page courier-error" role="alert" aria-labelledby="route-error-title">
           <h1 id="route-error-title" className="courier-page__title">
             Something went wrong
           </h1>
-          <p className="courier-page__lead">
-            This page could not be loaded{detail ? ` (${detail})` : ''}. Reloading usually fixes it.
-          </p>
-          <button
-            type="button"
-            className="cds--btn cds--btn--primary"
-            onClick={() => window.location.reload()}
-          >
+          <p className="courier-page__lead">This page could not be loaded{detail ? ` (${detail})` : ''}. Reloading usually fixes it.</p>
+          <button type="button" className="cds--btn cds--btn--primary" onClick={() => window.location.reload()}>
             Reload the page
           </button>
         </section>

@@ -24,8 +24,7 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, State> {
   }
 
   static getDerivedStateFromProps(props: ErrorBoundaryProps, state: State): Partial<State> | null {
-    if (props.resetKey !== state.resetKey)
-      return { resetKey: props.resetKey, error: null, failed: false };
+    if (props.resetKey !== state.resetKey) return { resetKey: props.resetKey, error: null, failed: false };
     return null;
   }
 
@@ -39,8 +38,7 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, State> {
   };
 
   override render(): ReactNode {
-    if (this.state.failed)
-      return this.props.fallback({ error: this.state.error, reset: this.reset });
+    if (this.state.failed) return this.props.fallback({ error: this.state.error, reset: this.reset });
     return this.props.children;
   }
 }

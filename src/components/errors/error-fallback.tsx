@@ -21,11 +21,7 @@ export function ErrorFallback({ error, onRetry, retryLabel = 'Try again' }: Erro
     headingRef.current?.focus();
   }, []);
   return (
-    <section
-      className="courier-page courier-error"
-      role="alert"
-      aria-labelledby="courier-error-title"
-    >
+    <section className="courier-page courier-error" role="alert" aria-labelledby="courier-error-title">
       <h1 id="courier-error-title" ref={headingRef} tabIndex={-1} className="courier-page__title">
         Something went wrong
       </h1>

@@ -10,14 +10,7 @@ import {
   Theme,
 } from '@carbon/react';
 import { DataShare, Folder } from '@carbon/icons-react';
-import {
-  useEffect,
-  useRef,
-  useState,
-  type ComponentType,
-  type ReactNode,
-  type RefObject,
-} from 'react';
+import { useEffect, useRef, useState, type ComponentType, type ReactNode, type RefObject } from 'react';
 import { Link, useLocation, useMatch } from 'react-router';
 import { useMediaQuery } from '../../hooks/use-media-query';
 import { ProductName } from './product-name';

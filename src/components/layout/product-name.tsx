@@ -6,8 +6,7 @@
 export function ProductName() {
   return (
     <span className="courier-product-name">
-      <span className="courier-product-name__name">Courier</span>{' '}
-      <span className="courier-product-name__relation">for IBM Aspera</span>
+      <span className="courier-product-name__name">Courier</span> <span className="courier-product-name__relation">for IBM Aspera</span>
     </span>
   );
 }

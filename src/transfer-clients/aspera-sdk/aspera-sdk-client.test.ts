@@ -19,7 +19,12 @@ const spec = (transferId: string, direction: 'send' | 'receive' = 'send', size =
 function setup(options: FakeAsperaSdkOptions = {}, clientOptions: { provisionalCompletionMs?: number } = {}) {
   const fake = new FakeAsperaSdk({ stepMs: 2, ...options });
   w.asperaSdk = fake;
-  const client = createAsperaSdkClient({ sdkUrl: 'http://sdk.invalid/aspera-sdk.js', appId: 'courier:u1', detectionTimeoutMs: 500, ...clientOptions });
+  const client = createAsperaSdkClient({
+    sdkUrl: 'http://sdk.invalid/aspera-sdk.js',
+    appId: 'courier:u1',
+    detectionTimeoutMs: 500,
+    ...clientOptions,
+  });
   const events: TransferClientEvent[] = [];
   client.subscribe((e) => events.push(e));
   const statuses = (id: string) => events.filter((e) => e.transferId === id).map((e) => e.status);
@@ -49,7 +54,9 @@ describe('aspera-sdk adapter: session and availability', () => {
     const first = await client.availability();
     expect(first).toMatchObject({ available: false, state: 'failed' });
     expect(first.reason).toMatch(/install it or launch it/);
-    expect(await client.desktop.installers()).toEqual([expect.objectContaining({ platform: 'linux', url: expect.stringMatching(/^https:/) })]);
+    expect(await client.desktop.installers()).toEqual([
+      expect.objectContaining({ platform: 'linux', url: expect.stringMatching(/^https:/) }),
+    ]);
     client.desktop.launch();
     await vi.waitFor(() => expect(seen.at(-1)).toBe('running'));
     expect(fake.launches).toBe(1);
@@ -63,14 +70,23 @@ describe('aspera-sdk adapter: session and availability', () => {
     const fake = new FakeAsperaSdk({ status: 'INITIALIZING' });
     w.asperaSdk = fake;
     const client = createAsperaSdkClient({ sdkUrl: 'x', appId: 'a', detectionTimeoutMs: 30 });
-    expect(await client.availability()).toMatchObject({ available: false, state: 'failed', reason: expect.stringMatching(/did not answer in time/) });
+    expect(await client.availability()).toMatchObject({
+      available: false,
+      state: 'failed',
+      reason: expect.stringMatching(/did not answer in time/),
+    });
   });
 });
 
 describe('aspera-sdk adapter: Desktop transfers', () => {
   it('maps initiating → queued → running with progress → completed, copies of the SDK objects', async () => {
     const { fake, client, events, statuses, last } = setup();
-    await client.start({ transferId: 't1', direction: 'upload', transferSpec: spec('t1'), localPaths: [{ source: '/home/u/a.txt', destination: 'a.txt' }] });
+    await client.start({
+      transferId: 't1',
+      direction: 'upload',
+      transferSpec: spec('t1'),
+      localPaths: [{ source: '/home/u/a.txt', destination: 'a.txt' }],
+    });
     await vi.waitFor(() => expect(last('t1')?.files).toBeDefined());
     // the second `completed` adds Desktop's per-file list
     expect(statuses('t1')).toEqual(['starting', 'queued', 'running', 'running', 'running', 'running', 'completed', 'completed']);
@@ -94,7 +110,10 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
     fake.queueScenario('fail');
     await client.start({ transferId: 't2', direction: 'upload', transferSpec: spec('t2') });
     await vi.waitFor(() => expect(last('t2')?.status).toBe('failed'));
-    expect(last('t2')!.error).toEqual({ code: 'TRANSFER_FAILED', message: 'Server aborted session: Token authorization failed (error 19)' });
+    expect(last('t2')!.error).toEqual({
+      code: 'TRANSFER_FAILED',
+      message: 'Server aborted session: Token authorization failed (error 19)',
+    });
   });
 
   it('adds per-file status to the final event, so a retry can take only the failed files', async () => {
@@ -123,22 +142,41 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
 
   it('rejects an invalid spec and Desktop not running with a failed event, never a stuck row', async () => {
     const { client, last } = setup();
-    await expect(client.start({ transferId: 't4', direction: 'upload', transferSpec: { direction: 'send', paths: [] } })).rejects.toMatchObject({ code: 'TRANSFER_FAILED', message: /not valid/ });
+    await expect(
+      client.start({ transferId: 't4', direction: 'upload', transferSpec: { direction: 'send', paths: [] } }),
+    ).rejects.toMatchObject({ code: 'TRANSFER_FAILED', message: /not valid/ });
     expect(last('t4')!.status).toBe('failed');
     const other = setup({ status: 'FAILED' });
     await other.client.availability();
-    await expect(other.client.start({ transferId: 't5', direction: 'upload', transferSpec: spec('t5') })).rejects.toMatchObject({ code: 'CLIENT_UNAVAILABLE' });
+    await expect(other.client.start({ transferId: 't5', direction: 'upload', transferSpec: spec('t5') })).rejects.toMatchObject({
+      code: 'CLIENT_UNAVAILABLE',
+    });
     expect(other.last('t5')!.status).toBe('failed');
   });
 
   it('brings back the transfers Desktop holds for this app after a reload (§12.9)', async () => {
     const existing: AsperaSdkTransfer = {
-      uuid: 'held-1', transfer_spec: spec('t-old'), add_time: '', end_time: '', current_file: '', explorer_path: '',
-      file_counts: { attempted: 1, completed: 0, failed: 0, skipped: 0 }, status: 'running', previous_status: 'queued',
-      bytes_written: 50, bytes_expected: 100, percentage: 0.5, calculated_rate_kbps: 1, elapsed_usec: 1, remaining_usec: 1,
-      title: 'old', transfer_client: 'desktop',
+      uuid: 'held-1',
+      transfer_spec: spec('t-old'),
+      add_time: '',
+      end_time: '',
+      current_file: '',
+      explorer_path: '',
+      file_counts: { attempted: 1, completed: 0, failed: 0, skipped: 0 },
+      status: 'running',
+      previous_status: 'queued',
+      bytes_written: 50,
+      bytes_expected: 100,
+      percentage: 0.5,
+      calculated_rate_kbps: 1,
+      elapsed_usec: 1,
+      remaining_usec: 1,
+      title: 'old',
+      transfer_client: 'desktop',
     };
-    const { client, last } = setup({ existingTransfers: [existing, { ...existing, uuid: 'not-ours', transfer_spec: { direction: 'send' } }] });
+    const { client, last } = setup({
+      existingTransfers: [existing, { ...existing, uuid: 'not-ours', transfer_spec: { direction: 'send' } }],
+    });
     await client.availability();
     await vi.waitFor(() => expect(last('t-old')).toEqual({ transferId: 't-old', status: 'running', bytesDone: 50, bytesTotal: 100 }));
     await client.remove('t-old');
@@ -204,7 +242,10 @@ describe('aspera-sdk adapter: gateway defects absorbed', () => {
     const { fake, client, last } = setup({ transferClient: 'http-gateway' });
     const original = fake.startTransfer.bind(fake);
     fake.startTransfer = (s) => original(s, { http_gateway_authentication: { access_key: 'k', token: 't' } });
-    await expect(client.start({ transferId: 'g6', direction: 'upload', transferSpec: spec('g6') })).rejects.toMatchObject({ code: 'TRANSFER_FAILED', message: /setRequestHeader/ });
+    await expect(client.start({ transferId: 'g6', direction: 'upload', transferSpec: spec('g6') })).rejects.toMatchObject({
+      code: 'TRANSFER_FAILED',
+      message: /setRequestHeader/,
+    });
     expect(last('g6')!.status).toBe('failed');
   });
 

@@ -7,7 +7,15 @@ import { attachLocalDropzone, pickLocalFiles, pickLocalFolders, type LocalItem }
 import { normaliseSdkError } from './sdk-errors';
 import { availabilityFor, type SdkState } from './sdk-status';
 import { createSdkTransfers, type Tracked } from './sdk-transfers';
-import type { AsperaSdkGlobal, FileDialogOptions, FolderDialogOptions, InitOptions, InstallerEntry, SdkStatus, SdkTransferSpec } from './sdk-types';
+import type {
+  AsperaSdkGlobal,
+  FileDialogOptions,
+  FolderDialogOptions,
+  InitOptions,
+  InstallerEntry,
+  SdkStatus,
+  SdkTransferSpec,
+} from './sdk-types';
 
 export interface AsperaSdkClientOptions {
   /** The SDK browser bundle (`…/dist/js/aspera-sdk.js`) from Courier's settings. */
@@ -90,7 +98,10 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
         if (status === 'RUNNING') void restore(sdk);
       });
       try {
-        sdk.initSession({ appId: options.appId, ...(options.httpGatewaySettings ? { httpGatewaySettings: options.httpGatewaySettings } : {}) });
+        sdk.initSession({
+          appId: options.appId,
+          ...(options.httpGatewaySettings ? { httpGatewaySettings: options.httpGatewaySettings } : {}),
+        });
       } catch (error) {
         setAvailability({ available: false, state: 'failed', reason: normaliseSdkError(error, 'start of IBM Aspera for Desktop').message });
       }
@@ -111,7 +122,12 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       });
       const timer = setTimeout(() => {
         stop();
-        if (current.state === 'loading') setAvailability({ available: false, state: 'failed', reason: 'IBM Aspera for Desktop did not answer in time: launch it, or install it.' });
+        if (current.state === 'loading')
+          setAvailability({
+            available: false,
+            state: 'failed',
+            reason: 'IBM Aspera for Desktop did not answer in time: launch it, or install it.',
+          });
         resolve(current);
       }, timeout);
     });
@@ -119,13 +135,18 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
 
   async function requireSdk(action: string): Promise<AsperaSdkGlobal> {
     const sdk = await ensureStarted();
-    if (!sdk) throw new TransferClientError('CLIENT_UNAVAILABLE', current.reason ?? `The IBM Aspera SDK is not available for the ${action}.`);
+    if (!sdk)
+      throw new TransferClientError('CLIENT_UNAVAILABLE', current.reason ?? `The IBM Aspera SDK is not available for the ${action}.`);
     return sdk;
   }
 
   function tracked(transferId: string): Tracked & { uuid: string } {
     const t = transfers.get(transferId);
-    if (!t?.uuid) throw new TransferClientError('UNKNOWN_TRANSFER', 'IBM Aspera for Desktop does not know this transfer (it was removed, or started elsewhere).');
+    if (!t?.uuid)
+      throw new TransferClientError(
+        'UNKNOWN_TRANSFER',
+        'IBM Aspera for Desktop does not know this transfer (it was removed, or started elsewhere).',
+      );
     return t as Tracked & { uuid: string };
   }
 
@@ -133,7 +154,10 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
   function checkRoute(sdk: AsperaSdkGlobal, t: Tracked, action: string): void {
     const now = sdk.currentTransferClient();
     if (t.client && now && now !== t.client) {
-      throw new TransferClientError('NOT_SUPPORTED', `This transfer runs on ${t.client === 'desktop' ? 'IBM Aspera for Desktop' : 'the HTTP Gateway'}, which is not the active client any more, so it cannot be ${action} from here.`);
+      throw new TransferClientError(
+        'NOT_SUPPORTED',
+        `This transfer runs on ${t.client === 'desktop' ? 'IBM Aspera for Desktop' : 'the HTTP Gateway'}, which is not the active client any more, so it cannot be ${action} from here.`,
+      );
     }
   }
 
@@ -173,7 +197,12 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       if (request.localPaths) spec.paths = request.localPaths.map((p) => ({ ...p }));
       if (typeof spec.token === 'string' && spec.authentication === undefined) spec.authentication = 'token';
       const size = spec.tags?.aspera?.['http-gateway']?.expected_size;
-      transfers.emit(t, { transferId: request.transferId, status: 'starting', bytesDone: 0, bytesTotal: typeof size === 'number' && size > 0 ? size : null });
+      transfers.emit(t, {
+        transferId: request.transferId,
+        status: 'starting',
+        bytesDone: 0,
+        bytesTotal: typeof size === 'number' && size > 0 ? size : null,
+      });
       try {
         // §12.5: always an object (Connect throws without one and mutates it). §12.1/§12.8: a
         // synchronous throw inside `await` lands in this catch like a rejection.
@@ -194,7 +223,8 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       const sdk = await requireSdk('cancel');
       const t = tracked(transferId);
       if (t.last && isEnded(t.last.status)) return;
-      if (t.last?.handedToBrowser) throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
+      if (t.last?.handedToBrowser)
+        throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
       checkRoute(sdk, t, 'cancelled');
       t.stopped = true;
       transfers.stopHolding(t);
@@ -207,13 +237,15 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
       }
       // §12.4: a gateway in-browser download only flips to `cancelled` once and then runs on; show
       // what the person asked for and ignore the rest (the SDK may still save the file).
-      if (t.client === 'http-gateway') transfers.emit(t, { transferId, status: 'cancelled', bytesDone: t.last?.bytesDone ?? 0, bytesTotal: t.last?.bytesTotal ?? null });
+      if (t.client === 'http-gateway')
+        transfers.emit(t, { transferId, status: 'cancelled', bytesDone: t.last?.bytesDone ?? 0, bytesTotal: t.last?.bytesTotal ?? null });
     },
 
     async resume(transferId) {
       const sdk = await requireSdk('resume');
       const t = tracked(transferId);
-      if (t.client === 'http-gateway') throw new TransferClientError('NOT_SUPPORTED', 'A gateway transfer cannot be resumed: start it again.');
+      if (t.client === 'http-gateway')
+        throw new TransferClientError('NOT_SUPPORTED', 'A gateway transfer cannot be resumed: start it again.');
       checkRoute(sdk, t, 'resumed');
       t.stopped = false;
       try {

@@ -20,7 +20,16 @@ function stubWindow() {
     asperaSdk: undefined as unknown,
     onbeforeunload: pageHandler as unknown,
     document: {
-      createElement: (): StubScript => ({ src: '', async: false, onload: null, onerror: null, removed: false, remove() { this.removed = true; } }),
+      createElement: (): StubScript => ({
+        src: '',
+        async: false,
+        onload: null,
+        onerror: null,
+        removed: false,
+        remove() {
+          this.removed = true;
+        },
+      }),
       head: { append: (s: StubScript) => scripts.push(s) },
     },
   };
@@ -68,7 +77,11 @@ describe('loadAsperaSdk', () => {
     const availability = client.availability();
     await Promise.resolve();
     scripts[0]!.onerror!();
-    expect(await availability).toMatchObject({ available: false, state: 'unavailable', reason: expect.stringMatching(/could not be loaded/) });
+    expect(await availability).toMatchObject({
+      available: false,
+      state: 'unavailable',
+      reason: expect.stringMatching(/could not be loaded/),
+    });
     const events: string[] = [];
     client.subscribe((e) => events.push(e.status));
     const start = client.start({ transferId: 't', direction: 'download', transferSpec: {} });

@@ -27,7 +27,11 @@ export function loadAsperaSdk(url: string, win: Window = window, timeoutMs = DEF
       clearTimeout(timer);
       script.remove();
       loads.delete(win);
-      reject(new Error(`The IBM Aspera SDK could not be loaded from ${url}: ${why}. Ask an administrator to check the SDK URL in Courier's settings.`));
+      reject(
+        new Error(
+          `The IBM Aspera SDK could not be loaded from ${url}: ${why}. Ask an administrator to check the SDK URL in Courier's settings.`,
+        ),
+      );
     };
     const timer = setTimeout(() => fail(`no answer within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
     script.onload = () => {

@@ -56,7 +56,12 @@ export function toClientEvent(transferId: string, t: AsperaSdkTransfer): Transfe
   return event;
 }
 
-const FILE_STATUS: Record<FileStat['status'], FileProgress['status']> = { finished: 'completed', running: 'running', failed: 'failed', skipped: 'skipped' };
+const FILE_STATUS: Record<FileStat['status'], FileProgress['status']> = {
+  finished: 'completed',
+  running: 'running',
+  failed: 'failed',
+  skipped: 'skipped',
+};
 
 /** Desktop's per-file list (§9) as Courier's file progress, so a retry can take only the failed files. */
 export function toFileProgress(entries: readonly FileStat[]): FileProgress[] {

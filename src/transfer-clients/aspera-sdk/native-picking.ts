@@ -49,7 +49,11 @@ export function pickLocalFolders(sdk: AsperaSdkGlobal, options: FolderDialogOpti
  * mount, and call the returned function on unmount). §10: a drop may call back more than once, the
  * first time with a partial list, so each call replaces the dropped set, de-duplicated by path.
  */
-export async function attachLocalDropzone(sdk: AsperaSdkGlobal, cssSelector: string, onDrop: (items: LocalItem[]) => void): Promise<() => void> {
+export async function attachLocalDropzone(
+  sdk: AsperaSdkGlobal,
+  cssSelector: string,
+  onDrop: (items: LocalItem[]) => void,
+): Promise<() => void> {
   await sdk.initDragDrop();
   sdk.createDropzone(
     (data) => {

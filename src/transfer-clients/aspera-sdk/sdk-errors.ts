@@ -20,12 +20,18 @@ export function normaliseSdkError(error: unknown, action: string): TransferError
   const e = error as { message?: unknown; debugData?: { message?: unknown } } | null;
   const text = [e?.message, e?.debugData?.message].find((m): m is string => typeof m === 'string' && m.trim() !== '');
   if (text && /not been verified/i.test(text)) {
-    return { code: 'CLIENT_UNAVAILABLE', message: `IBM Aspera for Desktop is not running, so the ${action} cannot be done: launch it and try again.` };
+    return {
+      code: 'CLIENT_UNAVAILABLE',
+      message: `IBM Aspera for Desktop is not running, so the ${action} cannot be done: launch it and try again.`,
+    };
   }
   if (error instanceof TypeError && /fetch/i.test(error.message)) {
     return { code: 'NETWORK_ERROR', message: `The ${action} failed: IBM Aspera for Desktop or the gateway could not be reached.` };
   }
-  return { code: 'TRANSFER_FAILED', message: text ? `The ${action} failed: ${text}` : `The ${action} failed for an unknown reason: try again.` };
+  return {
+    code: 'TRANSFER_FAILED',
+    message: text ? `The ${action} failed: ${text}` : `The ${action} failed for an unknown reason: try again.`,
+  };
 }
 
 /** §12.3: an in-browser gateway download failure always says this, whatever the server answered. */
@@ -37,7 +43,10 @@ export function transferFailure(t: AsperaSdkTransfer): TransferError {
   if (t.transfer_client === 'http-gateway') {
     const status = typeof t.error_code === 'number' ? t.error_code : 500;
     if (!desc || desc === SDK_GENERIC_HTTP_ERROR) {
-      return { code: codeForHttpStatus(status), message: 'The HTTP Gateway refused or dropped the transfer (it gave no details): try again, or ask an administrator.' };
+      return {
+        code: codeForHttpStatus(status),
+        message: 'The HTTP Gateway refused or dropped the transfer (it gave no details): try again, or ask an administrator.',
+      };
     }
     return { code: codeForHttpStatus(status), message: desc };
   }

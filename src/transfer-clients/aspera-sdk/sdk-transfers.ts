@@ -32,7 +32,14 @@ export function createSdkTransfers(graceMs: number, ensureStarted: () => Promise
   function emit(tracked: Tracked, event: TransferClientEvent): void {
     const last = tracked.last;
     // §6: a gateway failure is emitted up to 3 times; Desktop repeats identical updates too.
-    if (last && last.status === event.status && last.bytesDone === event.bytesDone && last.bytesTotal === event.bytesTotal && last.handedToBrowser === event.handedToBrowser) return;
+    if (
+      last &&
+      last.status === event.status &&
+      last.bytesDone === event.bytesDone &&
+      last.bytesTotal === event.bytesTotal &&
+      last.handedToBrowser === event.handedToBrowser
+    )
+      return;
     tracked.last = event;
     events.emit({ ...event, ...(event.error ? { error: { ...event.error } } : {}) });
   }
@@ -69,7 +76,8 @@ export function createSdkTransfers(graceMs: number, ensureStarted: () => Promise
       return;
     }
     emit(tracked, event);
-    if (tracked.client === 'desktop' && (event.status === 'completed' || event.status === 'failed')) void attachFiles(tracked, live.uuid, event);
+    if (tracked.client === 'desktop' && (event.status === 'completed' || event.status === 'failed'))
+      void attachFiles(tracked, live.uuid, event);
   }
 
   // Desktop's per-file outcome, fetched once when the transfer ends (polling it while running
@@ -105,7 +113,6 @@ export function createSdkTransfers(graceMs: number, ensureStarted: () => Promise
       }
     }, POLL_MS);
   }
-
 
   function stopHolding(tracked: Tracked): void {
     clearInterval(tracked.provisional);

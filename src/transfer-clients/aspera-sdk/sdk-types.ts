@@ -10,7 +10,8 @@ export type SdkStatus = 'INITIALIZING' | 'RETRYING' | 'RUNNING' | 'DEGRADED' | '
 export type SdkTransferClient = 'desktop' | 'http-gateway' | 'connect';
 
 /** §6 */
-export type SdkTransferStatus = 'initiating' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'removed' | 'orphaned' | 'paused' | 'willretry';
+export type SdkTransferStatus =
+  'initiating' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'removed' | 'orphaned' | 'paused' | 'willretry';
 
 /** §5: the fields Courier reads or sets; the portal's spec carries the rest through untouched. */
 export interface SdkTransferSpec {

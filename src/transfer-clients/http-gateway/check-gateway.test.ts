@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkGateway } from './check-gateway';
 
-const answer = (body: unknown, status = 200) => async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
+const answer =
+  (body: unknown, status = 200) =>
+  async () =>
+    new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
 
 describe('checkGateway', () => {
   it('accepts a v3 gateway and explains every other answer', async () => {
@@ -9,6 +12,9 @@ describe('checkGateway', () => {
     expect(await checkGateway('https://gw', answer({ version: '2.3.0' }))).toMatchObject({ available: false, reason: /version 2.3.0/ });
     expect(await checkGateway('https://gw', answer('<html>', 200))).toMatchObject({ available: false, reason: /does not answer like/ });
     expect(await checkGateway('https://gw', answer({}, 502))).toMatchObject({ available: false, reason: /answered 502/ });
-    expect(await checkGateway('https://gw', async () => Promise.reject(new TypeError('Failed to fetch')))).toMatchObject({ available: false, reason: /cannot be reached/ });
+    expect(await checkGateway('https://gw', async () => Promise.reject(new TypeError('Failed to fetch')))).toMatchObject({
+      available: false,
+      reason: /cannot be reached/,
+    });
   });
 });

@@ -20,14 +20,17 @@ describe('download spec helpers', () => {
 
   it('asks for a zip for several paths or a folder, named from the title', () => {
     expect(withZipWhenNeeded({ paths: [{ source: 'a' }] })).toEqual({ paths: [{ source: 'a' }] });
-    expect(withZipWhenNeeded({ title: '3 items', paths: [{ source: 'a' }, { source: 'b' }] })).toMatchObject({ zip_required: true, download_name: '3_items' });
+    expect(withZipWhenNeeded({ title: '3 items', paths: [{ source: 'a' }, { source: 'b' }] })).toMatchObject({
+      zip_required: true,
+      download_name: '3_items',
+    });
     expect(withZipWhenNeeded({ paths: [{ source: 'photos/' }] })).toMatchObject({ zip_required: true, download_name: 'download' });
     expect(withZipWhenNeeded({ zip_required: false, paths: [{ source: 'a' }, { source: 'b' }] })).toMatchObject({ zip_required: false });
   });
 
   it('takes the saved name from Content-Disposition, never a path', () => {
     expect(fileNameFromDisposition('attachment; filename="slow.bin"')).toBe('slow.bin');
-    expect(fileNameFromDisposition("attachment; filename=\"a.txt\"; filename*=UTF-8''%C3%A9t%C3%A9.txt")).toBe('été.txt');
+    expect(fileNameFromDisposition('attachment; filename="a.txt"; filename*=UTF-8\'\'%C3%A9t%C3%A9.txt')).toBe('été.txt');
     expect(fileNameFromDisposition('attachment; filename=plain.zip')).toBe('plain.zip');
     expect(fileNameFromDisposition('attachment; filename="../../etc/passwd"')).toBe('passwd');
     expect(fileNameFromDisposition('attachment; filename=".."')).toBeNull();

@@ -18,10 +18,13 @@ export function withZipWhenNeeded(spec: Spec): Spec {
   if (spec.zip_required !== undefined || (paths.length <= 1 && !looksLikeFolder)) return spec;
   const title = typeof spec.title === 'string' ? spec.title : '';
   // §4.2: `<download_name>.zip`; keep it ASCII-safe, the name travels in a Latin-1 header.
-  const name = title
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 100) || 'download';
+  const name =
+    title
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 100) || 'download';
   return { ...spec, zip_required: true, download_name: spec.download_name ?? name };
 }
 

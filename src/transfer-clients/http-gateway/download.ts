@@ -42,7 +42,10 @@ export async function runStreamedDownload(
     });
     if (!response.ok) {
       // Unlike the SDK (docs/aspera-sdk.md §12.3) we read the error body: it says what went wrong.
-      report({ status: 'failed', bytesDone, error: gatewayHttpError(response.status, await response.text().catch(() => ''), 'download') }, total);
+      report(
+        { status: 'failed', bytesDone, error: gatewayHttpError(response.status, await response.text().catch(() => ''), 'download') },
+        total,
+      );
       return;
     }
     const length = Number(response.headers.get('Content-Length'));
@@ -95,7 +98,12 @@ export async function runPresignedDownload(
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       credentials: 'omit',
-      body: JSON.stringify({ transfer_spec: spec, method: 'GET', protocol: target.protocol.replace(':', ''), headers: { host: target.host } }),
+      body: JSON.stringify({
+        transfer_spec: spec,
+        method: 'GET',
+        protocol: target.protocol.replace(':', ''),
+        headers: { host: target.host },
+      }),
       signal,
     });
   } catch {
@@ -120,7 +128,10 @@ export async function runPresignedDownload(
     signedUrl = undefined;
   }
   if (typeof signedUrl !== 'string' || !/^https?:\/\//.test(signedUrl)) {
-    const error = { code: codeForHttpStatus(502), message: 'The HTTP Gateway did not return a download link: try again, or ask an administrator.' };
+    const error = {
+      code: codeForHttpStatus(502),
+      message: 'The HTTP Gateway did not return a download link: try again, or ask an administrator.',
+    };
     report({ status: 'failed', bytesDone: 0, error }, total);
     return;
   }

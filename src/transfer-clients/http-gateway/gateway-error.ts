@@ -20,7 +20,8 @@ export function gatewayHttpError(status: number, body: string, action: 'upload' 
 function defaultMessage(status: number, action: 'upload' | 'download'): string {
   if (status === 401) return `The ${action} authorization expired or was refused: start the ${action} again.`;
   if (status === 403) return `You are not allowed to ${action} these files.`;
-  if (status === 404) return action === 'download' ? 'The file no longer exists on the server.' : 'The destination folder no longer exists.';
+  if (status === 404)
+    return action === 'download' ? 'The file no longer exists on the server.' : 'The destination folder no longer exists.';
   if (status === 413) return 'The files are larger than the gateway accepts.';
   return `The HTTP Gateway answered ${status} to the ${action}: try again, or ask an administrator if it persists.`;
 }

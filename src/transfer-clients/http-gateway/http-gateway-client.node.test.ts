@@ -26,7 +26,26 @@ beforeAll(async () => {
   await mkdir(path.join(dir, 'docroot/Docs/sub'), { recursive: true });
   await writeFile(path.join(dir, 'docroot/Docs/report.txt'), 'hello gateway');
   await writeFile(path.join(dir, 'docroot/Docs/sub/data.bin'), Buffer.alloc(300_000, 7));
-  node = spawn(process.execPath, ['bin/courier.mjs', 'transfer-node', '--port', '0', '--state-dir', path.join(dir, 'state'), '--docroot', path.join(dir, 'docroot'), '--user', 'u', '--password', '12345678', '--cors-origins', ORIGIN], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  node = spawn(
+    process.execPath,
+    [
+      'bin/courier.mjs',
+      'transfer-node',
+      '--port',
+      '0',
+      '--state-dir',
+      path.join(dir, 'state'),
+      '--docroot',
+      path.join(dir, 'docroot'),
+      '--user',
+      'u',
+      '--password',
+      '12345678',
+      '--cors-origins',
+      ORIGIN,
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   [apiUrl, gatewayUrl] = await new Promise<[string, string]>((resolve, reject) => {
     let out = '';
     node.stdout!.on('data', (d: Buffer) => {
@@ -97,7 +116,16 @@ function recordingDocument() {
   });
   const doc = {
     createElement: (tag: string) => {
-      const el = { tag, href: '', download: '', src: '', hidden: false, style: {}, click: () => saved.push({ name: el.download, blob: blobs.get(el.href)! }), remove: () => undefined };
+      const el = {
+        tag,
+        href: '',
+        download: '',
+        src: '',
+        hidden: false,
+        style: {},
+        click: () => saved.push({ name: el.download, blob: blobs.get(el.href)! }),
+        remove: () => undefined,
+      };
       return el;
     },
     body: { append: (el: { tag: string; src: string }) => el.tag === 'iframe' && frames.push(el.src) },
@@ -108,11 +136,15 @@ function recordingDocument() {
 function collect(client: ReturnType<typeof createHttpGatewayClient>) {
   const events: TransferClientEvent[] = [];
   client.subscribe((e) => events.push(e));
-  const ended = (id: string) => vi.waitFor(() => {
-    const last = events.filter((e) => e.transferId === id).at(-1);
-    if (!last || !['completed', 'failed', 'cancelled'].includes(last.status) && !last.handedToBrowser) throw new Error('not ended');
-    return last;
-  }, { timeout: 15_000 });
+  const ended = (id: string) =>
+    vi.waitFor(
+      () => {
+        const last = events.filter((e) => e.transferId === id).at(-1);
+        if (!last || (!['completed', 'failed', 'cancelled'].includes(last.status) && !last.handedToBrowser)) throw new Error('not ended');
+        return last;
+      },
+      { timeout: 15_000 },
+    );
   return { events, ended };
 }
 
@@ -135,11 +167,20 @@ describe('http-gateway client against the embedded transfer node', () => {
   });
 
   it("reports the node's refusal of a tampered token as failed with its message", async () => {
-    const client = createHttpGatewayClient({ createXhr: () => new FetchXhr() as unknown as XMLHttpRequest, document: recordingDocument().doc });
+    const client = createHttpGatewayClient({
+      createXhr: () => new FetchXhr() as unknown as XMLHttpRequest,
+      document: recordingDocument().doc,
+    });
     const { ended } = collect(client);
     const spec = await setup('upload', { paths: [{ destination: '/Uploads' }] });
     const token = String(spec.token);
-    await client.start({ transferId: 'up2', direction: 'upload', transferSpec: { ...spec, token: `${token.slice(0, -6)}AAAAAA` }, gatewayUrl, sources: [{ file: new File(['x'], 'x.txt'), path: 'x.txt' }] });
+    await client.start({
+      transferId: 'up2',
+      direction: 'upload',
+      transferSpec: { ...spec, token: `${token.slice(0, -6)}AAAAAA` },
+      gatewayUrl,
+      sources: [{ file: new File(['x'], 'x.txt'), path: 'x.txt' }],
+    });
     const last = await ended('up2');
     expect(last.status).toBe('failed');
     expect(['UNAUTHORIZED', 'FORBIDDEN']).toContain(last.error!.code);
@@ -166,7 +207,11 @@ describe('http-gateway client against the embedded transfer node', () => {
     await client.start({ transferId: 'down2', direction: 'download', transferSpec: { ...spec, title: '2 items' }, gatewayUrl });
     expect((await ended('down2')).status).toBe('completed');
     expect(saved[0]!.name).toBe('2_items.zip');
-    expect(Buffer.from(await saved[0]!.blob.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(await saved[0]!.blob.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
   });
 
   it('presigns a large download and hands a signed URL that serves the file by itself', async () => {

@@ -112,10 +112,19 @@ describe('http-gateway upload', () => {
   it('names a lost connection as such when the browser is offline', async () => {
     let online = true;
     const { client, events } = setup({ isOnline: () => online });
-    await client.start({ transferId: 't1', direction: 'upload', transferSpec: uploadSpec, gatewayUrl: GW, sources: [{ file: new File(['a'], 'a.txt'), path: 'a.txt' }] });
+    await client.start({
+      transferId: 't1',
+      direction: 'upload',
+      transferSpec: uploadSpec,
+      gatewayUrl: GW,
+      sources: [{ file: new File(['a'], 'a.txt'), path: 'a.txt' }],
+    });
     online = false;
     FakeXhr.last.onerror?.();
-    expect(events.at(-1)!.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload: reconnect, then retry.' });
+    expect(events.at(-1)!.error).toEqual({
+      code: 'NETWORK_ERROR',
+      message: 'Network connection lost during the upload: reconnect, then retry.',
+    });
   });
 
   it('stop aborts the request → cancelled, and nothing after it revives the transfer', async () => {
@@ -134,7 +143,9 @@ describe('http-gateway upload', () => {
     await s.client.start({ transferId: 's1', direction: 'upload', transferSpec: uploadSpec, gatewayUrl: GW, sources });
     const stalled = FakeXhr.last;
     stalled.progress(10, 100);
-    await vi.waitFor(() => expect(s.events.at(-1)).toMatchObject({ status: 'failed', error: { code: 'NETWORK_ERROR', message: /stalled/ } }));
+    await vi.waitFor(() =>
+      expect(s.events.at(-1)).toMatchObject({ status: 'failed', error: { code: 'NETWORK_ERROR', message: /stalled/ } }),
+    );
     await s.client.start({ transferId: 's2', direction: 'upload', transferSpec: uploadSpec, gatewayUrl: GW, sources });
     const slowAnswer = FakeXhr.last;
     slowAnswer.progress(100, 100);
@@ -156,8 +167,12 @@ describe('http-gateway upload', () => {
 
   it('refuses to start without a gateway or without files', async () => {
     const { client } = setup();
-    await expect(client.start({ transferId: 'x', direction: 'upload', transferSpec: {}, sources: [] })).rejects.toMatchObject({ code: 'CLIENT_UNAVAILABLE' });
-    await expect(client.start({ transferId: 'x', direction: 'upload', transferSpec: {}, gatewayUrl: GW, sources: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(client.start({ transferId: 'x', direction: 'upload', transferSpec: {}, sources: [] })).rejects.toMatchObject({
+      code: 'CLIENT_UNAVAILABLE',
+    });
+    await expect(
+      client.start({ transferId: 'x', direction: 'upload', transferSpec: {}, gatewayUrl: GW, sources: [] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });
 
@@ -184,7 +199,12 @@ const downloadSpec = (size: number, paths = [{ source: 'docs/été.txt' }]) => (
 describe('http-gateway download', () => {
   it('streams a small download with the spec in X-Aspera-Spec, progress from the body, saved from chunks', async () => {
     const chunks = [new Uint8Array(300).fill(1), new Uint8Array(200).fill(2)];
-    const fetch = vi.fn(async () => new Response(streamOf(chunks), { headers: { 'Content-Length': '500', 'Content-Disposition': 'attachment; filename="ete.txt"', 'Content-Type': 'text/plain' } }));
+    const fetch = vi.fn(
+      async () =>
+        new Response(streamOf(chunks), {
+          headers: { 'Content-Length': '500', 'Content-Disposition': 'attachment; filename="ete.txt"', 'Content-Type': 'text/plain' },
+        }),
+    );
     const created: Blob[] = [];
     vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => (created.push(b as Blob), 'blob:x'));
     const clicks: HTMLAnchorElement[] = [];
@@ -225,11 +245,16 @@ describe('http-gateway download', () => {
   });
 
   it('names a lost connection when a streamed download is cut while the browser is offline', async () => {
-    const cut = vi.fn(async () => new Response(streamOf([new Uint8Array(10), new Uint8Array(10)], 1), { headers: { 'Content-Length': '500' } }));
+    const cut = vi.fn(
+      async () => new Response(streamOf([new Uint8Array(10), new Uint8Array(10)], 1), { headers: { 'Content-Length': '500' } }),
+    );
     const { client, events } = setup({ fetch: cut, isOnline: () => false });
     await client.start({ transferId: 'd5', direction: 'download', transferSpec: downloadSpec(500), gatewayUrl: GW });
     await vi.waitFor(() => expect(events.at(-1)!.status).toBe('failed'));
-    expect(events.at(-1)).toMatchObject({ bytesDone: 10, error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the download: reconnect, then retry.' } });
+    expect(events.at(-1)).toMatchObject({
+      bytesDone: 10,
+      error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the download: reconnect, then retry.' },
+    });
   });
 
   it('stop aborts a streamed download → cancelled, nothing saved', async () => {
@@ -292,13 +317,21 @@ describe('http-gateway download', () => {
 
   it('stop while the link is being made → cancelled, and the browser is not handed it', async () => {
     let answer: (r: Response) => void = () => undefined;
-    const fetch = vi.fn((_: unknown, init?: RequestInit) => new Promise<Response>((resolve, reject) => {
-      answer = resolve;
-      init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-    }));
+    const fetch = vi.fn(
+      (_: unknown, init?: RequestInit) =>
+        new Promise<Response>((resolve, reject) => {
+          answer = resolve;
+          init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
     const appended = vi.spyOn(document.body, 'append');
     const { client, events } = setup({ fetch });
-    await client.start({ transferId: 'd9', direction: 'download', transferSpec: { direction: 'receive', paths: [{ source: 'x' }] }, gatewayUrl: GW });
+    await client.start({
+      transferId: 'd9',
+      direction: 'download',
+      transferSpec: { direction: 'receive', paths: [{ source: 'x' }] },
+      gatewayUrl: GW,
+    });
     await client.stop('d9');
     answer(Response.json({ signed_url: 'http://gw/v3/signed/x' }));
     await vi.waitFor(() => expect(events.at(-1)!.status).toBe('cancelled'));
@@ -308,7 +341,12 @@ describe('http-gateway download', () => {
   it('fails a refused presign with its message', async () => {
     const fetch = vi.fn(async () => Response.json({ description: 'Not allowed', code: 403 }, { status: 403 }));
     const { client, events } = setup({ fetch });
-    await client.start({ transferId: 'd7', direction: 'download', transferSpec: { direction: 'receive', paths: [{ source: 'x' }] }, gatewayUrl: GW });
+    await client.start({
+      transferId: 'd7',
+      direction: 'download',
+      transferSpec: { direction: 'receive', paths: [{ source: 'x' }] },
+      gatewayUrl: GW,
+    });
     await vi.waitFor(() => expect(events.at(-1)!.status).toBe('failed'));
     expect(events.at(-1)!.error).toEqual({ code: 'FORBIDDEN', message: 'Not allowed' });
   });

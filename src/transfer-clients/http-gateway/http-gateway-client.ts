@@ -70,13 +70,22 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     if (entry.removed || isEnded(entry.last.status)) return;
     if (entry.stalled && u.status === 'cancelled') {
       const seconds = Math.round(stallMs / 1000);
-      u = { ...u, status: 'failed', error: { code: 'NETWORK_ERROR', message: `The transfer stalled: nothing moved for ${seconds} s. Check your connection and try again.` } };
+      u = {
+        ...u,
+        status: 'failed',
+        error: {
+          code: 'NETWORK_ERROR',
+          message: `The transfer stalled: nothing moved for ${seconds} s. Check your connection and try again.`,
+        },
+      };
     }
     if (u.error?.code === 'NETWORK_ERROR' && !isOnline()) u = { ...u, error: offlineError(entry.request.direction) };
     if (u.bytesDone !== entry.last.bytesDone || u.status !== entry.last.status) entry.lastActivity = Date.now();
-    if (entry.request.direction === 'upload' && u.status === 'running' && bytesTotal !== null && u.bytesDone >= bytesTotal) entry.awaitingAnswer = true;
+    if (entry.request.direction === 'upload' && u.status === 'running' && bytesTotal !== null && u.bytesDone >= bytesTotal)
+      entry.awaitingAnswer = true;
     const last = entry.last;
-    if (last.status === u.status && last.bytesDone === u.bytesDone && last.bytesTotal === bytesTotal && !u.error && !u.handedToBrowser) return;
+    if (last.status === u.status && last.bytesDone === u.bytesDone && last.bytesTotal === bytesTotal && !u.error && !u.handedToBrowser)
+      return;
     const event: TransferClientEvent = { transferId: entry.request.transferId, status: u.status, bytesDone: u.bytesDone, bytesTotal };
     if (u.error) event.error = { ...u.error };
     if (u.handedToBrowser) event.handedToBrowser = true;
@@ -93,11 +102,14 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     entry.stalled = false;
     entry.awaitingAnswer = false;
     clearInterval(entry.watchdog);
-    entry.watchdog = setInterval(() => {
-      if (entry.awaitingAnswer || !entry.abort || Date.now() - entry.lastActivity < stallMs) return;
-      entry.stalled = true;
-      entry.abort();
-    }, Math.min(5000, Math.max(10, stallMs / 4)));
+    entry.watchdog = setInterval(
+      () => {
+        if (entry.awaitingAnswer || !entry.abort || Date.now() - entry.lastActivity < stallMs) return;
+        entry.stalled = true;
+        entry.abort();
+      },
+      Math.min(5000, Math.max(10, stallMs / 4)),
+    );
   }
 
   function run(entry: Running): void {
@@ -136,11 +148,17 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     },
 
     async start(request) {
-      if (!request.gatewayUrl) throw new TransferClientError('CLIENT_UNAVAILABLE', 'No HTTP Gateway is configured for this transfer: ask an administrator.');
-      if (request.direction === 'upload' && !request.sources?.length) throw new TransferClientError('BAD_REQUEST', 'Choose at least one file to upload.');
+      if (!request.gatewayUrl)
+        throw new TransferClientError('CLIENT_UNAVAILABLE', 'No HTTP Gateway is configured for this transfer: ask an administrator.');
+      if (request.direction === 'upload' && !request.sources?.length)
+        throw new TransferClientError('BAD_REQUEST', 'Choose at least one file to upload.');
       const existing = transfers.get(request.transferId);
       if (existing && !isEnded(existing.last.status)) throw new TransferClientError('BAD_REQUEST', 'This transfer is already running.');
-      const entry: Running = { request, last: { transferId: request.transferId, status: 'queued', bytesDone: 0, bytesTotal: null }, lastActivity: Date.now() };
+      const entry: Running = {
+        request,
+        last: { transferId: request.transferId, status: 'queued', bytesDone: 0, bytesTotal: null },
+        lastActivity: Date.now(),
+      };
       transfers.set(request.transferId, entry);
       run(entry);
     },

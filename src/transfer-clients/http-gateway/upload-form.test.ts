@@ -6,7 +6,13 @@ const file = (name: string, text: string, type = 'text/plain') => new File([text
 
 describe('buildUploadForm (docs/http-gateway.md §3.1)', () => {
   it('puts the spec first, then Content-Length and file per path, in order, file names = relative paths', () => {
-    const spec = { direction: 'send', token: 'ATM', destination_root: '/Up', paths: [{ destination: '/Up' }], tags: { courier: { transfer_id: 't1' } } };
+    const spec = {
+      direction: 'send',
+      token: 'ATM',
+      destination_root: '/Up',
+      paths: [{ destination: '/Up' }],
+      tags: { courier: { transfer_id: 't1' } },
+    };
     const sources = [
       { file: file('report.txt', 'hello world'), path: 'report.txt' },
       { file: file('été "q".txt', 'x'.repeat(1000)), path: 'folder/sub/été "q".txt' },
@@ -14,7 +20,15 @@ describe('buildUploadForm (docs/http-gateway.md §3.1)', () => {
     ];
     const { form, transferSpec, fileBytes } = buildUploadForm(spec, sources);
     const entries = [...form.entries()];
-    expect(entries.map(([name]) => name)).toEqual(['x-aspera-spec', 'Content-Length', 'file', 'Content-Length', 'file', 'Content-Length', 'file']);
+    expect(entries.map(([name]) => name)).toEqual([
+      'x-aspera-spec',
+      'Content-Length',
+      'file',
+      'Content-Length',
+      'file',
+      'Content-Length',
+      'file',
+    ]);
     const sent = JSON.parse(entries[0]![1] as string);
     expect(sent).toEqual({ ...spec, paths: sources.map((s) => ({ source: s.path, destination: s.path })) });
     expect(transferSpec).toEqual(sent);

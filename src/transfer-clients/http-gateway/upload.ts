@@ -14,7 +14,12 @@ export interface GatewayUpdate {
  * One XHR POST of the whole multipart body (docs/http-gateway.md §3): XHR rather than fetch because it
  * reports upload progress and lets the browser stream each File from disk. Returns the abort.
  */
-export function runUpload(url: string, upload: UploadForm, createXhr: () => XMLHttpRequest, report: (u: GatewayUpdate) => void): () => void {
+export function runUpload(
+  url: string,
+  upload: UploadForm,
+  createXhr: () => XMLHttpRequest,
+  report: (u: GatewayUpdate) => void,
+): () => void {
   const xhr = createXhr();
   let sent = 0;
   xhr.open('POST', url);

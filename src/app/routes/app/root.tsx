@@ -43,9 +43,7 @@ export function AppRoot() {
                   <ErrorBoundary
                     onReset={reset}
                     resetKey={pathname}
-                    fallback={({ error, reset: retry }) => (
-                      <ErrorFallback error={error} onRetry={retry} />
-                    )}
+                    fallback={({ error, reset: retry }) => <ErrorFallback error={error} onRetry={retry} />}
                   >
                     <Outlet />
                   </ErrorBoundary>

@@ -6,8 +6,7 @@ import { readSession } from '../lib/read-session';
 /** Why nobody is logged in: decides what the login page says. */
 export type SignedOutReason = 'anonymous' | 'expired' | 'logged-out';
 
-export type SessionState =
-  { status: 'signed-in'; session: Session } | { status: 'signed-out'; reason: SignedOutReason };
+export type SessionState = { status: 'signed-in'; session: Session } | { status: 'signed-out'; reason: SignedOutReason };
 
 export const sessionQueryKey = ['session'] as const;
 

@@ -1,12 +1,4 @@
-import {
-  Button,
-  Form,
-  InlineLoading,
-  InlineNotification,
-  PasswordInput,
-  Stack,
-  TextInput,
-} from '@carbon/react';
+import { Button, Form, InlineLoading, InlineNotification, PasswordInput, Stack, TextInput } from '@carbon/react';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { loginRequestSchema, type LoginRequest } from '../../../../contract/session';
 import { useLogIn } from '../api/log-in';
@@ -44,8 +36,7 @@ export function LoginForm({ notice }: LoginFormProps) {
       const errors: FieldErrors = {};
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];
-        if ((field === 'username' || field === 'password') && !errors[field])
-          errors[field] = issue.message;
+        if ((field === 'username' || field === 'password') && !errors[field]) errors[field] = issue.message;
       }
       setFieldErrors(errors);
       logIn.reset();
@@ -96,9 +87,7 @@ export function LoginForm({ notice }: LoginFormProps) {
           spellCheck={false}
           invalid={Boolean(fieldErrors.username)}
           invalidText={fieldErrors.username}
-          onChange={() =>
-            fieldErrors.username && setFieldErrors((e) => ({ ...e, username: undefined }))
-          }
+          onChange={() => fieldErrors.username && setFieldErrors((e) => ({ ...e, username: undefined }))}
         />
         <PasswordInput
           id={`${id}-password`}
@@ -108,9 +97,7 @@ export function LoginForm({ notice }: LoginFormProps) {
           autoComplete="current-password"
           invalid={Boolean(fieldErrors.password)}
           invalidText={fieldErrors.password}
-          onChange={() =>
-            fieldErrors.password && setFieldErrors((e) => ({ ...e, password: undefined }))
-          }
+          onChange={() => fieldErrors.password && setFieldErrors((e) => ({ ...e, password: undefined }))}
         />
         <div className="courier-login__actions">
           {logIn.isPending ? (

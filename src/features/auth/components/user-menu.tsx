@@ -42,19 +42,9 @@ export function UserMenu({ user }: UserMenuProps) {
       >
         <UserAvatar size={20} />
       </HeaderGlobalAction>
-      <HeaderPanel
-        ref={panelRef}
-        expanded={open}
-        addFocusListeners={false}
-        className="courier-user-menu"
-      >
+      <HeaderPanel ref={panelRef} expanded={open} addFocusListeners={false} className="courier-user-menu">
         {/* Kept in the DOM so the toggle's aria-controls always points at something. */}
-        <section
-          id={panelId}
-          hidden={!open}
-          className="courier-user-menu__body"
-          aria-label="Your account"
-        >
+        <section id={panelId} hidden={!open} className="courier-user-menu__body" aria-label="Your account">
           <p className="courier-user-menu__name">{user.displayName}</p>
           <p className="courier-user-menu__username">{user.username}</p>
           {logOut.isError && (

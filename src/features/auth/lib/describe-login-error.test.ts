@@ -19,12 +19,8 @@ describe('describeLoginError', () => {
   });
 
   it('tells a rate-limited user when to try again', () => {
-    expect(describeLoginError(error('TOO_MANY_ATTEMPTS', { retryAfterSeconds: 90 })).subtitle).toBe(
-      'Try again in 2 minutes.',
-    );
-    expect(describeLoginError(error('TOO_MANY_ATTEMPTS')).subtitle).toBe(
-      'Wait a while before you try again.',
-    );
+    expect(describeLoginError(error('TOO_MANY_ATTEMPTS', { retryAfterSeconds: 90 })).subtitle).toBe('Try again in 2 minutes.');
+    expect(describeLoginError(error('TOO_MANY_ATTEMPTS')).subtitle).toBe('Wait a while before you try again.');
   });
 
   it('does not show server internals for unexpected failures', () => {

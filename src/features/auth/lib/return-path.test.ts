@@ -27,9 +27,7 @@ describe('getReturnPath', () => {
 
 describe('getLoginPath', () => {
   it('remembers where the user was', () => {
-    expect(getLoginPath({ pathname: '/transfers', search: '?a=1', hash: '' })).toBe(
-      '/login?next=%2Ftransfers%3Fa%3D1',
-    );
+    expect(getLoginPath({ pathname: '/transfers', search: '?a=1', hash: '' })).toBe('/login?next=%2Ftransfers%3Fa%3D1');
   });
 
   it('keeps the address short when there is nothing to remember', () => {

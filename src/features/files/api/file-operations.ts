@@ -34,8 +34,7 @@ export function useCreateFolder(spaceId: string, folder: string) {
 export function useRenameEntry(spaceId: string, folder: string) {
   const refresh = useRefreshFolder(spaceId, folder);
   return useMutation({
-    mutationFn: ({ path, newName }: { path: string; newName: string }) =>
-      renameEntry(spaceId, path, newName),
+    mutationFn: ({ path, newName }: { path: string; newName: string }) => renameEntry(spaceId, path, newName),
     onSuccess: refresh,
   });
 }

@@ -25,10 +25,7 @@ export function getFolderPage(params: FolderPageParams, signal?: AbortSignal): P
     count: String(FOLDER_PAGE_SIZE),
     sort: params.sort,
   });
-  return api.get<FolderPage>(
-    `/api/spaces/${encodeURIComponent(params.spaceId)}/files?${query.toString()}`,
-    { signal },
-  );
+  return api.get<FolderPage>(`/api/spaces/${encodeURIComponent(params.spaceId)}/files?${query.toString()}`, { signal });
 }
 
 export function folderKey(spaceId: string, path: string) {

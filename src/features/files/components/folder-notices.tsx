@@ -15,9 +15,7 @@ export interface FolderNoticesProps {
 export function FolderNotices({ intake, onDismissIntake, notice, onDismissNotice }: FolderNoticesProps) {
   return (
     <>
-      {intake.step === 'reading' ? (
-        <InlineNotification kind="info" lowContrast hideCloseButton title="Reading what you dropped…" />
-      ) : null}
+      {intake.step === 'reading' ? <InlineNotification kind="info" lowContrast hideCloseButton title="Reading what you dropped…" /> : null}
       {intake.step === 'refused' ? (
         <InlineNotification
           kind="error"

@@ -4,22 +4,14 @@ import { ApiError } from '../../../lib/api-client';
 import { folderUrl } from '../../../lib/folder-url';
 
 /** What the table shows when there are no rows: loading, empty, or why it failed (by code). */
-export function FolderState(props: {
-  spaceId: string;
-  error: unknown;
-  pending: boolean;
-  canUpload: boolean;
-  onRetry: () => void;
-}) {
+export function FolderState(props: { spaceId: string; error: unknown; pending: boolean; canUpload: boolean; onRetry: () => void }) {
   if (props.pending) return <p className="courier-files-state">Loading…</p>;
   if (!props.error) {
     return (
       <div className="courier-files-state">
         <p className="courier-files-state__title">This folder is empty</p>
         <p>
-          {props.canUpload
-            ? 'Drop files or folders here, or use "Upload files" and "Upload folder".'
-            : 'Nothing has been shared here yet.'}
+          {props.canUpload ? 'Drop files or folders here, or use "Upload files" and "Upload folder".' : 'Nothing has been shared here yet.'}
         </p>
       </div>
     );

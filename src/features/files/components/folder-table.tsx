@@ -133,11 +133,7 @@ export function FolderTable(props: FolderTableProps) {
                 aria-sort={sorted ? sort.direction : 'none'}
                 className={`courier-files-table__cell courier-files-table__cell--${column}`}
               >
-                <button
-                  type="button"
-                  className="courier-files-table__sort"
-                  onClick={() => props.onSortChange(column)}
-                >
+                <button type="button" className="courier-files-table__sort" onClick={() => props.onSortChange(column)}>
                   {label}
                   <Icon aria-hidden="true" className={sorted ? '' : 'courier-files-table__sort-idle'} />
                 </button>

@@ -46,14 +46,7 @@ export function FolderToolbar(props: FolderToolbarProps) {
           <Button size="md" kind="tertiary" renderIcon={Add} onClick={() => pick('folder')}>
             Upload folder
           </Button>
-          <input
-            ref={filesInput}
-            type="file"
-            multiple
-            hidden
-            data-testid="upload-files-input"
-            onChange={(e) => picked(e.target)}
-          />
+          <input ref={filesInput} type="file" multiple hidden data-testid="upload-files-input" onChange={(e) => picked(e.target)} />
           <input
             ref={folderInput}
             type="file"

@@ -65,8 +65,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
           title: 'Upload started',
           subtitle: `${upload.sources.length} ${upload.sources.length === 1 ? 'file' : 'files'} to ${folderName}. Follow it in Transfers.`,
         }),
-      (error: unknown) =>
-        setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
+      (error: unknown) => setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
     );
   };
   const intake = useUploadIntake(can.upload, startUpload);
@@ -85,8 +84,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
           subtitle: `${count} ${count === 1 ? 'item' : 'items'} to ${folderName}. Follow it in Transfers.`,
         });
       },
-      (error: unknown) =>
-        setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
+      (error: unknown) => setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
     );
     return true;
   };
@@ -141,12 +139,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
       />
 
       {can.upload ? uploadClient : null}
-      <FolderNotices
-        intake={intake.state}
-        onDismissIntake={intake.dismiss}
-        notice={notice}
-        onDismissNotice={() => setNotice(null)}
-      />
+      <FolderNotices intake={intake.state} onDismissIntake={intake.dismiss} notice={notice} onDismissNotice={() => setNotice(null)} />
 
       <FolderTable
         spaceId={spaceId}

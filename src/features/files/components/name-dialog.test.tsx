@@ -9,7 +9,15 @@ let view: Rendered | undefined;
 afterEach(() => view?.unmount());
 
 function dialog(more: Partial<NameDialogProps> = {}) {
-  const props: NameDialogProps = { title: 'New folder', submitLabel: 'Create', pending: false, error: null, onSubmit: vi.fn(), onClose: vi.fn(), ...more };
+  const props: NameDialogProps = {
+    title: 'New folder',
+    submitLabel: 'Create',
+    pending: false,
+    error: null,
+    onSubmit: vi.fn(),
+    onClose: vi.fn(),
+    ...more,
+  };
   view = render(<NameDialog {...props} />);
   const input = view.container.ownerDocument.querySelector<HTMLInputElement>('#courier-name-dialog-input')!;
   return { props, input, body: view.container.ownerDocument.body };

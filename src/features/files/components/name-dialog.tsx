@@ -50,13 +50,7 @@ export function NameDialog(props: NameDialogProps) {
         />
       </form>
       {props.error ? (
-        <InlineNotification
-          kind="error"
-          lowContrast
-          hideCloseButton
-          title="Not saved"
-          subtitle={describeFileError(props.error)}
-        />
+        <InlineNotification kind="error" lowContrast hideCloseButton title="Not saved" subtitle={describeFileError(props.error)} />
       ) : null}
     </Modal>
   );

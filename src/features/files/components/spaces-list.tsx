@@ -35,9 +35,7 @@ export function SpacesList() {
           </Button>
         </div>
       ) : null}
-      {spaces.data?.length === 0 ? (
-        <p className="courier-files-state">You are not a member of any space yet.</p>
-      ) : null}
+      {spaces.data?.length === 0 ? <p className="courier-files-state">You are not a member of any space yet.</p> : null}
       {spaces.data && spaces.data.length > 0 ? (
         <ul className="courier-spaces" aria-label="Spaces">
           {spaces.data.map((space) => (

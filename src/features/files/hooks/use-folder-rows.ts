@@ -8,12 +8,7 @@ import { toApiSort, type SortState } from '../lib/folder-sort';
  * The rows of one folder as pages of the API, fetched only for the rows on screen: the table
  * asks for the visible range, and a 100,000-entry folder costs a few requests, not 100.
  */
-export function useFolderRows(
-  spaceId: string,
-  path: string,
-  sort: SortState,
-  visible: { start: number; end: number },
-) {
+export function useFolderRows(spaceId: string, path: string, sort: SortState, visible: { start: number; end: number }) {
   const { apiSort, reversed } = toApiSort(sort);
   const params = { spaceId, path, sort: apiSort };
   const firstPage = useQuery(folderPageQueryOptions({ ...params, skip: 0 }));

@@ -12,7 +12,9 @@ function Probe(props: RevealOptions) {
 }
 
 function probe(reveal: string, onFound: RevealOptions['onFound'], onRevealed: () => void) {
-  const at = (rows: string[], listedAt: number) => <Probe reveal={reveal} onRevealed={onRevealed} indexOf={(p) => rows.indexOf(p)} listedAt={listedAt} onFound={onFound} />;
+  const at = (rows: string[], listedAt: number) => (
+    <Probe reveal={reveal} onRevealed={onRevealed} indexOf={(p) => rows.indexOf(p)} listedAt={listedAt} onFound={onFound} />
+  );
   view = render(at(['/a'], 1));
   return (rows: string[], listedAt: number) => view?.rerender(at(rows, listedAt));
 }

@@ -45,7 +45,10 @@ export function useUploadIntake(enabled: boolean, start: (upload: UploadRequest)
         setState({ step: 'review', upload, fileCount: check.fileCount, bytes: check.bytes, abandonCheck: readability.abandon });
         // Found while the person reviews: refused before anything is sent.
         void readability.first.then((reason) => {
-          if (reason) setState((now) => (now.step === 'review' && now.upload === upload ? { step: 'refused', title: UNREADABLE_TITLE, detail: reason } : now));
+          if (reason)
+            setState((now) =>
+              now.step === 'review' && now.upload === upload ? { step: 'refused', title: UNREADABLE_TITLE, detail: reason } : now,
+            );
         });
         return;
       }
@@ -89,13 +92,9 @@ export function useUploadIntake(enabled: boolean, start: (upload: UploadRequest)
       setDragging(false);
       // Entries must be taken now: the DataTransfer is emptied once this handler returns.
       const items = Array.from(event.dataTransfer.items).filter((item) => item.kind === 'file');
-      const entries = items
-        .map((item) => item.webkitGetAsEntry?.())
-        .filter((entry): entry is FileSystemEntry => entry != null);
+      const entries = items.map((item) => item.webkitGetAsEntry?.()).filter((entry): entry is FileSystemEntry => entry != null);
       const files = Array.from(event.dataTransfer.files);
-      void intake(() =>
-        entries.length > 0 ? collectEntries(entries, MAX_UPLOAD_FILES) : collectFileList(files, MAX_UPLOAD_FILES),
-      );
+      void intake(() => (entries.length > 0 ? collectEntries(entries, MAX_UPLOAD_FILES) : collectFileList(files, MAX_UPLOAD_FILES)));
     },
   };
 

@@ -14,11 +14,13 @@ export const REVIEW_BYTES = 1_000_000_000;
 const isRefusedName = (name: string) => wholePathProblem(name) !== null || nameProblem(name.normalize('NFC')) !== null;
 
 export type UploadCheck =
-  | { ok: true; fileCount: number; bytes: number; needsReview: boolean }
-  | { ok: false; title: string; detail: string };
+  { ok: true; fileCount: number; bytes: number; needsReview: boolean } | { ok: false; title: string; detail: string };
 
 function listSome(paths: readonly string[]): string {
-  const shown = paths.slice(0, 3).map((p) => `"${p}"`).join(', ');
+  const shown = paths
+    .slice(0, 3)
+    .map((p) => `"${p}"`)
+    .join(', ');
   return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
 }
 

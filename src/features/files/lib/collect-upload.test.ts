@@ -13,8 +13,7 @@ function entry(name: string, node: FakeTree | File | 'unreadable'): FileSystemEn
       name,
       isFile: true,
       isDirectory: false,
-      file: (ok: (f: File) => void, fail: (e: Error) => void) =>
-        node === 'unreadable' ? fail(new Error('NotReadableError')) : ok(node),
+      file: (ok: (f: File) => void, fail: (e: Error) => void) => (node === 'unreadable' ? fail(new Error('NotReadableError')) : ok(node)),
     } as unknown as FileSystemEntry;
   }
   const children = Object.entries(node).map(([n, child]) => entry(n, child));
@@ -42,8 +41,8 @@ describe('collectEntries', () => {
     const tree = entry('Tree', {
       'a.txt': file('a.txt'),
       'zero.bin': file('zero.bin', ''),
-      'sub': { 'deep': { '"q" é.txt': file('"q" é.txt') }, 'b.txt': file('b.txt') },
-      'empty': {},
+      sub: { deep: { '"q" é.txt': file('"q" é.txt') }, 'b.txt': file('b.txt') },
+      empty: {},
     });
     const got = await collectEntries([tree, entry('loose.txt', file('loose.txt'))], 100);
     expect(got.sources.map((s) => s.path).sort()).toEqual([
@@ -105,7 +104,9 @@ describe('findUnreadable', () => {
     const readability = startReadabilityCheck(picked);
     expect(await readability.first).toBeNull();
     writeFileSync(at, 'changed before the upload opened it');
-    expect(await readability.check()).toBe('The browser could not read "dir/later-changed". Check their permissions, or whether they still exist, and try again.');
+    expect(await readability.check()).toBe(
+      'The browser could not read "dir/later-changed". Check their permissions, or whether they still exist, and try again.',
+    );
 
     const abandoned = startReadabilityCheck(picked);
     abandoned.abandon();
@@ -113,6 +114,11 @@ describe('findUnreadable', () => {
   });
 
   it('finds nothing when every file reads', async () => {
-    expect(await findUnreadable([{ file: await onDisk('a'), path: 'a' }, { file: file('b', 'b'), path: 'b' }])).toEqual([]);
+    expect(
+      await findUnreadable([
+        { file: await onDisk('a'), path: 'a' },
+        { file: file('b', 'b'), path: 'b' },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -9,9 +9,7 @@ async function readAllEntries(directory: FileSystemDirectoryEntry): Promise<File
   const reader = directory.createReader();
   const all: FileSystemEntry[] = [];
   for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
-      reader.readEntries(resolve, reject),
-    );
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
     if (batch.length === 0) return all;
     all.push(...batch);
   }
@@ -26,10 +24,7 @@ function fileOf(entry: FileSystemFileEntry): Promise<File> {
  * the items are emptied once it returns), keeping the tree: nested folders, empty folders and
  * 0-byte files. Stops past `limit` files rather than walking a whole disk.
  */
-export async function collectEntries(
-  entries: readonly FileSystemEntry[],
-  limit: number,
-): Promise<CollectedUpload> {
+export async function collectEntries(entries: readonly FileSystemEntry[], limit: number): Promise<CollectedUpload> {
   const result: CollectedUpload = { sources: [], emptyFolders: [], unreadable: [], truncated: false };
   const visit = async (entry: FileSystemEntry, parent: string): Promise<void> => {
     if (result.truncated) return;
@@ -66,9 +61,7 @@ export async function collectEntries(
 export function collectFileList(files: ArrayLike<File>, limit: number): CollectedUpload {
   const list = Array.from(files);
   return {
-    sources: list
-      .slice(0, limit)
-      .map((file) => ({ file, path: file.webkitRelativePath || file.name })),
+    sources: list.slice(0, limit).map((file) => ({ file, path: file.webkitRelativePath || file.name })),
     emptyFolders: [],
     unreadable: [],
     truncated: list.length > limit,

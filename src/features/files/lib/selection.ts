@@ -23,11 +23,7 @@ export function toggleOne(selection: Selection, index: number, path: string): Se
 }
 
 /** From the anchor to `index`; rows not loaded yet (no path) are skipped, not invented. */
-export function extendTo(
-  selection: Selection,
-  index: number,
-  pathAt: (index: number) => string | undefined,
-): Selection {
+export function extendTo(selection: Selection, index: number, pathAt: (index: number) => string | undefined): Selection {
   const anchor = selection.anchor ?? index;
   const paths = new Set<string>();
   const [from, to] = anchor <= index ? [anchor, index] : [index, anchor];

@@ -30,7 +30,9 @@ export function TransferClientControl() {
   });
   if (!availability || !client) return null;
 
-  const state = availability.available ? 'IBM Aspera for Desktop is running.' : (availability.reason ?? 'IBM Aspera for Desktop is not available.');
+  const state = availability.available
+    ? 'IBM Aspera for Desktop is running.'
+    : (availability.reason ?? 'IBM Aspera for Desktop is not available.');
   const installer = installers.data?.[0];
   return (
     <div className="courier-client-control">

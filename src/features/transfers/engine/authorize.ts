@@ -4,7 +4,8 @@ import type { TransferStart } from './transfer-start';
 
 /** Asks the portal for a new authorization (a spec with a fresh token) for these files or paths. */
 export function authorize(start: TransferStart): Promise<CreateTransferResponse> {
-  if (start.direction === 'download') return createTransfer({ spaceId: start.input.spaceId, direction: 'download', paths: start.input.paths });
+  if (start.direction === 'download')
+    return createTransfer({ spaceId: start.input.spaceId, direction: 'download', paths: start.input.paths });
   const { input } = start;
   const request: NewTransfer = {
     spaceId: input.spaceId,

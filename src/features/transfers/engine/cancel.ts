@@ -22,7 +22,9 @@ export async function cancel(engine: EngineState, record: TransferRecord): Promi
 
 /** Out of this page's list (the portal keeps the record) and out of its client. */
 export function remove(engine: EngineState, record: TransferRecord): void {
-  void clientOf(engine, record).remove(record.id).catch(() => undefined);
+  void clientOf(engine, record)
+    .remove(record.id)
+    .catch(() => undefined);
   engine.started.delete(record.id);
   store().forget(record.id);
   store().remove(record.id);

@@ -16,9 +16,20 @@ export async function launch(
   start: TransferStart,
 ): Promise<void> {
   const { transfer } = response;
-  engine.desktopBySpace.set(transfer.spaceId, response.clients.some((c) => c.type === 'desktop'));
+  engine.desktopBySpace.set(
+    transfer.spaceId,
+    response.clients.some((c) => c.type === 'desktop'),
+  );
   upsertTransferRecord(engine.queryClient, transfer);
-  const started: StartedTransfer = { spaceId: transfer.spaceId, title: transfer.title, start, client: null, reportedRunning: false, quarter: 0, ended: false };
+  const started: StartedTransfer = {
+    spaceId: transfer.spaceId,
+    title: transfer.title,
+    start,
+    client: null,
+    reportedRunning: false,
+    quarter: 0,
+    ended: false,
+  };
   engine.started.set(transfer.id, started);
   const fail = (message: string, code = 'CLIENT_UNAVAILABLE') =>
     onEvent({ transferId: transfer.id, status: 'failed', bytesDone: 0, bytesTotal: transfer.bytesExpected, error: { code, message } });
@@ -47,7 +58,9 @@ export async function launch(
       transferSpec: response.transferSpec,
       ...(choice.kind === 'http-gateway' && choice.gatewayUrl ? { gatewayUrl: choice.gatewayUrl } : {}),
       ...(upload && client === engine.gateway ? { sources: upload.sources } : {}),
-      ...(upload?.localItems?.length ? { localPaths: upload.localItems.map((item) => ({ source: item.localPath, destination: item.name })) } : {}),
+      ...(upload?.localItems?.length
+        ? { localPaths: upload.localItems.map((item) => ({ source: item.localPath, destination: item.name })) }
+        : {}),
     });
   } catch (error) {
     const e = error as { code?: string; message?: string };

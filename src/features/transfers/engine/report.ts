@@ -36,11 +36,19 @@ export function reportEnd(
   const { direction } = started.start;
   if (event.status === 'completed') {
     store().announce(`${started.title}: ${VERB[direction]}.`);
-    store().pushToast({ kind: 'success', title: direction === 'upload' ? 'Upload complete' : 'Download complete', subtitle: started.title });
+    store().pushToast({
+      kind: 'success',
+      title: direction === 'upload' ? 'Upload complete' : 'Download complete',
+      subtitle: started.title,
+    });
   } else if (event.status === 'failed') {
     const message = event.error?.message ?? 'The transfer failed.';
     store().announce(`${started.title}: failed. ${message}`);
-    store().pushToast({ kind: 'error', title: direction === 'upload' ? 'Upload failed' : 'Download failed', subtitle: `${started.title}: ${message}` });
+    store().pushToast({
+      kind: 'error',
+      title: direction === 'upload' ? 'Upload failed' : 'Download failed',
+      subtitle: `${started.title}: ${message}`,
+    });
     if (fromClient) void report(queryClient, id, { status: 'failed', error: message });
   } else if (event.status === 'cancelled') {
     store().announce(`${started.title}: cancelled.`);

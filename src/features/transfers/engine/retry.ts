@@ -19,7 +19,10 @@ export function canRetry(engine: EngineState, record: TransferRecord): boolean {
 export async function retry(engine: EngineState, onEvent: (event: TransferClientEvent) => void, record: TransferRecord): Promise<void> {
   if (engine.retrying.has(record.id)) return;
   engine.retrying.add(record.id);
-  const start: TransferStart = engine.started.get(record.id)?.start ?? { direction: 'download', input: { spaceId: record.spaceId, paths: record.paths } };
+  const start: TransferStart = engine.started.get(record.id)?.start ?? {
+    direction: 'download',
+    input: { spaceId: record.spaceId, paths: record.paths },
+  };
   try {
     const response = await authorize(start);
     remove(engine, record);

@@ -61,10 +61,18 @@ const upload = { spaceId: 's1', folder: '/', sources: [file], emptyFolders: [] }
 
 beforeEach(() => {
   api.createTransfer.mockReset().mockResolvedValue(created());
-  api.reportTransfer.mockReset().mockImplementation(async (id: string, body: { status: TransferRecord['status'] }) =>
-    record({ id, status: body.status }),
-  );
-  useTransfersStore.setState({ byId: {}, removed: {}, toasts: [], announcement: { text: '', seq: 0 }, desktop: null, preference: 'auto', carriers: {} });
+  api.reportTransfer
+    .mockReset()
+    .mockImplementation(async (id: string, body: { status: TransferRecord['status'] }) => record({ id, status: body.status }));
+  useTransfersStore.setState({
+    byId: {},
+    removed: {},
+    toasts: [],
+    announcement: { text: '', seq: 0 },
+    desktop: null,
+    preference: 'auto',
+    carriers: {},
+  });
 });
 
 describe('transfer runner', () => {
@@ -133,9 +141,16 @@ describe('transfer runner', () => {
     expect(useTransfersStore.getState().byId.t1?.status).not.toBe('failed');
     answer('The browser could not read "Tree/a.txt".');
     await vi.waitFor(() => expect(useTransfersStore.getState().byId.t1?.status).toBe('failed'));
-    expect(useTransfersStore.getState().byId.t1?.error).toEqual({ code: 'FILE_UNREADABLE', message: 'The browser could not read "Tree/a.txt".' });
+    expect(useTransfersStore.getState().byId.t1?.error).toEqual({
+      code: 'FILE_UNREADABLE',
+      message: 'The browser could not read "Tree/a.txt".',
+    });
     expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'The browser could not read "Tree/a.txt".' });
-    expect(useTransfersStore.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Upload failed', subtitle: 'Tree: The browser could not read "Tree/a.txt".' });
+    expect(useTransfersStore.getState().toasts.at(-1)).toMatchObject({
+      kind: 'error',
+      title: 'Upload failed',
+      subtitle: 'Tree: The browser could not read "Tree/a.txt".',
+    });
   });
 
   it('does not hold a failure after bytes moved for longer than a moment', async () => {
@@ -144,11 +159,19 @@ describe('transfer runner', () => {
       const { client, emit } = fakeClient();
       const runner = createTransferRunner(new QueryClient(), client);
       await runner.startUpload({ ...upload, checkReadable: () => new Promise<string | null>(() => undefined) });
-      emit({ status: 'failed', bytesDone: 500, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' } });
+      emit({
+        status: 'failed',
+        bytesDone: 500,
+        bytesTotal: 1000,
+        error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' },
+      });
       await vi.advanceTimersByTimeAsync(2_900);
       expect(useTransfersStore.getState().byId.t1?.status).not.toBe('failed');
       await vi.advanceTimersByTimeAsync(200);
-      expect(useTransfersStore.getState().byId.t1?.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' });
+      expect(useTransfersStore.getState().byId.t1?.error).toEqual({
+        code: 'NETWORK_ERROR',
+        message: 'Network connection lost during the upload.',
+      });
     } finally {
       vi.useRealTimers();
     }
@@ -159,9 +182,17 @@ describe('transfer runner', () => {
     const runner = createTransferRunner(new QueryClient(), client);
     await runner.startUpload({ ...upload, checkReadable: async () => null });
     await Promise.resolve();
-    emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' } });
+    emit({
+      status: 'failed',
+      bytesDone: 10,
+      bytesTotal: 1000,
+      error: { code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' },
+    });
     await vi.waitFor(() => expect(useTransfersStore.getState().byId.t1?.status).toBe('failed'));
-    expect(useTransfersStore.getState().byId.t1?.error).toEqual({ code: 'NETWORK_ERROR', message: 'Network connection lost during the upload.' });
+    expect(useTransfersStore.getState().byId.t1?.error).toEqual({
+      code: 'NETWORK_ERROR',
+      message: 'Network connection lost during the upload.',
+    });
   });
 
   it('retries once per click burst, under a new authorization, and the new row replaces the failed one', async () => {
@@ -177,7 +208,9 @@ describe('transfer runner', () => {
     await Promise.all([runner.retry(failed), runner.retry(failed)]);
     expect(shownAtStart, 'the failed row is gone before the new one starts').toEqual({ t1: true });
     expect(api.createTransfer).toHaveBeenCalledTimes(1);
-    expect(api.createTransfer).toHaveBeenCalledWith(expect.objectContaining({ direction: 'upload', folder: '/', files: [{ path: 'Tree/a.txt', size: 1000 }] }));
+    expect(api.createTransfer).toHaveBeenCalledWith(
+      expect.objectContaining({ direction: 'upload', folder: '/', files: [{ path: 'Tree/a.txt', size: 1000 }] }),
+    );
     expect(client.remove).toHaveBeenCalledWith('t1');
     const state = useTransfersStore.getState();
     expect(state.removed).toEqual({ t1: true });
@@ -193,7 +226,10 @@ describe('transfer runner', () => {
     api.createTransfer.mockRejectedValue(new ApiError({ code: 'FORBIDDEN', message: 'You may not upload here.', status: 403 }));
     await runner.retry(record({ status: 'failed' }));
     expect(useTransfersStore.getState().removed).toEqual({});
-    expect(useTransfersStore.getState().toasts.at(-1)).toMatchObject({ title: 'Could not start again', subtitle: 'Tree: You may not upload here.' });
+    expect(useTransfersStore.getState().toasts.at(-1)).toMatchObject({
+      title: 'Could not start again',
+      subtitle: 'Tree: You may not upload here.',
+    });
     expect(runner.canRetry(record({ status: 'failed' }))).toBe(true);
   });
 
@@ -247,7 +283,11 @@ describe('transfer runner', () => {
         availability: vi.fn(async () => ({ available: true, state: 'running' as const })),
         subscribeAvailability: vi.fn(() => () => undefined),
         desktop: { installers: vi.fn(async () => []), launch: vi.fn() },
-        native: { pickFiles: vi.fn(async () => null), pickFolders: vi.fn(async () => null), attachDropzone: vi.fn(async () => () => undefined) },
+        native: {
+          pickFiles: vi.fn(async () => null),
+          pickFolders: vi.fn(async () => null),
+          attachDropzone: vi.fn(async () => () => undefined),
+        },
       } satisfies AsperaSdkClient;
       return { client, emit };
     }
@@ -279,7 +319,10 @@ describe('transfer runner', () => {
       runner.desktop.attach(desktop.client);
       useTransfersStore.setState({ desktop: { available: false, state: 'failed', reason: 'IBM Aspera for Desktop was not found.' } });
       await runner.startUpload(upload);
-      expect(useTransfersStore.getState().carriers.t1).toEqual({ kind: 'http-gateway', reason: 'IBM Aspera for Desktop was not found: using the browser (HTTP Gateway).' });
+      expect(useTransfersStore.getState().carriers.t1).toEqual({
+        kind: 'http-gateway',
+        reason: 'IBM Aspera for Desktop was not found: using the browser (HTTP Gateway).',
+      });
 
       useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
       await runner.startUpload(upload);
@@ -287,7 +330,10 @@ describe('transfer runner', () => {
 
       useTransfersStore.setState({ preference: 'http-gateway' });
       await runner.startDownload({ spaceId: 's1', paths: ['/a.txt'] });
-      expect(useTransfersStore.getState().carriers.t1).toMatchObject({ kind: 'http-gateway', reason: 'You chose the browser (HTTP Gateway).' });
+      expect(useTransfersStore.getState().carriers.t1).toMatchObject({
+        kind: 'http-gateway',
+        reason: 'You chose the browser (HTTP Gateway).',
+      });
       expect(gateway.client.start).toHaveBeenCalledTimes(3);
       expect(desktop.client.start).not.toHaveBeenCalled();
     });
@@ -302,7 +348,10 @@ describe('transfer runner', () => {
       await runner.startUpload(picked);
       expect(runner.desktopAllowed('s1')).toBe(false);
       expect(desktop.client.start).not.toHaveBeenCalled();
-      expect(useTransfersStore.getState().byId.t1).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/through the browser only/) } });
+      expect(useTransfersStore.getState().byId.t1).toMatchObject({
+        status: 'failed',
+        error: { message: expect.stringMatching(/through the browser only/) },
+      });
     });
   });
 });

@@ -11,7 +11,8 @@ export function writeOnChange<S extends object>(storage: PersistStorage<S> | und
   if (!storage) return undefined;
   const written = new Map<string, StorageValue<S>>();
   const unchanged = (a: StorageValue<S>, b: StorageValue<S>) =>
-    a.version === b.version && Object.keys(b.state).length === Object.keys(a.state).length &&
+    a.version === b.version &&
+    Object.keys(b.state).length === Object.keys(a.state).length &&
     Object.entries(b.state).every(([key, value]) => Object.is(value, (a.state as Record<string, unknown>)[key]));
   return {
     getItem: (name) => storage.getItem(name),

@@ -8,7 +8,9 @@ export interface DesktopAvailabilitySlice {
   setDesktop: (availability: AsperaSdkAvailability | null) => void;
 }
 
-export const createDesktopAvailabilitySlice: StateCreator<TransfersStore, TransfersStoreMutators, [], DesktopAvailabilitySlice> = (set) => ({
+export const createDesktopAvailabilitySlice: StateCreator<TransfersStore, TransfersStoreMutators, [], DesktopAvailabilitySlice> = (
+  set,
+) => ({
   desktop: null,
   setDesktop: (desktop) => set({ desktop }),
 });

@@ -20,7 +20,9 @@ describe('the transfer store in localStorage', () => {
     expect(setItem).toHaveBeenCalledTimes(1);
     remove('t1');
     expect(setItem).toHaveBeenCalledTimes(2);
-    const saved = JSON.parse(localStorage.getItem('courier-transfers') ?? '{}') as { state: { removed: Record<string, true>; carriers: Record<string, unknown> } };
+    const saved = JSON.parse(localStorage.getItem('courier-transfers') ?? '{}') as {
+      state: { removed: Record<string, true>; carriers: Record<string, unknown> };
+    };
     expect(saved.state.removed).toEqual({ t1: true });
     expect(saved.state.carriers.t1).toMatchObject({ kind: 'desktop' });
   });

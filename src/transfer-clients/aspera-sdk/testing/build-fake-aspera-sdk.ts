@@ -10,7 +10,15 @@ import { fileURLToPath } from 'node:url';
 const entry = fileURLToPath(new URL('./fake-aspera-sdk-global.ts', import.meta.url));
 
 export async function buildFakeAsperaSdkScript(): Promise<string> {
-  const result = await build({ entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
   return result.outputFiles[0]?.text ?? '';
 }
 

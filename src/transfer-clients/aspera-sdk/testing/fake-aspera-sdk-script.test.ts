@@ -30,7 +30,11 @@ describe('the fake SDK', () => {
     (win as unknown as { __fakeAsperaSdkOptions: unknown }).__fakeAsperaSdkOptions = { stepMs: 1 };
     new Function('window', script)(win);
     expect(typeof (win as unknown as { asperaSdk: { startTransfer: unknown } }).asperaSdk.startTransfer).toBe('function');
-    const client = createAsperaSdkClient({ sdkUrl: 'http://127.0.0.1:8080/sdk.js', appId: 'e2e', window: win as unknown as globalThis.Window });
+    const client = createAsperaSdkClient({
+      sdkUrl: 'http://127.0.0.1:8080/sdk.js',
+      appId: 'e2e',
+      window: win as unknown as globalThis.Window,
+    });
     expect(await client.availability()).toMatchObject({ available: true });
     const done = new Promise<string>((resolve) => client.subscribe((e) => e.status === 'completed' && resolve(e.transferId)));
     await client.start({

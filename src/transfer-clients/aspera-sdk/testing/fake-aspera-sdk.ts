@@ -135,7 +135,10 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
     const client = this.currentTransferClient();
     if (client === 'http-gateway' && spec.direction === 'send' && sdkSpec?.http_gateway_authentication) {
       // §12.1: headers set before open(): a synchronous throw, not a rejection.
-      throw new DOMException("Failed to execute 'setRequestHeader' on 'XMLHttpRequest': The object's state must be OPENED.", 'InvalidStateError');
+      throw new DOMException(
+        "Failed to execute 'setRequestHeader' on 'XMLHttpRequest': The object's state must be OPENED.",
+        'InvalidStateError',
+      );
     }
     if (typeof spec?.direction !== 'string' || typeof spec.remote_host !== 'string' || !Array.isArray(spec.paths)) {
       return Promise.reject({ error: true, message: 'The supplied transferSpec is not valid' });
@@ -155,7 +158,8 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
   stopTransfer(id: string): Promise<unknown> {
     const t = this.store.get(id);
     if (!t) return Promise.reject({ error: true, message: 'Unable to stop transfer' });
-    if (t.httpDownloadExternalHandle) return Promise.reject({ error: true, message: "Transfer must be cancelled from the browser's download manager" });
+    if (t.httpDownloadExternalHandle)
+      return Promise.reject({ error: true, message: "Transfer must be cancelled from the browser's download manager" });
     this.set(t, { status: 'cancelled' });
     if (!(t.transfer_client === 'http-gateway' && t.transfer_spec.direction === 'receive')) this.cancelTimers(t.uuid);
     return Promise.resolve(undefined);
@@ -163,7 +167,8 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
 
   resumeTransfer(id: string): Promise<AsperaSdkTransfer> {
     const t = this.store.get(id);
-    if (!t || t.transfer_client !== 'desktop') return Promise.reject({ error: true, message: 'IBM Aspera SDK has not been verified. Run test or init first' });
+    if (!t || t.transfer_client !== 'desktop')
+      return Promise.reject({ error: true, message: 'IBM Aspera SDK has not been verified. Run test or init first' });
     this.playDesktop(t, 'complete', true);
     return Promise.resolve(structuredClone(t));
   }
@@ -199,7 +204,11 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
         bytes_written: failed ? 0 : size,
         bytes_expected: size,
         elapsed_usec: 1000,
-        status: failed ? ('failed' as const) : t.status === 'completed' || t.status === 'failed' ? ('finished' as const) : ('running' as const),
+        status: failed
+          ? ('failed' as const)
+          : t.status === 'completed' || t.status === 'failed'
+            ? ('finished' as const)
+            : ('running' as const),
         ...(failed ? { error: { code: 19, description: 'Token authorization failed' } } : {}),
       };
     });
@@ -243,7 +252,12 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
 
   private dialog(): Promise<DataTransferResponse> {
     const files = this.options.dialogFiles;
-    if (files === 'cancel') return Promise.reject({ error: true, message: 'User cancelled', debugData: { code: -32002, message: 'User cancelled the select file or folder dialog.' } });
+    if (files === 'cancel')
+      return Promise.reject({
+        error: true,
+        message: 'User cancelled',
+        debugData: { code: -32002, message: 'User cancelled the select file or folder dialog.' },
+      });
     return Promise.resolve({ dataTransfer: { files: structuredClone(files) } });
   }
 
@@ -288,7 +302,13 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
     const n = this.options.progressSteps;
     return Array.from({ length: upTo }, (_, i) => () => {
       const written = Math.round((total * (i + 1)) / (n + 1));
-      this.set(t, { status: 'running', bytes_written: written, bytes_expected: total, percentage: written / total, calculated_rate_kbps: 8000 });
+      this.set(t, {
+        status: 'running',
+        bytes_written: written,
+        bytes_expected: total,
+        percentage: written / total,
+        calculated_rate_kbps: 8000,
+      });
     });
   }
 
@@ -296,9 +316,24 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
     const total = t.bytes_expected;
     const head = resumed ? [] : [() => this.set(t, { status: 'initiating' }), () => this.set(t, { status: 'queued' })];
     if (scenario === 'complete') {
-      this.steps(t.uuid, [...head, ...this.progress(t, total), () => this.set(t, { status: 'completed', bytes_written: total, percentage: 1, end_time: new Date().toISOString(), file_counts: { attempted: 1, completed: 1, failed: 0, skipped: 0 } })]);
+      this.steps(t.uuid, [
+        ...head,
+        ...this.progress(t, total),
+        () =>
+          this.set(t, {
+            status: 'completed',
+            bytes_written: total,
+            percentage: 1,
+            end_time: new Date().toISOString(),
+            file_counts: { attempted: 1, completed: 1, failed: 0, skipped: 0 },
+          }),
+      ]);
     } else if (scenario === 'fail') {
-      this.steps(t.uuid, [...head, ...this.progress(t, total, 1), () => this.set(t, { status: 'failed', error_code: 19, error_desc: 'Server aborted session: Token authorization failed' })]);
+      this.steps(t.uuid, [
+        ...head,
+        ...this.progress(t, total, 1),
+        () => this.set(t, { status: 'failed', error_code: 19, error_desc: 'Server aborted session: Token authorization failed' }),
+      ]);
     } else {
       this.steps(t.uuid, [...head, ...this.progress(t, total, 1)]);
     }
@@ -322,7 +357,10 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
 
   private playGatewayDownload(t: AsperaSdkTransfer, scenario: FakeScenario): void {
     const total = t.transfer_spec.tags?.aspera?.['http-gateway']?.expected_size ?? 1000;
-    const end = scenario === 'fail' ? () => this.set(t, { status: 'failed', error_code: 500, error_desc: 'HTTP network encountered unknown error.' }) : () => this.set(t, { status: 'completed', bytes_written: total, percentage: 1 });
+    const end =
+      scenario === 'fail'
+        ? () => this.set(t, { status: 'failed', error_code: 500, error_desc: 'HTTP network encountered unknown error.' })
+        : () => this.set(t, { status: 'completed', bytes_written: total, percentage: 1 });
     // Each chunk sets `running` again, even after a stop (§12.4).
     this.steps(t.uuid, [() => this.set(t, { status: 'running' }), ...this.progress(t, total), end]);
   }
