@@ -22,7 +22,7 @@ const featureZones = ['auth', 'files', 'transfers', 'spaces', 'admin'].map((name
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'dist', 'data', 'test-results', 'playwright-report', 'bench/results'],
+    ignores: ['node_modules', 'dist', 'data', 'test-results', 'playwright-report', 'bench/results', 'reports', '.stryker-tmp'],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
