@@ -16,7 +16,7 @@ for (const report of reports) {
   const { files } = JSON.parse(readFileSync(report, 'utf8'));
   for (const [file, { mutants }] of Object.entries(files)) {
     const count = (status) => mutants.filter((m) => m.status === status).length;
-    const row = { file, killed: count('Killed'), survived: count('Survived'), noCoverage: count('NoCoverage'), timeout: count('Timeout') };
+    const row = { file, killed: count('Killed'), survived: count('Survived'), noCoverage: count('NoCoverage'), timeout: count('Timeout'), ignored: count('Ignored') };
     const detected = row.killed + row.timeout;
     const valid = detected + row.survived + row.noCoverage;
     rows.push({ ...row, score: valid ? (100 * detected) / valid : 100 });
@@ -28,9 +28,9 @@ for (const report of reports) {
   }
 }
 if (!listSurvivors) {
-  console.log('| module | killed | survived | no coverage | timeout | score |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| module | killed | survived | no coverage | timeout | score | static (not run) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows.sort((a, b) => a.file.localeCompare(b.file))) {
-    console.log(`| \`${r.file}\` | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${r.timeout} | ${r.score.toFixed(1)} % |`);
+    console.log(`| \`${r.file}\` | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${r.timeout} | ${r.score.toFixed(1)} % | ${r.ignored} |`);
   }
 }
