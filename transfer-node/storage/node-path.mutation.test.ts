@@ -14,6 +14,7 @@ describe('node paths, refusals and joins', () => {
     ['x'.repeat(256), 'Path segment is too long'],
     ['.courier-staging/x', 'Path is reserved by the node'],
     ['../x', 'Path is outside the docroot'],
+    ['a/'.repeat(2049), 'Path is too long'],
   ])('refuses %j saying %j', (input, message) => {
     expect(() => parseNodePath(input, api)).toThrow(expect.objectContaining({ message }));
   });
