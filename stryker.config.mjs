@@ -52,7 +52,7 @@ const groups = {
 };
 
 const unitTestsOnly = {
-  'portal-rules': ['server/lib/*.test.ts', 'server/features/spaces/space-root.test.ts'],
+  'portal-rules': ['server/lib/*.test.ts', 'server/features/spaces/space-root*.test.ts'],
   'node-rules': [
     'transfer-node/storage/*.test.ts',
     'transfer-node/tokens/*.test.ts',
