@@ -37,5 +37,6 @@ describe('checkGateway, request and reasons', () => {
   it('takes a gateway that does not say its version, or says only the major, as v3', async () => {
     expect(await checkGateway('https://gw', answer({}))).toEqual({ available: true });
     expect(await checkGateway('https://gw', answer({ version: '4' }))).toEqual({ available: true });
+    expect(await checkGateway('https://gw', answer({ version: '10.2.0' }))).toEqual({ available: true });
   });
 });
