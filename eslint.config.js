@@ -76,7 +76,7 @@ const testFiles = ['**/*.test.{ts,tsx}', '**/test/**', 'e2e/**', 'bench/**', 'te
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'dist', 'data', 'test-results', 'playwright-report', 'bench/results'],
+    ignores: ['node_modules', 'dist', 'data', 'test-results', 'playwright-report', 'bench/results', 'reports', '.stryker-tmp'],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

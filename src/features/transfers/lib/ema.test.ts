@@ -14,3 +14,10 @@ describe('ema', () => {
     expect(value).toBeLessThan(200);
   });
 });
+
+describe('ema without a usable history', () => {
+  it('starts afresh from the sample after a NaN or infinite average', () => {
+    expect(ema(Number.NaN, 50, 0.3)).toBe(50);
+    expect(ema(Number.POSITIVE_INFINITY, 50, 0.3)).toBe(50);
+  });
+});

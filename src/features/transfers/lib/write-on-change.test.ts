@@ -37,3 +37,18 @@ describe('writeOnChange', () => {
     expect(writeOnChange(undefined)).toBeUndefined();
   });
 });
+
+describe('writeOnChange, what counts as a change', () => {
+  it('writes when the version changes or a persisted field is dropped, and reads through', () => {
+    const getItem = vi.fn(() => null);
+    const setItem = vi.fn();
+    const storage = writeOnChange<Partial<State>>({ getItem, setItem, removeItem: vi.fn() })!;
+    const removed = {};
+    storage.setItem('k', { state: { removed, preference: 'auto' }, version: 0 });
+    storage.setItem('k', { state: { removed, preference: 'auto' }, version: 1 });
+    storage.setItem('k', { state: { removed }, version: 1 });
+    expect(setItem).toHaveBeenCalledTimes(3);
+    expect(storage.getItem('k')).toBeNull();
+    expect(getItem).toHaveBeenCalledWith('k');
+  });
+});
