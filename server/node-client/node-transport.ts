@@ -13,12 +13,21 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 // Bound on a response body we hold in memory (a page of /ops/transfers with file lists is the largest).
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
+// Connections to one node at most; further requests wait in the pool. A node caps connections per
+// address (the embedded one at 128 by default, COURIER_NODE_MAX_CONNECTIONS_PER_IP), and the portal is
+// one address however many people it serves: unbounded, 200 busy sessions opened more and were refused.
+const MAX_CONNECTIONS_PER_NODE = 64;
+
 let verifyingAgent: Agent | undefined;
 let trustingAgent: Agent | undefined;
 /** Two shared pools, so clients are cheap to create per request and need no closing. */
 function agentFor(verifyTls: boolean): Agent {
-  if (verifyTls) return (verifyingAgent ??= new Agent({ keepAliveTimeout: 4_000 }));
-  return (trustingAgent ??= new Agent({ keepAliveTimeout: 4_000, connect: { rejectUnauthorized: false } }));
+  if (verifyTls) return (verifyingAgent ??= new Agent({ keepAliveTimeout: 4_000, connections: MAX_CONNECTIONS_PER_NODE }));
+  return (trustingAgent ??= new Agent({
+    keepAliveTimeout: 4_000,
+    connections: MAX_CONNECTIONS_PER_NODE,
+    connect: { rejectUnauthorized: false },
+  }));
 }
 
 export interface TransportOptions {
