@@ -6,11 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../test-kit/courier-process';
-import { createTestApp, type TestApp } from '../test/test-app';
+import { createTestApp, type LoggedIn, type TestApp } from '../test/test-app';
 import { DIALECTS } from '../test/test-database';
 
-type Who = { cookie: string; csrfToken: string };
-type Json = Record<string, unknown> & { code?: string };
+type Who = LoggedIn;
 
 describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
   let node: NodeProcess;
@@ -20,15 +19,7 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
   let bobId: string;
   let spaceId: string;
 
-  async function api(who: Who, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) {
-    const r = await t.app.inject({
-      method,
-      url,
-      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
-      ...(payload ? { payload } : {}),
-    });
-    return { status: r.statusCode, json: (r.body ? r.json() : null) as Json };
-  }
+  const api: TestApp['api'] = (...args) => t.api(...args);
   const names = async (path = '/') =>
     ((await api(admin, 'GET', `/api/spaces/${spaceId}/files?path=${encodeURIComponent(path)}`)).json.items as Array<{ name: string }>)
       .map((i) => i.name)

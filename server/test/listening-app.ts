@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Dialect } from '../db/database';
 import { loadConfig, startPortal } from '../index';
-import { addTestUsers, injectLogin, TEST_PASSWORD, type TestApp } from './test-app';
+import { addTestUsers, injectApi, injectLogin, TEST_PASSWORD, type TestApp } from './test-app';
 import { createTestDatabaseUrl } from './test-database';
 
 export interface ListeningApp extends TestApp {
@@ -46,6 +46,7 @@ export async function createListeningApp(dialect: Dialect, env: Record<string, s
       rmSync(dataDir, { recursive: true, force: true });
     },
     login: (username, password) => injectLogin(portal.app, username, password),
+    api: injectApi(portal.app),
     loginFrom: (ip, username, password = TEST_PASSWORD) =>
       fetch(`${base}/api/session`, {
         method: 'POST',

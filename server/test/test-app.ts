@@ -21,8 +21,20 @@ export interface TestApp {
   config: Config;
   close: () => Promise<void>;
   /** Logs in through the API; returns the cookie header and CSRF token to send back. */
-  login: (username?: string, password?: string) => Promise<{ cookie: string; csrfToken: string }>;
+  login: (username?: string, password?: string) => Promise<LoggedIn>;
+  /** A call as `who` (session cookie and CSRF token): the status and the JSON answer (`{}` when empty). */
+  api: (
+    who: LoggedIn,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: object,
+  ) => Promise<{ status: number; json: ApiJson }>;
 }
+
+/** Who makes a call: what `login` returns. */
+export type LoggedIn = { cookie: string; csrfToken: string };
+/** A portal answer as tests read it: an error's code and message, or the route's own fields. */
+export type ApiJson = { code?: string; message?: string } & Record<string, unknown>;
 
 /**
  * The portal built over a fresh database of `dialect`, with users `alice` (admin) and `bob`, for
@@ -48,6 +60,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
       rmSync(dataDir, { recursive: true, force: true });
     },
     login: (username, password) => injectLogin(app, username, password),
+    api: injectApi(app),
   };
 }
 
@@ -69,4 +82,17 @@ export async function injectLogin(
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'courier_session');
   return { cookie: `courier_session=${cookie!.value}`, csrfToken: response.json<{ csrfToken: string }>().csrfToken };
+}
+
+/** `TestApp.api` for `app`: a call through inject with the caller's cookie and CSRF token. */
+export function injectApi(app: FastifyInstance): TestApp['api'] {
+  return async (who, method, url, payload) => {
+    const r = await app.inject({
+      method,
+      url,
+      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+      ...(payload ? { payload } : {}),
+    });
+    return { status: r.statusCode, json: (r.body ? r.json() : {}) as ApiJson };
+  };
 }

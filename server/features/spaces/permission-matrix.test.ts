@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation, Role } from '../../../contract/spaces';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+import { createTestApp, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
-type Who = { cookie: string; csrfToken: string };
+type Who = LoggedIn;
 type Caller = Role | 'outsider' | 'group-contributor';
 
 const ALLOWED: Record<Caller, Operation[]> = {
@@ -23,15 +23,7 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
   let spaceId: string;
   const callers = {} as Record<Caller, Who>;
 
-  async function api(who: Who, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) {
-    const r = await t.app.inject({
-      method,
-      url,
-      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
-      ...(payload ? { payload } : {}),
-    });
-    return { status: r.statusCode, json: r.json() as { code?: string } & Record<string, unknown> };
-  }
+  const api: TestApp['api'] = (...args) => t.api(...args);
 
   /** The request for `operation` by `caller`; `escape` names a path outside the space instead. */
   function attempt(caller: Caller, operation: Operation, escape = false) {

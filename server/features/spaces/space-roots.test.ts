@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+import { createTestApp, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
-type Who = { cookie: string; csrfToken: string };
+type Who = LoggedIn;
 type Json = { code?: string; message?: string } & Record<string, unknown>;
 
 // Issue 10, item 1: a space's folder was a slug of its name, so spaces whose names slugged alike
@@ -17,15 +17,7 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
   let t: TestApp;
   let admin: Who;
 
-  async function api(who: Who, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
-    const r = await t.app.inject({
-      method,
-      url,
-      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
-      ...(payload ? { payload } : {}),
-    });
-    return { status: r.statusCode, json: r.json() as Json };
-  }
+  const api: TestApp['api'] = (...args) => t.api(...args);
   const createSpace = (body: { name: string; rootPath?: string }) => api(admin, 'POST', '/api/spaces', body);
   const rootOf = async (spaceId: string) =>
     (await t.db.selectFrom('spaces').select('root_path').where('id', '=', spaceId).executeTakeFirstOrThrow()).root_path;
