@@ -32,6 +32,8 @@ export class UploadGrants {
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS upload_grants (
       id TEXT PRIMARY KEY, exp INTEGER NOT NULL, state TEXT NOT NULL, manifest TEXT)`);
+    // Every upload_setup prunes lapsed grants: by index, not by reading every grant of the day.
+    this.db.exec('CREATE INDEX IF NOT EXISTS upload_grants_exp ON upload_grants (exp)');
     // A process that died mid-upload left its grants in use; nothing carries them now.
     this.db.prepare("UPDATE upload_grants SET state = 'ready' WHERE state = 'in_use'").run();
   }
