@@ -70,6 +70,16 @@ export const SETTINGS = {
     doc: 'Run the embedded transfer node (Node API + HTTP Gateway v3) in the same process.',
   },
   nodePort: { env: 'COURIER_NODE_PORT', schema: port.default(9092), doc: 'Port of the embedded transfer node.' },
+  nodeCorsOrigins: {
+    env: 'COURIER_NODE_CORS_ORIGINS',
+    // A comma-separated string in the environment, a string or an array in the COURIER_CONFIG file.
+    schema: z
+      .union([z.string(), z.array(z.string())])
+      .default('')
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim().replace(/\/$/, '')).filter(Boolean))
+      .pipe(z.array(z.url().refine((u) => /^https?:\/\/[^/]+$/.test(u), 'must be origins such as https://app.example.com'))),
+    doc: "Comma-separated origins, besides the portal's own, whose pages may call the embedded node's HTTP Gateway from a browser (a page that loads the IBM SDK from another site).",
+  },
   asperaSdkUrl: {
     env: 'COURIER_ASPERA_SDK_URL',
     schema: z
