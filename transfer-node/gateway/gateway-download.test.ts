@@ -119,10 +119,39 @@ describe('POST /v3/presign and the signed URL', () => {
     const whole = await fetch(signed_url);
     expect(whole.status).toBe(200);
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
-    expect(whole.headers.get('content-disposition')).toBe('attachment; filename="report (final) e.pdf"');
+    // The browser's download manager reads this one: RFC 6266 filename* keeps the exact name.
+    expect(whole.headers.get('content-disposition')).toBe(
+      `attachment; filename="report (final) e.pdf"; filename*=UTF-8''report%20%28final%29%20%C3%A9.pdf`,
+    );
     await whole.arrayBuffer();
     const bad = await fetch(signed_url, { headers: { range: `bytes=${report.length}-` } });
     expect(bad.status).toBe(416);
+  });
+
+  it('names a signed zip after download_name, Unicode and punctuation kept in filename*', async () => {
+    await writeFile(join(t.docroot, 'Outbox/été "q".dat'), 'quoted');
+    const spec = await t.downloadSpec(['/Outbox/proj', '/Outbox/été "q".dat']);
+    const presign = await fetch(t.node.gatewayUrl + '/v3/presign', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transfer_spec: { ...spec, zip_required: true, download_name: 'Équipe "Nord" 2026-12-01' } }),
+    });
+    const { signed_url } = await presign.json();
+    const zip = await fetch(signed_url);
+    const disposition = zip.headers.get('content-disposition') ?? '';
+    expect(disposition).toBe(
+      `attachment; filename="Equipe _Nord_ 2026-12-01.zip"; filename*=UTF-8''%C3%89quipe%20%22Nord%22%202026-12-01.zip`,
+    );
+    expect(decodeURIComponent(disposition.split("UTF-8''")[1]!)).toBe('Équipe "Nord" 2026-12-01.zip');
+    expect(await zipEntries(Buffer.from(await zip.arrayBuffer()))).toMatchObject({ 'été "q".dat': 'quoted', 'proj/a.txt': 'alpha' });
+    // A download_name that tries to be a path stays a name.
+    const sneaky = await fetch(t.node.gatewayUrl + '/v3/download', {
+      headers: {
+        'x-aspera-spec': specHeader({ ...(await t.downloadSpec(['/Outbox/proj'])), zip_required: true, download_name: '../../etc/x' }),
+      },
+    });
+    expect(sneaky.headers.get('content-disposition')).toBe('attachment; filename=".._.._etc_x.zip"');
+    await sneaky.arrayBuffer();
   });
 
   it('refuses a tampered signed URL and a presign without a valid token', async () => {

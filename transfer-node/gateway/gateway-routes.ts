@@ -76,6 +76,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       user: grant.user,
       tags: grant.tags ?? spec.tags,
       cookie: grant.cookie ?? spec.cookie ?? null,
+      extendedFileName: false,
     });
   });
 
@@ -118,6 +119,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       user: signed.user,
       tags: signed.tags ?? null,
       cookie: signed.cookie ?? null,
+      extendedFileName: true,
     });
   });
 }
