@@ -109,6 +109,53 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     ]);
   });
 
+  it('names every zip a download makes after what was downloaded, through download_name and zip_required, Unicode kept', async () => {
+    const files = [
+      { path: 'Données été/a.txt', data: Buffer.from('alpha') },
+      { path: 'b "q".txt', data: Buffer.from('bravo') },
+    ];
+    const up = await api('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: files.map((f) => ({ path: f.path, size: f.data.length })),
+    });
+    expect((await gatewayUpload(node.gatewayUrl, up.json.transferSpec, files)).status).toBeLessThan(400);
+    const { json: space } = await api('GET', `/api/spaces/${spaceId}`);
+
+    const disposition = async (paths: string[]) => {
+      const created = await api('POST', '/api/transfers', { spaceId, direction: 'download', paths });
+      expect(created.status).toBe(201);
+      // The signed URL's answer is what a browser's download manager names the file by.
+      const presign = await fetch(`${node.gatewayUrl}/v3/presign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ transfer_spec: created.json.transferSpec }),
+      });
+      const answer = await fetch(((await presign.json()) as { signed_url: string }).signed_url);
+      await answer.arrayBuffer();
+      const header = answer.headers.get('content-disposition') ?? '';
+      return { spec: created.json.transferSpec, name: decodeURIComponent(header.split("filename*=UTF-8''")[1] ?? header) };
+    };
+
+    const folder = await disposition(['/Données été']);
+    expect(folder.spec).toMatchObject({ zip_required: true, download_name: 'Données été' });
+    expect(folder.name).toBe('Données été.zip');
+
+    const selection = await disposition(['/Données été/a.txt', '/b "q".txt']);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(selection.spec).toMatchObject({ zip_required: true, download_name: `${space.name} ${today}` });
+    expect(selection.name).toBe(`${space.name} ${today}.zip`);
+
+    const root = await disposition(['/']);
+    expect(root.name).toBe(`${space.name}.zip`);
+
+    const file = await disposition(['/b "q".txt']);
+    expect(file.spec.zip_required).toBeUndefined();
+    expect(file.spec.download_name).toBeUndefined();
+    expect(file.name).toBe('b "q".txt');
+  });
+
   it('refuses a download of a missing path with PATH_NOT_FOUND and records nothing', async () => {
     const response = await api('POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/no/such/file.txt'] });
     expect(response.status).toBe(404);
