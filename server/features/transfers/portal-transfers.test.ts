@@ -192,6 +192,26 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     }
   });
 
+  it('ends as cancelled a transfer the client stopped, even when the node recorded the cut connection as a failure first', async () => {
+    const size = 8 * 1024 * 1024;
+    const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'stopped.bin', size }] });
+    const id = created.json.transfer.id as string;
+    const held = partialUpload(node.gatewayUrl, created.json.transferSpec, { path: 'stopped.bin', size }, 1024 * 1024);
+    await waitForStatus(id, 'running');
+    // The browser's stop: the connection is cut, and the node's record says failed before the PATCH arrives.
+    held.abort();
+    const failed = await waitForStatus(id, 'failed');
+    expect(failed.error).toEqual(expect.any(String));
+
+    const cancelled = await api('PATCH', `/api/transfers/${id}`, { status: 'cancelled' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', error: null });
+    await t.app.courier.tracker.sync();
+    expect((await api('GET', `/api/transfers/${id}`)).json).toMatchObject({ status: 'cancelled', error: null });
+    // Only a cancel turns a failure around: a late "running" or "failed" from the client changes nothing.
+    expect((await api('PATCH', `/api/transfers/${id}`, { status: 'running' })).json.status).toBe('cancelled');
+  });
+
   it('ends a transfer that was authorized but never reached its node, after an hour', async () => {
     const created = await api('POST', '/api/transfers', {
       spaceId,

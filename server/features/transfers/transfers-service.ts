@@ -234,6 +234,14 @@ export function createTransfersService(deps: {
     ): Promise<TransferRecord> {
       const row = await transfers.find(id);
       if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
+      // A stop cuts the client's connection, which the node may record first as a failure ("the
+      // client closed the connection"): the person's cancel is what happened, so it wins over that.
+      if (report.status === 'cancelled' && row.status === 'failed') {
+        const patch: Partial<TransferRow> = { status: 'cancelled', error: null, ended_at: row.ended_at ?? Date.now() };
+        await transfers.update(id, patch);
+        onChange();
+        return toTransferRecord({ ...row, ...patch });
+      }
       if (isEnded(row.status)) return toTransferRecord(row);
       if (report.status === 'cancelled' && row.node_transfer_id) {
         const { client } = await clients.forNode(row.node_id);
