@@ -96,6 +96,34 @@ describe('GET /v3/download', () => {
   });
 });
 
+describe('a refused request', () => {
+  const tagged = async (tag: string) =>
+    (
+      (await t.apiJson('/ops/transfers?view=summary&count=1000')) as Array<{
+        status: string;
+        error_desc: string;
+        start_spec?: { tags?: unknown };
+      }>
+    ).filter((r) => JSON.stringify(r.start_spec?.tags ?? null).includes(tag));
+
+  it('is recorded as failed, with the reason, under the tags its token carries, when this node sealed the token', async () => {
+    const upload = await t.uploadSpec('/Outbox', { tags: { portal: { transfer: 'refused-1' } } });
+    // An upload token where a download is asked: 403, the token's own transfer learns why.
+    const res = await download({ ...upload, direction: 'receive', paths: [{ source: '/Outbox/other.txt' }] });
+    expect(res.status).toBe(403);
+    expect(await tagged('refused-1')).toEqual([
+      expect.objectContaining({ status: 'failed', error_desc: 'An upload token cannot be used to download' }),
+    ]);
+  });
+
+  it("leaves no record when the token is not one this node sealed: its tags would be anyone's", async () => {
+    const spec = await t.downloadSpec(['/Outbox/other.txt']);
+    const forged = { ...spec, token: String(spec.token).slice(0, -12) + 'AAAAAAAAAAAA', tags: { portal: { transfer: 'forged-1' } } };
+    expect((await download(forged)).status).toBe(401);
+    expect(await tagged('forged-1')).toEqual([]);
+  });
+});
+
 describe('POST /v3/presign and the signed URL', () => {
   it('returns a self-authorizing URL that answers Range requests so a download can resume', async () => {
     const spec = await t.downloadSpec(['/Outbox/report (final) é.pdf']);

@@ -212,6 +212,56 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     expect((await api('PATCH', `/api/transfers/${id}`, { status: 'running' })).json.status).toBe('cancelled');
   });
 
+  it('ends as failed, with the reason the node gave, a transfer whose requests the gateway refused (401, 403)', async () => {
+    // Tokens that live one second: the upload below comes after its token expired.
+    const shortLived = await createTestApp(
+      dialect,
+      { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' },
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
+    try {
+      const who = await shortLived.login('bob');
+      const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => {
+        const response = await shortLived.app.inject({
+          method,
+          url,
+          headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+          ...(payload ? { payload } : {}),
+        });
+        return response.json();
+      };
+      const { spaces } = await call('GET', '/api/spaces');
+      const home = spaces.find((sp: { personal: boolean }) => sp.personal);
+      const expired = await call('POST', '/api/transfers', {
+        spaceId: home.id,
+        direction: 'upload',
+        folder: '/',
+        files: [{ path: 'late.txt', size: 4 }],
+      });
+      const unused = await call('POST', '/api/transfers', { spaceId: home.id, direction: 'download', paths: ['/'] });
+      await new Promise((r) => setTimeout(r, 2100));
+      const late = await gatewayUpload(node.gatewayUrl, expired.transferSpec, [{ path: 'late.txt', data: Buffer.from('late') }]);
+      expect(late.status).toBe(401);
+      // A download token sent to the upload endpoint: the node refuses it for what it is.
+      const fresh = await call('POST', '/api/transfers', { spaceId: home.id, direction: 'download', paths: ['/'] });
+      const misused = await gatewayUpload(node.gatewayUrl, { ...fresh.transferSpec, direction: 'send' }, [
+        { path: 'x.txt', data: Buffer.from('x') },
+      ]);
+      expect(misused.status).toBe(403);
+
+      await shortLived.app.courier.tracker.sync();
+      expect(await call('GET', `/api/transfers/${expired.transfer.id}`)).toMatchObject({ status: 'failed', error: 'Token has expired' });
+      expect(await call('GET', `/api/transfers/${fresh.transfer.id}`)).toMatchObject({
+        status: 'failed',
+        error: 'A download token cannot be used to upload',
+      });
+      // One that was never sent stays as it was: nothing the node saw says otherwise.
+      expect((await call('GET', `/api/transfers/${unused.transfer.id}`)).status).toBe('authorized');
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   it('ends a transfer that was authorized but never reached its node, after an hour', async () => {
     const created = await api('POST', '/api/transfers', {
       spaceId,

@@ -279,15 +279,15 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
     desktop: {
       async installers() {
         const sdk = await ensureStarted();
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timer: number | undefined;
         try {
           // §12.11: a lookup answered with something other than JSON never settles; stop waiting.
-          const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, INSTALLER_LOOKUP_TIMEOUT_MS)));
+          const timeout = new Promise<undefined>((resolve) => (timer = win.setTimeout(resolve, INSTALLER_LOOKUP_TIMEOUT_MS)));
           return (await Promise.race([sdk?.getInstallerInfo(), timeout]))?.entries ?? [];
         } catch {
           return [];
         } finally {
-          clearTimeout(timer);
+          win.clearTimeout(timer);
         }
       },
       launch() {
