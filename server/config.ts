@@ -86,7 +86,7 @@ export const SETTINGS = {
       .url()
       .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
       .optional(),
-    doc: 'URL of the IBM Aspera JavaScript SDK browser bundle (`…/@ibm-aspera/sdk@<version>/dist/js/aspera-sdk.js`, or an operator-hosted copy). Enables IBM Aspera for Desktop as a transfer client; unset, browsers use the HTTP Gateway.',
+    doc: "URL of the IBM Aspera JavaScript SDK browser bundle (`…/@ibm-aspera/sdk@<version>/dist/js/aspera-sdk.js`, or an operator-hosted copy). Enables IBM Aspera for Desktop as a transfer client, and lets the page reach what the SDK needs (its script origin, Desktop on 127.0.0.1:33024-33029, the aspera:// launch link, IBM's installer list at downloads.ibmaspera.com); unset, browsers use the HTTP Gateway and the page allows none of it.",
   },
   asperaAppId: {
     env: 'COURIER_ASPERA_APP_ID',
