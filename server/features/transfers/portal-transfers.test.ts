@@ -194,7 +194,12 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
 
   it('ends as cancelled a transfer the client stopped, even when the node recorded the cut connection as a failure first', async () => {
     const size = 8 * 1024 * 1024;
-    const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: 'stopped.bin', size }] });
+    const created = await api('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'stopped.bin', size }],
+    });
     const id = created.json.transfer.id as string;
     const held = partialUpload(node.gatewayUrl, created.json.transferSpec, { path: 'stopped.bin', size }, 1024 * 1024);
     await waitForStatus(id, 'running');
