@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { DESKTOP_DOWNLOAD_PAGE } from '../src/transfer-clients/aspera-sdk/desktop-download-page';
+import { IBM_INSTALLER_URL } from '../src/transfer-clients/aspera-sdk/testing/fake-aspera-sdk';
 import { installFakeAsperaSdk } from '../src/transfer-clients/aspera-sdk/testing/install-fake-aspera-sdk';
 import { filesPage, transferRow } from './support/files-page';
 import { logInByApi, type PortalApi } from './support/portal-api';
@@ -76,17 +78,40 @@ test('fake IBM SDK as Desktop: the SPA hands it an upload picked in its dialog a
   expect(pageErrors).toEqual([]);
 });
 
-test('fake IBM SDK, Desktop configured but not running: offers Launch and Install, uploads go through the gateway, and Launch brings Desktop in', async ({
+/** What IBM's download site lists (its `latest.json`), as the SDK's installer lookup reads it. */
+const LATEST_JSON = {
+  entries: ['linux', 'macos', 'windows'].map((platform) => ({
+    platform,
+    arch: 'x64',
+    type: platform === 'linux' ? 'deb' : 'pkg',
+    url: `https://downloads.ibmaspera.com/downloads/desktop/${platform}/1.0.16/stable/x64/ibm-aspera-desktop-1.0.16.${platform}`,
+    version: '1.0.16',
+  })),
+};
+
+/** Records the page's Content-Security-Policy violations from its first script on. */
+async function recordCspViolations(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+}
+
+const desktopNotice = (page: Page) => page.getByRole('status').filter({ hasText: 'IBM Aspera for Desktop is unavailable' });
+
+test("fake IBM SDK, Desktop not running: Launch opens the SDK's aspera:// frame, the page's CSP lets it through, and Desktop comes; uploads meanwhile go through the gateway", async ({
   page,
 }) => {
-  await installFakeAsperaSdk(page, ASPERA_SDK_URL, { status: 'FAILED', stepMs: 100, launchStartsDesktop: true });
+  const violations = await recordCspViolations(page);
+  await page.route(`${IBM_INSTALLER_URL}/latest.json`, (route) => route.abort('internetdisconnected'));
+  await installFakeAsperaSdk(page, ASPERA_SDK_URL, { status: 'FAILED', stepMs: 300, launchStartsDesktop: true });
   const api = await logInByApi(page);
   const space = await spaceOnHstsNode(api);
   await openSpace(page, space.name);
-
-  const notice = page.getByRole('status').filter({ hasText: 'IBM Aspera for Desktop is unavailable' });
+  const notice = desktopNotice(page);
   await expect(notice).toBeVisible();
-  await expect(notice.getByRole('link', { name: /^Install IBM Aspera for Desktop/ })).toHaveAttribute('href', /^https:\/\//);
 
   const local = path.join(tempDir('courier-desktop-'), 'via-gateway.txt');
   writeText(local, 'sent by the browser\n');
@@ -94,13 +119,49 @@ test('fake IBM SDK, Desktop configured but not running: offers Launch and Instal
   await expect(filesPage(page).entry('via-gateway.txt')).toBeVisible({ timeout: 15_000 });
 
   await notice.getByRole('button', { name: 'Launch Desktop' }).click();
+  await expect(page.locator('iframe[src="aspera://"]')).toHaveCount(1);
+  // Desktop starts only if the frame was not refused (the fake reads the page's CSP violations).
   await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
   await expect(notice).toBeHidden();
+  expect(await violations()).toEqual([]);
 
   await page.getByRole('link', { name: 'Transfers' }).click();
   const row = transferRow(page, 'via-gateway.txt');
   await expect(row.row.getByText(/^HTTP Gateway — IBM Aspera for Desktop was not found/)).toBeVisible();
   await expect(row.status).toHaveText('Completed');
+});
+
+test("fake IBM SDK, Desktop not installed: the install link is the installer IBM's download site lists for this platform, read from the page", async ({
+  page,
+}) => {
+  const violations = await recordCspViolations(page);
+  const lookup = page.waitForRequest(`${IBM_INSTALLER_URL}/latest.json`);
+  await page.route(`${IBM_INSTALLER_URL}/latest.json`, (route) =>
+    route.fulfill({ status: 200, json: LATEST_JSON, headers: { 'access-control-allow-origin': '*' } }),
+  );
+  await installFakeAsperaSdk(page, ASPERA_SDK_URL, { status: 'FAILED', stepMs: 100 });
+  const api = await logInByApi(page);
+  const space = await spaceOnHstsNode(api);
+  await openSpace(page, space.name);
+
+  const install = desktopNotice(page).getByRole('link', { name: 'Install IBM Aspera for Desktop 1.0.16' });
+  await expect(install).toHaveAttribute('href', LATEST_JSON.entries[0]!.url);
+  await lookup;
+  expect(await violations()).toEqual([]);
+});
+
+test("fake IBM SDK, Desktop not installed and IBM's download site unreachable: the install link is IBM's Desktop download page", async ({
+  page,
+}) => {
+  await page.route(`${IBM_INSTALLER_URL}/latest.json`, (route) => route.abort('internetdisconnected'));
+  await installFakeAsperaSdk(page, ASPERA_SDK_URL, { status: 'FAILED', stepMs: 100 });
+  const api = await logInByApi(page);
+  const space = await spaceOnHstsNode(api);
+  await openSpace(page, space.name);
+
+  const install = desktopNotice(page).getByRole('link', { name: /^Install IBM Aspera for Desktop/ });
+  await expect(install).toHaveAttribute('href', DESKTOP_DOWNLOAD_PAGE);
+  await expect(install).toHaveText('Install IBM Aspera for Desktop');
 });
 
 test('an SDK URL that does not load (no fake installed): the UI says Desktop is unavailable and uploads go through the gateway', async ({

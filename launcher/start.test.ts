@@ -119,6 +119,45 @@ describe('courier start', () => {
     expect(await second.exited).toBe(0);
   }, 90_000);
 
+  it("lets pages from the origins in COURIER_NODE_CORS_ORIGINS reach the embedded gateway, besides the portal's, and refuses others", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-launch-cors-'));
+    dirs.push(dataDir);
+    const other = 'https://app.example.com';
+    const running = start({
+      COURIER_DATA_DIR: dataDir,
+      COURIER_PORT: String(await freePort()),
+      COURIER_NODE_PORT: String(await freePort()),
+      COURIER_NODE_CORS_ORIGINS: `${other}, http://127.0.0.1:7001/`,
+    });
+    children.push(running);
+    const [, portalUrl] = await waitFor(running, /Courier is running at (\S+)/);
+    const [, gateway] = await waitFor(running, /\(gateway (\S+)\)/);
+    // What a browser sends before a cross-origin upload: the preflight, over real HTTP.
+    const preflight = (origin: string) =>
+      fetch(`${gateway}/v3/upload`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    for (const origin of [other, 'http://127.0.0.1:7001', portalUrl!]) {
+      const answer = await preflight(origin);
+      expect(answer.status, origin).toBe(204);
+      expect(answer.headers.get('access-control-allow-origin'), origin).toBe(origin);
+      expect(answer.headers.get('access-control-allow-methods')).toContain('POST');
+    }
+    const refused = await preflight('https://elsewhere.example.com');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  }, 60_000);
+
+  it('refuses to start on an origin in COURIER_NODE_CORS_ORIGINS that is not one, naming the setting', async () => {
+    const bad = start({ COURIER_DATA_DIR: path.join(tmpdir(), 'never-created'), COURIER_NODE_CORS_ORIGINS: 'app.example.com/path' });
+    children.push(bad);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/COURIER_NODE_CORS_ORIGINS \(nodeCorsOrigins\)/);
+  }, 30_000);
+
   it('refuses to start on a bad setting, naming it', async () => {
     const bad = start({ COURIER_DATA_DIR: path.join(tmpdir(), 'never-created'), COURIER_PORT: 'eighty' });
     children.push(bad);

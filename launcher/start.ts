@@ -27,7 +27,8 @@ export async function startCourier({ env, spaDir }: StartOptions) {
       docroot: path.join(config.dataDir, 'node', 'docroot'),
       host: config.host,
       port: config.nodePort,
-      corsOrigins: portalOrigins(config),
+      // The portal's own origins, and any other an operator names for pages of theirs.
+      corsOrigins: [...new Set([...portalOrigins(config), ...config.nodeCorsOrigins])],
       logger,
     });
   }

@@ -70,13 +70,23 @@ export const SETTINGS = {
     doc: 'Run the embedded transfer node (Node API + HTTP Gateway v3) in the same process.',
   },
   nodePort: { env: 'COURIER_NODE_PORT', schema: port.default(9092), doc: 'Port of the embedded transfer node.' },
+  nodeCorsOrigins: {
+    env: 'COURIER_NODE_CORS_ORIGINS',
+    // A comma-separated string in the environment, a string or an array in the COURIER_CONFIG file.
+    schema: z
+      .union([z.string(), z.array(z.string())])
+      .default('')
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim().replace(/\/$/, '')).filter(Boolean))
+      .pipe(z.array(z.url().refine((u) => /^https?:\/\/[^/]+$/.test(u), 'must be origins such as https://app.example.com'))),
+    doc: "Comma-separated origins, besides the portal's own, whose pages may call the embedded node's HTTP Gateway from a browser (a page that loads the IBM SDK from another site).",
+  },
   asperaSdkUrl: {
     env: 'COURIER_ASPERA_SDK_URL',
     schema: z
       .url()
       .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
       .optional(),
-    doc: 'URL of the IBM Aspera JavaScript SDK browser bundle (`…/@ibm-aspera/sdk@<version>/dist/js/aspera-sdk.js`, or an operator-hosted copy). Enables IBM Aspera for Desktop as a transfer client; unset, browsers use the HTTP Gateway.',
+    doc: "URL of the IBM Aspera JavaScript SDK browser bundle (`…/@ibm-aspera/sdk@<version>/dist/js/aspera-sdk.js`, or an operator-hosted copy). Enables IBM Aspera for Desktop as a transfer client, and lets the page reach what the SDK needs (its script origin, Desktop on 127.0.0.1:33024-33029, the aspera:// launch link, IBM's installer list at downloads.ibmaspera.com); unset, browsers use the HTTP Gateway and the page allows none of it.",
   },
   asperaAppId: {
     env: 'COURIER_ASPERA_APP_ID',

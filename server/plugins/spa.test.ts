@@ -40,7 +40,8 @@ describe.each(DIALECTS)('serving the SPA on %s', (dialect) => {
       expect(response.headers['cache-control']).toBe('no-cache');
       const csp = String(response.headers['content-security-policy']);
       expect(csp).toContain("script-src 'self' https://cdn.example.com;");
-      expect(csp).toMatch(/connect-src 'self' http:\/\/gw\.example\.com:9092 http:\/\/127\.0\.0\.1:\* ws:\/\/127\.0\.0\.1:\*/);
+      expect(csp).toMatch(/connect-src 'self' http:\/\/gw\.example\.com:9092 http:\/\/127\.0\.0\.1:33024 /);
+      expect(csp).toMatch(/frame-src 'self' http:\/\/gw\.example\.com:9092 aspera:;/);
       expect(csp).toContain("frame-ancestors 'none'");
     },
   );

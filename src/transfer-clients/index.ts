@@ -26,3 +26,4 @@ export type { AsperaSdkAvailability, AsperaSdkClient, AsperaSdkClientOptions } f
 export type { LocalItem } from './aspera-sdk/native-picking';
 export type { SdkState } from './aspera-sdk/sdk-status';
 export type { InstallerEntry } from './aspera-sdk/sdk-types';
+export { DESKTOP_DOWNLOAD_PAGE } from './aspera-sdk/desktop-download-page';

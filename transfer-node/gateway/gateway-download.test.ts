@@ -96,6 +96,34 @@ describe('GET /v3/download', () => {
   });
 });
 
+describe('a refused request', () => {
+  const tagged = async (tag: string) =>
+    (
+      (await t.apiJson('/ops/transfers?view=summary&count=1000')) as Array<{
+        status: string;
+        error_desc: string;
+        start_spec?: { tags?: unknown };
+      }>
+    ).filter((r) => JSON.stringify(r.start_spec?.tags ?? null).includes(tag));
+
+  it('is recorded as failed, with the reason, under the tags its token carries, when this node sealed the token', async () => {
+    const upload = await t.uploadSpec('/Outbox', { tags: { portal: { transfer: 'refused-1' } } });
+    // An upload token where a download is asked: 403, the token's own transfer learns why.
+    const res = await download({ ...upload, direction: 'receive', paths: [{ source: '/Outbox/other.txt' }] });
+    expect(res.status).toBe(403);
+    expect(await tagged('refused-1')).toEqual([
+      expect.objectContaining({ status: 'failed', error_desc: 'An upload token cannot be used to download' }),
+    ]);
+  });
+
+  it("leaves no record when the token is not one this node sealed: its tags would be anyone's", async () => {
+    const spec = await t.downloadSpec(['/Outbox/other.txt']);
+    const forged = { ...spec, token: String(spec.token).slice(0, -12) + 'AAAAAAAAAAAA', tags: { portal: { transfer: 'forged-1' } } };
+    expect((await download(forged)).status).toBe(401);
+    expect(await tagged('forged-1')).toEqual([]);
+  });
+});
+
 describe('POST /v3/presign and the signed URL', () => {
   it('returns a self-authorizing URL that answers Range requests so a download can resume', async () => {
     const spec = await t.downloadSpec(['/Outbox/report (final) é.pdf']);
@@ -119,10 +147,39 @@ describe('POST /v3/presign and the signed URL', () => {
     const whole = await fetch(signed_url);
     expect(whole.status).toBe(200);
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
-    expect(whole.headers.get('content-disposition')).toBe('attachment; filename="report (final) e.pdf"');
+    // The browser's download manager reads this one: RFC 6266 filename* keeps the exact name.
+    expect(whole.headers.get('content-disposition')).toBe(
+      `attachment; filename="report (final) e.pdf"; filename*=UTF-8''report%20%28final%29%20%C3%A9.pdf`,
+    );
     await whole.arrayBuffer();
     const bad = await fetch(signed_url, { headers: { range: `bytes=${report.length}-` } });
     expect(bad.status).toBe(416);
+  });
+
+  it('names a signed zip after download_name, Unicode and punctuation kept in filename*', async () => {
+    await writeFile(join(t.docroot, 'Outbox/été "q".dat'), 'quoted');
+    const spec = await t.downloadSpec(['/Outbox/proj', '/Outbox/été "q".dat']);
+    const presign = await fetch(t.node.gatewayUrl + '/v3/presign', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transfer_spec: { ...spec, zip_required: true, download_name: 'Équipe "Nord" 2026-12-01' } }),
+    });
+    const { signed_url } = await presign.json();
+    const zip = await fetch(signed_url);
+    const disposition = zip.headers.get('content-disposition') ?? '';
+    expect(disposition).toBe(
+      `attachment; filename="Equipe _Nord_ 2026-12-01.zip"; filename*=UTF-8''%C3%89quipe%20%22Nord%22%202026-12-01.zip`,
+    );
+    expect(decodeURIComponent(disposition.split("UTF-8''")[1]!)).toBe('Équipe "Nord" 2026-12-01.zip');
+    expect(await zipEntries(Buffer.from(await zip.arrayBuffer()))).toMatchObject({ 'été "q".dat': 'quoted', 'proj/a.txt': 'alpha' });
+    // A download_name that tries to be a path stays a name.
+    const sneaky = await fetch(t.node.gatewayUrl + '/v3/download', {
+      headers: {
+        'x-aspera-spec': specHeader({ ...(await t.downloadSpec(['/Outbox/proj'])), zip_required: true, download_name: '../../etc/x' }),
+      },
+    });
+    expect(sneaky.headers.get('content-disposition')).toBe('attachment; filename=".._.._etc_x.zip"');
+    await sneaky.arrayBuffer();
   });
 
   it('refuses a tampered signed URL and a presign without a valid token', async () => {

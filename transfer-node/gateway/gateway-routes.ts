@@ -8,7 +8,7 @@ import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, NodeError } from '../errors';
 import { grantCovers } from '../tokens/transfer-token';
 import { registerCors } from './cors';
-import { authorizeDownload, checkItemsGranted, parseSpec, resolveItems } from './gateway-spec';
+import { authorizeDownloadOrRecord, checkItemsGranted, parseSpec, resolveItems } from './gateway-spec';
 import { receiveUpload } from './receive-upload';
 import { sendDownload } from './send-download';
 
@@ -68,7 +68,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     if (header.length > MAX_SPEC_HEADER_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(header))
       throw ERRORS.badRequest('X-Aspera-Spec must be standard base64');
     const spec = parseSpec(parseJson(Buffer.from(header, 'base64').toString('utf8')));
-    const { grant, items } = await authorizeDownload(ctx, spec, request.headers.authorization);
+    const { grant, items } = await authorizeDownloadOrRecord(ctx, spec, request.headers.authorization, request.ip);
     return sendDownload(ctx, request, reply, {
       items,
       zipRequired: spec.zip_required ?? false,
@@ -76,6 +76,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       user: grant.user,
       tags: grant.tags ?? spec.tags,
       cookie: grant.cookie ?? spec.cookie ?? null,
+      extendedFileName: false,
     });
   });
 
@@ -84,7 +85,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     if (!body.success) throw ERRORS.badRequest('Body must be {"transfer_spec": {...}}');
     if (body.data.method && body.data.method.toUpperCase() !== 'GET') throw ERRORS.badRequest('Only GET URLs can be presigned');
     const spec = parseSpec(body.data.transfer_spec);
-    const { grant, items } = await authorizeDownload(ctx, spec, request.headers.authorization);
+    const { grant, items } = await authorizeDownloadOrRecord(ctx, spec, request.headers.authorization, request.ip);
     const exp = Math.min(Math.floor(Date.now() / 1000) + PRESIGN_LIFE_SECONDS, grant.exp);
     const sealed = ctx.presign.seal({
       paths: items.map((i) => i.nodePath),
@@ -118,6 +119,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       user: signed.user,
       tags: signed.tags ?? null,
       cookie: signed.cookie ?? null,
+      extendedFileName: true,
     });
   });
 }

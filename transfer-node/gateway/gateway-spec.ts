@@ -7,10 +7,11 @@ import type { Stats } from 'node:fs';
 import { z } from 'zod';
 import { MAX_TRANSFER_FILES } from '../../contract/transfer-limits';
 import type { NodeContext } from '../context';
-import { ERRORS } from '../errors';
+import { ERRORS, NodeError } from '../errors';
 import { isInside } from '../storage/docroot';
 import { parseNodePath, toNodePath } from '../storage/node-path';
 import { grantCovers, type TransferGrant } from '../tokens/transfer-token';
+import { MAX_FILES_PER_RECORD } from '../transfers/transfer-record';
 
 // Bounds on one request's work; the SDK sends one path per picked file. The portal authorizes no more.
 export const MAX_SPEC_PATHS = MAX_TRANSFER_FILES;
@@ -53,6 +54,36 @@ function tokenOf(spec: GatewaySpec, authorization: string | undefined): string |
   return spec.token ?? (authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] || undefined);
 }
 
+/**
+ * A gateway request refused for its token (401) or for what the token allows (403) is recorded as a
+ * failed transfer with the reason, under the tags sealed in the token, when the token is one this
+ * node issued (docs/node-api.md §5): whoever follows `/ops/transfers` then learns that the transfer
+ * it authorized was refused, and why, instead of waiting for it. A token the node did not seal says
+ * nothing trustworthy and leaves no record.
+ */
+export function recordRefusal(
+  ctx: NodeContext,
+  request: { spec: GatewaySpec | null; authorization: string | undefined; clientIp: string },
+  error: { status: number; message: string },
+): void {
+  if ((error.status !== 401 && error.status !== 403) || !request.spec) return;
+  const grant = ctx.tokens.open(tokenOf(request.spec, request.authorization));
+  if (!grant?.tags) return;
+  const live = ctx.transfers.begin({
+    direction: grant.direction,
+    remoteHost: ctx.settings.remoteHost,
+    remoteUser: grant.user,
+    clientIp: request.clientIp,
+    sourcePaths: request.spec.paths.slice(0, MAX_FILES_PER_RECORD).map((p) => p.source ?? ''),
+    destinationPath: '',
+    tags: grant.tags,
+    cookie: grant.cookie ?? null,
+    bytesExpected: 0,
+    filesExpected: request.spec.paths.length,
+  });
+  ctx.transfers.finish(live, 'failed', { code: error.status, message: error.message });
+}
+
 export interface UploadAuthorization {
   grant: TransferGrant;
   rootSegments: string[];
@@ -85,6 +116,16 @@ export interface DownloadItem {
 }
 
 /** Resolves the spec's sources (source_root + source), each of which the token must cover. */
+/** authorizeDownload, and a refusal recorded for whoever follows `/ops/transfers` (recordRefusal). */
+export async function authorizeDownloadOrRecord(ctx: NodeContext, spec: GatewaySpec, authorization: string | undefined, clientIp: string) {
+  try {
+    return await authorizeDownload(ctx, spec, authorization);
+  } catch (error) {
+    if (error instanceof NodeError) recordRefusal(ctx, { spec, authorization, clientIp }, error);
+    throw error;
+  }
+}
+
 export async function authorizeDownload(ctx: NodeContext, spec: GatewaySpec, authorization: string | undefined) {
   if (spec.direction && spec.direction !== 'receive') throw ERRORS.badRequest('A download spec must have direction "receive"');
   const grant = ctx.tokens.verify(tokenOf(spec, authorization), 'receive');

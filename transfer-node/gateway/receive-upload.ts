@@ -19,7 +19,7 @@ import type { LiveTransfer } from '../transfers/transfer-store';
 import type { Manifest } from '../transfers/upload-grants';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
 import { watchUpload } from './upload-watch';
-import { authorizeUpload, MAX_SPEC_PATHS, parseSpec, type GatewaySpec, type UploadAuthorization } from './gateway-spec';
+import { authorizeUpload, MAX_SPEC_PATHS, parseSpec, recordRefusal, type GatewaySpec, type UploadAuthorization } from './gateway-spec';
 
 // The spec part holds every path of the upload; 4 MiB is ample for MAX_SPEC_PATHS entries.
 const MAX_SPEC_BYTES = 4 * 1024 * 1024;
@@ -88,6 +88,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
       void Promise.all(toRemove.map((s) => closeThenDiscard(ctx, s))).finally(() => {
         if (live)
           ctx.transfers.finish(live, live.abort.signal.aborted ? 'canceled' : 'failed', { code: error.status, message: error.message });
+        else recordRefusal(ctx, { spec, authorization: req.headers.authorization, clientIp }, error);
         reject(error);
       });
     }

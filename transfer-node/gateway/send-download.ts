@@ -28,6 +28,12 @@ export interface DownloadPlan {
   user: string;
   tags: unknown;
   cookie: string | null;
+  /**
+   * The browser's download manager reads this answer (a signed URL, §5.3): it may also carry the
+   * exact name as RFC 6266 `filename*`. A script-read answer (`/v3/download`) keeps the one form
+   * the SDK parses (docs/http-gateway.md §4.2).
+   */
+  extendedFileName: boolean;
 }
 
 export async function sendDownload(ctx: NodeContext, request: FastifyRequest, reply: FastifyReply, plan: DownloadPlan) {
@@ -78,7 +84,7 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     );
     if (length < 0) throw new Error('zip size could not be computed');
     source = zip.outputStream as Readable;
-    fileName = `${plan.downloadName ?? 'download'}.zip`;
+    fileName = `${zipBaseName(plan.downloadName)}.zip`;
     files = entries.filter((e) => e.abs !== null || e.content).map((e) => ({ path: e.name, size: e.size }));
     reply.header('Content-Type', 'application/zip');
   }
@@ -122,9 +128,28 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   source.pipe(counter);
   return reply
     .header('Content-Length', String(length))
-    .header('Content-Disposition', `attachment; filename="${asciiFileName(fileName)}"`)
+    .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
     .header('X-Transfer-Id', live.record.id)
     .send(counter);
+}
+
+/** `download_name` is a name, never a path; empty or only dots falls back to the protocol's default (§4.2). */
+function zipBaseName(downloadName: string | undefined): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is removed
+  const name = (downloadName ?? '').replace(/[\u0000-\u001f\u007f/\\]+/g, '_').trim();
+  return name.replace(/\.+$/, '') ? name : 'download';
+}
+
+/**
+ * `attachment; filename="<ASCII>"`, and for the browser's download manager also RFC 6266
+ * `filename*=UTF-8''…` with the exact name (Unicode and punctuation kept), which browsers prefer.
+ */
+export function contentDisposition(fileName: string, extended: boolean): string {
+  const plain = `attachment; filename="${asciiFileName(fileName)}"`;
+  if (!extended) return plain;
+  // RFC 8187 attr-chars only: encodeURIComponent leaves ' ( ) * ! unescaped, which must be escaped here.
+  const encoded = encodeURIComponent(fileName).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${plain}; filename*=UTF-8''${encoded}`;
 }
 
 /** §4.2: the SDK strips exactly `attachment; filename="` and reads the name as Latin-1: keep it ASCII. */

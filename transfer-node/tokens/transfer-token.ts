@@ -39,6 +39,22 @@ export class TransferTokens {
     return PREFIX + this.box.seal(grant) + SUFFIX;
   }
 
+  /**
+   * The grant of a token this node sealed, whatever its expiry, user or direction; null for
+   * anything else. Only to say which transfer a refused request was for, never to authorize it.
+   */
+  open(token: unknown): TransferGrant | null {
+    if (typeof token !== 'string') return null;
+    const bare = token.replace(/^(Bearer|Token)\s+/i, '');
+    if (!bare.startsWith(PREFIX) || !bare.endsWith(SUFFIX) || bare.length > 64 * 1024) return null;
+    try {
+      const parsed = grantSchema.safeParse(this.box.open(bare.slice(PREFIX.length, -SUFFIX.length)));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null; // malformed, or sealed by another node
+    }
+  }
+
   /** Opens and checks a token for `direction`; `now` in ms. Never returns an expired grant. */
   verify(token: unknown, direction: Direction, now = Date.now()): TransferGrant {
     if (typeof token !== 'string' || token.length === 0) throw ERRORS.tokenInvalid('A transfer token is required');

@@ -109,6 +109,53 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     ]);
   });
 
+  it('names every zip a download makes after what was downloaded, through download_name and zip_required, Unicode kept', async () => {
+    const files = [
+      { path: 'Données été/a.txt', data: Buffer.from('alpha') },
+      { path: 'b "q".txt', data: Buffer.from('bravo') },
+    ];
+    const up = await api('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: files.map((f) => ({ path: f.path, size: f.data.length })),
+    });
+    expect((await gatewayUpload(node.gatewayUrl, up.json.transferSpec, files)).status).toBeLessThan(400);
+    const { json: space } = await api('GET', `/api/spaces/${spaceId}`);
+
+    const disposition = async (paths: string[]) => {
+      const created = await api('POST', '/api/transfers', { spaceId, direction: 'download', paths });
+      expect(created.status).toBe(201);
+      // The signed URL's answer is what a browser's download manager names the file by.
+      const presign = await fetch(`${node.gatewayUrl}/v3/presign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ transfer_spec: created.json.transferSpec }),
+      });
+      const answer = await fetch(((await presign.json()) as { signed_url: string }).signed_url);
+      await answer.arrayBuffer();
+      const header = answer.headers.get('content-disposition') ?? '';
+      return { spec: created.json.transferSpec, name: decodeURIComponent(header.split("filename*=UTF-8''")[1] ?? header) };
+    };
+
+    const folder = await disposition(['/Données été']);
+    expect(folder.spec).toMatchObject({ zip_required: true, download_name: 'Données été' });
+    expect(folder.name).toBe('Données été.zip');
+
+    const selection = await disposition(['/Données été/a.txt', '/b "q".txt']);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(selection.spec).toMatchObject({ zip_required: true, download_name: `${space.name} ${today}` });
+    expect(selection.name).toBe(`${space.name} ${today}.zip`);
+
+    const root = await disposition(['/']);
+    expect(root.name).toBe(`${space.name}.zip`);
+
+    const file = await disposition(['/b "q".txt']);
+    expect(file.spec.zip_required).toBeUndefined();
+    expect(file.spec.download_name).toBeUndefined();
+    expect(file.name).toBe('b "q".txt');
+  });
+
   it('refuses a download of a missing path with PATH_NOT_FOUND and records nothing', async () => {
     const response = await api('POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/no/such/file.txt'] });
     expect(response.status).toBe(404);
@@ -142,6 +189,81 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
       expect(again.json.status).toBe('cancelled');
     } finally {
       held.abort();
+    }
+  });
+
+  it('ends as cancelled a transfer the client stopped, even when the node recorded the cut connection as a failure first', async () => {
+    const size = 8 * 1024 * 1024;
+    const created = await api('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'stopped.bin', size }],
+    });
+    const id = created.json.transfer.id as string;
+    const held = partialUpload(node.gatewayUrl, created.json.transferSpec, { path: 'stopped.bin', size }, 1024 * 1024);
+    await waitForStatus(id, 'running');
+    // The browser's stop: the connection is cut, and the node's record says failed before the PATCH arrives.
+    held.abort();
+    const failed = await waitForStatus(id, 'failed');
+    expect(failed.error).toEqual(expect.any(String));
+
+    const cancelled = await api('PATCH', `/api/transfers/${id}`, { status: 'cancelled' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', error: null });
+    await t.app.courier.tracker.sync();
+    expect((await api('GET', `/api/transfers/${id}`)).json).toMatchObject({ status: 'cancelled', error: null });
+    // Only a cancel turns a failure around: a late "running" or "failed" from the client changes nothing.
+    expect((await api('PATCH', `/api/transfers/${id}`, { status: 'running' })).json.status).toBe('cancelled');
+  });
+
+  it('ends as failed, with the reason the node gave, a transfer whose requests the gateway refused (401, 403)', async () => {
+    // Tokens that live one second: the upload below comes after its token expired.
+    const shortLived = await createTestApp(
+      dialect,
+      { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' },
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+    );
+    try {
+      const who = await shortLived.login('bob');
+      const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => {
+        const response = await shortLived.app.inject({
+          method,
+          url,
+          headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+          ...(payload ? { payload } : {}),
+        });
+        return response.json();
+      };
+      const { spaces } = await call('GET', '/api/spaces');
+      const home = spaces.find((sp: { personal: boolean }) => sp.personal);
+      const expired = await call('POST', '/api/transfers', {
+        spaceId: home.id,
+        direction: 'upload',
+        folder: '/',
+        files: [{ path: 'late.txt', size: 4 }],
+      });
+      const unused = await call('POST', '/api/transfers', { spaceId: home.id, direction: 'download', paths: ['/'] });
+      await new Promise((r) => setTimeout(r, 2100));
+      const late = await gatewayUpload(node.gatewayUrl, expired.transferSpec, [{ path: 'late.txt', data: Buffer.from('late') }]);
+      expect(late.status).toBe(401);
+      // A download token sent to the upload endpoint: the node refuses it for what it is.
+      const fresh = await call('POST', '/api/transfers', { spaceId: home.id, direction: 'download', paths: ['/'] });
+      const misused = await gatewayUpload(node.gatewayUrl, { ...fresh.transferSpec, direction: 'send' }, [
+        { path: 'x.txt', data: Buffer.from('x') },
+      ]);
+      expect(misused.status).toBe(403);
+
+      await shortLived.app.courier.tracker.sync();
+      expect(await call('GET', `/api/transfers/${expired.transfer.id}`)).toMatchObject({ status: 'failed', error: 'Token has expired' });
+      expect(await call('GET', `/api/transfers/${fresh.transfer.id}`)).toMatchObject({
+        status: 'failed',
+        error: 'A download token cannot be used to upload',
+      });
+      // One that was never sent stays as it was: nothing the node saw says otherwise.
+      expect((await call('GET', `/api/transfers/${unused.transfer.id}`)).status).toBe('authorized');
+    } finally {
+      await shortLived.close();
     }
   });
 

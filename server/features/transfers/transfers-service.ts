@@ -96,15 +96,26 @@ export function createTransfersService(deps: {
     const id = randomUUID();
     // Sources relative to the space's root, so the browser sees space paths, not the node's layout.
     const sourceRoot = spaceToNodePath(space.root_path, '/');
+    const target = await clients.forNode(space.node_id);
     const spec = await setup(
-      await clients.forNode(space.node_id),
+      target,
       'download',
       { source_root: sourceRoot, paths: paths.map((p) => ({ source: p.slice(1) || '.' })), tags: { courier: { transfer_id: id } } },
       paths[0] ?? '/',
     );
     const expected = gatewayTag(spec.transferSpec, 'expected_size');
-    const title = paths.length === 1 ? baseName(paths[0] ?? '/') || 'All files' : `${paths.length} items`;
-    const transferSpec = { ...spec.transferSpec, title };
+    const single = paths.length === 1 ? (paths[0] ?? '/') : null;
+    const title = single ? baseName(single) || 'All files' : `${paths.length} items`;
+    // docs/transfer-spec.md §2.3: several paths or a folder come back from any gateway as one zip only
+    // when the spec asks, named `<download_name>.zip`: after the folder (the space at its root), or
+    // for a selection after the space and the day.
+    const zipName =
+      single === null
+        ? `${space.name} ${new Date().toISOString().slice(0, 10)}`
+        : single === '/' || (await isFolder(target, spaceToNodePath(space.root_path, single), single))
+          ? baseName(single) || space.name
+          : null;
+    const transferSpec = { ...spec.transferSpec, title, ...(zipName === null ? {} : { zip_required: true, download_name: zipName }) };
     return record(user, request, spec, transferSpec, {
       id,
       folder: commonParent(paths),
@@ -113,6 +124,16 @@ export function createTransfersService(deps: {
       bytesExpected: typeof expected === 'number' ? expected : null,
       title,
     });
+  }
+
+  /** Whether a node path is a folder; a path the node cannot stat was refused by the setup already. */
+  async function isFolder(target: Awaited<ReturnType<NodeClients['forNode']>>, nodePath: string, spacePath: string): Promise<boolean> {
+    try {
+      const { self } = await target.client.browse({ path: nodePath, count: 1 });
+      return self?.type === 'directory';
+    } catch (error) {
+      throw nodeFailure(target.node.name, error, { notFound: () => ERRORS.PathNotFound(spacePath) });
+    }
   }
 
   async function setup(
@@ -213,6 +234,14 @@ export function createTransfersService(deps: {
     ): Promise<TransferRecord> {
       const row = await transfers.find(id);
       if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
+      // A stop cuts the client's connection, which the node may record first as a failure ("the
+      // client closed the connection"): the person's cancel is what happened, so it wins over that.
+      if (report.status === 'cancelled' && row.status === 'failed') {
+        const patch: Partial<TransferRow> = { status: 'cancelled', error: null, ended_at: row.ended_at ?? Date.now() };
+        await transfers.update(id, patch);
+        onChange();
+        return toTransferRecord({ ...row, ...patch });
+      }
       if (isEnded(row.status)) return toTransferRecord(row);
       if (report.status === 'cancelled' && row.node_transfer_id) {
         const { client } = await clients.forNode(row.node_id);

@@ -54,12 +54,23 @@ describe('aspera-sdk adapter: session and availability', () => {
     const first = await client.availability();
     expect(first).toMatchObject({ available: false, state: 'failed' });
     expect(first.reason).toMatch(/install it or launch it/);
-    expect(await client.desktop.installers()).toEqual([
-      expect.objectContaining({ platform: 'linux', url: expect.stringMatching(/^https:/) }),
-    ]);
+    const entry = { platform: 'linux', arch: 'x64', type: 'deb', url: 'https://downloads.example/desktop.deb', version: '1.0.16' };
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', (url: string) => {
+      fetched.push(url);
+      return Promise.resolve(new Response(JSON.stringify({ entries: [entry, { ...entry, platform: 'macos' }] })));
+    });
+    // happy-dom's user agent names Linux: the SDK keeps that platform's entries.
+    expect(await client.desktop.installers()).toEqual([entry]);
+    expect(fetched).toEqual(['https://downloads.ibmaspera.com/downloads/desktop/latest/stable/latest.json']);
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
+    expect(await client.desktop.installers()).toEqual([]);
+    vi.unstubAllGlobals();
     client.desktop.launch();
     await vi.waitFor(() => expect(seen.at(-1)).toBe('running'));
     expect(fake.launches).toBe(1);
+    // §11: the launch is an aspera:// frame, as with the real SDK.
+    expect(document.querySelector('iframe')?.getAttribute('src')).toBe('aspera://');
     fake.setStatus('DISCONNECTED');
     expect(seen.at(-1)).toBe('disconnected');
     fake.setStatus('DEGRADED');

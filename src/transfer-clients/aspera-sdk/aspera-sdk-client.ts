@@ -53,6 +53,9 @@ export interface AsperaSdkClient extends TransferClient {
   };
 }
 
+/** How long the installer lookup (IBM's download site, §11) may take before the fixed link is offered. */
+const INSTALLER_LOOKUP_TIMEOUT_MS = 10_000;
+
 /** The aspera-sdk adapter: `window.asperaSdk` driving IBM Aspera for Desktop (docs/aspera-sdk.md). */
 export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSdkClient {
   const win = options.window ?? window;
@@ -276,10 +279,15 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
     desktop: {
       async installers() {
         const sdk = await ensureStarted();
+        let timer: number | undefined;
         try {
-          return (await sdk?.getInstallerInfo())?.entries ?? [];
+          // §12.11: a lookup answered with something other than JSON never settles; stop waiting.
+          const timeout = new Promise<undefined>((resolve) => (timer = win.setTimeout(resolve, INSTALLER_LOOKUP_TIMEOUT_MS)));
+          return (await Promise.race([sdk?.getInstallerInfo(), timeout]))?.entries ?? [];
         } catch {
           return [];
+        } finally {
+          win.clearTimeout(timer);
         }
       },
       launch() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSpecHeader, expectedSize, fileNameFromDisposition, withZipWhenNeeded } from './download-spec';
+import { encodeSpecHeader, expectedSize, fileNameFromDisposition, savedFileName, withZipWhenNeeded } from './download-spec';
 import { gatewayEndpoint, normaliseGatewayUrl } from './gateway-url';
 
 describe('download spec helpers', () => {
@@ -22,10 +22,23 @@ describe('download spec helpers', () => {
     expect(withZipWhenNeeded({ paths: [{ source: 'a' }] })).toEqual({ paths: [{ source: 'a' }] });
     expect(withZipWhenNeeded({ title: '3 items', paths: [{ source: 'a' }, { source: 'b' }] })).toMatchObject({
       zip_required: true,
-      download_name: '3_items',
+      download_name: '3 items',
     });
     expect(withZipWhenNeeded({ paths: [{ source: 'photos/' }] })).toMatchObject({ zip_required: true, download_name: 'download' });
     expect(withZipWhenNeeded({ zip_required: false, paths: [{ source: 'a' }, { source: 'b' }] })).toMatchObject({ zip_required: false });
+  });
+
+  it('saves under filename*, else the name the spec asked for (Unicode kept), else the plain filename', () => {
+    const ascii = 'attachment; filename="ete _q_.dat"';
+    expect(savedFileName({ paths: [{ source: 'docs/été "q".dat' }] }, ascii, 'application/octet-stream')).toBe('été "q".dat');
+    expect(savedFileName({ paths: [{ source: 'x' }] }, `${ascii}; filename*=UTF-8''%C3%A9t%C3%A9.dat`, null)).toBe('été.dat');
+    const zip = { zip_required: true, download_name: 'Équipe 2026-12-01', paths: [{ source: 'a' }, { source: 'b' }] };
+    expect(savedFileName(zip, 'attachment; filename="Equipe 2026-12-01.zip"', 'application/zip')).toBe('Équipe 2026-12-01.zip');
+    expect(savedFileName({ zip_required: true, paths: [{ source: 'a' }] }, null, 'application/zip')).toBe('download.zip');
+    expect(savedFileName({ zip_required: true, download_name: '../x', paths: [] }, null, null)).toBe('x.zip');
+    // A folder the embedded node zipped without being asked: its own name for it.
+    expect(savedFileName({ paths: [{ source: 'photos' }] }, 'attachment; filename="download.zip"', 'application/zip')).toBe('download.zip');
+    expect(savedFileName({ paths: [{ source: '.' }] }, null, null)).toBe('download');
   });
 
   it('takes the saved name from Content-Disposition, never a path', () => {

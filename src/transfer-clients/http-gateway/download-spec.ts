@@ -17,14 +17,19 @@ export function withZipWhenNeeded(spec: Spec): Spec {
   const looksLikeFolder = paths.some((p) => typeof p?.source === 'string' && (p.source === '.' || p.source.endsWith('/')));
   if (spec.zip_required !== undefined || (paths.length <= 1 && !looksLikeFolder)) return spec;
   const title = typeof spec.title === 'string' ? spec.title : '';
-  // §4.2: `<download_name>.zip`; keep it ASCII-safe, the name travels in a Latin-1 header.
+  // §4.2: `<download_name>.zip`. The portal names it; this is only for a spec that does not. A name,
+  // never a path; Unicode kept, since the node sends it to browsers as RFC 6266 `filename*`.
   const name =
-    title
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[^\w.-]+/g, '_')
-      .replace(/^_+|_+$/g, '')
-      .slice(0, 100) || 'download';
+    Array.from(
+      title
+        // eslint-disable-next-line no-control-regex -- control characters are what is removed
+        .replace(/[\u0000-\u001f\u007f/\\]+/g, '_')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+      .slice(0, 100)
+      .join('')
+      .trim() || 'download';
   return { ...spec, zip_required: true, download_name: spec.download_name ?? name };
 }
 
@@ -35,6 +40,24 @@ export function encodeSpecHeader(spec: Spec): string {
   // Chunks keep String.fromCharCode under the engine's argument limit for 16 KB+ specs.
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+/**
+ * The name a finished streamed download is saved under: the server's RFC 6266 `filename*` when it
+ * sends one; else what the spec asked for (`<download_name>.zip` for a zip, the file's own name for
+ * one file), since `/v3/download` names it in ASCII only (docs/http-gateway.md §4.2); else the plain
+ * `filename`.
+ */
+export function savedFileName(spec: Spec, disposition: string | null, contentType: string | null): string {
+  const extended = disposition && /filename\*\s*=/.test(disposition) ? fileNameFromDisposition(disposition) : null;
+  if (extended) return extended;
+  const paths = Array.isArray(spec.paths) ? (spec.paths as { source?: unknown }[]) : [];
+  const zipName = typeof spec.download_name === 'string' ? spec.download_name : 'download';
+  if (spec.zip_required === true) return cleanName(`${zipName}.zip`) ?? 'download.zip';
+  const source = paths.length === 1 && typeof paths[0]?.source === 'string' ? paths[0].source : '';
+  // A single folder without `zip_required` still comes back as a zip from the embedded node.
+  const own = contentType === 'application/zip' ? null : cleanName(source);
+  return own ?? fileNameFromDisposition(disposition) ?? 'download';
 }
 
 /** The saved name from `Content-Disposition`: RFC 6266 `filename*` first, then `filename`. */

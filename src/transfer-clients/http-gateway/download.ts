@@ -1,7 +1,7 @@
 import { codeForHttpStatus } from '../transfer-error';
 import { gatewayHttpError, gatewayNetworkError } from './gateway-error';
 import { gatewayEndpoint } from './gateway-url';
-import { encodeSpecHeader, expectedSize, fileNameFromDisposition } from './download-spec';
+import { encodeSpecHeader, expectedSize, savedFileName } from './download-spec';
 import type { GatewayUpdate } from './upload';
 
 type Spec = Record<string, unknown>;
@@ -68,7 +68,7 @@ export async function runStreamedDownload(
       report({ status: 'failed', bytesDone, error }, total);
       return;
     }
-    const fileName = fileNameFromDisposition(response.headers.get('Content-Disposition')) ?? fallbackName(spec);
+    const fileName = savedFileName(spec, response.headers.get('Content-Disposition'), response.headers.get('Content-Type'));
     env.saveBlob(new Blob(chunks as BlobPart[], { type: response.headers.get('Content-Type') ?? 'application/octet-stream' }), fileName);
     report({ status: 'completed', bytesDone }, bytesDone);
   } catch {
@@ -137,10 +137,4 @@ export async function runPresignedDownload(
   }
   env.openDownloadUrl(signedUrl);
   report({ status: 'running', bytesDone: 0, handedToBrowser: true }, total);
-}
-
-function fallbackName(spec: Spec): string {
-  const paths = Array.isArray(spec.paths) ? (spec.paths as { source?: unknown }[]) : [];
-  const source = paths.length === 1 && typeof paths[0]?.source === 'string' ? paths[0].source : '';
-  return source.split('/').filter(Boolean).pop() ?? 'download';
 }

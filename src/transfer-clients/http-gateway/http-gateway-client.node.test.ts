@@ -206,7 +206,7 @@ describe('http-gateway client against the embedded transfer node', () => {
     const spec = await setup('download', { paths: [{ source: '/Docs/report.txt' }, { source: '/Docs/sub' }] });
     await client.start({ transferId: 'down2', direction: 'download', transferSpec: { ...spec, title: '2 items' }, gatewayUrl });
     expect((await ended('down2')).status).toBe('completed');
-    expect(saved[0]!.name).toBe('2_items.zip');
+    expect(saved[0]!.name).toBe('2 items.zip');
     expect(
       Buffer.from(await saved[0]!.blob.arrayBuffer())
         .subarray(0, 2)
@@ -222,7 +222,7 @@ describe('http-gateway client against the embedded transfer node', () => {
     await client.start({ transferId: 'down3', direction: 'download', transferSpec: spec, gatewayUrl });
     expect(await ended('down3')).toMatchObject({ status: 'running', handedToBrowser: true });
     const res = await fetch(frames[0]!);
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="report.txt"');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="report.txt"; filename*=UTF-8''report.txt`);
     expect(await res.text()).toBe('hello gateway');
   });
 });

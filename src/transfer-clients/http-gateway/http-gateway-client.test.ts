@@ -219,7 +219,7 @@ describe('http-gateway download', () => {
     const header = (init.headers as Record<string, string>)['X-Aspera-Spec']!;
     expect(JSON.parse(Buffer.from(header, 'base64').toString('utf8'))).toEqual(downloadSpec(500));
     expect(events.at(-1)).toEqual({ transferId: 'd1', status: 'completed', bytesDone: 500, bytesTotal: 500 });
-    expect(clicks[0]!.download).toBe('ete.txt');
+    expect(clicks[0]!.download).toBe('été.txt');
     expect(new Uint8Array(await created[0]!.arrayBuffer())).toEqual(new Uint8Array([...chunks[0]!, ...chunks[1]!]));
   });
 
@@ -305,7 +305,7 @@ describe('http-gateway download', () => {
     const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe(`${GW}/v3/presign`);
     expect(JSON.parse(init.body as string)).toEqual({
-      transfer_spec: { ...spec, zip_required: true, download_name: 'ete.txt' },
+      transfer_spec: { ...spec, zip_required: true, download_name: 'été.txt' },
       method: 'GET',
       protocol: 'http',
       headers: { host: '127.0.0.1:9092' },

@@ -1,6 +1,7 @@
 import { ActionableNotification, Link as CarbonLink, Select, SelectItem } from '@carbon/react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { DESKTOP_DOWNLOAD_PAGE } from '../../../transfer-clients';
 import { useDesktopClient } from '../engine/transfer-engine-provider';
 import { useTransfersStore, type ClientPreference } from '../stores/transfers-store';
 
@@ -67,6 +68,11 @@ export function TransferClientControl() {
           {installer ? (
             <CarbonLink href={installer.url} className="courier-client-control__install">
               Install IBM Aspera for Desktop {installer.version}
+            </CarbonLink>
+          ) : installers.isFetched ? (
+            // The lookup gave nothing (blocked, offline, no build for this platform): IBM's page.
+            <CarbonLink href={DESKTOP_DOWNLOAD_PAGE} className="courier-client-control__install">
+              Install IBM Aspera for Desktop
             </CarbonLink>
           ) : null}
         </ActionableNotification>

@@ -14,6 +14,7 @@ import type {
   DropzoneEventData,
   FilesList,
   InitOptions,
+  InstallerEntry,
   InstallerInfo,
   SdkStatus,
   SdkTransferClient,
@@ -36,13 +37,24 @@ export interface FakeAsperaSdkOptions {
   dialogFiles?: BrowserStyleFile[] | 'cancel';
   /** Transfers Desktop already holds for this app (a page reload). */
   existingTransfers?: AsperaSdkTransfer[];
-  /** `launch()` makes Desktop appear after a step. */
+  /**
+   * `launch()` makes Desktop appear after a step, as the real Desktop does when the page's
+   * `aspera://` frame reaches it: not when the page's CSP refused that frame.
+   */
   launchStartsDesktop?: boolean;
+  /** Where `getInstallerInfo()` reads `latest.json` (the real SDK's default: IBM's download site). */
+  installerUrl?: string;
 }
 
-const INSTALLERS: InstallerInfo = {
-  entries: [{ platform: 'linux', arch: 'x64', type: 'deb', url: 'https://downloads.example/ibm-aspera-desktop.deb', version: '1.0.12' }],
-};
+/** The real SDK's installer lookup (docs/aspera-sdk.md §11): `${installerUrl}/latest.json`. */
+export const IBM_INSTALLER_URL = 'https://downloads.ibmaspera.com/downloads/desktop/latest/stable';
+
+/** The platform names of `latest.json`, read from the user agent as the real SDK does. */
+function currentPlatform(): InstallerEntry['platform'] {
+  const ua = navigator.userAgent;
+  if (/Mac/i.test(ua)) return 'macos';
+  return /Win/i.test(ua) ? 'windows' : 'linux';
+}
 
 export class FakeAsperaSdk implements AsperaSdkGlobal {
   readonly options: Required<Omit<FakeAsperaSdkOptions, 'existingTransfers'>>;
@@ -53,6 +65,8 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
   readonly dropzones = new Map<string, (d: DropzoneEventData) => void>();
   initOptions: InitOptions | undefined;
   launches = 0;
+  /** Set when the page's CSP refused a frame (the `aspera://` launch link): Desktop never hears of it. */
+  launchRefused = false;
   private status: SdkStatus | undefined;
   private nextScenarios: FakeScenario[] = [];
   private counter = 0;
@@ -67,8 +81,13 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
       progressSteps: options.progressSteps ?? 4,
       dialogFiles: options.dialogFiles ?? [],
       launchStartsDesktop: options.launchStartsDesktop ?? false,
+      installerUrl: options.installerUrl ?? IBM_INSTALLER_URL,
     };
     for (const t of options.existingTransfers ?? []) this.store.set(t.uuid, t);
+    // Unit tests may build it where no document exists; a browser page always has one.
+    globalThis.document?.addEventListener('securitypolicyviolation', (e) => {
+      if (e.violatedDirective.startsWith('frame-src') || e.blockedURI.startsWith('aspera')) this.launchRefused = true;
+    });
   }
 
   // ---- test controls -------------------------------------------------------------------------
@@ -237,13 +256,31 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
     this.dropzones.delete(cssSelector);
   }
 
-  getInstallerInfo(): Promise<InstallerInfo> {
-    return Promise.resolve(structuredClone(INSTALLERS));
+  /** §11: a real request, as the SDK makes it, so the page's CSP and network decide, not the fake. */
+  async getInstallerInfo(options: { endpoint?: string; all?: true } = {}): Promise<InstallerInfo> {
+    const base = (options.endpoint ?? this.options.installerUrl).replace(/\/latest\.json$/, '');
+    let data: InstallerInfo;
+    try {
+      data = (await (await fetch(`${base}/latest.json`)).json()) as InstallerInfo;
+    } catch {
+      throw { error: true, message: 'Unable to get latest installers' };
+    }
+    if (options.all) return data;
+    const platform = currentPlatform();
+    return { entries: data.entries.filter((e) => e.platform === platform) };
   }
 
+  /** §11: as the SDK does, a hidden iframe to `aspera://`, which the browser hands to the OS and Desktop. */
   launch(): void {
     this.launches += 1;
-    if (this.options.launchStartsDesktop) setTimeout(() => this.setStatus('RUNNING'), this.options.stepMs);
+    const frame = document.createElement('iframe');
+    frame.src = 'aspera://';
+    frame.setAttribute('style', 'display: none !important; width: 1px !important; height: 1px !important;');
+    document.body.appendChild(frame);
+    if (this.options.launchStartsDesktop)
+      setTimeout(() => {
+        if (!this.launchRefused) this.setStatus('RUNNING');
+      }, this.options.stepMs);
   }
 
   // ---- sequences --------------------------------------------------------------------------------
