@@ -21,5 +21,7 @@ export const sessionSchema = z.object({
   csrfToken: z.string(),
   /** ISO time after which the session ends even if used (absolute expiry). */
   expiresAt: z.string(),
+  /** A session unused this long ends (COURIER_SESSION_IDLE_TIMEOUT_SECONDS). */
+  idleTimeoutSeconds: z.number().int().positive(),
 });
 export type Session = z.infer<typeof sessionSchema>;

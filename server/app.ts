@@ -167,7 +167,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     feed.close();
   });
 
-  await app.register(sessionRoutes, { auth, secureCookies, absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds });
+  await app.register(sessionRoutes, {
+    auth,
+    secureCookies,
+    absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
+    idleTimeoutSeconds: config.sessionIdleTimeoutSeconds,
+  });
   await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(healthRoutes, {
     db,

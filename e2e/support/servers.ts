@@ -11,11 +11,14 @@ const PORT_BASE = Number(process.env.COURIER_E2E_PORT_BASE ?? 18000);
 
 export const MAIN_SERVER = { port: PORT_BASE + 80, nodePort: PORT_BASE + 1092 } as const;
 
-/** A second portal whose sessions go idle after a few seconds, for the session-expiry specs. */
+/**
+ * A second portal whose sessions go idle after a few seconds, for the session-expiry specs. Long
+ * enough that the warning before the end (half the idle time, at this size) can be read and answered.
+ */
 export const EXPIRY_SERVER = {
   port: PORT_BASE + 81,
   nodePort: PORT_BASE + 1093,
-  idleTimeoutSeconds: 3,
+  idleTimeoutSeconds: 8,
 } as const;
 
 /**

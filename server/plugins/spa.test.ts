@@ -31,26 +31,35 @@ describe.each(DIALECTS)('serving the SPA on %s', (dialect) => {
   });
   afterAll(() => t.close());
 
-  it.each(['/', '/files/space-1/deep/folder', '/login?next=%2Ftransfers'])(
-    'answers %s with index.html, uncached, under a strict CSP',
-    async (url) => {
-      const response = await t.app.inject({ method: 'GET', url });
-      expect(response.statusCode).toBe(200);
-      expect(response.body).toContain('<div id="root">');
-      expect(response.headers['cache-control']).toBe('no-cache');
-      const csp = String(response.headers['content-security-policy']);
-      expect(csp).toContain("script-src 'self' https://cdn.example.com;");
-      expect(csp).toMatch(/connect-src 'self' http:\/\/gw\.example\.com:9092 http:\/\/127\.0\.0\.1:33024 /);
-      expect(csp).toMatch(/frame-src 'self' http:\/\/gw\.example\.com:9092 aspera:;/);
-      expect(csp).toContain("frame-ancestors 'none'");
-    },
-  );
+  it.each([
+    '/',
+    '/files/space-1/deep/folder',
+    '/login?next=%2Ftransfers',
+    // Folders whose name looks like a file: a reload of their link must still get the app.
+    '/files/space-1/release.v2',
+    '/files/space-1/photos/summer.2025.jpg.d?sort=name',
+    '/files/space-1/notes.txt',
+  ])('answers %s with index.html, uncached, under a strict CSP', async (url) => {
+    const response = await t.app.inject({ method: 'GET', url });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<div id="root">');
+    expect(response.headers['cache-control']).toBe('no-cache');
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self' https://cdn.example.com;");
+    expect(csp).toMatch(/connect-src 'self' http:\/\/gw\.example\.com:9092 http:\/\/127\.0\.0\.1:33024 /);
+    expect(csp).toMatch(/frame-src 'self' http:\/\/gw\.example\.com:9092 aspera:;/);
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
 
   it('caches hashed assets for a year and 404s missing files instead of answering index.html', async () => {
     const asset = await t.app.inject({ method: 'GET', url: '/assets/app-abc123.js' });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    expect((await t.app.inject({ method: 'GET', url: '/assets/gone-123.js' })).statusCode).toBe(404);
+    for (const url of ['/assets/gone-123.js', '/assets/gone-456.css', '/assets/nested/gone']) {
+      const missing = await t.app.inject({ method: 'GET', url });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.body).not.toContain('<div id="root">');
+    }
     const api = await t.app.inject({ method: 'GET', url: '/api/nothing' });
     expect(api.statusCode).toBe(404);
     expect(api.json().code).toBe('NOT_FOUND');

@@ -31,9 +31,12 @@ export async function registerSpa(app: FastifyInstance, spaDir: string, csp: () 
       res.setHeader('vary', 'accept-encoding');
     },
   });
+  // Every built file has its own route above (wildcard: false), so what reaches this one is a
+  // client route, whatever its last segment looks like (a folder named `release.v2`), or a missing
+  // file under assets/, where the build puts every script and style: that one stays a 404 so a
+  // stale page asking for an old chunk fails loudly instead of parsing HTML as JavaScript.
   app.get('/*', { config: { auth: 'public' } }, async (request, reply) => {
-    if (request.url.startsWith('/api/')) return reply.callNotFound();
-    if (path.extname(request.url.split('?')[0] ?? '') !== '') return reply.callNotFound();
+    if (request.url.startsWith('/api/') || request.url.startsWith('/assets/')) return reply.callNotFound();
     return reply
       .header('cache-control', 'no-cache')
       .header('content-security-policy', await csp())

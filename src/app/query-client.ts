@@ -1,4 +1,6 @@
 import { endSession, sessionQueryOptions } from '../features/auth/api/get-session';
+import { useSessionClock } from '../features/auth/stores/session-clock';
+import { setSessionListener } from '../lib/api-client';
 import { createQueryClient } from '../lib/create-query-client';
 
 /**
@@ -8,6 +10,12 @@ import { createQueryClient } from '../lib/create-query-client';
  */
 export const queryClient = createQueryClient({
   onSessionLost: () => endSession(queryClient, 'expired'),
+});
+
+/** Any request, TanStack Query's or not (a transfer's authorization), tells about the session. */
+setSessionListener((signal) => {
+  if (signal.kind === 'lost') endSession(queryClient, 'expired');
+  else useSessionClock.getState().endsIn(signal.ms);
 });
 
 /** Ask who is logged in while the first route's code is still downloading. */

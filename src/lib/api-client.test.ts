@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CSRF_HEADER } from '../../contract/session-header';
-import { ApiError, api, isSessionLostError, setCsrfToken } from './api-client';
+import { CSRF_HEADER, SESSION_ENDS_IN_HEADER } from '../../contract/session-header';
+import { ApiError, api, isSessionLostError, setCsrfToken, setSessionListener, type SessionSignal } from './api-client';
 
 const fetchMock = vi.fn<typeof fetch>();
 
@@ -30,6 +30,48 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  setSessionListener(null);
+});
+
+describe('api client: what answers say about the session', () => {
+  let signals: SessionSignal[];
+  beforeEach(() => {
+    signals = [];
+    setSessionListener((signal) => signals.push(signal));
+  });
+
+  it('passes on how long the session has left, from answers and refusals alike', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, {}, { [SESSION_ENDS_IN_HEADER]: '1799000' }));
+    await api.get('/api/spaces');
+    fetchMock.mockResolvedValueOnce(json(403, { code: 'FORBIDDEN', message: 'No' }, { [SESSION_ENDS_IN_HEADER]: '1200' }));
+    await failure(api.post('/api/transfers', {}));
+    expect(signals).toEqual([
+      { kind: 'ends-in', ms: 1_799_000 },
+      { kind: 'ends-in', ms: 1200 },
+    ]);
+  });
+
+  it('ignores a header that is not a whole number of milliseconds', async () => {
+    for (const value of ['-5', 'soon', '1e9', '']) {
+      fetchMock.mockResolvedValueOnce(json(200, {}, { [SESSION_ENDS_IN_HEADER]: value }));
+      await api.get('/api/spaces');
+    }
+    expect(signals).toEqual([]);
+  });
+
+  it('reports a session lost by any request, unless the request itself asks about the session', async () => {
+    fetchMock.mockResolvedValueOnce(json(401, { code: 'SESSION_EXPIRED', message: 'Expired' }));
+    await failure(api.post('/api/transfers', {}));
+    fetchMock.mockResolvedValueOnce(json(401, { code: 'UNAUTHENTICATED', message: 'Log in' }));
+    await failure(api.patch('/api/transfers/t1', {}));
+    expect(signals).toEqual([{ kind: 'lost' }, { kind: 'lost' }]);
+
+    fetchMock.mockResolvedValueOnce(json(401, { code: 'SESSION_EXPIRED', message: 'Expired' }));
+    await failure(api.get('/api/session', { ownsSession: true }));
+    fetchMock.mockResolvedValueOnce(json(401, { code: 'INVALID_CREDENTIALS', message: 'Wrong' }));
+    await failure(api.post('/api/session', {}));
+    expect(signals).toHaveLength(2);
+  });
 });
 
 describe('api client: errors', () => {

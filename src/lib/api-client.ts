@@ -1,5 +1,5 @@
-import { CSRF_HEADER } from '../../contract/session-header';
-import { ApiError, isErrorCode, type ApiErrorCode } from './api-error';
+import { CSRF_HEADER, SESSION_ENDS_IN_HEADER } from '../../contract/session-header';
+import { ApiError, isErrorCode, isSessionLostError, type ApiErrorCode } from './api-error';
 
 export { ApiError, isSessionLostError, type ApiErrorCode } from './api-error';
 
@@ -8,6 +8,25 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /**
+   * This request itself asks "who am I?" (or ends the session), so a 401 is an answer, not a sign
+   * that the session was lost behind the user's back.
+   */
+  ownsSession?: boolean;
+}
+
+/** What any answer says about the session: how long it has left, or that it is gone. */
+export type SessionSignal = { kind: 'ends-in'; ms: number } | { kind: 'lost' };
+
+let sessionListener: ((signal: SessionSignal) => void) | null = null;
+
+/**
+ * One listener for the page (src/app/query-client.ts). Every request counts here, not only
+ * TanStack Query's: a transfer's authorization that meets an expired session must send the user
+ * to log in too, not show SESSION_EXPIRED as a failure.
+ */
+export function setSessionListener(listener: ((signal: SessionSignal) => void) | null): void {
+  sessionListener = listener;
 }
 
 /**
@@ -92,7 +111,13 @@ export async function request<T = unknown>(method: Method, path: string, options
     });
   }
 
-  if (!response.ok) throw await toApiError(response);
+  const endsIn = response.headers.get(SESSION_ENDS_IN_HEADER);
+  if (endsIn !== null && /^\d+$/.test(endsIn)) sessionListener?.({ kind: 'ends-in', ms: Number(endsIn) });
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (isSessionLostError(error) && !options.ownsSession) sessionListener?.({ kind: 'lost' });
+    throw error;
+  }
   if (response.status === 204) return undefined as T;
   try {
     return (await readJson(response)) as T;

@@ -1,6 +1,6 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CSRF_HEADER } from '../../../contract/session-header';
+import { CSRF_HEADER, SESSION_ENDS_IN_HEADER } from '../../../contract/session-header';
 import { ERRORS } from '../../errors';
 import type { ActiveSession, AuthService, ResolvedSession } from './auth-service';
 
@@ -44,6 +44,7 @@ export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; pu
     request.resolvedSession = resolved;
     if (resolved.state === 'active') {
       request.activeSession = resolved.session;
+      setSessionEndsHeader(reply, resolved.session);
       if (STATE_CHANGING.has(request.method) && !deps.auth.isValidCsrfToken(resolved.session, headerValue(request, CSRF_HEADER))) {
         throw ERRORS.CsrfFailed();
       }
@@ -58,6 +59,11 @@ export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; pu
 export function requireSession(request: FastifyRequest): ActiveSession {
   if (!request.activeSession) throw ERRORS.Unauthenticated();
   return request.activeSession;
+}
+
+/** Tells the SPA how long the session has left (SESSION_ENDS_IN_HEADER). */
+export function setSessionEndsHeader(reply: FastifyReply, session: ActiveSession, now = Date.now()): void {
+  reply.header(SESSION_ENDS_IN_HEADER, String(Math.max(0, session.endsAt - now)));
 }
 
 export function setSessionCookie(reply: FastifyReply, sessionId: string, maxAgeSeconds: number, secure: boolean): void {

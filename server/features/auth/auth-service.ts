@@ -21,6 +21,8 @@ export interface ActiveSession {
   user: User;
   row: SessionRow;
   csrfToken: string;
+  /** When (epoch ms) the session ends unless used again: idle or absolute, whichever is first. */
+  endsAt: number;
 }
 
 export type ResolvedSession = { state: 'active'; session: ActiveSession } | { state: 'expired' } | { state: 'unknown' };
@@ -81,7 +83,7 @@ export function createAuthService(options: AuthServiceOptions) {
         user_agent: input.userAgent?.slice(0, 512) ?? null,
       };
       await sessions.insert(row);
-      return { sessionId, session: { user: toUser(user), row, csrfToken: row.csrf_token } satisfies ActiveSession };
+      return { sessionId, session: { user: toUser(user), row, csrfToken: row.csrf_token, endsAt: endsAt(row) } satisfies ActiveSession };
     },
 
     async resolve(sessionId: string | undefined, now = Date.now()): Promise<ResolvedSession> {
@@ -94,8 +96,10 @@ export function createAuthService(options: AuthServiceOptions) {
       }
       const user = await users.findById(row.user_id);
       if (!user) return { state: 'unknown' };
-      if (now - row.last_seen_at >= touchIntervalMs) await sessions.touch(row.id_hash, now);
-      return { state: 'active', session: { user: toUser(user), row, csrfToken: row.csrf_token } };
+      const touched = now - row.last_seen_at >= touchIntervalMs;
+      if (touched) await sessions.touch(row.id_hash, now);
+      const seen = touched ? { ...row, last_seen_at: now } : row;
+      return { state: 'active', session: { user: toUser(user), row: seen, csrfToken: row.csrf_token, endsAt: endsAt(seen) } };
     },
 
     async logout(sessionId: string): Promise<void> {

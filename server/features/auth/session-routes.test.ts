@@ -247,6 +247,37 @@ describe.each(DIALECTS)('session API on %s', (dialect) => {
     expect(Date.now() - row.last_seen_at).toBeLessThan(5000);
   });
 
+  it('tells the SPA the idle timeout and, on every logged-in answer, how long the session has left', async () => {
+    const idleMs = t.config.sessionIdleTimeoutSeconds * 1000;
+    const login = await t.app.inject({ method: 'POST', url: '/api/session', payload: { username: 'alice', password: TEST_PASSWORD } });
+    expect(login.json().idleTimeoutSeconds).toBe(t.config.sessionIdleTimeoutSeconds);
+    const fresh = Number(login.headers['x-courier-session-ends-in']);
+    expect(fresh).toBeGreaterThan(idleMs - 5000);
+    expect(fresh).toBeLessThanOrEqual(idleMs);
+    const cookie = `courier_session=${login.cookies.find((c) => c.name === 'courier_session')!.value}`;
+
+    // Unused for a while: the answer that uses it again counts from now.
+    await t.db
+      .updateTable('sessions')
+      .set({ last_seen_at: Date.now() - idleMs / 2 })
+      .execute();
+    const used = await t.app.inject({ method: 'GET', url: '/api/spaces', headers: { cookie } });
+    expect(used.statusCode).toBe(200);
+    expect(Number(used.headers['x-courier-session-ends-in'])).toBeGreaterThan(idleMs - 5000);
+
+    // Near its absolute end, that end is what it has left, however recently it was used.
+    await t.db
+      .updateTable('sessions')
+      .set({ expires_at: Date.now() + 60_000 })
+      .execute();
+    const late = await t.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } });
+    expect(Number(late.headers['x-courier-session-ends-in'])).toBeLessThanOrEqual(60_000);
+    expect(Number(late.headers['x-courier-session-ends-in'])).toBeGreaterThan(55_000);
+
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/session' });
+    expect(anonymous.headers['x-courier-session-ends-in']).toBeUndefined();
+  });
+
   it('keeps a session in use alive when the idle timeout is under a minute (last-seen written often enough)', async () => {
     const short = await createTestApp(dialect, { COURIER_SESSION_IDLE_TIMEOUT_SECONDS: '30' });
     try {

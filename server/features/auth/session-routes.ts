@@ -3,24 +3,25 @@ import { z } from 'zod';
 import { loginRequestSchema, sessionSchema, type Session } from '../../../contract/session';
 import { apiErrorBodySchema } from '../../../contract/api-error';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
-import { clearSessionCookie, requireSession, SESSION_COOKIE, setSessionCookie } from './auth-plugin';
+import { clearSessionCookie, requireSession, SESSION_COOKIE, setSessionCookie, setSessionEndsHeader } from './auth-plugin';
 import type { ActiveSession, AuthService } from './auth-service';
 
 export interface SessionRoutesOptions {
   auth: AuthService;
   secureCookies: boolean;
   absoluteTimeoutSeconds: number;
+  idleTimeoutSeconds: number;
 }
-
-const toSession = (s: ActiveSession): Session => ({
-  user: s.user,
-  csrfToken: s.csrfToken,
-  expiresAt: new Date(s.row.expires_at).toISOString(),
-});
 
 export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (fastify, options) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { auth, secureCookies } = options;
+  const toSession = (s: ActiveSession): Session => ({
+    user: s.user,
+    csrfToken: s.csrfToken,
+    expiresAt: new Date(s.row.expires_at).toISOString(),
+    idleTimeoutSeconds: options.idleTimeoutSeconds,
+  });
 
   app.post(
     '/api/session',
@@ -34,6 +35,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (fa
       // A fresh id on every login (no session fixation); the old one, if any, is ended.
       if (previous) await auth.logout(previous);
       setSessionCookie(reply, sessionId, options.absoluteTimeoutSeconds, secureCookies);
+      setSessionEndsHeader(reply, session);
       request.log.info({ userId: session.user.id }, 'logged in');
       return toSession(session);
     },

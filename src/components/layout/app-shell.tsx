@@ -35,6 +35,10 @@ function NavLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }
       renderIcon={item.icon}
       isActive={active}
       aria-current={active ? 'page' : undefined}
+      // Carbon takes a link out of the tab order whenever the nav is not "expanded", which at
+      // desktop width, where it is pinned open, leaves the pages unreachable by keyboard. When the
+      // nav is folded away on small screens, inert (below) already takes the links out.
+      tabIndex={0}
       onClick={onNavigate}
     >
       {item.label}

@@ -8,6 +8,7 @@ import { BootScreen } from '../../../components/layout/boot-screen';
 import { RequireSession } from '../../../features/auth/components/require-session';
 import { UserMenu } from '../../../features/auth/components/user-menu';
 import { TransferEngineProvider } from '../../../features/transfers/engine/transfer-engine-provider';
+import { KeepSession } from '../../keep-session';
 import { transferRunner } from '../../transfer-runner';
 
 // Toasts and the progress live region: needed on every page, but not to draw the first one, so
@@ -50,6 +51,7 @@ export function AppRoot() {
                   <Suspense fallback={null}>
                     <TransferActivity />
                   </Suspense>
+                  <KeepSession idleTimeoutSeconds={session.idleTimeoutSeconds} />
                 </AppShell>
               </TransferEngineProvider>
             )}

@@ -33,11 +33,16 @@ export function endSession(queryClient: QueryClient, reason: SignedOutReason): v
 /** "Not logged in" is an answer here, not an error: the caller decides where to go. */
 export async function getSession(signal?: AbortSignal): Promise<SessionState> {
   try {
-    return signedIn(readSession(await api.get('/api/session', { signal })));
+    return signedIn(readSession(await api.get('/api/session', { signal, ownsSession: true })));
   } catch (error) {
     if (!isSessionLostError(error)) throw error;
     return signedOut(error.code === 'SESSION_EXPIRED' ? 'expired' : 'anonymous');
   }
+}
+
+function signedOutReason(state: unknown): SignedOutReason | null {
+  const session = state as SessionState | undefined;
+  return session?.status === 'signed-out' ? session.reason : null;
 }
 
 export function sessionQueryOptions() {
@@ -48,6 +53,10 @@ export function sessionQueryOptions() {
     // when the user comes back to the tab (a session can expire while they are away).
     staleTime: Infinity,
     refetchOnWindowFocus: 'always',
+    // The portal answers "expired" once and then forgets the session, so a later question (the tab
+    // regaining focus on the login page) answers "not logged in": the login page keeps saying why.
+    structuralSharing: (previous: unknown, next: unknown) =>
+      signedOutReason(previous) === 'expired' && signedOutReason(next) === 'anonymous' ? previous : next,
     meta: { ownsSession: true },
   });
 }

@@ -3,7 +3,7 @@ import { api, isSessionLostError } from '../../../lib/api-client';
 import { endSession } from './get-session';
 
 export async function logOut(): Promise<void> {
-  await api.delete<undefined>('/api/session');
+  await api.delete<undefined>('/api/session', { ownsSession: true });
 }
 
 export function useLogOut() {

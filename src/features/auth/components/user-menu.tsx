@@ -1,15 +1,19 @@
-import { Button, HeaderGlobalAction, HeaderPanel, InlineNotification } from '@carbon/react';
+import { Button, HeaderGlobalAction, HeaderPanel, InlineNotification, RadioButton, RadioButtonGroup } from '@carbon/react';
 import { Logout, UserAvatar } from '@carbon/icons-react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { User } from '../../../../contract/session';
 import { useDismiss } from '../../../hooks/use-dismiss';
+import { useThemePreference } from '../../../hooks/use-theme-preference';
+import { THEME_PREFERENCES, type ThemePreference } from '../../../lib/theme-preference';
 import { useLogOut } from '../api/log-out';
+
+const THEME_LABELS: Record<ThemePreference, string> = { system: 'System', light: 'Light', dark: 'Dark' };
 
 export interface UserMenuProps {
   user: User;
 }
 
-/** The header's user button and the panel it opens: who is logged in, and the way out. */
+/** The header's user button and the panel it opens: who is logged in, the theme, and the way out. */
 export function UserMenu({ user }: UserMenuProps) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
@@ -17,6 +21,7 @@ export function UserMenu({ user }: UserMenuProps) {
   const panelRef = useRef<HTMLDivElement>(null);
   const firstActionRef = useRef<HTMLButtonElement>(null);
   const logOut = useLogOut();
+  const [theme, setTheme] = useThemePreference();
 
   const refs = useMemo(() => [toggleRef, panelRef], []);
   const dismiss = useCallback((reason: 'escape' | 'outside') => {
@@ -57,6 +62,17 @@ export function UserMenu({ user }: UserMenuProps) {
               subtitle={logOut.error.message}
             />
           )}
+          <RadioButtonGroup
+            legendText="Theme"
+            name={`${panelId}-theme`}
+            orientation="vertical"
+            valueSelected={theme}
+            onChange={(value) => setTheme(value as ThemePreference)}
+          >
+            {THEME_PREFERENCES.map((value) => (
+              <RadioButton key={value} id={`${panelId}-theme-${value}`} value={value} labelText={THEME_LABELS[value]} />
+            ))}
+          </RadioButtonGroup>
           <Button
             ref={firstActionRef}
             kind="secondary"

@@ -6,6 +6,7 @@ const valid = {
   user: { id: 'u1', username: 'admin', displayName: 'Administrator', isAdmin: true },
   csrfToken: 'c',
   expiresAt: '2026-11-29T12:00:00.000Z',
+  idleTimeoutSeconds: 1800,
 };
 
 describe('readSession', () => {
@@ -24,6 +25,9 @@ describe('readSession', () => {
     ['no csrf token', { ...valid, csrfToken: undefined }],
     ['isAdmin as a string', { ...valid, user: { ...valid.user, isAdmin: 'true' } }],
     ['numeric id', { ...valid, user: { ...valid.user, id: 1 } }],
+    ['no idle timeout', { ...valid, idleTimeoutSeconds: undefined }],
+    ['an idle timeout of zero', { ...valid, idleTimeoutSeconds: 0 }],
+    ['a fractional idle timeout', { ...valid, idleTimeoutSeconds: 1.5 }],
   ])('rejects %s, as the contract does', (_name, value) => {
     expect(sessionSchema.safeParse(value).success).toBe(false);
     expect(() => readSession(value)).toThrow(expect.objectContaining({ code: 'INVALID_RESPONSE' }));

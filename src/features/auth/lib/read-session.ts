@@ -13,6 +13,7 @@ export function readSession(value: unknown): Session {
     user?: Record<string, unknown>;
     csrfToken?: unknown;
     expiresAt?: unknown;
+    idleTimeoutSeconds?: unknown;
   } | null;
   const user = candidate?.user;
   if (
@@ -23,7 +24,10 @@ export function readSession(value: unknown): Session {
     isString(user.displayName) &&
     typeof user.isAdmin === 'boolean' &&
     isString(candidate.csrfToken) &&
-    isString(candidate.expiresAt)
+    isString(candidate.expiresAt) &&
+    typeof candidate.idleTimeoutSeconds === 'number' &&
+    Number.isInteger(candidate.idleTimeoutSeconds) &&
+    candidate.idleTimeoutSeconds > 0
   ) {
     return {
       user: {
@@ -34,6 +38,7 @@ export function readSession(value: unknown): Session {
       },
       csrfToken: candidate.csrfToken,
       expiresAt: candidate.expiresAt,
+      idleTimeoutSeconds: candidate.idleTimeoutSeconds,
     };
   }
   throw new ApiError({

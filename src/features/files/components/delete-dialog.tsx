@@ -2,6 +2,7 @@ import { InlineNotification, Modal } from '@carbon/react';
 import type { PathResult } from '../../../../contract/files';
 import { baseName } from '../../../../contract/space-path';
 import { describeFileError } from '../lib/describe-file-error';
+import { useReturnFocus } from '../../../hooks/use-return-focus';
 
 export interface DeleteDialogProps {
   paths: string[];
@@ -16,6 +17,7 @@ export interface DeleteDialogProps {
 const SHOWN = 8;
 
 export function DeleteDialog(props: DeleteDialogProps) {
+  useReturnFocus();
   const results = props.results ?? [];
   const failed = results.filter((r) => !r.ok);
   const done = props.results !== undefined;

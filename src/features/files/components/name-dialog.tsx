@@ -1,6 +1,7 @@
 import { InlineNotification, Modal, TextInput } from '@carbon/react';
 import { useState, type FormEvent } from 'react';
 import { describeFileError } from '../lib/describe-file-error';
+import { useReturnFocus } from '../../../hooks/use-return-focus';
 
 export interface NameDialogProps {
   title: string;
@@ -14,6 +15,7 @@ export interface NameDialogProps {
 
 /** New folder and rename: one name, checked by the server, its refusal shown by code. */
 export function NameDialog(props: NameDialogProps) {
+  useReturnFocus();
   const [name, setName] = useState(props.initialName ?? '');
   const [touched, setTouched] = useState(false);
   const blank = name.trim() === '';

@@ -1,6 +1,7 @@
 import { Modal } from '@carbon/react';
 import type { UploadRequest } from '../hooks/use-upload-intake';
 import { describeUpload } from '../lib/check-upload';
+import { useReturnFocus } from '../../../hooks/use-return-focus';
 
 export interface UploadReviewDialogProps {
   upload: UploadRequest;
@@ -15,6 +16,7 @@ const SHOWN = 8;
 
 /** A large drop is shown before it starts: what, how much, and where to. */
 export function UploadReviewDialog(props: UploadReviewDialogProps) {
+  useReturnFocus();
   const tops = new Map<string, number>();
   for (const { path } of props.upload.sources) {
     const top = path.split('/')[0] ?? path;
