@@ -87,6 +87,8 @@ export function LoginForm({ notice }: LoginFormProps) {
           spellCheck={false}
           invalid={Boolean(fieldErrors.username)}
           invalidText={fieldErrors.username}
+          // Carbon points aria-errormessage at the message; describedby makes screen readers say it (axe).
+          aria-describedby={fieldErrors.username ? `${id}-username-error-msg` : undefined}
           onChange={() => fieldErrors.username && setFieldErrors((e) => ({ ...e, username: undefined }))}
         />
         <PasswordInput
@@ -97,6 +99,8 @@ export function LoginForm({ notice }: LoginFormProps) {
           autoComplete="current-password"
           invalid={Boolean(fieldErrors.password)}
           invalidText={fieldErrors.password}
+          // Carbon points aria-errormessage at the message; describedby makes screen readers say it (axe).
+          aria-describedby={fieldErrors.password ? `${id}-password-error-msg` : undefined}
           onChange={() => fieldErrors.password && setFieldErrors((e) => ({ ...e, password: undefined }))}
         />
         <div className="courier-login__actions">

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+import { createFolder, filesPage, openFolder } from './support/files-page';
+import { shell } from './support/pages';
+import { logInByApi } from './support/portal-api';
+
+/**
+ * axe-core (Deque's WCAG rules engine) over Courier's screens, in the light and the dark theme:
+ * every violation fails the test with the rule, the help text and the elements it found.
+ * The engine is evaluated through the DevTools protocol, so the portal's CSP stays as it is.
+ */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+async function expectNoViolations(page: Page, screen: string): Promise<void> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } })
+      .axe;
+    const result = await axe.run(document, {
+      resultTypes: ['violations'],
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+  const described = violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`).join('; ')})`,
+  );
+  expect(described, `axe on ${screen}`).toEqual([]);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`in the ${colorScheme} theme`, () => {
+    test.use({ colorScheme });
+
+    test('the login page has no axe violations', async ({ page }) => {
+      await page.goto('/login');
+      await expect(page.getByRole('heading', { name: 'Log in to Courier' })).toBeVisible();
+      await expectNoViolations(page, 'login');
+      await page.getByRole('button', { name: /log in/i }).click();
+      await expect(page.getByText(/enter your username/i).first()).toBeVisible();
+      await expectNoViolations(page, 'login with errors');
+    });
+
+    test('the files, folder, dialogs, transfers and not-found screens have no axe violations', async ({ page }) => {
+      await logInByApi(page);
+      await page.goto('/files');
+      await expect(shell(page).heading).toHaveText('Files');
+      await expectNoViolations(page, 'spaces');
+
+      await page.getByRole('link', { name: 'My files' }).click();
+      const files = filesPage(page);
+      const name = `A11y ${colorScheme} ${randomUUID().slice(0, 8)}`;
+      await createFolder(page, name);
+      await openFolder(page, name);
+      await createFolder(page, 'inside');
+      await expectNoViolations(page, 'a folder');
+
+      await files.select('inside');
+      await files.delete.click();
+      await expect(page.getByRole('dialog', { name: /Delete/ })).toBeVisible();
+      await expectNoViolations(page, 'the delete dialog');
+      await page
+        .getByRole('dialog', { name: /Delete/ })
+        .getByRole('button', { name: 'Cancel' })
+        .click();
+
+      await shell(page).userMenu.click();
+      await expectNoViolations(page, 'the user menu');
+      await page.keyboard.press('Escape');
+
+      await page.goto('/transfers');
+      await expect(shell(page).heading).toHaveText('Transfers');
+      await expectNoViolations(page, 'transfers');
+
+      await page.goto('/no-such-page');
+      await expect(page.getByRole('heading', { name: /not found/i })).toBeVisible();
+      await expectNoViolations(page, 'not found');
+    });
+  });
+}
