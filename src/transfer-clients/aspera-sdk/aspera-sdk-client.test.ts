@@ -140,6 +140,37 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
     await vi.waitFor(() => expect(last('t3')?.status).toBe('completed'));
   });
 
+  it("pause stops through the SDK and shows paused, not cancelled; resume continues; cancel while paused ends it (§9)", async () => {
+    const { fake, client, last, statuses } = setup();
+    fake.queueScenario('hang');
+    await client.start({ transferId: 'p1', direction: 'upload', transferSpec: spec('p1') });
+    await vi.waitFor(() => expect(last('p1')?.status).toBe('running'));
+    const stop = vi.spyOn(fake, 'stopTransfer');
+    await client.pause('p1');
+    expect(stop).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(last('p1')?.status).toBe('paused'));
+    expect(statuses('p1')).not.toContain('cancelled');
+    const resume = vi.spyOn(fake, 'resumeTransfer');
+    await client.resume('p1');
+    expect(resume).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(last('p1')?.status).toBe('completed'));
+
+    fake.queueScenario('hang');
+    await client.start({ transferId: 'p2', direction: 'upload', transferSpec: spec('p2') });
+    await vi.waitFor(() => expect(last('p2')?.status).toBe('running'));
+    await client.pause('p2');
+    await vi.waitFor(() => expect(last('p2')?.status).toBe('paused'));
+    await client.stop('p2');
+    expect(last('p2')?.status).toBe('cancelled');
+  });
+
+  it('refuses to pause a transfer the SDK carries over the gateway', async () => {
+    const { client, last } = setup({ transferClient: 'http-gateway', scenario: 'hang' });
+    await client.start({ transferId: 'g9', direction: 'upload', transferSpec: spec('g9') });
+    await vi.waitFor(() => expect(last('g9')?.status).toBe('running'));
+    await expect(client.pause('g9')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+  });
+
   it('rejects an invalid spec and Desktop not running with a failed event, never a stuck row', async () => {
     const { client, last } = setup();
     await expect(
@@ -259,22 +290,16 @@ describe('aspera-sdk adapter: gateway defects absorbed', () => {
 });
 
 describe('aspera-sdk adapter: native picking (§10)', () => {
-  it('returns local paths, null on cancel, and replaces a dropped set called back twice', async () => {
+  it('returns local paths, one entry per path, and null on cancel', async () => {
     const files = [
       { name: '/home/u/Photos', size: 0, type: '', lastModified: 1 },
       { name: '/home/u/a.txt', size: 5, type: 'text/plain', lastModified: 1 },
     ];
-    const { fake, client } = setup({ dialogFiles: files });
+    const { client } = setup({ dialogFiles: [...files, files[1]!] });
     expect(await client.native.pickFiles()).toEqual([
       { localPath: '/home/u/Photos', name: 'Photos', size: 0, type: '' },
       { localPath: '/home/u/a.txt', name: 'a.txt', size: 5, type: 'text/plain' },
     ]);
-    const drops: string[][] = [];
-    const detach = await client.native.attachDropzone('#drop', (items) => drops.push(items.map((i) => i.localPath)));
-    fake.drop('#drop', [...files, files[1]!], true);
-    expect(drops.at(-1)).toEqual(['/home/u/Photos', '/home/u/a.txt']);
-    detach();
-    expect(fake.dropzones.size).toBe(0);
     const cancelling = setup({ dialogFiles: 'cancel' });
     expect(await cancelling.client.native.pickFolders()).toBeNull();
   });

@@ -13,6 +13,8 @@ export interface Tracked {
   last?: TransferClientEvent;
   /** §12.4: we stopped it; a gateway download that keeps going is not shown as running again. */
   stopped?: boolean;
+  /** Stopped by `pause`: Desktop then says `cancelled`, which Courier shows as `paused` until resumed (§9). */
+  paused?: boolean;
   removed?: boolean;
   provisional?: ReturnType<typeof setInterval>;
 }
@@ -62,7 +64,8 @@ export function createSdkTransfers(graceMs: number, ensureStarted: () => Promise
     if (!tracked || tracked.removed) return;
     tracked.client ??= live.transfer_client;
     tracked.direction ??= live.transfer_spec?.direction;
-    const event = toClientEvent(tracked.transferId, live);
+    let event = toClientEvent(tracked.transferId, live);
+    if (tracked.paused && event.status === 'cancelled') event = { ...event, status: 'paused' };
     if (tracked.stopped && tracked.client === 'http-gateway' && tracked.last?.status === 'cancelled') return; // §12.4
     if (live.status === 'removed' && tracked.last && isEnded(tracked.last.status)) return;
     // While a completion is provisional, only an outcome (failed, cancelled) may interrupt it.

@@ -46,7 +46,8 @@ function fakeClient() {
     availability: vi.fn(async () => ({ available: true })),
     start: vi.fn(async (_request: StartRequest) => undefined),
     stop: vi.fn(async (_id: string): Promise<void> => undefined),
-    resume: vi.fn(async () => undefined),
+    pause: vi.fn(async () => undefined),
+    resume: vi.fn(async (_id: string): Promise<void> => undefined),
     remove: vi.fn(async () => undefined),
     subscribe: (l: (event: TransferClientEvent) => void) => {
       listener = l;
@@ -286,7 +287,6 @@ describe('transfer runner', () => {
         native: {
           pickFiles: vi.fn(async () => null),
           pickFolders: vi.fn(async () => null),
-          attachDropzone: vi.fn(async () => () => undefined),
         },
       } satisfies AsperaSdkClient;
       return { client, emit };
