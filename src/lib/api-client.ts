@@ -8,6 +8,8 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** Sent even if the page goes away meanwhile (a report as the page closes). */
+  keepalive?: boolean;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function request<T = unknown>(method: Method, path: string, options
       credentials: 'same-origin',
       body: options.body === undefined ? null : JSON.stringify(options.body),
       signal: options.signal ?? null,
+      ...(options.keepalive ? { keepalive: true } : {}),
     });
   } catch (error) {
     // Cancellation is TanStack Query's business, not an error to show.

@@ -270,9 +270,36 @@ describe('transfer runner', () => {
     const old = record({ id: 'd0', direction: 'download', paths: ['/a.txt'], status: 'failed' });
     expect(runner.canRetry(old)).toBe(true);
     expect(runner.canRetry(record({ id: 'u0', status: 'failed' }))).toBe(false);
+    expect(runner.retryKind(old)).toBe('restart');
     api.createTransfer.mockResolvedValue(created({ id: 'd1', direction: 'download' }));
     await runner.retry(old);
     expect(api.createTransfer).toHaveBeenCalledWith({ spaceId: 's1', direction: 'download', paths: ['/a.txt'] });
+  });
+
+  it('uploads files chosen again for an upload whose files went with a reload, into the same folder', async () => {
+    const { client } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    const old = record({ id: 'u0', status: 'failed', folder: '/In' });
+    expect(runner.retryKind(old)).toBe('choose-files');
+    api.createTransfer.mockResolvedValue(created({ id: 'u1' }));
+    const file = new File(['x'.repeat(7)], 'a.txt');
+    await runner.retry(old, [{ file, path: 'Tree/a.txt' }]);
+    expect(api.createTransfer).toHaveBeenCalledWith(
+      expect.objectContaining({ spaceId: 's1', direction: 'upload', folder: '/In', files: [{ path: 'Tree/a.txt', size: 7 }] }),
+    );
+    expect(client.start).toHaveBeenCalledWith(expect.objectContaining({ transferId: 'u1', sources: [{ file, path: 'Tree/a.txt' }] }));
+  });
+
+  it('when the page goes, reports the gateway uploads it carries as interrupted by it, once, with keepalive', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    api.createTransfer.mockResolvedValue(created());
+    await runner.startUpload(upload);
+    emit({ status: 'running', bytesDone: 10, bytesTotal: 1000 });
+    api.reportTransfer.mockClear();
+    runner.pageClosed();
+    runner.pageClosed();
+    expect(api.reportTransfer.mock.calls).toEqual([['t1', { status: 'failed', pageClosed: true }, { keepalive: true }]]);
   });
 
   describe('with IBM Aspera for Desktop', () => {
