@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { installFakeAsperaSdk } from '../src/transfer-clients/aspera-sdk/testing/install-fake-aspera-sdk';
-import { filesPage, transferRow } from './support/files-page';
+import { clientLine, filesPage, transferRow, transferTray } from './support/files-page';
 import { logInByApi, type PortalApi } from './support/portal-api';
 import { ASPERA_SDK_URL, MAIN_SERVER } from './support/servers';
 import { tempDir, writeText } from './support/local-files';
@@ -58,7 +58,7 @@ test('fake IBM SDK as Desktop: the SPA hands it an upload picked in its dialog a
   await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
 
   await filesPage(page).uploadFiles.click();
-  await expect(page.getByText(`1 item to ${space.name}. Follow it in Transfers.`)).toBeVisible();
+  await expect(transferTray(page).toggle).toBeVisible();
   const started = await page.evaluate(() =>
     (window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[] } }[] } }).__fakeAsperaSdk.started.map(
       (s) => s.spec.paths,
@@ -68,7 +68,7 @@ test('fake IBM SDK as Desktop: the SPA hands it an upload picked in its dialog a
 
   await page.getByRole('link', { name: 'Transfers' }).click();
   const row = transferRow(page, fileName);
-  await expect(row.row.getByText(/^IBM Aspera for Desktop — /)).toBeVisible();
+  await expect(clientLine(page)).toHaveText(/^IBM Aspera for Desktop — /);
   // The fake reports 1/5 … 5/5 one step apart: some percentage between 0 and 100 shows first.
   await expect(row.row.getByText(/^([1-9]\d?)% · /)).toBeVisible({ timeout: 10_000 });
   await expect(row.status).toHaveText('Completed', { timeout: 15_000 });
@@ -99,7 +99,7 @@ test('fake IBM SDK, Desktop configured but not running: offers Launch and Instal
 
   await page.getByRole('link', { name: 'Transfers' }).click();
   const row = transferRow(page, 'via-gateway.txt');
-  await expect(row.row.getByText(/^HTTP Gateway — IBM Aspera for Desktop was not found/)).toBeVisible();
+  await expect(clientLine(page)).toHaveText(/^HTTP Gateway — IBM Aspera for Desktop was not found/);
   await expect(row.status).toHaveText('Completed');
 });
 
@@ -125,7 +125,7 @@ test('an SDK URL that does not load (no fake installed): the UI says Desktop is 
 
   await page.getByRole('link', { name: 'Transfers' }).click();
   const row = transferRow(page, name);
-  await expect(row.row.getByText(/^HTTP Gateway — /)).toBeVisible();
+  await expect(clientLine(page)).toHaveText(/^HTTP Gateway — /);
   await expect(row.status).toHaveText('Completed');
   expect(pageErrors).toEqual([]);
 });
