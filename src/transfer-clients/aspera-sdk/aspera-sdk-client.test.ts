@@ -140,7 +140,7 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
     await vi.waitFor(() => expect(last('t3')?.status).toBe('completed'));
   });
 
-  it("pause stops through the SDK and shows paused, not cancelled; resume continues; cancel while paused ends it (§9)", async () => {
+  it('pause stops through the SDK and shows paused, not cancelled; resume continues; cancel while paused ends it (§9)', async () => {
     const { fake, client, last, statuses } = setup();
     fake.queueScenario('hang');
     await client.start({ transferId: 'p1', direction: 'upload', transferSpec: spec('p1') });

@@ -109,7 +109,13 @@ describe('http-gateway upload', () => {
     ]);
     xhr.onerror?.();
     expect(events.at(-1)!.files).toEqual([
-      { path: 'dir/a.txt', status: 'failed', bytesDone: 600, bytesTotal: 600, error: 'Not stored: the upload stopped before it completed.' },
+      {
+        path: 'dir/a.txt',
+        status: 'failed',
+        bytesDone: 600,
+        bytesTotal: 600,
+        error: 'Not stored: the upload stopped before it completed.',
+      },
       { path: 'dir/sub/b.txt', status: 'failed', bytesDone: 100, bytesTotal: 400, error: events.at(-1)!.error!.message },
     ]);
   });

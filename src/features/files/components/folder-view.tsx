@@ -70,9 +70,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
     const native = onNativePick?.(what, { spaceId, folder: path });
     if (!native) return false;
     setNotice(null);
-    native.catch((error: unknown) =>
-      setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
-    );
+    native.catch((error: unknown) => setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }));
     return true;
   };
 
