@@ -338,6 +338,35 @@ describe('transfer runner', () => {
       expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'desktop' });
     });
 
+    it('pauses and resumes through Desktop, and Retry of a failed Desktop transfer resumes it: no new authorization', async () => {
+      api.createTransfer.mockResolvedValue({ ...created(), ...both });
+      const gateway = fakeClient();
+      const desktop = desktopClient();
+      const client = { ...desktop.client, capabilities: { pause: true, resume: true, perFileProgress: true, nativeFilePicking: true } };
+      const runner = createTransferRunner(new QueryClient(), gateway.client);
+      runner.desktop.attach(client);
+      useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
+      await runner.startUpload(picked);
+      const row = record({ client: 'desktop', status: 'running' });
+      expect(runner.canPause(row)).toBe(true);
+      expect(runner.canPause(record({ id: 'other', client: 'http-gateway' }))).toBe(false);
+      await runner.pause(row);
+      expect(client.pause).toHaveBeenCalledWith('t1');
+
+      desktop.emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'TRANSFER_FAILED', message: 'lost' } });
+      expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'lost' });
+      const failed = record({ client: 'desktop', status: 'failed' });
+      expect(runner.retryKind(failed)).toBe('resume');
+      api.createTransfer.mockClear();
+      api.reportTransfer.mockClear();
+      await runner.retry(failed);
+      expect(client.resume).toHaveBeenCalledWith('t1');
+      expect(api.createTransfer).not.toHaveBeenCalled();
+      // Followed again: its next `running` reopens the record.
+      desktop.emit({ status: 'running', bytesDone: 20, bytesTotal: 1000 });
+      expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'desktop' });
+    });
+
     it('falls back to the gateway when Desktop is not running, or for files the browser read, or when the person chose it', async () => {
       api.createTransfer.mockResolvedValue({ ...created(), ...both });
       const gateway = fakeClient();
