@@ -58,13 +58,18 @@ test('fake IBM SDK as Desktop: the SPA hands it an upload picked in its dialog a
   await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
 
   await filesPage(page).uploadFiles.click();
-  await expect(transferTray(page).toggle).toBeVisible();
-  const started = await page.evaluate(() =>
-    (window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[] } }[] } }).__fakeAsperaSdk.started.map(
-      (s) => s.spec.paths,
-    ),
-  );
-  expect(started).toEqual([[{ source: `/home/e2e/${fileName}`, destination: fileName }]]);
+  // No banner: the tray, on this page already, lists it.
+  const tray = transferTray(page);
+  await tray.toggle.click();
+  await expect(tray.row(fileName).row).toBeVisible();
+  await tray.toggle.click();
+  const started = () =>
+    page.evaluate(() =>
+      (window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[] } }[] } }).__fakeAsperaSdk.started.map(
+        (s) => s.spec.paths,
+      ),
+    );
+  await expect.poll(started).toEqual([[{ source: `/home/e2e/${fileName}`, destination: fileName }]]);
 
   await page.getByRole('link', { name: 'Transfers' }).click();
   const row = transferRow(page, fileName);

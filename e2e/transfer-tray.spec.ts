@@ -52,8 +52,18 @@ test('an upload started on Files shows in the tray on another page, with its pro
   await expect(page.getByRole('status').filter({ hasText: 'Upload complete' })).toBeVisible();
   await expect(row.row.getByRole('link', { name: 'Open folder' })).toBeVisible();
 
-  // The Transfers page keeps the full history, with the same row.
-  await tray.row(`${name} to ${folder}`).row.getByRole('link', { name: 'Open folder' }).click();
+  // Escape folds the tray back and leaves focus on its bar.
+  await row.cancel
+    .or(row.row.getByRole('link', { name: 'Open folder' }))
+    .first()
+    .focus();
+  await page.keyboard.press('Escape');
+  await expect(tray.toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(tray.toggle).toBeFocused();
+  await expect(tray.toggle).toContainText(/1 recent|running/);
+  // The row's own links work from the tray: its folder, with the file in it.
+  await tray.toggle.click();
+  await row.row.getByRole('link', { name: 'Open folder' }).click();
   await expect(filesPage(page).entry(name)).toBeVisible();
 });
 

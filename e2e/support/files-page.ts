@@ -66,6 +66,15 @@ export function transferRow(page: Page, title: string | RegExp, list = page.getB
   };
 }
 
+/** The tray lists this transfer (it replaced the Files page's "Upload started" banner); left folded. */
+export async function expectInTray(page: Page, title: string | RegExp): Promise<void> {
+  const tray = transferTray(page);
+  await tray.toggle.click();
+  await expect(tray.row(title).row).toBeVisible();
+  await tray.toggle.click();
+  await expect(tray.list).toBeHidden();
+}
+
 /** The Transfers page's one line saying which client carries transfers, and why. */
 export function clientLine(page: Page) {
   return page.getByRole('main').getByText(/^(HTTP Gateway|IBM Aspera for Desktop) — /);

@@ -1,5 +1,5 @@
 import { ChevronDown, ChevronUp } from '@carbon/icons-react';
-import { useState } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 import { formatBytes } from '../../../lib/format-bytes';
 import { useTransfers } from '../api/get-transfers';
@@ -16,6 +16,7 @@ import { TransferRow } from './transfer-row';
  */
 export function TransferTray() {
   const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
   const records = useTransfers().data;
   const removed = useTransfersStore((s) => s.removed);
   const byId = useTransfersStore((s) => s.byId);
@@ -34,8 +35,14 @@ export function TransferTray() {
           .join(' · ')
       : `No transfers running · ${shown.length} recent`;
   const Chevron = open ? ChevronDown : ChevronUp;
+  // Escape folds it back, focus on its bar, as a disclosure's keyboard users expect.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !open) return;
+    setOpen(false);
+    toggle.current?.focus();
+  };
   return (
-    <aside className={`courier-tray${open ? ' courier-tray--open' : ''}`} aria-label="Transfer tray">
+    <aside className={`courier-tray${open ? ' courier-tray--open' : ''}`} aria-label="Transfer tray" onKeyDown={onKeyDown}>
       {open ? (
         <div id="courier-tray-panel" className="courier-tray__panel">
           <ul className="courier-transfers courier-tray__list" aria-label="Running and recent transfers">
@@ -49,6 +56,7 @@ export function TransferTray() {
         </div>
       ) : null}
       <button
+        ref={toggle}
         type="button"
         className="courier-tray__toggle"
         aria-expanded={open}
