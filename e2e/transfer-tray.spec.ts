@@ -149,6 +149,11 @@ test('a reload mid-upload leaves a row that says so in words, and Retry asks for
   await expect(row.row).toContainText('The upload was interrupted when the page was closed or reloaded.');
   await expect(row.row).not.toContainText('closed the connection');
   await expect(row.row).toContainText('Retry asks you to choose them again');
+  // The tray keeps it among the recent ones after the reload.
+  const tray = transferTray(page);
+  await tray.toggle.click();
+  await expect(tray.row(title).status).toHaveText('Failed');
+  await tray.toggle.click();
 
   const chooser = page.waitForEvent('filechooser');
   await row.row.getByRole('button', { name: `Retry ${title}` }).click();

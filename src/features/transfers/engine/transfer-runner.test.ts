@@ -352,6 +352,8 @@ describe('transfer runner', () => {
       expect(runner.canPause(record({ id: 'other', client: 'http-gateway' }))).toBe(false);
       await runner.pause(row);
       expect(client.pause).toHaveBeenCalledWith('t1');
+      desktop.emit({ status: 'paused', bytesDone: 10, bytesTotal: 1000 });
+      expect(useTransfersStore.getState().announcement.text).toBe('Tree: paused.');
 
       desktop.emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'TRANSFER_FAILED', message: 'lost' } });
       expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'lost' });

@@ -43,14 +43,18 @@ describe('the transfer tray', () => {
     expect(traySummary([record('x', { bytesExpected: null })], {})).toEqual({ running: 1, percent: null, rate: 0 });
   });
 
-  it('lists running transfers first, then the ended ones this page followed; not removed or old ones', () => {
+  it('lists running transfers first, then the ended ones this page followed or that ended lately; not removed or old ones', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
     const records = [
       record('ended-here', { status: 'completed' }),
-      record('old', { status: 'failed' }),
+      record('old', { status: 'failed', endedAt: '2026-01-01T11:40:00Z' }),
+      record('lately', { status: 'failed', endedAt: '2026-01-01T11:50:00Z' }),
       record('running'),
       record('removed'),
     ];
     const byId = { 'ended-here': live('completed', 1000), removed: live('running', 1) };
-    expect(trayRecords(records, byId, { removed: true }).map((r) => r.id)).toEqual(['running', 'ended-here']);
+    expect(trayRecords(records, byId, { removed: true }, now).map((r) => r.id)).toEqual(['running', 'ended-here', 'lately']);
+    const many = Array.from({ length: 12 }, (_, i) => record(`r${i}`));
+    expect(trayRecords(many, {}, {}, now)).toHaveLength(10);
   });
 });

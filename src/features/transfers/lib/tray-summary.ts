@@ -33,14 +33,19 @@ export function traySummary(records: readonly TransferRecord[], byId: Readonly<R
 /** At most this many transfers in the tray: the running ones first, then the newest ended ones. */
 export const TRAY_LIMIT = 10;
 
+/** An ended transfer stays "recent" this long: a reload or a coffee later, it is still in the tray. */
+export const RECENT_MS = 15 * 60 * 1000;
+
 /**
  * What the tray lists: transfers still running (from this page or not), then those this page
- * followed, newest first; the Transfers page keeps the full history.
+ * followed or that ended in the last RECENT_MS, newest first; the Transfers page keeps the full
+ * history.
  */
 export function trayRecords(
   records: readonly TransferRecord[],
   byId: Readonly<Record<string, LiveProgress>>,
   removed: Readonly<Record<string, true>>,
+  now: number = Date.now(),
 ): TransferRecord[] {
   const running: TransferRecord[] = [];
   const recent: TransferRecord[] = [];
@@ -48,7 +53,7 @@ export function trayRecords(
     if (removed[record.id]) continue;
     const live = byId[record.id];
     if (!isEnded(displayStatus(record, live?.status))) running.push(record);
-    else if (live) recent.push(record);
+    else if (live || (record.endedAt && now - new Date(record.endedAt).getTime() < RECENT_MS)) recent.push(record);
   }
   return [...running, ...recent].slice(0, TRAY_LIMIT);
 }
