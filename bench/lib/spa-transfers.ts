@@ -32,9 +32,11 @@ export async function uploadThroughSpa(page: Page, input: 'files' | 'folder', so
   const since = () => (performance.now() - started) / 1000;
   await page.getByTestId(input === 'files' ? 'upload-files-input' : 'upload-folder-input').setInputFiles(source);
   const picked = since();
-  // Past 100 files or 1 GB the SPA shows the drop for review first (check-upload.ts).
+  // Past 100 files or 1 GB the SPA shows the drop for review first (check-upload.ts); otherwise the
+  // upload starts and the transfer tray appears.
   const review = page.getByRole('button', { name: 'Start upload' });
-  await review.or(page.getByText('Upload started')).first().waitFor({ timeout: TRANSFER_TIMEOUT_MS });
+  const tray = page.getByRole('complementary', { name: 'Transfer tray' }).getByRole('button', { name: /^Transfers: / });
+  await review.or(tray).first().waitFor({ timeout: TRANSFER_TIMEOUT_MS });
   const accepted = since();
   if (await review.isVisible()) await review.click();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
@@ -43,7 +45,8 @@ export async function uploadThroughSpa(page: Page, input: 'files' | 'folder', so
 }
 
 async function waitForEnd(page: Page, title: string): Promise<void> {
-  const row = page.getByRole('listitem').filter({ has: page.getByText(title, { exact: true }) });
+  const list = page.getByRole('list', { name: 'Transfers', exact: true });
+  const row = list.getByRole('listitem').filter({ has: page.getByText(title, { exact: true }) });
   const status = row.locator('.courier-transfer__status');
   await status.filter({ hasText: /^(Completed|Failed|Cancelled)$/ }).waitFor({ timeout: TRANSFER_TIMEOUT_MS });
   const text = await status.textContent();
