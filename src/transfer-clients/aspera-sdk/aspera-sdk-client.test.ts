@@ -214,6 +214,38 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
   });
 });
 
+describe('aspera-sdk adapter: a paused transfer after a reload', () => {
+  afterEach(() => localStorage.clear());
+
+  it('is still paused (Desktop restores it as cancelled), and Resume carries it on; once cancelled it is forgotten', async () => {
+    const first = setup({ scenario: 'hang' });
+    await first.client.start({ transferId: 'r1', direction: 'upload', transferSpec: spec('r1') });
+    await vi.waitFor(() => expect(first.last('r1')?.status).toBe('running'));
+    await first.client.pause('r1');
+    await vi.waitFor(() => expect(first.last('r1')?.status).toBe('paused'));
+    const held = [...first.fake.store.values()].map((t) => structuredClone(t));
+    expect(held.map((t) => t.status)).toEqual(['cancelled']);
+
+    // The page reloads: a new client, and Desktop hands back what it holds for this app.
+    const second = setup({ existingTransfers: held });
+    await second.client.availability();
+    await vi.waitFor(() => expect(second.last('r1')?.status).toBe('paused'));
+    await second.client.resume('r1');
+    await vi.waitFor(() => expect(second.last('r1')?.status).toBe('completed'));
+
+    // Cancelled while paused: after the next reload it is what it is, cancelled.
+    const third = setup({ scenario: 'hang' });
+    await third.client.start({ transferId: 'r2', direction: 'upload', transferSpec: spec('r2') });
+    await vi.waitFor(() => expect(third.last('r2')?.status).toBe('running'));
+    await third.client.pause('r2');
+    await vi.waitFor(() => expect(third.last('r2')?.status).toBe('paused'));
+    await third.client.stop('r2');
+    const fourth = setup({ existingTransfers: [...third.fake.store.values()].map((t) => structuredClone(t)) });
+    await fourth.client.availability();
+    await vi.waitFor(() => expect(fourth.last('r2')?.status).toBe('cancelled'));
+  });
+});
+
 describe('aspera-sdk adapter: gateway defects absorbed', () => {
   it('§12.2: a gateway upload completed is provisional; the late failed wins', async () => {
     const { client, statuses, last } = setup({ transferClient: 'http-gateway', scenario: 'gateway-rejected' });

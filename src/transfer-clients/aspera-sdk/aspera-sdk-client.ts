@@ -6,7 +6,7 @@ import { loadAsperaSdk, DEFAULT_SDK_LOAD_TIMEOUT_MS } from './load-aspera-sdk';
 import { pickLocalFiles, pickLocalFolders, type LocalItem } from './native-picking';
 import { normaliseSdkError } from './sdk-errors';
 import { availabilityFor, type SdkState } from './sdk-status';
-import { createSdkTransfers, type Tracked } from './sdk-transfers';
+import { createSdkTransfers, pausedMemory, type Tracked } from './sdk-transfers';
 import type {
   AsperaSdkGlobal,
   FileDialogOptions,
@@ -56,7 +56,18 @@ export interface AsperaSdkClient extends TransferClient {
 export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSdkClient {
   const win = options.window ?? window;
   const statusListeners = createListenerSet<AsperaSdkAvailability>();
-  const transfers = createSdkTransfers(options.provisionalCompletionMs ?? 3000, () => ensureStarted());
+  const storage = (() => {
+    try {
+      return win.localStorage;
+    } catch {
+      return undefined; // storage refused (a sandboxed frame)
+    }
+  })();
+  const transfers = createSdkTransfers(
+    options.provisionalCompletionMs ?? 3000,
+    () => ensureStarted(),
+    pausedMemory(storage, `courier-desktop-paused:${options.appId}`),
+  );
   let current: AsperaSdkAvailability = { available: false, state: 'loading', reason: 'Looking for IBM Aspera for Desktop…' };
   let restored = false;
   let started: Promise<AsperaSdkGlobal | null> | undefined;
