@@ -10,6 +10,12 @@ export type EndedStatus = (typeof TRANSFER_ENDED)[number];
 
 const ENDED: ReadonlySet<string> = new Set(TRANSFER_ENDED);
 
+/**
+ * Why an upload failed when the page sending it was closed or reloaded (the SPA reports it as the
+ * page goes): said in these words on every device, instead of the node's view of a closed connection.
+ */
+export const PAGE_CLOSED_ERROR = 'The upload was interrupted when the page was closed or reloaded.';
+
 export function isEnded(status: string): status is EndedStatus {
   return ENDED.has(status);
 }

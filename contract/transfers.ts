@@ -103,4 +103,9 @@ export const updateTransferRequestSchema = z.object({
   status: z.enum(['running', 'completed', 'failed', 'cancelled']),
   client: transferClientSchema.optional(),
   error: z.string().max(2000).optional(),
+  /**
+   * With `failed`: the page carrying the upload was closed or reloaded. The record then says so
+   * (`PAGE_CLOSED_ERROR`), even when the node has already failed it for the closed connection.
+   */
+  pageClosed: z.literal(true).optional(),
 });

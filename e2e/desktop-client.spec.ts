@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { DESKTOP_DOWNLOAD_PAGE } from '../src/transfer-clients/aspera-sdk/desktop-download-page';
 import { IBM_INSTALLER_URL } from '../src/transfer-clients/aspera-sdk/testing/fake-aspera-sdk';
 import { installFakeAsperaSdk } from '../src/transfer-clients/aspera-sdk/testing/install-fake-aspera-sdk';
-import { filesPage, transferRow } from './support/files-page';
+import { clientLine, filesPage, transferRow, transferTray } from './support/files-page';
 import { logInByApi, type PortalApi } from './support/portal-api';
 import { ASPERA_SDK_URL, MAIN_SERVER } from './support/servers';
 import { tempDir, writeText } from './support/local-files';
@@ -60,17 +60,22 @@ test('fake IBM SDK as Desktop: the SPA hands it an upload picked in its dialog a
   await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
 
   await filesPage(page).uploadFiles.click();
-  await expect(page.getByText(`1 item to ${space.name}. Follow it in Transfers.`)).toBeVisible();
-  const started = await page.evaluate(() =>
-    (window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[] } }[] } }).__fakeAsperaSdk.started.map(
-      (s) => s.spec.paths,
-    ),
-  );
-  expect(started).toEqual([[{ source: `/home/e2e/${fileName}`, destination: fileName }]]);
+  // No banner: the tray, on this page already, lists it.
+  const tray = transferTray(page);
+  await tray.toggle.click();
+  await expect(tray.row(fileName).row).toBeVisible();
+  await tray.toggle.click();
+  const started = () =>
+    page.evaluate(() =>
+      (window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[] } }[] } }).__fakeAsperaSdk.started.map(
+        (s) => s.spec.paths,
+      ),
+    );
+  await expect.poll(started).toEqual([[{ source: `/home/e2e/${fileName}`, destination: fileName }]]);
 
   await page.getByRole('link', { name: 'Transfers' }).click();
   const row = transferRow(page, fileName);
-  await expect(row.row.getByText(/^IBM Aspera for Desktop — /)).toBeVisible();
+  await expect(clientLine(page)).toHaveText(/^IBM Aspera for Desktop — /);
   // The fake reports 1/5 … 5/5 one step apart: some percentage between 0 and 100 shows first.
   await expect(row.row.getByText(/^([1-9]\d?)% · /)).toBeVisible({ timeout: 10_000 });
   await expect(row.status).toHaveText('Completed', { timeout: 15_000 });
@@ -127,7 +132,7 @@ test("fake IBM SDK, Desktop not running: Launch opens the SDK's aspera:// frame,
 
   await page.getByRole('link', { name: 'Transfers' }).click();
   const row = transferRow(page, 'via-gateway.txt');
-  await expect(row.row.getByText(/^HTTP Gateway — IBM Aspera for Desktop was not found/)).toBeVisible();
+  await expect(clientLine(page)).toHaveText(/^HTTP Gateway — IBM Aspera for Desktop was not found/);
   await expect(row.status).toHaveText('Completed');
 });
 
@@ -186,7 +191,7 @@ test('an SDK URL that does not load (no fake installed): the UI says Desktop is 
 
   await page.getByRole('link', { name: 'Transfers' }).click();
   const row = transferRow(page, name);
-  await expect(row.row.getByText(/^HTTP Gateway — /)).toBeVisible();
+  await expect(clientLine(page)).toHaveText(/^HTTP Gateway — /);
   await expect(row.status).toHaveText('Completed');
   expect(pageErrors).toEqual([]);
 });
@@ -210,4 +215,78 @@ test("fake IBM SDK, Desktop running, a space whose node takes only the gateway: 
   const chooser = page.waitForEvent('filechooser');
   await filesPage(page).uploadFiles.click();
   await chooser;
+});
+
+type FakeSdkWindow = {
+  __fakeAsperaSdk: {
+    queueScenario: (...s: string[]) => void;
+    store: Map<string, { status: string }>;
+    started: unknown[];
+  };
+};
+
+/** A Desktop upload of files picked in Desktop's dialog, followed to its row on the Transfers page. */
+async function desktopUpload(page: Page, options: { stepMs: number; progressSteps: number; names: string[] }) {
+  await installFakeAsperaSdk(page, ASPERA_SDK_URL, {
+    status: 'RUNNING',
+    stepMs: options.stepMs,
+    progressSteps: options.progressSteps,
+    dialogFiles: options.names.map((n) => ({ name: `/home/e2e/${n}`, size: 1_000_000, type: 'application/octet-stream', lastModified: 1 })),
+  });
+  const api = await logInByApi(page);
+  const space = await spaceOnHstsNode(api);
+  await openSpace(page, space.name);
+  await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
+  return { space, api };
+}
+
+const fakeStatuses = (page: Page) =>
+  page.evaluate(() => [...(window as unknown as FakeSdkWindow).__fakeAsperaSdk.store.values()].map((t) => t.status));
+
+test('fake IBM SDK as Desktop: a finished transfer expands to the files Desktop reports', async ({ page }) => {
+  const names = [`a-${randomUUID().slice(0, 6)}.pdf`, `b-${randomUUID().slice(0, 6)}.pdf`];
+  await desktopUpload(page, { stepMs: 100, progressSteps: 2, names });
+  await filesPage(page).uploadFiles.click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
+  const row = transferRow(page, /^2 files/);
+  await expect(row.status).toHaveText('Completed', { timeout: 15_000 });
+  await row.row.getByRole('button', { name: 'Show files (2)' }).click();
+  for (const name of names) await expect(row.files.getByRole('row', { name: new RegExp(`/home/e2e/${name} Done`) })).toBeVisible();
+});
+
+test('fake IBM SDK as Desktop: Pause stops the transfer through the SDK and Resume carries it on to the end', async ({ page }) => {
+  const name = `pause-${randomUUID().slice(0, 8)}.bin`;
+  await desktopUpload(page, { stepMs: 400, progressSteps: 10, names: [name] });
+  await filesPage(page).uploadFiles.click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
+  const row = transferRow(page, name);
+  await expect(row.status).toHaveText('Running', { timeout: 10_000 });
+  await row.row.getByRole('button', { name: `Pause ${name}` }).click();
+  await expect(row.status).toHaveText('Paused');
+  // Desktop was told to stop (the SDK's stop, which Desktop resumes from), and the row is not cancelled.
+  expect(await fakeStatuses(page)).toEqual(['cancelled']);
+  await expect(row.row.getByRole('button', { name: `Pause ${name}` })).toBeHidden();
+  await row.row.getByRole('button', { name: `Resume ${name}` }).click();
+  await expect(row.status).toHaveText('Completed', { timeout: 15_000 });
+  expect(await fakeStatuses(page)).toEqual(['completed']);
+});
+
+test('fake IBM SDK as Desktop: Retry of a failed transfer resumes it where it stopped, no new transfer', async ({ page }) => {
+  const name = `resume-${randomUUID().slice(0, 8)}.bin`;
+  await desktopUpload(page, { stepMs: 200, progressSteps: 4, names: [name] });
+  await page.evaluate(() => (window as unknown as FakeSdkWindow).__fakeAsperaSdk.queueScenario('fail'));
+  let created = 0;
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/transfers') && r.method() === 'POST') created += 1;
+  });
+  await filesPage(page).uploadFiles.click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
+  const row = transferRow(page, name);
+  await expect(row.status).toHaveText('Failed', { timeout: 10_000 });
+  await expect(row.row).toContainText('Retry continues where it stopped.');
+  expect(created).toBe(1);
+  await row.row.getByRole('button', { name: `Retry ${name}` }).click();
+  await expect(row.status).toHaveText('Completed', { timeout: 15_000 });
+  expect(created).toBe(1);
+  expect(await page.evaluate(() => (window as unknown as FakeSdkWindow).__fakeAsperaSdk.started.length)).toBe(1);
 });

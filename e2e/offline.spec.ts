@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test as base, type Page } from '@playwright/test';
-import { createFolder, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
+import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile } from './support/local-files';
 import { throughNetworkCable, type NetworkCable } from './support/network-cable';
 import { logInByApi } from './support/portal-api';
@@ -84,7 +84,7 @@ test('an upload cut by going offline says so, and Retry sends the same bytes', a
   // 50 MB at 2 MB/s: about 25 s in flight, time enough to cut it.
   await throttleUploads(page, 2 * MB);
   await filesPage(page).filesInput.setInputFiles(source);
-  await expect(page.getByText('Upload started')).toBeVisible();
+  await expectInTray(page, `${name} to ${folder}`);
   await showTransfers(page);
 
   const title = `${name} to ${folder}`;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import yauzl from 'yauzl';
-import { createFolder, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
+import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
 import { logInByApi } from './support/portal-api';
 import { sha256, sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
 
@@ -41,7 +41,7 @@ test('a folder tree picked with "Upload folder" goes up with rising progress and
   // 50 MB at 10 MB/s: about five seconds of visible progress.
   await throttleUploads(page, 10 * 1024 * 1024);
   await filesPage(page).folderInput.setInputFiles(root);
-  await expect(page.getByText('Upload started')).toBeVisible();
+  await expectInTray(page, `Tree to ${folder}`);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
   const transfer = transferRow(page, `Tree to ${folder}`);
@@ -133,7 +133,7 @@ test('cancelling an upload midway says so and leaves no partial file in the list
   // 20 MB at 1 MB/s: twenty seconds, plenty of time to cancel.
   await throttleUploads(page, 1024 * 1024);
   await filesPage(page).filesInput.setInputFiles(big);
-  await expect(page.getByText('Upload started')).toBeVisible();
+  await expectInTray(page, `partial.bin to ${folder}`);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
   const transfer = transferRow(page, `partial.bin to ${folder}`);

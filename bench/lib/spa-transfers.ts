@@ -30,11 +30,16 @@ export interface UploadPhases {
 export async function uploadThroughSpa(page: Page, input: 'files' | 'folder', source: string, title: string): Promise<UploadPhases> {
   const started = performance.now();
   const since = () => (performance.now() - started) / 1000;
+  // The upload is asked for (no review) or the review shows: whichever comes first. Not the
+  // transfer tray, which may still list an earlier run's transfers.
+  const asked = page
+    .waitForResponse((r) => r.url().endsWith('/api/transfers') && r.request().method() === 'POST', { timeout: TRANSFER_TIMEOUT_MS })
+    .catch(() => undefined);
   await page.getByTestId(input === 'files' ? 'upload-files-input' : 'upload-folder-input').setInputFiles(source);
   const picked = since();
   // Past 100 files or 1 GB the SPA shows the drop for review first (check-upload.ts).
   const review = page.getByRole('button', { name: 'Start upload' });
-  await review.or(page.getByText('Upload started')).first().waitFor({ timeout: TRANSFER_TIMEOUT_MS });
+  await Promise.race([review.waitFor({ timeout: TRANSFER_TIMEOUT_MS }).catch(() => undefined), asked]);
   const accepted = since();
   if (await review.isVisible()) await review.click();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
@@ -43,7 +48,8 @@ export async function uploadThroughSpa(page: Page, input: 'files' | 'folder', so
 }
 
 async function waitForEnd(page: Page, title: string): Promise<void> {
-  const row = page.getByRole('listitem').filter({ has: page.getByText(title, { exact: true }) });
+  const list = page.getByRole('list', { name: 'Transfers', exact: true });
+  const row = list.getByRole('listitem').filter({ has: page.getByText(title, { exact: true }) });
   const status = row.locator('.courier-transfer__status');
   await status.filter({ hasText: /^(Completed|Failed|Cancelled)$/ }).waitFor({ timeout: TRANSFER_TIMEOUT_MS });
   const text = await status.textContent();

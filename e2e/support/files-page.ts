@@ -52,14 +52,42 @@ export async function throttleUploads(page: Page, bytesPerSecond: number): Promi
   });
 }
 
-/** The transfers page's row for one transfer, by its title. */
-export function transferRow(page: Page, title: string | RegExp) {
-  const row = page.getByRole('listitem').filter({ has: page.getByText(title, { exact: typeof title === 'string' }) });
+/** The transfers page's row for one transfer, by its title (not the tray's copy of it). */
+export function transferRow(page: Page, title: string | RegExp, list = page.getByRole('list', { name: 'Transfers', exact: true })) {
+  const row = list.getByRole('listitem').filter({ has: page.getByText(title, { exact: typeof title === 'string' }) });
   return {
     row,
     progress: row.getByRole('progressbar'),
     status: row.locator('.courier-transfer__status'),
     // Exact: other buttons' names hold the title, and a title may hold the word "Cancel".
     cancel: row.getByRole('button', { name: 'Cancel', exact: true }),
+    /** Its files, once "Show files" opened them: one table row per file. */
+    files: row.getByRole('table'),
+  };
+}
+
+/** The tray lists this transfer (it replaced the Files page's "Upload started" banner); left folded. */
+export async function expectInTray(page: Page, title: string | RegExp): Promise<void> {
+  const tray = transferTray(page);
+  await tray.toggle.click();
+  await expect(tray.row(title).row).toBeVisible();
+  await tray.toggle.click();
+  await expect(tray.list).toBeHidden();
+}
+
+/** The Transfers page's one line saying which client carries transfers, and why. */
+export function clientLine(page: Page) {
+  return page.getByRole('main').getByText(/^(HTTP Gateway|IBM Aspera for Desktop) — /);
+}
+
+/** The transfer tray at the page's corner: its one-line summary (a button) and, expanded, its rows. */
+export function transferTray(page: Page) {
+  const tray = page.getByRole('complementary', { name: 'Transfer tray' });
+  const list = tray.getByRole('list', { name: 'Running and recent transfers' });
+  return {
+    tray,
+    toggle: tray.getByRole('button', { name: /^Transfers: / }),
+    list,
+    row: (title: string | RegExp) => transferRow(page, title, list),
   };
 }

@@ -13,6 +13,8 @@ export interface RequestOptions {
    * that the session was lost behind the user's back.
    */
   ownsSession?: boolean;
+  /** Sent even if the page goes away meanwhile (a report as the page closes). */
+  keepalive?: boolean;
 }
 
 /** What any answer says about the session: how long it has left, or that it is gone. */
@@ -99,6 +101,7 @@ export async function request<T = unknown>(method: Method, path: string, options
       credentials: 'same-origin',
       body: options.body === undefined ? null : JSON.stringify(options.body),
       signal: options.signal ?? null,
+      ...(options.keepalive ? { keepalive: true } : {}),
     });
   } catch (error) {
     // Cancellation is TanStack Query's business, not an error to show.

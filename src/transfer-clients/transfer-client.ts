@@ -30,7 +30,11 @@ export interface TransferClientEvent {
   bytesTotal: number | null;
   /** Set when `status` is `failed`: something a person can act on. */
   error?: { code: string; message: string };
-  /** Per-file status where the client reports it (Desktop does; the gateway reports the whole). */
+  /**
+   * Per-file status, when it changed (`capabilities.perFileProgress`): the gateway sends it as each
+   * file of an upload is sent and at the end, and the paths asked for of a download; Desktop its
+   * own per-file list when a transfer ends. Absent: no change since the last event that had it.
+   */
   files?: FileProgress[];
   /** The browser's download manager took over (presigned download): no more byte progress here. */
   handedToBrowser?: boolean;
@@ -53,7 +57,7 @@ export interface StartRequest {
   /** Gateway uploads: the files to send, in the order of `transferSpec.paths`. */
   sources?: UploadSource[];
   /**
-   * Desktop uploads: the real local paths from Desktop's own dialogs or drop zone
+   * Desktop uploads: the real local paths from Desktop's own dialogs
    * (`capabilities.nativeFilePicking`), each with its destination relative to the spec's
    * `destination_root`; they replace `transferSpec.paths`. Ignored by the gateway client.
    */
@@ -66,9 +70,13 @@ export interface TransferClientAvailability {
   reason?: string;
 }
 
+/** What the UI may offer for a client's transfers: it shows Pause, Resume and per-file rows from these. */
 export interface TransferClientCapabilities {
+  /** `pause` then `resume` continues where it stopped. */
   pause: boolean;
+  /** `resume` continues a paused, failed or stopped transfer where it stopped (not from zero). */
   resume: boolean;
+  /** Events carry `files`. */
   perFileProgress: boolean;
   /** Real local paths from the client's own dialogs (Desktop), instead of browser File objects. */
   nativeFilePicking: boolean;
@@ -79,8 +87,14 @@ export interface TransferClient {
   readonly capabilities: TransferClientCapabilities;
   availability(): Promise<TransferClientAvailability>;
   start(request: StartRequest): Promise<void>;
-  /** Cancel (gateway) or stop (Desktop; resumable). */
+  /** Cancel: the transfer ends as `cancelled`. */
   stop(transferId: string): Promise<void>;
+  /** Stop for now, to `resume` later (`capabilities.pause`); the transfer shows `paused`. Else rejects `NOT_SUPPORTED`. */
+  pause(transferId: string): Promise<void>;
+  /**
+   * Continue a paused, failed or stopped transfer. Where `capabilities.resume` is false (the
+   * gateway) it starts again from the beginning with the same spec.
+   */
   resume(transferId: string): Promise<void>;
   /** Forget it in the client's own list. */
   remove(transferId: string): Promise<void>;

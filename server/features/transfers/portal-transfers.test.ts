@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayDownload } from '../../../test-kit/gateway-download';
+import { PAGE_CLOSED_ERROR } from '../../../contract/transfer-status';
 import { gatewayUpload, partialUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
@@ -39,6 +40,17 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
     return { status: response.statusCode, json: response.json() };
+  }
+
+  /** Until the node's own record of a transfer reaches `status`. */
+  async function nodeSees(nodeTransferId: string, status: string) {
+    const authorization = `Basic ${Buffer.from(`${node.username}:${node.password}`).toString('base64')}`;
+    for (let i = 0; i < 50; i++) {
+      const onNode = await fetch(`${node.url}/ops/transfers/${nodeTransferId}`, { headers: { authorization } });
+      if (((await onNode.json()) as { status: string }).status === status) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the node never saw ${nodeTransferId} ${status}`);
   }
 
   async function waitForStatus(transferId: string, status: string) {
@@ -265,6 +277,59 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     } finally {
       await shortLived.close();
     }
+  });
+
+  it('a page closed mid-upload: the record says so in words, whether the node or the page tells first', async () => {
+    const size = 8 * 1024 * 1024;
+    const upload = async (name: string) => {
+      const created = await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: name, size }] });
+      const id = created.json.transfer.id as string;
+      const held = partialUpload(node.gatewayUrl, created.json.transferSpec, { path: name, size }, 1024 * 1024);
+      await waitForStatus(id, 'running');
+      return { id, held };
+    };
+
+    // The node first: it fails the upload for the closed connection, then the page's report names why.
+    const first = await upload('node-first.bin');
+    first.held.abort();
+    const failed = await waitForStatus(first.id, 'failed');
+    expect(failed.error).not.toBe(PAGE_CLOSED_ERROR);
+    const told = await api('PATCH', `/api/transfers/${first.id}`, { status: 'failed', pageClosed: true });
+    expect(told.json).toMatchObject({ status: 'failed', error: PAGE_CLOSED_ERROR });
+    await t.app.courier.tracker.sync();
+    expect((await api('GET', `/api/transfers/${first.id}`)).json.error).toBe(PAGE_CLOSED_ERROR);
+
+    // The page first: the node's later failure keeps the page's reason.
+    const second = await upload('page-first.bin');
+    const reported = await api('PATCH', `/api/transfers/${second.id}`, { status: 'failed', pageClosed: true });
+    expect(reported.json).toMatchObject({ status: 'failed', error: PAGE_CLOSED_ERROR });
+    second.held.abort();
+    const row = await t.db.selectFrom('transfers').select('node_transfer_id').where('id', '=', second.id).executeTakeFirstOrThrow();
+    await nodeSees(row.node_transfer_id!, 'failed');
+    await t.app.courier.tracker.sync();
+    expect((await api('GET', `/api/transfers/${second.id}`)).json).toMatchObject({ status: 'failed', error: PAGE_CLOSED_ERROR });
+
+    // A client's plain failure report does not rewrite the node's reason of an ended record.
+    const plain = await api('PATCH', `/api/transfers/${first.id}`, { status: 'failed', error: 'anything' });
+    expect(plain.json.error).toBe(PAGE_CLOSED_ERROR);
+  });
+
+  it('a Desktop transfer that failed runs again when Desktop resumes it; a gateway one does not', async () => {
+    const create = async (name: string) =>
+      (await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: name, size: 1 }] })).json.transfer
+        .id as string;
+    const desktop = await create('desktop.bin');
+    await api('PATCH', `/api/transfers/${desktop}`, { status: 'running', client: 'desktop' });
+    expect((await api('PATCH', `/api/transfers/${desktop}`, { status: 'failed', error: 'Token authorization failed' })).json.status).toBe(
+      'failed',
+    );
+    const resumed = await api('PATCH', `/api/transfers/${desktop}`, { status: 'running', client: 'desktop' });
+    expect(resumed.json).toMatchObject({ status: 'running', error: null, endedAt: null });
+
+    const gateway = await create('gateway.bin');
+    await api('PATCH', `/api/transfers/${gateway}`, { status: 'running', client: 'http-gateway' });
+    await api('PATCH', `/api/transfers/${gateway}`, { status: 'failed', error: 'lost' });
+    expect((await api('PATCH', `/api/transfers/${gateway}`, { status: 'running' })).json.status).toBe('failed');
   });
 
   it('ends a transfer that was authorized but never reached its node, after an hour', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { PAGE_CLOSED_ERROR } from '../../../contract/transfer-status';
 import { NodeApiError } from '../../node-client/node-api-error';
 import type { NodeClient } from '../../node-client/node-client';
 import type { NodeTransfer } from '../../node-client/types';
@@ -51,6 +52,9 @@ export function createTransferTracker(deps: {
 
     const patch = patchFrom(current, item);
     if (!patch) return false;
+    // The page that sent the upload said it was closed: that stays the reason of the node's failure.
+    if (patch.status === 'failed' && current.status === 'failed' && current.error === PAGE_CLOSED_ERROR) patch.error = PAGE_CLOSED_ERROR;
+    if ((Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === current[k])) return false;
     await transfers.update(current.id, patch);
     return true;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../../contract/session';
 import { baseName } from '../../../contract/space-path';
-import { isEnded } from '../../../contract/transfer-status';
+import { isEnded, PAGE_CLOSED_ERROR } from '../../../contract/transfer-status';
 import type { CreateTransferRequest, CreateTransferResponse, TransferClientKind, TransferRecord } from '../../../contract/transfers';
 import type { AppError } from '../../errors';
 import { roleAllows } from '../../../contract/roles';
@@ -230,7 +230,12 @@ export function createTransfersService(deps: {
     async reportFromClient(
       user: User,
       id: string,
-      report: { status: 'running' | 'completed' | 'failed' | 'cancelled'; client?: TransferClientKind; error?: string },
+      report: {
+        status: 'running' | 'completed' | 'failed' | 'cancelled';
+        client?: TransferClientKind;
+        error?: string | undefined;
+        pageClosed?: true | undefined;
+      },
     ): Promise<TransferRecord> {
       const row = await transfers.find(id);
       if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
@@ -241,6 +246,21 @@ export function createTransfersService(deps: {
         await transfers.update(id, patch);
         onChange();
         return toTransferRecord({ ...row, ...patch });
+      }
+      // The page went while the node already failed the upload for the closed connection: the
+      // page's reason is the one a person understands (the tracker keeps it, transfer-tracker.ts).
+      if (report.status === 'failed' && report.pageClosed && row.status === 'failed') {
+        await transfers.update(id, { error: PAGE_CLOSED_ERROR });
+        onChange();
+        return toTransferRecord({ ...row, error: PAGE_CLOSED_ERROR });
+      }
+      // Desktop resumes a failed or stopped transfer where it stopped (docs/aspera-sdk.md §9): its
+      // record runs again.
+      if (report.status === 'running' && row.client === 'desktop' && (row.status === 'failed' || row.status === 'cancelled')) {
+        const reopened: Partial<TransferRow> = { status: 'running', error: null, ended_at: null };
+        await transfers.update(id, reopened);
+        onChange();
+        return toTransferRecord({ ...row, ...reopened });
       }
       if (isEnded(row.status)) return toTransferRecord(row);
       if (report.status === 'cancelled' && row.node_transfer_id) {
@@ -253,7 +273,12 @@ export function createTransfersService(deps: {
           ? { status: 'running', client: report.client ?? row.client, started_at: row.started_at ?? now }
           : {
               status: report.status,
-              error: report.status === 'failed' ? (report.error ?? 'The transfer failed in the browser.') : null,
+              error:
+                report.status === 'failed'
+                  ? report.pageClosed
+                    ? PAGE_CLOSED_ERROR
+                    : (report.error ?? 'The transfer failed in the browser.')
+                  : null,
               ended_at: now,
             };
       await transfers.update(id, patch);

@@ -69,10 +69,12 @@ function useFocusHeadingOnNavigate(main: RefObject<HTMLElement | null>) {
 export interface AppShellProps {
   /** Header actions on the right, e.g. the user menu. */
   actions: ReactNode;
+  /** Fixed to the page's corner outside the main landmark, e.g. the transfer tray. */
+  tray?: ReactNode;
   children: ReactNode;
 }
 
-export function AppShell({ actions, children }: AppShellProps) {
+export function AppShell({ actions, tray, children }: AppShellProps) {
   const [navOpen, setNavOpen] = useState(false);
   // Carbon's lg breakpoint (66rem): from there on the side navigation is always shown.
   const navPinned = useMediaQuery('(min-width: 66rem)');
@@ -120,6 +122,7 @@ export function AppShell({ actions, children }: AppShellProps) {
       <main id="main-content" ref={mainRef} tabIndex={-1} className="courier-shell__main">
         {children}
       </main>
+      {tray}
     </div>
   );
 }

@@ -151,6 +151,37 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
     await vi.waitFor(() => expect(last('t3')?.status).toBe('completed'));
   });
 
+  it('pause stops through the SDK and shows paused, not cancelled; resume continues; cancel while paused ends it (§9)', async () => {
+    const { fake, client, last, statuses } = setup();
+    fake.queueScenario('hang');
+    await client.start({ transferId: 'p1', direction: 'upload', transferSpec: spec('p1') });
+    await vi.waitFor(() => expect(last('p1')?.status).toBe('running'));
+    const stop = vi.spyOn(fake, 'stopTransfer');
+    await client.pause('p1');
+    expect(stop).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(last('p1')?.status).toBe('paused'));
+    expect(statuses('p1')).not.toContain('cancelled');
+    const resume = vi.spyOn(fake, 'resumeTransfer');
+    await client.resume('p1');
+    expect(resume).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(last('p1')?.status).toBe('completed'));
+
+    fake.queueScenario('hang');
+    await client.start({ transferId: 'p2', direction: 'upload', transferSpec: spec('p2') });
+    await vi.waitFor(() => expect(last('p2')?.status).toBe('running'));
+    await client.pause('p2');
+    await vi.waitFor(() => expect(last('p2')?.status).toBe('paused'));
+    await client.stop('p2');
+    expect(last('p2')?.status).toBe('cancelled');
+  });
+
+  it('refuses to pause a transfer the SDK carries over the gateway', async () => {
+    const { client, last } = setup({ transferClient: 'http-gateway', scenario: 'hang' });
+    await client.start({ transferId: 'g9', direction: 'upload', transferSpec: spec('g9') });
+    await vi.waitFor(() => expect(last('g9')?.status).toBe('running'));
+    await expect(client.pause('g9')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+  });
+
   it('rejects an invalid spec and Desktop not running with a failed event, never a stuck row', async () => {
     const { client, last } = setup();
     await expect(
@@ -191,6 +222,38 @@ describe('aspera-sdk adapter: Desktop transfers', () => {
     await client.availability();
     await vi.waitFor(() => expect(last('t-old')).toEqual({ transferId: 't-old', status: 'running', bytesDone: 50, bytesTotal: 100 }));
     await client.remove('t-old');
+  });
+});
+
+describe('aspera-sdk adapter: a paused transfer after a reload', () => {
+  afterEach(() => localStorage.clear());
+
+  it('is still paused (Desktop restores it as cancelled), and Resume carries it on; once cancelled it is forgotten', async () => {
+    const first = setup({ scenario: 'hang' });
+    await first.client.start({ transferId: 'r1', direction: 'upload', transferSpec: spec('r1') });
+    await vi.waitFor(() => expect(first.last('r1')?.status).toBe('running'));
+    await first.client.pause('r1');
+    await vi.waitFor(() => expect(first.last('r1')?.status).toBe('paused'));
+    const held = [...first.fake.store.values()].map((t) => structuredClone(t));
+    expect(held.map((t) => t.status)).toEqual(['cancelled']);
+
+    // The page reloads: a new client, and Desktop hands back what it holds for this app.
+    const second = setup({ existingTransfers: held });
+    await second.client.availability();
+    await vi.waitFor(() => expect(second.last('r1')?.status).toBe('paused'));
+    await second.client.resume('r1');
+    await vi.waitFor(() => expect(second.last('r1')?.status).toBe('completed'));
+
+    // Cancelled while paused: after the next reload it is what it is, cancelled.
+    const third = setup({ scenario: 'hang' });
+    await third.client.start({ transferId: 'r2', direction: 'upload', transferSpec: spec('r2') });
+    await vi.waitFor(() => expect(third.last('r2')?.status).toBe('running'));
+    await third.client.pause('r2');
+    await vi.waitFor(() => expect(third.last('r2')?.status).toBe('paused'));
+    await third.client.stop('r2');
+    const fourth = setup({ existingTransfers: [...third.fake.store.values()].map((t) => structuredClone(t)) });
+    await fourth.client.availability();
+    await vi.waitFor(() => expect(fourth.last('r2')?.status).toBe('cancelled'));
   });
 });
 
@@ -270,22 +333,16 @@ describe('aspera-sdk adapter: gateway defects absorbed', () => {
 });
 
 describe('aspera-sdk adapter: native picking (§10)', () => {
-  it('returns local paths, null on cancel, and replaces a dropped set called back twice', async () => {
+  it('returns local paths, one entry per path, and null on cancel', async () => {
     const files = [
       { name: '/home/u/Photos', size: 0, type: '', lastModified: 1 },
       { name: '/home/u/a.txt', size: 5, type: 'text/plain', lastModified: 1 },
     ];
-    const { fake, client } = setup({ dialogFiles: files });
+    const { client } = setup({ dialogFiles: [...files, files[1]!] });
     expect(await client.native.pickFiles()).toEqual([
       { localPath: '/home/u/Photos', name: 'Photos', size: 0, type: '' },
       { localPath: '/home/u/a.txt', name: 'a.txt', size: 5, type: 'text/plain' },
     ]);
-    const drops: string[][] = [];
-    const detach = await client.native.attachDropzone('#drop', (items) => drops.push(items.map((i) => i.localPath)));
-    fake.drop('#drop', [...files, files[1]!], true);
-    expect(drops.at(-1)).toEqual(['/home/u/Photos', '/home/u/a.txt']);
-    detach();
-    expect(fake.dropzones.size).toBe(0);
     const cancelling = setup({ dialogFiles: 'cancel' });
     expect(await cancelling.client.native.pickFolders()).toBeNull();
   });

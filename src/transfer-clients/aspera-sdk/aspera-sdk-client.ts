@@ -3,10 +3,10 @@ import type { StartRequest, TransferClient, TransferClientAvailability } from '.
 import { createListenerSet } from '../transfer-listeners';
 import { TransferClientError } from '../transfer-error';
 import { loadAsperaSdk, DEFAULT_SDK_LOAD_TIMEOUT_MS } from './load-aspera-sdk';
-import { attachLocalDropzone, pickLocalFiles, pickLocalFolders, type LocalItem } from './native-picking';
+import { pickLocalFiles, pickLocalFolders, type LocalItem } from './native-picking';
 import { normaliseSdkError } from './sdk-errors';
 import { availabilityFor, type SdkState } from './sdk-status';
-import { createSdkTransfers, type Tracked } from './sdk-transfers';
+import { createSdkTransfers, pausedMemory, type Tracked } from './sdk-transfers';
 import type {
   AsperaSdkGlobal,
   FileDialogOptions,
@@ -45,11 +45,10 @@ export interface AsperaSdkClient extends TransferClient {
     installers(): Promise<InstallerEntry[]>;
     launch(): void;
   };
-  /** Desktop's own dialogs and drop zone (§10), for when `capabilities.nativeFilePicking` is true. */
+  /** Desktop's own dialogs (§10), for when `capabilities.nativeFilePicking` is true. */
   native: {
     pickFiles(options?: FileDialogOptions): Promise<LocalItem[] | null>;
     pickFolders(options?: FolderDialogOptions): Promise<LocalItem[] | null>;
-    attachDropzone(cssSelector: string, onDrop: (items: LocalItem[]) => void): Promise<() => void>;
   };
 }
 
@@ -60,7 +59,18 @@ const INSTALLER_LOOKUP_TIMEOUT_MS = 10_000;
 export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSdkClient {
   const win = options.window ?? window;
   const statusListeners = createListenerSet<AsperaSdkAvailability>();
-  const transfers = createSdkTransfers(options.provisionalCompletionMs ?? 3000, () => ensureStarted());
+  const storage = (() => {
+    try {
+      return win.localStorage;
+    } catch {
+      return undefined; // storage refused (a sandboxed frame)
+    }
+  })();
+  const transfers = createSdkTransfers(
+    options.provisionalCompletionMs ?? 3000,
+    () => ensureStarted(),
+    pausedMemory(storage, `courier-desktop-paused:${options.appId}`),
+  );
   let current: AsperaSdkAvailability = { available: false, state: 'loading', reason: 'Looking for IBM Aspera for Desktop…' };
   let restored = false;
   let started: Promise<AsperaSdkGlobal | null> | undefined;
@@ -166,8 +176,9 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
 
   return {
     kind: 'desktop',
-    // Per-file status arrives on the final event of a Desktop transfer (`files`).
-    capabilities: { pause: false, resume: true, perFileProgress: true, nativeFilePicking: true },
+    // Desktop stops and resumes where it stopped (§9); its per-file list arrives on the final event
+    // of a transfer (`files`).
+    capabilities: { pause: true, resume: true, perFileProgress: true, nativeFilePicking: true },
 
     async availability() {
       await ensureStarted();
@@ -230,6 +241,12 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
         throw new TransferClientError('NOT_SUPPORTED', "This download is in your browser's downloads now: cancel it there.");
       checkRoute(sdk, t, 'cancelled');
       t.stopped = true;
+      // A paused transfer is already stopped in Desktop: cancelling it is only saying so.
+      if (t.paused) {
+        t.paused = false;
+        transfers.emit(t, { transferId, status: 'cancelled', bytesDone: t.last?.bytesDone ?? 0, bytesTotal: t.last?.bytesTotal ?? null });
+        return;
+      }
       transfers.stopHolding(t);
       try {
         await sdk.stopTransfer(t.uuid);
@@ -244,6 +261,25 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
         transfers.emit(t, { transferId, status: 'cancelled', bytesDone: t.last?.bytesDone ?? 0, bytesTotal: t.last?.bytesTotal ?? null });
     },
 
+    // §9: Desktop's stop keeps what arrived, and `resumeTransfer` continues from there; the
+    // `cancelled` it reports meanwhile is shown as `paused`.
+    async pause(transferId) {
+      const sdk = await requireSdk('pause');
+      const t = tracked(transferId);
+      if (t.client === 'http-gateway')
+        throw new TransferClientError('NOT_SUPPORTED', 'A transfer through the browser cannot be paused: cancel it, or let it run.');
+      if (t.last && (isEnded(t.last.status) || t.last.status === 'paused')) return;
+      checkRoute(sdk, t, 'paused');
+      t.paused = true;
+      try {
+        await sdk.stopTransfer(t.uuid);
+      } catch (error) {
+        t.paused = false;
+        const { code, message } = normaliseSdkError(error, 'pause');
+        throw new TransferClientError(code, message);
+      }
+    },
+
     async resume(transferId) {
       const sdk = await requireSdk('resume');
       const t = tracked(transferId);
@@ -251,11 +287,14 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
         throw new TransferClientError('NOT_SUPPORTED', 'A gateway transfer cannot be resumed: start it again.');
       checkRoute(sdk, t, 'resumed');
       t.stopped = false;
+      const wasPaused = t.paused;
+      t.paused = false;
       try {
         const transfer = await sdk.resumeTransfer(t.uuid);
         t.last = undefined;
         if (transfer && typeof transfer.status === 'string') transfers.onTransfer(transfer);
       } catch (error) {
+        t.paused = wasPaused;
         const { code, message } = normaliseSdkError(error, 'resume');
         throw new TransferClientError(code, message);
       }
@@ -302,7 +341,6 @@ export function createAsperaSdkClient(options: AsperaSdkClientOptions): AsperaSd
     native: {
       pickFiles: async (o) => pickLocalFiles(await requireSdk('file selection'), o),
       pickFolders: async (o) => pickLocalFolders(await requireSdk('folder selection'), o),
-      attachDropzone: async (selector, onDrop) => attachLocalDropzone(await requireSdk('drop zone'), selector, onDrop),
     },
   };
 }

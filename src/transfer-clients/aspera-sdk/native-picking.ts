@@ -43,25 +43,3 @@ export function pickLocalFiles(sdk: AsperaSdkGlobal, options: FileDialogOptions 
 export function pickLocalFolders(sdk: AsperaSdkGlobal, options: FolderDialogOptions = { multiple: true }): Promise<LocalItem[] | null> {
   return dialog(() => sdk.showSelectFolderDialog(options), 'folder selection');
 }
-
-/**
- * The SDK drop zone on the elements matching `cssSelector` (attached at call time: call it after
- * mount, and call the returned function on unmount). §10: a drop may call back more than once, the
- * first time with a partial list, so each call replaces the dropped set, de-duplicated by path.
- */
-export async function attachLocalDropzone(
-  sdk: AsperaSdkGlobal,
-  cssSelector: string,
-  onDrop: (items: LocalItem[]) => void,
-): Promise<() => void> {
-  await sdk.initDragDrop();
-  sdk.createDropzone(
-    (data) => {
-      const items = toLocalItems(data.files);
-      if (items.length) onDrop(items);
-    },
-    cssSelector,
-    { drop: true, dragOver: false, dragEnter: false, dragLeave: false },
-  );
-  return () => sdk.removeDropzone(cssSelector);
-}

@@ -13,6 +13,8 @@ export interface Tracked {
   last?: TransferClientEvent;
   /** §12.4: we stopped it; a gateway download that keeps going is not shown as running again. */
   stopped?: boolean;
+  /** Stopped by `pause`: Desktop then says `cancelled`, which Courier shows as `paused` until resumed (§9). */
+  paused?: boolean;
   removed?: boolean;
   provisional?: ReturnType<typeof setInterval>;
 }
@@ -20,16 +22,53 @@ export interface Tracked {
 const POLL_MS = 100;
 
 /**
+ * Which Desktop transfers Courier paused, by SDK uuid, kept where a reload finds them: Desktop
+ * restores a paused transfer as `cancelled` (its stop, §9), and only this tells the two apart.
+ */
+export interface PausedMemory {
+  has(uuid: string): boolean;
+  set(uuid: string, paused: boolean): void;
+}
+
+/** In the page's localStorage under one key (none, e.g. in a private window: the page's memory only). */
+export function pausedMemory(storage: Storage | undefined, key: string): PausedMemory {
+  let held = new Set<string>();
+  try {
+    held = new Set(JSON.parse(storage?.getItem(key) ?? '[]') as string[]);
+  } catch {
+    // Unreadable: nothing remembered.
+  }
+  return {
+    has: (uuid) => held.has(uuid),
+    set(uuid, paused) {
+      if (paused === held.has(uuid)) return;
+      if (paused) held.add(uuid);
+      else held.delete(uuid);
+      try {
+        storage?.setItem(key, JSON.stringify([...held]));
+      } catch {
+        // Full or refused: remembered for this page only.
+      }
+    },
+  };
+}
+
+/**
  * SDK activity → Courier events: one place that maps the SDK's transfer objects (copied, never
  * shared: §7), keys them by the portal's transfer id, and holds back what the SDK says too early
  * (§12.2) or repeats (§6).
  */
-export function createSdkTransfers(graceMs: number, ensureStarted: () => Promise<AsperaSdkGlobal | null>) {
+export function createSdkTransfers(
+  graceMs: number,
+  ensureStarted: () => Promise<AsperaSdkGlobal | null>,
+  paused: PausedMemory = pausedMemory(undefined, ''),
+) {
   const events = createListenerSet<TransferClientEvent>();
   const byTransferId = new Map<string, Tracked>();
   const byUuid = new Map<string, Tracked>();
 
   function emit(tracked: Tracked, event: TransferClientEvent): void {
+    if (tracked.uuid) paused.set(tracked.uuid, event.status === 'paused');
     const last = tracked.last;
     // §6: a gateway failure is emitted up to 3 times; Desktop repeats identical updates too.
     if (
@@ -62,7 +101,9 @@ export function createSdkTransfers(graceMs: number, ensureStarted: () => Promise
     if (!tracked || tracked.removed) return;
     tracked.client ??= live.transfer_client;
     tracked.direction ??= live.transfer_spec?.direction;
-    const event = toClientEvent(tracked.transferId, live);
+    tracked.paused ??= paused.has(live.uuid) || undefined;
+    let event = toClientEvent(tracked.transferId, live);
+    if (tracked.paused && event.status === 'cancelled') event = { ...event, status: 'paused' };
     if (tracked.stopped && tracked.client === 'http-gateway' && tracked.last?.status === 'cancelled') return; // §12.4
     if (live.status === 'removed' && tracked.last && isEnded(tracked.last.status)) return;
     // While a completion is provisional, only an outcome (failed, cancelled) may interrupt it.
@@ -122,6 +163,7 @@ export function createSdkTransfers(graceMs: number, ensureStarted: () => Promise
   function forget(tracked: Tracked): void {
     tracked.removed = true;
     stopHolding(tracked);
+    if (tracked.uuid) paused.set(tracked.uuid, false);
     byTransferId.delete(tracked.transferId);
     if (tracked.uuid) byUuid.delete(tracked.uuid);
   }

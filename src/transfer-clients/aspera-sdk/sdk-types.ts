@@ -118,18 +118,6 @@ export interface BrowserStyleFile {
 export interface DataTransferResponse {
   dataTransfer: { files: BrowserStyleFile[] };
 }
-export interface DropzoneOptions {
-  dragEnter?: boolean;
-  dragOver?: boolean;
-  dragLeave?: boolean;
-  drop?: boolean;
-  allowPropagation?: boolean;
-  allowDefaultBehavior?: boolean;
-}
-export interface DropzoneEventData {
-  event: DragEvent;
-  files?: DataTransferResponse;
-}
 
 /** §11 */
 export interface InstallerEntry {
@@ -161,9 +149,6 @@ export interface AsperaSdkGlobal {
   currentTransferClient(): SdkTransferClient | undefined;
   showSelectFileDialog(options?: FileDialogOptions): Promise<DataTransferResponse>;
   showSelectFolderDialog(options?: FolderDialogOptions): Promise<DataTransferResponse>;
-  initDragDrop(): Promise<boolean>;
-  createDropzone(callback: (data: DropzoneEventData) => void, cssSelector: string, options?: DropzoneOptions): void;
-  removeDropzone(cssSelector: string): void;
   getInstallerInfo(options?: { endpoint?: string; all?: true }): Promise<InstallerInfo>;
   launch(): void;
   /** §11: `globals.launch` keeps its `this`, so its error fallback works; `launch` is an unbound copy. */

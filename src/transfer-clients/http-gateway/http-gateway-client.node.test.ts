@@ -160,7 +160,17 @@ describe('http-gateway client against the embedded transfer node', () => {
       { file: new File(['q'], 'été "q".txt'), path: 'Tree/sub/été "q".txt' },
     ];
     await client.start({ transferId: 'up1', direction: 'upload', transferSpec: spec, gatewayUrl, sources });
-    expect(await ended('up1')).toEqual({ transferId: 'up1', status: 'completed', bytesDone: 10, bytesTotal: 10 });
+    expect(await ended('up1')).toEqual({
+      transferId: 'up1',
+      status: 'completed',
+      bytesDone: 10,
+      bytesTotal: 10,
+      files: [
+        { path: 'Tree/root.txt', status: 'completed', bytesDone: 9, bytesTotal: 9 },
+        { path: 'Tree/sub/empty.bin', status: 'completed', bytesDone: 0, bytesTotal: 0 },
+        { path: 'Tree/sub/été "q".txt', status: 'completed', bytesDone: 1, bytesTotal: 1 },
+      ],
+    });
     expect(await readFile(path.join(dir, 'docroot/Uploads/Tree/root.txt'), 'utf8')).toBe('tree root');
     expect(await readFile(path.join(dir, 'docroot/Uploads/Tree/sub/empty.bin'))).toHaveLength(0);
     expect(await readFile(path.join(dir, 'docroot/Uploads/Tree/sub/été "q".txt'), 'utf8')).toBe('q');

@@ -81,7 +81,43 @@ describe('http-gateway upload', () => {
       ['running', 1000, 1000],
     ]);
     xhr.respond(200, '{}');
-    expect(events.at(-1)).toEqual({ transferId: 't1', status: 'completed', bytesDone: 1000, bytesTotal: 1000 });
+    expect(events.at(-1)).toEqual({
+      transferId: 't1',
+      status: 'completed',
+      bytesDone: 1000,
+      bytesTotal: 1000,
+      files: [
+        { path: 'dir/a.txt', status: 'completed', bytesDone: 600, bytesTotal: 600 },
+        { path: 'dir/sub/b.txt', status: 'completed', bytesDone: 400, bytesTotal: 400 },
+      ],
+    });
+  });
+
+  it('tells each file as the body passes it, and which file a failure stopped in', async () => {
+    const { xhr, events } = await startUpload();
+    xhr.upload.onloadstart?.();
+    expect(events.at(-1)!.files).toEqual([
+      { path: 'dir/a.txt', status: 'queued', bytesDone: 0, bytesTotal: 600 },
+      { path: 'dir/sub/b.txt', status: 'queued', bytesDone: 0, bytesTotal: 400 },
+    ]);
+    xhr.progress(360, 1200); // 300 file bytes: inside a.txt, no file finished: no new list
+    expect(events.at(-1)!.files).toBeUndefined();
+    xhr.progress(840, 1200); // 700: a.txt sent, b.txt under way
+    expect(events.at(-1)!.files).toEqual([
+      { path: 'dir/a.txt', status: 'running', bytesDone: 600, bytesTotal: 600 },
+      { path: 'dir/sub/b.txt', status: 'running', bytesDone: 100, bytesTotal: 400 },
+    ]);
+    xhr.onerror?.();
+    expect(events.at(-1)!.files).toEqual([
+      {
+        path: 'dir/a.txt',
+        status: 'failed',
+        bytesDone: 600,
+        bytesTotal: 600,
+        error: 'Not stored: the upload stopped before it completed.',
+      },
+      { path: 'dir/sub/b.txt', status: 'failed', bytesDone: 100, bytesTotal: 400, error: events.at(-1)!.error!.message },
+    ]);
   });
 
   it("fails with the server's message and a code people can act on", async () => {
@@ -218,7 +254,13 @@ describe('http-gateway download', () => {
     expect(url).toBe(`${GW}/v3/download`);
     const header = (init.headers as Record<string, string>)['X-Aspera-Spec']!;
     expect(JSON.parse(Buffer.from(header, 'base64').toString('utf8'))).toEqual(downloadSpec(500));
-    expect(events.at(-1)).toEqual({ transferId: 'd1', status: 'completed', bytesDone: 500, bytesTotal: 500 });
+    expect(events.at(-1)).toEqual({
+      transferId: 'd1',
+      status: 'completed',
+      bytesDone: 500,
+      bytesTotal: 500,
+      files: [{ path: 'docs/été.txt', status: 'completed', bytesDone: 500, bytesTotal: 500 }],
+    });
     expect(clicks[0]!.download).toBe('été.txt');
     expect(new Uint8Array(await created[0]!.arrayBuffer())).toEqual(new Uint8Array([...chunks[0]!, ...chunks[1]!]));
   });
@@ -310,7 +352,17 @@ describe('http-gateway download', () => {
       protocol: 'http',
       headers: { host: '127.0.0.1:9092' },
     });
-    expect(events.at(-1)).toEqual({ transferId: 'd6', status: 'running', bytesDone: 0, bytesTotal: 101, handedToBrowser: true });
+    expect(events.at(-1)).toEqual({
+      transferId: 'd6',
+      status: 'running',
+      bytesDone: 0,
+      bytesTotal: 101,
+      handedToBrowser: true,
+      files: [
+        { path: 'a.iso', status: 'running', bytesDone: 0, bytesTotal: null },
+        { path: 'b.iso', status: 'running', bytesDone: 0, bytesTotal: null },
+      ],
+    });
     expect((appended[0] as HTMLIFrameElement).getAttribute('src')).toBe('http://127.0.0.1:9092/aspera/http-gwy/v3/signed/abc');
     await expect(client.stop('d6')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
   });

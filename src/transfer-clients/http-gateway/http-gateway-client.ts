@@ -6,6 +6,7 @@ import { saveBlobWithAnchor, openInHiddenFrame } from './browser-save';
 import { expectedSize, withZipWhenNeeded } from './download-spec';
 import { runPresignedDownload, runStreamedDownload, type DownloadEnvironment } from './download';
 import { offlineError } from './gateway-error';
+import { downloadFileProgress, filesSent, uploadFileProgress, type SentFile } from './gateway-files';
 import { gatewayEndpoint } from './gateway-url';
 import { runUpload, type GatewayUpdate } from './upload';
 import { buildUploadForm } from './upload-form';
@@ -46,6 +47,8 @@ interface Running {
   awaitingAnswer?: boolean;
   stalled?: boolean;
   watchdog?: ReturnType<typeof setInterval>;
+  /** What the per-file list last said (status and files sent): it is emitted again only when this changes. */
+  filesKey?: string;
 }
 
 /** Courier's own HTTP Gateway v3 client (docs/http-gateway.md), one transfer per upload/download request. */
@@ -88,13 +91,31 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       return;
     const event: TransferClientEvent = { transferId: entry.request.transferId, status: u.status, bytesDone: u.bytesDone, bytesTotal };
     if (u.error) event.error = { ...u.error };
+    const files = fileProgress(entry, event);
+    if (files) event.files = files;
     if (u.handedToBrowser) event.handedToBrowser = true;
     entry.last = event;
     if (isEnded(u.status) || u.handedToBrowser) {
       entry.abort = undefined;
       clearInterval(entry.watchdog);
     }
-    listeners.emit({ ...event });
+    listeners.emit({ ...event, ...(event.files ? { files: event.files.map((f) => ({ ...f })) } : {}) });
+  }
+
+  /** The per-file list when it changed: as each file of an upload is sent, and on every status change. */
+  function fileProgress(entry: Running, event: TransferClientEvent) {
+    const { request } = entry;
+    if (request.direction === 'upload') {
+      const files: SentFile[] = (request.sources ?? []).map((s) => ({ path: s.path, size: s.file.size }));
+      const key = `${event.status}:${filesSent(files, event.bytesDone)}`;
+      if (key === entry.filesKey) return undefined;
+      entry.filesKey = key;
+      return uploadFileProgress(files, event.status, event.bytesDone, event.error?.message);
+    }
+    const key = event.status;
+    if (key === entry.filesKey) return undefined;
+    entry.filesKey = key;
+    return downloadFileProgress(specSources(request.transferSpec), event.status, event.bytesDone, event.bytesTotal, event.error?.message);
   }
 
   function watch(entry: Running): void {
@@ -138,8 +159,9 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
 
   return {
     kind: 'http-gateway',
-    // v3 has no pause, resume or per-file status (docs/http-gateway.md §8).
-    capabilities: { pause: false, resume: false, perFileProgress: false, nativeFilePicking: false },
+    // v3 has no pause and no resume (docs/http-gateway.md §8); the per-file list comes from what
+    // this client sends or asked for.
+    capabilities: { pause: false, resume: false, perFileProgress: true, nativeFilePicking: false },
 
     async availability() {
       return typeof XMLHttpRequest === 'undefined' && !options.createXhr
@@ -173,6 +195,10 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       entry.abort?.();
     },
 
+    async pause() {
+      throw new TransferClientError('NOT_SUPPORTED', 'A transfer through the browser cannot be paused: cancel it, or let it run.');
+    },
+
     // v3 cannot resume; "resume" restarts a failed or cancelled transfer from zero with the same
     // spec (the token may have expired by then: the gateway's 401 then says so).
     async resume(transferId) {
@@ -180,6 +206,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       if (!entry) throw new TransferClientError('UNKNOWN_TRANSFER', 'This transfer is not known in this page any more: start it again.');
       if (entry.last.status !== 'failed' && entry.last.status !== 'cancelled') return;
       entry.last = { ...entry.last, status: 'queued' };
+      entry.filesKey = undefined;
       run(entry);
     },
 
@@ -194,4 +221,10 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
 
     subscribe: (listener) => listeners.add(listener),
   };
+}
+
+/** The space paths a download spec asks for, in its order. */
+function specSources(spec: Record<string, unknown>): string[] {
+  const paths = Array.isArray(spec.paths) ? (spec.paths as { source?: unknown }[]) : [];
+  return paths.map((p) => p?.source).filter((p): p is string => typeof p === 'string');
 }

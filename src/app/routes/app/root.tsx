@@ -19,6 +19,13 @@ const TransferActivity = lazy(() =>
   })),
 );
 
+// The tray on every page: also its own chunk, it draws nothing until a transfer exists.
+const TransferTray = lazy(() =>
+  import('../../../features/transfers/components/transfer-tray').then((m) => ({
+    default: m.TransferTray,
+  })),
+);
+
 /**
  * Everything behind the login: the guard, the transfer engine, the shell, and an error boundary
  * around each page.
@@ -40,7 +47,14 @@ export function AppRoot() {
           <RequireSession pending={<BootScreen />}>
             {(session) => (
               <TransferEngineProvider runner={transferRunner}>
-                <AppShell actions={<UserMenu user={session.user} />}>
+                <AppShell
+                  actions={<UserMenu user={session.user} />}
+                  tray={
+                    <Suspense fallback={null}>
+                      <TransferTray />
+                    </Suspense>
+                  }
+                >
                   <ErrorBoundary
                     onReset={reset}
                     resetKey={pathname}

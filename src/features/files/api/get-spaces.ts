@@ -1,15 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { Space } from '../../../../contract/spaces';
 import { api } from '../../../lib/api-client';
-import { spaceKey, spacesKey } from '../../../lib/query-keys';
+import { spaceKey } from '../../../lib/query-keys';
+import { spacesQueryOptions } from '../../../lib/spaces-query';
 
-export async function getSpaces(signal?: AbortSignal): Promise<Space[]> {
-  return (await api.get<{ spaces: Space[] }>('/api/spaces', { signal })).spaces;
-}
-
-export function spacesQueryOptions() {
-  return queryOptions({ queryKey: spacesKey, queryFn: ({ signal }) => getSpaces(signal) });
-}
+export { getSpaces, spacesQueryOptions } from '../../../lib/spaces-query';
 
 export function useSpaces() {
   return useQuery(spacesQueryOptions());

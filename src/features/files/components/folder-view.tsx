@@ -58,14 +58,9 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
 
   const startUpload = (upload: UploadRequest) => {
     setNotice(null);
-    onUpload({ spaceId, folder: path, ...upload }).then(
-      () =>
-        setNotice({
-          kind: 'info',
-          title: 'Upload started',
-          subtitle: `${upload.sources.length} ${upload.sources.length === 1 ? 'file' : 'files'} to ${folderName}. Follow it in Transfers.`,
-        }),
-      (error: unknown) => setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
+    // Once started, the upload shows in the transfer tray on every page; only a refusal is said here.
+    onUpload({ spaceId, folder: path, ...upload }).catch((error: unknown) =>
+      setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
     );
   };
   const intake = useUploadIntake(can.upload, startUpload);
@@ -75,17 +70,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
     const native = onNativePick?.(what, { spaceId, folder: path });
     if (!native) return false;
     setNotice(null);
-    native.then(
-      (count) => {
-        if (count === null) return;
-        setNotice({
-          kind: 'info',
-          title: 'Upload started',
-          subtitle: `${count} ${count === 1 ? 'item' : 'items'} to ${folderName}. Follow it in Transfers.`,
-        });
-      },
-      (error: unknown) => setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }),
-    );
+    native.catch((error: unknown) => setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }));
     return true;
   };
 

@@ -13,7 +13,8 @@ export function createTransfer(request: NewTransfer): Promise<CreateTransferResp
 /** What only the browser knows: it started, or it failed or was cancelled before the node saw it. */
 export function reportTransfer(
   transferId: string,
-  report: { status: 'running' | 'failed' | 'cancelled'; error?: string; client?: 'http-gateway' | 'desktop' },
+  report: { status: 'running' | 'failed' | 'cancelled'; error?: string; client?: 'http-gateway' | 'desktop'; pageClosed?: true },
+  options: { keepalive?: boolean } = {},
 ): Promise<TransferRecord> {
-  return api.patch<TransferRecord>(`/api/transfers/${encodeURIComponent(transferId)}`, report);
+  return api.patch<TransferRecord>(`/api/transfers/${encodeURIComponent(transferId)}`, report, options);
 }

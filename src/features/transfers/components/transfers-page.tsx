@@ -2,6 +2,7 @@ import { Button } from '@carbon/react';
 import { useTransfers } from '../api/get-transfers';
 import { useTransfersStore } from '../stores/transfers-store';
 import { TransferClientControl } from './transfer-client-control';
+import { TransferClientLine } from './transfer-client-line';
 import { TransferRow } from './transfer-row';
 
 export function TransfersPage() {
@@ -15,6 +16,7 @@ export function TransfersPage() {
         Transfers
       </h1>
       <TransferClientControl />
+      <TransferClientLine ids={shown.map((t) => t.id)} />
       {transfers.isPending ? <p className="courier-files-state">Loading your transfers…</p> : null}
       {transfers.isError ? (
         <div className="courier-files-state" role="alert">

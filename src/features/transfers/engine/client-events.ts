@@ -20,6 +20,11 @@ export function createClientEventHandler(engine: EngineState): (event: TransferC
       started.reportedRunning = true;
       void report(engine.queryClient, event.transferId, { status: 'running', client: started.client?.kind ?? engine.gateway.kind });
     }
+    if ((event.status === 'paused') !== (started.paused ?? false)) {
+      started.paused = event.status === 'paused';
+      // An end after a pause is said by reportEnd below.
+      if (started.paused || !isEnded(event.status)) store().announce(`${started.title}: ${started.paused ? 'paused' : 'resumed'}.`);
+    }
     if (event.status === 'running' && event.bytesTotal) {
       // Every 25%: often enough to follow, rarely enough not to talk over everything else.
       const quarter = Math.floor((event.bytesDone / event.bytesTotal) * 4);

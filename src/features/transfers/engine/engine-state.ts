@@ -15,6 +15,8 @@ export interface StartedTransfer {
   reportedRunning: boolean;
   /** Last 25% step announced to screen readers. */
   quarter: number;
+  /** Shown as paused (Desktop): said once to screen readers, and once again when it moves on. */
+  paused?: boolean;
   ended: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import type { AsperaSdkClient } from '../../../transfer-clients';
 import type { TransferRunner } from './transfer-runner';
 import { useFollowDesktop } from './use-follow-desktop';
@@ -15,6 +15,7 @@ const TransferRunnerContext = createContext<TransferRunner | null>(null);
 export function TransferEngineProvider({ runner, children }: { runner: TransferRunner; children: ReactNode }) {
   useServerTransferEvents(runner);
   useFollowDesktop(runner);
+  useReportPageClosed(runner);
   return <TransferRunnerContext value={runner}>{children}</TransferRunnerContext>;
 }
 
@@ -28,4 +29,16 @@ export function useTransferRunner(): TransferRunner {
 export function useDesktopClient(): AsperaSdkClient | undefined {
   const { desktop } = useTransferRunner();
   return useSyncExternalStore(desktop.subscribe, desktop.current);
+}
+
+/** A page closed or reloaded takes its gateway uploads with it: the portal is told why (page-closed.ts). */
+function useReportPageClosed(runner: TransferRunner): void {
+  useEffect(() => {
+    // `persisted`: the page went into the back/forward cache and may come back; nothing ended.
+    const onPageHide = (event: PageTransitionEvent) => {
+      if (!event.persisted) runner.pageClosed();
+    };
+    window.addEventListener('pagehide', onPageHide);
+    return () => window.removeEventListener('pagehide', onPageHide);
+  }, [runner]);
 }

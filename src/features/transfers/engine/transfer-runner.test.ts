@@ -46,7 +46,8 @@ function fakeClient() {
     availability: vi.fn(async () => ({ available: true })),
     start: vi.fn(async (_request: StartRequest) => undefined),
     stop: vi.fn(async (_id: string): Promise<void> => undefined),
-    resume: vi.fn(async () => undefined),
+    pause: vi.fn(async () => undefined),
+    resume: vi.fn(async (_id: string): Promise<void> => undefined),
     remove: vi.fn(async () => undefined),
     subscribe: (l: (event: TransferClientEvent) => void) => {
       listener = l;
@@ -269,9 +270,36 @@ describe('transfer runner', () => {
     const old = record({ id: 'd0', direction: 'download', paths: ['/a.txt'], status: 'failed' });
     expect(runner.canRetry(old)).toBe(true);
     expect(runner.canRetry(record({ id: 'u0', status: 'failed' }))).toBe(false);
+    expect(runner.retryKind(old)).toBe('restart');
     api.createTransfer.mockResolvedValue(created({ id: 'd1', direction: 'download' }));
     await runner.retry(old);
     expect(api.createTransfer).toHaveBeenCalledWith({ spaceId: 's1', direction: 'download', paths: ['/a.txt'] });
+  });
+
+  it('uploads files chosen again for an upload whose files went with a reload, into the same folder', async () => {
+    const { client } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    const old = record({ id: 'u0', status: 'failed', folder: '/In' });
+    expect(runner.retryKind(old)).toBe('choose-files');
+    api.createTransfer.mockResolvedValue(created({ id: 'u1' }));
+    const file = new File(['x'.repeat(7)], 'a.txt');
+    await runner.retry(old, [{ file, path: 'Tree/a.txt' }]);
+    expect(api.createTransfer).toHaveBeenCalledWith(
+      expect.objectContaining({ spaceId: 's1', direction: 'upload', folder: '/In', files: [{ path: 'Tree/a.txt', size: 7 }] }),
+    );
+    expect(client.start).toHaveBeenCalledWith(expect.objectContaining({ transferId: 'u1', sources: [{ file, path: 'Tree/a.txt' }] }));
+  });
+
+  it('when the page goes, reports the gateway uploads it carries as interrupted by it, once, with keepalive', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    api.createTransfer.mockResolvedValue(created());
+    await runner.startUpload(upload);
+    emit({ status: 'running', bytesDone: 10, bytesTotal: 1000 });
+    api.reportTransfer.mockClear();
+    runner.pageClosed();
+    runner.pageClosed();
+    expect(api.reportTransfer.mock.calls).toEqual([['t1', { status: 'failed', pageClosed: true }, { keepalive: true }]]);
   });
 
   describe('with IBM Aspera for Desktop', () => {
@@ -286,7 +314,6 @@ describe('transfer runner', () => {
         native: {
           pickFiles: vi.fn(async () => null),
           pickFolders: vi.fn(async () => null),
-          attachDropzone: vi.fn(async () => () => undefined),
         },
       } satisfies AsperaSdkClient;
       return { client, emit };
@@ -308,6 +335,37 @@ describe('transfer runner', () => {
       expect(api.createTransfer.mock.calls[0]![0]).toMatchObject({ files: [{ path: 'Tree', size: 0 }] });
       expect(useTransfersStore.getState().carriers.t1?.kind).toBe('desktop');
       desktop.emit({ status: 'running', bytesDone: 10, bytesTotal: 1000 });
+      expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'desktop' });
+    });
+
+    it('pauses and resumes through Desktop, and Retry of a failed Desktop transfer resumes it: no new authorization', async () => {
+      api.createTransfer.mockResolvedValue({ ...created(), ...both });
+      const gateway = fakeClient();
+      const desktop = desktopClient();
+      const client = { ...desktop.client, capabilities: { pause: true, resume: true, perFileProgress: true, nativeFilePicking: true } };
+      const runner = createTransferRunner(new QueryClient(), gateway.client);
+      runner.desktop.attach(client);
+      useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
+      await runner.startUpload(picked);
+      const row = record({ client: 'desktop', status: 'running' });
+      expect(runner.canPause(row)).toBe(true);
+      expect(runner.canPause(record({ id: 'other', client: 'http-gateway' }))).toBe(false);
+      await runner.pause(row);
+      expect(client.pause).toHaveBeenCalledWith('t1');
+      desktop.emit({ status: 'paused', bytesDone: 10, bytesTotal: 1000 });
+      expect(useTransfersStore.getState().announcement.text).toBe('Tree: paused.');
+
+      desktop.emit({ status: 'failed', bytesDone: 10, bytesTotal: 1000, error: { code: 'TRANSFER_FAILED', message: 'lost' } });
+      expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'lost' });
+      const failed = record({ client: 'desktop', status: 'failed' });
+      expect(runner.retryKind(failed)).toBe('resume');
+      api.createTransfer.mockClear();
+      api.reportTransfer.mockClear();
+      await runner.retry(failed);
+      expect(client.resume).toHaveBeenCalledWith('t1');
+      expect(api.createTransfer).not.toHaveBeenCalled();
+      // Followed again: its next `running` reopens the record.
+      desktop.emit({ status: 'running', bytesDone: 20, bytesTotal: 1000 });
       expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'desktop' });
     });
 

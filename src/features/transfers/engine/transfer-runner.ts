@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { TransferRecord } from '../../../../contract/transfers';
-import type { TransferClient } from '../../../transfer-clients';
+import type { TransferClient, UploadSource } from '../../../transfer-clients';
 import { isEnded } from '../lib/display-status';
 import { authorize } from './authorize';
 import { cancel, remove } from './cancel';
@@ -9,7 +9,9 @@ import { createDesktopSlot, type DesktopSlot } from './desktop-slot';
 import type { EngineState } from './engine-state';
 import { launch } from './launch';
 import { refreshAfter, reportEnd } from './report';
-import { canRetry, retry } from './retry';
+import { reportPageClosed } from './page-closed';
+import { canPause, pause, resume } from './pause';
+import { canRetry, retry, retryKind } from './retry';
 import type { DownloadInput, TransferStart, UploadInput } from './transfer-start';
 
 /**
@@ -40,8 +42,17 @@ export function createTransferRunner(queryClient: QueryClient, gateway: Transfer
     desktopAllowed: (spaceId: string): boolean | undefined => engine.desktopBySpace.get(spaceId),
 
     cancel: (record: TransferRecord): Promise<void> => cancel(engine, record),
+    /** Whether the client carrying it pauses and resumes (`capabilities.pause`). */
+    canPause: (record: TransferRecord): boolean => canPause(engine, record),
+    pause: (record: TransferRecord): Promise<void> => pause(engine, record),
+    resume: (record: TransferRecord): Promise<void> => resume(engine, record).then(() => undefined),
     canRetry: (record: TransferRecord): boolean => canRetry(engine, record),
-    retry: (record: TransferRecord): Promise<void> => retry(engine, onEvent, record),
+    /** What Retry will do: resume, start again from the beginning, or ask for the files again. */
+    retryKind: (record: TransferRecord) => retryKind(engine, record),
+    /** `sources`: the files chosen again for an upload this page no longer holds. */
+    retry: (record: TransferRecord, sources?: UploadSource[]): Promise<void> => retry(engine, onEvent, record, sources),
+    /** The page is going: the uploads it carries are reported as interrupted by it. */
+    pageClosed: (): void => reportPageClosed(engine),
     remove: (record: TransferRecord): void => remove(engine, record),
 
     /** A record from the server's event stream; `previous` is what the list held before it. */

@@ -1,4 +1,4 @@
-import type { TransferClientEvent, TransferClientStatus } from '../../../transfer-clients';
+import type { FileProgress, TransferClientEvent, TransferClientStatus } from '../../../transfer-clients';
 import { ema } from './ema';
 import { getEta } from './get-eta';
 
@@ -25,6 +25,8 @@ export interface LiveProgress {
   sampledBytes: number;
   error?: { code: string; message: string } | undefined;
   handedToBrowser?: boolean | undefined;
+  /** The per-file list as the client last sent it (events without one leave it as it was). */
+  files?: FileProgress[] | undefined;
 }
 
 export function nextProgress(previous: LiveProgress | undefined, event: TransferClientEvent, now: number): LiveProgress {
@@ -45,6 +47,7 @@ export function nextProgress(previous: LiveProgress | undefined, event: Transfer
     bytesTotal: event.bytesTotal ?? base.bytesTotal,
     error: event.error,
     handedToBrowser: event.handedToBrowser ?? base.handedToBrowser,
+    files: event.files ?? base.files,
   };
   if (event.status !== 'running') return { ...next, rate: event.status === 'completed' ? base.rate : null, eta: null };
   const elapsed = now - base.sampledAt;

@@ -11,7 +11,6 @@ import type {
   AsperaSdkTransfer,
   BrowserStyleFile,
   DataTransferResponse,
-  DropzoneEventData,
   FilesList,
   InitOptions,
   InstallerEntry,
@@ -62,7 +61,6 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
   readonly statusCallbacks = new Map<string, (s: SdkStatus) => void>();
   readonly started: { spec: SdkTransferSpec; sdkSpec: AsperaSdkSpec | undefined }[] = [];
   readonly store = new Map<string, AsperaSdkTransfer>();
-  readonly dropzones = new Map<string, (d: DropzoneEventData) => void>();
   initOptions: InitOptions | undefined;
   launches = 0;
   /** Set when the page's CSP refused a frame (the `aspera://` launch link): Desktop never hears of it. */
@@ -101,15 +99,6 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
     if (status === this.status) return; // §4: duplicates suppressed
     this.status = status;
     for (const cb of [...this.statusCallbacks.values()]) cb(status);
-  }
-
-  /** §10: a drop on a zone; `partialFirst` replays the SDK calling back twice, first with part of the list. */
-  drop(selector: string, files: BrowserStyleFile[], partialFirst = false): void {
-    const cb = this.dropzones.get(selector);
-    if (!cb) throw new Error(`no dropzone on ${selector}`);
-    const event = {} as DragEvent;
-    if (partialFirst) cb({ event, files: { dataTransfer: { files: files.slice(0, 1) } } });
-    cb({ event, files: { dataTransfer: { files } } });
   }
 
   // ---- the documented API ----------------------------------------------------------------------
@@ -242,18 +231,6 @@ export class FakeAsperaSdk implements AsperaSdkGlobal {
 
   showSelectFolderDialog(): Promise<DataTransferResponse> {
     return this.dialog();
-  }
-
-  initDragDrop(): Promise<boolean> {
-    return Promise.resolve(true);
-  }
-
-  createDropzone(callback: (data: DropzoneEventData) => void, cssSelector: string): void {
-    this.dropzones.set(cssSelector, callback);
-  }
-
-  removeDropzone(cssSelector: string): void {
-    this.dropzones.delete(cssSelector);
   }
 
   /** §11: a real request, as the SDK makes it, so the page's CSP and network decide, not the fake. */
