@@ -27,16 +27,29 @@ export const uploadRequestSchema = z.object({
     .max(MAX_UPLOAD_FILES),
   /** Empty folders of a dropped tree, relative to `folder`. */
   emptyFolders: z.array(spacePathSchema).max(MAX_UPLOAD_FILES).default([]),
+  /**
+   * Top-level names of the upload (relative to `folder`) that the person chose to replace where
+   * they exist; only a role that may delete may ask. Every other top-level name must be free: the
+   * portal answers 409 NAME_TAKEN otherwise, and the node never replaces for them.
+   */
+  replace: z.array(spacePathSchema).max(MAX_UPLOAD_FILES).default([]),
   client: transferClientSchema.optional(),
 });
 
-export const downloadRequestSchema = z.object({
-  spaceId: z.string().min(1),
-  direction: z.literal('download'),
-  /** Space paths of the files and folders to download. */
-  paths: z.array(spacePathSchema).min(1, 'Choose at least one file or folder').max(1000),
-  client: transferClientSchema.optional(),
-});
+export const downloadRequestSchema = z
+  .object({
+    spaceId: z.string().min(1),
+    direction: z.literal('download'),
+    /** Space paths of the files and folders to download. */
+    paths: z.array(spacePathSchema).max(1000).default([]),
+    /** Instead of `paths`: every entry of this folder, as the portal reads it from the node. */
+    allOf: spacePathSchema.optional(),
+    client: transferClientSchema.optional(),
+  })
+  .refine((r) => r.paths.length > 0 !== (r.allOf !== undefined), {
+    message: 'Choose at least one file or folder (paths), or a whole folder (allOf), not both',
+    path: ['paths'],
+  });
 
 export const createTransferRequestSchema = z.discriminatedUnion('direction', [uploadRequestSchema, downloadRequestSchema]);
 export type CreateTransferRequest = z.infer<typeof createTransferRequestSchema>;

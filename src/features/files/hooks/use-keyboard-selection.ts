@@ -1,5 +1,5 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import { extendTo, selectOnly, toggleOne, type Selection } from '../lib/selection';
+import { extendTo, selectAll, selectOnly, toggleOne, type Selection } from '../lib/selection';
 
 export interface KeyboardSelectionOptions {
   /** Rows in the folder, loaded or not. */
@@ -71,9 +71,9 @@ export function useKeyboardSelection(options: KeyboardSelectionOptions) {
       Escape: () => onSelectionChange({ paths: new Set(), anchor: null }),
     };
     if (mod && event.key.toLowerCase() === 'a') {
-      // Every row loaded so far: a 100,000-entry folder is never fetched whole for a shortcut.
+      // The whole folder, loaded or not: the portal resolves "all" itself, nothing is fetched here.
       event.preventDefault();
-      onSelectionChange({ ...extendTo({ paths: new Set(), anchor: 0 }, count - 1, pathAt), anchor: activeIndex });
+      onSelectionChange(selectAll());
       return;
     }
     if (event.key === 'Delete' && options.onDeleteKey) {

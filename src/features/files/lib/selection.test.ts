@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptySelection, extendTo, selectOnly, toggleOne } from './selection';
+import { emptySelection, extendTo, isSelected, selectAll, selectedCount, selectOnly, toggleOne } from './selection';
 
 const rows = ['/a', '/b', undefined, '/d', '/e'];
 const pathAt = (i: number) => rows[i];
@@ -22,5 +22,14 @@ describe('selection', () => {
 
   it('extends from the row itself when nothing was anchored', () => {
     expect([...extendTo(emptySelection, 0, pathAt).paths]).toEqual(['/a']);
+  });
+
+  it('"all" holds every entry of the folder, loaded or not, and counts the folder', () => {
+    const all = selectAll();
+    expect(isSelected(all, '/never-loaded')).toBe(true);
+    expect(selectedCount(all, 2000)).toBe(2000);
+    expect(selectedCount(selectOnly(0, '/a'), 2000)).toBe(1);
+    const toggled = toggleOne(all, 3, '/d');
+    expect([toggled.all, selectedCount(toggled, 2000), isSelected(toggled, '/a')]).toEqual([undefined, 0, false]);
   });
 });

@@ -7,15 +7,29 @@ export interface Selection {
   paths: ReadonlySet<string>;
   /** The row a Shift-extension starts from. */
   anchor: number | null;
+  /**
+   * Every entry of the folder, loaded or not (Ctrl+A, the header checkbox): `paths` is then empty,
+   * and the portal resolves "all of this folder" itself for a download or a delete.
+   */
+  all?: boolean;
 }
 
 export const emptySelection: Selection = { paths: new Set(), anchor: null };
+
+export const selectAll = (): Selection => ({ paths: new Set(), anchor: null, all: true });
+
+export const isSelected = (selection: Selection, path: string) => selection.all === true || selection.paths.has(path);
+
+/** How many entries the selection holds, the whole folder's count for "all". */
+export const selectedCount = (selection: Selection, total: number) => (selection.all ? total : selection.paths.size);
 
 export function selectOnly(index: number, path: string): Selection {
   return { paths: new Set([path]), anchor: index };
 }
 
+/** Toggling one row of "all" leaves all the others, which may not be loaded: it clears instead. */
 export function toggleOne(selection: Selection, index: number, path: string): Selection {
+  if (selection.all) return { paths: new Set(), anchor: index };
   const paths = new Set(selection.paths);
   if (paths.has(path)) paths.delete(path);
   else paths.add(path);
