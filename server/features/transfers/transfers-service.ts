@@ -14,8 +14,6 @@ import { folderLookup, readWholeFolder } from '../files/folder-names';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 const MAX_RECORDED_PATHS = 100;
-// What one download_setup may name (docs/node-api.md §4); the request schema's bound too.
-const MAX_DOWNLOAD_PATHS = 1000;
 
 const topName = (path: string) => path.split('/')[0] as string;
 
@@ -151,7 +149,7 @@ export function createTransfersService(deps: {
     const expected = gatewayTag(spec.transferSpec, 'expected_size');
     const title =
       request.allOf !== undefined
-        ? `All of ${baseName(paths.length === 1 ? (paths[0] ?? '/') : commonParent(paths)) || 'the space'}`
+        ? `All of ${baseName(request.allOf.replace(/\/+$/, '')) || 'the space'}`
         : paths.length === 1
           ? baseName(paths[0] ?? '/') || 'All files'
           : `${paths.length} items`;
@@ -168,7 +166,7 @@ export function createTransfersService(deps: {
 
   /**
    * "All of this folder": its entries as the node lists them now, never a list the browser sent.
-   * Past what one download may name (docs/node-api.md §4), the folder itself is downloaded.
+   * Past what a record keeps (so that a retry asks for the same thing), the folder itself is downloaded.
    */
   async function wholeFolder(user: User, spaceId: string, rawFolder: string): Promise<string[]> {
     const folder = await confine(user, spaceId, 'download', rawFolder);
@@ -179,7 +177,7 @@ export function createTransfersService(deps: {
     });
     const paths = entries.flatMap((entry) => fromNodePath(space.root_path, entry.path) ?? []);
     if (paths.length === 0) throw ERRORS.BadRequest(`The folder ${folder} is empty: there is nothing to download.`);
-    return paths.length > MAX_DOWNLOAD_PATHS ? [folder] : paths;
+    return paths.length > MAX_RECORDED_PATHS ? [folder] : paths;
   }
 
   async function setup(

@@ -147,10 +147,16 @@ describe.each(DIALECTS)('upload name conflicts and whole-folder actions on %s', 
     expect(await readdir(join(root, 'Many'))).toEqual([]);
   });
 
-  it('downloads "all of this folder": every entry, or the folder itself past 1,000', async () => {
+  it('downloads "all of this folder": every entry, or the folder itself past what a record keeps', async () => {
     const all = await api(viewer, 'POST', '/api/transfers', { spaceId, direction: 'download', allOf: '/Photos' });
     expect(all.status).toBe(201);
-    expect(all.json.transferSpec).toMatchObject({ paths: [{ source: 'Photos/a.jpg' }] });
+    expect(all.json.transferSpec).toMatchObject({ paths: [{ source: 'Photos/a.jpg' }], title: 'All of Photos' });
+    await mkdir(join(root, 'Lots'), { recursive: true });
+    for (let i = 0; i < 101; i++) await writeFile(join(root, `Lots/f${i}.txt`), 'x');
+    const lots = await api(viewer, 'POST', '/api/transfers', { spaceId, direction: 'download', allOf: '/Lots' });
+    expect(lots.status).toBe(201);
+    expect(lots.json.transferSpec).toMatchObject({ paths: [{ source: 'Lots' }] });
+    expect(lots.json.transfer).toMatchObject({ paths: ['/Lots'], title: 'All of Lots' });
   });
 
   it('filters a folder by name across every entry, not a page of them', async () => {
