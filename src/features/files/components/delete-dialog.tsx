@@ -5,6 +5,8 @@ import { describeFileError } from '../lib/describe-file-error';
 
 export interface DeleteDialogProps {
   paths: string[];
+  /** "All of this folder": its name and how many entries it holds; `paths` is then empty. */
+  all?: { folderName: string; count: number } | undefined;
   pending: boolean;
   error: unknown;
   /** Per-path outcome once the server answered; the dialog stays open when some failed. */
@@ -24,7 +26,13 @@ export function DeleteDialog(props: DeleteDialogProps) {
     <Modal
       open
       danger={!done}
-      modalHeading={done ? 'Some items were not deleted' : `Delete ${describeCount(props.paths.length)}?`}
+      modalHeading={
+        done
+          ? 'Some items were not deleted'
+          : props.all
+            ? `Delete all ${describeCount(props.all.count)} in ${props.all.folderName}?`
+            : `Delete ${describeCount(props.paths.length)}?`
+      }
       primaryButtonText={done ? 'Close' : props.pending ? 'Deleting…' : 'Delete'}
       secondaryButtonText={done ? undefined : 'Cancel'}
       passiveModal={false}
@@ -49,6 +57,7 @@ export function DeleteDialog(props: DeleteDialogProps) {
       ) : (
         <>
           <p>Folders are deleted with everything in them. This cannot be undone.</p>
+          {props.all ? <p>Everything in this folder when you confirm is deleted, including entries not shown yet.</p> : null}
           <ul className="courier-files-dialog__list">
             {names.slice(0, SHOWN).map((name, i) => (
               <li key={props.paths[i]}>{name}</li>
@@ -71,5 +80,5 @@ export function DeleteDialog(props: DeleteDialogProps) {
 }
 
 function describeCount(n: number): string {
-  return n === 1 ? '1 item' : `${n} items`;
+  return n === 1 ? '1 item' : `${n.toLocaleString()} items`;
 }

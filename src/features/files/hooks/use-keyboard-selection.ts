@@ -12,6 +12,8 @@ export interface KeyboardSelectionOptions {
   scrollToIndex: (index: number) => void;
   /** How many rows PageUp and PageDown move: about a screenful. */
   pageSize: () => number;
+  /** Ctrl/⌘+A: the whole folder by default. */
+  selectAll?: () => Selection;
   /** Enter on a loaded row. */
   onOpen: (index: number) => void;
   /** Delete or F2, when the role allows them. */
@@ -73,7 +75,7 @@ export function useKeyboardSelection(options: KeyboardSelectionOptions) {
     if (mod && event.key.toLowerCase() === 'a') {
       // The whole folder, loaded or not: the portal resolves "all" itself, nothing is fetched here.
       event.preventDefault();
-      onSelectionChange(selectAll());
+      onSelectionChange(options.selectAll ? options.selectAll() : selectAll());
       return;
     }
     if (event.key === 'Delete' && options.onDeleteKey) {
