@@ -145,7 +145,11 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
       const gone = new Set(results.filter((r) => r.ok).map((r) => r.path));
       setSelection({ paths: new Set(selected.filter((p) => !gone.has(p))), anchor: null });
       if (results.every((r) => r.ok)) {
-        setNotice({ kind: 'success', title: 'Deleted', subtitle: `${results.length.toLocaleString()} ${results.length === 1 ? "item" : "items"} deleted.` });
+        setNotice({
+          kind: 'success',
+          title: 'Deleted',
+          subtitle: `${results.length.toLocaleString()} ${results.length === 1 ? 'item' : 'items'} deleted.`,
+        });
       }
     },
   });
