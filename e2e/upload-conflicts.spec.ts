@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { installFakeAsperaSdk } from '../src/transfer-clients/aspera-sdk/testing/install-fake-aspera-sdk';
 import { docroot } from './support/docroot';
+import { spaceOnHstsNode } from './support/hsts-space';
+import { ASPERA_SDK_URL } from './support/servers';
 import { filesPage } from './support/files-page';
 import { logInByApi, type PortalApi } from './support/portal-api';
 import { tempDir, writeText } from './support/local-files';
@@ -118,4 +121,43 @@ test('a contributor is not offered Replace and is told why; a dropped folder tha
   expect(onDisk('notes.txt')).toBe('their notes');
   expect(onDisk('notes (1).txt')).toBe('my notes');
   await context.close();
+});
+
+test('files picked in Desktop are asked about too: Desktop gets the free name for keep both, the same name and "always" for replace', async ({
+  page,
+}) => {
+  await installFakeAsperaSdk(page, ASPERA_SDK_URL, {
+    status: 'RUNNING',
+    stepMs: 300,
+    progressSteps: 2,
+    dialogFiles: [{ name: '/home/e2e/report.txt', size: 8, type: 'text/plain', lastModified: Date.now() }],
+  });
+  const admin = await logInByApi(page);
+  const rootPath = `/e2e-desktop-conflicts-${randomUUID().slice(0, 8)}`;
+  mkdirSync(docroot(rootPath), { recursive: true });
+  writeFileSync(docroot(rootPath, 'report.txt'), 'original');
+  const space = await spaceOnHstsNode(admin, rootPath);
+  await openSpace(page, space.name);
+  await expect(page.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
+  const handedToDesktop = () =>
+    page.evaluate(() =>
+      (
+        window as unknown as { __fakeAsperaSdk: { started: { spec: { paths: unknown[]; overwrite?: string } }[] } }
+      ).__fakeAsperaSdk.started.map((s) => ({ paths: s.spec.paths, overwrite: s.spec.overwrite })),
+    );
+
+  await filesPage(page).uploadFiles.click();
+  await conflictDialog(page, 'report.txt').getByRole('button', { name: 'Keep both' }).click();
+  await expect(page.getByText(`1 item to ${space.name}. Follow it in Transfers.`)).toBeVisible();
+  expect(await handedToDesktop()).toEqual([
+    { paths: [{ source: '/home/e2e/report.txt', destination: 'report (1).txt' }], overwrite: 'never' },
+  ]);
+
+  await filesPage(page).uploadFiles.click();
+  await conflictDialog(page, 'report.txt').getByRole('button', { name: 'Replace' }).click();
+  await expect.poll(async () => (await handedToDesktop()).length).toBe(2);
+  expect((await handedToDesktop())[1]).toEqual({
+    paths: [{ source: '/home/e2e/report.txt', destination: 'report.txt' }],
+    overwrite: 'always',
+  });
 });

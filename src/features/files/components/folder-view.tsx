@@ -10,6 +10,7 @@ import { useUploadConflicts } from '../hooks/use-upload-conflicts';
 import { useUploadIntake, type UploadRequest } from '../hooks/use-upload-intake';
 import { describeFileError } from '../lib/describe-file-error';
 import { nextSort, type SortState } from '../lib/folder-sort';
+import type { DecideConflicts } from '../../../lib/conflict-decision';
 import { folderUrl } from '../../../lib/folder-url';
 import { emptySelection, selectedCount, type Selection } from '../lib/selection';
 import { FolderBreadcrumbs } from './folder-breadcrumbs';
@@ -36,7 +37,9 @@ export interface FolderViewProps {
    * the dialog was closed; rejects with what went wrong. Returns null (synchronously, while the
    * click still allows a file dialog) when the browser's own dialog should open instead.
    */
-  onNativePick?: ((what: 'files' | 'folder', target: { spaceId: string; folder: string }) => Promise<number | null> | null) | undefined;
+  onNativePick?:
+    | ((what: 'files' | 'folder', target: { spaceId: string; folder: string }, decide: DecideConflicts) => Promise<number | null> | null)
+    | undefined;
   /** Shown under the toolbar: which client uploads go through, and the choice of it. */
   uploadClient?: ReactNode;
   /** The route's own actions in the toolbar, after the folder's ("Share", "Send"). */
@@ -105,7 +108,8 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
 
   /** True when the transfer client's own dialog opened; false leaves it to the browser's. */
   const pick = (what: 'files' | 'folder') => {
-    const native = onNativePick?.(what, { spaceId, folder: path });
+    // Desktop's picks are asked about too: conflicts are decided whichever client carries the upload.
+    const native = onNativePick?.(what, { spaceId, folder: path }, conflicts.decide);
     if (!native) return false;
     setNotice(null);
     native.then(

@@ -19,10 +19,15 @@ export function useUploadConflicts(options: { spaceId: string; folder: string; d
   const check = useNameConflictsCheck(options.spaceId, options.folder);
   const [asking, setAsking] = useState<Asking | null>(null);
 
+  /** The decision for each of these names that exists (none when none does); null when cancelled. */
+  async function decide(names: string[]): Promise<ConflictDecision[] | null> {
+    const conflicts = await check(names);
+    if (conflicts.length === 0) return [];
+    return new Promise<ConflictDecision[] | null>((finish) => setAsking({ conflicts, decisions: [], finish }));
+  }
+
   async function resolve<T extends UploadParts>(upload: T): Promise<(T & { replace: string[] }) | null> {
-    const conflicts = await check(topNames(upload));
-    if (conflicts.length === 0) return applyDecisions(upload, []);
-    const decisions = await new Promise<ConflictDecision[] | null>((finish) => setAsking({ conflicts, decisions: [], finish }));
+    const decisions = await decide(topNames(upload));
     if (!decisions) return null;
     const decided = applyDecisions(upload, decisions);
     return decided.sources.length + decided.emptyFolders.length > 0 ? decided : null;
@@ -59,5 +64,5 @@ export function useUploadConflicts(options: { spaceId: string; folder: string; d
       />
     ) : null;
 
-  return { resolve, dialog };
+  return { resolve, decide, dialog };
 }

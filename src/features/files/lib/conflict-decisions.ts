@@ -1,14 +1,7 @@
+import type { ConflictDecision } from '../../../lib/conflict-decision';
 import type { UploadSource } from '../../../transfer-clients';
 
-export type ConflictChoice = 'replace' | 'keep-both' | 'skip';
-
-/** A name of the upload that exists in the folder, and what the person chose for it. */
-export interface ConflictDecision {
-  name: string;
-  choice: ConflictChoice;
-  /** The free name beside it the portal proposed, used for "keep both". */
-  freeName: string;
-}
+export type { ConflictChoice, ConflictDecision } from '../../../lib/conflict-decision';
 
 export interface UploadParts {
   sources: UploadSource[];
