@@ -31,7 +31,9 @@ function Grid(props: { count: number; loaded: (string | undefined)[] } & Extra) 
       data-active={keyboard.activeIndex}
       data-selected={selection.all ? 'all' : [...selection.paths].sort().join(',')}
       onKeyDown={keyboard.onKeyDown}
-    />
+    >
+      <button type="button">Size</button>
+    </div>
   );
 }
 
@@ -89,6 +91,15 @@ describe('useKeyboardSelection', () => {
     g.press('Delete');
     g.press('F2');
     expect(onDeleteKey).toHaveBeenCalledOnce();
+  });
+
+  it("leaves keys on the header's own controls to them: Enter on a sort button opens no row", () => {
+    const g = grid();
+    g.press('ArrowDown');
+    press(view!.container.querySelector('button')!, 'Enter');
+    press(view!.container.querySelector('button')!, ' ');
+    expect(g.props.onOpen).not.toHaveBeenCalled();
+    expect(g.selected()).toBe('/b');
   });
 
   it('selects a row whose page had not arrived once it does', () => {

@@ -55,6 +55,9 @@ export function useKeyboardSelection(options: KeyboardSelectionOptions) {
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
+    // Keys for the header's own controls (the select-all checkbox, the sort buttons) are theirs:
+    // Enter on "Size" sorts, it does not open (or download) the active row.
+    if (event.target !== event.currentTarget) return;
     if (count === 0) return;
     const page = options.pageSize();
     const mod = event.ctrlKey || event.metaKey;
