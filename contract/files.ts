@@ -45,9 +45,11 @@ export const deleteRequestSchema = z
     paths: z.array(spacePathSchema).max(1000).default([]),
     /** Instead of `paths`: every entry of this folder, as the portal reads it from the node. */
     allOf: spacePathSchema.optional(),
+    /** With `allOf`: entries of that folder left out (unticked after "select all"). */
+    except: z.array(spacePathSchema).max(1000).default([]),
   })
-  .refine((r) => r.paths.length > 0 !== (r.allOf !== undefined), {
-    message: 'Choose at least one item (paths), or a whole folder (allOf), not both',
+  .refine((r) => r.paths.length > 0 !== (r.allOf !== undefined) && (r.except.length === 0 || r.allOf !== undefined), {
+    message: 'Choose at least one item (paths), or a whole folder (allOf), not both; `except` only with allOf',
     path: ['paths'],
   });
 

@@ -44,10 +44,12 @@ export const downloadRequestSchema = z
     paths: z.array(spacePathSchema).max(1000).default([]),
     /** Instead of `paths`: every entry of this folder, as the portal reads it from the node. */
     allOf: spacePathSchema.optional(),
+    /** With `allOf`: entries of that folder left out (unticked after "select all"). */
+    except: z.array(spacePathSchema).max(1000).default([]),
     client: transferClientSchema.optional(),
   })
-  .refine((r) => r.paths.length > 0 !== (r.allOf !== undefined), {
-    message: 'Choose at least one file or folder (paths), or a whole folder (allOf), not both',
+  .refine((r) => r.paths.length > 0 !== (r.allOf !== undefined) && (r.except.length === 0 || r.allOf !== undefined), {
+    message: 'Choose at least one file or folder (paths), or a whole folder (allOf), not both; `except` only with allOf',
     path: ['paths'],
   });
 

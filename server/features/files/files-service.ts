@@ -31,14 +31,16 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
   const confine = access.confine;
 
   /** "All of this folder", for a delete: its entries as the node lists them now, never the browser's list. */
-  async function wholeFolder(user: User, spaceId: string, rawFolder: string): Promise<string[]> {
+  async function wholeFolder(user: User, spaceId: string, rawFolder: string, rawExcept: string[]): Promise<string[]> {
     const folder = await confine(user, spaceId, 'delete', rawFolder);
+    const except = new Set<string>();
+    for (const raw of rawExcept) except.add(await confine(user, spaceId, 'delete', raw));
     const { space } = await access.authorize(user, spaceId, 'delete', folder);
     const { node, client } = await clients.forNode(space.node_id);
     const entries = await readWholeFolder(client, spaceToNodePath(space.root_path, folder)).catch((error: unknown) => {
       throw nodeFailure(node.name, error);
     });
-    return entries.flatMap((entry) => fromNodePath(space.root_path, entry.path) ?? []);
+    return entries.flatMap((entry) => fromNodePath(space.root_path, entry.path) ?? []).filter((path) => !except.has(path));
   }
 
   return {
@@ -132,9 +134,14 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       return conflicts;
     },
 
-    async deletePaths(user: User, spaceId: string, request: { paths: string[]; allOf?: string | undefined }): Promise<PathResult[]> {
+    async deletePaths(
+      user: User,
+      spaceId: string,
+      request: { paths: string[]; allOf?: string | undefined; except?: string[] | undefined },
+    ): Promise<PathResult[]> {
       const paths: string[] = [];
-      if (request.allOf !== undefined) paths.push(...(await wholeFolder(user, spaceId, request.allOf)));
+      if (request.allOf !== undefined) paths.push(...(await wholeFolder(user, spaceId, request.allOf, request.except ?? [])));
+      if (request.allOf !== undefined && paths.length === 0) throw ERRORS.BadRequest('Nothing is left to delete in this folder.');
       for (const raw of request.paths) paths.push(await confine(user, spaceId, 'delete', raw));
       if (paths.includes('/')) throw ERRORS.Forbidden('delete the root of a space');
       const { space } = await access.authorize(user, spaceId, 'delete', paths.join('\n'));

@@ -14,6 +14,8 @@ import { folderLookup, readWholeFolder } from '../files/folder-names';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 const MAX_RECORDED_PATHS = 100;
+// What one download_setup may name (docs/node-api.md §4), as the request schema allows.
+const MAX_DOWNLOAD_PATHS = 1000;
 
 const topName = (path: string) => path.split('/')[0] as string;
 
@@ -134,7 +136,7 @@ export function createTransfersService(deps: {
 
   async function download(user: User, request: DownloadRequest): Promise<CreateTransferResponse> {
     const paths: string[] = [];
-    if (request.allOf !== undefined) paths.push(...(await wholeFolder(user, request.spaceId, request.allOf)));
+    if (request.allOf !== undefined) paths.push(...(await wholeFolder(user, request.spaceId, request.allOf, request.except)));
     for (const raw of request.paths) paths.push(await confine(user, request.spaceId, 'download', raw));
     const { space } = await access.authorize(user, request.spaceId, 'download', paths.join('\n'));
     const id = randomUUID();
@@ -149,7 +151,7 @@ export function createTransfersService(deps: {
     const expected = gatewayTag(spec.transferSpec, 'expected_size');
     const title =
       request.allOf !== undefined
-        ? `All of ${baseName(request.allOf.replace(/\/+$/, '')) || 'the space'}`
+        ? `${request.except.length > 0 ? `${paths.length} items of` : 'All of'} ${baseName(request.allOf.replace(/\/+$/, '')) || 'the space'}`
         : paths.length === 1
           ? baseName(paths[0] ?? '/') || 'All files'
           : `${paths.length} items`;
@@ -168,16 +170,22 @@ export function createTransfersService(deps: {
    * "All of this folder": its entries as the node lists them now, never a list the browser sent.
    * Past what a record keeps (so that a retry asks for the same thing), the folder itself is downloaded.
    */
-  async function wholeFolder(user: User, spaceId: string, rawFolder: string): Promise<string[]> {
+  async function wholeFolder(user: User, spaceId: string, rawFolder: string, rawExcept: string[]): Promise<string[]> {
     const folder = await confine(user, spaceId, 'download', rawFolder);
+    const except = new Set<string>();
+    for (const raw of rawExcept) except.add(await confine(user, spaceId, 'download', raw));
     const { space } = await access.authorize(user, spaceId, 'download', folder);
     const { node, client } = await clients.forNode(space.node_id);
     const entries = await readWholeFolder(client, spaceToNodePath(space.root_path, folder)).catch((error: unknown) => {
       throw nodeFailure(node.name, error);
     });
-    const paths = entries.flatMap((entry) => fromNodePath(space.root_path, entry.path) ?? []);
-    if (paths.length === 0) throw ERRORS.BadRequest(`The folder ${folder} is empty: there is nothing to download.`);
-    return paths.length > MAX_RECORDED_PATHS ? [folder] : paths;
+    const paths = entries.flatMap((entry) => fromNodePath(space.root_path, entry.path) ?? []).filter((path) => !except.has(path));
+    if (paths.length === 0) throw ERRORS.BadRequest(`Nothing is left to download in ${folder}.`);
+    if (except.size === 0) return paths.length > MAX_RECORDED_PATHS ? [folder] : paths;
+    // Some left out: the rest by name, as many as one download may name (docs/node-api.md §4).
+    if (paths.length > MAX_DOWNLOAD_PATHS)
+      throw ERRORS.BadRequest(`A download may name at most ${MAX_DOWNLOAD_PATHS} items; download the whole folder, or select fewer items.`);
+    return paths;
   }
 
   async function setup(

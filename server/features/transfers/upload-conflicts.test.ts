@@ -141,10 +141,20 @@ describe.each(DIALECTS)('upload name conflicts and whole-folder actions on %s', 
     const both = await api(manager, 'POST', `/api/spaces/${spaceId}/delete`, { allOf: '/Many', paths: ['/Many/f1.txt'] });
     expect(both.status).toBe(400);
 
-    const deleted = await api(manager, 'POST', `/api/spaces/${spaceId}/delete`, { allOf: '/Many' });
+    const exceptWithout = await api(manager, 'POST', `/api/spaces/${spaceId}/delete`, {
+      paths: ['/Many/f1.txt'],
+      except: ['/Many/f2.txt'],
+    });
+    expect(exceptWithout.status).toBe(400);
+
+    // "Select all", then two unticked: those two stay.
+    const deleted = await api(manager, 'POST', `/api/spaces/${spaceId}/delete`, {
+      allOf: '/Many',
+      except: ['/Many/f7.txt', '/Many/f1200.txt'],
+    });
     expect(deleted.status).toBe(200);
-    expect((deleted.json.results as Array<{ ok: boolean }>).filter((r) => r.ok)).toHaveLength(1203);
-    expect(await readdir(join(root, 'Many'))).toEqual([]);
+    expect((deleted.json.results as Array<{ ok: boolean }>).filter((r) => r.ok)).toHaveLength(1201);
+    expect((await readdir(join(root, 'Many'))).sort()).toEqual(['f1200.txt', 'f7.txt']);
   });
 
   it('downloads "all of this folder": every entry, or the folder itself past what a record keeps', async () => {
@@ -157,6 +167,17 @@ describe.each(DIALECTS)('upload name conflicts and whole-folder actions on %s', 
     expect(lots.status).toBe(201);
     expect(lots.json.transferSpec).toMatchObject({ paths: [{ source: 'Lots' }] });
     expect(lots.json.transfer).toMatchObject({ paths: ['/Lots'], title: 'All of Lots' });
+    const allBut = await api(viewer, 'POST', '/api/transfers', {
+      spaceId,
+      direction: 'download',
+      allOf: '/Lots',
+      except: ['/Lots/f3.txt'],
+    });
+    expect(allBut.status).toBe(201);
+    const sources = (allBut.json.transferSpec as { paths: Array<{ source: string }> }).paths.map((p) => p.source);
+    expect(sources).toHaveLength(100);
+    expect(sources).not.toContain('Lots/f3.txt');
+    expect(allBut.json.transfer).toMatchObject({ title: '100 items of Lots' });
   });
 
   it('filters a folder by name across every entry, not a page of them', async () => {
