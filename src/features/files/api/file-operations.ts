@@ -14,7 +14,7 @@ export function renameEntry(spaceId: string, path: string, newName: string): Pro
 }
 
 /** What a delete acts on: these paths, or every entry of a folder as the portal reads it. */
-export type DeleteTarget = { paths: string[] } | { allOf: string };
+export type DeleteTarget = { paths: string[] } | { allOf: string; except: string[] };
 
 export async function deleteEntries(spaceId: string, target: DeleteTarget): Promise<PathResult[]> {
   return (await api.post<{ results: PathResult[] }>(`${base(spaceId)}/delete`, target)).results;

@@ -5,8 +5,8 @@ import { describeFileError } from '../lib/describe-file-error';
 
 export interface DeleteDialogProps {
   paths: string[];
-  /** "All of this folder": its name and how many entries it holds; `paths` is then empty. */
-  all?: { folderName: string; count: number } | undefined;
+  /** "All of this folder" but `except`: its name and how many entries that is; `paths` is then empty. */
+  all?: { folderName: string; count: number; except: string[] } | undefined;
   pending: boolean;
   error: unknown;
   /** Per-path outcome once the server answered; the dialog stays open when some failed. */
@@ -30,7 +30,7 @@ export function DeleteDialog(props: DeleteDialogProps) {
         done
           ? 'Some items were not deleted'
           : props.all
-            ? `Delete all ${describeCount(props.all.count)} in ${props.all.folderName}?`
+            ? `Delete ${props.all.except.length === 0 ? 'all ' : ''}${describeCount(props.all.count)} in ${props.all.folderName}?`
             : `Delete ${describeCount(props.paths.length)}?`
       }
       primaryButtonText={done ? 'Close' : props.pending ? 'Deleting…' : 'Delete'}
@@ -57,7 +57,12 @@ export function DeleteDialog(props: DeleteDialogProps) {
       ) : (
         <>
           <p>Folders are deleted with everything in them. This cannot be undone.</p>
-          {props.all ? <p>Everything in this folder when you confirm is deleted, including entries not shown yet.</p> : null}
+          {props.all ? (
+            <p>
+              Everything in this folder when you confirm is deleted, including entries not shown yet
+              {props.all.except.length > 0 ? `, except the ${describeCount(props.all.except.length)} you unticked` : ''}.
+            </p>
+          ) : null}
           <ul className="courier-files-dialog__list">
             {names.slice(0, SHOWN).map((name, i) => (
               <li key={props.paths[i]}>{name}</li>

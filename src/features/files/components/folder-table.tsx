@@ -67,7 +67,8 @@ export function FolderTable(props: FolderTableProps) {
    */
   const selectEverything = (): Selection =>
     filter ? { ...extendTo({ paths: new Set(), anchor: 0 }, count - 1, (i) => rows.rowAt(i)?.path), anchor: null } : selectAll();
-  const everySelected = selection.all === true || (count > 0 && selection.paths.size >= count);
+  const everySelected = selection.all === true ? selection.paths.size === 0 : count > 0 && selection.paths.size >= count;
+  const someSelected = selection.all === true || selection.paths.size > 0;
 
   const virtualizer = useVirtualizer({
     count,
@@ -141,10 +142,10 @@ export function FolderTable(props: FolderTableProps) {
             <input
               type="checkbox"
               className="courier-files-table__checkbox"
-              aria-label={filter ? 'Select all matching items' : `Select all ${count.toLocaleString()} items`}
+              aria-label={filter ? 'Select all matching items' : `Select all ${count.toLocaleString()} ${count === 1 ? 'item' : 'items'}`}
               checked={everySelected}
               ref={(input) => {
-                if (input) input.indeterminate = !everySelected && selection.paths.size > 0;
+                if (input) input.indeterminate = !everySelected && someSelected;
               }}
               disabled={count === 0}
               onChange={() => onSelectionChange(everySelected ? emptySelection : selectEverything())}

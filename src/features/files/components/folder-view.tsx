@@ -29,8 +29,8 @@ export interface FolderViewProps {
    * (`replace`: the top-level names to replace); rejects with an ApiError.
    */
   onUpload: (request: { spaceId: string; folder: string; replace: string[] } & UploadRequest) => Promise<void>;
-  /** Starts a download of these space paths, or of every entry of `allOf`; rejects with an ApiError. */
-  onDownload: (request: { spaceId: string; paths: string[]; allOf?: string }) => Promise<void>;
+  /** Starts a download of these space paths, or of every entry of `allOf` but `except`; rejects with an ApiError. */
+  onDownload: (request: { spaceId: string; paths: string[]; allOf?: string; except?: string[] }) => Promise<void>;
   /**
    * When set, "Upload files" and "Upload folder" open the transfer client's own dialogs (real
    * local paths) instead of the browser's; resolves with the number of items started, null when
@@ -61,12 +61,14 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
   const [notice, setNotice] = useState<FolderNotice | null>(null);
   /** A folder just created or renamed, for the table to bring into view. */
   const [reveal, setReveal] = useState<string | null>(null);
-  const selected = [...selection.paths];
+  const allSelected = selection.all === true;
+  // Under "all", the paths are the rows left out; otherwise the rows selected.
+  const selected = allSelected ? [] : [...selection.paths];
+  const leftOut = allSelected ? [...selection.paths] : [];
   const folderName = path === '/' ? (space.data?.name ?? 'Files') : baseName(path);
   const folderCount = useFolderCount(spaceId, path);
   const shownCount = useFolderCount(spaceId, path, filter);
   const selectionCount = selectedCount(selection, shownCount ?? 0);
-  const allSelected = selection.all === true;
 
   const clearReveal = useCallback(() => setReveal(null), []);
   const changeFilter = useCallback((next: string) => {
@@ -126,20 +128,20 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
     return true;
   };
 
-  const download = (request: { paths: string[]; allOf?: string }) => {
+  const download = (request: { paths: string[]; allOf?: string; except?: string[] }) => {
     setNotice(null);
     onDownload({ spaceId, ...request }).catch((error: unknown) =>
       setNotice({ kind: 'error', title: 'The download did not start', subtitle: describeFileError(error) }),
     );
   };
   // "All" is resolved by the portal, whatever has been loaded here.
-  const startDownload = () => download(allSelected ? { paths: [], allOf: path } : { paths: selected });
+  const startDownload = () => download(allSelected ? { paths: [], allOf: path, except: leftOut } : { paths: selected });
 
   const dialogs = useFolderDialogs({
     spaceId,
     path,
     selected,
-    all: allSelected ? { folderName, count: selectionCount } : undefined,
+    all: allSelected ? { folderName, count: selectionCount, except: leftOut } : undefined,
     onCreated: setReveal,
     onRenamed: (renamed) => {
       setSelection(emptySelection);
@@ -147,7 +149,7 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
     },
     onDeleted: (results) => {
       const gone = new Set(results.filter((r) => r.ok).map((r) => r.path));
-      setSelection({ paths: new Set(selected.filter((p) => !gone.has(p))), anchor: null });
+      setSelection(allSelected ? emptySelection : { paths: new Set(selected.filter((p) => !gone.has(p))), anchor: null });
       if (results.every((r) => r.ok)) {
         setNotice({
           kind: 'success',

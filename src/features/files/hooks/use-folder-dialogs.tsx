@@ -13,8 +13,8 @@ export interface FolderDialogsOptions {
   path: string;
   /** The selected space paths: what Rename (one of them) and Delete act on. */
   selected: string[];
-  /** The whole folder is selected (its name and entry count): Delete acts on all of it. */
-  all?: { folderName: string; count: number } | undefined;
+  /** The whole folder is selected (its name, how many, the rows left out): Delete acts on all of it but those. */
+  all?: { folderName: string; count: number; except: string[] } | undefined;
   /** After a folder was created, with its path; the dialog has closed. */
   onCreated: (path: string) => void;
   /** After an entry was renamed, with its new path; the dialog has closed. */
@@ -92,7 +92,7 @@ export function useFolderDialogs({ spaceId, path, selected, all, onCreated, onRe
           results={remove.data?.some((r) => !r.ok) ? remove.data : undefined}
           onClose={close}
           onConfirm={() =>
-            remove.mutate(all ? { allOf: path } : { paths: selected }, {
+            remove.mutate(all ? { allOf: path, except: all.except } : { paths: selected }, {
               onSuccess: (results) => {
                 onDeleted(results);
                 if (results.every((r) => r.ok)) setDialog(null);

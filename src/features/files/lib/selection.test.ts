@@ -24,12 +24,20 @@ describe('selection', () => {
     expect([...extendTo(emptySelection, 0, pathAt).paths]).toEqual(['/a']);
   });
 
-  it('"all" holds every entry of the folder, loaded or not, and counts the folder', () => {
+  it('"all" holds every entry of the folder, loaded or not, but the rows unticked', () => {
     const all = selectAll();
     expect(isSelected(all, '/never-loaded')).toBe(true);
     expect(selectedCount(all, 2000)).toBe(2000);
     expect(selectedCount(selectOnly(0, '/a'), 2000)).toBe(1);
-    const toggled = toggleOne(all, 3, '/d');
-    expect([toggled.all, selectedCount(toggled, 2000), isSelected(toggled, '/a')]).toEqual([undefined, 0, false]);
+    const unticked = toggleOne(all, 3, '/d');
+    expect([unticked.all, selectedCount(unticked, 2000), isSelected(unticked, '/d'), isSelected(unticked, '/a')]).toEqual([
+      true,
+      1999,
+      false,
+      true,
+    ]);
+    expect(isSelected(toggleOne(unticked, 3, '/d'), '/d')).toBe(true);
+    // A plain click or a Shift-extension starts a selection of its own.
+    expect(extendTo(unticked, 1, pathAt).all).toBeUndefined();
   });
 });

@@ -11,7 +11,7 @@ export type NewTransfer =
       emptyFolders: string[];
       replace: string[];
     }
-  | { spaceId: string; direction: 'download'; paths: string[]; allOf?: string };
+  | { spaceId: string; direction: 'download'; paths: string[]; allOf?: string; except?: string[] };
 
 export function createTransfer(request: NewTransfer): Promise<CreateTransferResponse> {
   return api.post<CreateTransferResponse>('/api/transfers', request satisfies Omit<CreateTransferRequest, 'client'>);

@@ -9,7 +9,7 @@ export function authorize(start: TransferStart): Promise<CreateTransferResponse>
       spaceId: start.input.spaceId,
       direction: 'download',
       paths: start.input.paths,
-      ...(start.input.allOf !== undefined ? { allOf: start.input.allOf } : {}),
+      ...(start.input.allOf !== undefined ? { allOf: start.input.allOf, except: start.input.except ?? [] } : {}),
     });
   const { input } = start;
   const request: NewTransfer = {

@@ -20,8 +20,10 @@ export interface UploadInput {
 export interface DownloadInput {
   spaceId: string;
   paths: string[];
-  /** Instead of `paths`: every entry of this folder, which the portal reads from the node. */
+  /** Instead of `paths`: every entry of this folder, which the portal reads from the node… */
   allOf?: string;
+  /** …but these. */
+  except?: string[];
 }
 
 /** What a transfer was started with: enough to authorize it again for a retry. */
