@@ -27,16 +27,31 @@ export const uploadRequestSchema = z.object({
     .max(MAX_UPLOAD_FILES),
   /** Empty folders of a dropped tree, relative to `folder`. */
   emptyFolders: z.array(spacePathSchema).max(MAX_UPLOAD_FILES).default([]),
+  /**
+   * Top-level names of the upload (relative to `folder`) that the person chose to replace where
+   * they exist; only a role that may delete may ask. Every other top-level name must be free: the
+   * portal answers 409 NAME_TAKEN otherwise, and the node never replaces for them.
+   */
+  replace: z.array(spacePathSchema).max(MAX_UPLOAD_FILES).default([]),
   client: transferClientSchema.optional(),
 });
 
-export const downloadRequestSchema = z.object({
-  spaceId: z.string().min(1),
-  direction: z.literal('download'),
-  /** Space paths of the files and folders to download. */
-  paths: z.array(spacePathSchema).min(1, 'Choose at least one file or folder').max(1000),
-  client: transferClientSchema.optional(),
-});
+export const downloadRequestSchema = z
+  .object({
+    spaceId: z.string().min(1),
+    direction: z.literal('download'),
+    /** Space paths of the files and folders to download. */
+    paths: z.array(spacePathSchema).max(1000).default([]),
+    /** Instead of `paths`: every entry of this folder, as the portal reads it from the node. */
+    allOf: spacePathSchema.optional(),
+    /** With `allOf`: entries of that folder left out (unticked after "select all"). */
+    except: z.array(spacePathSchema).max(1000).default([]),
+    client: transferClientSchema.optional(),
+  })
+  .refine((r) => r.paths.length > 0 !== (r.allOf !== undefined) && (r.except.length === 0 || r.allOf !== undefined), {
+    message: 'Choose at least one file or folder (paths), or a whole folder (allOf), not both; `except` only with allOf',
+    path: ['paths'],
+  });
 
 export const createTransferRequestSchema = z.discriminatedUnion('direction', [uploadRequestSchema, downloadRequestSchema]);
 export type CreateTransferRequest = z.infer<typeof createTransferRequestSchema>;

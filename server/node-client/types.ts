@@ -102,6 +102,10 @@ export type RenameResult =
 export interface TransferPath {
   source?: string;
   destination?: string;
+  /** Embedded node only: the most bytes this file may have (docs/node-api.md §1.4). */
+  size?: number;
+  /** Embedded node only: this file may never replace one, whatever the token allows (docs/node-api.md §1.4). */
+  overwrite?: 'never';
 }
 
 /** `transfer_request` of `/files/*_setup` (docs/node-api.md §4). Extra fields pass through to the node. */

@@ -103,7 +103,11 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
           auth = authorizeUpload(ctx, spec, req.headers.authorization);
           if (auth.grant.direction === 'send') claimed = { grant: auth.grant.grant, manifest: ctx.grants.claim(auth.grant.grant) };
           watch.authorized();
-          batch = ctx.uploads.batch(auth.overwrite, auth.grantRootSegments);
+          const manifest = claimed?.manifest;
+          // The token may replace; a file its grant keeps (docs/node-api.md §1.4) still may not.
+          const mayReplace = (segments: readonly string[]) =>
+            auth?.overwrite === true && (manifest?.mayReplace(toNodePath(segments)) ?? true);
+          batch = ctx.uploads.batch(mayReplace, auth.grantRootSegments);
           live = beginRecord(ctx, spec, auth, clientIp);
           live.abort.signal.addEventListener('abort', () => fail(new NodeError(499, 'The transfer was canceled')));
         } else if (name === 'Content-Length') {

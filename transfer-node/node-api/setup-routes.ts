@@ -21,9 +21,16 @@ const MAX_TOKEN_LIFE_SECONDS = 365 * 86400;
 // Tags travel inside the token, and a download token travels in a request header.
 const MAX_BOUND_TAGS_CHARS = 4096;
 
-// `size` is Courier's extension of an upload path: the most bytes that file may have.
+// `size` is Courier's extension of an upload path: the most bytes that file may have; `overwrite`
+// on a path (also Courier's) can only narrow the request's: `never` keeps that one file from
+// replacing anything even when the token may replace (docs/node-api.md §1.4).
 const pathSchema = z
-  .object({ source: z.string().optional(), destination: z.string().optional(), size: z.number().int().min(0).optional() })
+  .object({
+    source: z.string().optional(),
+    destination: z.string().optional(),
+    size: z.number().int().min(0).optional(),
+    overwrite: z.enum(['never', 'none']).optional(),
+  })
   .loose();
 const requestSchema = z
   .object({
@@ -94,7 +101,7 @@ async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
     ...boundMetadata(req),
   });
   return baseSpec(ctx, req, 'send', token, {
-    paths: single || req.paths.length === 0 ? [{}] : req.paths.map(({ size: _size, ...path }) => path),
+    paths: single || req.paths.length === 0 ? [{}] : req.paths.map(({ size: _size, overwrite: _overwrite, ...path }) => path),
     source_root: '',
     destination_root: destinationRoot,
     tags: gatewayTags(ctx, req, {}),
@@ -111,7 +118,8 @@ function declaredPaths(root: readonly string[], req: TransferRequest): DeclaredP
   for (const path of req.paths) {
     if (path.destination === undefined) continue;
     if (path.destination === '*') return [];
-    declared.push([toNodePath([...root, ...parseNodePath(path.destination, { allowLeadingSlash: true })]), path.size ?? null]);
+    const nodePath = toNodePath([...root, ...parseNodePath(path.destination, { allowLeadingSlash: true })]);
+    declared.push(path.overwrite ? [nodePath, path.size ?? null, 'keep'] : [nodePath, path.size ?? null]);
   }
   return declared;
 }

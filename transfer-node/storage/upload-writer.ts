@@ -37,8 +37,8 @@ export class UploadWriter {
   }
 
   /** The checks and commits of one upload request into the token's folder `grantRoot`. */
-  batch(overwrite: boolean, grantRoot: readonly string[]): UploadBatch {
-    return new UploadBatch(this.docroot, this.listings, overwrite, grantRoot);
+  batch(mayReplace: (segments: readonly string[]) => boolean, grantRoot: readonly string[]): UploadBatch {
+    return new UploadBatch(this.docroot, this.listings, mayReplace, grantRoot);
   }
 }
 
@@ -52,7 +52,7 @@ export class UploadBatch {
   constructor(
     private readonly docroot: Docroot,
     private readonly listings: FolderListings,
-    private readonly overwrite: boolean,
+    private readonly mayReplace: (segments: readonly string[]) => boolean,
     private readonly grantRoot: readonly string[],
   ) {}
 
@@ -68,7 +68,7 @@ export class UploadBatch {
       return found;
     });
     if (folder.missing) return;
-    this.checkReplaceable(await lstat(join(folder.abs, lastOf(segments))).catch(ignoreMissing));
+    this.checkReplaceable(await lstat(join(folder.abs, lastOf(segments))).catch(ignoreMissing), this.mayReplace(segments));
   }
 
   /** Moves a complete partial file to its final name; returns the absolute final path. */
@@ -79,8 +79,9 @@ export class UploadBatch {
       return abs;
     });
     const finalPath = join(parent, lastOf(segments));
-    this.checkReplaceable(await lstat(finalPath).catch(ignoreMissing));
-    if (this.overwrite) {
+    const overwrite = this.mayReplace(segments);
+    this.checkReplaceable(await lstat(finalPath).catch(ignoreMissing), overwrite);
+    if (overwrite) {
       await rename(partial, finalPath);
     } else {
       // link() fails with EEXIST instead of replacing: no race can overwrite a file under "never".
@@ -91,11 +92,11 @@ export class UploadBatch {
     return finalPath;
   }
 
-  private checkReplaceable(stats: Stats | null): void {
+  private checkReplaceable(stats: Stats | null, overwrite: boolean): void {
     if (!stats) return;
     if (stats.isDirectory()) throw ERRORS.exists('A folder exists with the name of an uploaded file');
     if (stats.isSymbolicLink()) throw ERRORS.forbidden('An upload cannot replace a symbolic link');
-    if (!this.overwrite) throw ERRORS.exists('File already exists and the overwrite policy is "never"');
+    if (!overwrite) throw ERRORS.exists('File already exists and the overwrite policy is "never"');
   }
 
   private async checkGranted(folderAbs: string): Promise<void> {

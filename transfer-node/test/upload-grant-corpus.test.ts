@@ -18,13 +18,13 @@ interface Outcome {
 let t: TestNode;
 
 /** An upload_setup as the portal makes it: each file declared with its size, and a policy. */
-async function declare(files: Array<{ path: string; size?: number }>, extra: Spec = {}): Promise<Spec> {
+async function declare(files: Array<{ path: string; size?: number; overwrite?: 'never' }>, extra: Spec = {}): Promise<Spec> {
   const res = await t.apiJson('/files/upload_setup', {
     transfer_requests: [
       {
         transfer_request: {
           destination_root: '/In',
-          paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })),
+          paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size, overwrite: f.overwrite })),
           ...extra,
         },
       },
@@ -107,6 +107,33 @@ const cases: Array<{ name: string; status: number; send: () => Promise<Outcome> 
     },
   },
   {
+    name: 'a replacing token over an existing file its setup kept ("never" on that path)',
+    status: 409,
+    send: async () =>
+      send(
+        await declare([
+          { path: 'kept.txt', size: 6, overwrite: 'never' },
+          { path: 'new.txt', size: 3 },
+        ]),
+        [
+          { path: 'new.txt', data: 'new' },
+          { path: 'kept.txt', data: 'erased' },
+        ],
+      ),
+  },
+  {
+    name: 'a replacing token over a file inside a folder its setup kept',
+    status: 409,
+    send: async () => {
+      const folder = await t.apiJson('/files/upload_setup', {
+        transfer_requests: [
+          { transfer_request: { destination_root: '/', paths: [{ destination: 'In', overwrite: 'never' }, { destination: 'Out' }] } },
+        ],
+      });
+      return send(folder.transfer_specs[0].transfer_spec, [{ path: 'In/kept.txt', data: 'erased' }]);
+    },
+  },
+  {
     name: 'a token past the life the application asked for',
     status: 401,
     send: async () => {
@@ -171,5 +198,23 @@ describe('upload grant corpus', () => {
       transfer_requests: [{ transfer_request: { destination_root: '/In', paths: [{ destination: 'docs' }, { destination: 'more' }] } }],
     });
     expect((await send(folder.transfer_specs[0].transfer_spec, [{ path: 'docs/deep/x.txt', data: 'x' }])).status).toBe(200);
+  });
+
+  it('lets a replacing token replace a declared file that its setup did not keep', async () => {
+    await writeFile(join(t.docroot, 'In/swap.txt'), 'old');
+    const spec = await declare([
+      { path: 'swap.txt', size: 3 },
+      { path: 'beside.txt', size: 3, overwrite: 'never' },
+    ]);
+    expect(
+      (
+        await send(spec, [
+          { path: 'swap.txt', data: 'new' },
+          { path: 'beside.txt', data: 'two' },
+        ])
+      ).status,
+    ).toBe(200);
+    expect(await readFile(join(t.docroot, 'In/swap.txt'), 'utf8')).toBe('new');
+    expect(await readFile(join(t.docroot, 'In/beside.txt'), 'utf8')).toBe('two');
   });
 });

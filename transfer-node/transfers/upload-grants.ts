@@ -15,8 +15,11 @@ import { join } from 'node:path';
 import { ERRORS } from '../errors';
 import { isWithin } from '../storage/node-path';
 
-/** A declared node path and its size in bytes, or null for a folder (anything below it). */
-export type DeclaredPath = [path: string, size: number | null];
+/**
+ * A declared node path and its size in bytes, or null for a folder (anything below it); `keep`
+ * when that file may never replace an existing one, whatever the token allows (docs/node-api.md §1.4).
+ */
+export type DeclaredPath = [path: string, size: number | null, keep?: 'keep'];
 
 // A day past expiry, a grant cannot be presented any more (the token itself is refused first).
 const KEEP_AFTER_EXPIRY_SECONDS = 86400;
@@ -81,12 +84,19 @@ export class Manifest {
   // Declared bytes by path; -1 where the path was declared without a size.
   private readonly files = new Map<string, number>();
   private readonly folders: string[] = [];
+  private readonly kept = new Set<string>();
 
   constructor(declared: readonly DeclaredPath[]) {
-    for (const [path, size] of declared) {
+    for (const [path, size, keep] of declared) {
       this.files.set(path, Math.max(size ?? -1, this.files.get(path) ?? -1));
       if (size === null) this.folders.push(path);
+      if (keep === 'keep') this.kept.add(path);
     }
+  }
+
+  /** Whether this file may replace an existing one, given that the token allows replacing. */
+  mayReplace(nodePath: string): boolean {
+    return !this.kept.has(nodePath) && !this.folders.some((folder) => this.kept.has(folder) && isWithin(folder, nodePath));
   }
 
   /** Refuses a file that was not declared, or that announces more bytes than were declared for it. */

@@ -5,6 +5,8 @@ import {
   deleteRequestSchema,
   folderPageSchema,
   listFolderQuerySchema,
+  nameConflictsRequestSchema,
+  nameConflictsResponseSchema,
   pathResultsSchema,
   renameRequestSchema,
 } from '../../../contract/files';
@@ -42,7 +44,16 @@ export const filesRoutes: FastifyPluginAsync<{ files: FilesService }> = async (f
     '/api/spaces/:spaceId/delete',
     { schema: { params: spaceParams, body: deleteRequestSchema, response: { 200: pathResultsSchema } } },
     async (request) => ({
-      results: await files.deletePaths(requireSession(request).user, request.params.spaceId, request.body.paths),
+      results: await files.deletePaths(requireSession(request).user, request.params.spaceId, request.body),
+    }),
+  );
+
+  // Asked before an upload starts, so the person decides each conflict (replace, keep both, skip).
+  app.post(
+    '/api/spaces/:spaceId/name-conflicts',
+    { schema: { params: spaceParams, body: nameConflictsRequestSchema, response: { 200: nameConflictsResponseSchema } } },
+    async (request) => ({
+      conflicts: await files.nameConflicts(requireSession(request).user, request.params.spaceId, request.body.folder, request.body.names),
     }),
   );
 };

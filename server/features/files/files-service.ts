@@ -1,12 +1,16 @@
-import type { FolderPage, PathResult } from '../../../contract/files';
+import type { FolderPage, NameConflict, PathResult } from '../../../contract/files';
 import type { User } from '../../../contract/session';
 import { baseName, parentOf } from '../../../contract/space-path';
 import type { AppError } from '../../errors';
 import { ERRORS } from '../../errors';
-import type { BrowseEntry, BrowseSort, ItemError } from '../../node-client/types';
+import type { BrowseEntry, BrowseSort, ItemError, PathResult as NodePathResult } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
 import { fromNodePath, spaceToNodePath, validateName } from '../spaces/space-path';
+import { folderLookup, freeName, readWholeFolder } from './folder-names';
+
+/** Paths per `/files/delete` call, the embedded node's bound (docs/node-api.md §3). */
+const MAX_NODE_PATHS = 1000;
 
 const SORTS: Record<string, BrowseSort> = {
   name: 'path',
@@ -26,17 +30,46 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
 
   const confine = access.confine;
 
+  /** "All of this folder", for a delete: its entries as the node lists them now, never the browser's list. */
+  async function wholeFolder(user: User, spaceId: string, rawFolder: string, rawExcept: string[]): Promise<string[]> {
+    const folder = await confine(user, spaceId, 'delete', rawFolder);
+    const except = new Set<string>();
+    for (const raw of rawExcept) except.add(await confine(user, spaceId, 'delete', raw));
+    const { space } = await access.authorize(user, spaceId, 'delete', folder);
+    const { node, client } = await clients.forNode(space.node_id);
+    const entries = await readWholeFolder(client, spaceToNodePath(space.root_path, folder)).catch((error: unknown) => {
+      throw nodeFailure(node.name, error);
+    });
+    return entries.flatMap((entry) => fromNodePath(space.root_path, entry.path) ?? []).filter((path) => !except.has(path));
+  }
+
   return {
-    async listFolder(user: User, spaceId: string, query: { path: string; skip: number; count: number; sort: string }): Promise<FolderPage> {
+    async listFolder(
+      user: User,
+      spaceId: string,
+      query: { path: string; skip: number; count: number; sort: string; filter?: string | undefined },
+    ): Promise<FolderPage> {
       const path = await confine(user, spaceId, 'list', query.path);
       const { space } = await access.authorize(user, spaceId, 'list', path);
       const { node, client } = await clients.forNode(space.node_id);
+      const nodePath = spaceToNodePath(space.root_path, path);
+      const sort = SORTS[query.sort] ?? 'path';
+      const fail = (error: unknown): never => {
+        throw nodeFailure(node.name, error, { notFound: () => ERRORS.FolderNotFound(path) });
+      };
       const result = await client
-        .browse({ path: spaceToNodePath(space.root_path, path), skip: query.skip, count: query.count, sort: SORTS[query.sort] ?? 'path' })
-        .catch((error: unknown) => {
-          throw nodeFailure(node.name, error, { notFound: () => ERRORS.FolderNotFound(path) });
-        });
+        .browse({ path: nodePath, skip: query.filter ? 0 : query.skip, count: query.filter ? 1 : query.count, sort })
+        .catch(fail);
       if (result.self && result.self.type !== 'directory') throw ERRORS.FolderNotFound(path);
+      if (query.filter) {
+        // The Node API has no name filter (docs/node-api.md §3): the folder is read whole, bounded.
+        const needle = query.filter.normalize('NFC').toLowerCase();
+        const matching = (await readWholeFolder(client, nodePath, sort).catch(fail)).filter((entry) =>
+          entry.basename.normalize('NFC').toLowerCase().includes(needle),
+        );
+        const items = matching.slice(query.skip, query.skip + query.count).flatMap((entry) => toFileEntry(space.root_path, entry));
+        return { path, items, skip: query.skip, totalCount: matching.length };
+      }
       const items = result.items.flatMap((entry) => toFileEntry(space.root_path, entry));
       return { path, items, skip: query.skip, totalCount: result.totalCount ?? query.skip + items.length };
     },
@@ -74,15 +107,55 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       return { path: destination };
     },
 
-    async deletePaths(user: User, spaceId: string, rawPaths: string[]): Promise<PathResult[]> {
+    /**
+     * Which of `names` exist in `folder`, each with a free name beside it for "keep both"; a free
+     * name is also never one of `names`, so two kept files cannot land on the same name.
+     */
+    async nameConflicts(user: User, spaceId: string, rawFolder: string, rawNames: string[]): Promise<NameConflict[]> {
+      const folder = await confine(user, spaceId, 'list', rawFolder);
+      const names = [...new Set(rawNames.map((name) => validateName(name)))];
+      const { space } = await access.authorize(user, spaceId, 'list', folder);
+      const { node, client } = await clients.forNode(space.node_id);
+      const asked = new Set(names);
+      const chosen = new Set<string>();
+      const conflicts: NameConflict[] = [];
+      try {
+        const lookup = await folderLookup(client, spaceToNodePath(space.root_path, folder), names);
+        for (const name of names) {
+          const type = await lookup(name);
+          if (!type) continue;
+          const free = await freeName(name, async (c) => asked.has(c) || chosen.has(c) || (await lookup(c)) !== null);
+          chosen.add(free);
+          conflicts.push({ name, type, freeName: free });
+        }
+      } catch (error) {
+        throw nodeFailure(node.name, error);
+      }
+      return conflicts;
+    },
+
+    async deletePaths(
+      user: User,
+      spaceId: string,
+      request: { paths: string[]; allOf?: string | undefined; except?: string[] | undefined },
+    ): Promise<PathResult[]> {
       const paths: string[] = [];
-      for (const raw of rawPaths) paths.push(await confine(user, spaceId, 'delete', raw));
+      if (request.allOf !== undefined) paths.push(...(await wholeFolder(user, spaceId, request.allOf, request.except ?? [])));
+      if (request.allOf !== undefined && paths.length === 0) throw ERRORS.BadRequest('Nothing is left to delete in this folder.');
+      for (const raw of request.paths) paths.push(await confine(user, spaceId, 'delete', raw));
       if (paths.includes('/')) throw ERRORS.Forbidden('delete the root of a space');
       const { space } = await access.authorize(user, spaceId, 'delete', paths.join('\n'));
       const { node, client } = await clients.forNode(space.node_id);
-      const results = await client.deletePaths(paths.map((p) => spaceToNodePath(space.root_path, p))).catch((error: unknown) => {
-        throw nodeFailure(node.name, error);
-      });
+      const results: NodePathResult[] = [];
+      // One delete call names at most MAX_NODE_PATHS (docs/node-api.md §3).
+      for (let i = 0; i < paths.length; i += MAX_NODE_PATHS) {
+        const chunk = paths.slice(i, i + MAX_NODE_PATHS).map((p) => spaceToNodePath(space.root_path, p));
+        results.push(
+          ...(await client.deletePaths(chunk).catch((error: unknown) => {
+            throw nodeFailure(node.name, error);
+          })),
+        );
+      }
       return results.map((result, i) => {
         const path = paths[i] ?? result.path;
         if (result.ok) return { path, ok: true };

@@ -9,10 +9,15 @@ import { ERRORS } from '../../errors';
 import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
-import { spaceToNodePath } from '../spaces/space-path';
+import { fromNodePath, spaceToNodePath } from '../spaces/space-path';
+import { folderLookup, readWholeFolder } from '../files/folder-names';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 const MAX_RECORDED_PATHS = 100;
+// What one download_setup may name (docs/node-api.md §4), as the request schema allows.
+const MAX_DOWNLOAD_PATHS = 1000;
+
+const topName = (path: string) => path.split('/')[0] as string;
 
 type UploadRequest = Extract<CreateTransferRequest, { direction: 'upload' }>;
 type DownloadRequest = Extract<CreateTransferRequest, { direction: 'download' }>;
@@ -46,16 +51,24 @@ export function createTransfersService(deps: {
     const id = randomUUID();
     const destination = spaceToNodePath(space.root_path, folder);
     for (const f of files) spaceToNodePath(destination, `/${f.path}`);
-    // Replacing a file destroys what was there, which only a role that may delete may do.
-    const overwrite = roleAllows(role, 'delete') ? null : 'never';
     const target = await clients.forNode(space.node_id);
+    const replace = await checkNames(target, destination, request, files, emptyFolders, roleAllows(role, 'delete'));
+    const keeps = (path: string) => !replace.has(topName(path));
+    // The token may replace only when the person chose to replace something; then every other file
+    // is kept from replacing, one by one (docs/node-api.md §1.4).
+    const overwrite = replace.size > 0 ? 'always' : 'never';
     const setupRequest: TransferRequest =
       target.node.kind === 'embedded'
         ? // The embedded node binds the token to these files and sizes and to the overwrite policy.
           {
             destination_root: destination,
-            paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })),
-            ...(overwrite ? { overwrite } : {}),
+            paths: files.map((f) => ({
+              source: f.path,
+              destination: f.path,
+              size: f.size,
+              ...(overwrite === 'always' && keeps(f.path) ? { overwrite: 'never' as const } : {}),
+            })),
+            ...(overwrite === 'never' ? { overwrite } : {}),
           }
         : // A real HSTS binds its token to the destination folder (docs/node-api.md §1.4).
           { paths: [{ destination }] };
@@ -75,10 +88,10 @@ export function createTransfersService(deps: {
       paths: files.map((f) => ({ source: f.path, destination: f.path })),
       title: uploadTitle(files, folder),
       // Clients honour it; the embedded node also enforces it from the token.
-      ...(overwrite ? { overwrite } : {}),
+      overwrite,
     };
     // What the history shows: the dropped items (top-level names), not every file of a 20,000-file tree.
-    const dropped = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
+    const dropped = [...new Set(files.map((f) => topName(f.path)))];
     return record(user, request, spec, transferSpec, {
       id,
       folder,
@@ -89,8 +102,41 @@ export function createTransfersService(deps: {
     });
   }
 
+  /**
+   * Name conflicts are decided by the person, never silently (the SPA asks first): a top-level name
+   * of the upload that exists must be one they chose to replace, and only a role that may delete
+   * may replace. "Keep both" arrives as a renamed path, checked free here like any other.
+   * Returns the top-level names that may replace.
+   */
+  async function checkNames(
+    target: Awaited<ReturnType<NodeClients['forNode']>>,
+    destination: string,
+    request: UploadRequest,
+    files: Array<{ path: string }>,
+    emptyFolders: string[],
+    mayReplace: boolean,
+  ): Promise<Set<string>> {
+    const tops = [...new Set([...files.map((f) => topName(f.path)), ...emptyFolders.map(topName)])];
+    const replace = new Set(request.replace.map((name) => name.normalize('NFC').replace(/^\/+|\/+$/g, '')));
+    if (replace.size > 0 && !mayReplace) throw ERRORS.Forbidden('replace existing files in this space');
+    for (const name of replace) if (!tops.includes(name)) throw ERRORS.BadRequest(`${name} is not a top-level name of this upload.`);
+    const lookup = await folderLookup(target.client, destination, tops).catch((error: unknown) => {
+      throw nodeFailure(target.node.name, error);
+    });
+    for (const name of tops) {
+      if (replace.has(name)) continue;
+      const kind = await lookup(name).catch((error: unknown) => {
+        throw nodeFailure(target.node.name, error);
+      });
+      // An empty folder of the drop that exists already is no conflict: nothing would be replaced.
+      if (kind && !(kind === 'folder' && !files.some((f) => topName(f.path) === name))) throw ERRORS.NameTaken(name);
+    }
+    return replace;
+  }
+
   async function download(user: User, request: DownloadRequest): Promise<CreateTransferResponse> {
     const paths: string[] = [];
+    if (request.allOf !== undefined) paths.push(...(await wholeFolder(user, request.spaceId, request.allOf, request.except)));
     for (const raw of request.paths) paths.push(await confine(user, request.spaceId, 'download', raw));
     const { space } = await access.authorize(user, request.spaceId, 'download', paths.join('\n'));
     const id = randomUUID();
@@ -105,16 +151,23 @@ export function createTransfersService(deps: {
     );
     const expected = gatewayTag(spec.transferSpec, 'expected_size');
     const single = paths.length === 1 ? (paths[0] ?? '/') : null;
-    const title = single ? baseName(single) || 'All files' : `${paths.length} items`;
+    const title =
+      request.allOf !== undefined
+        ? `${request.except.length > 0 ? `${paths.length} items of` : 'All of'} ${baseName(request.allOf.replace(/\/+$/, '')) || 'the space'}`
+        : single
+          ? baseName(single) || 'All files'
+          : `${paths.length} items`;
     // docs/transfer-spec.md §2.3: several paths or a folder come back from any gateway as one zip only
     // when the spec asks, named `<download_name>.zip`: after the folder (the space at its root), or
     // for a selection after the space and the day.
     const zipName =
-      single === null
-        ? `${space.name} ${new Date().toISOString().slice(0, 10)}`
-        : single === '/' || (await isFolder(target, spaceToNodePath(space.root_path, single), single))
-          ? baseName(single) || space.name
-          : null;
+      request.allOf !== undefined && request.except.length === 0
+        ? baseName(request.allOf.replace(/\/+$/, '')) || space.name
+        : single === null
+          ? `${space.name} ${new Date().toISOString().slice(0, 10)}`
+          : single === '/' || (await isFolder(target, spaceToNodePath(space.root_path, single), single))
+            ? baseName(single) || space.name
+            : null;
     const transferSpec = { ...spec.transferSpec, title, ...(zipName === null ? {} : { zip_required: true, download_name: zipName }) };
     return record(user, request, spec, transferSpec, {
       id,
@@ -134,6 +187,28 @@ export function createTransfersService(deps: {
     } catch (error) {
       throw nodeFailure(target.node.name, error, { notFound: () => ERRORS.PathNotFound(spacePath) });
     }
+  }
+
+  /**
+   * "All of this folder": its entries as the node lists them now, never a list the browser sent.
+   * Past what a record keeps (so that a retry asks for the same thing), the folder itself is downloaded.
+   */
+  async function wholeFolder(user: User, spaceId: string, rawFolder: string, rawExcept: string[]): Promise<string[]> {
+    const folder = await confine(user, spaceId, 'download', rawFolder);
+    const except = new Set<string>();
+    for (const raw of rawExcept) except.add(await confine(user, spaceId, 'download', raw));
+    const { space } = await access.authorize(user, spaceId, 'download', folder);
+    const { node, client } = await clients.forNode(space.node_id);
+    const entries = await readWholeFolder(client, spaceToNodePath(space.root_path, folder)).catch((error: unknown) => {
+      throw nodeFailure(node.name, error);
+    });
+    const paths = entries.flatMap((entry) => fromNodePath(space.root_path, entry.path) ?? []).filter((path) => !except.has(path));
+    if (paths.length === 0) throw ERRORS.BadRequest(`Nothing is left to download in ${folder}.`);
+    if (except.size === 0) return paths.length > MAX_RECORDED_PATHS ? [folder] : paths;
+    // Some left out: the rest by name, as many as one download may name (docs/node-api.md §4).
+    if (paths.length > MAX_DOWNLOAD_PATHS)
+      throw ERRORS.BadRequest(`A download may name at most ${MAX_DOWNLOAD_PATHS} items; download the whole folder, or select fewer items.`);
+    return paths;
   }
 
   async function setup(

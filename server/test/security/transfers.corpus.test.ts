@@ -5,7 +5,7 @@
  * portal or the node, never a 502, and the node's docroot does not change.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TRANSFER_FILES } from '../../../contract/transfer-limits';
@@ -40,6 +40,8 @@ let spaceRoot: string;
 let current: Dialect;
 const EXISTING = 'existing.txt';
 const ORIGINAL = 'the manager put this here\n';
+// Written by someone else between an authorization and its upload.
+const APPEARED = 'someone else put this here\n';
 
 async function api(
   who: Who,
@@ -58,8 +60,8 @@ async function api(
 }
 
 /** Authorizes an upload of `files` (path and declared size) into `folder` as `who`. */
-async function authorize(who: Who, files: Array<{ path: string; size: number }>, folder = '/drop'): Promise<Spec> {
-  const r = await api(who, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder, files });
+async function authorize(who: Who, files: Array<{ path: string; size: number }>, folder = '/drop', replace: string[] = []): Promise<Spec> {
+  const r = await api(who, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder, files, replace });
   expect(r.status, r.message).toBe(201);
   return r.json.transferSpec as Spec;
 }
@@ -157,8 +159,10 @@ const cases: Case[] = [
     name: 'the spec pointed at the parent of the authorized folder',
     status: 403,
     send: async () => {
-      const spec = await authorize(contributor, [{ path: EXISTING, size: 1 }]);
-      return gateway({ ...spec, destination_root: String(spec.destination_root).replace(/\/drop$/, '') }, [{ path: EXISTING, data: 'x' }]);
+      const spec = await authorize(contributor, [{ path: 'parent.txt', size: 1 }]);
+      return gateway({ ...spec, destination_root: String(spec.destination_root).replace(/\/drop$/, '') }, [
+        { path: 'parent.txt', data: 'x' },
+      ]);
     },
   },
   {
@@ -193,19 +197,42 @@ const cases: Case[] = [
   },
   // Item 5: replacing a file is deleting it, which only a manager may do.
   {
-    name: "a contributor's upload over an existing file, the spec asking to overwrite always",
+    name: "a contributor's upload over an existing file that was not chosen to be replaced",
     status: 409,
-    send: async () =>
-      gateway({ ...(await authorize(contributor, [{ path: EXISTING, size: 5 }])), overwrite: 'always' }, [
-        { path: EXISTING, data: 'gone!' },
-      ]),
+    code: 'NAME_TAKEN',
+    send: () =>
+      api(contributor, 'POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/drop', files: [{ path: EXISTING, size: 5 }] }),
   },
   {
-    name: "a contributor's upload over an existing file, the spec's overwrite removed",
+    name: 'a contributor asking to replace an existing file',
+    status: 403,
+    code: 'FORBIDDEN',
+    send: () =>
+      api(contributor, 'POST', '/api/transfers', {
+        spaceId,
+        direction: 'upload',
+        folder: '/drop',
+        files: [{ path: EXISTING, size: 5 }],
+        replace: [EXISTING],
+      }),
+  },
+  {
+    // The portal found the name free; the node still never replaces for a contributor.
+    name: "a contributor's upload over a file that appeared after authorization, the spec asking to overwrite always",
     status: 409,
     send: async () => {
-      const { overwrite: _dropped, ...spec } = await authorize(contributor, [{ path: EXISTING, size: 5 }]);
-      return gateway(spec, [{ path: EXISTING, data: 'gone!' }]);
+      const spec = await authorize(contributor, [{ path: 'late-always.txt', size: 5 }]);
+      await writeFile(join(spaceRoot, 'late-always.txt'), APPEARED);
+      return gateway({ ...spec, overwrite: 'always' }, [{ path: 'late-always.txt', data: 'gone!' }]);
+    },
+  },
+  {
+    name: "a contributor's upload over a file that appeared after authorization, the spec's overwrite removed",
+    status: 409,
+    send: async () => {
+      const { overwrite: _dropped, ...spec } = await authorize(contributor, [{ path: 'late-dropped.txt', size: 5 }]);
+      await writeFile(join(spaceRoot, 'late-dropped.txt'), APPEARED);
+      return gateway(spec, [{ path: 'late-dropped.txt', data: 'gone!' }]);
     },
   },
   // Item 8: the portal refuses, naming the problem, what the node would refuse.
@@ -354,18 +381,19 @@ describe.each(DIALECTS)('transfer authorization corpus on %s', (dialect) => {
     if (code) expect(outcome.code).toBe(code);
   });
 
-  it('left the existing file intact and stored only the first upload of the spec sent twice', async () => {
+  it('left the existing files intact and stored only the first upload of the spec sent twice', async () => {
     expect(await readFile(join(spaceRoot, EXISTING), 'utf8')).toBe(ORIGINAL);
+    for (const late of ['late-always.txt', 'late-dropped.txt']) expect(await readFile(join(spaceRoot, late), 'utf8')).toBe(APPEARED);
     expect(await readFile(join(spaceRoot, 'twice.txt'), 'utf8')).toBe('one');
     const after = await snapshot(spaceRoot);
     const added = after.filter((line) => !before.includes(line));
-    expect(added.map((l) => l.replace(/ [0-9a-f]{64}$/, ''))).toEqual(['/twice.txt']);
+    expect(added.map((l) => l.replace(/ [0-9a-f]{64}$/, '')).sort()).toEqual(['/late-always.txt', '/late-dropped.txt', '/twice.txt']);
     await expect(stat(join(spaceRoot, 'smuggled.txt'))).rejects.toThrow();
   });
 
-  it('lets a manager replace a file, which a contributor could not', async () => {
-    const spec = await authorize(manager, [{ path: EXISTING, size: 8 }]);
-    expect(spec.overwrite).toBeUndefined();
+  it('lets a manager replace a file they chose to replace, which a contributor could not', async () => {
+    const spec = await authorize(manager, [{ path: EXISTING, size: 8 }], '/drop', [EXISTING]);
+    expect(spec.overwrite).toBe('always');
     expect((await gateway(spec, [{ path: EXISTING, data: 'replaced' }])).status).toBe(200);
     expect(await readFile(join(spaceRoot, EXISTING), 'utf8')).toBe('replaced');
   });

@@ -13,8 +13,11 @@ export function renameEntry(spaceId: string, path: string, newName: string): Pro
   return api.post(`${base(spaceId)}/rename`, { path, newName });
 }
 
-export async function deleteEntries(spaceId: string, paths: string[]): Promise<PathResult[]> {
-  return (await api.post<{ results: PathResult[] }>(`${base(spaceId)}/delete`, { paths })).results;
+/** What a delete acts on: these paths, or every entry of a folder as the portal reads it. */
+export type DeleteTarget = { paths: string[] } | { allOf: string; except: string[] };
+
+export async function deleteEntries(spaceId: string, target: DeleteTarget): Promise<PathResult[]> {
+  return (await api.post<{ results: PathResult[] }>(`${base(spaceId)}/delete`, target)).results;
 }
 
 /** Every change here touches one folder: refresh all of its pages, whatever the sort. */
@@ -42,7 +45,7 @@ export function useRenameEntry(spaceId: string, folder: string) {
 export function useDeleteEntries(spaceId: string, folder: string) {
   const refresh = useRefreshFolder(spaceId, folder);
   return useMutation({
-    mutationFn: (paths: string[]) => deleteEntries(spaceId, paths),
+    mutationFn: (target: DeleteTarget) => deleteEntries(spaceId, target),
     // Some paths may have gone even when others failed: refresh whatever the outcome.
     onSettled: refresh,
   });

@@ -16,6 +16,8 @@ export interface FolderPageParams {
   path: string;
   sort: FolderSort;
   skip: number;
+  /** Only entries whose name contains this (ignoring case); '' for all. */
+  filter?: string;
 }
 
 export function getFolderPage(params: FolderPageParams, signal?: AbortSignal): Promise<FolderPage> {
@@ -25,6 +27,7 @@ export function getFolderPage(params: FolderPageParams, signal?: AbortSignal): P
     count: String(FOLDER_PAGE_SIZE),
     sort: params.sort,
   });
+  if (params.filter) query.set('filter', params.filter);
   return api.get<FolderPage>(`/api/spaces/${encodeURIComponent(params.spaceId)}/files?${query.toString()}`, { signal });
 }
 
@@ -32,9 +35,9 @@ export function folderKey(spaceId: string, path: string) {
   return [...spaceFilesKey(spaceId), path] as const;
 }
 
-export function folderPageQueryOptions({ spaceId, path, sort, skip }: FolderPageParams) {
+export function folderPageQueryOptions({ spaceId, path, sort, skip, filter = '' }: FolderPageParams) {
   return queryOptions({
-    queryKey: [...folderKey(spaceId, path), sort, skip] as const,
-    queryFn: ({ signal }) => getFolderPage({ spaceId, path, sort, skip }, signal),
+    queryKey: [...folderKey(spaceId, path), sort, skip, filter] as const,
+    queryFn: ({ signal }) => getFolderPage({ spaceId, path, sort, skip, filter }, signal),
   });
 }

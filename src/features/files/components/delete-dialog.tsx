@@ -6,6 +6,8 @@ import { useReturnFocus } from '../../../hooks/use-return-focus';
 
 export interface DeleteDialogProps {
   paths: string[];
+  /** "All of this folder" but `except`: its name and how many entries that is; `paths` is then empty. */
+  all?: { folderName: string; count: number; except: string[] } | undefined;
   pending: boolean;
   error: unknown;
   /** Per-path outcome once the server answered; the dialog stays open when some failed. */
@@ -26,7 +28,13 @@ export function DeleteDialog(props: DeleteDialogProps) {
     <Modal
       open
       danger={!done}
-      modalHeading={done ? 'Some items were not deleted' : `Delete ${describeCount(props.paths.length)}?`}
+      modalHeading={
+        done
+          ? 'Some items were not deleted'
+          : props.all
+            ? `Delete ${props.all.except.length === 0 ? 'all ' : ''}${describeCount(props.all.count)} in ${props.all.folderName}?`
+            : `Delete ${describeCount(props.paths.length)}?`
+      }
       primaryButtonText={done ? 'Close' : props.pending ? 'Deleting…' : 'Delete'}
       secondaryButtonText={done ? undefined : 'Cancel'}
       passiveModal={false}
@@ -51,6 +59,12 @@ export function DeleteDialog(props: DeleteDialogProps) {
       ) : (
         <>
           <p>Folders are deleted with everything in them. This cannot be undone.</p>
+          {props.all ? (
+            <p>
+              Everything in this folder when you confirm is deleted, including entries not shown yet
+              {props.all.except.length > 0 ? `, except the ${describeCount(props.all.except.length)} you unticked` : ''}.
+            </p>
+          ) : null}
           <ul className="courier-files-dialog__list">
             {names.slice(0, SHOWN).map((name, i) => (
               <li key={props.paths[i]}>{name}</li>
@@ -73,5 +87,5 @@ export function DeleteDialog(props: DeleteDialogProps) {
 }
 
 function describeCount(n: number): string {
-  return n === 1 ? '1 item' : `${n} items`;
+  return n === 1 ? '1 item' : `${n.toLocaleString()} items`;
 }

@@ -1,13 +1,13 @@
 import { ArrowDown, ArrowUp, ArrowsVertical, Document, Folder } from '@carbon/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import type { FileEntry } from '../../../../contract/files';
 import { formatBytes } from '../../../lib/format-bytes';
 import { useFolderRows } from '../hooks/use-folder-rows';
 import { useKeyboardSelection } from '../hooks/use-keyboard-selection';
 import { useReveal } from '../hooks/use-reveal';
 import type { SortColumn, SortState } from '../lib/folder-sort';
-import { extendTo, selectOnly, toggleOne, type Selection } from '../lib/selection';
+import { emptySelection, extendTo, isSelected, selectAll, selectOnly, toggleOne, type Selection } from '../lib/selection';
 
 // Carbon's "lg" data table row.
 const ROW_HEIGHT = 48;
@@ -20,6 +20,8 @@ export interface FolderTableProps {
   label: string;
   sort: SortState;
   onSortChange: (column: SortColumn) => void;
+  /** Only entries whose name contains this; '' for all. */
+  filter?: string;
   selection: Selection;
   onSelectionChange: (selection: Selection) => void;
   onOpen: (entry: FileEntry) => void;
@@ -50,8 +52,23 @@ export function FolderTable(props: FolderTableProps) {
   const { sort, selection, onSelectionChange } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [range, setRange] = useState({ start: 0, end: 40 });
-  const rows = useFolderRows(props.spaceId, props.path, sort, range);
+  const filter = props.filter ?? '';
+  const rows = useFolderRows(props.spaceId, props.path, sort, range, filter);
   const count = rows.totalCount ?? 0;
+
+  // A new order (or filter) starts at its top, not at the old scroll offset among other rows.
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [sort.column, sort.direction, filter]);
+
+  /**
+   * "All" is the whole folder, loaded or not, which the portal resolves itself; a filtered view
+   * selects the matching rows loaded, since the portal's "all" knows no filter.
+   */
+  const selectEverything = (): Selection =>
+    filter ? { ...extendTo({ paths: new Set(), anchor: 0 }, count - 1, (i) => rows.rowAt(i)?.path), anchor: null } : selectAll();
+  const everySelected = selection.all === true ? selection.paths.size === 0 : count > 0 && selection.paths.size >= count;
+  const someSelected = selection.all === true || selection.paths.size > 0;
 
   const virtualizer = useVirtualizer({
     count,
@@ -72,6 +89,7 @@ export function FolderTable(props: FolderTableProps) {
     pathAt,
     selection,
     onSelectionChange,
+    selectAll: selectEverything,
     scrollToIndex: (i) => virtualizer.scrollToIndex(i, { align: 'auto' }),
     pageSize: () => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1),
     onOpen: (i) => {
@@ -121,7 +139,17 @@ export function FolderTable(props: FolderTableProps) {
       >
         <div className="courier-files-table__head" role="row" aria-rowindex={1}>
           <div role="columnheader" className="courier-files-table__check">
-            <span className="cds--visually-hidden">Selected</span>
+            <input
+              type="checkbox"
+              className="courier-files-table__checkbox"
+              aria-label={filter ? 'Select all matching items' : `Select all ${count.toLocaleString()} ${count === 1 ? 'item' : 'items'}`}
+              checked={everySelected}
+              ref={(input) => {
+                if (input) input.indeterminate = !everySelected && someSelected;
+              }}
+              disabled={count === 0}
+              onChange={() => onSelectionChange(everySelected ? emptySelection : selectEverything())}
+            />
           </div>
           {COLUMNS.map(({ column, label }) => {
             const sorted = sort.column === column;
@@ -151,7 +179,7 @@ export function FolderTable(props: FolderTableProps) {
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => {
               const entry = rows.rowAt(item.index);
-              const selected = entry ? selection.paths.has(entry.path) : false;
+              const selected = entry ? isSelected(selection, entry.path) : false;
               // Keyed by the entry, not the position: when a refresh inserts a row above, each
               // element (and the click about to land on it) stays with its own entry. A page
               // fetched before a change may repeat a path, so a repeat falls back to the index.

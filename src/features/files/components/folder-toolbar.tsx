@@ -7,6 +7,10 @@ export interface FolderToolbarProps {
   /** The user's role in the space; null while it loads, which shows no actions. */
   role: Role | null;
   selectedCount: number;
+  /** Entries in the folder (matching the filter), when known: "3 of 2,000 selected". */
+  totalCount?: number | null;
+  /** The whole folder is selected: Rename does not apply. */
+  allSelected?: boolean;
   /**
    * "Upload files" or "Upload folder": true when the caller opened a dialog of its own (the
    * transfer client's), false to open the browser's, which must happen during the click.
@@ -65,14 +69,16 @@ export function FolderToolbar(props: FolderToolbarProps) {
       {count > 0 ? (
         <div className="courier-files__selection" aria-label="Selected items">
           <span className="courier-files__count" aria-live="polite">
-            {count} selected
+            {props.totalCount != null
+              ? `${count.toLocaleString()} of ${props.totalCount.toLocaleString()} selected`
+              : `${count.toLocaleString()} selected`}
           </span>
           {can('download') ? (
             <Button size="md" kind="ghost" renderIcon={Download} onClick={props.onDownload}>
               Download
             </Button>
           ) : null}
-          {can('rename') && count === 1 ? (
+          {can('rename') && count === 1 && !props.allSelected ? (
             <Button size="md" kind="ghost" renderIcon={Edit} onClick={props.onRename}>
               Rename
             </Button>

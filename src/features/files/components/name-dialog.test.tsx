@@ -32,6 +32,17 @@ describe('NameDialog', () => {
     expect(body.textContent).toContain('Enter a name');
   });
 
+  it('refuses "/" and a 300-character name with their reasons, without calling the server', () => {
+    const { props, input, body } = dialog();
+    typeInto(input, 'a/b');
+    click(buttonNamed(body, 'Create'));
+    expect(body.textContent).toContain('cannot contain "/"');
+    typeInto(input, 'n'.repeat(300));
+    click(buttonNamed(body, 'Create'));
+    expect(body.textContent).toContain('too long: 300 bytes');
+    expect(props.onSubmit).not.toHaveBeenCalled();
+  });
+
   it('submits the name trimmed', () => {
     const { props, input, body } = dialog();
     typeInto(input, '  Reports 2025 ');

@@ -2,6 +2,7 @@ import { InlineNotification, Modal, TextInput } from '@carbon/react';
 import { useState, type FormEvent } from 'react';
 import { describeFileError } from '../lib/describe-file-error';
 import { useReturnFocus } from '../../../hooks/use-return-focus';
+import { describeNameProblem } from '../lib/name-rules';
 
 export interface NameDialogProps {
   title: string;
@@ -13,16 +14,19 @@ export interface NameDialogProps {
   onClose: () => void;
 }
 
-/** New folder and rename: one name, checked by the server, its refusal shown by code. */
+/**
+ * New folder and rename: one name, checked here under the node's rules (a "/" or a name too long
+ * is refused with its reason before anything is sent), then by the server, its refusal shown by code.
+ */
 export function NameDialog(props: NameDialogProps) {
   useReturnFocus();
   const [name, setName] = useState(props.initialName ?? '');
   const [touched, setTouched] = useState(false);
-  const blank = name.trim() === '';
+  const problem = describeNameProblem(name);
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     setTouched(true);
-    if (!blank && !props.pending) props.onSubmit(name.trim());
+    if (!problem && !props.pending) props.onSubmit(name.trim());
   };
   return (
     <Modal
@@ -41,9 +45,12 @@ export function NameDialog(props: NameDialogProps) {
           labelText="Name"
           value={name}
           data-modal-primary-focus
-          invalid={touched && blank}
-          invalidText="Enter a name"
-          onChange={(e) => setName(e.target.value)}
+          invalid={touched && problem !== null}
+          invalidText={problem ?? undefined}
+          onChange={(e) => {
+            setName(e.target.value);
+            setTouched(false);
+          }}
           onFocus={(e) => {
             // Renaming "report.pdf" usually means changing "report", not the extension.
             const dot = e.target.value.lastIndexOf('.');

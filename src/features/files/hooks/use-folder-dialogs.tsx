@@ -13,6 +13,8 @@ export interface FolderDialogsOptions {
   path: string;
   /** The selected space paths: what Rename (one of them) and Delete act on. */
   selected: string[];
+  /** The whole folder is selected (its name, how many, the rows left out): Delete acts on all of it but those. */
+  all?: { folderName: string; count: number; except: string[] } | undefined;
   /** After a folder was created, with its path; the dialog has closed. */
   onCreated: (path: string) => void;
   /** After an entry was renamed, with its new path; the dialog has closed. */
@@ -26,7 +28,7 @@ export interface FolderDialogsOptions {
  * live here, not in the dialogs, so that one still finishing after its dialog was closed still
  * reports; opening a dialog clears what the last one left (its error, its results).
  */
-export function useFolderDialogs({ spaceId, path, selected, onCreated, onRenamed, onDeleted }: FolderDialogsOptions) {
+export function useFolderDialogs({ spaceId, path, selected, all, onCreated, onRenamed, onDeleted }: FolderDialogsOptions) {
   const [dialog, setDialog] = useState<FolderDialog | null>(null);
   const createFolder = useCreateFolder(spaceId, path);
   const rename = useRenameEntry(spaceId, path);
@@ -84,12 +86,13 @@ export function useFolderDialogs({ spaceId, path, selected, onCreated, onRenamed
       {dialog === 'delete' ? (
         <DeleteDialog
           paths={selected}
+          all={all}
           pending={remove.isPending}
           error={remove.error}
           results={remove.data?.some((r) => !r.ok) ? remove.data : undefined}
           onClose={close}
           onConfirm={() =>
-            remove.mutate(selected, {
+            remove.mutate(all ? { allOf: path, except: all.except } : { paths: selected }, {
               onSuccess: (results) => {
                 onDeleted(results);
                 if (results.every((r) => r.ok)) setDialog(null);

@@ -8,9 +8,9 @@ import { toApiSort, type SortState } from '../lib/folder-sort';
  * The rows of one folder as pages of the API, fetched only for the rows on screen: the table
  * asks for the visible range, and a 100,000-entry folder costs a few requests, not 100.
  */
-export function useFolderRows(spaceId: string, path: string, sort: SortState, visible: { start: number; end: number }) {
+export function useFolderRows(spaceId: string, path: string, sort: SortState, visible: { start: number; end: number }, filter = '') {
   const { apiSort, reversed } = toApiSort(sort);
-  const params = { spaceId, path, sort: apiSort };
+  const params = { spaceId, path, sort: apiSort, filter };
   const firstPage = useQuery(folderPageQueryOptions({ ...params, skip: 0 }));
   const totalCount = firstPage.data?.totalCount ?? null;
 

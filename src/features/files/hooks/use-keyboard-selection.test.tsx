@@ -29,9 +29,11 @@ function Grid(props: { count: number; loaded: (string | undefined)[] } & Extra) 
       role="grid"
       tabIndex={0}
       data-active={keyboard.activeIndex}
-      data-selected={[...selection.paths].sort().join(',')}
+      data-selected={selection.all ? 'all' : [...selection.paths].sort().join(',')}
       onKeyDown={keyboard.onKeyDown}
-    />
+    >
+      <button type="button">Size</button>
+    </div>
   );
 }
 
@@ -65,7 +67,7 @@ describe('useKeyboardSelection', () => {
     expect(g.props.scrollToIndex).toHaveBeenLastCalledWith(0);
   });
 
-  it('extends with Shift from the anchor, toggles with Space, selects all with Ctrl+A and clears with Escape', () => {
+  it('extends with Shift from the anchor, toggles with Space, selects the whole folder with Ctrl+A and clears with Escape', () => {
     const g = grid();
     g.press('ArrowDown');
     g.press('ArrowDown', { shiftKey: true });
@@ -74,7 +76,8 @@ describe('useKeyboardSelection', () => {
     g.press(' ');
     expect(g.selected()).toBe('/b,/c');
     g.press('a', { ctrlKey: true });
-    expect(g.selected()).toBe(ROWS.join(','));
+    // "All": the folder, rows not loaded included, not the rows loaded so far.
+    expect(g.selected()).toBe('all');
     g.press('Escape');
     expect(g.selected()).toBe('');
   });
@@ -88,6 +91,15 @@ describe('useKeyboardSelection', () => {
     g.press('Delete');
     g.press('F2');
     expect(onDeleteKey).toHaveBeenCalledOnce();
+  });
+
+  it("leaves keys on the header's own controls to them: Enter on a sort button opens no row", () => {
+    const g = grid();
+    g.press('ArrowDown');
+    press(view!.container.querySelector('button')!, 'Enter');
+    press(view!.container.querySelector('button')!, ' ');
+    expect(g.props.onOpen).not.toHaveBeenCalled();
+    expect(g.selected()).toBe('/b');
   });
 
   it('selects a row whose page had not arrived once it does', () => {

@@ -1,5 +1,5 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import { extendTo, selectOnly, toggleOne, type Selection } from '../lib/selection';
+import { extendTo, selectAll, selectOnly, toggleOne, type Selection } from '../lib/selection';
 
 export interface KeyboardSelectionOptions {
   /** Rows in the folder, loaded or not. */
@@ -12,6 +12,8 @@ export interface KeyboardSelectionOptions {
   scrollToIndex: (index: number) => void;
   /** How many rows PageUp and PageDown move: about a screenful. */
   pageSize: () => number;
+  /** Ctrl/⌘+A: the whole folder by default. */
+  selectAll?: () => Selection;
   /** Enter on a loaded row. */
   onOpen: (index: number) => void;
   /** Delete or F2, when the role allows them. */
@@ -53,6 +55,9 @@ export function useKeyboardSelection(options: KeyboardSelectionOptions) {
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
+    // Keys for the header's own controls (the select-all checkbox, the sort buttons) are theirs:
+    // Enter on "Size" sorts, it does not open (or download) the active row.
+    if (event.target !== event.currentTarget) return;
     if (count === 0) return;
     const page = options.pageSize();
     const mod = event.ctrlKey || event.metaKey;
@@ -71,9 +76,9 @@ export function useKeyboardSelection(options: KeyboardSelectionOptions) {
       Escape: () => onSelectionChange({ paths: new Set(), anchor: null }),
     };
     if (mod && event.key.toLowerCase() === 'a') {
-      // Every row loaded so far: a 100,000-entry folder is never fetched whole for a shortcut.
+      // The whole folder, loaded or not: the portal resolves "all" itself, nothing is fetched here.
       event.preventDefault();
-      onSelectionChange({ ...extendTo({ paths: new Set(), anchor: 0 }, count - 1, pathAt), anchor: activeIndex });
+      onSelectionChange(options.selectAll ? options.selectAll() : selectAll());
       return;
     }
     if (event.key === 'Delete' && options.onDeleteKey) {

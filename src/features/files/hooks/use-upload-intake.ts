@@ -24,7 +24,14 @@ const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).
  * From a drop or a pick to an upload request: reads the tree, refuses what cannot go (with the
  * reason), asks for a review when the drop is large, and hands the rest to `start`.
  */
-export function useUploadIntake(enabled: boolean, start: (upload: UploadRequest) => void) {
+export function useUploadIntake(
+  enabled: boolean,
+  start: (upload: UploadRequest) => void,
+  /** Why a drop here is refused when uploads are not enabled (a viewer's role); null: drops are ignored. */
+  refusal: { title: string; detail: string } | null = null,
+) {
+  // A refused drop is still caught, to say why rather than letting the browser open the file.
+  const catches = enabled || refusal !== null;
   const [state, setState] = useState<IntakeState>({ step: 'idle' });
   const [dragging, setDragging] = useState(false);
   // dragenter/dragleave fire for every child crossed; count them to know when the pointer left.
@@ -70,26 +77,30 @@ export function useUploadIntake(enabled: boolean, start: (upload: UploadRequest)
 
   const dropHandlers = {
     onDragEnter: (event: DragEvent) => {
-      if (!enabled || !carriesFiles(event)) return;
+      if (!catches || !carriesFiles(event)) return;
       event.preventDefault();
       depth.current += 1;
       setDragging(true);
     },
     onDragOver: (event: DragEvent) => {
-      if (!enabled || !carriesFiles(event)) return;
+      if (!catches || !carriesFiles(event)) return;
       event.preventDefault();
       event.dataTransfer.dropEffect = 'copy';
     },
     onDragLeave: (event: DragEvent) => {
-      if (!enabled || !carriesFiles(event)) return;
+      if (!catches || !carriesFiles(event)) return;
       depth.current = Math.max(0, depth.current - 1);
       if (depth.current === 0) setDragging(false);
     },
     onDrop: (event: DragEvent) => {
-      if (!enabled) return;
+      if (!catches) return;
       event.preventDefault();
       depth.current = 0;
       setDragging(false);
+      if (!enabled && refusal) {
+        setState({ step: 'refused', ...refusal });
+        return;
+      }
       // Entries must be taken now: the DataTransfer is emptied once this handler returns.
       const items = Array.from(event.dataTransfer.items).filter((item) => item.kind === 'file');
       const entries = items.map((item) => item.webkitGetAsEntry?.()).filter((entry): entry is FileSystemEntry => entry != null);

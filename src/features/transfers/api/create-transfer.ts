@@ -3,8 +3,15 @@ import { api } from '../../../lib/api-client';
 
 /** `z.input` of the request: `emptyFolders` may be left out. */
 export type NewTransfer =
-  | { spaceId: string; direction: 'upload'; folder: string; files: Array<{ path: string; size: number }>; emptyFolders: string[] }
-  | { spaceId: string; direction: 'download'; paths: string[] };
+  | {
+      spaceId: string;
+      direction: 'upload';
+      folder: string;
+      files: Array<{ path: string; size: number }>;
+      emptyFolders: string[];
+      replace: string[];
+    }
+  | { spaceId: string; direction: 'download'; paths: string[]; allOf?: string; except?: string[] };
 
 export function createTransfer(request: NewTransfer): Promise<CreateTransferResponse> {
   return api.post<CreateTransferResponse>('/api/transfers', request satisfies Omit<CreateTransferRequest, 'client'>);

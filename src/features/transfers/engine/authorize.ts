@@ -5,7 +5,12 @@ import type { TransferStart } from './transfer-start';
 /** Asks the portal for a new authorization (a spec with a fresh token) for these files or paths. */
 export function authorize(start: TransferStart): Promise<CreateTransferResponse> {
   if (start.direction === 'download')
-    return createTransfer({ spaceId: start.input.spaceId, direction: 'download', paths: start.input.paths });
+    return createTransfer({
+      spaceId: start.input.spaceId,
+      direction: 'download',
+      paths: start.input.paths,
+      ...(start.input.allOf !== undefined ? { allOf: start.input.allOf, except: start.input.except ?? [] } : {}),
+    });
   const { input } = start;
   const request: NewTransfer = {
     spaceId: input.spaceId,
@@ -15,6 +20,7 @@ export function authorize(start: TransferStart): Promise<CreateTransferResponse>
       ? input.localItems.map((item) => ({ path: item.name, size: item.size }))
       : input.sources.map((s) => ({ path: s.path, size: s.file.size })),
     emptyFolders: input.emptyFolders,
+    replace: input.replace ?? [],
   };
   return createTransfer(request);
 }

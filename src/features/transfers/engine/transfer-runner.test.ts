@@ -84,13 +84,15 @@ describe('transfer runner', () => {
     const { client, emit } = fakeClient();
     const runner = createTransferRunner(queryClient, client);
 
-    await runner.startUpload(upload);
+    // The person chose to replace Tree: the portal is told, so the node may replace there only.
+    await runner.startUpload({ ...upload, replace: ['Tree'] });
     expect(api.createTransfer).toHaveBeenCalledWith({
       spaceId: 's1',
       direction: 'upload',
       folder: '/',
       files: [{ path: 'Tree/a.txt', size: 1000 }],
       emptyFolders: [],
+      replace: ['Tree'],
     });
     expect(client.start).toHaveBeenCalledWith(
       expect.objectContaining({ transferId: 't1', direction: 'upload', gatewayUrl: 'http://node:9092/gateway', sources: [file] }),

@@ -5,6 +5,8 @@ export interface UploadInput {
   folder: string;
   sources: UploadSource[];
   emptyFolders: string[];
+  /** Top-level names the person chose to replace where they exist (the portal allows it to managers). */
+  replace?: string[];
   /** Picked through Desktop's own dialogs: real local paths, carried by Desktop only. */
   localItems?: LocalItem[];
   /**
@@ -18,6 +20,10 @@ export interface UploadInput {
 export interface DownloadInput {
   spaceId: string;
   paths: string[];
+  /** Instead of `paths`: every entry of this folder, which the portal reads from the node… */
+  allOf?: string;
+  /** …but these. */
+  except?: string[];
 }
 
 /** What a transfer was started with: enough to authorize it again for a retry. */
