@@ -74,6 +74,10 @@ const test = base.extend<{ cable: NetworkCable }>({
   },
 });
 
+// The relay listens on a port of its own, which the portal's CSP rightly does not name (it lists the
+// gateway and Desktop's ports only): these tests are about the network, so the page ignores the CSP.
+test.use({ bypassCSP: true });
+
 test('an upload cut by going offline says so, and Retry sends the same bytes', async ({ page, cable }) => {
   test.setTimeout(120_000);
   await logInByApi(page);
