@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
-import { createFolder, filesPage, openFolder } from './support/files-page';
+import path from 'node:path';
+import { createFolder, filesPage, openFolder, transferTray } from './support/files-page';
+import { tempDir, writeText } from './support/local-files';
 import { shell } from './support/pages';
 import { logInByApi } from './support/portal-api';
 
@@ -75,6 +77,22 @@ for (const colorScheme of ['light', 'dark'] as const) {
         .getByRole('dialog', { name: /Delete/ })
         .getByRole('button', { name: 'Cancel' })
         .click();
+
+      // An upload (the tray), then the same name again (the conflict dialog).
+      const local = path.join(tempDir('courier-a11y-'), 'notes.txt');
+      writeText(local, 'first\n');
+      await files.filesInput.setInputFiles(local);
+      await expect(files.entry('notes.txt')).toBeVisible({ timeout: 15_000 });
+      const tray = transferTray(page);
+      await tray.toggle.click();
+      await expect(tray.list).toBeVisible();
+      await expectNoViolations(page, 'the transfer tray, expanded');
+      await tray.toggle.click();
+      await files.filesInput.setInputFiles(local);
+      const conflict = page.getByRole('dialog', { name: 'notes.txt already exists' });
+      await expect(conflict).toBeVisible();
+      await expectNoViolations(page, 'the name conflict dialog');
+      await conflict.getByRole('button', { name: 'Skip' }).click();
 
       await shell(page).userMenu.click();
       await expectNoViolations(page, 'the user menu');
