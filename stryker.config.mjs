@@ -39,6 +39,15 @@ const groups = {
   'node-rules': ['transfer-node/storage/node-path.ts', 'transfer-node/tokens/*.ts', 'transfer-node/transfers/upload-grants.ts'],
   // The portal's pure rules, the same way.
   'portal-rules': ['server/lib/secret-box.ts', 'server/features/spaces/space-root.ts'],
+  // The node's storage and gateway judged by focused tests that call them directly on real temp
+  // folders and real request streams (no node process), so the group takes minutes, not hours.
+  'node-io': [
+    'contract/path-rules.ts',
+    'transfer-node/storage/docroot.ts',
+    'transfer-node/storage/upload-writer.ts',
+    'transfer-node/gateway/gateway-spec.ts',
+    'transfer-node/gateway/receive-upload.ts',
+  ],
   // The SPA's transfer engine and the clients that move the bytes.
   spa: [
     'src/features/transfers/lib/*.ts',
@@ -50,6 +59,13 @@ const groups = {
 const unitTestsOnly = {
   'portal-rules': ['server/lib/*.test.ts', 'server/features/spaces/space-root*.test.ts'],
   'node-rules': ['transfer-node/storage/*.test.ts', 'transfer-node/tokens/*.test.ts', 'transfer-node/transfers/*.test.ts'],
+  'node-io': [
+    'contract/path-rules.mutation.test.ts',
+    'transfer-node/storage/docroot.mutation.test.ts',
+    'transfer-node/storage/upload-writer.mutation.test.ts',
+    'transfer-node/gateway/gateway-spec.mutation.test.ts',
+    'transfer-node/gateway/receive-upload.mutation.test.ts',
+  ],
 };
 
 const group = process.env.COURIER_MUTATION_GROUP ?? 'spa';
