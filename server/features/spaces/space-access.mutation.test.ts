@@ -156,5 +156,14 @@ describe.each(DIALECTS)('space access on %s', (dialect) => {
         }),
       ]);
     });
+
+    it('audits a refused path holding a NUL on every dialect (PostgreSQL text cannot store one)', async () => {
+      await expect(f.access.confine(f.bob, finance, 'list', 'a\u0000b')).rejects.toThrow(
+        expect.objectContaining({ statusCode: 400, code: 'INVALID_PATH', message: 'The path "a\\u0000b" contains a NUL character.' }),
+      );
+      expect(await f.auditEntries()).toEqual([
+        expect.objectContaining({ target: 'a\\u0000b', decision: 'deny', reason: 'The path "a\\u0000b" contains a NUL character.' }),
+      ]);
+    });
   });
 });
