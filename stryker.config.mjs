@@ -48,6 +48,16 @@ const groups = {
     'transfer-node/gateway/gateway-spec.ts',
     'transfer-node/gateway/receive-upload.ts',
   ],
+  // The portal's services judged by focused tests that call them directly over a real database
+  // (SQLite here) and, for spaces and transfers, a real embedded node started once per file.
+  'portal-services': [
+    'server/features/auth/auth-service.ts',
+    'server/features/auth/login-throttle*.ts',
+    'server/features/spaces/space-access.ts',
+    'server/features/spaces/space-path.ts',
+    'server/features/spaces/spaces-service.ts',
+    'server/features/transfers/transfers-service.ts',
+  ],
   // The SPA's transfer engine and the clients that move the bytes.
   spa: [
     'src/features/transfers/lib/*.ts',
@@ -65,6 +75,14 @@ const unitTestsOnly = {
     'transfer-node/storage/upload-writer.mutation.test.ts',
     'transfer-node/gateway/gateway-spec.mutation.test.ts',
     'transfer-node/gateway/receive-upload.mutation.test.ts',
+  ],
+  'portal-services': [
+    'server/features/auth/auth-service.mutation.test.ts',
+    'server/features/auth/login-throttle.mutation.test.ts',
+    'server/features/spaces/space-access.mutation.test.ts',
+    'server/features/spaces/space-path.mutation.test.ts',
+    'server/features/spaces/spaces-service.mutation.test.ts',
+    'server/features/transfers/transfers-service.mutation.test.ts',
   ],
 };
 
