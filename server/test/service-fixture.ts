@@ -33,11 +33,27 @@ export interface ServiceFixture {
   bob: User;
   carol: User;
   /** Registers a node (the first is the default) and returns its id. */
-  addNode(node: { url: string; username: string; secret: string; gatewayUrl: string | null; name?: string; kind?: 'embedded' | 'hsts' }): Promise<string>;
+  addNode(node: {
+    url: string;
+    username: string;
+    secret: string;
+    gatewayUrl: string | null;
+    name?: string;
+    kind?: 'embedded' | 'hsts';
+  }): Promise<string>;
   /** A shared space on `nodeId` at `rootPath`, straight into the database. */
   addSpace(nodeId: string, name: string, rootPath: string): Promise<string>;
   /** The audit log, newest first. */
-  auditEntries(): Promise<Array<{ user_id: string | null; action: string; space_id: string | null; target: string | null; decision: string; reason: string | null }>>;
+  auditEntries(): Promise<
+    Array<{
+      user_id: string | null;
+      action: string;
+      space_id: string | null;
+      target: string | null;
+      decision: string;
+      reason: string | null;
+    }>
+  >;
   close(): Promise<void>;
 }
 

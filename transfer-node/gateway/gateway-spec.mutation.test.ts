@@ -52,7 +52,9 @@ describe('authorizeUpload', () => {
     expect(authorizeUpload(t.ctx, parseSpec({}), `Bearer ${token}`).rootSegments).toEqual(['In']);
     expect(authorizeUpload(t.ctx, parseSpec({}), `bearer   ${token}`).rootSegments).toEqual(['In']);
     // The spec's token wins over the header's.
-    expect(() => authorizeUpload(t.ctx, parseSpec({ token: 'ATC1_bad_1CTA' }), `Bearer ${token}`)).toThrow(refusal(401, 'Token is malformed'));
+    expect(() => authorizeUpload(t.ctx, parseSpec({ token: 'ATC1_bad_1CTA' }), `Bearer ${token}`)).toThrow(
+      refusal(401, 'Token is malformed'),
+    );
   });
 
   it.each([undefined, '', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', 'xBearer abc'])(
@@ -91,7 +93,8 @@ describe('authorizeUpload', () => {
   it("lets the spec narrow the token's overwrite policy, never widen it", () => {
     const replace = t.uploadToken('/In', { replace: true });
     const keep = t.uploadToken('/In', { replace: false });
-    const overwrite = (token: string, policy?: string) => authorizeUpload(t.ctx, parseSpec({ token, overwrite: policy }), undefined).overwrite;
+    const overwrite = (token: string, policy?: string) =>
+      authorizeUpload(t.ctx, parseSpec({ token, overwrite: policy }), undefined).overwrite;
     expect(overwrite(replace)).toBe(true);
     expect(overwrite(replace, 'always')).toBe(true);
     expect(overwrite(replace, 'diff')).toBe(true);
@@ -132,14 +135,16 @@ describe('authorizeDownload', () => {
     await expect(authorizeDownload(t.ctx, parseSpec({ direction: 'send', token, paths: [{ source: 'a' }] }), undefined)).rejects.toThrow(
       refusal(400, 'A download spec must have direction "receive"'),
     );
-    await expect(authorizeDownload(t.ctx, parseSpec({ token: t.uploadToken('/Out'), paths: [{ source: '/Out/a.txt' }] }), undefined)).rejects.toThrow(
-      refusal(403, 'An upload token cannot be used to download'),
-    );
+    await expect(
+      authorizeDownload(t.ctx, parseSpec({ token: t.uploadToken('/Out'), paths: [{ source: '/Out/a.txt' }] }), undefined),
+    ).rejects.toThrow(refusal(403, 'An upload token cannot be used to download'));
     await expect(authorizeDownload(t.ctx, parseSpec({ token }), undefined)).rejects.toThrow(refusal(400, 'The spec lists no paths'));
     await expect(authorizeDownload(t.ctx, parseSpec({ token, paths: [{ destination: 'a' }] }), undefined)).rejects.toThrow(
       refusal(400, 'Each path needs a source'),
     );
-    await expect(authorizeDownload(t.ctx, parseSpec({ direction: 'receive', token, paths: [{ source: '/Out/a.txt' }] }), undefined)).resolves.toMatchObject({
+    await expect(
+      authorizeDownload(t.ctx, parseSpec({ direction: 'receive', token, paths: [{ source: '/Out/a.txt' }] }), undefined),
+    ).resolves.toMatchObject({
       items: [{ nodePath: '/Out/a.txt' }],
     });
   });
@@ -149,9 +154,9 @@ describe('authorizeDownload', () => {
     await expect(authorizeDownload(t.ctx, parseSpec({ token, paths: [{ source: '/Private/p.txt' }] }), undefined)).rejects.toThrow(
       refusal(403, 'The token does not cover /Private/p.txt'),
     );
-    await expect(authorizeDownload(t.ctx, parseSpec({ token, source_root: '/Out', paths: [{ source: 'sub/b.txt' }] }), undefined)).rejects.toThrow(
-      refusal(403, 'The token does not cover /Out/sub/b.txt'),
-    );
+    await expect(
+      authorizeDownload(t.ctx, parseSpec({ token, source_root: '/Out', paths: [{ source: 'sub/b.txt' }] }), undefined),
+    ).rejects.toThrow(refusal(403, 'The token does not cover /Out/sub/b.txt'));
   });
 
   it('answers 404 for a covered source that does not exist', async () => {

@@ -19,7 +19,8 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     receiveUpload(t.ctx, req, '203.0.113.9').then(
       (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
-      (err: NodeError) => res.writeHead(err.status ?? 500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: err.message })),
+      (err: NodeError) =>
+        res.writeHead(err.status ?? 500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: err.message })),
     );
   });
   server.listen(0, '127.0.0.1');
@@ -40,7 +41,11 @@ function body(parts: Part[]): Buffer {
   for (const part of parts) {
     const disposition = `form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}`;
     const type = part.filename === undefined ? '' : 'Content-Type: application/octet-stream\r\n';
-    chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`),
+      Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
   return Buffer.concat(chunks);
@@ -100,7 +105,10 @@ describe('a complete upload', () => {
       ['/In/sub/b.txt', 0, 0, 'completed'],
     ]);
     const again = await post([spec({ token, paths: paths('c.txt') }), ...file('c.txt', 'c')]);
-    expect(again).toEqual({ status: 403, json: { message: 'This upload token was already used; ask for a new authorization to upload again' } });
+    expect(again).toEqual({
+      status: 403,
+      json: { message: 'This upload token was already used; ask for a new authorization to upload again' },
+    });
   });
 
   it("takes the spec's tags and cookie when the token has none, and the token from the Authorization header", async () => {
@@ -223,8 +231,16 @@ describe('refusals, each leaving nothing behind', () => {
 
   it('refuses a file of another size than announced, and records the failure', async () => {
     const token = t.uploadToken('/In');
-    await refused([spec({ token, paths: paths('a.txt') }), ...file('a.txt', 'abcdef', 5)], 400, 'File /In/a.txt is larger than its Content-Length');
-    await refused([spec({ token, paths: paths('a.txt') }), ...file('a.txt', 'abc', 5)], 400, 'File /In/a.txt has 3 bytes, not the announced 5');
+    await refused(
+      [spec({ token, paths: paths('a.txt') }), ...file('a.txt', 'abcdef', 5)],
+      400,
+      'File /In/a.txt is larger than its Content-Length',
+    );
+    await refused(
+      [spec({ token, paths: paths('a.txt') }), ...file('a.txt', 'abc', 5)],
+      400,
+      'File /In/a.txt has 3 bytes, not the announced 5',
+    );
     await expect(readdir(join(t.docroot, 'In'))).rejects.toThrow(/ENOENT/);
     expect(records().map((r) => [r.status, r.errorCode, r.errorDesc])).toEqual([
       ['failed', 400, 'File /In/a.txt is larger than its Content-Length'],
@@ -237,7 +253,11 @@ describe('refusals, each leaving nothing behind', () => {
 
   it('a later bad file fails the whole upload: the earlier, complete files never reach their names', async () => {
     await refused(
-      [spec({ token: t.uploadToken('/In'), paths: paths('good.txt', 'bad.txt') }), ...file('good.txt', 'good'), ...file('bad.txt', 'ba', 5)],
+      [
+        spec({ token: t.uploadToken('/In'), paths: paths('good.txt', 'bad.txt') }),
+        ...file('good.txt', 'good'),
+        ...file('bad.txt', 'ba', 5),
+      ],
       400,
       'File /In/bad.txt has 2 bytes, not the announced 5',
     );
@@ -270,7 +290,11 @@ describe('refusals, each leaving nothing behind', () => {
       'File already exists and the overwrite policy is "never"',
     );
     await refused(
-      [spec({ token: t.uploadToken('/In', { replace: false }), paths: paths('b.txt', 'a.txt') }), ...file('b.txt', 'b'), ...file('a.txt', 'new')],
+      [
+        spec({ token: t.uploadToken('/In', { replace: false }), paths: paths('b.txt', 'a.txt') }),
+        ...file('b.txt', 'b'),
+        ...file('a.txt', 'new'),
+      ],
       409,
       'File already exists and the overwrite policy is "never"',
     );
@@ -343,7 +367,11 @@ describe('an upload that ends early', () => {
     expect(await staging()).toHaveLength(1);
     upload.req.destroy();
     const record = await settled(live.id);
-    expect(record).toMatchObject({ status: 'failed', errorCode: 499, errorDesc: 'The client closed the connection before the upload completed' });
+    expect(record).toMatchObject({
+      status: 'failed',
+      errorCode: 499,
+      errorDesc: 'The client closed the connection before the upload completed',
+    });
     expect(record.files.map((f) => f.status)).toEqual(['failed']);
     await expect(readdir(join(t.docroot, 'In'))).rejects.toThrow(/ENOENT/);
     expect((await post([spec({ token, paths: paths('big.bin') }), ...file('big.bin', 'x')])).status).toBe(200);

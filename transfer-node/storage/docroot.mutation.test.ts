@@ -73,14 +73,22 @@ describe('resolve and resolveEntry', () => {
   });
 
   it('answers a missing path with no stats and where it would be, below a missing folder too', async () => {
-    expect(await docroot.resolve(['alpha', 'nope.txt'])).toEqual({ nodePath: '/alpha/nope.txt', abs: join(dir, 'alpha', 'nope.txt'), stats: null });
+    expect(await docroot.resolve(['alpha', 'nope.txt'])).toEqual({
+      nodePath: '/alpha/nope.txt',
+      abs: join(dir, 'alpha', 'nope.txt'),
+      stats: null,
+    });
     expect(await docroot.resolve(['gone', 'deeper', 'x'])).toEqual({
       nodePath: '/gone/deeper/x',
       abs: join(dir, 'gone', 'deeper', 'x'),
       stats: null,
     });
     expect(await docroot.resolveEntry(['gone', 'x'])).toEqual({ nodePath: '/gone/x', abs: join(dir, 'gone', 'x'), stats: null });
-    expect(await docroot.resolveEntry(['alpha', 'nope'])).toEqual({ nodePath: '/alpha/nope', abs: join(dir, 'alpha', 'nope'), stats: null });
+    expect(await docroot.resolveEntry(['alpha', 'nope'])).toEqual({
+      nodePath: '/alpha/nope',
+      abs: join(dir, 'alpha', 'nope'),
+      stats: null,
+    });
   });
 
   it('treats a path through a file as missing rather than failing', async () => {
@@ -153,7 +161,9 @@ describe('resolve and resolveEntry', () => {
     await expect(docroot.resolve(['partial-link'])).rejects.toThrow(
       refusal("Symbolic link /partial-link is not followed: it leads into the node's staging area"),
     );
-    await expect(docroot.resolve(['.courier-staging', 'x.partial'])).rejects.toThrow(refusal('Path is reserved by the node: /.courier-staging'));
+    await expect(docroot.resolve(['.courier-staging', 'x.partial'])).rejects.toThrow(
+      refusal('Path is reserved by the node: /.courier-staging'),
+    );
     await expect(docroot.resolveEntry(['.courier-staging', 'x.partial'])).rejects.toThrow(
       refusal('Path is reserved by the node: /.courier-staging'),
     );

@@ -174,7 +174,9 @@ describe('checkTarget (before any byte is written)', () => {
     await writeFile(at('in', 'a.txt'), 'a');
     await symlink('a.txt', at('in', 'link'));
     const never = writer.batch(false, []);
-    await expect(never.checkTarget(['in', 'a.txt'])).rejects.toThrow(refusal(409, 'File already exists and the overwrite policy is "never"'));
+    await expect(never.checkTarget(['in', 'a.txt'])).rejects.toThrow(
+      refusal(409, 'File already exists and the overwrite policy is "never"'),
+    );
     const always = writer.batch(true, []);
     await expect(always.checkTarget(['in', 'a.txt'])).resolves.toBeUndefined();
     await expect(always.checkTarget(['in', 'folder'])).rejects.toThrow(refusal(409, 'A folder exists with the name of an uploaded file'));

@@ -181,7 +181,11 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
       const auth = createAuthService({
         users: createUsersRepository(f.db),
         sessions: sessions(),
-        throttle: createLoginThrottle(throttleRepo(), { maxFailuresPerAccountAndIp: 5, maxFailuresPerIp: 5, maxFailuresPerAccount: 5, windowSeconds: 900, delayStepSeconds: 0 }, f.audit),
+        throttle: createLoginThrottle(
+          throttleRepo(),
+          { maxFailuresPerAccountAndIp: 5, maxFailuresPerIp: 5, maxFailuresPerAccount: 5, windowSeconds: 900, delayStepSeconds: 0 },
+          f.audit,
+        ),
         hashing: createConcurrencyLimiter({ concurrency: 1, maxQueued: 1 }),
         idleTimeoutSeconds: 100,
         absoluteTimeoutSeconds: ABSOLUTE_S,
@@ -242,7 +246,11 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
       const auth = createAuthService({
         users: createUsersRepository(f.db),
         sessions: counted,
-        throttle: createLoginThrottle(throttleRepo(), { maxFailuresPerAccountAndIp: 5, maxFailuresPerIp: 5, maxFailuresPerAccount: 5, windowSeconds: 900, delayStepSeconds: 0 }, f.audit),
+        throttle: createLoginThrottle(
+          throttleRepo(),
+          { maxFailuresPerAccountAndIp: 5, maxFailuresPerIp: 5, maxFailuresPerAccount: 5, windowSeconds: 900, delayStepSeconds: 0 },
+          f.audit,
+        ),
         hashing: createConcurrencyLimiter({ concurrency: 1, maxQueued: 1 }),
         idleTimeoutSeconds: IDLE_S,
         absoluteTimeoutSeconds: ABSOLUTE_S,

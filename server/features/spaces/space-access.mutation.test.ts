@@ -96,7 +96,14 @@ describe.each(DIALECTS)('space access on %s', (dialect) => {
       const granted = await f.access.authorize(f.bob, finance, 'upload', '/in');
       expect(granted).toMatchObject({ space: { id: finance }, role: 'contributor' });
       expect(await f.auditEntries()).toEqual([
-        expect.objectContaining({ user_id: f.bob.id, action: 'upload', space_id: finance, target: '/in', decision: 'allow', reason: 'role contributor' }),
+        expect.objectContaining({
+          user_id: f.bob.id,
+          action: 'upload',
+          space_id: finance,
+          target: '/in',
+          decision: 'allow',
+          reason: 'role contributor',
+        }),
       ]);
     });
 
@@ -106,7 +113,13 @@ describe.each(DIALECTS)('space access on %s', (dialect) => {
         expect.objectContaining({ statusCode: 403, code: 'FORBIDDEN', message: 'You are not allowed to upload to this space.' }),
       );
       expect(await f.auditEntries()).toEqual([
-        expect.objectContaining({ user_id: f.bob.id, action: 'upload', target: '/in', decision: 'deny', reason: 'role viewer may not upload' }),
+        expect.objectContaining({
+          user_id: f.bob.id,
+          action: 'upload',
+          target: '/in',
+          decision: 'deny',
+          reason: 'role viewer may not upload',
+        }),
       ]);
     });
 

@@ -42,7 +42,9 @@ describe('validateName', () => {
 
   it.each(['', '   ', '.', '..', ' .. ', 'a/b'])('refuses %j with the general reason', (name) => {
     expect(() => validateName(name)).toThrow(
-      invalidName(`${JSON.stringify(name)} is not a valid name: it may not be empty, "." or "..", or contain "/", "\\" or control characters.`),
+      invalidName(
+        `${JSON.stringify(name)} is not a valid name: it may not be empty, "." or "..", or contain "/", "\\" or control characters.`,
+      ),
     );
   });
 
@@ -73,7 +75,9 @@ describe('spaceToNodePath and fromNodePath', () => {
     const fits = `/${'a'.repeat(4096 - root.length - 1)}`;
     expect(spaceToNodePath(root, fits)).toHaveLength(4096);
     expect(() => spaceToNodePath(root, `${fits}b`)).toThrow(
-      invalidPath(`The path ${JSON.stringify(`${fits}b`.slice(0, 200))} is longer than 4096 characters once placed in its space's folder on the node.`),
+      invalidPath(
+        `The path ${JSON.stringify(`${fits}b`.slice(0, 200))} is longer than 4096 characters once placed in its space's folder on the node.`,
+      ),
     );
   });
 

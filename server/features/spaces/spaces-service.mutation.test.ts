@@ -1,19 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestNode, type TestNode } from '../../../transfer-node/test/node-harness';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createServiceFixture, type ServiceFixture } from '../../test/service-fixture';
 import { DIALECTS } from '../../test/test-database';
 import { createGroupsRepository } from '../users/groups-repository';
 import { createSpacesService } from './spaces-service';
 
 // The spaces service called directly over a real database, against a real embedded node started
-// once for the file (docs/reliability.md, "Mutation testing").
-let node: TestNode;
+// once for the file as a process, as the other server tests start it (docs/reliability.md,
+// "Mutation testing").
+let node: NodeProcess;
 beforeAll(async () => {
-  node = await startTestNode();
+  node = await startNodeProcess();
 });
-afterAll(() => node.close());
+afterAll(() => node.stop());
 
 const isFolder = (nodePath: string) =>
   stat(join(node.docroot, nodePath)).then(
@@ -28,7 +29,7 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
 
   beforeEach(async () => {
     f = await createServiceFixture(dialect);
-    nodeId = await f.addNode({ url: node.node.url, username: node.node.credentials.username, secret: node.node.credentials.password, gatewayUrl: node.node.gatewayUrl });
+    nodeId = await f.addNode({ url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl });
     service = createSpacesService({ db: f.db, spaces: f.spaces, nodes: f.nodes, clients: f.clients, access: f.access });
   });
   afterEach(() => f.close());
@@ -134,7 +135,7 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
     });
 
     it("uses the admin's folder on the node the admin names", async () => {
-      const second = await f.addNode({ url: node.node.url, username: node.node.credentials.username, secret: node.node.credentials.password, gatewayUrl: null, name: 'second' });
+      const second = await f.addNode({ url: node.url, username: node.username, secret: node.password, gatewayUrl: null, name: 'second' });
       const root = `/projects/p-${unique()}`;
       const space = await service.create(f.alice, { name: `Project ${unique()}`, nodeId: second, rootPath: `${root}/` });
       expect(await f.spaces.find(space.id)).toMatchObject({ node_id: second, root_path: root });
@@ -145,7 +146,9 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
       await expect(service.create(f.bob, { name: 'Mine' })).rejects.toThrow(
         expect.objectContaining({ statusCode: 403, message: 'You are not allowed to create spaces.' }),
       );
-      await expect(service.create(f.alice, { name: 'X', nodeId: 'no-such-node' })).rejects.toThrow(expect.objectContaining({ code: 'NODE_NOT_FOUND' }));
+      await expect(service.create(f.alice, { name: 'X', nodeId: 'no-such-node' })).rejects.toThrow(
+        expect.objectContaining({ code: 'NODE_NOT_FOUND' }),
+      );
       await expect(service.create(f.alice, { name: ' \u200b ' })).rejects.toThrow(
         expect.objectContaining({ code: 'VALIDATION_FAILED', message: 'Enter a name with at least one visible character.' }),
       );
@@ -164,17 +167,29 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
       await service.ensurePersonalSpace(f.bob);
       const overlaps = (message: string) => expect.objectContaining({ statusCode: 409, code: 'SPACE_ROOT_OVERLAPS', message });
       await expect(service.create(f.alice, { name: 'Same', rootPath: root.toUpperCase() })).rejects.toThrow(
-        overlaps(`The folder ${JSON.stringify(root.toUpperCase())} is the folder of the space "Outer" (${root}) on this node; each space needs a folder of its own.`),
+        overlaps(
+          `The folder ${JSON.stringify(root.toUpperCase())} is the folder of the space "Outer" (${root}) on this node; each space needs a folder of its own.`,
+        ),
       );
       await expect(service.create(f.alice, { name: 'Inner', rootPath: `${root}/in` })).rejects.toThrow(
-        overlaps(`The folder "${root}/in" lies inside the folder of the space "Outer" (${root}) on this node; each space needs a folder of its own.`),
+        overlaps(
+          `The folder "${root}/in" lies inside the folder of the space "Outer" (${root}) on this node; each space needs a folder of its own.`,
+        ),
       );
       await expect(service.create(f.alice, { name: 'Whole', rootPath: '/projects' })).rejects.toThrow(
-        overlaps(`The folder "/projects" contains the folder of the space "Outer" (${root}) on this node; each space needs a folder of its own.`),
+        overlaps(
+          `The folder "/projects" contains the folder of the space "Outer" (${root}) on this node; each space needs a folder of its own.`,
+        ),
       );
-      await f.db.updateTable('spaces').set({ root_path: '/elsewhere/bob', root_key: '/elsewhere/bob' }).where('owner_user_id', '=', f.bob.id).execute();
+      await f.db
+        .updateTable('spaces')
+        .set({ root_path: '/elsewhere/bob', root_key: '/elsewhere/bob' })
+        .where('owner_user_id', '=', f.bob.id)
+        .execute();
       await expect(service.create(f.alice, { name: 'Bobs', rootPath: '/elsewhere' })).rejects.toThrow(
-        overlaps('The folder "/elsewhere" contains the folder of the personal space of bob (/elsewhere/bob) on this node; each space needs a folder of its own.'),
+        overlaps(
+          'The folder "/elsewhere" contains the folder of the personal space of bob (/elsewhere/bob) on this node; each space needs a folder of its own.',
+        ),
       );
     });
   });
@@ -223,7 +238,9 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
       // Bob manages the space now, so he may see its members.
       expect((await service.members(f.bob, space)).find((m) => m.principalType === 'user')?.role).toBe('manager');
       await service.removeMember(f.alice, space, 'group', team.id);
-      expect(await service.members(f.alice, space)).toEqual([{ principalType: 'user', principalId: f.bob.id, role: 'manager', name: 'Bob' }]);
+      expect(await service.members(f.alice, space)).toEqual([
+        { principalType: 'user', principalId: f.bob.id, role: 'manager', name: 'Bob' },
+      ]);
       await expect(service.removeMember(f.alice, space, 'group', team.id)).rejects.toThrow(
         expect.objectContaining({ statusCode: 404, message: 'This member was not found.' }),
       );
@@ -247,7 +264,9 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
       await f.spaces.putMember({ space_id: space, principal_type: 'user', principal_id: f.bob.id, role: 'contributor' });
       const forbidden = expect.objectContaining({ statusCode: 403 });
       await expect(service.members(f.bob, space)).rejects.toThrow(forbidden);
-      await expect(service.putMember(f.bob, space, { principalType: 'user', principalId: f.carol.id, role: 'manager' })).rejects.toThrow(forbidden);
+      await expect(service.putMember(f.bob, space, { principalType: 'user', principalId: f.carol.id, role: 'manager' })).rejects.toThrow(
+        forbidden,
+      );
       await expect(service.removeMember(f.bob, space, 'user', f.bob.id)).rejects.toThrow(forbidden);
       expect(await f.spaces.members(space)).toHaveLength(1);
       const targets = (await f.auditEntries()).filter((e) => e.user_id === f.bob.id).map((e) => [e.action, e.target, e.decision]);

@@ -2,20 +2,20 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gatewayUpload, partialUpload } from '../../../test-kit/gateway-upload';
-import { startTestNode, type TestNode } from '../../../transfer-node/test/node-harness';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createServiceFixture, type ServiceFixture } from '../../test/service-fixture';
 import { DIALECTS } from '../../test/test-database';
 import { createTransfersRepository, type TransfersRepository } from './transfers-repository';
 import { createTransfersService } from './transfers-service';
 
 // The transfers service called directly over a real database, against a real embedded node
-// started once for the file (docs/reliability.md, "Mutation testing"): what the node is asked,
+// started once for the file as a process (docs/reliability.md, "Mutation testing"): what the node is asked,
 // what is recorded, and what the returned spec lets a client do on the node.
-let node: TestNode;
+let node: NodeProcess;
 beforeAll(async () => {
-  node = await startTestNode();
+  node = await startNodeProcess();
 });
-afterAll(() => node.close());
+afterAll(() => node.stop());
 
 const onNode = (nodePath: string) => join(node.docroot, nodePath);
 
@@ -28,22 +28,36 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
   let changes: number;
   let service: ReturnType<typeof createTransfersService>;
 
-  const connection = () => ({ url: node.node.url, username: node.node.credentials.username, secret: node.node.credentials.password });
+  const connection = () => ({ url: node.url, username: node.username, secret: node.password });
 
   beforeEach(async () => {
     f = await createServiceFixture(dialect);
-    nodeId = await f.addNode({ ...connection(), gatewayUrl: node.node.gatewayUrl });
+    nodeId = await f.addNode({ ...connection(), gatewayUrl: node.gatewayUrl });
     root = `/spaces/t-${Math.random().toString(36).slice(2, 10)}`;
     spaceId = await f.addSpace(nodeId, 'Transfers', root);
     await f.spaces.putMember({ space_id: spaceId, principal_type: 'user', principal_id: f.bob.id, role: 'contributor' });
     await f.spaces.putMember({ space_id: spaceId, principal_type: 'user', principal_id: f.carol.id, role: 'viewer' });
     transfers = createTransfersRepository(f.db);
     changes = 0;
-    service = createTransfersService({ access: f.access, clients: f.clients, transfers, tokenLifeSeconds: 600, onChange: () => (changes += 1) });
+    service = createTransfersService({
+      access: f.access,
+      clients: f.clients,
+      transfers,
+      tokenLifeSeconds: 600,
+      onChange: () => (changes += 1),
+    });
   });
   afterEach(() => f.close());
 
-  const upload = (who = f.bob, fields: Partial<{ folder: string; files: Array<{ path: string; size: number }>; emptyFolders: string[]; client: 'http-gateway' | 'desktop' }> = {}) =>
+  const upload = (
+    who = f.bob,
+    fields: Partial<{
+      folder: string;
+      files: Array<{ path: string; size: number }>;
+      emptyFolders: string[];
+      client: 'http-gateway' | 'desktop';
+    }> = {},
+  ) =>
     service.create(who, {
       spaceId,
       direction: 'upload',
@@ -56,8 +70,15 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
 
   describe('uploads', () => {
     it('asks the node for a token bound to the files, records the transfer, and the spec carries it', async () => {
-      const res = await upload(f.bob, { folder: '/in', files: [{ path: 'q1.txt', size: 5 }, { path: 'tree/x.bin', size: 2 }, { path: 'tree/y.bin', size: 0 }] });
-      expect(res.clients).toEqual([{ type: 'http-gateway', url: node.node.gatewayUrl }]);
+      const res = await upload(f.bob, {
+        folder: '/in',
+        files: [
+          { path: 'q1.txt', size: 5 },
+          { path: 'tree/x.bin', size: 2 },
+          { path: 'tree/y.bin', size: 0 },
+        ],
+      });
+      expect(res.clients).toEqual([{ type: 'http-gateway', url: node.gatewayUrl }]);
       expect(res.transferSpec).toMatchObject({
         destination_root: `${root}/in`,
         paths: [
@@ -87,7 +108,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       });
       expect(await service.get(f.bob, res.transfer.id)).toEqual(res.transfer);
       expect(changes).toBe(1);
-      const sent = await gatewayUpload(node.node.gatewayUrl, res.transferSpec, [
+      const sent = await gatewayUpload(node.gatewayUrl, res.transferSpec, [
         { path: 'q1.txt', data: 'hello' },
         { path: 'tree/x.bin', data: 'xx' },
         { path: 'tree/y.bin', data: '' },
@@ -96,7 +117,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       expect(await readFile(onNode(`${root}/in/q1.txt`), 'utf8')).toBe('hello');
       // The token is bound to the files declared: another name is refused by the node.
       const other = await upload(f.bob, { files: [{ path: 'declared.txt', size: 1 }] });
-      const refused = await gatewayUpload(node.node.gatewayUrl, other.transferSpec, [{ path: 'undeclared.txt', data: 'x' }]);
+      const refused = await gatewayUpload(node.gatewayUrl, other.transferSpec, [{ path: 'undeclared.txt', data: 'x' }]);
       expect(refused.status).toBe(403);
     });
 
@@ -105,16 +126,25 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       await writeFile(onNode(`${root}/a.txt`), 'old');
       const contributor = await upload(f.bob);
       expect(contributor.transferSpec.overwrite).toBe('never');
-      expect((await gatewayUpload(node.node.gatewayUrl, { ...contributor.transferSpec, overwrite: 'always' }, [{ path: 'a.txt', data: 'new' }])).status).toBe(409);
+      expect(
+        (await gatewayUpload(node.gatewayUrl, { ...contributor.transferSpec, overwrite: 'always' }, [{ path: 'a.txt', data: 'new' }]))
+          .status,
+      ).toBe(409);
       expect(await readFile(onNode(`${root}/a.txt`), 'utf8')).toBe('old');
       const manager = await upload(f.alice);
       expect(manager.transferSpec).not.toHaveProperty('overwrite');
-      expect((await gatewayUpload(node.node.gatewayUrl, manager.transferSpec, [{ path: 'a.txt', data: 'new' }])).status).toBe(200);
+      expect((await gatewayUpload(node.gatewayUrl, manager.transferSpec, [{ path: 'a.txt', data: 'new' }])).status).toBe(200);
       expect(await readFile(onNode(`${root}/a.txt`), 'utf8')).toBe('new');
     });
 
     it('titles an upload by its one dropped item, and creates empty folders on the node', async () => {
-      const one = await upload(f.bob, { files: [{ path: 'Photos/a.jpg', size: 1 }, { path: 'Photos/b.jpg', size: 1 }], emptyFolders: ['Photos/empty', 'Other/none'] });
+      const one = await upload(f.bob, {
+        files: [
+          { path: 'Photos/a.jpg', size: 1 },
+          { path: 'Photos/b.jpg', size: 1 },
+        ],
+        emptyFolders: ['Photos/empty', 'Other/none'],
+      });
       expect(one.transfer.title).toBe('Photos');
       expect(one.transfer.paths).toEqual(['Photos']);
       expect((await stat(onNode(`${root}/Photos/empty`))).isDirectory()).toBe(true);
@@ -135,9 +165,13 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
     });
 
     it('refuses a viewer, a bad path, an empty file name, and a path too long under the root, recording nothing', async () => {
-      await expect(upload(f.carol)).rejects.toThrow(expect.objectContaining({ statusCode: 403, message: 'You are not allowed to upload to this space.' }));
+      await expect(upload(f.carol)).rejects.toThrow(
+        expect.objectContaining({ statusCode: 403, message: 'You are not allowed to upload to this space.' }),
+      );
       await expect(upload(f.bob, { folder: '../up' })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_PATH' }));
-      await expect(upload(f.bob, { files: [{ path: 'a/../../b', size: 1 }] })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_PATH' }));
+      await expect(upload(f.bob, { files: [{ path: 'a/../../b', size: 1 }] })).rejects.toThrow(
+        expect.objectContaining({ code: 'INVALID_PATH' }),
+      );
       await expect(upload(f.bob, { emptyFolders: ['x\u0000'] })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_PATH' }));
       await expect(upload(f.bob, { files: [{ path: '/', size: 1 }] })).rejects.toThrow(
         expect.objectContaining({ code: 'INVALID_PATH', message: 'The path "" is not a file name.' }),
@@ -155,12 +189,18 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       const hstsRoot = `${root}-hsts`;
       const space = await f.addSpace(hsts, 'On HSTS', hstsRoot);
       await f.spaces.putMember({ space_id: space, principal_type: 'user', principal_id: f.bob.id, role: 'manager' });
-      const res = await service.create(f.bob, { spaceId: space, direction: 'upload', folder: '/', files: [{ path: 'any.txt', size: 1 }], emptyFolders: [] });
+      const res = await service.create(f.bob, {
+        spaceId: space,
+        direction: 'upload',
+        folder: '/',
+        files: [{ path: 'any.txt', size: 1 }],
+        emptyFolders: [],
+      });
       // No gateway URL registered: the one the node's spec names.
-      expect(res.clients).toEqual([{ type: 'desktop' }, { type: 'http-gateway', url: node.node.gatewayUrl }]);
+      expect(res.clients).toEqual([{ type: 'desktop' }, { type: 'http-gateway', url: node.gatewayUrl }]);
       expect(res.transfer.client).toBe('desktop');
       // A folder token: any file under the folder is accepted.
-      expect((await gatewayUpload(node.node.gatewayUrl, res.transferSpec, [{ path: 'other.txt', data: 'x' }])).status).toBe(200);
+      expect((await gatewayUpload(node.gatewayUrl, res.transferSpec, [{ path: 'other.txt', data: 'x' }])).status).toBe(200);
     });
   });
 
@@ -174,7 +214,15 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
     it('asks the node for sources relative to the space root, and records them', async () => {
       const res = await download(['/docs/a.txt']);
       expect(res.transferSpec).toMatchObject({ source_root: root, paths: [{ source: 'docs/a.txt' }], title: 'a.txt' });
-      expect(res.transfer).toMatchObject({ direction: 'download', title: 'a.txt', folder: '/docs', paths: ['/docs/a.txt'], fileCount: 1, bytesExpected: 4, status: 'authorized' });
+      expect(res.transfer).toMatchObject({
+        direction: 'download',
+        title: 'a.txt',
+        folder: '/docs',
+        paths: ['/docs/a.txt'],
+        fileCount: 1,
+        bytesExpected: 4,
+        status: 'authorized',
+      });
       expect(changes).toBe(1);
     });
 
@@ -221,7 +269,9 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       const forbidden = expect.objectContaining({ statusCode: 403, message: "You are not allowed to see other people's transfers." });
       await expect(service.list(f.bob, { all: true, limit: 10 })).rejects.toThrow(forbidden);
       await expect(service.list(f.bob, { all: false, userId: f.alice.id, limit: 10 })).rejects.toThrow(forbidden);
-      expect((await service.list(f.alice, { all: true, limit: 10 })).map((t) => t.id).sort()).toEqual([bobs.transfer.id, alices.transfer.id].sort());
+      expect((await service.list(f.alice, { all: true, limit: 10 })).map((t) => t.id).sort()).toEqual(
+        [bobs.transfer.id, alices.transfer.id].sort(),
+      );
       expect((await service.list(f.alice, { all: true, userId: f.bob.id, limit: 10 })).map((t) => t.id)).toEqual([bobs.transfer.id]);
       expect((await service.list(f.alice, { all: false, limit: 10 })).map((t) => t.id)).toEqual([alices.transfer.id]);
       expect(await service.list(f.bob, { all: false, limit: 10, before: new Date(0).toISOString() })).toEqual([]);
@@ -275,7 +325,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
 
     it('cancels on the node a transfer the node is running', async () => {
       const { transfer, transferSpec } = await upload(f.bob, { files: [{ path: 'big.bin', size: 1000 }] });
-      const held = partialUpload(node.node.gatewayUrl, transferSpec, { path: 'big.bin', size: 1000 }, 100);
+      const held = partialUpload(node.gatewayUrl, transferSpec, { path: 'big.bin', size: 1000 }, 100);
       const nodeTransferId = await runningOnNode(transfer.id);
       await transfers.update(transfer.id, { node_transfer_id: nodeTransferId });
       const cancelled = await service.reportFromClient(f.bob, transfer.id, { status: 'cancelled' });
