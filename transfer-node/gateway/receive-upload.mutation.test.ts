@@ -61,7 +61,7 @@ const paths = (...names: string[]) => names.map((n) => ({ source: n, destination
 async function post(parts: Part[], headers: Record<string, string> = {}) {
   const res = await fetch(url, {
     method: 'POST',
-    body: body(parts),
+    body: new Uint8Array(body(parts)),
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...headers },
   });
   return { status: res.status, json: (await res.json()) as { message?: string; transferId?: string; files?: string[] } };

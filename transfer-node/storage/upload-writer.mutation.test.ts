@@ -62,7 +62,7 @@ describe('staging', () => {
     const { partial, stream } = writer.stage();
     stream.write('half of it');
     stream.destroy();
-    await new Promise((resolve) => stream.once('close', resolve));
+    await new Promise<void>((resolve) => stream.once('close', () => resolve()));
     await writer.discard(partial);
     expect(await readdir(docroot.stagingDir)).toEqual([]);
     await writer.discard(partial); // twice is fine
