@@ -142,6 +142,16 @@ describe('a complete upload', () => {
     expect(await onDisk('In', 'say "hi".txt')).toBe('three');
   });
 
+  it("keeps folders and UTF-8 in a part's file name when the spec lists no path for it", async () => {
+    const res = await post([
+      spec({ token: t.uploadToken('/In'), paths: [] }),
+      ...file('sub/dir/\u00e9t\u00e9 \u65e5\u672c.txt', 'named by the part'),
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.json.files).toEqual(['/In/sub/dir/\u00e9t\u00e9 \u65e5\u672c.txt']);
+    expect(await onDisk('In', 'sub', 'dir', '\u00e9t\u00e9 \u65e5\u672c.txt')).toBe('named by the part');
+  });
+
   it('keeps the order of the body when a name is given twice', async () => {
     const res = await post([
       spec({ token: t.uploadToken('/In'), paths: paths('same.txt', 'same.txt', 'same.txt') }),
@@ -308,6 +318,11 @@ describe('refusals, each leaving nothing behind', () => {
   it('refuses more parts than one upload may carry', async () => {
     const many = Array.from({ length: 10_001 }, () => ({ name: 'Content-Length', value: '1' }));
     await refused([spec({ token: t.uploadToken('/In') }), ...many], 413, 'One upload carries at most 10000 files');
+  });
+
+  it('refuses a spec part over 4 MiB', async () => {
+    const huge = { token: t.uploadToken('/In'), padding: 'p'.repeat(4 * 1024 * 1024) };
+    await refused([spec(huge), ...file('a.txt', 'a')], 400, 'Part "x-aspera-spec" is too large');
   });
 
   it('refuses a malformed multipart body', async () => {
