@@ -39,6 +39,11 @@ describe('parseSpec', () => {
     expect(() => parseSpec(input)).toThrow(refusal(400, message));
   });
 
+  it('accepts every overwrite policy of the spec', () => {
+    for (const overwrite of ['never', 'always', 'diff', 'older', 'diff+older', 'none'])
+      expect(parseSpec({ overwrite }).overwrite).toBe(overwrite);
+  });
+
   it('accepts the limits themselves', () => {
     expect(() => parseSpec({ token: 'x'.repeat(64 * 1024), download_name: 'n'.repeat(200), cookie: 'c'.repeat(8192) })).not.toThrow();
     expect(parseSpec({ paths: Array.from({ length: MAX_SPEC_PATHS }, () => ({})) }).paths).toHaveLength(MAX_SPEC_PATHS);

@@ -139,6 +139,10 @@ describe('a complete upload', () => {
       ...file('say %22hi%22.txt', 'three'),
     ]);
     expect(ok.json.files).toEqual(['/In/renamed.txt', '/In/only-source.txt', '/In/say "hi".txt']);
+    for (const escaped of ['a%0Db', 'a%0db', 'a%0Ab', 'a%0ab']) {
+      const part = await post([spec({ token: t.uploadToken('/In'), paths: [] }), ...file(escaped, 'x')]);
+      expect(part).toEqual({ status: 400, json: { message: 'Path contains control characters' } });
+    }
     expect(await onDisk('In', 'say "hi".txt')).toBe('three');
   });
 

@@ -152,6 +152,15 @@ describe('commit', () => {
     expect(await batch.commit(await staged('via link'), ['granted', 'alias', 'a.txt'])).toBe(at('granted', 'real', 'a.txt'));
   });
 
+  it('tells folders apart whose names would run together (a/b and ab)', async () => {
+    const batch = writer.batch(false, []);
+    expect(await batch.commit(await staged('1'), ['a', 'b', 'one.txt'])).toBe(at('a', 'b', 'one.txt'));
+    expect(await batch.commit(await staged('2'), ['ab', 'two.txt'])).toBe(at('ab', 'two.txt'));
+    await batch.checkTarget(['a', 'b', 'x']);
+    await mkdir(at('ab', 'x'));
+    await expect(batch.checkTarget(['ab', 'x'])).rejects.toThrow(refusal(409, 'A folder exists with the name of an uploaded file'));
+  });
+
   it('commits several files into one folder and creates it once', async () => {
     const batch = writer.batch(false, []);
     const paths = await Promise.all(['a', 'b', 'c'].map(async (n) => batch.commit(await staged(n), ['many', `${n}.txt`])));
