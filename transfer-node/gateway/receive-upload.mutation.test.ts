@@ -167,6 +167,25 @@ describe('a complete upload', () => {
     expect(await onDisk('In', 'same.txt')).toBe('third');
   });
 
+  it('under "never", a name given twice keeps the first file and refuses the second as existing', async () => {
+    const res = await post([
+      spec({ token: t.uploadToken('/In', { replace: false }), paths: paths('twice.txt', 'twice.txt') }),
+      ...file('twice.txt', 'first'),
+      ...file('twice.txt', 'second'),
+    ]);
+    expect(res).toEqual({ status: 409, json: { message: 'File already exists and the overwrite policy is "never"' } });
+    expect(await staging()).toEqual([]);
+  });
+
+  it('records the first 1000 source paths of a spec that lists more', async () => {
+    const listed = Array.from({ length: 1001 }, (_, i) => ({ source: `s${i}`, destination: 'only.txt' }));
+    const res = await post([spec({ token: t.uploadToken('/In'), paths: listed }), ...file('only.txt', 'x')]);
+    expect(res.status).toBe(200);
+    const record = t.ctx.transfers.get(res.json.transferId as string);
+    expect(record?.sourcePaths).toHaveLength(1000);
+    expect(record?.sourcePaths[999]).toBe('s999');
+  });
+
   it('commits many files, into one folder and several', async () => {
     const names = Array.from({ length: 20 }, (_, i) => (i % 2 ? `d${i % 3}/f${i}.txt` : `f${i}.txt`));
     const res = await post([spec({ token: t.uploadToken('/Many'), paths: paths(...names) }), ...names.flatMap((n) => file(n, n))]);
@@ -317,6 +336,11 @@ describe('refusals, each leaving nothing behind', () => {
     const replaced = await post([spec({ token: t.uploadToken('/In'), paths: paths('a.txt') }), ...file('a.txt', 'new')]);
     expect(replaced.status).toBe(200);
     expect(await onDisk('In', 'a.txt')).toBe('new');
+  });
+
+  it('takes a spec and 10000 Content-Length parts before refusing for the count', async () => {
+    const many = Array.from({ length: 10_000 }, () => ({ name: 'Content-Length', value: '1' }));
+    await refused([spec({ token: t.uploadToken('/In') }), ...many], 400, 'The body has no file part');
   });
 
   it('refuses more parts than one upload may carry', async () => {
