@@ -39,6 +39,25 @@ const groups = {
   'node-rules': ['transfer-node/storage/node-path.ts', 'transfer-node/tokens/*.ts', 'transfer-node/transfers/upload-grants.ts'],
   // The portal's pure rules, the same way.
   'portal-rules': ['server/lib/secret-box.ts', 'server/features/spaces/space-root.ts'],
+  // The node's storage and gateway judged by focused tests that call them directly on real temp
+  // folders and real request streams (no node process), so the group takes minutes, not hours.
+  'node-io': [
+    'contract/path-rules.ts',
+    'transfer-node/storage/docroot.ts',
+    'transfer-node/storage/upload-writer.ts',
+    'transfer-node/gateway/gateway-spec.ts',
+    'transfer-node/gateway/receive-upload.ts',
+  ],
+  // The portal's services judged by focused tests that call them directly over a real database
+  // (SQLite here) and, for spaces and transfers, a real embedded node started once per file.
+  'portal-services': [
+    'server/features/auth/auth-service.ts',
+    'server/features/auth/login-throttle*.ts',
+    'server/features/spaces/space-access.ts',
+    'server/features/spaces/space-path.ts',
+    'server/features/spaces/spaces-service.ts',
+    'server/features/transfers/transfers-service.ts',
+  ],
   // The SPA's transfer engine and the clients that move the bytes.
   spa: [
     'src/features/transfers/lib/*.ts',
@@ -50,6 +69,21 @@ const groups = {
 const unitTestsOnly = {
   'portal-rules': ['server/lib/*.test.ts', 'server/features/spaces/space-root*.test.ts'],
   'node-rules': ['transfer-node/storage/*.test.ts', 'transfer-node/tokens/*.test.ts', 'transfer-node/transfers/*.test.ts'],
+  'node-io': [
+    'contract/path-rules.mutation.test.ts',
+    'transfer-node/storage/docroot.mutation.test.ts',
+    'transfer-node/storage/upload-writer.mutation.test.ts',
+    'transfer-node/gateway/gateway-spec.mutation.test.ts',
+    'transfer-node/gateway/receive-upload.mutation.test.ts',
+  ],
+  'portal-services': [
+    'server/features/auth/auth-service.mutation.test.ts',
+    'server/features/auth/login-throttle.mutation.test.ts',
+    'server/features/spaces/space-access.mutation.test.ts',
+    'server/features/spaces/space-path.mutation.test.ts',
+    'server/features/spaces/spaces-service.mutation.test.ts',
+    'server/features/transfers/transfers-service.mutation.test.ts',
+  ],
 };
 
 const group = process.env.COURIER_MUTATION_GROUP ?? 'spa';

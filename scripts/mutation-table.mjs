@@ -12,7 +12,7 @@ const dir = 'reports/mutation';
 const reports = given.length
   ? given
   : readdirSync(dir)
-      .filter((f) => /^(node|portal|spa|all)\.json$/.test(f))
+      .filter((f) => /^(node|portal|spa|all|node-rules|portal-rules|node-io|portal-services)\.json$/.test(f))
       .map((f) => path.join(dir, f));
 
 const rows = [];

@@ -23,9 +23,9 @@ export function createAuditLog(db: Db) {
           user_id: entry.userId,
           action: entry.action,
           space_id: entry.spaceId ?? null,
-          target: entry.target?.slice(0, 4096) ?? null,
+          target: storable(entry.target?.slice(0, 4096)),
           decision: entry.decision,
-          reason: entry.reason ?? null,
+          reason: storable(entry.reason),
         })
         .execute();
     },
@@ -40,3 +40,12 @@ export function createAuditLog(db: Db) {
 }
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
+
+/**
+ * PostgreSQL text cannot hold a NUL character, and a refused path is logged as it was sent: a NUL
+ * in it made the denial's audit write fail (a 500 instead of the 400, and no audit entry). It is
+ * written as the six characters `\u0000`, the same on both dialects.
+ */
+function storable(text: string | null | undefined): string | null {
+  return text?.replaceAll('\u0000', '\\u0000') ?? null;
+}
