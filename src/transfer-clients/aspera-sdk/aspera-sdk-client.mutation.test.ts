@@ -184,6 +184,11 @@ describe('when the SDK does not come up', () => {
     const { fake, client } = setup();
     const seen: string[] = [];
     const unsubscribe = client.subscribeAvailability((a) => seen.push(a.state));
+    expect(await new Promise((resolve) => client.subscribeAvailability(resolve)())).toEqual({
+      available: false,
+      state: 'loading',
+      reason: 'Looking for IBM Aspera for Desktop…',
+    });
     await client.availability();
     fake.setStatus('DISCONNECTED');
     unsubscribe();

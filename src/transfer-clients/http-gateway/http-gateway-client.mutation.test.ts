@@ -289,6 +289,30 @@ describe('the stall watchdog (the test moves the clock)', () => {
     });
   });
 
+  it('a resumed upload gets a fresh watchdog: not failed at once, not stalled by the old run, not exempt from stalling', async () => {
+    vi.useFakeTimers();
+    const { client, of } = setup();
+    await client.start(upload('w1'));
+    await vi.advanceTimersByTimeAsync(65_000);
+    expect(of('w1').at(-1)!.error!.message).toMatch(/stalled/);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    await client.resume('w1');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(of('w1').at(-1)!.status).toBe('starting');
+    await client.stop('w1');
+    expect(of('w1').at(-1)).toMatchObject({ status: 'cancelled' });
+    expect(of('w1').at(-1)!.error).toBeUndefined();
+
+    await client.start(upload('w2'));
+    lastXhr().progress(200, 200);
+    lastXhr().upload.onload?.();
+    lastXhr().respond(500);
+    expect(of('w2').at(-1)!.status).toBe('failed');
+    await client.resume('w2');
+    await vi.advanceTimersByTimeAsync(65_000);
+    expect(of('w2').at(-1)).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/stalled/) } });
+  });
+
   it('leaves no timer behind once a download is handed to the browser or a transfer is removed', async () => {
     vi.useFakeTimers();
     vi.spyOn(document.body, 'append').mockImplementation(() => undefined);
