@@ -83,12 +83,12 @@ describe('what the client offers', () => {
     expect(await setup().client.availability()).toEqual({ available: true });
   });
 
-  it("uses the page's own XMLHttpRequest and fetch when none is given", async () => {
+  it("uses the page's own XMLHttpRequest, fetch and document when none is given", async () => {
     vi.stubGlobal('XMLHttpRequest', FakeXhr);
     const fetch = vi.fn(async () => Response.json({ signed_url: 'https://gw.example/signed' }));
     vi.stubGlobal('fetch', fetch);
-    vi.spyOn(document.body, 'append').mockImplementation(() => undefined);
-    const client = createHttpGatewayClient({ document });
+    const append = vi.spyOn(document.body, 'append').mockImplementation(() => undefined);
+    const client = createHttpGatewayClient();
     const events: TransferClientEvent[] = [];
     client.subscribe((e) => events.push(e));
     await client.start(upload('u1'));
@@ -97,6 +97,7 @@ describe('what the client offers', () => {
     await client.start({ transferId: 'd1', direction: 'download', transferSpec: sized(10 ** 12), gatewayUrl: GW });
     await vi.waitFor(() => expect(events.at(-1)).toMatchObject({ transferId: 'd1', handedToBrowser: true }));
     expect(fetch).toHaveBeenCalledOnce();
+    expect((append.mock.calls[0]![0] as HTMLIFrameElement).getAttribute('src')).toBe('https://gw.example/signed');
   });
 });
 
