@@ -269,10 +269,60 @@ describe('starting', () => {
     runner.desktop.attach(desktop.client);
     useTransfersStore.setState({ desktop: { available: true, state: 'running' }, preference: 'desktop' });
     await runner.startDownload({ spaceId: 's1', paths: ['/a.txt'] });
-    expect(desktop.client.start.mock.calls[0]![0]).toEqual({ transferId: 't1', direction: 'download', transferSpec: { paths: [] } });
+    expect(desktop.client.start.mock.calls[0]![0]).toStrictEqual({ transferId: 't1', direction: 'download', transferSpec: { paths: [] } });
     expect(state().carriers.t1?.kind).toBe('desktop');
     desktop.emit({ status: 'running', bytesDone: 1, bytesTotal: 1000 });
     expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'running', client: 'desktop' });
+  });
+
+  it('uses the browser, and says so plainly, while Desktop is reported running but its client is not loaded', async () => {
+    api.createTransfer.mockResolvedValue(created({ direction: 'download' }, [{ type: 'desktop' }, GATEWAY]));
+    const { client } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    useTransfersStore.setState({ desktop: { available: true, state: 'running' } });
+    await runner.startDownload({ spaceId: 's1', paths: ['/a.txt'] });
+    expect(client.start).toHaveBeenCalledOnce();
+    expect(state().carriers.t1).toEqual({ kind: 'http-gateway', reason: 'Using the browser (HTTP Gateway).' });
+  });
+
+  it("the portal's answer to a report replaces the row's record in the list", async () => {
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(transfersKey, []);
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(queryClient, client);
+    await runner.startUpload(upload);
+    expect(queryClient.getQueryData<TransferRecord[]>(transfersKey)?.map((t) => t.status)).toEqual(['authorized']);
+    emit({ status: 'running', bytesDone: 500, bytesTotal: 1000 });
+    await vi.waitFor(() => expect(queryClient.getQueryData<TransferRecord[]>(transfersKey)?.map((t) => t.status)).toEqual(['running']));
+  });
+
+  it('a portal that cannot be told about progress does not break the transfer', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    await runner.startUpload(upload);
+    api.reportTransfer.mockRejectedValue(new TypeError('Failed to fetch'));
+    emit({ status: 'running', bytesDone: 500, bytesTotal: 1000 });
+    emit({ status: 'completed', bytesDone: 1000, bytesTotal: 1000 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(state().toasts).toEqual([expect.objectContaining({ kind: 'success', title: 'Upload complete' })]);
+  });
+
+  it('waits for a slow readability check when the upload failed before any byte, however long it takes', async () => {
+    vi.useFakeTimers();
+    try {
+      const { client, emit } = fakeClient();
+      const runner = createTransferRunner(new QueryClient(), client);
+      const checkReadable = () =>
+        new Promise<string | null>((resolve) => setTimeout(() => resolve('The browser could not read "a.txt".'), 10_000));
+      await runner.startUpload({ ...upload, checkReadable });
+      emit({ status: 'failed', bytesDone: 0, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'The upload stopped.' } });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(state().toasts).toEqual([]);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(state().toasts.at(-1)).toMatchObject({ title: 'Upload failed', subtitle: 'Tree: The browser could not read "a.txt".' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("asks whether a file still reads only for the gateway's uploads", async () => {
