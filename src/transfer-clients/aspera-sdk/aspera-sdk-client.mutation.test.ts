@@ -40,6 +40,8 @@ function setup(options: FakeAsperaSdkOptions = {}, clientOptions: Partial<Aspera
 function loadingWindow(fake: FakeAsperaSdk) {
   const state = { broken: true, attempts: 0 };
   const win = {
+    setTimeout: (run: () => void, ms: number) => setTimeout(run, ms),
+    clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
     document: {
       createElement: () => ({ remove() {} }),
       head: {

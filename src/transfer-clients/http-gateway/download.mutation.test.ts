@@ -111,27 +111,25 @@ describe('streamed download (§4)', () => {
     expect(empty.saved[0]!.blob.size).toBe(0);
   });
 
-  it("saves under the gateway's name and type, else the file's own name as binary data", async () => {
+  it("saves under the gateway's RFC 6266 name and type, else the file's own name as binary data", async () => {
     const named = harness(
       async () =>
         new Response(body(2), {
-          headers: { 'Content-Length': '2', 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="q3.pdf"' },
+          headers: {
+            'Content-Length': '2',
+            'Content-Type': 'application/pdf',
+            'Content-Disposition': "attachment; filename*=UTF-8''q3%20r%C3%A9sum%C3%A9.pdf",
+          },
         }),
     );
     await runStreamedDownload(BASE, sized(2), new AbortController().signal, named.env, named.report);
-    expect(named.saved[0]!.name).toBe('q3.pdf');
+    expect(named.saved[0]!.name).toBe('q3 résumé.pdf');
     expect(named.saved[0]!.blob.type).toBe('application/pdf');
 
-    const bare = new Response(body(2), { headers: { 'Content-Length': '2' } });
-    bare.headers.delete('Content-Type');
-    const plain = harness(async () => bare);
+    const plain = harness(async () => new Response(body(2), { headers: { 'Content-Length': '2' } }));
     await runStreamedDownload(BASE, sized(2, [{ source: 'docs/sub/report.pdf' }]), new AbortController().signal, plain.env, plain.report);
     expect(plain.saved[0]!.name).toBe('report.pdf');
     expect(plain.saved[0]!.blob.type).toBe('application/octet-stream');
-
-    const folder = harness(async () => new Response(body(2), { headers: { 'Content-Length': '2' } }));
-    await runStreamedDownload(BASE, sized(2, [{ source: 'docs/sub/' }]), new AbortController().signal, folder.env, folder.report);
-    expect(folder.saved[0]!.name).toBe('sub');
 
     for (const paths of [[{ source: 'a.txt' }, { source: 'b.txt' }], [{ source: 7 }], 'a.txt', [{ source: '/' }]]) {
       const several = harness(async () => new Response(body(2), { headers: { 'Content-Length': '2' } }));
