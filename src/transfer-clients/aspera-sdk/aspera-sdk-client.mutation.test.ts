@@ -300,6 +300,24 @@ describe('starting', () => {
   });
 });
 
+describe('a gateway upload whose answer the SDK never shows (§12.2)', () => {
+  it('completes after three seconds without a failure', async () => {
+    vi.useFakeTimers();
+    const { fake, client, last } = setup({ transferClient: 'http-gateway' });
+    const started = client.start({ transferId: 'p1', direction: 'upload', transferSpec: spec('p1') });
+    await vi.advanceTimersByTimeAsync(10);
+    await started;
+    const live = [...fake.store.values()][0]!;
+    Object.defineProperty(live, 'httpRequestId', { get: () => undefined, set: () => undefined });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(last('p1')).toMatchObject({ status: 'running' });
+    await vi.advanceTimersByTimeAsync(2_800);
+    expect(last('p1')!.status).toBe('running');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(last('p1')!.status).toBe('completed');
+  });
+});
+
 describe('stop, resume, remove', () => {
   it('stopping an ended transfer asks nothing of Desktop', async () => {
     const { fake, client, last } = setup();
