@@ -253,13 +253,20 @@ describe('presigned download (§5)', () => {
     unreadable.text = () => Promise.reject(new TypeError('body lost'));
     const u = harness(async () => unreadable);
     await runPresignedDownload(BASE, sized(1), new AbortController().signal, u.env, u.report);
-    expect(u.reports.at(-1)![0]).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/answered 503/) } });
+    expect(u.reports.at(-1)![0]).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringMatching(/answered 503 to the download/) },
+    });
   });
 
   it('a gateway that cannot be reached is a network failure; a stop before the answer is cancelled', async () => {
     const down = harness(async () => Promise.reject(new TypeError('Failed to fetch')));
     await runPresignedDownload(BASE, sized(1), new AbortController().signal, down.env, down.report);
-    expect(down.reports.at(-1)![0]).toMatchObject({ status: 'failed', bytesDone: 0, error: { code: 'NETWORK_ERROR' } });
+    expect(down.reports.at(-1)![0]).toMatchObject({
+      status: 'failed',
+      bytesDone: 0,
+      error: { code: 'NETWORK_ERROR', message: expect.stringMatching(/during the download/) },
+    });
 
     const controller = new AbortController();
     const stopped = harness(async () => {
@@ -269,5 +276,15 @@ describe('presigned download (§5)', () => {
     await runPresignedDownload(BASE, sized(1), controller.signal, stopped.env, stopped.report);
     expect(stopped.reports.at(-1)).toEqual([{ status: 'cancelled', bytesDone: 0 }, 1]);
     expect(stopped.opened).toEqual([]);
+
+    // Stopped while the answer's body was still being read: the link is not handed over either.
+    const late = new AbortController();
+    const answer = Response.json({ signed_url: 'https://gw.example/v3/signed/abc' });
+    const read = answer.text.bind(answer);
+    answer.text = () => (late.abort(), read());
+    const reading = harness(async () => answer);
+    await runPresignedDownload(BASE, sized(1), late.signal, reading.env, reading.report);
+    expect(reading.reports.at(-1)).toEqual([{ status: 'cancelled', bytesDone: 0 }, 1]);
+    expect(reading.opened).toEqual([]);
   });
 });

@@ -89,6 +89,7 @@ describe('what the client offers', () => {
     vi.stubGlobal('fetch', fetch);
     const append = vi.spyOn(document.body, 'append').mockImplementation(() => undefined);
     const client = createHttpGatewayClient();
+    expect(await client.availability()).toEqual({ available: true });
     const events: TransferClientEvent[] = [];
     client.subscribe((e) => events.push(e));
     await client.start(upload('u1'));
@@ -147,6 +148,7 @@ describe('start, stop, resume, remove', () => {
     await client.resume('r1');
     expect(FakeXhr.all).toHaveLength(2);
     expect(of('r1').map((e) => e.status)).toEqual(['starting', 'cancelled', 'starting', 'completed']);
+    await expect(client.remove('r1')).resolves.toBeUndefined(); // a finished transfer has nothing to abort
   });
 
   it('remove aborts the request, says nothing more about it, and frees the id', async () => {
@@ -241,6 +243,16 @@ describe('the stall watchdog (the test moves the clock)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('counts the start of sending as activity, though no byte has moved yet', async () => {
+    vi.useFakeTimers();
+    const { client, of } = setup();
+    await client.start(upload('s0'));
+    await vi.advanceTimersByTimeAsync(55_000);
+    lastXhr().upload.onloadstart?.();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(of('s0').at(-1)).toMatchObject({ status: 'running', bytesDone: 0 });
+  });
+
   it('names its own limit in the message', async () => {
     vi.useFakeTimers();
     const { client, of } = setup({ stallTimeoutMs: 2_000 });
@@ -324,6 +336,10 @@ describe('the stall watchdog (the test moves the clock)', () => {
     expect(of('h1').at(-1)!.handedToBrowser).toBe(true);
     await vi.advanceTimersByTimeAsync(11 * 60_000); // the hidden frame is kept ten minutes (browser-save.ts)
     expect(of('h1').at(-1)).toMatchObject({ status: 'running', handedToBrowser: true });
+    await expect(client.stop('h1')).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      message: "This download is in your browser's downloads now: cancel it there.",
+    });
     expect(vi.getTimerCount()).toBe(0);
     await client.start(upload('h2'));
     expect(vi.getTimerCount()).toBe(1);

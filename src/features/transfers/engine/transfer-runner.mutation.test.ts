@@ -142,7 +142,8 @@ describe('a download, told as a download', () => {
     const { client, emit } = fakeClient();
     const runner = createTransferRunner(new QueryClient(), client);
     await runner.startDownload({ spaceId: 's1', paths: ['/Report.pdf'] });
-    emit({ status: 'failed', bytesDone: 0, bytesTotal: 1000 });
+    emit({ status: 'failed', bytesDone: 600, bytesTotal: 1000 });
+    expect(state().announcement.seq).toBe(1); // the failure, not "50 %" on the way down
     expect(state().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Download failed', subtitle: 'Report: The transfer failed.' });
     expect(state().announcement.text).toBe('Report: failed. The transfer failed.');
     expect(api.reportTransfer).toHaveBeenCalledWith('t1', { status: 'failed', error: 'The transfer failed.' });
@@ -156,7 +157,7 @@ describe('a download, told as a download', () => {
     emit({ status: 'cancelled', bytesDone: 10, bytesTotal: 1000 });
     expect(state().announcement.text).toBe('Tree: cancelled.');
     expect(state().toasts).toEqual([]);
-    expect(api.reportTransfer.mock.calls.filter(([, body]) => body.status === 'cancelled')).toHaveLength(1);
+    expect(api.reportTransfer.mock.calls).toEqual([['t1', { status: 'cancelled' }]]);
   });
 });
 
@@ -170,6 +171,15 @@ describe("the server's word on a transfer", () => {
     expect(state().toasts).toEqual([
       expect.objectContaining({ kind: 'error', title: 'Upload failed', subtitle: 'Tree: The node ran out of space.' }),
     ]);
+    expect(api.reportTransfer).not.toHaveBeenCalled();
+  });
+
+  it('a cancel recorded by the server is announced here and not reported back', async () => {
+    const { client } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    await runner.startUpload(upload);
+    runner.onServerRecord(record({ status: 'cancelled' }), record({ status: 'running' }));
+    expect(state().announcement.text).toBe('Tree: cancelled.');
     expect(api.reportTransfer).not.toHaveBeenCalled();
   });
 
@@ -338,6 +348,16 @@ describe('starting', () => {
     desktop.emit({ status: 'failed', bytesDone: 0, bytesTotal: 3, error: { code: 'TRANSFER_FAILED', message: 'Disk full' } });
     expect(checkReadable).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(state().byId.t1).toMatchObject({ status: 'failed', error: { message: 'Disk full' } }));
+  });
+
+  it('asks about readability on a failure only, never on progress', async () => {
+    const { client, emit } = fakeClient();
+    const runner = createTransferRunner(new QueryClient(), client);
+    const checkReadable = vi.fn(async () => null);
+    await runner.startUpload({ ...upload, checkReadable });
+    emit({ status: 'running', bytesDone: 10, bytesTotal: 1000 });
+    emit({ status: 'completed', bytesDone: 1000, bytesTotal: 1000 });
+    expect(checkReadable).not.toHaveBeenCalled();
   });
 
   it('keeps the failure its own reason when the readability check itself breaks', async () => {
