@@ -219,6 +219,7 @@ describe('transfers after a reload (§12.9)', () => {
     await vi.waitFor(() => expect(calls).toBe(1));
     expect(last('t-old')).toBeUndefined();
     fake.setStatus('DISCONNECTED');
+    expect(calls).toBe(1); // Desktop is asked (at once, in the status callback) once it runs, not while it is gone
     fake.setStatus('RUNNING');
     await vi.waitFor(() => expect(last('t-old')).toEqual({ transferId: 't-old', status: 'running', bytesDone: 50, bytesTotal: 100 }));
     fake.setStatus('DISCONNECTED');
@@ -284,6 +285,17 @@ describe('starting', () => {
       code: 'CLIENT_UNAVAILABLE',
       message: expect.stringMatching(/not running: transfers go through the HTTP Gateway/),
     });
+  });
+
+  it("a spec Desktop refuses fails with Desktop's words", async () => {
+    const { client, last } = setup();
+    await expect(
+      client.start({ transferId: 'bad', direction: 'upload', transferSpec: { direction: 'send', paths: [] } }),
+    ).rejects.toMatchObject({
+      code: 'TRANSFER_FAILED',
+      message: 'The transfer failed: The supplied transferSpec is not valid',
+    });
+    expect(last('bad')!.error!.message).toBe('The transfer failed: The supplied transferSpec is not valid');
   });
 
   it('a start the SDK answers without a transfer id leaves nothing to control', async () => {
