@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * section must be a numbered heading of it, so a renumbered or renamed doc fails here.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SKIP = new Set(['node_modules', 'dist', 'data', 'test-results', 'playwright-report', 'results', '.git']);
+const SKIP = new Set(['node_modules', 'dist', 'data', 'test-results', 'playwright-report', 'results', '.git', '.stryker-tmp', 'reports']);
 const SCANNED = /\.(ts|tsx|mjs|js|scss|md)$/;
 
 function sourceFiles(dir = ROOT): string[] {

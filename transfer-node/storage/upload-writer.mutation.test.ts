@@ -73,7 +73,7 @@ describe('staging', () => {
 describe('commit', () => {
   it('moves a complete partial to its final name, creating its folders, and drops the folder listing', async () => {
     const partial = await staged('hello');
-    const finalPath = await writer.batch(false, []).commit(partial, ['in', 'deep', 'a.txt']);
+    const finalPath = await writer.batch(() => false, []).commit(partial, ['in', 'deep', 'a.txt']);
     expect(finalPath).toBe(at('in', 'deep', 'a.txt'));
     expect(await readFile(finalPath, 'utf8')).toBe('hello');
     expect(await readdir(docroot.stagingDir)).toEqual([]);
@@ -83,7 +83,7 @@ describe('commit', () => {
   it('with overwrite, replaces an existing file', async () => {
     await mkdir(at('in'));
     await writeFile(at('in', 'a.txt'), 'old');
-    const finalPath = await writer.batch(true, []).commit(await staged('new'), ['in', 'a.txt']);
+    const finalPath = await writer.batch(() => true, []).commit(await staged('new'), ['in', 'a.txt']);
     expect(await readFile(finalPath, 'utf8')).toBe('new');
     expect(await readdir(docroot.stagingDir)).toEqual([]);
   });
@@ -92,7 +92,7 @@ describe('commit', () => {
     await mkdir(at('in'));
     await writeFile(at('in', 'a.txt'), 'old');
     const partial = await staged('new');
-    await expect(writer.batch(false, []).commit(partial, ['in', 'a.txt'])).rejects.toThrow(
+    await expect(writer.batch(() => false, []).commit(partial, ['in', 'a.txt'])).rejects.toThrow(
       refusal(409, 'File already exists and the overwrite policy is "never"'),
     );
     expect(await readFile(at('in', 'a.txt'), 'utf8')).toBe('old');
@@ -102,7 +102,7 @@ describe('commit', () => {
 
   it('without overwrite, a file that appears after the check is not replaced (link, not rename)', async () => {
     await mkdir(at('in'));
-    const batch = writer.batch(false, []);
+    const batch = writer.batch(() => false, []);
     await batch.checkTarget(['in', 'race.txt']);
     const partial = await staged('mine');
     // The folder is resolved by a first commit, then another upload wins the name.
@@ -116,7 +116,7 @@ describe('commit', () => {
     await mkdir(at('in', 'folder'), { recursive: true });
     await writeFile(at('in', 'target.txt'), 't');
     await symlink('target.txt', at('in', 'link.txt'));
-    const batch = writer.batch(true, []);
+    const batch = writer.batch(() => true, []);
     await expect(batch.commit(await staged('x'), ['in', 'folder'])).rejects.toThrow(
       refusal(409, 'A folder exists with the name of an uploaded file'),
     );
@@ -128,14 +128,14 @@ describe('commit', () => {
   });
 
   it('refuses a file part without a name', async () => {
-    await expect(writer.batch(true, []).commit(await staged('x'), [])).rejects.toThrow(refusal(400, 'A file part has no name'));
-    await expect(writer.batch(true, []).checkTarget([])).rejects.toThrow(refusal(400, 'A file part has no name'));
+    await expect(writer.batch(() => true, []).commit(await staged('x'), [])).rejects.toThrow(refusal(400, 'A file part has no name'));
+    await expect(writer.batch(() => true, []).checkTarget([])).rejects.toThrow(refusal(400, 'A file part has no name'));
   });
 
   it("refuses a folder outside the token's folder, and remembers it for every file there", async () => {
     await mkdir(at('granted'));
     await mkdir(at('other'));
-    const batch = writer.batch(true, ['granted']);
+    const batch = writer.batch(() => true, ['granted']);
     const outside = refusal(403, 'A link leads outside the folder the token covers');
     await expect(batch.commit(await staged('x'), ['other', 'a.txt'])).rejects.toThrow(outside);
     await expect(batch.commit(await staged('x'), ['other', 'b.txt'])).rejects.toThrow(outside);
@@ -147,13 +147,13 @@ describe('commit', () => {
   it('follows a link inside the granted folder, which stays inside it', async () => {
     await mkdir(at('granted', 'real'), { recursive: true });
     await symlink('real', at('granted', 'alias'));
-    const batch = writer.batch(false, ['granted']);
+    const batch = writer.batch(() => false, ['granted']);
     await batch.checkTarget(['granted', 'alias', 'a.txt']);
     expect(await batch.commit(await staged('via link'), ['granted', 'alias', 'a.txt'])).toBe(at('granted', 'real', 'a.txt'));
   });
 
   it('tells folders apart whose names would run together (a/b and ab)', async () => {
-    const batch = writer.batch(false, []);
+    const batch = writer.batch(() => false, []);
     expect(await batch.commit(await staged('1'), ['a', 'b', 'one.txt'])).toBe(at('a', 'b', 'one.txt'));
     expect(await batch.commit(await staged('2'), ['ab', 'two.txt'])).toBe(at('ab', 'two.txt'));
     await batch.checkTarget(['a', 'b', 'x']);
@@ -162,7 +162,7 @@ describe('commit', () => {
   });
 
   it('commits several files into one folder and creates it once', async () => {
-    const batch = writer.batch(false, []);
+    const batch = writer.batch(() => false, []);
     const paths = await Promise.all(['a', 'b', 'c'].map(async (n) => batch.commit(await staged(n), ['many', `${n}.txt`])));
     expect(paths).toEqual([at('many', 'a.txt'), at('many', 'b.txt'), at('many', 'c.txt')]);
     expect((await readdir(at('many'))).sort()).toEqual(['a.txt', 'b.txt', 'c.txt']);
@@ -171,7 +171,7 @@ describe('commit', () => {
 
 describe('checkTarget (before any byte is written)', () => {
   it('accepts a new name, and a folder that does not exist yet (created at commit)', async () => {
-    const batch = writer.batch(false, []);
+    const batch = writer.batch(() => false, []);
     await expect(batch.checkTarget(['new', 'a.txt'])).resolves.toBeUndefined();
     await expect(batch.checkTarget(['top.txt'])).resolves.toBeUndefined();
     expect(await readdir(docroot.root)).toEqual(['.courier-staging']);
@@ -182,11 +182,11 @@ describe('checkTarget (before any byte is written)', () => {
     await mkdir(at('in', 'folder'), { recursive: true });
     await writeFile(at('in', 'a.txt'), 'a');
     await symlink('a.txt', at('in', 'link'));
-    const never = writer.batch(false, []);
+    const never = writer.batch(() => false, []);
     await expect(never.checkTarget(['in', 'a.txt'])).rejects.toThrow(
       refusal(409, 'File already exists and the overwrite policy is "never"'),
     );
-    const always = writer.batch(true, []);
+    const always = writer.batch(() => true, []);
     await expect(always.checkTarget(['in', 'a.txt'])).resolves.toBeUndefined();
     await expect(always.checkTarget(['in', 'folder'])).rejects.toThrow(refusal(409, 'A folder exists with the name of an uploaded file'));
     await expect(always.checkTarget(['in', 'link'])).rejects.toThrow(refusal(403, 'An upload cannot replace a symbolic link'));
@@ -196,7 +196,7 @@ describe('checkTarget (before any byte is written)', () => {
     await mkdir(at('in'));
     await mkdir(join(base, 'outside'));
     await symlink(join(base, 'outside'), at('in', 'out'));
-    await expect(writer.batch(true, []).checkTarget(['in', 'out', 'a.txt'])).rejects.toThrow(
+    await expect(writer.batch(() => true, []).checkTarget(['in', 'out', 'a.txt'])).rejects.toThrow(
       refusal(403, 'Symbolic link /in/out is not followed: it leads outside the folder that holds it'),
     );
   });

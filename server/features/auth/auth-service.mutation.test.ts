@@ -132,7 +132,13 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
       const resolved = await service().resolve('sid-1');
       expect(resolved).toEqual({
         state: 'active',
-        session: { user: { id: f.bob.id, username: 'bob', displayName: 'Bob', isAdmin: false }, row, csrfToken: row.csrf_token },
+        session: {
+          user: { id: f.bob.id, username: 'bob', displayName: 'Bob', isAdmin: false },
+          row,
+          csrfToken: row.csrf_token,
+          // The earlier of its absolute end and the idle timeout from when it was last seen.
+          endsAt: Math.min(row.expires_at, row.last_seen_at + IDLE_S * 1000),
+        },
       });
     });
 

@@ -55,6 +55,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       folder: string;
       files: Array<{ path: string; size: number }>;
       emptyFolders: string[];
+      replace: string[];
       client: 'http-gateway' | 'desktop';
     }> = {},
   ) =>
@@ -64,9 +65,10 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       folder: fields.folder ?? '/',
       files: fields.files ?? [{ path: 'a.txt', size: 3 }],
       emptyFolders: fields.emptyFolders ?? [],
+      replace: fields.replace ?? [],
       ...(fields.client ? { client: fields.client } : {}),
     });
-  const download = (paths: string[], who = f.bob) => service.create(who, { spaceId, direction: 'download', paths });
+  const download = (paths: string[], who = f.bob) => service.create(who, { spaceId, direction: 'download', paths, except: [] });
 
   describe('uploads', () => {
     it('asks the node for a token bound to the files, records the transfer, and the spec carries it', async () => {
@@ -121,18 +123,24 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       expect(refused.status).toBe(403);
     });
 
-    it('lets a contributor add files but not replace them; a manager may replace', async () => {
+    it('lets a contributor add files but not replace them; a manager may replace, when asked to', async () => {
       await mkdir(onNode(root), { recursive: true });
       await writeFile(onNode(`${root}/a.txt`), 'old');
-      const contributor = await upload(f.bob);
+      // A name already there is a decision the person makes (issue 12): unasked, it is refused.
+      await expect(upload(f.bob)).rejects.toMatchObject({ statusCode: 409, code: 'NAME_TAKEN' });
+      await expect(upload(f.alice)).rejects.toMatchObject({ statusCode: 409, code: 'NAME_TAKEN' });
+      await expect(upload(f.bob, { replace: ['a.txt'] })).rejects.toMatchObject({ statusCode: 403 });
+      // A contributor's token never overwrites, even if the spec is edited to say so.
+      const contributor = await upload(f.bob, { files: [{ path: 'b.txt', size: 3 }] });
       expect(contributor.transferSpec.overwrite).toBe('never');
+      await writeFile(onNode(`${root}/b.txt`), 'old');
       expect(
-        (await gatewayUpload(node.gatewayUrl, { ...contributor.transferSpec, overwrite: 'always' }, [{ path: 'a.txt', data: 'new' }]))
+        (await gatewayUpload(node.gatewayUrl, { ...contributor.transferSpec, overwrite: 'always' }, [{ path: 'b.txt', data: 'new' }]))
           .status,
       ).toBe(409);
-      expect(await readFile(onNode(`${root}/a.txt`), 'utf8')).toBe('old');
-      const manager = await upload(f.alice);
-      expect(manager.transferSpec).not.toHaveProperty('overwrite');
+      expect(await readFile(onNode(`${root}/b.txt`), 'utf8')).toBe('old');
+      const manager = await upload(f.alice, { replace: ['a.txt'] });
+      expect(manager.transferSpec.overwrite).toBe('always');
       expect((await gatewayUpload(node.gatewayUrl, manager.transferSpec, [{ path: 'a.txt', data: 'new' }])).status).toBe(200);
       expect(await readFile(onNode(`${root}/a.txt`), 'utf8')).toBe('new');
     });
@@ -195,6 +203,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
         folder: '/',
         files: [{ path: 'any.txt', size: 1 }],
         emptyFolders: [],
+        replace: [],
       });
       // No gateway URL registered: the one the node's spec names.
       expect(res.clients).toEqual([{ type: 'desktop' }, { type: 'http-gateway', url: node.gatewayUrl }]);
@@ -255,7 +264,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
     it('names the node when it cannot be reached', async () => {
       const downNode = await f.addNode({ url: 'http://127.0.0.1:9', username: 'n', secret: 's', gatewayUrl: null, name: 'offline' });
       const space = await f.addSpace(downNode, 'Offline', '/offline');
-      await expect(service.create(f.alice, { spaceId: space, direction: 'download', paths: ['/a'] })).rejects.toThrow(
+      await expect(service.create(f.alice, { spaceId: space, direction: 'download', paths: ['/a'], except: [] })).rejects.toThrow(
         expect.objectContaining({ statusCode: 502, message: expect.stringContaining('"offline"') }),
       );
     });

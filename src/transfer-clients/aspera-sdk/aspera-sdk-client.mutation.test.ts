@@ -86,10 +86,10 @@ afterEach(() => {
 });
 
 describe('what the adapter offers', () => {
-  it('is the Desktop client: resume and per-file progress, native picking, no pause', () => {
+  it('is the Desktop client: pause, resume, per-file progress and native picking', () => {
     const { client } = setup();
     expect(client.kind).toBe('desktop');
-    expect(client.capabilities).toEqual({ pause: false, resume: true, perFileProgress: true, nativeFilePicking: true });
+    expect(client.capabilities).toEqual({ pause: true, resume: true, perFileProgress: true, nativeFilePicking: true });
   });
 
   it("hands Courier's gateway to the SDK only when one is configured (§4)", async () => {
@@ -125,7 +125,6 @@ describe('when the SDK does not come up', () => {
     ]);
     await expect(client.native.pickFiles()).rejects.toMatchObject({ code: 'CLIENT_UNAVAILABLE', message: down.reason });
     await expect(client.native.pickFolders()).rejects.toMatchObject({ code: 'CLIENT_UNAVAILABLE' });
-    await expect(client.native.attachDropzone('#drop', () => undefined)).rejects.toMatchObject({ code: 'CLIENT_UNAVAILABLE' });
     await expect(client.stop('t1')).rejects.toMatchObject({ code: 'CLIENT_UNAVAILABLE', message: down.reason });
     await expect(client.resume('t1')).rejects.toMatchObject({ code: 'CLIENT_UNAVAILABLE', message: down.reason });
     client.desktop.launch(); // nothing to launch with: no throw

@@ -67,10 +67,10 @@ afterEach(() => {
 });
 
 describe('what the client offers', () => {
-  it('is the gateway client, with no pause, resume, per-file progress or native picking (§8)', async () => {
+  it('is the gateway client, with per-file progress and no pause, resume or native picking (§8)', async () => {
     const { client } = setup();
     expect(client.kind).toBe('http-gateway');
-    expect(client.capabilities).toEqual({ pause: false, resume: false, perFileProgress: false, nativeFilePicking: false });
+    expect(client.capabilities).toEqual({ pause: false, resume: false, perFileProgress: true, nativeFilePicking: false });
     expect(await client.availability()).toEqual({ available: true });
   });
 
@@ -208,8 +208,20 @@ describe('downloads: in the page or by the browser', () => {
       gatewayUrl: GW,
     });
     expect(urls).toEqual([`${GW}/v3/download`, `${GW}/v3/presign`, `${GW}/v3/presign`]);
-    expect(of('a')[0]).toEqual({ transferId: 'a', status: 'starting', bytesDone: 0, bytesTotal: 100_000_000 });
-    expect(of('b')[0]).toEqual({ transferId: 'b', status: 'starting', bytesDone: 0, bytesTotal: 100_000_001 });
+    expect(of('a')[0]).toEqual({
+      transferId: 'a',
+      status: 'starting',
+      bytesDone: 0,
+      bytesTotal: 100_000_000,
+      files: [{ path: 'docs/big.iso', status: 'queued', bytesDone: 0, bytesTotal: 100_000_000 }],
+    });
+    expect(of('b')[0]).toEqual({
+      transferId: 'b',
+      status: 'starting',
+      bytesDone: 0,
+      bytesTotal: 100_000_001,
+      files: [{ path: 'docs/big.iso', status: 'queued', bytesDone: 0, bytesTotal: 100_000_001 }],
+    });
   });
 
   it('follows a smaller in-page limit when one is set', async () => {
@@ -239,6 +251,15 @@ describe('the stall watchdog (the test moves the clock)', () => {
       bytesDone: 10,
       bytesTotal: 100,
       error: { code: 'NETWORK_ERROR', message: 'The transfer stalled: nothing moved for 60 s. Check your connection and try again.' },
+      files: [
+        {
+          path: 'a.txt',
+          status: 'failed',
+          bytesDone: 10,
+          bytesTotal: 100,
+          error: 'The transfer stalled: nothing moved for 60 s. Check your connection and try again.',
+        },
+      ],
     });
     expect(vi.getTimerCount()).toBe(0);
   });

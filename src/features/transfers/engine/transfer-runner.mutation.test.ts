@@ -50,6 +50,7 @@ function fakeClient(kind: 'http-gateway' | 'desktop' = 'http-gateway') {
     availability: vi.fn(async () => ({ available: true })),
     start: vi.fn(async (_request: StartRequest) => undefined),
     stop: vi.fn(async (_id: string): Promise<void> => undefined),
+    pause: vi.fn(async () => undefined),
     resume: vi.fn(async () => undefined),
     remove: vi.fn(async () => undefined),
     subscribe: (l: (event: TransferClientEvent) => void) => {
@@ -71,7 +72,6 @@ function desktopClient() {
     native: {
       pickFiles: vi.fn(async () => null),
       pickFolders: vi.fn(async () => null),
-      attachDropzone: vi.fn(async () => () => undefined),
     },
   } satisfies AsperaSdkClient;
   return { client, emit };
