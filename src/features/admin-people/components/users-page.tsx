@@ -25,6 +25,7 @@ import { ApiError } from '../../../lib/api-client';
 import { useCreateUser, useDeleteUser, useLoginLocks, useResetPassword, useUnlock, useUpdateUser, useUsersPage } from '../api/admin-people';
 
 const PAGE_SIZES = [25, 50, 100];
+const FIRST_PAGE_SIZE = 25;
 
 const messageOf = (error: unknown) => (error instanceof ApiError ? error.message : 'Something went wrong. Try again.');
 
@@ -38,7 +39,7 @@ export function UsersPage({ currentUserId }: { currentUserId: string }) {
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
   const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(PAGE_SIZES[0]!);
+  const [pageSize, setPageSize] = useState(FIRST_PAGE_SIZE);
   const users = useUsersPage({ search: deferredSearch, offset: (page - 1) * pageSize, limit: pageSize });
   const [creating, setCreating] = useState(false);
   const [managing, setManaging] = useState<AdminUser | null>(null);
@@ -274,13 +275,7 @@ function ManageUserModal({
             <>
               <p>
                 Locked after {Math.max(...userLocks.map((l) => l.failures))} failed logins, until{' '}
-                {new Date(
-                  userLocks
-                    .map((l) => l.lockedUntil)
-                    .sort()
-                    .at(-1)!,
-                ).toLocaleString()}
-                .
+                {new Date(userLocks.reduce((last, l) => (l.lockedUntil > last ? l.lockedUntil : last), '')).toLocaleString()}.
               </p>
               <Button kind="tertiary" size="md" disabled={unlock.isPending} onClick={() => unlock.mutate(userLocks.map((l) => l.key))}>
                 Unlock
