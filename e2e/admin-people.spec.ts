@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoViolations } from './support/axe';
 import { docroot } from './support/docroot';
@@ -96,6 +98,36 @@ test('an admin cannot take away their own role or disable themselves from the pa
   await expect(dialog.getByRole('switch', { name: 'Administrator' })).toBeDisabled();
   await expect(dialog.getByRole('switch', { name: 'Account enabled' })).toBeDisabled();
   await expect(dialog.getByRole('button', { name: 'Delete user…' })).toHaveCount(0);
+});
+
+test('an admin sees a locked account and unlocks it, and the user can log in again', async ({ page }) => {
+  test.setTimeout(60_000);
+  const admin = await logInByApi(page);
+  const username = uniqueName('lou');
+  await admin.post('/api/users', { username, displayName: 'Lou Locked', password: PASSWORD });
+  // The account-wide lock as 100 guesses from many addresses would leave it, written straight into
+  // the portal's database: guessing that often from here would lock this address out of every spec.
+  const db = new SqliteDatabase(path.join(process.env.COURIER_E2E_DATA_DIR!, 'courier.db'));
+  try {
+    db.prepare('INSERT INTO login_throttle (key, failures, window_started_at, not_before) VALUES (?, ?, ?, 0)').run(
+      `account:${username}`,
+      100,
+      Date.now(),
+    );
+  } finally {
+    db.close();
+  }
+  const refused = await page.request.post('/api/session', { data: { username, password: PASSWORD }, failOnStatusCode: false });
+  expect(refused.status()).toBe(429);
+
+  const dialog = await manage(page, username);
+  await expect(dialog.getByText(/Locked after 100 failed logins/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Unlock' }).click();
+  await expect(dialog.getByText('Not locked.')).toBeVisible();
+  const { locks } = await admin.get<{ locks: Array<{ account: string | null }> }>('/api/admin/login-locks');
+  expect(locks.filter((l) => l.account === username)).toEqual([]);
+  const again = await page.request.post('/api/session', { data: { username, password: PASSWORD }, failOnStatusCode: false });
+  expect(again.status()).toBe(200);
 });
 
 for (const choice of ['keep', 'delete'] as const) {
