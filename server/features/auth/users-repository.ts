@@ -61,8 +61,12 @@ export function createUsersRepository(db: Db) {
     async update(id: string, changes: Partial<Pick<UserRow, 'display_name' | 'email' | 'is_admin' | 'disabled' | 'password_hash'>>) {
       await db.updateTable('users').set(changes).where('id', '=', id).execute();
     },
+    /** Deletes the user and the space roles given to them (sessions, memberships and transfers go by foreign key). */
     async delete(id: string): Promise<void> {
-      await db.deleteFrom('users').where('id', '=', id).execute();
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('space_members').where('principal_type', '=', 'user').where('principal_id', '=', id).execute();
+        await tx.deleteFrom('users').where('id', '=', id).execute();
+      });
     },
     /** Admins who can still log in: the ones "never the last admin" counts. */
     async countActiveAdmins(): Promise<number> {

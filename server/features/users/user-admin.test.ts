@@ -219,6 +219,9 @@ describe.each(DIALECTS)('deleting a user with a personal space on %s', (dialect)
 
   it('keeps the personal space as a shared space with its files when asked to', async () => {
     const gone = await userWithFiles('kept');
+    const shared = (await t.api(admin, 'POST', '/api/spaces', { name: 'Shared with kept' })).json.id as string;
+    await t.api(admin, 'PUT', `/api/spaces/${shared}/members`, { principalType: 'user', principalId: gone.id, role: 'viewer' });
+    expect((await t.api(admin, 'GET', `/api/spaces/${shared}/members`)).json.members).toHaveLength(1);
     expect(await transfersOf(gone.id)).toHaveLength(1);
     expect((await t.api(admin, 'DELETE', `/api/users/${gone.id}?personalSpace=keep`)).status).toBe(204);
     expect(existsSync(gone.file)).toBe(true);
@@ -229,6 +232,8 @@ describe.each(DIALECTS)('deleting a user with a personal space on %s', (dialect)
     ).toEqual(['report.txt']);
     expect(await transfersOf(gone.id)).toEqual([]);
     expect((await t.api(admin, 'GET', '/api/users?search=kept')).json.total).toBe(0);
+    // Their roles in other spaces go with them, not left behind as "(deleted)".
+    expect((await t.api(admin, 'GET', `/api/spaces/${shared}/members`)).json.members).toEqual([]);
   });
 
   it('deletes the personal space and its files on disk when asked to', async () => {
