@@ -8,13 +8,52 @@ export const createUserRequestSchema = z.object({
   displayName: z.string().trim().min(1).max(200),
   password: z.string().min(8, 'Use at least 8 characters').max(1024),
   isAdmin: z.boolean().default(false),
+  email: z.string().trim().email('Enter an email address like name@example.com').max(320).optional(),
 });
 
-export const usersResponseSchema = z.object({ users: z.array(userSchema) });
+/** A user as the admin console sees them: never their password hash. */
+export const adminUserSchema = userSchema.extend({
+  email: z.string().nullable(),
+  disabled: z.boolean(),
+});
+export type AdminUser = z.infer<typeof adminUserSchema>;
+
+/** `GET /api/users`: one page, by username, of the users matching `search`. */
+export const usersQuerySchema = z.object({
+  search: z.string().max(200).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const usersResponseSchema = z.object({ users: z.array(adminUserSchema), total: z.number().int() });
+export type UsersPage = z.infer<typeof usersResponseSchema>;
+
+/** `PATCH /api/users/:id`: only the fields sent change. An empty email removes it. */
+export const updateUserRequestSchema = z
+  .object({
+    displayName: z.string().trim().min(1).max(200),
+    email: z.union([z.literal(''), z.string().trim().email('Enter an email address like name@example.com').max(320)]),
+    isAdmin: z.boolean(),
+    disabled: z.boolean(),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'Send at least one of displayName, email, isAdmin, disabled');
+export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
+
+/**
+ * `DELETE /api/users/:id?personalSpace=`: what becomes of the user's personal space, asked, never
+ * assumed: `keep` makes it a shared space admins manage (files stay), `delete` removes it and its files.
+ * Their transfer records go with them.
+ */
+export const deleteUserQuerySchema = z.object({ personalSpace: z.enum(['keep', 'delete']) });
+export type DeleteUserQuery = z.infer<typeof deleteUserQuerySchema>;
+
+/** `POST /api/users/:id/password`: a new one-time password, shown once to the admin. */
+export const passwordResetResponseSchema = z.object({ password: z.string() });
 
 export const groupSchema = z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()) });
 export type Group = z.infer<typeof groupSchema>;
 export const createGroupRequestSchema = z.object({ name: z.string().trim().min(1).max(200) });
+export const renameGroupRequestSchema = createGroupRequestSchema;
 
 export const auditEntrySchema = z.object({
   id: z.string(),

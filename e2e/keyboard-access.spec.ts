@@ -20,21 +20,23 @@ test('every page in the navigation is reached with Tab and Enter alone', async (
   await logInByApi(page);
   const app = shell(page);
   const destinations = [
-    { link: 'Files', from: '/transfers', url: '/files' },
-    { link: 'Transfers', from: '/files', url: '/transfers' },
+    { link: 'Files', from: '/transfers', url: '/files', heading: 'Files' },
+    { link: 'Transfers', from: '/files', url: '/transfers', heading: 'Transfers' },
+    // An admin's: /admin opens its first page.
+    { link: 'Admin', from: '/files', url: '/admin/users', heading: 'Users' },
   ];
   // Every link the navigation holds is in the list above.
   await page.goto('/files');
   await expect(app.nav.getByRole('link')).toHaveText(destinations.map((d) => d.link));
 
-  for (const { link, from, url } of destinations) {
+  for (const { link, from, url, heading } of destinations) {
     await page.goto(from);
     await expect(app.heading).toBeVisible();
     // From the top of the page: past the skip link, the product name and the user menu.
     await tabTo(page, app.nav.getByRole('link', { name: link }), 8);
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(url);
-    await expect(app.heading).toHaveText(link);
+    await expect(app.heading).toHaveText(heading);
   }
 });
 

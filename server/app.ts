@@ -179,7 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),
   });
   await app.register(nodesRoutes, { nodes });
-  await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit });
+  await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit, auth, db, clients });
   const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access });
   app.addHook('onReady', async () => warnOfSharedFolders(app, spaces));
   await app.register(spacesRoutes, { spaces });

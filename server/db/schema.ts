@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Table types for Kysely. Times are epoch milliseconds (bigint in PostgreSQL, parsed to number)
  * and booleans are 0/1 integers, so the same queries run unchanged on SQLite and PostgreSQL.
@@ -11,6 +13,10 @@ export interface UsersTable {
   password_hash: string;
   is_admin: number;
   created_at: number;
+  /** Optional contact address, set by an admin. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1: no login and no session (migration 0006). */
+  disabled: ColumnType<number, number | undefined, number>;
 }
 
 export interface SessionsTable {

@@ -27,6 +27,21 @@ export const router = createBrowserRouter([
         lazy: () => import('./routes/app/transfers').then((m) => ({ Component: m.TransfersRoute })),
       },
       {
+        path: 'admin',
+        lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminRoute })),
+        children: [
+          { index: true, element: <Navigate to="/admin/users" replace /> },
+          {
+            path: 'users',
+            lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminUsersRoute })),
+          },
+          {
+            path: 'groups',
+            lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminGroupsRoute })),
+          },
+        ],
+      },
+      {
         path: '*',
         lazy: () => import('./routes/not-found').then((m) => ({ Component: m.NotFoundRoute })),
       },

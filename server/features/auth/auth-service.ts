@@ -69,6 +69,8 @@ export function createAuthService(options: AuthServiceOptions) {
         throw ERRORS.InvalidCredentials();
       }
       await reservation.succeeded();
+      // Told only to someone who knows the password: to anyone else it is a wrong password.
+      if (user.disabled === 1) throw ERRORS.AccountDisabled();
 
       const sessionId = randomBytes(32).toString('base64url');
       const now = Date.now();
@@ -95,7 +97,7 @@ export function createAuthService(options: AuthServiceOptions) {
         return { state: 'expired' };
       }
       const user = await users.findById(row.user_id);
-      if (!user) return { state: 'unknown' };
+      if (!user || user.disabled === 1) return { state: 'unknown' };
       const touched = now - row.last_seen_at >= touchIntervalMs;
       if (touched) await sessions.touch(row.id_hash, now);
       const seen = touched ? { ...row, last_seen_at: now } : row;
@@ -106,6 +108,13 @@ export function createAuthService(options: AuthServiceOptions) {
       const idHash = hashId(sessionId);
       await sessions.delete(idHash);
       for (const ended of [...(watchers.get(idHash) ?? [])]) ended();
+    },
+
+    /** Ends every session of a user at once, open event streams too (disabled, password reset, deleted). */
+    async endSessionsOf(userId: string): Promise<number> {
+      const ended = await sessions.deleteForUser(userId);
+      for (const idHash of ended) for (const stop of [...(watchers.get(idHash) ?? [])]) stop();
+      return ended.length;
     },
 
     /**

@@ -18,6 +18,11 @@ export function createSessionsRepository(db: Db) {
     async delete(idHash: string): Promise<void> {
       await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     },
+    /** Deletes every session of one user, answering the id hashes it deleted. */
+    async deleteForUser(userId: string): Promise<string[]> {
+      const rows = await db.deleteFrom('sessions').where('user_id', '=', userId).returning('id_hash').execute();
+      return rows.map((r) => r.id_hash);
+    },
     /** Removes sessions that ended before `before`; expired rows are kept a while so we can say "expired". */
     async purgeEndedBefore(expiredBefore: number, idleSince: number): Promise<void> {
       await db

@@ -98,7 +98,19 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'DELETE /api/nodes/:nodeId': () => call('DELETE', `/api/nodes/${other.id}`),
       'GET /api/users': () => call('GET', '/api/users'),
       'POST /api/users': async () => undefined, // called above
+      'PATCH /api/users/:id': () => call('PATCH', `/api/users/${user.id}`, { email: 'walker@example.com' }),
+      // The one-time password is the answer itself (shown once to the admin who asked).
+      'POST /api/users/:id/password': () => call('POST', `/api/users/${user.id}/password`),
+      'DELETE /api/users/:id': async () => {
+        const doomed = await call('POST', '/api/users', { username: 'doomed', displayName: 'Doomed', password: TEST_PASSWORD });
+        await call('DELETE', `/api/users/${doomed.id}?personalSpace=delete`);
+      },
       'GET /api/groups': () => call('GET', '/api/groups'),
+      'PATCH /api/groups/:groupId': () => call('PATCH', `/api/groups/${group.id}`, { name: 'Walkers too' }),
+      'DELETE /api/groups/:groupId': async () => {
+        const doomed = await call('POST', '/api/groups', { name: 'Doomed' });
+        await call('DELETE', `/api/groups/${doomed.id}`);
+      },
       'POST /api/groups': async () => undefined, // called above
       'PUT /api/groups/:groupId/members/:userId': () => call('PUT', `/api/groups/${group.id}/members/${user.id}`),
       'DELETE /api/groups/:groupId/members/:userId': () => call('DELETE', `/api/groups/${group.id}/members/${user.id}`),

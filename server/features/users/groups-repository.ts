@@ -18,8 +18,24 @@ export function createGroupsRepository(db: Db) {
       const members = await db.selectFrom('group_members').selectAll().execute();
       return groups.map((g) => ({ id: g.id, name: g.name, memberIds: members.filter((m) => m.group_id === g.id).map((m) => m.user_id) }));
     },
-    async existsNamed(name: string): Promise<boolean> {
-      return (await db.selectFrom('groups').select('id').where('name_key', '=', usernameKey(name)).executeTakeFirst()) !== undefined;
+    /** Whether another group (not `exceptId`) has this name, compared case-insensitively. */
+    async existsNamed(name: string, exceptId?: string): Promise<boolean> {
+      const found = await db.selectFrom('groups').select('id').where('name_key', '=', usernameKey(name)).executeTakeFirst();
+      return found !== undefined && found.id !== exceptId;
+    },
+    async rename(id: string, name: string): Promise<void> {
+      await db
+        .updateTable('groups')
+        .set({ name, name_key: usernameKey(name) })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Deletes the group, its memberships and the space roles given to it. */
+    async delete(id: string): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('space_members').where('principal_type', '=', 'group').where('principal_id', '=', id).execute();
+        await tx.deleteFrom('groups').where('id', '=', id).execute();
+      });
     },
     async create(name: string): Promise<Group> {
       const id = randomUUID();

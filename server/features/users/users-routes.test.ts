@@ -11,7 +11,7 @@ describe.each(DIALECTS)('user and group administration on %s', (dialect) => {
 
   const as = async (username: string) => {
     const who = await t.login(username);
-    return (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+    return (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
       t.app.inject({ method, url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken }, ...(payload ? { payload } : {}) });
   };
 
@@ -19,7 +19,14 @@ describe.each(DIALECTS)('user and group administration on %s', (dialect) => {
     const admin = await as('alice');
     const created = await admin('POST', '/api/users', { username: 'Carol.M', displayName: 'Carol', password: TEST_PASSWORD });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toEqual({ id: expect.any(String), username: 'Carol.M', displayName: 'Carol', isAdmin: false });
+    expect(created.json()).toEqual({
+      id: expect.any(String),
+      username: 'Carol.M',
+      displayName: 'Carol',
+      isAdmin: false,
+      email: null,
+      disabled: false,
+    });
     expect((await t.login('carol.m')).csrfToken).toBeTruthy();
 
     expect((await admin('POST', '/api/users', { username: 'CAROL.m', displayName: 'x', password: TEST_PASSWORD })).json().code).toBe(
@@ -50,7 +57,17 @@ describe.each(DIALECTS)('user and group administration on %s', (dialect) => {
 
   it('refuses every administration route to a non-admin', async () => {
     const bob = await as('bob');
+    const aliceId = (await (await as('alice'))('GET', '/api/users')).json().users[0].id as string;
+    const group = (await (await as('alice'))('POST', '/api/groups', { name: 'Ops' })).json().id as string;
     for (const [method, url, payload] of [
+      ['PATCH', `/api/users/${aliceId}`, { displayName: 'Mallory' }],
+      ['PATCH', `/api/users/${aliceId}`, { isAdmin: false }],
+      ['POST', `/api/users/${aliceId}/password`],
+      ['DELETE', `/api/users/${aliceId}?personalSpace=delete`],
+      ['PATCH', `/api/groups/${group}`, { name: 'Mine' }],
+      ['DELETE', `/api/groups/${group}`],
+      ['PUT', `/api/groups/${group}/members/${aliceId}`],
+      ['DELETE', `/api/groups/${group}/members/${aliceId}`],
       ['GET', '/api/users'],
       ['POST', '/api/users', { username: 'eve', displayName: 'Eve', password: TEST_PASSWORD }],
       ['GET', '/api/groups'],
@@ -65,5 +82,9 @@ describe.each(DIALECTS)('user and group administration on %s', (dialect) => {
       expect(response.statusCode, `${method} ${url}`).toBe(403);
       expect(response.json().code).toBe('FORBIDDEN');
     }
+    // Nothing changed.
+    const alice = await as('alice');
+    expect((await alice('GET', `/api/users?search=alice`)).json().users[0]).toMatchObject({ displayName: 'Alice Admin', isAdmin: true });
+    expect((await alice('GET', '/api/groups')).json().groups).toEqual([{ id: group, name: 'Ops', memberIds: [] }]);
   });
 });

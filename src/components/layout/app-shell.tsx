@@ -9,7 +9,7 @@ import {
   SkipToContent,
   Theme,
 } from '@carbon/react';
-import { DataShare, Folder } from '@carbon/icons-react';
+import { DataShare, Folder, UserAdmin } from '@carbon/icons-react';
 import { useEffect, useRef, useState, type ComponentType, type ReactNode, type RefObject } from 'react';
 import { Link, useLocation, useMatch } from 'react-router';
 import { useMediaQuery } from '../../hooks/use-media-query';
@@ -25,6 +25,9 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: '/files', label: 'Files', icon: Folder },
   { to: '/transfers', label: 'Transfers', icon: DataShare },
 ];
+
+/** Shown to admins only; the server refuses the pages and their API to anyone else either way. */
+const ADMIN_NAV_ITEM: NavItem = { to: '/admin', label: 'Admin', icon: UserAdmin };
 
 function NavLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
   const active = useMatch({ path: item.to, end: false }) !== null;
@@ -69,12 +72,14 @@ function useFocusHeadingOnNavigate(main: RefObject<HTMLElement | null>) {
 export interface AppShellProps {
   /** Header actions on the right, e.g. the user menu. */
   actions: ReactNode;
+  /** Whether the user is an admin: adds "Admin" to the side navigation. */
+  isAdmin?: boolean;
   /** Fixed to the page's corner outside the main landmark, e.g. the transfer tray. */
   tray?: ReactNode;
   children: ReactNode;
 }
 
-export function AppShell({ actions, tray, children }: AppShellProps) {
+export function AppShell({ actions, isAdmin = false, tray, children }: AppShellProps) {
   const [navOpen, setNavOpen] = useState(false);
   // Carbon's lg breakpoint (66rem): from there on the side navigation is always shown.
   const navPinned = useMediaQuery('(min-width: 66rem)');
@@ -114,7 +119,7 @@ export function AppShell({ actions, tray, children }: AppShellProps) {
         inert={!navPinned && !navOpen}
       >
         <SideNavItems>
-          {NAV_ITEMS.map((item) => (
+          {(isAdmin ? [...NAV_ITEMS, ADMIN_NAV_ITEM] : NAV_ITEMS).map((item) => (
             <NavLink key={item.to} item={item} onNavigate={closeNav} />
           ))}
         </SideNavItems>

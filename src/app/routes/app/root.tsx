@@ -49,6 +49,7 @@ export function AppRoot() {
               <TransferEngineProvider runner={transferRunner}>
                 <AppShell
                   actions={<UserMenu user={session.user} />}
+                  isAdmin={session.user.isAdmin}
                   tray={
                     <Suspense fallback={null}>
                       <TransferTray />

@@ -18,6 +18,11 @@ describe('describeLoginError', () => {
     expect(a.title).toBe('Wrong username or password.');
   });
 
+  it('tells a disabled account so, and whom to ask', () => {
+    const text = describeLoginError(error('ACCOUNT_DISABLED'));
+    expect(`${text.title} ${text.subtitle}`).toBe('This account is disabled. Ask an administrator.');
+  });
+
   it('tells a rate-limited user when to try again', () => {
     expect(describeLoginError(error('TOO_MANY_ATTEMPTS', { retryAfterSeconds: 90 })).subtitle).toBe('Try again in 2 minutes.');
     expect(describeLoginError(error('TOO_MANY_ATTEMPTS')).subtitle).toBe('Wait a while before you try again.');

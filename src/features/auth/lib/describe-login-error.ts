@@ -19,6 +19,8 @@ export function describeLoginError(error: ApiError): LoginErrorText {
         subtitle: 'Check both and try again.',
         focus: 'password',
       };
+    case 'ACCOUNT_DISABLED':
+      return { title: 'This account is disabled.', subtitle: 'Ask an administrator.', focus: 'username' };
     case 'TOO_MANY_ATTEMPTS':
       return {
         title: 'Too many login attempts.',
