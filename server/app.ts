@@ -180,7 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(nodesRoutes, { nodes });
   await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit });
-  const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access });
+  const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access, audit });
   app.addHook('onReady', async () => warnOfSharedFolders(app, spaces));
   await app.register(spacesRoutes, { spaces });
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });

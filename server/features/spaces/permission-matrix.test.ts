@@ -142,6 +142,14 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     });
   });
 
+  it.each(Object.keys(ALLOWED) as Caller[])('%s may not list, rename or delete spaces as an admin (admins only)', async (caller) => {
+    const forbidden = { status: 403, json: { code: 'FORBIDDEN' } };
+    expect(await api(callers[caller], 'GET', '/api/admin/spaces')).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'PATCH', `/api/spaces/${spaceId}`, { name: 'Taken over' })).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'DELETE', `/api/spaces/${spaceId}?files=delete&confirmName=Matrix`)).toMatchObject(forbidden);
+    expect((await api(admin, 'GET', `/api/spaces/${spaceId}`)).json.name).toBe('Matrix');
+  });
+
   it('an admin lists login locks and lifts one', async () => {
     expect(await api(admin, 'GET', '/api/admin/login-locks')).toMatchObject({ status: 200, json: { locks: [] } });
     expect((await api(admin, 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:nobody')}`)).status).toBe(404);

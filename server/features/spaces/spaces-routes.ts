@@ -1,7 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import {
+  adminSpacesPageSchema,
+  adminSpacesQuerySchema,
   createSpaceRequestSchema,
+  deleteSpaceQuerySchema,
+  updateSpaceRequestSchema,
   principalTypeSchema,
   putSpaceMemberRequestSchema,
   spaceMemberSchema,
@@ -36,6 +40,27 @@ export const spacesRoutes: FastifyPluginAsync<{ spaces: SpacesService }> = async
 
   app.get('/api/spaces/:spaceId', { schema: { params: spaceParams, response: { 200: spaceSchema } } }, async (request) =>
     spaces.get(user(request), request.params.spaceId),
+  );
+
+  app.get(
+    '/api/admin/spaces',
+    { schema: { querystring: adminSpacesQuerySchema, response: { 200: adminSpacesPageSchema } } },
+    async (request) => spaces.adminList(user(request), request.query),
+  );
+
+  app.patch(
+    '/api/spaces/:spaceId',
+    { schema: { params: spaceParams, body: updateSpaceRequestSchema, response: { 200: spaceSchema } } },
+    async (request) => spaces.rename(user(request), request.params.spaceId, request.body.name),
+  );
+
+  app.delete(
+    '/api/spaces/:spaceId',
+    { schema: { params: spaceParams, querystring: deleteSpaceQuerySchema, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await spaces.remove(user(request), request.params.spaceId, request.query);
+      return reply.status(204).send(null);
+    },
   );
 
   const membersResponse = { 200: z.object({ members: z.array(spaceMemberSchema) }) };
