@@ -140,7 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const nodesRepository = createNodesRepository(db, createSecretBox(options.secretKey));
   const clients = createNodeClients(nodesRepository);
-  const nodes = createNodesService({ nodes: nodesRepository, clients });
+  const nodes = createNodesService({ nodes: nodesRepository, clients, audit });
   if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
   const spacesRepository = createSpacesRepository(db);
   const access = createSpaceAccess(spacesRepository, audit);
