@@ -96,3 +96,15 @@ export const deleteSpaceQuerySchema = z.object({
   files: z.enum(['keep', 'delete']),
   confirmName: z.string().max(200).optional(),
 });
+
+/** Someone a manager may add to a space: a user (by username and display name) or a group. */
+export const memberCandidateSchema = z.object({
+  principalType: principalTypeSchema,
+  principalId: z.string(),
+  name: z.string(),
+  /** A user's username; null for a group. */
+  username: z.string().nullable(),
+});
+export type MemberCandidate = z.infer<typeof memberCandidateSchema>;
+
+export const memberCandidatesQuerySchema = z.object({ q: z.string().trim().min(1).max(200) });

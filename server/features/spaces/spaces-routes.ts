@@ -5,6 +5,8 @@ import {
   adminSpacesQuerySchema,
   createSpaceRequestSchema,
   deleteSpaceQuerySchema,
+  memberCandidateSchema,
+  memberCandidatesQuerySchema,
   updateSpaceRequestSchema,
   principalTypeSchema,
   putSpaceMemberRequestSchema,
@@ -67,6 +69,18 @@ export const spacesRoutes: FastifyPluginAsync<{ spaces: SpacesService }> = async
   app.get('/api/spaces/:spaceId/members', { schema: { params: spaceParams, response: membersResponse } }, async (request) => ({
     members: await spaces.members(user(request), request.params.spaceId),
   }));
+
+  app.get(
+    '/api/spaces/:spaceId/member-candidates',
+    {
+      schema: {
+        params: spaceParams,
+        querystring: memberCandidatesQuerySchema,
+        response: { 200: z.object({ candidates: z.array(memberCandidateSchema) }) },
+      },
+    },
+    async (request) => ({ candidates: await spaces.memberCandidates(user(request), request.params.spaceId, request.query.q) }),
+  );
 
   app.put(
     '/api/spaces/:spaceId/members',

@@ -1,5 +1,6 @@
-import type { AdminSpacesPage, Space, SpaceMember, SpaceRootConflict } from '../../../contract/spaces';
+import type { AdminSpacesPage, MemberCandidate, Space, SpaceMember, SpaceRootConflict } from '../../../contract/spaces';
 import type { User } from '../../../contract/session';
+import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
 import type { AuditLog } from '../audit/audit-log';
@@ -249,6 +250,34 @@ export function createSpacesService(deps: {
         role: r.role,
         name: names.get(`${r.principal_type}:${r.principal_id}`) ?? '(deleted)',
       }));
+    },
+
+    /**
+     * Users and groups whose name contains `q` (ignoring case), for a manager adding members: at
+     * most 10 of each. Only managers of the space (and admins) may look.
+     */
+    async memberCandidates(user: User, spaceId: string, q: string): Promise<MemberCandidate[]> {
+      await access.authorize(user, spaceId, 'manageMembers', `search:${q}`);
+      const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = sql<string>`${pattern} escape '\\'`;
+      const users = await db
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name'])
+        .where((eb) => eb.or([eb(eb.fn('lower', ['username']), 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]))
+        .orderBy('username')
+        .limit(10)
+        .execute();
+      const groups = await db
+        .selectFrom('groups')
+        .select(['id', 'name'])
+        .where((eb) => eb(eb.fn('lower', ['name']), 'like', like))
+        .orderBy('name')
+        .limit(10)
+        .execute();
+      return [
+        ...users.map((u) => ({ principalType: 'user' as const, principalId: u.id, name: u.display_name, username: u.username })),
+        ...groups.map((g) => ({ principalType: 'group' as const, principalId: g.id, name: g.name, username: null })),
+      ];
     },
 
     async putMember(
