@@ -88,6 +88,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/spaces': async () => undefined, // called above
       'GET /api/spaces/:spaceId': () => call('GET', s),
       'GET /api/spaces/:spaceId/members': () => call('GET', `${s}/members`),
+      'GET /api/spaces/:spaceId/member-candidates': () => call('GET', `${s}/member-candidates?q=walk`),
       'PUT /api/spaces/:spaceId/members': () =>
         call('PUT', `${s}/members`, { principalType: 'user', principalId: user.id, role: 'viewer' }),
       'DELETE /api/spaces/:spaceId/members/:principalType/:principalId': () => call('DELETE', `${s}/members/user/${user.id}`),

@@ -138,6 +138,37 @@ describe.each(DIALECTS)('admin spaces on %s', (dialect) => {
     expect(log.filter((e) => e.action === 'space.rename').map((e) => e.decision)).toEqual(expect.arrayContaining(['allow', 'deny']));
   });
 
+  it('finds people and groups to add for a manager of the space only', async () => {
+    const id = await spaceWithFile('Lookup', '/projects/lookup');
+    await api(admin, 'PUT', `/api/spaces/${id}/members`, { principalType: 'user', principalId: managerId, role: 'manager' });
+    const olgaId = (await api(admin, 'POST', '/api/users', { username: 'olga', displayName: 'Olga Finder', password: TEST_PASSWORD })).json
+      .id as string;
+    await api(admin, 'POST', '/api/groups', { name: 'Finders' });
+    const found = await api(manager, 'GET', `/api/spaces/${id}/member-candidates?q=FINDER`);
+    expect(found.status).toBe(200);
+    expect(
+      (found.json.candidates as Array<{ principalType: string; name: string; username: string | null }>).map((c) => [
+        c.principalType,
+        c.name,
+        c.username,
+      ]),
+    ).toEqual([
+      ['user', 'Olga Finder', 'olga'],
+      ['group', 'Finders', null],
+    ]);
+    const olga = await t.login('olga');
+    await api(admin, 'PUT', `/api/spaces/${id}/members`, {
+      principalType: 'user',
+      principalId: olgaId,
+      role: 'contributor',
+    });
+    expect(await api(olga, 'GET', `/api/spaces/${id}/member-candidates?q=mona`)).toMatchObject({
+      status: 403,
+      json: { code: 'FORBIDDEN' },
+    });
+    expect((await api(olga, 'GET', `/api/spaces/${id}/member-candidates?q=`)).status).toBe(400);
+  });
+
   it('a manager adds a member, who then sees the space, and removes them, who then does not', async () => {
     const id = await spaceWithFile('Team Space', '/projects/team-space');
     await api(admin, 'PUT', `/api/spaces/${id}/members`, { principalType: 'user', principalId: managerId, role: 'manager' });
