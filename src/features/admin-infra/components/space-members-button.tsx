@@ -86,12 +86,13 @@ function MembersDialog({ spaceId, spaceName, onClose }: { spaceId: string; space
                   hideLabel
                   size="sm"
                   value={m.role}
-                  onChange={(e) =>
+                  onChange={(e) => {
+                    const next = e.target.value as Role;
                     put.mutate(
-                      { principalType: m.principalType, principalId: m.principalId, role: e.target.value as Role },
-                      { onSuccess: () => setSaid(`${m.name} is now ${e.target.value}.`) },
-                    )
-                  }
+                      { principalType: m.principalType, principalId: m.principalId, role: next },
+                      { onSuccess: () => setSaid(`${m.name} is now ${next}.`) },
+                    );
+                  }}
                 >
                   {ROLES.map((r) => (
                     <SelectItem key={r} value={r} text={r} />
@@ -141,15 +142,13 @@ function MembersDialog({ spaceId, spaceName, onClose }: { spaceId: string; space
           <li key={key(c)}>
             {c.name}
             {c.username ? ` (${c.username})` : ' (group)'}{' '}
-            <Button
-              kind="ghost"
-              size="sm"
-              disabled={present.has(key(c)) || put.isPending}
-              onClick={() => add(c)}
-              aria-label={`Add ${c.name}`}
-            >
-              {present.has(key(c)) ? 'Member' : 'Add'}
-            </Button>
+            {present.has(key(c)) ? (
+              '· already a member'
+            ) : (
+              <Button kind="ghost" size="sm" disabled={put.isPending} onClick={() => add(c)} aria-label={`Add ${c.name}`}>
+                Add
+              </Button>
+            )}
           </li>
         ))}
       </ul>
