@@ -87,6 +87,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const members = await openMembers(mgr.page, space.name);
       await members.getByRole('searchbox', { name: 'Find people or groups by name' }).fill(suffix);
       await expect(members.getByRole('button', { name: `Add Newcomer ${suffix}` })).toBeVisible();
+      // The pointer rests where "Members" was clicked, over a row: Carbon's row hover colour is not what is scanned.
+      await mgr.page.mouse.move(0, 0);
       await expectNoViolations(mgr.page, 'space members');
       await mgr.close();
     });

@@ -101,7 +101,7 @@ function MembersDialog({ spaceId, spaceName, onClose }: { spaceId: string; space
               </TableCell>
               <TableCell>
                 <Button
-                  kind="danger--ghost"
+                  kind="ghost"
                   size="sm"
                   aria-label={`Remove ${m.name}`}
                   onClick={() => remove.mutate(m, { onSuccess: () => setSaid(`${m.name} removed; they no longer see this space.`) })}
