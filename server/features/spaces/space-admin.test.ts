@@ -59,6 +59,9 @@ describe.each(DIALECTS)('admin spaces on %s', (dialect) => {
     // Search by folder too; a LIKE wildcard in the search is taken literally.
     expect((await page('?q=projects/listed-b')).spaces.map((s) => s.name)).toEqual(['Listed Beta']);
     expect((await page('?q=listed_')).total).toBe(0);
+    // A personal space is found by its owner's username, and named after them.
+    await api(manager, 'GET', '/api/spaces');
+    expect((await page('?q=MONA')).spaces.map((s) => [s.name, s.personal])).toEqual([["mona's files", true]]);
     const second = await page('?q=listed&offset=1&limit=1');
     expect([second.total, second.spaces.map((s) => s.name)]).toEqual([2, ['Listed Beta']]);
   });

@@ -97,23 +97,24 @@ export function createSpacesRepository(db: Db) {
 
     /**
      * One page of every space for the admin console, by name, with its node's name, its owner and
-     * its member count; `q` matches part of the name or folder, ignoring case.
+     * its member count; `q` matches part of the name, the folder or a personal space's owner's
+     * username, ignoring case.
      */
     async adminPage(filter: { q?: string; offset: number; limit: number }) {
-      let base = db.selectFrom('spaces');
+      let base = db.selectFrom('spaces').leftJoin('users', 'users.id', 'spaces.owner_user_id');
       if (filter.q) {
         const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         base = base.where((eb) =>
           eb.or([
             eb(eb.fn('lower', ['spaces.name']), 'like', sql<string>`${pattern} escape '\\'`),
             eb(eb.fn('lower', ['spaces.root_path']), 'like', sql<string>`${pattern} escape '\\'`),
+            eb(eb.fn('lower', ['users.username']), 'like', sql<string>`${pattern} escape '\\'`),
           ]),
         );
       }
       const total = await base.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
       const rows = await base
         .innerJoin('nodes', 'nodes.id', 'spaces.node_id')
-        .leftJoin('users', 'users.id', 'spaces.owner_user_id')
         .select((eb) => [
           'spaces.id',
           'spaces.name',
