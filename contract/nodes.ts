@@ -39,3 +39,43 @@ export const nodeTestResultSchema = z.object({
     })
     .optional(),
 });
+
+/** A node in the admin console: as `nodeSchema`, with what its `/info` said just now. */
+export const adminNodeSchema = nodeSchema.extend({
+  reachable: z.boolean(),
+  /** The node's version from `/info`; null when unreachable or not said. */
+  version: z.string().nullable(),
+  /** Why the node is unreachable, in the node's own words where it gave some; null when reachable. */
+  problem: z.string().nullable(),
+  /** The spaces on this node (a node with spaces cannot be removed). */
+  spaceCount: z.number().int(),
+});
+export type AdminNode = z.infer<typeof adminNodeSchema>;
+
+/**
+ * New connection settings for a node, tested against the node before they are saved. The secret is
+ * write-only: absent or blank keeps the stored one.
+ */
+export const updateNodeRequestSchema = z.object({
+  url: httpUrl.optional(),
+  username: z.string().min(1).max(256).optional(),
+  secret: z.string().max(1024).optional(),
+  gatewayUrl: httpUrl.nullable().optional(),
+  verifyTls: z.boolean().optional(),
+});
+
+/** One of a node's transfers, as its `GET /ops/transfers` tells it. */
+export const nodeTransferRowSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  direction: z.string().nullable(),
+  /** The transfer's paths (sources of a download, destination of an upload), as the node gives them. */
+  paths: z.array(z.string()),
+  bytesTransferred: z.number(),
+  /** Null while the node has not counted them yet. */
+  bytesExpected: z.number().nullable(),
+  filesCompleted: z.number(),
+  filesExpected: z.number().nullable(),
+  startedAt: z.number().nullable(),
+});
+export type NodeTransferRow = z.infer<typeof nodeTransferRowSchema>;

@@ -60,3 +60,51 @@ export const spaceRootConflictSchema = z.object({
   ),
 });
 export type SpaceRootConflict = z.infer<typeof spaceRootConflictSchema>;
+
+/** A space as the admin console lists it: where it lives and how many members it has. */
+export const adminSpaceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  personal: z.boolean(),
+  /** The owner of a personal space; null for a shared one (or a deleted owner). */
+  ownerUsername: z.string().nullable(),
+  nodeId: z.string(),
+  nodeName: z.string(),
+  rootPath: z.string(),
+  memberCount: z.number().int(),
+});
+export type AdminSpace = z.infer<typeof adminSpaceSchema>;
+
+export const adminSpacesQuerySchema = z.object({
+  /** Part of the name or folder, case-insensitive. */
+  q: z.string().trim().max(200).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const adminSpacesPageSchema = z.object({ spaces: z.array(adminSpaceSchema), total: z.number().int() });
+export type AdminSpacesPage = z.infer<typeof adminSpacesPageSchema>;
+
+/** Renames a space; its folder on the node stays where it is. */
+export const updateSpaceRequestSchema = z.object({ name: spaceName });
+
+/**
+ * Deletes a space. `files: 'delete'` also deletes its folder on the node, and requires `confirmName`
+ * to be the space's name as typed by the admin; `keep` leaves the folder on the node.
+ */
+export const deleteSpaceQuerySchema = z.object({
+  files: z.enum(['keep', 'delete']),
+  confirmName: z.string().max(200).optional(),
+});
+
+/** Someone a manager may add to a space: a user (by username and display name) or a group. */
+export const memberCandidateSchema = z.object({
+  principalType: principalTypeSchema,
+  principalId: z.string(),
+  name: z.string(),
+  /** A user's username; null for a group. */
+  username: z.string().nullable(),
+});
+export type MemberCandidate = z.infer<typeof memberCandidateSchema>;
+
+export const memberCandidatesQuerySchema = z.object({ q: z.string().trim().min(1).max(200) });

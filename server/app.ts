@@ -140,7 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const nodesRepository = createNodesRepository(db, createSecretBox(options.secretKey));
   const clients = createNodeClients(nodesRepository);
-  const nodes = createNodesService({ nodes: nodesRepository, clients });
+  const nodes = createNodesService({ nodes: nodesRepository, clients, audit });
   if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
   const spacesRepository = createSpacesRepository(db);
   const access = createSpaceAccess(spacesRepository, audit);
@@ -180,7 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(nodesRoutes, { nodes });
   await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit, auth, db, clients });
-  const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access });
+  const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access, audit });
   app.addHook('onReady', async () => warnOfSharedFolders(app, spaces));
   await app.register(spacesRoutes, { spaces });
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });

@@ -10,6 +10,7 @@ import * as m0003 from './migrations/0003-one-personal-space';
 import * as m0004 from './migrations/0004-space-root-keys';
 import * as m0005 from './migrations/0005-login-throttle-delay';
 import * as m0006 from './migrations/0006-user-admin';
+import * as m0007 from './migrations/0007-spaces-admin-index';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-space-root-keys': m0004,
   '0005-login-throttle-delay': m0005,
   '0006-user-admin': m0006,
+  '0007-spaces-admin-index': m0007,
 };
 
 /**

@@ -108,6 +108,7 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
       json: { ok: true, info: { version: expect.any(String), transferUser: expect.any(String) } },
     });
 
+    // Tested before it is saved: wrong credentials are refused with the node's own reason, and nothing is stored.
     const wrong = await api(admin, 'POST', '/api/nodes', {
       name: 'wrong',
       url: node.url,
@@ -115,18 +116,33 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
       secret: 'not-the-password',
       kind: 'embedded',
     });
-    expect(await api(admin, 'POST', `/api/nodes/${wrong.json.id as string}/test`)).toEqual({
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.message).toMatch(/^The node did not accept these settings: the node refused the credentials \(HTTP 401: .+\)\.$/);
+    expect(((await api(admin, 'GET', '/api/nodes')).json.nodes as Array<{ name: string }>).map((n) => n.name)).not.toContain('wrong');
+    const unused = await api(admin, 'POST', '/api/nodes', {
+      name: 'unused',
+      url: node.url,
+      username: node.username,
+      secret: node.password,
+    });
+    expect(unused.status).toBe(201);
+    await t.db
+      .updateTable('nodes')
+      .set({ url: 'http://127.0.0.1:9' })
+      .where('id', '=', unused.json.id as string)
+      .execute();
+    expect(await api(admin, 'POST', `/api/nodes/${unused.json.id as string}/test`)).toEqual({
       status: 200,
-      json: { ok: false, message: 'wrong: the node refused the credentials' },
+      json: { ok: false, message: 'unused: no answer (check the URL, the port and TLS settings)' },
     });
 
     const used = (await api(admin, 'POST', '/api/spaces', { name: `On second ${randomBytes(4).toString('hex')}`, nodeId: good.json.id }))
       .json;
     expect((await api(admin, 'DELETE', `/api/nodes/${good.json.id as string}`)).json.code).toBe('CONFLICT');
     expect(used.id).toEqual(expect.any(String));
-    expect((await api(admin, 'DELETE', `/api/nodes/${wrong.json.id as string}`)).status).toBe(204);
-    expect(((await api(admin, 'GET', '/api/nodes')).json.nodes as Array<{ name: string }>).map((n) => n.name)).not.toContain('wrong');
-    expect((await api(admin, 'DELETE', `/api/nodes/${wrong.json.id as string}`)).json.code).toBe('NODE_NOT_FOUND');
+    expect((await api(admin, 'DELETE', `/api/nodes/${unused.json.id as string}`)).status).toBe(204);
+    expect(((await api(admin, 'GET', '/api/nodes')).json.nodes as Array<{ name: string }>).map((n) => n.name)).not.toContain('unused');
+    expect((await api(admin, 'DELETE', `/api/nodes/${unused.json.id as string}`)).json.code).toBe('NODE_NOT_FOUND');
   });
 
   it("shows an admin everyone's transfers with all=true, and only their own without it", async () => {

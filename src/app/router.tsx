@@ -26,6 +26,8 @@ export const router = createBrowserRouter([
         path: 'transfers/*',
         lazy: () => import('./routes/app/transfers').then((m) => ({ Component: m.TransfersRoute })),
       },
+      { path: 'admin/spaces', lazy: () => import('./routes/app/admin-spaces').then((m) => ({ Component: m.AdminSpacesRoute })) },
+      { path: 'admin/nodes', lazy: () => import('./routes/app/admin-nodes').then((m) => ({ Component: m.AdminNodesRoute })) },
       {
         path: 'admin',
         lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminRoute })),

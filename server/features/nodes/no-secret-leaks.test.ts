@@ -52,13 +52,23 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     };
 
     const space = await call('POST', '/api/spaces', { name: 'Leaks' });
-    const other = await call('POST', '/api/nodes', {
+    // A node is tested before it is saved: one with a secret the node refuses is not registered, and
+    // the refusal does not echo the secret; the same node with its real credentials is.
+    await call('POST', '/api/nodes', {
       name: 'other',
-      url: 'http://127.0.0.1:9',
-      username: 'ak-id',
+      url: node.url,
+      username: node.username,
       secret: nodeSecretOfOther,
       gatewayUrl: null,
     });
+    const other = await call('POST', '/api/nodes', {
+      name: 'other',
+      url: node.url,
+      username: node.username,
+      secret: node.password,
+      gatewayUrl: null,
+    });
+    expect(other.id).toEqual(expect.any(String));
     const user = await call('POST', '/api/users', { username: 'walker', displayName: 'Walker', password: TEST_PASSWORD });
     const group = await call('POST', '/api/groups', { name: 'Walkers' });
     const s = `/api/spaces/${space.id}`;
@@ -78,6 +88,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/spaces': async () => undefined, // called above
       'GET /api/spaces/:spaceId': () => call('GET', s),
       'GET /api/spaces/:spaceId/members': () => call('GET', `${s}/members`),
+      'GET /api/spaces/:spaceId/member-candidates': () => call('GET', `${s}/member-candidates?q=walk`),
       'PUT /api/spaces/:spaceId/members': () =>
         call('PUT', `${s}/members`, { principalType: 'user', principalId: user.id, role: 'viewer' }),
       'DELETE /api/spaces/:spaceId/members/:principalType/:principalId': () => call('DELETE', `${s}/members/user/${user.id}`),
@@ -95,7 +106,15 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         const nodes = (await call('GET', '/api/nodes')).nodes as unknown as Array<{ id: string; name: string }>;
         await call('POST', `/api/nodes/${nodes.find((n) => n.name === 'embedded')?.id}/test`);
       },
+      'GET /api/admin/nodes': () => call('GET', '/api/admin/nodes'),
+      'PATCH /api/nodes/:nodeId': async () => {
+        await call('PATCH', `/api/nodes/${other.id}`, { secret: nodeSecretOfOther });
+        await call('PATCH', `/api/nodes/${other.id}`, { secret: '', gatewayUrl: node.gatewayUrl });
+      },
+      'GET /api/nodes/:nodeId/transfers': () => call('GET', `/api/nodes/${other.id}/transfers`),
       'DELETE /api/nodes/:nodeId': () => call('DELETE', `/api/nodes/${other.id}`),
+      'GET /api/admin/spaces': () => call('GET', '/api/admin/spaces?q=leak'),
+      'PATCH /api/spaces/:spaceId': () => call('PATCH', s, { name: 'Leaks renamed' }),
       'GET /api/users': () => call('GET', '/api/users'),
       'POST /api/users': async () => undefined, // called above
       'PATCH /api/users/:id': () => call('PATCH', `/api/users/${user.id}`, { email: 'walker@example.com' }),
@@ -135,6 +154,10 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'GET /api/transfers/:transferId': () => call('GET', `/api/transfers/${transfer.transfer!.id}`),
       'PATCH /api/transfers/:transferId': () =>
         call('PATCH', `/api/transfers/${transfer.transfer!.id}`, { status: 'failed', error: 'test' }),
+      'DELETE /api/spaces/:spaceId': async () => {
+        const doomed = await call('POST', '/api/spaces', { name: 'Doomed' });
+        await call('DELETE', `/api/spaces/${doomed.id}?files=delete&confirmName=Doomed`);
+      },
       'DELETE /api/session': () => call('DELETE', '/api/session'),
     };
     expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());

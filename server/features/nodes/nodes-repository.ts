@@ -64,15 +64,44 @@ export function createNodesRepository(db: Db, box: SecretBox) {
       });
       return row;
     },
-    async updateConnection(id: string, node: Pick<NewNode, 'url' | 'username' | 'secret' | 'gatewayUrl'>): Promise<void> {
+    async updateConnection(
+      id: string,
+      node: Pick<NewNode, 'url' | 'username' | 'secret' | 'gatewayUrl'> & { verifyTls?: boolean },
+    ): Promise<void> {
       await db
         .updateTable('nodes')
-        .set({ url: node.url, username: node.username, secret_sealed: box.seal(node.secret), gateway_url: node.gatewayUrl })
+        .set({
+          url: node.url,
+          username: node.username,
+          secret_sealed: box.seal(node.secret),
+          gateway_url: node.gatewayUrl,
+          ...(node.verifyTls === undefined ? {} : { verify_tls: node.verifyTls ? 1 : 0 }),
+        })
         .where('id', '=', id)
         .execute();
     },
     async delete(id: string): Promise<void> {
       await db.deleteFrom('nodes').where('id', '=', id).execute();
+    },
+    /** Names of the spaces on a node (a personal space by its owner's username), by name. */
+    async spacesOn(id: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('spaces')
+        .leftJoin('users', 'users.id', 'spaces.owner_user_id')
+        .select(['spaces.name', 'spaces.owner_user_id', 'users.username'])
+        .where('spaces.node_id', '=', id)
+        .orderBy('spaces.name')
+        .execute();
+      return rows.map((r) => (r.owner_user_id ? `${r.username ?? 'someone'}'s files` : r.name));
+    },
+    /** How many spaces each node holds. */
+    async spaceCounts(): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom('spaces')
+        .select((eb) => ['node_id', eb.fn.countAll<number | string | bigint>().as('n')])
+        .groupBy('node_id')
+        .execute();
+      return new Map(rows.map((r) => [r.node_id, Number(r.n)]));
     },
     async isInUse(id: string): Promise<boolean> {
       return (await db.selectFrom('spaces').select('id').where('node_id', '=', id).limit(1).executeTakeFirst()) !== undefined;

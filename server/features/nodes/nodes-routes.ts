@@ -1,6 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { createNodeRequestSchema, nodeSchema, nodeTestResultSchema } from '../../../contract/nodes';
+import {
+  adminNodeSchema,
+  createNodeRequestSchema,
+  nodeSchema,
+  nodeTestResultSchema,
+  nodeTransferRowSchema,
+  updateNodeRequestSchema,
+} from '../../../contract/nodes';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
 import { requireSession } from '../auth/auth-plugin';
 import type { NodesService } from './nodes-service';
@@ -19,6 +26,22 @@ export const nodesRoutes: FastifyPluginAsync<{ nodes: NodesService }> = async (f
     const { gatewayUrl, ...node } = request.body;
     return reply.status(201).send(await nodes.add(requireSession(request).user, { ...node, gatewayUrl: gatewayUrl ?? null }));
   });
+
+  app.get('/api/admin/nodes', { schema: { response: { 200: z.object({ nodes: z.array(adminNodeSchema) }) } } }, async (request) => ({
+    nodes: await nodes.adminList(requireSession(request).user),
+  }));
+
+  app.patch(
+    '/api/nodes/:nodeId',
+    { schema: { params: nodeParams, body: updateNodeRequestSchema, response: { 200: nodeSchema } } },
+    async (request) => nodes.update(requireSession(request).user, request.params.nodeId, request.body),
+  );
+
+  app.get(
+    '/api/nodes/:nodeId/transfers',
+    { schema: { params: nodeParams, response: { 200: z.object({ transfers: z.array(nodeTransferRowSchema) }) } } },
+    async (request) => ({ transfers: await nodes.transfers(requireSession(request).user, request.params.nodeId) }),
+  );
 
   app.post('/api/nodes/:nodeId/test', { schema: { params: nodeParams, response: { 200: nodeTestResultSchema } } }, async (request) =>
     nodes.test(requireSession(request).user, request.params.nodeId),

@@ -1,9 +1,69 @@
-import type { TransferNode } from '../../../contract/nodes';
+import type { AdminNode, NodeTransferRow, TransferNode } from '../../../contract/nodes';
 import type { User } from '../../../contract/session';
 import { ERRORS } from '../../errors';
 import { NodeApiError } from '../../node-client/node-api-error';
-import type { NodeClients } from './node-clients';
-import type { NewNode, NodeRow, NodesRepository } from './nodes-repository';
+import { createNodeClient } from '../../node-client/node-client';
+import { bytesExpected, type NodeInfo, type NodeTransfer } from '../../node-client/types';
+import type { AuditLog } from '../audit/audit-log';
+import { nodeFailure, type NodeClients } from './node-clients';
+import type { NewNode, NodeConnectionInfo, NodeRow, NodesRepository } from './nodes-repository';
+
+/** How long the console waits for a node's /info before showing it unreachable. */
+export const PROBE_TIMEOUT_MS = 3000;
+
+const WHY: Record<NodeApiError['kind'], string> = {
+  unavailable: 'no answer (check the URL, the port and TLS settings)',
+  auth: 'the node refused the credentials',
+  forbidden: 'the credentials may not read /info on this node',
+  not_found: 'no Node API at this URL',
+  conflict: 'unexpected answer',
+  bad_request: 'the node refused the request',
+  bad_response: 'the answer is not a Node API answer',
+  node_error: 'the node reported an internal error',
+};
+
+/** A failed /info as words: ours, then the node's status and its own text when it gave them. */
+export function describeNodeFailure(error: NodeApiError, timeoutMs = PROBE_TIMEOUT_MS): string {
+  if (error.kind === 'unavailable' && error.code === 'TIMEOUT') return `no answer within ${timeoutMs} ms`;
+  const said = error.status === null ? '' : ` (HTTP ${error.status}${error.nodeMessage ? `: ${error.nodeMessage}` : ''})`;
+  return `${WHY[error.kind]}${said}`;
+}
+
+type Probe = { ok: true; info: NodeInfo } | { ok: false; problem: string };
+
+/** The node's /info with these settings, with a short timeout; never throws for a node's failure. */
+async function probe(connection: Pick<NodeConnectionInfo, 'url' | 'username' | 'secret' | 'verifyTls'>): Promise<Probe> {
+  const client = createNodeClient({
+    url: connection.url,
+    auth: { type: 'basic', username: connection.username, password: connection.secret },
+    verifyTls: connection.verifyTls,
+    timeoutMs: PROBE_TIMEOUT_MS,
+  });
+  try {
+    return { ok: true, info: await client.info() };
+  } catch (error) {
+    if (!(error instanceof NodeApiError)) throw error;
+    return { ok: false, problem: describeNodeFailure(error) };
+  }
+}
+
+function toTransferRow(t: NodeTransfer): NodeTransferRow {
+  const spec = t.start_spec;
+  const paths =
+    spec?.direction === 'receive' || spec?.direction === 'download' ? (spec.source_paths ?? []) : [spec?.destination_path ?? ''];
+  const files = (t.files ?? []).map((f) => f.path);
+  return {
+    id: t.id,
+    status: t.status ?? 'unknown',
+    direction: spec?.direction ?? null,
+    paths: files.length > 0 ? files : paths.filter(Boolean),
+    bytesTransferred: t.bytes_transferred ?? t.bytes_written ?? 0,
+    bytesExpected: bytesExpected(t),
+    filesCompleted: t.files_completed ?? 0,
+    filesExpected: typeof t.precalc?.files_expected === 'number' ? t.precalc.files_expected : null,
+    startedAt: typeof t.start_time_usec === 'number' && t.start_time_usec > 0 ? Math.floor(t.start_time_usec / 1000) : null,
+  };
+}
 
 export const EMBEDDED_NODE_NAME = 'embedded';
 
@@ -20,11 +80,20 @@ export function toTransferNode(row: NodeRow): TransferNode {
   };
 }
 
-export function createNodesService(deps: { nodes: NodesRepository; clients: NodeClients }) {
-  const { nodes, clients } = deps;
+export function createNodesService(deps: { nodes: NodesRepository; clients: NodeClients; audit?: AuditLog }) {
+  const { nodes, clients, audit } = deps;
   const requireAdmin = (user: User) => {
     if (!user.isAdmin) throw ERRORS.Forbidden('manage transfer nodes');
   };
+  const record = (user: User, action: string, target: string, decision: 'allow' | 'deny', reason: string) =>
+    audit?.record({ userId: user.id, action, target, decision, reason });
+  /** Refuses settings the node does not accept, with the node's reason, writing the refusal to the audit log. */
+  async function requireAccepted(user: User, action: string, connection: Parameters<typeof probe>[0]): Promise<void> {
+    const result = await probe(connection);
+    if (result.ok) return;
+    await record(user, action, connection.url, 'deny', result.problem);
+    throw ERRORS.Validation(`The node did not accept these settings: ${result.problem}.`);
+  }
 
   return {
     async list(user: User): Promise<TransferNode[]> {
@@ -32,10 +101,72 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
       return (await nodes.list()).map(toTransferNode);
     },
 
+    /** Every node with what its /info says now (asked in parallel, each with a short timeout). */
+    async adminList(user: User): Promise<AdminNode[]> {
+      requireAdmin(user);
+      const rows = await nodes.list();
+      const counts = await nodes.spaceCounts();
+      return Promise.all(
+        rows.map(async (row) => {
+          const connection = await nodes.connection(row.id);
+          const result = connection ? await probe(connection) : ({ ok: false, problem: 'removed' } as const);
+          return {
+            ...toTransferNode(row),
+            reachable: result.ok,
+            version: result.ok ? (result.info.version ?? null) : null,
+            problem: result.ok ? null : result.problem,
+            spaceCount: counts.get(row.id) ?? 0,
+          };
+        }),
+      );
+    },
+
+    /** Registers a node after its /info answered with these credentials; else the node's reason. */
     async add(user: User, node: NewNode): Promise<TransferNode> {
       requireAdmin(user);
       if (await nodes.findByName(node.name)) throw ERRORS.Conflict(`A node named "${node.name}" already exists.`);
-      return toTransferNode(await nodes.insert(node));
+      await requireAccepted(user, 'node.add', node);
+      const row = await nodes.insert(node);
+      await record(user, 'node.add', node.url, 'allow', `added ${node.name}`);
+      return toTransferNode(row);
+    },
+
+    /**
+     * New URL or credentials, tested against the node before they are saved. A blank or absent
+     * secret keeps the stored one (the console never shows it: secrets are write-only).
+     */
+    async update(
+      user: User,
+      nodeId: string,
+      changes: { url?: string; username?: string; secret?: string; gatewayUrl?: string | null; verifyTls?: boolean },
+    ): Promise<TransferNode> {
+      requireAdmin(user);
+      const current = await nodes.connection(nodeId);
+      if (!current) throw ERRORS.NodeNotFound();
+      const next = {
+        url: changes.url ?? current.url,
+        username: changes.username ?? current.username,
+        secret: changes.secret ? changes.secret : current.secret,
+        gatewayUrl: changes.gatewayUrl === undefined ? current.gatewayUrl : changes.gatewayUrl,
+        verifyTls: changes.verifyTls ?? current.verifyTls,
+      };
+      await requireAccepted(user, 'node.update', next);
+      await nodes.updateConnection(nodeId, next);
+      clients.forget(nodeId);
+      await record(user, 'node.update', next.url, 'allow', `updated ${current.name}${changes.secret ? ', new secret' : ''}`);
+      const row = await nodes.findRow(nodeId);
+      if (!row) throw ERRORS.NodeNotFound();
+      return toTransferNode(row);
+    },
+
+    /** The node's running and waiting transfers, from its GET /ops/transfers. */
+    async transfers(user: User, nodeId: string): Promise<NodeTransferRow[]> {
+      requireAdmin(user);
+      const { node, client } = await clients.forNode(nodeId);
+      const page = await client.listTransfers({ activeOnly: true, count: 200 }).catch((error: unknown) => {
+        throw nodeFailure(node.name, error);
+      });
+      return page.transfers.map(toTransferRow);
     },
 
     /** "Connect and show /info": proves the URL and the credentials, without saving anything. */
@@ -50,26 +181,24 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
         };
       } catch (error) {
         if (!(error instanceof NodeApiError)) throw error;
-        const why: Record<NodeApiError['kind'], string> = {
-          unavailable: 'no answer (check the URL, the port and TLS settings)',
-          auth: 'the node refused the credentials',
-          forbidden: 'the credentials may not read /info on this node',
-          not_found: 'no Node API at this URL',
-          conflict: 'unexpected answer',
-          bad_request: 'the node refused the request',
-          bad_response: 'the answer is not a Node API answer',
-          node_error: 'the node reported an internal error',
-        };
-        return { ok: false, message: `${node.name}: ${why[error.kind]}` };
+        return { ok: false, message: `${node.name}: ${WHY[error.kind]}` };
       }
     },
 
     async remove(user: User, nodeId: string): Promise<void> {
       requireAdmin(user);
-      if (!(await nodes.findRow(nodeId))) throw ERRORS.NodeNotFound();
-      if (await nodes.isInUse(nodeId)) throw ERRORS.Conflict('Spaces still use this node; move or delete them first.');
+      const row = await nodes.findRow(nodeId);
+      if (!row) throw ERRORS.NodeNotFound();
+      const using = await nodes.spacesOn(nodeId);
+      if (using.length > 0) {
+        const named = using.slice(0, 5).map((s) => JSON.stringify(s));
+        const more = using.length > 5 ? ` and ${using.length - 5} more` : '';
+        await record(user, 'node.remove', row.url, 'deny', 'spaces use it');
+        throw ERRORS.Conflict(`Spaces still use this node: ${named.join(', ')}${more}. Delete them first.`);
+      }
       await nodes.delete(nodeId);
       clients.forget(nodeId);
+      await record(user, 'node.remove', row.url, 'allow', `removed ${row.name}`);
     },
 
     /**

@@ -142,6 +142,27 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     });
   });
 
+  it.each(Object.keys(ALLOWED) as Caller[])('%s may not list, rename or delete spaces as an admin (admins only)', async (caller) => {
+    const forbidden = { status: 403, json: { code: 'FORBIDDEN' } };
+    expect(await api(callers[caller], 'GET', '/api/admin/spaces')).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'PATCH', `/api/spaces/${spaceId}`, { name: 'Taken over' })).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'DELETE', `/api/spaces/${spaceId}?files=delete&confirmName=Matrix`)).toMatchObject(forbidden);
+    expect((await api(admin, 'GET', `/api/spaces/${spaceId}`)).json.name).toBe('Matrix');
+  });
+
+  it.each(Object.keys(ALLOWED) as Caller[])('%s may not list, change, remove or look into nodes (admins only)', async (caller) => {
+    const nodeId = ((await api(admin, 'GET', '/api/nodes')).json.nodes as Array<{ id: string }>)[0]?.id ?? 'none';
+    const forbidden = { status: 403, json: { code: 'FORBIDDEN' } };
+    expect(await api(callers[caller], 'GET', '/api/admin/nodes')).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'PATCH', `/api/nodes/${nodeId}`, { url: 'http://127.0.0.1:9' })).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'GET', `/api/nodes/${nodeId}/transfers`)).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'POST', `/api/nodes/${nodeId}/test`)).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'DELETE', `/api/nodes/${nodeId}`)).toMatchObject(forbidden);
+    expect(
+      await api(callers[caller], 'POST', '/api/nodes', { name: 'n', url: node.url, username: node.username, secret: node.password }),
+    ).toMatchObject(forbidden);
+  });
+
   it('an admin lists login locks and lifts one', async () => {
     expect(await api(admin, 'GET', '/api/admin/login-locks')).toMatchObject({ status: 200, json: { locks: [] } });
     expect((await api(admin, 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:nobody')}`)).status).toBe(404);

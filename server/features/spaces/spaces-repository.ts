@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../contract/spaces';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database';
 import type { Database, SpaceMembersTable, SpacesTable } from '../../db/schema';
 import { ERRORS } from '../../errors';
@@ -93,6 +93,60 @@ export function createSpacesRepository(db: Db) {
         ...owned.map((space) => ({ space, role: 'manager' as const })),
         ...memberships.map(({ role, ...space }) => ({ space: space as SpaceRow, role })),
       ];
+    },
+
+    /**
+     * One page of every space for the admin console, by name, with its node's name, its owner and
+     * its member count; `q` matches part of the name, the folder or a personal space's owner's
+     * username, ignoring case.
+     */
+    async adminPage(filter: { q?: string; offset: number; limit: number }) {
+      let base = db.selectFrom('spaces').leftJoin('users', 'users.id', 'spaces.owner_user_id');
+      if (filter.q) {
+        const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        base = base.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['spaces.name']), 'like', sql<string>`${pattern} escape '\\'`),
+            eb(eb.fn('lower', ['spaces.root_path']), 'like', sql<string>`${pattern} escape '\\'`),
+            eb(eb.fn('lower', ['users.username']), 'like', sql<string>`${pattern} escape '\\'`),
+          ]),
+        );
+      }
+      const total = await base.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+      const rows = await base
+        .innerJoin('nodes', 'nodes.id', 'spaces.node_id')
+        .select((eb) => [
+          'spaces.id',
+          'spaces.name',
+          'spaces.node_id',
+          'spaces.root_path',
+          'spaces.owner_user_id',
+          'nodes.name as node_name',
+          'users.username as owner_username',
+          eb
+            .selectFrom('space_members')
+            .select((m) => m.fn.countAll<number | string | bigint>().as('c'))
+            .whereRef('space_members.space_id', '=', 'spaces.id')
+            .as('member_count'),
+        ])
+        .orderBy('spaces.name')
+        .orderBy('spaces.id')
+        .offset(filter.offset)
+        .limit(filter.limit)
+        .execute();
+      return { total: Number(total.n), rows: rows.map((r) => ({ ...r, member_count: Number(r.member_count ?? 0) })) };
+    },
+
+    /** Renames a space; false when there is no such space. */
+    async rename(id: string, name: string): Promise<boolean> {
+      const result = await db.updateTable('spaces').set({ name }).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** Deletes a space's row; its members and transfer records go with it (foreign keys cascade). */
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('spaces').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
 
     members: (spaceId: string) => db.selectFrom('space_members').selectAll().where('space_id', '=', spaceId).execute(),

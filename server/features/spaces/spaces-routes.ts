@@ -1,7 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import {
+  adminSpacesPageSchema,
+  adminSpacesQuerySchema,
   createSpaceRequestSchema,
+  deleteSpaceQuerySchema,
+  memberCandidateSchema,
+  memberCandidatesQuerySchema,
+  updateSpaceRequestSchema,
   principalTypeSchema,
   putSpaceMemberRequestSchema,
   spaceMemberSchema,
@@ -38,10 +44,43 @@ export const spacesRoutes: FastifyPluginAsync<{ spaces: SpacesService }> = async
     spaces.get(user(request), request.params.spaceId),
   );
 
+  app.get(
+    '/api/admin/spaces',
+    { schema: { querystring: adminSpacesQuerySchema, response: { 200: adminSpacesPageSchema } } },
+    async (request) => spaces.adminList(user(request), request.query),
+  );
+
+  app.patch(
+    '/api/spaces/:spaceId',
+    { schema: { params: spaceParams, body: updateSpaceRequestSchema, response: { 200: spaceSchema } } },
+    async (request) => spaces.rename(user(request), request.params.spaceId, request.body.name),
+  );
+
+  app.delete(
+    '/api/spaces/:spaceId',
+    { schema: { params: spaceParams, querystring: deleteSpaceQuerySchema, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await spaces.remove(user(request), request.params.spaceId, request.query);
+      return reply.status(204).send(null);
+    },
+  );
+
   const membersResponse = { 200: z.object({ members: z.array(spaceMemberSchema) }) };
   app.get('/api/spaces/:spaceId/members', { schema: { params: spaceParams, response: membersResponse } }, async (request) => ({
     members: await spaces.members(user(request), request.params.spaceId),
   }));
+
+  app.get(
+    '/api/spaces/:spaceId/member-candidates',
+    {
+      schema: {
+        params: spaceParams,
+        querystring: memberCandidatesQuerySchema,
+        response: { 200: z.object({ candidates: z.array(memberCandidateSchema) }) },
+      },
+    },
+    async (request) => ({ candidates: await spaces.memberCandidates(user(request), request.params.spaceId, request.query.q) }),
+  );
 
   app.put(
     '/api/spaces/:spaceId/members',

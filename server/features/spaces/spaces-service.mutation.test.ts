@@ -30,7 +30,7 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
   beforeEach(async () => {
     f = await createServiceFixture(dialect);
     nodeId = await f.addNode({ url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl });
-    service = createSpacesService({ db: f.db, spaces: f.spaces, nodes: f.nodes, clients: f.clients, access: f.access });
+    service = createSpacesService({ db: f.db, spaces: f.spaces, nodes: f.nodes, clients: f.clients, access: f.access, audit: f.audit });
   });
   afterEach(() => f.close());
 
@@ -65,7 +65,14 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
     it('does nothing without a node', async () => {
       const bare = await createServiceFixture(dialect);
       try {
-        const s = createSpacesService({ db: bare.db, spaces: bare.spaces, nodes: bare.nodes, clients: bare.clients, access: bare.access });
+        const s = createSpacesService({
+          db: bare.db,
+          spaces: bare.spaces,
+          nodes: bare.nodes,
+          clients: bare.clients,
+          access: bare.access,
+          audit: bare.audit,
+        });
         await s.ensurePersonalSpace(bare.bob);
         expect(await bare.spaces.findPersonal(bare.bob.id)).toBeUndefined();
       } finally {
@@ -111,7 +118,14 @@ describe.each(DIALECTS)('spaces service on %s', (dialect) => {
         const downNode = await down.addNode({ url: 'http://127.0.0.1:9', username: 'n', secret: 's', gatewayUrl: null });
         const space = await down.addSpace(downNode, 'Kept', '/spaces/kept');
         await down.spaces.putMember({ space_id: space, principal_type: 'user', principal_id: down.bob.id, role: 'viewer' });
-        const s = createSpacesService({ db: down.db, spaces: down.spaces, nodes: down.nodes, clients: down.clients, access: down.access });
+        const s = createSpacesService({
+          db: down.db,
+          spaces: down.spaces,
+          nodes: down.nodes,
+          clients: down.clients,
+          access: down.access,
+          audit: down.audit,
+        });
         expect(await s.list(down.bob)).toEqual([{ id: space, name: 'Kept', personal: false, role: 'viewer' }]);
       } finally {
         await down.close();

@@ -1,8 +1,10 @@
-import type { Space, SpaceMember, SpaceRootConflict } from '../../../contract/spaces';
+import type { AdminSpacesPage, MemberCandidate, Space, SpaceMember, SpaceRootConflict } from '../../../contract/spaces';
 import type { User } from '../../../contract/session';
+import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
-import type { NodeClients } from '../nodes/node-clients';
+import type { AuditLog } from '../audit/audit-log';
+import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { NodesRepository } from '../nodes/nodes-repository';
 import type { SpaceAccess, SpaceGrant } from './space-access';
 import { findRootConflicts, generatedRoot, overlapping, personalRoot, sharedRootFrom, spaceNameKey } from './space-root';
@@ -14,8 +16,16 @@ export function createSpacesService(deps: {
   nodes: NodesRepository;
   clients: NodeClients;
   access: SpaceAccess;
+  audit: AuditLog;
 }) {
-  const { db, spaces, nodes, clients, access } = deps;
+  const { db, spaces, nodes, clients, access, audit } = deps;
+
+  /** Refuses a non-admin, writing the denial to the audit log; `what` finishes "You are not allowed to …". */
+  async function requireAdmin(user: User, action: string, spaceId: string | null, what: string): Promise<void> {
+    if (user.isAdmin) return;
+    await audit.record({ userId: user.id, action, spaceId, target: null, decision: 'deny', reason: 'not an admin' });
+    throw ERRORS.Forbidden(what);
+  }
 
   const toSpace = (grant: SpaceGrant, user: User, owners: ReadonlyMap<string, string> = new Map()): Space => {
     const owner = grant.space.owner_user_id;
@@ -139,6 +149,90 @@ export function createSpacesService(deps: {
       return this.rootConflicts();
     },
 
+    /** Every space, a page at a time, with its node, folder and member count (admins only). */
+    async adminList(user: User, filter: { q?: string; offset: number; limit: number }): Promise<AdminSpacesPage> {
+      if (!user.isAdmin) throw ERRORS.Forbidden('see every space');
+      const page = await spaces.adminPage(filter);
+      return {
+        total: page.total,
+        spaces: page.rows.map((r) => ({
+          id: r.id,
+          name: r.owner_user_id ? `${r.owner_username ?? 'Someone'}'s files` : r.name,
+          personal: r.owner_user_id !== null,
+          ownerUsername: r.owner_username,
+          nodeId: r.node_id,
+          nodeName: r.node_name,
+          rootPath: r.root_path,
+          memberCount: r.member_count,
+        })),
+      };
+    },
+
+    /**
+     * Renames a shared space (admins only). Its folder on the node stays: the name is the portal's
+     * label, the folder is where the files are. The name stays unique as in create.
+     */
+    async rename(user: User, spaceId: string, name: string): Promise<Space> {
+      await requireAdmin(user, 'space.rename', spaceId, 'rename spaces');
+      const space = await spaces.find(spaceId);
+      if (!space) throw ERRORS.SpaceNotFound();
+      if (space.owner_user_id) throw ERRORS.Validation('A personal space keeps its name; only shared spaces can be renamed.');
+      const nameKey = spaceNameKey(name);
+      if (nameKey === '') throw ERRORS.Validation('Enter a name with at least one visible character.');
+      const sameName = (await spaces.placed()).find(
+        (s) => s.id !== spaceId && s.owner_user_id === null && spaceNameKey(s.name) === nameKey,
+      );
+      if (sameName) throw ERRORS.SpaceNameTaken(sameName.name);
+      await spaces.rename(spaceId, name);
+      await audit.record({
+        userId: user.id,
+        action: 'space.rename',
+        spaceId,
+        target: name,
+        decision: 'allow',
+        reason: `was ${space.name}`,
+      });
+      return this.get(user, spaceId);
+    },
+
+    /**
+     * Deletes a space (admins only). With `files: 'keep'` its folder stays on the node; with
+     * `'delete'` the folder is deleted on the node first, and only then the space, so a node that
+     * refuses leaves the space as it was. Deleting files needs the space's name typed as
+     * `confirmName`, and is refused while another space's folder lies inside or on this one.
+     */
+    async remove(user: User, spaceId: string, options: { files: 'keep' | 'delete'; confirmName?: string }): Promise<void> {
+      await requireAdmin(user, 'space.delete', spaceId, 'delete spaces');
+      const space = await spaces.find(spaceId);
+      if (!space) throw ERRORS.SpaceNotFound();
+      if (options.files === 'delete') {
+        if (options.confirmName?.trim() !== space.name)
+          throw ERRORS.Validation(`To delete the files too, type the space's name, ${JSON.stringify(space.name)}, exactly.`);
+        const others = (await spaces.placed()).filter((s) => s.id !== spaceId);
+        const overlap = overlapping(others, space.node_id, space.root_path);
+        if (overlap)
+          throw ERRORS.Conflict(
+            `The folder ${space.root_path} ${overlap.relation === 'contains' ? 'contains' : 'is shared with'} the folder of the space ${JSON.stringify(overlap.space.name)} (${overlap.space.root_path}); delete the space keeping its files, or move the other space first.`,
+          );
+        const { node, client } = await clients.forNode(space.node_id);
+        const results = await client.deletePaths([space.root_path]).catch((error: unknown) => {
+          throw nodeFailure(node.name, error);
+        });
+        // A folder already gone (404) is what we wanted.
+        const failed = results.find((r) => !r.ok && r.error.status !== 404);
+        if (failed && !failed.ok) throw ERRORS.NodeRefused(node.name, failed.error.message);
+      }
+      if (!(await spaces.delete(spaceId))) throw ERRORS.SpaceNotFound();
+      await audit.record({
+        userId: user.id,
+        action: 'space.delete',
+        spaceId,
+        target: space.root_path,
+        decision: 'allow',
+        reason: options.files === 'delete' ? `deleted ${space.name} and its files` : `deleted ${space.name}, files kept on the node`,
+      });
+    },
+
     async members(user: User, spaceId: string): Promise<SpaceMember[]> {
       await access.authorize(user, spaceId, 'manageMembers', 'members');
       const rows = await spaces.members(spaceId);
@@ -156,6 +250,34 @@ export function createSpacesService(deps: {
         role: r.role,
         name: names.get(`${r.principal_type}:${r.principal_id}`) ?? '(deleted)',
       }));
+    },
+
+    /**
+     * Users and groups whose name contains `q` (ignoring case), for a manager adding members: at
+     * most 10 of each. Only managers of the space (and admins) may look.
+     */
+    async memberCandidates(user: User, spaceId: string, q: string): Promise<MemberCandidate[]> {
+      await access.authorize(user, spaceId, 'manageMembers', `search:${q}`);
+      const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = sql<string>`${pattern} escape '\\'`;
+      const users = await db
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name'])
+        .where((eb) => eb.or([eb(eb.fn('lower', ['username']), 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]))
+        .orderBy('username')
+        .limit(10)
+        .execute();
+      const groups = await db
+        .selectFrom('groups')
+        .select(['id', 'name'])
+        .where((eb) => eb(eb.fn('lower', ['name']), 'like', like))
+        .orderBy('name')
+        .limit(10)
+        .execute();
+      return [
+        ...users.map((u) => ({ principalType: 'user' as const, principalId: u.id, name: u.display_name, username: u.username })),
+        ...groups.map((g) => ({ principalType: 'group' as const, principalId: g.id, name: g.name, username: null })),
+      ];
     },
 
     async putMember(

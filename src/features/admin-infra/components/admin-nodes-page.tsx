@@ -1,0 +1,239 @@
+import {
+  Button,
+  InlineNotification,
+  Modal,
+  PasswordInput,
+  ProgressBar,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeader,
+  TableRow,
+  Tag,
+  TextInput,
+} from '@carbon/react';
+import { useState } from 'react';
+import type { AdminNode } from '../../../../contract/nodes';
+import { formatBytes } from '../../../lib/format-bytes';
+import { useAddNode, useAdminNodes, useNodeTransfers, useRemoveNode, useUpdateNode } from '../api/admin-nodes';
+import { errorText } from './error-text';
+
+type Dialog = { kind: 'add' } | { kind: 'edit'; node: AdminNode } | { kind: 'remove'; node: AdminNode } | null;
+
+/** Transfer nodes with what their /info says now: add, edit credentials, remove, running transfers. */
+export function AdminNodesPage() {
+  const nodes = useAdminNodes();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [transfersOf, setTransfersOf] = useState<AdminNode | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const close = (message?: string) => {
+    setDialog(null);
+    if (message) setDone(message);
+  };
+  return (
+    <section className="courier-admin" aria-labelledby="admin-nodes-title">
+      <h1 id="admin-nodes-title">Nodes</h1>
+      <p role="status">{done}</p>
+      <TableContainer>
+        <div className="courier-admin__toolbar">
+          <Button onClick={() => setDialog({ kind: 'add' })}>Add node</Button>
+        </div>
+        {nodes.isError ? (
+          <InlineNotification kind="error" title="Nodes could not be loaded" subtitle={errorText(nodes.error)} hideCloseButton />
+        ) : null}
+        <Table aria-label="Nodes" aria-busy={nodes.isFetching}>
+          <TableHead>
+            <TableRow>
+              <TableHeader>Name</TableHeader>
+              <TableHeader>Node API URL</TableHeader>
+              <TableHeader>State</TableHeader>
+              <TableHeader>Version</TableHeader>
+              <TableHeader>Spaces</TableHeader>
+              <TableHeader>
+                <span className="cds--visually-hidden">Actions</span>
+              </TableHeader>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {(nodes.data ?? []).map((node) => (
+              <TableRow key={node.id}>
+                <TableCell>{node.name}</TableCell>
+                <TableCell>
+                  <code>{node.url}</code>
+                </TableCell>
+                <TableCell>
+                  {node.reachable ? (
+                    <Tag type="green">Reachable</Tag>
+                  ) : (
+                    <>
+                      <Tag type="red">Unreachable</Tag> {node.problem}
+                    </>
+                  )}
+                </TableCell>
+                <TableCell>{node.version ?? '—'}</TableCell>
+                <TableCell>{node.spaceCount}</TableCell>
+                <TableCell>
+                  <Button kind="ghost" size="sm" onClick={() => setTransfersOf(node)} aria-label={`Transfers on ${node.name}`}>
+                    Transfers
+                  </Button>
+                  <Button kind="ghost" size="sm" onClick={() => setDialog({ kind: 'edit', node })} aria-label={`Edit ${node.name}`}>
+                    Edit
+                  </Button>
+                  <Button
+                    kind="danger--ghost"
+                    size="sm"
+                    onClick={() => setDialog({ kind: 'remove', node })}
+                    aria-label={`Remove ${node.name}`}
+                  >
+                    Remove
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      {transfersOf ? <NodeTransfers node={transfersOf} onClose={() => setTransfersOf(null)} /> : null}
+      {dialog?.kind === 'add' ? <NodeDialog onClose={close} /> : null}
+      {dialog?.kind === 'edit' ? <NodeDialog node={dialog.node} onClose={close} /> : null}
+      {dialog?.kind === 'remove' ? <RemoveNodeDialog node={dialog.node} onClose={close} /> : null}
+    </section>
+  );
+}
+
+/** Add a node, or change one's URL and credentials; the secret is never shown, blank keeps it. */
+function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: string) => void }) {
+  const add = useAddNode();
+  const update = useUpdateNode();
+  const mutation = node ? update : add;
+  const [name, setName] = useState(node?.name ?? '');
+  const [url, setUrl] = useState(node?.url ?? '');
+  const [username, setUsername] = useState(node?.username ?? '');
+  const [secret, setSecret] = useState('');
+  const [gatewayUrl, setGatewayUrl] = useState(node?.gatewayUrl ?? '');
+  const ready = name.trim() && url.trim() && username.trim() && (node || secret);
+  const submit = () => {
+    if (!ready) return;
+    const settings = { url: url.trim(), username: username.trim(), secret, gatewayUrl: gatewayUrl.trim() || null };
+    if (node) update.mutate({ id: node.id, ...settings }, { onSuccess: () => onClose(`Node ${node.name} updated.`) });
+    else add.mutate({ name: name.trim(), ...settings }, { onSuccess: (n) => onClose(`Node ${n.name} added.`) });
+  };
+  return (
+    <Modal
+      open
+      modalHeading={node ? `Edit ${node.name}` : 'Add a node'}
+      primaryButtonText={mutation.isPending ? 'Testing the node…' : node ? 'Test and save' : 'Test and add'}
+      secondaryButtonText="Cancel"
+      primaryButtonDisabled={mutation.isPending || !ready}
+      onRequestSubmit={submit}
+      onRequestClose={() => onClose()}
+      size="sm"
+    >
+      <p>The portal connects to the node with these settings before saving them.</p>
+      {node ? null : (
+        <TextInput id="node-name" labelText="Name" value={name} onChange={(e) => setName(e.target.value)} data-modal-primary-focus />
+      )}
+      <TextInput
+        id="node-url"
+        labelText="Node API URL"
+        placeholder="https://hsts.example.com:9092"
+        value={url}
+        onChange={(e) => setUrl(e.target.value)}
+      />
+      <TextInput id="node-username" labelText="Node user or access key id" value={username} onChange={(e) => setUsername(e.target.value)} />
+      <PasswordInput
+        id="node-secret"
+        labelText="Password or access key secret"
+        helperText={node ? 'Leave empty to keep the stored one. It is never shown.' : undefined}
+        value={secret}
+        autoComplete="new-password"
+        onChange={(e) => setSecret(e.target.value)}
+      />
+      <TextInput
+        id="node-gateway"
+        labelText="HTTP Gateway URL (optional)"
+        value={gatewayUrl}
+        onChange={(e) => setGatewayUrl(e.target.value)}
+      />
+      {mutation.isError ? (
+        <InlineNotification
+          kind="error"
+          title={node ? 'Not saved' : 'Not added'}
+          subtitle={errorText(mutation.error)}
+          hideCloseButton
+          lowContrast
+        />
+      ) : null}
+    </Modal>
+  );
+}
+
+function RemoveNodeDialog({ node, onClose }: { node: AdminNode; onClose: (message?: string) => void }) {
+  const remove = useRemoveNode();
+  return (
+    <Modal
+      open
+      danger
+      modalHeading={`Remove ${node.name}?`}
+      primaryButtonText={remove.isPending ? 'Removing…' : 'Remove'}
+      secondaryButtonText="Cancel"
+      primaryButtonDisabled={remove.isPending}
+      onRequestSubmit={() => remove.mutate(node.id, { onSuccess: () => onClose(`Node ${node.name} removed.`) })}
+      onRequestClose={() => onClose()}
+      size="sm"
+    >
+      <p>The portal forgets this node and its credentials. Files on the node are not touched.</p>
+      {remove.isError ? (
+        <InlineNotification kind="error" title="Not removed" subtitle={errorText(remove.error)} hideCloseButton lowContrast />
+      ) : null}
+    </Modal>
+  );
+}
+
+function NodeTransfers({ node, onClose }: { node: AdminNode; onClose: () => void }) {
+  const transfers = useNodeTransfers(node.id);
+  return (
+    <Modal open passiveModal modalHeading={`Running transfers on ${node.name}`} onRequestClose={onClose} size="lg">
+      {transfers.isError ? (
+        <InlineNotification
+          kind="error"
+          title="Transfers could not be read"
+          subtitle={errorText(transfers.error)}
+          hideCloseButton
+          lowContrast
+        />
+      ) : null}
+      {transfers.data && transfers.data.length === 0 ? <p>No transfers are running on this node.</p> : null}
+      {transfers.data && transfers.data.length > 0 ? (
+        <Table aria-label={`Running transfers on ${node.name}`} size="sm">
+          <TableHead>
+            <TableRow>
+              <TableHeader>Files</TableHeader>
+              <TableHeader>Direction</TableHeader>
+              <TableHeader>State</TableHeader>
+              <TableHeader>Progress</TableHeader>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {transfers.data.map((t) => (
+              <TableRow key={t.id}>
+                <TableCell>{t.paths.join(', ') || t.id}</TableCell>
+                <TableCell>{t.direction ?? '—'}</TableCell>
+                <TableCell>{t.status}</TableCell>
+                <TableCell>
+                  <ProgressBar
+                    label={`${formatBytes(t.bytesTransferred)}${t.bytesExpected ? ` of ${formatBytes(t.bytesExpected)}` : ''}, ${t.filesCompleted}${t.filesExpected !== null ? ` of ${t.filesExpected}` : ''} files`}
+                    value={t.bytesExpected ? Math.min(100, (t.bytesTransferred / t.bytesExpected) * 100) : undefined}
+                    size="small"
+                  />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      ) : null}
+    </Modal>
+  );
+}
