@@ -128,6 +128,13 @@ export interface AuditLogTable {
   reason: string | null;
 }
 
+export interface RuntimeSettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -140,4 +147,5 @@ export interface Database {
   transfers: TransfersTable;
   node_cursors: NodeCursorsTable;
   audit_log: AuditLogTable;
+  runtime_settings: RuntimeSettingsTable;
 }

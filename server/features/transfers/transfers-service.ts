@@ -32,7 +32,8 @@ export function createTransfersService(deps: {
   access: SpaceAccess;
   clients: NodeClients;
   transfers: TransfersRepository;
-  tokenLifeSeconds: number;
+  /** Read for each transfer: an admin changes it at run time (server/features/settings/runtime-settings.ts). */
+  tokenLifeSeconds: () => number;
   onChange: () => void;
 }) {
   const { access, clients, transfers, tokenLifeSeconds, onChange } = deps;
@@ -219,7 +220,7 @@ export function createTransfersService(deps: {
   ) {
     const { node, client } = target;
     // docs/node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
-    const transferRequest = { ...request, token_life_seconds: tokenLifeSeconds };
+    const transferRequest = { ...request, token_life_seconds: tokenLifeSeconds() };
     let results: SetupResult[];
     try {
       results = direction === 'upload' ? await client.uploadSetup([transferRequest]) : await client.downloadSetup([transferRequest]);
