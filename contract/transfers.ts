@@ -89,6 +89,8 @@ export const createTransferResponseSchema = z.object({
   transferSpec: z.record(z.string(), z.unknown()),
   /** Clients that may carry it, best first. */
   clients: z.array(clientOptionSchema),
+  /** The life of the spec's token, as the portal asked the node for it (an admin setting, docs/node-api.md §4). */
+  tokenLifeSeconds: z.number().int(),
 });
 export type CreateTransferResponse = z.infer<typeof createTransferResponseSchema>;
 

@@ -220,7 +220,8 @@ export function createTransfersService(deps: {
   ) {
     const { node, client } = target;
     // docs/node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
-    const transferRequest = { ...request, token_life_seconds: tokenLifeSeconds() };
+    const life = tokenLifeSeconds();
+    const transferRequest = { ...request, token_life_seconds: life };
     let results: SetupResult[];
     try {
       results = direction === 'upload' ? await client.uploadSetup([transferRequest]) : await client.downloadSetup([transferRequest]);
@@ -230,7 +231,7 @@ export function createTransfersService(deps: {
     const [result] = results;
     if (!result) throw ERRORS.NodeUnavailable(node.name);
     if (!result.ok) throw setupFailure(node.name, pathForErrors, result.error);
-    return { node, transferSpec: result.transferSpec };
+    return { node, transferSpec: result.transferSpec, tokenLifeSeconds: life };
   }
 
   async function record(
@@ -270,7 +271,7 @@ export function createTransfersService(deps: {
     };
     await transfers.insert(row);
     onChange();
-    return { transfer: toTransferRecord(row), transferSpec, clients: clientOptions };
+    return { transfer: toTransferRecord(row), transferSpec, clients: clientOptions, tokenLifeSeconds: spec.tokenLifeSeconds };
   }
 
   return {
