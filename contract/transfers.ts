@@ -109,8 +109,10 @@ export const listTransfersQuerySchema = z.object({
   spaceId: z.string().optional(),
   status: transferStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** ISO time: transfers created before it (paging back in history). */
+  /** ISO time: transfers created before it (paging back in history, or the end of a date range). */
   before: z.string().optional(),
+  /** ISO time: transfers created at or after it (the start of a date range). */
+  from: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const transfersResponseSchema = z.object({ transfers: z.array(transferRecordSchema) });

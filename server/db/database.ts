@@ -9,7 +9,7 @@ import * as m0002 from './migrations/0002-nodes-spaces-transfers';
 import * as m0003 from './migrations/0003-one-personal-space';
 import * as m0004 from './migrations/0004-space-root-keys';
 import * as m0005 from './migrations/0005-login-throttle-delay';
-import * as m0008 from './migrations/0008-runtime-settings-and-audit-indexes';
+import * as m0008 from './migrations/0008-runtime-settings-and-admin-indexes';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -21,7 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-one-personal-space': m0003,
   '0004-space-root-keys': m0004,
   '0005-login-throttle-delay': m0005,
-  '0008-runtime-settings-and-audit-indexes': m0008,
+  '0008-runtime-settings-and-admin-indexes': m0008,
 };
 
 /**

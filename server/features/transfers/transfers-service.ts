@@ -280,7 +280,7 @@ export function createTransfersService(deps: {
 
     async list(
       user: User,
-      query: { all: boolean; userId?: string; spaceId?: string; status?: TransferRow['status']; limit: number; before?: string },
+      query: { all: boolean; userId?: string; spaceId?: string; status?: TransferRow['status']; limit: number; before?: string; from?: string },
     ): Promise<TransferRecord[]> {
       if ((query.all || query.userId) && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
       const before = query.before ? Date.parse(query.before) : undefined;
@@ -289,6 +289,7 @@ export function createTransfersService(deps: {
         spaceId: query.spaceId,
         status: query.status,
         before: Number.isNaN(before) ? undefined : before,
+        from: query.from === undefined ? undefined : Date.parse(query.from),
         limit: query.limit,
       });
       return rows.map(toTransferRecord);
