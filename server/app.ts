@@ -42,6 +42,8 @@ import { clientConfigRoutes } from './features/health/client-config-routes';
 import { auditRoutes } from './features/audit/audit-routes';
 import { createRuntimeSettings } from './features/settings/runtime-settings';
 import { settingsRoutes } from './features/settings/settings-routes';
+import { createProfileService } from './features/profile/profile-service';
+import { profileRoutes } from './features/profile/profile-routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -184,6 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(auditRoutes, { audit });
   await app.register(settingsRoutes, { settings: runtimeSettings, audit });
+  await app.register(profileRoutes, { profile: createProfileService({ db, auth, audit, hashing: loginHashing }) });
   await app.register(healthRoutes, {
     db,
     nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),

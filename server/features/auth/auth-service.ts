@@ -43,6 +43,12 @@ export function createAuthService(options: AuthServiceOptions) {
   const endsAt = (row: SessionRow) => Math.min(row.expires_at, row.last_seen_at + idleMs());
   const watchers = new Map<string, Set<() => void>>();
 
+  /** Ends a session known by its stored hash (a person signing out one of their other sessions). */
+  async function endByHash(idHash: string): Promise<void> {
+    await sessions.delete(idHash);
+    for (const ended of [...(watchers.get(idHash) ?? [])]) ended();
+  }
+
   const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
   return {
@@ -104,10 +110,10 @@ export function createAuthService(options: AuthServiceOptions) {
     },
 
     async logout(sessionId: string): Promise<void> {
-      const idHash = hashId(sessionId);
-      await sessions.delete(idHash);
-      for (const ended of [...(watchers.get(idHash) ?? [])]) ended();
+      await endByHash(hashId(sessionId));
     },
+
+    endByHash,
 
     /**
      * Calls `onEnd` once when the session ends: logged out here at once; expired (idle or absolute)

@@ -131,6 +131,16 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'GET /api/transfers/:transferId': () => call('GET', `/api/transfers/${transfer.transfer!.id}`),
       'PATCH /api/transfers/:transferId': () =>
         call('PATCH', `/api/transfers/${transfer.transfer!.id}`, { status: 'failed', error: 'test' }),
+      'PATCH /api/profile': () => call('PATCH', '/api/profile', { displayName: 'Alice A.' }),
+      'GET /api/profile/sessions': () => call('GET', '/api/profile/sessions'),
+      'DELETE /api/profile/sessions/:sessionId': async () => {
+        const sessions = (await call('GET', '/api/profile/sessions')).sessions as unknown as Array<{ id: string; current: boolean }>;
+        const other = sessions.find((x) => !x.current);
+        if (other) await call('DELETE', `/api/profile/sessions/${other.id}`);
+      },
+      'DELETE /api/profile/sessions': () => call('DELETE', '/api/profile/sessions'),
+      'POST /api/profile/password': () =>
+        call('POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'another long password' }),
       'DELETE /api/session': () => call('DELETE', '/api/session'),
     };
     expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());
