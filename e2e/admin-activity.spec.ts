@@ -5,6 +5,7 @@ import { expectNoViolations } from './support/axe';
 import { logInByApi, personalSpaceId, type PortalApi } from './support/portal-api';
 import { shell } from './support/pages';
 import { MAIN_SERVER } from './support/servers';
+import { parseCsv } from '../test-kit/parse-csv';
 
 const BASE_URL = `http://127.0.0.1:${MAIN_SERVER.port}`;
 const PASSWORD = 'e2e-person-Passw0rd!';
@@ -27,26 +28,6 @@ async function apiSession(username: string, password = PASSWORD, userAgent = 'Ot
 
 async function sessionStatus(request: APIRequestContext) {
   return (await request.get('/api/session')).status();
-}
-
-/** RFC 4180 records. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  return rows;
 }
 
 async function uploadAuthorization(request: APIRequestContext, csrfToken: string, spaceId: string, name: string) {
@@ -118,9 +99,7 @@ test('lists everyone’s transfers filtered by person and status, in the Transfe
   await expect(list.getByText('dropped.txt', { exact: true })).toBeVisible();
   await expect(list.getByText('kept.txt', { exact: true })).toHaveCount(0);
   // The same answer through the API.
-  const { transfers } = await admin.get<{ transfers: Array<{ id: string }> }>(
-    `/api/transfers?all=true&userId=${finn.id}&status=cancelled`,
-  );
+  const { transfers } = await admin.get<{ transfers: Array<{ id: string }> }>(`/api/transfers?all=true&userId=${finn.id}&status=cancelled`);
   expect(transfers.map((t) => t.id)).toEqual([dropped.transfer.id]);
   expect(kept.transfer.id).not.toBe(dropped.transfer.id);
   await asFinn.request.dispose();
@@ -199,7 +178,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
       // An export is audited: the log has at least that row to draw, on a fresh portal too.
       expect((await page.request.get('/api/admin/audit.csv')).status()).toBe(200);
       await scan(page, '/admin/audit', 'Audit log', (p) => p.getByRole('table', { name: 'Audit log entries' }));
-      await scan(page, '/admin/transfers', "Everyone's transfers", (p) => p.getByRole('status').filter({ hasText: /^(Page 1|No transfers)/ }));
+      await scan(page, '/admin/transfers', "Everyone's transfers", (p) =>
+        p.getByRole('status').filter({ hasText: /^(Page 1|No transfers)/ }),
+      );
       await scan(page, '/admin/settings', 'Settings', (p) => p.getByRole('form', { name: /Session idle timeout/ }));
       await scan(page, '/profile', 'Profile', (p) => p.getByRole('table', { name: 'Your sessions' }));
     });

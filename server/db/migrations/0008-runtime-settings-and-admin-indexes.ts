@@ -20,6 +20,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const index of ['audit_log_user_at', 'audit_log_action_at', 'audit_log_decision_at', 'transfers_created', 'transfers_space_created', 'transfers_status_created']) await db.schema.dropIndex(index).execute();
+  for (const index of [
+    'audit_log_user_at',
+    'audit_log_action_at',
+    'audit_log_decision_at',
+    'transfers_created',
+    'transfers_space_created',
+    'transfers_status_created',
+  ])
+    await db.schema.dropIndex(index).execute();
   await db.schema.dropTable('runtime_settings').execute();
 }

@@ -78,12 +78,15 @@ export function createAuditLog(db: Db) {
         // Keyset, not offset: rows written during the export neither repeat nor shift the rest.
         if (after) {
           const { at, id } = after;
-          query = query.where((eb) => eb.or([eb('audit_log.at', '<', at), eb.and([eb('audit_log.at', '=', at), eb('audit_log.id', '>', id)])]));
+          query = query.where((eb) =>
+            eb.or([eb('audit_log.at', '<', at), eb.and([eb('audit_log.at', '=', at), eb('audit_log.id', '>', id)])]),
+          );
         }
         const rows = await query.execute();
         yield* rows;
         if (rows.length < batch) return;
-        const last = rows[rows.length - 1]!;
+        const last = rows.at(-1);
+        if (!last) return;
         after = { at: Number(last.at), id: last.id };
       }
     },

@@ -7,28 +7,9 @@ import { createTestApp, type LoggedIn, type TestApp } from '../../test/test-app'
 import { DIALECTS } from '../../test/test-database';
 import { createAuditLog } from './audit-log';
 import { csvField } from './csv';
+import { parseCsv } from '../../../test-kit/parse-csv';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
-
-/** RFC 4180 records, for reading an export back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  return rows;
-}
 
 describe('csvField', () => {
   it('quotes what needs quoting and defuses formulas', () => {
@@ -125,7 +106,14 @@ describe.each(DIALECTS)('admin audit log on %s', (dialect) => {
   });
 
   it('refuses bad filters with a clear 400', async () => {
-    for (const query of ['decision=maybe', 'from=yesterday', 'limit=0', 'limit=201', 'offset=-1', `from=${new Date(T0).toISOString()}&to=${new Date(T0).toISOString()}`]) {
+    for (const query of [
+      'decision=maybe',
+      'from=yesterday',
+      'limit=0',
+      'limit=201',
+      'offset=-1',
+      `from=${new Date(T0).toISOString()}&to=${new Date(T0).toISOString()}`,
+    ]) {
       const refused = await api(admin, 'GET', `/api/admin/audit?${query}`);
       expect(refused.status, query).toBe(400);
       expect(refused.json.message, query).toEqual(expect.any(String));
@@ -141,16 +129,7 @@ describe.each(DIALECTS)('admin audit log on %s', (dialect) => {
     expect(rows[0]).toEqual(['time', 'user id', 'username', 'action', 'decision', 'space id', 'target', 'reason']);
     expect(rows).toHaveLength(11);
     expect(rows.slice(1).every((r) => r[1] === bobId && r[2] === 'bob' && r[4] === 'deny')).toBe(true);
-    expect(rows.at(-1)).toEqual([
-      new Date(T0).toISOString(),
-      bobId,
-      'bob',
-      'upload',
-      'deny',
-      '',
-      '/file-0',
-      'viewer may not upload',
-    ]);
+    expect(rows.at(-1)).toEqual([new Date(T0).toISOString(), bobId, 'bob', 'upload', 'deny', '', '/file-0', 'viewer may not upload']);
     expect(rows.find((r) => r[6]!.includes('HYPERLINK'))?.[6]).toBe(`'=HYPERLINK("http://evil","click"), and "more"\nline`);
 
     const exported = await api(admin, 'GET', '/api/admin/audit?action=audit-export');
@@ -161,7 +140,15 @@ describe.each(DIALECTS)('admin audit log on %s', (dialect) => {
     // Three more at one instant: a batch boundary falls among them.
     await t.db
       .insertInto('audit_log')
-      .values(['tie-a', 'tie-b', 'tie-c'].map((id) => ({ id, at: T0 + 100 * 60_000, user_id: bobId, action: 'rename', decision: 'allow' as const })))
+      .values(
+        ['tie-a', 'tie-b', 'tie-c'].map((id) => ({
+          id,
+          at: T0 + 100 * 60_000,
+          user_id: bobId,
+          action: 'rename',
+          decision: 'allow' as const,
+        })),
+      )
       .execute();
     const filter = { userId: bobId, from: T0, to: T0 + 86_400_000 };
     const exported: string[] = [];

@@ -87,9 +87,7 @@ describe.each(DIALECTS)('profile on %s', (dialect) => {
     const wrong = await api(laptop, 'POST', '/api/profile/password', { currentPassword: 'not it', newPassword: 'a brand new secret' });
     expect(wrong).toMatchObject({ status: 400, json: { code: 'WRONG_PASSWORD' } });
     expect(await alive(phone)).toBe(true);
-    expect((await api(laptop, 'POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'short' })).status).toBe(
-      400,
-    );
+    expect((await api(laptop, 'POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'short' })).status).toBe(400);
 
     const changed = await api(laptop, 'POST', '/api/profile/password', {
       currentPassword: TEST_PASSWORD,

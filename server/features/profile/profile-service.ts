@@ -56,7 +56,11 @@ export function createProfileService(deps: { db: Db; auth: AuthService; audit: A
       }
       const hashed = hashing.tryRun(() => hashPassword(input.newPassword));
       if (!hashed) throw ERRORS.ServerBusy();
-      await db.updateTable('users').set({ password_hash: await hashed }).where('id', '=', user.id).execute();
+      await db
+        .updateTable('users')
+        .set({ password_hash: await hashed })
+        .where('id', '=', user.id)
+        .execute();
       const ended = await endOthers(user.id, currentIdHash);
       await audit.record({ userId: user.id, action: 'password-change', target: `${ended} other session(s) ended`, decision: 'allow' });
       return ended;

@@ -56,9 +56,7 @@ export function createRuntimeSettings(deps: { db: Db; config: Pick<Config, Runti
   async function list(): Promise<RuntimeSetting[]> {
     await refresh();
     const userIds = [...new Set([...stored.values()].flatMap((s) => (s.updatedBy ? [s.updatedBy] : [])))];
-    const users = userIds.length
-      ? await db.selectFrom('users').select(['id', 'username']).where('id', 'in', userIds).execute()
-      : [];
+    const users = userIds.length ? await db.selectFrom('users').select(['id', 'username']).where('id', 'in', userIds).execute() : [];
     const names = new Map(users.map((u) => [u.id, u.username]));
     return KEYS.map((key) => {
       const s = stored.get(key);

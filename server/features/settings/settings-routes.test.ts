@@ -133,7 +133,11 @@ describe.each(DIALECTS)('run-time settings on %s', (dialect) => {
   it('ends sessions by the stored idle timeout from the next request on', async () => {
     const other = await t.login('bob');
     // Idle for 5 minutes: alive under the 30-minute default.
-    const idleFiveMinutes = () => t.db.updateTable('sessions').set({ last_seen_at: Date.now() - 300_000 }).execute();
+    const idleFiveMinutes = () =>
+      t.db
+        .updateTable('sessions')
+        .set({ last_seen_at: Date.now() - 300_000 })
+        .execute();
     await idleFiveMinutes();
     expect((await api(other, 'GET', '/api/session')).status).toBe(200);
 

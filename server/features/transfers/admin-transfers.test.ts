@@ -34,7 +34,18 @@ describe.each(DIALECTS)("an admin's view of everyone's transfers on %s", (dialec
     // A node row that is never called: these records are the history, not live transfers.
     await t.db
       .insertInto('nodes')
-      .values({ id: 'n', name: 'n', url: 'http://127.0.0.1:9', username: 'u', secret_sealed: 'x', gateway_url: null, verify_tls: 1, kind: 'embedded', is_default: 0, created_at: T0 })
+      .values({
+        id: 'n',
+        name: 'n',
+        url: 'http://127.0.0.1:9',
+        username: 'u',
+        secret_sealed: 'x',
+        gateway_url: null,
+        verify_tls: 1,
+        kind: 'embedded',
+        is_default: 0,
+        created_at: T0,
+      })
       .execute();
     for (const id of ['space-a', 'space-b'])
       await t.db
@@ -82,7 +93,9 @@ describe.each(DIALECTS)("an admin's view of everyone's transfers on %s", (dialec
   it('pages back with before, each transfer once', async () => {
     const first = await ids('spaceId=space-b&limit=5');
     expect(first).toEqual([23, 22, 21, 20, 19].map(name));
-    const last = (await api(admin, 'GET', '/api/transfers?all=true&spaceId=space-b&limit=5')).json.transfers as Array<{ createdAt: string }>;
+    const last = (await api(admin, 'GET', '/api/transfers?all=true&spaceId=space-b&limit=5')).json.transfers as Array<{
+      createdAt: string;
+    }>;
     const next = await ids(`spaceId=space-b&limit=5&before=${last.at(-1)!.createdAt}`);
     expect(next).toEqual([18, 17, 16, 15, 14].map(name));
   });

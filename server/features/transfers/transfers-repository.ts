@@ -14,7 +14,15 @@ export function createTransfersRepository(db: Db) {
     },
     find: (id: string) => db.selectFrom('transfers').selectAll().where('id', '=', id).executeTakeFirst(),
 
-    list(filter: { userId?: string; spaceId?: string; nodeId?: string; status?: TransferRow['status']; before?: number; from?: number; limit: number }) {
+    list(filter: {
+      userId?: string;
+      spaceId?: string;
+      nodeId?: string;
+      status?: TransferRow['status'];
+      before?: number;
+      from?: number;
+      limit: number;
+    }) {
       let q = db.selectFrom('transfers').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
       if (filter.userId) q = q.where('user_id', '=', filter.userId);
       if (filter.spaceId) q = q.where('space_id', '=', filter.spaceId);

@@ -280,7 +280,15 @@ export function createTransfersService(deps: {
 
     async list(
       user: User,
-      query: { all: boolean; userId?: string; spaceId?: string; status?: TransferRow['status']; limit: number; before?: string; from?: string },
+      query: {
+        all: boolean;
+        userId?: string;
+        spaceId?: string;
+        status?: TransferRow['status'];
+        limit: number;
+        before?: string;
+        from?: string;
+      },
     ): Promise<TransferRecord[]> {
       if ((query.all || query.userId) && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
       const before = query.before ? Date.parse(query.before) : undefined;

@@ -29,7 +29,8 @@ export function adminTransfersQueryOptions(filters: AdminTransferFilters, before
   if (limit) params.set('before', limit);
   return queryOptions({
     queryKey: ['admin', 'transfers', params.toString()],
-    queryFn: async ({ signal }) => (await api.get<{ transfers: TransferRecord[] }>(`/api/transfers?${params.toString()}`, { signal })).transfers,
+    queryFn: async ({ signal }) =>
+      (await api.get<{ transfers: TransferRecord[] }>(`/api/transfers?${params.toString()}`, { signal })).transfers,
     placeholderData: keepPreviousData,
   });
 }

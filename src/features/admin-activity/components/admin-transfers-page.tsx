@@ -47,11 +47,15 @@ export function AdminTransfersPage({ renderRow }: AdminTransfersPageProps) {
       <form className="courier-admin-filters" aria-label="Filter the transfers" onSubmit={(e) => e.preventDefault()}>
         <Select id="transfers-user" labelText="User" value={filters.userId} onChange={(e) => set({ userId: e.target.value })}>
           <SelectItem value="" text="Everyone" />
-          {users.data?.map((u) => <SelectItem key={u.id} value={u.id} text={`${u.displayName} (${u.username})`} />)}
+          {users.data?.map((u) => (
+            <SelectItem key={u.id} value={u.id} text={`${u.displayName} (${u.username})`} />
+          ))}
         </Select>
         <Select id="transfers-space" labelText="Space" value={filters.spaceId} onChange={(e) => set({ spaceId: e.target.value })}>
           <SelectItem value="" text="Any space" />
-          {spaces.data?.map((s) => <SelectItem key={s.id} value={s.id} text={s.name} />)}
+          {spaces.data?.map((s) => (
+            <SelectItem key={s.id} value={s.id} text={s.name} />
+          ))}
         </Select>
         <Select id="transfers-status" labelText="Status" value={filters.status} onChange={(e) => set({ status: e.target.value })}>
           <SelectItem value="" text="Any status" />

@@ -46,11 +46,15 @@ export function AuditPage() {
       <form className="courier-admin-filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <Select id="audit-user" labelText="Who" value={filters.userId} onChange={(e) => set({ userId: e.target.value })}>
           <SelectItem value="" text="Everyone" />
-          {users.data?.map((u) => <SelectItem key={u.id} value={u.id} text={`${u.displayName} (${u.username})`} />)}
+          {users.data?.map((u) => (
+            <SelectItem key={u.id} value={u.id} text={`${u.displayName} (${u.username})`} />
+          ))}
         </Select>
         <Select id="audit-action" labelText="Action" value={filters.action} onChange={(e) => set({ action: e.target.value })}>
           <SelectItem value="" text="Any action" />
-          {audit.data?.actions.map((a) => <SelectItem key={a} value={a} text={a} />)}
+          {audit.data?.actions.map((a) => (
+            <SelectItem key={a} value={a} text={a} />
+          ))}
         </Select>
         <Select
           id="audit-decision"
@@ -102,9 +106,7 @@ export function AuditPage() {
                   </TableCell>
                   <TableCell>{e.username ?? e.userId ?? '—'}</TableCell>
                   <TableCell>{e.action}</TableCell>
-                  <TableCell>
-                    {e.decision === 'deny' ? <Tag type="red">Denied</Tag> : <Tag type="green">Allowed</Tag>}
-                  </TableCell>
+                  <TableCell>{e.decision === 'deny' ? <Tag type="red">Denied</Tag> : <Tag type="green">Allowed</Tag>}</TableCell>
                   <TableCell className="courier-admin-cell--wrap">{e.target ?? ''}</TableCell>
                   <TableCell>{e.reason ?? ''}</TableCell>
                 </TableRow>

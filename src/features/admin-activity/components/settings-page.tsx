@@ -57,7 +57,14 @@ function SettingForm({ setting }: { setting: RuntimeSetting }) {
           <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="Not saved." subtitle={update.error.message} />
         ) : null}
         {update.isSuccess ? (
-          <InlineNotification kind="success" role="status" lowContrast hideCloseButton title="Saved." subtitle="In use from the next request." />
+          <InlineNotification
+            kind="success"
+            role="status"
+            lowContrast
+            hideCloseButton
+            title="Saved."
+            subtitle="In use from the next request."
+          />
         ) : null}
         <div className="courier-admin-setting__actions">
           <Button type="submit" size="md" disabled={!valid || update.isPending}>

@@ -44,7 +44,9 @@ function DisplayNameForm({ user }: { user: User }) {
         {update.isError ? (
           <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="Not saved." subtitle={update.error.message} />
         ) : null}
-        {update.isSuccess ? <InlineNotification kind="success" role="status" lowContrast hideCloseButton title="Display name saved." /> : null}
+        {update.isSuccess ? (
+          <InlineNotification kind="success" role="status" lowContrast hideCloseButton title="Display name saved." />
+        ) : null}
         <div>
           <Button type="submit" size="md" disabled={!valid || update.isPending}>
             {update.isPending ? 'Saving…' : 'Save name'}
@@ -143,7 +145,14 @@ function SessionsList() {
         <h2 id="profile-sessions-title">Where you are signed in</h2>
         {sessions.isPending ? <p>Loading your sessions…</p> : null}
         {sessions.isError ? (
-          <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="Your sessions could not be listed." subtitle={sessions.error.message} />
+          <InlineNotification
+            kind="error"
+            role="alert"
+            lowContrast
+            hideCloseButton
+            title="Your sessions could not be listed."
+            subtitle={sessions.error.message}
+          />
         ) : null}
         {endOne.isError || endOthers.isError ? (
           <InlineNotification
