@@ -123,7 +123,7 @@ test('a token life changed in Settings is the next transfer’s, and the default
   expect((await uploadAuthorization(page.request, admin.csrf, space, 'after-reset.txt')).tokenLifeSeconds).toBe(defaultValue);
 });
 
-test('profile: a new display name shows in the user menu; signing out elsewhere and a password change end the other browser', async ({
+test('profile: a new display name shows in the user menu; signing out one session, elsewhere, and a password change end the other browsers', async ({
   page,
 }) => {
   const admin = await logInByApi(page);
@@ -142,9 +142,17 @@ test('profile: a new display name shows in the user menu; signing out elsewhere 
   await expect(page.getByRole('button', { name: 'User menu: Gail Renamed' })).toBeVisible();
 
   const sessions = page.getByRole('table', { name: 'Your sessions' });
-  await expect(sessions.getByRole('row')).toHaveCount(3);
+  const phone = await apiSession(gail.username, PASSWORD, 'Phone browser');
+  await page.reload();
+  await expect(sessions.getByRole('row')).toHaveCount(4);
   await expect(sessions.getByRole('row').filter({ hasText: 'This session' })).toHaveCount(1);
   await expect(sessions.getByRole('row').filter({ hasText: 'Second browser' })).toHaveCount(1);
+  // One session signed out from its row: only that browser is out.
+  await page.getByRole('button', { name: 'Sign out the session of Phone browser' }).click();
+  await expect(sessions.getByRole('row')).toHaveCount(3);
+  expect(await sessionStatus(phone.request)).toBe(401);
+  expect(await sessionStatus(other.request)).toBe(200);
+  await phone.request.dispose();
   await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
   await expect(sessions.getByRole('row')).toHaveCount(2);
   expect(await sessionStatus(other.request)).toBe(401);
