@@ -89,6 +89,8 @@ export const createTransferResponseSchema = z.object({
   transferSpec: z.record(z.string(), z.unknown()),
   /** Clients that may carry it, best first. */
   clients: z.array(clientOptionSchema),
+  /** The life of the spec's token, as the portal asked the node for it (an admin setting, docs/node-api.md §4). */
+  tokenLifeSeconds: z.number().int(),
 });
 export type CreateTransferResponse = z.infer<typeof createTransferResponseSchema>;
 
@@ -107,8 +109,10 @@ export const listTransfersQuerySchema = z.object({
   spaceId: z.string().optional(),
   status: transferStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** ISO time: transfers created before it (paging back in history). */
+  /** ISO time: transfers created before it (paging back in history, or the end of a date range). */
   before: z.string().optional(),
+  /** ISO time: transfers created at or after it (the start of a date range). */
+  from: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const transfersResponseSchema = z.object({ transfers: z.array(transferRecordSchema) });

@@ -39,6 +39,11 @@ import { registerSecurityHeaders } from './plugins/security-headers';
 import { contentSecurityPolicy } from './plugins/content-security-policy';
 import { registerSpa } from './plugins/spa';
 import { clientConfigRoutes } from './features/health/client-config-routes';
+import { auditRoutes } from './features/audit/audit-routes';
+import { createRuntimeSettings } from './features/settings/runtime-settings';
+import { settingsRoutes } from './features/settings/settings-routes';
+import { createProfileService } from './features/profile/profile-service';
+import { profileRoutes } from './features/profile/profile-routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -116,6 +121,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const users = createUsersRepository(db);
   const audit = createAuditLog(db);
+  const runtimeSettings = createRuntimeSettings({ db, config, audit });
+  // Before the auth hook: each request sees the settings stored before it began (the idle timeout included).
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/')) await runtimeSettings.refresh();
+  });
   const throttle = createLoginThrottle(
     createLoginThrottleRepository(db),
     {
@@ -133,7 +143,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessions: createSessionsRepository(db),
     throttle,
     hashing: loginHashing,
-    idleTimeoutSeconds: config.sessionIdleTimeoutSeconds,
+    idleTimeoutSeconds: () => runtimeSettings.current('sessionIdleTimeoutSeconds'),
     absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
   });
   registerAuth(app, { auth, publicOrigin: origin, secureCookies });
@@ -157,7 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     access,
     clients,
     transfers: transfersRepository,
-    tokenLifeSeconds: config.transferTokenLifeSeconds,
+    tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
   });
   app.decorate('courier', { tracker, nodes, loginHashing });
@@ -171,9 +181,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     auth,
     secureCookies,
     absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
-    idleTimeoutSeconds: config.sessionIdleTimeoutSeconds,
+    idleTimeoutSeconds: () => runtimeSettings.current('sessionIdleTimeoutSeconds'),
   });
   await app.register(loginLocksRoutes, { throttle, audit });
+  await app.register(auditRoutes, { audit });
+  await app.register(settingsRoutes, { settings: runtimeSettings, audit });
+  await app.register(profileRoutes, { profile: createProfileService({ db, auth, audit, hashing: loginHashing }) });
   await app.register(healthRoutes, {
     db,
     nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),

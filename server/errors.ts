@@ -24,6 +24,8 @@ export const ERRORS = {
   // One message for an unknown user and a wrong password, so a login form does not reveal who has an account.
   InvalidCredentials: () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password.'),
   AccountDisabled: () => new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.'),
+  // 400, not 401: the session is fine, only the password typed to confirm a change is not.
+  WrongPassword: () => new AppError(400, 'WRONG_PASSWORD', 'The current password is wrong.'),
   TooManyAttempts: (retryAfterSeconds: number) =>
     new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed login attempts. Try again in ${formatWait(retryAfterSeconds)}.`, {
       retryAfterSeconds,

@@ -134,6 +134,13 @@ export interface AuditLogTable {
   reason: string | null;
 }
 
+export interface RuntimeSettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -146,4 +153,5 @@ export interface Database {
   transfers: TransfersTable;
   node_cursors: NodeCursorsTable;
   audit_log: AuditLogTable;
+  runtime_settings: RuntimeSettingsTable;
 }

@@ -44,6 +44,22 @@ export const router = createBrowserRouter([
         ],
       },
       {
+        path: 'admin/audit',
+        lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminAuditRoute })),
+      },
+      {
+        path: 'admin/transfers',
+        lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminTransfersRoute })),
+      },
+      {
+        path: 'admin/settings',
+        lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminSettingsRoute })),
+      },
+      {
+        path: 'profile',
+        lazy: () => import('./routes/app/profile').then((m) => ({ Component: m.ProfileRoute })),
+      },
+      {
         path: '*',
         lazy: () => import('./routes/not-found').then((m) => ({ Component: m.NotFoundRoute })),
       },

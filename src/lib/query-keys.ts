@@ -7,3 +7,5 @@ export const spacesKey = ['spaces'] as const;
 export const spaceKey = (spaceId: string) => ['spaces', spaceId] as const;
 export const spaceFilesKey = (spaceId: string) => ['spaces', spaceId, 'files'] as const;
 export const transfersKey = ['transfers'] as const;
+/** The logged-in session (`GET /api/session`): the profile refreshes it when the display name changes. */
+export const sessionKey = ['session'] as const;

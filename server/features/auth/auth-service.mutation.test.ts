@@ -39,7 +39,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
         f.audit,
       ),
       hashing: options.hashing ?? createConcurrencyLimiter({ concurrency: 2, maxQueued: 10 }),
-      idleTimeoutSeconds: IDLE_S,
+      idleTimeoutSeconds: () => IDLE_S,
       absoluteTimeoutSeconds: ABSOLUTE_S,
     });
   }
@@ -193,7 +193,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
           f.audit,
         ),
         hashing: createConcurrencyLimiter({ concurrency: 1, maxQueued: 1 }),
-        idleTimeoutSeconds: 100,
+        idleTimeoutSeconds: () => 100,
         absoluteTimeoutSeconds: ABSOLUTE_S,
       });
       const row = await storedSession('sid-short');
@@ -258,7 +258,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
           f.audit,
         ),
         hashing: createConcurrencyLimiter({ concurrency: 1, maxQueued: 1 }),
-        idleTimeoutSeconds: IDLE_S,
+        idleTimeoutSeconds: () => IDLE_S,
         absoluteTimeoutSeconds: ABSOLUTE_S,
       });
       // Fake time also follows real time (the PostgreSQL pool has timers of its own), and

@@ -13,7 +13,8 @@ export interface AuthServiceOptions {
   throttle: LoginThrottle;
   /** Bounds the password hashes computed at once (see COURIER_LOGIN_HASH_CONCURRENCY). */
   hashing: ConcurrencyLimiter;
-  idleTimeoutSeconds: number;
+  /** Read on every use: an admin changes it at run time (server/features/settings/runtime-settings.ts). */
+  idleTimeoutSeconds: () => number;
   absoluteTimeoutSeconds: number;
 }
 
@@ -33,14 +34,20 @@ const WATCH_RECHECK_MS = 15_000;
 
 export function createAuthService(options: AuthServiceOptions) {
   const { users, sessions, throttle, hashing } = options;
-  const idleMs = options.idleTimeoutSeconds * 1000;
+  const idleMs = () => options.idleTimeoutSeconds() * 1000;
   const absoluteMs = options.absoluteTimeoutSeconds * 1000;
   // Writing last_seen_at on every request would make each read a write. A tenth of the idle timeout
   // (at most a minute) keeps the slack small next to it, so a short idle timeout does not end
   // sessions in use: with a fixed minute, a 30 s timeout expired active sessions.
-  const touchIntervalMs = Math.min(60_000, idleMs / 10);
-  const endsAt = (row: SessionRow) => Math.min(row.expires_at, row.last_seen_at + idleMs);
+  const touchIntervalMs = () => Math.min(60_000, idleMs() / 10);
+  const endsAt = (row: SessionRow) => Math.min(row.expires_at, row.last_seen_at + idleMs());
   const watchers = new Map<string, Set<() => void>>();
+
+  /** Ends a session known by its stored hash (a person signing out one of their other sessions). */
+  async function endByHash(idHash: string): Promise<void> {
+    await sessions.delete(idHash);
+    for (const ended of [...(watchers.get(idHash) ?? [])]) ended();
+  }
 
   const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
@@ -92,22 +99,20 @@ export function createAuthService(options: AuthServiceOptions) {
       if (!sessionId || sessionId.length > 128) return { state: 'unknown' };
       const row = await sessions.find(hashId(sessionId));
       if (!row) return { state: 'unknown' };
-      if (now >= row.expires_at || now - row.last_seen_at >= idleMs) {
+      if (now >= row.expires_at || now - row.last_seen_at >= idleMs()) {
         await sessions.delete(row.id_hash);
         return { state: 'expired' };
       }
       const user = await users.findById(row.user_id);
       if (!user || user.disabled === 1) return { state: 'unknown' };
-      const touched = now - row.last_seen_at >= touchIntervalMs;
+      const touched = now - row.last_seen_at >= touchIntervalMs();
       if (touched) await sessions.touch(row.id_hash, now);
       const seen = touched ? { ...row, last_seen_at: now } : row;
       return { state: 'active', session: { user: toUser(user), row: seen, csrfToken: row.csrf_token, endsAt: endsAt(seen) } };
     },
 
     async logout(sessionId: string): Promise<void> {
-      const idHash = hashId(sessionId);
-      await sessions.delete(idHash);
-      for (const ended of [...(watchers.get(idHash) ?? [])]) ended();
+      await endByHash(hashId(sessionId));
     },
 
     /** Ends every session of a user at once, open event streams too (disabled, password reset, deleted). */
@@ -116,6 +121,8 @@ export function createAuthService(options: AuthServiceOptions) {
       for (const idHash of ended) for (const stop of [...(watchers.get(idHash) ?? [])]) stop();
       return ended.length;
     },
+
+    endByHash,
 
     /**
      * Calls `onEnd` once when the session ends: logged out here at once; expired (idle or absolute)
@@ -165,7 +172,7 @@ export function createAuthService(options: AuthServiceOptions) {
     async purgeEnded(): Promise<void> {
       // Keep ended sessions a day so a returning browser hears "expired" rather than "not logged in".
       const before = Date.now() - 86_400_000;
-      await sessions.purgeEndedBefore(before, before - idleMs);
+      await sessions.purgeEndedBefore(before, before - idleMs());
     },
   };
 }

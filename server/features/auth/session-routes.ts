@@ -10,7 +10,7 @@ export interface SessionRoutesOptions {
   auth: AuthService;
   secureCookies: boolean;
   absoluteTimeoutSeconds: number;
-  idleTimeoutSeconds: number;
+  idleTimeoutSeconds: () => number;
 }
 
 export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (fastify, options) => {
@@ -20,7 +20,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (fa
     user: s.user,
     csrfToken: s.csrfToken,
     expiresAt: new Date(s.row.expires_at).toISOString(),
-    idleTimeoutSeconds: options.idleTimeoutSeconds,
+    idleTimeoutSeconds: options.idleTimeoutSeconds(),
   });
 
   app.post(

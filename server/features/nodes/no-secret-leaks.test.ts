@@ -135,6 +135,14 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'DELETE /api/groups/:groupId/members/:userId': () => call('DELETE', `/api/groups/${group.id}/members/${user.id}`),
       'GET /api/audit': () => call('GET', '/api/audit'),
       'GET /api/admin/space-conflicts': () => call('GET', '/api/admin/space-conflicts'),
+      'GET /api/admin/audit': () => call('GET', '/api/admin/audit?limit=200'),
+      'GET /api/admin/audit.csv': async () => {
+        // CSV, not JSON: kept as text.
+        const r = await t.app.inject({ method: 'GET', url: '/api/admin/audit.csv', headers: { cookie: admin.cookie } });
+        bodies.push(`GET /api/admin/audit.csv → ${r.statusCode}\n${r.body}\n${JSON.stringify(r.headers)}`);
+      },
+      'GET /api/admin/settings': () => call('GET', '/api/admin/settings'),
+      'PUT /api/admin/settings/:key': () => call('PUT', '/api/admin/settings/transferTokenLifeSeconds', { value: 900 }),
       'GET /api/admin/login-locks': async () => {
         // A lock to list: its key names an account and an address, never a password.
         for (let i = 0; i < 5; i++) {
@@ -158,6 +166,16 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         const doomed = await call('POST', '/api/spaces', { name: 'Doomed' });
         await call('DELETE', `/api/spaces/${doomed.id}?files=delete&confirmName=Doomed`);
       },
+      'PATCH /api/profile': () => call('PATCH', '/api/profile', { displayName: 'Alice A.' }),
+      'GET /api/profile/sessions': () => call('GET', '/api/profile/sessions'),
+      'DELETE /api/profile/sessions/:sessionId': async () => {
+        const sessions = (await call('GET', '/api/profile/sessions')).sessions as unknown as Array<{ id: string; current: boolean }>;
+        const other = sessions.find((x) => !x.current);
+        if (other) await call('DELETE', `/api/profile/sessions/${other.id}`);
+      },
+      'DELETE /api/profile/sessions': () => call('DELETE', '/api/profile/sessions'),
+      'POST /api/profile/password': () =>
+        call('POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'another long password' }),
       'DELETE /api/session': () => call('DELETE', '/api/session'),
     };
     expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());

@@ -168,6 +168,24 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     expect((await api(admin, 'DELETE', `/api/admin/login-locks?key=${encodeURIComponent('account:nobody')}`)).status).toBe(404);
   });
 
+  // The admin activity console (audit log, its export, run-time settings): admins only, whatever a space grants.
+  const ACTIVITY_ADMIN_ROUTES = [
+    ['GET', '/api/admin/audit'],
+    ['GET', '/api/admin/audit.csv'],
+    ['GET', '/api/admin/settings'],
+    ['PUT', '/api/admin/settings/transferTokenLifeSeconds'],
+  ] as const;
+  it.each(Object.keys(ALLOWED) as Caller[])('%s may not read the audit log or change settings (admins only)', async (caller) => {
+    for (const [method, url] of ACTIVITY_ADMIN_ROUTES)
+      expect(await api(callers[caller], method, url, method === 'PUT' ? { value: 600 } : undefined), `${method} ${url}`).toMatchObject({
+        status: 403,
+        json: { code: 'FORBIDDEN' },
+      });
+    expect((await api(admin, 'GET', '/api/admin/settings')).json.settings).toContainEqual(
+      expect.objectContaining({ key: 'transferTokenLifeSeconds', overridden: false }),
+    );
+  });
+
   it('shows each caller only the spaces they belong to, with their role', async () => {
     const spacesOf = async (caller: Caller) =>
       (await api(callers[caller], 'GET', '/api/spaces')).json.spaces as Array<{ id: string; role: string; personal: boolean }>;

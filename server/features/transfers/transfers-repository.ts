@@ -14,13 +14,22 @@ export function createTransfersRepository(db: Db) {
     },
     find: (id: string) => db.selectFrom('transfers').selectAll().where('id', '=', id).executeTakeFirst(),
 
-    list(filter: { userId?: string; spaceId?: string; nodeId?: string; status?: TransferRow['status']; before?: number; limit: number }) {
+    list(filter: {
+      userId?: string;
+      spaceId?: string;
+      nodeId?: string;
+      status?: TransferRow['status'];
+      before?: number;
+      from?: number;
+      limit: number;
+    }) {
       let q = db.selectFrom('transfers').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
       if (filter.userId) q = q.where('user_id', '=', filter.userId);
       if (filter.spaceId) q = q.where('space_id', '=', filter.spaceId);
       if (filter.nodeId) q = q.where('node_id', '=', filter.nodeId);
       if (filter.status) q = q.where('status', '=', filter.status);
       if (filter.before !== undefined) q = q.where('created_at', '<', filter.before);
+      if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
       return q.execute();
     },
 

@@ -43,7 +43,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       access: f.access,
       clients: f.clients,
       transfers,
-      tokenLifeSeconds: 600,
+      tokenLifeSeconds: () => 600,
       onChange: () => (changes += 1),
     });
   });

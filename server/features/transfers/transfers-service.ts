@@ -32,7 +32,8 @@ export function createTransfersService(deps: {
   access: SpaceAccess;
   clients: NodeClients;
   transfers: TransfersRepository;
-  tokenLifeSeconds: number;
+  /** Read for each transfer: an admin changes it at run time (server/features/settings/runtime-settings.ts). */
+  tokenLifeSeconds: () => number;
   onChange: () => void;
 }) {
   const { access, clients, transfers, tokenLifeSeconds, onChange } = deps;
@@ -219,7 +220,8 @@ export function createTransfersService(deps: {
   ) {
     const { node, client } = target;
     // docs/node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
-    const transferRequest = { ...request, token_life_seconds: tokenLifeSeconds };
+    const life = tokenLifeSeconds();
+    const transferRequest = { ...request, token_life_seconds: life };
     let results: SetupResult[];
     try {
       results = direction === 'upload' ? await client.uploadSetup([transferRequest]) : await client.downloadSetup([transferRequest]);
@@ -229,7 +231,7 @@ export function createTransfersService(deps: {
     const [result] = results;
     if (!result) throw ERRORS.NodeUnavailable(node.name);
     if (!result.ok) throw setupFailure(node.name, pathForErrors, result.error);
-    return { node, transferSpec: result.transferSpec };
+    return { node, transferSpec: result.transferSpec, tokenLifeSeconds: life };
   }
 
   async function record(
@@ -269,7 +271,7 @@ export function createTransfersService(deps: {
     };
     await transfers.insert(row);
     onChange();
-    return { transfer: toTransferRecord(row), transferSpec, clients: clientOptions };
+    return { transfer: toTransferRecord(row), transferSpec, clients: clientOptions, tokenLifeSeconds: spec.tokenLifeSeconds };
   }
 
   return {
@@ -278,7 +280,15 @@ export function createTransfersService(deps: {
 
     async list(
       user: User,
-      query: { all: boolean; userId?: string; spaceId?: string; status?: TransferRow['status']; limit: number; before?: string },
+      query: {
+        all: boolean;
+        userId?: string;
+        spaceId?: string;
+        status?: TransferRow['status'];
+        limit: number;
+        before?: string;
+        from?: string;
+      },
     ): Promise<TransferRecord[]> {
       if ((query.all || query.userId) && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
       const before = query.before ? Date.parse(query.before) : undefined;
@@ -287,6 +297,7 @@ export function createTransfersService(deps: {
         spaceId: query.spaceId,
         status: query.status,
         before: Number.isNaN(before) ? undefined : before,
+        from: query.from === undefined ? undefined : Date.parse(query.from),
         limit: query.limit,
       });
       return rows.map(toTransferRecord);

@@ -1,6 +1,7 @@
 import { Button, HeaderGlobalAction, HeaderPanel, InlineNotification, RadioButton, RadioButtonGroup } from '@carbon/react';
 import { Logout, UserAvatar } from '@carbon/icons-react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import type { User } from '../../../../contract/session';
 import { useDismiss } from '../../../hooks/use-dismiss';
 import { useThemePreference } from '../../../hooks/use-theme-preference';
@@ -52,6 +53,9 @@ export function UserMenu({ user }: UserMenuProps) {
         <section id={panelId} hidden={!open} className="courier-user-menu__body" aria-label="Your account">
           <p className="courier-user-menu__name">{user.displayName}</p>
           <p className="courier-user-menu__username">{user.username}</p>
+          <Link to="/profile" className="cds--link courier-user-menu__profile" onClick={() => setOpen(false)}>
+            Profile and sessions
+          </Link>
           {logOut.isError && (
             <InlineNotification
               kind="error"

@@ -40,6 +40,7 @@ const created = (over: Partial<TransferRecord> = {}, clients: CreateTransferResp
   transfer: record(over),
   transferSpec: { paths: [] },
   clients,
+  tokenLifeSeconds: 3600,
 });
 
 function fakeClient(kind: 'http-gateway' | 'desktop' = 'http-gateway') {

@@ -35,6 +35,7 @@ const created = (over: Partial<TransferRecord> = {}): CreateTransferResponse => 
   transfer: record(over),
   transferSpec: { paths: [] },
   clients: [{ type: 'http-gateway', url: 'http://node:9092/gateway' }],
+  tokenLifeSeconds: 3600,
 });
 
 /** A transfer client at the port's boundary: the test plays its events. */
