@@ -26,34 +26,20 @@ export const router = createBrowserRouter([
         path: 'transfers/*',
         lazy: () => import('./routes/app/transfers').then((m) => ({ Component: m.TransfersRoute })),
       },
-      { path: 'admin/spaces', lazy: () => import('./routes/app/admin-spaces').then((m) => ({ Component: m.AdminSpacesRoute })) },
-      { path: 'admin/nodes', lazy: () => import('./routes/app/admin-nodes').then((m) => ({ Component: m.AdminNodesRoute })) },
       {
+        // The admin console: one guard and one sub-navigation (routes/app/admin.tsx) around each page.
         path: 'admin',
         lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminRoute })),
         children: [
           { index: true, element: <Navigate to="/admin/users" replace /> },
-          {
-            path: 'users',
-            lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminUsersRoute })),
-          },
-          {
-            path: 'groups',
-            lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminGroupsRoute })),
-          },
+          { path: 'users', lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminUsersRoute })) },
+          { path: 'groups', lazy: () => import('./routes/app/admin').then((m) => ({ Component: m.AdminGroupsRoute })) },
+          { path: 'spaces', lazy: () => import('./routes/app/admin-spaces').then((m) => ({ Component: m.AdminSpacesRoute })) },
+          { path: 'nodes', lazy: () => import('./routes/app/admin-nodes').then((m) => ({ Component: m.AdminNodesRoute })) },
+          { path: 'audit', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminAuditRoute })) },
+          { path: 'transfers', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminTransfersRoute })) },
+          { path: 'settings', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminSettingsRoute })) },
         ],
-      },
-      {
-        path: 'admin/audit',
-        lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminAuditRoute })),
-      },
-      {
-        path: 'admin/transfers',
-        lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminTransfersRoute })),
-      },
-      {
-        path: 'admin/settings',
-        lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminSettingsRoute })),
       },
       {
         path: 'profile',

@@ -10,6 +10,11 @@ import { useSession } from '../../../features/auth/api/get-session';
 const ADMIN_PAGES: ReadonlyArray<{ to: string; label: string }> = [
   { to: '/admin/users', label: 'Users' },
   { to: '/admin/groups', label: 'Groups' },
+  { to: '/admin/spaces', label: 'Spaces' },
+  { to: '/admin/nodes', label: 'Nodes' },
+  { to: '/admin/audit', label: 'Audit log' },
+  { to: '/admin/transfers', label: 'Transfers' },
+  { to: '/admin/settings', label: 'Settings' },
 ];
 
 function useCurrentUser() {
