@@ -123,8 +123,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const audit = createAuditLog(db);
   const runtimeSettings = createRuntimeSettings({ db, config, audit });
   // Before the auth hook: each request sees the settings stored before it began (the idle timeout included).
+  // A database that cannot answer keeps the last values: the route itself then fails or, for
+  // /api/health, says the database is down (503), as a load balancer needs.
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/')) await runtimeSettings.refresh();
+    if (!request.url.startsWith('/api/')) return;
+    await runtimeSettings.refresh().catch((error: unknown) => request.log.warn({ err: error }, 'run-time settings not re-read'));
   });
   const throttle = createLoginThrottle(
     createLoginThrottleRepository(db),
