@@ -1,3 +1,4 @@
+import { UserMultiple } from '@carbon/icons-react';
 import {
   Button,
   InlineNotification,
@@ -25,7 +26,7 @@ export function SpaceMembersButton({ spaceId }: { spaceId: string }) {
   if (!space.data || !roleAllows(space.data.role, 'manageMembers')) return null;
   return (
     <>
-      <Button kind="tertiary" size="md" onClick={() => setOpen(true)}>
+      <Button kind="ghost" size="sm" renderIcon={UserMultiple} onClick={() => setOpen(true)}>
         Members
       </Button>
       {open ? <MembersDialog spaceId={spaceId} spaceName={space.data.name} onClose={() => setOpen(false)} /> : null}

@@ -157,10 +157,15 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
       <h1 id="folder-title" className="courier-page__title courier-files__title">
         {folderName}
       </h1>
-      <p className="courier-files__summary">
-        {folderCount === null ? '\u00a0' : `${folderCount.toLocaleString()} ${folderCount === 1 ? 'item' : 'items'}`}
-        {filter && shownCount !== null ? ` · ${shownCount.toLocaleString()} matching “${filter}”` : ''}
-      </p>
+      {/* Space-wide actions (Members) sit on this line, not in the toolbar: a selection adds buttons
+          there, and a toolbar that wraps would move the rows under the pointer between two clicks. */}
+      <div className="courier-files__summary-line">
+        <p className="courier-files__summary">
+          {folderCount === null ? '\u00a0' : `${folderCount.toLocaleString()} ${folderCount === 1 ? 'item' : 'items'}`}
+          {filter && shownCount !== null ? ` · ${shownCount.toLocaleString()} matching “${filter}”` : ''}
+        </p>
+        {toolbarActions}
+      </div>
 
       <FolderToolbar
         role={role}
@@ -173,7 +178,6 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
         onDownload={startDownload}
         onRename={() => dialogs.open('rename')}
         onDelete={() => dialogs.open('delete')}
-        actions={toolbarActions}
       />
 
       {can.upload ? uploadClient : null}
