@@ -58,3 +58,32 @@ describe('transfer token edges', () => {
     expect(grantCovers(receive, '/Inbox/x')).toBe(false);
   });
 });
+
+// open(): which transfer a refused request was for (an expired token is still this node's).
+describe('opening a token only to name its transfer', () => {
+  const tokens = () => new TransferTokens(key, 'xfer');
+
+  it("gives the grant of this node's token, expired or not, with or without the Authorization prefix", () => {
+    const t = tokens();
+    const expired = t.mint({ direction: 'send', user: 'xfer', exp: 1, destinationRoot: '/In', grant: 'g1', replace: false });
+    expect(t.open(expired)).toMatchObject({ direction: 'send', exp: 1, destinationRoot: '/In', grant: 'g1' });
+    expect(t.open(`Bearer ${expired}`)).toMatchObject({ direction: 'send', grant: 'g1' });
+    expect(t.open(`token\t${expired}`)).toMatchObject({ direction: 'send' });
+  });
+
+  it('gives nothing for what this node did not seal, whole and unaltered', () => {
+    const t = tokens();
+    const good = t.mint({ direction: 'receive', user: 'xfer', exp, paths: ['/Out/a.txt'] });
+    expect(t.open(42)).toBeNull();
+    expect(t.open('')).toBeNull();
+    expect(t.open('Bearer')).toBeNull();
+    expect(t.open(`x Bearer ${good}`)).toBeNull();
+    expect(t.open(good.slice(0, -5))).toBeNull();
+    expect(t.open(good.slice(5))).toBeNull();
+    expect(t.open(`ATC1_${'A'.repeat(64 * 1024)}_1CTA`)).toBeNull();
+    expect(t.open(good.slice(0, 20) + (good[20] === 'A' ? 'B' : 'A') + good.slice(21))).toBeNull();
+    expect(new TransferTokens(randomBytes(32), 'xfer').open(good)).toBeNull();
+    // Sealed by this node's box, but not a grant.
+    expect(t.open(`ATC1_${new SealedBox(key, 'xfer').seal({ not: 'a grant' })}_1CTA`)).toBeNull();
+  });
+});

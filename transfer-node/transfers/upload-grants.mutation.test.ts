@@ -64,3 +64,27 @@ describe('upload grants, pruning and manifests', () => {
     );
   });
 });
+
+describe('which declared files may replace an existing one (a token that allows replacing)', () => {
+  it('keeps what the portal marked to keep: the file itself, or everything below a kept folder', () => {
+    const manifest = new Manifest([
+      ['/in/report.txt', 8],
+      ['/in/report (1).txt', 8, 'keep'],
+      ['/in/Photos', null, 'keep'],
+      ['/in/Music', null],
+    ]);
+    expect(manifest.mayReplace('/in/report.txt')).toBe(true);
+    expect(manifest.mayReplace('/in/report (1).txt')).toBe(false);
+    expect(manifest.mayReplace('/in/Photos/a.jpg')).toBe(false);
+    expect(manifest.mayReplace('/in/Photos/deep/b.jpg')).toBe(false);
+    // A folder not kept, and a name that only starts like a kept folder, may be replaced.
+    expect(manifest.mayReplace('/in/Music/song.mp3')).toBe(true);
+    expect(manifest.mayReplace('/in/Photos2/c.jpg')).toBe(true);
+  });
+
+  it('replaces anything when nothing was marked to keep', () => {
+    const manifest = new Manifest([['/in', null]]);
+    expect(manifest.mayReplace('/in/any.txt')).toBe(true);
+    expect(new Manifest([]).mayReplace('/x')).toBe(true);
+  });
+});
