@@ -1,39 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DESKTOP_DOWNLOAD_PAGE } from '../src/transfer-clients/aspera-sdk/desktop-download-page';
 import { IBM_INSTALLER_URL } from '../src/transfer-clients/aspera-sdk/testing/fake-aspera-sdk';
 import { installFakeAsperaSdk } from '../src/transfer-clients/aspera-sdk/testing/install-fake-aspera-sdk';
 import { clientLine, filesPage, transferRow, transferTray } from './support/files-page';
-import { logInByApi, type PortalApi } from './support/portal-api';
-import { ASPERA_SDK_URL, MAIN_SERVER } from './support/servers';
+import { spaceOnHstsNode } from './support/hsts-space';
+import { logInByApi } from './support/portal-api';
+import { ASPERA_SDK_URL } from './support/servers';
 import { tempDir, writeText } from './support/local-files';
-
-/**
- * The embedded node moves bytes over HTTP only, so the portal offers Desktop only for spaces on an
- * HSTS node. Registering the embedded node a second time as `hsts` (its own URL and credentials,
- * from the e2e data dir) gives such a space; the fake SDK then plays Desktop.
- */
-async function spaceOnHstsNode(api: PortalApi): Promise<{ id: string; name: string }> {
-  const secrets = JSON.parse(readFileSync(path.join(process.env.COURIER_E2E_DATA_DIR!, 'node', 'secrets.json'), 'utf8')) as {
-    node_user?: string;
-    node_password?: string;
-  };
-  expect(secrets.node_user, 'the embedded node stores its credentials').toBeTruthy();
-  const { nodes } = await api.get<{ nodes: Array<{ kind: string; gatewayUrl: string | null }> }>('/api/nodes');
-  const embedded = nodes.find((n) => n.kind === 'embedded')!;
-  const suffix = randomUUID().slice(0, 8);
-  const node = await api.post<{ id: string }>('/api/nodes', {
-    name: `HSTS ${suffix}`,
-    url: `http://127.0.0.1:${MAIN_SERVER.nodePort}`,
-    username: secrets.node_user,
-    secret: secrets.node_password,
-    gatewayUrl: embedded.gatewayUrl,
-    kind: 'hsts',
-  });
-  return api.post<{ id: string; name: string }>('/api/spaces', { name: `Desktop ${suffix}`, nodeId: node.id });
-}
 
 async function openSpace(page: Page, name: string) {
   await page.goto('/files');

@@ -18,7 +18,7 @@ import { useState } from 'react';
 import type { AdminNode } from '../../../../contract/nodes';
 import { formatBytes } from '../../../lib/format-bytes';
 import { useAddNode, useAdminNodes, useNodeTransfers, useRemoveNode, useUpdateNode } from '../api/admin-nodes';
-import { errorText } from './error-text';
+import { errorMessage } from '../../../lib/error-message';
 
 type Dialog = { kind: 'add' } | { kind: 'edit'; node: AdminNode } | { kind: 'remove'; node: AdminNode } | null;
 
@@ -41,7 +41,7 @@ export function AdminNodesPage() {
           <Button onClick={() => setDialog({ kind: 'add' })}>Add node</Button>
         </div>
         {nodes.isError ? (
-          <InlineNotification kind="error" title="Nodes could not be loaded" subtitle={errorText(nodes.error)} hideCloseButton />
+          <InlineNotification kind="error" title="Nodes could not be loaded" subtitle={errorMessage(nodes.error)} hideCloseButton />
         ) : null}
         <Table aria-label="Nodes" aria-busy={nodes.isFetching}>
           <TableHead>
@@ -161,7 +161,7 @@ function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: s
         <InlineNotification
           kind="error"
           title={node ? 'Not saved' : 'Not added'}
-          subtitle={errorText(mutation.error)}
+          subtitle={errorMessage(mutation.error)}
           hideCloseButton
           lowContrast
         />
@@ -186,7 +186,7 @@ function RemoveNodeDialog({ node, onClose }: { node: AdminNode; onClose: (messag
     >
       <p>The portal forgets this node and its credentials. Files on the node are not touched.</p>
       {remove.isError ? (
-        <InlineNotification kind="error" title="Not removed" subtitle={errorText(remove.error)} hideCloseButton lowContrast />
+        <InlineNotification kind="error" title="Not removed" subtitle={errorMessage(remove.error)} hideCloseButton lowContrast />
       ) : null}
     </Modal>
   );
@@ -200,7 +200,7 @@ function NodeTransfers({ node, onClose }: { node: AdminNode; onClose: () => void
         <InlineNotification
           kind="error"
           title="Transfers could not be read"
-          subtitle={errorText(transfers.error)}
+          subtitle={errorMessage(transfers.error)}
           hideCloseButton
           lowContrast
         />

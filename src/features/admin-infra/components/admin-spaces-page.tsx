@@ -21,7 +21,7 @@ import { useState } from 'react';
 import type { AdminSpace } from '../../../../contract/spaces';
 import { useAdminNodes } from '../api/admin-nodes';
 import { ADMIN_SPACES_PAGE_SIZE, useAdminSpaces, useCreateSpace, useDeleteSpace, useRenameSpace } from '../api/admin-spaces';
-import { errorText } from './error-text';
+import { errorMessage } from '../../../lib/error-message';
 
 type Dialog = { kind: 'create' } | { kind: 'rename'; space: AdminSpace } | { kind: 'delete'; space: AdminSpace } | null;
 
@@ -57,7 +57,7 @@ export function AdminSpacesPage() {
           <Button onClick={() => setDialog({ kind: 'create' })}>Create space</Button>
         </div>
         {spaces.isError ? (
-          <InlineNotification kind="error" title="Spaces could not be loaded" subtitle={errorText(spaces.error)} hideCloseButton />
+          <InlineNotification kind="error" title="Spaces could not be loaded" subtitle={errorMessage(spaces.error)} hideCloseButton />
         ) : null}
         <Table aria-label="Spaces" aria-busy={spaces.isFetching}>
           <TableHead>
@@ -157,7 +157,7 @@ function CreateSpaceDialog({ onClose }: { onClose: (message?: string) => void })
         onChange={(e) => setRootPath(e.target.value)}
       />
       {create.isError ? (
-        <InlineNotification kind="error" title="Not created" subtitle={errorText(create.error)} hideCloseButton lowContrast />
+        <InlineNotification kind="error" title="Not created" subtitle={errorMessage(create.error)} hideCloseButton lowContrast />
       ) : null}
     </Modal>
   );
@@ -188,7 +188,7 @@ function RenameSpaceDialog({ space, onClose }: { space: AdminSpace; onClose: (me
         data-modal-primary-focus
       />
       {rename.isError ? (
-        <InlineNotification kind="error" title="Not renamed" subtitle={errorText(rename.error)} hideCloseButton lowContrast />
+        <InlineNotification kind="error" title="Not renamed" subtitle={errorMessage(rename.error)} hideCloseButton lowContrast />
       ) : null}
     </Modal>
   );
@@ -246,7 +246,7 @@ function DeleteSpaceDialog({ space, onClose }: { space: AdminSpace; onClose: (me
         />
       ) : null}
       {remove.isError ? (
-        <InlineNotification kind="error" title="Not deleted" subtitle={errorText(remove.error)} hideCloseButton lowContrast />
+        <InlineNotification kind="error" title="Not deleted" subtitle={errorMessage(remove.error)} hideCloseButton lowContrast />
       ) : null}
     </Modal>
   );

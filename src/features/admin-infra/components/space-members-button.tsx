@@ -17,7 +17,7 @@ import { useState } from 'react';
 import { ROLES, roleAllows, type Role } from '../../../../contract/roles';
 import type { MemberCandidate, SpaceMember } from '../../../../contract/spaces';
 import { useMemberCandidates, usePutMember, useRemoveMember, useSpaceMembers, useSpaceRole } from '../api/space-members';
-import { errorText } from './error-text';
+import { errorMessage } from '../../../lib/error-message';
 
 /** "Members" in a space's toolbar, for those who manage it (contract/roles.ts): who has which role. */
 export function SpaceMembersButton({ spaceId }: { spaceId: string }) {
@@ -58,12 +58,12 @@ function MembersDialog({ spaceId, spaceName, onClose }: { spaceId: string; space
         <InlineNotification
           kind="error"
           title="Members could not be loaded"
-          subtitle={errorText(members.error)}
+          subtitle={errorMessage(members.error)}
           hideCloseButton
           lowContrast
         />
       ) : null}
-      {error ? <InlineNotification kind="error" title="Not changed" subtitle={errorText(error)} hideCloseButton lowContrast /> : null}
+      {error ? <InlineNotification kind="error" title="Not changed" subtitle={errorMessage(error)} hideCloseButton lowContrast /> : null}
       <Table aria-label={`Members of ${spaceName}`} size="sm">
         <TableHead>
           <TableRow>

@@ -2,10 +2,8 @@ import { Button, ComboBox, InlineNotification, Modal, Tag, TextInput } from '@ca
 import { Add } from '@carbon/icons-react';
 import { useState, type FormEvent } from 'react';
 import type { AdminUser, Group } from '../../../../contract/admin';
-import { ApiError } from '../../../lib/api-client';
+import { errorMessage } from '../../../lib/error-message';
 import { useGroupAction, useGroups, useUsersPage } from '../api/admin-people';
-
-const messageOf = (error: unknown) => (error instanceof ApiError ? error.message : 'Something went wrong. Try again.');
 
 /** /admin/groups: groups, their names and their members. */
 export function GroupsPage() {
@@ -32,7 +30,7 @@ export function GroupsPage() {
         </Button>
       </form>
       {action.error && !editing && !deleting ? (
-        <InlineNotification kind="error" lowContrast hideCloseButton title="Not done" subtitle={messageOf(action.error)} />
+        <InlineNotification kind="error" lowContrast hideCloseButton title="Not done" subtitle={errorMessage(action.error)} />
       ) : null}
       {groups.error ? (
         <InlineNotification
@@ -40,7 +38,7 @@ export function GroupsPage() {
           lowContrast
           hideCloseButton
           title="The groups could not be listed"
-          subtitle={messageOf(groups.error)}
+          subtitle={errorMessage(groups.error)}
         />
       ) : null}
       {groups.isPending ? <p className="courier-files-state">Loading groups…</p> : null}
@@ -76,7 +74,7 @@ export function GroupsPage() {
         >
           <p>Its members stay; the roles the group had in spaces go with it.</p>
           {action.error ? (
-            <InlineNotification kind="error" lowContrast hideCloseButton title="Not deleted" subtitle={messageOf(action.error)} />
+            <InlineNotification kind="error" lowContrast hideCloseButton title="Not deleted" subtitle={errorMessage(action.error)} />
           ) : null}
         </Modal>
       ) : null}
@@ -152,7 +150,7 @@ function EditGroupModal({ group, onClose }: { group: Group; onClose: () => void 
         </div>
         <p role="status">{status}</p>
         {action.error ? (
-          <InlineNotification kind="error" lowContrast hideCloseButton title="Not done" subtitle={messageOf(action.error)} />
+          <InlineNotification kind="error" lowContrast hideCloseButton title="Not done" subtitle={errorMessage(action.error)} />
         ) : null}
       </div>
     </Modal>

@@ -21,17 +21,15 @@ import {
 import { Add } from '@carbon/icons-react';
 import { useDeferredValue, useState, type FormEvent } from 'react';
 import type { AdminUser } from '../../../../contract/admin';
-import { ApiError } from '../../../lib/api-client';
+import { errorMessage } from '../../../lib/error-message';
 import { useCreateUser, useDeleteUser, useLoginLocks, useResetPassword, useUnlock, useUpdateUser, useUsersPage } from '../api/admin-people';
 
 const PAGE_SIZES = [25, 50, 100];
 const FIRST_PAGE_SIZE = 25;
 
-const messageOf = (error: unknown) => (error instanceof ApiError ? error.message : 'Something went wrong. Try again.');
-
 function ErrorNote({ error, title }: { error: unknown; title: string }) {
   if (!error) return null;
-  return <InlineNotification kind="error" lowContrast hideCloseButton title={title} subtitle={messageOf(error)} />;
+  return <InlineNotification kind="error" lowContrast hideCloseButton title={title} subtitle={errorMessage(error)} />;
 }
 
 /** /admin/users: everyone, searched and paged on the server, and what an admin may do to each. */
