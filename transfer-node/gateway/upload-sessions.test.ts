@@ -43,7 +43,7 @@ function sendPart(id: string, index: number, offset: number, bytes: Uint8Array, 
   return fetch(`${node.node.gatewayUrl}/v3/upload-sessions/${id}/files/${index}`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset), ...headers },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
 }
 

@@ -8,8 +8,10 @@ import { runPresignedDownload, runStreamedDownload, type DownloadEnvironment } f
 import { offlineError } from './gateway-error';
 import { downloadFileProgress, filesSent, uploadFileProgress, type SentFile } from './gateway-files';
 import { gatewayEndpoint } from './gateway-url';
+import { uploadSessionPartMax } from './gateway-info';
 import { runUpload, type GatewayUpdate } from './upload';
 import { buildUploadForm } from './upload-form';
+import { runSessionUpload, type SessionState, type SessionTuning } from './upload-session';
 
 /**
  * Up to this size a download streams through the page with live progress and is saved from a Blob
@@ -27,6 +29,18 @@ export const DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT = 100 * 1000 * 1000;
  */
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
+/**
+ * Parts of an upload session (docs/http-gateway.md §11): their size and how many go at once,
+ * measured with bench/ (docs/performance.md §2).
+ */
+export const DEFAULT_SESSION_TUNING: SessionTuning = { partSize: 16 * 1024 * 1024, parallel: 4 };
+/**
+ * Uploads go through a session from one part's worth of bytes, and up to 500 files: under a part
+ * a single v3 request is as fast and a cut costs little; many small files are one v3 body, where a
+ * request per file would be thousands of requests (the 10,000-small-files row).
+ */
+const SESSION_MAX_FILES = 500;
+
 export interface HttpGatewayClientOptions {
   inBrowserDownloadLimit?: number;
   stallTimeoutMs?: number;
@@ -35,6 +49,7 @@ export interface HttpGatewayClientOptions {
   document?: Document;
   /** Whether the browser has a network (`navigator.onLine`), to name a lost connection as such. */
   isOnline?: () => boolean;
+  sessionTuning?: Partial<SessionTuning>;
 }
 
 interface Running {
@@ -49,6 +64,8 @@ interface Running {
   watchdog?: ReturnType<typeof setInterval>;
   /** What the per-file list last said (status and files sent): it is emitted again only when this changes. */
   filesKey?: string;
+  /** The upload session carrying it (docs/http-gateway.md §11), kept so a retry sends only what is missing. */
+  session?: SessionState;
 }
 
 /** Courier's own HTTP Gateway v3 client (docs/http-gateway.md), one transfer per upload/download request. */
@@ -59,6 +76,9 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
   const createXhr = options.createXhr ?? (() => new XMLHttpRequest());
   const doc = () => options.document ?? document;
   const isOnline = options.isOnline ?? (() => globalThis.navigator?.onLine !== false);
+  const tuning = { ...DEFAULT_SESSION_TUNING, ...options.sessionTuning };
+  // One /info per gateway per page: whether it offers upload sessions does not change meanwhile.
+  const sessionOffers = new Map<string, Promise<number | null>>();
   const env: DownloadEnvironment = {
     fetch: doFetch,
     saveBlob: (blob, name) => saveBlobWithAnchor(doc(), blob, name),
@@ -138,9 +158,29 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     watch(entry);
     const base = request.gatewayUrl ?? '';
     if (request.direction === 'upload') {
-      const upload = buildUploadForm(request.transferSpec, request.sources ?? []);
-      update(entry, { status: 'starting', bytesDone: 0 }, upload.fileBytes);
-      entry.abort = runUpload(gatewayEndpoint(base, '/v3/upload'), upload, createXhr, (u) => update(entry, u, upload.fileBytes));
+      const sources = request.sources ?? [];
+      const fileBytes = sources.reduce((sum, s) => sum + s.file.size, 0);
+      update(entry, { status: 'starting', bytesDone: 0 }, fileBytes);
+      if (!entry.session && (sources.length > SESSION_MAX_FILES || fileBytes < tuning.partSize)) {
+        runV3Upload(entry);
+        return;
+      }
+      let cancelled = false;
+      entry.abort = () => {
+        cancelled = true;
+        update(entry, { status: 'cancelled', bytesDone: 0 }, fileBytes);
+      };
+      let offer = sessionOffers.get(base);
+      if (!offer) sessionOffers.set(base, (offer = uploadSessionPartMax(base, doFetch)));
+      void offer.then((partMax) => {
+        if (cancelled || entry.removed) return;
+        if (partMax === null) return runV3Upload(entry);
+        const session = (entry.session ??= { id: null });
+        const deps = { fetch: doFetch, createXhr, tuning: { ...tuning, partSize: Math.min(tuning.partSize, partMax) } };
+        const abort = runSessionUpload(base, request.transferSpec, sources, session, deps, (u) => update(entry, u, fileBytes));
+        // A stall keeps the session for Retry; a cancel (or remove) deletes it on the node.
+        entry.abort = () => abort(entry.stalled ? 'keep' : 'discard');
+      });
       return;
     }
     const spec = withZipWhenNeeded(request.transferSpec);
@@ -155,6 +195,13 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       entry.abort = () => controller.abort();
       void runPresignedDownload(base, spec, controller.signal, env, (u, t) => update(entry, u, t));
     }
+  }
+
+  function runV3Upload(entry: Running): void {
+    const upload = buildUploadForm(entry.request.transferSpec, entry.request.sources ?? []);
+    entry.abort = runUpload(gatewayEndpoint(entry.request.gatewayUrl ?? '', '/v3/upload'), upload, createXhr, (u) =>
+      update(entry, u, upload.fileBytes),
+    );
   }
 
   return {
