@@ -64,7 +64,8 @@ export function runSessionUpload(
     const queue = planParts(sizes, held, deps.tuning.partSize);
     const lane = async () => {
       for (let part = queue.shift(); part && !over; part = queue.shift()) {
-        await sendPart(`${url}/${state.id}/files/${part.file}`, part, sources[part.file]!.file);
+        const source = sources[part.file];
+        if (source) await sendPart(`${url}/${state.id}/files/${part.file}`, part, source.file);
       }
     };
     await Promise.all(Array.from({ length: Math.min(deps.tuning.parallel, Math.max(1, queue.length)) }, lane));
@@ -156,7 +157,7 @@ async function openSession(
     const res = await doFetch(`${url}/${state.id}`, { signal }).catch(() => null);
     if (res?.ok) {
       const body = (await res.json()) as SessionBody;
-      const same = body.files.length === sources.length && body.files.every((f, i) => f.size === sources[i]!.file.size);
+      const same = body.files.length === sources.length && body.files.every((f, i) => f.size === sources[i]?.file.size);
       if (same) return body.files.map((f) => f.received);
     }
     if (res === null) throw LOST;
