@@ -96,6 +96,12 @@ export interface TransferClient {
    * gateway) it starts again from the beginning with the same spec.
    */
   resume(transferId: string): Promise<void>;
+  /**
+   * Whether `resume` would continue this transfer where it stopped even though
+   * `capabilities.resume` is false: the gateway, for an upload whose session the node still holds
+   * (docs/http-gateway.md §11). Absent: never.
+   */
+  canContinue?(transferId: string): boolean;
   /** Forget it in the client's own list. */
   remove(transferId: string): Promise<void>;
   subscribe(listener: (event: TransferClientEvent) => void): () => void;

@@ -246,8 +246,9 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       throw new TransferClientError('NOT_SUPPORTED', 'A transfer through the browser cannot be paused: cancel it, or let it run.');
     },
 
-    // v3 cannot resume; "resume" restarts a failed or cancelled transfer from zero with the same
-    // spec (the token may have expired by then: the gateway's 401 then says so).
+    // An upload whose session the node holds sends only what is missing (canContinue); v3 cannot
+    // resume, so otherwise "resume" restarts from zero with the same spec (the token may have
+    // expired by then: the gateway's 401 then says so).
     async resume(transferId) {
       const entry = transfers.get(transferId);
       if (!entry) throw new TransferClientError('UNKNOWN_TRANSFER', 'This transfer is not known in this page any more: start it again.');
@@ -255,6 +256,11 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       entry.last = { ...entry.last, status: 'queued' };
       entry.filesKey = undefined;
       run(entry);
+    },
+
+    canContinue(transferId) {
+      const entry = transfers.get(transferId);
+      return !!entry && entry.last.status === 'failed' && !!entry.session?.id;
     },
 
     async remove(transferId) {

@@ -200,6 +200,7 @@ describe('uploads through a session', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('NETWORK_ERROR');
     expect(failed.error?.message).toMatch(/Retry sends only what is missing/);
+    expect(c.canContinue?.('r1')).toBe(true);
     // What the node holds: the parts that arrived, and whatever of the parts cut short reached its disk.
     const status = (await (await fetch(wire.session!)).json()) as { files: { received: [number, number][] }[] };
     const held = status.files[0]!.received.reduce((sum, [s, e]) => sum + e - s, 0);
@@ -212,6 +213,7 @@ describe('uploads through a session', () => {
     await c.resume('r1');
     const done = await ended('r1', 2);
     expect(done.status).toBe('completed');
+    expect(c.canContinue?.('r1')).toBe(false);
     expect(wire.partBytes).toBe(data.length - held);
     expect(sha256(await readFile(path.join(dir, 'docroot/Retry/r.bin')))).toBe(sha256(data));
     expect(await staged()).toEqual([]);
@@ -235,6 +237,7 @@ describe('uploads through a session', () => {
     });
     await c.stop('c1');
     expect((await ended('c1')).status).toBe('cancelled');
+    expect(c.canContinue?.('c1')).toBe(false);
     await vi.waitFor(() => expect(wire.requests).toContain('DELETE /aspera/http-gwy/v3/upload-sessions/:id'));
     await vi.waitFor(async () => expect(await staged()).toEqual([]), { timeout: 10_000 });
     expect(await readdir(path.join(dir, 'docroot'))).not.toContain('Cancel');

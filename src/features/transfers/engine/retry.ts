@@ -10,14 +10,16 @@ import type { TransferStart } from './transfer-start';
 
 /**
  * What Retry does for a failed or cancelled transfer, so the row can say it before it is pressed:
- * `resume` continues where it stopped (Desktop); `restart` sends it all again from the beginning
- * (the gateway cannot resume, docs/http-gateway.md §8); `choose-files` is an upload this page no
+ * `resume` continues where it stopped (Desktop, and a gateway upload whose session the node still
+ * holds, docs/http-gateway.md §11); `restart` sends it all again from the beginning (v3 cannot
+ * resume, docs/http-gateway.md §8); `choose-files` is an upload this page no
  * longer holds the files of (it was reloaded): they must be chosen again.
  */
 export type RetryKind = 'resume' | 'restart' | 'choose-files';
 
 export function retryKind(engine: EngineState, record: TransferRecord): RetryKind {
-  if (clientOf(engine, record).capabilities.resume) return 'resume';
+  const client = clientOf(engine, record);
+  if (client.capabilities.resume || client.canContinue?.(record.id)) return 'resume';
   if (record.direction === 'download' || engine.started.get(record.id)?.start.direction === 'upload') return 'restart';
   return 'choose-files';
 }
