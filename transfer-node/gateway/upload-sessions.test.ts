@@ -155,12 +155,20 @@ describe('upload sessions', () => {
       return files[0].received.length > 0 ? (files[0].received as number[][]) : null;
     });
     expect(received).toEqual([[0, 60_000]]);
+    // The cut attempt is recorded as a cut v3 upload is; the session waits for the rest.
+    const cutDest = (r: { start_spec: { destination_path: string } }) => r.start_spec.destination_path === '/Cut';
+    type Attempt = { status: string; start_spec: { destination_path: string } };
+    const attempts = async () => ((await t.apiJson('/ops/transfers')) as Attempt[]).filter(cutDest);
+    expect(await attempts()).toMatchObject([{ status: 'failed', error_code: 499, bytes_transferred: 60_000 }]);
     const early = await complete(session.session_id);
     expect(early.status).toBe(409);
     expect((await early.json()).message).toMatch(/missing 140000 of its 200000 bytes \(from byte 60000\)/);
     expect((await sendPart(session.session_id, 0, 60_000, data.subarray(60_000))).status).toBe(204);
     expect((await complete(session.session_id, [{ sha256: sha256(data) }])).status).toBe(200);
     expect(sha256(await readFile(join(t.docroot, 'Cut/c.bin')))).toBe(sha256(data));
+    // The part after the cut began a new attempt, which completed with every byte.
+    expect((await attempts()).map((a) => a.status).sort()).toEqual(['completed', 'failed']);
+    expect((await attempts()).find((a) => a.status === 'completed')).toMatchObject({ bytes_transferred: 200_000, files_completed: 1 });
   });
 
   it('refuse bad offsets, lengths, files and sessions with a clear error', async () => {

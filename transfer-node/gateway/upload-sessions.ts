@@ -44,7 +44,13 @@ interface Session {
   files: SessionFile[];
   grant: string;
   batch: UploadBatch;
-  live: LiveTransfer;
+  /**
+   * The record of the current attempt (§11.4): begun when the session is created or a part arrives
+   * after a cut, failed when the connections carrying it are cut, so `/ops/transfers` says what a
+   * v3 upload's record would: running while bytes come, failed when they stopped.
+   */
+  live: LiveTransfer | null;
+  recordInit: Parameters<NodeContext['transfers']['begin']>[0];
   tokenExpMs: number;
   expiresAt: number;
   state: 'open' | 'completing' | 'ended';
@@ -89,40 +95,33 @@ export class UploadSessions {
         const partial = this.ctx.uploads.reserve();
         files.push({ path: toNodePath(segments), segments, size, partial, created: null, held: [], inflight: new Set(), record: null });
       }
-      const live = this.ctx.transfers.begin({
-        direction: 'send',
-        remoteHost: this.ctx.settings.remoteHost,
-        remoteUser: auth.grant.user,
-        clientIp,
-        sourcePaths: spec.paths.slice(0, MAX_FILES_PER_RECORD).map((p) => p.source ?? ''),
-        destinationPath: toNodePath(auth.rootSegments),
-        tags: auth.grant.tags ?? spec.tags ?? null,
-        cookie: auth.grant.cookie ?? spec.cookie ?? null,
-        bytesExpected: sizes.reduce((a, b) => a + b, 0),
-        filesExpected: files.length,
-      });
-      for (const file of files.slice(0, MAX_FILES_PER_RECORD)) {
-        file.record = { path: file.path, size: file.size, bytesWritten: 0, status: 'transferring', startUsec: nowUsec(), endUsec: 0 };
-        live.record.files.push(file.record);
-      }
       const session: Session = {
         // 256 random bits: the session id is what authorizes its parts (§11.2).
         id: randomBytes(32).toString('base64url'),
         files,
         grant: claimed,
         batch,
-        live,
+        live: null,
+        recordInit: {
+          direction: 'send',
+          remoteHost: this.ctx.settings.remoteHost,
+          remoteUser: auth.grant.user,
+          clientIp,
+          sourcePaths: spec.paths.slice(0, MAX_FILES_PER_RECORD).map((p) => p.source ?? ''),
+          destinationPath: toNodePath(auth.rootSegments),
+          tags: auth.grant.tags ?? spec.tags ?? null,
+          cookie: auth.grant.cookie ?? spec.cookie ?? null,
+          bytesExpected: sizes.reduce((a, b) => a + b, 0),
+          filesExpected: files.length,
+        },
         tokenExpMs: auth.grant.exp * 1000,
         expiresAt: 0,
         state: 'open',
         requests: new Set(),
       };
+      this.attempt(session);
       this.touch(session);
       this.sessions.set(session.id, session);
-      live.abort.signal.addEventListener(
-        'abort',
-        () => void this.end(session, 'canceled', new NodeError(499, 'The transfer was canceled')),
-      );
       return this.status(session.id);
     } catch (err) {
       if (claimed) this.ctx.grants.release(claimed);
@@ -162,16 +161,18 @@ export class UploadSessions {
     }
     if (session.state !== 'open') throw ERRORS.exists('The session is completing');
     const part = { start: offset, end: offset + length, written: 0 };
+    const live = this.attempt(session);
     file.inflight.add(part);
     session.requests.add(req);
     this.touch(session);
     let sink: WriteStream | null = null;
     let failure: NodeError | null = null;
+    let cut = false;
     try {
       file.created ??= this.ctx.uploads.createPartial(file.partial);
       await file.created;
       sink = this.ctx.uploads.writeAt(file.partial, offset);
-      const record = session.live.record;
+      const record = live.record;
       const counter = new Transform({
         transform: (chunk: Buffer, _enc, done) => {
           part.written += chunk.length;
@@ -189,7 +190,11 @@ export class UploadSessions {
       }).authorized();
       await pipeline(req, counter, sink);
     } catch (err) {
-      throw failure ?? (req.destroyed && !req.complete ? new NodeError(499, 'The client closed the connection during the part') : err);
+      const error = asNodeError(
+        failure ?? (req.destroyed && !req.complete ? new NodeError(499, 'The client closed the connection during the part') : err),
+      );
+      cut = error.status === 499 || error.status === 408;
+      throw error;
     } finally {
       if (sink && !sink.closed) await once(sink, 'close').catch(() => undefined);
       // What reached the disk is held, even from a part cut short: a retry sends only the rest.
@@ -198,6 +203,12 @@ export class UploadSessions {
       session.requests.delete(req);
       this.recount(session, file);
       this.touch(session);
+      // The connections carrying this attempt are gone: it failed, as a cut v3 upload does; the
+      // session waits for the rest (§11.3), and the next part begins a new attempt.
+      if (cut && session.live === live && session.state === 'open' && session.files.every((f) => f.inflight.size === 0)) {
+        session.live = null;
+        this.ctx.transfers.finish(live, 'failed', { code: 499, message: 'The upload stopped before it completed; it can be resumed' });
+      }
     }
     return offset + length;
   }
@@ -230,11 +241,12 @@ export class UploadSessions {
       this.ctx.grants.consume(session.grant);
       this.sessions.delete(session.id);
       session.state = 'ended';
-      const record = session.live.record;
+      const live = this.attempt(session);
+      const record = live.record;
       record.bytesTransferred = record.bytesExpected;
       record.filesCompleted = files.length;
       for (const file of record.files) Object.assign(file, { bytesWritten: file.size, status: 'completed', endUsec: nowUsec() });
-      this.ctx.transfers.finish(session.live, 'completed');
+      this.ctx.transfers.finish(live, 'completed');
       return { transferId: record.id, files };
     } catch (err) {
       await this.end(session, 'failed', asNodeError(err));
@@ -274,7 +286,22 @@ export class UploadSessions {
   /** The record's bytes are the bytes held plus those arriving: a part sent again is not counted twice. */
   private recount(session: Session, changed: SessionFile): void {
     if (changed.record) changed.record.bytesWritten = heldBytes(changed.held) + sumWritten(changed);
-    session.live.record.bytesTransferred = session.files.reduce((sum, f) => sum + heldBytes(f.held) + sumWritten(f), 0);
+    if (session.live) session.live.record.bytesTransferred = session.files.reduce((sum, f) => sum + heldBytes(f.held) + sumWritten(f), 0);
+  }
+
+  /** The current attempt's record, begun with the bytes the session already holds. */
+  private attempt(session: Session): LiveTransfer {
+    if (session.live) return session.live;
+    const live = this.ctx.transfers.begin(session.recordInit);
+    for (const file of session.files.slice(0, MAX_FILES_PER_RECORD)) {
+      const bytesWritten = heldBytes(file.held);
+      file.record = { path: file.path, size: file.size, bytesWritten, status: 'transferring', startUsec: nowUsec(), endUsec: 0 };
+      live.record.files.push(file.record);
+    }
+    session.live = live;
+    this.recount(session, session.files[0] as SessionFile);
+    live.abort.signal.addEventListener('abort', () => void this.end(session, 'canceled', new NodeError(499, 'The transfer was canceled')));
+    return live;
   }
 
   private async end(session: Session, status: 'failed' | 'canceled', error: NodeError): Promise<void> {
@@ -289,7 +316,9 @@ export class UploadSessions {
         await this.ctx.uploads.discard(f.partial);
       }),
     );
-    this.ctx.transfers.finish(session.live, status, { code: error.status, message: error.message });
+    // Canceled by the client: say so even when the last attempt had already failed.
+    const live = session.live ?? (status === 'canceled' ? this.attempt(session) : null);
+    if (live) this.ctx.transfers.finish(live, status, { code: error.status, message: error.message });
   }
 }
 

@@ -12,6 +12,7 @@ import { uploadSessionPartMax } from './gateway-info';
 import { runUpload, type GatewayUpdate } from './upload';
 import { buildUploadForm } from './upload-form';
 import { runSessionUpload, type SessionState, type SessionTuning } from './upload-session';
+import { forgetSession, matchSources, recallSession, rememberSession } from './session-memory';
 
 /**
  * Up to this size a download streams through the page with live progress and is saved from a Blob
@@ -31,7 +32,7 @@ export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
 /**
  * Parts of an upload session (docs/http-gateway.md §11): their size and how many go at once,
- * measured with bench/ (docs/performance.md §2).
+ * measured with bench/ (docs/performance.md, "Upload sessions in Chromium").
  */
 export const DEFAULT_SESSION_TUNING: SessionTuning = { partSize: 16 * 1024 * 1024, parallel: 4 };
 /**
@@ -176,7 +177,14 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
         if (cancelled || entry.removed) return;
         if (partMax === null) return runV3Upload(entry);
         const session = (entry.session ??= { id: null });
-        const deps = { fetch: doFetch, createXhr, tuning: { ...tuning, partSize: Math.min(tuning.partSize, partMax) } };
+        const deps = {
+          fetch: doFetch,
+          createXhr,
+          tuning: { ...tuning, partSize: Math.min(tuning.partSize, partMax) },
+          // Remembered for this tab, so a reload can resume it with the files chosen again.
+          onSession: (id: string | null) =>
+            id ? rememberSession(request.transferId, base, id, sources) : forgetSession(request.transferId),
+        };
         const abort = runSessionUpload(base, request.transferSpec, sources, session, deps, (u) => update(entry, u, fileBytes));
         // A stall keeps the session for Retry; a cancel (or remove) deletes it on the node.
         entry.abort = () => abort(entry.stalled ? 'keep' : 'discard');
@@ -249,8 +257,24 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     // An upload whose session the node holds sends only what is missing (canContinue); v3 cannot
     // resume, so otherwise "resume" restarts from zero with the same spec (the token may have
     // expired by then: the gateway's 401 then says so).
-    async resume(transferId) {
+    async resume(transferId, sources) {
       const entry = transfers.get(transferId);
+      const remembered = entry ? null : recallSession(transferId);
+      if (remembered && sources) {
+        const match = matchSources(remembered, sources);
+        if ('refused' in match) throw new TransferClientError('FILES_CHANGED', match.refused);
+        // After a reload: the session continues with the files chosen again; the spec (and its
+        // token) went with the page, and is not needed while the node holds the session.
+        const resumed: Running = {
+          request: { transferId, direction: 'upload', transferSpec: {}, gatewayUrl: remembered.gatewayUrl, sources: match.sources },
+          last: { transferId, status: 'queued', bytesDone: 0, bytesTotal: null },
+          lastActivity: Date.now(),
+          session: { id: remembered.sessionId, resumeOnly: true },
+        };
+        transfers.set(transferId, resumed);
+        run(resumed);
+        return;
+      }
       if (!entry) throw new TransferClientError('UNKNOWN_TRANSFER', 'This transfer is not known in this page any more: start it again.');
       if (entry.last.status !== 'failed' && entry.last.status !== 'cancelled') return;
       entry.last = { ...entry.last, status: 'queued' };
@@ -260,12 +284,13 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
 
     canContinue(transferId) {
       const entry = transfers.get(transferId);
-      return !!entry && entry.last.status === 'failed' && !!entry.session?.id;
+      if (!entry) return recallSession(transferId) !== null;
+      return entry.last.status === 'failed' && !!entry.session?.id;
     },
 
     async remove(transferId) {
       const entry = transfers.get(transferId);
-      if (!entry) return;
+      if (!entry) return forgetSession(transferId);
       entry.removed = true;
       clearInterval(entry.watchdog);
       transfers.delete(transferId);

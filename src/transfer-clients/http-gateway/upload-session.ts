@@ -6,15 +6,20 @@ import type { GatewayUpdate } from './upload';
 import { specWithPaths } from './upload-form';
 import { heldTotal, planParts, type UploadPart } from './upload-parts';
 
-/** How parts are cut and sent; defaults measured with bench/ (docs/performance.md §2). */
+/** How parts are cut and sent; defaults measured with bench/ (docs/performance.md, "Upload sessions in Chromium"). */
 export interface SessionTuning {
   partSize: number;
   parallel: number;
 }
 
-/** The session an upload uses, kept across a retry so it sends only what is missing. */
+/**
+ * The session an upload uses, kept across a retry so it sends only what is missing. `resumeOnly`:
+ * the upload is resumed after a reload, without the spec's token, so a session that is gone cannot
+ * be started again.
+ */
 export interface SessionState {
   id: string | null;
+  resumeOnly?: boolean;
 }
 
 interface SessionBody {
@@ -36,10 +41,21 @@ export function runSessionUpload(
   transferSpec: Record<string, unknown>,
   sources: readonly UploadSource[],
   state: SessionState,
-  deps: { fetch: typeof fetch; createXhr: () => XMLHttpRequest; tuning: SessionTuning },
+  deps: {
+    fetch: typeof fetch;
+    createXhr: () => XMLHttpRequest;
+    tuning: SessionTuning;
+    /** The session's id when it changes: created, or gone (completed, cancelled, expired). */
+    onSession?: (id: string | null) => void;
+  },
   report: (u: GatewayUpdate) => void,
 ): (how: 'keep' | 'discard') => void {
   const url = `${normaliseGatewayUrl(base)}${SESSIONS}`;
+  const setId = (id: string | null) => {
+    if (state.id === id) return;
+    state.id = id;
+    deps.onSession?.(id);
+  };
   const sizes = sources.map((s) => s.file.size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const xhrs = new Set<XMLHttpRequest>();
@@ -58,7 +74,7 @@ export function runSessionUpload(
   };
 
   const run = async () => {
-    const held = await openSession(url, transferSpec, sources, state, deps.fetch, controller.signal);
+    const held = await openSession(url, transferSpec, sources, state, setId, deps.fetch, controller.signal);
     done = heldTotal(sizes, held, deps.tuning.partSize);
     report({ status: 'running', bytesDone: done });
     const queue = planParts(sizes, held, deps.tuning.partSize);
@@ -78,10 +94,10 @@ export function runSessionUpload(
     });
     if (!res.ok) {
       // An ended session (422, 404) cannot be continued: a retry starts a new one.
-      if (res.status !== 409) state.id = null;
+      if (res.status !== 409) setId(null);
       throw gatewayHttpError(res.status, await res.text(), 'upload');
     }
-    state.id = null;
+    setId(null);
     stop({ status: 'completed', bytesDone: total });
   };
 
@@ -108,7 +124,7 @@ export function runSessionUpload(
         }
       };
       xhr.onload = () => {
-        if (xhr.status === 404) state.id = null;
+        if (xhr.status === 404) setId(null);
         settle(xhr.status > 0 && xhr.status < 400 ? null : gatewayHttpError(xhr.status, String(xhr.responseText ?? ''), 'upload'));
       };
       xhr.onerror = () => settle(LOST);
@@ -126,7 +142,7 @@ export function runSessionUpload(
     if (over) return;
     const id = state.id;
     if (how === 'discard' && id) {
-      state.id = null;
+      setId(null);
       // §11.4: the node removes the staged bytes and gives the token back.
       void deps.fetch(`${url}/${id}`, { method: 'DELETE' }).catch(() => undefined);
     }
@@ -140,6 +156,11 @@ const LOST: TransferError = {
     'The upload stopped: the HTTP Gateway could not be reached, closed the connection, or a file could not be read (moved or deleted since you chose it). Retry sends only what is missing.',
 };
 
+const GONE: TransferError = {
+  code: 'NOT_FOUND',
+  message: 'The interrupted upload is no longer on the server (it completed, was cancelled or expired): upload the files again.',
+};
+
 function isTransferError(err: unknown): err is TransferError {
   return typeof err === 'object' && err !== null && typeof (err as TransferError).code === 'string' && 'message' in err;
 }
@@ -150,6 +171,7 @@ async function openSession(
   transferSpec: Record<string, unknown>,
   sources: readonly UploadSource[],
   state: SessionState,
+  setId: (id: string | null) => void,
   doFetch: typeof fetch,
   signal: AbortSignal,
 ): Promise<[number, number][][]> {
@@ -161,8 +183,9 @@ async function openSession(
       if (same) return body.files.map((f) => f.received);
     }
     if (res === null) throw LOST;
-    state.id = null;
+    setId(null);
   }
+  if (state.resumeOnly) throw GONE;
   const res = await doFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -173,6 +196,6 @@ async function openSession(
   });
   if (res.status !== 201) throw gatewayHttpError(res.status, await res.text(), 'upload');
   const body = (await res.json()) as SessionBody;
-  state.id = body.session_id;
+  setId(body.session_id);
   return body.files.map(() => []);
 }
