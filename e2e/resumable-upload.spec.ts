@@ -84,3 +84,41 @@ test('an upload cut mid-way is retried by sending only what the node does not ho
   expect(readdirSync(docroot('home', 'admin', folder))).toEqual([name]);
   expect(await sha256File(docroot('home', 'admin', folder, name))).toBe(await sha256File(source));
 });
+
+test('after a reload mid-upload, Resume with the same file picked again lands it; a changed file is refused', async ({ page }) => {
+  test.setTimeout(120_000);
+  await logInByApi(page);
+  const folder = await openNewFolder(page, 'Reloaded');
+  const name = 'reload.bin';
+  const source = path.join(tempDir('courier-reload-'), name);
+  writeRandomFile(source, 50 * MB);
+  // The same name, other bytes: what a person picks by mistake, or a file edited meanwhile.
+  const changed = path.join(tempDir('courier-reload-changed-'), name);
+  writeRandomFile(changed, 50 * MB + 1);
+  await throttleUploads(page, 4 * MB);
+  await filesPage(page).filesInput.setInputFiles(source);
+  const title = `${name} to ${folder}`;
+  await expectInTray(page, title);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Transfers' }).click();
+  const transfer = transferRow(page, title);
+  await expect(async () => {
+    expect(Number(await transfer.progress.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(30);
+  }).toPass({ timeout: 30_000 });
+
+  await page.reload();
+  await throttleUploads(page, -1);
+  await expect(transfer.status).toHaveText('Failed', { timeout: 20_000 });
+  await expect(transfer.row).toContainText('Resume asks you to choose the same files again, and continues where it stopped.');
+  const resume = page.getByRole('button', { name: `Resume ${title}` });
+
+  const [wrongPick] = await Promise.all([page.waitForEvent('filechooser'), resume.click()]);
+  await wrongPick.setFiles(changed);
+  await expect(page.getByText(/reload\.bin changed since the upload started/)).toBeVisible();
+  await expect(transfer.status).toHaveText('Failed');
+
+  const [rightPick] = await Promise.all([page.waitForEvent('filechooser'), resume.click()]);
+  await rightPick.setFiles(source);
+  await expect(transfer.status).toHaveText('Completed', { timeout: 60_000 });
+  expect(readdirSync(docroot('home', 'admin', folder))).toEqual([name]);
+  expect(await sha256File(docroot('home', 'admin', folder, name))).toBe(await sha256File(source));
+});
