@@ -9,7 +9,7 @@ import { NodeError } from '../errors';
 // Upload-Offset: a part of an upload session says where it goes (docs/http-gateway.md §11.2).
 const ALLOW_HEADERS = 'Authorization, X-Aspera-AccessKey, X-Aspera-Spec, Content-Type, Accept, Range, Upload-Offset';
 const EXPOSE_HEADERS =
-  'X-Request-Id, Content-Disposition, Content-Length, Content-Type, Content-Range, Accept-Ranges, X-Courier-Skipped-Files, Upload-Offset, Location';
+  'X-Request-Id, Content-Disposition, Content-Length, Content-Type, Content-Range, Accept-Ranges, X-Courier-Skipped-Files, Upload-Offset, Location, ETag, Last-Modified';
 // Preflights repeat for every upload; caching them for 10 minutes spares a round trip per file batch.
 const MAX_AGE_SECONDS = 600;
 
