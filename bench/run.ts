@@ -27,7 +27,12 @@ const BENCHMARKS: Record<string, (o: BenchOptions) => Promise<BenchRow[]>> = {
 
 const FLAGS = {
   // chromium-upload-large is chromium-upload's first row alone (for tuning), not run twice by default.
-  only: { env: 'BENCH_ONLY', default: Object.keys(BENCHMARKS).filter((k) => k !== 'chromium-upload-large').join(',') },
+  only: {
+    env: 'BENCH_ONLY',
+    default: Object.keys(BENCHMARKS)
+      .filter((k) => k !== 'chromium-upload-large')
+      .join(','),
+  },
   size: { env: 'BENCH_SIZE', default: '1GiB' },
   runs: { env: 'BENCH_RUNS', default: '5' },
   files: { env: 'BENCH_FILES', default: '10000' },
