@@ -66,7 +66,7 @@ export function AppRoot() {
                   <Suspense fallback={null}>
                     <TransferActivity />
                   </Suspense>
-                  <KeepSession idleTimeoutSeconds={session.idleTimeoutSeconds} />
+                  <KeepSession idleTimeoutSeconds={session.idleTimeoutSeconds} userId={session.user.id} />
                 </AppShell>
               </TransferEngineProvider>
             )}

@@ -1,4 +1,5 @@
 import { Upload } from '@carbon/icons-react';
+import { isCancelledError } from '@tanstack/react-query';
 import { useCallback, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { roleAllows } from '../../../../contract/roles';
@@ -9,6 +10,8 @@ import { useFolderDialogs } from '../hooks/use-folder-dialogs';
 import { useUploadConflicts } from '../hooks/use-upload-conflicts';
 import { useUploadIntake, type UploadRequest } from '../hooks/use-upload-intake';
 import { describeFileError } from '../lib/describe-file-error';
+import { isSessionLostError } from '../../../lib/api-error';
+import { useHeldUploads } from '../stores/held-upload';
 import { nextSort, type SortState } from '../lib/folder-sort';
 import type { DecideConflicts } from '../../../lib/conflict-decision';
 import { folderUrl } from '../../../lib/folder-url';
@@ -91,8 +94,24 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
         }
         await onUpload({ spaceId, folder: path, ...decided });
       })
-      .catch((error: unknown) => setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }));
+      .catch((error: unknown) => {
+        // The session ended: the app is on its way to the login page (which cancels the check in
+        // flight); the files wait for the same user's return.
+        if (isSessionLostError(error) || isCancelledError(error)) useHeldUploads.getState().hold({ spaceId, folder: path, upload });
+        else setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) });
+      });
   };
+  const held = useHeldUploads((s) => (s.held?.spaceId === spaceId && s.held.folder === path ? s.held : null));
+  const heldUpload = held
+    ? {
+        fileCount: held.upload.sources.length + held.upload.emptyFolders.length,
+        upload: () => {
+          const taken = useHeldUploads.getState().take();
+          if (taken) startUpload(taken.upload);
+        },
+        discard: () => void useHeldUploads.getState().take(),
+      }
+    : null;
   const intake = useUploadIntake(
     can.upload,
     startUpload,
@@ -181,7 +200,13 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
       />
 
       {can.upload ? uploadClient : null}
-      <FolderNotices intake={intake.state} onDismissIntake={intake.dismiss} notice={notice} onDismissNotice={() => setNotice(null)} />
+      <FolderNotices
+        intake={intake.state}
+        onDismissIntake={intake.dismiss}
+        notice={notice}
+        onDismissNotice={() => setNotice(null)}
+        held={heldUpload}
+      />
 
       <FolderFilter onChange={changeFilter} />
 
