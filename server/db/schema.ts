@@ -17,6 +17,10 @@ export interface UsersTable {
   email: ColumnType<string | null, string | null | undefined, string | null>;
   /** 1: no login and no session (migration 0006). */
   disabled: ColumnType<number, number | undefined, number>;
+  /** Set when deleted with their transfer history kept: no login, listed nowhere (migration 0014). */
+  deleted_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 1: the password was set by an admin and must be changed before anything else (migration 0014). */
+  must_change_password: ColumnType<number, number | undefined, number>;
 }
 
 export interface SessionsTable {

@@ -122,7 +122,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/users/:id/password': () => call('POST', `/api/users/${user.id}/password`),
       'DELETE /api/users/:id': async () => {
         const doomed = await call('POST', '/api/users', { username: 'doomed', displayName: 'Doomed', password: TEST_PASSWORD });
-        await call('DELETE', `/api/users/${doomed.id}?personalSpace=delete`);
+        await call('DELETE', `/api/users/${doomed.id}?personalSpace=delete&transfers=delete`);
       },
       'GET /api/groups': () => call('GET', '/api/groups'),
       'PATCH /api/groups/:groupId': () => call('PATCH', `/api/groups/${group.id}`, { name: 'Walkers too' }),

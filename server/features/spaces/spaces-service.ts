@@ -263,6 +263,7 @@ export function createSpacesService(deps: {
       const users = await db
         .selectFrom('users')
         .select(['id', 'username', 'display_name'])
+        .where('deleted_at', 'is', null)
         .where((eb) => eb.or([eb(eb.fn('lower', ['username']), 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]))
         .orderBy('username')
         .limit(10)

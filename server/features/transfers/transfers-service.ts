@@ -300,7 +300,9 @@ export function createTransfersService(deps: {
         from: query.from === undefined ? undefined : Date.parse(query.from),
         limit: query.limit,
       });
-      return rows.map(toTransferRecord);
+      if (!query.all) return rows.map(toTransferRecord);
+      const names = await transfers.userNames(rows.map((r) => r.user_id));
+      return rows.map((row) => ({ ...toTransferRecord(row), userName: names.get(row.user_id) ?? '' }));
     },
 
     async get(user: User, id: string): Promise<TransferRecord> {
