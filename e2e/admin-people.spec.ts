@@ -79,7 +79,17 @@ test('an admin creates, disables, re-enables and resets a user, and the user fee
   await logIn(userPage, { username, password: PASSWORD });
   await expect(login.alert).toContainText('Wrong username or password.');
   await logIn(userPage, { username, password: oneTime });
+  // One-time: nothing opens until they choose their own.
+  await expect(shell(userPage).heading).toHaveText('Choose a new password', { timeout: LOGIN_TIMEOUT });
+  await expect(userPage.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+  expect((await userPage.request.get('/api/spaces')).status()).toBe(403);
+  await expectNoViolations(userPage, 'forced password change');
+  await userPage.getByLabel('Current password').fill(oneTime);
+  await userPage.getByLabel('New password', { exact: true }).fill(`${PASSWORD}-mine`);
+  await userPage.getByLabel('Repeat the new password').fill(`${PASSWORD}-mine`);
+  await userPage.getByRole('button', { name: 'Change password' }).click();
   await expect(shell(userPage).heading).toHaveText('Files', { timeout: LOGIN_TIMEOUT });
+  expect((await userPage.request.get('/api/spaces')).status()).toBe(200);
   await context.close();
 
   // Edits and the admin role, checked through the API.

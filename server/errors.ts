@@ -26,6 +26,8 @@ export const ERRORS = {
   AccountDisabled: () => new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.'),
   // 400, not 401: the session is fine, only the password typed to confirm a change is not.
   WrongPassword: () => new AppError(400, 'WRONG_PASSWORD', 'The current password is wrong.'),
+  PasswordChangeRequired: () =>
+    new AppError(403, 'PASSWORD_CHANGE_REQUIRED', 'Your password was set by an administrator: choose a new one before anything else.'),
   TooManyAttempts: (retryAfterSeconds: number) =>
     new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed login attempts. Try again in ${formatWait(retryAfterSeconds)}.`, {
       retryAfterSeconds,

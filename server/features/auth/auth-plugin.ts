@@ -22,6 +22,9 @@ declare module 'fastify' {
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** All a user whose password an admin set may do before choosing their own: ask who they are, log out, change it. */
+const BEFORE_PASSWORD_CHANGE = new Set(['GET /api/session', 'DELETE /api/session', 'POST /api/profile/password']);
+
 /**
  * Authenticates /api requests from the session cookie and guards every state-changing request
  * against cross-site forgery twice: the browser's own Sec-Fetch-Site/Origin must be same-origin,
@@ -48,6 +51,12 @@ export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; pu
       if (STATE_CHANGING.has(request.method) && !deps.auth.isValidCsrfToken(resolved.session, headerValue(request, CSRF_HEADER))) {
         throw ERRORS.CsrfFailed();
       }
+      if (
+        resolved.session.passwordChangeRequired &&
+        mode === 'required' &&
+        !BEFORE_PASSWORD_CHANGE.has(`${request.method} ${request.routeOptions.url}`)
+      )
+        throw ERRORS.PasswordChangeRequired();
       return;
     }
     if (request.cookies[SESSION_COOKIE] !== undefined) clearSessionCookie(reply, deps.secureCookies);

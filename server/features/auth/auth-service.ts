@@ -24,6 +24,8 @@ export interface ActiveSession {
   csrfToken: string;
   /** When (epoch ms) the session ends unless used again: idle or absolute, whichever is first. */
   endsAt: number;
+  /** The user's password is a one-time password set by an admin: only changing it is allowed. */
+  passwordChangeRequired: boolean;
 }
 
 export type ResolvedSession = { state: 'active'; session: ActiveSession } | { state: 'expired' } | { state: 'unknown' };
@@ -92,7 +94,14 @@ export function createAuthService(options: AuthServiceOptions) {
         user_agent: input.userAgent?.slice(0, 512) ?? null,
       };
       await sessions.insert(row);
-      return { sessionId, session: { user: toUser(user), row, csrfToken: row.csrf_token, endsAt: endsAt(row) } satisfies ActiveSession };
+      const session: ActiveSession = {
+        user: toUser(user),
+        row,
+        csrfToken: row.csrf_token,
+        endsAt: endsAt(row),
+        passwordChangeRequired: user.must_change_password === 1,
+      };
+      return { sessionId, session };
     },
 
     async resolve(sessionId: string | undefined, now = Date.now()): Promise<ResolvedSession> {
@@ -108,7 +117,16 @@ export function createAuthService(options: AuthServiceOptions) {
       const touched = now - row.last_seen_at >= touchIntervalMs();
       if (touched) await sessions.touch(row.id_hash, now);
       const seen = touched ? { ...row, last_seen_at: now } : row;
-      return { state: 'active', session: { user: toUser(user), row: seen, csrfToken: row.csrf_token, endsAt: endsAt(seen) } };
+      return {
+        state: 'active',
+        session: {
+          user: toUser(user),
+          row: seen,
+          csrfToken: row.csrf_token,
+          endsAt: endsAt(seen),
+          passwordChangeRequired: user.must_change_password === 1,
+        },
+      };
     },
 
     async logout(sessionId: string): Promise<void> {

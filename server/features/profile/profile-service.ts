@@ -54,11 +54,12 @@ export function createProfileService(deps: { db: Db; auth: AuthService; audit: A
         await audit.record({ userId: user.id, action: 'password-change', decision: 'deny', reason: 'wrong current password' });
         throw ERRORS.WrongPassword();
       }
+      if (input.newPassword === input.currentPassword) throw ERRORS.BadRequest('Choose a password different from the current one.');
       const hashed = hashing.tryRun(() => hashPassword(input.newPassword));
       if (!hashed) throw ERRORS.ServerBusy();
       await db
         .updateTable('users')
-        .set({ password_hash: await hashed })
+        .set({ password_hash: await hashed, must_change_password: 0 })
         .where('id', '=', user.id)
         .execute();
       const ended = await endOthers(user.id, currentIdHash);

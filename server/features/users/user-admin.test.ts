@@ -145,6 +145,31 @@ describe.each(DIALECTS)('user administration on %s', (dialect) => {
     expect(JSON.stringify(audited)).not.toContain(password);
   });
 
+  it('lets a one-time password do nothing but choose a new one', async () => {
+    const bobId = await idOf('bob');
+    const password = (await t.api(admin, 'POST', `/api/users/${bobId}/password`)).json.password as string;
+    const bob = await t.login('bob', password);
+    expect((await t.api(bob, 'GET', '/api/session')).json.passwordChangeRequired).toBe(true);
+    for (const [method, url] of [
+      ['GET', '/api/spaces'],
+      ['GET', '/api/transfers'],
+      ['PATCH', '/api/profile'],
+      ['GET', '/api/profile/sessions'],
+    ] as const) {
+      const refused = await t.api(bob, method, url, method === 'PATCH' ? { displayName: 'B' } : undefined);
+      expect({ url, status: refused.status, code: refused.json.code }).toEqual({ url, status: 403, code: 'PASSWORD_CHANGE_REQUIRED' });
+    }
+    // Not the same one again.
+    const same = await t.api(bob, 'POST', '/api/profile/password', { currentPassword: password, newPassword: password });
+    expect(same.status).toBe(400);
+    const changed = await t.api(bob, 'POST', '/api/profile/password', { currentPassword: password, newPassword: TEST_PASSWORD });
+    expect(changed.status).toBe(200);
+    expect((await t.api(bob, 'GET', '/api/session')).json.passwordChangeRequired).toBe(false);
+    expect((await t.api(bob, 'GET', '/api/spaces')).status).toBe(200);
+    // A password the user chose is theirs: logging in with it requires nothing more.
+    expect((await t.api(await t.login('bob'), 'GET', '/api/session')).json.passwordChangeRequired).toBe(false);
+  });
+
   it('refuses to delete yourself, or without saying what becomes of the personal space', async () => {
     const aliceId = await idOf('alice');
     const bobId = await idOf('bob');

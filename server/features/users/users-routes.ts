@@ -118,7 +118,8 @@ export const usersRoutes: FastifyPluginAsync<{
     const admin = requireAdmin(request);
     const user = await requireUser(request.params.id);
     const password = oneTimePassword();
-    await users.update(user.id, { password_hash: await hashPassword(password) });
+    // One-time: the user must choose their own before doing anything else.
+    await users.update(user.id, { password_hash: await hashPassword(password), must_change_password: 1 });
     // Whoever held the old password is logged out with it.
     await auth.endSessionsOf(user.id);
     await audit.record({ userId: admin.id, action: 'user-password-reset', target: user.id, decision: 'allow' });

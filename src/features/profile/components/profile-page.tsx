@@ -57,7 +57,17 @@ function DisplayNameForm({ user }: { user: User }) {
   );
 }
 
-function PasswordForm() {
+export interface PasswordFormProps {
+  /** Above the fields: why and what follows. */
+  intro?: string;
+  /** After the change is saved. */
+  onChanged?: () => void;
+}
+
+export function PasswordForm({
+  intro = 'Changing it signs you out everywhere else; this browser stays signed in.',
+  onChanged,
+}: PasswordFormProps) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -75,6 +85,7 @@ function PasswordForm() {
           setCurrent('');
           setNext('');
           setRepeat('');
+          onChanged?.();
         },
       },
     );
@@ -83,7 +94,7 @@ function PasswordForm() {
     <form className="courier-profile__section" aria-labelledby="profile-password-title" onSubmit={submit}>
       <Stack gap={5}>
         <h2 id="profile-password-title">Password</h2>
-        <p>Changing it signs you out everywhere else; this browser stays signed in.</p>
+        <p>{intro}</p>
         <PasswordInput
           id="profile-current-password"
           labelText="Current password"
