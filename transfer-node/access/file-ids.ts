@@ -16,9 +16,16 @@ const schema = z.object({ next: z.number().int().min(1), paths: z.record(z.strin
 
 export class FileIds {
   private readonly byPath = new Map<string, string>();
+  private readonly byId: Map<string, string>;
 
   private constructor(private readonly state: JsonState<z.infer<typeof schema>>) {
-    for (const [id, path] of Object.entries(state.data.paths)) this.byPath.set(path, id);
+    this.byId = new Map(Object.entries(state.data.paths));
+    for (const [id, path] of this.byId) this.byPath.set(path, id);
+  }
+
+  private save(): Promise<void> {
+    this.state.data.paths = Object.fromEntries(this.byId);
+    return this.state.save();
   }
 
   static async open(stateDir: string): Promise<FileIds> {
@@ -41,7 +48,7 @@ export class FileIds {
   }
 
   pathOf(id: string): string | undefined {
-    return Object.hasOwn(this.state.data.paths, id) ? this.state.data.paths[id] : undefined;
+    return this.byId.get(id);
   }
 
   async idOf(nodePath: string): Promise<string> {
@@ -55,13 +62,13 @@ export class FileIds {
       let id = this.byPath.get(path);
       if (id === undefined) {
         id = String(this.state.data.next++);
-        this.state.data.paths[id] = path;
+        this.byId.set(id, path);
         this.byPath.set(path, id);
         added = true;
       }
       return id;
     });
-    if (added) await this.state.save();
+    if (added) await this.save();
     return ids;
   }
 
@@ -74,12 +81,12 @@ export class FileIds {
       this.byPath.delete(path);
       // An entry that already had an id at the destination keeps neither: the moved one wins.
       const stale = this.byPath.get(next);
-      if (stale !== undefined) delete this.state.data.paths[stale];
+      if (stale !== undefined) this.byId.delete(stale);
       this.byPath.set(next, id);
-      this.state.data.paths[id] = next;
+      this.byId.set(id, next);
       changed = true;
     }
-    if (changed) await this.state.save();
+    if (changed) await this.save();
   }
 
   /** `path` and everything below it are gone: their ids are never given again. */
@@ -88,9 +95,9 @@ export class FileIds {
     for (const [p, id] of [...this.byPath]) {
       if (path === '/' || !isWithin(path, p)) continue;
       this.byPath.delete(p);
-      delete this.state.data.paths[id];
+      this.byId.delete(id);
       changed = true;
     }
-    if (changed) await this.state.save();
+    if (changed) await this.save();
   }
 }
