@@ -32,6 +32,7 @@ export interface BearerClaims {
   groupIds: string[];
   /** `admin:all`: the token acts as the key itself, over all of its storage. */
   admin: boolean;
+  expiresAtMs: number;
 }
 
 export function verifyBearerToken(token: string, key: AccessKey, nowMs = Date.now()): BearerClaims {
@@ -65,5 +66,5 @@ export function verifyBearerToken(token: string, key: AccessKey, nowMs = Date.no
   const prefix = `node.${key.id}:`;
   const scope = payload.scope.startsWith(prefix) ? payload.scope.slice(prefix.length) : null;
   if (scope !== 'user:all' && scope !== 'admin:all') throw ERRORS.unauthorized('The bearer token is not for this access key');
-  return { userId: payload.user_id, groupIds: payload.group_ids ?? [], admin: scope === 'admin:all' };
+  return { userId: payload.user_id, groupIds: payload.group_ids ?? [], admin: scope === 'admin:all', expiresAtMs: expires };
 }

@@ -13,7 +13,7 @@ import type { BearerClaims } from './bearer-token';
 import type { AccessLevel } from './permissions';
 
 export type Principal =
-  { kind: 'node' } | { kind: 'access_key'; key: AccessKey } | { kind: 'bearer'; key: AccessKey; claims: BearerClaims };
+  { kind: 'node' } | { kind: 'access_key'; key: AccessKey } | { kind: 'bearer'; key: AccessKey; claims: BearerClaims; token: string };
 
 /** Which credentials a route takes (`config.access`); the default is `basic`. */
 export type RouteAccess = 'node-user' | 'basic' | 'any';

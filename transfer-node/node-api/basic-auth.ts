@@ -66,7 +66,8 @@ async function identify(
       throw ERRORS.unauthorized('A bearer token needs the X-Aspera-AccessKey header');
     const key = keys.get(accessKeyHeader);
     if (!key) throw ERRORS.unauthorized('Unknown access key');
-    return { kind: 'bearer', key, claims: verifyBearerToken(bearer[1] as string, key) };
+    const token = bearer[1] as string;
+    return { kind: 'bearer', key, claims: verifyBearerToken(token, key), token };
   }
   throw ERRORS.unauthorized(BASIC_REQUIRED);
 }

@@ -215,6 +215,74 @@ describe('permissions', () => {
   });
 });
 
+describe('transfer specs under a bearer token (A3)', () => {
+  const setup = async (route: string, request: unknown, headers = alice()) => {
+    const res = await call(t, headers, 'POST', `/files/${route}`, { transfer_requests: [{ transfer_request: request }] });
+    return res.body.transfer_specs[0];
+  };
+  const gatewayStatus = async (spec: Record<string, unknown>) => (await gatewayDownload(t.node.gatewayUrl, spec)).status;
+
+  it('carry the bearer token and the access key, as ascli builds gen4 specs', async () => {
+    const { transfer_spec: spec } = await setup('download_setup', { paths: [{ source: '/a/deep/y.txt' }] });
+    const [scheme, token] = spec.token.split(' ');
+    expect(scheme).toBe('Bearer');
+    expect(alice().authorization).toContain(token.slice(0, 40));
+    expect(spec.tags.aspera.node).toEqual({ access_key: key.id });
+  });
+
+  it('are checked by the gateway against the permissions for every path the client sends', async () => {
+    const { transfer_spec: spec } = await setup('download_setup', { paths: [{ source: '/a/deep/y.txt' }] });
+    expect(await gatewayStatus(spec)).toBe(200);
+    // The client edits the spec: a file it may only list, a folder it holds nothing in, another key's storage.
+    expect(await gatewayStatus({ ...spec, paths: [{ source: 'x.txt' }], source_root: '/space/a' })).toBe(403);
+    expect(await gatewayStatus({ ...spec, paths: [{ source: '/space/b/z.txt' }], source_root: '' })).toBe(403);
+    expect(await gatewayStatus({ ...spec, paths: [{ source: '/elsewhere' }], source_root: '' })).toBe(403);
+    expect(
+      await gatewayStatus({ ...spec, paths: [{ source: '/space/a/deep/y.txt' }, { source: '/space/a/x.txt' }], source_root: '' }),
+    ).toBe(403);
+  });
+
+  it('are refused by the gateway with an expired, foreign or tampered token, or for another key', async () => {
+    const { transfer_spec: spec } = await setup('download_setup', { paths: [{ source: '/a/deep/y.txt' }] });
+    const expired = alice({ validity: -1 }).authorization;
+    expect(await gatewayStatus({ ...spec, token: expired })).toBe(401);
+    const foreign = bearerToken(otherPair.privateKey, { accessKey: key.id, userId: 'alice', groupIds: ['team'] });
+    expect(await gatewayStatus({ ...spec, token: `Bearer ${foreign}` })).toBe(401);
+    expect(await gatewayStatus({ ...spec, token: `Bearer ${flipOneBitOfPayload(spec.token.slice(7))}` })).toBe(401);
+    expect(await gatewayStatus({ ...spec, tags: { aspera: { node: { access_key: otherKey.id } } } })).toBe(401);
+  });
+
+  it("hold even an admin-scope token to the key's storage", async () => {
+    const admin = alice({ scope: 'admin:all' });
+    const { transfer_spec: down } = await setup('download_setup', { paths: [{ source: '/b/z.txt' }] }, admin);
+    expect(await gatewayStatus(down)).toBe(200);
+    await writeFile(join(t.docroot, 'elsewhere/theirs.txt'), 'theirs');
+    expect(await gatewayStatus({ ...down, paths: [{ source: '/elsewhere/theirs.txt' }], source_root: '' })).toBe(403);
+    const { transfer_spec: up } = await setup(
+      'upload_setup',
+      { destination_root: '/b', paths: [{ destination: 'f.txt', size: 1 }] },
+      admin,
+    );
+    const sent = await upload(t, { ...up, destination_root: '/elsewhere' }, [{ name: 'f.txt', data: new Blob(['f']) }]);
+    expect(sent.status).toBe(403);
+    await expect(stat(join(t.docroot, 'elsewhere/f.txt'))).rejects.toThrow();
+  });
+
+  it('let an upload land only where the user may write', async () => {
+    const { transfer_spec: spec } = await setup('upload_setup', {
+      destination_root: '/a/deep',
+      paths: [{ destination: 'a3.txt', size: 2 }],
+    });
+    expect(spec.token).toMatch(/^Bearer /);
+    const elsewhere = await upload(t, { ...spec, destination_root: '/space/b' }, [{ name: 'a3.txt', data: new Blob(['no']) }]);
+    expect(elsewhere.status).toBe(403);
+    const sent = await upload(t, spec, [{ name: 'a3.txt', data: new Blob(['a3']) }]);
+    expect(sent.status).toBe(200);
+    expect(await readFile(join(t.docroot, 'space/a/deep/a3.txt'), 'utf8')).toBe('a3');
+    await expect(stat(join(t.docroot, 'space/b/a3.txt'))).rejects.toThrow();
+  });
+});
+
 describe('file ids across a rename, a move and a restart', () => {
   it('keep following the file', async () => {
     const base = join(t.dir, 'restart');

@@ -96,21 +96,23 @@ async function uploadSpec(ctx: NodeContext, scope: RequestScope, req: TransferRe
   requireAt(ctx, scope.principal, 'write', destinationRoot);
   const exp = expiry(ctx, req);
   const replace = req.overwrite !== 'never' && req.overwrite !== 'none';
-  const grant = ctx.grants.create(exp, declared);
-  const token = ctx.tokens.mint({
-    direction: 'send',
-    user: ctx.settings.transferUser,
-    exp,
-    destinationRoot,
-    grant,
-    replace,
-    ...boundMetadata(req),
-  });
+  const bound = boundMetadata(req);
+  const token =
+    a3Token(scope) ??
+    ctx.tokens.mint({
+      direction: 'send',
+      user: ctx.settings.transferUser,
+      exp,
+      destinationRoot,
+      grant: ctx.grants.create(exp, declared),
+      replace,
+      ...bound,
+    });
   return baseSpec(ctx, req, 'send', token, {
     paths: single || req.paths.length === 0 ? [{}] : req.paths.map(({ size: _size, overwrite: _overwrite, ...path }) => path),
     source_root: '',
     destination_root: destinationRoot,
-    tags: gatewayTags(ctx, req, {}),
+    tags: gatewayTags(ctx, scope, req, {}),
     ...(replace ? {} : { overwrite: 'never' }),
   });
 }
@@ -154,12 +156,12 @@ async function downloadSpec(ctx: NodeContext, scope: RequestScope, req: Transfer
     paths: authorized,
     ...boundMetadata(req),
   };
-  return baseSpec(ctx, req, 'receive', ctx.tokens.mint(grant), {
+  return baseSpec(ctx, req, 'receive', a3Token(scope) ?? ctx.tokens.mint(grant), {
     paths: req.paths.map((p) => ({ source: p.source })),
     source_root: scope.rootSegments.length === 0 ? (req.source_root ?? '') : scope.docrootPath(root),
     destination_root: '',
     // docs/http-gateway.md §4: the SDK picks in-browser download by this size.
-    tags: gatewayTags(ctx, req, { expected_size: expectedSize }),
+    tags: gatewayTags(ctx, scope, req, { expected_size: expectedSize }),
   });
 }
 
@@ -174,9 +176,19 @@ function expiry(ctx: NodeContext, req: TransferRequest): number {
   return Math.floor(Date.now() / 1000) + (req.token_life_seconds ?? ctx.settings.tokenLifeSeconds);
 }
 
-function gatewayTags(ctx: NodeContext, req: TransferRequest, extra: Record<string, unknown>) {
+/**
+ * The A3 scenario (docs/node-api.md §6.4): a spec set up under a bearer token carries that token,
+ * which the gateway verifies and checks against the permissions again for every path.
+ */
+function a3Token(scope: RequestScope): string | null {
+  return scope.principal.kind === 'bearer' ? `Bearer ${scope.principal.token}` : null;
+}
+
+function gatewayTags(ctx: NodeContext, scope: RequestScope, req: TransferRequest, extra: Record<string, unknown>) {
   const tags = { ...(req.tags ?? {}) } as Record<string, unknown>;
   const aspera = { ...((tags.aspera as Record<string, unknown> | undefined) ?? {}) };
+  // As ascli's gen4 specs: the gateway learns which key's public key verifies the token.
+  if (scope.principal.kind === 'bearer') aspera.node = { access_key: scope.principal.key.id };
   aspera['http-gateway'] = { ...((aspera['http-gateway'] as object | undefined) ?? {}), url: ctx.settings.gatewayUrl, ...extra };
   tags.aspera = aspera;
   return tags;
