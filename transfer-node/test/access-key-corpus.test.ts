@@ -10,7 +10,8 @@ import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, call, createKey, type Answer } from './access-client';
 import { bearerHeaders, rsaKeyPair, signPayload, type KeyPair } from './bearer';
-import { startTestNode, type TestNode } from './node-harness';
+import { gatewayDownload } from '../../test-kit/gateway-download';
+import { startTestNode, upload, type TestNode } from './node-harness';
 import { oasMismatches } from './oas-schema';
 
 interface Case {
@@ -345,6 +346,68 @@ const cases: Case[] = [
   },
 ];
 
+// A3 specs at the gateway (docs/node-api.md §6.4), whose errors are `{ message, code }`.
+const a3 = (payload: Record<string, unknown> = {}) => ({
+  direction: 'receive',
+  token: `Bearer ${token({ scope: `node.${key.id}:admin:all`, ...payload })}`,
+  tags: { aspera: { node: { access_key: key.id } } },
+  source_root: '',
+  paths: [{ source: '/space/doc.txt' }],
+});
+const gatewayGet = (spec: Record<string, unknown>) => async (): Promise<Answer> => {
+  const res = await gatewayDownload(t.node.gatewayUrl, spec);
+  return { status: res.status, body: await res.json().catch(() => null), headers: res.headers };
+};
+const gatewayPut = (spec: Record<string, unknown>) => async (): Promise<Answer> => {
+  const res = await upload(t, { ...spec, direction: 'send' }, [{ name: 'planted.txt', data: new Blob(['planted']) }]);
+  return { status: res.status, body: await res.json().catch(() => null), headers: res.headers };
+};
+const gatewayCases: Case[] = [
+  {
+    name: 'an A3 spec for an unknown access key',
+    status: 401,
+    send: () => gatewayGet({ ...a3(), tags: { aspera: { node: { access_key: 'nope' } } } })(),
+  },
+  {
+    name: 'an A3 spec whose access key is not a string',
+    status: 401,
+    send: () => gatewayGet({ ...a3(), tags: { aspera: { node: { access_key: 42 } } } })(),
+  },
+  { name: 'an A3 spec with an expired token', status: 401, send: () => gatewayGet(a3({ expires_at: '2000-01-01T00:00:00Z' }))() },
+  {
+    name: 'an A3 spec whose token is for another key',
+    status: 401,
+    send: () => gatewayGet(a3({ scope: `node.${neighbour.id}:admin:all` }))(),
+  },
+  { name: 'an A3 spec of a user with no read permission', status: 403, send: () => gatewayGet(a3({ scope: `node.${key.id}:user:all` }))() },
+  {
+    name: "an A3 admin spec naming the neighbour's file",
+    status: 403,
+    send: () => gatewayGet({ ...a3(), paths: [{ source: '/neighbour/theirs.txt' }] })(),
+  },
+  {
+    name: 'an A3 admin spec going up by dot-dot',
+    status: 403,
+    send: () => gatewayGet({ ...a3(), paths: [{ source: '/space/../neighbour/theirs.txt' }] })(),
+  },
+  {
+    name: 'an A3 admin spec going out through a link',
+    status: 403,
+    send: () => gatewayGet({ ...a3(), paths: [{ source: '/space/to-neighbour/theirs.txt' }] })(),
+  },
+  {
+    name: "an A3 admin upload into the neighbour's folder",
+    status: 403,
+    send: () => gatewayPut({ ...a3(), destination_root: '/neighbour' })(),
+  },
+  { name: 'an A3 admin upload into the docroot', status: 403, send: () => gatewayPut({ ...a3(), destination_root: '/' })() },
+  {
+    name: 'an A3 upload of a user with no write permission',
+    status: 403,
+    send: () => gatewayPut({ ...a3({ scope: `node.${key.id}:user:all` }), destination_root: '/space/sub' })(),
+  },
+];
+
 function ecPem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
@@ -388,6 +451,12 @@ describe('hostile input to access keys, bearer tokens, permissions and file ids'
     expect(oasMismatches('error', answer.body)).toEqual([]);
     expect(answer.body.error.code).toBe(status);
     expect(JSON.stringify(answer.body)).not.toContain(key.secret);
+  });
+
+  it.each(gatewayCases)('the gateway refuses: $name ($status)', async ({ send, status }) => {
+    const answer = await send();
+    expect(answer.status).toBe(status);
+    expect(answer.body).toMatchObject({ code: status, message: expect.any(String) });
   });
 
   it('left the docroot and the canary beside it unchanged', async () => {
