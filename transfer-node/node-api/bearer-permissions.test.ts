@@ -131,6 +131,12 @@ describe('bearer tokens', () => {
     expect((await call(t, bearerHeaders(key.id, 'bm90IGEgdG9rZW4='), 'GET', '/self')).status).toBe(401);
   });
 
+  it('may read /info, as ascli does before a gen4 transfer', async () => {
+    const info = await call(t, alice(), 'GET', '/info');
+    expect(info.status).toBe(200);
+    expect(info.body.transfer_user).toBe('xfer');
+  });
+
   it('are refused by the path API, which the OAS keeps for Basic auth', async () => {
     expect((await call(t, alice({ scope: 'admin:all' }), 'POST', '/files/browse', { path: '/' })).status).toBe(403);
   });
