@@ -569,6 +569,8 @@ export function submissionFolderName(at: Date, who: string | null): string {
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f/\\:*?"<>|]/g, '_')
     .replace(/\s+/g, ' ')
+    // One segment either way; no "..", so no name even looks like a way up.
+    .replace(/\.{2,}/g, '.')
     .replace(/^[\s.]+|[\s.]+$/g, '')
     .slice(0, 60);
   let name = 'guest';
