@@ -173,7 +173,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
           deadline: new Date(Date.now() + 86_400_000).toISOString(),
           password: requestPassword,
         });
-        requestId = created.request!.id;
+        requestId = created.request?.id ?? '';
       },
       'GET /api/requests': () => call('GET', '/api/requests?all=true'),
       'GET /api/requests/:requestId': () => call('GET', `/api/requests/${requestId}`),
