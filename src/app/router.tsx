@@ -49,7 +49,8 @@ export const router = createBrowserRouter([
         ],
       },
       {
-        path: 'requests',
+        // `/requests/<id>` opens that request's submissions (the requester's notice links there).
+        path: 'requests/:requestId?',
         lazy: () => import('./routes/app/requests').then((m) => ({ Component: m.RequestsRoute })),
       },
       {

@@ -21,10 +21,10 @@ import { CopyUrl } from './copy-url';
 const STATUS_TAG = { open: 'green', closed: 'gray', expired: 'warm-gray' } as const;
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** `/requests`: the caller's file requests, each with its link, status and submissions. */
-export function RequestsPage() {
+/** `/requests`: the caller's file requests, each with its link, status and submissions (`/requests/<id>` opens one). */
+export function RequestsPage({ openRequestId = null }: { openRequestId?: string | null }) {
   const requests = useRequests();
-  const [shown, setShown] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(openRequestId);
   return (
     <section className="courier-page courier-requests" aria-labelledby="requests-title">
       <title>File requests · Courier</title>
