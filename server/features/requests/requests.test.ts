@@ -190,6 +190,11 @@ describe.each(DIALECTS)('file requests against the embedded node on %s', (dialec
     }
     expect(sent[0]?.folder).not.toBe(sent[1]?.folder);
     for (const s of sent) expect(readFileSync(path.join(spaceDir, 'inbox', s.folder, 'report.txt'))).toEqual(s.data);
+    // Each submission is its own notice to the requester.
+    for (const row of await t.db.selectFrom('transfers').select('id').where('request_id', '=', request.id).execute())
+      await waitForCompleted(row.id);
+    expect(notices.map((n) => n.kind)).toEqual(['request.submitted', 'request.submitted']);
+    expect(notices.every((n) => n.subject.startsWith('Sam sent 1 file'))).toBe(true);
   });
 
   it('never hands out a folder that exists: a name taken already gets " (2)"', async () => {
@@ -242,6 +247,10 @@ describe.each(DIALECTS)('file requests against the embedded node on %s', (dialec
     const folder = (first.json.submission as { folderName: string }).folderName;
     expect(existsSync(path.join(spaceDir, 'inbox', folder, 'other.bin'))).toBe(false);
     expect(existsSync(path.join(spaceDir, 'inbox', folder, 'a.bin'))).toBe(false);
+
+    // A submission whose transfer failed gives its share back.
+    await t.db.updateTable('transfers').set({ status: 'failed' }).where('request_id', '=', request.id).execute();
+    expect((await submit([{ path: 'b.bin', size: 50 }])).status).toBe(201);
   });
 
   it('answers 410 with which once closed or past the deadline, and its token never outlives the deadline', async () => {
