@@ -30,6 +30,11 @@ export const ERROR_CODES = [
   'NODE_UNAVAILABLE',
   'NODE_ERROR',
   'INTERNAL',
+  // File requests (issue 14): a closed or past-deadline request answers 410 with which.
+  'REQUEST_CLOSED',
+  'REQUEST_EXPIRED',
+  'PASSWORD_REQUIRED',
+  'LIMIT_EXCEEDED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { CSRF_HEADER } from '../contract/session-header';
@@ -44,6 +45,11 @@ import { createRuntimeSettings } from './features/settings/runtime-settings';
 import { settingsRoutes } from './features/settings/settings-routes';
 import { createProfileService } from './features/profile/profile-service';
 import { profileRoutes } from './features/profile/profile-routes';
+import { createLogNotifier } from './features/notifications/log-notifier';
+import type { Notifier } from './features/notifications/notifier';
+import { createRequestsRepository } from './features/requests/requests-repository';
+import { requestsRoutes } from './features/requests/requests-routes';
+import { createRequestsService } from './features/requests/requests-service';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -70,6 +76,8 @@ export interface AppOptions {
   healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
   /** How often transfers are followed on their nodes (ms). */
   trackerIntervalMs?: number;
+  /** Who tells people what happened (file request submissions); default: the log only. */
+  notifier?: Notifier;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -159,11 +167,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
   const feed = createTransferFeed(transfersRepository);
+  const requests = createRequestsService({
+    requests: createRequestsRepository(db),
+    users,
+    access,
+    clients,
+    transfers: transfersRepository,
+    audit,
+    notifier: options.notifier ?? createLogNotifier(app.log),
+    throttle: createLoginThrottleRepository(db),
+    publicOrigin: origin,
+    unlockKey: createHmac('sha256', options.secretKey).update('courier file request unlock').digest(),
+    tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
+    onChange: () => feed.nudge(),
+  });
   const tracker = createTransferTracker({
     transfers: transfersRepository,
     clients,
     log: app.log,
     onChange: () => feed.nudge(),
+    onCompleted: (row) => requests.transferCompleted(row),
     intervalMs: options.trackerIntervalMs,
   });
   const transfers = createTransfersService({
@@ -201,6 +224,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(spacesRoutes, { spaces });
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
+  await app.register(requestsRoutes, { requests, secureCookies });
   await app.register(clientConfigRoutes, { config });
   if (options.spaDir) {
     // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).

@@ -65,6 +65,15 @@ export const ERRORS = {
       'SPACE_ROOT_OVERLAPS',
       `The folder ${JSON.stringify(rootPath.slice(0, 200))} ${RELATION_WORDS[relation]} the folder of ${other} on this node; each space needs a folder of its own.`,
     ),
+  RequestClosed: () => new AppError(410, 'REQUEST_CLOSED', 'This file request was closed by the person who made it.'),
+  RequestExpired: (deadline: string) => new AppError(410, 'REQUEST_EXPIRED', `This file request's deadline (${deadline}) has passed.`),
+  PasswordRequired: () => new AppError(401, 'PASSWORD_REQUIRED', 'This file request needs its password first.'),
+  WrongRequestPassword: () => new AppError(403, 'WRONG_PASSWORD', 'The password is wrong.'),
+  TooManyPasswordAttempts: (retryAfterSeconds: number) =>
+    new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many wrong passwords. Try again in ${formatWait(retryAfterSeconds)}.`, {
+      retryAfterSeconds,
+    }),
+  LimitExceeded: (message: string) => new AppError(413, 'LIMIT_EXCEEDED', message),
   Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),
 };
 

@@ -119,6 +119,8 @@ export interface TransfersTable {
   updated_at: number;
   started_at: number | null;
   ended_at: number | null;
+  /** The file request a guest's upload answers (migration 0011); null for everything else. */
+  request_id?: string | null;
 }
 
 export interface NodeCursorsTable {
@@ -145,6 +147,43 @@ export interface RuntimeSettingsTable {
   updated_by: string | null;
 }
 
+/** A file request: an upload link for people without an account (migration 0011). */
+export interface FileRequestsTable {
+  /** 144 random bits, base64url: the link's only secret besides its password. */
+  id: string;
+  user_id: string;
+  space_id: string;
+  /** Space folder the submissions land in. */
+  folder: string;
+  title: string;
+  message: string;
+  deadline: number;
+  password_hash: string | null;
+  max_bytes: number | null;
+  max_files: number | null;
+  require_identity: number;
+  closed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RequestSubmissionsTable {
+  id: string;
+  request_id: string;
+  transfer_id: string;
+  /** Space path of the submission's own subfolder. */
+  folder: string;
+  uploader_name: string | null;
+  uploader_email: string | null;
+  file_count: number;
+  bytes: number;
+  names_json: string;
+  source_ip: string | null;
+  created_at: number;
+  /** Set once, when the node reports the upload complete (the requester is told then). */
+  completed_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -158,4 +197,6 @@ export interface Database {
   node_cursors: NodeCursorsTable;
   audit_log: AuditLogTable;
   runtime_settings: RuntimeSettingsTable;
+  file_requests: FileRequestsTable;
+  request_submissions: RequestSubmissionsTable;
 }

@@ -12,6 +12,13 @@ export const router = createBrowserRouter([
     ErrorBoundary: RouteError,
   },
   {
+    // A file request's guest page: no session, no shell (docs/architecture.md §4.1).
+    path: '/r/:requestId',
+    lazy: () => import('./routes/public/request').then((m) => ({ Component: m.GuestRequestRoute })),
+    HydrateFallback: BootScreen,
+    ErrorBoundary: RouteError,
+  },
+  {
     path: '/',
     lazy: () => import('./routes/app/root').then((m) => ({ Component: m.AppRoot })),
     HydrateFallback: BootScreen,
@@ -40,6 +47,11 @@ export const router = createBrowserRouter([
           { path: 'transfers', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminTransfersRoute })) },
           { path: 'settings', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminSettingsRoute })) },
         ],
+      },
+      {
+        // `/requests/<id>` opens that request's submissions (the requester's notice links there).
+        path: 'requests/:requestId?',
+        lazy: () => import('./routes/app/requests').then((m) => ({ Component: m.RequestsRoute })),
       },
       {
         path: 'profile',

@@ -79,6 +79,9 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       folder: '/a',
       files: [{ path: 'f.txt', size: 3 }],
     });
+    // A file request's password is a secret like an account's: never in an answer (only its hash is kept).
+    const requestPassword = 'request-pass-Zq9';
+    let requestId = '';
     const covered: Record<string, () => Promise<unknown>> = {
       // Without our cookie: logging in again ends the session that sends it (no session fixation).
       'POST /api/session': () =>
@@ -162,6 +165,27 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'GET /api/transfers/:transferId': () => call('GET', `/api/transfers/${transfer.transfer!.id}`),
       'PATCH /api/transfers/:transferId': () =>
         call('PATCH', `/api/transfers/${transfer.transfer!.id}`, { status: 'failed', error: 'test' }),
+      'POST /api/requests': async () => {
+        const created = await call('POST', '/api/requests', {
+          spaceId: space.id,
+          folder: '/a',
+          title: 'Files please',
+          deadline: new Date(Date.now() + 86_400_000).toISOString(),
+          password: requestPassword,
+        });
+        requestId = created.request?.id ?? '';
+      },
+      'GET /api/requests': () => call('GET', '/api/requests?all=true'),
+      'GET /api/requests/:requestId': () => call('GET', `/api/requests/${requestId}`),
+      'PATCH /api/requests/:requestId': () => call('PATCH', `/api/requests/${requestId}`, { maxFiles: 10 }),
+      'GET /api/public/requests/:requestId': () => call('GET', `/api/public/requests/${requestId}`),
+      'POST /api/public/requests/:requestId/unlock': async () => {
+        await call('POST', `/api/public/requests/${requestId}/unlock`, { password: 'wrong guess' });
+        await call('POST', `/api/public/requests/${requestId}/unlock`, { password: requestPassword });
+      },
+      'POST /api/public/requests/:requestId/submissions': () =>
+        call('POST', `/api/public/requests/${requestId}/submissions`, { files: [{ path: 'g.txt', size: 1 }] }),
+      'DELETE /api/requests/:requestId': () => call('DELETE', `/api/requests/${requestId}`),
       'DELETE /api/spaces/:spaceId': async () => {
         const doomed = await call('POST', '/api/spaces', { name: 'Doomed' });
         await call('DELETE', `/api/spaces/${doomed.id}?files=delete&confirmName=Doomed`);
@@ -185,6 +209,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     const basic = Buffer.from(`${node.username}:${node.password}`).toString('base64');
     const all = bodies.join('\n');
     expect(all).toContain(node.url); // the walk really saw node data
-    for (const secret of [node.password, nodeSecretOfOther, basic, 'scrypt$', TEST_PASSWORD, ...sealed]) expect(all).not.toContain(secret);
+    for (const secret of [node.password, nodeSecretOfOther, basic, 'scrypt$', TEST_PASSWORD, requestPassword, ...sealed])
+      expect(all).not.toContain(secret);
   });
 });

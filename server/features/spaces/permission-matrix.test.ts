@@ -194,4 +194,41 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     const outsider = await spacesOf('outsider');
     expect(outsider.map((s) => s.personal)).toEqual([true]);
   });
+
+  // File requests (docs/file-requests.md §3): a guest gets no more than the requester has, so only
+  // a role that may upload may ask; a request is managed by its requester, the space's managers and admins.
+  const deadline = () => new Date(Date.now() + 86_400_000).toISOString();
+  it.each(Object.keys(ALLOWED) as Caller[])('%s → request files: allowed when the role may upload', async (caller) => {
+    const mayUpload = ALLOWED[caller].includes('upload');
+    const response = await api(callers[caller], 'POST', '/api/requests', {
+      spaceId,
+      folder: `/${caller}`,
+      title: 'Files please',
+      deadline: deadline(),
+    });
+    if (mayUpload) expect(response.status, JSON.stringify(response.json)).toBe(201);
+    else expect([response.status, response.json.code]).toEqual(caller === 'outsider' ? [404, 'SPACE_NOT_FOUND'] : [403, 'FORBIDDEN']);
+    const escape = await api(callers[caller], 'POST', '/api/requests', { spaceId, folder: '/x/../..', title: 'Out', deadline: deadline() });
+    expect([escape.status, escape.json.code]).toEqual([400, 'INVALID_PATH']);
+  });
+
+  it.each(Object.keys(ALLOWED) as Caller[])(
+    "%s → a contributor's file request: only managers (and its requester) read, edit or close it",
+    async (caller) => {
+      const created = await api(callers.contributor, 'POST', '/api/requests', {
+        spaceId,
+        folder: '/contributor',
+        title: 'Theirs',
+        deadline: deadline(),
+      });
+      const id = (created.json.request as { id: string }).id;
+      const manages = caller === 'manager' || caller === 'contributor';
+      const read = await api(callers[caller], 'GET', `/api/requests/${id}`);
+      const listed = ((await api(callers[caller], 'GET', `/api/requests?spaceId=${spaceId}`)).json.requests ?? []) as Array<{ id: string }>;
+      const edit = await api(callers[caller], 'PATCH', `/api/requests/${id}`, { title: 'Changed' });
+      const close = await api(callers[caller], 'DELETE', `/api/requests/${id}`);
+      expect([read.status, edit.status, close.status]).toEqual(manages ? [200, 200, 200] : [404, 404, 404]);
+      expect(listed.some((r) => r.id === id)).toBe(manages);
+    },
+  );
 });

@@ -33,6 +33,11 @@ export function createTransferTracker(deps: {
   clients: NodeClients;
   log: FastifyBaseLogger;
   onChange: () => void;
+  /**
+   * Told once a record reaches `completed` from the node's report (a file request's submission is
+   * announced then: docs/file-requests.md §4). A failure here is logged and never stops tracking.
+   */
+  onCompleted?: (row: TransferRow) => Promise<void>;
   intervalMs?: number;
 }) {
   const { transfers, clients, log, onChange } = deps;
@@ -56,6 +61,10 @@ export function createTransferTracker(deps: {
     if (patch.status === 'failed' && current.status === 'failed' && current.error === PAGE_CLOSED_ERROR) patch.error = PAGE_CLOSED_ERROR;
     if ((Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === current[k])) return false;
     await transfers.update(current.id, patch);
+    if (patch.status === 'completed' && deps.onCompleted)
+      await deps
+        .onCompleted({ ...current, ...patch })
+        .catch((err: unknown) => log.warn({ err, transferId: current.id }, 'completion hook failed'));
     return true;
   }
 
