@@ -212,7 +212,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(auditRoutes, { audit });
   await app.register(settingsRoutes, { settings: runtimeSettings, audit });
-  await app.register(profileRoutes, { profile: createProfileService({ db, auth, audit, hashing: loginHashing }) });
+  await app.register(profileRoutes, { profile: createProfileService({ db, auth, audit, hashing: loginHashing, throttle }) });
   await app.register(healthRoutes, {
     db,
     nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),

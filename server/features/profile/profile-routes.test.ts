@@ -103,6 +103,25 @@ describe.each(DIALECTS)('profile on %s', (dialect) => {
     expect(audited.map((a) => a.decision)).toEqual(['deny', 'allow']);
   });
 
+  it('counts wrong current passwords as password guesses: the login limits stop them, the right one too once locked', async () => {
+    const stolen = await loginFrom('Stolen laptop');
+    const codes: string[] = [];
+    for (let guess = 0; guess < 6; guess += 1) {
+      const r = await api(stolen, 'POST', '/api/profile/password', {
+        currentPassword: `guess ${guess}`,
+        newPassword: 'a brand new secret',
+      });
+      codes.push(r.json.code as string);
+    }
+    // Locked within the per-account-and-address limit (five), sooner when the login delay steps in.
+    expect(codes[0]).toBe('WRONG_PASSWORD');
+    expect(codes.at(-1)).toBe('TOO_MANY_ATTEMPTS');
+    const right = await api(stolen, 'POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'a brand new secret' });
+    expect(right).toMatchObject({ status: 429, json: { code: 'TOO_MANY_ATTEMPTS' } });
+    // The same counters as logins: a login from here is held back too.
+    await expect(t.login('bob')).rejects.toThrow(/429/);
+  });
+
   it('refuses every profile route without a session', async () => {
     for (const [method, url, payload] of [
       ['PATCH', '/api/profile', { displayName: 'Mallory' }],

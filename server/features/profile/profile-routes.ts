@@ -24,7 +24,7 @@ export const profileRoutes: FastifyPluginAsync<{ profile: ProfileService }> = as
     { schema: { body: changePasswordRequestSchema, response: { 200: endedSessionsResponseSchema } } },
     async (request) => {
       const { user, row } = requireSession(request);
-      return { ended: await profile.changePassword(user, row.id_hash, request.body) };
+      return { ended: await profile.changePassword(user, row.id_hash, request.body, request.ip) };
     },
   );
 
