@@ -44,6 +44,14 @@ import { createRuntimeSettings } from './features/settings/runtime-settings';
 import { settingsRoutes } from './features/settings/settings-routes';
 import { createProfileService } from './features/profile/profile-service';
 import { profileRoutes } from './features/profile/profile-routes';
+import { createNotifier } from './features/notifications/create-notifier';
+import { createMailDelivery } from './features/notifications/mail-delivery';
+import { createMailQueue } from './features/notifications/mail-queue';
+import { createMailWorker, MAIL_MAX_ATTEMPTS, type MailWorker } from './features/notifications/mail-worker';
+import { mailAdminRoutes } from './features/notifications/mail-admin-routes';
+import { createNotificationsRepository } from './features/notifications/notifications-repository';
+import { notificationsRoutes } from './features/notifications/notifications-routes';
+import type { Notifier } from './features/notifications/notifier';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +61,10 @@ declare module 'fastify' {
       nodes: ReturnType<typeof createNodesService>;
       /** Password hashing's bound, observable: hashes running, queued, refused, the peak. */
       loginHashing: Pick<ConcurrencyLimiter, 'stats'>;
+      /** What other features tell people (issue 14): the bell and the mail queue. */
+      notifier: Notifier;
+      /** Delivers the mail queue; started when the app is ready, stopped before it closes. */
+      mailWorker: MailWorker;
     };
   }
 }
@@ -173,10 +185,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
   });
-  app.decorate('courier', { tracker, nodes, loginHashing });
-  app.addHook('onReady', async () => tracker.start());
+  const mailQueue = createMailQueue(db);
+  const mailDelivery = createMailDelivery(config);
+  const mailWorker = createMailWorker({ queue: mailQueue, delivery: mailDelivery, from: config.mailFrom, log: app.log });
+  const notifier = createNotifier({ db, config, onQueued: mailWorker.nudge });
+  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker });
+  app.addHook('onReady', async () => {
+    tracker.start();
+    mailWorker.start();
+  });
   app.addHook('preClose', async () => {
     await tracker.stop();
+    await mailWorker.stop();
     feed.close();
   });
 
@@ -202,6 +222,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(clientConfigRoutes, { config });
+  await app.register(notificationsRoutes, { notifications: createNotificationsRepository(db) });
+  await app.register(mailAdminRoutes, {
+    queue: mailQueue,
+    delivery: mailDelivery,
+    from: config.mailFrom,
+    maxAttempts: MAIL_MAX_ATTEMPTS,
+    notifier,
+    users,
+    audit,
+    onQueued: mailWorker.nudge,
+  });
   if (options.spaDir) {
     // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).
     const csp = async () => {

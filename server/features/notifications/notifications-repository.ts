@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/database';
+import type { NotificationsTable } from '../../db/schema';
+
+export type NotificationRow = NotificationsTable;
+
+/** The bell's rows. Every query names the user: nobody reads or marks another's notifications. */
+export function createNotificationsRepository(db: Db) {
+  return {
+    async insert(row: { userId: string; kind: string; subject: string; text: string; link: string | null }, now = Date.now()) {
+      await db
+        .insertInto('notifications')
+        .values({
+          id: randomUUID(),
+          user_id: row.userId,
+          kind: row.kind,
+          subject: row.subject,
+          text: row.text,
+          link: row.link,
+          created_at: now,
+        })
+        .execute();
+    },
+
+    async page(userId: string, offset: number, limit: number) {
+      const [rows, counts] = await Promise.all([
+        db
+          .selectFrom('notifications')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .offset(offset)
+          .limit(limit)
+          .execute(),
+        this.counts(userId),
+      ]);
+      return { rows, ...counts };
+    },
+
+    async counts(userId: string): Promise<{ total: number; unread: number }> {
+      const row = await db
+        .selectFrom('notifications')
+        .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('id').filterWhere('read_at', 'is', null).as('unread')])
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      return { total: Number(row.total), unread: Number(row.unread) };
+    },
+
+    /** Marks the user's own rows among `ids` (all of them when `ids` is null) read; others' ids change nothing. */
+    async markRead(userId: string, ids: string[] | null, now = Date.now()) {
+      let query = db.updateTable('notifications').set({ read_at: now }).where('user_id', '=', userId).where('read_at', 'is', null);
+      if (ids) query = query.where('id', 'in', ids);
+      await query.execute();
+    },
+  };
+}
+
+export type NotificationsRepository = ReturnType<typeof createNotificationsRepository>;
