@@ -176,6 +176,14 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'DELETE /api/profile/sessions': () => call('DELETE', '/api/profile/sessions'),
       'POST /api/profile/password': () =>
         call('POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'another long password' }),
+      'GET /api/notifications': () => call('GET', '/api/notifications'),
+      'POST /api/notifications/read': () => call('POST', '/api/notifications/read', { all: true }),
+      'GET /api/admin/mail': () => call('GET', '/api/admin/mail'),
+      'POST /api/admin/mail/test': () => call('POST', '/api/admin/mail/test', { email: 'walker@example.com' }),
+      'POST /api/admin/mail/:mailId/retry': async () => {
+        const queued = await t.db.selectFrom('mail_outbox').select('id').executeTakeFirst();
+        await call('POST', `/api/admin/mail/${queued?.id ?? 'none'}/retry`);
+      },
       'DELETE /api/session': () => call('DELETE', '/api/session'),
     };
     expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());

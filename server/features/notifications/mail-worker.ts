@@ -106,6 +106,11 @@ export function createMailWorker(options: MailWorkerOptions) {
     tick,
     /** A message was queued: look now rather than at the next interval. */
     nudge: runSoon,
+    /** Delivers what is due now, after any pass already running: for a caller that must know it went. */
+    async flush(): Promise<void> {
+      await running;
+      await tick();
+    },
     start() {
       stopped = false;
       log.info(`mail: ${delivery.describe()}`);

@@ -1,8 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database';
 import type { NotificationsTable } from '../../db/schema';
 
 export type NotificationRow = NotificationsTable;
+
+let sequence = 0;
+/**
+ * Ids that sort in the order this process wrote them (time, then a counter, then randomness):
+ * several notices in one millisecond still list newest first.
+ */
+function sortableId(now: number): string {
+  sequence = (sequence + 1) % 36 ** 4;
+  return `${now.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}-${randomBytes(8).toString('hex')}`;
+}
 
 /** The bell's rows. Every query names the user: nobody reads or marks another's notifications. */
 export function createNotificationsRepository(db: Db) {
@@ -11,7 +21,7 @@ export function createNotificationsRepository(db: Db) {
       await db
         .insertInto('notifications')
         .values({
-          id: randomUUID(),
+          id: sortableId(now),
           user_id: row.userId,
           kind: row.kind,
           subject: row.subject,
