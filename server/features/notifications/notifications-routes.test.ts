@@ -76,6 +76,16 @@ describe.each(DIALECTS)('notifications routes on %s', (dialect) => {
     expect(bobs.json).toMatchObject({ total: 1, unread: 1, notifications: [{ subject: 'For Bob' }] });
   });
 
+  it('does not count the bell’s poll as use of the session, so polling never keeps an idle session alive', async () => {
+    const bobsSession = () => t.db.selectFrom('sessions').select('last_seen_at').where('user_id', '=', bobId).executeTakeFirstOrThrow();
+    const earlier = Date.now() - 5 * 60_000; // past the touch interval, inside the idle timeout
+    await t.db.updateTable('sessions').set({ last_seen_at: earlier }).where('user_id', '=', bobId).execute();
+    expect((await api(bob, 'GET', '/api/notifications')).status).toBe(200);
+    expect(Number((await bobsSession()).last_seen_at)).toBe(earlier);
+    expect((await api(bob, 'GET', '/api/spaces')).status).toBe(200);
+    expect(Number((await bobsSession()).last_seen_at)).toBeGreaterThan(earlier);
+  });
+
   it('refuses a caller without a session, and a bad page or mark-read body with a clear error', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/notifications' })).statusCode).toBe(401);
     expect((await api(alice, 'GET', '/api/notifications?limit=1000')).status).toBe(400);

@@ -15,7 +15,8 @@ export const notificationsRoutes: FastifyPluginAsync<{ notifications: Notificati
 
   app.get(
     '/api/notifications',
-    { schema: { querystring: notificationsQuerySchema, response: { 200: notificationsPageSchema } } },
+    // The bell polls this: reading it is not using Courier, so it does not keep an idle session alive.
+    { config: { background: true }, schema: { querystring: notificationsQuerySchema, response: { 200: notificationsPageSchema } } },
     async (request, reply) => {
       const { user } = requireSession(request);
       const { rows, total, unread } = await notifications.page(user.id, request.query.offset, request.query.limit);
