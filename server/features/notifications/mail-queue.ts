@@ -44,7 +44,8 @@ export function createMailQueue(db: Db) {
      * Takes a due row for one worker: a single conditional UPDATE, so of two workers (two portal
      * instances on one PostgreSQL) only one sees a row changed; PostgreSQL re-checks the WHERE on
      * the row the other just updated, SQLite runs writes one at a time. The claim is a lease until
-     * `leaseUntil`: a worker that dies mid-send leaves the row to be sent again, not lost.
+     * `leaseUntil`: a worker that dies mid-send leaves the row to be sent again, not lost
+     * (docs/notifications.md §2).
      */
     async claim(id: string, now: number, leaseUntil: number): Promise<MailRow | undefined> {
       const result = await db
