@@ -23,12 +23,14 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
   let node: NodeProcess;
   let t: TestApp;
   const nodeSecretOfOther = 'other-node-secret-Zq9';
+  const smtpPassword = 'smtp-secret-Wk4';
 
   beforeAll(async () => {
     node = await startNodeProcess();
     t = await createTestApp(
       dialect,
-      {},
+      // An SMTP server that is not there: the Mail page names it, never its password.
+      { COURIER_SMTP_URL: `smtp://mailer:${smtpPassword}@127.0.0.1:1` },
       { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
     );
   });
@@ -193,6 +195,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     const basic = Buffer.from(`${node.username}:${node.password}`).toString('base64');
     const all = bodies.join('\n');
     expect(all).toContain(node.url); // the walk really saw node data
-    for (const secret of [node.password, nodeSecretOfOther, basic, 'scrypt$', TEST_PASSWORD, ...sealed]) expect(all).not.toContain(secret);
+    for (const secret of [node.password, nodeSecretOfOther, smtpPassword, basic, 'scrypt$', TEST_PASSWORD, ...sealed])
+      expect(all).not.toContain(secret);
   });
 });
