@@ -86,6 +86,12 @@ export function createMailQueue(db: Db) {
       return Number(result.numUpdatedRows) === 1;
     },
 
+    /** Forgets messages sent before `before`: the queue keeps what still matters, not a mail archive. */
+    async purgeSent(before: number): Promise<number> {
+      const result = await db.deleteFrom('mail_outbox').where('status', '=', 'sent').where('sent_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async exists(id: string) {
       return (await db.selectFrom('mail_outbox').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
     },

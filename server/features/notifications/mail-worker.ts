@@ -30,6 +30,10 @@ const CLAIM_LEASE_MS = 5 * 60_000;
 // Rows taken per look at the queue; the next tick takes the rest.
 const BATCH = 20;
 const LAST_ERROR_MAX = 500;
+// Sent messages are kept a week (an admin asking "did it go?" asks within days), then forgotten,
+// at most once an hour, so the table holds the queue and not every message ever sent.
+const KEEP_SENT_MS = 7 * 24 * 3_600_000;
+const PURGE_EVERY_MS = 3_600_000;
 
 /** The wait before attempt `attempts + 1`, after `attempts` failed ones. */
 export function backoffMs(attempts: number, base = BASE_BACKOFF_MS, max = MAX_BACKOFF_MS): number {
@@ -50,6 +54,7 @@ export function createMailWorker(options: MailWorkerOptions) {
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
+  let lastPurge = -Infinity;
 
   async function deliver(id: string): Promise<boolean> {
     const row = await queue.claim(id, now(), now() + CLAIM_LEASE_MS);
@@ -76,6 +81,10 @@ export function createMailWorker(options: MailWorkerOptions) {
 
   /** One pass over what is due now; resolves to the number of messages sent. */
   async function tick(): Promise<number> {
+    if (now() - lastPurge >= PURGE_EVERY_MS) {
+      lastPurge = now();
+      await queue.purgeSent(now() - KEEP_SENT_MS);
+    }
     let sent = 0;
     for (const id of await queue.due(now(), BATCH)) if (await deliver(id)) sent += 1;
     return sent;
@@ -108,8 +117,11 @@ export function createMailWorker(options: MailWorkerOptions) {
     nudge: runSoon,
     /** Delivers what is due now, after any pass already running: for a caller that must know it went. */
     async flush(): Promise<void> {
-      await running;
+      // A pass queued behind the running one (a nudge) starts as it ends: wait for those too, so
+      // nothing claimed is still on its way when this resolves.
+      while (running) await running;
       await tick();
+      while (running) await running;
     },
     start() {
       stopped = false;
