@@ -173,4 +173,10 @@ describe.each(DIALECTS)('notifications routes on %s', (dialect) => {
     expect(logged).toContain(`mail: SMTP 127.0.0.1:${smtp.port} as courier-mailer`);
     expect(logged).not.toContain(SMTP_TEST_PASSWORD);
   });
+
+  it('forgets a user’s notifications with the user', async () => {
+    expect(await t.db.selectFrom('notifications').select('id').where('user_id', '=', bobId).execute()).not.toEqual([]);
+    expect((await api(alice, 'DELETE', `/api/users/${bobId}?personalSpace=delete`)).status).toBe(204);
+    expect(await t.db.selectFrom('notifications').select('id').where('user_id', '=', bobId).execute()).toEqual([]);
+  });
 });
