@@ -188,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mailQueue = createMailQueue(db);
   const mailDelivery = createMailDelivery(config);
   const mailWorker = createMailWorker({ queue: mailQueue, delivery: mailDelivery, from: config.mailFrom, log: app.log });
-  const notifier = createNotifier({ db, config, onQueued: mailWorker.nudge });
+  const notifier = createNotifier({ db, config, log: app.log, onQueued: mailWorker.nudge });
   app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker });
   app.addHook('onReady', async () => {
     tracker.start();

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { portalOrigin, type Config } from '../../config';
 import type { Db } from '../../db/database';
@@ -31,10 +32,12 @@ const noticeSchema = z
 export function createNotifier({
   db,
   config,
+  log,
   onQueued,
 }: {
   db: Db;
   config: Pick<Config, 'publicUrl' | 'port'>;
+  log?: Pick<FastifyBaseLogger, 'debug'>;
   onQueued?: () => void;
 }): Notifier {
   const notifications = createNotificationsRepository(db);
@@ -56,6 +59,8 @@ export function createNotifier({
         await queue.enqueue({ to: n.email, kind: n.kind, subject: n.subject, text: n.text, link: mailLink });
         onQueued?.();
       }
+      // The kind and where it went, not the address or the words: the log is not a mail archive.
+      log?.debug({ kind: n.kind, inApp: n.userId !== undefined, mail: Boolean(n.email) }, 'notice recorded');
     },
   };
 }
