@@ -6,6 +6,7 @@ import type { Notification } from '../../../../contract/notifications';
 import { useDismiss } from '../../../hooks/use-dismiss';
 import { useNotifications } from '../api/get-notifications';
 import { useMarkRead } from '../api/mark-read';
+import { arrivalAnnouncement } from '../lib/arrival-announcement';
 import { NotificationItem } from './notification-item';
 
 const PAGE = 20;
@@ -124,7 +125,8 @@ function useNewArrivalAnnouncement(unread: number, newest: Notification | undefi
   const previous = useRef<number | null>(null);
   const [text, setText] = useState('');
   useEffect(() => {
-    if (previous.current !== null && unread > previous.current && newest && !newest.read) setText(`New notification: ${newest.subject}`);
+    const said = arrivalAnnouncement(previous.current, unread, newest);
+    if (said) setText(said);
     previous.current = unread;
   }, [unread, newest]);
   return text;
