@@ -45,11 +45,17 @@ import { createRuntimeSettings } from './features/settings/runtime-settings';
 import { settingsRoutes } from './features/settings/settings-routes';
 import { createProfileService } from './features/profile/profile-service';
 import { profileRoutes } from './features/profile/profile-routes';
-import { createLogNotifier } from './features/notifications/log-notifier';
-import type { Notifier } from './features/notifications/notifier';
 import { createRequestsRepository } from './features/requests/requests-repository';
 import { requestsRoutes } from './features/requests/requests-routes';
 import { createRequestsService } from './features/requests/requests-service';
+import { createNotifier } from './features/notifications/create-notifier';
+import { createMailDelivery } from './features/notifications/mail-delivery';
+import { createMailQueue } from './features/notifications/mail-queue';
+import { createMailWorker, MAIL_MAX_ATTEMPTS, type MailWorker } from './features/notifications/mail-worker';
+import { mailAdminRoutes } from './features/notifications/mail-admin-routes';
+import { createNotificationsRepository } from './features/notifications/notifications-repository';
+import { notificationsRoutes } from './features/notifications/notifications-routes';
+import type { Notifier } from './features/notifications/notifier';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,6 +65,10 @@ declare module 'fastify' {
       nodes: ReturnType<typeof createNodesService>;
       /** Password hashing's bound, observable: hashes running, queued, refused, the peak. */
       loginHashing: Pick<ConcurrencyLimiter, 'stats'>;
+      /** What other features tell people (issue 14): the bell and the mail queue. */
+      notifier: Notifier;
+      /** Delivers the mail queue; started when the app is ready, stopped before it closes. */
+      mailWorker: MailWorker;
     };
   }
 }
@@ -76,7 +86,7 @@ export interface AppOptions {
   healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
   /** How often transfers are followed on their nodes (ms). */
   trackerIntervalMs?: number;
-  /** Who tells people what happened (file request submissions); default: the log only. */
+  /** Who tells people what happened (file request submissions); default: the notification service. */
   notifier?: Notifier;
   logger?: FastifyServerOptions['logger'];
 }
@@ -167,6 +177,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
   const feed = createTransferFeed(transfersRepository);
+  const mailQueue = createMailQueue(db);
+  const mailDelivery = createMailDelivery(config);
+  const mailWorker = createMailWorker({ queue: mailQueue, delivery: mailDelivery, from: config.mailFrom, log: app.log });
+  const notifier = createNotifier({ db, config, log: app.log, onQueued: mailWorker.nudge });
   const requests = createRequestsService({
     requests: createRequestsRepository(db),
     users,
@@ -174,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clients,
     transfers: transfersRepository,
     audit,
-    notifier: options.notifier ?? createLogNotifier(app.log),
+    notifier: options.notifier ?? notifier,
     throttle: createLoginThrottleRepository(db),
     publicOrigin: origin,
     unlockKey: createHmac('sha256', options.secretKey).update('courier file request unlock').digest(),
@@ -196,10 +210,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
   });
-  app.decorate('courier', { tracker, nodes, loginHashing });
-  app.addHook('onReady', async () => tracker.start());
+  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker });
+  app.addHook('onReady', async () => {
+    tracker.start();
+    mailWorker.start();
+  });
   app.addHook('preClose', async () => {
     await tracker.stop();
+    await mailWorker.stop();
     feed.close();
   });
 
@@ -226,6 +244,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(requestsRoutes, { requests, secureCookies });
   await app.register(clientConfigRoutes, { config });
+  await app.register(notificationsRoutes, { notifications: createNotificationsRepository(db) });
+  await app.register(mailAdminRoutes, {
+    queue: mailQueue,
+    delivery: mailDelivery,
+    from: config.mailFrom,
+    maxAttempts: MAIL_MAX_ATTEMPTS,
+    notifier,
+    users,
+    audit,
+    onQueued: mailWorker.nudge,
+  });
   if (options.spaDir) {
     // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).
     const csp = async () => {

@@ -184,6 +184,40 @@ export interface RequestSubmissionsTable {
   completed_at: number | null;
 }
 
+/** An in-app notification: one row per notice for a logged-in user (the bell). */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  /** What happened: `share.downloaded`, `request.submitted`, … */
+  kind: string;
+  subject: string;
+  text: string;
+  /** A path in the SPA or an absolute URL; null: nothing to open. */
+  link: string | null;
+  created_at: number;
+  /** Null while unread. */
+  read_at: number | null;
+}
+
+/**
+ * The mail queue (migration 0009). `sending` is a lease: a worker that claimed the row sets
+ * next_attempt_at to when its claim lapses, so a row left by a stopped portal is sent again.
+ */
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  kind: string;
+  subject: string;
+  text: string;
+  link: string | null;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -199,4 +233,6 @@ export interface Database {
   runtime_settings: RuntimeSettingsTable;
   file_requests: FileRequestsTable;
   request_submissions: RequestSubmissionsTable;
+  notifications: NotificationsTable;
+  mail_outbox: MailOutboxTable;
 }

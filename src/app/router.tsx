@@ -45,6 +45,7 @@ export const router = createBrowserRouter([
           { path: 'nodes', lazy: () => import('./routes/app/admin-nodes').then((m) => ({ Component: m.AdminNodesRoute })) },
           { path: 'audit', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminAuditRoute })) },
           { path: 'transfers', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminTransfersRoute })) },
+          { path: 'mail', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminMailRoute })) },
           { path: 'settings', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminSettingsRoute })) },
         ],
       },

@@ -12,6 +12,11 @@ export type RouteAuth = 'required' | 'optional' | 'public';
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /**
+     * A request the page makes on its own (a poll), not a person using Courier: it reads the
+     * session without counting as use, so polling never keeps an idle session alive.
+     */
+    background?: boolean;
   }
   interface FastifyRequest {
     resolvedSession: ResolvedSession | null;
@@ -43,7 +48,9 @@ export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; pu
   app.addHook('preHandler', async (request, reply) => {
     const mode = request.routeOptions.config.auth ?? 'required';
     if (mode === 'public' || request.is404 || !request.url.startsWith('/api/')) return;
-    const resolved = await deps.auth.resolve(request.cookies[SESSION_COOKIE]);
+    const resolved = await deps.auth.resolve(request.cookies[SESSION_COOKIE], Date.now(), {
+      touch: request.routeOptions.config.background !== true,
+    });
     request.resolvedSession = resolved;
     if (resolved.state === 'active') {
       request.activeSession = resolved.session;

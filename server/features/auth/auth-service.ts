@@ -104,7 +104,8 @@ export function createAuthService(options: AuthServiceOptions) {
       return { sessionId, session };
     },
 
-    async resolve(sessionId: string | undefined, now = Date.now()): Promise<ResolvedSession> {
+    /** The session behind a cookie; `touch: false` reads it without counting the request as use. */
+    async resolve(sessionId: string | undefined, now = Date.now(), { touch = true } = {}): Promise<ResolvedSession> {
       if (!sessionId || sessionId.length > 128) return { state: 'unknown' };
       const row = await sessions.find(hashId(sessionId));
       if (!row) return { state: 'unknown' };
@@ -114,7 +115,7 @@ export function createAuthService(options: AuthServiceOptions) {
       }
       const user = await users.findById(row.user_id);
       if (!user || user.disabled === 1) return { state: 'unknown' };
-      const touched = now - row.last_seen_at >= touchIntervalMs();
+      const touched = touch && now - row.last_seen_at >= touchIntervalMs();
       if (touched) await sessions.touch(row.id_hash, now);
       const seen = touched ? { ...row, last_seen_at: now } : row;
       return {

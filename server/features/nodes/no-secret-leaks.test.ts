@@ -23,12 +23,14 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
   let node: NodeProcess;
   let t: TestApp;
   const nodeSecretOfOther = 'other-node-secret-Zq9';
+  const smtpPassword = 'smtp-secret-Wk4';
 
   beforeAll(async () => {
     node = await startNodeProcess();
     t = await createTestApp(
       dialect,
-      {},
+      // An SMTP server that is not there: the Mail page names it, never its password.
+      { COURIER_SMTP_URL: `smtp://mailer:${smtpPassword}@127.0.0.1:1` },
       { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
     );
   });
@@ -200,6 +202,14 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'DELETE /api/profile/sessions': () => call('DELETE', '/api/profile/sessions'),
       'POST /api/profile/password': () =>
         call('POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'another long password' }),
+      'GET /api/notifications': () => call('GET', '/api/notifications'),
+      'POST /api/notifications/read': () => call('POST', '/api/notifications/read', { all: true }),
+      'GET /api/admin/mail': () => call('GET', '/api/admin/mail'),
+      'POST /api/admin/mail/test': () => call('POST', '/api/admin/mail/test', { email: 'walker@example.com' }),
+      'POST /api/admin/mail/:mailId/retry': async () => {
+        const queued = await t.db.selectFrom('mail_outbox').select('id').executeTakeFirst();
+        await call('POST', `/api/admin/mail/${queued?.id ?? 'none'}/retry`);
+      },
       'DELETE /api/session': () => call('DELETE', '/api/session'),
     };
     expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());
@@ -209,7 +219,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     const basic = Buffer.from(`${node.username}:${node.password}`).toString('base64');
     const all = bodies.join('\n');
     expect(all).toContain(node.url); // the walk really saw node data
-    for (const secret of [node.password, nodeSecretOfOther, basic, 'scrypt$', TEST_PASSWORD, requestPassword, ...sealed])
+    for (const secret of [node.password, nodeSecretOfOther, smtpPassword, basic, 'scrypt$', TEST_PASSWORD, requestPassword, ...sealed])
       expect(all).not.toContain(secret);
   });
 });

@@ -186,6 +186,28 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     );
   });
 
+  it.each(Object.keys(ALLOWED) as Caller[])('%s may not see the mail queue, retry mail or send a test (admins only)', async (caller) => {
+    const forbidden = { status: 403, json: { code: 'FORBIDDEN' } };
+    expect(await api(callers[caller], 'GET', '/api/admin/mail')).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'POST', '/api/admin/mail/any-id/retry')).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'POST', '/api/admin/mail/test', {})).toMatchObject(forbidden);
+  });
+
+  it('gives every caller their own notifications only, whatever their role in a space', async () => {
+    const ids = await t.db.selectFrom('users').select(['id', 'username']).execute();
+    for (const { id, username } of ids)
+      await t.app.courier.notifier.notify({ userId: id, kind: 'matrix', subject: `For ${username}`, text: '' });
+    for (const caller of Object.keys(ALLOWED) as Caller[]) {
+      const mine = await api(callers[caller], 'GET', '/api/notifications');
+      expect(mine.status).toBe(200);
+      expect((mine.json.notifications as Array<{ subject: string }>).map((n) => n.subject)).toEqual([`For ${caller}`]);
+      // Marking every id there is changes only the caller's own.
+      const all = (await t.db.selectFrom('notifications').select('id').execute()).map((n) => n.id);
+      expect(await api(callers[caller], 'POST', '/api/notifications/read', { ids: all })).toEqual({ status: 200, json: { unread: 0 } });
+    }
+    expect((await api(admin, 'GET', '/api/notifications')).json.unread).toBe(1);
+  });
+
   it('shows each caller only the spaces they belong to, with their role', async () => {
     const spacesOf = async (caller: Caller) =>
       (await api(callers[caller], 'GET', '/api/spaces')).json.spaces as Array<{ id: string; role: string; personal: boolean }>;

@@ -7,6 +7,7 @@ import { AppShell } from '../../../components/layout/app-shell';
 import { BootScreen } from '../../../components/layout/boot-screen';
 import { RequireSession } from '../../../features/auth/components/require-session';
 import { UserMenu } from '../../../features/auth/components/user-menu';
+import { NotificationsBell } from '../../../features/notifications/components/notifications-bell';
 import { TransferEngineProvider } from '../../../features/transfers/engine/transfer-engine-provider';
 import { KeepSession } from '../../keep-session';
 import { PasswordChangeRequired } from '../../../features/profile/components/password-change-required';
@@ -52,7 +53,12 @@ export function AppRoot() {
               ) : (
                 <TransferEngineProvider runner={transferRunner}>
                   <AppShell
-                    actions={<UserMenu user={session.user} />}
+                    actions={
+                      <>
+                        <NotificationsBell />
+                        <UserMenu user={session.user} />
+                      </>
+                    }
                     isAdmin={session.user.isAdmin}
                     tray={
                       <Suspense fallback={null}>
