@@ -29,6 +29,11 @@ export const ERROR_CODES = [
   'NODE_UNAVAILABLE',
   'NODE_ERROR',
   'INTERNAL',
+  'SHARE_PASSWORD_REQUIRED',
+  'SHARE_EXPIRED',
+  'SHARE_REVOKED',
+  'SHARE_USED_UP',
+  'SHARE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -115,6 +115,8 @@ export interface TransfersTable {
   updated_at: number;
   started_at: number | null;
   ended_at: number | null;
+  /** The share link that authorized this download (docs/sharing.md §5); null for everything else. */
+  share_id?: string | null;
 }
 
 export interface NodeCursorsTable {
@@ -141,6 +143,33 @@ export interface RuntimeSettingsTable {
   updated_by: string | null;
 }
 
+export interface SharesTable {
+  id: string;
+  owner_user_id: string;
+  space_id: string;
+  paths_json: string;
+  note: string;
+  notify: 'never' | 'first' | 'every';
+  password_hash: string | null;
+  max_downloads: number | null;
+  /** Completed downloads counted against the limit. */
+  downloads: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ShareDownloadsTable {
+  transfer_id: string;
+  share_id: string;
+  paths_json: string;
+  source_address: string;
+  user_agent: string | null;
+  created_at: number;
+  counted_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -154,4 +183,6 @@ export interface Database {
   node_cursors: NodeCursorsTable;
   audit_log: AuditLogTable;
   runtime_settings: RuntimeSettingsTable;
+  shares: SharesTable;
+  share_downloads: ShareDownloadsTable;
 }

@@ -33,9 +33,14 @@ export function createTransferTracker(deps: {
   clients: NodeClients;
   log: FastifyBaseLogger;
   onChange: () => void;
+  /**
+   * A record reached an end as its node reports it (completed, failed or cancelled), once per
+   * record and tracker: what counts a share link's completed downloads (docs/sharing.md §5).
+   */
+  onEnded?: (row: TransferRow) => Promise<void>;
   intervalMs?: number;
 }) {
-  const { transfers, clients, log, onChange } = deps;
+  const { transfers, clients, log, onChange, onEnded } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
@@ -56,6 +61,8 @@ export function createTransferTracker(deps: {
     if (patch.status === 'failed' && current.status === 'failed' && current.error === PAGE_CLOSED_ERROR) patch.error = PAGE_CLOSED_ERROR;
     if ((Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === current[k])) return false;
     await transfers.update(current.id, patch);
+    if (onEnded && patch.status !== 'running' && patch.status !== undefined && patch.status !== current.status)
+      await onEnded({ ...current, ...patch }).catch((err: unknown) => log.warn({ err, transferId: current.id }, 'a transfer end was not handled'));
     return true;
   }
 
