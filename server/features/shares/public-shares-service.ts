@@ -166,7 +166,11 @@ export function createPublicSharesService(deps: {
      * A download's spec, authorized as the sharer downloading the same paths now (docs/sharing.md
      * §5), with a receipt. Nothing is counted here: only the node's report of completion counts.
      */
-    async download(id: string, request: { paths: string[]; client?: 'http-gateway' | 'desktop' | undefined }, visitor: Visitor): Promise<PublicDownload> {
+    async download(
+      id: string,
+      request: { paths: string[]; client?: 'http-gateway' | 'desktop' | undefined },
+      visitor: Visitor,
+    ): Promise<PublicDownload> {
       const { share, sharer, items } = await usable(id, visitor, 'share-download');
       const spacePaths = request.paths.map((raw) => toSpacePath(items, raw));
       const downloadRequest: Extract<CreateTransferRequest, { direction: 'download' }> = {

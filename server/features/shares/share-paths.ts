@@ -12,7 +12,8 @@ export function sharedItems(spacePaths: string[]): Map<string, string> {
   for (const spacePath of spacePaths) {
     const name = baseName(spacePath);
     if (spacePath === '/' || name === '') throw ERRORS.BadRequest('Share files or folders of a space, not the whole space.');
-    if (items.has(name)) throw ERRORS.BadRequest(`Two shared items are named ${JSON.stringify(name)}; share them from one folder, or one at a time.`);
+    if (items.has(name))
+      throw ERRORS.BadRequest(`Two shared items are named ${JSON.stringify(name)}; share them from one folder, or one at a time.`);
     items.set(name, spacePath);
   }
   return items;

@@ -4,7 +4,10 @@ import type { ListedShare, ReceiptRow } from './shares-repository';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Where a link stands now; revoked wins over expired, which wins over used up (docs/sharing.md §3). */
-export function shareStatus(row: Pick<ListedShare, 'revoked_at' | 'expires_at' | 'max_downloads' | 'downloads'>, now = Date.now()): ShareStatus {
+export function shareStatus(
+  row: Pick<ListedShare, 'revoked_at' | 'expires_at' | 'max_downloads' | 'downloads'>,
+  now = Date.now(),
+): ShareStatus {
   if (row.revoked_at !== null) return 'revoked';
   if (row.expires_at !== null && row.expires_at <= now) return 'expired';
   if (row.max_downloads !== null && row.downloads >= row.max_downloads) return 'used-up';

@@ -50,7 +50,8 @@ export function createSharesRepository(db: Db) {
     async insertDownload(row: ShareDownloadRow): Promise<void> {
       await db.insertInto('share_downloads').values(row).execute();
     },
-    findDownload: (transferId: string) => db.selectFrom('share_downloads').selectAll().where('transfer_id', '=', transferId).executeTakeFirst(),
+    findDownload: (transferId: string) =>
+      db.selectFrom('share_downloads').selectAll().where('transfer_id', '=', transferId).executeTakeFirst(),
 
     /**
      * Counts a completed download against its link, once: the receipt is marked in the same

@@ -85,12 +85,20 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (fast
   );
   app.get(
     '/api/public/shares/:shareId/files',
-    { config: PUBLIC, preHandler: noStore, schema: { params: idParams, querystring: publicFolderQuerySchema, response: { 200: publicFolderResponseSchema } } },
+    {
+      config: PUBLIC,
+      preHandler: noStore,
+      schema: { params: idParams, querystring: publicFolderQuerySchema, response: { 200: publicFolderResponseSchema } },
+    },
     async (request) => publicShares.browse(request.params.shareId, request.query, visitor(request)),
   );
   app.post(
     '/api/public/shares/:shareId/downloads',
-    { config: PUBLIC, preHandler: noStore, schema: { params: idParams, body: publicDownloadRequestSchema, response: { 201: publicDownloadResponseSchema } } },
+    {
+      config: PUBLIC,
+      preHandler: noStore,
+      schema: { params: idParams, body: publicDownloadRequestSchema, response: { 201: publicDownloadResponseSchema } },
+    },
     async (request, reply) => reply.status(201).send(await publicShares.download(request.params.shareId, request.body, visitor(request))),
   );
 };

@@ -122,9 +122,7 @@ export function createSharesService(deps: {
         if (!grant) throw ERRORS.SpaceNotFound();
         if (grant.role !== 'manager') throw ERRORS.Forbidden("see this space's links");
       }
-      const rows = await shares.list(
-        query.spaceId !== undefined ? { spaceId: query.spaceId } : query.all ? {} : { ownerId: user.id },
-      );
+      const rows = await shares.list(query.spaceId !== undefined ? { spaceId: query.spaceId } : query.all ? {} : { ownerId: user.id });
       return rows.map((row) => toShare(row, publicOrigin));
     },
 
@@ -144,7 +142,9 @@ export function createSharesService(deps: {
       if (patch.notify !== undefined) changes.notify = patch.notify;
       if (patch.password !== undefined) changes.password_hash = patch.password === null ? null : await hash(patch.password);
       await shares.update(id, changes);
-      const fields = Object.keys(changes).map((k) => (k === 'password_hash' ? (patch.password === null ? 'password cleared' : 'password set') : k));
+      const fields = Object.keys(changes).map((k) =>
+        k === 'password_hash' ? (patch.password === null ? 'password cleared' : 'password set') : k,
+      );
       await audit.record({
         userId: user.id,
         action: 'share-edit',

@@ -26,7 +26,8 @@ describe.each(DIALECTS)('share links on %s', (dialect) => {
 
   const share = async (body: object, who = f.admin) => f.t.api(who, 'POST', '/api/shares', { spaceId: f.spaceId, ...body });
   const idOf = (r: { json: Record<string, unknown> }) => (r.json.share as { id: string }).id;
-  const downloadsOf = async (id: string) => ((await f.t.api(f.admin, 'GET', `/api/shares/${id}`)).json.share as { downloads: number }).downloads;
+  const downloadsOf = async (id: string) =>
+    ((await f.t.api(f.admin, 'GET', `/api/shares/${id}`)).json.share as { downloads: number }).downloads;
 
   /** Asks for a download through the link and carries it to the end through the gateway. */
   async function downloadThrough(id: string, paths: string[], cookie?: string) {
@@ -164,7 +165,11 @@ describe.each(DIALECTS)('share links on %s', (dialect) => {
 
   it('answers 410 saying expired or revoked, for the page and for a download asked again after the revoke', async () => {
     const expiring = idOf(await share({ paths: ['/photos'] }));
-    await f.t.db.updateTable('shares').set({ expires_at: Date.now() - 1000 }).where('id', '=', expiring).execute();
+    await f.t.db
+      .updateTable('shares')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('id', '=', expiring)
+      .execute();
     const expired = await f.visit('GET', `/api/public/shares/${expiring}`);
     expect([expired.status, expired.json.code]).toEqual([410, 'SHARE_EXPIRED']);
     const listed = await f.t.api(f.admin, 'GET', '/api/shares');
