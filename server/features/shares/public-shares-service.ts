@@ -11,7 +11,7 @@ import type { FilesService } from '../files/files-service';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { Notifier } from '../notifications/notifier';
 import type { SpaceAccess, SpaceGrant } from '../spaces/space-access';
-import { fromNodePath, spaceToNodePath } from '../spaces/space-path';
+import { spaceToNodePath } from '../spaces/space-path';
 import type { TransferRow } from '../transfers/transfers-repository';
 import type { TransfersService } from '../transfers/transfers-service';
 import type { ShareAccessCookies } from './share-access-cookie';
