@@ -166,7 +166,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'PATCH /api/transfers/:transferId': () =>
         call('PATCH', `/api/transfers/${transfer.transfer!.id}`, { status: 'failed', error: 'test' }),
       'POST /api/shares': async () => {
-        shareId = (await call('POST', '/api/shares', { spaceId: space.id, paths: ['/a'], password: SHARE_PASSWORD })).share!.id;
+        shareId = (await call('POST', '/api/shares', { spaceId: space.id, paths: ['/a'], password: SHARE_PASSWORD })).share!.id!;
       },
       'GET /api/shares': () => call('GET', '/api/shares?all=1'),
       'GET /api/shares/:shareId': () => call('GET', `/api/shares/${shareId}`),
