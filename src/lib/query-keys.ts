@@ -9,3 +9,5 @@ export const spaceFilesKey = (spaceId: string) => ['spaces', spaceId, 'files'] a
 export const transfersKey = ['transfers'] as const;
 /** The logged-in session (`GET /api/session`): the profile refreshes it when the display name changes. */
 export const sessionKey = ['session'] as const;
+/** The caller's share links (`GET /api/shares`), refreshed when one is made from the Files page. */
+export const sharesKey = ['shares'] as const;

@@ -2,6 +2,7 @@ import { useParams } from 'react-router';
 import { FolderView } from '../../../features/files/components/folder-view';
 import { SpacesList } from '../../../features/files/components/spaces-list';
 import { parseFolderSplat } from '../../../lib/folder-url';
+import { ShareButton } from '../../../features/shares/components/share-button';
 import { SpaceMembersButton } from '../../../features/admin-infra/components/space-members-button';
 import { TransferClientControl } from '../../../features/transfers/components/transfer-client-control';
 import { useTransferRunner } from '../../../features/transfers/engine/transfer-engine-provider';
@@ -25,6 +26,7 @@ export function FilesRoute() {
       onNativePick={nativePick}
       uploadClient={<TransferClientControl />}
       toolbarActions={<SpaceMembersButton spaceId={folder.spaceId} />}
+      selectionActions={(selected) => <ShareButton {...selected} />}
     />
   );
 }
