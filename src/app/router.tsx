@@ -12,6 +12,13 @@ export const router = createBrowserRouter([
     ErrorBoundary: RouteError,
   },
   {
+    // A share link's public page: outside the login guard, its own chunk (docs/architecture.md §4.1).
+    path: '/s/:linkId',
+    lazy: () => import('./routes/public/share').then((m) => ({ Component: m.PublicShareRoute })),
+    HydrateFallback: BootScreen,
+    ErrorBoundary: RouteError,
+  },
+  {
     path: '/',
     lazy: () => import('./routes/app/root').then((m) => ({ Component: m.AppRoot })),
     HydrateFallback: BootScreen,
@@ -40,6 +47,10 @@ export const router = createBrowserRouter([
           { path: 'transfers', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminTransfersRoute })) },
           { path: 'settings', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminSettingsRoute })) },
         ],
+      },
+      {
+        path: 'links',
+        lazy: () => import('./routes/app/links').then((m) => ({ Component: m.LinksRoute })),
       },
       {
         path: 'profile',

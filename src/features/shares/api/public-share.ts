@@ -36,7 +36,7 @@ export function usePublicFolder(id: string, path: string, enabled: boolean) {
 export function useUnlockShare(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (password: string) => api.post<void>(`${base(id)}/unlock`, { password }),
+    mutationFn: (password: string) => api.post<null>(`${base(id)}/unlock`, { password }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: publicShareKey(id) }),
   });
 }

@@ -89,14 +89,33 @@ export function ShareDialog({ spaceId, paths, onClose }: ShareDialogProps) {
             value={limit}
             onChange={(_e, { value }) => setLimit(value === '' || value === undefined ? '' : Number(value))}
           />
-          <TextArea id="courier-share-note" labelText="Note to the recipient (optional)" maxCount={2000} enableCounter value={note} onChange={(e) => setNote(e.target.value)} />
-          <Select id="courier-share-notify" labelText="Tell me when it is downloaded" value={notify} onChange={(e) => setNotify(e.target.value as ShareNotify)}>
+          <TextArea
+            id="courier-share-note"
+            labelText="Note to the recipient (optional)"
+            maxCount={2000}
+            enableCounter
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
+          <Select
+            id="courier-share-notify"
+            labelText="Tell me when it is downloaded"
+            value={notify}
+            onChange={(e) => setNotify(e.target.value as ShareNotify)}
+          >
             <SelectItem value="first" text="The first time" />
             <SelectItem value="every" text="Every time" />
             <SelectItem value="never" text="Never" />
           </Select>
           {create.error ? (
-            <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="No link was made" subtitle={create.error.message} />
+            <InlineNotification
+              kind="error"
+              role="alert"
+              lowContrast
+              hideCloseButton
+              title="No link was made"
+              subtitle={create.error.message}
+            />
           ) : null}
         </Stack>
       </form>
