@@ -82,7 +82,7 @@ test('a file and a folder shared from the Files page are opened without a sessio
   await dialog.getByLabel('Note to the recipient (optional)').fill('The numbers and the pictures');
   await dialog.getByRole('button', { name: 'Create link' }).click();
   const result = page.getByRole('dialog', { name: 'Link to 2 items' });
-  const url = await result.getByLabel('Link').inputValue();
+  const url = await result.getByRole('textbox', { name: 'Link' }).inputValue();
   expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{22,}$/);
   await expect(result.getByRole('img', { name: /QR code of the link/ })).toBeVisible();
   await expectNoViolations(page, 'the new link with its QR code');
@@ -99,7 +99,7 @@ test('a file and a folder shared from the Files page are opened without a sessio
   expect(await sha256File(one)).toBe(sha256(shared.report.content));
   await expect(guest.getByTestId('download-status')).toHaveText('report.txt: downloaded.');
 
-  await guest.getByRole('button', { name: 'album' }).click();
+  await guest.getByRole('button', { name: 'album', exact: true }).click();
   await expect(guest.getByRole('button', { name: 'Download photo.bin' })).toBeVisible();
   const photo = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download photo.bin' }).click(), 'photo.bin');
   expect(await sha256File(photo)).toBe(await sha256File(shared.photo.local));
