@@ -62,7 +62,9 @@ export function createTransferTracker(deps: {
     if ((Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === current[k])) return false;
     await transfers.update(current.id, patch);
     if (onEnded && patch.status !== 'running' && patch.status !== undefined && patch.status !== current.status)
-      await onEnded({ ...current, ...patch }).catch((err: unknown) => log.warn({ err, transferId: current.id }, 'a transfer end was not handled'));
+      await onEnded({ ...current, ...patch }).catch((err: unknown) =>
+        log.warn({ err, transferId: current.id }, 'a transfer end was not handled'),
+      );
     return true;
   }
 
