@@ -35,6 +35,11 @@ export const ERROR_CODES = [
   'REQUEST_EXPIRED',
   'PASSWORD_REQUIRED',
   'LIMIT_EXCEEDED',
+  'SHARE_PASSWORD_REQUIRED',
+  'SHARE_EXPIRED',
+  'SHARE_REVOKED',
+  'SHARE_USED_UP',
+  'SHARE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -26,7 +26,7 @@ import { spacesRoutes } from './features/spaces/spaces-routes';
 import { createSpacesService, type SpacesService } from './features/spaces/spaces-service';
 import { createTransferFeed } from './features/transfers/transfer-feed';
 import { createTransferTracker } from './features/transfers/transfer-tracker';
-import { createTransfersRepository } from './features/transfers/transfers-repository';
+import { createTransfersRepository, type TransferRow } from './features/transfers/transfers-repository';
 import { transfersRoutes } from './features/transfers/transfers-routes';
 import { createTransfersService } from './features/transfers/transfers-service';
 import { createGroupsRepository } from './features/users/groups-repository';
@@ -56,6 +56,12 @@ import { mailAdminRoutes } from './features/notifications/mail-admin-routes';
 import { createNotificationsRepository } from './features/notifications/notifications-repository';
 import { notificationsRoutes } from './features/notifications/notifications-routes';
 import type { Notifier } from './features/notifications/notifier';
+import { createPublicSharesService } from './features/shares/public-shares-service';
+import { createShareAccessCookies } from './features/shares/share-access-cookie';
+import { createSharePasswordThrottle } from './features/shares/share-password-throttle';
+import { sharesRoutes } from './features/shares/shares-routes';
+import { createSharesRepository } from './features/shares/shares-repository';
+import { createSharesService } from './features/shares/shares-service';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,7 +92,7 @@ export interface AppOptions {
   healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
   /** How often transfers are followed on their nodes (ms). */
   trackerIntervalMs?: number;
-  /** Who tells people what happened (file request submissions); default: the notification service. */
+  /** Who tells people what happened (a submission arrived, a link downloaded); default: the notification service. */
   notifier?: Notifier;
   logger?: FastifyServerOptions['logger'];
 }
@@ -147,8 +153,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!request.url.startsWith('/api/')) return;
     await runtimeSettings.refresh().catch((error: unknown) => request.log.warn({ err: error }, 'run-time settings not re-read'));
   });
+  const throttleRepository = createLoginThrottleRepository(db);
   const throttle = createLoginThrottle(
-    createLoginThrottleRepository(db),
+    throttleRepository,
     {
       maxFailuresPerAccountAndIp: config.loginMaxFailuresPerAccountAndIp,
       maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
@@ -195,12 +202,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
   });
+  // The public side of share links is built after the transfers service it hands downloads to; the
+  // tracker reaches it through this late-bound callback.
+  let transferEnded: (row: TransferRow) => Promise<void> = async () => undefined;
   const tracker = createTransferTracker({
     transfers: transfersRepository,
     clients,
     log: app.log,
     onChange: () => feed.nudge(),
     onCompleted: (row) => requests.transferCompleted(row),
+    onEnded: (row) => transferEnded(row),
     intervalMs: options.trackerIntervalMs,
   });
   const transfers = createTransfersService({
@@ -240,7 +251,44 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access, audit });
   app.addHook('onReady', async () => warnOfSharedFolders(app, spaces));
   await app.register(spacesRoutes, { spaces });
-  await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
+  const filesService = createFilesService({ access, clients });
+  await app.register(filesRoutes, { files: filesService });
+  const sharesRepository = createSharesRepository(db);
+  const publicShares = createPublicSharesService({
+    shares: sharesRepository,
+    users,
+    access,
+    clients,
+    files: filesService,
+    transfers,
+    audit,
+    notifier: options.notifier ?? notifier,
+    throttle: createSharePasswordThrottle(throttleRepository, {
+      maxFailuresPerLinkAndIp: config.loginMaxFailuresPerAccountAndIp,
+      maxFailuresPerLink: config.loginMaxFailuresPerAccount,
+      maxFailuresPerIp: config.loginMaxFailuresPerIp,
+      windowSeconds: config.loginWindowSeconds,
+      delayStepSeconds: config.loginDelayStepSeconds,
+    }),
+    hashing: loginHashing,
+    cookies: createShareAccessCookies(options.secretKey),
+    publicOrigin: origin,
+  });
+  transferEnded = publicShares.transferEnded;
+  const shares = createSharesService({
+    shares: sharesRepository,
+    access,
+    clients,
+    audit,
+    hashing: loginHashing,
+    settings: {
+      defaultExpiryDays: () => runtimeSettings.current('shareDefaultExpiryDays'),
+      maxExpiryDays: () => runtimeSettings.current('shareMaxExpiryDays'),
+      neverExpires: () => runtimeSettings.current('shareNeverExpires') === 1,
+    },
+    publicOrigin: origin,
+  });
+  await app.register(sharesRoutes, { shares, publicShares, secureCookies });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(requestsRoutes, { requests, secureCookies });
   await app.register(clientConfigRoutes, { config });

@@ -124,6 +124,21 @@ export const SETTINGS = {
     schema: seconds.default(3600),
     doc: 'Life of the transfer tokens the portal asks nodes for: long enough for a transfer to start (a running one is not cut), short enough that an authorization does not outlive a logout or a removal from the space.',
   },
+  shareDefaultExpiryDays: {
+    env: 'COURIER_SHARE_DEFAULT_EXPIRY_DAYS',
+    schema: z.coerce.number().int().min(1).max(3650).default(7),
+    doc: 'Days a new share link lasts when its sharer picks no date. Admins may change it at run time.',
+  },
+  shareMaxExpiryDays: {
+    env: 'COURIER_SHARE_MAX_EXPIRY_DAYS',
+    schema: z.coerce.number().int().min(1).max(3650).default(90),
+    doc: 'The latest expiry a share link may have, in days from when it is created or edited. Admins may change it at run time.',
+  },
+  shareNeverExpires: {
+    env: 'COURIER_SHARE_NEVER_EXPIRES',
+    schema: z.coerce.number().int().min(0).max(1).default(0),
+    doc: '`1` lets people create share links that never expire; `0` (the default) requires an expiry. Admins may change it at run time.',
+  },
   loginDelayStepSeconds: {
     env: 'COURIER_LOGIN_DELAY_STEP_SECONDS',
     schema: z.coerce.number().int().min(0).max(60).default(1),

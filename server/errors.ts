@@ -74,6 +74,18 @@ export const ERRORS = {
       retryAfterSeconds,
     }),
   LimitExceeded: (message: string) => new AppError(413, 'LIMIT_EXCEEDED', message),
+  // A share link's answers (docs/sharing.md §3): 401 until its password is given, 410 once it is over.
+  SharePasswordRequired: () => new AppError(401, 'SHARE_PASSWORD_REQUIRED', 'This link is protected by a password.'),
+  SharePasswordWrong: () => new AppError(401, 'WRONG_PASSWORD', 'The password is wrong.'),
+  SharePasswordAttempts: (retryAfterSeconds: number) =>
+    new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many wrong passwords. Try again in ${formatWait(retryAfterSeconds)}.`, {
+      retryAfterSeconds,
+    }),
+  ShareExpired: () => new AppError(410, 'SHARE_EXPIRED', 'This link has expired.'),
+  ShareRevoked: () => new AppError(410, 'SHARE_REVOKED', 'This link was revoked by the person who shared it.'),
+  ShareUsedUp: () => new AppError(410, 'SHARE_USED_UP', 'This link has reached its download limit.'),
+  ShareUnavailable: () =>
+    new AppError(410, 'SHARE_UNAVAILABLE', 'This link no longer works: the person who shared it no longer has access to these files.'),
   Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),
 };
 

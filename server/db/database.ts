@@ -14,6 +14,7 @@ import * as m0007 from './migrations/0007-spaces-admin-index';
 import * as m0008 from './migrations/0008-runtime-settings-and-admin-indexes';
 import * as m0009 from './migrations/0009-notifications';
 import * as m0011 from './migrations/0011-file-requests';
+import * as m0010 from './migrations/0010-share-links';
 import * as m0014 from './migrations/0014-user-lifecycle';
 
 export type Db = Kysely<Database>;
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-spaces-admin-index': m0007,
   '0008-runtime-settings-and-admin-indexes': m0008,
   '0009-notifications': m0009,
+  '0010-share-links': m0010,
   '0011-file-requests': m0011,
   '0014-user-lifecycle': m0014,
 };

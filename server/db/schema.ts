@@ -121,6 +121,8 @@ export interface TransfersTable {
   ended_at: number | null;
   /** The file request a guest's upload answers (migration 0011); null for everything else. */
   request_id?: string | null;
+  /** The share link that authorized this download (docs/sharing.md §5); null for everything else. */
+  share_id?: string | null;
 }
 
 export interface NodeCursorsTable {
@@ -218,6 +220,33 @@ export interface MailOutboxTable {
   sent_at: number | null;
 }
 
+export interface SharesTable {
+  id: string;
+  owner_user_id: string;
+  space_id: string;
+  paths_json: string;
+  note: string;
+  notify: 'never' | 'first' | 'every';
+  password_hash: string | null;
+  max_downloads: number | null;
+  /** Completed downloads counted against the limit. */
+  downloads: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ShareDownloadsTable {
+  transfer_id: string;
+  share_id: string;
+  paths_json: string;
+  source_address: string;
+  user_agent: string | null;
+  created_at: number;
+  counted_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -235,4 +264,6 @@ export interface Database {
   request_submissions: RequestSubmissionsTable;
   notifications: NotificationsTable;
   mail_outbox: MailOutboxTable;
+  shares: SharesTable;
+  share_downloads: ShareDownloadsTable;
 }

@@ -19,6 +19,13 @@ export const router = createBrowserRouter([
     ErrorBoundary: RouteError,
   },
   {
+    // A share link's public page: outside the login guard, its own chunk (docs/architecture.md §4.1).
+    path: '/s/:linkId',
+    lazy: () => import('./routes/public/share').then((m) => ({ Component: m.PublicShareRoute })),
+    HydrateFallback: BootScreen,
+    ErrorBoundary: RouteError,
+  },
+  {
     path: '/',
     lazy: () => import('./routes/app/root').then((m) => ({ Component: m.AppRoot })),
     HydrateFallback: BootScreen,
@@ -53,6 +60,10 @@ export const router = createBrowserRouter([
         // `/requests/<id>` opens that request's submissions (the requester's notice links there).
         path: 'requests/:requestId?',
         lazy: () => import('./routes/app/requests').then((m) => ({ Component: m.RequestsRoute })),
+      },
+      {
+        path: 'links',
+        lazy: () => import('./routes/app/links').then((m) => ({ Component: m.LinksRoute })),
       },
       {
         path: 'profile',

@@ -14,3 +14,5 @@ export const requestsKey = ['requests'] as const;
 export const requestKey = (requestId: string) => ['requests', requestId] as const;
 /** What a guest sees of a request (`GET /api/public/requests/:id`). */
 export const publicRequestKey = (requestId: string) => ['public-requests', requestId] as const;
+/** The caller's share links (`GET /api/shares`), refreshed when one is made from the Files page. */
+export const sharesKey = ['shares'] as const;

@@ -84,6 +84,9 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     // A file request's password is a secret like an account's: never in an answer (only its hash is kept).
     const requestPassword = 'request-pass-Zq9';
     let requestId = '';
+    const SHARE_PASSWORD = 'a share password 7Qx';
+    let shareId = '';
+    let shareCookie = '';
     const covered: Record<string, () => Promise<unknown>> = {
       // Without our cookie: logging in again ends the session that sends it (no session fixation).
       'POST /api/session': () =>
@@ -188,6 +191,27 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/public/requests/:requestId/submissions': () =>
         call('POST', `/api/public/requests/${requestId}/submissions`, { files: [{ path: 'g.txt', size: 1 }] }),
       'DELETE /api/requests/:requestId': () => call('DELETE', `/api/requests/${requestId}`),
+      'POST /api/shares': async () => {
+        shareId = (await call('POST', '/api/shares', { spaceId: space.id, paths: ['/a'], password: SHARE_PASSWORD })).share!.id!;
+      },
+      'GET /api/shares': () => call('GET', '/api/shares?all=1'),
+      'GET /api/shares/:shareId': () => call('GET', `/api/shares/${shareId}`),
+      'PATCH /api/shares/:shareId': () => call('PATCH', `/api/shares/${shareId}`, { note: 'walked', password: SHARE_PASSWORD }),
+      'GET /api/public/shares/:shareId': () => call('GET', `/api/public/shares/${shareId}`),
+      'POST /api/public/shares/:shareId/unlock': async () => {
+        const r = await t.app.inject({
+          method: 'POST',
+          url: `/api/public/shares/${shareId}/unlock`,
+          payload: { password: SHARE_PASSWORD },
+        });
+        bodies.push(`unlock → ${r.statusCode}\n${r.body}\n${JSON.stringify(r.headers)}`);
+        shareCookie = `courier_share_access=${r.cookies[0]?.value ?? ''}`;
+      },
+      'GET /api/public/shares/:shareId/files': () =>
+        call('GET', `/api/public/shares/${shareId}/files?path=%2Fa`, undefined, { cookie: shareCookie, csrfToken: '' }),
+      'POST /api/public/shares/:shareId/downloads': () =>
+        call('POST', `/api/public/shares/${shareId}/downloads`, { paths: ['/a'] }, { cookie: shareCookie, csrfToken: '' }),
+      'DELETE /api/shares/:shareId': () => call('DELETE', `/api/shares/${shareId}`),
       'DELETE /api/spaces/:spaceId': async () => {
         const doomed = await call('POST', '/api/spaces', { name: 'Doomed' });
         await call('DELETE', `/api/spaces/${doomed.id}?files=delete&confirmName=Doomed`);
@@ -219,7 +243,17 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     const basic = Buffer.from(`${node.username}:${node.password}`).toString('base64');
     const all = bodies.join('\n');
     expect(all).toContain(node.url); // the walk really saw node data
-    for (const secret of [node.password, nodeSecretOfOther, smtpPassword, basic, 'scrypt$', TEST_PASSWORD, requestPassword, ...sealed])
+    for (const secret of [
+      node.password,
+      nodeSecretOfOther,
+      smtpPassword,
+      basic,
+      'scrypt$',
+      TEST_PASSWORD,
+      requestPassword,
+      SHARE_PASSWORD,
+      ...sealed,
+    ])
       expect(all).not.toContain(secret);
   });
 });

@@ -112,6 +112,18 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     },
   );
 
+  // Sharing lends the sharer's download right (docs/sharing.md §2): whoever may download may share;
+  // a space's links are listed to its managers only.
+  it.each(Object.keys(ALLOWED) as Caller[])('%s → share a link, list the space links, share a path escaping the space', async (caller) => {
+    const mayDownload = ALLOWED[caller].includes('download');
+    const created = await api(callers[caller], 'POST', '/api/shares', { spaceId, paths: ['/shared'] });
+    expect([created.status, created.json.code]).toEqual(mayDownload ? [201, undefined] : [404, 'SPACE_NOT_FOUND']);
+    const listed = await api(callers[caller], 'GET', `/api/shares?spaceId=${spaceId}`);
+    expect(listed.status).toBe(ALLOWED[caller].includes('manageMembers') ? 200 : caller === 'outsider' ? 404 : 403);
+    const escaped = await api(callers[caller], 'POST', '/api/shares', { spaceId, paths: ['/../../etc'] });
+    expect([escaped.status, escaped.json.code]).toEqual([400, 'INVALID_PATH']);
+  });
+
   it('a manager cannot add a member who does not exist (no id smuggling)', async () => {
     const response = await attempt('manager', 'manageMembers', true);
     expect(response.status).toBe(400);

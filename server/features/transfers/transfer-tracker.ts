@@ -38,9 +38,14 @@ export function createTransferTracker(deps: {
    * announced then: docs/file-requests.md §4). A failure here is logged and never stops tracking.
    */
   onCompleted?: (row: TransferRow) => Promise<void>;
+  /**
+   * A record reached an end as its node reports it (completed, failed or cancelled), once per
+   * record and tracker: what counts a share link's completed downloads (docs/sharing.md §5).
+   */
+  onEnded?: (row: TransferRow) => Promise<void>;
   intervalMs?: number;
 }) {
-  const { transfers, clients, log, onChange } = deps;
+  const { transfers, clients, log, onChange, onEnded } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
@@ -65,6 +70,10 @@ export function createTransferTracker(deps: {
       await deps
         .onCompleted({ ...current, ...patch })
         .catch((err: unknown) => log.warn({ err, transferId: current.id }, 'completion hook failed'));
+    if (onEnded && patch.status !== 'running' && patch.status !== undefined && patch.status !== current.status)
+      await onEnded({ ...current, ...patch }).catch((err: unknown) =>
+        log.warn({ err, transferId: current.id }, 'a transfer end was not handled'),
+      );
     return true;
   }
 

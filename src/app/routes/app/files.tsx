@@ -3,6 +3,7 @@ import { FolderView } from '../../../features/files/components/folder-view';
 import { SpacesList } from '../../../features/files/components/spaces-list';
 import { parseFolderSplat } from '../../../lib/folder-url';
 import { RequestFilesButton } from '../../../features/requests/components/request-files-button';
+import { ShareButton } from '../../../features/shares/components/share-button';
 import { SpaceMembersButton } from '../../../features/admin-infra/components/space-members-button';
 import { TransferClientControl } from '../../../features/transfers/components/transfer-client-control';
 import { useTransferRunner } from '../../../features/transfers/engine/transfer-engine-provider';
@@ -31,6 +32,7 @@ export function FilesRoute() {
           <SpaceMembersButton spaceId={folder.spaceId} />
         </>
       }
+      selectionActions={(selected) => <ShareButton {...selected} />}
     />
   );
 }

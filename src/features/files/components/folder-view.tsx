@@ -47,9 +47,23 @@ export interface FolderViewProps {
   uploadClient?: ReactNode;
   /** The route's own actions in the toolbar, after the folder's ("Share", "Send"). */
   toolbarActions?: ReactNode;
+  /**
+   * The route's actions on the selected items ("Share"), for a role that may download them; not
+   * offered for "all of the folder", whose entries the page has not all listed.
+   */
+  selectionActions?: (selected: { spaceId: string; paths: string[] }) => ReactNode;
 }
 
-export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, uploadClient, toolbarActions }: FolderViewProps) {
+export function FolderView({
+  spaceId,
+  path,
+  onUpload,
+  onDownload,
+  onNativePick,
+  uploadClient,
+  toolbarActions,
+  selectionActions,
+}: FolderViewProps) {
   const navigate = useNavigate();
   const space = useSpace(spaceId);
   const role = space.data?.role ?? null;
@@ -197,6 +211,11 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
         onDownload={startDownload}
         onRename={() => dialogs.open('rename')}
         onDelete={() => dialogs.open('delete')}
+        actions={
+          selectionActions && !allSelected && selected.length > 0 && roleAllows(role, 'download')
+            ? selectionActions({ spaceId, paths: selected })
+            : null
+        }
       />
 
       {can.upload ? uploadClient : null}
