@@ -38,6 +38,21 @@ describe.each(DIALECTS)('profile on %s', (dialect) => {
     expect(audited).toHaveLength(1);
   });
 
+  it('sets, changes and removes my own email (where notices go), refusing a bad address and touching nobody else', async () => {
+    const bob = await t.login('bob');
+    expect((await api(bob, 'GET', '/api/profile')).json).toEqual({ displayName: 'Bob', email: null });
+    expect((await api(bob, 'PATCH', '/api/profile', { email: 'bob@example.com' })).status).toBe(200);
+    expect((await api(bob, 'GET', '/api/profile')).json).toEqual({ displayName: 'Bob', email: 'bob@example.com' });
+    expect((await api(bob, 'PATCH', '/api/profile', { email: 'not an address' })).status).toBe(400);
+    expect((await api(bob, 'PATCH', '/api/profile', {})).status).toBe(400);
+    const alice = await t.db.selectFrom('users').select('email').where('username', '=', 'alice').executeTakeFirstOrThrow();
+    expect(alice.email).toBeNull();
+    expect((await api(bob, 'PATCH', '/api/profile', { email: '' })).status).toBe(200);
+    expect((await api(bob, 'GET', '/api/profile')).json.email).toBeNull();
+    const audited = await t.db.selectFrom('audit_log').select('target').where('action', '=', 'profile-update').execute();
+    expect(audited.map((a) => a.target)).toEqual(['email', 'email']);
+  });
+
   it('lists my sessions with their browser, this one marked, and never a token or stored hash', async () => {
     const laptop = await loginFrom('Laptop Firefox');
     const phone = await loginFrom('Phone Safari');

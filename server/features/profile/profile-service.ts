@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ProfileSession } from '../../../contract/profile';
+import type { Profile, ProfileSession, UpdateProfileRequest } from '../../../contract/profile';
 import type { User } from '../../../contract/session';
 import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
@@ -46,10 +46,20 @@ export function createProfileService(deps: {
   }
 
   return {
-    async updateDisplayName(user: User, displayName: string): Promise<User> {
-      await db.updateTable('users').set({ display_name: displayName }).where('id', '=', user.id).execute();
-      await audit.record({ userId: user.id, action: 'profile-update', target: 'displayName', decision: 'allow' });
-      return { ...user, displayName };
+    async get(user: User): Promise<Profile> {
+      const row = await db.selectFrom('users').select(['display_name', 'email']).where('id', '=', user.id).executeTakeFirst();
+      if (!row) throw ERRORS.Unauthenticated();
+      return { displayName: row.display_name, email: row.email };
+    },
+
+    async update(user: User, changes: UpdateProfileRequest): Promise<User> {
+      const set = {
+        ...(changes.displayName === undefined ? {} : { display_name: changes.displayName }),
+        ...(changes.email === undefined ? {} : { email: changes.email === '' ? null : changes.email }),
+      };
+      await db.updateTable('users').set(set).where('id', '=', user.id).execute();
+      await audit.record({ userId: user.id, action: 'profile-update', target: Object.keys(changes).sort().join(','), decision: 'allow' });
+      return { ...user, displayName: changes.displayName ?? user.displayName };
     },
 
     /** With the current password; every other session of the person ends, this one stays. */
