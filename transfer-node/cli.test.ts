@@ -37,15 +37,21 @@ describe('transfer-node CLI settings', () => {
     [{ COURIER_NODE_PASSWORD: 'short', COURIER_NODE_USER: 'u' }, /COURIER_NODE_PASSWORD/],
     [{ COURIER_NODE_USER: 'u' }, /COURIER_NODE_USER and COURIER_NODE_PASSWORD/],
     [{ COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS: '0' }, /COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS/],
+    [{ COURIER_NODE_UPLOAD_SESSION_IDLE_SECONDS: '-1' }, /COURIER_NODE_UPLOAD_SESSION_IDLE_SECONDS/],
     [{ COURIER_NODE_MAX_CONNECTIONS_PER_IP: '-3' }, /COURIER_NODE_MAX_CONNECTIONS_PER_IP/],
   ])('stops on %j with a message naming the setting', (env, message) => {
     expect(() => parseNodeCliConfig([], env)).toThrow(message);
   });
 
   it('reads the timeouts, connection caps and password throttle', () => {
-    const env = { COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS: '120', COURIER_NODE_AUTH_MAX_FAILURES: '5' };
+    const env = {
+      COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS: '120',
+      COURIER_NODE_UPLOAD_SESSION_IDLE_SECONDS: '3600',
+      COURIER_NODE_AUTH_MAX_FAILURES: '5',
+    };
     expect(parseNodeCliConfig(['--max-connections-per-ip', '32'], env)).toMatchObject({
       'upload-idle-timeout-seconds': 120,
+      'upload-session-idle-seconds': 3600,
       'auth-max-failures': 5,
       'max-connections-per-ip': 32,
     });

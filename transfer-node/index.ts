@@ -150,5 +150,8 @@ function withSafeSerializers(logger: boolean | object | undefined): boolean | ob
 }
 
 function redactUrl(url: string): string {
-  return url.replace(/\/v3\/signed\/[^?]*/, '/v3/signed/<redacted>');
+  // An upload session's id authorizes its parts (docs/http-gateway.md §11.2), like a signed URL.
+  return url
+    .replace(/\/v3\/signed\/[^?]*/, '/v3/signed/<redacted>')
+    .replace(/\/v3\/upload-sessions\/[^/?]+/, '/v3/upload-sessions/<redacted>');
 }

@@ -16,6 +16,11 @@ export interface NodeLimits {
    * is never cut.
    */
   uploadIdleTimeoutMs: number;
+  /**
+   * An upload session (docs/http-gateway.md §11.5) that receives nothing for this long is ended and
+   * its staged files removed; never later than its token's expiry.
+   */
+  uploadSessionIdleMs: number;
   maxConnections: number;
   maxConnectionsPerIp: number;
   /** Wrong Node API credentials one client IP may send per window before it gets 429. */
@@ -32,6 +37,9 @@ export const DEFAULT_LIMITS: NodeLimits = {
   uploadAuthorizeTimeoutMs: 15_000,
   // TCP retransmission gives up after ~15 minutes, but a live sender is never silent for a minute.
   uploadIdleTimeoutMs: 60_000,
+  // Long enough to come back after a reload, a lost network or a laptop's sleep; staged bytes use
+  // disk meanwhile, so not the token's whole day.
+  uploadSessionIdleMs: 6 * 3600_000,
   // A browser opens at most 6 connections per host, and a portal's pool a few dozen; a NAT or proxy
   // puts many people behind one address, hence the room per address.
   maxConnections: 1024,

@@ -18,12 +18,15 @@ export interface NetworkCable {
   /** The page goes offline (`navigator.onLine` false) and its gateway connections die. */
   pull: () => Promise<void>;
   plugIn: () => Promise<void>;
+  /** Bytes the page sent that reached the node through the cable so far (bodies and headers). */
+  bytesToNode: () => number;
   close: () => Promise<void>;
 }
 
 export async function throughNetworkCable(page: Page): Promise<NetworkCable> {
   let target: URL | undefined;
   let pulled = false;
+  let toNode = 0;
   // Each relayed connection's two sockets, with when bytes last crossed it.
   const open = new Map<net.Socket, { upstream: net.Socket; lastData: number }>();
   const cut = (client: net.Socket) => {
@@ -41,6 +44,9 @@ export async function throughNetworkCable(page: Page): Promise<NetworkCable> {
       upstream.destroy();
     };
     open.set(client, link);
+    client.on('data', (chunk: Buffer) => {
+      if (!pulled) toNode += chunk.length;
+    });
     for (const socket of [client, upstream]) {
       socket.on('error', end).on('close', end);
       socket.on('data', () => {
@@ -79,6 +85,7 @@ export async function throughNetworkCable(page: Page): Promise<NetworkCable> {
       pulled = false;
       await page.context().setOffline(false);
     },
+    bytesToNode: () => toNode,
     close() {
       for (const [client, link] of open) {
         client.destroy();

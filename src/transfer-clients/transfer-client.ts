@@ -93,9 +93,17 @@ export interface TransferClient {
   pause(transferId: string): Promise<void>;
   /**
    * Continue a paused, failed or stopped transfer. Where `capabilities.resume` is false (the
-   * gateway) it starts again from the beginning with the same spec.
+   * gateway) it starts again from the beginning with the same spec, unless `canContinue`. `sources`:
+   * the files chosen again for an upload this page no longer holds (after a reload), which the
+   * client must recognise as the same files or refuse (`FILES_CHANGED`).
    */
-  resume(transferId: string): Promise<void>;
+  resume(transferId: string, sources?: UploadSource[]): Promise<void>;
+  /**
+   * Whether `resume` would continue this transfer where it stopped even though
+   * `capabilities.resume` is false: the gateway, for an upload whose session the node still holds
+   * (docs/http-gateway.md §11), also after a reload (then given its files again). Absent: never.
+   */
+  canContinue?(transferId: string): boolean;
   /** Forget it in the client's own list. */
   remove(transferId: string): Promise<void>;
   subscribe(listener: (event: TransferClientEvent) => void): () => void;

@@ -20,7 +20,9 @@ export type TransferErrorCode =
   | 'NOT_SUPPORTED'
   /** The client is not there (SDK not loaded, Desktop not running). */
   | 'CLIENT_UNAVAILABLE'
-  | 'UNKNOWN_TRANSFER';
+  | 'UNKNOWN_TRANSFER'
+  /** Files chosen again to resume an upload are not the ones it started with (another size or date). */
+  | 'FILES_CHANGED';
 
 export interface TransferError {
   code: TransferErrorCode;

@@ -6,9 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NodeError } from '../errors';
 
-const ALLOW_HEADERS = 'Authorization, X-Aspera-AccessKey, X-Aspera-Spec, Content-Type, Accept, Range';
+// Upload-Offset: a part of an upload session says where it goes (docs/http-gateway.md §11.2).
+const ALLOW_HEADERS = 'Authorization, X-Aspera-AccessKey, X-Aspera-Spec, Content-Type, Accept, Range, Upload-Offset';
 const EXPOSE_HEADERS =
-  'X-Request-Id, Content-Disposition, Content-Length, Content-Type, Content-Range, Accept-Ranges, X-Courier-Skipped-Files';
+  'X-Request-Id, Content-Disposition, Content-Length, Content-Type, Content-Range, Accept-Ranges, X-Courier-Skipped-Files, Upload-Offset, Location, ETag, Last-Modified';
 // Preflights repeat for every upload; caching them for 10 minutes spares a round trip per file batch.
 const MAX_AGE_SECONDS = 600;
 
@@ -30,7 +31,7 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
     if (typeof origin !== 'string' || !allowed.has(origin)) throw new NodeError(403, 'Origin not allowed', 'cors');
     return reply
       .code(204)
-      .header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
+      .header('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS')
       .header('Access-Control-Allow-Headers', ALLOW_HEADERS)
       .header('Access-Control-Max-Age', String(MAX_AGE_SECONDS))
       .send();

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specHeader } from '../../test-kit/gateway-download';
@@ -154,6 +154,63 @@ describe('POST /v3/presign and the signed URL', () => {
     await whole.arrayBuffer();
     const bad = await fetch(signed_url, { headers: { range: `bytes=${report.length}-` } });
     expect(bad.status).toBe(416);
+  });
+
+  it('resumes a signed download only while the file is unchanged (If-Range), and answers suffix and odd ranges', async () => {
+    const data = Buffer.from(Array.from({ length: 30_000 }, (_, i) => (i * 7) % 256));
+    await writeFile(join(t.docroot, 'Outbox/resume.bin'), data);
+    const spec = await t.downloadSpec(['/Outbox/resume.bin']);
+    const presign = await fetch(t.node.gatewayUrl + '/v3/presign', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transfer_spec: spec }),
+    });
+    const { signed_url } = await presign.json();
+    const first = await fetch(signed_url, { headers: { origin: PORTAL_ORIGIN } });
+    const etag = first.headers.get('etag') ?? '';
+    const lastModified = first.headers.get('last-modified') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+"$/);
+    expect(new Date(lastModified).getTime()).toBeGreaterThan(0);
+    expect(first.headers.get('access-control-expose-headers')).toContain('ETag');
+    const head = Buffer.from(await first.arrayBuffer()).subarray(0, 12_345);
+
+    // The browser's download manager resumes with the validator it saw: the rest, 206.
+    const rest = await fetch(signed_url, { headers: { range: 'bytes=12345-', 'if-range': etag } });
+    expect(rest.status).toBe(206);
+    expect(rest.headers.get('content-range')).toBe(`bytes 12345-29999/${data.length}`);
+    expect(sha256(Buffer.concat([head, Buffer.from(await rest.arrayBuffer())]))).toBe(sha256(data));
+    // A date vouches only for a file older than its one-second resolution.
+    const older = new Date(Date.now() - 60_000);
+    await utimes(join(t.docroot, 'Outbox/resume.bin'), older, older);
+    const dated = await fetch(signed_url);
+    await dated.arrayBuffer();
+    const byDate = await fetch(signed_url, { headers: { range: 'bytes=12345-', 'if-range': dated.headers.get('last-modified') ?? '' } });
+    expect(byDate.status).toBe(206);
+    await byDate.arrayBuffer();
+    const fresh = await fetch(signed_url, { headers: { range: 'bytes=12345-', 'if-range': lastModified } });
+    expect(fresh.status).toBe(200);
+    await fresh.arrayBuffer();
+    const suffix = await fetch(signed_url, { headers: { range: 'bytes=-100' } });
+    expect(suffix.headers.get('content-range')).toBe(`bytes 29900-29999/${data.length}`);
+    expect(Buffer.from(await suffix.arrayBuffer()).equals(data.subarray(29_900))).toBe(true);
+    const past = await fetch(signed_url, { headers: { range: 'bytes=29000-99999' } });
+    expect(past.headers.get('content-range')).toBe(`bytes 29000-29999/${data.length}`);
+    await past.arrayBuffer();
+    // Several ranges are answered with the whole file rather than a multipart body.
+    const several = await fetch(signed_url, { headers: { range: 'bytes=0-1,5-6' } });
+    expect(several.status).toBe(200);
+    expect(Buffer.from(await several.arrayBuffer()).length).toBe(data.length);
+
+    // The file changed since: the whole new file, never its tail spliced onto the old bytes.
+    const changed = Buffer.alloc(31_000, 9);
+    await writeFile(join(t.docroot, 'Outbox/resume.bin'), changed);
+    const stale = await fetch(signed_url, { headers: { range: 'bytes=12345-', 'if-range': etag } });
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('etag')).not.toBe(etag);
+    expect(sha256(Buffer.from(await stale.arrayBuffer()))).toBe(sha256(changed));
+    const staleDate = await fetch(signed_url, { headers: { range: 'bytes=12345-', 'if-range': 'Thu, 01 Jan 1970 00:00:00 GMT' } });
+    expect(staleDate.status).toBe(200);
+    await staleDate.arrayBuffer();
   });
 
   it('names a signed zip after download_name, Unicode and punctuation kept in filename*', async () => {

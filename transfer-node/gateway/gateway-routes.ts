@@ -11,6 +11,7 @@ import { registerCors } from './cors';
 import { authorizeDownloadOrRecord, checkItemsGranted, parseSpec, resolveItems } from './gateway-spec';
 import { receiveUpload } from './receive-upload';
 import { sendDownload } from './send-download';
+import { UPLOAD_SESSIONS_INFO, uploadSessionRoutes } from './upload-session-routes';
 
 export const GATEWAY_PREFIX = '/aspera/http-gwy';
 // §5.3: short-lived, but long enough for a browser to resume an interrupted large download.
@@ -54,7 +55,11 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     upload_endpoint: [],
     download_endpoint: [],
     endpoints: [],
+    // §11.1: Courier's chunked, resumable uploads; a gateway without this key has only /v3/upload.
+    courier_upload_sessions: UPLOAD_SESSIONS_INFO,
   }));
+
+  await uploadSessionRoutes(app, ctx);
 
   app.post('/v3/upload', async (request) => {
     const result = await receiveUpload(ctx, request.raw, request.ip);

@@ -218,7 +218,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
  * Renames every staged file to its final name, several at a time: each rename waits on the thread
  * pool, so one after another leaves it idle. A name given twice keeps the order of the body.
  */
-async function commitAll(batch: UploadBatch, staged: readonly Staged[]): Promise<string[]> {
+export async function commitAll(batch: UploadBatch, staged: readonly Pick<Staged, 'partial' | 'segments'>[]): Promise<string[]> {
   const files = staged.map((item) => toNodePath(item.segments));
   const lanes = new Set(files).size === files.length ? COMMIT_CONCURRENCY : 1;
   let next = 0;
@@ -226,7 +226,7 @@ async function commitAll(batch: UploadBatch, staged: readonly Staged[]): Promise
   const lane = async () => {
     // After a refusal the other lanes stop taking files; the request fails with that refusal.
     for (let i = next++; i < staged.length && !refused; i = next++) {
-      const item = staged[i] as Staged;
+      const item = staged[i] as Pick<Staged, 'partial' | 'segments'>;
       await batch.commit(item.partial, item.segments).catch((err: unknown) => {
         refused = true;
         throw err;

@@ -5,7 +5,7 @@
  * to zip64 records by itself beyond 4 GiB or 65,535 entries.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { ZipFile } from 'yazl';
@@ -46,7 +46,16 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   let files: { path: string; size: number }[];
   if (!asZip && single) {
     if (single.stats.nlink > 1) throw hardLinkRefused(single.nodePath);
-    const range = parseRange(request.headers.range, single.stats.size);
+    // RFC 9110 §13.1.5: a browser resuming sends If-Range with the validator it saw; a file that
+    // changed since gets the whole new file, never the rest of it spliced onto the old bytes.
+    const etag = entityTag(single.stats);
+    const lastModified = single.stats.mtime.toUTCString();
+    reply.header('ETag', etag).header('Last-Modified', lastModified);
+    const ifRange = request.headers['if-range'];
+    // A date has one-second resolution: it vouches for the bytes only once the file is older than that.
+    const dateHolds = ifRange === lastModified && Date.now() - single.stats.mtimeMs > 1000;
+    const current = typeof ifRange !== 'string' || ifRange === etag || dateHolds;
+    const range = current ? parseRange(request.headers.range, single.stats.size) : null;
     if (range === 'unsatisfiable') {
       reply.header('Content-Range', `bytes */${single.stats.size}`);
       throw new NodeError(416, 'Requested range not satisfiable');
@@ -131,6 +140,14 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
     .header('X-Transfer-Id', live.record.id)
     .send(counter);
+}
+
+/**
+ * A validator of the file's current bytes as the file system knows them: its inode, size and
+ * modification time (microseconds). A file replaced or written since gets another.
+ */
+export function entityTag(stats: Stats): string {
+  return `"${stats.ino.toString(16)}-${stats.size.toString(16)}-${Math.round(stats.mtimeMs * 1000).toString(16)}"`;
 }
 
 /** `download_name` is a name, never a path; empty or only dots falls back to the protocol's default (§4.2). */

@@ -70,6 +70,31 @@ describe('staging', () => {
   });
 });
 
+describe('a staged file filled part by part (upload sessions)', () => {
+  it('is reserved in the staging folder, created empty and private once, and written at each offset', async () => {
+    const partial = writer.reserve();
+    expect(dirname(partial)).toBe(docroot.stagingDir);
+    expect(basename(partial)).toMatch(/^[0-9a-f-]{36}\.partial$/);
+    expect(writer.reserve()).not.toBe(partial);
+    expect(await readdir(docroot.stagingDir)).toEqual([]);
+    await writer.createPartial(partial);
+    expect(lstatSync(partial).size).toBe(0);
+    expect(lstatSync(partial).mode & 0o777).toBe(0o640);
+    // Never over an existing file: two first parts cannot each start it afresh.
+    await expect(writer.createPartial(partial)).rejects.toMatchObject({ code: 'EEXIST' });
+
+    // The second part first, then the first: positional writes, neither truncates the other.
+    const second = writer.writeAt(partial, 5);
+    second.end('world');
+    await finished(second);
+    const first = writer.writeAt(partial, 0);
+    first.end('hello');
+    await finished(first);
+    expect(await readFile(partial, 'utf8')).toBe('helloworld');
+    expect(await writer.sha256(partial)).toBe('936a185caaa266bb9cbe981e9e05cb78cd732b0b3280eb944412bb6f8f8f07af');
+  });
+});
+
 describe('commit', () => {
   it('moves a complete partial to its final name, creating its folders, and drops the folder listing', async () => {
     const partial = await staged('hello');

@@ -7,9 +7,9 @@
  * destination folder once per phase instead of once per file, which is what bounds uploads of many
  * small files (every lookup is a thread-pool round trip, and every missing entry a thrown error).
  */
-import { randomUUID } from 'node:crypto';
-import { createWriteStream, type Stats, type WriteStream } from 'node:fs';
-import { link, lstat, rename, rm, unlink } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type Stats, type WriteStream } from 'node:fs';
+import { link, lstat, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERRORS } from '../errors';
 import { ignoreMissing, isInside, type Docroot } from './docroot';
@@ -30,6 +30,29 @@ export class UploadWriter {
     const partial = join(this.docroot.stagingDir, `${randomUUID()}.partial`);
     // 'wx': never reuse an existing file; 0o640: not world-readable while in flight.
     return { partial, stream: createWriteStream(partial, { flags: 'wx', mode: 0o640, highWaterMark: 1024 * 1024 }) };
+  }
+
+  /**
+   * A staging name for a file an upload session fills part by part (docs/http-gateway.md §11):
+   * `createPartial` makes it empty, then `writeAt` writes each part at its offset.
+   */
+  reserve(): string {
+    return join(this.docroot.stagingDir, `${randomUUID()}.partial`);
+  }
+
+  async createPartial(partial: string): Promise<void> {
+    await writeFile(partial, '', { flag: 'wx', mode: 0o640 });
+  }
+
+  /** Positional writes from `start` (pwrite), so parts of one file can be written at once. */
+  writeAt(partial: string, start: number): WriteStream {
+    return createWriteStream(partial, { flags: 'r+', start, highWaterMark: 1024 * 1024 });
+  }
+
+  async sha256(partial: string): Promise<string> {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(partial, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
   }
 
   async discard(partial: string): Promise<void> {

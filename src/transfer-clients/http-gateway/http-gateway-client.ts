@@ -8,8 +8,11 @@ import { runPresignedDownload, runStreamedDownload, type DownloadEnvironment } f
 import { offlineError } from './gateway-error';
 import { downloadFileProgress, filesSent, uploadFileProgress, type SentFile } from './gateway-files';
 import { gatewayEndpoint } from './gateway-url';
+import { uploadSessionPartMax } from './gateway-info';
 import { runUpload, type GatewayUpdate } from './upload';
 import { buildUploadForm } from './upload-form';
+import { runSessionUpload, type SessionState, type SessionTuning } from './upload-session';
+import { forgetSession, matchSources, recallSession, rememberSession } from './session-memory';
 
 /**
  * Up to this size a download streams through the page with live progress and is saved from a Blob
@@ -27,6 +30,18 @@ export const DEFAULT_IN_BROWSER_DOWNLOAD_LIMIT = 100 * 1000 * 1000;
  */
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
+/**
+ * Parts of an upload session (docs/http-gateway.md §11): their size and how many go at once,
+ * measured with bench/ (docs/performance.md, "Upload sessions in Chromium").
+ */
+export const DEFAULT_SESSION_TUNING: SessionTuning = { partSize: 16 * 1024 * 1024, parallel: 4 };
+/**
+ * Uploads go through a session from one part's worth of bytes, and up to 500 files: under a part
+ * a single v3 request is as fast and a cut costs little; many small files are one v3 body, where a
+ * request per file would be thousands of requests (the 10,000-small-files row).
+ */
+const SESSION_MAX_FILES = 500;
+
 export interface HttpGatewayClientOptions {
   inBrowserDownloadLimit?: number;
   stallTimeoutMs?: number;
@@ -35,6 +50,7 @@ export interface HttpGatewayClientOptions {
   document?: Document;
   /** Whether the browser has a network (`navigator.onLine`), to name a lost connection as such. */
   isOnline?: () => boolean;
+  sessionTuning?: Partial<SessionTuning>;
 }
 
 interface Running {
@@ -49,6 +65,8 @@ interface Running {
   watchdog?: ReturnType<typeof setInterval>;
   /** What the per-file list last said (status and files sent): it is emitted again only when this changes. */
   filesKey?: string;
+  /** The upload session carrying it (docs/http-gateway.md §11), kept so a retry sends only what is missing. */
+  session?: SessionState;
 }
 
 /** Courier's own HTTP Gateway v3 client (docs/http-gateway.md), one transfer per upload/download request. */
@@ -59,6 +77,9 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
   const createXhr = options.createXhr ?? (() => new XMLHttpRequest());
   const doc = () => options.document ?? document;
   const isOnline = options.isOnline ?? (() => globalThis.navigator?.onLine !== false);
+  const tuning = { ...DEFAULT_SESSION_TUNING, ...options.sessionTuning };
+  // One /info per gateway per page: whether it offers upload sessions does not change meanwhile.
+  const sessionOffers = new Map<string, Promise<number | null>>();
   const env: DownloadEnvironment = {
     fetch: doFetch,
     saveBlob: (blob, name) => saveBlobWithAnchor(doc(), blob, name),
@@ -138,9 +159,36 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     watch(entry);
     const base = request.gatewayUrl ?? '';
     if (request.direction === 'upload') {
-      const upload = buildUploadForm(request.transferSpec, request.sources ?? []);
-      update(entry, { status: 'starting', bytesDone: 0 }, upload.fileBytes);
-      entry.abort = runUpload(gatewayEndpoint(base, '/v3/upload'), upload, createXhr, (u) => update(entry, u, upload.fileBytes));
+      const sources = request.sources ?? [];
+      const fileBytes = sources.reduce((sum, s) => sum + s.file.size, 0);
+      update(entry, { status: 'starting', bytesDone: 0 }, fileBytes);
+      if (!entry.session && (sources.length > SESSION_MAX_FILES || fileBytes < tuning.partSize)) {
+        runV3Upload(entry);
+        return;
+      }
+      let cancelled = false;
+      entry.abort = () => {
+        cancelled = true;
+        update(entry, { status: 'cancelled', bytesDone: 0 }, fileBytes);
+      };
+      let offer = sessionOffers.get(base);
+      if (!offer) sessionOffers.set(base, (offer = uploadSessionPartMax(base, doFetch)));
+      void offer.then((partMax) => {
+        if (cancelled || entry.removed) return;
+        if (partMax === null) return runV3Upload(entry);
+        const session = (entry.session ??= { id: null });
+        const deps = {
+          fetch: doFetch,
+          createXhr,
+          tuning: { ...tuning, partSize: Math.min(tuning.partSize, partMax) },
+          // Remembered for this tab, so a reload can resume it with the files chosen again.
+          onSession: (id: string | null) =>
+            id ? rememberSession(request.transferId, base, id, sources) : forgetSession(request.transferId),
+        };
+        const abort = runSessionUpload(base, request.transferSpec, sources, session, deps, (u) => update(entry, u, fileBytes));
+        // A stall keeps the session for Retry; a cancel (or remove) deletes it on the node.
+        entry.abort = () => abort(entry.stalled ? 'keep' : 'discard');
+      });
       return;
     }
     const spec = withZipWhenNeeded(request.transferSpec);
@@ -155,6 +203,13 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       entry.abort = () => controller.abort();
       void runPresignedDownload(base, spec, controller.signal, env, (u, t) => update(entry, u, t));
     }
+  }
+
+  function runV3Upload(entry: Running): void {
+    const upload = buildUploadForm(entry.request.transferSpec, entry.request.sources ?? []);
+    entry.abort = runUpload(gatewayEndpoint(entry.request.gatewayUrl ?? '', '/v3/upload'), upload, createXhr, (u) =>
+      update(entry, u, upload.fileBytes),
+    );
   }
 
   return {
@@ -199,10 +254,27 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       throw new TransferClientError('NOT_SUPPORTED', 'A transfer through the browser cannot be paused: cancel it, or let it run.');
     },
 
-    // v3 cannot resume; "resume" restarts a failed or cancelled transfer from zero with the same
-    // spec (the token may have expired by then: the gateway's 401 then says so).
-    async resume(transferId) {
+    // An upload whose session the node holds sends only what is missing (canContinue); v3 cannot
+    // resume, so otherwise "resume" restarts from zero with the same spec (the token may have
+    // expired by then: the gateway's 401 then says so).
+    async resume(transferId, sources) {
       const entry = transfers.get(transferId);
+      const remembered = entry ? null : recallSession(transferId);
+      if (remembered && sources) {
+        const match = matchSources(remembered, sources);
+        if ('refused' in match) throw new TransferClientError('FILES_CHANGED', match.refused);
+        // After a reload: the session continues with the files chosen again; the spec (and its
+        // token) went with the page, and is not needed while the node holds the session.
+        const resumed: Running = {
+          request: { transferId, direction: 'upload', transferSpec: {}, gatewayUrl: remembered.gatewayUrl, sources: match.sources },
+          last: { transferId, status: 'queued', bytesDone: 0, bytesTotal: null },
+          lastActivity: Date.now(),
+          session: { id: remembered.sessionId, resumeOnly: true },
+        };
+        transfers.set(transferId, resumed);
+        run(resumed);
+        return;
+      }
       if (!entry) throw new TransferClientError('UNKNOWN_TRANSFER', 'This transfer is not known in this page any more: start it again.');
       if (entry.last.status !== 'failed' && entry.last.status !== 'cancelled') return;
       entry.last = { ...entry.last, status: 'queued' };
@@ -210,9 +282,15 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       run(entry);
     },
 
+    canContinue(transferId) {
+      const entry = transfers.get(transferId);
+      if (!entry) return recallSession(transferId) !== null;
+      return entry.last.status === 'failed' && !!entry.session?.id;
+    },
+
     async remove(transferId) {
       const entry = transfers.get(transferId);
-      if (!entry) return;
+      if (!entry) return forgetSession(transferId);
       entry.removed = true;
       clearInterval(entry.watchdog);
       transfers.delete(transferId);

@@ -22,14 +22,7 @@ export interface UploadForm {
  * streams it from disk when it sends the body, nothing is read into memory here.
  */
 export function buildUploadForm(transferSpec: Spec, sources: readonly UploadSource[]): UploadForm {
-  const given = Array.isArray(transferSpec.paths) ? (transferSpec.paths as SpecPath[]) : [];
-  const destinations = new Map<string, string>();
-  for (const p of given) {
-    if (typeof p?.source === 'string' && typeof p.destination === 'string') destinations.set(p.source, p.destination);
-  }
-  // docs/transfer-spec.md §1: if one element has a destination all must, so every file gets one.
-  const paths = sources.map((s) => ({ source: s.path, destination: destinations.get(s.path) ?? s.path }));
-  const spec: Spec = { ...transferSpec, paths };
+  const spec = specWithPaths(transferSpec, sources);
   const form = new FormData();
   form.append('x-aspera-spec', JSON.stringify(spec));
   let fileBytes = 0;
@@ -39,6 +32,21 @@ export function buildUploadForm(transferSpec: Spec, sources: readonly UploadSour
     fileBytes += file.size;
   }
   return { form, transferSpec: spec, fileBytes };
+}
+
+/**
+ * The spec with `paths` = one `{source, destination}` per file, in the order of `sources`, as both
+ * the v3 upload (§3.1) and an upload session (docs/http-gateway.md §11.2) send it.
+ */
+export function specWithPaths(transferSpec: Spec, sources: readonly UploadSource[]): Spec {
+  const given = Array.isArray(transferSpec.paths) ? (transferSpec.paths as SpecPath[]) : [];
+  const destinations = new Map<string, string>();
+  for (const p of given) {
+    if (typeof p?.source === 'string' && typeof p.destination === 'string') destinations.set(p.source, p.destination);
+  }
+  // docs/transfer-spec.md §1: if one element has a destination all must, so every file gets one.
+  const paths = sources.map((s) => ({ source: s.path, destination: destinations.get(s.path) ?? s.path }));
+  return { ...transferSpec, paths };
 }
 
 /**

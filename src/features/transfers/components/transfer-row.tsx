@@ -31,6 +31,7 @@ const RETRY_NOTE: Record<RetryKind, string> = {
   resume: 'Retry continues where it stopped.',
   restart: 'Retry starts again from the beginning.',
   'choose-files': 'This page no longer has the files: Retry asks you to choose them again, and starts again from the beginning.',
+  'resume-files': 'This page no longer has the files: Resume asks you to choose the same files again, and continues where it stopped.',
 };
 
 /**
@@ -112,8 +113,8 @@ export function TransferRow({ record }: { record: TransferRecord }) {
             Cancel
           </Button>
         ) : null}
-        {retry === 'choose-files' ? (
-          <RetryWithFiles record={record} />
+        {retry === 'choose-files' || retry === 'resume-files' ? (
+          <RetryWithFiles record={record} action={retry === 'resume-files' ? 'Resume' : 'Retry'} />
         ) : retry ? (
           <Button size="sm" kind="ghost" aria-label={`Retry ${record.title}`} onClick={() => void runner.retry(record)}>
             Retry
@@ -137,9 +138,10 @@ export function TransferRow({ record }: { record: TransferRecord }) {
 
 /**
  * Retry of an upload whose files this page no longer holds (it was reloaded): the browser's dialog
- * asks for them again (a folder's when the upload was a folder's), then they go to the same folder.
+ * asks for them again (a folder's when the upload was a folder's), then they go to the same folder,
+ * or, when the node still holds its upload session, continue it (Resume).
  */
-function RetryWithFiles({ record }: { record: TransferRecord }) {
+function RetryWithFiles({ record, action }: { record: TransferRecord; action: 'Retry' | 'Resume' }) {
   const runner = useTransferRunner();
   const input = useRef<HTMLInputElement>(null);
   // A dropped folder is one top-level item holding several files.
@@ -155,8 +157,8 @@ function RetryWithFiles({ record }: { record: TransferRecord }) {
   };
   return (
     <>
-      <Button size="sm" kind="ghost" aria-label={`Retry ${record.title}`} onClick={() => input.current?.click()}>
-        Retry
+      <Button size="sm" kind="ghost" aria-label={`${action} ${record.title}`} onClick={() => input.current?.click()}>
+        {action}
       </Button>
       <input
         ref={input}

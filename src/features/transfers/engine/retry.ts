@@ -10,21 +10,51 @@ import type { TransferStart } from './transfer-start';
 
 /**
  * What Retry does for a failed or cancelled transfer, so the row can say it before it is pressed:
- * `resume` continues where it stopped (Desktop); `restart` sends it all again from the beginning
- * (the gateway cannot resume, docs/http-gateway.md §8); `choose-files` is an upload this page no
- * longer holds the files of (it was reloaded): they must be chosen again.
+ * `resume` continues where it stopped (Desktop, and a gateway upload whose session the node still
+ * holds, docs/http-gateway.md §11); `restart` sends it all again from the beginning (v3 cannot
+ * resume, docs/http-gateway.md §8); `choose-files` is an upload this page no
+ * longer holds the files of (it was reloaded): they must be chosen again; `resume-files` is one
+ * whose upload session the node still holds, so the same files chosen again continue it.
  */
-export type RetryKind = 'resume' | 'restart' | 'choose-files';
+export type RetryKind = 'resume' | 'resume-files' | 'restart' | 'choose-files';
 
 export function retryKind(engine: EngineState, record: TransferRecord): RetryKind {
-  if (clientOf(engine, record).capabilities.resume) return 'resume';
+  const client = clientOf(engine, record);
+  if (client.capabilities.resume) return 'resume';
+  // `resume-files`: the gateway upload's session is on the node, but this page was reloaded: the
+  // same files, chosen again, continue it.
+  if (client.canContinue?.(record.id)) return engine.started.has(record.id) || record.direction === 'download' ? 'resume' : 'resume-files';
   if (record.direction === 'download' || engine.started.get(record.id)?.start.direction === 'upload') return 'restart';
   return 'choose-files';
 }
 
 /** Whether Retry can go without asking for anything: not when the files must be chosen again. */
 export function canRetry(engine: EngineState, record: TransferRecord): boolean {
-  return retryKind(engine, record) !== 'choose-files';
+  const kind = retryKind(engine, record);
+  return kind !== 'choose-files' && kind !== 'resume-files';
+}
+
+/**
+ * After a reload, the files chosen again continue the upload's session through the gateway client,
+ * which refuses files that are not the same (another size or modification time). The transfer is
+ * followed again as one this page started.
+ */
+async function resumeWithFiles(engine: EngineState, record: TransferRecord, sources: UploadSource[]): Promise<void> {
+  engine.started.set(record.id, {
+    spaceId: record.spaceId,
+    title: record.title,
+    start: { direction: 'upload', input: { spaceId: record.spaceId, folder: record.folder, sources, emptyFolders: [] } },
+    client: engine.gateway,
+    reportedRunning: false,
+    quarter: 0,
+    ended: false,
+  });
+  try {
+    await engine.gateway.resume(record.id, sources);
+  } catch (error) {
+    engine.started.delete(record.id);
+    store().pushToast({ kind: 'error', title: 'Not resumed', subtitle: `${record.title}: ${(error as Error).message}` });
+  }
 }
 
 /**
@@ -41,6 +71,7 @@ export async function retry(
   if (engine.retrying.has(record.id)) return;
   engine.retrying.add(record.id);
   try {
+    if (sources && retryKind(engine, record) === 'resume-files') return await resumeWithFiles(engine, record, sources);
     // Desktop no longer knowing it (removed from its list) falls back to starting again.
     if (!sources && retryKind(engine, record) === 'resume' && (await resume(engine, record))) return;
     const start: TransferStart | undefined = sources

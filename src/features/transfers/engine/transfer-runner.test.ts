@@ -267,6 +267,24 @@ describe('transfer runner', () => {
     expect(useTransfersStore.getState().byId.old?.status).toBe('cancelled');
   });
 
+  it('retries a gateway upload whose session the node holds by resuming it, not by a new authorization', async () => {
+    const { client, emit } = fakeClient();
+    const canContinue = vi.fn((id: string) => id === 't1');
+    const gateway: TransferClient = { ...client, canContinue };
+    const runner = createTransferRunner(new QueryClient(), gateway);
+    await runner.startUpload(upload);
+    emit({ status: 'failed', bytesDone: 400, bytesTotal: 1000, error: { code: 'NETWORK_ERROR', message: 'lost' } });
+    const failed = record({ status: 'failed' });
+    expect(runner.retryKind(failed)).toBe('resume');
+    api.createTransfer.mockClear();
+    await runner.retry(failed);
+    expect(client.resume).toHaveBeenCalledWith('t1');
+    expect(api.createTransfer).not.toHaveBeenCalled();
+    // Without a held session (cancelled, or v3) Retry starts again.
+    canContinue.mockReturnValue(false);
+    expect(runner.retryKind(failed)).toBe('restart');
+  });
+
   it('downloads the paths of a record again after a reload, when nothing of it is left in the page', async () => {
     const { client } = fakeClient();
     const runner = createTransferRunner(new QueryClient(), client);

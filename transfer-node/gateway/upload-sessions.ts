@@ -1,0 +1,329 @@
+/**
+ * Chunked, resumable uploads (docs/http-gateway.md §11): a session authorized once by the spec's
+ * token, exactly as a v3 upload (gateway-spec.ts), whose files arrive as parts written at their
+ * offsets into staged files, in any order and several at once. Completion checks every byte is held
+ * (and a SHA-256 when the client sends one), then renames into place as receive-upload.ts does: no
+ * part ever sits under a final name. Sessions live in memory: a node that restarts empties its
+ * staging folder (storage/upload-writer.ts) and the client starts again.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { WriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { NodeContext } from '../context';
+import { asNodeError, ERRORS, NodeError } from '../errors';
+import { parseNodePath, toNodePath } from '../storage/node-path';
+import type { UploadBatch } from '../storage/upload-writer';
+import type { LiveTransfer } from '../transfers/transfer-store';
+import { MAX_FILES_PER_RECORD, nowUsec, type TransferFile } from '../transfers/transfer-record';
+import { addRange, heldBytes, missingRanges, overlaps, type ByteRange } from './byte-ranges';
+import { authorizeUpload, recordRefusal, type GatewaySpec } from './gateway-spec';
+import { commitAll } from './receive-upload';
+import { watchUpload } from './upload-watch';
+
+// §11.2: a part is one request; 64 MiB bounds what one lost connection costs to send again.
+export const MAX_PART_BYTES = 64 * 1024 * 1024;
+// How often expired sessions are looked for; each request also checks its own session.
+const SWEEP_MS = 30_000;
+
+interface SessionFile {
+  path: string;
+  segments: string[];
+  size: number;
+  partial: string;
+  created: Promise<void> | null;
+  held: ByteRange[];
+  inflight: Set<{ start: number; end: number; written: number }>;
+  record: TransferFile | null;
+}
+
+interface Session {
+  id: string;
+  files: SessionFile[];
+  grant: string;
+  batch: UploadBatch;
+  /**
+   * The record of the current attempt (§11.4): begun when the session is created or a part arrives
+   * after a cut, failed when the connections carrying it are cut, so `/ops/transfers` says what a
+   * v3 upload's record would: running while bytes come, failed when they stopped.
+   */
+  live: LiveTransfer | null;
+  recordInit: Parameters<NodeContext['transfers']['begin']>[0];
+  tokenExpMs: number;
+  expiresAt: number;
+  state: 'open' | 'completing' | 'ended';
+  requests: Set<IncomingMessage>;
+}
+
+export interface SessionStatus {
+  session_id: string;
+  expires_at: string;
+  files: { path: string; size: number; received: ByteRange[] }[];
+}
+
+export class UploadSessions {
+  private readonly sessions = new Map<string, Session>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly ctx: NodeContext) {
+    this.sweeper = setInterval(() => void this.sweep(), Math.min(SWEEP_MS, ctx.limits.uploadSessionIdleMs));
+    this.sweeper.unref();
+  }
+
+  async create(spec: GatewaySpec, sizes: readonly number[], authorization: string | undefined, clientIp: string): Promise<SessionStatus> {
+    if (sizes.length !== spec.paths.length) throw ERRORS.badRequest('files must give one size per entry of transfer_spec.paths');
+    if (sizes.length === 0) throw ERRORS.badRequest('The spec lists no paths');
+    let claimed: string | null = null;
+    try {
+      const auth = authorizeUpload(this.ctx, spec, authorization);
+      if (auth.grant.direction !== 'send') throw ERRORS.forbidden('An upload session needs an upload token');
+      const manifest = this.ctx.grants.claim(auth.grant.grant);
+      claimed = auth.grant.grant;
+      const mayReplace = (segments: readonly string[]) => auth.overwrite && manifest.mayReplace(toNodePath(segments));
+      const batch = this.ctx.uploads.batch(mayReplace, auth.grantRootSegments);
+      const files: SessionFile[] = [];
+      for (const [k, path] of spec.paths.entries()) {
+        const relative = path.destination ?? path.source;
+        if (!relative) throw ERRORS.badRequest('Each path needs a source or a destination');
+        const segments = [...auth.rootSegments, ...parseNodePath(relative, { allowLeadingSlash: false })];
+        if (segments.length === auth.rootSegments.length) throw ERRORS.badRequest('A path has no name');
+        const size = sizes[k] as number;
+        manifest.check(toNodePath(segments), size);
+        await batch.checkTarget(segments);
+        const partial = this.ctx.uploads.reserve();
+        files.push({ path: toNodePath(segments), segments, size, partial, created: null, held: [], inflight: new Set(), record: null });
+      }
+      const session: Session = {
+        // 256 random bits: the session id is what authorizes its parts (§11.2).
+        id: randomBytes(32).toString('base64url'),
+        files,
+        grant: claimed,
+        batch,
+        live: null,
+        recordInit: {
+          direction: 'send',
+          remoteHost: this.ctx.settings.remoteHost,
+          remoteUser: auth.grant.user,
+          clientIp,
+          sourcePaths: spec.paths.slice(0, MAX_FILES_PER_RECORD).map((p) => p.source ?? ''),
+          destinationPath: toNodePath(auth.rootSegments),
+          tags: auth.grant.tags ?? spec.tags ?? null,
+          cookie: auth.grant.cookie ?? spec.cookie ?? null,
+          bytesExpected: sizes.reduce((a, b) => a + b, 0),
+          filesExpected: files.length,
+        },
+        tokenExpMs: auth.grant.exp * 1000,
+        expiresAt: 0,
+        state: 'open',
+        requests: new Set(),
+      };
+      this.attempt(session);
+      this.touch(session);
+      this.sessions.set(session.id, session);
+      return this.status(session.id);
+    } catch (err) {
+      if (claimed) this.ctx.grants.release(claimed);
+      if (err instanceof NodeError) recordRefusal(this.ctx, { spec, authorization, clientIp }, err);
+      throw err;
+    }
+  }
+
+  status(id: string): SessionStatus {
+    const session = this.open(id);
+    return {
+      session_id: session.id,
+      expires_at: new Date(session.expiresAt).toISOString(),
+      files: session.files.map((f) => ({ path: f.path, size: f.size, received: f.held })),
+    };
+  }
+
+  /** Writes one part at `offset`; answers the offset after it. */
+  async receivePart(id: string, index: number, offsetHeader: unknown, lengthHeader: unknown, req: IncomingMessage): Promise<number> {
+    const session = this.open(id);
+    const file = session.files[index];
+    if (!file) throw ERRORS.notFound(`The session has no file ${index}`);
+    if (typeof offsetHeader !== 'string' || !/^\d{1,16}$/.test(offsetHeader))
+      throw ERRORS.badRequest('Upload-Offset must be a decimal byte offset');
+    if (typeof lengthHeader !== 'string' || !/^\d{1,16}$/.test(lengthHeader))
+      throw new NodeError(411, 'A part needs a Content-Length', 'length_required');
+    const offset = Number(offsetHeader);
+    const length = Number(lengthHeader);
+    if (length === 0) throw ERRORS.badRequest('A part must carry at least one byte');
+    if (length > MAX_PART_BYTES) throw ERRORS.tooLarge(`A part carries at most ${MAX_PART_BYTES} bytes`);
+    if (offset + length > file.size)
+      throw ERRORS.badRequest(`The part ends at byte ${offset + length}, past the ${file.size} bytes of ${file.path}`);
+    for (const other of file.inflight) {
+      // Two parts writing the same bytes at once could interleave different data.
+      if (overlaps([other.start, other.end], [offset, offset + length]))
+        throw ERRORS.exists(`Bytes ${offset}-${offset + length - 1} of ${file.path} are already being received`);
+    }
+    if (session.state !== 'open') throw ERRORS.exists('The session is completing');
+    const part = { start: offset, end: offset + length, written: 0 };
+    const live = this.attempt(session);
+    file.inflight.add(part);
+    session.requests.add(req);
+    this.touch(session);
+    let sink: WriteStream | null = null;
+    let failure: NodeError | null = null;
+    let cut = false;
+    try {
+      file.created ??= this.ctx.uploads.createPartial(file.partial);
+      await file.created;
+      sink = this.ctx.uploads.writeAt(file.partial, offset);
+      const record = live.record;
+      const counter = new Transform({
+        transform: (chunk: Buffer, _enc, done) => {
+          part.written += chunk.length;
+          if (part.written > length) return done(ERRORS.badRequest('The part is longer than its Content-Length'));
+          record.bytesTransferred += chunk.length;
+          if (file.record) file.record.bytesWritten += chunk.length;
+          done(null, chunk);
+        },
+      });
+      // Armed only now: its 'data' listener starts the body flowing, which must go to the pipeline.
+      const limits = this.ctx.limits;
+      watchUpload(req, { authorizeMs: limits.uploadIdleTimeoutMs, idleMs: limits.uploadIdleTimeoutMs }, (e) => {
+        failure = e;
+        req.destroy();
+      }).authorized();
+      await pipeline(req, counter, sink);
+    } catch (err) {
+      const error = asNodeError(
+        failure ?? (req.destroyed && !req.complete ? new NodeError(499, 'The client closed the connection during the part') : err),
+      );
+      cut = error.status === 499 || error.status === 408;
+      throw error;
+    } finally {
+      if (sink && !sink.closed) await once(sink, 'close').catch(() => undefined);
+      // What reached the disk is held, even from a part cut short: a retry sends only the rest.
+      if (sink) file.held = addRange(file.held, offset, offset + sink.bytesWritten);
+      file.inflight.delete(part);
+      session.requests.delete(req);
+      this.recount(session, file);
+      this.touch(session);
+      // The connections carrying this attempt are gone: it failed, as a cut v3 upload does; the
+      // session waits for the rest (§11.3), and the next part begins a new attempt.
+      if (cut && session.live === live && session.state === 'open' && session.files.every((f) => f.inflight.size === 0)) {
+        session.live = null;
+        this.ctx.transfers.finish(live, 'failed', { code: 499, message: 'The upload stopped before it completed; it can be resumed' });
+      }
+    }
+    return offset + length;
+  }
+
+  /** Checks sizes and checksums, then moves every file to its final name (§11.4). */
+  async complete(id: string, checks: readonly { size?: number; sha256?: string }[]): Promise<{ transferId: string; files: string[] }> {
+    const session = this.open(id);
+    if (session.state !== 'open') throw ERRORS.exists('The session is already completing');
+    if (checks.length > 0 && checks.length !== session.files.length)
+      throw ERRORS.badRequest('files must give one entry per file of the session');
+    for (const [k, file] of session.files.entries()) {
+      const size = checks[k]?.size;
+      if (size !== undefined && size !== file.size)
+        throw ERRORS.badRequest(`${file.path} was announced with ${file.size} bytes, not ${size}`);
+      if (file.inflight.size > 0) throw ERRORS.exists(`Parts of ${file.path} are still being received`);
+      const missing = missingRanges(file.held, file.size);
+      if (missing.length > 0)
+        throw ERRORS.exists(`${file.path} is missing ${heldBytes(missing)} of its ${file.size} bytes (from byte ${missing[0]?.[0]})`);
+    }
+    session.state = 'completing';
+    try {
+      for (const [k, file] of session.files.entries()) {
+        file.created ??= this.ctx.uploads.createPartial(file.partial);
+        await file.created;
+        const expected = checks[k]?.sha256?.toLowerCase();
+        if (expected !== undefined && (await this.ctx.uploads.sha256(file.partial)) !== expected)
+          throw new NodeError(422, `${file.path} does not have the SHA-256 the client sent: its bytes differ`, 'checksum');
+      }
+      const files = await commitAll(session.batch, session.files);
+      this.ctx.grants.consume(session.grant);
+      this.sessions.delete(session.id);
+      session.state = 'ended';
+      const live = this.attempt(session);
+      const record = live.record;
+      record.bytesTransferred = record.bytesExpected;
+      record.filesCompleted = files.length;
+      for (const file of record.files) Object.assign(file, { bytesWritten: file.size, status: 'completed', endUsec: nowUsec() });
+      this.ctx.transfers.finish(live, 'completed');
+      return { transferId: record.id, files };
+    } catch (err) {
+      await this.end(session, 'failed', asNodeError(err));
+      throw err;
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.end(this.open(id), 'canceled', new NodeError(499, 'The client canceled the upload'));
+  }
+
+  async sweep(now = Date.now()): Promise<void> {
+    const expired = [...this.sessions.values()].filter((s) => s.expiresAt <= now && s.state === 'open');
+    await Promise.all(expired.map((s) => this.end(s, 'failed', new NodeError(408, 'The upload session expired', 'timeout'))));
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.values()].map((s) => this.end(s, 'failed', new NodeError(503, 'The node was shut down'))));
+  }
+
+  private open(id: string): Session {
+    const session = this.sessions.get(id);
+    if (!session) throw ERRORS.notFound('No such upload session: it completed, was canceled or expired');
+    if (session.expiresAt <= Date.now()) {
+      void this.end(session, 'failed', new NodeError(408, 'The upload session expired', 'timeout'));
+      throw ERRORS.notFound('No such upload session: it completed, was canceled or expired');
+    }
+    return session;
+  }
+
+  /** §11.5: a session lives while it is used, never beyond its token. */
+  private touch(session: Session): void {
+    session.expiresAt = Math.min(session.tokenExpMs, Date.now() + this.ctx.limits.uploadSessionIdleMs);
+  }
+
+  /** The record's bytes are the bytes held plus those arriving: a part sent again is not counted twice. */
+  private recount(session: Session, changed: SessionFile): void {
+    if (changed.record) changed.record.bytesWritten = heldBytes(changed.held) + sumWritten(changed);
+    if (session.live) session.live.record.bytesTransferred = session.files.reduce((sum, f) => sum + heldBytes(f.held) + sumWritten(f), 0);
+  }
+
+  /** The current attempt's record, begun with the bytes the session already holds. */
+  private attempt(session: Session): LiveTransfer {
+    if (session.live) return session.live;
+    const live = this.ctx.transfers.begin(session.recordInit);
+    for (const file of session.files.slice(0, MAX_FILES_PER_RECORD)) {
+      const bytesWritten = heldBytes(file.held);
+      file.record = { path: file.path, size: file.size, bytesWritten, status: 'transferring', startUsec: nowUsec(), endUsec: 0 };
+      live.record.files.push(file.record);
+    }
+    session.live = live;
+    this.recount(session, session.files[0] as SessionFile);
+    live.abort.signal.addEventListener('abort', () => void this.end(session, 'canceled', new NodeError(499, 'The transfer was canceled')));
+    return live;
+  }
+
+  private async end(session: Session, status: 'failed' | 'canceled', error: NodeError): Promise<void> {
+    if (session.state === 'ended') return;
+    session.state = 'ended';
+    this.sessions.delete(session.id);
+    for (const req of session.requests) req.destroy();
+    this.ctx.grants.release(session.grant);
+    await Promise.all(
+      session.files.map(async (f) => {
+        await f.created?.catch(() => undefined);
+        await this.ctx.uploads.discard(f.partial);
+      }),
+    );
+    // Canceled by the client: say so even when the last attempt had already failed.
+    const live = session.live ?? (status === 'canceled' ? this.attempt(session) : null);
+    if (live) this.ctx.transfers.finish(live, status, { code: error.status, message: error.message });
+  }
+}
+
+function sumWritten(file: SessionFile): number {
+  let sum = 0;
+  for (const part of file.inflight) sum += part.written;
+  return sum;
+}
