@@ -44,6 +44,9 @@ import { createRuntimeSettings } from './features/settings/runtime-settings';
 import { settingsRoutes } from './features/settings/settings-routes';
 import { createProfileService } from './features/profile/profile-service';
 import { profileRoutes } from './features/profile/profile-routes';
+import { createApiTokensRepository } from './features/api-tokens/api-tokens-repository';
+import { createApiTokensService } from './features/api-tokens/api-tokens-service';
+import { apiTokensRoutes } from './features/api-tokens/api-tokens-routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -141,9 +144,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     audit,
   );
   const loginHashing = createConcurrencyLimiter({ concurrency: config.loginHashConcurrency, maxQueued: config.loginHashQueue });
+  const apiTokens = createApiTokensRepository(db);
   const auth = createAuthService({
     users,
     sessions: createSessionsRepository(db),
+    tokens: apiTokens,
     throttle,
     hashing: loginHashing,
     idleTimeoutSeconds: () => runtimeSettings.current('sessionIdleTimeoutSeconds'),
@@ -190,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, { audit });
   await app.register(settingsRoutes, { settings: runtimeSettings, audit });
   await app.register(profileRoutes, { profile: createProfileService({ db, auth, audit, hashing: loginHashing }) });
+  await app.register(apiTokensRoutes, { tokens: createApiTokensService({ tokens: apiTokens, audit, auth }) });
   await app.register(healthRoutes, {
     db,
     nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),

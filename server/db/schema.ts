@@ -141,6 +141,20 @@ export interface RuntimeSettingsTable {
   updated_by: string | null;
 }
 
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 (hex) of the whole token string: the secret itself is shown once and never stored. */
+  secret_hash: string;
+  /** Comma-separated TokenScope values (contract/api-tokens.ts). */
+  scopes: string;
+  created_at: number;
+  expires_at: number;
+  /** Written at most once a minute (docs/api-tokens.md §4). */
+  last_used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -154,4 +168,5 @@ export interface Database {
   node_cursors: NodeCursorsTable;
   audit_log: AuditLogTable;
   runtime_settings: RuntimeSettingsTable;
+  api_tokens: ApiTokensTable;
 }

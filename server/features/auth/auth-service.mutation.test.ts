@@ -4,6 +4,7 @@ import { createConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import { createServiceFixture, type ServiceFixture } from '../../test/service-fixture';
 import { TEST_PASSWORD } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
+import { createApiTokensRepository } from '../api-tokens/api-tokens-repository';
 import { createAuthService } from './auth-service';
 import { createLoginThrottle } from './login-throttle';
 import { createLoginThrottleRepository } from './login-throttle-repository';
@@ -32,6 +33,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
     const max = options.maxFailures ?? 5;
     return createAuthService({
       users: createUsersRepository(f.db),
+      tokens: createApiTokensRepository(f.db),
       sessions: sessions(),
       throttle: createLoginThrottle(
         throttleRepo(),
@@ -186,6 +188,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
     it('records use every tenth of a short idle timeout', async () => {
       const auth = createAuthService({
         users: createUsersRepository(f.db),
+        tokens: createApiTokensRepository(f.db),
         sessions: sessions(),
         throttle: createLoginThrottle(
           throttleRepo(),
@@ -251,6 +254,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
       const counted = { ...repository, find: (idHash: string) => repository.find(idHash).finally(() => (reads += 1)) };
       const auth = createAuthService({
         users: createUsersRepository(f.db),
+        tokens: createApiTokensRepository(f.db),
         sessions: counted,
         throttle: createLoginThrottle(
           throttleRepo(),
