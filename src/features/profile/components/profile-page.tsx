@@ -15,6 +15,7 @@ import {
 } from '@carbon/react';
 import { useState, type FormEvent } from 'react';
 import type { User } from '../../../../contract/session';
+import { ApiTokensSection } from './api-tokens-section';
 import { useChangePassword, useEndOtherSessions, useEndSession, useProfileSessions, useUpdateDisplayName } from '../api/profile';
 
 function DisplayNameForm({ user }: { user: User }) {
@@ -215,7 +216,7 @@ function SessionsList() {
   );
 }
 
-/** One's own account: name, password, and the sessions signed in. */
+/** One's own account: name, password, the sessions signed in, and the API tokens. */
 export function ProfilePage({ user }: { user: User }) {
   return (
     <section className="courier-page courier-profile" aria-labelledby="profile-title">
@@ -226,6 +227,7 @@ export function ProfilePage({ user }: { user: User }) {
       <DisplayNameForm user={user} />
       <PasswordForm />
       <SessionsList />
+      <ApiTokensSection user={user} />
     </section>
   );
 }
