@@ -47,6 +47,8 @@ import { profileRoutes } from './features/profile/profile-routes';
 import { createApiTokensRepository } from './features/api-tokens/api-tokens-repository';
 import { createApiTokensService } from './features/api-tokens/api-tokens-service';
 import { apiTokensRoutes } from './features/api-tokens/api-tokens-routes';
+import { createOidcService } from './features/oidc/oidc-service';
+import { oidcRoutes } from './features/oidc/oidc-routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -191,6 +193,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
     idleTimeoutSeconds: () => runtimeSettings.current('sessionIdleTimeoutSeconds'),
   });
+  if (config.oidcIssuer && config.oidcClientId && config.oidcClientSecret) {
+    const oidc = createOidcService({
+      settings: {
+        issuer: config.oidcIssuer,
+        clientId: config.oidcClientId,
+        clientSecret: config.oidcClientSecret,
+        groupsClaim: config.oidcGroupsClaim,
+        adminGroup: config.oidcAdminGroup,
+        matchEmail: config.oidcMatchEmail,
+      },
+      redirectUri: `${origin}/api/auth/oidc/callback`,
+      db,
+      users,
+      audit,
+      auth,
+      box: createSecretBox(options.secretKey),
+    });
+    await app.register(oidcRoutes, { oidc, secureCookies, absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds });
+  }
   await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(auditRoutes, { audit });
   await app.register(settingsRoutes, { settings: runtimeSettings, audit });

@@ -13,6 +13,7 @@ import * as m0006 from './migrations/0006-user-admin';
 import * as m0007 from './migrations/0007-spaces-admin-index';
 import * as m0008 from './migrations/0008-runtime-settings-and-admin-indexes';
 import * as m0012 from './migrations/0012-api-tokens';
+import * as m0013 from './migrations/0013-oidc-identities';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-spaces-admin-index': m0007,
   '0008-runtime-settings-and-admin-indexes': m0008,
   '0012-api-tokens': m0012,
+  '0013-oidc-identities': m0013,
 };
 
 /**

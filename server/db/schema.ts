@@ -155,6 +155,14 @@ export interface ApiTokensTable {
   last_used_at: number | null;
 }
 
+export interface OidcIdentitiesTable {
+  issuer: string;
+  sub: string;
+  user_id: string;
+  created_at: number;
+  last_sign_in_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -169,4 +177,5 @@ export interface Database {
   audit_log: AuditLogTable;
   runtime_settings: RuntimeSettingsTable;
   api_tokens: ApiTokensTable;
+  oidc_identities: OidcIdentitiesTable;
 }

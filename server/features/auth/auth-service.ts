@@ -99,6 +99,24 @@ export function createAuthService(options: AuthServiceOptions) {
     };
   }
 
+  /** A new session for `user`, who proved who they are (a password, or an identity provider's sign-in). */
+  async function startSession(user: UserRow, input: { ip: string; userAgent: string | undefined }) {
+    const sessionId = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    const row: SessionRow = {
+      id_hash: hashId(sessionId),
+      user_id: user.id,
+      csrf_token: randomBytes(32).toString('base64url'),
+      created_at: now,
+      last_seen_at: now,
+      expires_at: now + absoluteMs,
+      ip: input.ip,
+      user_agent: input.userAgent?.slice(0, 512) ?? null,
+    };
+    await sessions.insert(row);
+    return { sessionId, session: { user: toUser(user), row, csrfToken: row.csrf_token, endsAt: endsAt(row) } satisfies ActiveSession };
+  }
+
   const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
   return {
@@ -129,21 +147,10 @@ export function createAuthService(options: AuthServiceOptions) {
       // Told only to someone who knows the password: to anyone else it is a wrong password.
       if (user.disabled === 1) throw ERRORS.AccountDisabled();
 
-      const sessionId = randomBytes(32).toString('base64url');
-      const now = Date.now();
-      const row: SessionRow = {
-        id_hash: hashId(sessionId),
-        user_id: user.id,
-        csrf_token: randomBytes(32).toString('base64url'),
-        created_at: now,
-        last_seen_at: now,
-        expires_at: now + absoluteMs,
-        ip: input.ip,
-        user_agent: input.userAgent?.slice(0, 512) ?? null,
-      };
-      await sessions.insert(row);
-      return { sessionId, session: { user: toUser(user), row, csrfToken: row.csrf_token, endsAt: endsAt(row) } satisfies ActiveSession };
+      return startSession(user, input);
     },
+
+    startSession,
 
     async resolve(sessionId: string | undefined, now = Date.now()): Promise<ResolvedSession> {
       if (!sessionId || sessionId.length > 128) return { state: 'unknown' };
