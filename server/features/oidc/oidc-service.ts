@@ -61,8 +61,13 @@ export function createOidcService(deps: {
   const insecure = settings.issuer.startsWith('http:');
   let discovered: Promise<client.Configuration> | undefined;
 
-  /** The provider's configuration, read once; a failed read is tried again at the next sign-in. */
-  function configuration(): Promise<client.Configuration> {
+  /**
+   * The provider's configuration. Read afresh at every start, so that a provider that is down is
+   * noticed before the browser is sent to it (a sign-in is rare: one request more); the callback
+   * uses the one read at the start.
+   */
+  function configuration(fresh = false): Promise<client.Configuration> {
+    if (fresh) discovered = undefined;
     discovered ??= client
       .discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, {
         timeout: DISCOVERY_TIMEOUT_SECONDS,
@@ -179,7 +184,7 @@ export function createOidcService(deps: {
   return {
     /** The provider's sign-in URL and the sealed flow to keep in a cookie until the callback. */
     async start(now = Date.now()): Promise<{ url: string; flow: string }> {
-      const config = await configuration();
+      const config = await configuration(true);
       const flow: Flow = {
         state: client.randomState(),
         nonce: client.randomNonce(),

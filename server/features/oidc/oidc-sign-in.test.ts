@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createSecretBox } from '../../lib/secret-box';
-import { startOidcProvider, type TestOidcProvider } from '../../test/oidc-provider';
+import { startOidcProvider, type TestOidcProvider } from '../../../test-kit/oidc-provider';
 import { createTestApp, injectApi, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
