@@ -198,3 +198,47 @@ describe('OpenID Connect sign-in with the identity provider down', () => {
     }
   });
 });
+
+describe('OpenID Connect sign-in with email matching allowed', () => {
+  let idp: TestOidcProvider;
+  let t: TestApp;
+  beforeAll(async () => {
+    idp = await startOidcProvider(REDIRECT_URI);
+    t = await createTestApp('sqlite', {
+      COURIER_PUBLIC_URL: PUBLIC_URL,
+      COURIER_OIDC_ISSUER: idp.issuer,
+      COURIER_OIDC_CLIENT_ID: idp.clientId,
+      COURIER_OIDC_CLIENT_SECRET: idp.clientSecret,
+      COURIER_OIDC_MATCH_EMAIL: 'true',
+    });
+    await t.db.updateTable('users').set({ email: 'Bob@Example.com' }).where('username', '=', 'bob').execute();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await idp?.stop();
+  });
+
+  async function signedInAs(sub: string) {
+    const start = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/start' });
+    const back = await idp.signIn(start.headers.location as string, sub);
+    const done = await t.app.inject({
+      method: 'GET',
+      url: `/api/auth/oidc/callback${back.search}`,
+      cookies: { courier_oidc: cookieOf(start, 'courier_oidc') as string },
+    });
+    const session = await t.app.inject({
+      method: 'GET',
+      url: '/api/session',
+      cookies: { courier_session: cookieOf(done, 'courier_session') as string },
+    });
+    return session.json<{ user: { username: string } }>().user.username;
+  }
+
+  it('links a first sign-in to the user with that email only when the provider says it is verified', async () => {
+    idp.setAccount('sub-unverified', { preferred_username: 'bobby', email: 'bob@example.com', email_verified: false });
+    expect(await signedInAs('sub-unverified')).toBe('bobby');
+    idp.setAccount('sub-bob', { preferred_username: 'robert', email: 'bob@example.com', email_verified: true });
+    expect(await signedInAs('sub-bob')).toBe('bob');
+    expect(await signedInAs('sub-bob')).toBe('bob');
+  });
+});
