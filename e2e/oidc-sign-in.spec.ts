@@ -5,7 +5,7 @@ import { freePort } from '../test-kit/free-port';
 import { startOidcProvider, type TestOidcProvider } from '../test-kit/oidc-provider';
 import { tempDir } from '../test-kit/temp-dir';
 import { expectNoViolations } from './support/axe';
-import { loginPage } from './support/pages';
+import { loginPage, shell } from './support/pages';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/servers';
 
 // OpenID Connect sign-in in Chromium (docs/oidc.md): a portal of its own, started as an operator
@@ -103,6 +103,18 @@ test('the login page offers the provider beside the local form, and passes axe',
   await expect(page.getByRole('link', { name: 'Sign in with Example SSO' })).toBeVisible();
   await expect(loginPage(page).username).toBeVisible();
   await expectNoViolations(page, '/login with an identity provider');
+});
+
+test('logging out offers to log out of the provider too, which sends the browser back to the login page', async ({ page }) => {
+  idp.setAccount('sub-pia', { preferred_username: 'pia', name: 'Pia Park' });
+  await signInThroughProvider(page, 'sub-pia');
+  await shell(page).userMenu.click();
+  await shell(page).logOut.click();
+  await page.getByRole('link', { name: 'Also log out of Example SSO' }).click();
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await page.waitForURL(`${portalUrl}/login`);
+  await expect(loginPage(page).username).toBeVisible();
+  expect((await page.request.get(`${portalUrl}/api/session`)).status()).toBe(401);
 });
 
 test('an identity provider that is down gives a clear message, and the local form still logs in', async ({ page }) => {

@@ -34,6 +34,8 @@ export async function startOidcProvider(redirectUri: string): Promise<TestOidcPr
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: [redirectUri],
+        // RP-initiated logout returns to the portal's login page (docs/oidc.md §3).
+        post_logout_redirect_uris: [new URL('/login', redirectUri).href],
         token_endpoint_auth_method: 'client_secret_post',
         grant_types: ['authorization_code'],
         response_types: ['code'],

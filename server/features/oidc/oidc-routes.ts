@@ -10,10 +10,13 @@ const FLOW_PATH = '/api/auth/oidc';
  * navigations, so every outcome is a redirect, a failure to the login page with its reason
  * (`/login?oidc=unavailable|failed|denied|disabled`), where the local form still works.
  */
-export const oidcRoutes: FastifyPluginAsync<{ oidc: OidcService; secureCookies: boolean; absoluteTimeoutSeconds: number }> = async (
-  app,
-  { oidc, secureCookies, absoluteTimeoutSeconds },
-) => {
+export const oidcRoutes: FastifyPluginAsync<{
+  oidc: OidcService;
+  secureCookies: boolean;
+  absoluteTimeoutSeconds: number;
+  /** The portal's public origin: where the provider sends the browser after its own logout. */
+  publicOrigin: string;
+}> = async (app, { oidc, secureCookies, absoluteTimeoutSeconds, publicOrigin }) => {
   const failed = (reason: string) => `/login?oidc=${reason}`;
 
   app.get('/api/auth/oidc/start', { config: { auth: 'public' } }, async (request, reply) => {
@@ -48,6 +51,19 @@ export const oidcRoutes: FastifyPluginAsync<{ oidc: OidcService; secureCookies: 
     } catch (error) {
       if (!(error instanceof OidcError)) throw error;
       request.log.warn({ reason: error.reason, err: error.message }, 'OpenID Connect sign-in refused');
+      return reply.redirect(failed(error.reason), 303);
+    }
+  });
+
+  // Offered on the login page after a logout: Courier's session is already over; this ends the
+  // provider's too, which then sends the browser back to the login page.
+  app.get('/api/auth/oidc/logout', { config: { auth: 'public' } }, async (request, reply) => {
+    try {
+      const url = await oidc.endSessionUrl(`${publicOrigin}/login`);
+      return reply.redirect(url ?? failed('no-logout'), 303);
+    } catch (error) {
+      if (!(error instanceof OidcError)) throw error;
+      request.log.warn({ reason: error.reason, err: error.message }, 'OpenID Connect logout not started');
       return reply.redirect(failed(error.reason), 303);
     }
   });

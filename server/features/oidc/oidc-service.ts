@@ -182,6 +182,17 @@ export function createOidcService(deps: {
   }
 
   return {
+    /**
+     * Where to send the browser to sign out at the provider too (RP-initiated logout, docs/oidc.md §3),
+     * or undefined when the provider has no end_session_endpoint. With client_id rather than an
+     * id_token_hint: Courier does not keep ID tokens.
+     */
+    async endSessionUrl(postLogoutRedirectUri: string): Promise<string | undefined> {
+      const config = await configuration(true);
+      if (!config.serverMetadata().end_session_endpoint) return undefined;
+      return client.buildEndSessionUrl(config, { client_id: settings.clientId, post_logout_redirect_uri: postLogoutRedirectUri }).href;
+    },
+
     /** The provider's sign-in URL and the sealed flow to keep in a cookie until the callback. */
     async start(now = Date.now()): Promise<{ url: string; flow: string }> {
       const config = await configuration(true);

@@ -164,6 +164,19 @@ describe.each(DIALECTS)('OpenID Connect sign-in on %s', (dialect) => {
     await refused(await callback(d.back, d.flow));
   });
 
+  it('offers RP-initiated logout at the provider, back to the login page', async () => {
+    const logout = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/logout' });
+    expect(logout.statusCode).toBe(303);
+    const url = new URL(logout.headers.location as string);
+    expect(url.href.startsWith(`${idp.issuer}/`)).toBe(true);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      client_id: idp.clientId,
+      post_logout_redirect_uri: `${PUBLIC_URL}/login`,
+    });
+    // The provider knows the way back: its logout page answers, not an error.
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(200);
+  });
+
   it('refuses a disabled account', async () => {
     idp.setAccount('sub-hal', { preferred_username: 'hal' });
     const { user } = await signIn('sub-hal');
@@ -191,6 +204,8 @@ describe('OpenID Connect sign-in with the identity provider down', () => {
     try {
       const start = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/start' });
       expect([start.statusCode, start.headers.location]).toEqual([303, '/login?oidc=unavailable']);
+      const logout = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/logout' });
+      expect([logout.statusCode, logout.headers.location]).toEqual([303, '/login?oidc=unavailable']);
       expect((await t.app.inject({ method: 'GET', url: '/api/client-config' })).json().oidcName).toBe('single sign-on');
       expect((await t.login('alice')).cookie).toMatch(/^courier_session=/);
     } finally {

@@ -16,6 +16,7 @@ const OIDC_FAILURES: Record<string, (name: string) => string> = {
   failed: (name) => `The sign-in with ${name} could not be completed. Please try again.`,
   denied: (name) => `${name} did not sign you in.`,
   disabled: () => 'This account is disabled. Ask an administrator.',
+  'no-logout': (name) => `You are logged out of Courier; ${name} does not offer logging out from here.`,
 };
 
 /** The failure the identity provider's sign-in came back with, said in words; undefined when none. */
@@ -25,9 +26,15 @@ function useOidcFailure(name: string | null): string | undefined {
   return failure ? OIDC_FAILURES[failure]?.(name ?? 'The identity provider') : undefined;
 }
 
-function SignInWithProvider({ name }: { name: string }) {
+function SignInWithProvider({ name, loggedOut }: { name: string; loggedOut: boolean }) {
   return (
     <div className="courier-login__provider">
+      {loggedOut ? (
+        // RP-initiated logout (docs/oidc.md §3): Courier's session is over, the provider's may not be.
+        <p>
+          <a href="/api/auth/oidc/logout">Also log out of {name}</a>
+        </p>
+      ) : null}
       <p className="courier-login__or">or</p>
       {/* A full-page navigation: the portal redirects to the provider and back. */}
       <Button kind="tertiary" href="/api/auth/oidc/start" className="courier-login__provider-button">
@@ -82,7 +89,7 @@ export function LoginPage({ reason }: LoginPageProps) {
               )
             }
           />
-          {providerName ? <SignInWithProvider name={providerName} /> : null}
+          {providerName ? <SignInWithProvider name={providerName} loggedOut={reason === 'logged-out'} /> : null}
         </div>
       </main>
     </div>
