@@ -210,7 +210,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       auth,
       box: createSecretBox(options.secretKey),
     });
-    await app.register(oidcRoutes, { oidc, secureCookies, absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds, publicOrigin: origin });
+    await app.register(oidcRoutes, {
+      oidc,
+      secureCookies,
+      absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
+      publicOrigin: origin,
+    });
   }
   await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(auditRoutes, { audit });
