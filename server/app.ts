@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { CSRF_HEADER } from '../contract/session-header';
@@ -47,6 +49,8 @@ import { profileRoutes } from './features/profile/profile-routes';
 import { createApiTokensRepository } from './features/api-tokens/api-tokens-repository';
 import { createApiTokensService } from './features/api-tokens/api-tokens-service';
 import { apiTokensRoutes } from './features/api-tokens/api-tokens-routes';
+import { collectApiRoutes } from './features/openapi/openapi-document';
+import { openApiRoutes } from './features/openapi/openapi-routes';
 import { createOidcService } from './features/oidc/oidc-service';
 import { oidcRoutes } from './features/oidc/oidc-routes';
 
@@ -77,6 +81,9 @@ export interface AppOptions {
   trackerIntervalMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 // API bodies are small JSON documents; a transfer request listing 20,000 files stays well inside 4 MiB.
 export const API_BODY_LIMIT = 4 * 1024 * 1024;
@@ -114,6 +121,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.server.maxConnections = config.maxConnections;
+  // Before any route: /api/openapi.json describes every one of them.
+  const apiRoutes = collectApiRoutes(app);
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
   registerErrorHandler(app, API_BODY_LIMIT);
@@ -234,6 +243,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(clientConfigRoutes, { config });
+  await app.register(openApiRoutes, { routes: apiRoutes, version: PACKAGE_VERSION });
   if (options.spaDir) {
     // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).
     const csp = async () => {

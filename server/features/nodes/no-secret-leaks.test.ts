@@ -84,6 +84,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/spaces/:spaceId/name-conflicts': () => call('POST', `${s}/name-conflicts`, { folder: '/', names: ['c'] }),
       'GET /api/health': () => call('GET', '/api/health'),
       'GET /api/client-config': () => call('GET', '/api/client-config'),
+      'GET /api/openapi.json': () => call('GET', '/api/openapi.json'),
       'GET /api/nodes': () => call('GET', '/api/nodes'),
       'POST /api/nodes': async () => undefined, // called above
       'POST /api/nodes/:nodeId/test': async () => {

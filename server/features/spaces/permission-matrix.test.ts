@@ -270,7 +270,7 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
 
     // Every route of Fastify's route tree, tried with a token of each scope: refused for the scope
     // exactly when token-scopes.ts says so, and otherwise let through to the route.
-    const PUBLIC_ROUTES = ['GET /api/client-config', 'GET /api/health', 'POST /api/session'];
+    const PUBLIC_ROUTES = ['GET /api/client-config', 'GET /api/health', 'GET /api/openapi.json', 'POST /api/session'];
     const SCOPES: TokenScope[] = ['read', 'transfer', 'admin'];
 
     it('lists every route that is not public in the token table', () => {
