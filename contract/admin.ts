@@ -44,7 +44,11 @@ export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
  * assumed: `keep` makes it a shared space admins manage (files stay), `delete` removes it and its files.
  * Their transfer records go with them.
  */
-export const deleteUserQuerySchema = z.object({ personalSpace: z.enum(['keep', 'delete']) });
+/**
+ * `DELETE /api/users/:id`: what becomes of their personal space and of their transfer history
+ * (`keep`: the records stay, naming them; `delete`: the records go with them), both asked.
+ */
+export const deleteUserQuerySchema = z.object({ personalSpace: z.enum(['keep', 'delete']), transfers: z.enum(['keep', 'delete']) });
 export type DeleteUserQuery = z.infer<typeof deleteUserQuerySchema>;
 
 /** `POST /api/users/:id/password`: a new one-time password, shown once to the admin. */

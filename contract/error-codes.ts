@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'INVALID_CREDENTIALS',
   'ACCOUNT_DISABLED',
   'WRONG_PASSWORD',
+  'PASSWORD_CHANGE_REQUIRED',
   'TOO_MANY_ATTEMPTS',
   'SERVER_BUSY',
   'CSRF_FAILED',
@@ -30,6 +31,16 @@ export const ERROR_CODES = [
   'NODE_UNAVAILABLE',
   'NODE_ERROR',
   'INTERNAL',
+  // File requests (issue 14): a closed or past-deadline request answers 410 with which.
+  'REQUEST_CLOSED',
+  'REQUEST_EXPIRED',
+  'PASSWORD_REQUIRED',
+  'LIMIT_EXCEEDED',
+  'SHARE_PASSWORD_REQUIRED',
+  'SHARE_EXPIRED',
+  'SHARE_REVOKED',
+  'SHARE_USED_UP',
+  'SHARE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

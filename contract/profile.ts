@@ -1,8 +1,18 @@
 import { z } from 'zod';
 
-export const updateProfileRequestSchema = z.object({
-  displayName: z.string().trim().min(1, 'Enter a display name').max(200),
-});
+/** `PATCH /api/profile`: only the fields sent change. An empty email removes it. */
+export const updateProfileRequestSchema = z
+  .object({
+    displayName: z.string().trim().min(1, 'Enter a display name').max(200),
+    email: z.union([z.literal(''), z.string().trim().email('Enter an email address like name@example.com').max(320)]),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'Send displayName, email or both');
+export type UpdateProfileRequest = z.infer<typeof updateProfileRequestSchema>;
+
+/** `GET /api/profile`: what the person may change about themselves (their email is where notices go). */
+export const profileSchema = z.object({ displayName: z.string(), email: z.string().nullable() });
+export type Profile = z.infer<typeof profileSchema>;
 
 export const changePasswordRequestSchema = z.object({
   currentPassword: z.string().min(1).max(1024),

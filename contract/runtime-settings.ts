@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** Settings an admin may change while the portal runs; each one's default comes from the environment. */
-export const RUNTIME_SETTING_KEYS = ['transferTokenLifeSeconds', 'sessionIdleTimeoutSeconds'] as const;
+export const RUNTIME_SETTING_KEYS = [
+  'transferTokenLifeSeconds',
+  'sessionIdleTimeoutSeconds',
+  'shareDefaultExpiryDays',
+  'shareMaxExpiryDays',
+  'shareNeverExpires',
+] as const;
 export const runtimeSettingKeySchema = z.enum(RUNTIME_SETTING_KEYS);
 export type RuntimeSettingKey = z.infer<typeof runtimeSettingKeySchema>;
 

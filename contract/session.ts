@@ -23,5 +23,7 @@ export const sessionSchema = z.object({
   expiresAt: z.string(),
   /** A session unused this long ends (COURIER_SESSION_IDLE_TIMEOUT_SECONDS). */
   idleTimeoutSeconds: z.number().int().positive(),
+  /** The password was set by an admin (a one-time password): nothing but changing it is allowed. */
+  passwordChangeRequired: z.boolean(),
 });
 export type Session = z.infer<typeof sessionSchema>;

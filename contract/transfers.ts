@@ -74,6 +74,8 @@ export const transferRecordSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** In an admin's list of everyone's transfers: whose it is, "(deleted)" after a user deleted with their history kept. */
+  userName: z.string().optional(),
 });
 export type TransferRecord = z.infer<typeof transferRecordSchema>;
 

@@ -137,9 +137,19 @@ test('profile: a new display name shows in the user menu; signing out one sessio
   await page.getByRole('link', { name: 'Profile and sessions' }).click();
   await expect(shell(page).heading).toHaveText('Profile');
   await page.getByLabel('Display name').fill('Gail Renamed');
-  await page.getByRole('button', { name: 'Save name' }).click();
-  await expect(page.getByText('Display name saved.')).toBeVisible();
+  await page.getByLabel('Email (optional)').fill('not an address');
+  await expect(page.getByRole('button', { name: 'Save details' })).toBeDisabled();
+  await page.getByLabel('Email (optional)').fill(`${gail.username}@example.com`);
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('Details saved.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'User menu: Gail Renamed' })).toBeVisible();
+  // The address is where notices go: saved, and the page shows it again.
+  expect(await (await page.request.get('/api/profile')).json()).toEqual({
+    displayName: 'Gail Renamed',
+    email: `${gail.username}@example.com`,
+  });
+  await page.reload();
+  await expect(page.getByLabel('Email (optional)')).toHaveValue(`${gail.username}@example.com`);
 
   const sessions = page.getByRole('table', { name: 'Your sessions' });
   const phone = await apiSession(gail.username, PASSWORD, 'Phone browser');

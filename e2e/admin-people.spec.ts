@@ -79,7 +79,17 @@ test('an admin creates, disables, re-enables and resets a user, and the user fee
   await logIn(userPage, { username, password: PASSWORD });
   await expect(login.alert).toContainText('Wrong username or password.');
   await logIn(userPage, { username, password: oneTime });
+  // One-time: nothing opens until they choose their own.
+  await expect(shell(userPage).heading).toHaveText('Choose a new password', { timeout: LOGIN_TIMEOUT });
+  await expect(userPage.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+  expect((await userPage.request.get('/api/spaces')).status()).toBe(403);
+  await expectNoViolations(userPage, 'forced password change');
+  await userPage.getByLabel('Current password').fill(oneTime);
+  await userPage.getByLabel('New password', { exact: true }).fill(`${PASSWORD}-mine`);
+  await userPage.getByLabel('Repeat the new password').fill(`${PASSWORD}-mine`);
+  await userPage.getByRole('button', { name: 'Change password' }).click();
   await expect(shell(userPage).heading).toHaveText('Files', { timeout: LOGIN_TIMEOUT });
+  expect((await userPage.request.get('/api/spaces')).status()).toBe(200);
   await context.close();
 
   // Edits and the admin role, checked through the API.
@@ -131,17 +141,22 @@ test('an admin sees a locked account and unlocks it, and the user can log in aga
 });
 
 for (const choice of ['keep', 'delete'] as const) {
-  test(`deleting a user asks about their personal space and does it: ${choice}`, async ({ browser, page }) => {
+  test(`deleting a user asks about their personal space and their transfer history, and does it: ${choice}`, async ({ browser, page }) => {
     test.setTimeout(90_000);
     const admin = await logInByApi(page);
     const username = uniqueName(choice);
-    await admin.post('/api/users', { username, displayName: `Dee ${choice}`, password: PASSWORD });
+    const { id } = await admin.post<{ id: string }>('/api/users', { username, displayName: `Dee ${choice}`, password: PASSWORD });
+    const shared = await admin.post<{ id: string }>('/api/spaces', { name: uniqueName('Dee shared ') });
+    await admin.put(`/api/spaces/${shared.id}/members`, { principalType: 'user', principalId: id, role: 'contributor' });
     const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
-    const spaceId = await personalSpaceId(await logInByApi(await context.newPage(), { username, password: PASSWORD }));
-    await context.close();
+    const user = await logInByApi(await context.newPage(), { username, password: PASSWORD });
+    const spaceId = await personalSpaceId(user);
     const folder = docroot('home', username);
     mkdirSync(folder, { recursive: true });
     writeFileSync(`${folder}/notes.txt`, 'mine');
+    // A transfer in a shared space: its record outlives the personal space either way.
+    await user.post('/api/transfers', { spaceId: shared.id, direction: 'upload', folder: '/', files: [{ path: 'n.txt', size: 1 }] });
+    await context.close();
 
     const dialog = await manage(page, username);
     await dialog.getByRole('button', { name: 'Delete user…' }).click();
@@ -149,8 +164,13 @@ for (const choice of ['keep', 'delete'] as const) {
     // Nothing is assumed: the delete waits for a choice.
     await expect(confirm.getByRole('button', { name: 'Delete user' })).toBeDisabled();
     await confirm.getByText(choice === 'keep' ? /Keep it as a shared space/ : 'Delete it and every file in it').click();
+    await expect(confirm.getByRole('button', { name: 'Delete user' })).toBeDisabled();
+    await confirm.getByText(choice === 'keep' ? /Keep it: the records still show/ : 'Delete it with them').click();
     await confirm.getByRole('button', { name: 'Delete user' }).click();
     await expect(confirm).toBeHidden();
+
+    const { transfers } = await admin.get<{ transfers: Array<{ userName?: string }> }>(`/api/transfers?all=1&userId=${id}`);
+    expect(transfers.map((t) => t.userName)).toEqual(choice === 'keep' ? [`${username} (deleted)`] : []);
 
     expect(await findUser(admin, username)).toBeUndefined();
     const space = await admin.request.get(`/api/spaces/${spaceId}`);

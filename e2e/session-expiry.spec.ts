@@ -56,12 +56,18 @@ const idleMs = EXPIRY_SERVER.idleTimeoutSeconds * 1000;
  * refetch, which is use: a test's transfers would keep another test's admin session alive.
  */
 async function logInAsNewUser(page: Page, browser: Browser): Promise<{ api: PortalApi; credentials: Credentials }> {
+  const credentials = await newUserCredentials(browser);
+  return { api: await logInByApi(page, credentials), credentials };
+}
+
+/** A new user, created by an admin in a context of its own. */
+async function newUserCredentials(browser: Browser): Promise<Credentials> {
   const adminContext = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   try {
     const admin = await logInByApi(await adminContext.newPage());
     const credentials = { username: `idle-${randomUUID().slice(0, 8)}`, password: 'idle-user-Passw0rd!' };
     await admin.post('/api/users', { ...credentials, displayName: 'Ida Idle' });
-    return { api: await logInByApi(page, credentials), credentials };
+    return credentials;
   } finally {
     await adminContext.close();
   }
@@ -121,24 +127,51 @@ test('a warning comes before an idle session ends; "Stay signed in" keeps it, ig
   await expect(page).toHaveURL('/transfers');
 });
 
-test('an upload picked after the session expired goes to the login page, then back to the same folder', async ({ page, browser }) => {
+test("an upload picked after the session expired waits through the login, then goes on the user's word", async ({ page, browser }) => {
+  const { folder, folderPath, credentials } = await pickAfterExpiry(page, browser, 'After expiry', 'late.txt');
+  await logIn(page, credentials);
+  await expect(page).toHaveURL(folderPath);
+  await expect(filesPage(page).heading).toHaveText(folder);
+  await expect(page.getByText(/SESSION_EXPIRED|Something went wrong/)).toHaveCount(0);
+
+  // The picked file was not sent, and is not lost: the same user is asked.
+  await expect(filesPage(page).entry('late.txt')).toHaveCount(0);
+  await expect(page.getByText('1 item picked before you logged in again')).toBeVisible();
+  await page.getByRole('button', { name: 'Upload now' }).click();
+  await expect(filesPage(page).entry('late.txt')).toBeVisible();
+  await expect(page.getByText('1 item picked before you logged in again')).toHaveCount(0);
+});
+
+test('files held through a login are never offered to someone else who logs in on that browser', async ({ page, browser }) => {
+  const { folderPath, credentials } = await pickAfterExpiry(page, browser, 'Not yours', 'private.txt');
+  // Someone else logs in at the same login page (a shared computer), then leaves.
+  await logIn(page, await newUserCredentials(browser));
+  await shell(page).userMenu.click();
+  await shell(page).logOut.click();
+  await expect(loginPage(page).heading).toBeVisible();
+
+  await logIn(page, credentials);
+  await page.goto(folderPath);
+  await expect(filesPage(page).heading).toBeVisible();
+  await expect(page.getByText(/picked before you logged in again/)).toHaveCount(0);
+});
+
+/** Opens a new user's folder, lets the session end while the page sleeps, then picks a file there. */
+async function pickAfterExpiry(page: Page, browser: Browser, prefix: string, name: string) {
   // The page's timers stand still (a laptop asleep, a throttled background tab) while the
   // server's time runs on: nothing in the page notices the end before the user acts.
   await page.clock.install();
-  const { folder, credentials } = await openNewFolder(page, browser, 'After expiry');
+  const { folder, credentials } = await openNewFolder(page, browser, prefix);
   const folderPath = new URL(page.url()).pathname;
   await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 100);
   await idleElsewhere();
   await page.clock.resume();
 
-  const file = path.join(tempDir('courier-after-expiry-'), 'late.txt');
+  const file = path.join(tempDir('courier-after-expiry-'), name);
   writeText(file, 'picked after the session ended');
   await filesPage(page).filesInput.setInputFiles(file);
 
   await expect(page).toHaveURL(`/login?next=${encodeURIComponent(folderPath)}`);
   await expect(page.getByText(EXPIRED)).toBeVisible();
-  await logIn(page, credentials);
-  await expect(page).toHaveURL(folderPath);
-  await expect(filesPage(page).heading).toHaveText(folder);
-  await expect(page.getByText(/SESSION_EXPIRED|Something went wrong/)).toHaveCount(0);
-});
+  return { folder, folderPath, credentials };
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createHmac } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { CSRF_HEADER } from '../contract/session-header';
@@ -27,7 +28,7 @@ import { spacesRoutes } from './features/spaces/spaces-routes';
 import { createSpacesService, type SpacesService } from './features/spaces/spaces-service';
 import { createTransferFeed } from './features/transfers/transfer-feed';
 import { createTransferTracker } from './features/transfers/transfer-tracker';
-import { createTransfersRepository } from './features/transfers/transfers-repository';
+import { createTransfersRepository, type TransferRow } from './features/transfers/transfers-repository';
 import { transfersRoutes } from './features/transfers/transfers-routes';
 import { createTransfersService } from './features/transfers/transfers-service';
 import { createGroupsRepository } from './features/users/groups-repository';
@@ -53,6 +54,23 @@ import { collectApiRoutes } from './features/openapi/openapi-document';
 import { openApiRoutes } from './features/openapi/openapi-routes';
 import { createOidcService } from './features/oidc/oidc-service';
 import { oidcRoutes } from './features/oidc/oidc-routes';
+import { createRequestsRepository } from './features/requests/requests-repository';
+import { requestsRoutes } from './features/requests/requests-routes';
+import { createRequestsService } from './features/requests/requests-service';
+import { createNotifier } from './features/notifications/create-notifier';
+import { createMailDelivery } from './features/notifications/mail-delivery';
+import { createMailQueue } from './features/notifications/mail-queue';
+import { createMailWorker, MAIL_MAX_ATTEMPTS, type MailWorker } from './features/notifications/mail-worker';
+import { mailAdminRoutes } from './features/notifications/mail-admin-routes';
+import { createNotificationsRepository } from './features/notifications/notifications-repository';
+import { notificationsRoutes } from './features/notifications/notifications-routes';
+import type { Notifier } from './features/notifications/notifier';
+import { createPublicSharesService } from './features/shares/public-shares-service';
+import { createShareAccessCookies } from './features/shares/share-access-cookie';
+import { createSharePasswordThrottle } from './features/shares/share-password-throttle';
+import { sharesRoutes } from './features/shares/shares-routes';
+import { createSharesRepository } from './features/shares/shares-repository';
+import { createSharesService } from './features/shares/shares-service';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,6 +80,10 @@ declare module 'fastify' {
       nodes: ReturnType<typeof createNodesService>;
       /** Password hashing's bound, observable: hashes running, queued, refused, the peak. */
       loginHashing: Pick<ConcurrencyLimiter, 'stats'>;
+      /** What other features tell people (issue 14): the bell and the mail queue. */
+      notifier: Notifier;
+      /** Delivers the mail queue; started when the app is ready, stopped before it closes. */
+      mailWorker: MailWorker;
     };
   }
 }
@@ -79,6 +101,8 @@ export interface AppOptions {
   healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
   /** How often transfers are followed on their nodes (ms). */
   trackerIntervalMs?: number;
+  /** Who tells people what happened (a submission arrived, a link downloaded); default: the notification service. */
+  notifier?: Notifier;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -143,8 +167,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!request.url.startsWith('/api/')) return;
     await runtimeSettings.refresh().catch((error: unknown) => request.log.warn({ err: error }, 'run-time settings not re-read'));
   });
+  const throttleRepository = createLoginThrottleRepository(db);
   const throttle = createLoginThrottle(
-    createLoginThrottleRepository(db),
+    throttleRepository,
     {
       maxFailuresPerAccountAndIp: config.loginMaxFailuresPerAccountAndIp,
       maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
@@ -175,11 +200,34 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
   const feed = createTransferFeed(transfersRepository);
+  const mailQueue = createMailQueue(db);
+  const mailDelivery = createMailDelivery(config);
+  const mailWorker = createMailWorker({ queue: mailQueue, delivery: mailDelivery, from: config.mailFrom, log: app.log });
+  const notifier = createNotifier({ db, config, log: app.log, onQueued: mailWorker.nudge });
+  const requests = createRequestsService({
+    requests: createRequestsRepository(db),
+    users,
+    access,
+    clients,
+    transfers: transfersRepository,
+    audit,
+    notifier: options.notifier ?? notifier,
+    throttle: createLoginThrottleRepository(db),
+    publicOrigin: origin,
+    unlockKey: createHmac('sha256', options.secretKey).update('courier file request unlock').digest(),
+    tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
+    onChange: () => feed.nudge(),
+  });
+  // The public side of share links is built after the transfers service it hands downloads to; the
+  // tracker reaches it through this late-bound callback.
+  let transferEnded: (row: TransferRow) => Promise<void> = async () => undefined;
   const tracker = createTransferTracker({
     transfers: transfersRepository,
     clients,
     log: app.log,
     onChange: () => feed.nudge(),
+    onCompleted: (row) => requests.transferCompleted(row),
+    onEnded: (row) => transferEnded(row),
     intervalMs: options.trackerIntervalMs,
   });
   const transfers = createTransfersService({
@@ -189,10 +237,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
   });
-  app.decorate('courier', { tracker, nodes, loginHashing });
-  app.addHook('onReady', async () => tracker.start());
+  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker });
+  app.addHook('onReady', async () => {
+    tracker.start();
+    mailWorker.start();
+  });
   app.addHook('preClose', async () => {
     await tracker.stop();
+    await mailWorker.stop();
     feed.close();
   });
 
@@ -229,7 +281,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(auditRoutes, { audit });
   await app.register(settingsRoutes, { settings: runtimeSettings, audit });
-  await app.register(profileRoutes, { profile: createProfileService({ db, auth, audit, hashing: loginHashing }) });
+  await app.register(profileRoutes, { profile: createProfileService({ db, auth, audit, hashing: loginHashing, throttle }) });
   await app.register(apiTokensRoutes, { tokens: createApiTokensService({ tokens: apiTokens, audit, auth }) });
   await app.register(healthRoutes, {
     db,
@@ -240,9 +292,58 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access, audit });
   app.addHook('onReady', async () => warnOfSharedFolders(app, spaces));
   await app.register(spacesRoutes, { spaces });
-  await app.register(filesRoutes, { files: createFilesService({ access, clients }) });
+  const filesService = createFilesService({ access, clients });
+  await app.register(filesRoutes, { files: filesService });
+  const sharesRepository = createSharesRepository(db);
+  const publicShares = createPublicSharesService({
+    shares: sharesRepository,
+    users,
+    access,
+    clients,
+    files: filesService,
+    transfers,
+    audit,
+    notifier: options.notifier ?? notifier,
+    throttle: createSharePasswordThrottle(throttleRepository, {
+      maxFailuresPerLinkAndIp: config.loginMaxFailuresPerAccountAndIp,
+      maxFailuresPerLink: config.loginMaxFailuresPerAccount,
+      maxFailuresPerIp: config.loginMaxFailuresPerIp,
+      windowSeconds: config.loginWindowSeconds,
+      delayStepSeconds: config.loginDelayStepSeconds,
+    }),
+    hashing: loginHashing,
+    cookies: createShareAccessCookies(options.secretKey),
+    publicOrigin: origin,
+  });
+  transferEnded = publicShares.transferEnded;
+  const shares = createSharesService({
+    shares: sharesRepository,
+    access,
+    clients,
+    audit,
+    hashing: loginHashing,
+    settings: {
+      defaultExpiryDays: () => runtimeSettings.current('shareDefaultExpiryDays'),
+      maxExpiryDays: () => runtimeSettings.current('shareMaxExpiryDays'),
+      neverExpires: () => runtimeSettings.current('shareNeverExpires') === 1,
+    },
+    publicOrigin: origin,
+  });
+  await app.register(sharesRoutes, { shares, publicShares, secureCookies });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
+  await app.register(requestsRoutes, { requests, secureCookies });
   await app.register(clientConfigRoutes, { config });
+  await app.register(notificationsRoutes, { notifications: createNotificationsRepository(db) });
+  await app.register(mailAdminRoutes, {
+    queue: mailQueue,
+    delivery: mailDelivery,
+    from: config.mailFrom,
+    maxAttempts: MAIL_MAX_ATTEMPTS,
+    notifier,
+    users,
+    audit,
+    onQueued: mailWorker.nudge,
+  });
   await app.register(openApiRoutes, { routes: apiRoutes, version: PACKAGE_VERSION });
   if (options.spaDir) {
     // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).

@@ -10,6 +10,9 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, nodePort: 9092, host: '127.0.0.1', embeddedNode: true, sessionIdleTimeoutSeconds: 1800 });
     expect(config.dataDir).toBe(path.resolve('./data'));
     expect(config.databaseUrl).toBeUndefined();
+    // No SMTP: mail goes to the outbox folder, so a fresh start needs no mail server.
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.mailFrom).toBe('Courier <courier@localhost>');
   });
 
   it.each([
@@ -21,6 +24,8 @@ describe('loadConfig', () => {
     ['COURIER_PUBLIC_URL', 'not a url', /COURIER_PUBLIC_URL/],
     ['COURIER_EMBEDDED_NODE', 'maybe', /COURIER_EMBEDDED_NODE/],
     ['COURIER_LOG_LEVEL', 'loud', /COURIER_LOG_LEVEL/],
+    ['COURIER_SMTP_URL', 'http://mail.example.com', /COURIER_SMTP_URL .*smtp:\/\//],
+    ['COURIER_MAIL_FROM', 'x', /COURIER_MAIL_FROM/],
   ])('stops on a bad %s naming the setting', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -42,12 +47,17 @@ describe('loadConfig', () => {
 
   it('never echoes a secret value in the error', () => {
     const attempt = () =>
-      loadConfig({ COURIER_ADMIN_PASSWORD: 'hunter2', COURIER_SECRET_KEY: 'c2VjcmV0', DATABASE_URL: 'mysql://u:pw-in-url@h/db' });
-    expect(attempt).toThrow(/DATABASE_URL[\s\S]*COURIER_ADMIN_PASSWORD[\s\S]*COURIER_SECRET_KEY/);
+      loadConfig({
+        COURIER_ADMIN_PASSWORD: 'hunter2',
+        COURIER_SECRET_KEY: 'c2VjcmV0',
+        DATABASE_URL: 'mysql://u:pw-in-url@h/db',
+        COURIER_SMTP_URL: 'imap://u:smtp-pw@h',
+      });
+    expect(attempt).toThrow(/DATABASE_URL[\s\S]*COURIER_ADMIN_PASSWORD[\s\S]*COURIER_SECRET_KEY[\s\S]*COURIER_SMTP_URL/);
     try {
       attempt();
     } catch (error) {
-      for (const secret of ['hunter2', 'c2VjcmV0', 'pw-in-url']) expect((error as Error).message).not.toContain(secret);
+      for (const secret of ['hunter2', 'c2VjcmV0', 'pw-in-url', 'smtp-pw']) expect((error as Error).message).not.toContain(secret);
     }
   });
 

@@ -124,6 +124,21 @@ export const SETTINGS = {
     schema: seconds.default(3600),
     doc: 'Life of the transfer tokens the portal asks nodes for: long enough for a transfer to start (a running one is not cut), short enough that an authorization does not outlive a logout or a removal from the space.',
   },
+  shareDefaultExpiryDays: {
+    env: 'COURIER_SHARE_DEFAULT_EXPIRY_DAYS',
+    schema: z.coerce.number().int().min(1).max(3650).default(7),
+    doc: 'Days a new share link lasts when its sharer picks no date. Admins may change it at run time.',
+  },
+  shareMaxExpiryDays: {
+    env: 'COURIER_SHARE_MAX_EXPIRY_DAYS',
+    schema: z.coerce.number().int().min(1).max(3650).default(90),
+    doc: 'The latest expiry a share link may have, in days from when it is created or edited. Admins may change it at run time.',
+  },
+  shareNeverExpires: {
+    env: 'COURIER_SHARE_NEVER_EXPIRES',
+    schema: z.coerce.number().int().min(0).max(1).default(0),
+    doc: '`1` lets people create share links that never expire; `0` (the default) requires an expiry. Admins may change it at run time.',
+  },
   loginDelayStepSeconds: {
     env: 'COURIER_LOGIN_DELAY_STEP_SECONDS',
     schema: z.coerce.number().int().min(0).max(60).default(1),
@@ -195,6 +210,19 @@ export const SETTINGS = {
     schema: bool.default(false),
     doc: 'On a first sign-in, link the identity to the existing Courier user with the same email address when the provider says it is verified (`email_verified`). Off: a first sign-in always creates a new user, so an identity provider cannot take over a local account.',
   },
+  smtpUrl: {
+    env: 'COURIER_SMTP_URL',
+    schema: z
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    doc: 'SMTP server for email notifications, e.g. `smtp://user:pass@mail.example.com:587` (STARTTLS when offered) or `smtps://…:465`. Unset: each message is written as an `.eml` file to `<data dir>/outbox/` instead.',
+  },
+  mailFrom: {
+    env: 'COURIER_MAIL_FROM',
+    schema: z.string().trim().min(3).max(320).default('Courier <courier@localhost>'),
+    doc: 'Sender of email notifications, e.g. `Courier <courier@example.com>`.',
+  },
   logLevel: {
     env: 'COURIER_LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -202,7 +230,7 @@ export const SETTINGS = {
   },
 } as const;
 
-const SECRET_SETTINGS = new Set<string>(['adminPassword', 'secretKey', 'databaseUrl', 'oidcClientSecret']);
+const SECRET_SETTINGS = new Set<string>(['adminPassword', 'secretKey', 'databaseUrl', 'oidcClientSecret', 'smtpUrl']);
 
 type Settings = typeof SETTINGS;
 export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & {

@@ -37,6 +37,8 @@ export const ERRORS = {
   AccountDisabled: () => new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.'),
   // 400, not 401: the session is fine, only the password typed to confirm a change is not.
   WrongPassword: () => new AppError(400, 'WRONG_PASSWORD', 'The current password is wrong.'),
+  PasswordChangeRequired: () =>
+    new AppError(403, 'PASSWORD_CHANGE_REQUIRED', 'Your password was set by an administrator: choose a new one before anything else.'),
   TooManyAttempts: (retryAfterSeconds: number) =>
     new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed login attempts. Try again in ${formatWait(retryAfterSeconds)}.`, {
       retryAfterSeconds,
@@ -74,6 +76,27 @@ export const ERRORS = {
       'SPACE_ROOT_OVERLAPS',
       `The folder ${JSON.stringify(rootPath.slice(0, 200))} ${RELATION_WORDS[relation]} the folder of ${other} on this node; each space needs a folder of its own.`,
     ),
+  RequestClosed: () => new AppError(410, 'REQUEST_CLOSED', 'This file request was closed by the person who made it.'),
+  RequestExpired: (deadline: string) => new AppError(410, 'REQUEST_EXPIRED', `This file request's deadline (${deadline}) has passed.`),
+  PasswordRequired: () => new AppError(401, 'PASSWORD_REQUIRED', 'This file request needs its password first.'),
+  WrongRequestPassword: () => new AppError(403, 'WRONG_PASSWORD', 'The password is wrong.'),
+  TooManyPasswordAttempts: (retryAfterSeconds: number) =>
+    new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many wrong passwords. Try again in ${formatWait(retryAfterSeconds)}.`, {
+      retryAfterSeconds,
+    }),
+  LimitExceeded: (message: string) => new AppError(413, 'LIMIT_EXCEEDED', message),
+  // A share link's answers (docs/sharing.md §3): 401 until its password is given, 410 once it is over.
+  SharePasswordRequired: () => new AppError(401, 'SHARE_PASSWORD_REQUIRED', 'This link is protected by a password.'),
+  SharePasswordWrong: () => new AppError(401, 'WRONG_PASSWORD', 'The password is wrong.'),
+  SharePasswordAttempts: (retryAfterSeconds: number) =>
+    new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many wrong passwords. Try again in ${formatWait(retryAfterSeconds)}.`, {
+      retryAfterSeconds,
+    }),
+  ShareExpired: () => new AppError(410, 'SHARE_EXPIRED', 'This link has expired.'),
+  ShareRevoked: () => new AppError(410, 'SHARE_REVOKED', 'This link was revoked by the person who shared it.'),
+  ShareUsedUp: () => new AppError(410, 'SHARE_USED_UP', 'This link has reached its download limit.'),
+  ShareUnavailable: () =>
+    new AppError(410, 'SHARE_UNAVAILABLE', 'This link no longer works: the person who shared it no longer has access to these files.'),
   Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),
 };
 

@@ -8,7 +8,10 @@ import { asNodeError, toNodeErrorBody } from './errors';
 import { applyCorsHeaders } from './gateway/cors';
 import { GATEWAY_PREFIX, gatewayRoutes, normalizeFastifyError } from './gateway/gateway-routes';
 import { enforceRequestDeadline } from './request-deadline';
-import { basicAuthHook } from './node-api/basic-auth';
+import { accessKeyRoutes } from './node-api/access-key-routes';
+import { authenticationHook } from './node-api/basic-auth';
+import { fileIdRoutes } from './node-api/file-id-routes';
+import { permissionRoutes } from './node-api/permission-routes';
 import { filesRoutes } from './node-api/files-routes';
 import { opsRoutes } from './node-api/ops-routes';
 import { serviceRoutes } from './node-api/service-routes';
@@ -27,7 +30,16 @@ export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): P
   app.get('/ping', async (_request, reply) => reply.code(200).send(''));
 
   await app.register(async (nodeApi) => {
-    nodeApi.addHook('onRequest', basicAuthHook(ctx.settings.nodeUser, ctx.settings.nodePassword, ctx.authThrottle));
+    nodeApi.decorateRequest('principal', null as never);
+    nodeApi.addHook(
+      'onRequest',
+      authenticationHook({
+        user: ctx.settings.nodeUser,
+        password: ctx.settings.nodePassword,
+        throttle: ctx.authThrottle,
+        accessKeys: ctx.accessKeys,
+      }),
+    );
     nodeApi.setErrorHandler((err, request, reply) => {
       const error = asNodeError(normalizeFastifyError(err));
       if (error.status >= 500) request.log.error({ err }, 'node api request failed');
@@ -39,6 +51,9 @@ export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): P
     await nodeApi.register(filesRoutes, ctx);
     await nodeApi.register(setupRoutes, ctx);
     await nodeApi.register(opsRoutes, ctx);
+    await nodeApi.register(accessKeyRoutes, ctx);
+    await nodeApi.register(permissionRoutes, ctx);
+    await nodeApi.register(fileIdRoutes, ctx);
   });
 
   await app.register(gatewayRoutes, { ...ctx, prefix: GATEWAY_PREFIX });

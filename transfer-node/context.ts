@@ -1,4 +1,7 @@
 /** The services and settings the routes share; built once in index.ts and passed to the app plugin. */
+import type { AccessKeys } from './access/access-keys';
+import type { FileIds } from './access/file-ids';
+import type { Permissions } from './access/permissions';
 import type { NodeLimits } from './limits';
 import type { AuthThrottle } from './node-api/auth-throttle';
 import type { FileService } from './storage/file-service';
@@ -34,4 +37,8 @@ export interface NodeContext {
   limits: NodeLimits;
   /** Wrong Node API credentials per client IP. */
   authThrottle: AuthThrottle;
+  accessKeys: AccessKeys;
+  /** Stable ids of docroot paths, for the id API of access keys and bearer tokens. */
+  fileIds: FileIds;
+  permissions: Permissions;
 }

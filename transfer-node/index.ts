@@ -5,6 +5,9 @@
 import Fastify from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
+import { AccessKeys } from './access/access-keys';
+import { FileIds } from './access/file-ids';
+import { Permissions } from './access/permissions';
 import { transferNodeApp } from './app';
 import type { NodeContext, NodeSettings } from './context';
 import { guardConnections } from './connection-guard';
@@ -56,7 +59,8 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   if (explicit && !(options.nodeUser && options.nodePassword)) throw new Error('nodeUser and nodePassword must be given together');
   const secrets = await loadOrCreateSecrets(options.stateDir, !explicit);
   const docroot = await Docroot.open(options.docroot);
-  const files = new FileService(docroot);
+  const fileIds = await FileIds.open(options.stateDir);
+  const files = new FileService(docroot, undefined, fileIds.changesIn(docroot));
   const transfers = new TransferStore(options.stateDir);
   const grants = new UploadGrants(options.stateDir);
   const transferUser = options.transferUser ?? 'xfer';
@@ -97,6 +101,9 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     grants,
     limits,
     authThrottle: new AuthThrottle({ maxFailures: limits.authMaxFailures, windowMs: limits.authWindowMs }),
+    accessKeys: await AccessKeys.open(options.stateDir),
+    fileIds,
+    permissions: await Permissions.open(options.stateDir),
   };
   guardConnections(app.server as unknown as HttpServer, limits.maxConnections, limits.maxConnectionsPerIp);
   await app.register(transferNodeApp, ctx);

@@ -181,7 +181,7 @@ async function manyUpload(b: Bench, o: BenchOptions): Promise<BenchRow> {
     [
       'Chromium: from setInputFiles on "Upload folder" (webkitdirectory) to the transfers page showing Completed. curl: POST /api/transfers for the same paths, then one v3 multipart request to the same node. The first Chromium run is SHA-256-checked file by file.',
       phaseNote(phases),
-      "What bounds it: Chromium's per-file calls into its browser process. The first read of each picked File's size is a synchronous call there (about 0.5-0.9 ms a file: 4-9 s for 10,000, measured by summing file.size in the page), and the XHR then opens every file. The SPA's readability check (findUnreadable, src/features/files/lib/collect-upload.ts: another ~0.8 ms a file) runs only while the review is open and is abandoned on Start, so the upload does not wait for it or share the browser process with it; a file the upload cannot open fails it at once, and the check then names the file.",
+      "What bounds it: Chromium's per-file calls into its browser process. The first read of each picked File's size is a synchronous call there (about 0.5-0.9 ms a file: 4-9 s for 10,000, measured by summing file.size in the page), and the XHR then opens every file. The SPA's readability check (findUnreadable, src/lib/upload/collect-upload.ts: another ~0.8 ms a file) runs only while the review is open and is abandoned on Start, so the upload does not wait for it or share the browser process with it; a file the upload cannot open fails it at once, and the check then names the file.",
     ],
   );
 }

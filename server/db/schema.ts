@@ -17,6 +17,10 @@ export interface UsersTable {
   email: ColumnType<string | null, string | null | undefined, string | null>;
   /** 1: no login and no session (migration 0006). */
   disabled: ColumnType<number, number | undefined, number>;
+  /** Set when deleted with their transfer history kept: no login, listed nowhere (migration 0014). */
+  deleted_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 1: the password was set by an admin and must be changed before anything else (migration 0014). */
+  must_change_password: ColumnType<number, number | undefined, number>;
 }
 
 export interface SessionsTable {
@@ -115,6 +119,10 @@ export interface TransfersTable {
   updated_at: number;
   started_at: number | null;
   ended_at: number | null;
+  /** The file request a guest's upload answers (migration 0011); null for everything else. */
+  request_id?: string | null;
+  /** The share link that authorized this download (docs/sharing.md §5); null for everything else. */
+  share_id?: string | null;
 }
 
 export interface NodeCursorsTable {
@@ -163,6 +171,104 @@ export interface OidcIdentitiesTable {
   last_sign_in_at: number;
 }
 
+/** A file request: an upload link for people without an account (migration 0011). */
+export interface FileRequestsTable {
+  /** 144 random bits, base64url: the link's only secret besides its password. */
+  id: string;
+  user_id: string;
+  space_id: string;
+  /** Space folder the submissions land in. */
+  folder: string;
+  title: string;
+  message: string;
+  deadline: number;
+  password_hash: string | null;
+  max_bytes: number | null;
+  max_files: number | null;
+  require_identity: number;
+  closed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RequestSubmissionsTable {
+  id: string;
+  request_id: string;
+  transfer_id: string;
+  /** Space path of the submission's own subfolder. */
+  folder: string;
+  uploader_name: string | null;
+  uploader_email: string | null;
+  file_count: number;
+  bytes: number;
+  names_json: string;
+  source_ip: string | null;
+  created_at: number;
+  /** Set once, when the node reports the upload complete (the requester is told then). */
+  completed_at: number | null;
+}
+
+/** An in-app notification: one row per notice for a logged-in user (the bell). */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  /** What happened: `share.downloaded`, `request.submitted`, … */
+  kind: string;
+  subject: string;
+  text: string;
+  /** A path in the SPA or an absolute URL; null: nothing to open. */
+  link: string | null;
+  created_at: number;
+  /** Null while unread. */
+  read_at: number | null;
+}
+
+/**
+ * The mail queue (migration 0009). `sending` is a lease: a worker that claimed the row sets
+ * next_attempt_at to when its claim lapses, so a row left by a stopped portal is sent again.
+ */
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  kind: string;
+  subject: string;
+  text: string;
+  link: string | null;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface SharesTable {
+  id: string;
+  owner_user_id: string;
+  space_id: string;
+  paths_json: string;
+  note: string;
+  notify: 'never' | 'first' | 'every';
+  password_hash: string | null;
+  max_downloads: number | null;
+  /** Completed downloads counted against the limit. */
+  downloads: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ShareDownloadsTable {
+  transfer_id: string;
+  share_id: string;
+  paths_json: string;
+  source_address: string;
+  user_agent: string | null;
+  created_at: number;
+  counted_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -178,4 +284,10 @@ export interface Database {
   runtime_settings: RuntimeSettingsTable;
   api_tokens: ApiTokensTable;
   oidc_identities: OidcIdentitiesTable;
+  file_requests: FileRequestsTable;
+  request_submissions: RequestSubmissionsTable;
+  notifications: NotificationsTable;
+  mail_outbox: MailOutboxTable;
+  shares: SharesTable;
+  share_downloads: ShareDownloadsTable;
 }

@@ -169,4 +169,13 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
     expect(await idsOf(bob, '')).toEqual([bobsId]);
     expect((await api(bob, 'GET', '/api/transfers?all=true')).json.code).toBe('FORBIDDEN');
   });
+
+  it('shows the mail queue to an admin only, with mail going to the outbox folder when no SMTP is set', async () => {
+    expect(await api(bob, 'GET', '/api/admin/mail')).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    expect(await api(bob, 'POST', '/api/admin/mail/x/retry')).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    const mail = await api(admin, 'GET', '/api/admin/mail');
+    expect(mail.status).toBe(200);
+    expect(mail.json.destination).toEqual({ kind: 'outbox', folder: `${t.config.dataDir}/outbox` });
+    expect(mail.json.from).toBe('Courier <courier@localhost>');
+  });
 });

@@ -12,6 +12,20 @@ export const router = createBrowserRouter([
     ErrorBoundary: RouteError,
   },
   {
+    // A file request's guest page: no session, no shell (docs/architecture.md §4.1).
+    path: '/r/:requestId',
+    lazy: () => import('./routes/public/request').then((m) => ({ Component: m.GuestRequestRoute })),
+    HydrateFallback: BootScreen,
+    ErrorBoundary: RouteError,
+  },
+  {
+    // A share link's public page: outside the login guard, its own chunk (docs/architecture.md §4.1).
+    path: '/s/:linkId',
+    lazy: () => import('./routes/public/share').then((m) => ({ Component: m.PublicShareRoute })),
+    HydrateFallback: BootScreen,
+    ErrorBoundary: RouteError,
+  },
+  {
     path: '/',
     lazy: () => import('./routes/app/root').then((m) => ({ Component: m.AppRoot })),
     HydrateFallback: BootScreen,
@@ -38,8 +52,18 @@ export const router = createBrowserRouter([
           { path: 'nodes', lazy: () => import('./routes/app/admin-nodes').then((m) => ({ Component: m.AdminNodesRoute })) },
           { path: 'audit', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminAuditRoute })) },
           { path: 'transfers', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminTransfersRoute })) },
+          { path: 'mail', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminMailRoute })) },
           { path: 'settings', lazy: () => import('./routes/app/admin-activity').then((m) => ({ Component: m.AdminSettingsRoute })) },
         ],
+      },
+      {
+        // `/requests/<id>` opens that request's submissions (the requester's notice links there).
+        path: 'requests/:requestId?',
+        lazy: () => import('./routes/app/requests').then((m) => ({ Component: m.RequestsRoute })),
+      },
+      {
+        path: 'links',
+        lazy: () => import('./routes/app/links').then((m) => ({ Component: m.LinksRoute })),
       },
       {
         path: 'profile',

@@ -9,3 +9,10 @@ export const spaceFilesKey = (spaceId: string) => ['spaces', spaceId, 'files'] a
 export const transfersKey = ['transfers'] as const;
 /** The logged-in session (`GET /api/session`): the profile refreshes it when the display name changes. */
 export const sessionKey = ['session'] as const;
+/** File requests (`GET /api/requests`, one request with its submissions under its id). */
+export const requestsKey = ['requests'] as const;
+export const requestKey = (requestId: string) => ['requests', requestId] as const;
+/** What a guest sees of a request (`GET /api/public/requests/:id`). */
+export const publicRequestKey = (requestId: string) => ['public-requests', requestId] as const;
+/** The caller's share links (`GET /api/shares`), refreshed when one is made from the Files page. */
+export const sharesKey = ['shares'] as const;

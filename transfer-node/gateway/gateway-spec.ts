@@ -11,6 +11,7 @@ import { ERRORS, NodeError } from '../errors';
 import { isInside } from '../storage/docroot';
 import { parseNodePath, toNodePath } from '../storage/node-path';
 import { grantCovers, type TransferGrant } from '../tokens/transfer-token';
+import { bearerGrant } from './bearer-spec';
 import { MAX_FILES_PER_RECORD } from '../transfers/transfer-record';
 
 // Bounds on one request's work; the SDK sends one path per picked file. The portal authorizes no more.
@@ -98,7 +99,8 @@ export interface UploadAuthorization {
 
 export function authorizeUpload(ctx: NodeContext, spec: GatewaySpec, authorization: string | undefined): UploadAuthorization {
   if (spec.direction && spec.direction !== 'send') throw ERRORS.badRequest('An upload spec must have direction "send"');
-  const grant = ctx.tokens.verify(tokenOf(spec, authorization), 'send');
+  const token = tokenOf(spec, authorization);
+  const grant = bearerGrant(ctx, spec, token, 'send') ?? ctx.tokens.verify(token, 'send');
   const rootSegments = parseNodePath(spec.destination_root ?? (grant.direction === 'send' ? grant.destinationRoot : '/'), {
     allowLeadingSlash: true,
   });
@@ -128,7 +130,8 @@ export async function authorizeDownloadOrRecord(ctx: NodeContext, spec: GatewayS
 
 export async function authorizeDownload(ctx: NodeContext, spec: GatewaySpec, authorization: string | undefined) {
   if (spec.direction && spec.direction !== 'receive') throw ERRORS.badRequest('A download spec must have direction "receive"');
-  const grant = ctx.tokens.verify(tokenOf(spec, authorization), 'receive');
+  const token = tokenOf(spec, authorization);
+  const grant = bearerGrant(ctx, spec, token, 'receive') ?? ctx.tokens.verify(token, 'receive');
   if (spec.paths.length === 0) throw ERRORS.badRequest('The spec lists no paths');
   const root = parseNodePath(spec.source_root ?? '', { allowLeadingSlash: true });
   const nodePaths = spec.paths.map((p) => {

@@ -1,9 +1,11 @@
 /**
- * gen3 path API (docs/node-api.md §3). Create/delete/rename answer 200 with per-path results, each
+ * gen3 path API (docs/node-api.md §3), for the node user over the docroot and for an access key over
+ * its storage root (never for bearer tokens: the default `basic` route access). Create/delete/rename answer 200 with per-path results, each
  * failing path carrying `error: {code, reason, user_message}` as real HSTS does.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { scopeOf } from '../access/principal';
 import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, toNodeErrorBody } from '../errors';
 import { parseBody } from './parse-body';
@@ -40,15 +42,17 @@ const renameSchema = z.object({
 });
 
 export async function filesRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
-  const { files } = ctx;
+  const filesOf = async (request: FastifyRequest) => (await scopeOf(ctx, request.principal)).files;
 
   app.post('/files/browse', async (request) => {
     const body = parseBody(browseSchema, request.body);
+    const files = await filesOf(request);
     return files.browse(body.path, body.skip, Math.min(body.count, MAX_BROWSE_COUNT), body.sort, body.case_sensitive);
   });
 
   app.post('/files/create', async (request) => {
     const body = parseBody(createSchema, request.body);
+    const files = await filesOf(request);
     const paths = [];
     for (const item of body.paths) {
       try {
@@ -64,6 +68,7 @@ export async function filesRoutes(app: FastifyInstance, ctx: NodeContext): Promi
 
   app.post('/files/delete', async (request) => {
     const body = parseBody(deleteSchema, request.body);
+    const files = await filesOf(request);
     const paths = [];
     for (const item of body.paths) {
       try {
@@ -77,6 +82,7 @@ export async function filesRoutes(app: FastifyInstance, ctx: NodeContext): Promi
 
   app.post('/files/rename', async (request) => {
     const body = parseBody(renameSchema, request.body);
+    const files = await filesOf(request);
     const paths = [];
     for (const item of body.paths) {
       const echo = { path: item.path, source: item.source, destination: item.destination };

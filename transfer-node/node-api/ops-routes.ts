@@ -25,13 +25,16 @@ const listSchema = z.object({
   view: z.enum(['id', 'short_summary', 'summary']).optional(),
   tag: z.string().min(1).max(1024).optional(),
 });
+// The records hold every tenant's transfers and are not yet kept per access key: the node user
+// only (docs/node-api.md §6.4).
+const NODE_USER_ONLY = { config: { access: 'node-user' as const } };
 const idSchema = z.object({ id: z.string().uuid('unknown transfer id') });
 const putSchema = z.object({ status: z.string().optional() }).loose();
 
 export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
   const serverIp = () => ctx.settings.remoteHost;
 
-  app.get('/ops/transfers', async (request, reply) => {
+  app.get('/ops/transfers', NODE_USER_ONLY, async (request, reply) => {
     const query = parseBody(listSchema, request.query);
     const { records, lastSeq } = ctx.transfers.list({
       afterSeq: Number(query.iteration_token ?? 0),
@@ -54,14 +57,14 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
     });
   });
 
-  app.get('/ops/transfers/:id', async (request) => {
+  app.get('/ops/transfers/:id', NODE_USER_ONLY, async (request) => {
     const { id } = parseIdOr404(request.params);
     const record = ctx.transfers.get(id);
     if (!record) throw ERRORS.notFound('Transfer not found');
     return toTransferObject(record, serverIp());
   });
 
-  app.put('/ops/transfers/:id', async (request) => {
+  app.put('/ops/transfers/:id', NODE_USER_ONLY, async (request) => {
     const { id } = parseIdOr404(request.params);
     const body = parseBody(putSchema, request.body);
     // docs/node-api.md §5 also lets PUT change rates and policy; this node moves bytes over HTTP and
@@ -80,7 +83,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
     return toTransferObject(ctx.transfers.get(id) ?? record, serverIp());
   });
 
-  app.delete('/ops/transfers/:id', async (request, reply) => {
+  app.delete('/ops/transfers/:id', NODE_USER_ONLY, async (request, reply) => {
     const { id } = parseIdOr404(request.params);
     if (!ctx.transfers.get(id)) throw ERRORS.notFound('Transfer not found');
     ctx.transfers.cancel(id);

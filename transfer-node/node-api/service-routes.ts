@@ -8,7 +8,8 @@ export const NODE_API_VERSION = '4.4.6.0';
 
 export async function serviceRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
   const { settings } = ctx;
-  app.get('/info', async () => ({
+  // docs/node-api.md §9.12: ascli reads /info with a bearer token too (for the transfer user of gen4 specs).
+  app.get('/info', { config: { access: 'any' } }, async () => ({
     application: 'node',
     name: 'Courier embedded transfer node',
     version: NODE_API_VERSION,

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { requireAt, scopeOf, type RequestScope } from '../access/principal';
 import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, toNodeErrorBody } from '../errors';
 import { parseNodePath, toNodePath } from '../storage/node-path';
@@ -57,13 +58,16 @@ type TransferRequest = z.infer<typeof requestSchema>;
 export async function setupRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
   for (const direction of ['send', 'receive'] as const) {
     const route = direction === 'send' ? '/files/upload_setup' : '/files/download_setup';
-    app.post(route, async (request) => {
+    // docs/node-api.md §6.4: also under an access key (jailed) or a bearer token (held to its permissions).
+    app.post(route, { config: { access: 'any' } }, async (request) => {
       const body = parseBody(setupSchema, request.body);
+      const scope = await scopeOf(ctx, request.principal);
       const transfer_specs = [];
       for (const item of body.transfer_requests) {
         try {
           const transferRequest = parseBody(requestSchema, item.transfer_request);
-          const spec = direction === 'send' ? await uploadSpec(ctx, transferRequest) : await downloadSpec(ctx, transferRequest);
+          const spec =
+            direction === 'send' ? await uploadSpec(ctx, scope, transferRequest) : await downloadSpec(ctx, scope, transferRequest);
           transfer_specs.push({ transfer_spec: spec });
         } catch (err) {
           transfer_specs.push({ error: toNodeErrorBody(asNodeError(err)) });
@@ -74,7 +78,7 @@ export async function setupRoutes(app: FastifyInstance, ctx: NodeContext): Promi
   }
 }
 
-async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
+async function uploadSpec(ctx: NodeContext, scope: RequestScope, req: TransferRequest) {
   const root = parseNodePath(req.destination_root ?? '/', { allowLeadingSlash: true });
   const destinations = req.paths.map((p) => p.destination).filter((d): d is string => typeof d === 'string');
   // docs/node-api.md §4: a single requested destination (a folder, no source) must end up in
@@ -84,27 +88,31 @@ async function uploadSpec(ctx: NodeContext, req: TransferRequest) {
   const only = req.paths.length === 1 ? req.paths[0] : undefined;
   const single = destinations.length === 1 && only?.source === undefined && only?.size === undefined;
   const segments = single && destinations[0] !== '*' ? [...root, ...parseNodePath(destinations[0], { allowLeadingSlash: true })] : root;
-  const declared = single ? [] : declaredPaths(segments, req);
-  const resolved = await ctx.files.docroot.resolve(segments);
+  // Tokens and the gateway speak docroot paths: a jailed scope's paths get its root in front.
+  const declared = single ? [] : declaredPaths([...scope.rootSegments, ...segments], req);
+  const resolved = await scope.files.docroot.resolve(segments);
   if (resolved.stats && !resolved.stats.isDirectory()) throw ERRORS.notAFolder();
-  const destinationRoot = toNodePath(segments);
+  const destinationRoot = scope.docrootPath(segments);
+  requireAt(ctx, scope.principal, 'write', destinationRoot);
   const exp = expiry(ctx, req);
   const replace = req.overwrite !== 'never' && req.overwrite !== 'none';
-  const grant = ctx.grants.create(exp, declared);
-  const token = ctx.tokens.mint({
-    direction: 'send',
-    user: ctx.settings.transferUser,
-    exp,
-    destinationRoot,
-    grant,
-    replace,
-    ...boundMetadata(req),
-  });
+  const bound = boundMetadata(req);
+  const token =
+    a3Token(scope) ??
+    ctx.tokens.mint({
+      direction: 'send',
+      user: ctx.settings.transferUser,
+      exp,
+      destinationRoot,
+      grant: ctx.grants.create(exp, declared),
+      replace,
+      ...bound,
+    });
   return baseSpec(ctx, req, 'send', token, {
     paths: single || req.paths.length === 0 ? [{}] : req.paths.map(({ size: _size, overwrite: _overwrite, ...path }) => path),
     source_root: '',
     destination_root: destinationRoot,
-    tags: gatewayTags(ctx, req, {}),
+    tags: gatewayTags(ctx, scope, req, {}),
     ...(replace ? {} : { overwrite: 'never' }),
   });
 }
@@ -124,7 +132,7 @@ function declaredPaths(root: readonly string[], req: TransferRequest): DeclaredP
   return declared;
 }
 
-async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
+async function downloadSpec(ctx: NodeContext, scope: RequestScope, req: TransferRequest) {
   if (req.paths.length === 0) throw ERRORS.badRequest('paths must list at least one source');
   if (req.paths.length > MAX_DOWNLOAD_PATHS)
     throw ERRORS.badRequest(`A download may name at most ${MAX_DOWNLOAD_PATHS} paths; download their folder instead`);
@@ -134,10 +142,12 @@ async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
   for (const path of req.paths) {
     if (typeof path.source !== 'string') throw ERRORS.badRequest('Each path needs a source');
     const segments = [...root, ...parseNodePath(path.source, { allowLeadingSlash: true })];
-    const resolved = await ctx.files.docroot.resolve(segments);
+    const nodePath = scope.docrootPath(segments);
+    requireAt(ctx, scope.principal, 'read', nodePath);
+    const resolved = await scope.files.docroot.resolve(segments);
     if (!resolved.stats) throw ERRORS.notFound(`Path does not exist: ${toNodePath(segments)}`);
     expectedSize += await ctx.files.totalSize(resolved.abs, resolved.stats);
-    authorized.push(resolved.nodePath);
+    authorized.push(nodePath);
   }
   const grant: TransferGrant = {
     direction: 'receive',
@@ -146,12 +156,12 @@ async function downloadSpec(ctx: NodeContext, req: TransferRequest) {
     paths: authorized,
     ...boundMetadata(req),
   };
-  return baseSpec(ctx, req, 'receive', ctx.tokens.mint(grant), {
+  return baseSpec(ctx, req, 'receive', a3Token(scope) ?? ctx.tokens.mint(grant), {
     paths: req.paths.map((p) => ({ source: p.source })),
-    source_root: req.source_root ?? '',
+    source_root: scope.rootSegments.length === 0 ? (req.source_root ?? '') : scope.docrootPath(root),
     destination_root: '',
     // docs/http-gateway.md §4: the SDK picks in-browser download by this size.
-    tags: gatewayTags(ctx, req, { expected_size: expectedSize }),
+    tags: gatewayTags(ctx, scope, req, { expected_size: expectedSize }),
   });
 }
 
@@ -166,9 +176,19 @@ function expiry(ctx: NodeContext, req: TransferRequest): number {
   return Math.floor(Date.now() / 1000) + (req.token_life_seconds ?? ctx.settings.tokenLifeSeconds);
 }
 
-function gatewayTags(ctx: NodeContext, req: TransferRequest, extra: Record<string, unknown>) {
+/**
+ * The A3 scenario (docs/node-api.md §6.4): a spec set up under a bearer token carries that token,
+ * which the gateway verifies and checks against the permissions again for every path.
+ */
+function a3Token(scope: RequestScope): string | null {
+  return scope.principal.kind === 'bearer' ? `Bearer ${scope.principal.token}` : null;
+}
+
+function gatewayTags(ctx: NodeContext, scope: RequestScope, req: TransferRequest, extra: Record<string, unknown>) {
   const tags = { ...(req.tags ?? {}) } as Record<string, unknown>;
   const aspera = { ...((tags.aspera as Record<string, unknown> | undefined) ?? {}) };
+  // As ascli's gen4 specs: the gateway learns which key's public key verifies the token.
+  if (scope.principal.kind === 'bearer') aspera.node = { access_key: scope.principal.key.id };
   aspera['http-gateway'] = { ...((aspera['http-gateway'] as object | undefined) ?? {}), url: ctx.settings.gatewayUrl, ...extra };
   tags.aspera = aspera;
   return tags;

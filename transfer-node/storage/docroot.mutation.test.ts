@@ -257,3 +257,46 @@ describe('listing and paths', () => {
     expect(() => ignoreMissing(err('EACCES'))).toThrow('EACCES');
   });
 });
+
+describe('Docroot.jail (an access key storage root, docs/node-api.md §1.2)', () => {
+  it('resolves paths below the folder, as its own root, without creating a staging folder there', async () => {
+    await mkdir(join(dir, 'tenant/docs'), { recursive: true });
+    await writeFile(join(dir, 'tenant/docs/a.txt'), 'a');
+    const jailed = await docroot.jail(['tenant']);
+    expect(jailed.root).toBe(join(dir, 'tenant'));
+    const resolved = await jailed.resolve(['docs', 'a.txt']);
+    expect(resolved).toMatchObject({ nodePath: '/docs/a.txt', abs: join(dir, 'tenant/docs/a.txt') });
+    expect(jailed.nodePathOf(join(dir, 'tenant/docs'))).toBe('/docs');
+    expect(jailed.nodePathOf(join(dir, 'other'))).toBeNull();
+    expect(await readdir(join(dir, 'tenant'))).toEqual(['docs']);
+  });
+
+  it('follows a link to the jail only when its target stays inside the folder that holds it', async () => {
+    await mkdir(join(dir, 'tenant/in'), { recursive: true });
+    await mkdir(join(dir, 'other'));
+    await symlink(join(dir, 'other'), join(dir, 'tenant/out'));
+    await symlink(join(dir, 'tenant'), join(dir, 'alias'));
+    const jailed = await docroot.jail(['tenant']);
+    await expect(jailed.resolve(['out'])).rejects.toEqual(
+      refusal('Symbolic link /out is not followed: it leads outside the folder that holds it'),
+    );
+    // The jail itself may be named through a link that stays in the docroot: it is its real folder.
+    expect((await docroot.jail(['alias'])).root).toBe(join(dir, 'tenant'));
+  });
+
+  it('refuses a missing folder, a file, and the staging folder', async () => {
+    await writeFile(join(dir, 'file.txt'), 'x');
+    await expect(docroot.jail(['missing'])).rejects.toEqual(refusal("The access key's storage folder does not exist", 404));
+    await expect(docroot.jail(['file.txt'])).rejects.toEqual(refusal('Path is not a folder', 409));
+    await expect(docroot.jail(['.courier-staging'])).rejects.toEqual(expect.objectContaining({ status: 403 }));
+  });
+
+  it('keeps the staging folder out of reach from a jail, by link or by name', async () => {
+    await mkdir(join(dir, 'tenant'));
+    await symlink(docroot.stagingDir, join(dir, 'tenant/staging-link'));
+    const jailed = await docroot.jail(['tenant']);
+    await expect(jailed.resolve(['staging-link'])).rejects.toEqual(expect.objectContaining({ status: 403 }));
+    const whole = await docroot.jail([]);
+    await expect(whole.resolve(['.courier-staging'])).rejects.toEqual(expect.objectContaining({ status: 403 }));
+  });
+});

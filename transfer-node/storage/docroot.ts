@@ -40,6 +40,20 @@ export class Docroot {
     return docroot;
   }
 
+  /**
+   * The same docroot seen from the folder `segments` (an access key's storage root,
+   * docs/node-api.md §1.2): paths resolve below it and links are held to it exactly as the docroot
+   * holds the node user's, and the staging folder stays refused by identity.
+   */
+  async jail(segments: readonly string[]): Promise<Docroot> {
+    const { abs, missing } = await this.walk(segments, segments.length);
+    if (missing) throw ERRORS.notFound("The access key's storage folder does not exist");
+    if (!(await stat(abs)).isDirectory()) throw ERRORS.notAFolder();
+    const jailed = new Docroot(abs);
+    jailed.staging = this.staging;
+    return jailed;
+  }
+
   get stagingDir(): string {
     return join(this.root, STAGING_DIR);
   }

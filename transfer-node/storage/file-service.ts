@@ -31,13 +31,24 @@ export interface BrowseResult {
   total_count: number;
 }
 
+/** Told of renames and deletes made through this node, by absolute path (the file ids follow them). */
+export interface PathChanges {
+  moved(fromAbs: string, toAbs: string): Promise<void>;
+  removed(abs: string): Promise<void>;
+}
+
 const PERMISSIONS: BrowseEntry['permissions'] = [{ name: 'view' }, { name: 'edit' }, { name: 'delete' }];
 
 export class FileService {
   readonly listings: FolderListings;
 
-  constructor(readonly docroot: Docroot) {
-    this.listings = new FolderListings(docroot);
+  /** `listings` is shared by the views of one docroot (access keys' jails), so a write seen by one is seen by all. */
+  constructor(
+    readonly docroot: Docroot,
+    listings?: FolderListings,
+    readonly changes?: PathChanges,
+  ) {
+    this.listings = listings ?? new FolderListings(docroot);
   }
 
   segments(path: unknown): string[] {
@@ -120,6 +131,7 @@ export class FileService {
       await rm(resolved.abs);
     }
     this.listings.invalidate(dirname(resolved.abs));
+    await this.changes?.removed(resolved.abs);
     return resolved.nodePath;
   }
 
@@ -137,9 +149,11 @@ export class FileService {
     // A folder must not be moved into itself (the kernel says EINVAL; give a clear message).
     if (src.stats.isDirectory() && (parentAbs + '/').startsWith(src.abs + '/'))
       throw ERRORS.badRequest('A folder cannot be moved into itself');
-    await rename(src.abs, join(parentAbs, to[to.length - 1] as string));
+    const toAbs = join(parentAbs, to[to.length - 1] as string);
+    await rename(src.abs, toAbs);
     this.listings.invalidate(dirname(src.abs));
     this.listings.invalidate(parentAbs);
+    await this.changes?.moved(src.abs, toAbs);
   }
 
   /** Sum of file sizes under a resolved path, for `expected_size` in download specs. */

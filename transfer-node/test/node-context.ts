@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AccessKeys } from '../access/access-keys';
+import { FileIds } from '../access/file-ids';
+import { Permissions } from '../access/permissions';
 import type { NodeContext } from '../context';
 import { resolveLimits, type NodeLimits } from '../limits';
 import { AuthThrottle } from '../node-api/auth-throttle';
@@ -32,7 +35,8 @@ export async function createTestContext(limits: Partial<NodeLimits> = {}): Promi
   const stateDir = join(dir, 'state');
   await mkdir(stateDir);
   const docroot = await Docroot.open(join(dir, 'docroot'));
-  const files = new FileService(docroot);
+  const fileIds = await FileIds.open(stateDir);
+  const files = new FileService(docroot, undefined, fileIds.changesIn(docroot));
   const key = randomBytes(32);
   const resolved = resolveLimits(limits);
   const ctx: NodeContext = {
@@ -55,6 +59,9 @@ export async function createTestContext(limits: Partial<NodeLimits> = {}): Promi
     grants: new UploadGrants(stateDir),
     limits: resolved,
     authThrottle: new AuthThrottle({ maxFailures: resolved.authMaxFailures, windowMs: resolved.authWindowMs }),
+    accessKeys: await AccessKeys.open(stateDir),
+    fileIds,
+    permissions: await Permissions.open(stateDir),
   };
   const exp = () => Math.floor(Date.now() / 1000) + 3600;
   return {

@@ -13,6 +13,11 @@ export type RouteAuth = 'required' | 'optional' | 'public';
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /**
+     * A request the page makes on its own (a poll), not a person using Courier: it reads the
+     * session without counting as use, so polling never keeps an idle session alive.
+     */
+    background?: boolean;
   }
   interface FastifyRequest {
     resolvedSession: ResolvedSession | null;
@@ -22,6 +27,9 @@ declare module 'fastify' {
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** All a user whose password an admin set may do before choosing their own: ask who they are, log out, change it. */
+const BEFORE_PASSWORD_CHANGE = new Set(['GET /api/session', 'DELETE /api/session', 'POST /api/profile/password']);
 
 /**
  * Authenticates /api requests from the session cookie and guards every state-changing request
@@ -55,6 +63,8 @@ export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; pu
     const need = tokenNeedOf(request.method, request.routeOptions.url);
     const scopes = byToken.session.token?.scopes ?? [];
     if (!scopesGrant(scopes, need)) throw ERRORS.TokenScope(need, scopes);
+    // A password reset by an admin holds the user's tokens too, until they choose their own.
+    if (byToken.session.passwordChangeRequired) throw ERRORS.PasswordChangeRequired();
     request.resolvedSession = byToken;
     request.activeSession = byToken.session;
   });
@@ -64,7 +74,9 @@ export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; pu
     if (mode === 'public' || request.is404 || !request.url.startsWith('/api/')) return;
     // Resolved in preValidation above; a bad token or scope was refused there.
     if (bearerToken(request) !== undefined) return;
-    const resolved = await deps.auth.resolve(request.cookies[SESSION_COOKIE]);
+    const resolved = await deps.auth.resolve(request.cookies[SESSION_COOKIE], Date.now(), {
+      touch: request.routeOptions.config.background !== true,
+    });
     request.resolvedSession = resolved;
     if (resolved.state === 'active') {
       request.activeSession = resolved.session;
@@ -72,6 +84,12 @@ export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; pu
       if (STATE_CHANGING.has(request.method) && !deps.auth.isValidCsrfToken(resolved.session, headerValue(request, CSRF_HEADER))) {
         throw ERRORS.CsrfFailed();
       }
+      if (
+        resolved.session.passwordChangeRequired &&
+        mode === 'required' &&
+        !BEFORE_PASSWORD_CHANGE.has(`${request.method} ${request.routeOptions.url}`)
+      )
+        throw ERRORS.PasswordChangeRequired();
       return;
     }
     if (request.cookies[SESSION_COOKIE] !== undefined) clearSessionCookie(reply, deps.secureCookies);

@@ -34,6 +34,8 @@ export interface ActiveSession {
    * `user.isAdmin` is true only with the `admin` scope (docs/api-tokens.md §3).
    */
   token?: { id: string; scopes: TokenScope[] };
+  /** The user's password is a one-time password set by an admin: only changing it is allowed. */
+  passwordChangeRequired: boolean;
 }
 
 export type ResolvedSession = { state: 'active'; session: ActiveSession } | { state: 'expired' } | { state: 'unknown' };
@@ -114,7 +116,14 @@ export function createAuthService(options: AuthServiceOptions) {
       user_agent: input.userAgent?.slice(0, 512) ?? null,
     };
     await sessions.insert(row);
-    return { sessionId, session: { user: toUser(user), row, csrfToken: row.csrf_token, endsAt: endsAt(row) } satisfies ActiveSession };
+    const session: ActiveSession = {
+      user: toUser(user),
+      row,
+      csrfToken: row.csrf_token,
+      endsAt: endsAt(row),
+      passwordChangeRequired: user.must_change_password === 1,
+    };
+    return { sessionId, session };
   }
 
   const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
@@ -152,7 +161,8 @@ export function createAuthService(options: AuthServiceOptions) {
 
     startSession,
 
-    async resolve(sessionId: string | undefined, now = Date.now()): Promise<ResolvedSession> {
+    /** The session behind a cookie; `touch: false` reads it without counting the request as use. */
+    async resolve(sessionId: string | undefined, now = Date.now(), { touch = true } = {}): Promise<ResolvedSession> {
       if (!sessionId || sessionId.length > 128) return { state: 'unknown' };
       const row = await sessions.find(hashId(sessionId));
       if (!row) return { state: 'unknown' };
@@ -162,10 +172,19 @@ export function createAuthService(options: AuthServiceOptions) {
       }
       const user = await users.findById(row.user_id);
       if (!user || user.disabled === 1) return { state: 'unknown' };
-      const touched = now - row.last_seen_at >= touchIntervalMs();
+      const touched = touch && now - row.last_seen_at >= touchIntervalMs();
       if (touched) await sessions.touch(row.id_hash, now);
       const seen = touched ? { ...row, last_seen_at: now } : row;
-      return { state: 'active', session: { user: toUser(user), row: seen, csrfToken: row.csrf_token, endsAt: endsAt(seen) } };
+      return {
+        state: 'active',
+        session: {
+          user: toUser(user),
+          row: seen,
+          csrfToken: row.csrf_token,
+          endsAt: endsAt(seen),
+          passwordChangeRequired: user.must_change_password === 1,
+        },
+      };
     },
 
     /**
@@ -191,6 +210,8 @@ export function createAuthService(options: AuthServiceOptions) {
           row,
           csrfToken: '',
           endsAt: token.expires_at,
+          // A reset password stops the user's tokens too until they choose their own (the auth hook refuses).
+          passwordChangeRequired: user.must_change_password === 1,
           token: { id: token.id, scopes },
         },
       };

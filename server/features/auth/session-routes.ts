@@ -21,6 +21,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (fa
     csrfToken: s.csrfToken,
     expiresAt: new Date(s.row.expires_at).toISOString(),
     idleTimeoutSeconds: options.idleTimeoutSeconds(),
+    passwordChangeRequired: s.passwordChangeRequired,
   });
 
   app.post(

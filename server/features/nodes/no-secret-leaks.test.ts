@@ -8,12 +8,14 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
   let node: NodeProcess;
   let t: TestApp;
   const nodeSecretOfOther = 'other-node-secret-Zq9';
+  const smtpPassword = 'smtp-secret-Wk4';
 
   beforeAll(async () => {
     node = await startNodeProcess();
     t = await createTestApp(
       dialect,
-      {},
+      // An SMTP server that is not there: the Mail page names it, never its password.
+      { COURIER_SMTP_URL: `smtp://mailer:${smtpPassword}@127.0.0.1:1` },
       { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
     );
   });
@@ -64,6 +66,12 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       folder: '/a',
       files: [{ path: 'f.txt', size: 3 }],
     });
+    // A file request's password is a secret like an account's: never in an answer (only its hash is kept).
+    const requestPassword = 'request-pass-Zq9';
+    let requestId = '';
+    const SHARE_PASSWORD = 'a share password 7Qx';
+    let shareId = '';
+    let shareCookie = '';
     const covered: Record<string, () => Promise<unknown>> = {
       // Without our cookie: logging in again ends the session that sends it (no session fixation).
       'POST /api/session': () =>
@@ -108,7 +116,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/users/:id/password': () => call('POST', `/api/users/${user.id}/password`),
       'DELETE /api/users/:id': async () => {
         const doomed = await call('POST', '/api/users', { username: 'doomed', displayName: 'Doomed', password: TEST_PASSWORD });
-        await call('DELETE', `/api/users/${doomed.id}?personalSpace=delete`);
+        await call('DELETE', `/api/users/${doomed.id}?personalSpace=delete&transfers=delete`);
       },
       'GET /api/groups': () => call('GET', '/api/groups'),
       'PATCH /api/groups/:groupId': () => call('PATCH', `/api/groups/${group.id}`, { name: 'Walkers too' }),
@@ -148,6 +156,48 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'GET /api/transfers/:transferId': () => call('GET', `/api/transfers/${transfer.transfer!.id}`),
       'PATCH /api/transfers/:transferId': () =>
         call('PATCH', `/api/transfers/${transfer.transfer!.id}`, { status: 'failed', error: 'test' }),
+      'POST /api/requests': async () => {
+        const created = await call('POST', '/api/requests', {
+          spaceId: space.id,
+          folder: '/a',
+          title: 'Files please',
+          deadline: new Date(Date.now() + 86_400_000).toISOString(),
+          password: requestPassword,
+        });
+        requestId = created.request?.id ?? '';
+      },
+      'GET /api/requests': () => call('GET', '/api/requests?all=true'),
+      'GET /api/requests/:requestId': () => call('GET', `/api/requests/${requestId}`),
+      'PATCH /api/requests/:requestId': () => call('PATCH', `/api/requests/${requestId}`, { maxFiles: 10 }),
+      'GET /api/public/requests/:requestId': () => call('GET', `/api/public/requests/${requestId}`),
+      'POST /api/public/requests/:requestId/unlock': async () => {
+        await call('POST', `/api/public/requests/${requestId}/unlock`, { password: 'wrong guess' });
+        await call('POST', `/api/public/requests/${requestId}/unlock`, { password: requestPassword });
+      },
+      'POST /api/public/requests/:requestId/submissions': () =>
+        call('POST', `/api/public/requests/${requestId}/submissions`, { files: [{ path: 'g.txt', size: 1 }] }),
+      'DELETE /api/requests/:requestId': () => call('DELETE', `/api/requests/${requestId}`),
+      'POST /api/shares': async () => {
+        shareId = (await call('POST', '/api/shares', { spaceId: space.id, paths: ['/a'], password: SHARE_PASSWORD })).share!.id!;
+      },
+      'GET /api/shares': () => call('GET', '/api/shares?all=1'),
+      'GET /api/shares/:shareId': () => call('GET', `/api/shares/${shareId}`),
+      'PATCH /api/shares/:shareId': () => call('PATCH', `/api/shares/${shareId}`, { note: 'walked', password: SHARE_PASSWORD }),
+      'GET /api/public/shares/:shareId': () => call('GET', `/api/public/shares/${shareId}`),
+      'POST /api/public/shares/:shareId/unlock': async () => {
+        const r = await t.app.inject({
+          method: 'POST',
+          url: `/api/public/shares/${shareId}/unlock`,
+          payload: { password: SHARE_PASSWORD },
+        });
+        bodies.push(`unlock → ${r.statusCode}\n${r.body}\n${JSON.stringify(r.headers)}`);
+        shareCookie = `courier_share_access=${r.cookies[0]?.value ?? ''}`;
+      },
+      'GET /api/public/shares/:shareId/files': () =>
+        call('GET', `/api/public/shares/${shareId}/files?path=%2Fa`, undefined, { cookie: shareCookie, csrfToken: '' }),
+      'POST /api/public/shares/:shareId/downloads': () =>
+        call('POST', `/api/public/shares/${shareId}/downloads`, { paths: ['/a'] }, { cookie: shareCookie, csrfToken: '' }),
+      'DELETE /api/shares/:shareId': () => call('DELETE', `/api/shares/${shareId}`),
       'DELETE /api/spaces/:spaceId': async () => {
         const doomed = await call('POST', '/api/spaces', { name: 'Doomed' });
         await call('DELETE', `/api/spaces/${doomed.id}?files=delete&confirmName=Doomed`);
@@ -169,6 +219,14 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         const tokens = (await call('GET', '/api/profile/tokens')).tokens as unknown as Array<{ id: string }>;
         await call('DELETE', `/api/profile/tokens/${tokens[0]?.id}`);
       },
+      'GET /api/notifications': () => call('GET', '/api/notifications'),
+      'POST /api/notifications/read': () => call('POST', '/api/notifications/read', { all: true }),
+      'GET /api/admin/mail': () => call('GET', '/api/admin/mail'),
+      'POST /api/admin/mail/test': () => call('POST', '/api/admin/mail/test', { email: 'walker@example.com' }),
+      'POST /api/admin/mail/:mailId/retry': async () => {
+        const queued = await t.db.selectFrom('mail_outbox').select('id').executeTakeFirst();
+        await call('POST', `/api/admin/mail/${queued?.id ?? 'none'}/retry`);
+      },
       'DELETE /api/session': () => call('DELETE', '/api/session'),
     };
     expect(Object.keys(covered).sort()).toEqual(routesOf(t.app.printRoutes({ commonPrefix: false })).sort());
@@ -178,6 +236,17 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     const basic = Buffer.from(`${node.username}:${node.password}`).toString('base64');
     const all = bodies.join('\n');
     expect(all).toContain(node.url); // the walk really saw node data
-    for (const secret of [node.password, nodeSecretOfOther, basic, 'scrypt$', TEST_PASSWORD, ...sealed]) expect(all).not.toContain(secret);
+    for (const secret of [
+      node.password,
+      nodeSecretOfOther,
+      smtpPassword,
+      basic,
+      'scrypt$',
+      TEST_PASSWORD,
+      requestPassword,
+      SHARE_PASSWORD,
+      ...sealed,
+    ])
+      expect(all).not.toContain(secret);
   });
 });

@@ -38,6 +38,21 @@ describe.each(DIALECTS)('profile on %s', (dialect) => {
     expect(audited).toHaveLength(1);
   });
 
+  it('sets, changes and removes my own email (where notices go), refusing a bad address and touching nobody else', async () => {
+    const bob = await t.login('bob');
+    expect((await api(bob, 'GET', '/api/profile')).json).toEqual({ displayName: 'Bob', email: null });
+    expect((await api(bob, 'PATCH', '/api/profile', { email: 'bob@example.com' })).status).toBe(200);
+    expect((await api(bob, 'GET', '/api/profile')).json).toEqual({ displayName: 'Bob', email: 'bob@example.com' });
+    expect((await api(bob, 'PATCH', '/api/profile', { email: 'not an address' })).status).toBe(400);
+    expect((await api(bob, 'PATCH', '/api/profile', {})).status).toBe(400);
+    const alice = await t.db.selectFrom('users').select('email').where('username', '=', 'alice').executeTakeFirstOrThrow();
+    expect(alice.email).toBeNull();
+    expect((await api(bob, 'PATCH', '/api/profile', { email: '' })).status).toBe(200);
+    expect((await api(bob, 'GET', '/api/profile')).json.email).toBeNull();
+    const audited = await t.db.selectFrom('audit_log').select('target').where('action', '=', 'profile-update').execute();
+    expect(audited.map((a) => a.target)).toEqual(['email', 'email']);
+  });
+
   it('lists my sessions with their browser, this one marked, and never a token or stored hash', async () => {
     const laptop = await loginFrom('Laptop Firefox');
     const phone = await loginFrom('Phone Safari');
@@ -101,6 +116,25 @@ describe.each(DIALECTS)('profile on %s', (dialect) => {
 
     const audited = await t.db.selectFrom('audit_log').select(['decision']).where('action', '=', 'password-change').orderBy('at').execute();
     expect(audited.map((a) => a.decision)).toEqual(['deny', 'allow']);
+  });
+
+  it('counts wrong current passwords as password guesses: the login limits stop them, the right one too once locked', async () => {
+    const stolen = await loginFrom('Stolen laptop');
+    const codes: string[] = [];
+    for (let guess = 0; guess < 6; guess += 1) {
+      const r = await api(stolen, 'POST', '/api/profile/password', {
+        currentPassword: `guess ${guess}`,
+        newPassword: 'a brand new secret',
+      });
+      codes.push(r.json.code as string);
+    }
+    // Locked within the per-account-and-address limit (five), sooner when the login delay steps in.
+    expect(codes[0]).toBe('WRONG_PASSWORD');
+    expect(codes.at(-1)).toBe('TOO_MANY_ATTEMPTS');
+    const right = await api(stolen, 'POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'a brand new secret' });
+    expect(right).toMatchObject({ status: 429, json: { code: 'TOO_MANY_ATTEMPTS' } });
+    // The same counters as logins: a login from here is held back too.
+    await expect(t.login('bob')).rejects.toThrow(/429/);
   });
 
   it('refuses every profile route without a session', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   changePasswordRequestSchema,
   endedSessionsResponseSchema,
+  profileSchema,
   profileSessionsResponseSchema,
   updateProfileRequestSchema,
 } from '../../../contract/profile';
@@ -16,15 +17,17 @@ export const profileRoutes: FastifyPluginAsync<{ profile: ProfileService }> = as
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.patch('/api/profile', { schema: { body: updateProfileRequestSchema, response: { 200: userSchema } } }, async (request) =>
-    profile.updateDisplayName(requireSession(request).user, request.body.displayName),
+    profile.update(requireSession(request).user, request.body),
   );
+
+  app.get('/api/profile', { schema: { response: { 200: profileSchema } } }, async (request) => profile.get(requireSession(request).user));
 
   app.post(
     '/api/profile/password',
     { schema: { body: changePasswordRequestSchema, response: { 200: endedSessionsResponseSchema } } },
     async (request) => {
       const { user, row } = requireSession(request);
-      return { ended: await profile.changePassword(user, row.id_hash, request.body) };
+      return { ended: await profile.changePassword(user, row.id_hash, request.body, request.ip) };
     },
   );
 

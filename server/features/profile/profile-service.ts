@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { ProfileSession } from '../../../contract/profile';
+import type { Profile, ProfileSession, UpdateProfileRequest } from '../../../contract/profile';
 import type { User } from '../../../contract/session';
 import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
 import type { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import type { AuditLog } from '../audit/audit-log';
 import type { AuthService } from '../auth/auth-service';
+import type { LoginThrottle } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
+import { usernameKey } from '../auth/users-repository';
 
 /**
  * A session's reference for the browser: a hash of the stored hash, so neither the cookie's token
@@ -17,8 +19,15 @@ export function sessionRef(idHash: string): string {
 }
 
 /** What a person changes about themselves: display name, password, their own sessions. */
-export function createProfileService(deps: { db: Db; auth: AuthService; audit: AuditLog; hashing: ConcurrencyLimiter }) {
-  const { db, auth, audit, hashing } = deps;
+export function createProfileService(deps: {
+  db: Db;
+  auth: AuthService;
+  audit: AuditLog;
+  hashing: ConcurrencyLimiter;
+  /** The login throttle: a wrong current password is a password guess like a failed login, counted against the same limits. */
+  throttle: LoginThrottle;
+}) {
+  const { db, auth, audit, hashing, throttle } = deps;
 
   async function sessionsOf(userId: string) {
     return db
@@ -37,28 +46,53 @@ export function createProfileService(deps: { db: Db; auth: AuthService; audit: A
   }
 
   return {
-    async updateDisplayName(user: User, displayName: string): Promise<User> {
-      await db.updateTable('users').set({ display_name: displayName }).where('id', '=', user.id).execute();
-      await audit.record({ userId: user.id, action: 'profile-update', target: 'displayName', decision: 'allow' });
-      return { ...user, displayName };
+    async get(user: User): Promise<Profile> {
+      const row = await db.selectFrom('users').select(['display_name', 'email']).where('id', '=', user.id).executeTakeFirst();
+      if (!row) throw ERRORS.Unauthenticated();
+      return { displayName: row.display_name, email: row.email };
+    },
+
+    async update(user: User, changes: UpdateProfileRequest): Promise<User> {
+      const set = {
+        ...(changes.displayName === undefined ? {} : { display_name: changes.displayName }),
+        ...(changes.email === undefined ? {} : { email: changes.email === '' ? null : changes.email }),
+      };
+      await db.updateTable('users').set(set).where('id', '=', user.id).execute();
+      await audit.record({ userId: user.id, action: 'profile-update', target: Object.keys(changes).sort().join(','), decision: 'allow' });
+      return { ...user, displayName: changes.displayName ?? user.displayName };
     },
 
     /** With the current password; every other session of the person ends, this one stays. */
-    async changePassword(user: User, currentIdHash: string, input: { currentPassword: string; newPassword: string }): Promise<number> {
+    async changePassword(
+      user: User,
+      currentIdHash: string,
+      input: { currentPassword: string; newPassword: string },
+      ip: string,
+    ): Promise<number> {
       const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirst();
       if (!row) throw ERRORS.Unauthenticated();
+      // A stolen session must not become a way to guess the password: each check counts as a login
+      // attempt on the account (per account, per address, both), and is refused once over the limit.
+      const reserved = await throttle.reserve(usernameKey(user.username), ip);
+      if ('retryAfterSeconds' in reserved) throw ERRORS.TooManyAttempts(reserved.retryAfterSeconds);
       // The same bounded pool as logins: a burst of password changes cannot take every hashing thread.
       const check = hashing.tryRun(() => verifyPassword(input.currentPassword, row.password_hash));
-      if (!check) throw ERRORS.ServerBusy();
+      if (!check) {
+        await reserved.reservation.cancel();
+        throw ERRORS.ServerBusy();
+      }
       if (!(await check)) {
+        await reserved.reservation.failed();
         await audit.record({ userId: user.id, action: 'password-change', decision: 'deny', reason: 'wrong current password' });
         throw ERRORS.WrongPassword();
       }
+      await reserved.reservation.succeeded();
+      if (input.newPassword === input.currentPassword) throw ERRORS.BadRequest('Choose a password different from the current one.');
       const hashed = hashing.tryRun(() => hashPassword(input.newPassword));
       if (!hashed) throw ERRORS.ServerBusy();
       await db
         .updateTable('users')
-        .set({ password_hash: await hashed })
+        .set({ password_hash: await hashed, must_change_password: 0 })
         .where('id', '=', user.id)
         .execute();
       const ended = await endOthers(user.id, currentIdHash);

@@ -16,6 +16,10 @@ interface Definition {
 const DEFINITIONS: Record<RuntimeSettingKey, Definition> = {
   transferTokenLifeSeconds: { label: 'Transfer token life (seconds)', min: 60, max: 7 * 86_400 },
   sessionIdleTimeoutSeconds: { label: 'Session idle timeout (seconds)', min: 60, max: 7 * 86_400 },
+  // Share links (docs/sharing.md §9): ten years at most, "never" only when switched on (1).
+  shareDefaultExpiryDays: { label: 'Share link default expiry (days)', min: 1, max: 3650 },
+  shareMaxExpiryDays: { label: 'Share link maximum expiry (days)', min: 1, max: 3650 },
+  shareNeverExpires: { label: 'Share links may never expire (1 yes, 0 no)', min: 0, max: 1 },
 };
 const KEYS = Object.keys(DEFINITIONS) as RuntimeSettingKey[];
 

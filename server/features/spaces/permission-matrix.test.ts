@@ -123,6 +123,18 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     },
   );
 
+  // Sharing lends the sharer's download right (docs/sharing.md §2): whoever may download may share;
+  // a space's links are listed to its managers only.
+  it.each(Object.keys(ALLOWED) as Caller[])('%s → share a link, list the space links, share a path escaping the space', async (caller) => {
+    const mayDownload = ALLOWED[caller].includes('download');
+    const created = await api(callers[caller], 'POST', '/api/shares', { spaceId, paths: ['/shared'] });
+    expect([created.status, created.json.code]).toEqual(mayDownload ? [201, undefined] : [404, 'SPACE_NOT_FOUND']);
+    const listed = await api(callers[caller], 'GET', `/api/shares?spaceId=${spaceId}`);
+    expect(listed.status).toBe(ALLOWED[caller].includes('manageMembers') ? 200 : caller === 'outsider' ? 404 : 403);
+    const escaped = await api(callers[caller], 'POST', '/api/shares', { spaceId, paths: ['/../../etc'] });
+    expect([escaped.status, escaped.json.code]).toEqual([400, 'INVALID_PATH']);
+  });
+
   it('a manager cannot add a member who does not exist (no id smuggling)', async () => {
     const response = await attempt('manager', 'manageMembers', true);
     expect(response.status).toBe(400);
@@ -195,6 +207,28 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     expect((await api(admin, 'GET', '/api/admin/settings')).json.settings).toContainEqual(
       expect.objectContaining({ key: 'transferTokenLifeSeconds', overridden: false }),
     );
+  });
+
+  it.each(Object.keys(ALLOWED) as Caller[])('%s may not see the mail queue, retry mail or send a test (admins only)', async (caller) => {
+    const forbidden = { status: 403, json: { code: 'FORBIDDEN' } };
+    expect(await api(callers[caller], 'GET', '/api/admin/mail')).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'POST', '/api/admin/mail/any-id/retry')).toMatchObject(forbidden);
+    expect(await api(callers[caller], 'POST', '/api/admin/mail/test', {})).toMatchObject(forbidden);
+  });
+
+  it('gives every caller their own notifications only, whatever their role in a space', async () => {
+    const ids = await t.db.selectFrom('users').select(['id', 'username']).execute();
+    for (const { id, username } of ids)
+      await t.app.courier.notifier.notify({ userId: id, kind: 'matrix', subject: `For ${username}`, text: '' });
+    for (const caller of Object.keys(ALLOWED) as Caller[]) {
+      const mine = await api(callers[caller], 'GET', '/api/notifications');
+      expect(mine.status).toBe(200);
+      expect((mine.json.notifications as Array<{ subject: string }>).map((n) => n.subject)).toEqual([`For ${caller}`]);
+      // Marking every id there is changes only the caller's own.
+      const all = (await t.db.selectFrom('notifications').select('id').execute()).map((n) => n.id);
+      expect(await api(callers[caller], 'POST', '/api/notifications/read', { ids: all })).toEqual({ status: 200, json: { unread: 0 } });
+    }
+    expect((await api(admin, 'GET', '/api/notifications')).json.unread).toBe(1);
   });
 
   it('shows each caller only the spaces they belong to, with their role', async () => {
@@ -300,4 +334,40 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
       expect(refusedCount).toBeGreaterThan(0);
     });
   });
+  // File requests (docs/file-requests.md §3): a guest gets no more than the requester has, so only
+  // a role that may upload may ask; a request is managed by its requester, the space's managers and admins.
+  const deadline = () => new Date(Date.now() + 86_400_000).toISOString();
+  it.each(Object.keys(ALLOWED) as Caller[])('%s → request files: allowed when the role may upload', async (caller) => {
+    const mayUpload = ALLOWED[caller].includes('upload');
+    const response = await api(callers[caller], 'POST', '/api/requests', {
+      spaceId,
+      folder: `/${caller}`,
+      title: 'Files please',
+      deadline: deadline(),
+    });
+    if (mayUpload) expect(response.status, JSON.stringify(response.json)).toBe(201);
+    else expect([response.status, response.json.code]).toEqual(caller === 'outsider' ? [404, 'SPACE_NOT_FOUND'] : [403, 'FORBIDDEN']);
+    const escape = await api(callers[caller], 'POST', '/api/requests', { spaceId, folder: '/x/../..', title: 'Out', deadline: deadline() });
+    expect([escape.status, escape.json.code]).toEqual([400, 'INVALID_PATH']);
+  });
+
+  it.each(Object.keys(ALLOWED) as Caller[])(
+    "%s → a contributor's file request: only managers (and its requester) read, edit or close it",
+    async (caller) => {
+      const created = await api(callers.contributor, 'POST', '/api/requests', {
+        spaceId,
+        folder: '/contributor',
+        title: 'Theirs',
+        deadline: deadline(),
+      });
+      const id = (created.json.request as { id: string }).id;
+      const manages = caller === 'manager' || caller === 'contributor';
+      const read = await api(callers[caller], 'GET', `/api/requests/${id}`);
+      const listed = ((await api(callers[caller], 'GET', `/api/requests?spaceId=${spaceId}`)).json.requests ?? []) as Array<{ id: string }>;
+      const edit = await api(callers[caller], 'PATCH', `/api/requests/${id}`, { title: 'Changed' });
+      const close = await api(callers[caller], 'DELETE', `/api/requests/${id}`);
+      expect([read.status, edit.status, close.status]).toEqual(manages ? [200, 200, 200] : [404, 404, 404]);
+      expect(listed.some((r) => r.id === id)).toBe(manages);
+    },
+  );
 });

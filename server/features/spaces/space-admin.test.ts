@@ -136,7 +136,16 @@ describe.each(DIALECTS)('admin spaces on %s', (dialect) => {
       json: { code: 'FORBIDDEN' },
     });
     expect(existsSync(onDisk('/projects/managed', 'inside'))).toBe(true);
-    const log = (await api(admin, 'GET', '/api/audit?limit=500')).json.entries as Array<{ action: string; decision: string }>;
+    expect(await api(manager, 'POST', '/api/spaces', { name: 'Not allowed' })).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    const log = (await api(admin, 'GET', '/api/audit?limit=500')).json.entries as Array<{
+      action: string;
+      decision: string;
+      target: string | null;
+    }>;
+    // Creating is audited too: the space made here (allowed), the one refused.
+    expect(log.filter((e) => e.action === 'space.create').map((e) => `${e.target ?? ''}:${e.decision}`)).toEqual(
+      expect.arrayContaining(['Managed:allow', 'Not allowed:deny']),
+    );
     expect(log.filter((e) => e.action === 'space.delete').map((e) => e.decision)).toContain('deny');
     expect(log.filter((e) => e.action === 'space.rename').map((e) => e.decision)).toEqual(expect.arrayContaining(['allow', 'deny']));
   });

@@ -102,7 +102,10 @@ export function createSpacesService(deps: {
      * lie inside any other space's folder on the node.
      */
     async create(user: User, input: { name: string; nodeId?: string; rootPath?: string }): Promise<Space> {
-      if (!user.isAdmin) throw ERRORS.Forbidden('create spaces');
+      if (!user.isAdmin) {
+        await audit.record({ userId: user.id, action: 'space.create', target: input.name, decision: 'deny', reason: 'not an admin' });
+        throw ERRORS.Forbidden('create spaces');
+      }
       const node = input.nodeId ? await nodes.findRow(input.nodeId) : await nodes.defaultNode();
       if (!node) throw ERRORS.NodeNotFound();
       const nameKey = spaceNameKey(input.name);
@@ -122,6 +125,14 @@ export function createSpacesService(deps: {
       await clients.ensureFolders(node.id, [rootPath]);
       const space = await spaces.insertChecked(node.id, admit);
       if (!space) throw ERRORS.Internal();
+      await audit.record({
+        userId: user.id,
+        action: 'space.create',
+        spaceId: space.id,
+        target: space.name,
+        decision: 'allow',
+        reason: `${node.name}:${rootPath}`,
+      });
       return toSpace({ space, role: 'manager' }, user);
     },
 
@@ -263,6 +274,7 @@ export function createSpacesService(deps: {
       const users = await db
         .selectFrom('users')
         .select(['id', 'username', 'display_name'])
+        .where('deleted_at', 'is', null)
         .where((eb) => eb.or([eb(eb.fn('lower', ['username']), 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]))
         .orderBy('username')
         .limit(10)

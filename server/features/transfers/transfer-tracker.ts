@@ -33,9 +33,19 @@ export function createTransferTracker(deps: {
   clients: NodeClients;
   log: FastifyBaseLogger;
   onChange: () => void;
+  /**
+   * Told once a record reaches `completed` from the node's report (a file request's submission is
+   * announced then: docs/file-requests.md §4). A failure here is logged and never stops tracking.
+   */
+  onCompleted?: (row: TransferRow) => Promise<void>;
+  /**
+   * A record reached an end as its node reports it (completed, failed or cancelled), once per
+   * record and tracker: what counts a share link's completed downloads (docs/sharing.md §5).
+   */
+  onEnded?: (row: TransferRow) => Promise<void>;
   intervalMs?: number;
 }) {
-  const { transfers, clients, log, onChange } = deps;
+  const { transfers, clients, log, onChange, onEnded } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
@@ -56,6 +66,14 @@ export function createTransferTracker(deps: {
     if (patch.status === 'failed' && current.status === 'failed' && current.error === PAGE_CLOSED_ERROR) patch.error = PAGE_CLOSED_ERROR;
     if ((Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === current[k])) return false;
     await transfers.update(current.id, patch);
+    if (patch.status === 'completed' && deps.onCompleted)
+      await deps
+        .onCompleted({ ...current, ...patch })
+        .catch((err: unknown) => log.warn({ err, transferId: current.id }, 'completion hook failed'));
+    if (onEnded && patch.status !== 'running' && patch.status !== undefined && patch.status !== current.status)
+      await onEnded({ ...current, ...patch }).catch((err: unknown) =>
+        log.warn({ err, transferId: current.id }, 'a transfer end was not handled'),
+      );
     return true;
   }
 

@@ -33,6 +33,17 @@ export function createTransfersRepository(db: Db) {
       return q.execute();
     },
 
+    /** Usernames by id, deleted users' too (their kept records still name them). */
+    async userNames(ids: readonly string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'username', 'deleted_at'])
+        .where('id', 'in', [...new Set(ids)])
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.deleted_at === null ? r.username : `${r.username} (deleted)`]));
+    },
+
     /** Unfinished records of a node that its transfer list never matched, created before `before`. */
     unmatched(nodeId: string, before: number, limit: number) {
       return db

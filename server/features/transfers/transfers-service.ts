@@ -135,7 +135,7 @@ export function createTransfersService(deps: {
     return replace;
   }
 
-  async function download(user: User, request: DownloadRequest): Promise<CreateTransferResponse> {
+  async function download(user: User, request: DownloadRequest, shareId: string | null = null): Promise<CreateTransferResponse> {
     const paths: string[] = [];
     if (request.allOf !== undefined) paths.push(...(await wholeFolder(user, request.spaceId, request.allOf, request.except)));
     for (const raw of request.paths) paths.push(await confine(user, request.spaceId, 'download', raw));
@@ -172,6 +172,7 @@ export function createTransfersService(deps: {
     const transferSpec = { ...spec.transferSpec, title, ...(zipName === null ? {} : { zip_required: true, download_name: zipName }) };
     return record(user, request, spec, transferSpec, {
       id,
+      shareId,
       folder: commonParent(paths),
       paths,
       fileCount: paths.length,
@@ -239,7 +240,15 @@ export function createTransfersService(deps: {
     request: CreateTransferRequest,
     spec: Awaited<ReturnType<typeof setup>>,
     transferSpec: TransferSpec,
-    fields: { id: string; folder: string; paths: string[]; fileCount: number; bytesExpected: number | null; title: string },
+    fields: {
+      id: string;
+      shareId?: string | null;
+      folder: string;
+      paths: string[];
+      fileCount: number;
+      bytesExpected: number | null;
+      title: string;
+    },
   ): Promise<CreateTransferResponse> {
     const gatewayUrl = spec.node.gatewayUrl ?? stringTag(gatewayTag(transferSpec, 'url'));
     const clientOptions: CreateTransferResponse['clients'] = [];
@@ -268,6 +277,7 @@ export function createTransfersService(deps: {
       updated_at: now,
       started_at: null,
       ended_at: null,
+      share_id: fields.shareId ?? null,
     };
     await transfers.insert(row);
     onChange();
@@ -277,6 +287,13 @@ export function createTransfersService(deps: {
   return {
     create: (user: User, request: CreateTransferRequest) =>
       request.direction === 'upload' ? upload(user, request) : download(user, request),
+
+    /**
+     * A download through a share link (docs/sharing.md §5): authorized exactly as `user` (the
+     * sharer, with their rights of now) downloading it, and recorded with the link's id, which is
+     * how its completion is later counted against the link.
+     */
+    downloadForShare: (sharer: User, request: DownloadRequest, shareId: string) => download(sharer, request, shareId),
 
     async list(
       user: User,
@@ -300,7 +317,9 @@ export function createTransfersService(deps: {
         from: query.from === undefined ? undefined : Date.parse(query.from),
         limit: query.limit,
       });
-      return rows.map(toTransferRecord);
+      if (!query.all) return rows.map(toTransferRecord);
+      const names = await transfers.userNames(rows.map((r) => r.user_id));
+      return rows.map((row) => ({ ...toTransferRecord(row), userName: names.get(row.user_id) ?? '' }));
     },
 
     async get(user: User, id: string): Promise<TransferRecord> {

@@ -145,15 +145,44 @@ describe.each(DIALECTS)('user administration on %s', (dialect) => {
     expect(JSON.stringify(audited)).not.toContain(password);
   });
 
+  it('lets a one-time password do nothing but choose a new one', async () => {
+    const bobId = await idOf('bob');
+    const password = (await t.api(admin, 'POST', `/api/users/${bobId}/password`)).json.password as string;
+    const bob = await t.login('bob', password);
+    expect((await t.api(bob, 'GET', '/api/session')).json.passwordChangeRequired).toBe(true);
+    for (const [method, url] of [
+      ['GET', '/api/spaces'],
+      ['GET', '/api/transfers'],
+      ['PATCH', '/api/profile'],
+      ['GET', '/api/profile/sessions'],
+    ] as const) {
+      const refused = await t.api(bob, method, url, method === 'PATCH' ? { displayName: 'B' } : undefined);
+      expect({ url, status: refused.status, code: refused.json.code }).toEqual({ url, status: 403, code: 'PASSWORD_CHANGE_REQUIRED' });
+    }
+    // Not the same one again.
+    const same = await t.api(bob, 'POST', '/api/profile/password', { currentPassword: password, newPassword: password });
+    expect(same.status).toBe(400);
+    const changed = await t.api(bob, 'POST', '/api/profile/password', { currentPassword: password, newPassword: TEST_PASSWORD });
+    expect(changed.status).toBe(200);
+    expect((await t.api(bob, 'GET', '/api/session')).json.passwordChangeRequired).toBe(false);
+    expect((await t.api(bob, 'GET', '/api/spaces')).status).toBe(200);
+    // A password the user chose is theirs: logging in with it requires nothing more.
+    expect((await t.api(await t.login('bob'), 'GET', '/api/session')).json.passwordChangeRequired).toBe(false);
+  });
+
   it('refuses to delete yourself, or without saying what becomes of the personal space', async () => {
     const aliceId = await idOf('alice');
     const bobId = await idOf('bob');
-    expect((await t.api(admin, 'DELETE', `/api/users/${aliceId}?personalSpace=delete`)).json.message).toMatch(/delete your own account/);
+    expect((await t.api(admin, 'DELETE', `/api/users/${aliceId}?personalSpace=delete&transfers=delete`)).json.message).toMatch(
+      /delete your own account/,
+    );
     const unsaid = await t.api(admin, 'DELETE', `/api/users/${bobId}`);
     expect(unsaid.status).toBe(400);
-    expect((await t.api(admin, 'DELETE', `/api/users/${bobId}?personalSpace=maybe`)).status).toBe(400);
+    expect((await t.api(admin, 'DELETE', `/api/users/${bobId}?personalSpace=maybe&transfers=keep`)).status).toBe(400);
+    // The transfer history is asked about too.
+    expect((await t.api(admin, 'DELETE', `/api/users/${bobId}?personalSpace=keep`)).status).toBe(400);
     expect((await t.api(admin, 'GET', '/api/users')).json.total).toBe(2);
-    expect((await t.api(admin, 'DELETE', '/api/users/nobody?personalSpace=keep')).status).toBe(404);
+    expect((await t.api(admin, 'DELETE', '/api/users/nobody?personalSpace=keep&transfers=keep')).status).toBe(404);
   });
 
   it('renames and deletes groups, the deleted group losing its space roles', async () => {
@@ -217,28 +246,39 @@ describe.each(DIALECTS)('deleting a user with a personal space on %s', (dialect)
   };
   const transfersOf = (userId: string) => t.db.selectFrom('transfers').select('id').where('user_id', '=', userId).execute();
 
-  it('keeps the personal space as a shared space with its files when asked to', async () => {
+  it('keeps the personal space as a shared space with its files, and the transfer history, when asked to', async () => {
     const gone = await userWithFiles('kept');
     const shared = (await t.api(admin, 'POST', '/api/spaces', { name: 'Shared with kept' })).json.id as string;
     await t.api(admin, 'PUT', `/api/spaces/${shared}/members`, { principalType: 'user', principalId: gone.id, role: 'viewer' });
     expect((await t.api(admin, 'GET', `/api/spaces/${shared}/members`)).json.members).toHaveLength(1);
     expect(await transfersOf(gone.id)).toHaveLength(1);
-    expect((await t.api(admin, 'DELETE', `/api/users/${gone.id}?personalSpace=keep`)).status).toBe(204);
+    expect((await t.api(admin, 'DELETE', `/api/users/${gone.id}?personalSpace=keep&transfers=keep`)).status).toBe(204);
     expect(existsSync(gone.file)).toBe(true);
     const space = await t.api(admin, 'GET', `/api/spaces/${gone.spaceId}`);
     expect(space.json).toMatchObject({ name: "kept D's files", personal: false });
     expect(
       ((await t.api(admin, 'GET', `/api/spaces/${gone.spaceId}/files?path=/`)).json.items as Array<{ name: string }>).map((i) => i.name),
     ).toEqual(['report.txt']);
-    expect(await transfersOf(gone.id)).toEqual([]);
+    // The record stays, still naming who moved what; the user is nobody to every route.
+    expect(await transfersOf(gone.id)).toHaveLength(1);
     expect((await t.api(admin, 'GET', '/api/users?search=kept')).json.total).toBe(0);
+    expect((await t.api(admin, 'PATCH', `/api/users/${gone.id}`, { disabled: false })).status).toBe(404);
+    expect((await t.api(admin, 'DELETE', `/api/users/${gone.id}?personalSpace=keep&transfers=keep`)).status).toBe(404);
+    const retired = await t.db.selectFrom('users').selectAll().where('id', '=', gone.id).executeTakeFirstOrThrow();
+    expect(retired).toMatchObject({ display_name: 'kept D', disabled: 1, email: null });
+    // The username is free for someone new, who logs in to nothing of theirs.
+    const again = (await t.api(admin, 'POST', '/api/users', { username: 'kept', displayName: 'New kept', password: TEST_PASSWORD })).json
+      .id as string;
+    expect(again).not.toBe(gone.id);
+    const newcomer = await t.login('kept');
+    expect((await t.api(newcomer, 'GET', '/api/transfers')).json.transfers).toEqual([]);
     // Their roles in other spaces go with them, not left behind as "(deleted)".
     expect((await t.api(admin, 'GET', `/api/spaces/${shared}/members`)).json.members).toEqual([]);
   });
 
   it('deletes the personal space and its files on disk when asked to', async () => {
     const gone = await userWithFiles('removed');
-    expect((await t.api(admin, 'DELETE', `/api/users/${gone.id}?personalSpace=delete`)).status).toBe(204);
+    expect((await t.api(admin, 'DELETE', `/api/users/${gone.id}?personalSpace=delete&transfers=delete`)).status).toBe(204);
     expect(existsSync(path.dirname(gone.file))).toBe(false);
     expect((await t.api(admin, 'GET', `/api/spaces/${gone.spaceId}`)).status).toBe(404);
     expect(await transfersOf(gone.id)).toEqual([]);

@@ -63,7 +63,7 @@ describe.each(DIALECTS)('user and group administration on %s', (dialect) => {
       ['PATCH', `/api/users/${aliceId}`, { displayName: 'Mallory' }],
       ['PATCH', `/api/users/${aliceId}`, { isAdmin: false }],
       ['POST', `/api/users/${aliceId}/password`],
-      ['DELETE', `/api/users/${aliceId}?personalSpace=delete`],
+      ['DELETE', `/api/users/${aliceId}?personalSpace=delete&transfers=delete`],
       ['PATCH', `/api/groups/${group}`, { name: 'Mine' }],
       ['DELETE', `/api/groups/${group}`],
       ['PUT', `/api/groups/${group}/members/${aliceId}`],

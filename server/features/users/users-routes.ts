@@ -118,7 +118,8 @@ export const usersRoutes: FastifyPluginAsync<{
     const admin = requireAdmin(request);
     const user = await requireUser(request.params.id);
     const password = oneTimePassword();
-    await users.update(user.id, { password_hash: await hashPassword(password) });
+    // One-time: the user must choose their own before doing anything else.
+    await users.update(user.id, { password_hash: await hashPassword(password), must_change_password: 1 });
     // Whoever held the old password is logged out with it.
     await auth.endSessionsOf(user.id);
     await audit.record({ userId: admin.id, action: 'user-password-reset', target: user.id, decision: 'allow' });
@@ -139,14 +140,16 @@ export const usersRoutes: FastifyPluginAsync<{
         throw ERRORS.Forbidden('delete the last admin');
       await auth.endSessionsOf(user.id);
       const settled = await settlePersonalSpace({ db, clients }, user, request.query.personalSpace);
-      await users.delete(user.id);
+      // Kept records keep the row they point to; deleted records go with it (foreign key).
+      if (request.query.transfers === 'keep') await users.retire(user.id);
+      else await users.delete(user.id);
       await audit.record({
         userId: admin.id,
         action: 'user-delete',
         target: user.id,
         spaceId: settled?.spaceId ?? null,
         decision: 'allow',
-        reason: `${user.username}; personal space ${settled?.outcome ?? 'none'}; transfer records deleted`,
+        reason: `${user.username}; personal space ${settled?.outcome ?? 'none'}; transfer records ${request.query.transfers === 'keep' ? 'kept' : 'deleted'}`,
       });
       return reply.status(204).send(null);
     },

@@ -9,7 +9,7 @@ import {
   SkipToContent,
   Theme,
 } from '@carbon/react';
-import { DataShare, Folder, UserAdmin } from '@carbon/icons-react';
+import { DataShare, DocumentImport, Folder, Link as LinkIcon, UserAdmin } from '@carbon/icons-react';
 import { useEffect, useRef, useState, type ComponentType, type ReactNode, type RefObject } from 'react';
 import { Link, useLocation, useMatch } from 'react-router';
 import { useMediaQuery } from '../../hooks/use-media-query';
@@ -24,6 +24,8 @@ interface NavItem {
 const NAV_ITEMS: readonly NavItem[] = [
   { to: '/files', label: 'Files', icon: Folder },
   { to: '/transfers', label: 'Transfers', icon: DataShare },
+  { to: '/links', label: 'My links', icon: LinkIcon },
+  { to: '/requests', label: 'Requests', icon: DocumentImport },
 ];
 
 /** Shown to admins only; the server refuses the pages and their API to anyone else either way. */

@@ -1,5 +1,6 @@
 import { AdminTransfersPage } from '../../../features/admin-activity/components/admin-transfers-page';
 import { AuditPage } from '../../../features/admin-activity/components/audit-page';
+import { MailPage } from '../../../features/admin-activity/components/mail-page';
 import { SettingsPage } from '../../../features/admin-activity/components/settings-page';
 import { TransferRow } from '../../../features/transfers/components/transfer-row';
 
@@ -14,4 +15,8 @@ export function AdminTransfersRoute() {
 
 export function AdminSettingsRoute() {
   return <SettingsPage />;
+}
+
+export function AdminMailRoute() {
+  return <MailPage />;
 }

@@ -14,6 +14,7 @@ const ADMIN_PAGES: ReadonlyArray<{ to: string; label: string }> = [
   { to: '/admin/nodes', label: 'Nodes' },
   { to: '/admin/audit', label: 'Audit log' },
   { to: '/admin/transfers', label: 'Transfers' },
+  { to: '/admin/mail', label: 'Mail' },
   { to: '/admin/settings', label: 'Settings' },
 ];
 

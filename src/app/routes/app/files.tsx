@@ -2,6 +2,8 @@ import { useParams } from 'react-router';
 import { FolderView } from '../../../features/files/components/folder-view';
 import { SpacesList } from '../../../features/files/components/spaces-list';
 import { parseFolderSplat } from '../../../lib/folder-url';
+import { RequestFilesButton } from '../../../features/requests/components/request-files-button';
+import { ShareButton } from '../../../features/shares/components/share-button';
 import { SpaceMembersButton } from '../../../features/admin-infra/components/space-members-button';
 import { TransferClientControl } from '../../../features/transfers/components/transfer-client-control';
 import { useTransferRunner } from '../../../features/transfers/engine/transfer-engine-provider';
@@ -24,7 +26,13 @@ export function FilesRoute() {
       onDownload={runner.startDownload}
       onNativePick={nativePick}
       uploadClient={<TransferClientControl />}
-      toolbarActions={<SpaceMembersButton spaceId={folder.spaceId} />}
+      toolbarActions={
+        <>
+          <RequestFilesButton spaceId={folder.spaceId} folder={folder.path} />
+          <SpaceMembersButton spaceId={folder.spaceId} />
+        </>
+      }
+      selectionActions={(selected) => <ShareButton {...selected} />}
     />
   );
 }

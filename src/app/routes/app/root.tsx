@@ -7,8 +7,10 @@ import { AppShell } from '../../../components/layout/app-shell';
 import { BootScreen } from '../../../components/layout/boot-screen';
 import { RequireSession } from '../../../features/auth/components/require-session';
 import { UserMenu } from '../../../features/auth/components/user-menu';
+import { NotificationsBell } from '../../../features/notifications/components/notifications-bell';
 import { TransferEngineProvider } from '../../../features/transfers/engine/transfer-engine-provider';
 import { KeepSession } from '../../keep-session';
+import { PasswordChangeRequired } from '../../../features/profile/components/password-change-required';
 import { transferRunner } from '../../transfer-runner';
 
 // Toasts and the progress live region: needed on every page, but not to draw the first one, so
@@ -45,31 +47,40 @@ export function AppRoot() {
           )}
         >
           <RequireSession pending={<BootScreen />}>
-            {(session) => (
-              <TransferEngineProvider runner={transferRunner}>
-                <AppShell
-                  actions={<UserMenu user={session.user} />}
-                  isAdmin={session.user.isAdmin}
-                  tray={
-                    <Suspense fallback={null}>
-                      <TransferTray />
-                    </Suspense>
-                  }
-                >
-                  <ErrorBoundary
-                    onReset={reset}
-                    resetKey={pathname}
-                    fallback={({ error, reset: retry }) => <ErrorFallback error={error} onRetry={retry} />}
+            {(session) =>
+              session.passwordChangeRequired ? (
+                <PasswordChangeRequired actions={<UserMenu user={session.user} />} />
+              ) : (
+                <TransferEngineProvider runner={transferRunner}>
+                  <AppShell
+                    actions={
+                      <>
+                        <NotificationsBell />
+                        <UserMenu user={session.user} />
+                      </>
+                    }
+                    isAdmin={session.user.isAdmin}
+                    tray={
+                      <Suspense fallback={null}>
+                        <TransferTray />
+                      </Suspense>
+                    }
                   >
-                    <Outlet />
-                  </ErrorBoundary>
-                  <Suspense fallback={null}>
-                    <TransferActivity />
-                  </Suspense>
-                  <KeepSession idleTimeoutSeconds={session.idleTimeoutSeconds} />
-                </AppShell>
-              </TransferEngineProvider>
-            )}
+                    <ErrorBoundary
+                      onReset={reset}
+                      resetKey={pathname}
+                      fallback={({ error, reset: retry }) => <ErrorFallback error={error} onRetry={retry} />}
+                    >
+                      <Outlet />
+                    </ErrorBoundary>
+                    <Suspense fallback={null}>
+                      <TransferActivity />
+                    </Suspense>
+                    <KeepSession idleTimeoutSeconds={session.idleTimeoutSeconds} userId={session.user.id} />
+                  </AppShell>
+                </TransferEngineProvider>
+              )
+            }
           </RequireSession>
         </ErrorBoundary>
       )}

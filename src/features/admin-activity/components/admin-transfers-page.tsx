@@ -87,7 +87,9 @@ export function AdminTransfersPage({ renderRow }: AdminTransfersPageProps) {
         <ul className="courier-transfers" aria-label="Everyone's transfers">
           {rows.map((record) => (
             <li key={record.id} className="courier-admin-transfer">
-              <span className="courier-admin-transfer__who">{users.data?.find((u) => u.id === record.userId)?.username ?? ''}</span>
+              <span className="courier-admin-transfer__who">
+                {record.userName ?? users.data?.find((u) => u.id === record.userId)?.username ?? ''}
+              </span>
               <ul>{renderRow(record)}</ul>
             </li>
           ))}

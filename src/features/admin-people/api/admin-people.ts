@@ -58,8 +58,8 @@ export function useResetPassword() {
 export function useDeleteUser() {
   const refresh = useRefresh(usersKey, groupsKey);
   return useMutation({
-    mutationFn: ({ id, personalSpace }: { id: string } & DeleteUserQuery) =>
-      api.delete(`/api/users/${encodeURIComponent(id)}?personalSpace=${personalSpace}`),
+    mutationFn: ({ id, ...query }: { id: string } & DeleteUserQuery) =>
+      api.delete(`/api/users/${encodeURIComponent(id)}?${new URLSearchParams(query).toString()}`),
     onSuccess: refresh,
   });
 }

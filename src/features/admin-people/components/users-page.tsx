@@ -315,6 +315,7 @@ function ManageUserModal({
 function DeleteUserModal({ user, onClose }: { user: AdminUser; onClose: () => void }) {
   const remove = useDeleteUser();
   const [personalSpace, setPersonalSpace] = useState<'keep' | 'delete' | ''>('');
+  const [transfers, setTransfers] = useState<'keep' | 'delete' | ''>('');
   return (
     <Modal
       open
@@ -322,10 +323,10 @@ function DeleteUserModal({ user, onClose }: { user: AdminUser; onClose: () => vo
       modalHeading={`Delete ${user.username}?`}
       primaryButtonText={remove.isPending ? 'Deleting…' : 'Delete user'}
       secondaryButtonText="Cancel"
-      primaryButtonDisabled={personalSpace === '' || remove.isPending}
+      primaryButtonDisabled={personalSpace === '' || transfers === '' || remove.isPending}
       onRequestClose={onClose}
       onRequestSubmit={() => {
-        if (personalSpace !== '') remove.mutate({ id: user.id, personalSpace }, { onSuccess: onClose });
+        if (personalSpace !== '' && transfers !== '') remove.mutate({ id: user.id, personalSpace, transfers }, { onSuccess: onClose });
       }}
     >
       <div className="courier-admin__stack">
@@ -343,7 +344,20 @@ function DeleteUserModal({ user, onClose }: { user: AdminUser; onClose: () => vo
           />
           <RadioButton id="space-delete" value="delete" labelText="Delete it and every file in it" />
         </RadioButtonGroup>
-        <p>Their transfer history is deleted with them. This cannot be undone.</p>
+        <RadioButtonGroup
+          legendText={`What happens to ${user.displayName}'s transfer history?`}
+          name="transfer-history"
+          orientation="vertical"
+          valueSelected={transfers}
+          onChange={(value) => setTransfers(value as 'keep' | 'delete')}
+        >
+          <RadioButton id="transfers-keep" value="keep" labelText="Keep it: the records still show who moved what" />
+          <RadioButton id="transfers-delete" value="delete" labelText="Delete it with them" />
+        </RadioButtonGroup>
+        <p>
+          Records of transfers in a personal space that is deleted go with the space. Their username becomes free for someone new. This
+          cannot be undone.
+        </p>
         <ErrorNote error={remove.error} title="The user was not deleted" />
       </div>
     </Modal>

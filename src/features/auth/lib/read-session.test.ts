@@ -7,6 +7,7 @@ const valid = {
   csrfToken: 'c',
   expiresAt: '2026-11-29T12:00:00.000Z',
   idleTimeoutSeconds: 1800,
+  passwordChangeRequired: false,
 };
 
 describe('readSession', () => {
@@ -28,6 +29,8 @@ describe('readSession', () => {
     ['no idle timeout', { ...valid, idleTimeoutSeconds: undefined }],
     ['an idle timeout of zero', { ...valid, idleTimeoutSeconds: 0 }],
     ['a fractional idle timeout', { ...valid, idleTimeoutSeconds: 1.5 }],
+    ['no word on a required password change', { ...valid, passwordChangeRequired: undefined }],
+    ['a password change required as a string', { ...valid, passwordChangeRequired: 'false' }],
   ])('rejects %s, as the contract does', (_name, value) => {
     expect(sessionSchema.safeParse(value).success).toBe(false);
     expect(() => readSession(value)).toThrow(expect.objectContaining({ code: 'INVALID_RESPONSE' }));

@@ -14,6 +14,7 @@ export function readSession(value: unknown): Session {
     csrfToken?: unknown;
     expiresAt?: unknown;
     idleTimeoutSeconds?: unknown;
+    passwordChangeRequired?: unknown;
   } | null;
   const user = candidate?.user;
   if (
@@ -27,7 +28,8 @@ export function readSession(value: unknown): Session {
     isString(candidate.expiresAt) &&
     typeof candidate.idleTimeoutSeconds === 'number' &&
     Number.isInteger(candidate.idleTimeoutSeconds) &&
-    candidate.idleTimeoutSeconds > 0
+    candidate.idleTimeoutSeconds > 0 &&
+    typeof candidate.passwordChangeRequired === 'boolean'
   ) {
     return {
       user: {
@@ -39,6 +41,7 @@ export function readSession(value: unknown): Session {
       csrfToken: candidate.csrfToken,
       expiresAt: candidate.expiresAt,
       idleTimeoutSeconds: candidate.idleTimeoutSeconds,
+      passwordChangeRequired: candidate.passwordChangeRequired,
     };
   }
   throw new ApiError({

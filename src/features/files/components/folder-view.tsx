@@ -1,4 +1,5 @@
 import { Upload } from '@carbon/icons-react';
+import { isCancelledError } from '@tanstack/react-query';
 import { useCallback, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { roleAllows } from '../../../../contract/roles';
@@ -9,6 +10,8 @@ import { useFolderDialogs } from '../hooks/use-folder-dialogs';
 import { useUploadConflicts } from '../hooks/use-upload-conflicts';
 import { useUploadIntake, type UploadRequest } from '../hooks/use-upload-intake';
 import { describeFileError } from '../lib/describe-file-error';
+import { isSessionLostError } from '../../../lib/api-error';
+import { useHeldUploads } from '../stores/held-upload';
 import { nextSort, type SortState } from '../lib/folder-sort';
 import type { DecideConflicts } from '../../../lib/conflict-decision';
 import { folderUrl } from '../../../lib/folder-url';
@@ -44,9 +47,23 @@ export interface FolderViewProps {
   uploadClient?: ReactNode;
   /** The route's own actions in the toolbar, after the folder's ("Share", "Send"). */
   toolbarActions?: ReactNode;
+  /**
+   * The route's actions on the selected items ("Share"), for a role that may download them; not
+   * offered for "all of the folder", whose entries the page has not all listed.
+   */
+  selectionActions?: (selected: { spaceId: string; paths: string[] }) => ReactNode;
 }
 
-export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, uploadClient, toolbarActions }: FolderViewProps) {
+export function FolderView({
+  spaceId,
+  path,
+  onUpload,
+  onDownload,
+  onNativePick,
+  uploadClient,
+  toolbarActions,
+  selectionActions,
+}: FolderViewProps) {
   const navigate = useNavigate();
   const space = useSpace(spaceId);
   const role = space.data?.role ?? null;
@@ -91,8 +108,24 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
         }
         await onUpload({ spaceId, folder: path, ...decided });
       })
-      .catch((error: unknown) => setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) }));
+      .catch((error: unknown) => {
+        // The session ended: the app is on its way to the login page (which cancels the check in
+        // flight); the files wait for the same user's return.
+        if (isSessionLostError(error) || isCancelledError(error)) useHeldUploads.getState().hold({ spaceId, folder: path, upload });
+        else setNotice({ kind: 'error', title: 'The upload did not start', subtitle: describeFileError(error) });
+      });
   };
+  const held = useHeldUploads((s) => (s.held?.spaceId === spaceId && s.held.folder === path ? s.held : null));
+  const heldUpload = held
+    ? {
+        fileCount: held.upload.sources.length + held.upload.emptyFolders.length,
+        upload: () => {
+          const taken = useHeldUploads.getState().take();
+          if (taken) startUpload(taken.upload);
+        },
+        discard: () => void useHeldUploads.getState().take(),
+      }
+    : null;
   const intake = useUploadIntake(
     can.upload,
     startUpload,
@@ -178,10 +211,21 @@ export function FolderView({ spaceId, path, onUpload, onDownload, onNativePick, 
         onDownload={startDownload}
         onRename={() => dialogs.open('rename')}
         onDelete={() => dialogs.open('delete')}
+        actions={
+          selectionActions && !allSelected && selected.length > 0 && roleAllows(role, 'download')
+            ? selectionActions({ spaceId, paths: selected })
+            : null
+        }
       />
 
       {can.upload ? uploadClient : null}
-      <FolderNotices intake={intake.state} onDismissIntake={intake.dismiss} notice={notice} onDismissNotice={() => setNotice(null)} />
+      <FolderNotices
+        intake={intake.state}
+        onDismissIntake={intake.dismiss}
+        notice={notice}
+        onDismissNotice={() => setNotice(null)}
+        held={heldUpload}
+      />
 
       <FolderFilter onChange={changeFilter} />
 

@@ -1,6 +1,6 @@
 import { Modal } from '@carbon/react';
 import type { UploadRequest } from '../hooks/use-upload-intake';
-import { describeUpload } from '../lib/check-upload';
+import { describeUpload } from '../../../lib/upload/check-upload';
 import { useReturnFocus } from '../../../hooks/use-return-focus';
 
 export interface UploadReviewDialogProps {

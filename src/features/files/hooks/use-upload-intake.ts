@@ -1,8 +1,8 @@
 import { useRef, useState, type DragEvent } from 'react';
 import type { UploadSource } from '../../../transfer-clients';
-import { MAX_UPLOAD_FILES, UNREADABLE_TITLE, checkUpload } from '../lib/check-upload';
-import { collectEntries, collectFileList, startReadabilityCheck } from '../lib/collect-upload';
-import type { CollectedUpload } from '../lib/collected-upload';
+import { MAX_UPLOAD_FILES, UNREADABLE_TITLE, checkUpload } from '../../../lib/upload/check-upload';
+import { collectEntries, collectFileList, startReadabilityCheck } from '../../../lib/upload/collect-upload';
+import type { CollectedUpload } from '../../../lib/upload/collected-upload';
 
 export interface UploadRequest {
   sources: UploadSource[];

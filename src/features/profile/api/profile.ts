@@ -1,10 +1,15 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ProfileSession } from '../../../../contract/profile';
+import type { Profile, ProfileSession, UpdateProfileRequest } from '../../../../contract/profile';
 import type { User } from '../../../../contract/session';
 import { api } from '../../../lib/api-client';
 import { sessionKey } from '../../../lib/query-keys';
 
 export const profileSessionsKey = ['profile', 'sessions'] as const;
+export const profileKey = ['profile', 'details'] as const;
+
+export function useProfile() {
+  return useQuery({ queryKey: profileKey, queryFn: ({ signal }) => api.get<Profile>('/api/profile', { signal }) });
+}
 
 export function profileSessionsQueryOptions() {
   return queryOptions({
@@ -17,12 +22,13 @@ export function useProfileSessions() {
   return useQuery(profileSessionsQueryOptions());
 }
 
-/** The new name shows in the user menu, which reads the session. */
-export function useUpdateDisplayName() {
+/** A new name shows in the user menu, which reads the session. */
+export function useUpdateProfile() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (displayName: string) => api.patch<User>('/api/profile', { displayName }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionKey }),
+    mutationFn: (changes: UpdateProfileRequest) => api.patch<User>('/api/profile', changes),
+    onSuccess: () =>
+      Promise.all([queryClient.invalidateQueries({ queryKey: sessionKey }), queryClient.invalidateQueries({ queryKey: profileKey })]),
   });
 }
 

@@ -16,20 +16,25 @@ import {
 import { useState, type FormEvent } from 'react';
 import type { User } from '../../../../contract/session';
 import { ApiTokensSection } from './api-tokens-section';
-import { useChangePassword, useEndOtherSessions, useEndSession, useProfileSessions, useUpdateDisplayName } from '../api/profile';
+import { useChangePassword, useEndOtherSessions, useEndSession, useProfile, useProfileSessions, useUpdateProfile } from '../api/profile';
 
-function DisplayNameForm({ user }: { user: User }) {
+// As the server checks it (contract/profile.ts); this only spares a round trip.
+const looksLikeEmail = (value: string) => value === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+
+function DetailsForm({ user, email: savedEmail }: { user: User; email: string | null }) {
   const [name, setName] = useState(user.displayName);
-  const update = useUpdateDisplayName();
-  const valid = name.trim().length > 0 && name.trim().length <= 200;
+  const [email, setEmail] = useState(savedEmail ?? '');
+  const update = useUpdateProfile();
+  const validName = name.trim().length > 0 && name.trim().length <= 200;
+  const validEmail = looksLikeEmail(email.trim()) && email.trim().length <= 320;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (valid) update.mutate(name.trim());
+    if (validName && validEmail) update.mutate({ displayName: name.trim(), email: email.trim() });
   };
   return (
     <form className="courier-profile__section" aria-labelledby="profile-name-title" onSubmit={submit}>
       <Stack gap={5}>
-        <h2 id="profile-name-title">Your name</h2>
+        <h2 id="profile-name-title">Your details</h2>
         <p>
           Username: <strong>{user.username}</strong>
         </p>
@@ -38,19 +43,29 @@ function DisplayNameForm({ user }: { user: User }) {
           labelText="Display name"
           value={name}
           maxLength={200}
-          invalid={!valid}
+          invalid={!validName}
           invalidText="Enter a display name."
           onChange={(e) => setName(e.target.value)}
+        />
+        <TextInput
+          id="profile-email"
+          type="email"
+          labelText="Email (optional)"
+          helperText="Where Courier sends you notices: a file request answered, a link downloaded."
+          autoComplete="email"
+          value={email}
+          maxLength={320}
+          invalid={!validEmail}
+          invalidText="Enter an email address like name@example.com, or leave it empty."
+          onChange={(e) => setEmail(e.target.value)}
         />
         {update.isError ? (
           <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="Not saved." subtitle={update.error.message} />
         ) : null}
-        {update.isSuccess ? (
-          <InlineNotification kind="success" role="status" lowContrast hideCloseButton title="Display name saved." />
-        ) : null}
+        {update.isSuccess ? <InlineNotification kind="success" role="status" lowContrast hideCloseButton title="Details saved." /> : null}
         <div>
-          <Button type="submit" size="md" disabled={!valid || update.isPending}>
-            {update.isPending ? 'Saving…' : 'Save name'}
+          <Button type="submit" size="md" disabled={!validName || !validEmail || update.isPending}>
+            {update.isPending ? 'Saving…' : 'Save details'}
           </Button>
         </div>
       </Stack>
@@ -58,7 +73,17 @@ function DisplayNameForm({ user }: { user: User }) {
   );
 }
 
-function PasswordForm() {
+export interface PasswordFormProps {
+  /** Above the fields: why and what follows. */
+  intro?: string;
+  /** After the change is saved. */
+  onChanged?: () => void;
+}
+
+export function PasswordForm({
+  intro = 'Changing it signs you out everywhere else; this browser stays signed in.',
+  onChanged,
+}: PasswordFormProps) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -76,6 +101,7 @@ function PasswordForm() {
           setCurrent('');
           setNext('');
           setRepeat('');
+          onChanged?.();
         },
       },
     );
@@ -84,7 +110,7 @@ function PasswordForm() {
     <form className="courier-profile__section" aria-labelledby="profile-password-title" onSubmit={submit}>
       <Stack gap={5}>
         <h2 id="profile-password-title">Password</h2>
-        <p>Changing it signs you out everywhere else; this browser stays signed in.</p>
+        <p>{intro}</p>
         <PasswordInput
           id="profile-current-password"
           labelText="Current password"
@@ -218,13 +244,15 @@ function SessionsList() {
 
 /** One's own account: name, password, the sessions signed in, and the API tokens. */
 export function ProfilePage({ user }: { user: User }) {
+  const profile = useProfile();
   return (
     <section className="courier-page courier-profile" aria-labelledby="profile-title">
       <title>Profile · Courier</title>
       <h1 id="profile-title" className="courier-page__title">
         Profile
       </h1>
-      <DisplayNameForm user={user} />
+      {/* Mounted once the saved email is known, so the field starts with it. */}
+      {profile.data ? <DetailsForm user={user} email={profile.data.email} /> : <p>Loading your details…</p>}
       <PasswordForm />
       <SessionsList />
       <ApiTokensSection user={user} />

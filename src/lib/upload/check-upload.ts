@@ -1,6 +1,6 @@
-import { MAX_NAME_BYTES, nameProblem, wholePathProblem } from '../../../../contract/path-rules';
-import { MAX_TRANSFER_FILES } from '../../../../contract/transfer-limits';
-import { formatBytes } from '../../../lib/format-bytes';
+import { MAX_NAME_BYTES, nameProblem, wholePathProblem } from '../../../contract/path-rules';
+import { MAX_TRANSFER_FILES } from '../../../contract/transfer-limits';
+import { formatBytes } from '../format-bytes';
 import type { CollectedUpload } from './collected-upload';
 
 /** The most files one upload may carry: the portal's and the node's limit, without zod on this page. */

@@ -1,4 +1,4 @@
-import type { UploadSource } from '../../../transfer-clients';
+import type { UploadSource } from '../../transfer-clients';
 import { describeUnreadable } from './check-upload';
 import type { CollectedUpload } from './collected-upload';
 

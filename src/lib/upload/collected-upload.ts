@@ -1,4 +1,4 @@
-import type { UploadSource } from '../../../transfer-clients';
+import type { UploadSource } from '../../transfer-clients';
 
 /** What a drop or a pick holds, ready to be checked and sent. */
 export interface CollectedUpload {

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { expectNoViolations } from './support/axe';
+import { docroot } from './support/docroot';
+import { createFolder, openFolder } from './support/files-page';
+import { sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
+import { logInByApi } from './support/portal-api';
+
+/** A tree a guest might send: nesting, Unicode, 0 bytes, one file large enough to show progress. */
+function makeTree(): { root: string; rels: string[] } {
+  const root = path.join(tempDir('courier-request-'), 'Tax papers');
+  const rels = ['summary.txt', 'zero.bin', '2025/Ünïcødé receipts/scan 1.pdf', '2025/w2.bin'];
+  writeText(path.join(root, 'summary.txt'), 'everything you asked for\n');
+  writeText(path.join(root, 'zero.bin'), '');
+  writeText(path.join(root, '2025/Ünïcødé receipts/scan 1.pdf'), '%PDF-1.4 pretend\n');
+  writeRandomFile(path.join(root, '2025/w2.bin'), 5 * 1024 * 1024);
+  return { root, rels };
+}
+
+test('a guest without a session sends a folder tree through a request link; it lands whole in its own subfolder', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  await logInByApi(page);
+  await page.goto('/files');
+  await page.getByRole('link', { name: 'My files' }).click();
+  const folder = `Requests ${randomUUID().slice(0, 8)}`;
+  await createFolder(page, folder);
+  await openFolder(page, folder);
+
+  // The requester: "Request files" on the folder, a dialog, then the link.
+  await page.getByRole('button', { name: 'Request files' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Request files' });
+  await expect(dialog).toBeVisible();
+  await expectNoViolations(page, 'the Request files dialog');
+  await dialog.getByLabel('Title').fill('Your tax papers');
+  await dialog.getByLabel('Message (optional)').fill('Please send the 2025 papers.');
+  await dialog.getByText("Ask for the sender's name and email").click();
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const linkDialog = page.getByRole('dialog', { name: 'Your file request link' });
+  const url = await linkDialog.getByTestId('request-url').inputValue();
+  expect(url).toMatch(/\/r\/[A-Za-z0-9_-]{24}$/);
+  await expectNoViolations(page, 'the request link dialog');
+
+  // The guest: another browser context, no session cookie.
+  const guestContext = await browser.newContext({ baseURL: new URL(page.url()).origin });
+  const guest = await guestContext.newPage();
+  await guest.goto(new URL(url).pathname);
+  await expect(guest.getByRole('heading', { level: 1 })).toHaveText('Your tax papers');
+  await expect(guest.getByText('Please send the 2025 papers.')).toBeVisible();
+  await expect(guest.getByText(folder)).toHaveCount(0);
+  await expectNoViolations(guest, 'the file request guest page');
+
+  await guest.getByLabel('Your name').fill('Ana Example');
+  await guest.getByLabel('Your email').fill('ana@example.com');
+  const { root, rels } = makeTree();
+  await guest.getByTestId('request-folder-input').setInputFiles(root);
+  await expect(guest.getByText('Chosen: 4 files')).toBeVisible();
+  // The buttons are the drop zone's keyboard twin: reachable by Tab.
+  await guest.getByRole('button', { name: 'Choose folder' }).focus();
+  await expect(guest.getByRole('button', { name: 'Choose folder' })).toBeFocused();
+  await guest.getByRole('button', { name: 'Send' }).click();
+
+  await expect(guest.getByRole('heading', { name: 'Thank you — your files were received' })).toBeVisible({ timeout: 60_000 });
+  await expect(guest.getByRole('list', { name: 'Received' })).toContainText('Tax papers');
+  await expect(guest.getByRole('status').filter({ hasText: 'All sent' })).toHaveCount(1);
+  await expectNoViolations(guest, 'the file request thank-you');
+
+  // On disk: one new subfolder named for the date and the guest, holding the tree byte for byte.
+  const requestFolder = docroot('home', 'admin', folder);
+  const subfolders = readdirSync(requestFolder);
+  expect(subfolders).toHaveLength(1);
+  expect(subfolders[0]).toMatch(/^\d{4}-\d\d-\d\d \d{4} Ana Example$/);
+  for (const rel of rels)
+    expect(await sha256File(path.join(requestFolder, subfolders[0] as string, 'Tax papers', rel))).toBe(
+      await sha256File(path.join(root, rel)),
+    );
+
+  // The requester sees the submission on the Requests page, then closes the request.
+  await page.keyboard.press('Escape');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Requests' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'Your tax papers' });
+  await row.getByRole('button', { name: /Show details/ }).click();
+  await expect(page.getByRole('table', { name: 'Submissions to Your tax papers' })).toContainText('Ana Example');
+  // Scanned with the pointer off the rows: a hovered row's grey is not the page's (as the members panel's scan).
+  await page.mouse.move(0, 0);
+  await expectNoViolations(page, 'the Requests page');
+  await row.getByRole('button', { name: /^Close/ }).click();
+  await expect(row.getByText('closed', { exact: true })).toBeVisible();
+
+  // A closed request is a 410 page that says so, and shows nothing of the request.
+  await guest.reload();
+  await expect(guest.getByRole('heading', { level: 1 })).toHaveText('This file request is closed');
+  await expect(guest.getByText('Your tax papers')).toHaveCount(0);
+  await expectNoViolations(guest, 'the closed file request page');
+  await guestContext.close();
+});

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expectNoViolations } from './support/axe';
+import { createFolder, filesPage, openFolder } from './support/files-page';
+import { sha256, sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
+import { logInByApi, personalSpaceId, type PortalApi } from './support/portal-api';
+import { readZip } from './support/read-zip';
+
+interface Shared {
+  api: PortalApi;
+  spaceId: string;
+  folder: string;
+  report: { local: string; content: string };
+  photo: { local: string };
+}
+
+/** My files / Share <id> / report.txt and album/photo.bin, uploaded through the Files page. */
+async function prepare(page: Page): Promise<Shared> {
+  const api = await logInByApi(page);
+  await page.goto('/files');
+  await page.getByRole('link', { name: 'My files' }).click();
+  const files = filesPage(page);
+  await expect(files.heading).toHaveText('My files');
+  const folder = `Share ${randomUUID().slice(0, 8)}`;
+  await createFolder(page, folder);
+  await openFolder(page, folder);
+  await createFolder(page, 'album');
+  await openFolder(page, 'album');
+  const dir = tempDir('courier-share-');
+  const photo = path.join(dir, 'photo.bin');
+  writeRandomFile(photo, 300 * 1024);
+  await files.filesInput.setInputFiles(photo);
+  await expect(files.entry('photo.bin')).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: folder }).click();
+  await expect(files.heading).toHaveText(folder);
+  const content = `quarterly report ${Date.now()}\n`.repeat(200);
+  const report = path.join(dir, 'report.txt');
+  writeText(report, content);
+  await files.filesInput.setInputFiles(report);
+  await expect(files.entry('report.txt')).toBeVisible({ timeout: 20_000 });
+  return { api, spaceId: await personalSpaceId(api), folder, report: { local: report, content }, photo: { local: photo } };
+}
+
+/** A browser with no session and no cookies: the recipient's. */
+async function recipient(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  return context.newPage();
+}
+
+async function share(shared: Shared, body: object): Promise<{ id: string; url: string }> {
+  const { share: created } = await shared.api.post<{ share: { id: string; url: string } }>('/api/shares', {
+    spaceId: shared.spaceId,
+    ...body,
+  });
+  return created;
+}
+
+const downloadsOf = async (shared: Shared, id: string) =>
+  (await shared.api.get<{ share: { downloads: number; status: string } }>(`/api/shares/${id}`)).share;
+
+async function saveDownload(page: Page, click: () => Promise<void>, name: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const saved = test.info().outputPath(name);
+  await download.saveAs(saved);
+  return saved;
+}
+
+test('a file and a folder shared from the Files page are opened without a session, browsed and downloaded byte-identical', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const shared = await prepare(page);
+  const files = filesPage(page);
+  await files.select('report.txt');
+  await files.select('album');
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Share 2 items' });
+  await expect(dialog).toBeVisible();
+  await expectNoViolations(page, 'the share dialog');
+  await dialog.getByLabel('Note to the recipient (optional)').fill('The numbers and the pictures');
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const result = page.getByRole('dialog', { name: 'Link to 2 items' });
+  const url = await result.getByRole('textbox', { name: 'Link' }).inputValue();
+  expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{22,}$/);
+  await expect(result.getByRole('img', { name: /QR code of the link/ })).toBeVisible();
+  await expectNoViolations(page, 'the new link with its QR code');
+  await result.getByRole('button', { name: 'Close' }).click();
+
+  const guest = await recipient(browser);
+  await guest.goto(url);
+  await expect(guest.getByRole('heading', { level: 1 })).toHaveText(/shared 1 file \(.+\) and 1 folder with you/);
+  await expect(guest.getByLabel(/Note from/)).toHaveText('The numbers and the pictures');
+  await expect(guest.getByText(/This link works until/)).toBeVisible();
+  await expectNoViolations(guest, 'the public share page');
+
+  const one = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download report.txt' }).click(), 'report.txt');
+  expect(await sha256File(one)).toBe(sha256(shared.report.content));
+  await expect(guest.getByTestId('download-status')).toHaveText('report.txt: downloaded.');
+
+  await guest.getByRole('button', { name: 'album', exact: true }).click();
+  await expect(guest.getByRole('button', { name: 'Download photo.bin' })).toBeVisible();
+  const photo = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download photo.bin' }).click(), 'photo.bin');
+  expect(await sha256File(photo)).toBe(await sha256File(shared.photo.local));
+
+  const zip = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download all' }).click(), 'all.zip');
+  const byName = new Map([...(await readZip(zip))].map(([name, hash]) => [path.posix.basename(name), hash]));
+  expect(byName.get('report.txt')).toBe(sha256(shared.report.content));
+  expect(byName.get('photo.bin')).toBe(await sha256File(shared.photo.local));
+
+  // The sharer's list counts the three completed downloads once the node has reported them.
+  await page.goto('/links');
+  await expect(page.getByRole('heading', { name: 'My links' })).toBeVisible();
+  const row = page.getByTestId('share-row').filter({ hasText: 'report.txt, album' });
+  await expect(async () => {
+    await page.reload();
+    await expect(row.getByRole('cell', { name: '3', exact: true })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(row.getByText('Active')).toBeVisible();
+  await expectNoViolations(page, 'my links');
+});
+
+test('a password link shows nothing until the password is given, and refuses a wrong one', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const shared = await prepare(page);
+  const link = await share(shared, { paths: [`/${shared.folder}/report.txt`], password: 'swordfish 42' });
+  const guest = await recipient(browser);
+  await guest.goto(link.url);
+  await expect(guest.getByRole('heading', { name: 'This link is protected' })).toBeVisible();
+  await expect(guest.getByText('report.txt')).toHaveCount(0);
+  await expectNoViolations(guest, 'the password form');
+  await guest.getByLabel('Password', { exact: true }).fill('not it');
+  await guest.getByRole('button', { name: 'Open' }).click();
+  await expect(guest.getByRole('alert')).toContainText('The password is wrong.');
+  expect(guest.url()).not.toContain('not it');
+  // The throttle on guessing is proven in server/features/shares/shares.test.ts, where its delay can be long
+  // enough for the test not to depend on the pace of its clicks.
+  await guest.getByLabel('Password', { exact: true }).fill('swordfish 42');
+  await guest.getByRole('button', { name: 'Open' }).click();
+  const saved = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download', exact: true }).click(), 'report.txt');
+  expect(await sha256File(saved)).toBe(sha256(shared.report.content));
+});
+
+test('a limit of 1 is not used by opening the link, only by a completed download; then the page says used up', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const shared = await prepare(page);
+  // Large enough that a download stopped after its first chunk is unfinished on the node.
+  const big = path.join(tempDir('courier-share-big-'), 'big.bin');
+  writeRandomFile(big, 24 * 1024 * 1024);
+  await filesPage(page).filesInput.setInputFiles(big);
+  await expect(filesPage(page).entry('big.bin')).toBeVisible({ timeout: 30_000 });
+  const link = await share(shared, { paths: [`/${shared.folder}/big.bin`], maxDownloads: 1 });
+  const guest = await recipient(browser);
+  for (let i = 0; i < 3; i++) {
+    await guest.goto(link.url);
+    await expect(guest.getByRole('button', { name: 'Download big.bin' })).toBeVisible();
+  }
+  expect((await guest.request.head(link.url)).status()).toBe(200);
+
+  // A download that stops midway: the spec as the page asks for it, the bytes cut after the first chunk.
+  const asked = await guest.request.post(`/api/public/shares/${link.id}/downloads`, { data: { paths: ['/big.bin'] } });
+  expect(asked.status()).toBe(201);
+  const { transferSpec, clients } = (await asked.json()) as { transferSpec: object; clients: Array<{ url?: string }> };
+  const stop = new AbortController();
+  const response = await fetch(`${clients[0]?.url ?? ''}/v3/download`, {
+    headers: { 'x-aspera-spec': Buffer.from(JSON.stringify(transferSpec)).toString('base64') },
+    signal: stop.signal,
+  });
+  const reader = response.body!.getReader();
+  await reader.read();
+  stop.abort();
+  await reader.read().catch(() => undefined);
+  await expect
+    .poll(
+      async () => (await shared.api.get<{ receipts: Array<{ outcome: string }> }>(`/api/shares/${link.id}`)).receipts.map((r) => r.outcome),
+      {
+        timeout: 20_000,
+      },
+    )
+    .toEqual(['partial']);
+  expect(await downloadsOf(shared, link.id)).toMatchObject({ downloads: 0, status: 'active' });
+
+  const saved = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download', exact: true }).click(), 'big.bin');
+  expect(await sha256File(saved)).toBe(await sha256File(big));
+  await expect.poll(async () => (await downloadsOf(shared, link.id)).status, { timeout: 20_000 }).toBe('used-up');
+  await guest.reload();
+  await expect(guest.getByRole('heading', { name: 'This link has been used up' })).toBeVisible();
+  await expect(guest.getByText('big.bin')).toHaveCount(0);
+});
+
+test('an expired link and a revoked one show the 410 page saying which', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const shared = await prepare(page);
+  const expiring = await share(shared, { paths: [`/${shared.folder}/album`], expiresAt: new Date(Date.now() + 1500).toISOString() });
+  const revoked = await share(shared, { paths: [`/${shared.folder}/report.txt`], note: `revoke me ${shared.folder}` });
+  const guest = await recipient(browser);
+
+  await guest.goto(revoked.url);
+  await expect(guest.getByRole('button', { name: 'Download report.txt' })).toBeVisible();
+  await page.goto('/links');
+  const row = page
+    .getByTestId('share-row')
+    .filter({ hasText: 'report.txt' })
+    .filter({ has: page.getByRole('button', { name: 'Revoke the link to report.txt' }) })
+    .first();
+  await row.getByRole('button', { name: 'Revoke the link to report.txt' }).click();
+  await page
+    .getByRole('dialog', { name: /Revoke the link/ })
+    .getByRole('button', { name: 'Revoke' })
+    .click();
+  await expect.poll(async () => (await downloadsOf(shared, revoked.id)).status).toBe('revoked');
+  await guest.reload();
+  await expect(guest.getByRole('heading', { name: 'This link was revoked' })).toBeVisible();
+  await expectNoViolations(guest, 'the 410 page');
+
+  await expect(async () => {
+    await guest.goto(expiring.url);
+    await expect(guest.getByRole('heading', { name: 'This link has expired' })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(guest.getByText('album')).toHaveCount(0);
+});

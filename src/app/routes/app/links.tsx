@@ -1,0 +1,5 @@
+import { LinksPage } from '../../../features/shares/components/links-page';
+
+export function LinksRoute() {
+  return <LinksPage />;
+}

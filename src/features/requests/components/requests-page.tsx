@@ -1,0 +1,158 @@
+import {
+  Button,
+  InlineLoading,
+  InlineNotification,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeader,
+  TableRow,
+  Tag,
+} from '@carbon/react';
+import { useState } from 'react';
+import type { FileRequest } from '../../../../contract/requests';
+import { errorMessage } from '../../../lib/error-message';
+import { formatBytes } from '../../../lib/format-bytes';
+import { useCloseRequest, useRequestDetail, useRequests } from '../api/requests';
+import { CopyUrl } from './copy-url';
+
+const STATUS_TAG = { open: 'green', closed: 'gray', expired: 'warm-gray' } as const;
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** `/requests`: the caller's file requests, each with its link, status and submissions (`/requests/<id>` opens one). */
+export function RequestsPage({ openRequestId = null }: { openRequestId?: string | null }) {
+  const requests = useRequests();
+  const [shown, setShown] = useState<string | null>(openRequestId);
+  return (
+    <section className="courier-page courier-requests" aria-labelledby="requests-title">
+      <title>File requests · Courier</title>
+      <h1 id="requests-title" className="courier-page__title">
+        File requests
+      </h1>
+      <p className="courier-page__lead">
+        Links that let people without an account send you files. Create one with "Request files" on a folder.
+      </p>
+      {requests.isPending ? (
+        <InlineLoading description="Loading your requests…" />
+      ) : requests.isError ? (
+        <InlineNotification
+          kind="error"
+          lowContrast
+          hideCloseButton
+          title="Requests could not be loaded"
+          subtitle={errorMessage(requests.error)}
+        />
+      ) : requests.data.length === 0 ? (
+        <p>You have no file requests yet.</p>
+      ) : (
+        <TableContainer>
+          <Table aria-label="Your file requests" size="md">
+            <TableHead>
+              <TableRow>
+                <TableHeader>Title</TableHeader>
+                <TableHeader>Folder</TableHeader>
+                <TableHeader>Deadline</TableHeader>
+                <TableHeader>Status</TableHeader>
+                <TableHeader>Received</TableHeader>
+                <TableHeader>
+                  <span className="cds--visually-hidden">Actions</span>
+                </TableHeader>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {requests.data.map((r) => (
+                <RequestRow key={r.id} request={r} expanded={shown === r.id} onToggle={() => setShown(shown === r.id ? null : r.id)} />
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      {shown ? <RequestDetail requestId={shown} /> : null}
+    </section>
+  );
+}
+
+function RequestRow({ request, expanded, onToggle }: { request: FileRequest; expanded: boolean; onToggle: () => void }) {
+  const close = useCloseRequest();
+  return (
+    <TableRow>
+      <TableCell>{request.title}</TableCell>
+      <TableCell>{request.folder}</TableCell>
+      <TableCell>{when(request.deadline)}</TableCell>
+      <TableCell>
+        <Tag type={STATUS_TAG[request.status]} size="sm">
+          {request.status}
+        </Tag>
+      </TableCell>
+      <TableCell>
+        {request.submissionCount} · {formatBytes(request.bytesReceived)}
+      </TableCell>
+      <TableCell>
+        <Button kind="ghost" size="sm" aria-expanded={expanded} onClick={onToggle}>
+          {expanded ? 'Hide' : 'Show'} details<span className="cds--visually-hidden"> of {request.title}</span>
+        </Button>
+        {request.status === 'open' ? (
+          <Button kind="danger--ghost" size="sm" disabled={close.isPending} onClick={() => close.mutate(request.id)}>
+            Close<span className="cds--visually-hidden"> {request.title}</span>
+          </Button>
+        ) : null}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+function RequestDetail({ requestId }: { requestId: string }) {
+  const detail = useRequestDetail(requestId);
+  if (detail.isPending) return <InlineLoading description="Loading the submissions…" />;
+  if (detail.isError)
+    return (
+      <InlineNotification
+        kind="error"
+        lowContrast
+        hideCloseButton
+        title="Submissions could not be loaded"
+        subtitle={errorMessage(detail.error)}
+      />
+    );
+  const { request, submissions } = detail.data;
+  return (
+    <section aria-labelledby="request-detail-title" className="courier-requests__detail">
+      <h2 id="request-detail-title" className="courier-guest__subtitle">
+        {request.title}
+      </h2>
+      <CopyUrl url={request.url} />
+      {submissions.length === 0 ? (
+        <p>Nothing received yet.</p>
+      ) : (
+        <TableContainer>
+          <Table aria-label={`Submissions to ${request.title}`} size="sm">
+            <TableHead>
+              <TableRow>
+                <TableHeader>From</TableHeader>
+                <TableHeader>When</TableHeader>
+                <TableHeader>What</TableHeader>
+                <TableHeader>Folder</TableHeader>
+                <TableHeader>Status</TableHeader>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {submissions.map((s) => (
+                <TableRow key={s.id}>
+                  <TableCell>{[s.uploaderName, s.uploaderEmail].filter(Boolean).join(' · ') || 'A guest'}</TableCell>
+                  <TableCell>{when(s.createdAt)}</TableCell>
+                  <TableCell>
+                    {s.fileCount} file{s.fileCount === 1 ? '' : 's'}, {formatBytes(s.bytes)}: {s.names.slice(0, 5).join(', ')}
+                  </TableCell>
+                  <TableCell>{s.folder}</TableCell>
+                  <TableCell>{s.status}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+    </section>
+  );
+}

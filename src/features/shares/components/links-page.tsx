@@ -1,0 +1,123 @@
+import {
+  Button,
+  InlineNotification,
+  Modal,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from '@carbon/react';
+import { useState } from 'react';
+import type { Share } from '../../../../contract/shares';
+import { useShares } from '../api/get-shares';
+import { useRevokeShare } from '../api/change-share';
+import { describeExpiry } from '../lib/expiry-choice';
+import { EditShareDialog } from './edit-share-dialog';
+import { LinkResult } from './link-result';
+import { ShareStatusTag } from './share-status-tag';
+
+const itemsOf = (share: Share) => share.paths.map((p) => p.split('/').pop()).join(', ');
+
+/** "My links": the caller's share links with their status and completed downloads; edit and revoke. */
+export function LinksPage() {
+  const shares = useShares();
+  const revoke = useRevokeShare();
+  const [editing, setEditing] = useState<Share | null>(null);
+  const [showing, setShowing] = useState<Share | null>(null);
+  const [revoking, setRevoking] = useState<Share | null>(null);
+
+  return (
+    <section className="courier-page" aria-labelledby="links-title">
+      <title>My links · Courier</title>
+      <h1 id="links-title" className="courier-page__title">
+        My links
+      </h1>
+      <p>Links you made from the Files page. A download counts once it has completed; opening a link never counts.</p>
+      {shares.isError ? (
+        <InlineNotification
+          kind="error"
+          role="alert"
+          lowContrast
+          hideCloseButton
+          title="Links not loaded"
+          subtitle={shares.error.message}
+        />
+      ) : null}
+      {shares.data && shares.data.length === 0 ? (
+        <p>You have not shared anything yet: select files on the Files page and choose Share.</p>
+      ) : null}
+      {shares.data && shares.data.length > 0 ? (
+        <TableContainer>
+          <Table aria-label="My links" size="md">
+            <TableHead>
+              <TableRow>
+                <TableHeader>Shared</TableHeader>
+                <TableHeader>Space</TableHeader>
+                <TableHeader>Status</TableHeader>
+                <TableHeader>Downloads</TableHeader>
+                <TableHeader>Expires</TableHeader>
+                <TableHeader>Actions</TableHeader>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {shares.data.map((share) => (
+                <TableRow key={share.id} data-testid="share-row">
+                  <TableCell>{itemsOf(share)}</TableCell>
+                  <TableCell>{share.spaceName}</TableCell>
+                  <TableCell>
+                    <ShareStatusTag status={share.status} />
+                  </TableCell>
+                  <TableCell>{share.maxDownloads === null ? share.downloads : `${share.downloads} of ${share.maxDownloads}`}</TableCell>
+                  <TableCell>{describeExpiry(share.expiresAt)}</TableCell>
+                  <TableCell>
+                    <Button size="sm" kind="ghost" onClick={() => setShowing(share)} aria-label={`Show the link to ${itemsOf(share)}`}>
+                      Link
+                    </Button>
+                    {share.status !== 'revoked' ? (
+                      <>
+                        <Button size="sm" kind="ghost" onClick={() => setEditing(share)} aria-label={`Edit the link to ${itemsOf(share)}`}>
+                          Edit
+                        </Button>
+                        <Button
+                          size="sm"
+                          kind="danger--ghost"
+                          onClick={() => setRevoking(share)}
+                          aria-label={`Revoke the link to ${itemsOf(share)}`}
+                        >
+                          Revoke
+                        </Button>
+                      </>
+                    ) : null}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      ) : null}
+      {editing ? <EditShareDialog share={editing} onClose={() => setEditing(null)} /> : null}
+      {showing ? (
+        <Modal open passiveModal modalHeading="Link" onRequestClose={() => setShowing(null)} size="sm">
+          <LinkResult url={showing.url} />
+        </Modal>
+      ) : null}
+      {revoking ? (
+        <Modal
+          open
+          danger
+          modalHeading={`Revoke the link to ${itemsOf(revoking)}?`}
+          primaryButtonText={revoke.isPending ? 'Revoking…' : 'Revoke'}
+          secondaryButtonText="Cancel"
+          onRequestSubmit={() => revoke.mutate(revoking.id, { onSuccess: () => setRevoking(null) })}
+          onRequestClose={() => setRevoking(null)}
+          size="sm"
+        >
+          <p>Anyone who opens it from now on is told it was revoked. This cannot be undone.</p>
+        </Modal>
+      ) : null}
+    </section>
+  );
+}
