@@ -170,7 +170,7 @@ describe.each(DIALECTS)('personal API tokens on %s', (dialect) => {
     expect(await t.api(token, 'GET', '/api/spaces')).toMatchObject({ status: 401, json: { code: 'UNAUTHENTICATED' } });
     expect((await t.api(alice, 'PATCH', `/api/users/${created.json.id as string}`, { disabled: false })).status).toBe(200);
     expect((await t.api(token, 'GET', '/api/spaces')).status).toBe(200);
-    expect((await t.api(alice, 'DELETE', `/api/users/${created.json.id as string}?personalSpace=keep`)).status).toBe(204);
+    expect((await t.api(alice, 'DELETE', `/api/users/${created.json.id as string}?personalSpace=keep&transfers=delete`)).status).toBe(204);
     expect(await t.api(token, 'GET', '/api/spaces')).toMatchObject({ status: 401, json: { code: 'UNAUTHENTICATED' } });
     // The token went with its user.
     expect(

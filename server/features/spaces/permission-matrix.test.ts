@@ -304,7 +304,19 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
 
     // Every route of Fastify's route tree, tried with a token of each scope: refused for the scope
     // exactly when token-scopes.ts says so, and otherwise let through to the route.
-    const PUBLIC_ROUTES = ['GET /api/client-config', 'GET /api/health', 'GET /api/openapi.json', 'POST /api/session'];
+    const PUBLIC_ROUTES = [
+      'GET /api/client-config',
+      'GET /api/health',
+      'GET /api/openapi.json',
+      'GET /api/public/requests/:requestId',
+      'GET /api/public/shares/:shareId',
+      'GET /api/public/shares/:shareId/files',
+      'POST /api/public/requests/:requestId/submissions',
+      'POST /api/public/requests/:requestId/unlock',
+      'POST /api/public/shares/:shareId/downloads',
+      'POST /api/public/shares/:shareId/unlock',
+      'POST /api/session',
+    ];
     const SCOPES: TokenScope[] = ['read', 'transfer', 'admin'];
 
     it('lists every route that is not public in the token table', () => {
