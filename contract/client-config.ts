@@ -5,5 +5,7 @@ export const clientConfigSchema = z.object({
   /** The IBM Aspera SDK bundle to load for Desktop, or null when Desktop is not offered. */
   asperaSdkUrl: z.string().nullable(),
   asperaAppId: z.string(),
+  /** The OpenID Connect provider's name for "Sign in with …", or null when none is configured. */
+  oidcName: z.string().nullable(),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -45,6 +47,13 @@ import { createRuntimeSettings } from './features/settings/runtime-settings';
 import { settingsRoutes } from './features/settings/settings-routes';
 import { createProfileService } from './features/profile/profile-service';
 import { profileRoutes } from './features/profile/profile-routes';
+import { createApiTokensRepository } from './features/api-tokens/api-tokens-repository';
+import { createApiTokensService } from './features/api-tokens/api-tokens-service';
+import { apiTokensRoutes } from './features/api-tokens/api-tokens-routes';
+import { collectApiRoutes } from './features/openapi/openapi-document';
+import { openApiRoutes } from './features/openapi/openapi-routes';
+import { createOidcService } from './features/oidc/oidc-service';
+import { oidcRoutes } from './features/oidc/oidc-routes';
 import { createRequestsRepository } from './features/requests/requests-repository';
 import { requestsRoutes } from './features/requests/requests-routes';
 import { createRequestsService } from './features/requests/requests-service';
@@ -97,6 +106,9 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string })
+  .version;
+
 // API bodies are small JSON documents; a transfer request listing 20,000 files stays well inside 4 MiB.
 export const API_BODY_LIMIT = 4 * 1024 * 1024;
 
@@ -133,6 +145,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.server.maxConnections = config.maxConnections;
+  // Before any route: /api/openapi.json describes every one of them.
+  const apiRoutes = collectApiRoutes(app);
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
   registerErrorHandler(app, API_BODY_LIMIT);
@@ -166,9 +180,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     audit,
   );
   const loginHashing = createConcurrencyLimiter({ concurrency: config.loginHashConcurrency, maxQueued: config.loginHashQueue });
+  const apiTokens = createApiTokensRepository(db);
   const auth = createAuthService({
     users,
     sessions: createSessionsRepository(db),
+    tokens: apiTokens,
     throttle,
     hashing: loginHashing,
     idleTimeoutSeconds: () => runtimeSettings.current('sessionIdleTimeoutSeconds'),
@@ -238,10 +254,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
     idleTimeoutSeconds: () => runtimeSettings.current('sessionIdleTimeoutSeconds'),
   });
+  if (config.oidcIssuer && config.oidcClientId && config.oidcClientSecret) {
+    const oidc = createOidcService({
+      settings: {
+        issuer: config.oidcIssuer,
+        clientId: config.oidcClientId,
+        clientSecret: config.oidcClientSecret,
+        groupsClaim: config.oidcGroupsClaim,
+        adminGroup: config.oidcAdminGroup,
+        matchEmail: config.oidcMatchEmail,
+      },
+      redirectUri: `${origin}/api/auth/oidc/callback`,
+      db,
+      users,
+      audit,
+      auth,
+      box: createSecretBox(options.secretKey),
+    });
+    await app.register(oidcRoutes, {
+      oidc,
+      secureCookies,
+      absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
+      publicOrigin: origin,
+    });
+  }
   await app.register(loginLocksRoutes, { throttle, audit });
   await app.register(auditRoutes, { audit });
   await app.register(settingsRoutes, { settings: runtimeSettings, audit });
   await app.register(profileRoutes, { profile: createProfileService({ db, auth, audit, hashing: loginHashing, throttle }) });
+  await app.register(apiTokensRoutes, { tokens: createApiTokensService({ tokens: apiTokens, audit, auth }) });
   await app.register(healthRoutes, {
     db,
     nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),
@@ -303,6 +344,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     audit,
     onQueued: mailWorker.nudge,
   });
+  await app.register(openApiRoutes, { routes: apiRoutes, version: PACKAGE_VERSION });
   if (options.spaDir) {
     // The gateways the page may talk to are the registered nodes' (read per page load: admins add nodes at run time).
     const csp = async () => {

@@ -61,6 +61,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes an OpenID Connect provider only whole, over https (http on loopback only)', () => {
+    const oidc = {
+      COURIER_OIDC_ISSUER: 'https://idp.example.com',
+      COURIER_OIDC_CLIENT_ID: 'courier',
+      COURIER_OIDC_CLIENT_SECRET: 's3cret-value',
+    };
+    expect(loadConfig(oidc)).toMatchObject({ oidcIssuer: 'https://idp.example.com', oidcName: 'single sign-on', oidcMatchEmail: false });
+    expect(loadConfig({ ...oidc, COURIER_OIDC_ISSUER: 'http://127.0.0.1:4000' }).oidcIssuer).toBe('http://127.0.0.1:4000');
+    expect(() => loadConfig({ ...oidc, COURIER_OIDC_ISSUER: 'http://idp.example.com' })).toThrow(/COURIER_OIDC_ISSUER .*https/);
+    expect(() => loadConfig({ COURIER_OIDC_ISSUER: 'https://idp.example.com' })).toThrow(/set all three/);
+    expect(() => loadConfig({ ...oidc, COURIER_OIDC_CLIENT_SECRET: '', COURIER_OIDC_CLIENT_ID: '' })).toThrow(/set all three/);
+  });
+
   it('reports every bad setting at once', () => {
     expect(() => loadConfig({ COURIER_PORT: 'x', COURIER_NODE_PORT: 'y' })).toThrow(/COURIER_PORT[\s\S]*COURIER_NODE_PORT/);
   });

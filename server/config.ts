@@ -169,6 +169,47 @@ export const SETTINGS = {
     schema: trustProxy.default(false),
     doc: "Behind a reverse proxy: the number of proxy hops (`1`) or the proxy addresses/CIDRs (`10.0.0.5,10.1.0.0/16`) whose `X-Forwarded-*` headers (client IP, HTTPS) are trusted. Required there: without it every login counts against the proxy's address. `true` trusts any hop, which lets a client that reaches the portal directly choose its own address.",
   },
+  oidcIssuer: {
+    env: 'COURIER_OIDC_ISSUER',
+    schema: z
+      .url()
+      .refine(
+        (u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(u),
+        'must be an https URL (http only on 127.0.0.1 or localhost)',
+      )
+      .optional(),
+    doc: 'Issuer URL of an OpenID Connect identity provider (its `/.well-known/openid-configuration` is read from it). Set with the client id and secret to offer "Sign in with …" on the login page ([docs/oidc.md](docs/oidc.md)).',
+  },
+  oidcClientId: {
+    env: 'COURIER_OIDC_CLIENT_ID',
+    schema: z.string().min(1).optional(),
+    doc: "Courier's client id at the identity provider. Its redirect URI there is `<public URL>/api/auth/oidc/callback`.",
+  },
+  oidcClientSecret: {
+    env: 'COURIER_OIDC_CLIENT_SECRET',
+    schema: z.string().min(1).optional(),
+    doc: "Courier's client secret at the identity provider (sent with `client_secret_post`).",
+  },
+  oidcName: {
+    env: 'COURIER_OIDC_NAME',
+    schema: z.string().trim().min(1).max(60).default('single sign-on'),
+    doc: 'Name of the identity provider on the login button: "Sign in with <name>".',
+  },
+  oidcGroupsClaim: {
+    env: 'COURIER_OIDC_GROUPS_CLAIM',
+    schema: z.string().min(1).max(100).default('groups'),
+    doc: "ID token claim listing the person's groups. Each names a Courier group (matched by name, case-insensitive); memberships follow it at every sign-in. Groups not named in Courier are ignored.",
+  },
+  oidcAdminGroup: {
+    env: 'COURIER_OIDC_ADMIN_GROUP',
+    schema: z.string().min(1).max(200).optional(),
+    doc: "A value of the groups claim that makes its holder a Courier admin, set or cleared at every sign-in. Unset: the identity provider decides nobody's admin role.",
+  },
+  oidcMatchEmail: {
+    env: 'COURIER_OIDC_MATCH_EMAIL',
+    schema: bool.default(false),
+    doc: 'On a first sign-in, link the identity to the existing Courier user with the same email address when the provider says it is verified (`email_verified`). Off: a first sign-in always creates a new user, so an identity provider cannot take over a local account.',
+  },
   smtpUrl: {
     env: 'COURIER_SMTP_URL',
     schema: z
@@ -189,7 +230,7 @@ export const SETTINGS = {
   },
 } as const;
 
-const SECRET_SETTINGS = new Set<string>(['adminPassword', 'secretKey', 'databaseUrl', 'smtpUrl']);
+const SECRET_SETTINGS = new Set<string>(['adminPassword', 'secretKey', 'databaseUrl', 'oidcClientSecret', 'smtpUrl']);
 
 type Settings = typeof SETTINGS;
 export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & {
@@ -220,6 +261,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${setting.env} (${key}): ${parsed.error.issues.map((i) => i.message).join('; ')}${got}`);
     }
   }
+  // Half an OpenID Connect configuration would show a sign-in button that cannot work.
+  const oidcKeys = ['oidcIssuer', 'oidcClientId', 'oidcClientSecret'] as const;
+  const oidcSet = oidcKeys.filter((k) => out[k] !== undefined).length;
+  if (oidcSet > 0 && oidcSet < oidcKeys.length)
+    problems.push(`${oidcKeys.map((k) => SETTINGS[k].env).join(', ')}: set all three to offer OpenID Connect sign-in, or none`);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const config = out as Config;
   config.dataDir = path.resolve(config.dataDir);

@@ -23,6 +23,17 @@ export const ERRORS = {
   SessionExpired: () => new AppError(401, 'SESSION_EXPIRED', 'Your session expired. Please log in again.'),
   // One message for an unknown user and a wrong password, so a login form does not reveal who has an account.
   InvalidCredentials: () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password.'),
+  // One answer for a token never issued, revoked, or whose user is gone or disabled: nothing to probe.
+  TokenUnknown: () => new AppError(401, 'UNAUTHENTICATED', 'The API token is not valid: it is unknown or was revoked.'),
+  TokenExpired: () => new AppError(401, 'TOKEN_EXPIRED', 'The API token has expired. Create a new one in your profile.'),
+  TokenScope: (need: 'read' | 'transfer' | 'admin' | 'session', scopes: readonly string[]) =>
+    new AppError(
+      403,
+      'FORBIDDEN',
+      need === 'session'
+        ? 'An API token cannot do this: sign in to the portal instead.'
+        : `This API token's scopes (${scopes.join(', ')}) do not allow this request: it needs the ${need} scope.`,
+    ),
   AccountDisabled: () => new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.'),
   // 400, not 401: the session is fine, only the password typed to confirm a change is not.
   WrongPassword: () => new AppError(400, 'WRONG_PASSWORD', 'The current password is wrong.'),

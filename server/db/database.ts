@@ -13,8 +13,10 @@ import * as m0006 from './migrations/0006-user-admin';
 import * as m0007 from './migrations/0007-spaces-admin-index';
 import * as m0008 from './migrations/0008-runtime-settings-and-admin-indexes';
 import * as m0009 from './migrations/0009-notifications';
-import * as m0011 from './migrations/0011-file-requests';
 import * as m0010 from './migrations/0010-share-links';
+import * as m0011 from './migrations/0011-file-requests';
+import * as m0012 from './migrations/0012-api-tokens';
+import * as m0013 from './migrations/0013-oidc-identities';
 import * as m0014 from './migrations/0014-user-lifecycle';
 
 export type Db = Kysely<Database>;
@@ -33,6 +35,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-notifications': m0009,
   '0010-share-links': m0010,
   '0011-file-requests': m0011,
+  '0012-api-tokens': m0012,
+  '0013-oidc-identities': m0013,
   '0014-user-lifecycle': m0014,
 };
 

@@ -149,6 +149,28 @@ export interface RuntimeSettingsTable {
   updated_by: string | null;
 }
 
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 (hex) of the whole token string: the secret itself is shown once and never stored. */
+  secret_hash: string;
+  /** Comma-separated TokenScope values (contract/api-tokens.ts). */
+  scopes: string;
+  created_at: number;
+  expires_at: number;
+  /** Written at most once a minute (docs/api-tokens.md §4). */
+  last_used_at: number | null;
+}
+
+export interface OidcIdentitiesTable {
+  issuer: string;
+  sub: string;
+  user_id: string;
+  created_at: number;
+  last_sign_in_at: number;
+}
+
 /** A file request: an upload link for people without an account (migration 0011). */
 export interface FileRequestsTable {
   /** 144 random bits, base64url: the link's only secret besides its password. */
@@ -260,6 +282,8 @@ export interface Database {
   node_cursors: NodeCursorsTable;
   audit_log: AuditLogTable;
   runtime_settings: RuntimeSettingsTable;
+  api_tokens: ApiTokensTable;
+  oidc_identities: OidcIdentitiesTable;
   file_requests: FileRequestsTable;
   request_submissions: RequestSubmissionsTable;
   notifications: NotificationsTable;

@@ -90,6 +90,8 @@ describe.each(DIALECTS)('serving the SPA on %s', (dialect) => {
     expect(response.json()).toEqual({
       asperaSdkUrl: 'https://cdn.example.com/npm/@ibm-aspera/sdk@0.23.5/dist/js/aspera-sdk.js',
       asperaAppId: 'courier',
+      // No identity provider configured: the login page offers only the local form.
+      oidcName: null,
     });
   });
 });

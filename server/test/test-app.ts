@@ -24,7 +24,7 @@ export interface TestApp {
   login: (username?: string, password?: string) => Promise<LoggedIn>;
   /** A call as `who` (session cookie and CSRF token): the status and the JSON answer (`{}` when empty). */
   api: (
-    who: LoggedIn,
+    who: LoggedIn | ByToken,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: object,
@@ -33,6 +33,8 @@ export interface TestApp {
 
 /** Who makes a call: what `login` returns. */
 export type LoggedIn = { cookie: string; csrfToken: string };
+/** A script calling with a personal API token (`Authorization: Bearer`), no cookie. */
+export type ByToken = { bearer: string };
 /** A portal answer as tests read it: an error's code and message, or the route's own fields. */
 export type ApiJson = { code?: string; message?: string } & Record<string, unknown>;
 
@@ -72,6 +74,18 @@ export async function addTestUsers(db: Db): Promise<void> {
   await users.create({ username: 'bob', displayName: 'Bob', passwordHash, isAdmin: false });
 }
 
+/** Creates a personal API token for the signed-in `who` (through the profile API); answers its secret. */
+export async function createToken(
+  app: FastifyInstance,
+  who: LoggedIn,
+  scopes: Array<'read' | 'transfer' | 'admin'>,
+  name = scopes.join('+'),
+): Promise<ByToken> {
+  const r = await injectApi(app)(who, 'POST', '/api/profile/tokens', { name, scopes, expiresInDays: 7 });
+  if (r.status !== 201) throw new Error(`token not created: ${r.status} ${JSON.stringify(r.json)}`);
+  return { bearer: r.json.secret as string };
+}
+
 /** Logs in through the API; returns the cookie header and CSRF token to send back. */
 export async function injectLogin(
   app: FastifyInstance,
@@ -90,9 +104,10 @@ export function injectApi(app: FastifyInstance): TestApp['api'] {
     const r = await app.inject({
       method,
       url,
-      headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
+      headers: 'bearer' in who ? { authorization: `Bearer ${who.bearer}` } : { cookie: who.cookie, 'x-csrf-token': who.csrfToken },
       ...(payload ? { payload } : {}),
     });
-    return { status: r.statusCode, json: (r.body ? r.json() : {}) as ApiJson };
+    const isJson = r.headers['content-type']?.toString().startsWith('application/json') ?? false;
+    return { status: r.statusCode, json: (r.body && isJson ? r.json() : {}) as ApiJson };
   };
 }

@@ -41,19 +41,26 @@ export const auditRoutes: FastifyPluginAsync<{ audit: AuditLog }> = async (fasti
     };
   });
 
-  app.get('/api/admin/audit.csv', { schema: { querystring: filterQuerySchema } }, async (request, reply) => {
-    const admin = await requireAdmin(request, audit, 'audit-export');
-    const filter = toFilter(request.query);
-    await audit.record({ userId: admin.id, action: 'audit-export', target: JSON.stringify(request.query), decision: 'allow' });
-    async function* lines() {
-      yield csvRow(['time', 'user id', 'username', 'action', 'decision', 'space id', 'target', 'reason']);
-      for await (const r of audit.each(filter))
-        yield csvRow([new Date(Number(r.at)).toISOString(), r.user_id, r.username, r.action, r.decision, r.space_id, r.target, r.reason]);
-    }
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="courier-audit.csv"')
-      .header('cache-control', 'no-store')
-      .send(Readable.from(lines()));
-  });
+  app.get(
+    '/api/admin/audit.csv',
+    {
+      schema: { querystring: filterQuerySchema },
+      config: { rawResponse: { status: 200, contentType: 'text/csv', description: 'The matching audit entries as CSV, newest first.' } },
+    },
+    async (request, reply) => {
+      const admin = await requireAdmin(request, audit, 'audit-export');
+      const filter = toFilter(request.query);
+      await audit.record({ userId: admin.id, action: 'audit-export', target: JSON.stringify(request.query), decision: 'allow' });
+      async function* lines() {
+        yield csvRow(['time', 'user id', 'username', 'action', 'decision', 'space id', 'target', 'reason']);
+        for await (const r of audit.each(filter))
+          yield csvRow([new Date(Number(r.at)).toISOString(), r.user_id, r.username, r.action, r.decision, r.space_id, r.target, r.reason]);
+      }
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="courier-audit.csv"')
+        .header('cache-control', 'no-store')
+        .send(Readable.from(lines()));
+    },
+  );
 };

@@ -2,6 +2,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_HEADER, SESSION_ENDS_IN_HEADER } from '../../../contract/session-header';
 import { ERRORS } from '../../errors';
+import { scopesGrant, tokenNeedOf } from '../api-tokens/token-scopes';
 import type { ActiveSession, AuthService, ResolvedSession } from './auth-service';
 
 export const SESSION_COOKIE = 'courier_session';
@@ -35,6 +36,11 @@ const BEFORE_PASSWORD_CHANGE = new Set(['GET /api/session', 'DELETE /api/session
  * against cross-site forgery twice: the browser's own Sec-Fetch-Site/Origin must be same-origin,
  * and an authenticated request must carry the session's CSRF token in a header that a cross-site
  * form cannot set.
+ *
+ * A request with `Authorization: Bearer courier_pat_…` is authenticated by that personal API token
+ * alone (docs/api-tokens.md §3): the cookie is ignored, no CSRF token is asked (a cross-site form
+ * cannot set the header, and the same-origin check still applies), no cookie is set or cleared, and
+ * the route must be one the token's scopes grant (server/features/api-tokens/token-scopes.ts).
  */
 export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; publicOrigin: string; secureCookies: boolean }) {
   app.decorateRequest('resolvedSession', null);
@@ -45,9 +51,29 @@ export function registerAuth(app: FastifyInstance, deps: { auth: AuthService; pu
     if (isCrossSite(request, deps.publicOrigin)) throw ERRORS.CrossSite();
   });
 
+  // Before the body and query are validated: a token that may not call the route hears so, not
+  // about its request's shape.
+  app.addHook('preValidation', async (request) => {
+    const mode = request.routeOptions.config.auth ?? 'required';
+    if (mode === 'public' || request.is404 || !request.url.startsWith('/api/')) return;
+    const bearer = bearerToken(request);
+    if (bearer === undefined) return;
+    const byToken = await deps.auth.resolveToken(bearer);
+    if (byToken.state !== 'active') throw byToken.state === 'expired' ? ERRORS.TokenExpired() : ERRORS.TokenUnknown();
+    const need = tokenNeedOf(request.method, request.routeOptions.url);
+    const scopes = byToken.session.token?.scopes ?? [];
+    if (!scopesGrant(scopes, need)) throw ERRORS.TokenScope(need, scopes);
+    // A password reset by an admin holds the user's tokens too, until they choose their own.
+    if (byToken.session.passwordChangeRequired) throw ERRORS.PasswordChangeRequired();
+    request.resolvedSession = byToken;
+    request.activeSession = byToken.session;
+  });
+
   app.addHook('preHandler', async (request, reply) => {
     const mode = request.routeOptions.config.auth ?? 'required';
     if (mode === 'public' || request.is404 || !request.url.startsWith('/api/')) return;
+    // Resolved in preValidation above; a bad token or scope was refused there.
+    if (bearerToken(request) !== undefined) return;
     const resolved = await deps.auth.resolve(request.cookies[SESSION_COOKIE], Date.now(), {
       touch: request.routeOptions.config.background !== true,
     });
@@ -88,6 +114,17 @@ export function setSessionCookie(reply: FastifyReply, sessionId: string, maxAgeS
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+/**
+ * The token of an `Authorization: Bearer` header (RFC 6750 §2.1: the scheme is case-insensitive),
+ * or undefined when there is none. Another scheme (Basic added by a proxy in front of the portal)
+ * is not ours and is left alone: the cookie decides.
+ */
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || !/^bearer(\s|$)/i.test(header)) return undefined;
+  return header.slice('bearer'.length).trim();
 }
 
 function headerValue(request: FastifyRequest, name: string): string | undefined {

@@ -4,6 +4,7 @@ import { createConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import { createServiceFixture, type ServiceFixture } from '../../test/service-fixture';
 import { TEST_PASSWORD } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
+import { createApiTokensRepository } from '../api-tokens/api-tokens-repository';
 import { createAuthService } from './auth-service';
 import { createLoginThrottle } from './login-throttle';
 import { createLoginThrottleRepository } from './login-throttle-repository';
@@ -32,6 +33,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
     const max = options.maxFailures ?? 5;
     return createAuthService({
       users: createUsersRepository(f.db),
+      tokens: createApiTokensRepository(f.db),
       sessions: sessions(),
       throttle: createLoginThrottle(
         throttleRepo(),
@@ -186,6 +188,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
     it('records use every tenth of a short idle timeout', async () => {
       const auth = createAuthService({
         users: createUsersRepository(f.db),
+        tokens: createApiTokensRepository(f.db),
         sessions: sessions(),
         throttle: createLoginThrottle(
           throttleRepo(),
@@ -251,6 +254,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
       const counted = { ...repository, find: (idHash: string) => repository.find(idHash).finally(() => (reads += 1)) };
       const auth = createAuthService({
         users: createUsersRepository(f.db),
+        tokens: createApiTokensRepository(f.db),
         sessions: counted,
         throttle: createLoginThrottle(
           throttleRepo(),
@@ -283,6 +287,79 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
       expect(ended).toBe(1);
       await vi.advanceTimersByTimeAsync(30_000);
       expect(reads).toBe(2);
+    });
+  });
+
+  describe('personal API tokens', () => {
+    const SECRET = `courier_pat_${'A'.repeat(43)}`;
+    async function storedToken(options: { expiresIn?: number; userId?: string } = {}) {
+      const now = Date.now();
+      await createApiTokensRepository(f.db).insert({
+        id: 'token-1',
+        user_id: options.userId ?? f.bob.id,
+        name: 'script',
+        secret_hash: sha256(SECRET),
+        scopes: 'read,transfer',
+        created_at: now,
+        expires_at: now + (options.expiresIn ?? 86_400_000),
+        last_used_at: null,
+      });
+    }
+
+    it('resolves a token to its user and scopes, never as an admin without the admin scope', async () => {
+      await storedToken({ userId: f.alice.id });
+      const resolved = await service().resolveToken(SECRET);
+      if (resolved.state !== 'active') throw new Error(`not active: ${resolved.state}`);
+      expect(resolved.session.user).toMatchObject({ id: f.alice.id, isAdmin: false });
+      expect(resolved.session.token).toEqual({ id: 'token-1', scopes: ['read', 'transfer'] });
+      expect(resolved.session.endsAt).toBe(resolved.session.row.expires_at);
+      expect(await service().resolveToken(`${SECRET}x`)).toEqual({ state: 'unknown' });
+      expect(await service().resolveToken(SECRET.replace('courier_pat_', 'other_pat_'))).toEqual({ state: 'unknown' });
+      await f.db
+        .updateTable('api_tokens')
+        .set({ expires_at: Date.now() - 1 })
+        .execute();
+      expect(await service().resolveToken(SECRET)).toEqual({ state: 'expired' });
+    });
+
+    it("a token's event stream outlives the idle timeout, and ends when the token is revoked", async () => {
+      await storedToken();
+      const auth = createAuthService({
+        users: createUsersRepository(f.db),
+        tokens: createApiTokensRepository(f.db),
+        sessions: sessions(),
+        throttle: createLoginThrottle(
+          throttleRepo(),
+          { maxFailuresPerAccountAndIp: 5, maxFailuresPerIp: 5, maxFailuresPerAccount: 5, windowSeconds: 900, delayStepSeconds: 0 },
+          f.audit,
+        ),
+        hashing: createConcurrencyLimiter({ concurrency: 1, maxQueued: 1 }),
+        idleTimeoutSeconds: () => 1,
+        absoluteTimeoutSeconds: ABSOLUTE_S,
+      });
+      const resolved = await auth.resolveToken(SECRET);
+      if (resolved.state !== 'active') throw new Error('not active');
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+      const settle = async (done: () => boolean) => {
+        const giveUp = Date.now() + 2000;
+        while (!done() && Date.now() < giveUp) await new Promise((resolve) => setImmediate(resolve));
+      };
+      let ended = 0;
+      auth.watch(resolved.session.row, () => (ended += 1));
+      // A session idle for 1 s would have ended; the token is re-read after 15 s and goes on.
+      await vi.advanceTimersByTimeAsync(15_000);
+      await settle(() => ended > 0);
+      expect(ended).toBe(0);
+      auth.tokenRevoked('token-1');
+      expect(ended).toBe(1);
+
+      // Revoked on another instance: noticed at the next re-read.
+      let endedElsewhere = 0;
+      auth.watch(resolved.session.row, () => (endedElsewhere += 1));
+      await f.db.deleteFrom('api_tokens').execute();
+      await vi.advanceTimersByTimeAsync(15_000);
+      await settle(() => endedElsewhere > 0);
+      expect(endedElsewhere).toBe(1);
     });
   });
 

@@ -10,5 +10,6 @@ export const clientConfigRoutes: FastifyPluginAsync<{ config: Config }> = async 
     .get('/api/client-config', { config: { auth: 'public' }, schema: { response: { 200: clientConfigSchema } } }, async () => ({
       asperaSdkUrl: config.asperaSdkUrl ?? null,
       asperaAppId: config.asperaAppId,
+      oidcName: config.oidcIssuer ? config.oidcName : null,
     }));
 };

@@ -1,23 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+import { routesOf } from '../../test/route-tree';
 import { DIALECTS } from '../../test/test-database';
-
-/** Every route of the app as `METHOD /path`, read from Fastify's own route tree. */
-function routesOf(tree: string): string[] {
-  const routes: string[] = [];
-  const stack: Array<{ depth: number; path: string }> = [];
-  for (const line of tree.split('\n')) {
-    const match = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length;
-    while (stack.length && (stack.at(-1) as { depth: number }).depth >= depth) stack.pop();
-    const path = `${stack.at(-1)?.path ?? ''}${match[2]}`;
-    stack.push({ depth, path });
-    for (const method of (match[3] ?? '').split(', ').filter((m) => m && m !== 'HEAD')) routes.push(`${method} ${path}`);
-  }
-  return routes;
-}
 
 describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
   let node: NodeProcess;
@@ -107,6 +92,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/spaces/:spaceId/name-conflicts': () => call('POST', `${s}/name-conflicts`, { folder: '/', names: ['c'] }),
       'GET /api/health': () => call('GET', '/api/health'),
       'GET /api/client-config': () => call('GET', '/api/client-config'),
+      'GET /api/openapi.json': () => call('GET', '/api/openapi.json'),
       'GET /api/nodes': () => call('GET', '/api/nodes'),
       'POST /api/nodes': async () => undefined, // called above
       'POST /api/nodes/:nodeId/test': async () => {
@@ -226,6 +212,13 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'DELETE /api/profile/sessions': () => call('DELETE', '/api/profile/sessions'),
       'POST /api/profile/password': () =>
         call('POST', '/api/profile/password', { currentPassword: TEST_PASSWORD, newPassword: 'another long password' }),
+      'GET /api/profile/tokens': () => call('GET', '/api/profile/tokens'),
+      // The answer carries the token's secret by design (shown once); it is no node secret.
+      'POST /api/profile/tokens': () => call('POST', '/api/profile/tokens', { name: 'walk', scopes: ['read'], expiresInDays: 1 }),
+      'DELETE /api/profile/tokens/:tokenId': async () => {
+        const tokens = (await call('GET', '/api/profile/tokens')).tokens as unknown as Array<{ id: string }>;
+        await call('DELETE', `/api/profile/tokens/${tokens[0]?.id}`);
+      },
       'GET /api/notifications': () => call('GET', '/api/notifications'),
       'POST /api/notifications/read': () => call('POST', '/api/notifications/read', { all: true }),
       'GET /api/admin/mail': () => call('GET', '/api/admin/mail'),

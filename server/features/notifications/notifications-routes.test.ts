@@ -176,7 +176,7 @@ describe.each(DIALECTS)('notifications routes on %s', (dialect) => {
 
   it('forgets a user’s notifications with the user', async () => {
     expect(await t.db.selectFrom('notifications').select('id').where('user_id', '=', bobId).execute()).not.toEqual([]);
-    expect((await api(alice, 'DELETE', `/api/users/${bobId}?personalSpace=delete`)).status).toBe(204);
+    expect((await api(alice, 'DELETE', `/api/users/${bobId}?personalSpace=delete&transfers=delete`)).status).toBe(204);
     expect(await t.db.selectFrom('notifications').select('id').where('user_id', '=', bobId).execute()).toEqual([]);
   });
 });

@@ -69,7 +69,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (fast
   );
   app.post(
     '/api/public/shares/:shareId/unlock',
-    { config: PUBLIC, preHandler: noStore, schema: { params: idParams, body: unlockShareRequestSchema } },
+    { config: PUBLIC, preHandler: noStore, schema: { params: idParams, body: unlockShareRequestSchema, response: { 204: z.null() } } },
     async (request, reply) => {
       const value = await publicShares.unlock(request.params.shareId, request.body.password, visitor(request));
       // Scoped to this link's public routes: it opens no other link and is never sent elsewhere.
@@ -80,7 +80,7 @@ export const sharesRoutes: FastifyPluginAsync<SharesRoutesOptions> = async (fast
         secure: secureCookies,
         maxAge: SHARE_ACCESS_SECONDS,
       });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   app.get(

@@ -51,7 +51,16 @@ export const transfersRoutes: FastifyPluginAsync<TransfersRoutesOptions> = async
 
   app.get(
     '/api/transfers/events',
-    { schema: { querystring: z.object({ all: queryFlagSchema.default(false) }) } },
+    {
+      schema: { querystring: z.object({ all: queryFlagSchema.default(false) }) },
+      config: {
+        rawResponse: {
+          status: 200,
+          contentType: 'text/event-stream',
+          description: 'Server-sent `transfer` events, each a transfer record.',
+        },
+      },
+    },
     async (request, reply) => {
       const { user, row } = requireSession(request);
       if (request.query.all && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");

@@ -15,6 +15,7 @@ import {
 } from '@carbon/react';
 import { useState, type FormEvent } from 'react';
 import type { User } from '../../../../contract/session';
+import { ApiTokensSection } from './api-tokens-section';
 import { useChangePassword, useEndOtherSessions, useEndSession, useProfile, useProfileSessions, useUpdateProfile } from '../api/profile';
 
 // As the server checks it (contract/profile.ts); this only spares a round trip.
@@ -241,7 +242,7 @@ function SessionsList() {
   );
 }
 
-/** One's own account: name, password, and the sessions signed in. */
+/** One's own account: name, password, the sessions signed in, and the API tokens. */
 export function ProfilePage({ user }: { user: User }) {
   const profile = useProfile();
   return (
@@ -254,6 +255,7 @@ export function ProfilePage({ user }: { user: User }) {
       {profile.data ? <DetailsForm user={user} email={profile.data.email} /> : <p>Loading your details…</p>}
       <PasswordForm />
       <SessionsList />
+      <ApiTokensSection user={user} />
     </section>
   );
 }
