@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+export const nodeAuthTypeSchema = z.enum(['node_user', 'access_key']);
+export type NodeAuthType = z.infer<typeof nodeAuthTypeSchema>;
+
 /** A transfer node as admins see it. Its password or access-key secret never leaves the server. */
 export const nodeSchema = z.object({
   id: z.string(),
@@ -9,6 +12,8 @@ export const nodeSchema = z.object({
   gatewayUrl: z.string().nullable(),
   verifyTls: z.boolean(),
   kind: z.enum(['embedded', 'hsts']),
+  /** How the portal signs in to the node: its node user, or an access key (jailed to the key's storage root). */
+  authType: nodeAuthTypeSchema,
   isDefault: z.boolean(),
 });
 export type TransferNode = z.infer<typeof nodeSchema>;
@@ -25,6 +30,8 @@ export const createNodeRequestSchema = z.object({
   gatewayUrl: httpUrl.nullable().optional(),
   verifyTls: z.boolean().default(true),
   kind: z.enum(['embedded', 'hsts']).default('hsts'),
+  /** `access_key`: `username` is the key's id and `secret` its secret. */
+  authType: nodeAuthTypeSchema.default('node_user'),
   isDefault: z.boolean().default(false),
 });
 
@@ -60,6 +67,7 @@ export const updateNodeRequestSchema = z.object({
   url: httpUrl.optional(),
   username: z.string().min(1).max(256).optional(),
   secret: z.string().max(1024).optional(),
+  authType: nodeAuthTypeSchema.optional(),
   gatewayUrl: httpUrl.nullable().optional(),
   verifyTls: z.boolean().optional(),
 });

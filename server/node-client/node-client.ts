@@ -17,6 +17,8 @@ import {
   type NodeConnection,
   type NodeInfo,
   nodeInfoSchema,
+  type AccessKeyInfo,
+  accessKeySchema,
   type NodeTransfer,
   nodeTransferSchema,
   type PathResult,
@@ -29,6 +31,8 @@ import {
 export interface NodeClient {
   ping(): Promise<void>;
   info(): Promise<NodeInfo>;
+  /** The access key these credentials are (docs/node-api.md §6.1); the node user gets an error from the node. */
+  accessKeySelf(): Promise<AccessKeyInfo>;
   browse(request: { path: string; skip?: number; count?: number; sort?: BrowseSort }): Promise<BrowseResult>;
   createFolders(paths: string[]): Promise<PathResult[]>;
   deletePaths(paths: string[]): Promise<PathResult[]>;
@@ -81,6 +85,10 @@ export function createNodeClient(connection: NodeConnection): NodeClient {
 
     async info() {
       return parse(nodeInfoSchema, (await send('GET', '/info')).body, 'GET /info');
+    },
+
+    async accessKeySelf() {
+      return parse(accessKeySchema, (await send('GET', '/access_keys/self')).body, 'GET /access_keys/self');
     },
 
     async browse({ path, skip, count, sort }) {

@@ -42,6 +42,15 @@ export const nodeInfoSchema = z.looseObject({
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
 
+/** `accessKeyGETMetadata` as `GET /access_keys/self` answers it (docs/node-api.md §6.1); only what the portal reads. */
+export const accessKeySchema = z.looseObject({
+  id: z.string(),
+  root_file_id: z.union([z.string(), z.number()]).optional(),
+  storage: z.looseObject({ type: z.string().optional(), path: z.string().optional() }).nullish(),
+  token_verification_key: z.string().nullish(),
+});
+export type AccessKeyInfo = z.infer<typeof accessKeySchema>;
+
 /** `filesBrowseMeta` (docs/node-api.md §3); `permissions` flattened from `[{name}]` to names. */
 export const browseEntrySchema = z
   .looseObject({
