@@ -18,13 +18,21 @@ export const nodeSchema = z.object({
 });
 export type TransferNode = z.infer<typeof nodeSchema>;
 
+// Basic auth (RFC 7617) splits at the first colon, and a control character would break the header:
+// neither can be part of a node user or an access key id.
+const basicUserId = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((id) => !/[:\p{Cc}]/u.test(id), 'must not contain a colon or control characters');
+
 const httpUrl = z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL');
 
 export const createNodeRequestSchema = z.object({
   name: z.string().trim().min(1).max(100),
   url: httpUrl,
   /** Node API user, or access key id. */
-  username: z.string().min(1).max(256),
+  username: basicUserId,
   /** Node API password, or access key secret. */
   secret: z.string().min(1).max(1024),
   gatewayUrl: httpUrl.nullable().optional(),
@@ -65,7 +73,7 @@ export type AdminNode = z.infer<typeof adminNodeSchema>;
  */
 export const updateNodeRequestSchema = z.object({
   url: httpUrl.optional(),
-  username: z.string().min(1).max(256).optional(),
+  username: basicUserId.optional(),
   secret: z.string().max(1024).optional(),
   authType: nodeAuthTypeSchema.optional(),
   gatewayUrl: httpUrl.nullable().optional(),
