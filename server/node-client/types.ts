@@ -10,7 +10,8 @@ import { z } from 'zod';
 export interface NodeConnection {
   /** Node API base URL, e.g. `https://hsts.example.com:9092` (docs/node-api.md §0); may carry a path prefix. */
   url: string;
-  auth: { type: 'basic'; username: string; password: string };
+  /** Basic (node user or access key), or an A3 bearer token of an access key (docs/node-api.md §1.2). */
+  auth: { type: 'basic'; username: string; password: string } | { type: 'bearer'; accessKey: string; token: string };
   /** Off only for nodes with a self-signed certificate the operator chose to trust. */
   verifyTls: boolean;
   timeoutMs?: number;
