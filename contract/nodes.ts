@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+export const nodeAuthTypeSchema = z.enum(['node_user', 'access_key']);
+export type NodeAuthType = z.infer<typeof nodeAuthTypeSchema>;
+
 /** A transfer node as admins see it. Its password or access-key secret never leaves the server. */
 export const nodeSchema = z.object({
   id: z.string(),
@@ -9,9 +12,19 @@ export const nodeSchema = z.object({
   gatewayUrl: z.string().nullable(),
   verifyTls: z.boolean(),
   kind: z.enum(['embedded', 'hsts']),
+  /** How the portal signs in to the node: its node user, or an access key (jailed to the key's storage root). */
+  authType: nodeAuthTypeSchema,
   isDefault: z.boolean(),
 });
 export type TransferNode = z.infer<typeof nodeSchema>;
+
+// Basic auth (RFC 7617) splits at the first colon, and a control character would break the header:
+// neither can be part of a node user or an access key id.
+const basicUserId = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((id) => !/[:\p{Cc}]/u.test(id), 'must not contain a colon or control characters');
 
 const httpUrl = z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL');
 
@@ -19,12 +32,14 @@ export const createNodeRequestSchema = z.object({
   name: z.string().trim().min(1).max(100),
   url: httpUrl,
   /** Node API user, or access key id. */
-  username: z.string().min(1).max(256),
+  username: basicUserId,
   /** Node API password, or access key secret. */
   secret: z.string().min(1).max(1024),
   gatewayUrl: httpUrl.nullable().optional(),
   verifyTls: z.boolean().default(true),
   kind: z.enum(['embedded', 'hsts']).default('hsts'),
+  /** `access_key`: `username` is the key's id and `secret` its secret. */
+  authType: nodeAuthTypeSchema.default('node_user'),
   isDefault: z.boolean().default(false),
 });
 
@@ -58,8 +73,9 @@ export type AdminNode = z.infer<typeof adminNodeSchema>;
  */
 export const updateNodeRequestSchema = z.object({
   url: httpUrl.optional(),
-  username: z.string().min(1).max(256).optional(),
+  username: basicUserId.optional(),
   secret: z.string().max(1024).optional(),
+  authType: nodeAuthTypeSchema.optional(),
   gatewayUrl: httpUrl.nullable().optional(),
   verifyTls: z.boolean().optional(),
 });

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { partialUpload } from '../test-kit/gateway-upload';
 import { expectNoViolations } from './support/axe';
+import { docroot } from './support/docroot';
+import { filesPage, createFolder, openFolder } from './support/files-page';
+import { sha256, sha256File } from './support/local-files';
 import { logInByApi } from './support/portal-api';
 import { MAIN_SERVER } from './support/servers';
 
@@ -34,13 +37,13 @@ test("an admin adds a node: wrong credentials are refused with the node's reason
   const dialog = page.getByRole('dialog', { name: 'Add a node' });
   await dialog.getByLabel('Name').fill(name);
   await dialog.getByLabel('Node API URL').fill(node.url);
-  await dialog.getByLabel('Node user or access key id').fill(node.username);
-  await dialog.getByLabel('Password or access key secret').fill('not-the-password');
+  await dialog.getByLabel('Node user', { exact: true }).fill(node.username);
+  await dialog.getByLabel('Password', { exact: true }).fill('not-the-password');
   await dialog.getByRole('button', { name: 'Test and add' }).click();
   await expect(dialog.getByText(/the node refused the credentials \(HTTP 401: .+\)/)).toBeVisible();
   expect((await api.get<{ nodes: Node[] }>('/api/admin/nodes')).nodes.map((n) => n.name)).not.toContain(name);
 
-  await dialog.getByLabel('Password or access key secret').fill(node.password);
+  await dialog.getByLabel('Password', { exact: true }).fill(node.password);
   await dialog.getByRole('button', { name: 'Test and add' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: `Node ${name} added.` })).toBeVisible();
@@ -51,7 +54,7 @@ test("an admin adds a node: wrong credentials are refused with the node's reason
   // Editing never shows the stored secret; left empty it is kept.
   await page.getByRole('button', { name: `Edit ${name}` }).click();
   const edit = page.getByRole('dialog', { name: `Edit ${name}` });
-  await expect(edit.getByLabel('Password or access key secret')).toHaveValue('');
+  await expect(edit.getByLabel('Password', { exact: true })).toHaveValue('');
   await edit.getByRole('button', { name: 'Test and save' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Node ${name} updated.` })).toBeVisible();
   expect(await page.content()).not.toContain(node.password);
@@ -63,6 +66,83 @@ test("an admin adds a node: wrong credentials are refused with the node's reason
     .click();
   await expect(page.getByRole('status').filter({ hasText: `Node ${name} removed.` })).toBeVisible();
   expect((await api.get<{ nodes: Node[] }>('/api/admin/nodes')).nodes.map((n) => n.name)).not.toContain(name);
+});
+
+test('an access-key node: added in the dialog as a key, its space works on the Files page inside the key’s storage', async ({ page }) => {
+  test.setTimeout(90_000);
+  const api = await logInByApi(page);
+  const node = embeddedNode();
+  const suffix = randomUUID().slice(0, 8);
+  mkdirSync(docroot(`tenant-${suffix}`), { recursive: true });
+  const created = await fetch(`${node.url}/access_keys`, {
+    method: 'POST',
+    headers: {
+      authorization: 'Basic ' + Buffer.from(`${node.username}:${node.password}`).toString('base64'),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ storage: { type: 'local', path: `/tenant-${suffix}` } }),
+  });
+  expect(created.status).toBe(200);
+  const key = (await created.json()) as { id: string; secret: string };
+  const { nodes } = await api.get<{ nodes: Array<Node & { kind: string; gatewayUrl: string | null }> }>('/api/admin/nodes');
+  const gatewayUrl = nodes.find((n) => n.kind === 'embedded')!.gatewayUrl!;
+
+  await openNodes(page);
+  await page.getByRole('button', { name: 'Add node' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a node' });
+  const name = `Tenant ${suffix}`;
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByLabel('Node API URL').fill(node.url);
+  // Carbon hides the radio itself under its label: a person clicks the label.
+  await dialog.getByText('An access key (only the key’s storage)').click();
+  await expect(dialog.getByRole('radio', { name: /An access key/ })).toBeChecked();
+  // The node user's credentials are not an access key: refused before anything is saved.
+  await dialog.getByLabel('Access key id', { exact: true }).fill(node.username);
+  await dialog.getByLabel('Access key secret', { exact: true }).fill(node.password);
+  await dialog.getByLabel('HTTP Gateway URL (optional)').fill(gatewayUrl);
+  await dialog.getByRole('button', { name: 'Test and add' }).click();
+  await expect(dialog.getByText(/these credentials are not an access key on this node/)).toBeVisible();
+  await dialog.getByLabel('Access key id', { exact: true }).fill(key.id);
+  await dialog.getByLabel('Access key secret', { exact: true }).fill(key.secret);
+  await dialog.getByRole('button', { name: 'Test and add' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row).toContainText('Reachable');
+  await expect(row).toContainText('Access key');
+  expect(await page.content()).not.toContain(key.secret);
+
+  const added = (await api.get<{ nodes: Node[] }>('/api/admin/nodes')).nodes.find((n) => n.name === name)!;
+  const space = await api.post<{ id: string; name: string }>('/api/spaces', {
+    name: `On key ${suffix}`,
+    nodeId: added.id,
+    rootPath: '/shared',
+  });
+  await page.goto('/files');
+  await page.getByRole('link', { name: space.name }).click();
+  const files = filesPage(page);
+  await expect(files.heading).toHaveText(space.name);
+  await createFolder(page, 'inbox');
+  await openFolder(page, 'inbox');
+  const content = `for the tenant ${suffix}\n`.repeat(200);
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'note.txt', { type: 'text/plain' }));
+    return dt;
+  }, content);
+  const zone = page.locator('section.courier-files');
+  await zone.dispatchEvent('dragenter', { dataTransfer });
+  await zone.dispatchEvent('dragover', { dataTransfer });
+  await zone.dispatchEvent('drop', { dataTransfer });
+  await expect(files.entry('note.txt')).toBeVisible({ timeout: 20_000 });
+  // On disk inside the key's storage, nowhere else.
+  expect(readFileSync(docroot(`tenant-${suffix}`, 'shared', 'inbox', 'note.txt'), 'utf8')).toBe(content);
+  expect(existsSync(docroot('shared'))).toBe(false);
+
+  await files.entry('note.txt').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), files.download.click()]);
+  const saved = test.info().outputPath('note.txt');
+  await download.saveAs(saved);
+  expect(await sha256File(saved)).toBe(sha256(content));
 });
 
 test('removing a node a space uses is refused, naming the space', async ({ page }) => {

@@ -59,6 +59,8 @@ export interface NodesTable {
   verify_tls: number;
   /** `embedded` (Courier's own node: HTTP Gateway only) or `hsts` (a real Aspera server: also Desktop). */
   kind: 'embedded' | 'hsts';
+  /** `node_user` (Basic with the node user) or `access_key` (Basic with a key id and secret, jailed to its storage; migration 0016). */
+  auth_type: ColumnType<'node_user' | 'access_key', 'node_user' | 'access_key' | undefined, 'node_user' | 'access_key'>;
   is_default: number;
   created_at: number;
 }

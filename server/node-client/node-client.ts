@@ -17,6 +17,8 @@ import {
   type NodeConnection,
   type NodeInfo,
   nodeInfoSchema,
+  type AccessKeyInfo,
+  accessKeySchema,
   type NodeTransfer,
   nodeTransferSchema,
   type PathResult,
@@ -29,6 +31,10 @@ import {
 export interface NodeClient {
   ping(): Promise<void>;
   info(): Promise<NodeInfo>;
+  /** The access key these credentials are (docs/node-api.md §6.1); the node user gets an error from the node. */
+  accessKeySelf(): Promise<AccessKeyInfo>;
+  /** Sets the access key's public key for A3 tokens (`PUT /access_keys/{id}`, docs/node-api.md §6.1); a key may set its own. */
+  setTokenVerificationKey(accessKeyId: string, publicPem: string): Promise<void>;
   browse(request: { path: string; skip?: number; count?: number; sort?: BrowseSort }): Promise<BrowseResult>;
   createFolders(paths: string[]): Promise<PathResult[]>;
   deletePaths(paths: string[]): Promise<PathResult[]>;
@@ -42,14 +48,17 @@ export interface NodeClient {
 }
 
 export function createNodeClient(connection: NodeConnection): NodeClient {
-  const { username, password } = connection.auth;
-  const authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const { auth } = connection;
+  const authorization =
+    auth.type === 'basic' ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}` : `Bearer ${auth.token}`;
+  const secret = auth.type === 'basic' ? auth.password : auth.token;
   const send: Send = createTransport({
     baseUrl: connection.url,
     authorization,
+    ...(auth.type === 'bearer' ? { headers: { 'x-aspera-accesskey': auth.accessKey } } : {}),
     verifyTls: connection.verifyTls,
     timeoutMs: connection.timeoutMs,
-    secrets: [password, authorization, authorization.slice('Basic '.length)],
+    secrets: [secret, authorization, authorization.replace(/^(Basic|Bearer) /, '')],
   });
 
   const parse = <T extends z.ZodType>(schema: T, body: unknown, operation: string): z.output<T> => {
@@ -81,6 +90,14 @@ export function createNodeClient(connection: NodeConnection): NodeClient {
 
     async info() {
       return parse(nodeInfoSchema, (await send('GET', '/info')).body, 'GET /info');
+    },
+
+    async accessKeySelf() {
+      return parse(accessKeySchema, (await send('GET', '/access_keys/self')).body, 'GET /access_keys/self');
+    },
+
+    async setTokenVerificationKey(accessKeyId, publicPem) {
+      await send('PUT', `/access_keys/${encodeURIComponent(accessKeyId)}`, { json: { token_verification_key: publicPem }, emptyOk: true });
     },
 
     async browse({ path, skip, count, sort }) {

@@ -34,6 +34,8 @@ export interface TransportOptions {
   baseUrl: string;
   /** Full header value, e.g. `Basic …`; absent for `/ping`, which HSTS answers without credentials (§2). */
   authorization?: string;
+  /** More headers on every request (an A3 token's `X-Aspera-AccessKey`). */
+  headers?: Record<string, string>;
   verifyTls: boolean;
   timeoutMs?: number;
   /** Strings that must never appear in an error message (the password and the header value). */
@@ -78,6 +80,7 @@ export function createTransport(options: TransportOptions): Send {
     const where = `${operation} on ${base.origin}`;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'courier-node-client' };
     if (options.authorization) headers.authorization = options.authorization;
+    Object.assign(headers, options.headers);
     if (json !== undefined) headers['content-type'] = 'application/json';
 
     const signal = AbortSignal.timeout(timeoutMs);

@@ -10,7 +10,8 @@ import { z } from 'zod';
 export interface NodeConnection {
   /** Node API base URL, e.g. `https://hsts.example.com:9092` (docs/node-api.md §0); may carry a path prefix. */
   url: string;
-  auth: { type: 'basic'; username: string; password: string };
+  /** Basic (node user or access key), or an A3 bearer token of an access key (docs/node-api.md §1.2). */
+  auth: { type: 'basic'; username: string; password: string } | { type: 'bearer'; accessKey: string; token: string };
   /** Off only for nodes with a self-signed certificate the operator chose to trust. */
   verifyTls: boolean;
   timeoutMs?: number;
@@ -41,6 +42,15 @@ export const nodeInfoSchema = z.looseObject({
   settings: z.array(z.looseObject({ name: z.string(), value: z.unknown() })).nullish(),
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
+
+/** `accessKeyGETMetadata` as `GET /access_keys/self` answers it (docs/node-api.md §6.1); only what the portal reads. */
+export const accessKeySchema = z.looseObject({
+  id: z.string(),
+  root_file_id: z.union([z.string(), z.number()]).optional(),
+  storage: z.looseObject({ type: z.string().optional(), path: z.string().optional() }).nullish(),
+  token_verification_key: z.string().nullish(),
+});
+export type AccessKeyInfo = z.infer<typeof accessKeySchema>;
 
 /** `filesBrowseMeta` (docs/node-api.md §3); `permissions` flattened from `[{name}]` to names. */
 export const browseEntrySchema = z

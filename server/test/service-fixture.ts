@@ -40,6 +40,7 @@ export interface ServiceFixture {
     gatewayUrl: string | null;
     name?: string;
     kind?: 'embedded' | 'hsts';
+    authType?: 'node_user' | 'access_key';
   }): Promise<string>;
   /** A shared space on `nodeId` at `rootPath`, straight into the database. */
   addSpace(nodeId: string, name: string, rootPath: string): Promise<string>;
@@ -93,6 +94,7 @@ export async function createServiceFixture(dialect: Dialect): Promise<ServiceFix
         gatewayUrl: node.gatewayUrl,
         verifyTls: true,
         kind: node.kind ?? 'embedded',
+        authType: node.authType ?? 'node_user',
         isDefault: nodeCount === 1,
       });
       return row.id;

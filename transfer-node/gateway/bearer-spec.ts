@@ -36,7 +36,7 @@ export function bearerGrant(ctx: NodeContext, spec: GatewaySpec, token: string |
     const root = inStorage(toNodePath(parseNodePath(spec.destination_root ?? key.storage_path, { allowLeadingSlash: true })));
     requireAt(ctx, principal, 'write', root);
     // Any file under the root (the permission covers the folder), one upload per request.
-    return { direction, user, exp, destinationRoot: root, grant: ctx.grants.create(exp, []), replace: true };
+    return { direction, user, exp, destinationRoot: root, grant: ctx.grants.create(exp, []), replace: true, accessKey: key.id };
   }
   const root = parseNodePath(spec.source_root ?? '', { allowLeadingSlash: true });
   if (spec.paths.length === 0) throw ERRORS.badRequest('The spec lists no paths');
@@ -46,7 +46,7 @@ export function bearerGrant(ctx: NodeContext, spec: GatewaySpec, token: string |
     requireAt(ctx, principal, 'read', nodePath);
     return nodePath;
   });
-  return { direction, user, exp, paths };
+  return { direction, user, exp, paths, accessKey: key.id };
 }
 
 function accessKeyTag(tags: unknown): string | undefined {

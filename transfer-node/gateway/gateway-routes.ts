@@ -30,6 +30,7 @@ const signedSchema = z.object({
   exp: z.number(),
   tags: z.unknown().optional(),
   cookie: z.string().optional(),
+  accessKey: z.string().optional(),
 });
 
 export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
@@ -81,6 +82,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       user: grant.user,
       tags: grant.tags ?? spec.tags,
       cookie: grant.cookie ?? spec.cookie ?? null,
+      ...(grant.accessKey === undefined ? {} : { accessKey: grant.accessKey }),
       extendedFileName: false,
     });
   });
@@ -100,6 +102,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       exp,
       tags: grant.tags ?? spec.tags,
       cookie: grant.cookie ?? spec.cookie,
+      accessKey: grant.accessKey,
     });
     if (sealed.length > MAX_SIGNED_CHARS) throw ERRORS.badRequest('Too many paths for one signed URL: download their folder instead');
     // The configured public gateway URL, not the body's `headers.host`: a client must not be able
@@ -124,6 +127,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       user: signed.user,
       tags: signed.tags ?? null,
       cookie: signed.cookie ?? null,
+      ...(signed.accessKey === undefined ? {} : { accessKey: signed.accessKey }),
       extendedFileName: true,
     });
   });

@@ -79,6 +79,7 @@ export function recordRefusal(
     destinationPath: '',
     tags: grant.tags,
     cookie: grant.cookie ?? null,
+    ...(grant.accessKey === undefined ? {} : { accessKey: grant.accessKey }),
     bytesExpected: 0,
     filesExpected: request.spec.paths.length,
   });

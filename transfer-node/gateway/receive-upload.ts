@@ -247,6 +247,7 @@ function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorizat
     destinationPath: toNodePath(auth.rootSegments),
     tags: auth.grant.tags ?? spec.tags ?? null,
     cookie: auth.grant.cookie ?? spec.cookie ?? null,
+    ...(auth.grant.accessKey === undefined ? {} : { accessKey: auth.grant.accessKey }),
     bytesExpected: 0,
     filesExpected: spec.paths.length,
   });

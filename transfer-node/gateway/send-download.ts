@@ -28,6 +28,8 @@ export interface DownloadPlan {
   user: string;
   tags: unknown;
   cookie: string | null;
+  /** The access key the download was set up under (docs/node-api.md §6.4). */
+  accessKey?: string;
   /**
    * The browser's download manager reads this answer (a signed URL, §5.3): it may also carry the
    * exact name as RFC 6266 `filename*`. A script-read answer (`/v3/download`) keeps the one form
@@ -106,6 +108,7 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     destinationPath: '',
     tags: plan.tags ?? null,
     cookie: plan.cookie,
+    ...(plan.accessKey === undefined ? {} : { accessKey: plan.accessKey }),
     bytesExpected: length,
     filesExpected: files.length,
   });

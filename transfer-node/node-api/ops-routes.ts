@@ -9,6 +9,8 @@ import type { NodeContext } from '../context';
 import { ERRORS } from '../errors';
 import { toTransferObject } from '../transfers/transfer-record';
 import { parseBody } from './parse-body';
+import { accessKeyOf, type Principal } from '../access/principal';
+import type { TransferRecord } from '../transfers/transfer-record';
 
 // Default page size is undocumented (docs/node-api.md §9.14); 100 matches browse's default.
 const DEFAULT_COUNT = 100;
@@ -25,16 +27,17 @@ const listSchema = z.object({
   view: z.enum(['id', 'short_summary', 'summary']).optional(),
   tag: z.string().min(1).max(1024).optional(),
 });
-// The records hold every tenant's transfers and are not yet kept per access key: the node user
-// only (docs/node-api.md §6.4).
-const NODE_USER_ONLY = { config: { access: 'node-user' as const } };
+// The node user sees every transfer; an access key (Basic) only those set up under it, whose records
+// carry its id (docs/node-api.md §6.4). Bearer-token users are refused: the key's application follows
+// its users' transfers.
+const OWN_TRANSFERS = { config: { access: 'basic' as const } };
 const idSchema = z.object({ id: z.string().uuid('unknown transfer id') });
 const putSchema = z.object({ status: z.string().optional() }).loose();
 
 export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
   const serverIp = () => ctx.settings.remoteHost;
 
-  app.get('/ops/transfers', NODE_USER_ONLY, async (request, reply) => {
+  app.get('/ops/transfers', OWN_TRANSFERS, async (request, reply) => {
     const query = parseBody(listSchema, request.query);
     const { records, lastSeq } = ctx.transfers.list({
       afterSeq: Number(query.iteration_token ?? 0),
@@ -42,6 +45,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
       activeOnly: query.active_only === undefined ? undefined : query.active_only === 'true',
       direction: query.direction,
       tag: query.tag === undefined ? undefined : parseTag(query.tag),
+      accessKey: accessKeyOf(request.principal)?.id,
     });
     if (records.length > 0) {
       const next = new URL('/ops/transfers', ctx.settings.publicUrl);
@@ -57,14 +61,13 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
     });
   });
 
-  app.get('/ops/transfers/:id', NODE_USER_ONLY, async (request) => {
+  app.get('/ops/transfers/:id', OWN_TRANSFERS, async (request) => {
     const { id } = parseIdOr404(request.params);
-    const record = ctx.transfers.get(id);
-    if (!record) throw ERRORS.notFound('Transfer not found');
+    const record = ownRecord(ctx, request.principal, id);
     return toTransferObject(record, serverIp());
   });
 
-  app.put('/ops/transfers/:id', NODE_USER_ONLY, async (request) => {
+  app.put('/ops/transfers/:id', OWN_TRANSFERS, async (request) => {
     const { id } = parseIdOr404(request.params);
     const body = parseBody(putSchema, request.body);
     // docs/node-api.md §5 also lets PUT change rates and policy; this node moves bytes over HTTP and
@@ -72,8 +75,7 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
     const ignored = Object.keys(body).find((key) => key !== 'status');
     if (ignored !== undefined)
       throw ERRORS.badRequest(`Field "${ignored}" is not supported by this node; only "status": "canceled" is applied`);
-    const record = ctx.transfers.get(id);
-    if (!record) throw ERRORS.notFound('Transfer not found');
+    const record = ownRecord(ctx, request.principal, id);
     // docs/node-api.md §5: canceled/cancelled/stopped all mean cancel; other changes are not supported here.
     if (body.status && ['canceled', 'cancelled', 'stopped'].includes(body.status)) {
       ctx.transfers.cancel(id);
@@ -83,9 +85,9 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
     return toTransferObject(ctx.transfers.get(id) ?? record, serverIp());
   });
 
-  app.delete('/ops/transfers/:id', NODE_USER_ONLY, async (request, reply) => {
+  app.delete('/ops/transfers/:id', OWN_TRANSFERS, async (request, reply) => {
     const { id } = parseIdOr404(request.params);
-    if (!ctx.transfers.get(id)) throw ERRORS.notFound('Transfer not found');
+    ownRecord(ctx, request.principal, id);
     ctx.transfers.cancel(id);
     return reply.code(204).send();
   });
@@ -98,6 +100,14 @@ function parseTag(tag: string): { path: string[]; value?: string } {
   const path = key.split('.');
   if (path.some((k) => k === '')) throw ERRORS.badRequest('Invalid tag: expected key.path or key.path=value');
   return eq < 0 ? { path } : { path, value: tag.slice(eq + 1) };
+}
+
+/** A transfer the caller may see: any for the node user, its own for an access key; else 404, never 403. */
+function ownRecord(ctx: NodeContext, principal: Principal, id: string): TransferRecord {
+  const record = ctx.transfers.get(id);
+  const key = accessKeyOf(principal);
+  if (!record || (key !== null && record.accessKey !== key.id)) throw ERRORS.notFound('Transfer not found');
+  return record;
 }
 
 function parseIdOr404(params: unknown): { id: string } {

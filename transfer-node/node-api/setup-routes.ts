@@ -107,6 +107,7 @@ async function uploadSpec(ctx: NodeContext, scope: RequestScope, req: TransferRe
       grant: ctx.grants.create(exp, declared),
       replace,
       ...bound,
+      ...keyOf(scope),
     });
   return baseSpec(ctx, req, 'send', token, {
     paths: single || req.paths.length === 0 ? [{}] : req.paths.map(({ size: _size, overwrite: _overwrite, ...path }) => path),
@@ -155,6 +156,7 @@ async function downloadSpec(ctx: NodeContext, scope: RequestScope, req: Transfer
     exp: expiry(ctx, req),
     paths: authorized,
     ...boundMetadata(req),
+    ...keyOf(scope),
   };
   return baseSpec(ctx, req, 'receive', a3Token(scope) ?? ctx.tokens.mint(grant), {
     paths: req.paths.map((p) => ({ source: p.source })),
@@ -163,6 +165,11 @@ async function downloadSpec(ctx: NodeContext, scope: RequestScope, req: Transfer
     // docs/http-gateway.md §4: the SDK picks in-browser download by this size.
     tags: gatewayTags(ctx, scope, req, { expected_size: expectedSize }),
   });
+}
+
+/** The access key a jailed scope acts within, sealed so its transfer records are its own (docs/node-api.md §6.4). */
+function keyOf(scope: RequestScope): { accessKey?: string } {
+  return scope.principal.kind === 'node' ? {} : { accessKey: scope.principal.key.id };
 }
 
 /** The request's own tags and cookie, sealed into the token for the transfer records. */

@@ -16,7 +16,15 @@ const SUFFIX = '_1CTA';
 
 // `tags` and `cookie` of the setup request ride in the token, so the transfer records the portal
 // correlates by (GET /ops/transfers) cannot be relabelled by the browser that carries the spec.
-const bound = { user: z.string(), exp: z.number(), tags: z.unknown().optional(), cookie: z.string().optional() };
+// `accessKey` names the key a transfer was set up under, so `/ops/transfers` shows a key only its own
+// (docs/node-api.md §6.4).
+const bound = {
+  user: z.string(),
+  exp: z.number(),
+  tags: z.unknown().optional(),
+  cookie: z.string().optional(),
+  accessKey: z.string().optional(),
+};
 const grantSchema = z.discriminatedUnion('direction', [
   z.object({ direction: z.literal('send'), destinationRoot: z.string(), grant: z.string(), replace: z.boolean(), ...bound }),
   z.object({ direction: z.literal('receive'), paths: z.array(z.string()).min(1), ...bound }),

@@ -25,6 +25,8 @@ export interface TransferRecord {
   destinationPath: string;
   tags: unknown;
   cookie: string | null;
+  /** The access key the transfer was set up under (docs/node-api.md §6.4); absent for the node user. */
+  accessKey?: string;
   startUsec: number;
   endUsec: number;
   bytesExpected: number;

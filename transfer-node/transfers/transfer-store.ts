@@ -26,6 +26,8 @@ export interface ListQuery {
   direction?: 'send' | 'receive';
   /** docs/node-api.md §5 `tag`: `key.path` (present) or `key.path=value` (equal), matched in `tags`. */
   tag?: { path: string[]; value?: string };
+  /** Only the transfers set up under this access key (docs/node-api.md §6.4). */
+  accessKey?: string;
 }
 
 export class TransferStore {
@@ -151,6 +153,10 @@ export class TransferStore {
     if (query.direction) {
       where.push('direction = ?');
       params.push(query.direction);
+    }
+    if (query.accessKey !== undefined) {
+      where.push("json_extract(record, '$.accessKey') = ?");
+      params.push(query.accessKey);
     }
     if (query.tag) {
       // Each key is quoted in the JSON path, so dots or quotes inside keys cannot change its shape.

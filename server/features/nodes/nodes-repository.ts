@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database';
 import type { NodesTable } from '../../db/schema';
 import type { SecretBox } from '../../lib/secret-box';
 
-export type NodeRow = NodesTable;
+export type NodeRow = Selectable<NodesTable>;
 
 /** A node with its secret opened: lives only in server memory, on its way to the node client. */
 export interface NodeConnectionInfo {
@@ -15,6 +16,7 @@ export interface NodeConnectionInfo {
   gatewayUrl: string | null;
   verifyTls: boolean;
   kind: NodeRow['kind'];
+  authType: NodeRow['auth_type'];
 }
 
 export type NewNode = Omit<NodeConnectionInfo, 'id'> & { isDefault: boolean };
@@ -29,6 +31,7 @@ export function createNodesRepository(db: Db, box: SecretBox) {
     gatewayUrl: row.gateway_url,
     verifyTls: row.verify_tls === 1,
     kind: row.kind,
+    authType: row.auth_type,
   });
 
   return {
@@ -55,6 +58,7 @@ export function createNodesRepository(db: Db, box: SecretBox) {
         gateway_url: node.gatewayUrl,
         verify_tls: node.verifyTls ? 1 : 0,
         kind: node.kind,
+        auth_type: node.authType,
         is_default: node.isDefault ? 1 : 0,
         created_at: Date.now(),
       };
@@ -66,7 +70,7 @@ export function createNodesRepository(db: Db, box: SecretBox) {
     },
     async updateConnection(
       id: string,
-      node: Pick<NewNode, 'url' | 'username' | 'secret' | 'gatewayUrl'> & { verifyTls?: boolean },
+      node: Pick<NewNode, 'url' | 'username' | 'secret' | 'gatewayUrl'> & { verifyTls?: boolean; authType?: NewNode['authType'] },
     ): Promise<void> {
       await db
         .updateTable('nodes')
@@ -76,6 +80,7 @@ export function createNodesRepository(db: Db, box: SecretBox) {
           secret_sealed: box.seal(node.secret),
           gateway_url: node.gatewayUrl,
           ...(node.verifyTls === undefined ? {} : { verify_tls: node.verifyTls ? 1 : 0 }),
+          ...(node.authType === undefined ? {} : { auth_type: node.authType }),
         })
         .where('id', '=', id)
         .execute();

@@ -31,20 +31,37 @@ export function describeNodeFailure(error: NodeApiError, timeoutMs = PROBE_TIMEO
 
 type Probe = { ok: true; info: NodeInfo } | { ok: false; problem: string };
 
-/** The node's /info with these settings, with a short timeout; never throws for a node's failure. */
-async function probe(connection: Pick<NodeConnectionInfo, 'url' | 'username' | 'secret' | 'verifyTls'>): Promise<Probe> {
+/**
+ * The node's /info with these settings, with a short timeout; never throws for a node's failure.
+ * Access-key credentials must also be the key they claim to be (`GET /access_keys/self`,
+ * docs/node-api.md §6.1): a node user's password saved as an access key would give the portal the
+ * whole docroot where the admin meant one tenant's storage.
+ */
+async function probe(
+  connection: Pick<NodeConnectionInfo, 'url' | 'username' | 'secret' | 'verifyTls'> & { authType?: NodeConnectionInfo['authType'] },
+): Promise<Probe> {
   const client = createNodeClient({
     url: connection.url,
     auth: { type: 'basic', username: connection.username, password: connection.secret },
     verifyTls: connection.verifyTls,
     timeoutMs: PROBE_TIMEOUT_MS,
   });
+  let info: NodeInfo;
   try {
-    return { ok: true, info: await client.info() };
+    info = await client.info();
   } catch (error) {
     if (!(error instanceof NodeApiError)) throw error;
     return { ok: false, problem: describeNodeFailure(error) };
   }
+  if (connection.authType !== 'access_key') return { ok: true, info };
+  try {
+    const key = await client.accessKeySelf();
+    if (key.id !== connection.username) return { ok: false, problem: `the node names this access key "${key.id}", not the id given` };
+  } catch (error) {
+    if (!(error instanceof NodeApiError)) throw error;
+    return { ok: false, problem: `these credentials are not an access key on this node (${describeNodeFailure(error)})` };
+  }
+  return { ok: true, info };
 }
 
 function toTransferRow(t: NodeTransfer): NodeTransferRow {
@@ -76,6 +93,7 @@ export function toTransferNode(row: NodeRow): TransferNode {
     gatewayUrl: row.gateway_url,
     verifyTls: row.verify_tls === 1,
     kind: row.kind,
+    authType: row.auth_type,
     isDefault: row.is_default === 1,
   };
 }
@@ -138,7 +156,14 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
     async update(
       user: User,
       nodeId: string,
-      changes: { url?: string; username?: string; secret?: string; gatewayUrl?: string | null; verifyTls?: boolean },
+      changes: {
+        url?: string;
+        username?: string;
+        secret?: string;
+        gatewayUrl?: string | null;
+        verifyTls?: boolean;
+        authType?: NodeConnectionInfo['authType'];
+      },
     ): Promise<TransferNode> {
       requireAdmin(user);
       const current = await nodes.connection(nodeId);
@@ -149,6 +174,7 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
         secret: changes.secret ? changes.secret : current.secret,
         gatewayUrl: changes.gatewayUrl === undefined ? current.gatewayUrl : changes.gatewayUrl,
         verifyTls: changes.verifyTls ?? current.verifyTls,
+        authType: changes.authType ?? current.authType,
       };
       await requireAccepted(user, 'node.update', next);
       await nodes.updateConnection(nodeId, next);
@@ -222,6 +248,7 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
         ...embedded,
         verifyTls: true,
         kind: 'embedded',
+        authType: 'node_user',
         isDefault: (await nodes.defaultNode()) === undefined,
       });
     },

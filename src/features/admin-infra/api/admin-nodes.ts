@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AdminNode, NodeTransferRow, TransferNode } from '../../../../contract/nodes';
+import type { AdminNode, NodeAuthType, NodeTransferRow, TransferNode } from '../../../../contract/nodes';
 import { api } from '../../../lib/api-client';
 
 export const adminNodesKey = ['admin', 'nodes'] as const;
@@ -29,6 +29,8 @@ export interface NodeSettings {
   username: string;
   secret: string;
   gatewayUrl: string | null;
+  /** The node user, or an access key (the portal then works inside the key's storage only). */
+  authType: NodeAuthType;
 }
 
 function useRefresh() {

@@ -4,6 +4,8 @@ import {
   Modal,
   PasswordInput,
   ProgressBar,
+  RadioButton,
+  RadioButtonGroup,
   Table,
   TableBody,
   TableCell,
@@ -15,7 +17,7 @@ import {
   TextInput,
 } from '@carbon/react';
 import { useState } from 'react';
-import type { AdminNode } from '../../../../contract/nodes';
+import type { AdminNode, NodeAuthType } from '../../../../contract/nodes';
 import { formatBytes } from '../../../lib/format-bytes';
 import { useAddNode, useAdminNodes, useNodeTransfers, useRemoveNode, useUpdateNode } from '../api/admin-nodes';
 import { errorMessage } from '../../../lib/error-message';
@@ -59,7 +61,10 @@ export function AdminNodesPage() {
           <TableBody>
             {(nodes.data ?? []).map((node) => (
               <TableRow key={node.id}>
-                <TableCell>{node.name}</TableCell>
+                <TableCell>
+                  {node.name}
+                  {node.authType === 'access_key' ? <Tag type="cool-gray">Access key</Tag> : null}
+                </TableCell>
                 <TableCell>
                   <code>{node.url}</code>
                 </TableCell>
@@ -110,13 +115,14 @@ function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: s
   const mutation = node ? update : add;
   const [name, setName] = useState(node?.name ?? '');
   const [url, setUrl] = useState(node?.url ?? '');
+  const [authType, setAuthType] = useState<NodeAuthType>(node?.authType ?? 'node_user');
   const [username, setUsername] = useState(node?.username ?? '');
   const [secret, setSecret] = useState('');
   const [gatewayUrl, setGatewayUrl] = useState(node?.gatewayUrl ?? '');
   const ready = name.trim() && url.trim() && username.trim() && (node || secret);
   const submit = () => {
     if (!ready) return;
-    const settings = { url: url.trim(), username: username.trim(), secret, gatewayUrl: gatewayUrl.trim() || null };
+    const settings = { url: url.trim(), username: username.trim(), secret, gatewayUrl: gatewayUrl.trim() || null, authType };
     if (node) update.mutate({ id: node.id, ...settings }, { onSuccess: () => onClose(`Node ${node.name} updated.`) });
     else add.mutate({ name: name.trim(), ...settings }, { onSuccess: (n) => onClose(`Node ${n.name} added.`) });
   };
@@ -142,10 +148,25 @@ function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: s
         value={url}
         onChange={(e) => setUrl(e.target.value)}
       />
-      <TextInput id="node-username" labelText="Node user or access key id" value={username} onChange={(e) => setUsername(e.target.value)} />
+      <RadioButtonGroup
+        legendText="Sign in to the node with"
+        name="node-auth-type"
+        orientation="vertical"
+        valueSelected={authType}
+        onChange={(value) => setAuthType(value as NodeAuthType)}
+      >
+        <RadioButton id="node-auth-node-user" labelText="Its node user (the whole docroot)" value="node_user" />
+        <RadioButton id="node-auth-access-key" labelText="An access key (only the key’s storage)" value="access_key" />
+      </RadioButtonGroup>
+      <TextInput
+        id="node-username"
+        labelText={authType === 'access_key' ? 'Access key id' : 'Node user'}
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+      />
       <PasswordInput
         id="node-secret"
-        labelText="Password or access key secret"
+        labelText={authType === 'access_key' ? 'Access key secret' : 'Password'}
         helperText={node ? 'Leave empty to keep the stored one. It is never shown.' : undefined}
         value={secret}
         autoComplete="new-password"
