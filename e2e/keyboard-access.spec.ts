@@ -22,8 +22,8 @@ test('every page in the navigation is reached with Tab and Enter alone', async (
   const destinations = [
     { link: 'Files', from: '/transfers', url: '/files', heading: 'Files' },
     { link: 'Transfers', from: '/files', url: '/transfers', heading: 'Transfers' },
-    { link: 'Requests', from: '/files', url: '/requests', heading: 'File requests' },
     { link: 'My links', from: '/files', url: '/links', heading: 'My links' },
+    { link: 'Requests', from: '/files', url: '/requests', heading: 'File requests' },
     // An admin's: /admin opens its first page.
     { link: 'Admin', from: '/files', url: '/admin/users', heading: 'Users' },
   ];

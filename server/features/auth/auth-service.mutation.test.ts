@@ -140,6 +140,7 @@ describe.each(DIALECTS)('auth service on %s', (dialect) => {
           csrfToken: row.csrf_token,
           // The earlier of its absolute end and the idle timeout from when it was last seen.
           endsAt: Math.min(row.expires_at, row.last_seen_at + IDLE_S * 1000),
+          passwordChangeRequired: false,
         },
       });
     });

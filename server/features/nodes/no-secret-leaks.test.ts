@@ -203,6 +203,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         await call('DELETE', `/api/spaces/${doomed.id}?files=delete&confirmName=Doomed`);
       },
       'PATCH /api/profile': () => call('PATCH', '/api/profile', { displayName: 'Alice A.' }),
+      'GET /api/profile': () => call('GET', '/api/profile'),
       'GET /api/profile/sessions': () => call('GET', '/api/profile/sessions'),
       'DELETE /api/profile/sessions/:sessionId': async () => {
         const sessions = (await call('GET', '/api/profile/sessions')).sessions as unknown as Array<{ id: string; current: boolean }>;
