@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { NodeContext } from '../context';
 import { ERRORS } from '../errors';
+import { startNodeTransfer } from '../ops/node-transfers';
 import { toTransferObject } from '../transfers/transfer-record';
 import { parseBody } from './parse-body';
 
@@ -55,6 +56,12 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
       const transfer = toTransferObject(r, serverIp());
       return query.view ? { ...transfer, files: undefined } : transfer;
     });
+  });
+
+  // docs/node-api.md §5.1: this node as the client of a transfer to another node (scenario S6).
+  app.post('/ops/transfers', NODE_USER_ONLY, async (request) => {
+    const record = await startNodeTransfer(ctx, request.body);
+    return toTransferObject(record, serverIp());
   });
 
   app.get('/ops/transfers/:id', NODE_USER_ONLY, async (request) => {
