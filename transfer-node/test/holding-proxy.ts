@@ -26,6 +26,8 @@ export async function holdingProxy(targetUrl: string, holdAt: number): Promise<H
     const upstream = connect(Number(target.port), target.hostname);
     sockets.add(client).add(upstream);
     let seen = 0;
+    // Held bytes are kept here rather than left unread, so the proxy still sees the client go away.
+    const heldChunks: Buffer[] = [];
     client.on('data', (chunk: Buffer) => {
       if (released || seen + chunk.length <= holdAt) {
         seen += chunk.length;
@@ -35,12 +37,9 @@ export async function holdingProxy(targetUrl: string, holdAt: number): Promise<H
       const pass = Math.max(0, holdAt - seen);
       seen += chunk.length;
       if (pass > 0) upstream.write(chunk.subarray(0, pass));
-      client.pause();
+      if (heldChunks.length === 0) waiting.push(() => upstream.write(Buffer.concat(heldChunks.splice(0))));
+      heldChunks.push(chunk.subarray(pass));
       markHeld();
-      waiting.push(() => {
-        upstream.write(chunk.subarray(pass));
-        client.resume();
-      });
     });
     upstream.on('data', (chunk: Buffer) => client.write(chunk));
     client.on('end', () => upstream.end());
