@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -35,7 +35,11 @@ export async function uploadOverGateway(
   signal: AbortSignal,
 ): Promise<void> {
   const boundary = `----CourierNode${randomBytes(12).toString('hex')}`;
-  const specField = JSON.stringify({ ...spec, source_root: '', paths: files.map((f) => ({ source: f.destination, destination: f.destination })) });
+  const specField = JSON.stringify({
+    ...spec,
+    source_root: '',
+    paths: files.map((f) => ({ source: f.destination, destination: f.destination })),
+  });
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="x-aspera-spec"\r\n\r\n${specField}\r\n`);
   const fileHeads = files.map((f) =>
     Buffer.from(
@@ -88,9 +92,14 @@ export async function downloadOverGateway(
   signal: AbortSignal,
 ): Promise<void> {
   const header = Buffer.from(JSON.stringify({ ...spec, paths: [{ source }], zip_required: false }), 'utf8').toString('base64');
-  const answer = await exchange(`${gatewayUrl}/v3/download`, { method: 'GET', headers: { 'x-aspera-spec': header } }, signal, async (req) => {
-    req.end();
-  });
+  const answer = await exchange(
+    `${gatewayUrl}/v3/download`,
+    { method: 'GET', headers: { 'x-aspera-spec': header } },
+    signal,
+    async (req) => {
+      req.end();
+    },
+  );
   if ((answer.statusCode ?? 0) >= 400) throw remoteError(answer.statusCode ?? 502, await readSmall(answer));
   if (String(answer.headers['content-type']).startsWith('application/zip') && !source.toLowerCase().endsWith('.zip')) {
     answer.destroy();
@@ -104,7 +113,7 @@ async function exchange(
   url: string,
   options: { method: string; headers: Record<string, string> },
   signal: AbortSignal,
-  send: (req: import('node:http').ClientRequest) => Promise<void>,
+  send: (req: ClientRequest) => Promise<void>,
 ): Promise<IncomingMessage> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -15,7 +15,11 @@ const specSchema = z
   .object({
     direction: z.enum(['send', 'receive'], { message: 'direction must be "send" or "receive"' }),
     remote_host: z.string().min(1).max(255).optional(),
-    token: z.string().min(1).max(256 * 1024).optional(),
+    token: z
+      .string()
+      .min(1)
+      .max(256 * 1024)
+      .optional(),
     paths: z.array(pathSchema).min(1, 'paths must list at least one source').max(1000),
     source_root: z.string().optional(),
     destination_root: z.string().optional(),
@@ -60,7 +64,9 @@ export function planNodeTransfer(body: unknown): NodeTransferPlan {
       );
   for (const [field, needsFasp] of Object.entries(FASP_ONLY))
     if (needsFasp(record[field]))
-      throw ERRORS.badRequest(`"${field}" needs FASP, which this node does not speak; it carries transfers over the remote HTTP Gateway only`);
+      throw ERRORS.badRequest(
+        `"${field}" needs FASP, which this node does not speak; it carries transfers over the remote HTTP Gateway only`,
+      );
   const parsed = specSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -95,7 +101,8 @@ function gatewayOf(tags: Record<string, unknown> | null | undefined): string {
   } catch {
     throw ERRORS.badRequest('tags.aspera["http-gateway"].url is not a URL');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw ERRORS.badRequest('The remote HTTP Gateway URL must be http or https');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw ERRORS.badRequest('The remote HTTP Gateway URL must be http or https');
   if (parsed.username || parsed.password) throw ERRORS.badRequest('The remote HTTP Gateway URL must not carry credentials');
   return parsed.href.replace(/\/+$/, '');
 }

@@ -71,7 +71,11 @@ describe('POST /ops/transfers, send over the remote gateway', () => {
     const spec = await destination.uploadSpec('/In');
     const token = String(spec.token);
     const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-    const started = await postTransfer(source, { ...spec, token: tampered, paths: [{ source: '/Out/Project/readme.txt', destination: 'forged.txt' }] });
+    const started = await postTransfer(source, {
+      ...spec,
+      token: tampered,
+      paths: [{ source: '/Out/Project/readme.txt', destination: 'forged.txt' }],
+    });
     expect(started.status).toBe(200);
     const record = await finished(source, started.body.id);
     expect(record.status).toBe('failed');
@@ -142,7 +146,11 @@ describe('POST /ops/transfers, refused at once', () => {
     ['a FASP proxy', { fasp_proxy: { url: 'dnat://p' } }, /"fasp_proxy" needs FASP/],
     ['no token', { token: undefined }, /A transfer token is required/],
     ['no gateway for the remote', { tags: { courier: { transfer_id: 'x' } } }, /No HTTP Gateway is known for the remote node/],
-    ['a gateway URL with credentials', { tags: { aspera: { 'http-gateway': { url: 'http://u:p@127.0.0.1:1/g' } } } }, /must not carry credentials/],
+    [
+      'a gateway URL with credentials',
+      { tags: { aspera: { 'http-gateway': { url: 'http://u:p@127.0.0.1:1/g' } } } },
+      /must not carry credentials/,
+    ],
     ['an unknown direction', { direction: 'both' }, /direction must be "send" or "receive"/],
     ['no paths', { paths: [] }, /paths must list at least one source/],
   ])('%s → 400 with the reason', async (_name, change, message) => {

@@ -13,7 +13,7 @@ import type { UploadBatch } from '../storage/upload-writer';
 import { MAX_FILES_PER_RECORD, nowUsec, type TransferRecord } from '../transfers/transfer-record';
 import type { LiveTransfer } from '../transfers/transfer-store';
 import { downloadOverGateway, uploadOverGateway } from './gateway-client';
-import { collectLocalSources, type LocalFile } from './local-sources';
+import { collectLocalSources } from './local-sources';
 import { planNodeTransfer, type NodeTransferPlan } from './node-transfer-spec';
 
 export async function startNodeTransfer(ctx: NodeContext, body: unknown): Promise<TransferRecord> {
@@ -29,7 +29,10 @@ async function startSend(ctx: NodeContext, plan: NodeTransferPlan): Promise<Tran
     bytesExpected: files.reduce((sum, f) => sum + f.size, 0),
     filesExpected: files.length,
   });
-  trackFiles(live, files.map((f) => ({ path: f.nodePath, size: f.size })));
+  trackFiles(
+    live,
+    files.map((f) => ({ path: f.nodePath, size: f.size })),
+  );
   void run(ctx, live, () => uploadOverGateway(plan.gatewayUrl, plan.spec, files, progressOf(live), live.abort.signal));
   return live.record;
 }
@@ -54,7 +57,10 @@ async function startReceive(ctx: NodeContext, plan: NodeTransferPlan): Promise<T
     bytesExpected: expectedSize(plan.spec.tags),
     filesExpected: targets.length,
   });
-  trackFiles(live, targets.map((t) => ({ path: toNodePath([...targetRoot, ...t]), size: 0 })));
+  trackFiles(
+    live,
+    targets.map((t) => ({ path: toNodePath([...targetRoot, ...t]), size: 0 })),
+  );
   void run(ctx, live, () => receiveAll(ctx, plan, batch, targets, live));
   return live.record;
 }
@@ -66,12 +72,17 @@ async function receiveAll(ctx: NodeContext, plan: NodeTransferPlan, batch: Uploa
     for (const [index, path] of plan.spec.paths.entries()) {
       const file = ctx.uploads.stage();
       staged.push(file.partial);
-      await downloadOverGateway(plan.gatewayUrl, plan.spec, path.source, file.stream, (n) => progress.bytes(index, n), live.abort.signal).catch(
-        (err: unknown) => {
-          file.stream.destroy();
-          throw err;
-        },
-      );
+      await downloadOverGateway(
+        plan.gatewayUrl,
+        plan.spec,
+        path.source,
+        file.stream,
+        (n) => progress.bytes(index, n),
+        live.abort.signal,
+      ).catch((err: unknown) => {
+        file.stream.destroy();
+        throw err;
+      });
       const entry = live.record.files[index];
       if (entry) entry.size = entry.bytesWritten;
       progress.fileDone(index);
