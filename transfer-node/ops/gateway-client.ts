@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Readable, type Writable } from 'node:stream';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NodeError } from '../errors';
 import type { LocalFile } from './local-sources';
@@ -76,7 +77,7 @@ export async function uploadOverGateway(
     `${gatewayUrl}/v3/upload`,
     { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) } },
     signal,
-    (req) => pipeline(Readable.from(body()), req),
+    (req) => writeAll(body(), req),
   );
   const text = await readSmall(answer);
   if ((answer.statusCode ?? 0) >= 400) throw remoteError(answer.statusCode ?? 502, text);
@@ -134,6 +135,15 @@ async function exchange(
     if (signal.aborted) throw new NodeError(499, 'The transfer was canceled');
     throw new NodeError(502, `The remote HTTP Gateway could not be reached: ${(err as Error).message}`, 'remote');
   }
+}
+
+/** The body into the request with backpressure, chunk by chunk (no object-mode stream in between). */
+async function writeAll(chunks: AsyncGenerator<Buffer>, req: ClientRequest): Promise<void> {
+  for await (const chunk of chunks) {
+    if (req.destroyed) throw new NodeError(499, 'The connection to the remote gateway closed');
+    if (!req.write(chunk)) await once(req, 'drain');
+  }
+  req.end();
 }
 
 async function readSmall(answer: IncomingMessage): Promise<string> {
