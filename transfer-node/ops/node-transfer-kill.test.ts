@@ -8,7 +8,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../test-kit/courier-process';
-import { holdingProxy, type HoldingProxy } from '../test/holding-proxy';
+import { holdingProxy, type HoldingProxy } from '../../test-kit/holding-proxy';
 import { sha256, startTestNode, waitFor, type TestNode } from '../test/node-harness';
 
 let source: NodeProcess;

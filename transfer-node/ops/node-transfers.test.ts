@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdingProxy } from '../test/holding-proxy';
+import { holdingProxy } from '../../test-kit/holding-proxy';
 import { sha256, startTestNode, waitFor, type TestNode } from '../test/node-harness';
 
 let source: TestNode;

@@ -8,6 +8,8 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
+import { freePort } from '../../../test-kit/free-port';
+import { holdingProxy, type HoldingProxy } from '../../../test-kit/holding-proxy';
 import { createTestApp, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
@@ -16,6 +18,10 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 describe.each(DIALECTS)('Copy and Move between spaces on two nodes, on %s', (dialect) => {
   let first: NodeProcess;
   let second: NodeProcess;
+  /** A third node whose specs name its gateway through a proxy that holds each upload after 1 MiB. */
+  let held: NodeProcess;
+  let proxy: HoldingProxy;
+  let heldSpace: { id: string; rootPath: string };
   let t: TestApp;
   let admin: LoggedIn;
   let source: { id: string; rootPath: string };
@@ -69,10 +75,27 @@ describe.each(DIALECTS)('Copy and Move between spaces on two nodes, on %s', (dia
     await put(first, source.rootPath, 'minutes.txt', small);
     await put(first, source.rootPath, 'moving.bin', big);
     await mkdir(join(second.docroot, target.rootPath, 'in'), { recursive: true });
+
+    const port = await freePort();
+    proxy = await holdingProxy(`http://127.0.0.1:${port}`, 1024 * 1024);
+    held = await startNodeProcess({ port, env: { COURIER_NODE_PUBLIC_URL: proxy.url(`http://127.0.0.1:${port}`) } });
+    const third = await api(admin, 'POST', '/api/nodes', {
+      name: 'Held',
+      url: `http://127.0.0.1:${port}`,
+      username: held.username,
+      secret: held.password,
+    });
+    expect(third.status, JSON.stringify(third.json)).toBe(201);
+    const c = await api(admin, 'POST', '/api/spaces', { name: 'Slow', nodeId: third.json.id, rootPath: '/slow' });
+    expect(c.status, JSON.stringify(c.json)).toBe(201);
+    heldSpace = { id: c.json.id as string, rootPath: '/slow' };
+    await put(first, source.rootPath, 'keep-me.bin', big);
   }, 90_000);
   afterAll(async () => {
+    proxy?.release();
+    await proxy?.close();
     await t?.close();
-    await Promise.all([first?.stop(), second?.stop()]);
+    await Promise.all([first?.stop(), second?.stop(), held?.stop()]);
   });
 
   it('copies a folder and a file to a space on another node, byte for byte, as the user’s transfer', async () => {
@@ -106,6 +129,31 @@ describe.each(DIALECTS)('Copy and Move between spaces on two nodes, on %s', (dia
     await waitForStatus(id, 'completed');
     expect(sha256(await readFile(join(second.docroot, target.rootPath, 'moving.bin')))).toBe(sha256(big));
     expect(await readdir(join(first.docroot, source.rootPath))).not.toContain('moving.bin');
+  });
+
+  it('a Move cancelled in the middle keeps the original, and nothing lands at the destination', async () => {
+    const res = await api(admin, 'POST', `/api/spaces/${source.id}/copy`, {
+      paths: ['/keep-me.bin'],
+      to: { spaceId: heldSpace.id, folder: '/' },
+      move: true,
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    const id = (res.json as { transfer: { id: string } }).transfer.id;
+    await proxy.held;
+    const cancelled = await api(admin, 'PATCH', `/api/transfers/${id}`, { status: 'cancelled' });
+    expect(cancelled.json.status).toBe('cancelled');
+    await t.app.courier.tracker.sync();
+    expect((await api(admin, 'GET', `/api/transfers/${id}`)).json.status).toBe('cancelled');
+    // The source node stopped sending: its record says so.
+    const nodeTransfers = await fetch(`${first.url}/ops/transfers?active_only=false&view=summary`, {
+      headers: { authorization: first.auth },
+    });
+    const onNode = (
+      (await nodeTransfers.json()) as Array<{ status: string; start_spec: { tags: { courier?: { transfer_id?: string } } } }>
+    ).find((r) => r.start_spec.tags.courier?.transfer_id === id);
+    expect(onNode?.status).toBe('canceled');
+    expect(sha256(await readFile(join(first.docroot, source.rootPath, 'keep-me.bin')))).toBe(sha256(big));
+    expect(await readdir(join(held.docroot, heldSpace.rootPath)).catch(() => [])).not.toContain('keep-me.bin');
   });
 
   it('refuses what cannot be done, with the reason, before any byte moves', async () => {
