@@ -9,6 +9,7 @@ import { browseBench } from './benchmarks/browse';
 import { chromiumDownloadBench, chromiumLargeUploadBench, chromiumUploadBench } from './benchmarks/chromium-transfers';
 import { downloadBench } from './benchmarks/download';
 import { memoryBench } from './benchmarks/memory';
+import { nodeToNodeBench } from './benchmarks/node-to-node';
 import { spaBench } from './benchmarks/spa';
 import { uploadBench } from './benchmarks/upload';
 import { markdownTable, parseBytes, writeReport, type BenchOptions, type BenchRow } from './lib/report';
@@ -16,6 +17,7 @@ import { markdownTable, parseBytes, writeReport, type BenchOptions, type BenchRo
 const BENCHMARKS: Record<string, (o: BenchOptions) => Promise<BenchRow[]>> = {
   download: downloadBench,
   upload: uploadBench,
+  'node-to-node': nodeToNodeBench,
   authorization: authorizationBench,
   browse: browseBench,
   memory: memoryBench,

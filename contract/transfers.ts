@@ -76,6 +76,12 @@ export const transferRecordSchema = z.object({
   endedAt: z.string().nullable(),
   /** In an admin's list of everyone's transfers: whose it is, "(deleted)" after a user deleted with their history kept. */
   userName: z.string().optional(),
+  /**
+   * A Copy or Move between spaces, carried node to node without the browser: `spaceId` and
+   * `folder` are the destination, `paths` the items in `sourceSpaceId`. Absent for everything else.
+   */
+  operation: z.enum(['copy', 'move']).optional(),
+  sourceSpaceId: z.string().optional(),
 });
 export type TransferRecord = z.infer<typeof transferRecordSchema>;
 
@@ -130,3 +136,17 @@ export const updateTransferRequestSchema = z.object({
    */
   pageClosed: z.literal(true).optional(),
 });
+
+/** The most items one Copy or Move names (select their folder for more). */
+export const MAX_COPY_ITEMS = 100;
+
+/** `POST /api/spaces/:spaceId/copy`: files and folders of this space into a folder of another (or the same) space. */
+export const copyRequestSchema = z.object({
+  paths: z.array(spacePathSchema).min(1, 'Choose at least one file or folder').max(MAX_COPY_ITEMS),
+  to: z.object({ spaceId: z.string().min(1), folder: spacePathSchema }),
+  /** Move: the originals are deleted once the destination reports the copy complete. */
+  move: z.boolean().default(false),
+});
+export type CopyRequest = z.infer<typeof copyRequestSchema>;
+
+export const copyResponseSchema = z.object({ transfer: transferRecordSchema });

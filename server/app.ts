@@ -30,6 +30,8 @@ import { createTransferFeed } from './features/transfers/transfer-feed';
 import { createTransferTracker } from './features/transfers/transfer-tracker';
 import { createTransfersRepository, type TransferRow } from './features/transfers/transfers-repository';
 import { transfersRoutes } from './features/transfers/transfers-routes';
+import { copyRoutes } from './features/transfers/copy-routes';
+import { createCopyService } from './features/transfers/copy-service';
 import { createTransfersService } from './features/transfers/transfers-service';
 import { createGroupsRepository } from './features/users/groups-repository';
 import { usersRoutes } from './features/users/users-routes';
@@ -227,7 +229,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: app.log,
     onChange: () => feed.nudge(),
     onCompleted: (row) => requests.transferCompleted(row),
-    onEnded: (row) => transferEnded(row),
+    onEnded: async (row) => {
+      await transferEnded(row);
+      await copies.transferEnded(row);
+    },
     intervalMs: options.trackerIntervalMs,
   });
   const transfers = createTransfersService({
@@ -236,6 +241,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transfers: transfersRepository,
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
+  });
+  const copies = createCopyService({
+    access,
+    spaces: spacesRepository,
+    clients,
+    transfers: transfersRepository,
+    tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
+    onChange: () => feed.nudge(),
+    log: app.log,
   });
   app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker });
   app.addHook('onReady', async () => {
@@ -331,6 +345,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(sharesRoutes, { shares, publicShares, secureCookies });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
+  await app.register(copyRoutes, { copies });
   await app.register(requestsRoutes, { requests, secureCookies });
   await app.register(clientConfigRoutes, { config });
   await app.register(notificationsRoutes, { notifications: createNotificationsRepository(db) });

@@ -125,6 +125,12 @@ export interface TransfersTable {
   request_id?: string | null;
   /** The share link that authorized this download (docs/sharing.md §5); null for everything else. */
   share_id?: string | null;
+  /** A Copy or Move between spaces started on the source node (migration 0017); null for everything else. */
+  operation?: 'copy' | 'move' | null;
+  /** With `operation`: the space the items came from (`paths_json` names them there). */
+  source_space_id?: string | null;
+  /** A Move's originals were deleted then, after the destination reported the copy complete. */
+  source_removed_at?: number | null;
 }
 
 export interface NodeCursorsTable {

@@ -26,6 +26,7 @@ import {
   type SetupResult,
   type TransferPage,
   type TransferRequest,
+  type TransferSpec,
 } from './types';
 
 export interface NodeClient {
@@ -45,6 +46,8 @@ export interface NodeClient {
   followTransfers(lastToken: string | null, options?: FollowOptions): Promise<FollowResult>;
   getTransfer(id: string): Promise<NodeTransfer>;
   cancelTransfer(id: string): Promise<void>;
+  /** This node as the client of a transfer to another node (scenario S6): the other node's spec, local `paths`. */
+  startTransfer(spec: TransferSpec): Promise<NodeTransfer>;
 }
 
 export function createNodeClient(connection: NodeConnection): NodeClient {
@@ -148,6 +151,12 @@ export function createNodeClient(connection: NodeConnection): NodeClient {
     async cancelTransfer(id) {
       // PUT rather than the CANCEL method: HSTS accepts both, Node-based nodes cannot parse CANCEL (§5).
       await send('PUT', `/ops/transfers/${encodeURIComponent(id)}`, { json: { status: 'canceled' }, emptyOk: true });
+    },
+
+    async startTransfer(spec) {
+      // docs/node-api.md §5.1: the answer carries the node's transfer id, followed like any other.
+      const response = await send('POST', '/ops/transfers', { json: spec });
+      return parse(nodeTransferSchema, response.body, 'POST /ops/transfers');
     },
   };
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { NodeContext } from '../context';
 import { ERRORS } from '../errors';
+import { startNodeTransfer } from '../ops/node-transfers';
 import { toTransferObject } from '../transfers/transfer-record';
 import { parseBody } from './parse-body';
 import { accessKeyOf, type Principal } from '../access/principal';
@@ -31,6 +32,8 @@ const listSchema = z.object({
 // carry its id (docs/node-api.md §6.4). Bearer-token users are refused: the key's application follows
 // its users' transfers.
 const OWN_TRANSFERS = { config: { access: 'basic' as const } };
+// Starting a transfer from this node (S6) reads its local files: the node user only (docs/node-api.md §5.1).
+const NODE_USER_ONLY = { config: { access: 'node-user' as const } };
 const idSchema = z.object({ id: z.string().uuid('unknown transfer id') });
 const putSchema = z.object({ status: z.string().optional() }).loose();
 
@@ -59,6 +62,12 @@ export async function opsRoutes(app: FastifyInstance, ctx: NodeContext): Promise
       const transfer = toTransferObject(r, serverIp());
       return query.view ? { ...transfer, files: undefined } : transfer;
     });
+  });
+
+  // docs/node-api.md §5.1: this node as the client of a transfer to another node (scenario S6).
+  app.post('/ops/transfers', NODE_USER_ONLY, async (request) => {
+    const record = await startNodeTransfer(ctx, request.body);
+    return toTransferObject(record, serverIp());
   });
 
   app.get('/ops/transfers/:id', OWN_TRANSFERS, async (request) => {

@@ -41,6 +41,7 @@ export const TOKEN_NEEDS: Readonly<Record<string, TokenNeed>> = {
   'POST /api/spaces/:spaceId/rename': 'transfer',
   'POST /api/spaces/:spaceId/delete': 'transfer',
   'POST /api/spaces/:spaceId/name-conflicts': 'transfer',
+  'POST /api/spaces/:spaceId/copy': 'transfer',
   'PUT /api/spaces/:spaceId/members': 'transfer',
   'DELETE /api/spaces/:spaceId/members/:principalType/:principalId': 'transfer',
   'POST /api/notifications/read': 'transfer',

@@ -89,6 +89,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/spaces/:spaceId/folders': () => call('POST', `${s}/folders`, { path: '/b' }),
       'POST /api/spaces/:spaceId/rename': () => call('POST', `${s}/rename`, { path: '/b', newName: 'c' }),
       'POST /api/spaces/:spaceId/delete': () => call('POST', `${s}/delete`, { paths: ['/c', '/missing'] }),
+      'POST /api/spaces/:spaceId/copy': () => call('POST', `${s}/copy`, { paths: ['/a'], to: { spaceId: space.id, folder: '/copied' } }),
       'POST /api/spaces/:spaceId/name-conflicts': () => call('POST', `${s}/name-conflicts`, { folder: '/', names: ['c'] }),
       'GET /api/health': () => call('GET', '/api/health'),
       'GET /api/client-config': () => call('GET', '/api/client-config'),

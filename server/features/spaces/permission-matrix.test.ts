@@ -83,7 +83,13 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
       } else if (caller !== 'outsider') {
         await api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: user.json.id, role: caller });
       }
-      for (const folder of [`/${caller}/rename-me`, `/${caller}/delete-me`, `/${caller}-token/rename-me`, `/${caller}-token/delete-me`])
+      for (const folder of [
+        `/${caller}/rename-me`,
+        `/${caller}/delete-me`,
+        `/${caller}/move-me`,
+        `/${caller}-token/rename-me`,
+        `/${caller}-token/delete-me`,
+      ])
         expect((await api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: folder })).status).toBe(201);
       callers[caller] = await t.login(caller);
       tokens[caller] = {
@@ -132,6 +138,28 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     const listed = await api(callers[caller], 'GET', `/api/shares?spaceId=${spaceId}`);
     expect(listed.status).toBe(ALLOWED[caller].includes('manageMembers') ? 200 : caller === 'outsider' ? 404 : 403);
     const escaped = await api(callers[caller], 'POST', '/api/shares', { spaceId, paths: ['/../../etc'] });
+    expect([escaped.status, escaped.json.code]).toEqual([400, 'INVALID_PATH']);
+  });
+
+  // Copy to… needs download on the source and upload on the destination; Move to… also delete on
+  // the source (docs/node-api.md §5.1). Here both sides are the matrix space.
+  it.each(Object.keys(ALLOWED) as Caller[])('%s → copy and move within the space, and a copy escaping it', async (caller) => {
+    const who = callers[caller];
+    const copied = await api(who, 'POST', `/api/spaces/${spaceId}/copy`, { paths: ['/shared'], to: { spaceId, folder: `/${caller}` } });
+    const mayCopy = ALLOWED[caller].includes('download') && ALLOWED[caller].includes('upload');
+    expect([copied.status, copied.json.code]).toEqual(
+      mayCopy ? [201, undefined] : [caller === 'outsider' ? 404 : 403, caller === 'outsider' ? 'SPACE_NOT_FOUND' : 'FORBIDDEN'],
+    );
+    const moved = await api(who, 'POST', `/api/spaces/${spaceId}/copy`, {
+      paths: [`/${caller}/move-me`],
+      to: { spaceId, folder: '/shared' },
+      move: true,
+    });
+    const mayMove = mayCopy && ALLOWED[caller].includes('delete');
+    expect([moved.status, moved.json.code]).toEqual(
+      mayMove ? [201, undefined] : [caller === 'outsider' ? 404 : 403, caller === 'outsider' ? 'SPACE_NOT_FOUND' : 'FORBIDDEN'],
+    );
+    const escaped = await api(who, 'POST', `/api/spaces/${spaceId}/copy`, { paths: ['/shared'], to: { spaceId, folder: '/../..' } });
     expect([escaped.status, escaped.json.code]).toEqual([400, 'INVALID_PATH']);
   });
 

@@ -130,5 +130,6 @@ export function toTransferRecord(row: TransferRow): TransferRecord {
     createdAt: new Date(row.created_at).toISOString(),
     startedAt: iso(row.started_at),
     endedAt: iso(row.ended_at),
+    ...(row.operation ? { operation: row.operation, sourceSpaceId: row.source_space_id ?? '' } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { SpacesList } from '../../../features/files/components/spaces-list';
 import { parseFolderSplat } from '../../../lib/folder-url';
 import { RequestFilesButton } from '../../../features/requests/components/request-files-button';
 import { ShareButton } from '../../../features/shares/components/share-button';
+import { CopyMoveButtons } from '../../../features/copies/components/copy-move-buttons';
 import { SpaceMembersButton } from '../../../features/admin-infra/components/space-members-button';
 import { TransferClientControl } from '../../../features/transfers/components/transfer-client-control';
 import { useTransferRunner } from '../../../features/transfers/engine/transfer-engine-provider';
@@ -32,7 +33,12 @@ export function FilesRoute() {
           <SpaceMembersButton spaceId={folder.spaceId} />
         </>
       }
-      selectionActions={(selected) => <ShareButton {...selected} />}
+      selectionActions={(selected) => (
+        <>
+          <ShareButton {...selected} />
+          <CopyMoveButtons {...selected} />
+        </>
+      )}
     />
   );
 }

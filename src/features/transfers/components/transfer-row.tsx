@@ -1,5 +1,5 @@
 import { Button, ProgressBar, Tag } from '@carbon/react';
-import { Download, Upload } from '@carbon/icons-react';
+import { Copy, Download, FolderMoveTo, Upload } from '@carbon/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState, type ChangeEvent } from 'react';
 import { Link } from 'react-router';
@@ -50,10 +50,12 @@ export function TransferRow({ record }: { record: TransferRecord }) {
   const active = !isEnded(status);
   const error = live?.error?.message ?? record.error;
   const files = live?.files;
-  const Icon = record.direction === 'upload' ? Upload : Download;
+  const Icon =
+    record.operation === 'move' ? FolderMoveTo : record.operation === 'copy' ? Copy : record.direction === 'upload' ? Upload : Download;
   const titleId = `transfer-${record.id}-title`;
   const filesId = `transfer-${record.id}-files`;
-  const verb = record.direction === 'upload' ? 'Upload' : 'Download';
+  const verb =
+    record.operation === 'move' ? 'Move' : record.operation === 'copy' ? 'Copy' : record.direction === 'upload' ? 'Upload' : 'Download';
 
   const details = [
     `${record.fileCount.toLocaleString('en')} ${record.fileCount === 1 ? (record.direction === 'upload' ? 'file' : 'item') : record.direction === 'upload' ? 'files' : 'items'}`,
@@ -64,7 +66,8 @@ export function TransferRow({ record }: { record: TransferRecord }) {
   ].filter(Boolean);
   const times = transferTimes(record, bytesDone);
   const ended = status === 'failed' || status === 'cancelled';
-  const retry = ended ? runner.retryKind(record) : null;
+  // A Copy or Move runs node to node: nothing in this page can carry it again; the person starts a new one.
+  const retry = ended && !record.operation ? runner.retryKind(record) : null;
   const pausable = runner.canPause(record);
 
   return (
