@@ -12,6 +12,7 @@ import { transferNodeApp } from './app';
 import type { NodeContext, NodeSettings } from './context';
 import { guardConnections } from './connection-guard';
 import { GATEWAY_PREFIX } from './gateway/gateway-routes';
+import { acceptWsUploads } from './gateway/ws-upload';
 import { resolveLimits, type NodeLimits } from './limits';
 import { AuthThrottle } from './node-api/auth-throttle';
 import { loadOrCreateSecrets } from './secrets';
@@ -107,6 +108,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   };
   guardConnections(app.server as unknown as HttpServer, limits.maxConnections, limits.maxConnectionsPerIp);
   await app.register(transferNodeApp, ctx);
+  const wsUploads = acceptWsUploads(app.server as unknown as HttpServer, ctx);
   try {
     await app.listen({ host, port: options.port });
   } catch (err) {
@@ -127,6 +129,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     credentials: { username: settings.nodeUser, password: settings.nodePassword },
     async close() {
       // Finish in-flight requests, but a stalled client must not hold the process forever.
+      wsUploads.close();
       const closing = app.close();
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS, 'timeout').unref());
       if ((await Promise.race([closing, timer])) === 'timeout') {
@@ -150,5 +153,5 @@ function withSafeSerializers(logger: boolean | object | undefined): boolean | ob
 }
 
 function redactUrl(url: string): string {
-  return url.replace(/\/v3\/signed\/[^?]*/, '/v3/signed/<redacted>');
+  return url.replace(/\/v3\/signed\/[^?]*/, '/v3/signed/<redacted>').replace(/\/v1\/download\/[^?]*/, '/v1/download/<redacted>');
 }

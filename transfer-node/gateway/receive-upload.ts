@@ -26,7 +26,7 @@ const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 // Renames in flight at once when an upload completes: twice libuv's default four threads.
 const COMMIT_CONCURRENCY = 8;
 
-interface Staged {
+export interface Staged {
   partial: string;
   segments: string[];
   stream?: WriteStream;
@@ -218,7 +218,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
  * Renames every staged file to its final name, several at a time: each rename waits on the thread
  * pool, so one after another leaves it idle. A name given twice keeps the order of the body.
  */
-async function commitAll(batch: UploadBatch, staged: readonly Staged[]): Promise<string[]> {
+export async function commitAll(batch: UploadBatch, staged: readonly Staged[]): Promise<string[]> {
   const files = staged.map((item) => toNodePath(item.segments));
   const lanes = new Set(files).size === files.length ? COMMIT_CONCURRENCY : 1;
   let next = 0;
@@ -237,7 +237,7 @@ async function commitAll(batch: UploadBatch, staged: readonly Staged[]): Promise
   return files;
 }
 
-function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorization, clientIp: string): LiveTransfer {
+export function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorization, clientIp: string): LiveTransfer {
   return ctx.transfers.begin({
     direction: 'send',
     remoteHost: ctx.settings.remoteHost,
@@ -253,7 +253,7 @@ function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorizat
 }
 
 /** The write stream may still be opening: wait for it to close so no partial outlives the request. */
-async function closeThenDiscard(ctx: NodeContext, staged: Staged): Promise<void> {
+export async function closeThenDiscard(ctx: NodeContext, staged: Staged): Promise<void> {
   const stream = staged.stream;
   if (stream && !stream.closed) {
     await new Promise<void>((resolve) => {
