@@ -15,6 +15,7 @@ import { GATEWAY_PREFIX } from './gateway/gateway-routes';
 import { acceptWsUploads } from './gateway/ws-upload';
 import { resolveLimits, type NodeLimits } from './limits';
 import { AuthThrottle } from './node-api/auth-throttle';
+import { acceptCancelMethod } from './node-api/cancel-method';
 import { loadOrCreateSecrets } from './secrets';
 import { Docroot } from './storage/docroot';
 import { FileService } from './storage/file-service';
@@ -109,6 +110,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   guardConnections(app.server as unknown as HttpServer, limits.maxConnections, limits.maxConnectionsPerIp);
   await app.register(transferNodeApp, ctx);
   const wsUploads = acceptWsUploads(app.server as unknown as HttpServer, ctx);
+  acceptCancelMethod(app.server as unknown as HttpServer, (request) => app.inject(request));
   try {
     await app.listen({ host, port: options.port });
   } catch (err) {
