@@ -19,8 +19,8 @@ export interface WsOutcome {
   closeCode: number;
 }
 
-export function openWs(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers });
+export function openWs(url: string, headers: Record<string, string> = {}, ca?: Buffer): Promise<WebSocket> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers, ...(ca ? { ca } : {}) });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('error', (err) => reject(err as Error));

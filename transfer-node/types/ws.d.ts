@@ -11,7 +11,7 @@ declare module 'ws' {
   type RawData = Buffer | ArrayBuffer | Buffer[];
 
   class WebSocket extends EventEmitter {
-    constructor(url: string, options?: { headers?: Record<string, string>; rejectUnauthorized?: boolean });
+    constructor(url: string, options?: { headers?: Record<string, string>; ca?: Buffer });
     static readonly OPEN: number;
     readonly readyState: number;
     readonly isPaused: boolean;
