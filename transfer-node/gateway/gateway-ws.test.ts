@@ -74,6 +74,34 @@ describe('WebSocket upload', () => {
     expect(sha256(await readFile(join(t.docroot, 'Inbox/v1/one.bin')))).toBe(sha256(files[0]?.data ?? Buffer.alloc(0)));
   });
 
+  it('stores what ascli sends without waiting for answers and closes at once (its default)', async () => {
+    const spec = await t.uploadSpec('/Inbox/async', { tags: { courier: { transfer_id: 'ws-async' } } });
+    const ws = await openWs(t.node.gatewayUrl + '/v2/upload');
+    for (const frame of [specFrame(withPaths(spec, tree)), ...v2Frames(tree)]) ws.send(frame);
+    ws.close(1000);
+    const [record] = await waitFor(async () => {
+      const list = await t.apiJson('/ops/transfers?tag=courier.transfer_id=ws-async');
+      return list[0]?.status !== 'running' && list;
+    });
+    expect(record).toMatchObject({ status: 'completed', files_completed: 4 });
+    for (const file of tree) expect(sha256(await readFile(join(t.docroot, 'Inbox/async', file.name)))).toBe(sha256(file.data));
+  });
+
+  it.each([
+    ['a path climbing out of the destination', '../escape.bin', 403],
+    ['an absolute path', '/etc/escape.bin', 403],
+  ])('refuses %s', async (_name, source, code) => {
+    const spec = await t.uploadSpec('/Inbox/hostile');
+    const files = [{ name: 'x.bin', data: Buffer.from('x') }];
+    const outcome = await exchange(await openWs(t.node.gatewayUrl + '/v2/upload'), [
+      specFrame({ ...spec, paths: [{ source }] }),
+      ...v2Frames(files),
+    ]);
+    expect(outcome.error?.code).toBe(code);
+    await expect(readFile(join(t.docroot, 'Inbox/escape.bin'))).rejects.toThrow();
+    await expect(readdir(join(t.docroot, 'Inbox/hostile'))).rejects.toThrow();
+  });
+
   it('creates the empty files ascli declares with file_size 0 and never sends', async () => {
     const files = [
       { name: 'empty.txt', data: Buffer.alloc(0) },
