@@ -226,6 +226,8 @@ export class WsUploadSession {
   private async complete(): Promise<void> {
     const live = this.live as LiveTransfer;
     if (this.completing) return;
+    // A cancel (fail() runs outside the frame order) may have removed the partials meanwhile.
+    if (this.failure) throw this.failure;
     this.completing = true;
     await this.addEmptyFiles();
     const files = await commitAll(this.batch as UploadBatch, this.staged);
