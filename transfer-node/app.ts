@@ -16,6 +16,7 @@ import { filesRoutes } from './node-api/files-routes';
 import { opsRoutes } from './node-api/ops-routes';
 import { serviceRoutes } from './node-api/service-routes';
 import { setupRoutes } from './node-api/setup-routes';
+import { storageRoutes } from './node-api/storage-routes';
 
 export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): Promise<void> {
   // Every answer, both APIs and errors included: a browser must never sniff a download or an
@@ -49,6 +50,7 @@ export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): P
     });
     await nodeApi.register(serviceRoutes, ctx);
     await nodeApi.register(filesRoutes, ctx);
+    await nodeApi.register(storageRoutes, ctx);
     await nodeApi.register(setupRoutes, ctx);
     await nodeApi.register(opsRoutes, ctx);
     await nodeApi.register(accessKeyRoutes, ctx);

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startTransferNode, type TransferNode } from './index';
+import type { NodeTlsOptions } from './tls';
 import type { NodeLimits } from './limits';
 import { hasStoredCredentials } from './secrets';
 
@@ -29,6 +30,9 @@ const SETTINGS = {
   'max-connections-per-ip': 'COURIER_NODE_MAX_CONNECTIONS_PER_IP',
   'auth-max-failures': 'COURIER_NODE_AUTH_MAX_FAILURES',
   'auth-window-seconds': 'COURIER_NODE_AUTH_WINDOW_SECONDS',
+  'tls-cert': 'COURIER_NODE_TLS_CERT',
+  'tls-key': 'COURIER_NODE_TLS_KEY',
+  'tls-self-signed': 'COURIER_NODE_TLS_SELF_SIGNED',
 } as const;
 type Setting = keyof typeof SETTINGS;
 
@@ -74,6 +78,9 @@ const configSchema = z.object({
   'max-connections-per-ip': positive(1_000_000),
   'auth-max-failures': positive(1_000_000),
   'auth-window-seconds': positive(86400),
+  'tls-cert': z.string().min(1).optional(),
+  'tls-key': z.string().min(1).optional(),
+  'tls-self-signed': z.enum(['true', 'false']).default('false'),
 });
 export type NodeCliConfig = z.infer<typeof configSchema>;
 
@@ -97,6 +104,12 @@ export function parseNodeCliConfig(argv: string[], env: NodeJS.ProcessEnv): Node
   }
   if ((parsed.data.user === undefined) !== (parsed.data.password === undefined)) {
     throw new Error('COURIER_NODE_USER and COURIER_NODE_PASSWORD must be set together');
+  }
+  if ((parsed.data['tls-cert'] === undefined) !== (parsed.data['tls-key'] === undefined)) {
+    throw new Error('COURIER_NODE_TLS_CERT and COURIER_NODE_TLS_KEY must be set together');
+  }
+  if (parsed.data['tls-cert'] !== undefined && parsed.data['tls-self-signed'] === 'true') {
+    throw new Error('COURIER_NODE_TLS_SELF_SIGNED=true and a certificate (COURIER_NODE_TLS_CERT) exclude each other');
   }
   return parsed.data;
 }
@@ -122,6 +135,7 @@ export async function runTransferNodeCli(argv: string[], env: NodeJS.ProcessEnv)
     nodeUser: config.user,
     nodePassword: config.password,
     limits: limitsOf(config),
+    tls: tlsOf(config),
     logger: { level: env.COURIER_NODE_LOG_LEVEL ?? 'info' },
   });
   console.log(`Transfer node listening: Node API ${node.url}, HTTP Gateway ${node.gatewayUrl}`);
@@ -145,6 +159,12 @@ export async function runTransferNodeCli(argv: string[], env: NodeJS.ProcessEnv)
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   return node;
+}
+
+function tlsOf(config: NodeCliConfig): NodeTlsOptions | undefined {
+  const [certFile, keyFile] = [config['tls-cert'], config['tls-key']];
+  if (certFile !== undefined && keyFile !== undefined) return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+  return config['tls-self-signed'] === 'true' ? { selfSigned: true } : undefined;
 }
 
 function limitsOf(config: NodeCliConfig): Partial<NodeLimits> {

@@ -12,8 +12,11 @@ import { transferNodeApp } from './app';
 import type { NodeContext, NodeSettings } from './context';
 import { guardConnections } from './connection-guard';
 import { GATEWAY_PREFIX } from './gateway/gateway-routes';
+import { acceptWsUploads } from './gateway/ws-upload';
 import { resolveLimits, type NodeLimits } from './limits';
+import { loadTls, type NodeTlsOptions } from './tls';
 import { AuthThrottle } from './node-api/auth-throttle';
+import { acceptCancelMethod } from './node-api/cancel-method';
 import { loadOrCreateSecrets } from './secrets';
 import { Docroot } from './storage/docroot';
 import { FileService } from './storage/file-service';
@@ -37,12 +40,16 @@ export interface TransferNodeOptions {
   /** Timeouts, connection caps and the wrong-password throttle; defaults in limits.ts. */
   limits?: Partial<NodeLimits>;
   logger?: boolean | object;
+  /** HTTPS: certificate and key files, or a self-signed pair made on first start (tls.ts). */
+  tls?: NodeTlsOptions;
 }
 
 export interface TransferNode {
   url: string;
   gatewayUrl: string;
   credentials: { username: string; password: string };
+  /** The certificate file when served over HTTPS (for a client to trust a self-signed one). */
+  tlsCertFile: string | null;
   close(): Promise<void>;
 }
 
@@ -65,7 +72,9 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   const grants = new UploadGrants(options.stateDir);
   const transferUser = options.transferUser ?? 'xfer';
   const limits = resolveLimits(options.limits);
+  const tls = options.tls ? await loadTls(options.stateDir, options.tls, host) : null;
   const app = Fastify({
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     logger: withSafeSerializers(options.logger),
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 64 * 1024 },
@@ -107,6 +116,8 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   };
   guardConnections(app.server as unknown as HttpServer, limits.maxConnections, limits.maxConnectionsPerIp);
   await app.register(transferNodeApp, ctx);
+  const wsUploads = acceptWsUploads(app.server as unknown as HttpServer, ctx);
+  acceptCancelMethod(app.server as unknown as HttpServer, (request) => app.inject(request));
   try {
     await app.listen({ host, port: options.port });
   } catch (err) {
@@ -117,7 +128,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   settings.publicUrl = (options.publicUrl ?? url).replace(/\/$/, '');
   settings.gatewayUrl = settings.publicUrl + GATEWAY_PREFIX;
   settings.remoteHost = new URL(settings.publicUrl).hostname;
@@ -125,8 +136,10 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     url,
     gatewayUrl: settings.gatewayUrl,
     credentials: { username: settings.nodeUser, password: settings.nodePassword },
+    tlsCertFile: tls?.certFile ?? null,
     async close() {
       // Finish in-flight requests, but a stalled client must not hold the process forever.
+      wsUploads.close();
       const closing = app.close();
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS, 'timeout').unref());
       if ((await Promise.race([closing, timer])) === 'timeout') {
@@ -150,8 +163,9 @@ function withSafeSerializers(logger: boolean | object | undefined): boolean | ob
 }
 
 function redactUrl(url: string): string {
-  // An upload session's id authorizes its parts (docs/http-gateway.md §11.2), like a signed URL.
+  // An upload session's id and an old-protocol download id authorize like a signed URL (docs/http-gateway.md §9.3, §11.2).
   return url
     .replace(/\/v3\/signed\/[^?]*/, '/v3/signed/<redacted>')
-    .replace(/\/v3\/upload-sessions\/[^/?]+/, '/v3/upload-sessions/<redacted>');
+    .replace(/\/v3\/upload-sessions\/[^/?]+/, '/v3/upload-sessions/<redacted>')
+    .replace(/\/v1\/download\/[^?]*/, '/v1/download/<redacted>');
 }

@@ -2,7 +2,7 @@
  * HTTP Gateway v3 under `/aspera/http-gwy` (docs/http-gateway.md §2–§6), authorized by transfer
  * tokens. Errors are `{ message, code }` with the HTTP status as `code` (§6).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, NodeError } from '../errors';
@@ -91,45 +91,74 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
     const body = presignSchema.safeParse(request.body);
     if (!body.success) throw ERRORS.badRequest('Body must be {"transfer_spec": {...}}');
     if (body.data.method && body.data.method.toUpperCase() !== 'GET') throw ERRORS.badRequest('Only GET URLs can be presigned');
-    const spec = parseSpec(body.data.transfer_spec);
-    const { grant, items } = await authorizeDownloadOrRecord(ctx, spec, request.headers.authorization, request.ip);
-    const exp = Math.min(Math.floor(Date.now() / 1000) + PRESIGN_LIFE_SECONDS, grant.exp);
-    const sealed = ctx.presign.seal({
-      paths: items.map((i) => i.nodePath),
-      zip: spec.zip_required ?? false,
-      name: spec.download_name,
-      user: grant.user,
-      exp,
-      tags: grant.tags ?? spec.tags,
-      cookie: grant.cookie ?? spec.cookie,
-      accessKey: grant.accessKey,
-    });
-    if (sealed.length > MAX_SIGNED_CHARS) throw ERRORS.badRequest('Too many paths for one signed URL: download their folder instead');
+    const sealed = await sealDownload(ctx, body.data.transfer_spec, request.headers.authorization, request.ip);
     // The configured public gateway URL, not the body's `headers.host`: a client must not be able
     // to make this node mint URLs pointing at another host.
     return { signed_url: `${ctx.settings.gatewayUrl}/v3/signed/${sealed}` };
   });
 
-  app.get('/v3/signed/:sealed', { exposeHeadRoute: false }, async (request, reply) => {
-    const { sealed } = request.params as { sealed: string };
-    const parsed = signedSchema.safeParse(ctx.presign.open(sealed));
-    if (!parsed.success) throw ERRORS.tokenInvalid('Signed URL is invalid');
-    const signed = parsed.data;
-    if (signed.exp * 1000 <= Date.now()) throw ERRORS.tokenInvalid('Signed URL has expired');
-    const grant = { direction: 'receive' as const, user: signed.user, exp: signed.exp, paths: signed.paths };
-    if (!signed.paths.every((p) => grantCovers(grant, p))) throw ERRORS.forbidden('Signed URL does not cover its paths');
-    const items = await resolveItems(ctx, signed.paths);
-    await checkItemsGranted(ctx, signed.paths, items);
-    return sendDownload(ctx, request, reply, {
-      items,
-      zipRequired: signed.zip,
-      downloadName: signed.name,
-      user: signed.user,
-      tags: signed.tags ?? null,
-      cookie: signed.cookie ?? null,
-      ...(signed.accessKey === undefined ? {} : { accessKey: signed.accessKey }),
-      extendedFileName: true,
-    });
+  app.get('/v3/signed/:sealed', { exposeHeadRoute: false }, async (request, reply) =>
+    sendSealed(ctx, request, reply, (request.params as { sealed: string }).sealed),
+  );
+
+  // §9: the v1/v2 protocol IBM's CLI and SDK speak. Versions from 3 on mean v3 to the SDK, which
+  // then refuses its v2 client; `endpoints` tells the CLI whether to upload with v2 or v1.
+  app.get('/v1/info', async () => ({
+    version: '2.0.0',
+    name: 'Courier embedded HTTP Gateway',
+    endpoints: ['v1/info', 'v1/upload', 'v2/upload', 'v1/download'].map((e) => `${GATEWAY_PREFIX}/${e}`),
+  }));
+
+  // §9.3: the CLI reads the id as the last segment of `url`, the SDK reads `transfer_spec_id`.
+  app.post('/v1/download', async (request) => {
+    const body = presignSchema.safeParse(request.body);
+    if (!body.success) throw ERRORS.badRequest('Body must be {"transfer_spec": {...}}');
+    const sealed = await sealDownload(ctx, body.data.transfer_spec, request.headers.authorization, request.ip);
+    return { url: `${ctx.settings.gatewayUrl}/v1/download/${sealed}`, transfer_spec_id: sealed };
+  });
+
+  app.get('/v1/download/:id', { exposeHeadRoute: false }, async (request, reply) =>
+    sendSealed(ctx, request, reply, (request.params as { id: string }).id),
+  );
+}
+
+/** A download authorized now, sealed into an id that carries the grant (§5.3, §9.3). */
+async function sealDownload(ctx: NodeContext, input: unknown, authorization: string | undefined, clientIp: string): Promise<string> {
+  const spec = parseSpec(input);
+  const { grant, items } = await authorizeDownloadOrRecord(ctx, spec, authorization, clientIp);
+  const exp = Math.min(Math.floor(Date.now() / 1000) + PRESIGN_LIFE_SECONDS, grant.exp);
+  const sealed = ctx.presign.seal({
+    paths: items.map((i) => i.nodePath),
+    zip: spec.zip_required ?? false,
+    name: spec.download_name,
+    user: grant.user,
+    exp,
+    tags: grant.tags ?? spec.tags,
+    cookie: grant.cookie ?? spec.cookie,
+    accessKey: grant.accessKey,
+  });
+  if (sealed.length > MAX_SIGNED_CHARS) throw ERRORS.badRequest('Too many paths for one signed URL: download their folder instead');
+  return sealed;
+}
+
+async function sendSealed(ctx: NodeContext, request: FastifyRequest, reply: FastifyReply, sealed: string) {
+  const parsed = signedSchema.safeParse(ctx.presign.open(sealed));
+  if (!parsed.success) throw ERRORS.tokenInvalid('Signed URL is invalid');
+  const signed = parsed.data;
+  if (signed.exp * 1000 <= Date.now()) throw ERRORS.tokenInvalid('Signed URL has expired');
+  const grant = { direction: 'receive' as const, user: signed.user, exp: signed.exp, paths: signed.paths };
+  if (!signed.paths.every((p) => grantCovers(grant, p))) throw ERRORS.forbidden('Signed URL does not cover its paths');
+  const items = await resolveItems(ctx, signed.paths);
+  await checkItemsGranted(ctx, signed.paths, items);
+  return sendDownload(ctx, request, reply, {
+    items,
+    zipRequired: signed.zip,
+    downloadName: signed.name,
+    user: signed.user,
+    tags: signed.tags ?? null,
+    cookie: signed.cookie ?? null,
+    ...(signed.accessKey === undefined ? {} : { accessKey: signed.accessKey }),
+    extendedFileName: true,
   });
 }
 

@@ -26,7 +26,7 @@ const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 // Renames in flight at once when an upload completes: twice libuv's default four threads.
 const COMMIT_CONCURRENCY = 8;
 
-interface Staged {
+export interface Staged {
   partial: string;
   segments: string[];
   stream?: WriteStream;
@@ -237,7 +237,7 @@ export async function commitAll(batch: UploadBatch, staged: readonly Pick<Staged
   return files;
 }
 
-function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorization, clientIp: string): LiveTransfer {
+export function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorization, clientIp: string): LiveTransfer {
   return ctx.transfers.begin({
     direction: 'send',
     remoteHost: ctx.settings.remoteHost,
@@ -254,7 +254,7 @@ function beginRecord(ctx: NodeContext, spec: GatewaySpec, auth: UploadAuthorizat
 }
 
 /** The write stream may still be opening: wait for it to close so no partial outlives the request. */
-async function closeThenDiscard(ctx: NodeContext, staged: Staged): Promise<void> {
+export async function closeThenDiscard(ctx: NodeContext, staged: Staged): Promise<void> {
   const stream = staged.stream;
   if (stream && !stream.closed) {
     await new Promise<void>((resolve) => {

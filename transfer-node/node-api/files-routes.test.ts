@@ -37,6 +37,15 @@ describe('service endpoints', () => {
     expect(info.capabilities).toContainEqual({ name: 'http_gateway', value: true });
   });
 
+  it('types /info capabilities as real servers do: flags boolean, versions and counts strings (docs/node-api.md §2)', async () => {
+    const info = await t.apiJson('/info');
+    const value = (name: string) => info.capabilities.find((c: { name: string }) => c.name === name)?.value;
+    for (const flag of ['http_gateway', 'sync', 'symbolic_links', 'move_file', 'move_directory'])
+      expect(typeof value(flag)).toBe('boolean');
+    expect(value('http_gateway_version')).toBe('3');
+    expect(value('token_life_seconds')).toMatch(/^\d+$/);
+  });
+
   it('answers unknown endpoints with a JSON 404', async () => {
     const res = await t.api('/nope');
     expect(res.status).toBe(404);

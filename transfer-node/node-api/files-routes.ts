@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { scopeOf } from '../access/principal';
 import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, toNodeErrorBody } from '../errors';
+import { createFile, createLink } from '../storage/file-create';
 import { parseBody } from './parse-body';
 
 // docs/node-api.md §3: 1,000 entries per call at most (ascli asks exactly that); default 100.
@@ -56,9 +57,10 @@ export async function filesRoutes(app: FastifyInstance, ctx: NodeContext): Promi
     const paths = [];
     for (const item of body.paths) {
       try {
-        // Files and links are not created through this call on this node: uploads go through the gateway.
-        if (item.type !== 'directory') throw ERRORS.badRequest('Only type "directory" can be created on this node');
-        paths.push({ path: await files.createFolder(item.path) });
+        if (item.type === 'directory') paths.push({ path: await files.createFolder(item.path) });
+        else if (item.type === 'file') paths.push({ path: await createFile(files, item.path, item.contents) });
+        else if (item.type === 'symbolic_link') paths.push({ path: await createLink(files, item.path, item.target) });
+        else throw ERRORS.badRequest('"type" must be directory, file or symbolic_link');
       } catch (err) {
         paths.push({ path: item.path, error: toNodeErrorBody(asNodeError(err)) });
       }
