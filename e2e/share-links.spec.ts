@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIResponse, type Browser, type Page } from '@playwright/test';
 import { expectNoViolations } from './support/axe';
 import { createFolder, filesPage, openFolder } from './support/files-page';
 import { sha256, sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
-import { logInByApi, personalSpaceId, type PortalApi } from './support/portal-api';
+import { receivedMail } from './support/mailbox';
+import { logInAsNewUser, logInByApi, personalSpaceId, type PortalApi } from './support/portal-api';
 import { readZip } from './support/read-zip';
+import { MAIN_SERVER } from './support/servers';
 
 interface Shared {
   api: PortalApi;
@@ -16,8 +18,8 @@ interface Shared {
 }
 
 /** My files / Share <id> / report.txt and album/photo.bin, uploaded through the Files page. */
-async function prepare(page: Page): Promise<Shared> {
-  const api = await logInByApi(page);
+async function prepare(page: Page, sharer?: PortalApi): Promise<Shared> {
+  const api = sharer ?? (await logInByApi(page));
   await page.goto('/files');
   await page.getByRole('link', { name: 'My files' }).click();
   const files = filesPage(page);
@@ -121,10 +123,15 @@ test('a file and a folder shared from the Files page are opened without a sessio
   await expectNoViolations(page, 'my links');
 });
 
-test('a password link shows nothing until the password is given, and refuses a wrong one', async ({ page, browser }) => {
+test('a password link shows nothing until the password is given and refuses a wrong one; the sharer is told of the download by mail and the bell, never with the password', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(90_000);
-  const shared = await prepare(page);
-  const link = await share(shared, { paths: [`/${shared.folder}/report.txt`], password: 'swordfish 42' });
+  const sharer = await logInAsNewUser(page, 'Ana Sharer');
+  const shared = await prepare(page, sharer.api);
+  const password = 'swordfish 42';
+  const link = await share(shared, { paths: [`/${shared.folder}/report.txt`], password, notify: 'first' });
   const guest = await recipient(browser);
   await guest.goto(link.url);
   await expect(guest.getByRole('heading', { name: 'This link is protected' })).toBeVisible();
@@ -134,12 +141,78 @@ test('a password link shows nothing until the password is given, and refuses a w
   await guest.getByRole('button', { name: 'Open' }).click();
   await expect(guest.getByRole('alert')).toContainText('The password is wrong.');
   expect(guest.url()).not.toContain('not it');
-  // The throttle on guessing is proven in server/features/shares/shares.test.ts, where its delay can be long
-  // enough for the test not to depend on the pace of its clicks.
-  await guest.getByLabel('Password', { exact: true }).fill('swordfish 42');
+  await guest.getByLabel('Password', { exact: true }).fill(password);
   await guest.getByRole('button', { name: 'Open' }).click();
   const saved = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download', exact: true }).click(), 'report.txt');
   expect(await sha256File(saved)).toBe(sha256(shared.report.content));
+
+  // Once the node reports the download complete: one message at the SMTP server, in the sharer's words, with the link to their links.
+  const [mail] = await receivedMail(sharer.email);
+  expect(mail?.subject).toBe('Someone downloaded report.txt through your link');
+  expect(mail?.text).toContain('report.txt was downloaded through your share link (download 1).');
+  const myLinks = `http://localhost:${MAIN_SERVER.port}/links`;
+  expect(mail?.text).toContain(`Open: ${myLinks}\n`);
+  expect(mail?.html).toContain('report.txt was downloaded through your share link');
+  expect(mail?.html).toContain(`href="${myLinks}"`);
+  for (const part of [mail?.subject, mail?.text, mail?.html]) expect(part).not.toContain(password);
+
+  // And under the bell, linking to My links.
+  await page.goto('/files');
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+  const notice = page
+    .getByRole('region', { name: 'Notifications' })
+    .getByRole('button', { name: /^Unread: Someone downloaded report\.txt through your link/ });
+  await expect(notice).toBeVisible();
+  await notice.click();
+  await expect(page).toHaveURL(/\/links$/);
+  await expect(page.getByRole('button', { name: 'Notifications, none unread' })).toBeVisible();
+});
+
+// The portal's default COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: wrong passwords one source may try on one link per window.
+const WRONG_PASSWORDS_PER_SOURCE = 5;
+
+test("guessing a link's password is throttled: refused with 429 once the source has used its wrong tries, and then the right password waits too", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const shared = await prepare(page);
+  const password = 'correct horse 7';
+  const link = await share(shared, { paths: [`/${shared.folder}/report.txt`], password });
+  const guest = await recipient(browser);
+  const unlock = (tried: string) =>
+    guest.request.post(`/api/public/shares/${link.id}/unlock`, { data: { password: tried }, failOnStatusCode: false });
+
+  // Wrong guesses until the portal refuses to check any more. Between wrong tries the portal also asks for a growing
+  // pause (429 with a short Retry-After); the guesser here waits it out, as a patient one would, so what ends the
+  // guessing is the count, whatever the pace of this machine.
+  let wrong = 0;
+  let refused: APIResponse | undefined;
+  for (let attempt = 0; attempt < 4 * WRONG_PASSWORDS_PER_SOURCE && !refused; attempt++) {
+    const answer = await unlock(`guess ${attempt}`);
+    if (answer.status() === 401) {
+      expect(((await answer.json()) as { code: string }).code).toBe('WRONG_PASSWORD');
+      wrong += 1;
+      continue;
+    }
+    expect(answer.status(), await answer.text()).toBe(429);
+    if (wrong >= WRONG_PASSWORDS_PER_SOURCE) refused = answer;
+    else await new Promise((resolve) => setTimeout(resolve, Number(answer.headers()['retry-after']) * 1000));
+  }
+  expect(wrong).toBe(WRONG_PASSWORDS_PER_SOURCE);
+  expect(refused, 'a 429 once the wrong tries are used').toBeDefined();
+  expect(((await refused!.json()) as { code: string }).code).toBe('TOO_MANY_ATTEMPTS');
+  // The rest of the 15-minute window, not a pause of a few seconds.
+  expect(Number(refused!.headers()['retry-after'])).toBeGreaterThan(60);
+
+  // The right password is refused too until the window passes, and the page says why and shows nothing.
+  expect((await unlock(password)).status()).toBe(429);
+  await guest.goto(link.url);
+  await guest.getByLabel('Password', { exact: true }).fill(password);
+  await guest.getByRole('button', { name: 'Open' }).click();
+  await expect(guest.getByRole('alert')).toContainText('Too many wrong passwords.');
+  await expect(guest.getByText('report.txt')).toHaveCount(0);
+  expect((await guest.request.get(`/api/public/shares/${link.id}`, { failOnStatusCode: false })).status()).toBe(401);
 });
 
 test('a limit of 1 is not used by opening the link, only by a completed download; then the page says used up', async ({
