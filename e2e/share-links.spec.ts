@@ -82,13 +82,29 @@ test('a file and a folder shared from the Files page are opened without a sessio
   await expect(dialog).toBeVisible();
   await expectNoViolations(page, 'the share dialog');
   await dialog.getByLabel('Note to the recipient (optional)').fill('The numbers and the pictures');
+  const recipientAddress = `carol-${randomUUID().slice(0, 8)}@example.test`;
+  await dialog.getByLabel('Send the link by email to (optional)').fill('not-an-address');
+  await expect(dialog.getByText('"not-an-address" is not an email address like name@example.com.')).toBeVisible();
+  await dialog.getByLabel('Send the link by email to (optional)').fill(recipientAddress);
   await dialog.getByRole('button', { name: 'Create link' }).click();
   const result = page.getByRole('dialog', { name: 'Link to 2 items' });
   const url = await result.getByRole('textbox', { name: 'Link' }).inputValue();
   expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{22,}$/);
+  await expect(result.getByRole('status').filter({ hasText: 'on its way by email' })).toHaveText(
+    `The link is on its way by email to ${recipientAddress}, without the password.`,
+  );
   await expect(result.getByRole('img', { name: /QR code of the link/ })).toBeVisible();
   await expectNoViolations(page, 'the new link with its QR code');
   await result.getByRole('button', { name: 'Close' }).click();
+
+  // The recipient's mail, at the SMTP server: in their words, with the note, the expiry and the link.
+  const [invitation] = await receivedMail(recipientAddress);
+  expect(invitation?.subject).toMatch(/^.+ shared 1 file and 1 folder with you$/);
+  expect(invitation?.text).toMatch(/^.+ shared 1 file and 1 folder with you: report\.txt, album\.$/m);
+  expect(invitation?.text).toContain('The numbers and the pictures');
+  expect(invitation?.text).toMatch(/^The link works until .+ GMT\.$/m);
+  expect(invitation?.text).toContain(`Open: ${url}\n`);
+  expect(invitation?.html).toContain(`href="${url}"`);
 
   const guest = await recipient(browser);
   await guest.goto(url);
