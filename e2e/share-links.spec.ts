@@ -312,3 +312,48 @@ test('an expired link and a revoked one show the 410 page saying which', async (
   }).toPass({ timeout: 15_000 });
   await expect(guest.getByText('album')).toHaveCount(0);
 });
+
+test("a space's manager can show that space's links, with who made each; an admin can show everyone's", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const admin = await logInByApi(page);
+  const suffix = randomUUID().slice(0, 8);
+  const password = 'e2e-admin-Passw0rd!';
+  const manager = await admin.post<{ id: string }>('/api/users', { username: `mgr-${suffix}`, displayName: `Mara ${suffix}`, password });
+  const member = await admin.post<{ id: string }>('/api/users', { username: `mem-${suffix}`, displayName: `Milo ${suffix}`, password });
+  const space = await admin.post<{ id: string; name: string }>('/api/spaces', { name: `Team ${suffix}` });
+  await admin.put(`/api/spaces/${space.id}/members`, { principalType: 'user', principalId: manager.id, role: 'manager' });
+  await admin.put(`/api/spaces/${space.id}/members`, { principalType: 'user', principalId: member.id, role: 'contributor' });
+  await admin.post(`/api/spaces/${space.id}/folders`, { path: '/Plans' });
+
+  // The member shares the folder, from a browser of their own.
+  const memberContext = await browser.newContext();
+  const memberApi = await logInByApi(await memberContext.newPage(), { username: `mem-${suffix}`, password });
+  await memberApi.post('/api/shares', { spaceId: space.id, paths: ['/Plans'] });
+  await memberContext.close();
+
+  // The manager: their own links by default (none), the space's on choice.
+  await page.context().clearCookies();
+  await logInByApi(page, { username: `mgr-${suffix}`, password });
+  await page.goto('/links');
+  await expect(page.getByText('You have not shared anything yet')).toBeVisible();
+  const show = page.getByLabel('Show');
+  await expect(show.getByRole('option')).toHaveText(['My links', `Links in Team ${suffix}`]);
+  await show.selectOption({ label: `Links in Team ${suffix}` });
+  const table = page.getByRole('table', { name: `Links in Team ${suffix}` });
+  await expect(table.getByRole('columnheader', { name: 'Shared by' })).toBeVisible();
+  const row = table.getByTestId('share-row').filter({ hasText: 'Plans' });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole('cell', { name: `Milo ${suffix}` })).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Revoke the link to Plans' })).toBeVisible();
+  await page.mouse.move(0, 0);
+  await expectNoViolations(page, "a space's links, as its manager sees them");
+
+  // An admin: everyone's links, this one among them.
+  await page.context().clearCookies();
+  await logInByApi(page);
+  await page.goto('/links');
+  await page.getByLabel('Show').selectOption({ label: "Everyone's links" });
+  const everyone = page.getByRole('table', { name: "Everyone's links" });
+  await expect(everyone.getByTestId('share-row').filter({ hasText: `Milo ${suffix}` })).toHaveCount(1);
+  await expectNoViolations(page, "everyone's links, as an admin sees them");
+});
