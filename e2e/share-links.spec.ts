@@ -336,7 +336,7 @@ test("a space's manager can show that space's links, with who made each; an admi
   await logInByApi(page, { username: `mgr-${suffix}`, password });
   await page.goto('/links');
   await expect(page.getByText('You have not shared anything yet')).toBeVisible();
-  const show = page.getByLabel('Show');
+  const show = page.getByRole('combobox', { name: 'Show' });
   await expect(show.getByRole('option')).toHaveText(['My links', `Links in Team ${suffix}`]);
   await show.selectOption({ label: `Links in Team ${suffix}` });
   const table = page.getByRole('table', { name: `Links in Team ${suffix}` });
@@ -352,7 +352,7 @@ test("a space's manager can show that space's links, with who made each; an admi
   await page.context().clearCookies();
   await logInByApi(page);
   await page.goto('/links');
-  await page.getByLabel('Show').selectOption({ label: "Everyone's links" });
+  await page.getByRole('combobox', { name: 'Show' }).selectOption({ label: "Everyone's links" });
   const everyone = page.getByRole('table', { name: "Everyone's links" });
   await expect(everyone.getByTestId('share-row').filter({ hasText: `Milo ${suffix}` })).toHaveCount(1);
   await expectNoViolations(page, "everyone's links, as an admin sees them");
