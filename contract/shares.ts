@@ -14,6 +14,8 @@ export type ShareStatus = (typeof SHARE_STATUSES)[number];
 export const MAX_SHARE_PATHS = 100;
 export const MAX_SHARE_NOTE_CHARS = 2000;
 export const MIN_SHARE_PASSWORD_CHARS = 4;
+// Addresses one link may be mailed to when it is made: a few people, not a mailing list.
+export const MAX_SHARE_RECIPIENTS = 20;
 
 const sharePasswordSchema = z.string().min(MIN_SHARE_PASSWORD_CHARS).max(256);
 const isoTimeSchema = z.iso.datetime({ offset: true });
@@ -29,6 +31,11 @@ export const createShareRequestSchema = z.object({
   maxDownloads: z.number().int().min(1).max(1_000_000).nullable().optional(),
   note: z.string().max(MAX_SHARE_NOTE_CHARS).default(''),
   notify: shareNotifySchema.default('never'),
+  /** Addresses sent the link by mail (with the expiry and the note, never the password). */
+  recipients: z
+    .array(z.string().trim().email('Enter email addresses like name@example.com').max(320))
+    .max(MAX_SHARE_RECIPIENTS, `Send the link to at most ${MAX_SHARE_RECIPIENTS} addresses at once`)
+    .default([]),
 });
 export type CreateShareRequest = z.infer<typeof createShareRequestSchema>;
 

@@ -6,7 +6,9 @@ import { expectNoViolations } from './support/axe';
 import { docroot } from './support/docroot';
 import { createFolder, openFolder } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
-import { logInByApi } from './support/portal-api';
+import { receivedMail } from './support/mailbox';
+import { logInAsNewUser } from './support/portal-api';
+import { MAIN_SERVER } from './support/servers';
 
 /** A tree a guest might send: nesting, Unicode, 0 bytes, one file large enough to show progress. */
 function makeTree(): { root: string; rels: string[] } {
@@ -19,12 +21,12 @@ function makeTree(): { root: string; rels: string[] } {
   return { root, rels };
 }
 
-test('a guest without a session sends a folder tree through a request link; it lands whole in its own subfolder', async ({
+test('a guest without a session sends a folder tree through a request link; it lands whole in its own subfolder, and the requester is told by mail and the bell', async ({
   page,
   browser,
 }) => {
   test.setTimeout(120_000);
-  await logInByApi(page);
+  const requester = await logInAsNewUser(page, 'Rita Requester');
   await page.goto('/files');
   await page.getByRole('link', { name: 'My files' }).click();
   const folder = `Requests ${randomUUID().slice(0, 8)}`;
@@ -70,7 +72,7 @@ test('a guest without a session sends a folder tree through a request link; it l
   await expectNoViolations(guest, 'the file request thank-you');
 
   // On disk: one new subfolder named for the date and the guest, holding the tree byte for byte.
-  const requestFolder = docroot('home', 'admin', folder);
+  const requestFolder = docroot('home', requester.username, folder);
   const subfolders = readdirSync(requestFolder);
   expect(subfolders).toHaveLength(1);
   expect(subfolders[0]).toMatch(/^\d{4}-\d\d-\d\d \d{4} Ana Example$/);
@@ -79,11 +81,30 @@ test('a guest without a session sends a folder tree through a request link; it l
       await sha256File(path.join(root, rel)),
     );
 
-  // The requester sees the submission on the Requests page, then closes the request.
+  // Once the node reports the upload complete, the requester gets one message at the SMTP server, in their
+  // words: who sent what, how much, where it is, and the link to the request's page.
+  const requestId = new URL(url).pathname.split('/').pop() as string;
+  const [mail] = await receivedMail(requester.email);
+  expect(mail?.subject).toMatch(/^Ana Example sent 4 files \(5(\.\d+)? MB\) for "Your tax papers"$/);
+  expect(mail?.text).toContain('Ana Example <ana@example.com> answered your file request "Your tax papers".');
+  expect(mail?.text).toContain('Received: Tax papers (4 files,');
+  expect(mail?.text).toContain(`They are in /${folder}/${subfolders[0]}.`);
+  const requestPage = `http://localhost:${MAIN_SERVER.port}/requests/${requestId}`;
+  expect(mail?.text).toContain(`Open: ${requestPage}\n`);
+  expect(mail?.html).toContain('answered your file request');
+  expect(mail?.html).toContain(`href="${requestPage}"`);
+
+  // And under the bell; opening the notice opens the request on the Requests page, its submissions shown.
   await page.keyboard.press('Escape');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Requests' }).click();
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+  await page
+    .getByRole('region', { name: 'Notifications' })
+    .getByRole('button', { name: /^Unread: Ana Example sent 4 files/ })
+    .click();
+  await expect(page).toHaveURL(new RegExp(`/requests/${requestId}$`));
+  await expect(page.getByRole('button', { name: 'Notifications, none unread' })).toBeVisible();
   const row = page.getByRole('row').filter({ hasText: 'Your tax papers' });
-  await row.getByRole('button', { name: /Show details/ }).click();
+  await expect(row.getByRole('button', { name: 'Hide details of Your tax papers' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Submissions to Your tax papers' })).toContainText('Ana Example');
   // Scanned with the pointer off the rows: a hovered row's grey is not the page's (as the members panel's scan).
   await page.mouse.move(0, 0);

@@ -1,12 +1,10 @@
-import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
-import { simpleParser } from 'mailparser';
 import { expectNoViolations } from './support/axe';
+import { receivedMail } from './support/mailbox';
 import { shell } from './support/pages';
 import { logInByApi, type PortalApi } from './support/portal-api';
-import { ADMIN_PASSWORD } from './support/servers';
+import { ADMIN_PASSWORD, SMTP_SINK } from './support/servers';
 
 /**
  * The bell and the admin's Mail page against the real portal. Notices come from a real action:
@@ -64,12 +62,11 @@ test('the bell counts unread notifications, opens by keyboard, marks one read by
   expect((await me.get<{ unread: number; total: number }>('/api/notifications')).unread).toBe(0);
 });
 
-test('the Mail page says mail goes to the outbox folder, and a test message lands there as a real .eml', async ({ page }) => {
+test('the Mail page says mail goes to the SMTP server, and a test message reaches that server', async ({ page }) => {
   await freshAdmin(page);
   await page.goto('/admin/mail');
   await expect(shell(page).heading).toHaveText('Mail');
-  const outbox = path.join(process.env.COURIER_E2E_DATA_DIR as string, 'outbox');
-  await expect(page.getByTestId('mail-destination')).toContainText(`written as an .eml file to ${outbox}`);
+  await expect(page.getByTestId('mail-destination')).toHaveText(`SMTP server 127.0.0.1:${SMTP_SINK.port}`);
   await expectNoViolations(page, 'the Mail admin page');
 
   const address = `ops-${randomBytes(3).toString('hex')}@example.test`;
@@ -78,20 +75,12 @@ test('the Mail page says mail goes to the outbox folder, and a test message land
   await expect(page.getByRole('status').filter({ hasText: 'Test notification queued.' })).toContainText(`Mail to ${address}`);
   await expect(bell(page, '1')).toBeVisible();
 
-  // The worker writes the message once the notice is queued; find it among the outbox's files.
-  const find = async () => {
-    const names = await readdir(outbox).catch(() => [] as string[]);
-    for (const name of names.filter((n) => n.endsWith('.eml'))) {
-      const mail = await simpleParser(await readFile(path.join(outbox, name)));
-      if (mail.to && !Array.isArray(mail.to) && mail.to.text === address) return mail;
-    }
-    return undefined;
-  };
-  await expect.poll(async () => (await find())?.subject).toBe('Courier test notification');
-  const mail = (await find())!;
-  expect(mail.text).toContain('Bell Admin asked Courier for a test notification.');
-  expect(mail.text).toMatch(/http:\/\/localhost:\d+\/admin\/mail/);
-  expect(mail.html).toContain('Bell Admin asked Courier for a test notification.');
+  // The worker sends once the notice is queued; the suite's SMTP server (e2e/support/mail-sink.ts) keeps it.
+  const [mail] = await receivedMail(address);
+  expect(mail?.subject).toBe('Courier test notification');
+  expect(mail?.text).toContain('Bell Admin asked Courier for a test notification.');
+  expect(mail?.text).toMatch(/http:\/\/localhost:\d+\/admin\/mail/);
+  expect(mail?.html).toContain('Bell Admin asked Courier for a test notification.');
 });
 
 test('a person who is not an admin has a bell of their own and no Mail page', async ({ page }) => {

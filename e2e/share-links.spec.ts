@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIResponse, type Browser, type Page } from '@playwright/test';
 import { expectNoViolations } from './support/axe';
 import { createFolder, filesPage, openFolder } from './support/files-page';
 import { sha256, sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
-import { logInByApi, personalSpaceId, type PortalApi } from './support/portal-api';
+import { receivedMail } from './support/mailbox';
+import { logInAsNewUser, logInByApi, personalSpaceId, type PortalApi } from './support/portal-api';
 import { readZip } from './support/read-zip';
+import { MAIN_SERVER } from './support/servers';
 
 interface Shared {
   api: PortalApi;
@@ -16,8 +18,8 @@ interface Shared {
 }
 
 /** My files / Share <id> / report.txt and album/photo.bin, uploaded through the Files page. */
-async function prepare(page: Page): Promise<Shared> {
-  const api = await logInByApi(page);
+async function prepare(page: Page, sharer?: PortalApi): Promise<Shared> {
+  const api = sharer ?? (await logInByApi(page));
   await page.goto('/files');
   await page.getByRole('link', { name: 'My files' }).click();
   const files = filesPage(page);
@@ -80,13 +82,29 @@ test('a file and a folder shared from the Files page are opened without a sessio
   await expect(dialog).toBeVisible();
   await expectNoViolations(page, 'the share dialog');
   await dialog.getByLabel('Note to the recipient (optional)').fill('The numbers and the pictures');
+  const recipientAddress = `carol-${randomUUID().slice(0, 8)}@example.test`;
+  await dialog.getByLabel('Send the link by email to (optional)').fill('not-an-address');
+  await expect(dialog.getByText('"not-an-address" is not an email address like name@example.com.')).toBeVisible();
+  await dialog.getByLabel('Send the link by email to (optional)').fill(recipientAddress);
   await dialog.getByRole('button', { name: 'Create link' }).click();
   const result = page.getByRole('dialog', { name: 'Link to 2 items' });
   const url = await result.getByRole('textbox', { name: 'Link' }).inputValue();
   expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{22,}$/);
+  await expect(result.getByRole('status').filter({ hasText: 'on its way by email' })).toHaveText(
+    `The link is on its way by email to ${recipientAddress}, without the password.`,
+  );
   await expect(result.getByRole('img', { name: /QR code of the link/ })).toBeVisible();
   await expectNoViolations(page, 'the new link with its QR code');
   await result.getByRole('button', { name: 'Close' }).click();
+
+  // The recipient's mail, at the SMTP server: in their words, with the note, the expiry and the link.
+  const [invitation] = await receivedMail(recipientAddress);
+  expect(invitation?.subject).toMatch(/^.+ shared 1 file and 1 folder with you$/);
+  expect(invitation?.text).toMatch(/^.+ shared 1 file and 1 folder with you: report\.txt, album\.$/m);
+  expect(invitation?.text).toContain('The numbers and the pictures');
+  expect(invitation?.text).toMatch(/^The link works until .+ GMT\.$/m);
+  expect(invitation?.text).toContain(`Open: ${url}\n`);
+  expect(invitation?.html).toContain(`href="${url}"`);
 
   const guest = await recipient(browser);
   await guest.goto(url);
@@ -121,10 +139,15 @@ test('a file and a folder shared from the Files page are opened without a sessio
   await expectNoViolations(page, 'my links');
 });
 
-test('a password link shows nothing until the password is given, and refuses a wrong one', async ({ page, browser }) => {
+test('a password link shows nothing until the password is given and refuses a wrong one; the sharer is told of the download by mail and the bell, never with the password', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(90_000);
-  const shared = await prepare(page);
-  const link = await share(shared, { paths: [`/${shared.folder}/report.txt`], password: 'swordfish 42' });
+  const sharer = await logInAsNewUser(page, 'Ana Sharer');
+  const shared = await prepare(page, sharer.api);
+  const password = 'swordfish 42';
+  const link = await share(shared, { paths: [`/${shared.folder}/report.txt`], password, notify: 'first' });
   const guest = await recipient(browser);
   await guest.goto(link.url);
   await expect(guest.getByRole('heading', { name: 'This link is protected' })).toBeVisible();
@@ -134,12 +157,78 @@ test('a password link shows nothing until the password is given, and refuses a w
   await guest.getByRole('button', { name: 'Open' }).click();
   await expect(guest.getByRole('alert')).toContainText('The password is wrong.');
   expect(guest.url()).not.toContain('not it');
-  // The throttle on guessing is proven in server/features/shares/shares.test.ts, where its delay can be long
-  // enough for the test not to depend on the pace of its clicks.
-  await guest.getByLabel('Password', { exact: true }).fill('swordfish 42');
+  await guest.getByLabel('Password', { exact: true }).fill(password);
   await guest.getByRole('button', { name: 'Open' }).click();
   const saved = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download', exact: true }).click(), 'report.txt');
   expect(await sha256File(saved)).toBe(sha256(shared.report.content));
+
+  // Once the node reports the download complete: one message at the SMTP server, in the sharer's words, with the link to their links.
+  const [mail] = await receivedMail(sharer.email);
+  expect(mail?.subject).toBe('Someone downloaded report.txt through your link');
+  expect(mail?.text).toContain('report.txt was downloaded through your share link (download 1).');
+  const myLinks = `http://localhost:${MAIN_SERVER.port}/links`;
+  expect(mail?.text).toContain(`Open: ${myLinks}\n`);
+  expect(mail?.html).toContain('report.txt was downloaded through your share link');
+  expect(mail?.html).toContain(`href="${myLinks}"`);
+  for (const part of [mail?.subject, mail?.text, mail?.html]) expect(part).not.toContain(password);
+
+  // And under the bell, linking to My links.
+  await page.goto('/files');
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+  const notice = page
+    .getByRole('region', { name: 'Notifications' })
+    .getByRole('button', { name: /^Unread: Someone downloaded report\.txt through your link/ });
+  await expect(notice).toBeVisible();
+  await notice.click();
+  await expect(page).toHaveURL(/\/links$/);
+  await expect(page.getByRole('button', { name: 'Notifications, none unread' })).toBeVisible();
+});
+
+// The portal's default COURIER_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: wrong passwords one source may try on one link per window.
+const WRONG_PASSWORDS_PER_SOURCE = 5;
+
+test("guessing a link's password is throttled: refused with 429 once the source has used its wrong tries, and then the right password waits too", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const shared = await prepare(page);
+  const password = 'correct horse 7';
+  const link = await share(shared, { paths: [`/${shared.folder}/report.txt`], password });
+  const guest = await recipient(browser);
+  const unlock = (tried: string) =>
+    guest.request.post(`/api/public/shares/${link.id}/unlock`, { data: { password: tried }, failOnStatusCode: false });
+
+  // Wrong guesses until the portal refuses to check any more. Between wrong tries the portal also asks for a growing
+  // pause (429 with a short Retry-After); the guesser here waits it out, as a patient one would, so what ends the
+  // guessing is the count, whatever the pace of this machine.
+  let wrong = 0;
+  let refused: APIResponse | undefined;
+  for (let attempt = 0; attempt < 4 * WRONG_PASSWORDS_PER_SOURCE && !refused; attempt++) {
+    const answer = await unlock(`guess ${attempt}`);
+    if (answer.status() === 401) {
+      expect(((await answer.json()) as { code: string }).code).toBe('WRONG_PASSWORD');
+      wrong += 1;
+      continue;
+    }
+    expect(answer.status(), await answer.text()).toBe(429);
+    if (wrong >= WRONG_PASSWORDS_PER_SOURCE) refused = answer;
+    else await new Promise((resolve) => setTimeout(resolve, Number(answer.headers()['retry-after']) * 1000));
+  }
+  expect(wrong).toBe(WRONG_PASSWORDS_PER_SOURCE);
+  expect(refused, 'a 429 once the wrong tries are used').toBeDefined();
+  expect(((await refused!.json()) as { code: string }).code).toBe('TOO_MANY_ATTEMPTS');
+  // The rest of the 15-minute window, not a pause of a few seconds.
+  expect(Number(refused!.headers()['retry-after'])).toBeGreaterThan(60);
+
+  // The right password is refused too until the window passes, and the page says why and shows nothing.
+  expect((await unlock(password)).status()).toBe(429);
+  await guest.goto(link.url);
+  await guest.getByLabel('Password', { exact: true }).fill(password);
+  await guest.getByRole('button', { name: 'Open' }).click();
+  await expect(guest.getByRole('alert')).toContainText('Too many wrong passwords.');
+  await expect(guest.getByText('report.txt')).toHaveCount(0);
+  expect((await guest.request.get(`/api/public/shares/${link.id}`, { failOnStatusCode: false })).status()).toBe(401);
 });
 
 test('a limit of 1 is not used by opening the link, only by a completed download; then the page says used up', async ({
@@ -222,4 +311,49 @@ test('an expired link and a revoked one show the 410 page saying which', async (
     await expect(guest.getByRole('heading', { name: 'This link has expired' })).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 15_000 });
   await expect(guest.getByText('album')).toHaveCount(0);
+});
+
+test("a space's manager can show that space's links, with who made each; an admin can show everyone's", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const admin = await logInByApi(page);
+  const suffix = randomUUID().slice(0, 8);
+  const password = 'e2e-admin-Passw0rd!';
+  const manager = await admin.post<{ id: string }>('/api/users', { username: `mgr-${suffix}`, displayName: `Mara ${suffix}`, password });
+  const member = await admin.post<{ id: string }>('/api/users', { username: `mem-${suffix}`, displayName: `Milo ${suffix}`, password });
+  const space = await admin.post<{ id: string; name: string }>('/api/spaces', { name: `Team ${suffix}` });
+  await admin.put(`/api/spaces/${space.id}/members`, { principalType: 'user', principalId: manager.id, role: 'manager' });
+  await admin.put(`/api/spaces/${space.id}/members`, { principalType: 'user', principalId: member.id, role: 'contributor' });
+  await admin.post(`/api/spaces/${space.id}/folders`, { path: '/Plans' });
+
+  // The member shares the folder, from a browser of their own.
+  const memberContext = await browser.newContext();
+  const memberApi = await logInByApi(await memberContext.newPage(), { username: `mem-${suffix}`, password });
+  await memberApi.post('/api/shares', { spaceId: space.id, paths: ['/Plans'] });
+  await memberContext.close();
+
+  // The manager: their own links by default (none), the space's on choice.
+  await page.context().clearCookies();
+  await logInByApi(page, { username: `mgr-${suffix}`, password });
+  await page.goto('/links');
+  await expect(page.getByText('You have not shared anything yet')).toBeVisible();
+  const show = page.getByRole('combobox', { name: 'Show' });
+  await expect(show.getByRole('option')).toHaveText(['My links', `Links in Team ${suffix}`]);
+  await show.selectOption({ label: `Links in Team ${suffix}` });
+  const table = page.getByRole('table', { name: `Links in Team ${suffix}` });
+  await expect(table.getByRole('columnheader', { name: 'Shared by' })).toBeVisible();
+  const row = table.getByTestId('share-row').filter({ hasText: 'Plans' });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole('cell', { name: `Milo ${suffix}` })).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Revoke the link to Plans' })).toBeVisible();
+  await page.mouse.move(0, 0);
+  await expectNoViolations(page, "a space's links, as its manager sees them");
+
+  // An admin: everyone's links, this one among them.
+  await page.context().clearCookies();
+  await logInByApi(page);
+  await page.goto('/links');
+  await page.getByRole('combobox', { name: 'Show' }).selectOption({ label: "Everyone's links" });
+  const everyone = page.getByRole('table', { name: "Everyone's links" });
+  await expect(everyone.getByTestId('share-row').filter({ hasText: `Milo ${suffix}` })).toHaveCount(1);
+  await expectNoViolations(page, "everyone's links, as an admin sees them");
 });

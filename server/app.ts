@@ -342,6 +342,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       neverExpires: () => runtimeSettings.current('shareNeverExpires') === 1,
     },
     publicOrigin: origin,
+    notifier: options.notifier ?? notifier,
   });
   await app.register(sharesRoutes, { shares, publicShares, secureCookies });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });

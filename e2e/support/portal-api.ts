@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './servers';
 
@@ -40,4 +41,20 @@ export async function personalSpaceId(api: PortalApi): Promise<string> {
   const mine = spaces.find((s) => s.personal);
   if (!mine) throw new Error('no personal space');
   return mine.id;
+}
+
+/**
+ * A new user with an email address (set by the admin, PATCH /api/users/:id: mail is only sent to
+ * people who have one), logged in on `page`. Their bell and their mail are theirs alone, whatever
+ * else the suite runs at the same time.
+ */
+export async function logInAsNewUser(page: Page, displayName: string): Promise<{ api: PortalApi; username: string; email: string }> {
+  const admin = await logInByApi(page);
+  const username = `${displayName.split(' ')[0]!.toLowerCase()}-${randomBytes(4).toString('hex')}`;
+  const email = `${username}@example.test`;
+  const user = await admin.post<{ id: string }>('/api/users', { username, displayName, password: ADMIN_PASSWORD });
+  const patched = await admin.raw('PATCH', `/api/users/${user.id}`, { email });
+  expect(patched.status(), await patched.text()).toBe(200);
+  await page.context().clearCookies();
+  return { api: await logInByApi(page, { username, password: ADMIN_PASSWORD }), username, email };
 }

@@ -12,6 +12,12 @@ const PORT_BASE = Number(process.env.COURIER_E2E_PORT_BASE ?? 18000);
 export const MAIN_SERVER = { port: PORT_BASE + 80, nodePort: PORT_BASE + 1092 } as const;
 
 /**
+ * The suite's SMTP server (e2e/support/mail-sink.ts), to which the main portal sends its mail
+ * (`COURIER_SMTP_URL`); what it receives is in `COURIER_E2E_MAIL_DIR` (e2e/support/mailbox.ts).
+ */
+export const SMTP_SINK = { port: PORT_BASE + 25 } as const;
+
+/**
  * A second portal whose sessions go idle after a few seconds, for the session-expiry specs. Long
  * enough that the warning before the end (half the idle time, at this size) can be read and answered.
  */

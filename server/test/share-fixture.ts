@@ -30,11 +30,20 @@ export interface ShareFixture {
   close: () => Promise<void>;
 }
 
-export async function createShareFixture(dialect: Dialect, node: NodeProcess, env: Record<string, string> = {}): Promise<ShareFixture> {
+/**
+ * `realNotifier`: the portal's own notification service (its queue and mail worker, with the SMTP
+ * server `env` names) instead of the recording one, whose `notices` then stay empty.
+ */
+export async function createShareFixture(
+  dialect: Dialect,
+  node: NodeProcess,
+  env: Record<string, string> = {},
+  options: { realNotifier?: boolean } = {},
+): Promise<ShareFixture> {
   const notifier = recordingNotifier();
   const t = await createTestApp(dialect, env, {
     embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl },
-    notifier,
+    ...(options.realNotifier ? {} : { notifier }),
   });
   const admin = await t.login('alice');
   const space = await t.api(admin, 'POST', '/api/spaces', { name: `Shared ${randomBytes(4).toString('hex')}` });

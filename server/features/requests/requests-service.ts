@@ -508,7 +508,7 @@ export function createRequestsService(deps: {
           `Received: ${what}${submission.file_count > 0 ? ` (${submission.file_count} file${submission.file_count === 1 ? '' : 's'}, ${size})` : ''}.`,
           `They are in ${submission.folder}.`,
         ].join('\n'),
-        link: `${deps.publicOrigin}/requests/${request.id}`,
+        link: `/requests/${request.id}`,
       });
     },
   };

@@ -230,7 +230,7 @@ export function createPublicSharesService(deps: {
           `From: ${receipt?.source_address ?? 'unknown address'}`,
           `When: ${new Date(row.ended_at ?? Date.now()).toISOString()}`,
         ].join('\n'),
-        link: `${deps.publicOrigin}/links`,
+        link: '/links',
       });
     },
   };

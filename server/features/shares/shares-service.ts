@@ -5,6 +5,7 @@ import { ERRORS } from '../../errors';
 import type { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { AuditLog } from '../audit/audit-log';
+import type { Notifier } from '../notifications/notifier';
 import { hashPassword } from '../auth/password';
 import type { SpaceAccess } from '../spaces/space-access';
 import { spaceToNodePath } from '../spaces/space-path';
@@ -34,8 +35,9 @@ export function createSharesService(deps: {
   hashing: ConcurrencyLimiter;
   settings: ShareSettings;
   publicOrigin: string;
+  notifier: Notifier;
 }) {
-  const { shares, access, clients, audit, hashing, settings, publicOrigin } = deps;
+  const { shares, access, clients, audit, hashing, settings, publicOrigin, notifier } = deps;
 
   /** An expiry the settings allow: absent, the default; null, never (if allowed); else within the maximum. */
   function expiryOf(requested: string | null | undefined, now: number): number | null {
@@ -83,10 +85,15 @@ export function createSharesService(deps: {
       sharedItems(paths);
       const { space } = await access.authorize(user, request.spaceId, 'download', paths.join('\n'));
       const { node, client } = await clients.forNode(space.node_id);
-      for (const path of paths)
-        await client.browse({ path: spaceToNodePath(space.root_path, path), count: 1 }).catch((error: unknown) => {
+      let folders = 0;
+      for (const path of paths) {
+        const found = await client.browse({ path: spaceToNodePath(space.root_path, path), count: 1 }).catch((error: unknown) => {
           throw nodeFailure(node.name, error, { notFound: () => ERRORS.PathNotFound(path) });
         });
+        if (found.self?.type === 'directory') folders += 1;
+      }
+      // An address typed twice (in any case) is mailed once, as first typed.
+      const recipients = request.recipients.filter((r, i, all) => all.findIndex((o) => o.toLowerCase() === r.toLowerCase()) === i);
       const now = Date.now();
       const row: ShareRow = {
         id: randomBytes(LINK_ID_BYTES).toString('base64url'),
@@ -110,9 +117,18 @@ export function createSharesService(deps: {
         spaceId: space.id,
         target: `share ${row.id}: ${paths.join(', ')}`,
         decision: 'allow',
-        reason: describe(row),
+        reason: `${describe(row)}${recipients.length > 0 ? `, sent by mail to ${recipients.length} address${recipients.length === 1 ? '' : 'es'}` : ''}`,
       });
-      return toShare(await found(row.id), publicOrigin);
+      const share = toShare(await found(row.id), publicOrigin);
+      // Mail only (docs/notifications.md §1): queued, never waited for; the password is never in it.
+      for (const email of recipients)
+        await notifier.notify({
+          email,
+          kind: 'share.sent',
+          ...sharedWithYou(user.displayName, share, paths.length - folders, folders),
+          link: share.url,
+        });
+      return share;
     },
 
     async list(user: User, query: { spaceId?: string | undefined; all: boolean }): Promise<Share[]> {
@@ -168,6 +184,18 @@ export function createSharesService(deps: {
 }
 
 export type SharesService = ReturnType<typeof createSharesService>;
+
+/** The message to a recipient, in their words: who shared what, the note, until when; never the password. */
+function sharedWithYou(sender: string, share: Share, files: number, folders: number): { subject: string; text: string } {
+  const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const what = [files > 0 ? counted(files, 'file') : '', folders > 0 ? counted(folders, 'folder') : ''].filter(Boolean).join(' and ');
+  const names = share.paths.map((p) => p.slice(p.lastIndexOf('/') + 1));
+  const lines = [`${sender} shared ${what} with you: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}.`];
+  if (share.note) lines.push('', `Note from ${sender}:`, share.note, '');
+  lines.push(share.expiresAt === null ? 'The link does not expire.' : `The link works until ${new Date(share.expiresAt).toUTCString()}.`);
+  if (share.hasPassword) lines.push(`It is protected by a password, which ${sender} gives you separately.`);
+  return { subject: `${sender} shared ${what} with you`, text: lines.join('\n') };
+}
 
 /** The link's terms in words for the audit log; never its password. */
 function describe(row: Pick<ShareRow, 'expires_at' | 'max_downloads' | 'password_hash' | 'notify'>): string {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayDownload, specHeader } from '../../../test-kit/gateway-download';
 import { createShareFixture, type ShareFixture } from '../../test/share-fixture';
+import { startSmtpTestServer } from '../../test/smtp-test-server';
 import { TEST_PASSWORD } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
@@ -256,5 +257,72 @@ describe.each(DIALECTS)('share links on %s', (dialect) => {
     expect((await f.t.api(bob, 'DELETE', `/api/shares/${idOf(forever)}`)).status).toBe(404);
     expect((await f.t.api(bob, 'GET', `/api/shares?spaceId=${f.spaceId}`)).status).toBe(404);
     expect(((await f.t.api(f.admin, 'GET', `/api/shares?spaceId=${f.spaceId}`)).json.shares as unknown[]).length).toBe(1);
+  });
+});
+
+describe.each(DIALECTS)('a share link sent by mail on %s', (dialect) => {
+  let node: NodeProcess;
+  let smtp: Awaited<ReturnType<typeof startSmtpTestServer>>;
+  let f: ShareFixture;
+
+  beforeAll(async () => {
+    node = await startNodeProcess();
+    smtp = await startSmtpTestServer();
+  });
+  afterAll(async () => {
+    await smtp.close();
+    await node.stop();
+  });
+  // The portal's own notifier, queue and mail worker, sending to a real SMTP server.
+  beforeEach(async () => {
+    smtp.received.length = 0;
+    f = await createShareFixture(dialect, node, { COURIER_SMTP_URL: smtp.url }, { realNotifier: true });
+  });
+  afterEach(() => f.close());
+
+  it('mails each recipient once, in their words: who shared how many files and folders, the note, the expiry and the link; never the password', async () => {
+    const password = 'open sesame 9';
+    const created = await f.t.api(f.admin, 'POST', '/api/shares', {
+      spaceId: f.spaceId,
+      paths: ['/docs/report.pdf', '/photos'],
+      note: 'The audit papers & the photos',
+      password,
+      recipients: ['ana@example.test', 'ben@example.test', 'Ben@Example.test'],
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const share = created.json.share as { url: string; expiresAt: string };
+    await f.t.app.courier.mailWorker.flush();
+
+    expect(smtp.received.map((m) => (Array.isArray(m.to) ? '' : m.to?.text)).sort()).toEqual(['ana@example.test', 'ben@example.test']);
+    for (const mail of smtp.received) {
+      expect(mail.subject).toBe('Alice Admin shared 1 file and 1 folder with you');
+      expect(mail.text).toContain('Alice Admin shared 1 file and 1 folder with you: report.pdf, photos.');
+      expect(mail.text).toContain('Note from Alice Admin:\nThe audit papers & the photos');
+      expect(mail.text).toContain(`The link works until ${new Date(share.expiresAt).toUTCString()}.`);
+      expect(mail.text).toContain('It is protected by a password, which Alice Admin gives you separately.');
+      expect(mail.text).toContain(share.url);
+      expect(mail.html).toContain(`href="${share.url}"`);
+      expect(mail.html).toContain('The audit papers &#38; the photos');
+      for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toContain(password);
+    }
+    // Mail only: the sharer's bell has nothing of it, and the recipients have no account.
+    expect((await f.t.api(f.admin, 'GET', '/api/notifications')).json).toMatchObject({ total: 0 });
+    const audit = await f.t.db.selectFrom('audit_log').select('reason').where('action', '=', 'share-create').executeTakeFirstOrThrow();
+    expect(audit.reason).toContain('sent by mail to 2 addresses');
+    expect(audit.reason).not.toContain('ana@example.test');
+  });
+
+  it('refuses an address that is not one, with a clear error, making no link and sending nothing', async () => {
+    const refused = await f.t.api(f.admin, 'POST', '/api/shares', {
+      spaceId: f.spaceId,
+      paths: ['/docs/report.pdf'],
+      recipients: ['ana@example.test', 'not an address'],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(refused.json.message).toContain('Enter email addresses like name@example.com');
+    expect((await f.t.api(f.admin, 'GET', '/api/shares')).json.shares).toEqual([]);
+    await f.t.app.courier.mailWorker.flush();
+    expect(smtp.received).toEqual([]);
   });
 });

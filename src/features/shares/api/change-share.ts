@@ -3,7 +3,8 @@ import type { CreateShareRequest, Share, UpdateShareRequest } from '../../../../
 import { api } from '../../../lib/api-client';
 import { sharesKey } from '../../../lib/query-keys';
 
-type CreateInput = Omit<CreateShareRequest, 'note' | 'notify'> & Partial<Pick<CreateShareRequest, 'note' | 'notify'>>;
+type CreateInput = Omit<CreateShareRequest, 'note' | 'notify' | 'recipients'> &
+  Partial<Pick<CreateShareRequest, 'note' | 'notify' | 'recipients'>>;
 
 /** Makes a link; "My links" shows it next time without a reload. */
 export function useCreateShare() {

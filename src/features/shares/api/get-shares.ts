@@ -3,15 +3,19 @@ import type { Share, ShareDetail } from '../../../../contract/shares';
 import { api } from '../../../lib/api-client';
 import { sharesKey } from '../../../lib/query-keys';
 
-export function sharesQueryOptions() {
+/** Whose links: the caller's own, a space's (its managers, admins) or everyone's (admins). */
+export type SharesScope = { kind: 'mine' } | { kind: 'space'; spaceId: string } | { kind: 'all' };
+
+export function sharesQueryOptions(scope: SharesScope = { kind: 'mine' }) {
+  const query = scope.kind === 'space' ? `?spaceId=${encodeURIComponent(scope.spaceId)}` : scope.kind === 'all' ? '?all=1' : '';
   return queryOptions({
-    queryKey: sharesKey,
-    queryFn: async ({ signal }) => (await api.get<{ shares: Share[] }>('/api/shares', { signal })).shares,
+    queryKey: [...sharesKey, 'list', query],
+    queryFn: async ({ signal }) => (await api.get<{ shares: Share[] }>(`/api/shares${query}`, { signal })).shares,
   });
 }
 
-export function useShares() {
-  return useQuery(sharesQueryOptions());
+export function useShares(scope?: SharesScope) {
+  return useQuery(sharesQueryOptions(scope));
 }
 
 export function shareDetailQueryOptions(id: string) {

@@ -2,6 +2,8 @@ import {
   Button,
   InlineNotification,
   Modal,
+  Select,
+  SelectItem,
   Table,
   TableBody,
   TableCell,
@@ -10,9 +12,11 @@ import {
   TableHeader,
   TableRow,
 } from '@carbon/react';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Share } from '../../../../contract/shares';
-import { useShares } from '../api/get-shares';
+import { spacesQueryOptions } from '../../../lib/spaces-query';
+import { useShares, type SharesScope } from '../api/get-shares';
 import { useRevokeShare } from '../api/change-share';
 import { describeExpiry } from '../lib/expiry-choice';
 import { EditShareDialog } from './edit-share-dialog';
@@ -21,9 +25,29 @@ import { ShareStatusTag } from './share-status-tag';
 
 const itemsOf = (share: Share) => share.paths.map((p) => p.split('/').pop()).join(', ');
 
-/** "My links": the caller's share links with their status and completed downloads; edit and revoke. */
-export function LinksPage() {
-  const shares = useShares();
+/**
+ * "My links": the caller's share links with their status and completed downloads; edit and revoke.
+ * A space's managers may show that space's links instead, and admins everyone's (docs/sharing.md §2).
+ */
+export function LinksPage({ isAdmin = false }: { isAdmin?: boolean }) {
+  const [scopeValue, setScopeValue] = useState('mine');
+  const spaces = useQuery(spacesQueryOptions());
+  // A personal space's links are its owner's own: "My links" already shows them.
+  const managed = (spaces.data ?? []).filter((s) => s.role === 'manager' && !s.personal);
+  const scope: SharesScope =
+    scopeValue === 'all' && isAdmin
+      ? { kind: 'all' }
+      : scopeValue.startsWith('space:')
+        ? { kind: 'space', spaceId: scopeValue.slice('space:'.length) }
+        : { kind: 'mine' };
+  const scopeName =
+    scope.kind === 'all'
+      ? "Everyone's links"
+      : scope.kind === 'space'
+        ? `Links in ${managed.find((s) => s.id === scope.spaceId)?.name ?? 'the space'}`
+        : 'My links';
+  const othersToo = scope.kind !== 'mine';
+  const shares = useShares(scope);
   const revoke = useRevokeShare();
   const [editing, setEditing] = useState<Share | null>(null);
   const [showing, setShowing] = useState<Share | null>(null);
@@ -36,6 +60,21 @@ export function LinksPage() {
         My links
       </h1>
       <p>Links you made from the Files page. A download counts once it has completed; opening a link never counts.</p>
+      {isAdmin || managed.length > 0 ? (
+        <Select
+          id="courier-links-scope"
+          labelText="Show"
+          className="courier-links__scope"
+          value={scopeValue}
+          onChange={(e) => setScopeValue(e.target.value)}
+        >
+          <SelectItem value="mine" text="My links" />
+          {managed.map((s) => (
+            <SelectItem key={s.id} value={`space:${s.id}`} text={`Links in ${s.name}`} />
+          ))}
+          {isAdmin ? <SelectItem value="all" text="Everyone's links" /> : null}
+        </Select>
+      ) : null}
       {shares.isError ? (
         <InlineNotification
           kind="error"
@@ -47,14 +86,15 @@ export function LinksPage() {
         />
       ) : null}
       {shares.data && shares.data.length === 0 ? (
-        <p>You have not shared anything yet: select files on the Files page and choose Share.</p>
+        <p>{othersToo ? 'No links here yet.' : 'You have not shared anything yet: select files on the Files page and choose Share.'}</p>
       ) : null}
       {shares.data && shares.data.length > 0 ? (
         <TableContainer>
-          <Table aria-label="My links" size="md">
+          <Table aria-label={scopeName} size="md">
             <TableHead>
               <TableRow>
                 <TableHeader>Shared</TableHeader>
+                {othersToo ? <TableHeader>Shared by</TableHeader> : null}
                 <TableHeader>Space</TableHeader>
                 <TableHeader>Status</TableHeader>
                 <TableHeader>Downloads</TableHeader>
@@ -66,6 +106,7 @@ export function LinksPage() {
               {shares.data.map((share) => (
                 <TableRow key={share.id} data-testid="share-row">
                   <TableCell>{itemsOf(share)}</TableCell>
+                  {othersToo ? <TableCell>{share.ownerName}</TableCell> : null}
                   <TableCell>{share.spaceName}</TableCell>
                   <TableCell>
                     <ShareStatusTag status={share.status} />

@@ -1,6 +1,6 @@
-import { InlineNotification, Modal, NumberInput, PasswordInput, Select, SelectItem, Stack, TextArea } from '@carbon/react';
+import { InlineNotification, Modal, NumberInput, PasswordInput, Select, SelectItem, Stack, TextArea, TextInput } from '@carbon/react';
 import { useState } from 'react';
-import { MIN_SHARE_PASSWORD_CHARS, type ShareNotify } from '../../../../contract/shares';
+import { MAX_SHARE_RECIPIENTS, MIN_SHARE_PASSWORD_CHARS, type ShareNotify } from '../../../../contract/shares';
 import { baseName } from '../../../../contract/space-path';
 import { useReturnFocus } from '../../../hooks/use-return-focus';
 import { useCreateShare } from '../api/change-share';
@@ -22,11 +22,14 @@ export function ShareDialog({ spaceId, paths, onClose }: ShareDialogProps) {
   const [limit, setLimit] = useState<number | ''>('');
   const [note, setNote] = useState('');
   const [notify, setNotify] = useState<ShareNotify>('first');
+  const [recipientsText, setRecipientsText] = useState('');
   const passwordProblem = password !== '' && password.length < MIN_SHARE_PASSWORD_CHARS;
+  const recipients = recipientsText.split(/[\s,;]+/).filter((r) => r !== '');
+  const recipientsProblem = recipientProblem(recipients);
   const what = paths.length === 1 ? baseName(paths[0] ?? '') : `${paths.length} items`;
 
   const submit = () => {
-    if (passwordProblem || create.isPending) return;
+    if (passwordProblem || recipientsProblem || create.isPending) return;
     const expiresAt = expiresAtOf(expiry);
     create.mutate({
       spaceId,
@@ -36,6 +39,7 @@ export function ShareDialog({ spaceId, paths, onClose }: ShareDialogProps) {
       ...(limit === '' ? {} : { maxDownloads: limit }),
       note,
       notify,
+      recipients,
     });
   };
 
@@ -43,6 +47,11 @@ export function ShareDialog({ spaceId, paths, onClose }: ShareDialogProps) {
     return (
       <Modal open passiveModal modalHeading={`Link to ${what}`} onRequestClose={onClose} size="sm">
         <LinkResult url={create.data.url} />
+        {recipients.length > 0 ? (
+          <p role="status" className="courier-share-sent">
+            The link is on its way by email to {recipients.join(', ')}, without the password.
+          </p>
+        ) : null}
       </Modal>
     );
 
@@ -97,6 +106,18 @@ export function ShareDialog({ spaceId, paths, onClose }: ShareDialogProps) {
             value={note}
             onChange={(e) => setNote(e.target.value)}
           />
+          <TextInput
+            id="courier-share-recipients"
+            labelText="Send the link by email to (optional)"
+            helperText="Addresses separated by commas. They get the link, its expiry and your note, never the password."
+            value={recipientsText}
+            type="text"
+            inputMode="email"
+            autoComplete="off"
+            invalid={recipientsProblem !== null}
+            invalidText={recipientsProblem ?? ''}
+            onChange={(e) => setRecipientsText(e.target.value)}
+          />
           <Select
             id="courier-share-notify"
             labelText="Tell me when it is downloaded"
@@ -121,4 +142,11 @@ export function ShareDialog({ spaceId, paths, onClose }: ShareDialogProps) {
       </form>
     </Modal>
   );
+}
+
+/** What is wrong with the addresses typed, in words, or null. The portal checks them again. */
+function recipientProblem(recipients: string[]): string | null {
+  if (recipients.length > MAX_SHARE_RECIPIENTS) return `At most ${MAX_SHARE_RECIPIENTS} addresses at once.`;
+  const bad = recipients.find((r) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r));
+  return bad === undefined ? null : `"${bad}" is not an email address like name@example.com.`;
 }
