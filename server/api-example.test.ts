@@ -20,6 +20,12 @@ const SCRIPT = path.resolve(import.meta.dirname, '../scripts/api-example.sh');
 const run = promisify(execFile);
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+it('is the script docs/api.md shows', () => {
+  const doc = readFileSync(path.resolve(import.meta.dirname, '../docs/api.md'), 'utf8');
+  const shown = /^## 6\. The whole script\n\n```bash\n([\s\S]*?)```$/m.exec(doc)?.[1];
+  expect(shown).toBe(readFileSync(SCRIPT, 'utf8'));
+});
+
 describe.each(DIALECTS)('the API example script on %s', (dialect) => {
   let node: NodeProcess;
   let t: TestApp;
