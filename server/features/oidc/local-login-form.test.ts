@@ -17,7 +17,8 @@ const OIDC_ENV = {
 
 const passwordLogin = (t: TestApp, username: string, password = TEST_PASSWORD) =>
   t.app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
-const clientConfig = async (t: TestApp) => (await t.app.inject({ method: 'GET', url: '/api/client-config' })).json<{ localLoginForm: boolean }>();
+const clientConfig = async (t: TestApp) =>
+  (await t.app.inject({ method: 'GET', url: '/api/client-config' })).json<{ localLoginForm: boolean }>();
 
 describe.each(DIALECTS)('turning the local login form off on %s', (dialect) => {
   describe('with an identity provider configured', () => {
