@@ -7,5 +7,7 @@ export const clientConfigSchema = z.object({
   asperaAppId: z.string(),
   /** The OpenID Connect provider's name for "Sign in with …", or null when none is configured. */
   oidcName: z.string().nullable(),
+  /** False when only admins may log in with a password (docs/oidc.md §5): the login page shows only "Sign in with …". */
+  localLoginForm: z.boolean(),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;

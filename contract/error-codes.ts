@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'TOKEN_EXPIRED',
   'INVALID_CREDENTIALS',
   'ACCOUNT_DISABLED',
+  // Password login is for admins only while the identity provider signs everyone in (docs/oidc.md §5).
+  'LOCAL_LOGIN_OFF',
   'WRONG_PASSWORD',
   'PASSWORD_CHANGE_REQUIRED',
   'TOO_MANY_ATTEMPTS',

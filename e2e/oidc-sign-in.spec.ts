@@ -117,6 +117,39 @@ test('logging out offers to log out of the provider too, which sends the browser
   expect((await page.request.get(`${portalUrl}/api/session`)).status()).toBe(401);
 });
 
+test('an admin turns the local form off: only the provider is offered, and /login?local=1 keeps the form for admins', async ({ page }) => {
+  const admin = await playwrightRequest.newContext({ baseURL: portalUrl });
+  const login = await admin.post('/api/session', { data: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD }, timeout: 30_000 });
+  const headers = { 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken };
+  const local = { username: 'quinn', password: 'quinn password 1' };
+  expect((await admin.post('/api/users', { data: { ...local, displayName: 'Quinn' }, headers })).status()).toBe(201);
+  expect((await admin.put('/api/admin/settings/localLoginForm', { data: { value: 0 }, headers })).status()).toBe(200);
+
+  try {
+    await page.goto(`${portalUrl}/login`);
+    await expect(page.getByRole('link', { name: 'Sign in with Example SSO' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Log in to Courier' })).toBeVisible();
+    await expect(loginPage(page).username).toHaveCount(0);
+    await expect(loginPage(page).password).toHaveCount(0);
+    await expectNoViolations(page, '/login with the local form off');
+
+    // The form is still there for whoever asks for it, but only admins get in with it.
+    await page.goto(`${portalUrl}/login?local=1`);
+    const form = loginPage(page);
+    await form.username.fill(local.username);
+    await form.password.fill(local.password);
+    await form.submit.click();
+    await expect(page.getByText('Password login is for administrators only.')).toBeVisible();
+    await form.username.fill(ADMIN_USERNAME);
+    await form.password.fill(ADMIN_PASSWORD);
+    await form.submit.click();
+    await page.waitForURL(`${portalUrl}/files**`);
+  } finally {
+    await admin.put('/api/admin/settings/localLoginForm', { data: { value: null }, headers });
+    await admin.dispose();
+  }
+});
+
 test('an identity provider that is down gives a clear message, and the local form still logs in', async ({ page }) => {
   await idp.stop();
   await page.goto(`${portalUrl}/login`);

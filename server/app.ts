@@ -183,6 +183,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   const loginHashing = createConcurrencyLimiter({ concurrency: config.loginHashConcurrency, maxQueued: config.loginHashQueue });
   const apiTokens = createApiTokensRepository(db);
+  const oidcConfigured = Boolean(config.oidcIssuer && config.oidcClientId && config.oidcClientSecret);
+  // The local form is off only beside an identity provider that signs people in (docs/oidc.md §5).
+  const localLoginFormOff = () => oidcConfigured && runtimeSettings.current('localLoginForm') === 0;
   const auth = createAuthService({
     users,
     sessions: createSessionsRepository(db),
@@ -191,6 +194,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hashing: loginHashing,
     idleTimeoutSeconds: () => runtimeSettings.current('sessionIdleTimeoutSeconds'),
     absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
+    adminsOnlyPasswordLogin: () => localLoginFormOff(),
   });
   registerAuth(app, { auth, publicOrigin: origin, secureCookies });
 
@@ -348,7 +352,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(copyRoutes, { copies });
   await app.register(requestsRoutes, { requests, secureCookies });
-  await app.register(clientConfigRoutes, { config });
+  await app.register(clientConfigRoutes, { config, localLoginFormOff });
   await app.register(notificationsRoutes, { notifications: createNotificationsRepository(db) });
   await app.register(mailAdminRoutes, {
     queue: mailQueue,

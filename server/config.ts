@@ -195,6 +195,11 @@ export const SETTINGS = {
     schema: z.string().trim().min(1).max(60).default('single sign-on'),
     doc: 'Name of the identity provider on the login button: "Sign in with <name>".',
   },
+  localLoginForm: {
+    env: 'COURIER_LOCAL_LOGIN_FORM',
+    schema: z.coerce.number().int().min(0).max(1).default(1),
+    doc: '`1` (the default) shows the login page\'s username and password form to everyone; `0`, when an OpenID Connect provider is configured, shows only "Sign in with …" and refuses password logins except for admins (who find the form at `/login?local=1`). Admins may change it at run time.',
+  },
   oidcGroupsClaim: {
     env: 'COURIER_OIDC_GROUPS_CLAIM',
     schema: z.string().min(1).max(100).default('groups'),

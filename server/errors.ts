@@ -34,6 +34,8 @@ export const ERRORS = {
         ? 'An API token cannot do this: sign in to the portal instead.'
         : `This API token's scopes (${scopes.join(', ')}) do not allow this request: it needs the ${need} scope.`,
     ),
+  LocalLoginOff: () =>
+    new AppError(403, 'LOCAL_LOGIN_OFF', "Password login is for administrators only: sign in with your organisation's identity provider."),
   AccountDisabled: () => new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.'),
   // 400, not 401: the session is fine, only the password typed to confirm a change is not.
   WrongPassword: () => new AppError(400, 'WRONG_PASSWORD', 'The current password is wrong.'),

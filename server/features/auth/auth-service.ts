@@ -20,6 +20,11 @@ export interface AuthServiceOptions {
   /** Read on every use: an admin changes it at run time (server/features/settings/runtime-settings.ts). */
   idleTimeoutSeconds: () => number;
   absoluteTimeoutSeconds: number;
+  /**
+   * Whether password login is for admins only (docs/oidc.md §5): true while an identity provider is
+   * configured and an admin turned the local form off. Read at every login.
+   */
+  adminsOnlyPasswordLogin?: () => boolean;
 }
 
 export interface ActiveSession {
@@ -155,6 +160,8 @@ export function createAuthService(options: AuthServiceOptions) {
       await reservation.succeeded();
       // Told only to someone who knows the password: to anyone else it is a wrong password.
       if (user.disabled === 1) throw ERRORS.AccountDisabled();
+      // Admins always keep the password, so that no setting or IdP outage can lock them out.
+      if (user.is_admin !== 1 && options.adminsOnlyPasswordLogin?.()) throw ERRORS.LocalLoginOff();
 
       return startSession(user, input);
     },

@@ -4,12 +4,16 @@ import type { Config } from '../../config';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
 
 /** Public: the SDK's URL and app id are in the page's CSP anyway; nothing here is secret. */
-export const clientConfigRoutes: FastifyPluginAsync<{ config: Config }> = async (fastify, { config }) => {
+export const clientConfigRoutes: FastifyPluginAsync<{ config: Config; localLoginFormOff: () => boolean }> = async (
+  fastify,
+  { config, localLoginFormOff },
+) => {
   fastify
     .withTypeProvider<ZodTypeProvider>()
     .get('/api/client-config', { config: { auth: 'public' }, schema: { response: { 200: clientConfigSchema } } }, async () => ({
       asperaSdkUrl: config.asperaSdkUrl ?? null,
       asperaAppId: config.asperaAppId,
       oidcName: config.oidcIssuer ? config.oidcName : null,
+      localLoginForm: !localLoginFormOff(),
     }));
 };

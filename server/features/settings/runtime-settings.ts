@@ -20,6 +20,8 @@ const DEFINITIONS: Record<RuntimeSettingKey, Definition> = {
   shareDefaultExpiryDays: { label: 'Share link default expiry (days)', min: 1, max: 3650 },
   shareMaxExpiryDays: { label: 'Share link maximum expiry (days)', min: 1, max: 3650 },
   shareNeverExpires: { label: 'Share links may never expire (1 yes, 0 no)', min: 0, max: 1 },
+  // Only with an identity provider configured (docs/oidc.md §5); admins always keep the form.
+  localLoginForm: { label: 'Password login form for everyone (1 yes, 0 admins only, when OIDC is set up)', min: 0, max: 1 },
 };
 const KEYS = Object.keys(DEFINITIONS) as RuntimeSettingKey[];
 

@@ -26,7 +26,7 @@ function useOidcFailure(name: string | null): string | undefined {
   return failure ? OIDC_FAILURES[failure]?.(name ?? 'The identity provider') : undefined;
 }
 
-function SignInWithProvider({ name, loggedOut }: { name: string; loggedOut: boolean }) {
+function SignInWithProvider({ name, loggedOut, alone }: { name: string; loggedOut: boolean; alone: boolean }) {
   return (
     <div className="courier-login__provider">
       {loggedOut ? (
@@ -35,7 +35,7 @@ function SignInWithProvider({ name, loggedOut }: { name: string; loggedOut: bool
           <a href="/api/auth/oidc/logout">Also log out of {name}</a>
         </p>
       ) : null}
-      <p className="courier-login__or">or</p>
+      {alone ? null : <p className="courier-login__or">or</p>}
       {/* A full-page navigation: the portal redirects to the provider and back. */}
       <Button kind="tertiary" href="/api/auth/oidc/start" className="courier-login__provider-button">
         Sign in with {name}
@@ -50,8 +50,28 @@ export interface LoginPageProps {
 
 export function LoginPage({ reason }: LoginPageProps) {
   const notice = NOTICES[reason];
-  const providerName = useSignInOptions().data?.oidcName ?? null;
+  const options = useSignInOptions().data;
+  const providerName = options?.oidcName ?? null;
   const oidcFailure = useOidcFailure(providerName);
+  const [params] = useSearchParams();
+  // With the form off (docs/oidc.md §5) only the provider's button is shown; admins find the form
+  // at /login?local=1. A provider that could not be reached brings the form back too.
+  const formHidden =
+    providerName !== null && options?.localLoginForm === false && params.get('local') !== '1' && params.get('oidc') !== 'unavailable';
+  const shownNotice = oidcFailure ? (
+    <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title={oidcFailure} className="courier-login__notice" />
+  ) : (
+    notice && (
+      <InlineNotification
+        kind={notice.kind}
+        role="status"
+        lowContrast
+        hideCloseButton
+        title={notice.title}
+        className="courier-login__notice"
+      />
+    )
+  );
   return (
     <div className="courier-standalone">
       <title>Log in · Courier</title>
@@ -64,32 +84,15 @@ export function LoginPage({ reason }: LoginPageProps) {
       </Theme>
       <main className="courier-standalone__main courier-login">
         <div className="courier-login__panel">
-          <LoginForm
-            notice={
-              oidcFailure ? (
-                <InlineNotification
-                  kind="error"
-                  role="alert"
-                  lowContrast
-                  hideCloseButton
-                  title={oidcFailure}
-                  className="courier-login__notice"
-                />
-              ) : (
-                notice && (
-                  <InlineNotification
-                    kind={notice.kind}
-                    role="status"
-                    lowContrast
-                    hideCloseButton
-                    title={notice.title}
-                    className="courier-login__notice"
-                  />
-                )
-              )
-            }
-          />
-          {providerName ? <SignInWithProvider name={providerName} loggedOut={reason === 'logged-out'} /> : null}
+          {formHidden ? (
+            <>
+              <h1 className="courier-login__title">Log in to Courier</h1>
+              {shownNotice}
+            </>
+          ) : (
+            <LoginForm notice={shownNotice} />
+          )}
+          {providerName ? <SignInWithProvider name={providerName} loggedOut={reason === 'logged-out'} alone={formHidden} /> : null}
         </div>
       </main>
     </div>

@@ -23,6 +23,12 @@ describe('describeLoginError', () => {
     expect(`${text.title} ${text.subtitle}`).toBe('This account is disabled. Ask an administrator.');
   });
 
+  it('sends a non-admin to the identity provider when password login is for admins only', () => {
+    const text = describeLoginError(error('LOCAL_LOGIN_OFF'));
+    expect(text.title).toBe('Password login is for administrators only.');
+    expect(text.subtitle).toContain('identity provider');
+  });
+
   it('tells a rate-limited user when to try again', () => {
     expect(describeLoginError(error('TOO_MANY_ATTEMPTS', { retryAfterSeconds: 90 })).subtitle).toBe('Try again in 2 minutes.');
     expect(describeLoginError(error('TOO_MANY_ATTEMPTS')).subtitle).toBe('Wait a while before you try again.');

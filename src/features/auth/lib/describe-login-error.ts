@@ -21,6 +21,13 @@ export function describeLoginError(error: ApiError): LoginErrorText {
       };
     case 'ACCOUNT_DISABLED':
       return { title: 'This account is disabled.', subtitle: 'Ask an administrator.', focus: 'username' };
+    case 'LOCAL_LOGIN_OFF':
+      // docs/oidc.md §5: the form is kept for admins; everyone else signs in with the provider.
+      return {
+        title: 'Password login is for administrators only.',
+        subtitle: "Sign in with your organisation's identity provider instead.",
+        focus: 'username',
+      };
     case 'TOO_MANY_ATTEMPTS':
       return {
         title: 'Too many login attempts.',
