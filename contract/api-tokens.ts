@@ -9,9 +9,8 @@ export const TOKEN_SCOPES = ['read', 'transfer', 'admin'] as const;
 export const tokenScopeSchema = z.enum(TOKEN_SCOPES);
 export type TokenScope = z.infer<typeof tokenScopeSchema>;
 
-/** The lifetimes the profile page offers; the API takes any whole number of days up to a year. */
-export const TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const;
-export const MAX_TOKEN_EXPIRY_DAYS = 365;
+export { MAX_TOKEN_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS } from './api-token-limits';
+import { MAX_TOKEN_EXPIRY_DAYS } from './api-token-limits';
 
 export const createApiTokenRequestSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name').max(100, 'Use at most 100 characters'),

@@ -10,12 +10,8 @@ export type ShareNotify = z.infer<typeof shareNotifySchema>;
 export const SHARE_STATUSES = ['active', 'expired', 'revoked', 'used-up'] as const;
 export type ShareStatus = (typeof SHARE_STATUSES)[number];
 
-// Items one link may name; a folder counts as one whatever it holds.
-export const MAX_SHARE_PATHS = 100;
-export const MAX_SHARE_NOTE_CHARS = 2000;
-export const MIN_SHARE_PASSWORD_CHARS = 4;
-// Addresses one link may be mailed to when it is made: a few people, not a mailing list.
-export const MAX_SHARE_RECIPIENTS = 20;
+export { MAX_SHARE_NOTE_CHARS, MAX_SHARE_PATHS, MAX_SHARE_RECIPIENTS, MIN_SHARE_PASSWORD_CHARS } from './share-limits';
+import { MAX_SHARE_NOTE_CHARS, MAX_SHARE_PATHS, MAX_SHARE_RECIPIENTS, MIN_SHARE_PASSWORD_CHARS } from './share-limits';
 
 const sharePasswordSchema = z.string().min(MIN_SHARE_PASSWORD_CHARS).max(256);
 const isoTimeSchema = z.iso.datetime({ offset: true });

@@ -34,8 +34,8 @@ test('every page in the navigation is reached with Tab and Enter alone', async (
   for (const { link, from, url, heading } of destinations) {
     await page.goto(from);
     await expect(app.heading).toBeVisible();
-    // From the top of the page: past the skip link, the product name and the user menu.
-    await tabTo(page, app.nav.getByRole('link', { name: link }), 8);
+    // From the top of the page: past the skip link, the product name, the bell, the user menu and the links before it.
+    await tabTo(page, app.nav.getByRole('link', { name: link }), 10);
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(url);
     await expect(app.heading).toHaveText(heading);

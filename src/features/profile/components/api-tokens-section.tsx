@@ -17,7 +17,8 @@ import {
   TextInput,
 } from '@carbon/react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { TOKEN_EXPIRY_DAYS, type ApiToken, type CreatedApiToken, type TokenScope } from '../../../../contract/api-tokens';
+import { TOKEN_EXPIRY_DAYS } from '../../../../contract/api-token-limits';
+import type { ApiToken, CreatedApiToken, TokenScope } from '../../../../contract/api-tokens';
 import type { User } from '../../../../contract/session';
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from '../api/api-tokens';
 

@@ -1,6 +1,7 @@
 import { Checkbox, InlineNotification, Modal, NumberInput, PasswordInput, Select, SelectItem, Stack, TextArea } from '@carbon/react';
 import { useState } from 'react';
-import { MIN_SHARE_PASSWORD_CHARS, type Share, type UpdateShareRequest } from '../../../../contract/shares';
+import { MIN_SHARE_PASSWORD_CHARS } from '../../../../contract/share-limits';
+import type { Share, UpdateShareRequest } from '../../../../contract/shares';
 import { useReturnFocus } from '../../../hooks/use-return-focus';
 import { useUpdateShare } from '../api/change-share';
 import { describeExpiry, EXPIRY_CHOICES, expiresAtOf, type ExpiryChoice } from '../lib/expiry-choice';

@@ -1,6 +1,7 @@
 import { InlineNotification, Modal, NumberInput, PasswordInput, Select, SelectItem, Stack, TextArea, TextInput } from '@carbon/react';
 import { useState } from 'react';
-import { MAX_SHARE_RECIPIENTS, MIN_SHARE_PASSWORD_CHARS, type ShareNotify } from '../../../../contract/shares';
+import { MAX_SHARE_RECIPIENTS, MIN_SHARE_PASSWORD_CHARS } from '../../../../contract/share-limits';
+import type { ShareNotify } from '../../../../contract/shares';
 import { baseName } from '../../../../contract/space-path';
 import { useReturnFocus } from '../../../hooks/use-return-focus';
 import { useCreateShare } from '../api/change-share';
