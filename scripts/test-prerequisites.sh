@@ -4,6 +4,7 @@
 #   - Chromium: Playwright cannot download browsers here; it drives Debian's (CHROMIUM_PATH to override);
 #   - PostgreSQL: the server suite also runs on a throwaway cluster started from its binaries
 #     (not needed with COURIER_TEST_DATABASE_URL or COURIER_TEST_SKIP_POSTGRES=1);
+#   - openssl and curl: the node's self-signed certificate and docs/api.md's script;
 #   - gdb, for `reliability` only: the load test has glibc hand back freed pages through it.
 # As root with apt-get, what is missing is installed in one go; otherwise it stops once, naming the
 # command to run.
@@ -37,6 +38,9 @@ need=()
 if [ "$suite" = test ]; then
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
   has_postgres || need+=(postgresql)
+  # The node's self-signed certificate (transfer-node/tls.ts) and the API example's curl (docs/api.md).
+  command -v openssl >/dev/null || need+=(openssl)
+  command -v curl >/dev/null || need+=(curl)
 else
   # bench/lib/inspector.ts calls this path.
   [ -x /usr/bin/gdb ] || need+=(gdb)
