@@ -16,6 +16,7 @@ import * as m0009 from './migrations/0009-notifications';
 import * as m0011 from './migrations/0011-file-requests';
 import * as m0010 from './migrations/0010-share-links';
 import * as m0014 from './migrations/0014-user-lifecycle';
+import * as m0015 from './migrations/0015-packages';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-share-links': m0010,
   '0011-file-requests': m0011,
   '0014-user-lifecycle': m0014,
+  '0015-packages': m0015,
 };
 
 /**

@@ -43,10 +43,13 @@ export async function retry(
   try {
     // Desktop no longer knowing it (removed from its list) falls back to starting again.
     if (!sources && retryKind(engine, record) === 'resume' && (await resume(engine, record))) return;
-    const start: TransferStart | undefined = sources
-      ? { direction: 'upload', input: { spaceId: record.spaceId, folder: record.folder, sources, emptyFolders: [] } }
-      : (engine.started.get(record.id)?.start ??
-        (record.direction === 'download' ? { direction: 'download', input: { spaceId: record.spaceId, paths: record.paths } } : undefined));
+    // A package's transfer (no space) is retried only from what this page started.
+    const spaceId = record.spaceId;
+    const start: TransferStart | undefined =
+      sources && spaceId !== null
+        ? { direction: 'upload', input: { spaceId, folder: record.folder, sources, emptyFolders: [] } }
+        : (engine.started.get(record.id)?.start ??
+          (record.direction === 'download' && spaceId !== null ? { direction: 'download', input: { spaceId, paths: record.paths } } : undefined));
     if (!start) return;
     const response = await authorize(start);
     remove(engine, record);
