@@ -7,6 +7,7 @@ export const RUNTIME_SETTING_KEYS = [
   'shareDefaultExpiryDays',
   'shareMaxExpiryDays',
   'shareNeverExpires',
+  'packageExternalRecipients',
 ] as const;
 export const runtimeSettingKeySchema = z.enum(RUNTIME_SETTING_KEYS);
 export type RuntimeSettingKey = z.infer<typeof runtimeSettingKeySchema>;

@@ -62,6 +62,9 @@ import { createSharePasswordThrottle } from './features/shares/share-password-th
 import { sharesRoutes } from './features/shares/shares-routes';
 import { createSharesRepository } from './features/shares/shares-repository';
 import { createSharesService } from './features/shares/shares-service';
+import { createPackagesRepository } from './features/packages/packages-repository';
+import { packagesRoutes } from './features/packages/packages-routes';
+import { createPackagesService } from './features/packages/packages-service';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -205,13 +208,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The public side of share links is built after the transfers service it hands downloads to; the
   // tracker reaches it through this late-bound callback.
   let transferEnded: (row: TransferRow) => Promise<void> = async () => undefined;
+  let packageTransferEnded: (row: TransferRow) => Promise<void> = async () => undefined;
   const tracker = createTransferTracker({
     transfers: transfersRepository,
     clients,
     log: app.log,
     onChange: () => feed.nudge(),
     onCompleted: (row) => requests.transferCompleted(row),
-    onEnded: (row) => transferEnded(row),
+    onEnded: async (row) => {
+      await transferEnded(row);
+      await packageTransferEnded(row);
+    },
     intervalMs: options.trackerIntervalMs,
   });
   const transfers = createTransfersService({
@@ -289,6 +296,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicOrigin: origin,
   });
   await app.register(sharesRoutes, { shares, publicShares, secureCookies });
+  const packages = createPackagesService({
+    packages: createPackagesRepository(db),
+    transfers,
+    clients,
+    audit,
+    notifier: options.notifier ?? notifier,
+    externalRecipientsAllowed: () => runtimeSettings.current('packageExternalRecipients') === 1,
+    publicOrigin: origin,
+  });
+  packageTransferEnded = packages.transferEnded;
+  await app.register(packagesRoutes, { packages });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(requestsRoutes, { requests, secureCookies });
   await app.register(clientConfigRoutes, { config });

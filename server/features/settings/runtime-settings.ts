@@ -20,6 +20,8 @@ const DEFINITIONS: Record<RuntimeSettingKey, Definition> = {
   shareDefaultExpiryDays: { label: 'Share link default expiry (days)', min: 1, max: 3650 },
   shareMaxExpiryDays: { label: 'Share link maximum expiry (days)', min: 1, max: 3650 },
   shareNeverExpires: { label: 'Share links may never expire (1 yes, 0 no)', min: 0, max: 1 },
+  // Packages (docs/packages.md §5): off unless an admin lets packages reach people without an account.
+  packageExternalRecipients: { label: 'Packages may go to external addresses (1 yes, 0 no)', min: 0, max: 1 },
 };
 const KEYS = Object.keys(DEFINITIONS) as RuntimeSettingKey[];
 

@@ -49,7 +49,9 @@ export async function retry(
       sources && spaceId !== null
         ? { direction: 'upload', input: { spaceId, folder: record.folder, sources, emptyFolders: [] } }
         : (engine.started.get(record.id)?.start ??
-          (record.direction === 'download' && spaceId !== null ? { direction: 'download', input: { spaceId, paths: record.paths } } : undefined));
+          (record.direction === 'download' && spaceId !== null
+            ? { direction: 'download', input: { spaceId, paths: record.paths } }
+            : undefined));
     if (!start) return;
     const response = await authorize(start);
     remove(engine, record);
