@@ -103,4 +103,12 @@ export const updatePackageRequestSchema = z.object({
 
 export const archivePackageRequestSchema = z.object({ archived: z.boolean() });
 
+export const directoryQuerySchema = z.object({ q: z.string().trim().min(1).max(100) });
+/** People and groups a package may name, found by name: at most 20 of each. */
+export const directoryResponseSchema = z.object({
+  users: z.array(z.object({ id: z.string(), name: z.string(), username: z.string() })),
+  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type Directory = z.infer<typeof directoryResponseSchema>;
+
 export const packageResponseSchema = z.object({ package: packageSummarySchema });

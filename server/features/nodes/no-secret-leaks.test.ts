@@ -221,6 +221,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         });
         packageId = sent.package?.id ?? '00000000-0000-4000-8000-000000000000';
       },
+      'GET /api/packages/directory': () => call('GET', '/api/packages/directory?q=walk'),
       'GET /api/packages': () => call('GET', '/api/packages?box=sent&all=1'),
       'GET /api/packages/:packageId': () => call('GET', `/api/packages/${packageId}`),
       'POST /api/packages/:packageId/downloads': () => call('POST', `/api/packages/${packageId}/downloads`, {}),
@@ -271,5 +272,6 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       ...sealed,
     ])
       expect(all).not.toContain(secret);
-  });
+    // Every route, a node and the gateway: well past the default 20 s on a loaded machine.
+  }, 60_000);
 });

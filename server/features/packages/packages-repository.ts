@@ -127,6 +127,26 @@ export function createPackagesRepository(db: Db) {
       const members = await db.selectFrom('group_members').selectAll().where('group_id', 'in', groupIds).execute();
       return { groups: groups.map((g) => g.id), members };
     },
+    /** Active users and groups whose name contains `text`, for the recipients picker (20 of each). */
+    async directory(text: string) {
+      const users = await db
+        .selectFrom('users')
+        .select(['id', 'display_name as name', 'username'])
+        .where('disabled', '=', 0)
+        .where('deleted_at', 'is', null)
+        .where((eb) => eb.or([like('users.display_name', text), like('users.username', text)]))
+        .orderBy('display_name')
+        .limit(20)
+        .execute();
+      const groups = await db
+        .selectFrom('groups')
+        .select(['id', 'name'])
+        .where(like('groups.name', text))
+        .orderBy('name')
+        .limit(20)
+        .execute();
+      return { users, groups };
+    },
     userName: async (id: string) =>
       (await db.selectFrom('users').select('display_name').where('id', '=', id).executeTakeFirst())?.display_name,
 
@@ -167,7 +187,7 @@ export function createPackagesRepository(db: Db) {
 export type PackagesRepository = ReturnType<typeof createPackagesRepository>;
 
 /** Whether `column` contains `text`, ignoring case; `%` and `_` in the text are literal. */
-function like(column: 'packages.subject' | 'users.display_name', text: string) {
+function like(column: 'packages.subject' | 'users.display_name' | 'users.username' | 'groups.name', text: string) {
   const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
 }

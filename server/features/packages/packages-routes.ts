@@ -4,6 +4,8 @@ import {
   archivePackageRequestSchema,
   createPackageRequestSchema,
   createPackageResponseSchema,
+  directoryQuerySchema,
+  directoryResponseSchema,
   listPackagesQuerySchema,
   packageDetailSchema,
   packageDownloadRequestSchema,
@@ -36,6 +38,15 @@ export const packagesRoutes: FastifyPluginAsync<PackagesRoutesOptions> = async (
     '/api/packages',
     { schema: { querystring: listPackagesQuerySchema, response: { 200: packagesResponseSchema } } },
     async (request) => packages.list(requireSession(request).user, request.query),
+  );
+  // Any signed-in person: whom a package may name (docs/packages.md §2).
+  app.get(
+    '/api/packages/directory',
+    { schema: { querystring: directoryQuerySchema, response: { 200: directoryResponseSchema } } },
+    async (request) => {
+      requireSession(request);
+      return packages.directory(request.query.q);
+    },
   );
   app.get('/api/packages/:packageId', { schema: { params: idParams, response: { 200: packageDetailSchema } } }, async (request) =>
     packages.get(requireSession(request).user, request.params.packageId),

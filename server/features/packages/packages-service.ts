@@ -178,6 +178,8 @@ export function createPackagesService(deps: {
   }
 
   return {
+    directory: (text: string) => packages.directory(text),
+
     async create(user: User, request: CreatePackageRequest): Promise<CreatePackageResponse> {
       const id = randomUUID();
       const files = declaredFiles(request.files);

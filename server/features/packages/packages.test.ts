@@ -235,6 +235,9 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
 
     // An admin deletes anyone's package.
     const other = await send({ subject: 'For the admin to remove' });
+    const found = (await t.api(bob, 'GET', '/api/packages/directory?q=car')).json;
+    expect(found.users).toEqual([expect.objectContaining({ id: ids.carol, username: 'carol' })]);
+    expect((await t.api(bob, 'GET', '/api/packages/directory?q=fin')).json.groups).toEqual([{ id: groupId, name: 'Finance' }]);
     const bobsOwn = await t.api(bob, 'POST', '/api/packages', {
       recipients: { userIds: [ids.carol] },
       subject: 'From bob',
