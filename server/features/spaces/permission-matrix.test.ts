@@ -127,13 +127,13 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
 
   // Packages (docs/packages.md §2) belong to no space: their sender, their recipients and admins
   // decide, whatever a space grants. The contributor sends to the viewer; everyone else is on none.
-  type PackageOp = 'view' | 'download' | 'extend' | 'archive' | 'recall' | 'list everyone';
+  type PackageOp = 'view' | 'download' | 'extend' | 'archive' | 'recall' | 'list everyone' | 'find people';
   type PackageCaller = 'sender' | 'recipient' | 'not on it' | 'admin';
   const PACKAGE_STATUS: Record<PackageCaller, Record<PackageOp, number>> = {
-    sender: { view: 200, download: 201, extend: 200, archive: 200, recall: 204, 'list everyone': 403 },
-    recipient: { view: 200, download: 201, extend: 403, archive: 200, recall: 403, 'list everyone': 403 },
-    'not on it': { view: 404, download: 404, extend: 404, archive: 404, recall: 404, 'list everyone': 403 },
-    admin: { view: 200, download: 201, extend: 200, archive: 404, recall: 204, 'list everyone': 200 },
+    sender: { view: 200, download: 201, extend: 200, archive: 200, recall: 204, 'list everyone': 403, 'find people': 200 },
+    recipient: { view: 200, download: 201, extend: 403, archive: 200, recall: 403, 'list everyone': 403, 'find people': 200 },
+    'not on it': { view: 404, download: 404, extend: 404, archive: 404, recall: 404, 'list everyone': 403, 'find people': 200 },
+    admin: { view: 200, download: 201, extend: 200, archive: 404, recall: 204, 'list everyone': 200, 'find people': 200 },
   };
   async function readyPackage(): Promise<string> {
     const users = (await api(admin, 'GET', '/api/users')).json.users as Array<{ id: string; username: string }>;
@@ -170,6 +170,7 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
       archive: () => api(who, 'PUT', `${url}/archive`, { archived: true }),
       recall: () => api(who, 'DELETE', url),
       'list everyone': () => api(who, 'GET', '/api/packages?box=sent&all=1'),
+      'find people': () => api(who, 'GET', '/api/packages/directory?q=view'),
     }[op];
     const answer = await response();
     expect(answer.status, JSON.stringify(answer.json)).toBe(status);
