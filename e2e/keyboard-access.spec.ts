@@ -22,6 +22,9 @@ test('every page in the navigation is reached with Tab and Enter alone', async (
   const destinations = [
     { link: 'Files', from: '/transfers', url: '/files', heading: 'Files' },
     { link: 'Transfers', from: '/files', url: '/transfers', heading: 'Transfers' },
+    { link: 'Send', from: '/files', url: '/send', heading: 'Send a package' },
+    { link: 'Inbox', from: '/files', url: '/inbox', heading: 'Inbox' },
+    { link: 'Sent', from: '/files', url: '/sent', heading: 'Sent' },
     { link: 'Requests', from: '/files', url: '/requests', heading: 'File requests' },
     { link: 'My links', from: '/files', url: '/links', heading: 'My links' },
     // An admin's: /admin opens its first page.
