@@ -78,6 +78,8 @@ declare module 'fastify' {
       notifier: Notifier;
       /** Delivers the mail queue; started when the app is ready, stopped before it closes. */
       mailWorker: MailWorker;
+      /** Expires due packages now (docs/packages.md §4); runs every minute on its own. */
+      expirePackages: () => Promise<number>;
     };
   }
 }
@@ -101,6 +103,8 @@ export interface AppOptions {
 }
 
 // API bodies are small JSON documents; a transfer request listing 20,000 files stays well inside 4 MiB.
+const PACKAGE_EXPIRY_INTERVAL_MS = 60_000;
+
 export const API_BODY_LIMIT = 4 * 1024 * 1024;
 
 export const LOG_REDACTIONS = [
@@ -228,7 +232,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
   });
-  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker });
+  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker, expirePackages: async () => 0 });
   app.addHook('onReady', async () => {
     tracker.start();
     mailWorker.start();
@@ -306,6 +310,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicOrigin: origin,
   });
   packageTransferEnded = packages.transferEnded;
+  app.courier.expirePackages = () => packages.expireDue();
+  // Once a minute; a failed pass (a node down) is logged and tried again by the next.
+  const expiry = setInterval(
+    () => void packages.expireDue().catch((err: unknown) => app.log.warn({ err }, 'package expiry pass failed')),
+    PACKAGE_EXPIRY_INTERVAL_MS,
+  );
+  expiry.unref();
+  app.addHook('onClose', async () => clearInterval(expiry));
   await app.register(packagesRoutes, { packages });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(requestsRoutes, { requests, secureCookies });

@@ -296,6 +296,8 @@ export interface PackagesTable {
   ready_at: number | null;
   expires_at: number;
   sender_archived_at: number | null;
+  /** The expiry pass's claim (docs/packages.md §4): another instance leaves the package alone until then. */
+  expiry_lease_until?: number | null;
 }
 
 /** A recipient of a package and their receipt (docs/packages.md §1). */

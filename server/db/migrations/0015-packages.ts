@@ -101,6 +101,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ready_at', 'bigint')
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('sender_archived_at', 'bigint')
+    // The expiry pass's claim on a due package: one portal instance removes it, until this time.
+    .addColumn('expiry_lease_until', 'bigint')
     .execute();
   await db.schema.createIndex('packages_sender_created').on('packages').columns(['sender_user_id', 'created_at']).execute();
   await db.schema.createIndex('packages_status_expires').on('packages').columns(['status', 'expires_at']).execute();

@@ -171,16 +171,33 @@ export function createPackagesRepository(db: Db) {
     spaceRoots: async (nodeId: string) =>
       (await db.selectFrom('spaces').select('root_path').where('node_id', '=', nodeId).execute()).map((r) => r.root_path),
 
-    /** Ready packages past their expiry, oldest first. */
-    expired: (now: number, limit: number) =>
+    /** Packages past their expiry that no instance holds a claim on, oldest first. */
+    due: (now: number, limit: number) =>
       db
         .selectFrom('packages')
         .selectAll()
         .where('status', 'in', ['ready', 'uploading', 'failed'])
         .where('expires_at', '<=', now)
+        .where((eb) => eb.or([eb('expiry_lease_until', 'is', null), eb('expiry_lease_until', '<', now)]))
         .orderBy('expires_at')
         .limit(limit)
         .execute(),
+    /**
+     * Claims a due package for this instance until `leaseUntil`; whether it did. One conditional
+     * UPDATE: of two instances racing, PostgreSQL lets one match the row, SQLite runs writes one at a
+     * time. An instance that dies mid-way leaves the claim to lapse and the next pass to finish.
+     */
+    async claimExpiry(id: string, now: number, leaseUntil: number): Promise<boolean> {
+      const result = await db
+        .updateTable('packages')
+        .set({ expiry_lease_until: leaseUntil })
+        .where('id', '=', id)
+        .where('status', 'in', ['ready', 'uploading', 'failed'])
+        .where('expires_at', '<=', now)
+        .where((eb) => eb.or([eb('expiry_lease_until', 'is', null), eb('expiry_lease_until', '<', now)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
   };
 }
 

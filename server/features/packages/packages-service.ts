@@ -23,6 +23,9 @@ const DAY_MS = 86_400_000;
 // docs/packages.md §4: a package lives 14 days unless its sender picks a date, a year at most.
 export const PACKAGE_DEFAULT_DAYS = 14;
 export const PACKAGE_MAX_DAYS = 365;
+// One pass expires at most this many packages; each claim lasts ten minutes, far beyond one removal.
+const EXPIRY_BATCH = 100;
+const EXPIRY_LEASE_MS = 600_000;
 // The whole package, as a download's record names it (docs/packages.md §3).
 const WHOLE = '/';
 
@@ -378,6 +381,29 @@ export function createPackagesService(deps: {
         archivedAt: at,
         isRecipient: role === 'recipient',
       });
+    },
+
+    /**
+     * The expiry pass (docs/packages.md §4): each due package claimed by this instance has its files
+     * removed from the node and is marked expired. Returns how many it expired; a node that cannot
+     * answer leaves the package for a later pass, once the claim lapsed.
+     */
+    async expireDue(now = Date.now()): Promise<number> {
+      let expired = 0;
+      for (const row of await packages.due(now, EXPIRY_BATCH)) {
+        if (!(await packages.claimExpiry(row.id, now, now + EXPIRY_LEASE_MS))) continue;
+        await removeFiles(row);
+        await packages.update(row.id, { status: 'expired', expiry_lease_until: null });
+        await audit.record({
+          userId: null,
+          action: 'package-expire',
+          target: `package ${row.id}`,
+          decision: 'allow',
+          reason: 'its files were removed from the node',
+        });
+        expired++;
+      }
+      return expired;
     },
 
     /** The tracker's report of a transfer's end (transfer-tracker.ts `onEnded`). */

@@ -254,6 +254,25 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     for (const action of ['package-archive', 'package-extend', 'package-delete']) expect(audit.map((e) => e.action)).toContain(action);
   });
 
+  it('expires a due package once, even with two passes racing: its files leave the node, recipients see it expired with nothing to download', async () => {
+    const { id } = await send({ subject: 'Short-lived' });
+    const folder = path.join(node.docroot, 'packages', id);
+    expect(existsSync(folder)).toBe(true);
+    await t.db
+      .updateTable('packages')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('id', '=', id)
+      .execute();
+    const counts = await Promise.all([t.app.courier.expirePackages(), t.app.courier.expirePackages()]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(existsSync(folder)).toBe(false);
+    expect(((await inbox(bob)).packages as Summary[]).find((p) => p.id === id)?.status).toBe('expired');
+    expect((await t.api(bob, 'POST', `/api/packages/${id}/downloads`, {})).json.code).toBe('CONFLICT');
+    const audit = (await t.api(alice, 'GET', '/api/audit?limit=500')).json.entries as Array<{ action: string; target: string }>;
+    expect(audit.filter((e) => e.action === 'package-expire' && e.target === `package ${id}`)).toHaveLength(1);
+    expect(await t.app.courier.expirePackages()).toBe(0);
+  });
+
   it('refuses bad input clearly: no recipient, unknown users, paths that escape, names twice, and external addresses unless an admin allows them', async () => {
     const post = (body: object) =>
       t.api(alice, 'POST', '/api/packages', {
