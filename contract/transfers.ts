@@ -59,7 +59,10 @@ export type CreateTransferRequest = z.infer<typeof createTransferRequestSchema>;
 export const transferRecordSchema = z.object({
   id: z.string(),
   userId: z.string(),
-  spaceId: z.string(),
+  /** The space of the transfer; null for a package's transfer, which belongs to no space. */
+  spaceId: z.string().nullable(),
+  /** The package this transfer sends or receives (docs/packages.md §1); null for everything else. */
+  packageId: z.string().nullable().optional(),
   direction: z.enum(['upload', 'download']),
   title: z.string(),
   folder: z.string(),

@@ -22,6 +22,9 @@ test('every page in the navigation is reached with Tab and Enter alone', async (
   const destinations = [
     { link: 'Files', from: '/transfers', url: '/files', heading: 'Files' },
     { link: 'Transfers', from: '/files', url: '/transfers', heading: 'Transfers' },
+    { link: 'Send', from: '/files', url: '/send', heading: 'Send a package' },
+    { link: 'Inbox', from: '/files', url: '/inbox', heading: 'Inbox' },
+    { link: 'Sent', from: '/files', url: '/sent', heading: 'Sent' },
     { link: 'My links', from: '/files', url: '/links', heading: 'My links' },
     { link: 'Requests', from: '/files', url: '/requests', heading: 'File requests' },
     // An admin's: /admin opens its first page.
@@ -35,7 +38,7 @@ test('every page in the navigation is reached with Tab and Enter alone', async (
     await page.goto(from);
     await expect(app.heading).toBeVisible();
     // From the top of the page: past the skip link, the product name, the bell, the user menu and the links before it.
-    await tabTo(page, app.nav.getByRole('link', { name: link }), 10);
+    await tabTo(page, app.nav.getByRole('link', { name: link }), 13);
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(url);
     await expect(app.heading).toHaveText(heading);

@@ -73,6 +73,9 @@ import { createSharePasswordThrottle } from './features/shares/share-password-th
 import { sharesRoutes } from './features/shares/shares-routes';
 import { createSharesRepository } from './features/shares/shares-repository';
 import { createSharesService } from './features/shares/shares-service';
+import { createPackagesRepository } from './features/packages/packages-repository';
+import { packagesRoutes } from './features/packages/packages-routes';
+import { createPackagesService } from './features/packages/packages-service';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,6 +89,8 @@ declare module 'fastify' {
       notifier: Notifier;
       /** Delivers the mail queue; started when the app is ready, stopped before it closes. */
       mailWorker: MailWorker;
+      /** Expires due packages now (docs/packages.md §4); runs every minute on its own. */
+      expirePackages: () => Promise<number>;
     };
   }
 }
@@ -112,6 +117,8 @@ const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(import.meta.dirname, 
   .version;
 
 // API bodies are small JSON documents; a transfer request listing 20,000 files stays well inside 4 MiB.
+const PACKAGE_EXPIRY_INTERVAL_MS = 60_000;
+
 export const API_BODY_LIMIT = 4 * 1024 * 1024;
 
 export const LOG_REDACTIONS = [
@@ -227,6 +234,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The public side of share links is built after the transfers service it hands downloads to; the
   // tracker reaches it through this late-bound callback.
   let transferEnded: (row: TransferRow) => Promise<void> = async () => undefined;
+  let packageTransferEnded: (row: TransferRow) => Promise<void> = async () => undefined;
   const tracker = createTransferTracker({
     transfers: transfersRepository,
     clients,
@@ -236,6 +244,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onEnded: async (row) => {
       await transferEnded(row);
       await copies.transferEnded(row);
+      await packageTransferEnded(row);
     },
     intervalMs: options.trackerIntervalMs,
   });
@@ -255,7 +264,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onChange: () => feed.nudge(),
     log: app.log,
   });
-  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker });
+  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker, expirePackages: async () => 0 });
   app.addHook('onReady', async () => {
     tracker.start();
     mailWorker.start();
@@ -349,6 +358,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     notifier: options.notifier ?? notifier,
   });
   await app.register(sharesRoutes, { shares, publicShares, secureCookies });
+  const packages = createPackagesService({
+    packages: createPackagesRepository(db),
+    transfers,
+    clients,
+    audit,
+    notifier: options.notifier ?? notifier,
+    externalRecipientsAllowed: () => runtimeSettings.current('packageExternalRecipients') === 1,
+    publicOrigin: origin,
+  });
+  packageTransferEnded = packages.transferEnded;
+  app.courier.expirePackages = () => packages.expireDue();
+  // Once a minute; a failed pass (a node down) is logged and tried again by the next.
+  const expiry = setInterval(
+    () => void packages.expireDue().catch((err: unknown) => app.log.warn({ err }, 'package expiry pass failed')),
+    PACKAGE_EXPIRY_INTERVAL_MS,
+  );
+  expiry.unref();
+  app.addHook('onClose', async () => clearInterval(expiry));
+  await app.register(packagesRoutes, { packages });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(copyRoutes, { copies });
   await app.register(requestsRoutes, { requests, secureCookies });

@@ -139,6 +139,11 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(0).max(1).default(0),
     doc: '`1` lets people create share links that never expire; `0` (the default) requires an expiry. Admins may change it at run time.',
   },
+  packageExternalRecipients: {
+    env: 'COURIER_PACKAGE_EXTERNAL_RECIPIENTS',
+    schema: z.coerce.number().int().min(0).max(1).default(0),
+    doc: '`1` lets people send packages to email addresses without an account; `0` (the default) allows only users and groups. Admins may change it at run time.',
+  },
   loginDelayStepSeconds: {
     env: 'COURIER_LOGIN_DELAY_STEP_SECONDS',
     schema: z.coerce.number().int().min(0).max(60).default(1),

@@ -18,6 +18,7 @@ import * as m0011 from './migrations/0011-file-requests';
 import * as m0012 from './migrations/0012-api-tokens';
 import * as m0013 from './migrations/0013-oidc-identities';
 import * as m0014 from './migrations/0014-user-lifecycle';
+import * as m0015 from './migrations/0015-packages';
 import * as m0016 from './migrations/0016-node-access-keys';
 import * as m0017 from './migrations/0017-copy-transfers';
 
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-api-tokens': m0012,
   '0013-oidc-identities': m0013,
   '0014-user-lifecycle': m0014,
+  '0015-packages': m0015,
   '0016-node-access-keys': m0016,
   '0017-copy-transfers': m0017,
 };

@@ -63,6 +63,8 @@ export interface NodesTable {
   auth_type: ColumnType<'node_user' | 'access_key', 'node_user' | 'access_key' | undefined, 'node_user' | 'access_key'>;
   is_default: number;
   created_at: number;
+  /** Where the node keeps packages (migration 0015); null: none, except the embedded node's /packages. */
+  packages_root?: string | null;
 }
 
 export interface GroupsTable {
@@ -103,7 +105,8 @@ export interface SpaceMembersTable {
 export interface TransfersTable {
   id: string;
   user_id: string;
-  space_id: string;
+  /** Null for a package's transfer, which belongs to no space (migration 0015). */
+  space_id: string | null;
   node_id: string;
   direction: 'upload' | 'download';
   title: string;
@@ -131,6 +134,8 @@ export interface TransfersTable {
   source_space_id?: string | null;
   /** A Move's originals were deleted then, after the destination reported the copy complete. */
   source_removed_at?: number | null;
+  /** The package this transfer uploads or downloads (docs/packages.md §1); null for everything else. */
+  package_id?: string | null;
 }
 
 export interface NodeCursorsTable {
@@ -298,4 +303,43 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   shares: SharesTable;
   share_downloads: ShareDownloadsTable;
+  packages: PackagesTable;
+  package_recipients: PackageRecipientsTable;
+}
+
+/** A package (docs/packages.md §1). */
+export interface PackagesTable {
+  id: string;
+  sender_user_id: string;
+  node_id: string;
+  node_path: string;
+  subject: string;
+  message: string;
+  /** The declared files: `[{ path, size }]`, paths relative to the package's folder. */
+  files_json: string;
+  file_count: number;
+  bytes: number;
+  notify_on_download: number;
+  private_recipients: number;
+  status: 'uploading' | 'ready' | 'failed' | 'expired' | 'deleted';
+  upload_transfer_id: string;
+  created_at: number;
+  updated_at: number;
+  ready_at: number | null;
+  expires_at: number;
+  sender_archived_at: number | null;
+  /** The expiry pass's claim (docs/packages.md §4): another instance leaves the package alone until then. */
+  expiry_lease_until?: number | null;
+}
+
+/** A recipient of a package and their receipt (docs/packages.md §1). */
+export interface PackageRecipientsTable {
+  id: string;
+  package_id: string;
+  user_id: string | null;
+  email: string | null;
+  via_group_id: string | null;
+  opened_at: number | null;
+  archived_at: number | null;
+  notified_at: number | null;
 }

@@ -62,6 +62,23 @@ export const router = createBrowserRouter([
         lazy: () => import('./routes/app/requests').then((m) => ({ Component: m.RequestsRoute })),
       },
       {
+        path: 'send',
+        lazy: () => import('./routes/app/packages').then((m) => ({ Component: m.SendRoute })),
+      },
+      {
+        path: 'inbox',
+        lazy: () => import('./routes/app/packages').then((m) => ({ Component: m.InboxRoute })),
+      },
+      {
+        path: 'sent',
+        lazy: () => import('./routes/app/packages').then((m) => ({ Component: m.SentRoute })),
+      },
+      {
+        // A package (the recipients' notice links here).
+        path: 'packages/:packageId',
+        lazy: () => import('./routes/app/packages').then((m) => ({ Component: m.PackageRoute })),
+      },
+      {
         path: 'links',
         lazy: () => import('./routes/app/links').then((m) => ({ Component: m.LinksRoute })),
       },

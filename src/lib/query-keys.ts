@@ -16,3 +16,6 @@ export const requestKey = (requestId: string) => ['requests', requestId] as cons
 export const publicRequestKey = (requestId: string) => ['public-requests', requestId] as const;
 /** The caller's share links (`GET /api/shares`), refreshed when one is made from the Files page. */
 export const sharesKey = ['shares'] as const;
+/** Packages (`GET /api/packages`, one package under its id): refreshed when one is sent, opened or archived. */
+export const packagesKey = ['packages'] as const;
+export const packageKey = (packageId: string) => ['packages', 'one', packageId] as const;

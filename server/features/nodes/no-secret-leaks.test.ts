@@ -72,6 +72,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
     const SHARE_PASSWORD = 'a share password 7Qx';
     let shareId = '';
     let shareCookie = '';
+    let packageId = '';
     const covered: Record<string, () => Promise<unknown>> = {
       // Without our cookie: logging in again ends the session that sends it (no session fixation).
       'POST /api/session': () =>
@@ -199,6 +200,22 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/public/shares/:shareId/downloads': () =>
         call('POST', `/api/public/shares/${shareId}/downloads`, { paths: ['/a'] }, { cookie: shareCookie, csrfToken: '' }),
       'DELETE /api/shares/:shareId': () => call('DELETE', `/api/shares/${shareId}`),
+      'POST /api/packages': async () => {
+        const sent = await call('POST', '/api/packages', {
+          recipients: { userIds: [user.id] },
+          subject: 'Walked',
+          files: [{ path: 'p.txt', size: 1 }],
+        });
+        packageId = sent.package?.id ?? '00000000-0000-4000-8000-000000000000';
+      },
+      'GET /api/packages/directory': () => call('GET', '/api/packages/directory?q=walk'),
+      'GET /api/packages': () => call('GET', '/api/packages?box=sent&all=1'),
+      'GET /api/packages/:packageId': () => call('GET', `/api/packages/${packageId}`),
+      'POST /api/packages/:packageId/downloads': () => call('POST', `/api/packages/${packageId}/downloads`, {}),
+      'PATCH /api/packages/:packageId': () =>
+        call('PATCH', `/api/packages/${packageId}`, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
+      'PUT /api/packages/:packageId/archive': () => call('PUT', `/api/packages/${packageId}/archive`, { archived: true }),
+      'DELETE /api/packages/:packageId': () => call('DELETE', `/api/packages/${packageId}`),
       'DELETE /api/spaces/:spaceId': async () => {
         const doomed = await call('POST', '/api/spaces', { name: 'Doomed' });
         await call('DELETE', `/api/spaces/${doomed.id}?files=delete&confirmName=Doomed`);
@@ -250,5 +267,6 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       ...sealed,
     ])
       expect(all).not.toContain(secret);
-  });
+    // Every route, a node and the gateway: well past the default 20 s on a loaded machine.
+  }, 60_000);
 });

@@ -58,6 +58,7 @@ export function createNodesRepository(db: Db, box: SecretBox) {
         gateway_url: node.gatewayUrl,
         verify_tls: node.verifyTls ? 1 : 0,
         kind: node.kind,
+        packages_root: null,
         auth_type: node.authType,
         is_default: node.isDefault ? 1 : 0,
         created_at: Date.now(),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation, Role } from '../../../contract/spaces';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
+import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import type { TokenScope } from '../../../contract/api-tokens';
 import { scopesGrant, TOKEN_NEEDS } from '../api-tokens/token-scopes';
 import { createTestApp, createToken, TEST_PASSWORD, type ByToken, type LoggedIn, type TestApp } from '../../test/test-app';
@@ -161,6 +162,59 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     );
     const escaped = await api(who, 'POST', `/api/spaces/${spaceId}/copy`, { paths: ['/shared'], to: { spaceId, folder: '/../..' } });
     expect([escaped.status, escaped.json.code]).toEqual([400, 'INVALID_PATH']);
+  });
+
+  // Packages (docs/packages.md §2) belong to no space: their sender, their recipients and admins
+  // decide, whatever a space grants. The contributor sends to the viewer; everyone else is on none.
+  type PackageOp = 'view' | 'download' | 'extend' | 'archive' | 'recall' | 'list everyone' | 'find people';
+  type PackageCaller = 'sender' | 'recipient' | 'not on it' | 'admin';
+  const PACKAGE_STATUS: Record<PackageCaller, Record<PackageOp, number>> = {
+    sender: { view: 200, download: 201, extend: 200, archive: 200, recall: 204, 'list everyone': 403, 'find people': 200 },
+    recipient: { view: 200, download: 201, extend: 403, archive: 200, recall: 403, 'list everyone': 403, 'find people': 200 },
+    'not on it': { view: 404, download: 404, extend: 404, archive: 404, recall: 404, 'list everyone': 403, 'find people': 200 },
+    admin: { view: 200, download: 201, extend: 200, archive: 404, recall: 204, 'list everyone': 200, 'find people': 200 },
+  };
+  async function readyPackage(): Promise<string> {
+    const users = (await api(admin, 'GET', '/api/users')).json.users as Array<{ id: string; username: string }>;
+    const viewerId = users.find((u) => u.username === 'viewer')!.id;
+    const sent = await api(callers.contributor, 'POST', '/api/packages', {
+      recipients: { userIds: [viewerId] },
+      subject: 'Matrix package',
+      files: [{ path: 'm.txt', size: 5 }],
+    });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(201);
+    const upload = await gatewayUpload(node.gatewayUrl, sent.json.transferSpec as object, [{ path: 'm.txt', data: Buffer.from('hello') }]);
+    expect(upload.status).toBeLessThan(400);
+    const transferId = (sent.json.transfer as { id: string }).id;
+    for (let i = 0; i < 100; i++) {
+      await t.app.courier.tracker.sync();
+      const row = await t.db.selectFrom('packages').select('status').where('upload_transfer_id', '=', transferId).executeTakeFirst();
+      if (row?.status === 'ready') return (sent.json.package as { id: string }).id;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the package never became ready');
+  }
+  const packageCases = (Object.keys(PACKAGE_STATUS) as PackageCaller[]).flatMap((caller) =>
+    (Object.keys(PACKAGE_STATUS[caller]) as PackageOp[]).map((op) => [caller, op, PACKAGE_STATUS[caller][op]] as const),
+  );
+  it.each(packageCases)('package: %s → %s answers %s', async (caller, op, status) => {
+    const who = { sender: callers.contributor, recipient: callers.viewer, 'not on it': callers.manager, admin }[caller];
+    const id = await readyPackage();
+    const url = `/api/packages/${id}`;
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    const response = {
+      view: () => api(who, 'GET', url),
+      download: () => api(who, 'POST', `${url}/downloads`, {}),
+      extend: () => api(who, 'PATCH', url, { expiresAt: later }),
+      archive: () => api(who, 'PUT', `${url}/archive`, { archived: true }),
+      recall: () => api(who, 'DELETE', url),
+      'list everyone': () => api(who, 'GET', '/api/packages?box=sent&all=1'),
+      'find people': () => api(who, 'GET', '/api/packages/directory?q=view'),
+    }[op];
+    const answer = await response();
+    expect(answer.status, JSON.stringify(answer.json)).toBe(status);
+    // A refused recall leaves the package to its recipient.
+    if (op === 'recall') expect((await api(callers.viewer, 'GET', url)).status).toBe(status === 204 ? 404 : 200);
   });
 
   it('a manager cannot add a member who does not exist (no id smuggling)', async () => {

@@ -117,6 +117,7 @@ export function toTransferRecord(row: TransferRow): TransferRecord {
     id: row.id,
     userId: row.user_id,
     spaceId: row.space_id,
+    packageId: row.package_id ?? null,
     direction: row.direction,
     title: row.title,
     folder: row.folder,

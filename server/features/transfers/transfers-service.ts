@@ -237,12 +237,13 @@ export function createTransfersService(deps: {
 
   async function record(
     user: User,
-    request: CreateTransferRequest,
+    request: { spaceId: string | null; direction: 'upload' | 'download'; client?: TransferClientKind | undefined },
     spec: Awaited<ReturnType<typeof setup>>,
     transferSpec: TransferSpec,
     fields: {
       id: string;
       shareId?: string | null;
+      packageId?: string | null;
       folder: string;
       paths: string[];
       fileCount: number;
@@ -278,6 +279,7 @@ export function createTransfersService(deps: {
       started_at: null,
       ended_at: null,
       share_id: fields.shareId ?? null,
+      package_id: fields.packageId ?? null,
     };
     await transfers.insert(row);
     onChange();
@@ -294,6 +296,48 @@ export function createTransfersService(deps: {
      * how its completion is later counted against the link.
      */
     downloadForShare: (sharer: User, request: DownloadRequest, shareId: string) => download(sharer, request, shareId),
+
+    /**
+     * A package's upload or download (docs/packages.md §2): the package service has decided who may
+     * do it and which node paths it names; this asks the node for the spec and records the transfer
+     * under the package (no space), answering as `create` does.
+     */
+    async forPackage(
+      user: User,
+      order: {
+        packageId: string;
+        nodeId: string;
+        direction: 'upload' | 'download';
+        request: TransferRequest;
+        /** What the client is handed besides the node's spec (paths for an upload, zip naming). */
+        specExtra: Partial<TransferSpec>;
+        title: string;
+        paths: string[];
+        fileCount: number;
+        bytesExpected: number | null;
+        client?: TransferClientKind | undefined;
+        transferId: string;
+      },
+    ): Promise<CreateTransferResponse> {
+      const target = await clients.forNode(order.nodeId);
+      const spec = await setup(target, order.direction, { ...order.request, tags: { courier: { transfer_id: order.transferId } } }, '/');
+      const expected = order.bytesExpected ?? gatewayTag(spec.transferSpec, 'expected_size');
+      return record(
+        user,
+        { spaceId: null, direction: order.direction, client: order.client },
+        spec,
+        { ...spec.transferSpec, ...order.specExtra, title: order.title },
+        {
+          id: order.transferId,
+          packageId: order.packageId,
+          folder: '/',
+          paths: order.paths,
+          fileCount: order.fileCount,
+          bytesExpected: typeof expected === 'number' ? expected : null,
+          title: order.title,
+        },
+      );
+    },
 
     async list(
       user: User,

@@ -9,7 +9,7 @@ import {
   SkipToContent,
   Theme,
 } from '@carbon/react';
-import { DataShare, DocumentImport, Folder, Link as LinkIcon, UserAdmin } from '@carbon/icons-react';
+import { DataShare, DocumentImport, Email, Folder, Link as LinkIcon, Send, SendAlt, UserAdmin } from '@carbon/icons-react';
 import { useEffect, useRef, useState, type ComponentType, type ReactNode, type RefObject } from 'react';
 import { Link, useLocation, useMatch } from 'react-router';
 import { useMediaQuery } from '../../hooks/use-media-query';
@@ -24,6 +24,9 @@ interface NavItem {
 const NAV_ITEMS: readonly NavItem[] = [
   { to: '/files', label: 'Files', icon: Folder },
   { to: '/transfers', label: 'Transfers', icon: DataShare },
+  { to: '/send', label: 'Send', icon: Send },
+  { to: '/inbox', label: 'Inbox', icon: Email },
+  { to: '/sent', label: 'Sent', icon: SendAlt },
   { to: '/links', label: 'My links', icon: LinkIcon },
   { to: '/requests', label: 'Requests', icon: DocumentImport },
 ];

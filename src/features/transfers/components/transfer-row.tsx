@@ -123,7 +123,7 @@ export function TransferRow({ record }: { record: TransferRecord }) {
             Retry
           </Button>
         ) : null}
-        {record.direction === 'upload' ? (
+        {record.direction === 'upload' && record.spaceId !== null ? (
           <Button as={Link} size="sm" kind="ghost" to={folderUrl(record.spaceId, record.folder)}>
             Open folder
           </Button>

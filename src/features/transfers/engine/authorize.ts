@@ -4,6 +4,7 @@ import type { TransferStart } from './transfer-start';
 
 /** Asks the portal for a new authorization (a spec with a fresh token) for these files or paths. */
 export function authorize(start: TransferStart): Promise<CreateTransferResponse> {
+  if (start.input.authorize) return start.input.authorize();
   if (start.direction === 'download')
     return createTransfer({
       spaceId: start.input.spaceId,

@@ -7,7 +7,8 @@ import type { TransferStart } from './transfer-start';
 
 /** What this page knows about a transfer it started, beyond the server's record. */
 export interface StartedTransfer {
-  spaceId: string;
+  /** Null for a package's transfer. */
+  spaceId: string | null;
   title: string;
   start: TransferStart;
   /** The client carrying it; null until chosen. */

@@ -16,10 +16,11 @@ export async function launch(
   start: TransferStart,
 ): Promise<void> {
   const { transfer } = response;
-  engine.desktopBySpace.set(
-    transfer.spaceId,
-    response.clients.some((c) => c.type === 'desktop'),
-  );
+  if (transfer.spaceId !== null)
+    engine.desktopBySpace.set(
+      transfer.spaceId,
+      response.clients.some((c) => c.type === 'desktop'),
+    );
   upsertTransferRecord(engine.queryClient, transfer);
   const started: StartedTransfer = {
     spaceId: transfer.spaceId,

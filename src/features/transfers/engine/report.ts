@@ -8,8 +8,9 @@ import { store, type StartedTransfer } from './engine-state';
 export const VERB = { upload: 'uploaded', download: 'downloaded' };
 
 /** A transfer ended or was refused: the queries it touched are fetched again. */
-export function refreshAfter(queryClient: QueryClient, spaceId: string, direction: 'upload' | 'download'): void {
-  if (direction === 'upload') void queryClient.invalidateQueries({ queryKey: spaceFilesKey(spaceId) });
+export function refreshAfter(queryClient: QueryClient, spaceId: string | null, direction: 'upload' | 'download'): void {
+  // A package's transfer (spaceId null) touches no space's listing.
+  if (direction === 'upload' && spaceId !== null) void queryClient.invalidateQueries({ queryKey: spaceFilesKey(spaceId) });
   void queryClient.invalidateQueries({ queryKey: transfersKey });
 }
 

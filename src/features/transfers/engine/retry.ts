@@ -40,10 +40,13 @@ export function canRetry(engine: EngineState, record: TransferRecord): boolean {
  * followed again as one this page started.
  */
 async function resumeWithFiles(engine: EngineState, record: TransferRecord, sources: UploadSource[]): Promise<void> {
+  // A package's upload belongs to no space; it is sent again from the Send page instead.
+  const { spaceId } = record;
+  if (spaceId === null) return;
   engine.started.set(record.id, {
-    spaceId: record.spaceId,
+    spaceId,
     title: record.title,
-    start: { direction: 'upload', input: { spaceId: record.spaceId, folder: record.folder, sources, emptyFolders: [] } },
+    start: { direction: 'upload', input: { spaceId, folder: record.folder, sources, emptyFolders: [] } },
     client: engine.gateway,
     reportedRunning: false,
     quarter: 0,
@@ -74,10 +77,15 @@ export async function retry(
     if (sources && retryKind(engine, record) === 'resume-files') return await resumeWithFiles(engine, record, sources);
     // Desktop no longer knowing it (removed from its list) falls back to starting again.
     if (!sources && retryKind(engine, record) === 'resume' && (await resume(engine, record))) return;
-    const start: TransferStart | undefined = sources
-      ? { direction: 'upload', input: { spaceId: record.spaceId, folder: record.folder, sources, emptyFolders: [] } }
-      : (engine.started.get(record.id)?.start ??
-        (record.direction === 'download' ? { direction: 'download', input: { spaceId: record.spaceId, paths: record.paths } } : undefined));
+    // A package's transfer (no space) is retried only from what this page started.
+    const spaceId = record.spaceId;
+    const start: TransferStart | undefined =
+      sources && spaceId !== null
+        ? { direction: 'upload', input: { spaceId, folder: record.folder, sources, emptyFolders: [] } }
+        : (engine.started.get(record.id)?.start ??
+          (record.direction === 'download' && spaceId !== null
+            ? { direction: 'download', input: { spaceId, paths: record.paths } }
+            : undefined));
     if (!start) return;
     const response = await authorize(start);
     remove(engine, record);

@@ -1,3 +1,4 @@
+import type { CreateTransferResponse } from '../../../../contract/transfers';
 import type { LocalItem, UploadSource } from '../../../transfer-clients';
 
 export interface UploadInput {
@@ -15,6 +16,11 @@ export interface UploadInput {
    * failure looking like a lost network (Chromium's XHR reports both the same way).
    */
   checkReadable?: () => Promise<string | null>;
+  /**
+   * A feature that authorizes its own way (a package: `POST /api/packages`, docs/packages.md §2)
+   * answers as `POST /api/transfers` does; the runner carries the rest. A retry asks it again.
+   */
+  authorize?: () => Promise<CreateTransferResponse>;
 }
 
 export interface DownloadInput {
@@ -24,6 +30,8 @@ export interface DownloadInput {
   allOf?: string;
   /** …but these. */
   except?: string[];
+  /** As for an upload: a download a feature authorizes its own way (a package's). */
+  authorize?: () => Promise<CreateTransferResponse>;
 }
 
 /** What a transfer was started with: enough to authorize it again for a retry. */

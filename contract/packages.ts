@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { spacePathSchema } from './files';
+import { createTransferResponseSchema, MAX_UPLOAD_FILES, queryFlagSchema, transferClientSchema } from './transfers';
+
+// How many people one package may name, each kind: a package is for people, not a mailing list.
+export const MAX_PACKAGE_RECIPIENTS = 100;
+
+export const createPackageRequestSchema = z.object({
+  recipients: z
+    .object({
+      userIds: z.array(z.string().min(1).max(64)).max(MAX_PACKAGE_RECIPIENTS).default([]),
+      groupIds: z.array(z.string().min(1).max(64)).max(MAX_PACKAGE_RECIPIENTS).default([]),
+      /** People without an account; only where an admin allows it (`packageExternalRecipients`). */
+      emails: z.array(z.email().max(320)).max(MAX_PACKAGE_RECIPIENTS).default([]),
+    })
+    .refine((r) => r.userIds.length + r.groupIds.length + r.emails.length > 0, { message: 'Name at least one recipient' }),
+  subject: z.string().trim().min(1, 'Give the package a subject').max(200),
+  message: z.string().max(10_000).default(''),
+  /** Files relative to the package (folders of a dropped tree in their paths), with sizes. */
+  files: z
+    .array(z.object({ path: spacePathSchema, size: z.number().int().min(0) }))
+    .min(1, 'Choose at least one file')
+    .max(MAX_UPLOAD_FILES),
+  /** ISO time; absent: the default life (docs/packages.md §4). */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  notifyOnDownload: z.boolean().default(false),
+  /** Recipients do not see each other. */
+  privateRecipients: z.boolean().default(false),
+  client: transferClientSchema.optional(),
+});
+export type CreatePackageRequest = z.infer<typeof createPackageRequestSchema>;
+
+export const PACKAGE_STATUSES = ['uploading', 'ready', 'failed', 'expired', 'deleted'] as const;
+export const RECEIPT_STATES = ['not-opened', 'opened', 'partly-downloaded', 'downloaded'] as const;
+
+export const packageSummarySchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  message: z.string(),
+  sender: z.object({ id: z.string(), name: z.string() }),
+  status: z.enum(PACKAGE_STATUSES),
+  fileCount: z.number().int(),
+  bytes: z.number(),
+  createdAt: z.string(),
+  readyAt: z.string().nullable(),
+  expiresAt: z.string(),
+  notifyOnDownload: z.boolean(),
+  privateRecipients: z.boolean(),
+  /** For the person asking: a recipient who has not opened it yet. */
+  unread: z.boolean(),
+  /** For the person asking: archived out of their inbox (or sent box). */
+  archived: z.boolean(),
+});
+export type PackageSummary = z.infer<typeof packageSummarySchema>;
+
+export const packageRecipientSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['user', 'external']),
+  /** A user's display name, or the external address. */
+  name: z.string(),
+  receipt: z.enum(RECEIPT_STATES),
+  openedAt: z.string().nullable(),
+  /** When the last download (full or partial) ended. */
+  downloadedAt: z.string().nullable(),
+});
+
+export const packageDetailSchema = z.object({
+  package: packageSummarySchema,
+  files: z.array(z.object({ path: z.string(), size: z.number() })),
+  /** The sender and admins see everyone; a recipient of a private package sees only themselves. */
+  recipients: z.array(packageRecipientSchema),
+});
+export type PackageDetail = z.infer<typeof packageDetailSchema>;
+
+export const listPackagesQuerySchema = z.object({
+  box: z.enum(['inbox', 'sent']).default('inbox'),
+  /** Admins only: every package. */
+  all: queryFlagSchema.default(false),
+  /** Search by sender or subject. */
+  q: z.string().trim().max(200).optional(),
+  archived: queryFlagSchema.default(false),
+});
+
+export const packagesResponseSchema = z.object({
+  packages: z.array(packageSummarySchema),
+  /** Unread packages in the person's inbox (not archived). */
+  unread: z.number().int(),
+});
+
+export const createPackageResponseSchema = createTransferResponseSchema.extend({ package: packageSummarySchema });
+export type CreatePackageResponse = z.infer<typeof createPackageResponseSchema>;
+
+export const packageDownloadRequestSchema = z.object({
+  /** Package paths (files or folders of it); empty: the whole package. */
+  paths: z.array(spacePathSchema).max(1000).default([]),
+  client: transferClientSchema.optional(),
+});
+
+export const updatePackageRequestSchema = z.object({
+  /** Extend (or shorten) its life: the sender or an admin. */
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+
+export const archivePackageRequestSchema = z.object({ archived: z.boolean() });
+
+export const directoryQuerySchema = z.object({ q: z.string().trim().min(1).max(100) });
+/** People and groups a package may name, found by name: at most 20 of each. */
+export const directoryResponseSchema = z.object({
+  users: z.array(z.object({ id: z.string(), name: z.string(), username: z.string() })),
+  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type Directory = z.infer<typeof directoryResponseSchema>;
+
+export const packageResponseSchema = z.object({ package: packageSummarySchema });

@@ -1,0 +1,476 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  CreatePackageRequest,
+  CreatePackageResponse,
+  PackageDetail,
+  PackageSummary,
+  packageRecipientSchema,
+} from '../../../contract/packages';
+import type { User } from '../../../contract/session';
+import type { CreateTransferResponse, TransferClientKind } from '../../../contract/transfers';
+import type { z } from 'zod';
+import { ERRORS } from '../../errors';
+import type { TransferRequest } from '../../node-client/types';
+import type { AuditLog } from '../audit/audit-log';
+import { nodeFailure, type NodeClients } from '../nodes/node-clients';
+import type { Notifier } from '../notifications/notifier';
+import { normalizeSpacePath } from '../spaces/space-path';
+import type { TransferRow } from '../transfers/transfers-repository';
+import type { TransfersService } from '../transfers/transfers-service';
+import type { ListedPackage, PackageRow, PackagesRepository, RecipientRow } from './packages-repository';
+
+const DAY_MS = 86_400_000;
+// docs/packages.md §4: a package lives 14 days unless its sender picks a date, a year at most.
+export const PACKAGE_DEFAULT_DAYS = 14;
+export const PACKAGE_MAX_DAYS = 365;
+// One pass expires at most this many packages; each claim lasts ten minutes, far beyond one removal.
+const EXPIRY_BATCH = 100;
+const EXPIRY_LEASE_MS = 600_000;
+// The whole package, as a download's record names it (docs/packages.md §3).
+const WHOLE = '/';
+
+type Recipient = z.infer<typeof packageRecipientSchema>;
+
+/**
+ * Packages (docs/packages.md): files sent to named people, stored on a node under its packages
+ * root, one folder per package and outside every space, so the only way to them is this service's
+ * authorization. Recipients see a package only once the node reported its upload completed.
+ */
+export function createPackagesService(deps: {
+  packages: PackagesRepository;
+  transfers: TransfersService;
+  clients: NodeClients;
+  audit: AuditLog;
+  notifier: Notifier;
+  /** Whether packages may go to addresses without an account (an admin setting, docs/packages.md §5). */
+  externalRecipientsAllowed: () => boolean;
+  publicOrigin: string;
+}) {
+  const { packages, transfers, clients, audit, notifier, externalRecipientsAllowed, publicOrigin } = deps;
+
+  function expiryOf(requested: string | undefined, now: number): number {
+    if (requested === undefined) return now + PACKAGE_DEFAULT_DAYS * DAY_MS;
+    const at = Date.parse(requested);
+    if (at <= now) throw ERRORS.BadRequest('The expiry must be in the future.');
+    if (at > now + PACKAGE_MAX_DAYS * DAY_MS) throw ERRORS.BadRequest(`A package may last at most ${PACKAGE_MAX_DAYS} days.`);
+    return at;
+  }
+
+  /** The recipients' rows: named users, the members of named groups, external addresses. */
+  async function resolveRecipients(user: User, request: CreatePackageRequest, packageId: string): Promise<RecipientRow[]> {
+    const { userIds, groupIds, emails } = request.recipients;
+    if (emails.length > 0 && !externalRecipientsAllowed()) throw ERRORS.Forbidden('send packages to addresses without an account here');
+    const { groups, members } = await packages.groupMembers([...new Set(groupIds)]);
+    const missingGroup = groupIds.find((id) => !groups.includes(id));
+    if (missingGroup) throw ERRORS.BadRequest(`No group has the id ${missingGroup}.`);
+    const via = new Map<string, string | null>();
+    for (const m of members) if (!via.has(m.user_id)) via.set(m.user_id, m.group_id);
+    // Named directly wins over named through a group.
+    for (const id of userIds) via.set(id, null);
+    const active = await packages.activeUsers([...via.keys()]);
+    const activeIds = new Set(active.map((u) => u.id));
+    const missingUser = userIds.find((id) => !activeIds.has(id));
+    if (missingUser) throw ERRORS.BadRequest(`No active user has the id ${missingUser}.`);
+    const rows: RecipientRow[] = [];
+    const blank = { package_id: packageId, opened_at: null, archived_at: null, notified_at: null };
+    for (const u of active)
+      if (u.id !== user.id || userIds.includes(u.id))
+        rows.push({ ...blank, id: randomUUID(), user_id: u.id, email: null, via_group_id: via.get(u.id) ?? null });
+    for (const email of [...new Set(emails.map((e) => e.trim().toLowerCase()))])
+      rows.push({ ...blank, id: randomUUID(), user_id: null, email, via_group_id: null });
+    if (rows.length === 0) throw ERRORS.BadRequest('The named groups have no members: name at least one recipient.');
+    return rows;
+  }
+
+  /** The declared files, normalized as package paths (relative, no `..`), each named once. */
+  function declaredFiles(files: CreatePackageRequest['files']): Array<{ path: string; size: number }> {
+    const seen = new Set<string>();
+    return files.map((f) => {
+      const path = normalizeSpacePath(f.path).slice(1);
+      if (path === '') throw ERRORS.InvalidPath(f.path, 'is not a file name');
+      if (seen.has(path)) throw ERRORS.BadRequest(`${path} is named twice.`);
+      seen.add(path);
+      return { path, size: f.size };
+    });
+  }
+
+  /** The node and folder for a new package, refusing a packages root that a space could reach. */
+  async function placement(id: string): Promise<{ nodeId: string; nodePath: string }> {
+    const node = await packages.packagesNode();
+    if (!node) throw ERRORS.Conflict('No transfer node keeps packages; an admin must set a packages root on a node.');
+    const root = node.root.replace(/\/+$/, '') || '/';
+    const within = (inner: string, outer: string) => outer === '/' || inner === outer || inner.startsWith(`${outer}/`);
+    for (const spaceRoot of await packages.spaceRoots(node.id)) {
+      const space = spaceRoot.replace(/\/+$/, '') || '/';
+      if (within(root, space) || within(space, root))
+        throw ERRORS.Conflict(
+          `The packages folder ${root} overlaps a space's folder on its node; an admin must give packages a folder of their own.`,
+        );
+    }
+    return { nodeId: node.id, nodePath: `${root === '/' ? '' : root}/${id}` };
+  }
+
+  /** The package as `viewer` may see it, or 404 as for a package that does not exist. */
+  async function visible(
+    user: User,
+    id: string,
+  ): Promise<{ row: ListedPackage; recipient: RecipientRow | undefined; role: 'sender' | 'recipient' | 'admin' }> {
+    const row = await packages.find(id);
+    if (!row || row.status === 'deleted') throw ERRORS.NotFound('This package');
+    if (row.sender_user_id === user.id) return { row, recipient: await packages.recipientOf(id, user.id), role: 'sender' };
+    const recipient = await packages.recipientOf(id, user.id);
+    // Never half-uploaded: a recipient sees nothing until the node reported the upload completed.
+    if (recipient && (row.status === 'ready' || row.status === 'expired')) return { row, recipient, role: 'recipient' };
+    if (user.isAdmin) return { row, recipient, role: 'admin' };
+    throw ERRORS.NotFound('This package');
+  }
+
+  function summary(
+    row: ListedPackage,
+    viewer: { openedAt: number | null; archivedAt: number | null; isRecipient: boolean },
+  ): PackageSummary {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      id: row.id,
+      subject: row.subject,
+      message: row.message,
+      sender: { id: row.sender_user_id, name: row.sender_name },
+      status: row.status,
+      fileCount: row.file_count,
+      bytes: row.bytes,
+      createdAt: new Date(row.created_at).toISOString(),
+      readyAt: iso(row.ready_at),
+      expiresAt: new Date(row.expires_at).toISOString(),
+      notifyOnDownload: row.notify_on_download === 1,
+      privateRecipients: row.private_recipients === 1,
+      unread: viewer.isRecipient && viewer.openedAt === null,
+      archived: viewer.archivedAt !== null,
+    };
+  }
+
+  async function receipts(row: ListedPackage, only?: string): Promise<Recipient[]> {
+    const downloads = await packages.downloads(row.id);
+    const people = await packages.recipients(row.id);
+    return people
+      .filter((r) => only === undefined || r.user_id === only)
+      .map((r) => {
+        const theirs = r.user_id === null ? [] : downloads.filter((d) => d.user_id === r.user_id);
+        const full = theirs.filter((d) => d.status === 'completed' && (JSON.parse(d.paths_json) as string[]).includes(WHOLE));
+        const part = theirs.filter(
+          (d) =>
+            (d.status === 'completed' && !full.includes(d)) ||
+            ((d.status === 'failed' || d.status === 'cancelled') && d.bytes_transferred > 0),
+        );
+        const ended = [...full, ...part].map((d) => d.ended_at ?? 0);
+        const last = ended.length > 0 ? Math.max(...ended) : null;
+        return {
+          id: r.id,
+          kind: r.user_id === null ? ('external' as const) : ('user' as const),
+          name: r.user_id === null ? (r.email ?? '') : (r.user_name ?? ''),
+          receipt: full.length > 0 ? 'downloaded' : part.length > 0 ? 'partly-downloaded' : r.opened_at !== null ? 'opened' : 'not-opened',
+          openedAt: r.opened_at === null ? null : new Date(r.opened_at).toISOString(),
+          downloadedAt: last === null || last === 0 ? null : new Date(last).toISOString(),
+        };
+      });
+  }
+
+  async function managed(user: User, id: string): Promise<ListedPackage> {
+    const { row, role } = await visible(user, id);
+    if (role === 'recipient') throw ERRORS.Forbidden('change a package someone else sent');
+    return row;
+  }
+
+  return {
+    directory: (text: string) => packages.directory(text),
+
+    async create(user: User, request: CreatePackageRequest): Promise<CreatePackageResponse> {
+      const id = randomUUID();
+      const files = declaredFiles(request.files);
+      const recipients = await resolveRecipients(user, request, id);
+      const now = Date.now();
+      const expiresAt = expiryOf(request.expiresAt, now);
+      const { nodeId, nodePath } = await placement(id);
+      const target = await clients.forNode(nodeId);
+      await clients.ensureFolders(nodeId, [nodePath]);
+      const setupRequest: TransferRequest =
+        target.node.kind === 'embedded'
+          ? // The embedded node binds the token to these files and sizes, never replacing (docs/node-api.md §1.4).
+            {
+              destination_root: nodePath,
+              paths: files.map((f) => ({ source: f.path, destination: f.path, size: f.size })),
+              overwrite: 'never',
+            }
+          : // A real HSTS binds its token to the destination folder (docs/node-api.md §1.4).
+            { paths: [{ destination: nodePath }] };
+      const transferId = randomUUID();
+      const bytes = files.reduce((sum, f) => sum + f.size, 0);
+      const response = await transfers.forPackage(user, {
+        packageId: id,
+        nodeId,
+        direction: 'upload',
+        request: setupRequest,
+        specExtra: { paths: files.map((f) => ({ source: f.path, destination: f.path })), overwrite: 'never' },
+        title: request.subject,
+        paths: [...new Set(files.map((f) => f.path.split('/')[0] as string))],
+        fileCount: files.length,
+        bytesExpected: bytes,
+        client: request.client,
+        transferId,
+      });
+      const row: PackageRow = {
+        id,
+        sender_user_id: user.id,
+        node_id: nodeId,
+        node_path: nodePath,
+        subject: request.subject,
+        message: request.message,
+        files_json: JSON.stringify(files),
+        file_count: files.length,
+        bytes,
+        notify_on_download: request.notifyOnDownload ? 1 : 0,
+        private_recipients: request.privateRecipients ? 1 : 0,
+        status: 'uploading',
+        upload_transfer_id: transferId,
+        created_at: now,
+        updated_at: now,
+        ready_at: null,
+        expires_at: expiresAt,
+        sender_archived_at: null,
+      };
+      await packages.insert(row, recipients);
+      await audit.record({
+        userId: user.id,
+        action: 'package-send',
+        target: `package ${id}: ${files.length} files, ${bytes} bytes`,
+        decision: 'allow',
+        reason: `to ${recipients.length} recipient(s); expires ${new Date(expiresAt).toISOString()}`,
+      });
+      const listed = (await packages.find(id)) as ListedPackage;
+      return { ...response, package: summary(listed, { openedAt: null, archivedAt: null, isRecipient: false }) };
+    },
+
+    async list(user: User, query: { box: 'inbox' | 'sent'; all: boolean; q?: string | undefined; archived: boolean }) {
+      if (query.all && !user.isAdmin) throw ERRORS.Forbidden("see everyone's packages");
+      const unread = await packages.unreadCount(user.id);
+      if (query.box === 'inbox') {
+        const rows = await packages.inbox(user.id, query);
+        return { unread, packages: rows.map((r) => summary(r, { openedAt: r.opened_at, archivedAt: r.archived_at, isRecipient: true })) };
+      }
+      const rows = await packages.sent({ ...(query.all ? {} : { senderId: user.id }), q: query.q, archived: query.archived });
+      return { unread, packages: rows.map((r) => summary(r, { openedAt: null, archivedAt: r.sender_archived_at, isRecipient: false })) };
+    },
+
+    async get(user: User, id: string): Promise<PackageDetail> {
+      const { row, recipient, role } = await visible(user, id);
+      let openedAt = recipient?.opened_at ?? null;
+      if (role === 'recipient' && recipient && openedAt === null) {
+        openedAt = Date.now();
+        await packages.updateRecipient(recipient.id, { opened_at: openedAt });
+        await audit.record({ userId: user.id, action: 'package-open', target: `package ${id}`, decision: 'allow' });
+      }
+      // Private recipients do not see each other; the sender and admins see everyone.
+      const only = role === 'recipient' && row.private_recipients === 1 ? user.id : undefined;
+      return {
+        package: summary(row, {
+          openedAt,
+          archivedAt: role === 'sender' ? row.sender_archived_at : (recipient?.archived_at ?? null),
+          isRecipient: role === 'recipient',
+        }),
+        files: JSON.parse(row.files_json) as Array<{ path: string; size: number }>,
+        recipients: await receipts(row, only),
+      };
+    },
+
+    async download(
+      user: User,
+      id: string,
+      request: { paths: string[]; client?: TransferClientKind | undefined },
+    ): Promise<CreateTransferResponse> {
+      const { row, recipient, role } = await visible(user, id);
+      if (row.status === 'expired') throw ERRORS.Conflict('This package has expired; its files are gone.');
+      if (row.status !== 'ready') throw ERRORS.Conflict('This package has not finished uploading.');
+      const files = JSON.parse(row.files_json) as Array<{ path: string; size: number }>;
+      const wanted = [...new Set(request.paths.map((p) => normalizeSpacePath(p).slice(1)))].filter((p) => p !== '');
+      // A path of the package: one of its files, or a folder above some of them. Nothing else is asked of the node.
+      for (const p of wanted) if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw ERRORS.PathNotFound(`/${p}`);
+      const whole = wanted.length === 0;
+      const sources = whole ? [...new Set(files.map((f) => f.path.split('/')[0] as string))] : wanted;
+      const singleFile = sources.length === 1 && files.some((f) => f.path === sources[0]);
+      const bytes = files
+        .filter((f) => whole || wanted.some((p) => f.path === p || f.path.startsWith(`${p}/`)))
+        .reduce((s, f) => s + f.size, 0);
+      // docs/transfer-spec.md §2.3: several paths or a folder come back as one zip only when the spec asks.
+      const zipName =
+        row.subject
+          .replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-')
+          .trim()
+          .slice(0, 100) || 'package';
+      const title = whole
+        ? row.subject
+        : singleFile
+          ? ((sources[0] as string).split('/').pop() as string)
+          : `${sources.length} items of ${row.subject}`;
+      const response = await transfers.forPackage(user, {
+        packageId: id,
+        nodeId: row.node_id,
+        direction: 'download',
+        request: { source_root: row.node_path, paths: sources.map((source) => ({ source })) },
+        specExtra: singleFile ? {} : { zip_required: true, download_name: zipName },
+        title,
+        paths: whole ? [WHOLE] : wanted.map((p) => `/${p}`),
+        fileCount: whole ? files.length : sources.length,
+        bytesExpected: bytes,
+        client: request.client,
+        transferId: randomUUID(),
+      });
+      if (role === 'recipient' && recipient && recipient.opened_at === null)
+        await packages.updateRecipient(recipient.id, { opened_at: Date.now() });
+      await audit.record({
+        userId: user.id,
+        action: 'package-download',
+        target: `package ${id}: ${whole ? 'all files' : wanted.join(', ')}`,
+        decision: 'allow',
+        reason: role === 'recipient' ? null : `as its ${role}`,
+      });
+      return response;
+    },
+
+    async extend(user: User, id: string, expiresAt: string): Promise<PackageSummary> {
+      const row = await managed(user, id);
+      if (row.status === 'expired') throw ERRORS.Conflict('This package has expired; its files are gone.');
+      const at = expiryOf(expiresAt, Date.now());
+      await packages.update(id, { expires_at: at });
+      await audit.record({
+        userId: user.id,
+        action: 'package-extend',
+        target: `package ${id}`,
+        decision: 'allow',
+        reason: `expires ${new Date(at).toISOString()}`,
+      });
+      return summary({ ...row, expires_at: at }, { openedAt: null, archivedAt: row.sender_archived_at, isRecipient: false });
+    },
+
+    /** Recall: the files go from the node and the package from everyone's boxes. */
+    async recall(user: User, id: string): Promise<void> {
+      const row = await managed(user, id);
+      await removeFiles(row);
+      await packages.update(id, { status: 'deleted' });
+      await audit.record({
+        userId: user.id,
+        action: 'package-delete',
+        target: `package ${id}`,
+        decision: 'allow',
+        reason: row.sender_user_id === user.id ? 'recalled by its sender' : 'deleted by an admin',
+      });
+    },
+
+    async archive(user: User, id: string, archived: boolean): Promise<PackageSummary> {
+      const { row, recipient, role } = await visible(user, id);
+      const at = archived ? Date.now() : null;
+      if (role === 'sender') await packages.update(id, { sender_archived_at: at });
+      else if (role === 'recipient' && recipient) await packages.updateRecipient(recipient.id, { archived_at: at });
+      else throw ERRORS.NotFound('This package');
+      await audit.record({
+        userId: user.id,
+        action: archived ? 'package-archive' : 'package-unarchive',
+        target: `package ${id}`,
+        decision: 'allow',
+      });
+      return summary(role === 'sender' ? { ...row, sender_archived_at: at } : row, {
+        openedAt: recipient?.opened_at ?? null,
+        archivedAt: at,
+        isRecipient: role === 'recipient',
+      });
+    },
+
+    /**
+     * The expiry pass (docs/packages.md §4): each due package claimed by this instance has its files
+     * removed from the node and is marked expired. Returns how many it expired; a node that cannot
+     * answer leaves the package for a later pass, once the claim lapsed.
+     */
+    async expireDue(now = Date.now()): Promise<number> {
+      let expired = 0;
+      for (const row of await packages.due(now, EXPIRY_BATCH)) {
+        if (!(await packages.claimExpiry(row.id, now, now + EXPIRY_LEASE_MS))) continue;
+        await removeFiles(row);
+        await packages.update(row.id, { status: 'expired', expiry_lease_until: null });
+        await audit.record({
+          userId: null,
+          action: 'package-expire',
+          target: `package ${row.id}`,
+          decision: 'allow',
+          reason: 'its files were removed from the node',
+        });
+        expired++;
+      }
+      return expired;
+    },
+
+    /** The tracker's report of a transfer's end (transfer-tracker.ts `onEnded`). */
+    async transferEnded(transfer: TransferRow): Promise<void> {
+      if (!transfer.package_id) return;
+      const row = await packages.find(transfer.package_id);
+      if (!row) return;
+      if (transfer.direction === 'upload' && transfer.id === row.upload_transfer_id) {
+        if (transfer.status === 'completed') {
+          if (await packages.transition(row.id, 'uploading', { status: 'ready', ready_at: Date.now() })) await arrived(row);
+        } else if (transfer.status === 'failed' || transfer.status === 'cancelled') {
+          await packages.transition(row.id, 'uploading', { status: 'failed' });
+        }
+        return;
+      }
+      if (
+        transfer.direction === 'download' &&
+        transfer.status === 'completed' &&
+        row.notify_on_download === 1 &&
+        transfer.user_id !== row.sender_user_id
+      ) {
+        const who = (await packages.userName(transfer.user_id)) ?? 'A recipient';
+        const paths = JSON.parse(transfer.paths_json) as string[];
+        await notifier.notify({
+          userId: row.sender_user_id,
+          email: (await packages.activeUsers([row.sender_user_id]))[0]?.email ?? null,
+          kind: 'package.downloaded',
+          subject: `${who} downloaded “${row.subject}”`,
+          text: `${who} downloaded ${paths.includes(WHOLE) ? 'all files' : `${paths.length} item(s)`} of your package “${row.subject}”.`,
+          link: `${publicOrigin}/packages/${row.id}`,
+        });
+      }
+    },
+  };
+
+  async function removeFiles(row: PackageRow): Promise<void> {
+    const { node, client } = await clients.forNode(row.node_id);
+    const [result] = await client.deletePaths([row.node_path]).catch((error: unknown) => {
+      throw nodeFailure(node.name, error);
+    });
+    // Already gone (a failed upload never made it, or an earlier pass removed it) is what we want.
+    if (result && !result.ok && result.error.status !== 404) throw ERRORS.NodeRefused(node.name, result.error.message);
+  }
+
+  /** Tells each recipient with an account that a package arrived (docs/packages.md §6). */
+  async function arrived(row: ListedPackage): Promise<void> {
+    const people = await packages.recipients(row.id);
+    for (const person of people) {
+      if (person.user_id === null) continue;
+      await notifier.notify({
+        userId: person.user_id,
+        email: person.user_email ?? null,
+        kind: 'package.received',
+        subject: `${row.sender_name} sent you “${row.subject}”`,
+        text: `${row.sender_name} sent you ${row.file_count} file(s): “${row.subject}”.${row.message ? `\n\n${row.message}` : ''}`,
+        link: `${publicOrigin}/packages/${row.id}`,
+      });
+      await packages.updateRecipient(person.id, { notified_at: Date.now() });
+    }
+    await audit.record({
+      userId: row.sender_user_id,
+      action: 'package-ready',
+      target: `package ${row.id}`,
+      decision: 'allow',
+      reason: 'upload completed on the node',
+    });
+  }
+}
+
+export type PackagesService = ReturnType<typeof createPackagesService>;

@@ -1,0 +1,306 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
+import { gatewayDownload } from '../../../test-kit/gateway-download';
+import { gatewayUpload } from '../../../test-kit/gateway-upload';
+import { recordingNotifier } from '../../test/share-fixture';
+import { createTestApp, TEST_PASSWORD, type ApiJson, type LoggedIn, type TestApp } from '../../test/test-app';
+import { DIALECTS } from '../../test/test-database';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const DAY_MS = 86_400_000;
+
+interface Summary {
+  id: string;
+  status: string;
+  unread: boolean;
+  archived: boolean;
+  expiresAt: string;
+}
+interface Receipt {
+  name: string;
+  kind: string;
+  receipt: string;
+}
+
+describe.each(DIALECTS)('packages on %s', (dialect) => {
+  let node: NodeProcess;
+  let t: TestApp;
+  const notifier = recordingNotifier();
+  let alice: LoggedIn;
+  let bob: LoggedIn;
+  let carol: LoggedIn;
+  let dave: LoggedIn;
+  let ids: Record<string, string>;
+  let groupId: string;
+
+  // A folder tree: two levels, and a file at the top.
+  const files: Record<string, Buffer> = {
+    'tree/readme.txt': Buffer.from('read me first\n'),
+    'tree/data/a.bin': randomBytes(40_000),
+    'tree/data/deep/b.bin': randomBytes(9_000),
+    'cover.pdf': randomBytes(12_000),
+  };
+  const declared = Object.entries(files).map(([p, data]) => ({ path: p, size: data.length }));
+
+  async function waitForTransfer(transferId: string, status: string) {
+    for (let i = 0; i < 100; i++) {
+      await t.app.courier.tracker.sync();
+      const row = await t.db.selectFrom('transfers').select('status').where('id', '=', transferId).executeTakeFirst();
+      if (row?.status === status) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`transfer ${transferId} never became ${status}`);
+  }
+
+  /** Sends a package to bob and the group (carol) and, unless `upload` is false, carries its upload to the end. */
+  async function send(body: object = {}, upload = true): Promise<{ id: string; json: ApiJson }> {
+    const r = await t.api(alice, 'POST', '/api/packages', {
+      recipients: { userIds: [ids.bob], groupIds: [groupId] },
+      subject: 'Quarterly figures',
+      message: 'All of it, as promised.',
+      files: declared,
+      ...body,
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const id = (r.json.package as Summary).id;
+    if (upload) {
+      const sent = await gatewayUpload(
+        node.gatewayUrl,
+        r.json.transferSpec as object,
+        Object.entries(files).map(([p, data]) => ({ path: p, data })),
+      );
+      expect(sent.status).toBeLessThan(400);
+      await waitForTransfer((r.json.transfer as { id: string }).id, 'completed');
+    }
+    return { id, json: r.json };
+  }
+
+  const inbox = async (who: LoggedIn, query = '') => (await t.api(who, 'GET', `/api/packages?box=inbox${query}`)).json;
+
+  beforeAll(async () => {
+    node = await startNodeProcess();
+    t = await createTestApp(
+      dialect,
+      {},
+      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl }, notifier },
+    );
+    alice = await t.login('alice');
+    ids = {};
+    for (const name of ['carol', 'dave']) {
+      const u = await t.api(alice, 'POST', '/api/users', {
+        username: name,
+        displayName: name,
+        password: TEST_PASSWORD,
+        email: `${name}@example.com`,
+      });
+      expect(u.status, JSON.stringify(u.json)).toBe(201);
+      ids[name] = u.json.id as string;
+    }
+    const users = (await t.api(alice, 'GET', '/api/users')).json.users as Array<{ id: string; username: string }>;
+    ids.bob = users.find((u) => u.username === 'bob')!.id;
+    const group = await t.api(alice, 'POST', '/api/groups', { name: 'Finance' });
+    groupId = group.json.id as string;
+    await t.api(alice, 'PUT', `/api/groups/${groupId}/members/${ids.carol}`);
+    bob = await t.login('bob');
+    carol = await t.login('carol');
+    dave = await t.login('dave');
+  });
+  afterAll(async () => {
+    await t.close();
+    await node.stop();
+  });
+
+  it('answers the upload as POST /api/transfers does, shows the package to recipients only once the upload completed, and tells them', async () => {
+    const { id, json } = await send({}, false);
+    expect(json.transferSpec).toMatchObject({ direction: 'send' });
+    expect(json.clients).toEqual([{ type: 'http-gateway', url: node.gatewayUrl }]);
+    expect(json.transfer).toMatchObject({ direction: 'upload', spaceId: null, packageId: id, status: 'authorized' });
+    expect(json.tokenLifeSeconds).toBeGreaterThan(0);
+
+    // Not yet uploaded: nothing in the inbox, and the package itself answers as a missing one.
+    expect((await inbox(bob)).packages).toEqual([]);
+    expect((await t.api(bob, 'GET', `/api/packages/${id}`)).status).toBe(404);
+    expect((await t.api(bob, 'POST', `/api/packages/${id}/downloads`, {})).status).toBe(404);
+    expect(notifier.notices.filter((n) => n.kind === 'package.received')).toEqual([]);
+    // The sender sees it in Sent, uploading.
+    const sent = (await t.api(alice, 'GET', '/api/packages?box=sent')).json.packages as Summary[];
+    expect(sent.find((p) => p.id === id)?.status).toBe('uploading');
+
+    const sentUpload = await gatewayUpload(
+      node.gatewayUrl,
+      json.transferSpec as object,
+      Object.entries(files).map(([p, data]) => ({ path: p, data })),
+    );
+    expect(sentUpload.status).toBeLessThan(400);
+    await waitForTransfer((json.transfer as { id: string }).id, 'completed');
+
+    const box = await inbox(bob);
+    expect((box.packages as Summary[]).map((p) => [p.id, p.status, p.unread])).toEqual([[id, 'ready', true]]);
+    expect(box.unread).toBe(1);
+    expect((await inbox(carol)).unread).toBe(1);
+    const told = notifier.notices.filter((n) => n.kind === 'package.received' && n.link?.endsWith(`/packages/${id}`));
+    expect(told.map((n) => n.userId).sort()).toEqual([ids.bob, ids.carol].sort());
+    expect(told.find((n) => n.userId === ids.carol)?.email).toBe('carol@example.com');
+
+    // Stored in a folder of its own under the packages root, outside every space.
+    for (const [p, data] of Object.entries(files))
+      expect(sha256(readFileSync(path.join(node.docroot, 'packages', id, p)))).toBe(sha256(data));
+  });
+
+  it('downloads one file byte-identical and the whole package; the sender sees receipts per recipient; others get 404', async () => {
+    const { id } = await send({ notifyOnDownload: true });
+    const before = (await inbox(bob)).unread as number;
+    const detail = await t.api(bob, 'GET', `/api/packages/${id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.json.files).toEqual(declared);
+    // Opened: no longer unread, and the count drops by one.
+    expect(((await inbox(bob)).packages as Summary[]).find((p) => p.id === id)?.unread).toBe(false);
+    expect((await inbox(bob)).unread).toBe(before - 1);
+
+    const one = await t.api(bob, 'POST', `/api/packages/${id}/downloads`, { paths: ['/tree/data/a.bin'] });
+    expect(one.status, JSON.stringify(one.json)).toBe(201);
+    expect(one.json.transfer).toMatchObject({ direction: 'download', packageId: id, spaceId: null });
+    const bytes = await gatewayDownload(node.gatewayUrl, one.json.transferSpec as object);
+    expect(bytes.status).toBe(200);
+    expect(sha256(Buffer.from(await bytes.arrayBuffer()))).toBe(sha256(files['tree/data/a.bin']!));
+    await waitForTransfer((one.json.transfer as { id: string }).id, 'completed');
+
+    let receipts = (await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Receipt[];
+    expect(receipts.map((r) => [r.name, r.receipt]).sort()).toEqual(
+      [
+        ['Bob', 'partly-downloaded'],
+        ['carol', 'not-opened'],
+      ].sort(),
+    );
+
+    const all = await t.api(bob, 'POST', `/api/packages/${id}/downloads`, {});
+    expect(all.status).toBe(201);
+    expect(all.json.transferSpec).toMatchObject({ zip_required: true, download_name: 'Quarterly figures' });
+    const zip = await gatewayDownload(node.gatewayUrl, all.json.transferSpec as object);
+    expect(zip.status).toBe(200);
+    await zip.arrayBuffer();
+    await waitForTransfer((all.json.transfer as { id: string }).id, 'completed');
+    receipts = (await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Receipt[];
+    expect(receipts.find((r) => r.name === 'Bob')?.receipt).toBe('downloaded');
+    const downloaded = notifier.notices.filter((n) => n.kind === 'package.downloaded' && n.link?.endsWith(`/packages/${id}`));
+    expect(downloaded.map((n) => n.userId)).toEqual([expect.any(String), expect.any(String)]);
+
+    // Dave is on no package: every route answers as for a package that does not exist.
+    expect((await t.api(dave, 'GET', `/api/packages/${id}`)).status).toBe(404);
+    expect((await t.api(dave, 'POST', `/api/packages/${id}/downloads`, {})).status).toBe(404);
+    expect((await t.api(dave, 'PUT', `/api/packages/${id}/archive`, { archived: true })).status).toBe(404);
+    expect((await t.api(dave, 'DELETE', `/api/packages/${id}`)).status).toBe(404);
+    expect((await inbox(dave)).packages).toEqual([]);
+    // A path outside the package is refused before the node is asked.
+    const escape = await t.api(bob, 'POST', `/api/packages/${id}/downloads`, { paths: ['/../../other'] });
+    expect(escape.json.code).toBe('INVALID_PATH');
+    expect((await t.api(bob, 'POST', `/api/packages/${id}/downloads`, { paths: ['/tree/nothing.txt'] })).json.code).toBe('PATH_NOT_FOUND');
+
+    const audit = (await t.api(alice, 'GET', '/api/audit?limit=500')).json.entries as Array<{ action: string }>;
+    for (const action of ['package-send', 'package-ready', 'package-open', 'package-download'])
+      expect(audit.map((e) => e.action)).toContain(action);
+  });
+
+  it('searches and archives the inbox, keeps private recipients from each other, and lets only the sender or an admin extend and recall', async () => {
+    const { id } = await send({ subject: 'Private matter', privateRecipients: true });
+    expect(((await inbox(bob, '&q=private')).packages as Summary[]).map((p) => p.id)).toEqual([id]);
+    expect(((await inbox(bob, '&q=alice')).packages as Summary[]).map((p) => p.id)).toContain(id);
+    expect((await inbox(bob, '&q=nothing-like-it')).packages as Summary[]).toEqual([]);
+
+    const seen = (await t.api(bob, 'GET', `/api/packages/${id}`)).json.recipients as Receipt[];
+    expect(seen.map((r) => r.name)).toEqual(['Bob']);
+    expect(((await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Receipt[]).length).toBe(2);
+
+    expect((await t.api(bob, 'PUT', `/api/packages/${id}/archive`, { archived: true })).status).toBe(200);
+    expect(((await inbox(bob)).packages as Summary[]).map((p) => p.id)).not.toContain(id);
+    expect(((await inbox(bob, '&archived=1')).packages as Summary[]).map((p) => p.id)).toEqual([id]);
+
+    const later = new Date(Date.now() + 30 * DAY_MS).toISOString();
+    expect((await t.api(bob, 'PATCH', `/api/packages/${id}`, { expiresAt: later })).status).toBe(403);
+    const extended = await t.api(alice, 'PATCH', `/api/packages/${id}`, { expiresAt: later });
+    expect(Date.parse((extended.json.package as Summary).expiresAt)).toBe(Date.parse(later));
+    expect(
+      (await t.api(alice, 'PATCH', `/api/packages/${id}`, { expiresAt: new Date(Date.now() + 400 * DAY_MS).toISOString() })).status,
+    ).toBe(400);
+
+    expect((await t.api(bob, 'DELETE', `/api/packages/${id}`)).status).toBe(403);
+    expect(existsSync(path.join(node.docroot, 'packages', id))).toBe(true);
+    expect((await t.api(alice, 'DELETE', `/api/packages/${id}`)).status).toBe(204);
+    expect(existsSync(path.join(node.docroot, 'packages', id))).toBe(false);
+    expect((await t.api(bob, 'GET', `/api/packages/${id}`)).status).toBe(404);
+    expect(((await inbox(bob, '&archived=1')).packages as Summary[]).map((p) => p.id)).not.toContain(id);
+
+    // An admin deletes anyone's package.
+    const other = await send({ subject: 'For the admin to remove' });
+    const found = (await t.api(bob, 'GET', '/api/packages/directory?q=car')).json;
+    expect(found.users).toEqual([expect.objectContaining({ id: ids.carol, username: 'carol' })]);
+    expect((await t.api(bob, 'GET', '/api/packages/directory?q=fin')).json.groups).toEqual([{ id: groupId, name: 'Finance' }]);
+    const bobsOwn = await t.api(bob, 'POST', '/api/packages', {
+      recipients: { userIds: [ids.carol] },
+      subject: 'From bob',
+      files: [{ path: 'x.txt', size: 1 }],
+    });
+    expect(bobsOwn.status).toBe(201);
+    expect((await t.api(alice, 'GET', '/api/packages?box=sent&all=1')).json.packages).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: (bobsOwn.json.package as Summary).id })]),
+    );
+    expect((await t.api(bob, 'GET', '/api/packages?box=sent&all=1')).status).toBe(403);
+    expect((await t.api(alice, 'DELETE', `/api/packages/${(bobsOwn.json.package as Summary).id}`)).status).toBe(204);
+    expect(other.id).toBeTruthy();
+    const audit = (await t.api(alice, 'GET', '/api/audit?limit=500')).json.entries as Array<{ action: string }>;
+    for (const action of ['package-archive', 'package-extend', 'package-delete']) expect(audit.map((e) => e.action)).toContain(action);
+  });
+
+  it('expires a due package once, even with two passes racing: its files leave the node, recipients see it expired with nothing to download', async () => {
+    const { id } = await send({ subject: 'Short-lived' });
+    const folder = path.join(node.docroot, 'packages', id);
+    expect(existsSync(folder)).toBe(true);
+    await t.db
+      .updateTable('packages')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('id', '=', id)
+      .execute();
+    const counts = await Promise.all([t.app.courier.expirePackages(), t.app.courier.expirePackages()]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(existsSync(folder)).toBe(false);
+    expect(((await inbox(bob)).packages as Summary[]).find((p) => p.id === id)?.status).toBe('expired');
+    expect((await t.api(bob, 'POST', `/api/packages/${id}/downloads`, {})).json.code).toBe('CONFLICT');
+    const audit = (await t.api(alice, 'GET', '/api/audit?limit=500')).json.entries as Array<{ action: string; target: string }>;
+    expect(audit.filter((e) => e.action === 'package-expire' && e.target === `package ${id}`)).toHaveLength(1);
+    expect(await t.app.courier.expirePackages()).toBe(0);
+  });
+
+  it('refuses bad input clearly: no recipient, unknown users, paths that escape, names twice, and external addresses unless an admin allows them', async () => {
+    const post = (body: object) =>
+      t.api(alice, 'POST', '/api/packages', {
+        recipients: { userIds: [ids.bob] },
+        subject: 'x',
+        files: [{ path: 'a.txt', size: 1 }],
+        ...body,
+      });
+    expect((await post({ recipients: {} })).json.code).toBe('VALIDATION_FAILED');
+    expect((await post({ recipients: { userIds: ['no-such-user'] } })).json).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await post({ files: [{ path: '../../etc/passwd', size: 1 }] })).json.code).toBe('INVALID_PATH');
+    expect(
+      (
+        await post({
+          files: [
+            { path: 'a.txt', size: 1 },
+            { path: '/a.txt', size: 2 },
+          ],
+        })
+      ).json.code,
+    ).toBe('BAD_REQUEST');
+    expect((await post({ expiresAt: new Date(Date.now() - 1000).toISOString() })).json.code).toBe('BAD_REQUEST');
+    const external = await post({ recipients: { emails: ['guest@example.org'] } });
+    expect([external.status, external.json.code]).toEqual([403, 'FORBIDDEN']);
+    expect((await t.api(alice, 'PUT', '/api/admin/settings/packageExternalRecipients', { value: 1 })).status).toBe(200);
+    const allowed = await post({ recipients: { emails: ['Guest@Example.org'] } });
+    expect(allowed.status).toBe(201);
+    const receipts = (await t.api(alice, 'GET', `/api/packages/${(allowed.json.package as Summary).id}`)).json.recipients as Receipt[];
+    expect(receipts).toEqual([expect.objectContaining({ kind: 'external', name: 'guest@example.org', receipt: 'not-opened' })]);
+  });
+});

@@ -1,0 +1,269 @@
+import { Button, Checkbox, InlineNotification, Tag, TextArea, TextInput } from '@carbon/react';
+import { Add, Upload } from '@carbon/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import type { CreateTransferResponse } from '../../../../contract/transfers';
+import { errorMessage } from '../../../lib/error-message';
+import { formatBytes } from '../../../lib/format-bytes';
+import { packagesKey } from '../../../lib/query-keys';
+import { MAX_UPLOAD_FILES } from '../../../lib/upload/check-upload';
+import { collectEntries, collectFileList } from '../../../lib/upload/collect-upload';
+import type { CollectedUpload } from '../../../lib/upload/collected-upload';
+import type { UploadSource } from '../../../transfer-clients';
+import { sendPackage, useDirectory } from '../api/packages-api';
+
+interface Chosen {
+  kind: 'user' | 'group';
+  id: string;
+  name: string;
+}
+
+export interface SendPageProps {
+  /** Hands the files and the package's own authorization to the transfer runner (the tray shows progress). */
+  onSend: (sources: UploadSource[], authorize: () => Promise<CreateTransferResponse>) => Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** `/send`: recipients, subject, message, files and folders (structure kept), expiry and options. */
+export function SendPage({ onSend }: SendPageProps) {
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState('');
+  const directory = useDirectory(search);
+  const [chosen, setChosen] = useState<Chosen[]>([]);
+  const [emails, setEmails] = useState('');
+  const [subject, setSubject] = useState('');
+  const [message, setMessage] = useState('');
+  const [days, setDays] = useState('14');
+  const [notifyOnDownload, setNotifyOnDownload] = useState(false);
+  const [privateRecipients, setPrivateRecipients] = useState(false);
+  const [collected, setCollected] = useState<CollectedUpload | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [sent, setSent] = useState<{ id: string; subject: string } | null>(null);
+  const [sending, setSending] = useState(false);
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  const take = async (read: () => Promise<CollectedUpload> | CollectedUpload) => {
+    try {
+      const upload = await read();
+      if (upload.unreadable.length > 0) setProblem(`Some files cannot be read: ${upload.unreadable.slice(0, 5).join(', ')}`);
+      else if (upload.truncated) setProblem(`A package holds at most ${MAX_UPLOAD_FILES} files.`);
+      else setProblem(null);
+      setCollected(upload);
+    } catch {
+      setProblem('The browser did not let Courier read what you dropped. Try "Choose files" or "Choose folder" instead.');
+    }
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    // Entries must be taken now: the DataTransfer is emptied once this handler returns.
+    const entries = Array.from(event.dataTransfer.items)
+      .filter((item) => item.kind === 'file')
+      .map((item) => item.webkitGetAsEntry?.())
+      .filter((entry): entry is FileSystemEntry => entry != null);
+    const files = Array.from(event.dataTransfer.files);
+    void take(() => (entries.length > 0 ? collectEntries(entries, MAX_UPLOAD_FILES) : collectFileList(files, MAX_UPLOAD_FILES)));
+  };
+
+  const add = (item: Chosen) => {
+    setChosen((list) => (list.some((c) => c.kind === item.kind && c.id === item.id) ? list : [...list, item]));
+    setSearch('');
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!collected || collected.sources.length === 0) return setProblem('Choose at least one file or folder.');
+    const emailList = emails
+      .split(/[\s,;]+/)
+      .map((e) => e.trim())
+      .filter(Boolean);
+    if (chosen.length === 0 && emailList.length === 0) return setProblem('Name at least one recipient.');
+    if (!subject.trim()) return setProblem('Give the package a subject.');
+    setProblem(null);
+    setSending(true);
+    const sources = collected.sources;
+    let created: { id: string; subject: string } | null = null;
+    try {
+      await onSend(sources, async () => {
+        const response = await sendPackage({
+          recipients: {
+            userIds: chosen.filter((c) => c.kind === 'user').map((c) => c.id),
+            groupIds: chosen.filter((c) => c.kind === 'group').map((c) => c.id),
+            emails: emailList,
+          },
+          subject: subject.trim(),
+          message,
+          files: sources.map((s) => ({ path: s.path, size: s.file.size })),
+          expiresAt: new Date(Date.now() + Math.max(1, Number(days) || 14) * DAY_MS).toISOString(),
+          notifyOnDownload,
+          privateRecipients,
+        });
+        created = { id: response.package.id, subject: response.package.subject };
+        return response;
+      });
+      if (created) {
+        setSent(created);
+        setCollected(null);
+        setSubject('');
+        setMessage('');
+        setChosen([]);
+        setEmails('');
+      }
+      void queryClient.invalidateQueries({ queryKey: packagesKey });
+    } catch (error) {
+      setProblem(errorMessage(error));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const bytes = collected?.sources.reduce((sum, s) => sum + s.file.size, 0) ?? 0;
+  const found = directory.data;
+
+  return (
+    <section className="courier-page" aria-labelledby="send-title">
+      <title>Send · Courier</title>
+      <h1 id="send-title" className="courier-page__title">
+        Send a package
+      </h1>
+      <div role="status" aria-live="polite">
+        {sent ? (
+          <p>
+            Sending “{sent.subject}”: follow its progress in the transfers tray. Recipients see it once the upload has completed.{' '}
+            <Link to={`/packages/${sent.id}`}>Open the package</Link>
+          </p>
+        ) : null}
+      </div>
+      <form onSubmit={(e) => void submit(e)} className="courier-form" noValidate>
+        <fieldset>
+          <legend>Recipients</legend>
+          <ul aria-label="Chosen recipients" className="courier-chosen">
+            {chosen.map((c) => (
+              <li key={`${c.kind}:${c.id}`}>
+                <Tag type={c.kind === 'group' ? 'purple' : 'blue'}>{c.kind === 'group' ? `Group ${c.name}` : c.name}</Tag>
+                <Button kind="ghost" size="sm" onClick={() => setChosen((list) => list.filter((x) => x !== c))}>
+                  Remove {c.name}
+                </Button>
+              </li>
+            ))}
+          </ul>
+          <TextInput
+            id="send-recipient-search"
+            labelText="Find people or groups"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            autoComplete="off"
+          />
+          {search.trim() && found ? (
+            <ul aria-label="Matching people and groups">
+              {found.users.map((u) => (
+                <li key={u.id}>
+                  <Button kind="ghost" size="sm" onClick={() => add({ kind: 'user', id: u.id, name: u.name })}>
+                    Add {u.name} ({u.username})
+                  </Button>
+                </li>
+              ))}
+              {found.groups.map((g) => (
+                <li key={g.id}>
+                  <Button kind="ghost" size="sm" onClick={() => add({ kind: 'group', id: g.id, name: g.name })}>
+                    Add group {g.name}
+                  </Button>
+                </li>
+              ))}
+              {found.users.length + found.groups.length === 0 ? <li>No one matches.</li> : null}
+            </ul>
+          ) : null}
+          <TextInput
+            id="send-emails"
+            labelText="Email addresses without an account (if your admin allows them)"
+            helperText="Separate addresses with commas"
+            value={emails}
+            onChange={(e) => setEmails(e.target.value)}
+          />
+        </fieldset>
+        <TextInput id="send-subject" labelText="Subject" value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={200} />
+        <TextArea id="send-message" labelText="Message" value={message} onChange={(e) => setMessage(e.target.value)} maxCount={10000} />
+        <div
+          className="courier-drop-zone"
+          data-testid="send-drop-zone"
+          onDragOver={(e) => {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = 'copy';
+          }}
+          onDrop={onDrop}
+        >
+          <p id="send-drop-hint">Drop files or folders here, or choose them. Folders keep their structure.</p>
+          <Button
+            kind="tertiary"
+            size="md"
+            renderIcon={Upload}
+            onClick={() => filesInput.current?.click()}
+            aria-describedby="send-drop-hint"
+          >
+            Choose files
+          </Button>
+          <Button kind="tertiary" size="md" renderIcon={Add} onClick={() => folderInput.current?.click()} aria-describedby="send-drop-hint">
+            Choose folder
+          </Button>
+          <input
+            ref={filesInput}
+            type="file"
+            multiple
+            hidden
+            data-testid="send-files-input"
+            onChange={(e) => {
+              const list = e.target.files;
+              void take(() => collectFileList(list ?? [], MAX_UPLOAD_FILES));
+              e.target.value = '';
+            }}
+          />
+          <input
+            ref={folderInput}
+            type="file"
+            hidden
+            data-testid="send-folder-input"
+            {...{ webkitdirectory: '' }}
+            onChange={(e) => {
+              const list = e.target.files;
+              void take(() => collectFileList(list ?? [], MAX_UPLOAD_FILES));
+              e.target.value = '';
+            }}
+          />
+          {collected && collected.sources.length > 0 ? (
+            <p data-testid="send-chosen">
+              {collected.sources.length} file(s), {formatBytes(bytes)}
+            </p>
+          ) : null}
+        </div>
+        <TextInput
+          id="send-days"
+          type="number"
+          min={1}
+          max={365}
+          labelText="Expires after (days)"
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+        />
+        <Checkbox
+          id="send-notify"
+          labelText="Notify me when a recipient downloads"
+          checked={notifyOnDownload}
+          onChange={(_, { checked }) => setNotifyOnDownload(checked)}
+        />
+        <Checkbox
+          id="send-private"
+          labelText="Private recipients (they do not see each other)"
+          checked={privateRecipients}
+          onChange={(_, { checked }) => setPrivateRecipients(checked)}
+        />
+        {problem ? <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="Not sent" subtitle={problem} /> : null}
+        <Button type="submit" disabled={sending}>
+          {sending ? 'Sending…' : 'Send'}
+        </Button>
+      </form>
+    </section>
+  );
+}
