@@ -34,6 +34,9 @@ export const TOKEN_NEEDS: Readonly<Record<string, TokenNeed>> = {
   'GET /api/shares/:shareId': 'read',
   'GET /api/requests': 'read',
   'GET /api/requests/:requestId': 'read',
+  'GET /api/packages': 'read',
+  'GET /api/packages/directory': 'read',
+  'GET /api/packages/:packageId': 'read',
 
   'POST /api/transfers': 'transfer',
   'PATCH /api/transfers/:transferId': 'transfer',
@@ -51,6 +54,11 @@ export const TOKEN_NEEDS: Readonly<Record<string, TokenNeed>> = {
   'POST /api/requests': 'transfer',
   'PATCH /api/requests/:requestId': 'transfer',
   'DELETE /api/requests/:requestId': 'transfer',
+  'POST /api/packages': 'transfer',
+  'POST /api/packages/:packageId/downloads': 'transfer',
+  'PATCH /api/packages/:packageId': 'transfer',
+  'PUT /api/packages/:packageId/archive': 'transfer',
+  'DELETE /api/packages/:packageId': 'transfer',
 
   'POST /api/spaces': 'admin',
   'PATCH /api/spaces/:spaceId': 'admin',

@@ -67,8 +67,8 @@ export const packagesRoutes: FastifyPluginAsync<PackagesRoutesOptions> = async (
     { schema: { params: idParams, body: archivePackageRequestSchema, response: { 200: packageResponseSchema } } },
     async (request) => ({ package: await packages.archive(requireSession(request).user, request.params.packageId, request.body.archived) }),
   );
-  app.delete('/api/packages/:packageId', { schema: { params: idParams } }, async (request, reply) => {
+  app.delete('/api/packages/:packageId', { schema: { params: idParams, response: { 204: z.null() } } }, async (request, reply) => {
     await packages.recall(requireSession(request).user, request.params.packageId);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 };
