@@ -101,6 +101,7 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
       verifyTls: true,
       kind: 'embedded',
       isDefault: false,
+      authType: 'node_user',
     });
     const tested = await api(admin, 'POST', `/api/nodes/${good.json.id as string}/test`);
     expect(tested).toMatchObject({
