@@ -259,7 +259,10 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
       await new Promise((r) => setTimeout(r, 2100));
       const late = await gatewayUpload(node.gatewayUrl, expired.transferSpec, [{ path: 'late.txt', data: Buffer.from('late') }]);
       expect(late.status).toBe(401);
-      // A download token sent to the upload endpoint: the node refuses it for what it is.
+      // A download token sent to the upload endpoint: the node refuses it for what it is. A token of
+      // a whole minute: one of a second can end before it is used (expiry is in whole seconds).
+      const admin = await shortLived.login('alice');
+      await shortLived.api(admin, 'PUT', '/api/admin/settings/transferTokenLifeSeconds', { value: 60 });
       const fresh = await call('POST', '/api/transfers', { spaceId: home.id, direction: 'download', paths: ['/'] });
       const misused = await gatewayUpload(node.gatewayUrl, { ...fresh.transferSpec, direction: 'send' }, [
         { path: 'x.txt', data: Buffer.from('x') },
