@@ -2,13 +2,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../db/database';
 import { freePort } from '../../test-kit/free-port';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Admin URL of a PostgreSQL server for tests, or '' when none could be had. */
     postgresUrl: string;
+    /** A database on that server with every migration applied, to copy for each test; '' when none. */
+    postgresTemplate: string;
   }
 }
 
@@ -23,6 +27,7 @@ export default async function setup(project: TestProject) {
   const given = process.env.COURIER_TEST_DATABASE_URL;
   if (given) {
     project.provide('postgresUrl', given);
+    project.provide('postgresTemplate', '');
     return;
   }
   const bin = findPostgresBin();
@@ -34,6 +39,7 @@ export default async function setup(project: TestProject) {
     }
     console.warn('[postgres] COURIER_TEST_SKIP_POSTGRES=1: the PostgreSQL variants of the server tests are skipped');
     project.provide('postgresUrl', '');
+    project.provide('postgresTemplate', '');
     return;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'courier-pg-'));
@@ -55,7 +61,9 @@ export default async function setup(project: TestProject) {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
     'start',
   ]);
-  project.provide('postgresUrl', `postgres://courier@127.0.0.1:${port}/postgres`);
+  const adminUrl = `postgres://courier@127.0.0.1:${port}/postgres`;
+  project.provide('postgresUrl', adminUrl);
+  project.provide('postgresTemplate', await createMigratedTemplate(adminUrl, dir));
 
   return () => {
     try {
@@ -64,6 +72,24 @@ export default async function setup(project: TestProject) {
       rmSync(dir, { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * Migrating a fresh PostgreSQL database takes about half a second, and the server tests make
+ * hundreds of them; copying an already migrated one (CREATE DATABASE … TEMPLATE) takes a tenth of
+ * that. A test of the migrations themselves still starts from an empty database.
+ */
+async function createMigratedTemplate(adminUrl: string, dataDir: string): Promise<string> {
+  const name = 'courier_migrated_template';
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const { db } = await openDatabase({ databaseUrl: url.toString(), dataDir });
+  await db.destroy();
+  return name;
 }
 
 function findPostgresBin(): string | undefined {

@@ -12,7 +12,8 @@ export async function createTestDatabase(
   dataDir: string,
   migrateTo?: string,
 ): Promise<{ db: Db; drop: () => Promise<void> }> {
-  const database = await createTestDatabaseUrl(dialect);
+  // A test of one migration needs the database as it was before it: start from empty.
+  const database = await createTestDatabaseUrl(dialect, { empty: migrateTo !== undefined });
   const { db } = await openDatabase({ databaseUrl: database.url, dataDir, ...(migrateTo ? { migrateTo } : {}) });
   return {
     db,
@@ -25,15 +26,21 @@ export async function createTestDatabase(
 
 /**
  * Where a fresh database of `dialect` is, for a test that opens it itself (through `startPortal`):
- * SQLite in memory, or a new database on the test PostgreSQL. `drop` removes it once it is closed.
+ * SQLite in memory, or a new database on the test PostgreSQL, a copy of one already migrated
+ * (opening it applies no migration) unless `empty` asks for none at all. `drop` removes it once
+ * it is closed.
  */
-export async function createTestDatabaseUrl(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabaseUrl(
+  dialect: Dialect,
+  options: { empty?: boolean } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') return { url: 'sqlite::memory:', drop: async () => undefined };
   const adminUrl = inject('postgresUrl');
+  const template = options.empty ? '' : inject('postgresTemplate');
   const name = `courier_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
