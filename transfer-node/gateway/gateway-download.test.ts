@@ -30,6 +30,8 @@ describe('GET /v3/download', () => {
     expect(res.headers.get('access-control-expose-headers')).toContain('Content-Disposition');
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    // The next download has the same URL: a browser must not answer it from its cache with these bytes.
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(report));
   });
 

@@ -138,7 +138,12 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     ctx.transfers.finish(live, done ? 'completed' : 'failed', done ? undefined : { code: 499, message: 'The download did not complete' });
   });
   source.pipe(counter);
+  // Every /v3/download request has the same URL and differs only in its X-Aspera-Spec header:
+  // with a validator and no Cache-Control, a browser may answer the next download from its
+  // heuristic cache with the previous file's bytes (seen: a zip saved with a photo's content).
+  // A token-authorized file has no business in a shared cache either (docs/http-gateway.md §4.2).
   return reply
+    .header('Cache-Control', 'no-store')
     .header('Content-Length', String(length))
     .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
     .header('X-Transfer-Id', live.record.id)

@@ -38,6 +38,9 @@ export async function runStreamedDownload(
       method: 'GET',
       headers: { 'X-Aspera-Spec': encodeSpecHeader(spec) },
       credentials: 'omit',
+      // One URL for every download, told apart by a header only: never from the browser's cache,
+      // which could hand back the previous download's bytes (a gateway without Cache-Control).
+      cache: 'no-store',
       signal,
     });
     if (!response.ok) {

@@ -255,6 +255,7 @@ describe('http-gateway download', () => {
     await vi.waitFor(() => expect(events.at(-1)!.status).toBe('completed'));
     const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe(`${GW}/v3/download`);
+    expect(init.cache).toBe('no-store');
     const header = (init.headers as Record<string, string>)['X-Aspera-Spec']!;
     expect(JSON.parse(Buffer.from(header, 'base64').toString('utf8'))).toEqual(downloadSpec(500));
     expect(events.at(-1)).toEqual({
