@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import yauzl from 'yauzl';
 import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
-import { logInByApi } from './support/portal-api';
+import { docroot } from './support/docroot';
+import { logInAsNewUser, logInByApi } from './support/portal-api';
 import { sha256, sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
 
 const BIG = 50 * 1024 * 1024;
@@ -175,3 +177,34 @@ function readZip(file: string): Promise<Map<string, string>> {
     });
   });
 }
+
+test('two downloads in a row of files last changed a day ago each save their own bytes, not the first one cached', async ({ page }) => {
+  // Every gateway download has one URL (/v3/download) and differs only in its X-Aspera-Spec header.
+  // A file a day old gives a validator the browser's heuristic cache would trust for hours, so a
+  // cached first answer would come back as the second file (seen: a zip saved with a photo's bytes).
+  const { username } = await logInAsNewUser(page, 'Cara Cache');
+  const folder = docroot('home', username);
+  mkdirSync(folder, { recursive: true });
+  const dayAgo = new Date(Date.now() - 24 * 3600_000);
+  for (const [name, text] of [
+    ['first.txt', 'the first file\n'],
+    ['second.txt', 'the second file, longer\n'],
+  ] as const) {
+    writeFileSync(path.join(folder, name), text);
+    utimesSync(path.join(folder, name), dayAgo, dayAgo);
+  }
+  await openMyFiles(page);
+  const files = filesPage(page);
+  for (const [name, text] of [
+    ['first.txt', 'the first file\n'],
+    ['second.txt', 'the second file, longer\n'],
+  ] as const) {
+    for (const box of await files.grid.getByRole('checkbox', { checked: true }).all()) await box.uncheck();
+    await files.select(name);
+    const [download] = await Promise.all([page.waitForEvent('download'), files.download.click()]);
+    expect(download.suggestedFilename()).toBe(name);
+    const saved = test.info().outputPath(name);
+    await download.saveAs(saved);
+    expect(readFileSync(saved, 'utf8')).toBe(text);
+  }
+});
