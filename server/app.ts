@@ -291,7 +291,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       service: createOidcService({
         settings,
         redirectUri: `${origin}${callbackPath(settings.id)}`,
-        matchEmail: () => config.oidcMatchEmail === 1,
+        matchEmail: () => runtimeSettings.current('oidcMatchEmail') === 1,
         db,
         users,
         audit,
