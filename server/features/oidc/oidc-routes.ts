@@ -74,7 +74,8 @@ export const oidcRoutes: FastifyPluginAsync<{
       setSessionCookie(reply, sessionId, absoluteTimeoutSeconds, secureCookies);
       reply.setCookie(PROVIDER_COOKIE, provider.id, { ...cookieOptions, maxAge: absoluteTimeoutSeconds });
       request.log.info({ userId: session.user.id, provider: provider.id }, 'signed in with OpenID Connect');
-      return reply.redirect(returnTo, 303);
+      // Checked at the start; again here, so that even a forged flow cannot send the browser away.
+      return reply.redirect(safeReturnPath(returnTo) ?? HOME, 303);
     } catch (error) {
       if (!(error instanceof OidcError)) throw error;
       request.log.warn({ provider: provider.id, reason: error.reason, err: error.message }, 'OpenID Connect sign-in refused');
