@@ -8,6 +8,7 @@ export const RUNTIME_SETTING_KEYS = [
   'shareMaxExpiryDays',
   'shareNeverExpires',
   'localLoginForm',
+  'oidcMatchEmail',
   'packageExternalRecipients',
 ] as const;
 export const runtimeSettingKeySchema = z.enum(RUNTIME_SETTING_KEYS);

@@ -14,14 +14,19 @@ import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/servers';
 test.describe.configure({ mode: 'serial' });
 
 let idp: TestOidcProvider;
+// A second provider, configured in COURIER_OIDC_PROVIDERS (docs/oidc.md §6).
+let partner: TestOidcProvider;
 let portal: Started;
 let portalUrl: string;
 let dataDir: string;
 
 test.beforeAll(async () => {
+  // A portal of its own and two providers to start: more than a test's 30 s on a busy machine.
+  test.setTimeout(120_000);
   const port = await freePort();
   portalUrl = `http://127.0.0.1:${port}`;
   idp = await startOidcProvider(`${portalUrl}/api/auth/oidc/callback`);
+  partner = await startOidcProvider(`${portalUrl}/api/auth/oidc/partner/callback`);
   dataDir = tempDir('courier-e2e-oidc');
   portal = await spawnCourier(['start', '--no-build'], {
     ready: /Courier is running at (\S+)/,
@@ -35,6 +40,9 @@ test.beforeAll(async () => {
       COURIER_OIDC_CLIENT_ID: idp.clientId,
       COURIER_OIDC_CLIENT_SECRET: idp.clientSecret,
       COURIER_OIDC_NAME: 'Example SSO',
+      COURIER_OIDC_PROVIDERS: JSON.stringify([
+        { id: 'partner', name: 'Partner ID', issuer: partner.issuer, clientId: partner.clientId, clientSecret: partner.clientSecret },
+      ]),
       COURIER_LOG_LEVEL: 'warn',
     },
   });
@@ -43,6 +51,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (portal) await stopChild(portal.child);
   await idp?.stop();
+  await partner?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -50,11 +59,15 @@ test.afterAll(async () => {
 async function signInThroughProvider(page: Page, sub: string) {
   await page.goto(`${portalUrl}/login`);
   await page.getByRole('link', { name: 'Sign in with Example SSO' }).click();
+  await throughProviderPages(page, sub);
+  await page.waitForURL(`${portalUrl}/files**`);
+}
+
+async function throughProviderPages(page: Page, sub: string) {
   await page.locator('input[name="login"]').fill(sub);
   await page.locator('input[name="password"]').fill('any password');
   await page.getByRole('button', { name: 'Sign-in' }).click();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.waitForURL(`${portalUrl}/files**`);
 }
 
 async function whoAmI(page: Page) {
@@ -98,11 +111,24 @@ test('the first sign-in creates the person, a group claim grants a space, the se
   await second.close();
 });
 
-test('the login page offers the provider beside the local form, and passes axe', async ({ page }) => {
+test('the login page offers each provider beside the local form, and passes axe', async ({ page }) => {
   await page.goto(`${portalUrl}/login`);
   await expect(page.getByRole('link', { name: 'Sign in with Example SSO' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sign in with Partner ID' })).toBeVisible();
   await expect(loginPage(page).username).toBeVisible();
   await expectNoViolations(page, '/login with an identity provider');
+});
+
+test('a deep link survives a sign-in with the second provider, which is a person of its own', async ({ page }) => {
+  partner.setAccount('sub-olga', { preferred_username: 'olga', name: 'Olga at Partner' });
+  await page.goto(`${portalUrl}/transfers`);
+  await page.waitForURL(`${portalUrl}/login?next=%2Ftransfers`);
+  await page.getByRole('link', { name: 'Sign in with Partner ID' }).click();
+  await throughProviderPages(page, 'sub-olga');
+  await page.waitForURL(`${portalUrl}/transfers`);
+  await expect(page.getByRole('button', { name: 'User menu: Olga at Partner' })).toBeVisible();
+  // The same sub as at Example SSO, another issuer: another person (docs/oidc.md §6).
+  expect((await whoAmI(page)).username).toBe('olga-2');
 });
 
 test('logging out offers to log out of the provider too, which sends the browser back to the login page', async ({ page }) => {
@@ -110,7 +136,7 @@ test('logging out offers to log out of the provider too, which sends the browser
   await signInThroughProvider(page, 'sub-pia');
   await shell(page).userMenu.click();
   await shell(page).logOut.click();
-  await page.getByRole('link', { name: 'Also log out of Example SSO' }).click();
+  await page.getByRole('link', { name: 'Also log out of your identity provider' }).click();
   await page.getByRole('button', { name: 'Yes, sign me out' }).click();
   await page.waitForURL(`${portalUrl}/login`);
   await expect(loginPage(page).username).toBeVisible();
@@ -154,7 +180,7 @@ test('an identity provider that is down gives a clear message, and the local for
   await idp.stop();
   await page.goto(`${portalUrl}/login`);
   await page.getByRole('link', { name: 'Sign in with Example SSO' }).click();
-  await page.waitForURL(`${portalUrl}/login?oidc=unavailable`);
+  await page.waitForURL(`${portalUrl}/login?oidc=unavailable&provider=default`);
   await expect(page.getByRole('alert').filter({ hasText: 'Example SSO could not be reached' })).toBeVisible();
   await expectNoViolations(page, '/login, identity provider down');
   const form = loginPage(page);

@@ -55,6 +55,7 @@ import { apiTokensRoutes } from './features/api-tokens/api-tokens-routes';
 import { collectApiRoutes } from './features/openapi/openapi-document';
 import { openApiRoutes } from './features/openapi/openapi-routes';
 import { createOidcService } from './features/oidc/oidc-service';
+import { callbackPath, oidcProvidersOf, startPath } from './features/oidc/oidc-providers';
 import { oidcRoutes } from './features/oidc/oidc-routes';
 import { createRequestsRepository } from './features/requests/requests-repository';
 import { requestsRoutes } from './features/requests/requests-routes';
@@ -190,7 +191,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   const loginHashing = createConcurrencyLimiter({ concurrency: config.loginHashConcurrency, maxQueued: config.loginHashQueue });
   const apiTokens = createApiTokensRepository(db);
-  const oidcConfigured = Boolean(config.oidcIssuer && config.oidcClientId && config.oidcClientSecret);
+  const oidcProviders = oidcProvidersOf(config);
+  const oidcConfigured = oidcProviders.length > 0;
   // The local form is off only beside an identity provider that signs people in (docs/oidc.md §5).
   const localLoginFormOff = () => oidcConfigured && runtimeSettings.current('localLoginForm') === 0;
   const auth = createAuthService({
@@ -281,25 +283,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
     idleTimeoutSeconds: () => runtimeSettings.current('sessionIdleTimeoutSeconds'),
   });
-  if (config.oidcIssuer && config.oidcClientId && config.oidcClientSecret) {
-    const oidc = createOidcService({
-      settings: {
-        issuer: config.oidcIssuer,
-        clientId: config.oidcClientId,
-        clientSecret: config.oidcClientSecret,
-        groupsClaim: config.oidcGroupsClaim,
-        adminGroup: config.oidcAdminGroup,
-        matchEmail: config.oidcMatchEmail,
-      },
-      redirectUri: `${origin}/api/auth/oidc/callback`,
-      db,
-      users,
-      audit,
-      auth,
-      box: createSecretBox(options.secretKey),
-    });
+  if (oidcProviders.length > 0) {
+    const box = createSecretBox(options.secretKey);
+    const providers = oidcProviders.map((settings) => ({
+      id: settings.id,
+      name: settings.name,
+      service: createOidcService({
+        settings,
+        redirectUri: `${origin}${callbackPath(settings.id)}`,
+        matchEmail: () => runtimeSettings.current('oidcMatchEmail') === 1,
+        db,
+        users,
+        audit,
+        auth,
+        box,
+      }),
+    }));
     await app.register(oidcRoutes, {
-      oidc,
+      providers,
       secureCookies,
       absoluteTimeoutSeconds: config.sessionAbsoluteTimeoutSeconds,
       publicOrigin: origin,
@@ -380,7 +381,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(copyRoutes, { copies });
   await app.register(requestsRoutes, { requests, secureCookies });
-  await app.register(clientConfigRoutes, { config, localLoginFormOff });
+  await app.register(clientConfigRoutes, {
+    config,
+    localLoginFormOff,
+    oidcProviders: oidcProviders.map((p) => ({ id: p.id, name: p.name, startUrl: startPath(p.id) })),
+  });
   await app.register(notificationsRoutes, { notifications: createNotificationsRepository(db) });
   await app.register(mailAdminRoutes, {
     queue: mailQueue,

@@ -67,11 +67,29 @@ describe('loadConfig', () => {
       COURIER_OIDC_CLIENT_ID: 'courier',
       COURIER_OIDC_CLIENT_SECRET: 's3cret-value',
     };
-    expect(loadConfig(oidc)).toMatchObject({ oidcIssuer: 'https://idp.example.com', oidcName: 'single sign-on', oidcMatchEmail: false });
+    expect(loadConfig(oidc)).toMatchObject({ oidcIssuer: 'https://idp.example.com', oidcName: 'single sign-on', oidcMatchEmail: 0 });
     expect(loadConfig({ ...oidc, COURIER_OIDC_ISSUER: 'http://127.0.0.1:4000' }).oidcIssuer).toBe('http://127.0.0.1:4000');
     expect(() => loadConfig({ ...oidc, COURIER_OIDC_ISSUER: 'http://idp.example.com' })).toThrow(/COURIER_OIDC_ISSUER .*https/);
     expect(() => loadConfig({ COURIER_OIDC_ISSUER: 'https://idp.example.com' })).toThrow(/set all three/);
     expect(() => loadConfig({ ...oidc, COURIER_OIDC_CLIENT_SECRET: '', COURIER_OIDC_CLIENT_ID: '' })).toThrow(/set all three/);
+  });
+
+  it('takes several OpenID Connect providers as a JSON list, refusing bad entries without echoing a secret', () => {
+    const entry = { id: 'partner', name: 'Partner ID', issuer: 'https://id.partner.example', clientId: 'c', clientSecret: 'sec-ret-9' };
+    expect(loadConfig({ COURIER_OIDC_PROVIDERS: JSON.stringify([entry]) }).oidcProviders).toEqual([{ ...entry, groupsClaim: 'groups' }]);
+    expect(loadConfig({}).oidcProviders).toEqual([]);
+    const refused = (list: string) => () => loadConfig({ COURIER_OIDC_PROVIDERS: list });
+    expect(refused('[{')).toThrow(/COURIER_OIDC_PROVIDERS .*JSON array/);
+    expect(refused(JSON.stringify([entry, entry]))).toThrow(/its own id/);
+    expect(refused(JSON.stringify([{ ...entry, id: 'default' }]))).toThrow(/COURIER_OIDC_ISSUER provider/);
+    expect(refused(JSON.stringify([{ ...entry, id: '../x' }]))).toThrow(/lowercase letters/);
+    expect(refused(JSON.stringify([{ ...entry, issuer: 'http://id.partner.example' }]))).toThrow(/https/);
+    expect(refused(JSON.stringify([{ ...entry, extra: 1 }]))).toThrow(/extra/);
+    try {
+      refused(JSON.stringify([{ ...entry, id: 'BAD' }]))();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('sec-ret-9');
+    }
   });
 
   it('reports every bad setting at once', () => {

@@ -22,6 +22,47 @@ const trustProxy = z
     (v) => typeof v !== 'string' || v.split(',').every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a.trim())),
     'must be true, false, a hop count or comma-separated proxy addresses/CIDRs',
   );
+const issuerUrl = z
+  .url()
+  .refine(
+    (u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(u),
+    'must be an https URL (http only on 127.0.0.1 or localhost)',
+  );
+/** One identity provider of COURIER_OIDC_PROVIDERS (docs/oidc.md §6). */
+const oidcProviderEntry = z.strictObject({
+  // The id is in the provider's own paths (/api/auth/oidc/<id>/start and /callback).
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'id: 1 to 32 lowercase letters, digits and dashes')
+    .refine((id) => id !== 'default', 'id: "default" is the COURIER_OIDC_ISSUER provider'),
+  name: z.string().trim().min(1).max(60),
+  issuer: issuerUrl,
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  groupsClaim: z.string().min(1).max(100).default('groups'),
+  adminGroup: z.string().min(1).max(200).optional(),
+});
+const oidcProviderList = z
+  .union([z.string(), z.array(z.unknown())])
+  .default([])
+  .transform((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    if (v.trim() === '') return [];
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of providers' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(oidcProviderEntry)
+      .max(10)
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'each provider needs its own id'),
+  );
+export type OidcProviderEntry = z.output<typeof oidcProviderEntry>;
+
 /**
  * Every setting Courier reads, with its environment variable, default and meaning.
  * The README's settings table is this list; keep them together.
@@ -176,13 +217,7 @@ export const SETTINGS = {
   },
   oidcIssuer: {
     env: 'COURIER_OIDC_ISSUER',
-    schema: z
-      .url()
-      .refine(
-        (u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(u),
-        'must be an https URL (http only on 127.0.0.1 or localhost)',
-      )
-      .optional(),
+    schema: issuerUrl.optional(),
     doc: 'Issuer URL of an OpenID Connect identity provider (its `/.well-known/openid-configuration` is read from it). Set with the client id and secret to offer "Sign in with …" on the login page ([docs/oidc.md](docs/oidc.md)).',
   },
   oidcClientId: {
@@ -199,6 +234,11 @@ export const SETTINGS = {
     env: 'COURIER_OIDC_NAME',
     schema: z.string().trim().min(1).max(60).default('single sign-on'),
     doc: 'Name of the identity provider on the login button: "Sign in with <name>".',
+  },
+  oidcProviders: {
+    env: 'COURIER_OIDC_PROVIDERS',
+    schema: oidcProviderList,
+    doc: 'Several OpenID Connect providers, as a JSON array of `{ "id", "name", "issuer", "clientId", "clientSecret", "groupsClaim"?, "adminGroup"? }`, each with its own "Sign in with <name>" button and its redirect URI `<public URL>/api/auth/oidc/<id>/callback` ([docs/oidc.md](docs/oidc.md) §6). With `COURIER_OIDC_ISSUER` too, that provider comes first.',
   },
   localLoginForm: {
     env: 'COURIER_LOCAL_LOGIN_FORM',
@@ -217,8 +257,9 @@ export const SETTINGS = {
   },
   oidcMatchEmail: {
     env: 'COURIER_OIDC_MATCH_EMAIL',
-    schema: bool.default(false),
-    doc: 'On a first sign-in, link the identity to the existing Courier user with the same email address when the provider says it is verified (`email_verified`). Off: a first sign-in always creates a new user, so an identity provider cannot take over a local account.',
+    // A number, as every run-time setting is (Admin → Settings changes it: docs/oidc.md §2).
+    schema: bool.default(false).transform((v) => (v ? 1 : 0)),
+    doc: 'On a first sign-in, link the identity to the existing Courier user with the same email address when the provider says it is verified (`email_verified`). Off: a first sign-in always creates a new user, so an identity provider cannot take over a local account. Admins may change it at run time.',
   },
   smtpUrl: {
     env: 'COURIER_SMTP_URL',
@@ -240,7 +281,7 @@ export const SETTINGS = {
   },
 } as const;
 
-const SECRET_SETTINGS = new Set<string>(['adminPassword', 'secretKey', 'databaseUrl', 'oidcClientSecret', 'smtpUrl']);
+const SECRET_SETTINGS = new Set<string>(['adminPassword', 'secretKey', 'databaseUrl', 'oidcClientSecret', 'oidcProviders', 'smtpUrl']);
 
 type Settings = typeof SETTINGS;
 export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & {

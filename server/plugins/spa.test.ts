@@ -92,6 +92,7 @@ describe.each(DIALECTS)('serving the SPA on %s', (dialect) => {
       asperaAppId: 'courier',
       // No identity provider configured: the login page offers only the local form.
       oidcName: null,
+      oidcProviders: [],
       localLoginForm: true,
     });
   });

@@ -62,6 +62,11 @@ export const router = createBrowserRouter([
         lazy: () => import('./routes/app/requests').then((m) => ({ Component: m.RequestsRoute })),
       },
       {
+        // The API reference (docs/api.md §7), linked from the profile's API tokens.
+        path: 'api-docs',
+        lazy: () => import('./routes/app/api-docs').then((m) => ({ Component: m.ApiDocsRoute })),
+      },
+      {
         path: 'send',
         lazy: () => import('./routes/app/packages').then((m) => ({ Component: m.SendRoute })),
       },

@@ -21,16 +21,23 @@ export class OidcError extends Error {
 }
 
 export interface OidcSettings {
+  /** In the provider's paths and its flow; `default` for the COURIER_OIDC_ISSUER provider (docs/oidc.md §6). */
+  id: string;
+  /** On its button: "Sign in with <name>". */
+  name: string;
   issuer: string;
   clientId: string;
   clientSecret: string;
   groupsClaim: string;
   adminGroup: string | undefined;
-  matchEmail: boolean;
 }
 
 /** What the portal keeps between /start and /callback, sealed in a short-lived cookie (docs/oidc.md §1). */
 interface Flow {
+  /** The provider the flow was started with: a callback at another provider's path is refused (mix-up). */
+  provider: string;
+  /** Where the browser goes after the sign-in: a path on this origin, checked at the start. */
+  returnTo: string;
   state: string;
   nonce: string;
   verifier: string;
@@ -39,6 +46,8 @@ interface Flow {
 }
 
 export const OIDC_FLOW_TTL_SECONDS = 600;
+// A provider's answer is a code, a state and an issuer: far under this. Longer is refused unread.
+const MAX_CALLBACK_QUERY = 4096;
 // Discovery is a request to the identity provider: a down provider answers the login page within this.
 const DISCOVERY_TIMEOUT_SECONDS = 5;
 
@@ -48,8 +57,10 @@ const DISCOVERY_TIMEOUT_SECONDS = 5;
  */
 export function createOidcService(deps: {
   settings: OidcSettings;
-  /** Where the provider sends the browser back: `<public origin>/api/auth/oidc/callback`. */
+  /** Where the provider sends the browser back: `<public origin>/api/auth/oidc/<id>/callback`. */
   redirectUri: string;
+  /** The run-time setting oidcMatchEmail (docs/oidc.md §2), read at each first sign-in. */
+  matchEmail: () => boolean;
   db: Db;
   users: UsersRepository;
   audit: AuditLog;
@@ -102,7 +113,7 @@ export function createOidcService(deps: {
     }
     const email = typeof claims.email === 'string' ? claims.email : undefined;
     let user: UserRow | undefined;
-    if (settings.matchEmail && email && claims.email_verified === true) {
+    if (deps.matchEmail() && email && claims.email_verified === true) {
       user = await db
         .selectFrom('users')
         .selectAll()
@@ -194,9 +205,11 @@ export function createOidcService(deps: {
     },
 
     /** The provider's sign-in URL and the sealed flow to keep in a cookie until the callback. */
-    async start(now = Date.now()): Promise<{ url: string; flow: string }> {
+    async start(returnTo: string, now = Date.now()): Promise<{ url: string; flow: string }> {
       const config = await configuration(true);
       const flow: Flow = {
+        provider: settings.id,
+        returnTo,
         state: client.randomState(),
         nonce: client.randomNonce(),
         verifier: client.randomPKCECodeVerifier(),
@@ -218,7 +231,10 @@ export function createOidcService(deps: {
      * or creates the user, follows the claims, and starts a session.
      */
     async finish(callbackQuery: string, sealedFlow: string | undefined, request: { ip: string; userAgent: string | undefined }) {
+      if (callbackQuery.length > MAX_CALLBACK_QUERY) throw new OidcError('failed', 'The answer from the identity provider is too long.');
       const flow = openFlow(box, sealedFlow);
+      if (flow.provider !== settings.id)
+        throw new OidcError('failed', `The sign-in was started with another identity provider (${flow.provider}).`);
       const params = new URLSearchParams(callbackQuery);
       if (params.get('error')) throw new OidcError('denied', `The identity provider refused the sign-in: ${params.get('error')}`);
       const config = await configuration();
@@ -243,7 +259,7 @@ export function createOidcService(deps: {
         throw new OidcError('disabled', 'This account is disabled.');
       }
       await audit.record({ userId: user.id, action: 'oidc-sign-in', target: settings.issuer, decision: 'allow' });
-      return deps.auth.startSession(user, request);
+      return { ...(await deps.auth.startSession(user, request)), returnTo: flow.returnTo };
     },
   };
 }

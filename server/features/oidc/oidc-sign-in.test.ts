@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createSecretBox } from '../../lib/secret-box';
 import { startOidcProvider, type TestOidcProvider } from '../../../test-kit/oidc-provider';
+import { callbackAt, sessionUserOf, throughProvider } from '../../test/oidc-flow';
 import { createTestApp, injectApi, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
@@ -214,12 +215,13 @@ describe('OpenID Connect sign-in with the identity provider down', () => {
   });
 });
 
-describe('OpenID Connect sign-in with email matching allowed', () => {
+describe.each(DIALECTS)('OpenID Connect email matching, a run-time setting, on %s', (dialect) => {
   let idp: TestOidcProvider;
   let t: TestApp;
   beforeAll(async () => {
     idp = await startOidcProvider(REDIRECT_URI);
-    t = await createTestApp('sqlite', {
+    // The environment gives the default (on here); an admin overrides it while the portal runs.
+    t = await createTestApp(dialect, {
       COURIER_PUBLIC_URL: PUBLIC_URL,
       COURIER_OIDC_ISSUER: idp.issuer,
       COURIER_OIDC_CLIENT_ID: idp.clientId,
@@ -227,26 +229,15 @@ describe('OpenID Connect sign-in with email matching allowed', () => {
       COURIER_OIDC_MATCH_EMAIL: 'true',
     });
     await t.db.updateTable('users').set({ email: 'Bob@Example.com' }).where('username', '=', 'bob').execute();
-  });
+  }, 60_000);
   afterAll(async () => {
     await t?.close();
     await idp?.stop();
   });
 
   async function signedInAs(sub: string) {
-    const start = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/start' });
-    const back = await idp.signIn(start.headers.location as string, sub);
-    const done = await t.app.inject({
-      method: 'GET',
-      url: `/api/auth/oidc/callback${back.search}`,
-      cookies: { courier_oidc: cookieOf(start, 'courier_oidc') as string },
-    });
-    const session = await t.app.inject({
-      method: 'GET',
-      url: '/api/session',
-      cookies: { courier_session: cookieOf(done, 'courier_session') as string },
-    });
-    return session.json<{ user: { username: string } }>().user.username;
+    const { flow, back } = await throughProvider(t.app, idp, '/api/auth/oidc/start', sub);
+    return (await sessionUserOf(t.app, await callbackAt(t.app, '/api/auth/oidc/callback', back, flow)))?.username;
   }
 
   it('links a first sign-in to the user with that email only when the provider says it is verified', async () => {
@@ -255,5 +246,23 @@ describe('OpenID Connect sign-in with email matching allowed', () => {
     idp.setAccount('sub-bob', { preferred_username: 'robert', email: 'bob@example.com', email_verified: true });
     expect(await signedInAs('sub-bob')).toBe('bob');
     expect(await signedInAs('sub-bob')).toBe('bob');
+  });
+
+  it('stops linking by email when an admin turns it off, and links again when the default is restored', async () => {
+    const admin = await t.login('alice');
+    const set = async (value: number | null) => (await t.api(admin, 'PUT', '/api/admin/settings/oidcMatchEmail', { value })).status;
+    await t.db.updateTable('users').set({ email: 'alice@example.com' }).where('username', '=', 'alice').execute();
+
+    expect(await set(0)).toBe(200);
+    idp.setAccount('sub-alice-off', { preferred_username: 'alice', email: 'alice@example.com', email_verified: true });
+    expect(await signedInAs('sub-alice-off')).toBe('alice-2');
+
+    expect(await set(null)).toBe(200);
+    idp.setAccount('sub-alice-on', { preferred_username: 'al', email: 'ALICE@example.com', email_verified: true });
+    expect(await signedInAs('sub-alice-on')).toBe('alice');
+    // Linked once, the identity stays with its user whatever the setting says later.
+    expect(await set(0)).toBe(200);
+    expect(await signedInAs('sub-alice-on')).toBe('alice');
+    expect(await set(2)).toBe(400);
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { ERROR_CODES } from '../../../contract/error-codes';
 import { tokenNeedOf } from '../api-tokens/token-scopes';
+import { ROUTE_SUMMARIES } from './route-summaries';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -87,6 +88,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[], info: { vers
     responses.default = { description: 'An error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       operationId: `${route.method} ${route.url}`,
+      ...(ROUTE_SUMMARIES[`${route.method} ${route.url}`] ? { summary: ROUTE_SUMMARIES[`${route.method} ${route.url}`] } : {}),
       security: isPublic ? [] : [{ sessionCookie: [] }, { apiToken: [] }],
       ...(isPublic ? {} : { 'x-courier-token-scope': tokenNeedOf(route.method, route.url) }),
       parameters: [...parameters(schema.params, 'path'), ...parameters(schema.querystring, 'query')],

@@ -4,6 +4,7 @@ import { TOKEN_NEEDS } from '../api-tokens/token-scopes';
 import { routesOf } from '../../test/route-tree';
 import { createTestApp, type TestApp } from '../../test/test-app';
 import { isDocumented } from './openapi-document';
+import { ROUTE_SUMMARIES } from './route-summaries';
 
 // The OpenAPI 3.1 document is generated from the routes' zod schemas: a route that declares none
 // (or no described raw response) fails here, so the document never silently misses one.
@@ -45,6 +46,13 @@ describe('GET /api/openapi.json', () => {
     expect(routes.filter((r) => !operation(r))).toEqual([]);
     for (const route of routes.filter((r) => Object.hasOwn(TOKEN_NEEDS, r)))
       expect(operation(route)?.['x-courier-token-scope'], route).toBe(TOKEN_NEEDS[route]);
+  });
+
+  it('gives every route a one-line summary, and has none for a route that is gone', () => {
+    const routes = routesOf(t.app.printRoutes({ commonPrefix: false })).filter((r) => r.includes(' /api/'));
+    expect(routes.filter((r) => typeof (operation(r) as { summary?: unknown } | undefined)?.summary !== 'string')).toEqual([]);
+    // The OIDC routes exist only with a provider configured; the rest must all be in this app.
+    expect(Object.keys(ROUTE_SUMMARIES).filter((r) => !routes.includes(r) && !r.includes('/api/auth/oidc/'))).toEqual([]);
   });
 
   it('has a declared response for every route: none answers undescribed', () => {

@@ -22,6 +22,8 @@ const DEFINITIONS: Record<RuntimeSettingKey, Definition> = {
   shareNeverExpires: { label: 'Share links may never expire (1 yes, 0 no)', min: 0, max: 1 },
   // Only with an identity provider configured (docs/oidc.md §5); admins always keep the form.
   localLoginForm: { label: 'Password login form for everyone (1 yes, 0 admins only, when OIDC is set up)', min: 0, max: 1 },
+  // Off unless an admin trusts every configured provider's verified emails (docs/oidc.md §2).
+  oidcMatchEmail: { label: 'Link a first OIDC sign-in to the local user with its verified email (1 yes, 0 no)', min: 0, max: 1 },
   // Packages (docs/packages.md §5): off unless an admin lets packages reach people without an account.
   packageExternalRecipients: { label: 'Packages may go to external addresses (1 yes, 0 no)', min: 0, max: 1 },
 };

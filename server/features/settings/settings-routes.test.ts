@@ -97,6 +97,7 @@ describe.each(DIALECTS)('run-time settings on %s', (dialect) => {
       expect.objectContaining({ key: 'shareMaxExpiryDays', env: 'COURIER_SHARE_MAX_EXPIRY_DAYS', defaultValue: 90, min: 1, max: 3650 }),
       expect.objectContaining({ key: 'shareNeverExpires', env: 'COURIER_SHARE_NEVER_EXPIRES', defaultValue: 0, min: 0, max: 1 }),
       expect.objectContaining({ key: 'localLoginForm', env: 'COURIER_LOCAL_LOGIN_FORM', defaultValue: 1, value: 1, min: 0, max: 1 }),
+      expect.objectContaining({ key: 'oidcMatchEmail', env: 'COURIER_OIDC_MATCH_EMAIL', defaultValue: 0, value: 0, min: 0, max: 1 }),
       expect.objectContaining({
         key: 'packageExternalRecipients',
         env: 'COURIER_PACKAGE_EXTERNAL_RECIPIENTS',

@@ -1,8 +1,10 @@
 import { Button, Header, HeaderName, InlineNotification, Theme } from '@carbon/react';
 import { Link, useSearchParams } from 'react-router';
 import { ProductName } from '../../../components/layout/product-name';
+import type { ClientConfig } from '../../../../contract/client-config';
 import type { SignedOutReason } from '../api/get-session';
 import { useSignInOptions } from '../api/get-sign-in-options';
+import { getReturnPath } from '../lib/return-path';
 import { LoginForm } from './login-form';
 
 const NOTICES: Partial<Record<SignedOutReason, { kind: 'info' | 'warning'; title: string }>> = {
@@ -17,29 +19,47 @@ const OIDC_FAILURES: Record<string, (name: string) => string> = {
   denied: (name) => `${name} did not sign you in.`,
   disabled: () => 'This account is disabled. Ask an administrator.',
   'no-logout': (name) => `You are logged out of Courier; ${name} does not offer logging out from here.`,
+  'bad-return': (name) => `The sign-in with ${name} was asked to return to another site, so it was not started. Please try again.`,
+  'unknown-provider': () => 'That identity provider is not offered here. Choose one below.',
 };
 
-/** The failure the identity provider's sign-in came back with, said in words; undefined when none. */
-function useOidcFailure(name: string | null): string | undefined {
+type Provider = ClientConfig['oidcProviders'][number];
+
+/** The failure an identity provider's sign-in came back with, said in words; undefined when none. */
+function useOidcFailure(providers: readonly Provider[]): string | undefined {
   const [params] = useSearchParams();
   const failure = params.get('oidc');
-  return failure ? OIDC_FAILURES[failure]?.(name ?? 'The identity provider') : undefined;
+  // With several providers the portal names the one that failed (docs/oidc.md §6).
+  const named = providers.find((p) => p.id === params.get('provider')) ?? (providers.length === 1 ? providers[0] : undefined);
+  return failure ? OIDC_FAILURES[failure]?.(named?.name ?? 'The identity provider') : undefined;
 }
 
-function SignInWithProvider({ name, loggedOut, alone }: { name: string; loggedOut: boolean; alone: boolean }) {
+function SignInWithProviders({ providers, loggedOut, alone }: { providers: readonly Provider[]; loggedOut: boolean; alone: boolean }) {
+  const [params] = useSearchParams();
+  // A deep link survives the trip through the provider: the portal checks it again (contract/return-path.ts).
+  const next = params.get('next');
+  const returnTo = next ? getReturnPath(next) : null;
+  const only = providers.length === 1 ? providers[0] : undefined;
   return (
     <div className="courier-login__provider">
       {loggedOut ? (
         // RP-initiated logout (docs/oidc.md §3): Courier's session is over, the provider's may not be.
         <p>
-          <a href="/api/auth/oidc/logout">Also log out of {name}</a>
+          <a href="/api/auth/oidc/logout">Also log out of {only ? only.name : 'your identity provider'}</a>
         </p>
       ) : null}
       {alone ? null : <p className="courier-login__or">or</p>}
-      {/* A full-page navigation: the portal redirects to the provider and back. */}
-      <Button kind="tertiary" href="/api/auth/oidc/start" className="courier-login__provider-button">
-        Sign in with {name}
-      </Button>
+      {/* Full-page navigations: the portal redirects to the provider and back. */}
+      {providers.map((provider) => (
+        <Button
+          key={provider.id}
+          kind="tertiary"
+          href={returnTo ? `${provider.startUrl}?${new URLSearchParams({ returnTo }).toString()}` : provider.startUrl}
+          className="courier-login__provider-button"
+        >
+          Sign in with {provider.name}
+        </Button>
+      ))}
     </div>
   );
 }
@@ -51,13 +71,13 @@ export interface LoginPageProps {
 export function LoginPage({ reason }: LoginPageProps) {
   const notice = NOTICES[reason];
   const options = useSignInOptions().data;
-  const providerName = options?.oidcName ?? null;
-  const oidcFailure = useOidcFailure(providerName);
+  const providers = options?.oidcProviders ?? [];
+  const oidcFailure = useOidcFailure(providers);
   const [params] = useSearchParams();
   // With the form off (docs/oidc.md §5) only the provider's button is shown; admins find the form
   // at /login?local=1. A provider that could not be reached brings the form back too.
   const formHidden =
-    providerName !== null && options?.localLoginForm === false && params.get('local') !== '1' && params.get('oidc') !== 'unavailable';
+    providers.length > 0 && options?.localLoginForm === false && params.get('local') !== '1' && params.get('oidc') !== 'unavailable';
   const shownNotice = oidcFailure ? (
     <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title={oidcFailure} className="courier-login__notice" />
   ) : (
@@ -92,7 +112,9 @@ export function LoginPage({ reason }: LoginPageProps) {
           ) : (
             <LoginForm notice={shownNotice} />
           )}
-          {providerName ? <SignInWithProvider name={providerName} loggedOut={reason === 'logged-out'} alone={formHidden} /> : null}
+          {providers.length > 0 ? (
+            <SignInWithProviders providers={providers} loggedOut={reason === 'logged-out'} alone={formHidden} />
+          ) : null}
         </div>
       </main>
     </div>

@@ -17,6 +17,7 @@ import {
   TextInput,
 } from '@carbon/react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { TOKEN_EXPIRY_DAYS } from '../../../../contract/api-token-limits';
 import type { ApiToken, CreatedApiToken, TokenScope } from '../../../../contract/api-tokens';
 import type { User } from '../../../../contract/session';
@@ -200,7 +201,10 @@ export function ApiTokensSection({ user }: { user: User }) {
     <section className="courier-profile__section" aria-labelledby="profile-tokens-title">
       <Stack gap={5}>
         <h2 id="profile-tokens-title">API tokens</h2>
-        <p>Scripts use a token instead of your password. It acts as you, within its scopes, until it expires or you revoke it.</p>
+        <p>
+          Scripts use a token instead of your password. It acts as you, within its scopes, until it expires or you revoke it. Every route,
+          its scope and its answers are in the <Link to="/api-docs">API reference</Link>.
+        </p>
         {created ? <NewToken created={created} onDone={() => setCreated(null)} /> : <CreateTokenForm user={user} onCreated={setCreated} />}
         {tokens.isPending ? <p>Loading your tokens…</p> : null}
         {tokens.isError ? (

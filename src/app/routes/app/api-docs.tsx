@@ -1,0 +1,5 @@
+import { ApiReferencePage } from '../../../features/api-docs/components/api-reference-page';
+
+export function ApiDocsRoute() {
+  return <ApiReferencePage />;
+}
