@@ -29,6 +29,8 @@ export async function startCourier({ env, spaDir }: StartOptions) {
       port: config.nodePort,
       // The portal's own origins, and any other an operator names for pages of theirs.
       corsOrigins: [...new Set([...portalOrigins(config), ...config.nodeCorsOrigins])],
+      // An HTTPS page may not call an HTTP gateway (mixed content): the node shares the portal's certificate.
+      ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),
       logger,
     });
   }
@@ -42,6 +44,9 @@ export async function startCourier({ env, spaDir }: StartOptions) {
       username: node.credentials.username,
       secret: node.credentials.password,
       gatewayUrl: node.gatewayUrl,
+      // The portal calls its own in-process node at the listen address, which the portal's
+      // certificate (made for the name people open) need not name; browsers still verify it.
+      ...(node.tlsCertFile ? { verifyTls: false } : {}),
     },
   });
   const { app, dialect, admin } = portal;
@@ -77,18 +82,19 @@ export async function startCourier({ env, spaDir }: StartOptions) {
 function displayUrl(config: Config): string {
   if (config.publicUrl) return config.publicUrl;
   const host = ['127.0.0.1', '0.0.0.0', '::', 'localhost'].includes(config.host) ? 'localhost' : config.host;
-  return `http://${host}:${config.port}`;
+  return `${config.tlsCert ? 'https' : 'http'}://${host}:${config.port}`;
 }
 
 /** Origins browsers may open the portal at, for the node's CORS: both loopback spellings when local. */
 function portalOrigins(config: Config): string[] {
   if (config.publicUrl) return [portalOrigin(config)];
+  const scheme = config.tlsCert ? 'https' : 'http';
   return [
-    `http://localhost:${config.port}`,
-    `http://127.0.0.1:${config.port}`,
+    `${scheme}://localhost:${config.port}`,
+    `${scheme}://127.0.0.1:${config.port}`,
     ...(config.host.includes(':') || ['127.0.0.1', '0.0.0.0', 'localhost'].includes(config.host)
       ? []
-      : [`http://${config.host}:${config.port}`]),
+      : [`${scheme}://${config.host}:${config.port}`]),
   ];
 }
 

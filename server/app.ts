@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { CSRF_HEADER } from '../contract/session-header';
-import { portalOrigin, type Config } from './config';
+import { portalOrigin, readPortalTls, type Config } from './config';
 import type { Db } from './db/database';
 import { registerAuth } from './features/auth/auth-plugin';
 import { createAuthService } from './features/auth/auth-service';
@@ -104,7 +104,8 @@ export interface AppOptions {
   /** Seals node secrets at rest (32 bytes). */
   secretKey: Buffer;
   /** The embedded node to register (or update) as a node at start, when it runs. */
-  embeddedNode?: { url: string; username: string; secret: string; gatewayUrl: string };
+  /** `verifyTls: false` when the in-process node serves the portal's certificate, which names the public host, not the loopback one. */
+  embeddedNode?: { url: string; username: string; secret: string; gatewayUrl: string; verifyTls?: boolean };
   /** Nodes whose reachability /api/health reports; default: every registered node. */
   healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
   /** How often transfers are followed on their nodes (ms). */
@@ -138,7 +139,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // event stream) is not cut; for the same reason no socket inactivity timeout (connectionTimeout)
   // is set: idle keep-alive sockets are already closed by Fastify's keepAliveTimeout (72 s).
   const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
+  const tls = readPortalTls(config);
   const app = Fastify({
+    // COURIER_TLS_CERT/KEY: the portal serves HTTPS itself (README, "HTTPS"); a TLS handshake has
+    // the same time as a request's headers, so a silent client cannot hold a socket longer.
+    ...(tls ? { https: { ...tls, handshakeTimeout: requestTimeoutMs } } : {}),
     logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACTIONS },
     // A hop count as Fastify's own function form (its types take no number): trust that many proxies.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,

@@ -116,7 +116,15 @@ describe('loadConfig', () => {
   });
 
   it('derives the portal origin from the public URL when behind a proxy', () => {
-    expect(portalOrigin({ port: 8080, publicUrl: undefined })).toBe('http://localhost:8080');
-    expect(portalOrigin({ port: 8080, publicUrl: 'https://files.example.com/courier/' })).toBe('https://files.example.com');
+    expect(portalOrigin({ port: 8080, publicUrl: undefined, tlsCert: undefined })).toBe('http://localhost:8080');
+    expect(portalOrigin({ port: 8080, publicUrl: 'https://files.example.com/courier/', tlsCert: undefined })).toBe(
+      'https://files.example.com',
+    );
+    expect(portalOrigin({ port: 8443, publicUrl: undefined, tlsCert: '/etc/courier/cert.pem' })).toBe('https://localhost:8443');
+  });
+
+  it('refuses half a TLS configuration', () => {
+    expect(() => loadConfig({ COURIER_TLS_CERT: 'cert.pem' })).toThrow(/COURIER_TLS_CERT, COURIER_TLS_KEY: set both/);
+    expect(() => loadConfig({ COURIER_TLS_KEY: 'key.pem' })).toThrow(/set both to serve HTTPS, or neither/);
   });
 });

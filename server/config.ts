@@ -79,6 +79,16 @@ export const SETTINGS = {
     schema: z.url().optional(),
     doc: 'URL people open, when Courier is behind a proxy (`https://…` makes the session cookie Secure). Default: `http://localhost:<port>`.',
   },
+  tlsCert: {
+    env: 'COURIER_TLS_CERT',
+    schema: z.string().min(1).optional(),
+    doc: 'PEM certificate file (the chain after it) for the portal to serve HTTPS itself, with `COURIER_TLS_KEY`; its default URL becomes `https://localhost:<port>` (session cookie Secure, HSTS). Unset: plain HTTP (or a TLS proxy in front, with `COURIER_PUBLIC_URL`).',
+  },
+  tlsKey: {
+    env: 'COURIER_TLS_KEY',
+    schema: z.string().min(1).optional(),
+    doc: 'PEM private key file of `COURIER_TLS_CERT` (keep it 0600).',
+  },
   dataDir: {
     env: 'COURIER_DATA_DIR',
     schema: z.string().min(1).default('./data'),
@@ -317,6 +327,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const oidcSet = oidcKeys.filter((k) => out[k] !== undefined).length;
   if (oidcSet > 0 && oidcSet < oidcKeys.length)
     problems.push(`${oidcKeys.map((k) => SETTINGS[k].env).join(', ')}: set all three to offer OpenID Connect sign-in, or none`);
+  // Half a TLS configuration would start a plain-HTTP portal its operator believes is encrypted.
+  if ((out.tlsCert === undefined) !== (out.tlsKey === undefined))
+    problems.push(`${SETTINGS.tlsCert.env}, ${SETTINGS.tlsKey.env}: set both to serve HTTPS, or neither`);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const config = out as Config;
   config.dataDir = path.resolve(config.dataDir);
@@ -346,6 +359,19 @@ function readConfigFile(file: string | undefined): Record<string, unknown> {
 }
 
 /** The origin the portal is reached at, used for CSRF origin checks and the printed URL. */
-export function portalOrigin(config: Pick<Config, 'publicUrl' | 'port'>): string {
-  return config.publicUrl ? new URL(config.publicUrl).origin : `http://localhost:${config.port}`;
+export function portalOrigin(config: Pick<Config, 'publicUrl' | 'port' | 'tlsCert'>): string {
+  return config.publicUrl ? new URL(config.publicUrl).origin : `${config.tlsCert ? 'https' : 'http'}://localhost:${config.port}`;
+}
+
+/** The certificate and key the portal serves HTTPS with, read at start; null without TLS settings. */
+export function readPortalTls(config: Pick<Config, 'tlsCert' | 'tlsKey'>): { cert: Buffer; key: Buffer } | null {
+  if (!config.tlsCert || !config.tlsKey) return null;
+  const read = (file: string, env: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ConfigError(`${env}: cannot read ${file}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read(config.tlsCert, SETTINGS.tlsCert.env), key: read(config.tlsKey, SETTINGS.tlsKey.env) };
 }

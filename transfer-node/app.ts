@@ -10,11 +10,12 @@ import { GATEWAY_PREFIX, gatewayRoutes, normalizeFastifyError } from './gateway/
 import { enforceRequestDeadline } from './request-deadline';
 import { accessKeyRoutes } from './node-api/access-key-routes';
 import { authenticationHook } from './node-api/basic-auth';
+import { eventRoutes } from './node-api/event-routes';
 import { fileIdRoutes } from './node-api/file-id-routes';
 import { permissionRoutes } from './node-api/permission-routes';
 import { filesRoutes } from './node-api/files-routes';
 import { opsRoutes } from './node-api/ops-routes';
-import { serviceRoutes } from './node-api/service-routes';
+import { licenseRoutes, rootRoutes, serviceRoutes } from './node-api/service-routes';
 import { setupRoutes } from './node-api/setup-routes';
 import { storageRoutes } from './node-api/storage-routes';
 
@@ -48,11 +49,20 @@ export async function transferNodeApp(app: FastifyInstance, ctx: NodeContext): P
       reply.headers(error.headers);
       return reply.code(error.status).send({ error: toNodeErrorBody(error) });
     });
+    // GET / lists the Node API's routes as they are registered (docs/node-api.md §2).
+    const endpoints: string[] = [];
+    nodeApi.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat())
+        if (method !== 'HEAD') endpoints.push(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+    });
+    await nodeApi.register(rootRoutes, { endpoints });
     await nodeApi.register(serviceRoutes, ctx);
+    await nodeApi.register(licenseRoutes);
     await nodeApi.register(filesRoutes, ctx);
     await nodeApi.register(storageRoutes, ctx);
     await nodeApi.register(setupRoutes, ctx);
     await nodeApi.register(opsRoutes, ctx);
+    await nodeApi.register(eventRoutes, ctx);
     await nodeApi.register(accessKeyRoutes, ctx);
     await nodeApi.register(permissionRoutes, ctx);
     await nodeApi.register(fileIdRoutes, ctx);

@@ -111,6 +111,8 @@ export class UploadSessions {
           destinationPath: toNodePath(auth.rootSegments),
           tags: auth.grant.tags ?? spec.tags ?? null,
           cookie: auth.grant.cookie ?? spec.cookie ?? null,
+          // docs/node-api.md §6.4: the key's /ops/transfers lists the transfers set up under it.
+          ...(auth.grant.accessKey === undefined ? {} : { accessKey: auth.grant.accessKey }),
           bytesExpected: sizes.reduce((a, b) => a + b, 0),
           filesExpected: files.length,
         },

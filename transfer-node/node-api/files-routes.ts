@@ -9,6 +9,7 @@ import { scopeOf } from '../access/principal';
 import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, toNodeErrorBody } from '../errors';
 import { createFile, createLink } from '../storage/file-create';
+import { searchFiles } from '../storage/file-search';
 import { parseBody } from './parse-body';
 
 // docs/node-api.md §3: 1,000 entries per call at most (ascli asks exactly that); default 100.
@@ -22,6 +23,25 @@ const browseSchema = z.object({
   count: z.coerce.number().int().min(1).default(100),
   sort: z.enum(['path', 'type', 'size_a', 'size_d', 'mtime_a', 'mtime_d']).default('path'),
   case_sensitive: z.boolean().default(false),
+});
+const searchSchema = browseSchema.extend({
+  filters: z
+    .object({
+      types: z
+        .array(z.enum(['file', 'directory', 'symbolic_link']))
+        .max(3)
+        .optional(),
+      paths: z.array(z.string().max(1024)).max(100).optional(),
+      basenames: z.array(z.string().max(1024)).max(100).optional(),
+      size_min: z.number().int().min(0).optional(),
+      size_max: z.number().int().min(0).optional(),
+      mtime_min: z.string().max(64).optional(),
+      mtime_max: z.string().max(64).optional(),
+      depth_min: z.number().int().min(1).optional(),
+      depth_max: z.number().int().min(1).optional(),
+    })
+    .loose()
+    .default({}),
 });
 const createSchema = z.object({
   paths: z
@@ -49,6 +69,21 @@ export async function filesRoutes(app: FastifyInstance, ctx: NodeContext): Promi
     const body = parseBody(browseSchema, request.body);
     const files = await filesOf(request);
     return files.browse(body.path, body.skip, Math.min(body.count, MAX_BROWSE_COUNT), body.sort, body.case_sensitive);
+  });
+
+  // The OAS's files-search-post-request: browse's fields plus filters, over every level below `path`.
+  app.post('/files/search', async (request) => {
+    const body = parseBody(searchSchema, request.body);
+    const files = await filesOf(request);
+    const { path, skip, sort, filters } = body;
+    return searchFiles(files, {
+      path,
+      skip,
+      count: Math.min(body.count, MAX_BROWSE_COUNT),
+      sort,
+      caseSensitive: body.case_sensitive,
+      filters,
+    });
   });
 
   app.post('/files/create', async (request) => {

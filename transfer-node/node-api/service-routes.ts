@@ -1,4 +1,7 @@
-/** GET /info (docs/node-api.md §2), behind Basic auth. `/ping` is registered unauthenticated in app.ts. */
+/**
+ * GET /info, GET /license and GET / (docs/node-api.md §2), behind Basic auth. `/ping` is registered
+ * unauthenticated in app.ts.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { NodeContext } from '../context';
 import { isoSeconds } from '../storage/file-service';
@@ -37,5 +40,36 @@ export async function serviceRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       { name: 'wss_enabled', value: false },
       { name: 'content_protection_required', value: false },
     ],
+  }));
+}
+
+/**
+ * `GET /license` (docs/node-api.md §2): the OAS does not describe it; ascli's `node license` prints
+ * whatever object comes back. This node is no IBM product and holds no Aspera license, and says so
+ * rather than inventing a customer, an expiry or a FASP rate.
+ */
+export async function licenseRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/license', async () => ({
+    product_name: 'Courier embedded transfer node',
+    product_version: NODE_API_VERSION,
+    license_type: 'none',
+    aspera_license: false,
+    expiration_date: null,
+    maximum_bandwidth_kbps: null,
+    transports: ['http_gateway'],
+    message: 'Not an IBM Aspera product: no Aspera license, no FASP; files move over the node HTTP Gateway only.',
+  }));
+}
+
+/**
+ * `GET /` (docs/node-api.md §2): what this node serves, route by route, from the routes actually
+ * registered (`endpoints` is filled by app.ts as each Node API route is added), so it cannot drift.
+ */
+export async function rootRoutes(app: FastifyInstance, options: { endpoints: readonly string[] }): Promise<void> {
+  app.get('/', async () => ({
+    application: 'node',
+    name: 'Courier embedded transfer node',
+    version: NODE_API_VERSION,
+    endpoints: [...new Set(options.endpoints)].sort(),
   }));
 }

@@ -83,7 +83,11 @@ export async function uploadOverGateway(
   if ((answer.statusCode ?? 0) >= 400) throw remoteError(answer.statusCode ?? 502, text);
 }
 
-/** One remote file into `target`; a folder (answered as a zip) is refused, it would land as one file. */
+/**
+ * One remote file or folder into `target`: answers `folder` when the gateway sent the folder as a
+ * zip (docs/http-gateway.md §4), which the caller unpacks. A zip the remote left files out of
+ * (`X-Courier-Skipped-Files`) is refused: the copy would be silently incomplete.
+ */
 export async function downloadOverGateway(
   gatewayUrl: string,
   spec: Record<string, unknown>,
@@ -91,7 +95,7 @@ export async function downloadOverGateway(
   target: Writable,
   onBytes: (bytes: number) => void,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<'file' | 'folder'> {
   const header = Buffer.from(JSON.stringify({ ...spec, paths: [{ source }], zip_required: false }), 'utf8').toString('base64');
   const answer = await exchange(
     `${gatewayUrl}/v3/download`,
@@ -102,12 +106,18 @@ export async function downloadOverGateway(
     },
   );
   if ((answer.statusCode ?? 0) >= 400) throw remoteError(answer.statusCode ?? 502, await readSmall(answer));
-  if (String(answer.headers['content-type']).startsWith('application/zip') && !source.toLowerCase().endsWith('.zip')) {
+  const folder = String(answer.headers['content-type']).startsWith('application/zip') && !source.toLowerCase().endsWith('.zip');
+  const skipped = Number(answer.headers['x-courier-skipped-files'] ?? 0);
+  if (folder && skipped > 0) {
     answer.destroy();
-    throw new NodeError(422, `${source} is a folder: this node receives files only; name the files, or send from the remote node instead`);
+    throw new NodeError(
+      422,
+      `The remote left ${skipped} item(s) of ${source} out of its zip (links, hard links or names a zip cannot carry): nothing was written`,
+    );
   }
   answer.on('data', (chunk: Buffer) => onBytes(chunk.length));
   await pipeline(answer, target, { signal });
+  return folder ? 'folder' : 'file';
 }
 
 async function exchange(

@@ -3,7 +3,7 @@
  * is asked with `POST /ops/transfers` and carries the bytes over the destination's HTTP Gateway.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdingProxy } from '../../test-kit/holding-proxy';
@@ -121,13 +121,39 @@ describe('POST /ops/transfers, receive over the remote gateway', () => {
     expect(sha256(await readFile(join(source.docroot, 'Back', 'one.bin')))).toBe(sha256(files['Project/data/one.bin'] as Buffer));
   });
 
-  it('fails a folder source with the reason rather than landing a zip under its name', async () => {
+  it('brings a remote folder tree home, byte for byte, under its own name or the one asked, empty folders included', async () => {
+    await mkdir(join(destination.docroot, 'In/Project copy/data/empty-dir'), { recursive: true });
     const spec = await destination.downloadSpec(['/In/Project copy']);
-    const started = await postTransfer(source, { ...spec, destination_root: '/BackFolder' });
+    const started = await postTransfer(source, {
+      ...spec,
+      destination_root: '/BackFolder',
+      paths: [{ source: '/In/Project copy' }, { source: '/In/Project copy', destination: 'Renamed' }],
+    });
+    expect(started.status).toBe(200);
+    const record = await finished(source, started.body.id);
+    expect(record).toMatchObject({ status: 'completed', error_code: 0, files_completed: 8 });
+    for (const top of ['Project copy', 'Renamed']) {
+      for (const [path, data] of Object.entries(files).filter(([p]) => p.startsWith('Project/'))) {
+        const arrived = join(source.docroot, 'BackFolder', top, path.slice('Project/'.length));
+        expect(sha256(await readFile(arrived)), `${top}/${path}`).toBe(sha256(data));
+      }
+      expect(await readdir(join(source.docroot, 'BackFolder', top, 'data/empty-dir'))).toEqual([]);
+    }
+    // Neither the zip nor an unpacked file stays behind in staging.
+    expect(await readdir(join(source.docroot, '.courier-staging'))).toEqual([]);
+  });
+
+  it('refuses a folder the remote could not zip whole (a hard link left out), and writes nothing', async () => {
+    await mkdir(join(destination.docroot, 'In/WithHard'), { recursive: true });
+    await writeFile(join(destination.docroot, 'In/WithHard/a.txt'), 'alpha');
+    await link(join(destination.docroot, 'In/WithHard/a.txt'), join(destination.docroot, 'In/WithHard/b.txt'));
+    const spec = await destination.downloadSpec(['/In/WithHard']);
+    const started = await postTransfer(source, { ...spec, destination_root: '/BackHard' });
     const record = await finished(source, started.body.id);
     expect(record).toMatchObject({ status: 'failed', error_code: 422 });
-    expect(record.error_desc).toMatch(/is a folder/);
-    await expect(readdir(join(source.docroot, 'BackFolder')).catch(() => [])).resolves.toEqual([]);
+    expect(record.error_desc).toMatch(/left 2 item\(s\) of \/In\/WithHard out/);
+    await expect(readdir(join(source.docroot, 'BackHard')).catch(() => [])).resolves.toEqual([]);
+    expect(await readdir(join(source.docroot, '.courier-staging'))).toEqual([]);
   });
 });
 

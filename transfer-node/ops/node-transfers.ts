@@ -6,6 +6,7 @@
  * as any other transfer. A receive writes to staging files that reach their final names only when
  * every file has arrived, as gateway uploads do (docs/http-gateway.md §3.1).
  */
+import { dirname } from 'node:path';
 import type { NodeContext } from '../context';
 import { asNodeError, NodeError } from '../errors';
 import { parseNodePath, toNodePath } from '../storage/node-path';
@@ -14,6 +15,7 @@ import { MAX_FILES_PER_RECORD, nowUsec, type TransferRecord } from '../transfers
 import type { LiveTransfer } from '../transfers/transfer-store';
 import { downloadOverGateway, uploadOverGateway } from './gateway-client';
 import { collectLocalSources } from './local-sources';
+import { unpackFolderZip } from './zip-receive';
 import { planNodeTransfer, type NodeTransferPlan } from './node-transfer-spec';
 
 export async function startNodeTransfer(ctx: NodeContext, body: unknown): Promise<TransferRecord> {
@@ -68,11 +70,15 @@ async function startReceive(ctx: NodeContext, plan: NodeTransferPlan): Promise<T
 async function receiveAll(ctx: NodeContext, plan: NodeTransferPlan, batch: UploadBatch, targets: string[][], live: LiveTransfer) {
   const progress = progressOf(live);
   const staged: string[] = [];
+  // What lands once everything arrived: [staged file, final segments], and the folders to create.
+  const landing: Array<[string, string[]]> = [];
+  const folders: string[][] = [];
   try {
     for (const [index, path] of plan.spec.paths.entries()) {
       const file = ctx.uploads.stage();
       staged.push(file.partial);
-      await downloadOverGateway(
+      const target = [...plan.localRoot, ...(targets[index] as string[])];
+      const kind = await downloadOverGateway(
         plan.gatewayUrl,
         plan.spec,
         path.source,
@@ -84,10 +90,41 @@ async function receiveAll(ctx: NodeContext, plan: NodeTransferPlan, batch: Uploa
         throw err;
       });
       const entry = live.record.files[index];
-      if (entry) entry.size = entry.bytesWritten;
+      if (kind === 'folder') {
+        // docs/node-api.md §5.1: a folder comes as the remote's zip, unpacked here into staged files.
+        const unpacked = await unpackFolderZip(ctx, file.partial, live.abort.signal);
+        staged.push(...unpacked.files.map((f) => f.partial));
+        // The gateway names entries below the folder's own name ("proj/a.txt"); the folder lands
+        // under the target's name (the spec's destination, else that same name).
+        const top = unpacked.files[0]?.segments[0] ?? unpacked.folders[0]?.[0];
+        const below = (segments: string[]) => (segments[0] === top ? segments.slice(1) : segments);
+        if (
+          [...unpacked.files.map((f) => f.segments), ...unpacked.folders].some((segments) => segments[0] !== top || segments.length === 0)
+        )
+          throw new NodeError(502, `The remote's zip of ${path.source} does not hold one folder`, 'remote');
+        for (const f of unpacked.files) {
+          const segments = [...target, ...below(f.segments)];
+          await batch.checkTarget(segments);
+          landing.push([f.partial, segments]);
+        }
+        folders.push(target, ...unpacked.folders.map((f) => [...target, ...below(f)]));
+        await ctx.uploads.discard(file.partial);
+        // The record counts the folder's files, not the one zip (the portal shows these counts).
+        live.record.filesExpected += unpacked.files.length - 1;
+        live.record.filesCompleted += unpacked.files.length - 1;
+        if (entry) entry.size = unpacked.files.reduce((sum, f) => sum + f.size, 0);
+      } else {
+        landing.push([file.partial, target]);
+        if (entry) entry.size = entry.bytesWritten;
+      }
       progress.fileDone(index);
     }
-    for (const [index, partial] of staged.entries()) await batch.commit(partial, [...plan.localRoot, ...(targets[index] as string[])]);
+    for (const [partial, segments] of landing) await batch.commit(partial, segments);
+    // Empty folders carry no file: made after the files landed, as a gateway upload does not make them.
+    for (const folder of folders) {
+      const abs = await ctx.files.docroot.ensureDir(folder);
+      ctx.files.listings.invalidate(dirname(abs));
+    }
   } finally {
     await Promise.all(staged.map((p) => ctx.uploads.discard(p)));
   }

@@ -97,6 +97,11 @@ export class FileService {
     return entry;
   }
 
+  /** The browse entry of a path whose stats are known (search lists the same entries, docs/node-api.md §3). */
+  entryOf(nodePath: string, stats: Stats, type: BrowseEntry['type']): BrowseEntry {
+    return this.entry(nodePath, stats, type);
+  }
+
   private entry(nodePath: string, stats: Stats, type: BrowseEntry['type']): BrowseEntry {
     const basename = nodePath === '/' ? '' : nodePath.slice(nodePath.lastIndexOf('/') + 1);
     return {

@@ -63,6 +63,7 @@ const item =
   };
 const api = (path: string, body: unknown, key: 'paths' | 'transfer_specs') => () => t.api(path, body).then(item(key));
 const browse = (path: unknown) => () => t.api('/files/browse', { path }).then(json);
+const search = (body: unknown) => () => t.api('/files/search', body).then(json);
 const create = (path: string) => api('/files/create', { paths: [{ path, type: 'directory' }] }, 'paths');
 const remove = (path: string) => api('/files/delete', { paths: [{ path }] }, 'paths');
 const rename = (path: string, source: string, destination: string) =>
@@ -195,6 +196,11 @@ const cases: Case[] = [
   { name: 'browse a dangling link', status: 403, send: browse('/dangling') },
   { name: 'browse a 5,000-character path', status: 400, send: browse('/' + 'a/'.repeat(2500)) },
   { name: 'browse a non-string path', status: 400, send: browse(['/']) },
+  { name: 'search through a link leaving the docroot', status: 403, send: search({ path: '/link-out' }) },
+  { name: 'search dot-dot', status: 403, send: search({ path: '/../' }) },
+  { name: 'search the staging folder', status: 403, send: search({ path: '/.courier-staging' }) },
+  { name: 'search with 101 basename globs', status: 400, send: search({ path: '/', filters: { basenames: Array(101).fill('*') } }) },
+  { name: 'search with a non-array filter', status: 400, send: search({ path: '/', filters: { paths: '*' } }) },
   // Transfer setup
   { name: 'download_setup through a link leaving the docroot', status: 403, send: downloadSetup([{ source: '/link-out/secret.txt' }]) },
   { name: 'download_setup with dot-dot', status: 403, send: downloadSetup([{ source: '../../etc/passwd' }]) },

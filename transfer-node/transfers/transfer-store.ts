@@ -47,6 +47,9 @@ export class TransferStore {
     this.db.exec(`CREATE TABLE IF NOT EXISTS transfers (
       id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, status TEXT NOT NULL, direction TEXT NOT NULL, record TEXT NOT NULL)`);
     this.seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM transfers').get() as { s: number }).s;
+    // docs/node-api.md §5.2: the transfer events of GET /events, each with the record as it was then.
+    this.db.exec(`CREATE TABLE IF NOT EXISTS events (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, time_usec INTEGER NOT NULL, type TEXT NOT NULL, access_key TEXT, record TEXT NOT NULL)`);
     this.failInterrupted();
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
@@ -58,6 +61,7 @@ export class TransferStore {
    */
   prune(now = nowUsec()): number {
     const cutoff = now - RETENTION_DAYS * 86400 * 1e6;
+    this.db.prepare('DELETE FROM events WHERE time_usec < ?').run(cutoff);
     return this.db.prepare("DELETE FROM transfers WHERE status <> 'running' AND json_extract(record, '$.endUsec') < ?").run(cutoff).changes;
   }
 
@@ -66,7 +70,15 @@ export class TransferStore {
     const rows = this.db.prepare("SELECT record FROM transfers WHERE status = 'running'").all() as { record: string }[];
     for (const row of rows) {
       const record = JSON.parse(row.record) as TransferRecord;
-      this.save({ ...record, status: 'failed', endUsec: nowUsec(), errorCode: 500, errorDesc: 'The node stopped during the transfer' });
+      const failed: TransferRecord = {
+        ...record,
+        status: 'failed',
+        endUsec: nowUsec(),
+        errorCode: 500,
+        errorDesc: 'The node stopped during the transfer',
+      };
+      this.save(failed);
+      this.event(failed, 'ended');
     }
   }
 
@@ -108,6 +120,7 @@ export class TransferStore {
     const live = { record, abort: new AbortController() };
     this.live.set(record.id, live);
     this.save(record);
+    this.event(record, 'started');
     return live;
   }
 
@@ -128,6 +141,7 @@ export class TransferStore {
       }
     }
     this.save(record);
+    this.event(record, 'ended');
   }
 
   /** Cancels a running transfer; false when it is unknown or already over. */
@@ -174,6 +188,40 @@ export class TransferStore {
       .all(...params, query.count) as { seq: number; id: string; record: string }[];
     const records = rows.map((row) => this.live.get(row.id)?.record ?? (JSON.parse(row.record) as TransferRecord));
     return { records, lastSeq: rows.length > 0 ? (rows[rows.length - 1] as { seq: number }).seq : query.afterSeq };
+  }
+
+  /** `upload.*` for a transfer into this node's storage or out of it by this node (S6 send), `download.*` the other way. */
+  private event(record: TransferRecord, phase: 'started' | 'ended'): void {
+    const kind = record.direction === 'send' ? 'upload' : 'download';
+    // The file list stays out: an event is a summary, and 1,000 files per event would bloat the log.
+    this.db
+      .prepare('INSERT INTO events (time_usec, type, access_key, record) VALUES (?, ?, ?, ?)')
+      .run(nowUsec(), `${kind}.${phase}`, record.accessKey ?? null, JSON.stringify({ ...record, files: [] }));
+  }
+
+  /** Events after `afterSeq` (and after `afterUsec`), oldest first, of the given types, seen by `accessKey` when set. */
+  events(query: { afterSeq: number; afterUsec?: number; count: number; types: readonly string[]; accessKey?: string }) {
+    if (query.types.length === 0) return { events: [], lastSeq: query.afterSeq };
+    const where = ['seq > ?', `type IN (${query.types.map(() => '?').join(', ')})`];
+    const params: (string | number)[] = [query.afterSeq, ...query.types];
+    if (query.afterUsec !== undefined) {
+      where.push('time_usec > ?');
+      params.push(query.afterUsec);
+    }
+    if (query.accessKey !== undefined) {
+      where.push('access_key = ?');
+      params.push(query.accessKey);
+    }
+    const rows = this.db
+      .prepare(`SELECT seq, time_usec, type, record FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+      .all(...params, query.count) as { seq: number; time_usec: number; type: string; record: string }[];
+    const events = rows.map((row) => ({
+      seq: row.seq,
+      timeUsec: row.time_usec,
+      type: row.type,
+      record: JSON.parse(row.record) as TransferRecord,
+    }));
+    return { events, lastSeq: rows.length > 0 ? (rows[rows.length - 1] as { seq: number }).seq : query.afterSeq };
   }
 
   activeCount(): number {

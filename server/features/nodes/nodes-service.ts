@@ -231,22 +231,33 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
      * Registers (or updates, when its credentials or port changed) the embedded node at start-up,
      * as the default node when there is none.
      */
-    async registerEmbedded(embedded: { url: string; username: string; secret: string; gatewayUrl: string }): Promise<void> {
+    async registerEmbedded(embedded: {
+      url: string;
+      username: string;
+      secret: string;
+      gatewayUrl: string;
+      verifyTls?: boolean;
+    }): Promise<void> {
       const existing = await nodes.findByName(EMBEDDED_NODE_NAME);
+      const verifyTls = embedded.verifyTls ?? true;
       if (existing) {
         await nodes.updateConnection(existing.id, {
           url: embedded.url,
           username: embedded.username,
           secret: embedded.secret,
           gatewayUrl: embedded.gatewayUrl,
+          verifyTls,
         });
         clients.forget(existing.id);
         return;
       }
       await nodes.insert({
         name: EMBEDDED_NODE_NAME,
-        ...embedded,
-        verifyTls: true,
+        url: embedded.url,
+        username: embedded.username,
+        secret: embedded.secret,
+        gatewayUrl: embedded.gatewayUrl,
+        verifyTls,
         kind: 'embedded',
         authType: 'node_user',
         isDefault: (await nodes.defaultNode()) === undefined,

@@ -36,7 +36,7 @@ export function createNotifier({
   onQueued,
 }: {
   db: Db;
-  config: Pick<Config, 'publicUrl' | 'port'>;
+  config: Pick<Config, 'publicUrl' | 'port' | 'tlsCert'>;
   log?: Pick<FastifyBaseLogger, 'debug'>;
   onQueued?: () => void;
 }): Notifier {
