@@ -33,6 +33,17 @@ describe('GET /v3/download', () => {
     expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(report));
   });
 
+  it('is never kept by a browser cache: every answer of the one URL is for its own spec', async () => {
+    const file = await download(await t.downloadSpec(['/Outbox/other.txt']));
+    expect(file.headers.get('last-modified')).toBeTruthy();
+    expect(file.headers.get('cache-control')).toBe('no-store');
+    expect(await file.text()).toBe('other');
+    const zip = await download(await t.downloadSpec(['/Outbox/other.txt', '/Outbox/proj/a.txt']));
+    expect(zip.headers.get('cache-control')).toBe('no-store');
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    await zip.arrayBuffer();
+  });
+
   it('sends a folder as a zip whose entries match, named after download_name', async () => {
     const spec = await t.downloadSpec(['/Outbox/proj']);
     const res = await download({ ...spec, zip_required: true, download_name: 'bundle' });

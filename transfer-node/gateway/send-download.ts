@@ -46,6 +46,9 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   let length: number;
   let fileName: string;
   let files: { path: string; size: number }[];
+  // docs/http-gateway.md §4.2: every `/v3/download` has one URL and the spec in a header, so a
+  // cached answer (heuristically fresh from Last-Modified) would be handed out for another spec.
+  reply.header('Cache-Control', 'no-store');
   if (!asZip && single) {
     if (single.stats.nlink > 1) throw hardLinkRefused(single.nodePath);
     // RFC 9110 §13.1.5: a browser resuming sends If-Range with the validator it saw; a file that
