@@ -127,6 +127,8 @@ export const submitRequestSchema = z.object({
     .array(z.object({ path: spacePathSchema, size: z.number().int().min(0) }))
     .min(1, 'Choose at least one file')
     .max(MAX_TRANSFER_FILES),
+  /** Folders of a dropped tree with nothing in them, relative to the submission's folder: created too. */
+  emptyFolders: z.array(spacePathSchema).max(MAX_TRANSFER_FILES).optional(),
 });
 export type SubmitRequest = z.infer<typeof submitRequestSchema>;
 

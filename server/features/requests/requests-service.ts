@@ -364,6 +364,21 @@ export function createRequestsService(deps: {
       }
       if (new Set(files.map((f) => f.path)).size !== files.length)
         throw await deny('a path twice', ERRORS.Validation('A file is listed twice.'));
+      // A dropped tree's empty folders (docs/file-requests.md §4): the same path rules as files, and
+      // never a file's own path (the folder would take the file's place).
+      const emptyFolders = new Set<string>();
+      for (const raw of body.emptyFolders ?? []) {
+        let path: string;
+        try {
+          path = normalizeSpacePath(raw).slice(1);
+        } catch (error) {
+          throw await deny(`path ${raw.slice(0, 200)}`, error as Error);
+        }
+        if (path === '') throw await deny('empty path', ERRORS.InvalidPath(raw, 'is not a folder name'));
+        emptyFolders.add(path);
+      }
+      if (files.some((f) => emptyFolders.has(f.path)))
+        throw await deny('a path twice', ERRORS.Validation('A path is listed both as a file and as a folder.'));
       const bytes = files.reduce((sum, f) => sum + f.size, 0);
       const used = await requests.usage(id);
       if (row.max_files !== null && used.files + files.length > row.max_files)
@@ -387,6 +402,7 @@ export function createRequestsService(deps: {
       const folder = `${row.folder === '/' ? '' : row.folder}/${folderName}`;
       const destination = spaceToNodePath(space.root_path, folder);
       for (const f of files) spaceToNodePath(destination, `/${f.path}`);
+      const emptyNodePaths = [...emptyFolders].map((p) => spaceToNodePath(destination, `/${p}`));
 
       const transferId = randomUUID();
       // The token may not outlive the deadline (docs/node-api.md §4 `token_life_seconds`).
@@ -414,8 +430,11 @@ export function createRequestsService(deps: {
       if (!result.ok) throw ERRORS.NodeRefused(target.node.name, result.error.message);
       const gatewayUrl = target.node.gatewayUrl ?? gatewayTagUrl(result.transferSpec.tags);
       if (!gatewayUrl) throw ERRORS.NodeRefused(target.node.name, 'it has no HTTP Gateway for a browser upload');
+      // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
+      // (docs/http-gateway.md §3.1): they are made now, inside the submission's own new subfolder.
+      if (emptyNodePaths.length > 0) await clients.ensureFolders(space.node_id, emptyNodePaths);
 
-      const names = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
+      const names = [...new Set([...files.map((f) => f.path), ...emptyFolders].map((p) => p.split('/')[0] as string))];
       const at = now();
       const who = name ?? email ?? 'a guest';
       const transfer: TransferRow = {
@@ -462,7 +481,7 @@ export function createRequestsService(deps: {
         spaceId: row.space_id,
         target: `request ${id} ${folder} from ${ip}`,
         decision: 'allow',
-        reason: `${files.length} file(s), ${bytes} bytes, by ${who}`,
+        reason: `${files.length} file(s)${emptyFolders.size > 0 ? ` and ${emptyFolders.size} empty folder(s)` : ''}, ${bytes} bytes, by ${who}`,
       });
       deps.onChange();
       const transferSpec = {

@@ -176,6 +176,42 @@ describe.each(DIALECTS)('file requests against the embedded node on %s', (dialec
     );
   });
 
+  it("keeps a dropped tree's empty folders inside the submission's own subfolder, under the same path rules as files", async () => {
+    const request = await createRequest();
+    const data = Buffer.from('the only file\n');
+    const refused = await Promise.all(
+      [['../outside'], ['papers/a.txt'], ['ok', 'C:\\evil']].map((emptyFolders) =>
+        guest('POST', `/api/public/requests/${request.id}/submissions`, {
+          name: 'Ana',
+          files: [{ path: 'papers/a.txt', size: data.length }],
+          emptyFolders,
+        }),
+      ),
+    );
+    expect(refused.map((r) => [r.status, r.json.code])).toEqual([
+      [400, 'INVALID_PATH'],
+      [400, 'VALIDATION_FAILED'],
+      [400, 'INVALID_PATH'],
+    ]);
+    expect(existsSync(path.join(spaceDir, 'inbox'))).toBe(false);
+
+    const submitted = await guest('POST', `/api/public/requests/${request.id}/submissions`, {
+      name: 'Ana',
+      files: [{ path: 'papers/a.txt', size: data.length }],
+      emptyFolders: ['papers/empty/deeper', 'drafts'],
+    });
+    expect(submitted.status).toBe(201);
+    const { submission, transferSpec } = submitted.json as { submission: { folderName: string; fileCount: number }; transferSpec: object };
+    expect(submission.fileCount).toBe(1);
+    expect((await gatewayUpload(node.gatewayUrl, transferSpec, [{ path: 'papers/a.txt', data }])).status).toBeLessThan(400);
+    const landed = path.join(spaceDir, 'inbox', submission.folderName);
+    expect(readdirSync(landed).sort()).toEqual(['drafts', 'papers']);
+    expect(readdirSync(path.join(landed, 'drafts'))).toEqual([]);
+    expect(readdirSync(path.join(landed, 'papers')).sort()).toEqual(['a.txt', 'empty']);
+    expect(readdirSync(path.join(landed, 'papers', 'empty', 'deeper'))).toEqual([]);
+    expect(readFileSync(path.join(landed, 'papers', 'a.txt'))).toEqual(data);
+  });
+
   it('gives each submission its own subfolder, so two guests with one name and one file name overwrite nothing', async () => {
     const request = await createRequest();
     const sent: Array<{ folder: string; data: Buffer }> = [];
