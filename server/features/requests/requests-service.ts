@@ -70,11 +70,12 @@ export function createRequestsService(deps: {
   const statusOf = (row: FileRequestRow, at = now()): FileRequest['status'] =>
     row.closed_at !== null ? 'closed' : row.deadline <= at ? 'expired' : 'open';
 
-  function toFileRequest(row: FileRequestRow, received = { count: 0, bytes: 0 }): FileRequest {
+  function toFileRequest(row: FileRequestRow, requesterName: string, received = { count: 0, bytes: 0 }): FileRequest {
     return {
       id: row.id,
       url: `${deps.publicOrigin}/r/${row.id}`,
       userId: row.user_id,
+      requesterName,
       spaceId: row.space_id,
       folder: row.folder,
       title: row.title,
@@ -107,9 +108,13 @@ export function createRequestsService(deps: {
     throw ERRORS.NotFound('This file request');
   }
 
-  async function withReceived(rows: FileRequestRow[]): Promise<FileRequest[]> {
+  /** Rows from `list` carry the requester's name already; others are looked up. */
+  async function withReceived(rows: Array<FileRequestRow & { requester_name?: string | null }>): Promise<FileRequest[]> {
     const received = await requests.received(rows.map((r) => r.id));
-    return rows.map((r) => toFileRequest(r, received.get(r.id)));
+    const names = await requests.displayNames(rows.filter((r) => r.requester_name === undefined).map((r) => r.user_id));
+    return rows.map((r) =>
+      toFileRequest(r, (r.requester_name === undefined ? names.get(r.user_id) : r.requester_name) ?? '', received.get(r.id)),
+    );
   }
 
   /** The request a guest addresses, refused with 410 (which) when it takes nothing any more. */
@@ -197,22 +202,23 @@ export function createRequestsService(deps: {
         target: `request ${row.id} ${folder}`,
         decision: 'allow',
       });
-      return toFileRequest(row);
+      return toFileRequest(row, user.displayName);
     },
 
-    async list(user: User, query: { spaceId?: string; all?: 'true' | 'false' }): Promise<FileRequest[]> {
+    async list(user: User, query: { spaceId?: string; all?: 'true' | 'false'; q?: string }): Promise<FileRequest[]> {
+      const search = query.q || undefined;
       if (query.all === 'true') {
         if (!user.isAdmin) throw ERRORS.Forbidden("see other people's file requests");
-        return withReceived(await requests.list({ spaceId: query.spaceId, limit: 500 }));
+        return withReceived(await requests.list({ spaceId: query.spaceId, search, limit: 500 }));
       }
       if (query.spaceId) {
         const grant = await access.roleIn(user, query.spaceId);
         if (!grant) throw ERRORS.SpaceNotFound();
         // A manager sees the space's requests; anyone else only their own there.
         const mine = grant.role === 'manager' ? undefined : user.id;
-        return withReceived(await requests.list({ spaceId: query.spaceId, userId: mine, limit: 500 }));
+        return withReceived(await requests.list({ spaceId: query.spaceId, userId: mine, search, limit: 500 }));
       }
-      return withReceived(await requests.list({ userId: user.id, limit: 500 }));
+      return withReceived(await requests.list({ userId: user.id, search, limit: 500 }));
     },
 
     async get(user: User, id: string): Promise<{ request: FileRequest; submissions: Submission[] }> {

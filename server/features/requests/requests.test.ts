@@ -470,4 +470,31 @@ describe.each(DIALECTS)('file requests against the embedded node on %s', (dialec
     const edited = await t.api(alice, 'PATCH', `/api/requests/${mine.id}`, { title: 'Edited by an admin', maxFiles: 3 });
     expect(edited.json.request).toMatchObject({ title: 'Edited by an admin', maxFiles: 3 });
   });
+
+  it("names each request's requester and finds requests by words of the title or the requester's name, any case, within what the caller may see", async () => {
+    const tax = await createRequest({ title: 'Tax documents 2025' });
+    const photos = await createRequest({ title: 'Wedding photos' });
+    const admins = await createRequest({ title: '100% of the_contracts' }, alice);
+    const found = async (who: LoggedIn, query: string) =>
+      ((await t.api(who, 'GET', `/api/requests?${query}`)).json.requests as Array<{ id: string; requesterName: string }>)
+        .map((r) => `${r.id}:${r.requesterName}`)
+        .sort();
+    const ids = (...pairs: Array<[{ id: string }, string]>) => pairs.map(([r, name]) => `${r.id}:${name}`).sort();
+    expect(await found(alice, 'all=true')).toEqual(ids([tax, 'Bob'], [photos, 'Bob'], [admins, 'Alice Admin']));
+    // Title words, any case and order; the requester's name; both at once.
+    expect(await found(alice, 'all=true&q=DOCUMENTS%20tax')).toEqual(ids([tax, 'Bob']));
+    expect(await found(alice, 'all=true&q=bob')).toEqual(ids([tax, 'Bob'], [photos, 'Bob']));
+    expect(await found(alice, 'all=true&q=bob%20wedding')).toEqual(ids([photos, 'Bob']));
+    expect(await found(alice, 'all=true&q=alice')).toEqual(ids([admins, 'Alice Admin']));
+    // % and _ are letters to look for, not LIKE wildcards.
+    expect(await found(alice, 'all=true&q=100%25')).toEqual(ids([admins, 'Alice Admin']));
+    expect(await found(alice, 'all=true&q=e_c')).toEqual(ids([admins, 'Alice Admin']));
+    expect(await found(alice, 'all=true&q=%25%25')).toEqual([]);
+    // The space's manager searches the space's; Bob, a contributor, only ever his own.
+    expect(await found(alice, `spaceId=${spaceId}&q=alice`)).toEqual(ids([admins, 'Alice Admin']));
+    expect(await found(bob, `spaceId=${spaceId}&q=alice`)).toEqual([]);
+    expect(await found(bob, 'q=contracts')).toEqual([]);
+    expect(await found(bob, 'q=wedding')).toEqual(ids([photos, 'Bob']));
+    expect((await t.api(bob, 'GET', `/api/requests?q=${'x'.repeat(201)}`)).status).toBe(400);
+  });
 });
