@@ -130,19 +130,24 @@ test('a file and a folder shared from the Files page are opened without a sessio
   await expect(guest.getByRole('button', { name: 'Download photo.bin' })).toBeVisible();
   const photo = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download photo.bin' }).click(), 'photo.bin');
   expect(await sha256File(photo)).toBe(await sha256File(shared.photo.local));
+  // A folder of the tree alone, as a zip named after it.
+  const album = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download album' }).click(), 'album.zip');
+  expect([...(await readZip(album))].map(([name, hash]) => [path.posix.basename(name), hash])).toEqual([
+    ['photo.bin', await sha256File(shared.photo.local)],
+  ]);
 
   const zip = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download all' }).click(), 'all.zip');
   const byName = new Map([...(await readZip(zip))].map(([name, hash]) => [path.posix.basename(name), hash]));
   expect(byName.get('report.txt')).toBe(sha256(shared.report.content));
   expect(byName.get('photo.bin')).toBe(await sha256File(shared.photo.local));
 
-  // The sharer's list counts the three completed downloads once the node has reported them.
+  // The sharer's list counts the four completed downloads once the node has reported them.
   await page.goto('/links');
   await expect(page.getByRole('heading', { name: 'My links' })).toBeVisible();
   const row = page.getByTestId('share-row').filter({ hasText: 'report.txt, album' });
   await expect(async () => {
     await page.reload();
-    await expect(row.getByRole('cell', { name: '3', exact: true })).toBeVisible({ timeout: 1000 });
+    await expect(row.getByRole('cell', { name: '4', exact: true })).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
   await expect(row.getByText('Active')).toBeVisible();
   await expectNoViolations(page, 'my links');
