@@ -71,6 +71,8 @@ export const fileRequestSchema = z.object({
   /** `<public URL>/r/<id>`: what the requester hands out. */
   url: z.string(),
   userId: z.string(),
+  /** The requester's display name (a deleted account's requests go with it). */
+  requesterName: z.string(),
   spaceId: z.string(),
   folder: z.string(),
   title: z.string(),
@@ -97,6 +99,8 @@ export const listRequestsQuerySchema = z.object({
   /** Admins: every request; managers: a space's (with spaceId). Default: the caller's own. */
   spaceId: z.string().max(64).optional(),
   all: z.enum(['true', 'false']).optional(),
+  /** Words found in the title or the requester's display name, any case. */
+  q: z.string().trim().max(200).optional(),
 });
 
 /** What a guest sees: the request, never the folder or anyone's uploads. */
@@ -127,6 +131,8 @@ export const submitRequestSchema = z.object({
     .array(z.object({ path: spacePathSchema, size: z.number().int().min(0) }))
     .min(1, 'Choose at least one file')
     .max(MAX_TRANSFER_FILES),
+  /** Folders of a dropped tree with nothing in them, relative to the submission's folder: created too. */
+  emptyFolders: z.array(spacePathSchema).max(MAX_TRANSFER_FILES).optional(),
 });
 export type SubmitRequest = z.infer<typeof submitRequestSchema>;
 

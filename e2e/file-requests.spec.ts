@@ -7,7 +7,7 @@ import { docroot } from './support/docroot';
 import { createFolder, openFolder } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
 import { receivedMail } from './support/mailbox';
-import { logInAsNewUser } from './support/portal-api';
+import { logInAsNewUser, logInByApi, personalSpaceId, type PortalApi } from './support/portal-api';
 import { MAIN_SERVER } from './support/servers';
 
 /** A tree a guest might send: nesting, Unicode, 0 bytes, one file large enough to show progress. */
@@ -118,4 +118,39 @@ test('a guest without a session sends a folder tree through a request link; it l
   await expect(guest.getByText('Your tax papers')).toHaveCount(0);
   await expectNoViolations(guest, 'the closed file request page');
   await guestContext.close();
+});
+
+test("the Requests page finds requests by title, and an admin finds everyone's by the requester's name too", async ({ page }) => {
+  const suffix = randomUUID().slice(0, 8);
+  const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const ask = async (api: PortalApi, title: string) =>
+    api.post('/api/requests', { spaceId: await personalSpaceId(api), folder: '/', title, deadline });
+  const nina = await logInAsNewUser(page, `Nina ${suffix}`);
+  await ask(nina.api, `Contracts ${suffix}`);
+  await page.context().clearCookies();
+  await ask(await logInByApi(page), `Photos ${suffix}`);
+
+  await page.goto('/requests');
+  const rows = page.getByRole('row').filter({ hasText: suffix });
+  const search = page.getByRole('searchbox', { name: 'Search by title' });
+  await search.fill(`PHOTOS ${suffix}`);
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText(`Photos ${suffix}`);
+  // Another person's request is not the admin's own: not under "My requests", whatever the words.
+  await search.fill(`contracts ${suffix}`);
+  await expect(page.getByRole('status').filter({ hasText: 'No request matches' })).toHaveText(`No request matches "contracts ${suffix}".`);
+
+  await page.getByRole('combobox', { name: 'Show' }).selectOption({ label: "Everyone's requests" });
+  const everyone = page.getByRole('searchbox', { name: 'Search by title or requester' });
+  await everyone.fill(suffix);
+  await expect(rows).toHaveCount(2);
+  const table = page.getByRole('table', { name: 'File requests' });
+  await expect(table.getByRole('columnheader', { name: 'Requested by' })).toBeVisible();
+  await expect(rows.filter({ hasText: `Contracts ${suffix}` })).toContainText(`Nina ${suffix}`);
+  // By the requester's name: Nina's request only.
+  await everyone.fill(`nina ${suffix}`);
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText(`Contracts ${suffix}`);
+  await page.mouse.move(0, 0);
+  await expectNoViolations(page, "the Requests page searching everyone's requests");
 });

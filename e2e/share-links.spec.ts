@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIResponse, type Browser, type Download, type Page } from '@playwright/test';
+import { installFakeAsperaSdk } from '../src/transfer-clients/aspera-sdk/testing/install-fake-aspera-sdk';
 import { expectNoViolations } from './support/axe';
+import { docroot } from './support/docroot';
 import { createFolder, filesPage, openFolder } from './support/files-page';
+import { spaceOnHstsNode } from './support/hsts-space';
 import { sha256, sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
 import { receivedMail } from './support/mailbox';
 import { logInAsNewUser, logInByApi, personalSpaceId, type PortalApi } from './support/portal-api';
 import { readZip } from './support/read-zip';
-import { MAIN_SERVER } from './support/servers';
+import { ASPERA_SDK_URL, MAIN_SERVER } from './support/servers';
 
 interface Shared {
   api: PortalApi;
@@ -58,7 +62,7 @@ async function share(shared: Shared, body: object): Promise<{ id: string; url: s
   return created;
 }
 
-const downloadsOf = async (shared: Shared, id: string) =>
+const downloadsOf = async (shared: Pick<Shared, 'api'>, id: string) =>
   (await shared.api.get<{ share: { downloads: number; status: string } }>(`/api/shares/${id}`)).share;
 
 async function saveDownload(page: Page, click: () => Promise<void>, name: string): Promise<string> {
@@ -126,19 +130,24 @@ test('a file and a folder shared from the Files page are opened without a sessio
   await expect(guest.getByRole('button', { name: 'Download photo.bin' })).toBeVisible();
   const photo = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download photo.bin' }).click(), 'photo.bin');
   expect(await sha256File(photo)).toBe(await sha256File(shared.photo.local));
+  // A folder of the tree alone, as a zip named after it.
+  const album = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download album' }).click(), 'album.zip');
+  expect([...(await readZip(album))].map(([name, hash]) => [path.posix.basename(name), hash])).toEqual([
+    ['photo.bin', await sha256File(shared.photo.local)],
+  ]);
 
   const zip = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download all' }).click(), 'all.zip');
   const byName = new Map([...(await readZip(zip))].map(([name, hash]) => [path.posix.basename(name), hash]));
   expect(byName.get('report.txt')).toBe(sha256(shared.report.content));
   expect(byName.get('photo.bin')).toBe(await sha256File(shared.photo.local));
 
-  // The sharer's list counts the three completed downloads once the node has reported them.
+  // The sharer's list counts the four completed downloads once the node has reported them.
   await page.goto('/links');
   await expect(page.getByRole('heading', { name: 'My links' })).toBeVisible();
   const row = page.getByTestId('share-row').filter({ hasText: 'report.txt, album' });
   await expect(async () => {
     await page.reload();
-    await expect(row.getByRole('cell', { name: '3', exact: true })).toBeVisible({ timeout: 1000 });
+    await expect(row.getByRole('cell', { name: '4', exact: true })).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
   await expect(row.getByText('Active')).toBeVisible();
   await expectNoViolations(page, 'my links');
@@ -361,4 +370,64 @@ test("a space's manager can show that space's links, with who made each; an admi
   const everyone = page.getByRole('table', { name: "Everyone's links" });
   await expect(everyone.getByTestId('share-row').filter({ hasText: `Milo ${suffix}` })).toHaveCount(1);
   await expectNoViolations(page, "everyone's links, as an admin sees them");
+});
+
+test('a recipient with IBM Aspera for Desktop downloads through the link with Desktop, and its completed download uses up a limit of 1', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const api = await logInByApi(page);
+  const root = `/e2e-desktop-share-${randomUUID().slice(0, 8)}`;
+  mkdirSync(docroot(root), { recursive: true });
+  const local = docroot(root, 'plans.bin');
+  writeRandomFile(local, 2 * 1024 * 1024);
+  // Desktop needs a FASP server: the portal offers it for spaces on an HSTS node only.
+  const space = await spaceOnHstsNode(api, root);
+  const { share: link } = await api.post<{ share: { id: string; url: string } }>('/api/shares', {
+    spaceId: space.id,
+    paths: ['/plans.bin'],
+    maxDownloads: 1,
+  });
+
+  const guest = await recipient(browser);
+  await installFakeAsperaSdk(guest, ASPERA_SDK_URL, { status: 'RUNNING', stepMs: 200 });
+  await guest.goto(link.url);
+  const downloadWith = guest.getByRole('combobox', { name: 'Download with' });
+  await expect(downloadWith).toHaveValue('auto');
+  await expect(guest.getByText('IBM Aspera for Desktop is running.')).toBeVisible();
+  await expectNoViolations(guest, 'the public share page offering Desktop');
+
+  const answer = guest.waitForResponse((r) => r.url().endsWith(`/api/public/shares/${link.id}/downloads`));
+  await guest.getByRole('button', { name: 'Download', exact: true }).click();
+  const authorized = (await (await answer).json()) as { clients: Array<{ type: string; url?: string }> };
+  expect(authorized.clients.map((c) => c.type).sort()).toEqual(['desktop', 'http-gateway']);
+  const started = () =>
+    guest.evaluate(
+      () => (window as unknown as { __fakeAsperaSdk: { started: Array<{ spec: Record<string, unknown> }> } }).__fakeAsperaSdk.started,
+    );
+  await expect.poll(async () => (await started()).length).toBe(1);
+  const [{ spec }] = (await started()) as [{ spec: Record<string, unknown> }];
+  expect(spec).toMatchObject({
+    direction: 'receive',
+    authentication: 'token',
+    paths: [expect.objectContaining({ source: expect.any(String) })],
+  });
+  await expect(guest.getByTestId('download-status')).toHaveText('plans.bin: downloaded by IBM Aspera for Desktop.', { timeout: 15_000 });
+
+  // What Desktop then does outside the browser, with the very spec the page handed it: fetch the
+  // file from the node under the spec's token (here over the node's gateway: the embedded node
+  // speaks no FASP), and the node records the transfer the portal's tracker counts.
+  expect(await downloadsOf({ api }, link.id)).toMatchObject({ downloads: 0, status: 'active' });
+  const gateway = authorized.clients.find((c) => c.type === 'http-gateway')?.url ?? '';
+  const carried = await fetch(`${gateway}/v3/download`, {
+    headers: { 'x-aspera-spec': Buffer.from(JSON.stringify(spec)).toString('base64') },
+  });
+  expect(carried.status).toBe(200);
+  expect(sha256(Buffer.from(await carried.arrayBuffer()))).toBe(await sha256File(local));
+  await expect.poll(async () => (await downloadsOf({ api }, link.id)).status, { timeout: 20_000 }).toBe('used-up');
+  const { receipts } = await api.get<{ receipts: Array<{ outcome: string; client: string | null }> }>(`/api/shares/${link.id}`);
+  expect(receipts).toEqual([expect.objectContaining({ outcome: 'complete', client: 'desktop' })]);
+  await guest.reload();
+  await expect(guest.getByRole('heading', { name: 'This link has been used up' })).toBeVisible();
 });

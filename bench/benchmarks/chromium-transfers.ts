@@ -3,7 +3,9 @@
  * Chromium, driven through the folder view (pick, review, transfers page until Completed), against
  * curl posting the same multipart to the same node with a spec from the same portal. Download: the
  * SPA's Download button (a signed URL handed to Chromium's download manager) against the same
- * Chromium fetching the same file from Debian nginx.
+ * Chromium fetching the same file from Debian nginx. Public download: the share page's Download button
+ * in a context without a session (the link's authorization, then the node's gateway) against the
+ * logged-in Download button on the same file, same run.
  */
 import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -250,6 +252,72 @@ export function chromiumDownloadBench(o: BenchOptions): Promise<BenchRow[]> {
       ];
     } finally {
       await nginx.stop();
+    }
+  });
+}
+
+/**
+ * The recipient's download of a shared file (docs/sharing.md §5): the public page at `/s/<id>` in a
+ * context with no session, whose Download asks `POST /api/public/shares/:id/downloads` and hands the
+ * node's signed URL to Chromium, against the sharer's own Download on the Files page.
+ */
+export function chromiumPublicDownloadBench(o: BenchOptions): Promise<BenchRow[]> {
+  return withBench('chromium-public-download', async (b) => {
+    const name = 'shared.bin';
+    mkdirSync(b.spaceDir, { recursive: true });
+    await randomFile(path.join(b.spaceDir, name), o.size);
+    const { share } = await b.session.api<{ share: { id: string; url: string } }>('POST', '/api/shares', {
+      spaceId: b.spaceId,
+      paths: [`/${name}`],
+    });
+    const guestContext = await b.browser.newContext({ baseURL: b.courier.url, acceptDownloads: true });
+    try {
+      const guest = await guestContext.newPage();
+      let publicAnswers = 0;
+      guest.on('response', (r) => {
+        if (r.url().endsWith(`/api/public/shares/${share.id}/downloads`) && r.status() === 201) publicAnswers += 1;
+      });
+      const mibPerSecond = async (page: Page, trigger: () => Promise<void>) => {
+        const { seconds, download, file } = await timeDownload(page, trigger);
+        const size = statSync(file).size;
+        await download.delete();
+        if (size !== o.size) throw new Error(`${download.url()} saved ${size} bytes, expected ${o.size}`);
+        return o.size / 2 ** 20 / seconds;
+      };
+      const viaLink = async () => {
+        await guest.goto(`/s/${share.id}`);
+        return mibPerSecond(guest, () => guest.getByRole('button', { name: 'Download', exact: true }).click());
+      };
+      const loggedIn = async () => {
+        await openSpace(b.page, b.spaceId, SPACE_NAME);
+        return mibPerSecond(b.page, () => clickDownload(b.page, name));
+      };
+      // One untimed download each: both sides then read the file from the page cache.
+      const first = await timeDownload(guest, async () => {
+        await guest.goto(`/s/${share.id}`);
+        await guest.getByRole('button', { name: 'Download', exact: true }).click();
+      });
+      const same = (await sha256File(first.file)) === (await sha256File(path.join(b.spaceDir, name)));
+      await first.download.delete();
+      if (!same) throw new Error('the download through the link is not the shared file');
+      await loggedIn();
+      const result = await interleave(o.runs, viaLink, loggedIn);
+      if (publicAnswers !== o.runs + 1) throw new Error(`${publicAnswers} public authorizations for ${o.runs + 1} downloads`);
+      return [
+        row(
+          `public share download, one ${formatBytes(o.size)} file, Chromium`,
+          'share page /s/<id>, no session, node signed URL',
+          'logged-in Files page Download, same file',
+          'MiB/s',
+          0.95,
+          result,
+          [
+            "Both timed from Playwright's download event to the file fully written by Chromium's download manager. The link side is a context without a session: the page's Download asks POST /api/public/shares/:id/downloads (the link's checks, then the sharer's authorization and the node's download_setup) and hands the node's signed URL to the browser; the logged-in side is the Files page's Download of the same file. The first link download is SHA-256-checked.",
+          ],
+        ),
+      ];
+    } finally {
+      await guestContext.close();
     }
   });
 }

@@ -30,9 +30,18 @@ describe('GET /v3/download', () => {
     expect(res.headers.get('access-control-expose-headers')).toContain('Content-Disposition');
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    // The next download has the same URL: a browser must not answer it from its cache with these bytes.
-    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(report));
+  });
+
+  it('is never kept by a browser cache: every answer of the one URL is for its own spec', async () => {
+    const file = await download(await t.downloadSpec(['/Outbox/other.txt']));
+    expect(file.headers.get('last-modified')).toBeTruthy();
+    expect(file.headers.get('cache-control')).toBe('no-store');
+    expect(await file.text()).toBe('other');
+    const zip = await download(await t.downloadSpec(['/Outbox/other.txt', '/Outbox/proj/a.txt']));
+    expect(zip.headers.get('cache-control')).toBe('no-store');
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    await zip.arrayBuffer();
   });
 
   it('sends a folder as a zip whose entries match, named after download_name', async () => {

@@ -46,6 +46,9 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   let length: number;
   let fileName: string;
   let files: { path: string; size: number }[];
+  // docs/http-gateway.md §4.2: every `/v3/download` has one URL and the spec in a header, so a
+  // cached answer (heuristically fresh from Last-Modified) would be handed out for another spec.
+  reply.header('Cache-Control', 'no-store');
   if (!asZip && single) {
     if (single.stats.nlink > 1) throw hardLinkRefused(single.nodePath);
     // RFC 9110 §13.1.5: a browser resuming sends If-Range with the validator it saw; a file that
@@ -138,12 +141,7 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     ctx.transfers.finish(live, done ? 'completed' : 'failed', done ? undefined : { code: 499, message: 'The download did not complete' });
   });
   source.pipe(counter);
-  // Every /v3/download request has the same URL and differs only in its X-Aspera-Spec header:
-  // with a validator and no Cache-Control, a browser may answer the next download from its
-  // heuristic cache with the previous file's bytes (seen: a zip saved with a photo's content).
-  // A token-authorized file has no business in a shared cache either (docs/http-gateway.md §4.2).
   return reply
-    .header('Cache-Control', 'no-store')
     .header('Content-Length', String(length))
     .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
     .header('X-Transfer-Id', live.record.id)

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import type { FileRequestsTable, RequestSubmissionsTable } from '../../db/schema';
 
@@ -23,11 +24,42 @@ export function createRequestsRepository(db: Db) {
         .where('id', '=', id)
         .execute();
     },
-    list(filter: { userId?: string; spaceId?: string; limit: number }) {
-      let q = db.selectFrom('file_requests').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.limit);
-      if (filter.userId) q = q.where('user_id', '=', filter.userId);
-      if (filter.spaceId) q = q.where('space_id', '=', filter.spaceId);
+    /**
+     * Newest first, with the requester's display name. `search`: every word must be in the title or
+     * the requester's name, any case (lower() on both sides: PostgreSQL's LIKE is case-sensitive).
+     */
+    list(filter: { userId?: string; spaceId?: string; search?: string; limit: number }) {
+      let q = db
+        .selectFrom('file_requests')
+        .leftJoin('users', 'users.id', 'file_requests.user_id')
+        .selectAll('file_requests')
+        .select('users.display_name as requester_name')
+        .orderBy('file_requests.created_at', 'desc')
+        .orderBy('file_requests.id')
+        .limit(filter.limit);
+      if (filter.userId) q = q.where('file_requests.user_id', '=', filter.userId);
+      if (filter.spaceId) q = q.where('file_requests.space_id', '=', filter.spaceId);
+      for (const word of (filter.search ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 10)) {
+        const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q = q.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['file_requests.title']), 'like', sql<string>`${pattern} escape '\\'`),
+            eb(eb.fn('lower', ['users.display_name']), 'like', sql<string>`${pattern} escape '\\'`),
+          ]),
+        );
+      }
       return q.execute();
+    },
+
+    /** Display names of these users, by id. */
+    async displayNames(userIds: string[]): Promise<Map<string, string>> {
+      if (userIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'display_name'])
+        .where('id', 'in', [...new Set(userIds)])
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.display_name]));
     },
 
     /** Completed submissions and their bytes, per request. */

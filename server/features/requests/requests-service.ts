@@ -70,11 +70,12 @@ export function createRequestsService(deps: {
   const statusOf = (row: FileRequestRow, at = now()): FileRequest['status'] =>
     row.closed_at !== null ? 'closed' : row.deadline <= at ? 'expired' : 'open';
 
-  function toFileRequest(row: FileRequestRow, received = { count: 0, bytes: 0 }): FileRequest {
+  function toFileRequest(row: FileRequestRow, requesterName: string, received = { count: 0, bytes: 0 }): FileRequest {
     return {
       id: row.id,
       url: `${deps.publicOrigin}/r/${row.id}`,
       userId: row.user_id,
+      requesterName,
       spaceId: row.space_id,
       folder: row.folder,
       title: row.title,
@@ -107,9 +108,13 @@ export function createRequestsService(deps: {
     throw ERRORS.NotFound('This file request');
   }
 
-  async function withReceived(rows: FileRequestRow[]): Promise<FileRequest[]> {
+  /** Rows from `list` carry the requester's name already; others are looked up. */
+  async function withReceived(rows: Array<FileRequestRow & { requester_name?: string | null }>): Promise<FileRequest[]> {
     const received = await requests.received(rows.map((r) => r.id));
-    return rows.map((r) => toFileRequest(r, received.get(r.id)));
+    const names = await requests.displayNames(rows.filter((r) => r.requester_name === undefined).map((r) => r.user_id));
+    return rows.map((r) =>
+      toFileRequest(r, (r.requester_name === undefined ? names.get(r.user_id) : r.requester_name) ?? '', received.get(r.id)),
+    );
   }
 
   /** The request a guest addresses, refused with 410 (which) when it takes nothing any more. */
@@ -197,22 +202,23 @@ export function createRequestsService(deps: {
         target: `request ${row.id} ${folder}`,
         decision: 'allow',
       });
-      return toFileRequest(row);
+      return toFileRequest(row, user.displayName);
     },
 
-    async list(user: User, query: { spaceId?: string; all?: 'true' | 'false' }): Promise<FileRequest[]> {
+    async list(user: User, query: { spaceId?: string; all?: 'true' | 'false'; q?: string }): Promise<FileRequest[]> {
+      const search = query.q || undefined;
       if (query.all === 'true') {
         if (!user.isAdmin) throw ERRORS.Forbidden("see other people's file requests");
-        return withReceived(await requests.list({ spaceId: query.spaceId, limit: 500 }));
+        return withReceived(await requests.list({ spaceId: query.spaceId, search, limit: 500 }));
       }
       if (query.spaceId) {
         const grant = await access.roleIn(user, query.spaceId);
         if (!grant) throw ERRORS.SpaceNotFound();
         // A manager sees the space's requests; anyone else only their own there.
         const mine = grant.role === 'manager' ? undefined : user.id;
-        return withReceived(await requests.list({ spaceId: query.spaceId, userId: mine, limit: 500 }));
+        return withReceived(await requests.list({ spaceId: query.spaceId, userId: mine, search, limit: 500 }));
       }
-      return withReceived(await requests.list({ userId: user.id, limit: 500 }));
+      return withReceived(await requests.list({ userId: user.id, search, limit: 500 }));
     },
 
     async get(user: User, id: string): Promise<{ request: FileRequest; submissions: Submission[] }> {
@@ -364,6 +370,21 @@ export function createRequestsService(deps: {
       }
       if (new Set(files.map((f) => f.path)).size !== files.length)
         throw await deny('a path twice', ERRORS.Validation('A file is listed twice.'));
+      // A dropped tree's empty folders (docs/file-requests.md §4): the same path rules as files, and
+      // never a file's own path (the folder would take the file's place).
+      const emptyFolders = new Set<string>();
+      for (const raw of body.emptyFolders ?? []) {
+        let path: string;
+        try {
+          path = normalizeSpacePath(raw).slice(1);
+        } catch (error) {
+          throw await deny(`path ${raw.slice(0, 200)}`, error as Error);
+        }
+        if (path === '') throw await deny('empty path', ERRORS.InvalidPath(raw, 'is not a folder name'));
+        emptyFolders.add(path);
+      }
+      if (files.some((f) => emptyFolders.has(f.path)))
+        throw await deny('a path twice', ERRORS.Validation('A path is listed both as a file and as a folder.'));
       const bytes = files.reduce((sum, f) => sum + f.size, 0);
       const used = await requests.usage(id);
       if (row.max_files !== null && used.files + files.length > row.max_files)
@@ -387,6 +408,7 @@ export function createRequestsService(deps: {
       const folder = `${row.folder === '/' ? '' : row.folder}/${folderName}`;
       const destination = spaceToNodePath(space.root_path, folder);
       for (const f of files) spaceToNodePath(destination, `/${f.path}`);
+      const emptyNodePaths = [...emptyFolders].map((p) => spaceToNodePath(destination, `/${p}`));
 
       const transferId = randomUUID();
       // The token may not outlive the deadline (docs/node-api.md §4 `token_life_seconds`).
@@ -414,8 +436,11 @@ export function createRequestsService(deps: {
       if (!result.ok) throw ERRORS.NodeRefused(target.node.name, result.error.message);
       const gatewayUrl = target.node.gatewayUrl ?? gatewayTagUrl(result.transferSpec.tags);
       if (!gatewayUrl) throw ERRORS.NodeRefused(target.node.name, 'it has no HTTP Gateway for a browser upload');
+      // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
+      // (docs/http-gateway.md §3.1): they are made now, inside the submission's own new subfolder.
+      if (emptyNodePaths.length > 0) await clients.ensureFolders(space.node_id, emptyNodePaths);
 
-      const names = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
+      const names = [...new Set([...files.map((f) => f.path), ...emptyFolders].map((p) => p.split('/')[0] as string))];
       const at = now();
       const who = name ?? email ?? 'a guest';
       const transfer: TransferRow = {
@@ -462,7 +487,7 @@ export function createRequestsService(deps: {
         spaceId: row.space_id,
         target: `request ${id} ${folder} from ${ip}`,
         decision: 'allow',
-        reason: `${files.length} file(s), ${bytes} bytes, by ${who}`,
+        reason: `${files.length} file(s)${emptyFolders.size > 0 ? ` and ${emptyFolders.size} empty folder(s)` : ''}, ${bytes} bytes, by ${who}`,
       });
       deps.onChange();
       const transferSpec = {

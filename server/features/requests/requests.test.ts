@@ -176,6 +176,42 @@ describe.each(DIALECTS)('file requests against the embedded node on %s', (dialec
     );
   });
 
+  it("keeps a dropped tree's empty folders inside the submission's own subfolder, under the same path rules as files", async () => {
+    const request = await createRequest();
+    const data = Buffer.from('the only file\n');
+    const refused = await Promise.all(
+      [['../outside'], ['papers/a.txt'], ['ok', 'C:\\evil']].map((emptyFolders) =>
+        guest('POST', `/api/public/requests/${request.id}/submissions`, {
+          name: 'Ana',
+          files: [{ path: 'papers/a.txt', size: data.length }],
+          emptyFolders,
+        }),
+      ),
+    );
+    expect(refused.map((r) => [r.status, r.json.code])).toEqual([
+      [400, 'INVALID_PATH'],
+      [400, 'VALIDATION_FAILED'],
+      [400, 'INVALID_PATH'],
+    ]);
+    expect(existsSync(path.join(spaceDir, 'inbox'))).toBe(false);
+
+    const submitted = await guest('POST', `/api/public/requests/${request.id}/submissions`, {
+      name: 'Ana',
+      files: [{ path: 'papers/a.txt', size: data.length }],
+      emptyFolders: ['papers/empty/deeper', 'drafts'],
+    });
+    expect(submitted.status).toBe(201);
+    const { submission, transferSpec } = submitted.json as { submission: { folderName: string; fileCount: number }; transferSpec: object };
+    expect(submission.fileCount).toBe(1);
+    expect((await gatewayUpload(node.gatewayUrl, transferSpec, [{ path: 'papers/a.txt', data }])).status).toBeLessThan(400);
+    const landed = path.join(spaceDir, 'inbox', submission.folderName);
+    expect(readdirSync(landed).sort()).toEqual(['drafts', 'papers']);
+    expect(readdirSync(path.join(landed, 'drafts'))).toEqual([]);
+    expect(readdirSync(path.join(landed, 'papers')).sort()).toEqual(['a.txt', 'empty']);
+    expect(readdirSync(path.join(landed, 'papers', 'empty', 'deeper'))).toEqual([]);
+    expect(readFileSync(path.join(landed, 'papers', 'a.txt'))).toEqual(data);
+  });
+
   it('gives each submission its own subfolder, so two guests with one name and one file name overwrite nothing', async () => {
     const request = await createRequest();
     const sent: Array<{ folder: string; data: Buffer }> = [];
@@ -433,5 +469,32 @@ describe.each(DIALECTS)('file requests against the embedded node on %s', (dialec
     expect((await t.api(bob, 'DELETE', `/api/requests/${admins.id}`)).status).toBe(404);
     const edited = await t.api(alice, 'PATCH', `/api/requests/${mine.id}`, { title: 'Edited by an admin', maxFiles: 3 });
     expect(edited.json.request).toMatchObject({ title: 'Edited by an admin', maxFiles: 3 });
+  });
+
+  it("names each request's requester and finds requests by words of the title or the requester's name, any case, within what the caller may see", async () => {
+    const tax = await createRequest({ title: 'Tax documents 2025' });
+    const photos = await createRequest({ title: 'Wedding photos' });
+    const admins = await createRequest({ title: '100% of the_contracts' }, alice);
+    const found = async (who: LoggedIn, query: string) =>
+      ((await t.api(who, 'GET', `/api/requests?${query}`)).json.requests as Array<{ id: string; requesterName: string }>)
+        .map((r) => `${r.id}:${r.requesterName}`)
+        .sort();
+    const ids = (...pairs: Array<[{ id: string }, string]>) => pairs.map(([r, name]) => `${r.id}:${name}`).sort();
+    expect(await found(alice, 'all=true')).toEqual(ids([tax, 'Bob'], [photos, 'Bob'], [admins, 'Alice Admin']));
+    // Title words, any case and order; the requester's name; both at once.
+    expect(await found(alice, 'all=true&q=DOCUMENTS%20tax')).toEqual(ids([tax, 'Bob']));
+    expect(await found(alice, 'all=true&q=bob')).toEqual(ids([tax, 'Bob'], [photos, 'Bob']));
+    expect(await found(alice, 'all=true&q=bob%20wedding')).toEqual(ids([photos, 'Bob']));
+    expect(await found(alice, 'all=true&q=alice')).toEqual(ids([admins, 'Alice Admin']));
+    // % and _ are letters to look for, not LIKE wildcards.
+    expect(await found(alice, 'all=true&q=100%25')).toEqual(ids([admins, 'Alice Admin']));
+    expect(await found(alice, 'all=true&q=e_c')).toEqual(ids([admins, 'Alice Admin']));
+    expect(await found(alice, 'all=true&q=%25%25')).toEqual([]);
+    // The space's manager searches the space's; Bob, a contributor, only ever his own.
+    expect(await found(alice, `spaceId=${spaceId}&q=alice`)).toEqual(ids([admins, 'Alice Admin']));
+    expect(await found(bob, `spaceId=${spaceId}&q=alice`)).toEqual([]);
+    expect(await found(bob, 'q=contracts')).toEqual([]);
+    expect(await found(bob, 'q=wedding')).toEqual(ids([photos, 'Bob']));
+    expect((await t.api(bob, 'GET', `/api/requests?q=${'x'.repeat(201)}`)).status).toBe(400);
   });
 });

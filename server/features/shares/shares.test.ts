@@ -95,6 +95,19 @@ describe.each(DIALECTS)('share links on %s', (dialect) => {
     for (const action of ['share-create', 'share-open', 'share-download', 'share-download-complete']) expect(actions).toContain(action);
   });
 
+  it("records the client that may carry a recipient's download: Desktop asked of a node without FASP is the gateway's", async () => {
+    const id = idOf(await share({ paths: ['/docs/report.pdf'] }));
+    const asked = await f.visit('POST', `/api/public/shares/${id}/downloads`, { payload: { paths: ['/report.pdf'], client: 'desktop' } });
+    expect(asked.status).toBe(201);
+    expect((asked.json.clients as Array<{ type: string }>).map((c) => c.type)).toEqual(['http-gateway']);
+    const browser = await f.visit('POST', `/api/public/shares/${id}/downloads`, {
+      payload: { paths: ['/report.pdf'], client: 'http-gateway' },
+    });
+    expect(browser.status).toBe(201);
+    const { receipts } = (await f.t.api(f.admin, 'GET', `/api/shares/${id}`)).json as { receipts: Array<{ client: string | null }> };
+    expect(receipts.map((r) => r.client)).toEqual(['http-gateway', 'http-gateway']);
+  });
+
   it('counts completed downloads only: page views, HEAD, GETs, an unused spec and an aborted download leave a limit of 1 untouched', async () => {
     const id = idOf(await share({ paths: ['/big.bin'], maxDownloads: 1, notify: 'first' }));
     for (let i = 0; i < 3; i++) expect((await f.visit('GET', `/api/public/shares/${id}`)).status).toBe(200);

@@ -270,7 +270,11 @@ export function createTransfersService(deps: {
       file_count: fields.fileCount,
       bytes_expected: fields.bytesExpected,
       bytes_transferred: 0,
-      client: (request.client ?? clientOptions[0]?.type ?? null) as TransferClientKind | null,
+      // A share's recipient names the client their page means to use before it sees `clients`
+      // (docs/sharing.md §10): one the node cannot serve is not what will carry it.
+      client: (request.client && (!fields.shareId || clientOptions.some((c) => c.type === request.client))
+        ? request.client
+        : (clientOptions[0]?.type ?? null)) as TransferClientKind | null,
       status: 'authorized',
       node_transfer_id: null,
       error: null,

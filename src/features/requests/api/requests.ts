@@ -11,13 +11,24 @@ import { api } from '../../../lib/api-client';
 import { publicRequestKey, requestKey, requestsKey, spaceKey } from '../../../lib/query-keys';
 import type { Space } from '../../../../contract/spaces';
 
-/** The caller's file requests (their own; `all`: every one, for an admin). */
-export const requestsQueryOptions = () =>
-  queryOptions({
-    queryKey: requestsKey,
-    queryFn: async ({ signal }) => (await api.get<{ requests: FileRequest[] }>('/api/requests', { signal })).requests,
+/** Whose requests: the caller's own, a space's (its managers) or everyone's (admins). */
+export type RequestsScope = { kind: 'mine' } | { kind: 'space'; spaceId: string } | { kind: 'all' };
+
+/** The requests in `scope` whose title or requester's name has every word of `search` (the portal decides). */
+export const requestsQueryOptions = (scope: RequestsScope = { kind: 'mine' }, search = '') => {
+  const params = new URLSearchParams();
+  if (scope.kind === 'space') params.set('spaceId', scope.spaceId);
+  if (scope.kind === 'all') params.set('all', 'true');
+  if (search.trim()) params.set('q', search.trim());
+  const query = params.toString() ? `?${params.toString()}` : '';
+  return queryOptions({
+    queryKey: [...requestsKey, 'list', query],
+    queryFn: async ({ signal }) => (await api.get<{ requests: FileRequest[] }>(`/api/requests${query}`, { signal })).requests,
+    // Typing a search keeps the last answer on screen until the next one arrives.
+    placeholderData: (previous) => previous,
   });
-export const useRequests = () => useQuery(requestsQueryOptions());
+};
+export const useRequests = (scope?: RequestsScope, search?: string) => useQuery(requestsQueryOptions(scope, search));
 
 /** One request with its submissions. */
 export const useRequestDetail = (requestId: string) =>

@@ -222,6 +222,7 @@ function UploadForm({ request }: { request: PublicRequest }) {
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(email.trim() ? { email: email.trim() } : {}),
         files: sources.map((s) => ({ path: s.path, size: s.file.size })),
+        ...(collected.emptyFolders.length > 0 ? { emptyFolders: collected.emptyFolders } : {}),
       });
     } catch (error) {
       setPhase({ step: 'failed', message: errorMessage(error) });
@@ -231,7 +232,7 @@ function UploadForm({ request }: { request: PublicRequest }) {
     const client = createHttpGatewayClient();
     const transferId = answer.submission.id;
     let said = 0;
-    const names = [...new Set(sources.map((s) => s.path.split('/')[0] as string))];
+    const names = [...new Set([...sources.map((s) => s.path), ...collected.emptyFolders].map((p) => p.split('/')[0] as string))];
     const unsubscribe = client.subscribe((e: TransferClientEvent) => {
       if (e.transferId !== transferId) return;
       if (e.status === 'completed') {
@@ -395,6 +396,9 @@ function UploadForm({ request }: { request: PublicRequest }) {
                 collected.sources.length,
                 collected.sources.reduce((n, s) => n + s.file.size, 0),
               )}
+              {collected.emptyFolders.length > 0
+                ? `, and ${collected.emptyFolders.length} empty ${collected.emptyFolders.length === 1 ? 'folder' : 'folders'}`
+                : ''}
             </p>
             <ul aria-label="Chosen files">
               {collected.sources.slice(0, 20).map((s) => (

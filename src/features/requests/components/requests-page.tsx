@@ -2,6 +2,9 @@ import {
   Button,
   InlineLoading,
   InlineNotification,
+  Search,
+  Select,
+  SelectItem,
   Table,
   TableBody,
   TableCell,
@@ -11,19 +14,44 @@ import {
   TableRow,
   Tag,
 } from '@carbon/react';
-import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import type { FileRequest } from '../../../../contract/requests';
 import { errorMessage } from '../../../lib/error-message';
 import { formatBytes } from '../../../lib/format-bytes';
-import { useCloseRequest, useRequestDetail, useRequests } from '../api/requests';
+import { spacesQueryOptions } from '../../../lib/spaces-query';
+import { useCloseRequest, useRequestDetail, useRequests, type RequestsScope } from '../api/requests';
 import { CopyUrl } from './copy-url';
 
 const STATUS_TAG = { open: 'green', closed: 'gray', expired: 'warm-gray' } as const;
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// Typing pauses this long before the portal is asked again.
+const SEARCH_PAUSE_MS = 250;
 
-/** `/requests`: the caller's file requests, each with its link, status and submissions (`/requests/<id>` opens one). */
-export function RequestsPage({ openRequestId = null }: { openRequestId?: string | null }) {
-  const requests = useRequests();
+/**
+ * `/requests`: the caller's file requests, each with its link, status and submissions (`/requests/<id>`
+ * opens one). A space's managers may show that space's requests, admins everyone's; a search finds
+ * requests by words of the title or of the requester's name (docs/file-requests.md §2).
+ */
+export function RequestsPage({ openRequestId = null, isAdmin = false }: { openRequestId?: string | null; isAdmin?: boolean }) {
+  const [scopeValue, setScopeValue] = useState('mine');
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(typed.trim()), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const spaces = useQuery(spacesQueryOptions());
+  // A personal space's requests are its owner's own: "My requests" already shows them.
+  const managed = (spaces.data ?? []).filter((s) => s.role === 'manager' && !s.personal);
+  const scope: RequestsScope =
+    scopeValue === 'all' && isAdmin
+      ? { kind: 'all' }
+      : scopeValue.startsWith('space:')
+        ? { kind: 'space', spaceId: scopeValue.slice('space:'.length) }
+        : { kind: 'mine' };
+  const othersToo = scope.kind !== 'mine';
+  const requests = useRequests(scope, search);
   const [shown, setShown] = useState<string | null>(openRequestId);
   return (
     <section className="courier-page courier-requests" aria-labelledby="requests-title">
@@ -34,6 +62,25 @@ export function RequestsPage({ openRequestId = null }: { openRequestId?: string 
       <p className="courier-page__lead">
         Links that let people without an account send you files. Create one with "Request files" on a folder.
       </p>
+      <div className="courier-requests__filters">
+        {isAdmin || managed.length > 0 ? (
+          <Select id="courier-requests-scope" labelText="Show" value={scopeValue} onChange={(e) => setScopeValue(e.target.value)}>
+            <SelectItem value="mine" text="My requests" />
+            {managed.map((s) => (
+              <SelectItem key={s.id} value={`space:${s.id}`} text={`Requests in ${s.name}`} />
+            ))}
+            {isAdmin ? <SelectItem value="all" text="Everyone's requests" /> : null}
+          </Select>
+        ) : null}
+        <Search
+          id="courier-requests-search"
+          size="md"
+          labelText={othersToo ? 'Search by title or requester' : 'Search by title'}
+          placeholder={othersToo ? 'Title or requester' : 'Title'}
+          value={typed}
+          onChange={(e) => setTyped(typeof e === 'string' ? e : e.target.value)}
+        />
+      </div>
       {requests.isPending ? (
         <InlineLoading description="Loading your requests…" />
       ) : requests.isError ? (
@@ -45,13 +92,16 @@ export function RequestsPage({ openRequestId = null }: { openRequestId?: string 
           subtitle={errorMessage(requests.error)}
         />
       ) : requests.data.length === 0 ? (
-        <p>You have no file requests yet.</p>
+        <p role="status">
+          {search ? `No request matches "${search}".` : othersToo ? 'No file requests here yet.' : 'You have no file requests yet.'}
+        </p>
       ) : (
         <TableContainer>
-          <Table aria-label="Your file requests" size="md">
+          <Table aria-label={othersToo ? 'File requests' : 'Your file requests'} size="md">
             <TableHead>
               <TableRow>
                 <TableHeader>Title</TableHeader>
+                {othersToo ? <TableHeader>Requested by</TableHeader> : null}
                 <TableHeader>Folder</TableHeader>
                 <TableHeader>Deadline</TableHeader>
                 <TableHeader>Status</TableHeader>
@@ -63,7 +113,13 @@ export function RequestsPage({ openRequestId = null }: { openRequestId?: string 
             </TableHead>
             <TableBody>
               {requests.data.map((r) => (
-                <RequestRow key={r.id} request={r} expanded={shown === r.id} onToggle={() => setShown(shown === r.id ? null : r.id)} />
+                <RequestRow
+                  key={r.id}
+                  request={r}
+                  showRequester={othersToo}
+                  expanded={shown === r.id}
+                  onToggle={() => setShown(shown === r.id ? null : r.id)}
+                />
               ))}
             </TableBody>
           </Table>
@@ -74,11 +130,22 @@ export function RequestsPage({ openRequestId = null }: { openRequestId?: string 
   );
 }
 
-function RequestRow({ request, expanded, onToggle }: { request: FileRequest; expanded: boolean; onToggle: () => void }) {
+function RequestRow({
+  request,
+  showRequester,
+  expanded,
+  onToggle,
+}: {
+  request: FileRequest;
+  showRequester: boolean;
+  expanded: boolean;
+  onToggle: () => void;
+}) {
   const close = useCloseRequest();
   return (
     <TableRow>
       <TableCell>{request.title}</TableCell>
+      {showRequester ? <TableCell>{request.requesterName}</TableCell> : null}
       <TableCell>{request.folder}</TableCell>
       <TableCell>{when(request.deadline)}</TableCell>
       <TableCell>

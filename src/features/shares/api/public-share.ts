@@ -41,6 +41,7 @@ export function useUnlockShare(id: string) {
   });
 }
 
-export function requestPublicDownload(id: string, paths: string[]): Promise<PublicDownload> {
-  return api.post<PublicDownload>(`${base(id)}/downloads`, { paths, client: 'http-gateway' });
+/** `client`: the one the page means to use, which the record names; the answer's `clients` say which may. */
+export function requestPublicDownload(id: string, paths: string[], client: 'http-gateway' | 'desktop'): Promise<PublicDownload> {
+  return api.post<PublicDownload>(`${base(id)}/downloads`, { paths, client });
 }

@@ -1,12 +1,14 @@
-import { Button, Header, HeaderName, InlineLoading, ProgressBar, Theme } from '@carbon/react';
+import { Button, Header, HeaderName, InlineLoading, Link, ProgressBar, Select, SelectItem, Theme } from '@carbon/react';
 import { Download } from '@carbon/icons-react';
 import { useState } from 'react';
 import type { PublicShare, PublicShareItem } from '../../../../contract/shares';
 import { ProductName } from '../../../components/layout/product-name';
 import { ApiError } from '../../../lib/api-client';
+import { DESKTOP_DOWNLOAD_PAGE } from '../../../transfer-clients';
 import { formatBytes } from '../../../lib/format-bytes';
 import { usePublicShare } from '../api/public-share';
-import { usePublicDownload, type PublicDownloadState } from '../hooks/use-public-download';
+import { usePublicDesktop, type PublicDesktop } from '../hooks/use-public-desktop';
+import { usePublicDownload, type PublicClientPreference, type PublicDownloadState } from '../hooks/use-public-download';
 import { describeExpiry } from '../lib/expiry-choice';
 import { PublicShareGone } from './public-share-gone';
 import { PublicShareItems } from './public-share-items';
@@ -50,7 +52,11 @@ function summary(share: PublicShare): string {
 
 function ShareContents({ linkId, share }: { linkId: string; share: PublicShare }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const download = usePublicDownload(linkId);
+  const sdk = usePublicDesktop();
+  // An SDK that did not load is the deployment's problem, not the recipient's: the browser carries all.
+  const desktop = sdk && sdk.availability.state !== 'unavailable' ? sdk : null;
+  const [preference, setPreference] = useState<PublicClientPreference>('auto');
+  const download = usePublicDownload(linkId, desktop, preference);
   const toggle = (path: string) =>
     setSelected((s) => {
       const next = new Set(s);
@@ -76,6 +82,7 @@ function ShareContents({ linkId, share }: { linkId: string; share: PublicShare }
         </blockquote>
       ) : null}
       <p>{share.expiresAt === null ? 'This link does not expire.' : `This link works until ${describeExpiry(share.expiresAt)}.`}</p>
+      {desktop ? <DownloadWith desktop={desktop} preference={preference} onChange={setPreference} /> : null}
       <div className="courier-public-share__actions">
         <Button renderIcon={Download} disabled={download.busy} onClick={all}>
           {share.items.length === 1 && share.items[0]?.type === 'file' ? 'Download' : 'Download all'}
@@ -92,18 +99,71 @@ function ShareContents({ linkId, share }: { linkId: string; share: PublicShare }
   );
 }
 
+const CHOICES: { value: PublicClientPreference; label: string }[] = [
+  { value: 'auto', label: 'Automatic' },
+  { value: 'desktop', label: 'IBM Aspera for Desktop' },
+  { value: 'http-gateway', label: 'Browser' },
+];
+
+/**
+ * "Download with", shown only when the portal names an SDK URL: Desktop's state in words, and the
+ * recipient's choice (Automatic: Desktop when it runs and this link's server allows it).
+ */
+function DownloadWith({
+  desktop,
+  preference,
+  onChange,
+}: {
+  desktop: PublicDesktop;
+  preference: PublicClientPreference;
+  onChange: (p: PublicClientPreference) => void;
+}) {
+  const { availability, client } = desktop;
+  const state = availability.available
+    ? 'IBM Aspera for Desktop is running.'
+    : `${(availability.reason ?? 'IBM Aspera for Desktop is not available.').replace(/\.$/, '')}: downloads go through the browser.`;
+  return (
+    <div className="courier-public-share__client">
+      <Select
+        id="public-download-client"
+        inline
+        size="sm"
+        labelText="Download with"
+        value={preference}
+        onChange={(e) => onChange(e.target.value as PublicClientPreference)}
+        helperText={state}
+      >
+        {CHOICES.map((c) => (
+          <SelectItem key={c.value} value={c.value} text={c.label} />
+        ))}
+      </Select>
+      {!availability.available && availability.state !== 'loading' ? (
+        <>
+          <Button kind="ghost" size="sm" onClick={() => client.desktop.launch()}>
+            Launch Desktop
+          </Button>
+          <Link href={DESKTOP_DOWNLOAD_PAGE} size="sm">
+            Install IBM Aspera for Desktop
+          </Link>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
 /** Progress in a bar and in words a screen reader announces (at each tenth, not at every chunk). */
 function DownloadProgress({ state }: { state: PublicDownloadState | null }) {
   if (!state) return <p role="status" className="courier-visually-hidden" />;
   const percent = state.bytesTotal ? Math.floor((state.bytesDone / state.bytesTotal) * 100) : null;
+  const by = state.carrier === 'desktop' ? ' by IBM Aspera for Desktop' : '';
   const words =
     state.status === 'completed'
-      ? `${state.title}: downloaded.`
+      ? `${state.title}: downloaded${by}.`
       : state.status === 'failed'
         ? `${state.title}: the download failed. ${state.error ?? ''}`
         : state.status === 'cancelled'
           ? `${state.title}: the download was stopped.`
-          : `${state.title}: downloading${percent === null ? '' : `, ${Math.floor(percent / 10) * 10} %`}.`;
+          : `${state.title}: downloading${by}${percent === null ? '' : `, ${Math.floor(percent / 10) * 10} %`}.`;
   return (
     <div className="courier-public-share__progress">
       {state.status === 'running' || state.status === 'starting' || state.status === 'authorizing' ? (
