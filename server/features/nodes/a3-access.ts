@@ -71,7 +71,13 @@ export function createA3Access(deps: A3Deps) {
   /** A fresh user-scope token for `user`: their id, their groups, and the admins' group for an admin. */
   async function userToken(node: NodeConnectionInfo & { tokenKey: string }, user: User): Promise<string> {
     const groupIds = [...(await groupIdsOf(user.id)), ...(user.isAdmin ? [ADMINS_GROUP] : [])];
-    return signBearerToken(node.tokenKey, { accessKey: node.username, userId: user.id, groupIds, scope: 'user:all', lifeSeconds: tokenLifeSeconds() });
+    return signBearerToken(node.tokenKey, {
+      accessKey: node.username,
+      userId: user.id,
+      groupIds,
+      scope: 'user:all',
+      lifeSeconds: tokenLifeSeconds(),
+    });
   }
 
   /**
