@@ -228,4 +228,20 @@ describe.each(DIALECTS)('spaces on an A3 node, on %s', (dialect) => {
     // An admin still lists it, through the admins' group permission.
     expect((await t.api(admin, 'GET', `/api/spaces/${spaceId}/files?path=/`)).status).toBe(200);
   });
+
+  it('turning A3 off takes the verification key off the node: the portal’s tokens stop working, the space goes on with the key', async () => {
+    const up = await uploadFor(admin, 'fourth.txt');
+    const adminToken = tokenOf(up.json.transferSpec);
+    const teamId = await folderId('team');
+    expect((await onNode('GET', `/files/${teamId}/files`, bearer(adminToken))).status).toBe(200);
+    const off = await t.api(admin, 'PATCH', `/api/nodes/${nodeId}`, { bearerTokens: false });
+    expect(off.status).toBe(200);
+    expect(off.json.bearerTokens).toBe(false);
+    expect((await self()).token_verification_key).toBeUndefined();
+    expect((await onNode('GET', `/files/${teamId}/files`, bearer(adminToken))).status).toBe(401);
+    const again = await uploadFor(admin, 'fifth.txt');
+    expect(again.status).toBe(201);
+    expect((again.json.transferSpec as { token: string }).token).not.toMatch(/^Bearer /);
+    expect((await t.api(admin, 'GET', `/api/spaces/${spaceId}/files?path=/`)).status).toBe(200);
+  });
 });
