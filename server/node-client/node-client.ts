@@ -47,7 +47,12 @@ export interface NodeClient {
   filesOf(id: string, page: { page: number; perPage: number }): Promise<{ entries: FileIdEntry[]; totalCount: number | null }>;
   /** `GET /permissions?file_id=` (docs/node-api.md §6.2): the permissions set on that file itself. */
   permissionsOn(fileId: string): Promise<NodePermission[]>;
-  createPermission(permission: { fileId: string; accessType: 'user' | 'group'; accessId: string; accessLevels: string[] }): Promise<NodePermission>;
+  createPermission(permission: {
+    fileId: string;
+    accessType: 'user' | 'group';
+    accessId: string;
+    accessLevels: string[];
+  }): Promise<NodePermission>;
   deletePermission(id: string): Promise<void>;
   createFolders(paths: string[]): Promise<PathResult[]>;
   deletePaths(paths: string[]): Promise<PathResult[]>;

@@ -62,7 +62,14 @@ export const fileIdEntrySchema = z
     size: looseNumber.nullish(),
     modified_time: z.string().nullish(),
   })
-  .transform((e) => ({ id: e.id, name: e.name, path: e.path ?? null, type: e.type, size: e.size ?? 0, modifiedTime: e.modified_time ?? null }));
+  .transform((e) => ({
+    id: e.id,
+    name: e.name,
+    path: e.path ?? null,
+    type: e.type,
+    size: e.size ?? 0,
+    modifiedTime: e.modified_time ?? null,
+  }));
 export type FileIdEntry = z.output<typeof fileIdEntrySchema>;
 
 /** A node permission (docs/node-api.md §6.2): access levels on a file id for a user or group id. */

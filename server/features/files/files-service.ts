@@ -59,15 +59,15 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       const fail = (error: unknown): never => {
         throw nodeFailure(node.name, error, { notFound: () => ERRORS.FolderNotFound(path) });
       };
-      if (await a3?.a3Node(space.node_id)) {
+      if (a3 && (await a3.a3Node(space.node_id))) {
         // A3 (docs/node-api.md §6.5): listed with the person's own token, so the node checks it too.
         // A 403 for someone the portal lets in means the mirror is behind (a node that was down
         // during a change): bring it to the portal's roles once and ask again.
-        const list = () => a3!.listFolder(space.node_id, user, nodePath, { ...query, sort });
+        const list = () => a3.listFolder(space.node_id, user, nodePath, { ...query, sort });
         const page = await list()
           .catch(async (error: unknown) => {
             if (!(error instanceof NodeApiError) || error.kind !== 'forbidden') throw error;
-            await a3!.syncSpace(space.id);
+            await a3.syncSpace(space.id);
             return list();
           })
           .catch(fail);
