@@ -5,7 +5,7 @@ import type { AppError } from '../../errors';
 import { ERRORS } from '../../errors';
 import { NodeApiError } from '../../node-client/node-api-error';
 import type { BrowseEntry, BrowseSort, ItemError, PathResult as NodePathResult } from '../../node-client/types';
-import type { A3Access } from '../nodes/a3-access';
+import { asA3, type A3Access } from '../nodes/a3-access';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
 import { fromNodePath, spaceToNodePath, validateName } from '../spaces/space-path';
@@ -59,11 +59,11 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       const fail = (error: unknown): never => {
         throw nodeFailure(node.name, error, { notFound: () => ERRORS.FolderNotFound(path) });
       };
-      if (a3 && (await a3.a3Node(space.node_id))) {
+      if (a3 && asA3(node)) {
         // A3 (docs/node-api.md §6.5): listed with the person's own token, so the node checks it too.
         // A 403 for someone the portal lets in means the mirror is behind (a node that was down
         // during a change): bring it to the portal's roles once and ask again.
-        const list = () => a3.listFolder(space.node_id, user, nodePath, { ...query, sort });
+        const list = () => a3.listFolder(node, user, nodePath, { ...query, sort });
         const page = await list()
           .catch(async (error: unknown) => {
             if (!(error instanceof NodeApiError) || error.kind !== 'forbidden') throw error;

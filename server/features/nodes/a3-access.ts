@@ -65,7 +65,7 @@ export function createA3Access(deps: A3Deps) {
   /** The node's connection when it uses A3, else null. */
   async function a3Node(nodeId: string): Promise<(NodeConnectionInfo & { tokenKey: string }) | null> {
     const node = await nodes.connection(nodeId);
-    return node && node.authType === 'access_key' && node.tokenKey !== null ? { ...node, tokenKey: node.tokenKey } : null;
+    return node ? asA3(node) : null;
   }
 
   /** A fresh user-scope token for `user`: their id, their groups, and the admins' group for an admin. */
@@ -175,11 +175,9 @@ export function createA3Access(deps: A3Deps) {
   }
 
   return {
-    a3Node,
-
     /** A node client acting as `user` with their own bearer token when the node uses A3; null otherwise. */
-    async userClient(nodeId: string, user: User): Promise<NodeClient | null> {
-      const node = await a3Node(nodeId);
+    async userClient(connection: NodeConnectionInfo, user: User): Promise<NodeClient | null> {
+      const node = asA3(connection);
       return node ? bearerClient(node, await userToken(node, user)) : null;
     },
 
@@ -189,12 +187,12 @@ export function createA3Access(deps: A3Deps) {
      * reads the folder whole (bounded) and orders it here.
      */
     async listFolder(
-      nodeId: string,
+      connection: NodeConnectionInfo,
       user: User,
       nodePath: string,
       query: { skip: number; count: number; sort: A3Sort; filter?: string | undefined },
     ): Promise<{ entries: FileIdEntry[]; totalCount: number }> {
-      const node = await a3Node(nodeId);
+      const node = asA3(connection);
       if (!node) throw new Error('listFolder: not an A3 node');
       const folderId = await fileIdOf(node, nodePath);
       const client = bearerClient(node, await userToken(node, user));
@@ -238,6 +236,11 @@ export function createA3Access(deps: A3Deps) {
 }
 
 export type A3Access = ReturnType<typeof createA3Access>;
+
+/** The node with its signing key when it uses A3 (an access key and the portal's key), else null. */
+export function asA3(node: NodeConnectionInfo): (NodeConnectionInfo & { tokenKey: string }) | null {
+  return node.authType === 'access_key' && node.tokenKey !== null ? { ...node, tokenKey: node.tokenKey } : null;
+}
 
 function order(sort: A3Sort): (a: FileIdEntry, b: FileIdEntry) => number {
   const byName = (a: FileIdEntry, b: FileIdEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -153,6 +153,24 @@ describe.each(DIALECTS)('spaces on an A3 node, on %s', (dialect) => {
     expect(direct.status).toBe(200);
     expect(((await direct.json()) as Array<{ name: string }>).map((e) => e.name)).toEqual(['plan.txt']);
 
+    // Another order or a name filter: the id API sorts by name only, so the portal orders the folder.
+    const small = Buffer.from('short');
+    const second = await t.api(bob, 'POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: [{ path: 'a-notes.txt', size: small.length }],
+    });
+    expect(
+      (await gatewayUpload(node.gatewayUrl, second.json.transferSpec as object, [{ path: 'a-notes.txt', data: new Blob([small]) }])).status,
+    ).toBe(200);
+    const names = (r: { json: Record<string, unknown> }) => (r.json.items as Array<{ name: string }>).map((i) => i.name);
+    expect(names(await t.api(bob, 'GET', `/api/spaces/${spaceId}/files?path=/`))).toEqual(['a-notes.txt', 'plan.txt']);
+    expect(names(await t.api(bob, 'GET', `/api/spaces/${spaceId}/files?path=/&sort=size_desc`))).toEqual(['plan.txt', 'a-notes.txt']);
+    const filtered = await t.api(bob, 'GET', `/api/spaces/${spaceId}/files?path=/&filter=NOTES`);
+    expect(names(filtered)).toEqual(['a-notes.txt']);
+    expect(filtered.json.totalCount).toBe(1);
+
     const down = await t.api(bob, 'POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/plan.txt'] });
     expect(down.status).toBe(201);
     const got = await gatewayDownload(node.gatewayUrl, down.json.transferSpec as object);

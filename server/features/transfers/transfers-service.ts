@@ -226,7 +226,7 @@ export function createTransfersService(deps: {
     user?: User,
   ) {
     const { node } = target;
-    const client = (user && (await a3?.userClient(node.id, user))) || target.client;
+    const client = (user && (await a3?.userClient(node, user))) || target.client;
     // docs/node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
     const life = tokenLifeSeconds();
     const transferRequest = { ...request, token_life_seconds: life };
