@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { expectNoViolations } from './support/axe';
 import { docroot } from './support/docroot';
 import { filesPage } from './support/files-page';
 import { sha256, sha256File } from './support/local-files';
@@ -53,6 +54,7 @@ test('a space on an A3 node: a member browses, uploads and downloads with their 
   await dialog.getByLabel('HTTP Gateway URL (optional)').fill(nodes.find((n) => n.kind === 'embedded')!.gatewayUrl!);
   await dialog.getByText(/Bearer tokens \(A3\)/).click();
   await expect(dialog.getByRole('checkbox', { name: /Bearer tokens \(A3\)/ })).toBeChecked();
+  await expectNoViolations(page, 'the add-node dialog with A3');
   await dialog.getByRole('button', { name: 'Test and add' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('A3 bearer tokens');
