@@ -245,6 +245,21 @@ describe.each(DIALECTS)('spaces on an A3 node, on %s', (dialect) => {
     expect((await t.api(bob, 'GET', `/api/spaces/${spaceId}/files?path=/`)).status).toBe(404);
     // An admin still lists it, through the admins' group permission.
     expect((await t.api(admin, 'GET', `/api/spaces/${spaceId}/files?path=/`)).status).toBe(200);
+
+    // Back as a member of a group with the viewer role: a group permission, and tokens name his groups.
+    const group = (await t.api(admin, 'POST', '/api/groups', { name: 'Readers' })).json.id as string;
+    await t.api(admin, 'PUT', `/api/groups/${group}/members/${bobId}`);
+    await t.api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'group', principalId: group, role: 'viewer' });
+    const mirrored = (await (await onNode('GET', `/permissions?file_id=${teamId}`, asKey())).json()) as Array<{
+      access_id: string;
+      access_type: string;
+    }>;
+    expect(mirrored.map((p) => `${p.access_type}:${p.access_id}`).sort()).toEqual(['group:courier-admins', `group:${group}`].sort());
+    expect((await t.api(bob, 'GET', `/api/spaces/${spaceId}/files?path=/`)).status).toBe(200);
+    const down = await t.api(bob, 'POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/plan.txt'] });
+    expect((await onNode('GET', `/files/${teamId}/files`, bearer(tokenOf(down.json.transferSpec)))).status).toBe(200);
+    // His token from before names no group: still refused.
+    expect((await onNode('GET', `/files/${teamId}/files`, bearer(bobToken))).status).toBe(403);
   });
 
   it('turning A3 off takes the verification key off the node: the portal’s tokens stop working, the space goes on with the key', async () => {
