@@ -14,6 +14,11 @@ export const nodeSchema = z.object({
   kind: z.enum(['embedded', 'hsts']),
   /** How the portal signs in to the node: its node user, or an access key (jailed to the key's storage root). */
   authType: nodeAuthTypeSchema,
+  /**
+   * A3: spaces on this access-key node are used with per-user bearer tokens the portal signs, and
+   * the node itself holds each user to the permissions the portal mirrors from space roles.
+   */
+  bearerTokens: z.boolean(),
   isDefault: z.boolean(),
 });
 export type TransferNode = z.infer<typeof nodeSchema>;
@@ -40,6 +45,8 @@ export const createNodeRequestSchema = z.object({
   kind: z.enum(['embedded', 'hsts']).default('hsts'),
   /** `access_key`: `username` is the key's id and `secret` its secret. */
   authType: nodeAuthTypeSchema.default('node_user'),
+  /** A3 (only with `access_key`): the portal makes a signing key and sets its public half on the key. */
+  bearerTokens: z.boolean().default(false),
   isDefault: z.boolean().default(false),
 });
 
@@ -76,6 +83,8 @@ export const updateNodeRequestSchema = z.object({
   username: basicUserId.optional(),
   secret: z.string().max(1024).optional(),
   authType: nodeAuthTypeSchema.optional(),
+  /** A3 on or off (only with `access_key`). */
+  bearerTokens: z.boolean().optional(),
   gatewayUrl: httpUrl.nullable().optional(),
   verifyTls: z.boolean().optional(),
 });

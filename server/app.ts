@@ -18,6 +18,7 @@ import { createAuditLog } from './features/audit/audit-log';
 import { filesRoutes } from './features/files/files-routes';
 import { createFilesService } from './features/files/files-service';
 import { healthRoutes } from './features/health/health-routes';
+import { createA3Access } from './features/nodes/a3-access';
 import { createNodeClients } from './features/nodes/node-clients';
 import { createNodesRepository } from './features/nodes/nodes-repository';
 import { nodesRoutes } from './features/nodes/nodes-routes';
@@ -214,9 +215,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const nodesRepository = createNodesRepository(db, createSecretBox(options.secretKey));
   const clients = createNodeClients(nodesRepository);
-  const nodes = createNodesService({ nodes: nodesRepository, clients, audit });
-  if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
   const spacesRepository = createSpacesRepository(db);
+  const groupsRepository = createGroupsRepository(db);
+  // A3 (docs/node-api.md §6.5): users' bearer tokens, and space roles mirrored as node permissions.
+  const a3 = createA3Access({
+    nodes: nodesRepository,
+    spaces: spacesRepository,
+    groupIdsOf: (userId) => groupsRepository.groupIdsOf(userId),
+    tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
+  });
+  const nodes = createNodesService({ nodes: nodesRepository, clients, audit, a3 });
+  if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
   const feed = createTransferFeed(transfersRepository);
@@ -258,6 +267,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const transfers = createTransfersService({
     access,
     clients,
+    a3,
     transfers: transfersRepository,
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
@@ -321,11 +331,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),
   });
   await app.register(nodesRoutes, { nodes });
-  await app.register(usersRoutes, { users, groups: createGroupsRepository(db), audit, auth, db, clients });
-  const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access, audit });
+  await app.register(usersRoutes, { users, groups: groupsRepository, audit, auth, db, clients });
+  const spaces = createSpacesService({ db, spaces: spacesRepository, nodes: nodesRepository, clients, access, audit, a3 });
   app.addHook('onReady', async () => warnOfSharedFolders(app, spaces));
   await app.register(spacesRoutes, { spaces });
-  const filesService = createFilesService({ access, clients });
+  const filesService = createFilesService({ access, clients, a3 });
   await app.register(filesRoutes, { files: filesService });
   const sharesRepository = createSharesRepository(db);
   const publicShares = createPublicSharesService({

@@ -65,6 +65,8 @@ export interface NodesTable {
   created_at: number;
   /** Where the node keeps packages (migration 0015); null: none, except the embedded node's /packages. */
   packages_root?: string | null;
+  /** A3 (migration 0020): the portal's private key that signs bearer tokens for this node, sealed; null without A3. */
+  token_key_sealed?: string | null;
 }
 
 export interface GroupsTable {

@@ -19,6 +19,10 @@ import {
   nodeInfoSchema,
   type AccessKeyInfo,
   accessKeySchema,
+  type FileIdEntry,
+  fileIdEntrySchema,
+  type NodePermission,
+  permissionSchema,
   type NodeTransfer,
   nodeTransferSchema,
   type PathResult,
@@ -37,6 +41,19 @@ export interface NodeClient {
   /** Sets the access key's public key for A3 tokens (`PUT /access_keys/{id}`, docs/node-api.md §6.1); a key may set its own. */
   setTokenVerificationKey(accessKeyId: string, publicPem: string): Promise<void>;
   browse(request: { path: string; skip?: number; count?: number; sort?: BrowseSort }): Promise<BrowseResult>;
+  /** `GET /files/{id}` (docs/node-api.md §6.3). */
+  fileById(id: string): Promise<FileIdEntry>;
+  /** `GET /files/{id}/files`, one page (from 1) sorted by name; the total from `X-Total-Count` (docs/node-api.md §6.3). */
+  filesOf(id: string, page: { page: number; perPage: number }): Promise<{ entries: FileIdEntry[]; totalCount: number | null }>;
+  /** `GET /permissions?file_id=` (docs/node-api.md §6.2): the permissions set on that file itself. */
+  permissionsOn(fileId: string): Promise<NodePermission[]>;
+  createPermission(permission: {
+    fileId: string;
+    accessType: 'user' | 'group';
+    accessId: string;
+    accessLevels: string[];
+  }): Promise<NodePermission>;
+  deletePermission(id: string): Promise<void>;
   createFolders(paths: string[]): Promise<PathResult[]>;
   deletePaths(paths: string[]): Promise<PathResult[]>;
   rename(items: { parent: string; source: string; destination: string }[]): Promise<RenameResult[]>;
@@ -107,6 +124,33 @@ export function createNodeClient(connection: NodeConnection): NodeClient {
       const response = await send('POST', '/files/browse', { json: { path, skip, count, sort } });
       const body = parse(browseResponseSchema, response.body, 'POST /files/browse');
       return { self: body.self ?? null, items: body.items ?? [], totalCount: body.total_count ?? null };
+    },
+
+    async fileById(id) {
+      return parse(fileIdEntrySchema, (await send('GET', `/files/${encodeURIComponent(id)}`)).body, 'GET /files/{id}');
+    },
+
+    async filesOf(id, { page, perPage }) {
+      const response = await send('GET', `/files/${encodeURIComponent(id)}/files`, {
+        query: { page: String(page), per_page: String(perPage) },
+      });
+      const entries = parse(z.array(fileIdEntrySchema), response.body, 'GET /files/{id}/files');
+      const total = Number(response.headers['x-total-count']);
+      return { entries, totalCount: Number.isFinite(total) && response.headers['x-total-count'] !== undefined ? total : null };
+    },
+
+    async permissionsOn(fileId) {
+      const response = await send('GET', '/permissions', { query: { file_id: fileId, per_page: '1000' } });
+      return parse(z.array(permissionSchema), response.body, 'GET /permissions');
+    },
+
+    async createPermission({ fileId, accessType, accessId, accessLevels }) {
+      const json = { file_id: fileId, access_type: accessType, access_id: accessId, access_levels: accessLevels };
+      return parse(permissionSchema, (await send('POST', '/permissions', { json })).body, 'POST /permissions');
+    },
+
+    async deletePermission(id) {
+      await send('DELETE', `/permissions/${encodeURIComponent(id)}`, { emptyOk: true });
     },
 
     async createFolders(paths) {

@@ -52,6 +52,36 @@ export const accessKeySchema = z.looseObject({
 });
 export type AccessKeyInfo = z.infer<typeof accessKeySchema>;
 
+/** An entry of the file-id API (`files-id-get-200`, docs/node-api.md §6.3); `path` is absent for a user-scope token. */
+export const fileIdEntrySchema = z
+  .looseObject({
+    id: z.union([z.string(), z.number()]).transform(String),
+    name: z.string(),
+    path: z.string().optional(),
+    type: z.string(),
+    size: looseNumber.nullish(),
+    modified_time: z.string().nullish(),
+  })
+  .transform((e) => ({
+    id: e.id,
+    name: e.name,
+    path: e.path ?? null,
+    type: e.type,
+    size: e.size ?? 0,
+    modifiedTime: e.modified_time ?? null,
+  }));
+export type FileIdEntry = z.output<typeof fileIdEntrySchema>;
+
+/** A node permission (docs/node-api.md §6.2): access levels on a file id for a user or group id. */
+export const permissionSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  file_id: z.union([z.string(), z.number()]).transform(String),
+  access_type: z.string(),
+  access_id: z.string(),
+  access_levels: z.array(z.string()),
+});
+export type NodePermission = z.output<typeof permissionSchema>;
+
 /** `filesBrowseMeta` (docs/node-api.md §3); `permissions` flattened from `[{name}]` to names. */
 export const browseEntrySchema = z
   .looseObject({

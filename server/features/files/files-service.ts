@@ -3,7 +3,9 @@ import type { User } from '../../../contract/session';
 import { baseName, parentOf } from '../../../contract/space-path';
 import type { AppError } from '../../errors';
 import { ERRORS } from '../../errors';
+import { NodeApiError } from '../../node-client/node-api-error';
 import type { BrowseEntry, BrowseSort, ItemError, PathResult as NodePathResult } from '../../node-client/types';
+import { asA3, type A3Access } from '../nodes/a3-access';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
 import { fromNodePath, spaceToNodePath, validateName } from '../spaces/space-path';
@@ -25,8 +27,8 @@ const SORTS: Record<string, BrowseSort> = {
  * File operations in a space: normalize and confine the path, check the role, then call the node.
  * The node sees only node paths under the space's root; the caller sees only space paths.
  */
-export function createFilesService(deps: { access: SpaceAccess; clients: NodeClients }) {
-  const { access, clients } = deps;
+export function createFilesService(deps: { access: SpaceAccess; clients: NodeClients; a3?: A3Access }) {
+  const { access, clients, a3 } = deps;
 
   const confine = access.confine;
 
@@ -57,6 +59,28 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       const fail = (error: unknown): never => {
         throw nodeFailure(node.name, error, { notFound: () => ERRORS.FolderNotFound(path) });
       };
+      if (a3 && asA3(node)) {
+        // A3 (docs/node-api.md §6.5): listed with the person's own token, so the node checks it too.
+        // A 403 for someone the portal lets in means the mirror is behind (a node that was down
+        // during a change): bring it to the portal's roles once and ask again.
+        const list = () => a3.listFolder(node, user, nodePath, { ...query, sort });
+        const page = await list()
+          .catch(async (error: unknown) => {
+            if (!(error instanceof NodeApiError) || error.kind !== 'forbidden') throw error;
+            await a3.syncSpace(space.id);
+            return list();
+          })
+          .catch(fail);
+        const child = (name: string) => (path === '/' ? `/${name}` : `${path}/${name}`);
+        const items = page.entries.map((e) => ({
+          name: e.name,
+          path: child(e.name),
+          type: e.type === 'folder' ? ('folder' as const) : e.type === 'link' ? ('link' as const) : ('file' as const),
+          size: e.size,
+          modifiedAt: e.modifiedTime,
+        }));
+        return { path, items, skip: query.skip, totalCount: page.totalCount };
+      }
       const result = await client
         .browse({ path: nodePath, skip: query.filter ? 0 : query.skip, count: query.filter ? 1 : query.count, sort })
         .catch(fail);

@@ -17,9 +17,11 @@ export interface NodeConnectionInfo {
   verifyTls: boolean;
   kind: NodeRow['kind'];
   authType: NodeRow['auth_type'];
+  /** A3: the private key (PEM) that signs this node's bearer tokens, opened; null without A3 (docs/node-api.md §6.5). */
+  tokenKey: string | null;
 }
 
-export type NewNode = Omit<NodeConnectionInfo, 'id'> & { isDefault: boolean };
+export type NewNode = Omit<NodeConnectionInfo, 'id' | 'tokenKey'> & { isDefault: boolean; bearerTokens?: boolean };
 
 export function createNodesRepository(db: Db, box: SecretBox) {
   const open = (row: NodeRow): NodeConnectionInfo => ({
@@ -32,6 +34,7 @@ export function createNodesRepository(db: Db, box: SecretBox) {
     verifyTls: row.verify_tls === 1,
     kind: row.kind,
     authType: row.auth_type,
+    tokenKey: row.token_key_sealed ? box.open(row.token_key_sealed) : null,
   });
 
   return {
@@ -60,6 +63,7 @@ export function createNodesRepository(db: Db, box: SecretBox) {
         kind: node.kind,
         packages_root: null,
         auth_type: node.authType,
+        token_key_sealed: null,
         is_default: node.isDefault ? 1 : 0,
         created_at: Date.now(),
       };
@@ -83,6 +87,14 @@ export function createNodesRepository(db: Db, box: SecretBox) {
           ...(node.verifyTls === undefined ? {} : { verify_tls: node.verifyTls ? 1 : 0 }),
           ...(node.authType === undefined ? {} : { auth_type: node.authType }),
         })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Seals and keeps the node's A3 signing key; null turns A3 off. */
+    async setTokenKey(id: string, privatePem: string | null): Promise<void> {
+      await db
+        .updateTable('nodes')
+        .set({ token_key_sealed: privatePem === null ? null : box.seal(privatePem) })
         .where('id', '=', id)
         .execute();
     },

@@ -1,10 +1,13 @@
+import { createPublicKey } from 'node:crypto';
 import type { AdminNode, NodeTransferRow, TransferNode } from '../../../contract/nodes';
 import type { User } from '../../../contract/session';
 import { ERRORS } from '../../errors';
+import { generateTokenKeyPair } from '../../lib/bearer-token';
 import { NodeApiError } from '../../node-client/node-api-error';
 import { createNodeClient } from '../../node-client/node-client';
 import { bytesExpected, type NodeInfo, type NodeTransfer } from '../../node-client/types';
 import type { AuditLog } from '../audit/audit-log';
+import type { A3Access } from './a3-access';
 import { nodeFailure, type NodeClients } from './node-clients';
 import type { NewNode, NodeConnectionInfo, NodeRow, NodesRepository } from './nodes-repository';
 
@@ -94,12 +97,13 @@ export function toTransferNode(row: NodeRow): TransferNode {
     verifyTls: row.verify_tls === 1,
     kind: row.kind,
     authType: row.auth_type,
+    bearerTokens: Boolean(row.token_key_sealed),
     isDefault: row.is_default === 1,
   };
 }
 
-export function createNodesService(deps: { nodes: NodesRepository; clients: NodeClients; audit?: AuditLog }) {
-  const { nodes, clients, audit } = deps;
+export function createNodesService(deps: { nodes: NodesRepository; clients: NodeClients; audit?: AuditLog; a3?: A3Access }) {
+  const { nodes, clients, audit, a3 } = deps;
   const requireAdmin = (user: User) => {
     if (!user.isAdmin) throw ERRORS.Forbidden('manage transfer nodes');
   };
@@ -111,6 +115,40 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
     if (result.ok) return;
     await record(user, action, connection.url, 'deny', result.problem);
     throw ERRORS.Validation(`The node did not accept these settings: ${result.problem}.`);
+  }
+
+  /** A3 needs an access key: the node holds bearer tokens to the permissions of that key (docs/node-api.md §6.5). */
+  const requireKeyForA3 = (bearerTokens: boolean | undefined, authType: NodeConnectionInfo['authType']) => {
+    if (bearerTokens && authType !== 'access_key')
+      throw ERRORS.Validation('Bearer tokens (A3) need a node registered with an access key, not with the node user.');
+  };
+
+  /**
+   * Sets the public half of the node's signing key as the access key's `token_verification_key`
+   * (a key may set its own, docs/node-api.md §6.1), or removes it (`null`). The private half never
+   * leaves the portal.
+   */
+  async function setVerificationKey(
+    user: User,
+    action: string,
+    connection: Pick<NodeConnectionInfo, 'url' | 'username' | 'secret' | 'verifyTls'>,
+    privatePem: string | null,
+  ): Promise<void> {
+    const client = createNodeClient({
+      url: connection.url,
+      auth: { type: 'basic', username: connection.username, password: connection.secret },
+      verifyTls: connection.verifyTls,
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
+    const publicPem = privatePem === null ? '' : createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
+    try {
+      await client.setTokenVerificationKey(connection.username, publicPem);
+    } catch (error) {
+      if (!(error instanceof NodeApiError)) throw error;
+      const problem = `it did not take the portal's token verification key: ${describeNodeFailure(error)}`;
+      await record(user, action, connection.url, 'deny', problem);
+      throw ERRORS.Validation(`The node did not accept these settings: ${problem}.`);
+    }
   }
 
   return {
@@ -143,10 +181,16 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
     async add(user: User, node: NewNode): Promise<TransferNode> {
       requireAdmin(user);
       if (await nodes.findByName(node.name)) throw ERRORS.Conflict(`A node named "${node.name}" already exists.`);
+      requireKeyForA3(node.bearerTokens, node.authType);
       await requireAccepted(user, 'node.add', node);
+      const privatePem = node.bearerTokens ? generateTokenKeyPair().privatePem : null;
+      if (privatePem !== null) await setVerificationKey(user, 'node.add', node, privatePem);
       const row = await nodes.insert(node);
-      await record(user, 'node.add', node.url, 'allow', `added ${node.name}`);
-      return toTransferNode(row);
+      if (privatePem !== null) await nodes.setTokenKey(row.id, privatePem);
+      await record(user, 'node.add', node.url, 'allow', `added ${node.name}${privatePem ? ', A3 bearer tokens' : ''}`);
+      const saved = await nodes.findRow(row.id);
+      if (!saved) throw ERRORS.NodeNotFound();
+      return toTransferNode(saved);
     },
 
     /**
@@ -163,6 +207,7 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
         gatewayUrl?: string | null;
         verifyTls?: boolean;
         authType?: NodeConnectionInfo['authType'];
+        bearerTokens?: boolean;
       },
     ): Promise<TransferNode> {
       requireAdmin(user);
@@ -176,9 +221,17 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
         verifyTls: changes.verifyTls ?? current.verifyTls,
         authType: changes.authType ?? current.authType,
       };
+      const bearerTokens = changes.bearerTokens ?? current.tokenKey !== null;
+      requireKeyForA3(bearerTokens, next.authType);
       await requireAccepted(user, 'node.update', next);
+      // A3 kept on sets the (same) public key again, so a key changed on the node is repaired too.
+      const privatePem = bearerTokens ? (current.tokenKey ?? generateTokenKeyPair().privatePem) : null;
+      if (privatePem !== null || current.tokenKey !== null) await setVerificationKey(user, 'node.update', next, privatePem);
       await nodes.updateConnection(nodeId, next);
+      await nodes.setTokenKey(nodeId, privatePem);
       clients.forget(nodeId);
+      // Turned on (or moved to another key): every space's roles become node permissions now.
+      if (privatePem !== null) await a3?.syncNode(nodeId);
       await record(user, 'node.update', next.url, 'allow', `updated ${current.name}${changes.secret ? ', new secret' : ''}`);
       const row = await nodes.findRow(nodeId);
       if (!row) throw ERRORS.NodeNotFound();

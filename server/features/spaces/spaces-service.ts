@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import { ERRORS } from '../../errors';
 import type { AuditLog } from '../audit/audit-log';
+import type { A3Access } from '../nodes/a3-access';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { NodesRepository } from '../nodes/nodes-repository';
 import type { SpaceAccess, SpaceGrant } from './space-access';
@@ -17,8 +18,10 @@ export function createSpacesService(deps: {
   clients: NodeClients;
   access: SpaceAccess;
   audit: AuditLog;
+  /** A3 nodes: roles are mirrored as node permissions on each change (docs/node-api.md §6.5). */
+  a3?: A3Access;
 }) {
-  const { db, spaces, nodes, clients, access, audit } = deps;
+  const { db, spaces, nodes, clients, access, audit, a3 } = deps;
 
   /** Refuses a non-admin, writing the denial to the audit log; `what` finishes "You are not allowed to …". */
   async function requireAdmin(user: User, action: string, spaceId: string | null, what: string): Promise<void> {
@@ -69,7 +72,9 @@ export function createSpacesService(deps: {
       };
       admit(placed);
       await clients.ensureFolders(node.id, [rootPath]);
-      await spaces.insertChecked(node.id, admit);
+      const created = await spaces.insertChecked(node.id, admit);
+      // The owner's permission on an A3 node; a failure here is repaired when they first list it.
+      if (created) await a3?.syncSpace(created.id).catch(() => undefined);
     },
 
     async list(user: User): Promise<Space[]> {
@@ -125,6 +130,7 @@ export function createSpacesService(deps: {
       await clients.ensureFolders(node.id, [rootPath]);
       const space = await spaces.insertChecked(node.id, admit);
       if (!space) throw ERRORS.Internal();
+      await a3?.syncSpace(space.id);
       await audit.record({
         userId: user.id,
         action: 'space.create',
@@ -216,6 +222,8 @@ export function createSpacesService(deps: {
       await requireAdmin(user, 'space.delete', spaceId, 'delete spaces');
       const space = await spaces.find(spaceId);
       if (!space) throw ERRORS.SpaceNotFound();
+      // No node permission outlives the space, whether its files stay or go.
+      await a3?.clearSpace(space);
       if (options.files === 'delete') {
         if (options.confirmName?.trim() !== space.name)
           throw ERRORS.Validation(`To delete the files too, type the space's name, ${JSON.stringify(space.name)}, exactly.`);
@@ -307,12 +315,15 @@ export function createSpacesService(deps: {
         principal_id: member.principalId,
         role: member.role,
       });
+      await a3?.syncSpace(spaceId);
       return this.members(user, spaceId);
     },
 
     async removeMember(user: User, spaceId: string, principalType: 'user' | 'group', principalId: string): Promise<void> {
       await access.authorize(user, spaceId, 'manageMembers', `${principalType}:${principalId}`);
       if (!(await spaces.removeMember(spaceId, principalType, principalId))) throw ERRORS.NotFound('This member');
+      // At once on the node too: a token the person still holds stops opening the space.
+      await a3?.syncSpace(spaceId);
     },
   };
 }

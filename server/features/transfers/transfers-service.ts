@@ -7,6 +7,7 @@ import type { AppError } from '../../errors';
 import { roleAllows } from '../../../contract/roles';
 import { ERRORS } from '../../errors';
 import type { ItemError, SetupResult, TransferRequest, TransferSpec } from '../../node-client/types';
+import type { A3Access } from '../nodes/a3-access';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
 import { fromNodePath, spaceToNodePath } from '../spaces/space-path';
@@ -31,12 +32,14 @@ type DownloadRequest = Extract<CreateTransferRequest, { direction: 'download' }>
 export function createTransfersService(deps: {
   access: SpaceAccess;
   clients: NodeClients;
+  /** A3 nodes: transfers are set up with the person's own bearer token (docs/node-api.md §6.5). */
+  a3?: A3Access;
   transfers: TransfersRepository;
   /** Read for each transfer: an admin changes it at run time (server/features/settings/runtime-settings.ts). */
   tokenLifeSeconds: () => number;
   onChange: () => void;
 }) {
-  const { access, clients, transfers, tokenLifeSeconds, onChange } = deps;
+  const { access, clients, a3, transfers, tokenLifeSeconds, onChange } = deps;
 
   const confine = access.confine;
 
@@ -73,7 +76,7 @@ export function createTransfersService(deps: {
           }
         : // A real HSTS binds its token to the destination folder (docs/node-api.md §1.4).
           { paths: [{ destination }] };
-    const spec = await setup(target, 'upload', { ...setupRequest, tags: { courier: { transfer_id: id } } }, folder);
+    const spec = await setup(target, 'upload', { ...setupRequest, tags: { courier: { transfer_id: id } } }, folder, user);
     // Empty folders carry no bytes, and the gateway pairs every spec path with a file part
     // (docs/http-gateway.md §3.1), so they are created now through the Node API.
     if (emptyFolders.length > 0)
@@ -149,6 +152,7 @@ export function createTransfersService(deps: {
       'download',
       { source_root: sourceRoot, paths: paths.map((p) => ({ source: p.slice(1) || '.' })), tags: { courier: { transfer_id: id } } },
       paths[0] ?? '/',
+      user,
     );
     const expected = gatewayTag(spec.transferSpec, 'expected_size');
     const single = paths.length === 1 ? (paths[0] ?? '/') : null;
@@ -218,8 +222,11 @@ export function createTransfersService(deps: {
     direction: 'upload' | 'download',
     request: TransferRequest,
     pathForErrors: string,
+    /** Who the transfer is for: on an A3 node the spec then carries their bearer token, which the node holds to their permissions. */
+    user?: User,
   ) {
-    const { node, client } = target;
+    const { node } = target;
+    const client = (user && (await a3?.userClient(node, user))) || target.client;
     // docs/node-api.md §4 `token_life_seconds`: HSTS 3.6.3 and later honour it, as the embedded node does.
     const life = tokenLifeSeconds();
     const transferRequest = { ...request, token_life_seconds: life };

@@ -52,6 +52,11 @@ export function createGroupsRepository(db: Db) {
         .onConflict((oc) => oc.doNothing())
         .execute();
     },
+    /** The groups a user belongs to, as an A3 token names them (docs/node-api.md §6.5). */
+    async groupIdsOf(userId: string): Promise<string[]> {
+      const rows = await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).orderBy('group_id').execute();
+      return rows.map((r) => r.group_id);
+    },
     async removeMember(groupId: string, userId: string): Promise<void> {
       await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', '=', userId).execute();
     },

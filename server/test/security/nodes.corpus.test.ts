@@ -63,6 +63,20 @@ const cases: Case[] = [
     'a secret as an object',
     asKey((k) => ({ username: k.a.id, secret: { $ne: '' } })),
   ),
+  invalid(
+    'A3 bearer tokens as a string',
+    asKey((k) => ({ username: k.a.id, secret: k.a.secret, bearerTokens: 'true' })),
+  ),
+  refused(
+    'A3 bearer tokens with the node user (the node could not hold its tokens to permissions)',
+    (k) => ({ authType: 'node_user', username: k.nodeUser, secret: k.nodePassword, bearerTokens: true }),
+    /need a node registered with an access key/,
+  ),
+  refused(
+    'A3 bearer tokens with a wrong key secret',
+    asKey((k) => ({ username: k.a.id, secret: 'wrong-secret', bearerTokens: true })),
+    /refused the credentials/,
+  ),
   refused(
     'the key id with a wrong secret',
     asKey((k) => ({ username: k.a.id, secret: 'wrong-secret' })),

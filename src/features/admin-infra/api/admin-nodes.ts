@@ -31,6 +31,8 @@ export interface NodeSettings {
   gatewayUrl: string | null;
   /** The node user, or an access key (the portal then works inside the key's storage only). */
   authType: NodeAuthType;
+  /** A3: per-person bearer tokens and node permissions mirrored from space roles (access keys only). */
+  bearerTokens?: boolean;
 }
 
 function useRefresh() {

@@ -1,5 +1,6 @@
 import {
   Button,
+  Checkbox,
   InlineNotification,
   Modal,
   PasswordInput,
@@ -64,6 +65,7 @@ export function AdminNodesPage() {
                 <TableCell>
                   {node.name}
                   {node.authType === 'access_key' ? <Tag type="cool-gray">Access key</Tag> : null}
+                  {node.bearerTokens ? <Tag type="purple">A3 bearer tokens</Tag> : null}
                 </TableCell>
                 <TableCell>
                   <code>{node.url}</code>
@@ -119,10 +121,19 @@ function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: s
   const [username, setUsername] = useState(node?.username ?? '');
   const [secret, setSecret] = useState('');
   const [gatewayUrl, setGatewayUrl] = useState(node?.gatewayUrl ?? '');
+  const [bearerTokens, setBearerTokens] = useState(node?.bearerTokens ?? false);
   const ready = name.trim() && url.trim() && username.trim() && (node || secret);
   const submit = () => {
     if (!ready) return;
-    const settings = { url: url.trim(), username: username.trim(), secret, gatewayUrl: gatewayUrl.trim() || null, authType };
+    const settings = {
+      url: url.trim(),
+      username: username.trim(),
+      secret,
+      gatewayUrl: gatewayUrl.trim() || null,
+      authType,
+      // A3 needs an access key (docs/node-api.md §6.5): switching to the node user turns it off.
+      bearerTokens: authType === 'access_key' && bearerTokens,
+    };
     if (node) update.mutate({ id: node.id, ...settings }, { onSuccess: () => onClose(`Node ${node.name} updated.`) });
     else add.mutate({ name: name.trim(), ...settings }, { onSuccess: (n) => onClose(`Node ${n.name} added.`) });
   };
@@ -172,6 +183,14 @@ function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: s
         autoComplete="new-password"
         onChange={(e) => setSecret(e.target.value)}
       />
+      {authType === 'access_key' ? (
+        <Checkbox
+          id="node-bearer-tokens"
+          labelText="Bearer tokens (A3): each person acts on the node with a token of their own, and the node itself holds them to their space role"
+          checked={bearerTokens}
+          onChange={(_, { checked }) => setBearerTokens(checked)}
+        />
+      ) : null}
       <TextInput
         id="node-gateway"
         labelText="HTTP Gateway URL (optional)"

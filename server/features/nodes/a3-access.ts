@@ -1,0 +1,263 @@
+import { ROLES, type Role } from '../../../contract/roles';
+import type { User } from '../../../contract/session';
+import { generateTokenKeyPair, signBearerToken } from '../../lib/bearer-token';
+import { NodeApiError } from '../../node-client/node-api-error';
+import { createNodeClient, type NodeClient } from '../../node-client/node-client';
+import type { FileIdEntry } from '../../node-client/types';
+import type { SpaceRow, SpacesRepository } from '../spaces/spaces-repository';
+import { nodeFailure } from './node-clients';
+import type { NodeConnectionInfo, NodesRepository } from './nodes-repository';
+
+/**
+ * A3 (docs/node-api.md §6.5): on a node registered with an access key and the portal's signing key,
+ * each space's members and roles are mirrored as node permissions on the space's folder, and a
+ * user browses and transfers with a bearer token of their own (`user:all`), so the node itself
+ * holds them to what their role allows. The portal acts on permissions with an admin-scope token.
+ */
+
+/** The group every portal admin's token names: admins manage every space (contract/roles.ts). */
+export const ADMINS_GROUP = 'courier-admins';
+/** The user id of the portal's own admin-scope tokens. */
+const PORTAL_USER = 'courier-portal';
+const ADMIN_TOKEN_LIFE_SECONDS = 300;
+
+/** What each role may do on the node, as docs/node-api.md §6.5 maps it. */
+export const ROLE_LEVELS: Record<Role, string[]> = {
+  viewer: ['list', 'preview', 'read'],
+  contributor: ['list', 'mkdir', 'preview', 'read', 'rename', 'write'],
+  manager: ['delete', 'list', 'mkdir', 'preview', 'read', 'rename', 'write'],
+};
+
+/** A page of the file-id API as large as the node gives (docs/node-api.md §6.3). */
+const PAGE = 1000;
+/** A bound on the work one listing may cause, as readWholeFolder's. */
+const MAX_FOLDER_ENTRIES = 100_000;
+/** Folder ids remembered per portal; cleared whole when full (ids are checked before use anyway). */
+const MAX_CACHED_IDS = 10_000;
+
+export type A3Sort = 'path' | 'type' | 'size_a' | 'size_d' | 'mtime_a' | 'mtime_d';
+
+export interface A3Deps {
+  nodes: NodesRepository;
+  spaces: Pick<SpacesRepository, 'find' | 'members' | 'listAll'>;
+  groupIdsOf: (userId: string) => Promise<string[]>;
+  tokenLifeSeconds: () => number;
+}
+
+export function createA3Access(deps: A3Deps) {
+  const { nodes, spaces, groupIdsOf, tokenLifeSeconds } = deps;
+  const ids = new Map<string, string>();
+  const syncs = new Map<string, Promise<void>>();
+
+  const bearerClient = (node: NodeConnectionInfo, token: string): NodeClient =>
+    createNodeClient({ url: node.url, auth: { type: 'bearer', accessKey: node.username, token }, verifyTls: node.verifyTls });
+
+  function adminClient(node: NodeConnectionInfo & { tokenKey: string }): NodeClient {
+    const token = signBearerToken(node.tokenKey, {
+      accessKey: node.username,
+      userId: PORTAL_USER,
+      scope: 'admin:all',
+      lifeSeconds: ADMIN_TOKEN_LIFE_SECONDS,
+    });
+    return bearerClient(node, token);
+  }
+
+  /** The node's connection when it uses A3, else null. */
+  async function a3Node(nodeId: string): Promise<(NodeConnectionInfo & { tokenKey: string }) | null> {
+    const node = await nodes.connection(nodeId);
+    return node ? asA3(node) : null;
+  }
+
+  /** A fresh user-scope token for `user`: their id, their groups, and the admins' group for an admin. */
+  async function userToken(node: NodeConnectionInfo & { tokenKey: string }, user: User): Promise<string> {
+    const groupIds = [...(await groupIdsOf(user.id)), ...(user.isAdmin ? [ADMINS_GROUP] : [])];
+    return signBearerToken(node.tokenKey, {
+      accessKey: node.username,
+      userId: user.id,
+      groupIds,
+      scope: 'user:all',
+      lifeSeconds: tokenLifeSeconds(),
+    });
+  }
+
+  /**
+   * The file id of a folder given by its path below the key's root. Ids are stable on the node
+   * (docs/node-api.md §6.3), but a rename moves one to another path: a remembered id is used only
+   * once the node says it still names this path; else the path is walked from the key's root.
+   */
+  async function fileIdOf(node: NodeConnectionInfo & { tokenKey: string }, nodePath: string): Promise<string> {
+    const admin = adminClient(node);
+    const cacheKey = `${node.id}\n${nodePath}`;
+    const known = ids.get(cacheKey);
+    if (known !== undefined) {
+      const entry = await admin.fileById(known).catch((error: unknown) => {
+        if (error instanceof NodeApiError && error.kind === 'not_found') return null;
+        throw error;
+      });
+      if (entry && entry.path === nodePath) return known;
+      ids.delete(cacheKey);
+    }
+    const rootKey = `${node.id}\n/`;
+    let id = ids.get(rootKey);
+    if (id === undefined) {
+      const self = await admin.accessKeySelf();
+      if (self.root_file_id === undefined) throw new NodeApiError('bad_response', 'The node gave no root_file_id for the access key');
+      id = String(self.root_file_id);
+    }
+    remember(rootKey, id);
+    const segments = nodePath.split('/').filter(Boolean);
+    for (let depth = 0; depth < segments.length; depth += 1) {
+      const name = (segments[depth] as string).normalize('NFC');
+      const path = `/${segments.slice(0, depth + 1).join('/')}`;
+      let found: FileIdEntry | undefined;
+      for (let page = 1; !found; page += 1) {
+        const { entries } = await admin.filesOf(id, { page, perPage: PAGE });
+        found = entries.find((e) => e.name.normalize('NFC') === name);
+        if (entries.length < PAGE || page * PAGE >= MAX_FOLDER_ENTRIES) break;
+      }
+      if (!found || found.type !== 'folder') throw new NodeApiError('not_found', `No folder ${path} on the node`, 404, 'not found');
+      id = found.id;
+      remember(`${node.id}\n${path}`, id);
+    }
+    return id;
+  }
+
+  function remember(key: string, id: string): void {
+    if (ids.size >= MAX_CACHED_IDS) ids.clear();
+    ids.set(key, id);
+  }
+
+  /** The permissions a space should have on its folder: members, its owner, and the admins, each at their highest role. */
+  async function desired(space: SpaceRow): Promise<Map<string, { type: 'user' | 'group'; id: string; levels: string[] }>> {
+    const roles = new Map<string, { type: 'user' | 'group'; id: string; role: Role }>();
+    const put = (type: 'user' | 'group', id: string, role: Role) => {
+      const seen = roles.get(`${type}:${id}`);
+      if (!seen || ROLES.indexOf(role) > ROLES.indexOf(seen.role)) roles.set(`${type}:${id}`, { type, id, role });
+    };
+    for (const m of await spaces.members(space.id)) put(m.principal_type, m.principal_id, m.role);
+    if (space.owner_user_id) put('user', space.owner_user_id, 'manager');
+    put('group', ADMINS_GROUP, 'manager');
+    return new Map([...roles].map(([key, r]) => [key, { type: r.type, id: r.id, levels: [...ROLE_LEVELS[r.role]].sort() }]));
+  }
+
+  async function syncNow(space: SpaceRow, keep: boolean): Promise<void> {
+    const node = await a3Node(space.node_id);
+    if (!node) return;
+    try {
+      const rootId = await fileIdOf(node, space.root_path);
+      const admin = adminClient(node);
+      const want = keep ? await desired(space) : new Map();
+      const satisfied = new Set<string>();
+      for (const p of await admin.permissionsOn(rootId)) {
+        const key = `${p.access_type}:${p.access_id}`;
+        const wanted = want.get(key);
+        if (wanted && !satisfied.has(key) && [...p.access_levels].sort().join() === wanted.levels.join()) satisfied.add(key);
+        else await admin.deletePermission(p.id);
+      }
+      for (const [key, w] of want) {
+        if (satisfied.has(key)) continue;
+        await admin.createPermission({ fileId: rootId, accessType: w.type, accessId: w.id, accessLevels: w.levels });
+      }
+    } catch (error) {
+      throw nodeFailure(node.name, error);
+    }
+  }
+
+  /** One sync at a time per space, so two member changes never race on the node. */
+  function queue(spaceId: string, run: () => Promise<void>): Promise<void> {
+    const next = (syncs.get(spaceId) ?? Promise.resolve()).then(run);
+    const settled = next.catch(() => undefined);
+    syncs.set(spaceId, settled);
+    void settled.then(() => {
+      if (syncs.get(spaceId) === settled) syncs.delete(spaceId);
+    });
+    return next;
+  }
+
+  return {
+    /** A node client acting as `user` with their own bearer token when the node uses A3; null otherwise. */
+    async userClient(connection: NodeConnectionInfo, user: User): Promise<NodeClient | null> {
+      const node = asA3(connection);
+      return node ? bearerClient(node, await userToken(node, user)) : null;
+    },
+
+    /**
+     * One page of a folder as `user` sees it through their token: the node refuses (403) a user
+     * without `list` there. The file-id API sorts by name only, so another order or a filter
+     * reads the folder whole (bounded) and orders it here.
+     */
+    async listFolder(
+      connection: NodeConnectionInfo,
+      user: User,
+      nodePath: string,
+      query: { skip: number; count: number; sort: A3Sort; filter?: string | undefined },
+    ): Promise<{ entries: FileIdEntry[]; totalCount: number }> {
+      const node = asA3(connection);
+      if (!node) throw new Error('listFolder: not an A3 node');
+      const folderId = await fileIdOf(node, nodePath);
+      const client = bearerClient(node, await userToken(node, user));
+      if (query.sort === 'path' && !query.filter && query.skip % query.count === 0) {
+        const { entries, totalCount } = await client.filesOf(folderId, { page: query.skip / query.count + 1, perPage: query.count });
+        return { entries, totalCount: totalCount ?? query.skip + entries.length };
+      }
+      const all: FileIdEntry[] = [];
+      for (let page = 1; ; page += 1) {
+        const { entries } = await client.filesOf(folderId, { page, perPage: PAGE });
+        all.push(...entries);
+        if (entries.length < PAGE || all.length >= MAX_FOLDER_ENTRIES) break;
+      }
+      const needle = query.filter?.normalize('NFC').toLowerCase();
+      const matching = needle ? all.filter((e) => e.name.normalize('NFC').toLowerCase().includes(needle)) : all;
+      matching.sort(order(query.sort));
+      return { entries: matching.slice(query.skip, query.skip + query.count), totalCount: matching.length };
+    },
+
+    /** Brings the node's permissions on a space's folder to its members and roles now. */
+    syncSpace(spaceId: string): Promise<void> {
+      return queue(spaceId, async () => {
+        const space = await spaces.find(spaceId);
+        if (space) await syncNow(space, true);
+      });
+    },
+
+    /** A space is going: no permission on its folder outlives it (its files may be kept). */
+    clearSpace(space: SpaceRow): Promise<void> {
+      return queue(space.id, () => syncNow(space, false));
+    },
+
+    /** Every space of a node, when A3 is turned on for it. */
+    async syncNode(nodeId: string): Promise<void> {
+      for (const space of await spaces.listAll()) if (space.node_id === nodeId) await this.syncSpace(space.id);
+    },
+
+    /** A new signing key pair for a node; the private half is sealed by the repository. */
+    newKeyPair: generateTokenKeyPair,
+  };
+}
+
+export type A3Access = ReturnType<typeof createA3Access>;
+
+/** The node with its signing key when it uses A3 (an access key and the portal's key), else null. */
+export function asA3(node: NodeConnectionInfo): (NodeConnectionInfo & { tokenKey: string }) | null {
+  return node.authType === 'access_key' && node.tokenKey !== null ? { ...node, tokenKey: node.tokenKey } : null;
+}
+
+function order(sort: A3Sort): (a: FileIdEntry, b: FileIdEntry) => number {
+  const byName = (a: FileIdEntry, b: FileIdEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const folderFirst = (a: FileIdEntry, b: FileIdEntry) => Number(b.type === 'folder') - Number(a.type === 'folder');
+  const time = (e: FileIdEntry) => (e.modifiedTime ? Date.parse(e.modifiedTime) : 0);
+  switch (sort) {
+    case 'type':
+      return (a, b) => folderFirst(a, b) || byName(a, b);
+    case 'size_a':
+      return (a, b) => a.size - b.size || byName(a, b);
+    case 'size_d':
+      return (a, b) => b.size - a.size || byName(a, b);
+    case 'mtime_a':
+      return (a, b) => time(a) - time(b) || byName(a, b);
+    case 'mtime_d':
+      return (a, b) => time(b) - time(a) || byName(a, b);
+    default:
+      return byName;
+  }
+}
