@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { Agent, fetch as tlsFetch } from 'undici';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,6 +118,34 @@ describe('courier start', () => {
     expect(again.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  }, 90_000);
+
+  it('serves the portal and the embedded node over HTTPS with a self-signed certificate made on first start, when asked', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-launch-tls-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const running = start({
+      COURIER_DATA_DIR: dataDir,
+      COURIER_PORT: String(port),
+      COURIER_NODE_PORT: String(await freePort()),
+      COURIER_TLS_SELF_SIGNED: 'true',
+    });
+    children.push(running);
+    const [, url] = await waitFor(running, /Courier is running at (\S+)/);
+    const [, gateway] = await waitFor(running, /\(gateway (\S+)\)/);
+    expect(url).toBe(`https://localhost:${port}`);
+    expect(gateway).toMatch(/^https:\/\//);
+    const certFile = path.join(dataDir, 'tls', 'self-signed-cert.pem');
+    expect(statSync(path.join(dataDir, 'tls', 'self-signed-key.pem')).mode & 0o777).toBe(0o600);
+    // A client told to trust that one file reaches both; the portal's own calls to its node work.
+    const trusting = new Agent({ connect: { ca: readFileSync(certFile) } });
+    const health = await tlsFetch(`${url}/api/health`, { dispatcher: trusting });
+    expect(await health.json()).toEqual({ status: 'ok', database: { ok: true }, nodes: [{ name: 'embedded', ok: true }] });
+    expect(health.headers.get('strict-transport-security')).toBeTruthy();
+    expect((await tlsFetch(`${gateway}/v1/info`, { dispatcher: trusting })).status).toBe(200);
+    // A client that trusts only the usual authorities refuses it: it is a self-signed certificate.
+    await expect(tlsFetch(`${url}/api/health`)).rejects.toThrow();
+    await trusting.close();
   }, 90_000);
 
   it("lets pages from the origins in COURIER_NODE_CORS_ORIGINS reach the embedded gateway, besides the portal's, and refuses others", async () => {

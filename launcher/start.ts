@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, LOG_REDACTIONS, loadConfig, portalOrigin, startPortal, type Config } from '../server/index';
-import { startTransferNode, type TransferNode } from '../transfer-node/index';
+import { loadTls, startTransferNode, type TransferNode } from '../transfer-node/index';
 
 export interface StartOptions {
   env: NodeJS.ProcessEnv;
@@ -15,9 +15,14 @@ export interface StartOptions {
 }
 
 export async function startCourier({ env, spaDir }: StartOptions) {
-  const config = loadConfig(env);
+  let config = loadConfig(env);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(config.dataDir, 0o700);
+  if (config.tlsSelfSigned) {
+    // Made once, kept in <data dir>/tls/, and from then on served exactly as a given pair is.
+    const pair = await loadTls(config.dataDir, { selfSigned: true }, config.host);
+    config = { ...config, tlsCert: pair.certFile, tlsKey: pair.keyFile };
+  }
   const logger = { level: config.logLevel, redact: LOG_REDACTIONS };
 
   let node: TransferNode | undefined;

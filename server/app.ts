@@ -108,7 +108,7 @@ export interface AppOptions {
   /** `verifyTls: false` when the in-process node serves the portal's certificate, which names the public host, not the loopback one. */
   embeddedNode?: { url: string; username: string; secret: string; gatewayUrl: string; verifyTls?: boolean };
   /** Nodes whose reachability /api/health reports; default: every registered node. */
-  healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
+  healthNodes?: () => Promise<Array<{ name: string; url: string; verifyTls?: boolean }>>;
   /** How often transfers are followed on their nodes (ms). */
   trackerIntervalMs?: number;
   /** Who tells people what happened (a submission arrived, a link downloaded); default: the notification service. */
@@ -328,7 +328,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(apiTokensRoutes, { tokens: createApiTokensService({ tokens: apiTokens, audit, auth }) });
   await app.register(healthRoutes, {
     db,
-    nodes: options.healthNodes ?? (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url }))),
+    nodes:
+      options.healthNodes ??
+      (async () => (await nodesRepository.list()).map((n) => ({ name: n.name, url: n.url, verifyTls: n.verify_tls === 1 }))),
   });
   await app.register(nodesRoutes, { nodes });
   await app.register(usersRoutes, { users, groups: groupsRepository, audit, auth, db, clients });

@@ -126,5 +126,8 @@ describe('loadConfig', () => {
   it('refuses half a TLS configuration', () => {
     expect(() => loadConfig({ COURIER_TLS_CERT: 'cert.pem' })).toThrow(/COURIER_TLS_CERT, COURIER_TLS_KEY: set both/);
     expect(() => loadConfig({ COURIER_TLS_KEY: 'key.pem' })).toThrow(/set both to serve HTTPS, or neither/);
+    expect(() => loadConfig({ COURIER_TLS_SELF_SIGNED: 'true', COURIER_TLS_CERT: 'cert.pem', COURIER_TLS_KEY: 'key.pem' })).toThrow(
+      /COURIER_TLS_SELF_SIGNED, COURIER_TLS_CERT: a self-signed certificate or a given one, not both/,
+    );
   });
 });

@@ -89,6 +89,11 @@ export const SETTINGS = {
     schema: z.string().min(1).optional(),
     doc: 'PEM private key file of `COURIER_TLS_CERT` (keep it 0600).',
   },
+  tlsSelfSigned: {
+    env: 'COURIER_TLS_SELF_SIGNED',
+    schema: bool.default(false),
+    doc: '`true` (for trying HTTPS out): `npm start` makes a self-signed certificate on first start with the `openssl` command, keeps it in `<data dir>/tls/`, and serves the portal and the embedded node with it; browsers warn until they are told to trust that file. Excludes `COURIER_TLS_CERT`.',
+  },
   dataDir: {
     env: 'COURIER_DATA_DIR',
     schema: z.string().min(1).default('./data'),
@@ -330,6 +335,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Half a TLS configuration would start a plain-HTTP portal its operator believes is encrypted.
   if ((out.tlsCert === undefined) !== (out.tlsKey === undefined))
     problems.push(`${SETTINGS.tlsCert.env}, ${SETTINGS.tlsKey.env}: set both to serve HTTPS, or neither`);
+  if (out.tlsSelfSigned === true && out.tlsCert !== undefined)
+    problems.push(`${SETTINGS.tlsSelfSigned.env}, ${SETTINGS.tlsCert.env}: a self-signed certificate or a given one, not both`);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const config = out as Config;
   config.dataDir = path.resolve(config.dataDir);

@@ -15,6 +15,8 @@ import { GATEWAY_PREFIX } from './gateway/gateway-routes';
 import { acceptWsUploads } from './gateway/ws-upload';
 import { resolveLimits, type NodeLimits } from './limits';
 import { loadTls, type NodeTlsOptions } from './tls';
+
+export { loadTls } from './tls';
 import { AuthThrottle } from './node-api/auth-throttle';
 import { acceptCancelMethod } from './node-api/cancel-method';
 import { loadOrCreateSecrets } from './secrets';

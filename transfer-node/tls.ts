@@ -18,6 +18,7 @@ export interface TlsPair {
   key: Buffer;
   /** Where the certificate is, so a client of a self-signed node can be told to trust it. */
   certFile: string;
+  keyFile: string;
 }
 
 // A year, then a fresh start after deleting <stateDir>/tls/ makes another.
@@ -26,13 +27,13 @@ const SELF_SIGNED_DAYS = 365;
 export async function loadTls(stateDir: string, options: NodeTlsOptions, host: string): Promise<TlsPair> {
   if ('certFile' in options) {
     const [cert, key] = await Promise.all([readFile(options.certFile), readFile(options.keyFile)]);
-    return { cert, key, certFile: options.certFile };
+    return { cert, key, certFile: options.certFile, keyFile: options.keyFile };
   }
   const dir = join(stateDir, 'tls');
   const certFile = join(dir, 'self-signed-cert.pem');
   const keyFile = join(dir, 'self-signed-key.pem');
   const existing = await Promise.all([readFile(certFile), readFile(keyFile)]).catch(() => null);
-  if (existing) return { cert: existing[0], key: existing[1], certFile };
+  if (existing) return { cert: existing[0], key: existing[1], certFile, keyFile };
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const names = new Set(['DNS:localhost', 'IP:127.0.0.1', 'IP:::1', `${isIP(host) ? 'IP' : 'DNS'}:${host}`]);
   const tmpCert = `${certFile}.tmp`;
@@ -65,5 +66,5 @@ export async function loadTls(stateDir: string, options: NodeTlsOptions, host: s
   // Key first: a certificate on disk always has its key.
   await rename(tmpKey, keyFile);
   await rename(tmpCert, certFile);
-  return { cert: await readFile(certFile), key: await readFile(keyFile), certFile };
+  return { cert: await readFile(certFile), key: await readFile(keyFile), certFile, keyFile };
 }

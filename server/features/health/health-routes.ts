@@ -7,7 +7,7 @@ import { pingNode } from '../../node-client/ping';
 export interface HealthRoutesOptions {
   db: Db;
   /** The nodes to report on; names only leave the server, never URLs with credentials. */
-  nodes: () => Promise<Array<{ name: string; url: string }>>;
+  nodes: () => Promise<Array<{ name: string; url: string; verifyTls?: boolean }>>;
 }
 
 /** Public, for load balancers and operators: reachability only, nothing secret. */
@@ -21,7 +21,9 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (fast
     async (_request, reply) => {
       // The node list lives in the database too: without it, report the database and no nodes.
       const [databaseOk, nodeList] = await Promise.all([isDatabaseReachable(db), nodes().catch(() => [])]);
-      const nodeResults = await Promise.all(nodeList.map(async (n) => ({ name: n.name, ...(await pingNode(n.url)) })));
+      const nodeResults = await Promise.all(
+        nodeList.map(async (n) => ({ name: n.name, ...(await pingNode(n.url, undefined, { verifyTls: n.verifyTls ?? true })) })),
+      );
       const health: Health = {
         status: databaseOk && nodeResults.every((n) => n.ok) ? 'ok' : 'degraded',
         database: { ok: databaseOk },
