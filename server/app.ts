@@ -33,6 +33,7 @@ import { transfersRoutes } from './features/transfers/transfers-routes';
 import { copyRoutes } from './features/transfers/copy-routes';
 import { createCopyService } from './features/transfers/copy-service';
 import { createTransfersService } from './features/transfers/transfers-service';
+import { createLeases, type Leases } from './features/leases/leases';
 import { createGroupsRepository } from './features/users/groups-repository';
 import { usersRoutes } from './features/users/users-routes';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './lib/concurrency-limiter';
@@ -91,6 +92,8 @@ declare module 'fastify' {
       mailWorker: MailWorker;
       /** Expires due packages now (docs/packages.md §4); runs every minute on its own. */
       expirePackages: () => Promise<number>;
+      /** Once-only work across instances (docs/deployment.md §3): which this instance holds. */
+      leases: Leases;
     };
   }
 }
@@ -212,10 +215,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const spacesRepository = createSpacesRepository(db);
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
+  const leases = createLeases({ db, ttlMs: config.leaseSeconds * 1000, log: app.log });
   const feed = createTransferFeed(transfersRepository);
   const mailQueue = createMailQueue(db);
   const mailDelivery = createMailDelivery(config);
-  const mailWorker = createMailWorker({ queue: mailQueue, delivery: mailDelivery, from: config.mailFrom, log: app.log });
+  const mailWorker = createMailWorker({
+    queue: mailQueue,
+    delivery: mailDelivery,
+    from: config.mailFrom,
+    log: app.log,
+    runOnce: (pass) => leases.run('mail-queue', pass),
+  });
   const notifier = createNotifier({ db, config, log: app.log, onQueued: mailWorker.nudge });
   const requests = createRequestsService({
     requests: createRequestsRepository(db),
@@ -247,6 +257,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await packageTransferEnded(row);
     },
     intervalMs: options.trackerIntervalMs,
+    runOnce: (pass) => leases.run('transfer-tracker', pass),
   });
   const transfers = createTransfersService({
     access,
@@ -264,7 +275,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onChange: () => feed.nudge(),
     log: app.log,
   });
-  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker, expirePackages: async () => 0 });
+  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker, expirePackages: async () => 0, leases });
   app.addHook('onReady', async () => {
     tracker.start();
     mailWorker.start();
@@ -273,6 +284,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await tracker.stop();
     await mailWorker.stop();
     feed.close();
+    // Given back rather than left to lapse: another instance takes the work over at its next tick.
+    await leases.close();
   });
 
   await app.register(sessionRoutes, {
@@ -371,7 +384,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.courier.expirePackages = () => packages.expireDue();
   // Once a minute; a failed pass (a node down) is logged and tried again by the next.
   const expiry = setInterval(
-    () => void packages.expireDue().catch((err: unknown) => app.log.warn({ err }, 'package expiry pass failed')),
+    () =>
+      void leases
+        .run('package-expiry', async () => void (await packages.expireDue()))
+        .catch((err: unknown) => app.log.warn({ err }, 'package expiry pass failed')),
     PACKAGE_EXPIRY_INTERVAL_MS,
   );
   expiry.unref();
@@ -403,7 +419,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await registerSpa(app, options.spaDir, csp);
   }
 
-  const purge = setInterval(() => void auth.purgeEnded().catch((err: unknown) => app.log.warn({ err }, 'session purge failed')), 3_600_000);
+  const purge = setInterval(
+    () => void leases.run('session-purge', () => auth.purgeEnded()).catch((err: unknown) => app.log.warn({ err }, 'session purge failed')),
+    3_600_000,
+  );
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
   return app;
