@@ -34,6 +34,7 @@ import { copyRoutes } from './features/transfers/copy-routes';
 import { createCopyService } from './features/transfers/copy-service';
 import { createTransfersService } from './features/transfers/transfers-service';
 import { createLeases, type Leases } from './features/leases/leases';
+import { createChangeChannel } from './db/change-channel';
 import { createGroupsRepository } from './features/users/groups-repository';
 import { usersRoutes } from './features/users/users-routes';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './lib/concurrency-limiter';
@@ -111,6 +112,8 @@ export interface AppOptions {
   healthNodes?: () => Promise<Array<{ name: string; url: string }>>;
   /** How often transfers are followed on their nodes (ms). */
   trackerIntervalMs?: number;
+  /** How often the live transfer events re-read the database besides the change channel's announcements (ms). */
+  feedIntervalMs?: number;
   /** Who tells people what happened (a submission arrived, a link downloaded); default: the notification service. */
   notifier?: Notifier;
   logger?: FastifyServerOptions['logger'];
@@ -216,7 +219,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
   const leases = createLeases({ db, ttlMs: config.leaseSeconds * 1000, log: app.log });
-  const feed = createTransferFeed(transfersRepository);
+  const transferChanges = createChangeChannel({ databaseUrl: config.databaseUrl, db, log: app.log, channel: 'courier_transfers' });
+  const feed = createTransferFeed(transfersRepository, options.feedIntervalMs, transferChanges);
   const mailQueue = createMailQueue(db);
   const mailDelivery = createMailDelivery(config);
   const mailWorker = createMailWorker({
@@ -277,6 +281,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker, expirePackages: async () => 0, leases });
   app.addHook('onReady', async () => {
+    await transferChanges.start();
     tracker.start();
     mailWorker.start();
   });
@@ -284,6 +289,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await tracker.stop();
     await mailWorker.stop();
     feed.close();
+    await transferChanges.close();
     // Given back rather than left to lapse: another instance takes the work over at its next tick.
     await leases.close();
   });
