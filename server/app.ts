@@ -179,7 +179,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // A database that cannot answer keeps the last values: the route itself then fails or, for
   // /api/health, says the database is down (503), as a load balancer needs.
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // Liveness needs no database (docs/deployment.md §5): a slow one must not make it hang.
+    if (!request.url.startsWith('/api/') || request.url === '/api/health/live') return;
     await runtimeSettings.refresh().catch((error: unknown) => request.log.warn({ err: error }, 'run-time settings not re-read'));
   });
   const throttleRepository = createLoginThrottleRepository(db);
