@@ -44,7 +44,10 @@ describe.runIf(DIALECTS.includes('postgres'))('three portal instances starting a
     expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'started'))).toEqual(['started', 'started', 'started']);
 
     const db = portals[0]!.db;
-    const migrations = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    const migrations = await db
+      .selectFrom('kysely_migration' as never)
+      .select('name' as never)
+      .execute();
     const names = migrations.map((m) => (m as { name: string }).name);
     expect(names.length).toBeGreaterThan(0);
     expect(new Set(names).size).toBe(names.length);
