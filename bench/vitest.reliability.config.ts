@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['bench/reliability/**/*.test.ts'],
+    // PostgreSQL for the scale-out test (scale-out.test.ts), as the server suite gets it.
+    globalSetup: ['./server/test/postgres-global-setup.ts'],
     testTimeout: 300_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -5,7 +5,9 @@
 #   - PostgreSQL: the server suite also runs on a throwaway cluster started from its binaries
 #     (not needed with COURIER_TEST_DATABASE_URL or COURIER_TEST_SKIP_POSTGRES=1);
 #   - openssl and curl: the node's self-signed certificate and docs/api.md's script;
-#   - gdb, for `reliability` only: the load test has glibc hand back freed pages through it.
+#   - gdb, for `reliability` only: the load test has glibc hand back freed pages through it;
+#   - nginx and PostgreSQL, for `reliability` too: the scale-out test runs two portal instances on one
+#     database behind nginx (bench/reliability/scale-out.test.ts).
 # As root with apt-get, what is missing is installed in one go; otherwise it stops once, naming the
 # command to run.
 #
@@ -44,6 +46,8 @@ if [ "$suite" = test ]; then
 else
   # bench/lib/inspector.ts calls this path.
   [ -x /usr/bin/gdb ] || need+=(gdb)
+  [ -x /usr/sbin/nginx ] || need+=(nginx)
+  has_postgres || need+=(postgresql)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

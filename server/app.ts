@@ -34,6 +34,8 @@ import { transfersRoutes } from './features/transfers/transfers-routes';
 import { copyRoutes } from './features/transfers/copy-routes';
 import { createCopyService } from './features/transfers/copy-service';
 import { createTransfersService } from './features/transfers/transfers-service';
+import { createLeases, type Leases } from './features/leases/leases';
+import { createChangeChannel } from './db/change-channel';
 import { createGroupsRepository } from './features/users/groups-repository';
 import { usersRoutes } from './features/users/users-routes';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './lib/concurrency-limiter';
@@ -93,6 +95,8 @@ declare module 'fastify' {
       mailWorker: MailWorker;
       /** Expires due packages now (docs/packages.md §4); runs every minute on its own. */
       expirePackages: () => Promise<number>;
+      /** Once-only work across instances (docs/deployment.md §3): which this instance holds. */
+      leases: Leases;
     };
   }
 }
@@ -111,6 +115,8 @@ export interface AppOptions {
   healthNodes?: () => Promise<Array<{ name: string; url: string; verifyTls?: boolean }>>;
   /** How often transfers are followed on their nodes (ms). */
   trackerIntervalMs?: number;
+  /** How often the live transfer events re-read the database besides the change channel's announcements (ms). */
+  feedIntervalMs?: number;
   /** Who tells people what happened (a submission arrived, a link downloaded); default: the notification service. */
   notifier?: Notifier;
   logger?: FastifyServerOptions['logger'];
@@ -180,7 +186,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // A database that cannot answer keeps the last values: the route itself then fails or, for
   // /api/health, says the database is down (503), as a load balancer needs.
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // Liveness needs no database (docs/deployment.md §5): a slow one must not make it hang.
+    if (!request.url.startsWith('/api/') || request.url === '/api/health/live') return;
     await runtimeSettings.refresh().catch((error: unknown) => request.log.warn({ err: error }, 'run-time settings not re-read'));
   });
   const throttleRepository = createLoginThrottleRepository(db);
@@ -228,10 +235,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
-  const feed = createTransferFeed(transfersRepository);
+  const leases = createLeases({ db, ttlMs: config.leaseSeconds * 1000, log: app.log });
+  const transferChanges = createChangeChannel({ databaseUrl: config.databaseUrl, db, log: app.log, channel: 'courier_transfers' });
+  const feed = createTransferFeed(transfersRepository, options.feedIntervalMs, transferChanges);
   const mailQueue = createMailQueue(db);
   const mailDelivery = createMailDelivery(config);
-  const mailWorker = createMailWorker({ queue: mailQueue, delivery: mailDelivery, from: config.mailFrom, log: app.log });
+  const mailWorker = createMailWorker({
+    queue: mailQueue,
+    delivery: mailDelivery,
+    from: config.mailFrom,
+    log: app.log,
+    runOnce: (pass) => leases.run('mail-queue', pass),
+  });
   const notifier = createNotifier({ db, config, log: app.log, onQueued: mailWorker.nudge });
   const requests = createRequestsService({
     requests: createRequestsRepository(db),
@@ -263,6 +278,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await packageTransferEnded(row);
     },
     intervalMs: options.trackerIntervalMs,
+    runOnce: (pass) => leases.run('transfer-tracker', pass),
   });
   const transfers = createTransfersService({
     access,
@@ -281,8 +297,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onChange: () => feed.nudge(),
     log: app.log,
   });
-  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker, expirePackages: async () => 0 });
+  app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker, expirePackages: async () => 0, leases });
   app.addHook('onReady', async () => {
+    await transferChanges.start();
     tracker.start();
     mailWorker.start();
   });
@@ -290,6 +307,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await tracker.stop();
     await mailWorker.stop();
     feed.close();
+    await transferChanges.close();
+    // Given back rather than left to lapse: another instance takes the work over at its next tick.
+    await leases.close();
   });
 
   await app.register(sessionRoutes, {
@@ -389,7 +409,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.courier.expirePackages = () => packages.expireDue();
   // Once a minute; a failed pass (a node down) is logged and tried again by the next.
   const expiry = setInterval(
-    () => void packages.expireDue().catch((err: unknown) => app.log.warn({ err }, 'package expiry pass failed')),
+    () =>
+      void leases
+        .run('package-expiry', async () => void (await packages.expireDue()))
+        .catch((err: unknown) => app.log.warn({ err }, 'package expiry pass failed')),
     PACKAGE_EXPIRY_INTERVAL_MS,
   );
   expiry.unref();
@@ -425,7 +448,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await registerSpa(app, options.spaDir, csp);
   }
 
-  const purge = setInterval(() => void auth.purgeEnded().catch((err: unknown) => app.log.warn({ err }, 'session purge failed')), 3_600_000);
+  const purge = setInterval(
+    () => void leases.run('session-purge', () => auth.purgeEnded()).catch((err: unknown) => app.log.warn({ err }, 'session purge failed')),
+    3_600_000,
+  );
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
   return app;

@@ -220,6 +220,11 @@ export const SETTINGS = {
     schema: seconds.default(30),
     doc: 'Time a client has to send a whole request (headers and body) to the portal; slower connections are closed. Portal bodies are small JSON; uploads go to the node. Responses, such as the transfer event stream, are not limited.',
   },
+  leaseSeconds: {
+    env: 'COURIER_LEASE_SECONDS',
+    schema: z.coerce.number().int().min(2).max(300).default(10),
+    doc: "With several portal instances on one PostgreSQL database: how long an instance holds once-only work (following the nodes, the periodic jobs) without renewing it. A dead instance's work moves to another within about this long.",
+  },
   maxConnections: {
     env: 'COURIER_MAX_CONNECTIONS',
     schema: count.default(2048),

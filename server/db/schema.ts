@@ -307,6 +307,17 @@ export interface Database {
   share_downloads: ShareDownloadsTable;
   packages: PackagesTable;
   package_recipients: PackageRecipientsTable;
+  leases: LeasesTable;
+}
+
+/** Who runs a kind of once-only work, until when (docs/deployment.md §3). */
+export interface LeasesTable {
+  name: string;
+  /** The instance's id, random per process. */
+  holder: string;
+  expires_at: number;
+  /** When this holder took it (kept across renewals): how long it has held it. */
+  acquired_at: number;
 }
 
 /** A package (docs/packages.md §1). */

@@ -12,6 +12,13 @@ export async function ensureAdminAccount(
 ): Promise<{ created: boolean; generatedPassword?: string }> {
   if (await users.findByUsername('admin')) return { created: false };
   const password = configuredPassword ?? randomBytes(12).toString('base64url');
-  await users.create({ username: 'admin', displayName: 'Administrator', passwordHash: await hashPassword(password), isAdmin: true });
+  try {
+    await users.create({ username: 'admin', displayName: 'Administrator', passwordHash: await hashPassword(password), isAdmin: true });
+  } catch (error) {
+    // Instances started together on one database all find no admin; one creates it and the others'
+    // inserts break the unique username, which means it exists (docs/deployment.md §6).
+    if (await users.findByUsername('admin')) return { created: false };
+    throw error;
+  }
   return configuredPassword ? { created: true } : { created: true, generatedPassword: password };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
-describe.each(DIALECTS)('GET /api/health on %s', (dialect) => {
+describe.each(DIALECTS)('GET /api/health and /api/health/live on %s', (dialect) => {
   let node: Server;
   let nodeUrl: string;
   beforeAll(async () => {
@@ -66,6 +66,9 @@ describe.each(DIALECTS)('GET /api/health on %s', (dialect) => {
     })();
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ status: 'degraded', database: { ok: false } });
+    // Unready, not dead: liveness asks nothing of the database, so no balancer restarts the instance for it.
+    const live = await t.app.inject({ method: 'GET', url: '/api/health/live' });
+    expect([live.statusCode, live.json()]).toEqual([200, { status: 'ok' }]);
     await t.close(); // destroying the Kysely instance twice is harmless; this drops the test database
   });
 });

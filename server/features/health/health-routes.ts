@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { healthSchema, type Health } from '../../../contract/health';
+import { healthSchema, livenessSchema, type Health } from '../../../contract/health';
 import { isDatabaseReachable, type Db } from '../../db/database';
 import type { ZodTypeProvider } from '../../lib/zod-type-provider';
 import { pingNode } from '../../node-client/ping';
@@ -10,8 +10,20 @@ export interface HealthRoutesOptions {
   nodes: () => Promise<Array<{ name: string; url: string; verifyTls?: boolean }>>;
 }
 
-/** Public, for load balancers and operators: reachability only, nothing secret. */
+/**
+ * Public, for load balancers and operators: reachability only, nothing secret. `/api/health` is the
+ * readiness answer (can this instance serve: its database, and the nodes), `/api/health/live` the
+ * liveness one (is the process answering at all); a closing instance answers 503 to both
+ * (docs/deployment.md §5).
+ */
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (fastify, { db, nodes }) => {
+  fastify.withTypeProvider<ZodTypeProvider>().get(
+    '/api/health/live',
+    { config: { auth: 'public' }, schema: { response: { 200: livenessSchema } } },
+    // Nothing but the process: a database outage makes the instance unready, not dead, and a
+    // restart would not bring the database back.
+    async () => ({ status: 'ok' as const }),
+  );
   fastify.withTypeProvider<ZodTypeProvider>().get(
     '/api/health',
     {

@@ -93,6 +93,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       'POST /api/spaces/:spaceId/copy': () => call('POST', `${s}/copy`, { paths: ['/a'], to: { spaceId: space.id, folder: '/copied' } }),
       'POST /api/spaces/:spaceId/name-conflicts': () => call('POST', `${s}/name-conflicts`, { folder: '/', names: ['c'] }),
       'GET /api/health': () => call('GET', '/api/health'),
+      'GET /api/health/live': () => call('GET', '/api/health/live'),
       'GET /api/client-config': () => call('GET', '/api/client-config'),
       'GET /api/openapi.json': () => call('GET', '/api/openapi.json'),
       'GET /api/nodes': () => call('GET', '/api/nodes'),

@@ -17,6 +17,12 @@ export interface MailWorkerOptions {
   /** Wait after the first failure; doubled after each further one, up to maxBackoffMs. */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Runs the interval's pass only where it must run: under the mail queue's lease, so one portal
+   * instance of several looks at the queue on its own (docs/deployment.md §3). A nudge (a message
+   * just queued here) runs at once wherever it happens: the per-row claims keep a message to one sender.
+   */
+  runOnce?: (pass: () => Promise<void>) => Promise<unknown>;
 }
 
 // 8 attempts 30 s apart, doubling: the last is about an hour after the first, long enough to ride
@@ -126,7 +132,15 @@ export function createMailWorker(options: MailWorkerOptions) {
     start() {
       stopped = false;
       log.info(`mail: ${delivery.describe()}`);
-      timer = setInterval(runSoon, options.intervalMs ?? 5_000);
+      const runOnce = options.runOnce;
+      const interval = runOnce
+        ? () =>
+            void runOnce(async () => {
+              runSoon();
+              while (running) await running;
+            }).catch((err: unknown) => log.warn({ err }, 'mail queue lease not taken'))
+        : runSoon;
+      timer = setInterval(interval, options.intervalMs ?? 5_000);
       timer.unref();
       runSoon();
     },

@@ -392,6 +392,7 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
     const PUBLIC_ROUTES = [
       'GET /api/client-config',
       'GET /api/health',
+      'GET /api/health/live',
       'GET /api/openapi.json',
       'GET /api/public/requests/:requestId',
       'GET /api/public/shares/:shareId',

@@ -1,4 +1,5 @@
 import type { TransferRecord } from '../../../contract/transfers';
+import type { ChangeChannel } from '../../db/change-channel';
 import { toTransferRecord, type TransfersRepository } from './transfers-repository';
 
 type Listener = (record: TransferRecord) => void;
@@ -9,9 +10,15 @@ const OVERLAP_MS = 2000;
 
 /**
  * Fans transfer changes out to server-sent-event subscribers. It reads changes from the database
- * rather than from memory, so a subscriber on one portal instance sees updates made by another.
+ * rather than from memory, so a subscriber on one portal instance sees updates made by another:
+ * at once when the other instance announces them on the change channel (PostgreSQL NOTIFY), else at
+ * the next poll (docs/deployment.md §4).
  */
-export function createTransferFeed(transfers: TransfersRepository, intervalMs = 1000) {
+export function createTransferFeed(
+  transfers: TransfersRepository,
+  intervalMs = 1000,
+  channel?: Pick<ChangeChannel, 'publish' | 'subscribe'>,
+) {
   const listeners = new Map<Listener, { userId: string; all: boolean }>();
   const sent = new Map<string, number>();
   let cursor = Date.now();
@@ -31,6 +38,25 @@ export function createTransferFeed(transfers: TransfersRepository, intervalMs = 
   }
 
   const run = () => (polling ??= poll().finally(() => (polling = undefined)));
+  // A change announced while a read runs may have committed after it read: read again after it.
+  let again = false;
+  const runAgain = (): void => {
+    if (polling) {
+      again = true;
+      return;
+    }
+    void run()
+      .catch(() => undefined)
+      .finally(() => {
+        if (again) {
+          again = false;
+          runAgain();
+        }
+      });
+  };
+  const unlisten = channel?.subscribe(() => {
+    if (listeners.size > 0) runAgain();
+  });
 
   return {
     subscribe(who: { userId: string; all: boolean }, listener: Listener): () => void {
@@ -49,9 +75,11 @@ export function createTransferFeed(transfers: TransfersRepository, intervalMs = 
     },
     /** Something changed here: tell subscribers now rather than at the next tick. */
     nudge(): void {
-      if (listeners.size > 0) void run().catch(() => undefined);
+      channel?.publish();
+      if (listeners.size > 0) runAgain();
     },
     close(): void {
+      unlisten?.();
       clearInterval(timer);
       listeners.clear();
     },

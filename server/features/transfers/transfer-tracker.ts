@@ -44,6 +44,11 @@ export function createTransferTracker(deps: {
    */
   onEnded?: (row: TransferRow) => Promise<void>;
   intervalMs?: number;
+  /**
+   * Runs a pass only where it must run: under the tracker's lease, so one portal instance of several
+   * follows the nodes (docs/deployment.md §3). Default: always (one instance).
+   */
+  runOnce?: (pass: () => Promise<void>) => Promise<unknown>;
 }) {
   const { transfers, clients, log, onChange, onEnded } = deps;
   let timer: NodeJS.Timeout | undefined;
@@ -65,7 +70,8 @@ export function createTransferTracker(deps: {
     // The page that sent the upload said it was closed: that stays the reason of the node's failure.
     if (patch.status === 'failed' && current.status === 'failed' && current.error === PAGE_CLOSED_ERROR) patch.error = PAGE_CLOSED_ERROR;
     if ((Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === current[k])) return false;
-    await transfers.update(current.id, patch);
+    // Another tracker may have moved the record since it was read: then its consequences were its to run.
+    if (!(await transfers.updateIfStatus(current.id, current.status, patch))) return false;
     if (patch.status === 'completed' && deps.onCompleted)
       await deps
         .onCompleted({ ...current, ...patch })
@@ -137,13 +143,16 @@ export function createTransferTracker(deps: {
       item = await client.getTransfer(row.node_transfer_id as string);
     } catch (err) {
       if (!(err instanceof NodeApiError && err.kind === 'not_found')) return false;
-      await transfers.update(row.id, { status: 'failed', error: NODE_FORGOT_TRANSFER, ended_at: Date.now() });
-      return true;
+      return transfers.updateIfStatus(row.id, 'running', { status: 'failed', error: NODE_FORGOT_TRANSFER, ended_at: Date.now() });
     }
     return apply(nodeId, item, row);
   }
 
   async function tick(): Promise<void> {
+    await (deps.runOnce ?? ((pass) => pass()))(pass);
+  }
+
+  async function pass(): Promise<void> {
     let changed = (await transfers.failUnstarted(Date.now() - UNSTARTED_TIMEOUT_MS, 'The transfer was authorized but never started.')) > 0;
     for (const nodeId of await transfers.nodesWithActiveTransfers()) {
       try {

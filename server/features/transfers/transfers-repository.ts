@@ -67,6 +67,21 @@ export function createTransfersRepository(db: Db) {
         .execute();
     },
 
+    /**
+     * Updates the record only if its status is still `status` (compare-and-set): of two trackers
+     * reading the same node report (a lease that lapsed under a slow pass), one moves a record to its
+     * end and the other learns it did not, so an end's consequences happen once (docs/deployment.md §3).
+     */
+    async updateIfStatus(id: string, status: TransferRow['status'], patch: Partial<Omit<TransferRow, 'id'>>): Promise<boolean> {
+      const result = await db
+        .updateTable('transfers')
+        .set({ ...patch, updated_at: Date.now() })
+        .where('id', '=', id)
+        .where('status', '=', status)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     /** Nodes with unfinished transfers recent enough to follow. */
     async nodesWithActiveTransfers(): Promise<string[]> {
       const rows = await db

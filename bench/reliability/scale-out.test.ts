@@ -1,0 +1,363 @@
+/**
+ * Several portal instances, proven (docs/deployment.md §8): two portal processes on one PostgreSQL
+ * database behind Debian's nginx running the repository's own locations file
+ * (deploy/nginx/courier-locations.conf) round robin, and two transfer nodes. Many sessions work
+ * through the balancer (list their spaces, authorize an upload, send it to a node, follow it live);
+ * in the middle, the instance holding the tracker's lease is killed with SIGKILL. Users keep working
+ * (only requests in flight on the dead instance may fail, and reads are retried as the SPA retries
+ * them), live progress keeps arriving on reconnected streams, the tracker and the jobs move to the
+ * survivor, and every authorized transfer ends completed: none lost, none left running.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabaseUrl, DIALECTS } from '../../server/test/test-database';
+import { REPO_ROOT, spawnCourier, stopChild, type NodeProcess } from '../../test-kit/courier-process';
+import { freePort } from '../../test-kit/free-port';
+import { gatewayUpload } from '../../test-kit/gateway-upload';
+import { startNode, tempDir } from '../lib/processes';
+
+// The issue asks for 200 sessions; on the 2-core CI machine, shared by two portals, two nodes,
+// nginx and PostgreSQL, 40 keep the test near its ~90 s budget with every session working
+// through the kill. Each runs rounds until the end; the kill comes after KILL_AFTER transfers.
+const SESSIONS = 40;
+const USERS = 6;
+const KILL_AFTER = 40;
+const ROUNDS_AFTER_KILL = 1;
+const ADMIN_PASSWORD = 'scale-out-admin-password';
+const USER_PASSWORD = 'scale-out-user-password';
+// Polling bounds only: nothing here asserts a duration.
+const DEADLINE_MS = 60_000;
+
+interface Portal {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+}
+
+let dbUrl: string;
+let dropDb: () => Promise<void>;
+let pool: pg.Pool;
+const nodes: NodeProcess[] = [];
+const portals: Portal[] = [];
+let nginx: ChildProcess;
+let base: string;
+
+async function startPortalProcess(port: number, secretKey: string): Promise<Portal> {
+  const { child, pid } = await spawnCourier(['start', '--no-build'], {
+    ready: /Courier is running at (\S+)/,
+    env: {
+      COURIER_DATA_DIR: tempDir('scale-portal'),
+      COURIER_PORT: String(port),
+      COURIER_HOST: '127.0.0.1',
+      COURIER_EMBEDDED_NODE: 'false',
+      DATABASE_URL: dbUrl,
+      COURIER_SECRET_KEY: secretKey,
+      COURIER_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      COURIER_PUBLIC_URL: base,
+      COURIER_TRUST_PROXY: '1',
+      COURIER_LEASE_SECONDS: '3',
+      COURIER_LOGIN_HASH_QUEUE: '200',
+      COURIER_LOG_LEVEL: 'warn',
+    },
+  });
+  return { child, pid, port };
+}
+
+/** nginx with the repository's locations file, an upstream of the two instances, on a free port. */
+async function startBalancer(port: number, upstreams: number[]): Promise<ChildProcess> {
+  const dir = tempDir('scale-nginx');
+  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  const user = process.getuid?.() === 0 ? 'user root root;\n' : '';
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `daemon off;
+${user}worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 2048; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream courier_portal {
+${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join('\n')}
+    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    include ${path.join(REPO_ROOT, 'deploy/nginx/courier-locations.conf')};
+  }
+}
+`,
+  );
+  const child = spawn('/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Ready when it answers (the instances' liveness through it).
+  for (let i = 0; ; i += 1) {
+    const r = await fetch(`http://127.0.0.1:${port}/api/health/live`).catch(() => undefined);
+    if (r?.ok) return child;
+    if (i > 200) throw new Error('nginx did not start');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A browser's session through the balancer: its cookie and CSRF token; reads retried once, as the SPA does. */
+class Session {
+  cookie = '';
+  csrf = '';
+  failures: string[] = [];
+  constructor(readonly username: string) {}
+
+  async call<T>(method: string, url: string, body?: object): Promise<T> {
+    const attempts = method === 'GET' ? 2 : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const r = await fetch(`${base}${url}`, {
+          method,
+          headers: {
+            origin: base,
+            ...(this.cookie ? { cookie: this.cookie, 'x-csrf-token': this.csrf } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        if (r.status >= 500 && attempt < attempts) continue;
+        if (r.status >= 400) throw new Error(`${method} ${url} → ${r.status} ${await r.text()}`);
+        const cookie = r.headers.getSetCookie().find((c) => c.startsWith('courier_session='));
+        if (cookie) this.cookie = cookie.split(';')[0]!;
+        return (r.status === 204 ? {} : await r.json()) as T;
+      } catch (err) {
+        if (attempt < attempts && !(err instanceof Error && / → 4\d\d /.test(err.message))) continue;
+        throw err;
+      }
+    }
+  }
+
+  async login(password: string): Promise<void> {
+    const r = await this.call<{ csrfToken: string }>('POST', '/api/session', { username: this.username, password });
+    this.csrf = r.csrfToken;
+  }
+}
+
+/** A tab's event stream, reconnecting like EventSource when its instance goes away. */
+function follow(session: Session, seen: Map<string, Set<string>>, stop: { done: boolean }) {
+  let reconnects = 0;
+  const run = async () => {
+    while (!stop.done) {
+      try {
+        const r = await fetch(`${base}/api/transfers/events`, { headers: { cookie: session.cookie } });
+        const reader = (r.body as ReadableStream<Uint8Array>).getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        while (!stop.done) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = block.split('\n').find((l) => l.startsWith('data: '));
+            if (!data) continue;
+            const event = JSON.parse(data.slice(6)) as { id: string; status: string };
+            if (!seen.has(event.id)) seen.set(event.id, new Set());
+            seen.get(event.id)!.add(event.status);
+          }
+        }
+        await reader.cancel().catch(() => undefined);
+      } catch {
+        // The instance died under the stream: reconnect through the balancer, as `retry: 3000` tells a browser.
+      }
+      reconnects += 1;
+      if (!stop.done) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  return { done: run(), reconnects: () => reconnects };
+}
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + DEADLINE_MS;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+// PostgreSQL comes from the suite's global setup; COURIER_TEST_SKIP_POSTGRES=1 opts out, with its warning.
+describe.runIf(DIALECTS.includes('postgres'))('two portal instances behind nginx, one killed mid-session', () => {
+  beforeAll(async () => {
+    const database = await createTestDatabaseUrl('postgres');
+    dbUrl = database.url;
+    dropDb = database.drop;
+    pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+    nodes.push(...(await Promise.all([startNode(), startNode()])));
+    const [balancerPort, portA, portB] = [await freePort(), await freePort(), await freePort()];
+    base = `http://127.0.0.1:${balancerPort}`;
+    const secretKey = randomBytes(32).toString('base64');
+    // Started together on the fresh database: they migrate once, under the lock (docs/deployment.md §6).
+    portals.push(...(await Promise.all([startPortalProcess(portA, secretKey), startPortalProcess(portB, secretKey)])));
+    nginx = await startBalancer(balancerPort, [portA, portB]);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const p of portals) await stopChild(p.child);
+    if (nginx) await stopChild(nginx);
+    for (const n of nodes) await n.stop();
+    await pool?.end();
+    await dropDb?.();
+  });
+
+  it('keeps every session working, live and recorded when the lease-holding instance is SIGKILLed', async () => {
+    const admin = new Session('admin');
+    await admin.login(ADMIN_PASSWORD);
+    const spaceIds: string[] = [];
+    for (const [i, node] of nodes.entries()) {
+      const created = await admin.call<{ id: string }>('POST', '/api/nodes', {
+        name: `node-${i}`,
+        url: node.url,
+        username: node.username,
+        secret: node.password,
+        gatewayUrl: node.gatewayUrl,
+        kind: 'embedded',
+        verifyTls: false,
+      });
+      spaceIds.push((await admin.call<{ id: string }>('POST', '/api/spaces', { name: `Team ${i}`, nodeId: created.id })).id);
+    }
+    for (let u = 0; u < USERS; u += 1) {
+      const user = await admin.call<{ id: string }>('POST', '/api/users', {
+        username: `user${u}`,
+        displayName: `User ${u}`,
+        password: USER_PASSWORD,
+      });
+      for (const spaceId of spaceIds)
+        await admin.call('PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: user.id, role: 'contributor' });
+    }
+
+    const t0 = Date.now();
+    const sessions = Array.from({ length: SESSIONS }, (_, i) => new Session(`user${i % USERS}`));
+    for (let i = 0; i < sessions.length; i += 10) await Promise.all(sessions.slice(i, i + 10).map((s) => s.login(USER_PASSWORD)));
+
+    // One tab per user follows its transfers live.
+    const seen = new Map<string, Set<string>>();
+    const stopStreams = { done: false };
+    const streams = sessions.slice(0, USERS).map((s) => follow(s, seen, stopStreams));
+
+    const authorized: string[] = [];
+    const afterKill: string[] = [];
+    const failedInFlight: string[] = [];
+    const failedAfter: string[] = [];
+    let killed: Portal | undefined;
+    let killedAt = 0;
+    let killing: Promise<void> | undefined;
+    const kill = async () => {
+      const { rows } = await pool.query<{ holder: string }>("SELECT holder FROM leases WHERE name = 'transfer-tracker'");
+      const holderPid = Number(rows[0]?.holder.split(':')[1]);
+      killed = portals.find((p) => p.pid === holderPid) ?? portals[0]!;
+      const exited = new Promise((resolve) => killed!.child.once('exit', resolve));
+      killedAt = Date.now();
+      killed.child.kill('SIGKILL');
+      await exited;
+    };
+
+    const round = async (s: Session, n: number) => {
+      const { spaces } = await s.call<{ spaces: Array<{ id: string }> }>('GET', '/api/spaces');
+      const spaceId = spaceIds[n % 2]!;
+      expect(spaces.map((x) => x.id)).toContain(spaceId);
+      const name = `f-${randomBytes(5).toString('hex')}.bin`;
+      const wasKilled = killed !== undefined;
+      const created = await s.call<{ transfer: { id: string }; transferSpec: object; clients: Array<{ type: string; url?: string }> }>(
+        'POST',
+        '/api/transfers',
+        { spaceId, direction: 'upload', folder: '/', files: [{ path: name, size: 4096 }] },
+      );
+      authorized.push(created.transfer.id);
+      if (wasKilled) afterKill.push(created.transfer.id);
+      const gateway = created.clients.find((c) => c.type === 'http-gateway')!.url!;
+      const sent = await gatewayUpload(gateway, created.transferSpec, [{ path: name, data: randomBytes(4096) }]);
+      expect(sent.status).toBeLessThan(400);
+      if (authorized.length >= KILL_AFTER && !killing) killing = kill();
+    };
+
+    await Promise.all(
+      sessions.map(async (s, i) => {
+        let afterKillRounds = 0;
+        for (let n = i; afterKillRounds < ROUNDS_AFTER_KILL; n += 1) {
+          const during = killed !== undefined;
+          try {
+            await round(s, n);
+          } catch (err) {
+            // A request in flight on the instance as it died may fail; once it is dead, none may.
+            (during ? failedAfter : failedInFlight).push(`${s.username}: ${(err as Error).message}`);
+          }
+          if (during) afterKillRounds += 1;
+          if (killing && !killed) await killing;
+        }
+      }),
+    );
+    expect(killed).toBeDefined();
+    const survivor = portals.find((p) => p !== killed)!;
+    const workDone = Date.now();
+
+    // Only requests in flight as the instance died may fail (at most one per session); after it, none.
+    expect(failedAfter).toEqual([]);
+    expect(failedInFlight.length).toBeLessThanOrEqual(SESSIONS);
+    expect(afterKill.length).toBeGreaterThanOrEqual(SESSIONS);
+
+    // Every transfer a client was told of is recorded and ends completed: the survivor's tracker took
+    // over. A record whose answer died with the instance is one no page knows: never started, it
+    // stays `authorized` (the tracker fails it after an hour, docs/deployment.md §5), never `running`.
+    const known = new Set(authorized);
+    const records = await until(
+      'transfers still unfinished',
+      async () => (await pool.query<{ id: string; status: string }>('SELECT id, status FROM transfers')).rows,
+      (rows) => rows.filter((r) => known.has(r.id)).every((r) => r.status === 'completed'),
+    );
+    expect(
+      records
+        .filter((r) => known.has(r.id))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...authorized].sort());
+    const orphans = records.filter((r) => !known.has(r.id));
+    expect(orphans.every((r) => r.status === 'authorized')).toBe(true);
+    expect(orphans.length).toBeLessThanOrEqual(failedInFlight.length);
+    const { rows: leases } = await pool.query<{ name: string; holder: string }>('SELECT name, holder FROM leases');
+    expect(leases.find((l) => l.name === 'transfer-tracker')?.holder.split(':')[1]).toBe(String(survivor.pid));
+    await until(
+      "the mail queue's lease still with the dead instance",
+      async () => (await pool.query<{ holder: string }>("SELECT holder FROM leases WHERE name = 'mail-queue'")).rows[0]?.holder ?? '',
+      (holder) => holder.split(':')[1] === String(survivor.pid),
+    );
+    // Jobs that run hourly or by the minute may still name the dead instance, but only as a lapsed lease the next pass takes.
+    for (const lease of leases.filter((l) => Number(l.holder.split(':')[1]) === killed!.pid))
+      expect(
+        Number(
+          (await pool.query<{ expires_at: string }>('SELECT expires_at FROM leases WHERE name = $1', [lease.name])).rows[0]!.expires_at,
+        ),
+      ).toBeLessThan(Date.now());
+
+    // Live progress kept arriving: the streams reconnected and saw transfers made after the kill end.
+    await until(
+      'completions after the kill not seen live',
+      async () => afterKill.filter((id) => seen.get(id)?.has('completed')).length,
+      (n) => n === afterKill.length,
+    );
+    stopStreams.done = true;
+    expect(streams.some((s) => s.reconnects() > 0)).toBe(true);
+    process.stdout.write(
+      `scale-out: ${SESSIONS} sessions, ${authorized.length} transfers (${afterKill.length} after the kill), ` +
+        `${failedInFlight.length} requests failed in flight, ${orphans.length} answers lost with the instance; logins+first ${KILL_AFTER} ${killedAt - t0} ms, ` +
+        `rounds after the kill ${workDone - killedAt} ms, settling ${Date.now() - workDone} ms\n`,
+    );
+  });
+});
