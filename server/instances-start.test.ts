@@ -22,7 +22,8 @@ describe.runIf(DIALECTS.includes('postgres'))('three portal instances starting a
   });
 
   it('migrates once, creates one admin account, and all of them serve', async () => {
-    const database = await createTestDatabaseUrl('postgres');
+    // Empty: the three starts must migrate it, together.
+    const database = await createTestDatabaseUrl('postgres', { empty: true });
     drop = database.drop;
     const secretKey = randomBytes(32).toString('base64');
     const started = await Promise.allSettled(
