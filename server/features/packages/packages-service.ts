@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type {
   CreatePackageRequest,
   CreatePackageResponse,
@@ -30,6 +30,9 @@ const EXPIRY_LEASE_MS = 600_000;
 const WHOLE = '/';
 
 type Recipient = z.infer<typeof packageRecipientSchema>;
+
+/** What the portal keeps of a personal link's secret (docs/packages.md §7): its SHA-256, never the secret. */
+export const packageLinkHash = (secret: string) => createHash('sha256').update(secret).digest('base64url');
 
 /**
  * Packages (docs/packages.md): files sent to named people, stored on a node under its packages
@@ -143,6 +146,7 @@ export function createPackagesService(deps: {
       expiresAt: new Date(row.expires_at).toISOString(),
       notifyOnDownload: row.notify_on_download === 1,
       privateRecipients: row.private_recipients === 1,
+      requireCode: row.require_code === 1,
       unread: viewer.isRecipient && viewer.openedAt === null,
       archived: viewer.archivedAt !== null,
     };
@@ -154,7 +158,12 @@ export function createPackagesService(deps: {
     return people
       .filter((r) => only === undefined || r.user_id === only)
       .map((r) => {
-        const theirs = r.user_id === null ? [] : downloads.filter((d) => d.user_id === r.user_id);
+        // An external recipient's downloads went through their personal link (docs/packages.md §7);
+        // such a download is recorded as the sender's, so a user's are those through no link.
+        const theirs =
+          r.user_id === null
+            ? downloads.filter((d) => d.recipient_id === r.id)
+            : downloads.filter((d) => d.user_id === r.user_id && d.recipient_id === null);
         const full = theirs.filter((d) => d.status === 'completed' && (JSON.parse(d.paths_json) as string[]).includes(WHOLE));
         const part = theirs.filter(
           (d) =>
@@ -229,6 +238,7 @@ export function createPackagesService(deps: {
         bytes,
         notify_on_download: request.notifyOnDownload ? 1 : 0,
         private_recipients: request.privateRecipients ? 1 : 0,
+        require_code: request.requireCode ? 1 : 0,
         status: 'uploading',
         upload_transfer_id: transferId,
         created_at: now,
@@ -287,42 +297,7 @@ export function createPackagesService(deps: {
       request: { paths: string[]; client?: TransferClientKind | undefined },
     ): Promise<CreateTransferResponse> {
       const { row, recipient, role } = await visible(user, id);
-      if (row.status === 'expired') throw ERRORS.Conflict('This package has expired; its files are gone.');
-      if (row.status !== 'ready') throw ERRORS.Conflict('This package has not finished uploading.');
-      const files = JSON.parse(row.files_json) as Array<{ path: string; size: number }>;
-      const wanted = [...new Set(request.paths.map((p) => normalizeSpacePath(p).slice(1)))].filter((p) => p !== '');
-      // A path of the package: one of its files, or a folder above some of them. Nothing else is asked of the node.
-      for (const p of wanted) if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw ERRORS.PathNotFound(`/${p}`);
-      const whole = wanted.length === 0;
-      const sources = whole ? [...new Set(files.map((f) => f.path.split('/')[0] as string))] : wanted;
-      const singleFile = sources.length === 1 && files.some((f) => f.path === sources[0]);
-      const bytes = files
-        .filter((f) => whole || wanted.some((p) => f.path === p || f.path.startsWith(`${p}/`)))
-        .reduce((s, f) => s + f.size, 0);
-      // docs/transfer-spec.md §2.3: several paths or a folder come back as one zip only when the spec asks.
-      const zipName =
-        row.subject
-          .replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-')
-          .trim()
-          .slice(0, 100) || 'package';
-      const title = whole
-        ? row.subject
-        : singleFile
-          ? ((sources[0] as string).split('/').pop() as string)
-          : `${sources.length} items of ${row.subject}`;
-      const response = await transfers.forPackage(user, {
-        packageId: id,
-        nodeId: row.node_id,
-        direction: 'download',
-        request: { source_root: row.node_path, paths: sources.map((source) => ({ source })) },
-        specExtra: singleFile ? {} : { zip_required: true, download_name: zipName },
-        title,
-        paths: whole ? [WHOLE] : wanted.map((p) => `/${p}`),
-        fileCount: whole ? files.length : sources.length,
-        bytesExpected: bytes,
-        client: request.client,
-        transferId: randomUUID(),
-      });
+      const { response, whole, wanted } = await authorizeDownload(user, row, request);
       if (role === 'recipient' && recipient && recipient.opened_at === null)
         await packages.updateRecipient(recipient.id, { opened_at: Date.now() });
       await audit.record({
@@ -334,6 +309,12 @@ export function createPackagesService(deps: {
       });
       return response;
     },
+
+    authorizeDownload: (
+      actor: User,
+      row: ListedPackage,
+      request: { paths: string[]; client?: TransferClientKind | undefined },
+    ): Promise<{ response: CreateTransferResponse; whole: boolean; wanted: string[] }> => authorizeDownload(actor, row, request),
 
     async extend(user: User, id: string, expiresAt: string): Promise<PackageSummary> {
       const row = await managed(user, id);
@@ -419,13 +400,12 @@ export function createPackagesService(deps: {
         }
         return;
       }
-      if (
-        transfer.direction === 'download' &&
-        transfer.status === 'completed' &&
-        row.notify_on_download === 1 &&
-        transfer.user_id !== row.sender_user_id
-      ) {
-        const who = (await packages.userName(transfer.user_id)) ?? 'A recipient';
+      if (transfer.direction !== 'download' || transfer.status !== 'completed' || row.notify_on_download !== 1) return;
+      // A download through a personal link is recorded as the sender's; the link says who it was for.
+      const external = await packages.downloadRecipient(transfer.id);
+      if (external !== null || transfer.user_id !== row.sender_user_id) {
+        const address = external === null ? undefined : (await packages.recipients(row.id)).find((r) => r.id === external)?.email;
+        const who = (address ?? (await packages.userName(transfer.user_id))) || 'A recipient';
         const paths = JSON.parse(transfer.paths_json) as string[];
         await notifier.notify({
           userId: row.sender_user_id,
@@ -438,6 +418,51 @@ export function createPackagesService(deps: {
       }
     },
   };
+
+  /** The spec of a download of `paths` of a ready package (all of it when empty), recorded as `actor`'s. */
+  async function authorizeDownload(
+    actor: User,
+    row: ListedPackage,
+    request: { paths: string[]; client?: TransferClientKind | undefined },
+  ): Promise<{ response: CreateTransferResponse; whole: boolean; wanted: string[] }> {
+    if (row.status === 'expired') throw ERRORS.Conflict('This package has expired; its files are gone.');
+    if (row.status !== 'ready') throw ERRORS.Conflict('This package has not finished uploading.');
+    const files = JSON.parse(row.files_json) as Array<{ path: string; size: number }>;
+    const wanted = [...new Set(request.paths.map((p) => normalizeSpacePath(p).slice(1)))].filter((p) => p !== '');
+    // A path of the package: one of its files, or a folder above some of them. Nothing else is asked of the node.
+    for (const p of wanted) if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw ERRORS.PathNotFound(`/${p}`);
+    const whole = wanted.length === 0;
+    const sources = whole ? [...new Set(files.map((f) => f.path.split('/')[0] as string))] : wanted;
+    const singleFile = sources.length === 1 && files.some((f) => f.path === sources[0]);
+    const bytes = files
+      .filter((f) => whole || wanted.some((p) => f.path === p || f.path.startsWith(`${p}/`)))
+      .reduce((s, f) => s + f.size, 0);
+    // docs/transfer-spec.md §2.3: several paths or a folder come back as one zip only when the spec asks.
+    const zipName =
+      row.subject
+        .replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-')
+        .trim()
+        .slice(0, 100) || 'package';
+    const title = whole
+      ? row.subject
+      : singleFile
+        ? ((sources[0] as string).split('/').pop() as string)
+        : `${sources.length} items of ${row.subject}`;
+    const response = await transfers.forPackage(actor, {
+      packageId: row.id,
+      nodeId: row.node_id,
+      direction: 'download',
+      request: { source_root: row.node_path, paths: sources.map((source) => ({ source })) },
+      specExtra: singleFile ? {} : { zip_required: true, download_name: zipName },
+      title,
+      paths: whole ? [WHOLE] : wanted.map((p) => `/${p}`),
+      fileCount: whole ? files.length : sources.length,
+      bytesExpected: bytes,
+      client: request.client,
+      transferId: randomUUID(),
+    });
+    return { response, whole, wanted };
+  }
 
   async function removeFiles(row: PackageRow): Promise<void> {
     const { node, client } = await clients.forNode(row.node_id);
@@ -452,7 +477,26 @@ export function createPackagesService(deps: {
   async function arrived(row: ListedPackage): Promise<void> {
     const people = await packages.recipients(row.id);
     for (const person of people) {
-      if (person.user_id === null) continue;
+      if (person.user_id === null) {
+        if (!person.email) continue;
+        // A personal link per external recipient, so the receipt names who (docs/packages.md §7).
+        const secret = randomBytes(32).toString('base64url');
+        await packages.updateRecipient(person.id, { link_hash: packageLinkHash(secret), notified_at: Date.now() });
+        await notifier.notify({
+          email: person.email,
+          kind: 'package.received',
+          subject: `${row.sender_name} sent you “${row.subject}”`,
+          text: [
+            `${row.sender_name} sent you ${row.file_count} file(s): “${row.subject}”.`,
+            ...(row.message ? ['', row.message] : []),
+            '',
+            `The link is for you alone and works until ${new Date(row.expires_at).toISOString()}.`,
+            ...(row.require_code === 1 ? ['Before downloading, the page sends a one-time code to this address.'] : []),
+          ].join('\n'),
+          link: `${publicOrigin}/p/${secret}`,
+        });
+        continue;
+      }
       await notifier.notify({
         userId: person.user_id,
         email: person.user_email ?? null,

@@ -84,7 +84,8 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     node = await startNodeProcess();
     t = await createTestApp(
       dialect,
-      {},
+      // The codes' own tries are under test; the shared throttle's one-second step would only slow it.
+      { COURIER_LOGIN_DELAY_STEP_SECONDS: '0' },
       { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl }, notifier },
     );
     alice = await t.login('alice');
@@ -302,5 +303,149 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     expect(allowed.status).toBe(201);
     const receipts = (await t.api(alice, 'GET', `/api/packages/${(allowed.json.package as Summary).id}`)).json.recipients as Receipt[];
     expect(receipts).toEqual([expect.objectContaining({ kind: 'external', name: 'guest@example.org', receipt: 'not-opened' })]);
+  });
+
+  it('mails each external address a personal link that a scanner cannot count, asks a one-time code by mail, and names who downloaded', async () => {
+    expect((await t.api(alice, 'PUT', '/api/admin/settings/packageExternalRecipients', { value: 1 })).status).toBe(200);
+    const { id } = await send({
+      subject: 'For outside eyes',
+      recipients: { emails: ['Guest@Example.org', 'other@example.org'] },
+      requireCode: true,
+      notifyOnDownload: true,
+    });
+    const linkOf = (address: string) => {
+      const notice = notifier.notices.find(
+        (n) => n.kind === 'package.received' && n.email === address && n.text.includes('For outside eyes'),
+      );
+      expect(notice?.userId).toBeUndefined();
+      const match = /\/p\/([A-Za-z0-9_-]{43})$/.exec(notice?.link ?? '');
+      expect(match, notice?.link).not.toBeNull();
+      return match![1]!;
+    };
+    const guest = linkOf('guest@example.org');
+    const other = linkOf('other@example.org');
+    expect(guest).not.toBe(other);
+    // Only the hash is kept: the secret is nowhere in the table.
+    const stored = await t.db.selectFrom('package_recipients').select('link_hash').where('package_id', '=', id).execute();
+    expect(stored.map((r) => r.link_hash)).not.toContain(guest);
+
+    const visit = async (method: 'GET' | 'HEAD' | 'POST', url: string, payload?: object, cookie?: string) => {
+      const r = await t.app.inject({
+        method,
+        url,
+        remoteAddress: '203.0.113.9',
+        headers: cookie ? { cookie } : {},
+        ...(payload ? { payload } : {}),
+      });
+      const set = r.cookies.find((c) => c.name === 'courier_package_access');
+      return {
+        status: r.statusCode,
+        json: (r.body ? JSON.parse(r.body) : {}) as ApiJson,
+        cookie: set && `${set.name}=${set.value}`,
+        path: set?.path,
+      };
+    };
+    const receipts = async () =>
+      Object.fromEntries(((await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Receipt[]).map((r) => [r.name, r.receipt]));
+    const base = `/api/public/packages/${guest}`;
+
+    // A scanner's visit: the page, HEAD, GET again. The files stay hidden and nothing counts.
+    const page = await visit('GET', base);
+    expect(page.json.package).toMatchObject({
+      subject: 'For outside eyes',
+      recipient: 'guest@example.org',
+      codeRequired: true,
+      unlocked: false,
+      files: [],
+    });
+    expect((await visit('HEAD', base)).status).toBe(200);
+    expect((await visit('GET', base)).status).toBe(200);
+    expect(await receipts()).toEqual({ 'guest@example.org': 'not-opened', 'other@example.org': 'not-opened' });
+    // No download, no unlock without a code; an unknown link is a 404.
+    expect((await visit('POST', `${base}/downloads`, {})).json.code).toBe('PACKAGE_CODE_REQUIRED');
+    expect((await visit('GET', `/api/public/packages/${'B'.repeat(43)}`)).status).toBe(404);
+    expect((await visit('GET', '/api/public/packages/short')).status).toBe(400);
+
+    const sent = await visit('POST', `${base}/code`);
+    expect([sent.status, sent.json]).toEqual([202, { sentTo: 'g****@example.org', expiresInSeconds: 600 }]);
+    // Throttled: no second code within the minute.
+    expect([(await visit('POST', `${base}/code`)).status]).toEqual([429]);
+    const codeNotice = notifier.notices.filter((n) => n.kind === 'package.code' && n.email === 'guest@example.org').at(-1);
+    const code = /(\d{6})\./.exec(codeNotice?.text ?? '')![1]!;
+
+    const wrong = await visit('POST', `${base}/unlock`, { code: code === '000000' ? '000001' : '000000' });
+    expect([wrong.status, wrong.json.code, wrong.json.message, wrong.cookie]).toEqual([
+      401,
+      'WRONG_CODE',
+      expect.stringContaining('4 tries left'),
+      undefined,
+    ]);
+    // Another recipient's code never opens this link.
+    expect((await visit('POST', `/api/public/packages/${other}/unlock`, { code })).status).toBe(401);
+    const right = await visit('POST', `${base}/unlock`, { code });
+    expect([right.status, right.path]).toEqual([204, base]);
+    const cookie = right.cookie!;
+    // One time: the same code a second time opens nothing.
+    expect((await visit('POST', `${base}/unlock`, { code })).json.code).toBe('WRONG_CODE');
+    // The cookie is this link's only.
+    expect((await visit('POST', `/api/public/packages/${other}/downloads`, {}, cookie)).json.code).toBe('PACKAGE_CODE_REQUIRED');
+
+    const opened = await visit('GET', base, undefined, cookie);
+    expect(opened.json.package).toMatchObject({ unlocked: true, files: declared });
+    expect(await receipts()).toEqual({ 'guest@example.org': 'opened', 'other@example.org': 'not-opened' });
+
+    const download = await visit('POST', `${base}/downloads`, {}, cookie);
+    expect(download.status, JSON.stringify(download.json)).toBe(201);
+    const zip = await gatewayDownload(node.gatewayUrl, download.json.transferSpec as object);
+    expect(zip.status).toBe(200);
+    expect(
+      Buffer.from(await zip.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    await waitForTransfer(download.json.transferId as string, 'completed');
+    expect(await receipts()).toEqual({ 'guest@example.org': 'downloaded', 'other@example.org': 'not-opened' });
+    expect(
+      notifier.notices.filter((n) => n.kind === 'package.downloaded' && n.subject.startsWith('guest@example.org downloaded')),
+    ).toHaveLength(1);
+
+    // A code expires, and has five tries; a new one is sent at most once a minute.
+    const otherBase = `/api/public/packages/${other}`;
+    expect((await visit('POST', `${otherBase}/code`)).status).toBe(202);
+    const otherCode = /(\d{6})\./.exec(
+      notifier.notices.filter((n) => n.kind === 'package.code' && n.email === 'other@example.org').at(-1)!.text,
+    )![1]!;
+    await t.db
+      .updateTable('package_recipients')
+      .set({ code_expires_at: Date.now() - 1 })
+      .where('email', '=', 'other@example.org')
+      .where('package_id', '=', id)
+      .execute();
+    expect((await visit('POST', `${otherBase}/unlock`, { code: otherCode })).json.code).toBe('WRONG_CODE');
+    await t.db
+      .updateTable('package_recipients')
+      .set({ code_sent_at: Date.now() - 61_000 })
+      .where('email', '=', 'other@example.org')
+      .where('package_id', '=', id)
+      .execute();
+    expect((await visit('POST', `${otherBase}/code`)).status).toBe(202);
+    const fresh = /(\d{6})\./.exec(
+      notifier.notices.filter((n) => n.kind === 'package.code' && n.email === 'other@example.org').at(-1)!.text,
+    )![1]!;
+    await t.db
+      .updateTable('package_recipients')
+      .set({ code_attempts: 5 })
+      .where('email', '=', 'other@example.org')
+      .where('package_id', '=', id)
+      .execute();
+    const spent = await visit('POST', `${otherBase}/unlock`, { code: fresh });
+    expect([spent.status, spent.json.message]).toEqual([401, expect.stringContaining('no tries left')]);
+    expect(await receipts()).toEqual({ 'guest@example.org': 'downloaded', 'other@example.org': 'not-opened' });
+
+    // A recalled package's links answer 404.
+    expect((await t.api(alice, 'DELETE', `/api/packages/${id}`)).status).toBe(204);
+    expect((await visit('GET', base, undefined, cookie)).status).toBe(404);
+    const audit = (await t.api(alice, 'GET', '/api/audit?limit=500')).json.entries as Array<{ action: string; decision: string }>;
+    for (const action of ['package-code-sent', 'package-unlock']) expect(audit.map((e) => e.action)).toContain(action);
   });
 });
