@@ -14,6 +14,8 @@ export interface NewPackage {
   expiresAt?: string;
   notifyOnDownload: boolean;
   privateRecipients: boolean;
+  /** External recipients confirm a one-time code sent by email (docs/packages.md §7). */
+  requireCode: boolean;
 }
 
 export function packagesQueryOptions(box: Box, q: string, archived: boolean) {

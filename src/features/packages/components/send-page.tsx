@@ -38,6 +38,7 @@ export function SendPage({ onSend }: SendPageProps) {
   const [days, setDays] = useState('14');
   const [notifyOnDownload, setNotifyOnDownload] = useState(false);
   const [privateRecipients, setPrivateRecipients] = useState(false);
+  const [requireCode, setRequireCode] = useState(false);
   const [collected, setCollected] = useState<CollectedUpload | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<{ id: string; subject: string } | null>(null);
@@ -100,6 +101,7 @@ export function SendPage({ onSend }: SendPageProps) {
           expiresAt: new Date(Date.now() + Math.max(1, Number(days) || 14) * DAY_MS).toISOString(),
           notifyOnDownload,
           privateRecipients,
+          requireCode,
         });
         created = { id: response.package.id, subject: response.package.subject };
         return response;
@@ -258,6 +260,12 @@ export function SendPage({ onSend }: SendPageProps) {
           labelText="Private recipients (they do not see each other)"
           checked={privateRecipients}
           onChange={(_, { checked }) => setPrivateRecipients(checked)}
+        />
+        <Checkbox
+          id="send-require-code"
+          labelText="Addresses without an account confirm a code sent by email before downloading"
+          checked={requireCode}
+          onChange={(_, { checked }) => setRequireCode(checked)}
         />
         {problem ? <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="Not sent" subtitle={problem} /> : null}
         <Button type="submit" disabled={sending}>
