@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
-import { gatewayDownload } from '../../../test-kit/gateway-download';
+import { fetch as undiciFetch } from 'undici';
+import { gatewayDownload, specHeader } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { recordingNotifier } from '../../test/share-fixture';
 import { createTestApp, TEST_PASSWORD, type ApiJson, type LoggedIn, type TestApp } from '../../test/test-app';
@@ -447,5 +448,50 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     expect((await visit('GET', base, undefined, cookie)).status).toBe(404);
     const audit = (await t.api(alice, 'GET', '/api/audit?limit=500')).json.entries as Array<{ action: string; decision: string }>;
     for (const action of ['package-code-sent', 'package-unlock']) expect(audit.map((e) => e.action)).toContain(action);
+  });
+
+  it('shows a download the recipient aborted after some bytes as downloaded partly, from what the node reported', async () => {
+    const big = randomBytes(16 * 1024 * 1024);
+    const sent = await t.api(alice, 'POST', '/api/packages', {
+      recipients: { userIds: [ids.bob, ids.carol] },
+      subject: 'Too big to finish',
+      files: [{ path: 'big.bin', size: big.length }],
+    });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(201);
+    const id = (sent.json.package as Summary).id;
+    expect((await gatewayUpload(node.gatewayUrl, sent.json.transferSpec as object, [{ path: 'big.bin', data: big }])).status).toBeLessThan(
+      400,
+    );
+    await waitForTransfer((sent.json.transfer as { id: string }).id, 'completed');
+
+    // Carol asks for a spec and never uses it: that moves no byte and is no receipt.
+    expect((await t.api(carol, 'POST', `/api/packages/${id}/downloads`, { paths: ['/big.bin'] })).status).toBe(201);
+    const asked = await t.api(bob, 'POST', `/api/packages/${id}/downloads`, { paths: ['/big.bin'] });
+    expect(asked.status).toBe(201);
+    const transferId = (asked.json.transfer as { id: string }).id;
+    const stop = new AbortController();
+    const response = await undiciFetch(`${node.gatewayUrl}/v3/download`, {
+      headers: { 'x-aspera-spec': specHeader(asked.json.transferSpec as object) },
+      signal: stop.signal,
+    });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(first.value?.length).toBeGreaterThan(0);
+    stop.abort();
+    await reader.read().catch(() => undefined);
+    await waitForTransfer(transferId, 'failed');
+
+    const row = await t.db
+      .selectFrom('transfers')
+      .select(['bytes_transferred', 'package_id'])
+      .where('id', '=', transferId)
+      .executeTakeFirst();
+    expect(row?.package_id).toBe(id);
+    expect(Number(row?.bytes_transferred)).toBeGreaterThan(0);
+    expect(Number(row?.bytes_transferred)).toBeLessThan(big.length);
+    const receipts = (await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Array<Receipt & { downloadedAt: string | null }>;
+    const bobs = receipts.find((r) => r.name === 'Bob');
+    expect([bobs?.receipt, typeof bobs?.downloadedAt]).toEqual(['partly-downloaded', 'string']);
+    expect(receipts.find((r) => r.name === 'carol')?.receipt).toBe('opened');
   });
 });
