@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { spacePathSchema } from './files';
 import { publicDownloadResponseSchema } from './shares';
-import { createTransferResponseSchema, MAX_UPLOAD_FILES, queryFlagSchema, transferClientSchema } from './transfers';
+import { createTransferResponseSchema, MAX_UPLOAD_FILES, queryFlagSchema, transferClientSchema, transferRecordSchema } from './transfers';
 
 // How many people one package may name, each kind: a package is for people, not a mailing list.
 export const MAX_PACKAGE_RECIPIENTS = 100;
@@ -153,3 +153,18 @@ export const unlockPackageRequestSchema = z.object({ code: z.string().trim().min
 
 export const publicPackageDownloadRequestSchema = packageDownloadRequestSchema.pick({ paths: true });
 export const publicPackageDownloadResponseSchema = publicDownloadResponseSchema;
+
+/**
+ * "Send" on a Files selection (docs/packages.md §8): files already stored go into the package's
+ * folder node to node, never through the browser; the package shows once that copy completed.
+ */
+export const createPackageFromSpaceRequestSchema = createPackageRequestSchema.omit({ files: true, client: true }).extend({
+  from: z.object({
+    spaceId: z.string().min(1).max(64),
+    /** Files and folders of the space; a folder brings its whole tree. */
+    paths: z.array(spacePathSchema).min(1, 'Choose at least one file').max(1000),
+  }),
+});
+export type CreatePackageFromSpaceRequest = z.infer<typeof createPackageFromSpaceRequestSchema>;
+export const createPackageFromSpaceResponseSchema = z.object({ package: packageSummarySchema, transfer: transferRecordSchema });
+export type CreatePackageFromSpaceResponse = z.infer<typeof createPackageFromSpaceResponseSchema>;

@@ -371,6 +371,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     notifier: options.notifier ?? notifier,
     externalRecipientsAllowed: () => runtimeSettings.current('packageExternalRecipients') === 1,
     publicOrigin: origin,
+    access,
+    insertTransfer: (row) => transfersRepository.insert(row),
+    tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
+    onTransferChange: () => feed.nudge(),
   });
   packageTransferEnded = packages.transferEnded;
   app.courier.expirePackages = () => packages.expireDue();

@@ -208,6 +208,12 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         });
         packageId = sent.package?.id ?? '00000000-0000-4000-8000-000000000000';
       },
+      'POST /api/packages/from-space': () =>
+        call('POST', '/api/packages/from-space', {
+          recipients: { userIds: [user.id] },
+          subject: 'Walked too',
+          from: { spaceId: space.id, paths: ['/a'] },
+        }),
       'GET /api/packages/directory': () => call('GET', '/api/packages/directory?q=walk'),
       'GET /api/packages': () => call('GET', '/api/packages?box=sent&all=1'),
       'GET /api/packages/:packageId': () => call('GET', `/api/packages/${packageId}`),

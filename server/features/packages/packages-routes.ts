@@ -2,6 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   archivePackageRequestSchema,
+  createPackageFromSpaceRequestSchema,
+  createPackageFromSpaceResponseSchema,
   createPackageRequestSchema,
   createPackageResponseSchema,
   directoryQuerySchema,
@@ -52,6 +54,12 @@ export const packagesRoutes: FastifyPluginAsync<PackagesRoutesOptions> = async (
     '/api/packages',
     { schema: { body: createPackageRequestSchema, response: { 201: createPackageResponseSchema } } },
     async (request, reply) => reply.status(201).send(await packages.create(requireSession(request).user, request.body)),
+  );
+  // "Send" on a Files selection: stored files, copied node to node (docs/packages.md §8).
+  app.post(
+    '/api/packages/from-space',
+    { schema: { body: createPackageFromSpaceRequestSchema, response: { 201: createPackageFromSpaceResponseSchema } } },
+    async (request, reply) => reply.status(201).send(await packages.createFromSpace(requireSession(request).user, request.body)),
   );
   app.get(
     '/api/packages',

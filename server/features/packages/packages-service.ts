@@ -1,5 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type {
+  CreatePackageFromSpaceRequest,
+  CreatePackageFromSpaceResponse,
   CreatePackageRequest,
   CreatePackageResponse,
   PackageDetail,
@@ -10,12 +12,16 @@ import type { User } from '../../../contract/session';
 import type { CreateTransferResponse, TransferClientKind } from '../../../contract/transfers';
 import type { z } from 'zod';
 import { ERRORS } from '../../errors';
-import type { TransferRequest } from '../../node-client/types';
+import type { TransferRequest, TransferSpec } from '../../node-client/types';
 import type { AuditLog } from '../audit/audit-log';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { Notifier } from '../notifications/notifier';
-import { normalizeSpacePath } from '../spaces/space-path';
-import type { TransferRow } from '../transfers/transfers-repository';
+import type { SpaceAccess } from '../spaces/space-access';
+import { normalizeSpacePath, spaceToNodePath } from '../spaces/space-path';
+import { toTransferRecord, type TransferRow } from '../transfers/transfers-repository';
+import { MAX_UPLOAD_FILES } from '../../../contract/transfers';
+import { baseName } from '../../../contract/space-path';
+import type { NodeClient } from '../../node-client/node-client';
 import type { TransfersService } from '../transfers/transfers-service';
 import type { ListedPackage, PackageRow, PackagesRepository, RecipientRow } from './packages-repository';
 
@@ -48,8 +54,13 @@ export function createPackagesService(deps: {
   /** Whether packages may go to addresses without an account (an admin setting, docs/packages.md §5). */
   externalRecipientsAllowed: () => boolean;
   publicOrigin: string;
+  /** For "Send" on a Files selection (docs/packages.md §8): the space's rules, and the copy's record. */
+  access: SpaceAccess;
+  insertTransfer: (row: TransferRow) => Promise<void>;
+  tokenLifeSeconds: () => number;
+  onTransferChange: () => void;
 }) {
-  const { packages, transfers, clients, audit, notifier, externalRecipientsAllowed, publicOrigin } = deps;
+  const { packages, transfers, clients, audit, notifier, externalRecipientsAllowed, publicOrigin, access } = deps;
 
   function expiryOf(requested: string | undefined, now: number): number {
     if (requested === undefined) return now + PACKAGE_DEFAULT_DAYS * DAY_MS;
@@ -155,6 +166,7 @@ export function createPackagesService(deps: {
   async function receipts(row: ListedPackage, only?: string): Promise<Recipient[]> {
     const downloads = await packages.downloads(row.id);
     const people = await packages.recipients(row.id);
+    const files = JSON.parse(row.files_json) as Array<{ path: string; size: number }>;
     return people
       .filter((r) => only === undefined || r.user_id === only)
       .map((r) => {
@@ -164,19 +176,29 @@ export function createPackagesService(deps: {
           r.user_id === null
             ? downloads.filter((d) => d.recipient_id === r.id)
             : downloads.filter((d) => d.user_id === r.user_id && d.recipient_id === null);
-        const full = theirs.filter((d) => d.status === 'completed' && (JSON.parse(d.paths_json) as string[]).includes(WHOLE));
-        const part = theirs.filter(
-          (d) =>
-            (d.status === 'completed' && !full.includes(d)) ||
-            ((d.status === 'failed' || d.status === 'cancelled') && d.bytes_transferred > 0),
-        );
-        const ended = [...full, ...part].map((d) => d.ended_at ?? 0);
+        // Downloaded: completed downloads that together hold every file of the package (all of it
+        // at once, or its one file, or each part in turn); partly: some completed, or one ended early
+        // after moving bytes (docs/packages.md §3).
+        const completed = theirs.filter((d) => d.status === 'completed');
+        const covered = new Set<string>();
+        for (const d of completed)
+          for (const p of JSON.parse(d.paths_json) as string[])
+            for (const f of files) if (p === WHOLE || f.path === p.slice(1) || f.path.startsWith(`${p.slice(1)}/`)) covered.add(f.path);
+        const whole = files.length > 0 && covered.size === files.length;
+        const part = theirs.filter((d) => (d.status === 'failed' || d.status === 'cancelled') && d.bytes_transferred > 0);
+        const ended = [...completed, ...part].map((d) => d.ended_at ?? 0);
         const last = ended.length > 0 ? Math.max(...ended) : null;
         return {
           id: r.id,
           kind: r.user_id === null ? ('external' as const) : ('user' as const),
           name: r.user_id === null ? (r.email ?? '') : (r.user_name ?? ''),
-          receipt: full.length > 0 ? 'downloaded' : part.length > 0 ? 'partly-downloaded' : r.opened_at !== null ? 'opened' : 'not-opened',
+          receipt: whole
+            ? 'downloaded'
+            : completed.length > 0 || part.length > 0
+              ? 'partly-downloaded'
+              : r.opened_at !== null
+                ? 'opened'
+                : 'not-opened',
           openedAt: r.opened_at === null ? null : new Date(r.opened_at).toISOString(),
           downloadedAt: last === null || last === 0 ? null : new Date(last).toISOString(),
         };
@@ -257,6 +279,125 @@ export function createPackagesService(deps: {
       });
       const listed = (await packages.find(id)) as ListedPackage;
       return { ...response, package: summary(listed, { openedAt: null, archivedAt: null, isRecipient: false }) };
+    },
+
+    /**
+     * A package of files already in a space (docs/packages.md §8): read on the space is authorized and
+     * audited, the package node's `upload_setup` gives the spec, and the space's node carries it with
+     * `POST /ops/transfers` (scenario S6, docs/node-api.md §5.1). The package is `uploading` until the
+     * tracker reports that transfer completed, as for an upload from a browser.
+     */
+    async createFromSpace(user: User, request: CreatePackageFromSpaceRequest): Promise<CreatePackageFromSpaceResponse> {
+      const { spaceId } = request.from;
+      const paths: string[] = [];
+      for (const raw of request.from.paths) paths.push(await access.confine(user, spaceId, 'download', raw));
+      if (paths.includes('/')) throw ERRORS.BadRequest('A whole space cannot be sent; choose its files and folders.');
+      const { space } = await access.authorize(user, spaceId, 'download', paths.join('\n'));
+      const names = paths.map((p) => baseName(p));
+      if (new Set(names).size !== names.length) throw ERRORS.BadRequest('Two of the chosen items have the same name.');
+      const source = await clients.forNode(space.node_id);
+      const sourceNodePaths = paths.map((p) => spaceToNodePath(space.root_path, p));
+      const files: Array<{ path: string; size: number }> = [];
+      for (const [i, nodePath] of sourceNodePaths.entries())
+        await collectFiles(source.client, nodePath, names[i] as string, files).catch((error: unknown) => {
+          throw nodeFailure(source.node.name, error, { notFound: () => ERRORS.PathNotFound(paths[i] as string) });
+        });
+      if (files.length === 0) throw ERRORS.BadRequest('The chosen folders hold no file to send.');
+
+      const id = randomUUID();
+      const recipients = await resolveRecipients(user, { ...request, files: [] }, id);
+      const now = Date.now();
+      const expiresAt = expiryOf(request.expiresAt, now);
+      const { nodeId, nodePath } = await placement(id);
+      await clients.ensureFolders(nodeId, [nodePath]);
+      const target = await clients.forNode(nodeId);
+      const transferId = randomUUID();
+      const tags = { courier: { transfer_id: transferId } };
+      const setup =
+        target.node.kind === 'embedded'
+          ? // The embedded node binds the token to these names, each anything below it (docs/node-api.md §1.4).
+            { destination_root: nodePath, paths: names.map((n) => ({ source: n, destination: n })), overwrite: 'never' as const, tags }
+          : // A real HSTS binds its token to the destination folder (docs/node-api.md §1.4).
+            { paths: [{ destination: nodePath }], tags };
+      const [result] = await target.client
+        .uploadSetup([{ ...setup, token_life_seconds: deps.tokenLifeSeconds() }])
+        .catch((error: unknown) => {
+          throw nodeFailure(target.node.name, error);
+        });
+      if (!result) throw ERRORS.NodeUnavailable(target.node.name);
+      if (!result.ok) throw ERRORS.NodeRefused(target.node.name, result.error.message);
+      const started = await source.client
+        .startTransfer({
+          ...(result.transferSpec as TransferSpec),
+          paths: sourceNodePaths.map((p, i) => ({ source: p, destination: names[i] as string })),
+          overwrite: 'never',
+        })
+        .catch((error: unknown) => {
+          throw nodeFailure(source.node.name, error);
+        });
+      const bytes = files.reduce((sum, f) => sum + f.size, 0);
+      // The package first: the tracker may report the copy's end as soon as its record exists.
+      await packages.insert(
+        {
+          id,
+          sender_user_id: user.id,
+          node_id: nodeId,
+          node_path: nodePath,
+          subject: request.subject,
+          message: request.message,
+          files_json: JSON.stringify(files),
+          file_count: files.length,
+          bytes,
+          notify_on_download: request.notifyOnDownload ? 1 : 0,
+          private_recipients: request.privateRecipients ? 1 : 0,
+          require_code: request.requireCode ? 1 : 0,
+          status: 'uploading',
+          upload_transfer_id: transferId,
+          created_at: now,
+          updated_at: now,
+          ready_at: null,
+          expires_at: expiresAt,
+          sender_archived_at: null,
+        },
+        recipients,
+      );
+      const transfer: TransferRow = {
+        id: transferId,
+        user_id: user.id,
+        space_id: null,
+        node_id: space.node_id,
+        direction: 'upload',
+        title: request.subject,
+        folder: '/',
+        paths_json: JSON.stringify(names),
+        file_count: files.length,
+        bytes_expected: bytes,
+        bytes_transferred: 0,
+        client: null,
+        status: 'running',
+        node_transfer_id: started.id,
+        error: null,
+        created_at: now,
+        updated_at: now,
+        started_at: now,
+        ended_at: null,
+        operation: 'copy',
+        source_space_id: space.id,
+        source_removed_at: null,
+        package_id: id,
+      };
+      await deps.insertTransfer(transfer);
+      deps.onTransferChange();
+      await audit.record({
+        userId: user.id,
+        action: 'package-send',
+        spaceId: space.id,
+        target: `package ${id}: ${files.length} files, ${bytes} bytes, from ${paths.join(', ')}`,
+        decision: 'allow',
+        reason: `to ${recipients.length} recipient(s), copied on the node; expires ${new Date(expiresAt).toISOString()}`,
+      });
+      const listed = (await packages.find(id)) as ListedPackage;
+      return { package: summary(listed, { openedAt: null, archivedAt: null, isRecipient: false }), transfer: toTransferRecord(transfer) };
     },
 
     async list(user: User, query: { box: 'inbox' | 'sent'; all: boolean; q?: string | undefined; archived: boolean }) {
@@ -462,6 +603,28 @@ export function createPackagesService(deps: {
       transferId: randomUUID(),
     });
     return { response, whole, wanted };
+  }
+
+  /** Every file under `nodePath` (itself, if a file), as package paths under `name`; at most MAX_UPLOAD_FILES. */
+  async function collectFiles(client: NodeClient, nodePath: string, name: string, out: Array<{ path: string; size: number }>) {
+    const PAGE = 1000;
+    const first = await client.browse({ path: nodePath, count: PAGE });
+    if (first.self && first.self.type === 'file') {
+      out.push({ path: name, size: Number(first.self.size ?? 0) });
+      return;
+    }
+    let page = first;
+    for (let skip = 0; ;) {
+      for (const item of page.items) {
+        const child = `${name}/${item.basename ?? item.path.split('/').pop()}`;
+        if (item.type === 'directory') await collectFiles(client, item.path, child, out);
+        else if (item.type === 'file') out.push({ path: child, size: Number(item.size ?? 0) });
+        if (out.length > MAX_UPLOAD_FILES) throw ERRORS.BadRequest(`A package may hold at most ${MAX_UPLOAD_FILES} files.`);
+      }
+      if (page.items.length < PAGE) return;
+      skip += PAGE;
+      page = await client.browse({ path: nodePath, skip, count: PAGE });
+    }
   }
 
   async function removeFiles(row: PackageRow): Promise<void> {

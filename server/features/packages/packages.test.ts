@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
@@ -493,5 +493,52 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     const bobs = receipts.find((r) => r.name === 'Bob');
     expect([bobs?.receipt, typeof bobs?.downloadedAt]).toEqual(['partly-downloaded', 'string']);
     expect(receipts.find((r) => r.name === 'carol')?.receipt).toBe('opened');
+  });
+
+  it('sends files already in a space without uploading them again: the node copies them, and the package shows once that copy completed', async () => {
+    const space = await t.api(alice, 'POST', '/api/spaces', { name: `Shelf ${dialect}` });
+    expect(space.status, JSON.stringify(space.json)).toBe(201);
+    const spaceId = space.json.id as string;
+    const root = (await t.db.selectFrom('spaces').select('root_path').where('id', '=', spaceId).executeTakeFirstOrThrow()).root_path;
+    const stored: Record<string, Buffer> = {
+      'stored/report.txt': Buffer.from('stored report\n'),
+      'stored/deep/x.bin': randomBytes(300_000),
+      'single.bin': randomBytes(70_000),
+    };
+    for (const [p, data] of Object.entries(stored)) {
+      mkdirSync(path.dirname(path.join(node.docroot, root, p)), { recursive: true });
+      writeFileSync(path.join(node.docroot, root, p), data);
+    }
+    const post = (body: object, who = alice) =>
+      t.api(who, 'POST', '/api/packages/from-space', { recipients: { userIds: [ids.bob] }, subject: 'From the shelf', ...body });
+
+    const sent = await post({ from: { spaceId, paths: ['/stored', '/single.bin'] } });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(201);
+    const id = (sent.json.package as Summary).id;
+    expect(sent.json.transfer).toMatchObject({ direction: 'upload', packageId: id, spaceId: null, status: 'running' });
+    await waitForTransfer((sent.json.transfer as { id: string }).id, 'completed');
+    const detail = await t.api(bob, 'GET', `/api/packages/${id}`);
+    expect(detail.json.package).toMatchObject({ status: 'ready' });
+    expect((detail.json.files as Array<{ path: string; size: number }>).sort((a, b) => a.path.localeCompare(b.path))).toEqual(
+      Object.entries(stored)
+        .map(([p, data]) => ({ path: p, size: data.length }))
+        .sort((a, b) => a.path.localeCompare(b.path)),
+    );
+    for (const [p, data] of Object.entries(stored))
+      expect(sha256(readFileSync(path.join(node.docroot, 'packages', id, p)))).toBe(sha256(data));
+    // The originals stay where they were.
+    expect(existsSync(path.join(node.docroot, root, 'single.bin'))).toBe(true);
+    const one = await t.api(bob, 'POST', `/api/packages/${id}/downloads`, { paths: ['/stored/deep/x.bin'] });
+    const bytes = await gatewayDownload(node.gatewayUrl, one.json.transferSpec as object);
+    expect(sha256(Buffer.from(await bytes.arrayBuffer()))).toBe(sha256(stored['stored/deep/x.bin']!));
+    expect(
+      notifier.notices.filter((n) => n.kind === 'package.received' && n.link?.endsWith(`/packages/${id}`)).map((n) => n.userId),
+    ).toEqual([ids.bob]);
+
+    // The space's rules hold: no member, no package; a path may not leave the space; nothing missing is sent.
+    expect((await post({ from: { spaceId, paths: ['/single.bin'] } }, dave)).json.code).toBe('SPACE_NOT_FOUND');
+    expect((await post({ from: { spaceId, paths: ['/../../etc'] } })).json.code).toBe('INVALID_PATH');
+    expect((await post({ from: { spaceId, paths: ['/gone.bin'] } })).json.code).toBe('PATH_NOT_FOUND');
+    expect((await post({ from: { spaceId, paths: ['/'] } })).json.code).toBe('BAD_REQUEST');
   });
 });
