@@ -102,6 +102,7 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
       kind: 'embedded',
       isDefault: false,
       authType: 'node_user',
+      packagesRoot: null,
     });
     const tested = await api(admin, 'POST', `/api/nodes/${good.json.id as string}/test`);
     expect(tested).toMatchObject({

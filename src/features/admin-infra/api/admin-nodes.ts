@@ -31,6 +31,8 @@ export interface NodeSettings {
   gatewayUrl: string | null;
   /** The node user, or an access key (the portal then works inside the key's storage only). */
   authType: NodeAuthType;
+  /** Where the node keeps packages (docs/packages.md §1); null clears it. Edit only. */
+  packagesRoot?: string | null;
 }
 
 function useRefresh() {
