@@ -6,7 +6,12 @@
 import { parseArgs } from 'node:util';
 import { authorizationBench } from './benchmarks/authorization';
 import { browseBench } from './benchmarks/browse';
-import { chromiumDownloadBench, chromiumLargeUploadBench, chromiumUploadBench } from './benchmarks/chromium-transfers';
+import {
+  chromiumDownloadBench,
+  chromiumLargeUploadBench,
+  chromiumPackageBench,
+  chromiumUploadBench,
+} from './benchmarks/chromium-transfers';
 import { downloadBench } from './benchmarks/download';
 import { memoryBench } from './benchmarks/memory';
 import { nodeToNodeBench } from './benchmarks/node-to-node';
@@ -24,6 +29,7 @@ const BENCHMARKS: Record<string, (o: BenchOptions) => Promise<BenchRow[]>> = {
   'chromium-upload': chromiumUploadBench,
   'chromium-upload-large': chromiumLargeUploadBench,
   'chromium-download': chromiumDownloadBench,
+  'chromium-package': chromiumPackageBench,
   spa: spaBench,
 };
 
