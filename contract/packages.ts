@@ -54,6 +54,8 @@ export const packageSummarySchema = z.object({
   unread: z.boolean(),
   /** For the person asking: archived out of their inbox (or sent box). */
   archived: z.boolean(),
+  /** In the sent box only: each recipient's receipt (docs/packages.md §3). */
+  receipts: z.array(z.object({ name: z.string(), receipt: z.enum(RECEIPT_STATES) })).optional(),
 });
 export type PackageSummary = z.infer<typeof packageSummarySchema>;
 

@@ -151,8 +151,11 @@ test('an external address gets its personal link by mail, confirms a mailed code
   expect(await sha256File(saved)).toBe(await sha256File(file));
   await expect(guest.getByTestId('download-status')).toHaveText('contract.bin: downloaded.');
 
-  // The sender's Sent box leads to the receipt, which names the address.
-  await page.goto('/sent');
+  // The sender's Sent box says it per recipient, and so does the package's page.
+  await expect(async () => {
+    await page.goto('/sent');
+    await expect(page.getByRole('list', { name: `Receipts of ${subject}` })).toHaveText(`${address}: downloaded`);
+  }).toPass({ timeout: 30_000 });
   await page.getByRole('link', { name: subject }).click();
   await expect(async () => {
     await page.reload();

@@ -408,7 +408,14 @@ export function createPackagesService(deps: {
         return { unread, packages: rows.map((r) => summary(r, { openedAt: r.opened_at, archivedAt: r.archived_at, isRecipient: true })) };
       }
       const rows = await packages.sent({ ...(query.all ? {} : { senderId: user.id }), q: query.q, archived: query.archived });
-      return { unread, packages: rows.map((r) => summary(r, { openedAt: null, archivedAt: r.sender_archived_at, isRecipient: false })) };
+      // The sent box shows each package's delivery per recipient (docs/packages.md §3).
+      const withReceipts = await Promise.all(
+        rows.map(async (r) => ({
+          ...summary(r, { openedAt: null, archivedAt: r.sender_archived_at, isRecipient: false }),
+          receipts: (await receipts(r)).map((x) => ({ name: x.name, receipt: x.receipt })),
+        })),
+      );
+      return { unread, packages: withReceipts };
     },
 
     async get(user: User, id: string): Promise<PackageDetail> {

@@ -406,6 +406,12 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     ).toBe('PK');
     await waitForTransfer(download.json.transferId as string, 'completed');
     expect(await receipts()).toEqual({ 'guest@example.org': 'downloaded', 'other@example.org': 'not-opened' });
+    // The sent box says it too, per recipient.
+    const sentBox = (await t.api(alice, 'GET', '/api/packages?box=sent')).json.packages as Array<Summary & { receipts?: unknown[] }>;
+    expect((sentBox.find((p) => p.id === id)?.receipts as Array<{ name: string }>).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'guest@example.org', receipt: 'downloaded' },
+      { name: 'other@example.org', receipt: 'not-opened' },
+    ]);
     expect(
       notifier.notices.filter((n) => n.kind === 'package.downloaded' && n.subject.startsWith('guest@example.org downloaded')),
     ).toHaveLength(1);
