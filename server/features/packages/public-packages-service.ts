@@ -115,7 +115,8 @@ export function createPublicPackagesService(deps: {
       await notifier.notify({
         email,
         kind: 'package.code',
-        subject: `Your code for “${row.subject}”: ${code}`,
+        // Not in the subject: the admin's mail page lists subjects (docs/packages.md §7).
+        subject: `Your one-time code for “${row.subject}”`,
         text: [
           `Your one-time code for the package “${row.subject}” from ${row.sender_name} is ${code}.`,
           `It works for ${PACKAGE_CODE_SECONDS / 60} minutes, in the browser that asked for it.`,
