@@ -10,6 +10,7 @@ import {
   chromiumDownloadBench,
   chromiumLargeUploadBench,
   chromiumPublicDownloadBench,
+  chromiumPackageBench,
   chromiumUploadBench,
 } from './benchmarks/chromium-transfers';
 import { downloadBench } from './benchmarks/download';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, (o: BenchOptions) => Promise<BenchRow[]>> = {
   'chromium-upload-large': chromiumLargeUploadBench,
   'chromium-download': chromiumDownloadBench,
   'chromium-public-download': chromiumPublicDownloadBench,
+  'chromium-package': chromiumPackageBench,
   spa: spaBench,
 };
 

@@ -43,6 +43,9 @@ export const ERROR_CODES = [
   'SHARE_REVOKED',
   'SHARE_USED_UP',
   'SHARE_UNAVAILABLE',
+  // A package's personal link (docs/packages.md §7): 401 until its one-time code is given.
+  'PACKAGE_CODE_REQUIRED',
+  'WRONG_CODE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -20,6 +20,8 @@ export const nodeSchema = z.object({
    */
   bearerTokens: z.boolean(),
   isDefault: z.boolean(),
+  /** Where this node keeps packages (docs/packages.md §1); null: none, except the embedded node's `/packages`. */
+  packagesRoot: z.string().nullable(),
 });
 export type TransferNode = z.infer<typeof nodeSchema>;
 
@@ -78,7 +80,18 @@ export type AdminNode = z.infer<typeof adminNodeSchema>;
  * New connection settings for a node, tested against the node before they are saved. The secret is
  * write-only: absent or blank keeps the stored one.
  */
+/** A node's packages folder: an absolute node path, without `.` or `..` parts. */
+export const packagesRootSchema = z
+  .string()
+  .trim()
+  .max(4096)
+  .refine((p) => p.startsWith('/'), 'must be an absolute path on the node, starting with /')
+  .refine((p) => !p.split('/').some((part) => part === '.' || part === '..'), 'must not contain . or .. parts')
+  .refine((p) => !/\p{Cc}/u.test(p), 'must not contain control characters');
+
 export const updateNodeRequestSchema = z.object({
+  /** Null clears it: the node keeps no packages (the embedded node then uses /packages). */
+  packagesRoot: packagesRootSchema.nullable().optional(),
   url: httpUrl.optional(),
   username: basicUserId.optional(),
   secret: z.string().max(1024).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { spacePathSchema } from './files';
-import { createTransferResponseSchema, MAX_UPLOAD_FILES, queryFlagSchema, transferClientSchema } from './transfers';
+import { publicDownloadResponseSchema } from './shares';
+import { createTransferResponseSchema, MAX_UPLOAD_FILES, queryFlagSchema, transferClientSchema, transferRecordSchema } from './transfers';
 
 // How many people one package may name, each kind: a package is for people, not a mailing list.
 export const MAX_PACKAGE_RECIPIENTS = 100;
@@ -26,6 +27,8 @@ export const createPackageRequestSchema = z.object({
   notifyOnDownload: z.boolean().default(false),
   /** Recipients do not see each other. */
   privateRecipients: z.boolean().default(false),
+  /** External recipients give a one-time code, sent to their address, before downloading (docs/packages.md §7). */
+  requireCode: z.boolean().default(false),
   client: transferClientSchema.optional(),
 });
 export type CreatePackageRequest = z.infer<typeof createPackageRequestSchema>;
@@ -46,10 +49,13 @@ export const packageSummarySchema = z.object({
   expiresAt: z.string(),
   notifyOnDownload: z.boolean(),
   privateRecipients: z.boolean(),
+  requireCode: z.boolean(),
   /** For the person asking: a recipient who has not opened it yet. */
   unread: z.boolean(),
   /** For the person asking: archived out of their inbox (or sent box). */
   archived: z.boolean(),
+  /** In the sent box only: each recipient's receipt (docs/packages.md §3). */
+  receipts: z.array(z.object({ name: z.string(), receipt: z.enum(RECEIPT_STATES) })).optional(),
 });
 export type PackageSummary = z.infer<typeof packageSummarySchema>;
 
@@ -112,3 +118,55 @@ export const directoryResponseSchema = z.object({
 export type Directory = z.infer<typeof directoryResponseSchema>;
 
 export const packageResponseSchema = z.object({ package: packageSummarySchema });
+
+// An external recipient's personal link (docs/packages.md §7): its secret is 32 bytes, base64url.
+export const PACKAGE_LINK_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+// The one-time code: six digits, for ten minutes, five tries; a new one at most once a minute.
+export const PACKAGE_CODE_DIGITS = 6;
+export const PACKAGE_CODE_SECONDS = 600;
+export const PACKAGE_CODE_TRIES = 5;
+export const PACKAGE_CODE_RESEND_SECONDS = 60;
+
+/** What the personal link shows. The files are listed once the code is given (or when none is asked). */
+export const publicPackageSchema = z.object({
+  subject: z.string(),
+  message: z.string(),
+  senderName: z.string(),
+  /** The address the link was sent to. */
+  recipient: z.string(),
+  status: z.enum(['ready', 'expired']),
+  expiresAt: z.string(),
+  fileCount: z.number().int(),
+  bytes: z.number(),
+  codeRequired: z.boolean(),
+  /** Whether this browser may download: no code is asked, or it was given. */
+  unlocked: z.boolean(),
+  files: z.array(z.object({ path: z.string(), size: z.number() })),
+});
+export type PublicPackage = z.infer<typeof publicPackageSchema>;
+export const publicPackageResponseSchema = z.object({ package: publicPackageSchema });
+
+export const publicPackageCodeResponseSchema = z.object({
+  /** The address, partly hidden: `g***@example.org`. */
+  sentTo: z.string(),
+  expiresInSeconds: z.number().int(),
+});
+export const unlockPackageRequestSchema = z.object({ code: z.string().trim().min(1, 'Type the code').max(20) });
+
+export const publicPackageDownloadRequestSchema = packageDownloadRequestSchema.pick({ paths: true });
+export const publicPackageDownloadResponseSchema = publicDownloadResponseSchema;
+
+/**
+ * "Send" on a Files selection (docs/packages.md §8): files already stored go into the package's
+ * folder node to node, never through the browser; the package shows once that copy completed.
+ */
+export const createPackageFromSpaceRequestSchema = createPackageRequestSchema.omit({ files: true, client: true }).extend({
+  from: z.object({
+    spaceId: z.string().min(1).max(64),
+    /** Files and folders of the space; a folder brings its whole tree. */
+    paths: z.array(spacePathSchema).min(1, 'Choose at least one file').max(1000),
+  }),
+});
+export type CreatePackageFromSpaceRequest = z.infer<typeof createPackageFromSpaceRequestSchema>;
+export const createPackageFromSpaceResponseSchema = z.object({ package: packageSummarySchema, transfer: transferRecordSchema });
+export type CreatePackageFromSpaceResponse = z.infer<typeof createPackageFromSpaceResponseSchema>;

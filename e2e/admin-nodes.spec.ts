@@ -55,8 +55,15 @@ test("an admin adds a node: wrong credentials are refused with the node's reason
   await page.getByRole('button', { name: `Edit ${name}` }).click();
   const edit = page.getByRole('dialog', { name: `Edit ${name}` });
   await expect(edit.getByLabel('Password', { exact: true })).toHaveValue('');
+  // The packages folder is the admin's to choose (docs/packages.md §1).
+  const packagesRoot = `/packages-${randomUUID().slice(0, 8)}`;
+  await edit.getByLabel('Packages folder (optional)').fill(packagesRoot);
   await edit.getByRole('button', { name: 'Test and save' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Node ${name} updated.` })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(name) }).getByTestId('node-packages-root')).toHaveText(packagesRoot);
+  expect(
+    (await api.get<{ nodes: Array<Node & { packagesRoot: string | null }> }>('/api/admin/nodes')).nodes.find((n) => n.name === name),
+  ).toMatchObject({ packagesRoot });
   expect(await page.content()).not.toContain(node.password);
 
   await page.getByRole('button', { name: `Remove ${name}` }).click();

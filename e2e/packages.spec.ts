@@ -6,6 +6,7 @@ import { expectNoViolations } from './support/axe';
 import { throttleUploads } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile, writeText } from './support/local-files';
 import { shell } from './support/pages';
+import { receivedMail } from './support/mailbox';
 import { logInByApi } from './support/portal-api';
 import { readZip } from './support/read-zip';
 
@@ -98,5 +99,67 @@ test('a folder tree sent to a second user reaches their inbox only once uploaded
   await page.goto('/sent');
   await expect(page.getByRole('link', { name: subject })).toBeVisible();
   await expectNoViolations(page, 'sent');
+  await context.close();
+});
+
+test('an external address gets its personal link by mail, confirms a mailed code without an account, downloads byte-identical, and the sender sees it downloaded', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const sender = await logInByApi(page);
+  await sender.put('/api/admin/settings/packageExternalRecipients', { value: 1 });
+  const address = `ext-${randomUUID().slice(0, 8)}@example.org`;
+  const file = path.join(tempDir('courier-package-ext-'), 'contract.bin');
+  writeRandomFile(file, 2 * 1024 * 1024);
+  const subject = `Contract ${randomUUID().slice(0, 6)}`;
+
+  await page.goto('/send');
+  await page.getByLabel('Email addresses without an account (if your admin allows them)').fill(address);
+  await page.getByLabel('Subject').fill(subject);
+  await page.getByTestId('send-files-input').setInputFiles(file);
+  await expect(page.getByTestId('send-chosen')).toContainText('1 file(s)');
+  await page.getByRole('checkbox', { name: 'Addresses without an account confirm a code sent by email before downloading' }).check({
+    force: true,
+  });
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+  // The mail comes once the upload completed, with a link that is the address's own.
+  const [invitation] = await receivedMail(address);
+  expect(invitation?.subject).toContain(subject);
+  const link = /Open: (\S+\/p\/[A-Za-z0-9_-]{43})\n/.exec(invitation?.text ?? '')?.[1];
+  expect(link, invitation?.text).toBeDefined();
+
+  // A browser with no session: no login, no shell.
+  const context = await browser.newContext();
+  const guest = await context.newPage();
+  await guest.goto(link!);
+  await expect(guest.getByRole('heading', { level: 1 })).toContainText(`sent you “${subject}”`);
+  await expect(guest.getByTestId('package-file')).toHaveCount(0);
+  await expectNoViolations(guest, 'package link, code asked');
+  await guest.getByRole('button', { name: 'Email me a code' }).click();
+  await expect(guest.getByRole('status').filter({ hasText: 'We sent a code to' })).toBeVisible();
+  const [, codeMail] = await receivedMail(address, 2);
+  const code = /is (\d{6})\./.exec(codeMail?.text ?? '')?.[1];
+  expect(code, codeMail?.text).toBeDefined();
+  await guest.getByRole('textbox', { name: 'Code' }).fill(code!);
+  await guest.getByRole('button', { name: 'Open' }).click();
+  await expect(guest.getByTestId('package-file')).toHaveCount(1);
+  await expectNoViolations(guest, 'package link, unlocked');
+
+  const saved = await saveDownload(guest, () => guest.getByRole('button', { name: 'Download contract.bin' }).click(), 'contract.bin');
+  expect(await sha256File(saved)).toBe(await sha256File(file));
+  await expect(guest.getByTestId('download-status')).toHaveText('contract.bin: downloaded.');
+
+  // The sender's Sent box says it per recipient, and so does the package's page.
+  await expect(async () => {
+    await page.goto('/sent');
+    await expect(page.getByRole('list', { name: `Receipts of ${subject}` })).toHaveText(`${address}: downloaded`);
+  }).toPass({ timeout: 30_000 });
+  await page.getByRole('link', { name: subject }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('package-recipient').filter({ hasText: address })).toContainText(/Downloaded(?! in part)/);
+  }).toPass({ timeout: 30_000 });
   await context.close();
 });

@@ -80,6 +80,7 @@ import { createSharesService } from './features/shares/shares-service';
 import { createPackagesRepository } from './features/packages/packages-repository';
 import { packagesRoutes } from './features/packages/packages-routes';
 import { createPackagesService } from './features/packages/packages-service';
+import { createPublicPackagesService } from './features/packages/public-packages-service';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -360,6 +361,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const filesService = createFilesService({ access, clients, a3 });
   await app.register(filesRoutes, { files: filesService });
   const sharesRepository = createSharesRepository(db);
+  // Share links' password throttle and access cookies; a package's personal link uses them too.
+  const shareThrottle = createSharePasswordThrottle(throttleRepository, {
+    maxFailuresPerLinkAndIp: config.loginMaxFailuresPerAccountAndIp,
+    maxFailuresPerLink: config.loginMaxFailuresPerAccount,
+    maxFailuresPerIp: config.loginMaxFailuresPerIp,
+    windowSeconds: config.loginWindowSeconds,
+    delayStepSeconds: config.loginDelayStepSeconds,
+  });
+  const shareCookies = createShareAccessCookies(options.secretKey);
   const publicShares = createPublicSharesService({
     shares: sharesRepository,
     users,
@@ -369,15 +379,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transfers,
     audit,
     notifier: options.notifier ?? notifier,
-    throttle: createSharePasswordThrottle(throttleRepository, {
-      maxFailuresPerLinkAndIp: config.loginMaxFailuresPerAccountAndIp,
-      maxFailuresPerLink: config.loginMaxFailuresPerAccount,
-      maxFailuresPerIp: config.loginMaxFailuresPerIp,
-      windowSeconds: config.loginWindowSeconds,
-      delayStepSeconds: config.loginDelayStepSeconds,
-    }),
+    throttle: shareThrottle,
     hashing: loginHashing,
-    cookies: createShareAccessCookies(options.secretKey),
+    cookies: shareCookies,
     publicOrigin: origin,
   });
   transferEnded = publicShares.transferEnded;
@@ -396,14 +400,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     notifier: options.notifier ?? notifier,
   });
   await app.register(sharesRoutes, { shares, publicShares, secureCookies });
+  const packagesRepository = createPackagesRepository(db);
   const packages = createPackagesService({
-    packages: createPackagesRepository(db),
+    packages: packagesRepository,
     transfers,
     clients,
     audit,
     notifier: options.notifier ?? notifier,
     externalRecipientsAllowed: () => runtimeSettings.current('packageExternalRecipients') === 1,
     publicOrigin: origin,
+    access,
+    insertTransfer: (row) => transfersRepository.insert(row),
+    tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
+    onTransferChange: () => feed.nudge(),
   });
   packageTransferEnded = packages.transferEnded;
   app.courier.expirePackages = () => packages.expireDue();
@@ -417,7 +426,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   expiry.unref();
   app.addHook('onClose', async () => clearInterval(expiry));
-  await app.register(packagesRoutes, { packages });
+  const publicPackages = createPublicPackagesService({
+    packages: packagesRepository,
+    service: packages,
+    audit,
+    notifier: options.notifier ?? notifier,
+    throttle: shareThrottle,
+    cookies: shareCookies,
+    secretKey: options.secretKey,
+  });
+  await app.register(packagesRoutes, { packages, publicPackages, secureCookies });
   await app.register(transfersRoutes, { transfers, feed, sessions: auth });
   await app.register(copyRoutes, { copies });
   await app.register(requestsRoutes, { requests, secureCookies });

@@ -99,6 +99,21 @@ export const ERRORS = {
   ShareUsedUp: () => new AppError(410, 'SHARE_USED_UP', 'This link has reached its download limit.'),
   ShareUnavailable: () =>
     new AppError(410, 'SHARE_UNAVAILABLE', 'This link no longer works: the person who shared it no longer has access to these files.'),
+  // An external recipient's personal link (docs/packages.md §7).
+  PackageCodeRequired: () =>
+    new AppError(401, 'PACKAGE_CODE_REQUIRED', 'This package needs the one-time code sent to your email address first.'),
+  PackageCodeWrong: (left: number) =>
+    new AppError(
+      401,
+      'WRONG_CODE',
+      left > 0
+        ? `The code is wrong or has expired. ${left} ${left === 1 ? 'try' : 'tries'} left.`
+        : 'The code is wrong or has expired, and has no tries left: ask for a new code.',
+    ),
+  PackageCodeWait: (retryAfterSeconds: number) =>
+    new AppError(429, 'TOO_MANY_ATTEMPTS', `A code was just sent. Ask for another in ${formatWait(retryAfterSeconds)}.`, {
+      retryAfterSeconds,
+    }),
   Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),
 };
 

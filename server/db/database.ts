@@ -21,6 +21,7 @@ import * as m0014 from './migrations/0014-user-lifecycle';
 import * as m0015 from './migrations/0015-packages';
 import * as m0016 from './migrations/0016-node-access-keys';
 import * as m0017 from './migrations/0017-copy-transfers';
+import * as m0018 from './migrations/0018-package-external-links';
 import * as m0019 from './migrations/0019-leases';
 import * as m0020 from './migrations/0020-node-token-keys';
 
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-packages': m0015,
   '0016-node-access-keys': m0016,
   '0017-copy-transfers': m0017,
+  '0018-package-external-links': m0018,
   '0019-leases': m0019,
   '0020-node-token-keys': m0020,
 };

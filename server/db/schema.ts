@@ -308,6 +308,7 @@ export interface Database {
   packages: PackagesTable;
   package_recipients: PackageRecipientsTable;
   leases: LeasesTable;
+  package_downloads: PackageDownloadsTable;
 }
 
 /** Who runs a kind of once-only work, until when (docs/deployment.md §3). */
@@ -343,6 +344,8 @@ export interface PackagesTable {
   sender_archived_at: number | null;
   /** The expiry pass's claim (docs/packages.md §4): another instance leaves the package alone until then. */
   expiry_lease_until?: number | null;
+  /** External recipients give a one-time code sent by email before downloading (docs/packages.md §7). */
+  require_code?: number;
 }
 
 /** A recipient of a package and their receipt (docs/packages.md §1). */
@@ -355,4 +358,19 @@ export interface PackageRecipientsTable {
   opened_at: number | null;
   archived_at: number | null;
   notified_at: number | null;
+  /** An external recipient's personal link: the SHA-256 of its secret (docs/packages.md §7). */
+  link_hash?: string | null;
+  code_hash?: string | null;
+  code_expires_at?: number | null;
+  code_attempts?: number;
+  code_sent_at?: number | null;
+}
+
+/** A download through an external recipient's personal link, so the receipt names who (docs/packages.md §7). */
+export interface PackageDownloadsTable {
+  transfer_id: string;
+  package_id: string;
+  recipient_id: string;
+  source_address: string | null;
+  created_at: number;
 }

@@ -103,6 +103,7 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
       isDefault: false,
       authType: 'node_user',
       bearerTokens: false,
+      packagesRoot: null,
     });
     const tested = await api(admin, 'POST', `/api/nodes/${good.json.id as string}/test`);
     expect(tested).toMatchObject({

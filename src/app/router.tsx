@@ -26,6 +26,13 @@ export const router = createBrowserRouter([
     ErrorBoundary: RouteError,
   },
   {
+    // An external recipient's package, through their personal link (docs/packages.md §7).
+    path: '/p/:link',
+    lazy: () => import('./routes/public/package').then((m) => ({ Component: m.PublicPackageRoute })),
+    HydrateFallback: BootScreen,
+    ErrorBoundary: RouteError,
+  },
+  {
     path: '/',
     lazy: () => import('./routes/app/root').then((m) => ({ Component: m.AppRoot })),
     HydrateFallback: BootScreen,

@@ -55,6 +55,7 @@ export const TOKEN_NEEDS: Readonly<Record<string, TokenNeed>> = {
   'PATCH /api/requests/:requestId': 'transfer',
   'DELETE /api/requests/:requestId': 'transfer',
   'POST /api/packages': 'transfer',
+  'POST /api/packages/from-space': 'transfer',
   'POST /api/packages/:packageId/downloads': 'transfer',
   'PATCH /api/packages/:packageId': 'transfer',
   'PUT /api/packages/:packageId/archive': 'transfer',

@@ -209,6 +209,12 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         });
         packageId = sent.package?.id ?? '00000000-0000-4000-8000-000000000000';
       },
+      'POST /api/packages/from-space': () =>
+        call('POST', '/api/packages/from-space', {
+          recipients: { userIds: [user.id] },
+          subject: 'Walked too',
+          from: { spaceId: space.id, paths: ['/a'] },
+        }),
       'GET /api/packages/directory': () => call('GET', '/api/packages/directory?q=walk'),
       'GET /api/packages': () => call('GET', '/api/packages?box=sent&all=1'),
       'GET /api/packages/:packageId': () => call('GET', `/api/packages/${packageId}`),
@@ -217,6 +223,11 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
         call('PATCH', `/api/packages/${packageId}`, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
       'PUT /api/packages/:packageId/archive': () => call('PUT', `/api/packages/${packageId}/archive`, { archived: true }),
       'DELETE /api/packages/:packageId': () => call('DELETE', `/api/packages/${packageId}`),
+      // A personal link nobody was sent: each answers 404 without a word of the package (docs/packages.md §7).
+      'GET /api/public/packages/:link': () => call('GET', `/api/public/packages/${'A'.repeat(43)}`),
+      'POST /api/public/packages/:link/code': () => call('POST', `/api/public/packages/${'A'.repeat(43)}/code`),
+      'POST /api/public/packages/:link/unlock': () => call('POST', `/api/public/packages/${'A'.repeat(43)}/unlock`, { code: '123456' }),
+      'POST /api/public/packages/:link/downloads': () => call('POST', `/api/public/packages/${'A'.repeat(43)}/downloads`, {}),
       'DELETE /api/spaces/:spaceId': async () => {
         const doomed = await call('POST', '/api/spaces', { name: 'Doomed' });
         await call('DELETE', `/api/spaces/${doomed.id}?files=delete&confirmName=Doomed`);

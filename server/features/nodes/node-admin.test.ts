@@ -83,6 +83,42 @@ describe.each(DIALECTS)('admin nodes on %s', (dialect) => {
     expect((await api(admin, 'PATCH', '/api/nodes/no-such-node', { secret: '' })).status).toBe(404);
   });
 
+  it("sets a node's packages folder: an absolute path outside every space, used by the next package; empty clears it", async () => {
+    const id = (await add('keeper', node.password)).json.id as string;
+    await api(admin, 'POST', '/api/spaces', { name: 'Kept space', nodeId: id, rootPath: '/kept/space' });
+    expect((await api(admin, 'PATCH', `/api/nodes/${id}`, { packagesRoot: 'relative/path' })).json.code).toBe('VALIDATION_FAILED');
+    expect((await api(admin, 'PATCH', `/api/nodes/${id}`, { packagesRoot: '/kept/../etc' })).json.code).toBe('VALIDATION_FAILED');
+    // Inside a space, or holding one: either would let the space reach the packages.
+    for (const overlapping of ['/kept/space/packages', '/kept']) {
+      const refused = await api(admin, 'PATCH', `/api/nodes/${id}`, { packagesRoot: overlapping });
+      expect([refused.status, refused.json.message]).toEqual([
+        409,
+        expect.stringContaining('overlaps the folder of the space "Kept space"'),
+      ]);
+    }
+    const set = await api(admin, 'PATCH', `/api/nodes/${id}`, { packagesRoot: '/kept/packages/' });
+    expect(set).toMatchObject({ status: 200, json: { id, packagesRoot: '/kept/packages' } });
+    expect((await api(admin, 'GET', '/api/admin/nodes')).json.nodes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id, packagesRoot: '/kept/packages' })]),
+    );
+    // The default node keeps packages: the next package goes to that folder on this node.
+    await t.db.updateTable('nodes').set({ is_default: 0 }).execute();
+    await t.db.updateTable('nodes').set({ is_default: 1 }).where('id', '=', id).execute();
+    const users = (await api(admin, 'GET', '/api/users')).json.users as Array<{ id: string; username: string }>;
+    const sent = await api(admin, 'POST', '/api/packages', {
+      recipients: { userIds: [users.find((u) => u.username === 'bob')!.id] },
+      subject: 'Kept',
+      files: [{ path: 'a.txt', size: 1 }],
+    });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(201);
+    const row = await t.db.selectFrom('packages').select(['node_id', 'node_path']).executeTakeFirstOrThrow();
+    expect([row.node_id, row.node_path.startsWith('/kept/packages/')]).toEqual([id, true]);
+    const cleared = await api(admin, 'PATCH', `/api/nodes/${id}`, { packagesRoot: null });
+    expect(cleared.json.packagesRoot).toBeNull();
+    await t.db.updateTable('nodes').set({ is_default: 0 }).where('id', '=', id).execute();
+    await t.db.updateTable('nodes').set({ is_default: 1 }).where('name', '=', 'embedded').execute();
+  });
+
   it('refuses to remove a node while spaces use it, naming them', async () => {
     const id = (await add('busy', node.password)).json.id as string;
     await api(admin, 'POST', '/api/spaces', { name: 'Busy One', nodeId: id, rootPath: '/busy/one' });

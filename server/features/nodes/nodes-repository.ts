@@ -98,6 +98,10 @@ export function createNodesRepository(db: Db, box: SecretBox) {
         .where('id', '=', id)
         .execute();
     },
+    async setPackagesRoot(id: string, root: string | null): Promise<void> {
+      await db.updateTable('nodes').set({ packages_root: root }).where('id', '=', id).execute();
+    },
+    spaceRootsOn: (id: string) => db.selectFrom('spaces').select(['name', 'root_path']).where('node_id', '=', id).execute(),
     async delete(id: string): Promise<void> {
       await db.deleteFrom('nodes').where('id', '=', id).execute();
     },

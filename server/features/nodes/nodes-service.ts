@@ -99,6 +99,7 @@ export function toTransferNode(row: NodeRow): TransferNode {
     authType: row.auth_type,
     bearerTokens: Boolean(row.token_key_sealed),
     isDefault: row.is_default === 1,
+    packagesRoot: row.packages_root ?? null,
   };
 }
 
@@ -208,11 +209,24 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
         verifyTls?: boolean;
         authType?: NodeConnectionInfo['authType'];
         bearerTokens?: boolean;
+        packagesRoot?: string | null;
       },
     ): Promise<TransferNode> {
       requireAdmin(user);
       const current = await nodes.connection(nodeId);
       if (!current) throw ERRORS.NodeNotFound();
+      if (changes.packagesRoot !== undefined && changes.packagesRoot !== null) {
+        // docs/packages.md §1: only a package's own authorization reaches its files, so no space may hold the folder or lie in it.
+        const root = changes.packagesRoot.replace(/\/+$/, '') || '/';
+        const within = (inner: string, outer: string) => outer === '/' || inner === outer || inner.startsWith(`${outer}/`);
+        for (const space of await nodes.spaceRootsOn(nodeId)) {
+          const spaceRoot = space.root_path.replace(/\/+$/, '') || '/';
+          if (within(root, spaceRoot) || within(spaceRoot, root))
+            throw ERRORS.Conflict(
+              `The packages folder ${root} overlaps the folder of the space "${space.name}" (${spaceRoot}); choose a folder of its own.`,
+            );
+        }
+      }
       const next = {
         url: changes.url ?? current.url,
         username: changes.username ?? current.username,
@@ -229,10 +243,17 @@ export function createNodesService(deps: { nodes: NodesRepository; clients: Node
       if (privatePem !== null || current.tokenKey !== null) await setVerificationKey(user, 'node.update', next, privatePem);
       await nodes.updateConnection(nodeId, next);
       await nodes.setTokenKey(nodeId, privatePem);
+      if (changes.packagesRoot !== undefined) await nodes.setPackagesRoot(nodeId, changes.packagesRoot?.replace(/(.)\/+$/, '$1') ?? null);
       clients.forget(nodeId);
       // Turned on (or moved to another key): every space's roles become node permissions now.
       if (privatePem !== null) await a3?.syncNode(nodeId);
-      await record(user, 'node.update', next.url, 'allow', `updated ${current.name}${changes.secret ? ', new secret' : ''}`);
+      await record(
+        user,
+        'node.update',
+        next.url,
+        'allow',
+        `updated ${current.name}${changes.secret ? ', new secret' : ''}${changes.packagesRoot === undefined ? '' : `, packages folder ${changes.packagesRoot ?? 'none'}`}`,
+      );
       const row = await nodes.findRow(nodeId);
       if (!row) throw ERRORS.NodeNotFound();
       return toTransferNode(row);

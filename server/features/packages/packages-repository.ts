@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
-import type { PackageRecipientsTable, PackagesTable, TransfersTable } from '../../db/schema';
+import type { PackageDownloadsTable, PackageRecipientsTable, PackagesTable, TransfersTable } from '../../db/schema';
 
 export type PackageRow = PackagesTable;
 export type RecipientRow = PackageRecipientsTable;
@@ -94,20 +94,62 @@ export function createPackagesRepository(db: Db) {
         .execute(),
     recipientOf: (packageId: string, userId: string) =>
       db.selectFrom('package_recipients').selectAll().where('package_id', '=', packageId).where('user_id', '=', userId).executeTakeFirst(),
-    async updateRecipient(id: string, patch: Partial<Pick<RecipientRow, 'opened_at' | 'archived_at' | 'notified_at'>>): Promise<void> {
+    async updateRecipient(
+      id: string,
+      patch: Partial<
+        Pick<
+          RecipientRow,
+          'opened_at' | 'archived_at' | 'notified_at' | 'link_hash' | 'code_hash' | 'code_expires_at' | 'code_attempts' | 'code_sent_at'
+        >
+      >,
+    ): Promise<void> {
       await db.updateTable('package_recipients').set(patch).where('id', '=', id).execute();
     },
+    /** An external recipient by the SHA-256 of their personal link's secret. */
+    recipientByLink: (linkHash: string) =>
+      db.selectFrom('package_recipients').selectAll().where('link_hash', '=', linkHash).where('user_id', 'is', null).executeTakeFirst(),
+    /**
+     * Takes one try of a recipient's code, if any is left: one conditional UPDATE, so concurrent
+     * guesses cannot share a try. Whether a try was taken.
+     */
+    async takeCodeTry(id: string, maxTries: number): Promise<boolean> {
+      const result = await db
+        .updateTable('package_recipients')
+        .set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
+        .where('id', '=', id)
+        .where('code_hash', 'is not', null)
+        .where('code_attempts', '<', maxTries)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async insertDownload(row: PackageDownloadsTable): Promise<void> {
+      await db.insertInto('package_downloads').values(row).execute();
+    },
+    /** The external recipient a download was for, if it went through a personal link. */
+    downloadRecipient: async (transferId: string) =>
+      (await db.selectFrom('package_downloads').select('recipient_id').where('transfer_id', '=', transferId).executeTakeFirst())
+        ?.recipient_id ?? null,
 
-    /** The downloads of a package, for its receipts. */
+    /** The downloads of a package, for its receipts; `recipient_id` names an external recipient's. */
     downloads: (
       packageId: string,
-    ): Promise<Array<Pick<TransfersTable, 'user_id' | 'status' | 'paths_json' | 'bytes_transferred' | 'ended_at'>>> =>
+    ): Promise<
+      Array<Pick<TransfersTable, 'user_id' | 'status' | 'paths_json' | 'bytes_transferred' | 'ended_at'> & { recipient_id: string | null }>
+    > =>
       db
         .selectFrom('transfers')
-        .select(['user_id', 'status', 'paths_json', 'bytes_transferred', 'ended_at'])
-        .where('package_id', '=', packageId)
-        .where('direction', '=', 'download')
-        .orderBy('created_at')
+        .leftJoin('package_downloads', 'package_downloads.transfer_id', 'transfers.id')
+        .select([
+          'transfers.user_id',
+          'transfers.status',
+          'transfers.paths_json',
+          'transfers.bytes_transferred',
+          'transfers.ended_at',
+          'package_downloads.recipient_id',
+        ])
+        .where('transfers.package_id', '=', packageId)
+        .where('transfers.direction', '=', 'download')
+        .orderBy('transfers.created_at')
         .execute(),
 
     /** Active users by id (not disabled, not deleted): who may receive a package. */

@@ -1,5 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type {
+  CreatePackageFromSpaceRequest,
+  CreatePackageFromSpaceResponse,
   CreatePackageRequest,
   CreatePackageResponse,
   PackageDetail,
@@ -10,12 +12,16 @@ import type { User } from '../../../contract/session';
 import type { CreateTransferResponse, TransferClientKind } from '../../../contract/transfers';
 import type { z } from 'zod';
 import { ERRORS } from '../../errors';
-import type { TransferRequest } from '../../node-client/types';
+import type { TransferRequest, TransferSpec } from '../../node-client/types';
 import type { AuditLog } from '../audit/audit-log';
 import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { Notifier } from '../notifications/notifier';
-import { normalizeSpacePath } from '../spaces/space-path';
-import type { TransferRow } from '../transfers/transfers-repository';
+import type { SpaceAccess } from '../spaces/space-access';
+import { normalizeSpacePath, spaceToNodePath } from '../spaces/space-path';
+import { toTransferRecord, type TransferRow } from '../transfers/transfers-repository';
+import { MAX_UPLOAD_FILES } from '../../../contract/transfers';
+import { baseName } from '../../../contract/space-path';
+import type { NodeClient } from '../../node-client/node-client';
 import type { TransfersService } from '../transfers/transfers-service';
 import type { ListedPackage, PackageRow, PackagesRepository, RecipientRow } from './packages-repository';
 
@@ -31,6 +37,9 @@ const WHOLE = '/';
 
 type Recipient = z.infer<typeof packageRecipientSchema>;
 
+/** What the portal keeps of a personal link's secret (docs/packages.md §7): its SHA-256, never the secret. */
+export const packageLinkHash = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
 /**
  * Packages (docs/packages.md): files sent to named people, stored on a node under its packages
  * root, one folder per package and outside every space, so the only way to them is this service's
@@ -45,8 +54,13 @@ export function createPackagesService(deps: {
   /** Whether packages may go to addresses without an account (an admin setting, docs/packages.md §5). */
   externalRecipientsAllowed: () => boolean;
   publicOrigin: string;
+  /** For "Send" on a Files selection (docs/packages.md §8): the space's rules, and the copy's record. */
+  access: SpaceAccess;
+  insertTransfer: (row: TransferRow) => Promise<void>;
+  tokenLifeSeconds: () => number;
+  onTransferChange: () => void;
 }) {
-  const { packages, transfers, clients, audit, notifier, externalRecipientsAllowed, publicOrigin } = deps;
+  const { packages, transfers, clients, audit, notifier, externalRecipientsAllowed, publicOrigin, access } = deps;
 
   function expiryOf(requested: string | undefined, now: number): number {
     if (requested === undefined) return now + PACKAGE_DEFAULT_DAYS * DAY_MS;
@@ -143,6 +157,7 @@ export function createPackagesService(deps: {
       expiresAt: new Date(row.expires_at).toISOString(),
       notifyOnDownload: row.notify_on_download === 1,
       privateRecipients: row.private_recipients === 1,
+      requireCode: row.require_code === 1,
       unread: viewer.isRecipient && viewer.openedAt === null,
       archived: viewer.archivedAt !== null,
     };
@@ -151,23 +166,39 @@ export function createPackagesService(deps: {
   async function receipts(row: ListedPackage, only?: string): Promise<Recipient[]> {
     const downloads = await packages.downloads(row.id);
     const people = await packages.recipients(row.id);
+    const files = JSON.parse(row.files_json) as Array<{ path: string; size: number }>;
     return people
       .filter((r) => only === undefined || r.user_id === only)
       .map((r) => {
-        const theirs = r.user_id === null ? [] : downloads.filter((d) => d.user_id === r.user_id);
-        const full = theirs.filter((d) => d.status === 'completed' && (JSON.parse(d.paths_json) as string[]).includes(WHOLE));
-        const part = theirs.filter(
-          (d) =>
-            (d.status === 'completed' && !full.includes(d)) ||
-            ((d.status === 'failed' || d.status === 'cancelled') && d.bytes_transferred > 0),
-        );
-        const ended = [...full, ...part].map((d) => d.ended_at ?? 0);
+        // An external recipient's downloads went through their personal link (docs/packages.md §7);
+        // such a download is recorded as the sender's, so a user's are those through no link.
+        const theirs =
+          r.user_id === null
+            ? downloads.filter((d) => d.recipient_id === r.id)
+            : downloads.filter((d) => d.user_id === r.user_id && d.recipient_id === null);
+        // Downloaded: completed downloads that together hold every file of the package (all of it
+        // at once, or its one file, or each part in turn); partly: some completed, or one ended early
+        // after moving bytes (docs/packages.md §3).
+        const completed = theirs.filter((d) => d.status === 'completed');
+        const covered = new Set<string>();
+        for (const d of completed)
+          for (const p of JSON.parse(d.paths_json) as string[])
+            for (const f of files) if (p === WHOLE || f.path === p.slice(1) || f.path.startsWith(`${p.slice(1)}/`)) covered.add(f.path);
+        const whole = files.length > 0 && covered.size === files.length;
+        const part = theirs.filter((d) => (d.status === 'failed' || d.status === 'cancelled') && d.bytes_transferred > 0);
+        const ended = [...completed, ...part].map((d) => d.ended_at ?? 0);
         const last = ended.length > 0 ? Math.max(...ended) : null;
         return {
           id: r.id,
           kind: r.user_id === null ? ('external' as const) : ('user' as const),
           name: r.user_id === null ? (r.email ?? '') : (r.user_name ?? ''),
-          receipt: full.length > 0 ? 'downloaded' : part.length > 0 ? 'partly-downloaded' : r.opened_at !== null ? 'opened' : 'not-opened',
+          receipt: whole
+            ? 'downloaded'
+            : completed.length > 0 || part.length > 0
+              ? 'partly-downloaded'
+              : r.opened_at !== null
+                ? 'opened'
+                : 'not-opened',
           openedAt: r.opened_at === null ? null : new Date(r.opened_at).toISOString(),
           downloadedAt: last === null || last === 0 ? null : new Date(last).toISOString(),
         };
@@ -229,6 +260,7 @@ export function createPackagesService(deps: {
         bytes,
         notify_on_download: request.notifyOnDownload ? 1 : 0,
         private_recipients: request.privateRecipients ? 1 : 0,
+        require_code: request.requireCode ? 1 : 0,
         status: 'uploading',
         upload_transfer_id: transferId,
         created_at: now,
@@ -249,6 +281,125 @@ export function createPackagesService(deps: {
       return { ...response, package: summary(listed, { openedAt: null, archivedAt: null, isRecipient: false }) };
     },
 
+    /**
+     * A package of files already in a space (docs/packages.md §8): read on the space is authorized and
+     * audited, the package node's `upload_setup` gives the spec, and the space's node carries it with
+     * `POST /ops/transfers` (scenario S6, docs/node-api.md §5.1). The package is `uploading` until the
+     * tracker reports that transfer completed, as for an upload from a browser.
+     */
+    async createFromSpace(user: User, request: CreatePackageFromSpaceRequest): Promise<CreatePackageFromSpaceResponse> {
+      const { spaceId } = request.from;
+      const paths: string[] = [];
+      for (const raw of request.from.paths) paths.push(await access.confine(user, spaceId, 'download', raw));
+      if (paths.includes('/')) throw ERRORS.BadRequest('A whole space cannot be sent; choose its files and folders.');
+      const { space } = await access.authorize(user, spaceId, 'download', paths.join('\n'));
+      const names = paths.map((p) => baseName(p));
+      if (new Set(names).size !== names.length) throw ERRORS.BadRequest('Two of the chosen items have the same name.');
+      const source = await clients.forNode(space.node_id);
+      const sourceNodePaths = paths.map((p) => spaceToNodePath(space.root_path, p));
+      const files: Array<{ path: string; size: number }> = [];
+      for (const [i, nodePath] of sourceNodePaths.entries())
+        await collectFiles(source.client, nodePath, names[i] as string, files).catch((error: unknown) => {
+          throw nodeFailure(source.node.name, error, { notFound: () => ERRORS.PathNotFound(paths[i] as string) });
+        });
+      if (files.length === 0) throw ERRORS.BadRequest('The chosen folders hold no file to send.');
+
+      const id = randomUUID();
+      const recipients = await resolveRecipients(user, { ...request, files: [] }, id);
+      const now = Date.now();
+      const expiresAt = expiryOf(request.expiresAt, now);
+      const { nodeId, nodePath } = await placement(id);
+      await clients.ensureFolders(nodeId, [nodePath]);
+      const target = await clients.forNode(nodeId);
+      const transferId = randomUUID();
+      const tags = { courier: { transfer_id: transferId } };
+      const setup =
+        target.node.kind === 'embedded'
+          ? // The embedded node binds the token to these names, each anything below it (docs/node-api.md §1.4).
+            { destination_root: nodePath, paths: names.map((n) => ({ source: n, destination: n })), overwrite: 'never' as const, tags }
+          : // A real HSTS binds its token to the destination folder (docs/node-api.md §1.4).
+            { paths: [{ destination: nodePath }], tags };
+      const [result] = await target.client
+        .uploadSetup([{ ...setup, token_life_seconds: deps.tokenLifeSeconds() }])
+        .catch((error: unknown) => {
+          throw nodeFailure(target.node.name, error);
+        });
+      if (!result) throw ERRORS.NodeUnavailable(target.node.name);
+      if (!result.ok) throw ERRORS.NodeRefused(target.node.name, result.error.message);
+      const started = await source.client
+        .startTransfer({
+          ...(result.transferSpec as TransferSpec),
+          paths: sourceNodePaths.map((p, i) => ({ source: p, destination: names[i] as string })),
+          overwrite: 'never',
+        })
+        .catch((error: unknown) => {
+          throw nodeFailure(source.node.name, error);
+        });
+      const bytes = files.reduce((sum, f) => sum + f.size, 0);
+      // The package first: the tracker may report the copy's end as soon as its record exists.
+      await packages.insert(
+        {
+          id,
+          sender_user_id: user.id,
+          node_id: nodeId,
+          node_path: nodePath,
+          subject: request.subject,
+          message: request.message,
+          files_json: JSON.stringify(files),
+          file_count: files.length,
+          bytes,
+          notify_on_download: request.notifyOnDownload ? 1 : 0,
+          private_recipients: request.privateRecipients ? 1 : 0,
+          require_code: request.requireCode ? 1 : 0,
+          status: 'uploading',
+          upload_transfer_id: transferId,
+          created_at: now,
+          updated_at: now,
+          ready_at: null,
+          expires_at: expiresAt,
+          sender_archived_at: null,
+        },
+        recipients,
+      );
+      const transfer: TransferRow = {
+        id: transferId,
+        user_id: user.id,
+        space_id: null,
+        node_id: space.node_id,
+        direction: 'upload',
+        title: request.subject,
+        folder: '/',
+        paths_json: JSON.stringify(names),
+        file_count: files.length,
+        bytes_expected: bytes,
+        bytes_transferred: 0,
+        client: null,
+        status: 'running',
+        node_transfer_id: started.id,
+        error: null,
+        created_at: now,
+        updated_at: now,
+        started_at: now,
+        ended_at: null,
+        operation: 'copy',
+        source_space_id: space.id,
+        source_removed_at: null,
+        package_id: id,
+      };
+      await deps.insertTransfer(transfer);
+      deps.onTransferChange();
+      await audit.record({
+        userId: user.id,
+        action: 'package-send',
+        spaceId: space.id,
+        target: `package ${id}: ${files.length} files, ${bytes} bytes, from ${paths.join(', ')}`,
+        decision: 'allow',
+        reason: `to ${recipients.length} recipient(s), copied on the node; expires ${new Date(expiresAt).toISOString()}`,
+      });
+      const listed = (await packages.find(id)) as ListedPackage;
+      return { package: summary(listed, { openedAt: null, archivedAt: null, isRecipient: false }), transfer: toTransferRecord(transfer) };
+    },
+
     async list(user: User, query: { box: 'inbox' | 'sent'; all: boolean; q?: string | undefined; archived: boolean }) {
       if (query.all && !user.isAdmin) throw ERRORS.Forbidden("see everyone's packages");
       const unread = await packages.unreadCount(user.id);
@@ -257,7 +408,14 @@ export function createPackagesService(deps: {
         return { unread, packages: rows.map((r) => summary(r, { openedAt: r.opened_at, archivedAt: r.archived_at, isRecipient: true })) };
       }
       const rows = await packages.sent({ ...(query.all ? {} : { senderId: user.id }), q: query.q, archived: query.archived });
-      return { unread, packages: rows.map((r) => summary(r, { openedAt: null, archivedAt: r.sender_archived_at, isRecipient: false })) };
+      // The sent box shows each package's delivery per recipient (docs/packages.md §3).
+      const withReceipts = await Promise.all(
+        rows.map(async (r) => ({
+          ...summary(r, { openedAt: null, archivedAt: r.sender_archived_at, isRecipient: false }),
+          receipts: (await receipts(r)).map((x) => ({ name: x.name, receipt: x.receipt })),
+        })),
+      );
+      return { unread, packages: withReceipts };
     },
 
     async get(user: User, id: string): Promise<PackageDetail> {
@@ -287,42 +445,7 @@ export function createPackagesService(deps: {
       request: { paths: string[]; client?: TransferClientKind | undefined },
     ): Promise<CreateTransferResponse> {
       const { row, recipient, role } = await visible(user, id);
-      if (row.status === 'expired') throw ERRORS.Conflict('This package has expired; its files are gone.');
-      if (row.status !== 'ready') throw ERRORS.Conflict('This package has not finished uploading.');
-      const files = JSON.parse(row.files_json) as Array<{ path: string; size: number }>;
-      const wanted = [...new Set(request.paths.map((p) => normalizeSpacePath(p).slice(1)))].filter((p) => p !== '');
-      // A path of the package: one of its files, or a folder above some of them. Nothing else is asked of the node.
-      for (const p of wanted) if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw ERRORS.PathNotFound(`/${p}`);
-      const whole = wanted.length === 0;
-      const sources = whole ? [...new Set(files.map((f) => f.path.split('/')[0] as string))] : wanted;
-      const singleFile = sources.length === 1 && files.some((f) => f.path === sources[0]);
-      const bytes = files
-        .filter((f) => whole || wanted.some((p) => f.path === p || f.path.startsWith(`${p}/`)))
-        .reduce((s, f) => s + f.size, 0);
-      // docs/transfer-spec.md §2.3: several paths or a folder come back as one zip only when the spec asks.
-      const zipName =
-        row.subject
-          .replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-')
-          .trim()
-          .slice(0, 100) || 'package';
-      const title = whole
-        ? row.subject
-        : singleFile
-          ? ((sources[0] as string).split('/').pop() as string)
-          : `${sources.length} items of ${row.subject}`;
-      const response = await transfers.forPackage(user, {
-        packageId: id,
-        nodeId: row.node_id,
-        direction: 'download',
-        request: { source_root: row.node_path, paths: sources.map((source) => ({ source })) },
-        specExtra: singleFile ? {} : { zip_required: true, download_name: zipName },
-        title,
-        paths: whole ? [WHOLE] : wanted.map((p) => `/${p}`),
-        fileCount: whole ? files.length : sources.length,
-        bytesExpected: bytes,
-        client: request.client,
-        transferId: randomUUID(),
-      });
+      const { response, whole, wanted } = await authorizeDownload(user, row, request);
       if (role === 'recipient' && recipient && recipient.opened_at === null)
         await packages.updateRecipient(recipient.id, { opened_at: Date.now() });
       await audit.record({
@@ -334,6 +457,12 @@ export function createPackagesService(deps: {
       });
       return response;
     },
+
+    authorizeDownload: (
+      actor: User,
+      row: ListedPackage,
+      request: { paths: string[]; client?: TransferClientKind | undefined },
+    ): Promise<{ response: CreateTransferResponse; whole: boolean; wanted: string[] }> => authorizeDownload(actor, row, request),
 
     async extend(user: User, id: string, expiresAt: string): Promise<PackageSummary> {
       const row = await managed(user, id);
@@ -419,13 +548,12 @@ export function createPackagesService(deps: {
         }
         return;
       }
-      if (
-        transfer.direction === 'download' &&
-        transfer.status === 'completed' &&
-        row.notify_on_download === 1 &&
-        transfer.user_id !== row.sender_user_id
-      ) {
-        const who = (await packages.userName(transfer.user_id)) ?? 'A recipient';
+      if (transfer.direction !== 'download' || transfer.status !== 'completed' || row.notify_on_download !== 1) return;
+      // A download through a personal link is recorded as the sender's; the link says who it was for.
+      const external = await packages.downloadRecipient(transfer.id);
+      if (external !== null || transfer.user_id !== row.sender_user_id) {
+        const address = external === null ? undefined : (await packages.recipients(row.id)).find((r) => r.id === external)?.email;
+        const who = (address ?? (await packages.userName(transfer.user_id))) || 'A recipient';
         const paths = JSON.parse(transfer.paths_json) as string[];
         await notifier.notify({
           userId: row.sender_user_id,
@@ -438,6 +566,73 @@ export function createPackagesService(deps: {
       }
     },
   };
+
+  /** The spec of a download of `paths` of a ready package (all of it when empty), recorded as `actor`'s. */
+  async function authorizeDownload(
+    actor: User,
+    row: ListedPackage,
+    request: { paths: string[]; client?: TransferClientKind | undefined },
+  ): Promise<{ response: CreateTransferResponse; whole: boolean; wanted: string[] }> {
+    if (row.status === 'expired') throw ERRORS.Conflict('This package has expired; its files are gone.');
+    if (row.status !== 'ready') throw ERRORS.Conflict('This package has not finished uploading.');
+    const files = JSON.parse(row.files_json) as Array<{ path: string; size: number }>;
+    const wanted = [...new Set(request.paths.map((p) => normalizeSpacePath(p).slice(1)))].filter((p) => p !== '');
+    // A path of the package: one of its files, or a folder above some of them. Nothing else is asked of the node.
+    for (const p of wanted) if (!files.some((f) => f.path === p || f.path.startsWith(`${p}/`))) throw ERRORS.PathNotFound(`/${p}`);
+    const whole = wanted.length === 0;
+    const sources = whole ? [...new Set(files.map((f) => f.path.split('/')[0] as string))] : wanted;
+    const singleFile = sources.length === 1 && files.some((f) => f.path === sources[0]);
+    const bytes = files
+      .filter((f) => whole || wanted.some((p) => f.path === p || f.path.startsWith(`${p}/`)))
+      .reduce((s, f) => s + f.size, 0);
+    // docs/transfer-spec.md §2.3: several paths or a folder come back as one zip only when the spec asks.
+    const zipName =
+      row.subject
+        .replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-')
+        .trim()
+        .slice(0, 100) || 'package';
+    const title = whole
+      ? row.subject
+      : singleFile
+        ? ((sources[0] as string).split('/').pop() as string)
+        : `${sources.length} items of ${row.subject}`;
+    const response = await transfers.forPackage(actor, {
+      packageId: row.id,
+      nodeId: row.node_id,
+      direction: 'download',
+      request: { source_root: row.node_path, paths: sources.map((source) => ({ source })) },
+      specExtra: singleFile ? {} : { zip_required: true, download_name: zipName },
+      title,
+      paths: whole ? [WHOLE] : wanted.map((p) => `/${p}`),
+      fileCount: whole ? files.length : sources.length,
+      bytesExpected: bytes,
+      client: request.client,
+      transferId: randomUUID(),
+    });
+    return { response, whole, wanted };
+  }
+
+  /** Every file under `nodePath` (itself, if a file), as package paths under `name`; at most MAX_UPLOAD_FILES. */
+  async function collectFiles(client: NodeClient, nodePath: string, name: string, out: Array<{ path: string; size: number }>) {
+    const PAGE = 1000;
+    const first = await client.browse({ path: nodePath, count: PAGE });
+    if (first.self && first.self.type === 'file') {
+      out.push({ path: name, size: Number(first.self.size ?? 0) });
+      return;
+    }
+    let page = first;
+    for (let skip = 0; ;) {
+      for (const item of page.items) {
+        const child = `${name}/${item.basename ?? item.path.split('/').pop()}`;
+        if (item.type === 'directory') await collectFiles(client, item.path, child, out);
+        else if (item.type === 'file') out.push({ path: child, size: Number(item.size ?? 0) });
+        if (out.length > MAX_UPLOAD_FILES) throw ERRORS.BadRequest(`A package may hold at most ${MAX_UPLOAD_FILES} files.`);
+      }
+      if (page.items.length < PAGE) return;
+      skip += PAGE;
+      page = await client.browse({ path: nodePath, skip, count: PAGE });
+    }
+  }
 
   async function removeFiles(row: PackageRow): Promise<void> {
     const { node, client } = await clients.forNode(row.node_id);
@@ -452,7 +647,26 @@ export function createPackagesService(deps: {
   async function arrived(row: ListedPackage): Promise<void> {
     const people = await packages.recipients(row.id);
     for (const person of people) {
-      if (person.user_id === null) continue;
+      if (person.user_id === null) {
+        if (!person.email) continue;
+        // A personal link per external recipient, so the receipt names who (docs/packages.md §7).
+        const secret = randomBytes(32).toString('base64url');
+        await packages.updateRecipient(person.id, { link_hash: packageLinkHash(secret), notified_at: Date.now() });
+        await notifier.notify({
+          email: person.email,
+          kind: 'package.received',
+          subject: `${row.sender_name} sent you “${row.subject}”`,
+          text: [
+            `${row.sender_name} sent you ${row.file_count} file(s): “${row.subject}”.`,
+            ...(row.message ? ['', row.message] : []),
+            '',
+            `The link is for you alone and works until ${new Date(row.expires_at).toISOString()}.`,
+            ...(row.require_code === 1 ? ['Before downloading, the page sends a one-time code to this address.'] : []),
+          ].join('\n'),
+          link: `${publicOrigin}/p/${secret}`,
+        });
+        continue;
+      }
       await notifier.notify({
         userId: person.user_id,
         email: person.user_email ?? null,

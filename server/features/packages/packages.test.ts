@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
-import { gatewayDownload } from '../../../test-kit/gateway-download';
+import { fetch as undiciFetch } from 'undici';
+import { gatewayDownload, specHeader } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { recordingNotifier } from '../../test/share-fixture';
 import { createTestApp, TEST_PASSWORD, type ApiJson, type LoggedIn, type TestApp } from '../../test/test-app';
@@ -84,7 +85,8 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     node = await startNodeProcess();
     t = await createTestApp(
       dialect,
-      {},
+      // The codes' own tries are under test; the shared throttle's one-second step would only slow it.
+      { COURIER_LOGIN_DELAY_STEP_SECONDS: '0' },
       { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl }, notifier },
     );
     alice = await t.login('alice');
@@ -302,5 +304,249 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     expect(allowed.status).toBe(201);
     const receipts = (await t.api(alice, 'GET', `/api/packages/${(allowed.json.package as Summary).id}`)).json.recipients as Receipt[];
     expect(receipts).toEqual([expect.objectContaining({ kind: 'external', name: 'guest@example.org', receipt: 'not-opened' })]);
+  });
+
+  it('mails each external address a personal link that a scanner cannot count, asks a one-time code by mail, and names who downloaded', async () => {
+    expect((await t.api(alice, 'PUT', '/api/admin/settings/packageExternalRecipients', { value: 1 })).status).toBe(200);
+    const { id } = await send({
+      subject: 'For outside eyes',
+      recipients: { emails: ['Guest@Example.org', 'other@example.org'] },
+      requireCode: true,
+      notifyOnDownload: true,
+    });
+    const linkOf = (address: string) => {
+      const notice = notifier.notices.find(
+        (n) => n.kind === 'package.received' && n.email === address && n.text.includes('For outside eyes'),
+      );
+      expect(notice?.userId).toBeUndefined();
+      const match = /\/p\/([A-Za-z0-9_-]{43})$/.exec(notice?.link ?? '');
+      expect(match, notice?.link).not.toBeNull();
+      return match![1]!;
+    };
+    const guest = linkOf('guest@example.org');
+    const other = linkOf('other@example.org');
+    expect(guest).not.toBe(other);
+    // Only the hash is kept: the secret is nowhere in the table.
+    const stored = await t.db.selectFrom('package_recipients').select('link_hash').where('package_id', '=', id).execute();
+    expect(stored.map((r) => r.link_hash)).not.toContain(guest);
+
+    const visit = async (method: 'GET' | 'HEAD' | 'POST', url: string, payload?: object, cookie?: string) => {
+      const r = await t.app.inject({
+        method,
+        url,
+        remoteAddress: '203.0.113.9',
+        headers: cookie ? { cookie } : {},
+        ...(payload ? { payload } : {}),
+      });
+      const set = r.cookies.find((c) => c.name === 'courier_package_access');
+      return {
+        status: r.statusCode,
+        json: (r.body ? JSON.parse(r.body) : {}) as ApiJson,
+        cookie: set && `${set.name}=${set.value}`,
+        path: set?.path,
+      };
+    };
+    const receipts = async () =>
+      Object.fromEntries(((await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Receipt[]).map((r) => [r.name, r.receipt]));
+    const base = `/api/public/packages/${guest}`;
+
+    // A scanner's visit: the page, HEAD, GET again. The files stay hidden and nothing counts.
+    const page = await visit('GET', base);
+    expect(page.json.package).toMatchObject({
+      subject: 'For outside eyes',
+      recipient: 'guest@example.org',
+      codeRequired: true,
+      unlocked: false,
+      files: [],
+    });
+    expect((await visit('HEAD', base)).status).toBe(200);
+    expect((await visit('GET', base)).status).toBe(200);
+    expect(await receipts()).toEqual({ 'guest@example.org': 'not-opened', 'other@example.org': 'not-opened' });
+    // No download, no unlock without a code; an unknown link is a 404.
+    expect((await visit('POST', `${base}/downloads`, {})).json.code).toBe('PACKAGE_CODE_REQUIRED');
+    expect((await visit('GET', `/api/public/packages/${'B'.repeat(43)}`)).status).toBe(404);
+    expect((await visit('GET', '/api/public/packages/short')).status).toBe(400);
+
+    const sent = await visit('POST', `${base}/code`);
+    expect([sent.status, sent.json]).toEqual([202, { sentTo: 'g****@example.org', expiresInSeconds: 600 }]);
+    // Throttled: no second code within the minute.
+    expect([(await visit('POST', `${base}/code`)).status]).toEqual([429]);
+    const codeNotice = notifier.notices.filter((n) => n.kind === 'package.code' && n.email === 'guest@example.org').at(-1);
+    const code = /(\d{6})\./.exec(codeNotice?.text ?? '')![1]!;
+    // The admin's mail page lists subjects: the code is in the text only.
+    expect(codeNotice?.subject).not.toContain(code);
+
+    const wrong = await visit('POST', `${base}/unlock`, { code: code === '000000' ? '000001' : '000000' });
+    expect([wrong.status, wrong.json.code, wrong.json.message, wrong.cookie]).toEqual([
+      401,
+      'WRONG_CODE',
+      expect.stringContaining('4 tries left'),
+      undefined,
+    ]);
+    // Another recipient's code never opens this link.
+    expect((await visit('POST', `/api/public/packages/${other}/unlock`, { code })).status).toBe(401);
+    const right = await visit('POST', `${base}/unlock`, { code });
+    expect([right.status, right.path]).toEqual([204, base]);
+    const cookie = right.cookie!;
+    // One time: the same code a second time opens nothing.
+    expect((await visit('POST', `${base}/unlock`, { code })).json.code).toBe('WRONG_CODE');
+    // The cookie is this link's only.
+    expect((await visit('POST', `/api/public/packages/${other}/downloads`, {}, cookie)).json.code).toBe('PACKAGE_CODE_REQUIRED');
+
+    const opened = await visit('GET', base, undefined, cookie);
+    expect(opened.json.package).toMatchObject({ unlocked: true, files: declared });
+    expect(await receipts()).toEqual({ 'guest@example.org': 'opened', 'other@example.org': 'not-opened' });
+
+    const download = await visit('POST', `${base}/downloads`, {}, cookie);
+    expect(download.status, JSON.stringify(download.json)).toBe(201);
+    const zip = await gatewayDownload(node.gatewayUrl, download.json.transferSpec as object);
+    expect(zip.status).toBe(200);
+    expect(
+      Buffer.from(await zip.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    await waitForTransfer(download.json.transferId as string, 'completed');
+    expect(await receipts()).toEqual({ 'guest@example.org': 'downloaded', 'other@example.org': 'not-opened' });
+    // The sent box says it too, per recipient.
+    const sentBox = (await t.api(alice, 'GET', '/api/packages?box=sent')).json.packages as Array<Summary & { receipts?: unknown[] }>;
+    expect((sentBox.find((p) => p.id === id)?.receipts as Array<{ name: string }>).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'guest@example.org', receipt: 'downloaded' },
+      { name: 'other@example.org', receipt: 'not-opened' },
+    ]);
+    expect(
+      notifier.notices.filter((n) => n.kind === 'package.downloaded' && n.subject.startsWith('guest@example.org downloaded')),
+    ).toHaveLength(1);
+
+    // A code expires, and has five tries; a new one is sent at most once a minute.
+    const otherBase = `/api/public/packages/${other}`;
+    expect((await visit('POST', `${otherBase}/code`)).status).toBe(202);
+    const otherCode = /(\d{6})\./.exec(
+      notifier.notices.filter((n) => n.kind === 'package.code' && n.email === 'other@example.org').at(-1)!.text,
+    )![1]!;
+    await t.db
+      .updateTable('package_recipients')
+      .set({ code_expires_at: Date.now() - 1 })
+      .where('email', '=', 'other@example.org')
+      .where('package_id', '=', id)
+      .execute();
+    expect((await visit('POST', `${otherBase}/unlock`, { code: otherCode })).json.code).toBe('WRONG_CODE');
+    await t.db
+      .updateTable('package_recipients')
+      .set({ code_sent_at: Date.now() - 61_000 })
+      .where('email', '=', 'other@example.org')
+      .where('package_id', '=', id)
+      .execute();
+    expect((await visit('POST', `${otherBase}/code`)).status).toBe(202);
+    const fresh = /(\d{6})\./.exec(
+      notifier.notices.filter((n) => n.kind === 'package.code' && n.email === 'other@example.org').at(-1)!.text,
+    )![1]!;
+    await t.db
+      .updateTable('package_recipients')
+      .set({ code_attempts: 5 })
+      .where('email', '=', 'other@example.org')
+      .where('package_id', '=', id)
+      .execute();
+    const spent = await visit('POST', `${otherBase}/unlock`, { code: fresh });
+    expect([spent.status, spent.json.message]).toEqual([401, expect.stringContaining('no tries left')]);
+    expect(await receipts()).toEqual({ 'guest@example.org': 'downloaded', 'other@example.org': 'not-opened' });
+
+    // A recalled package's links answer 404.
+    expect((await t.api(alice, 'DELETE', `/api/packages/${id}`)).status).toBe(204);
+    expect((await visit('GET', base, undefined, cookie)).status).toBe(404);
+    const audit = (await t.api(alice, 'GET', '/api/audit?limit=500')).json.entries as Array<{ action: string; decision: string }>;
+    for (const action of ['package-code-sent', 'package-unlock']) expect(audit.map((e) => e.action)).toContain(action);
+  });
+
+  it('shows a download the recipient aborted after some bytes as downloaded partly, from what the node reported', async () => {
+    const big = randomBytes(16 * 1024 * 1024);
+    const sent = await t.api(alice, 'POST', '/api/packages', {
+      recipients: { userIds: [ids.bob, ids.carol] },
+      subject: 'Too big to finish',
+      files: [{ path: 'big.bin', size: big.length }],
+    });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(201);
+    const id = (sent.json.package as Summary).id;
+    expect((await gatewayUpload(node.gatewayUrl, sent.json.transferSpec as object, [{ path: 'big.bin', data: big }])).status).toBeLessThan(
+      400,
+    );
+    await waitForTransfer((sent.json.transfer as { id: string }).id, 'completed');
+
+    // Carol asks for a spec and never uses it: that moves no byte and is no receipt.
+    expect((await t.api(carol, 'POST', `/api/packages/${id}/downloads`, { paths: ['/big.bin'] })).status).toBe(201);
+    const asked = await t.api(bob, 'POST', `/api/packages/${id}/downloads`, { paths: ['/big.bin'] });
+    expect(asked.status).toBe(201);
+    const transferId = (asked.json.transfer as { id: string }).id;
+    const stop = new AbortController();
+    const response = await undiciFetch(`${node.gatewayUrl}/v3/download`, {
+      headers: { 'x-aspera-spec': specHeader(asked.json.transferSpec as object) },
+      signal: stop.signal,
+    });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(first.value?.length).toBeGreaterThan(0);
+    stop.abort();
+    await reader.read().catch(() => undefined);
+    await waitForTransfer(transferId, 'failed');
+
+    const row = await t.db
+      .selectFrom('transfers')
+      .select(['bytes_transferred', 'package_id'])
+      .where('id', '=', transferId)
+      .executeTakeFirst();
+    expect(row?.package_id).toBe(id);
+    expect(Number(row?.bytes_transferred)).toBeGreaterThan(0);
+    expect(Number(row?.bytes_transferred)).toBeLessThan(big.length);
+    const receipts = (await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Array<Receipt & { downloadedAt: string | null }>;
+    const bobs = receipts.find((r) => r.name === 'Bob');
+    expect([bobs?.receipt, typeof bobs?.downloadedAt]).toEqual(['partly-downloaded', 'string']);
+    expect(receipts.find((r) => r.name === 'carol')?.receipt).toBe('opened');
+  });
+
+  it('sends files already in a space without uploading them again: the node copies them, and the package shows once that copy completed', async () => {
+    const space = await t.api(alice, 'POST', '/api/spaces', { name: `Shelf ${dialect}` });
+    expect(space.status, JSON.stringify(space.json)).toBe(201);
+    const spaceId = space.json.id as string;
+    const root = (await t.db.selectFrom('spaces').select('root_path').where('id', '=', spaceId).executeTakeFirstOrThrow()).root_path;
+    const stored: Record<string, Buffer> = {
+      'stored/report.txt': Buffer.from('stored report\n'),
+      'stored/deep/x.bin': randomBytes(300_000),
+      'single.bin': randomBytes(70_000),
+    };
+    for (const [p, data] of Object.entries(stored)) {
+      mkdirSync(path.dirname(path.join(node.docroot, root, p)), { recursive: true });
+      writeFileSync(path.join(node.docroot, root, p), data);
+    }
+    const post = (body: object, who = alice) =>
+      t.api(who, 'POST', '/api/packages/from-space', { recipients: { userIds: [ids.bob] }, subject: 'From the shelf', ...body });
+
+    const sent = await post({ from: { spaceId, paths: ['/stored', '/single.bin'] } });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(201);
+    const id = (sent.json.package as Summary).id;
+    expect(sent.json.transfer).toMatchObject({ direction: 'upload', packageId: id, spaceId: null, status: 'running' });
+    await waitForTransfer((sent.json.transfer as { id: string }).id, 'completed');
+    const detail = await t.api(bob, 'GET', `/api/packages/${id}`);
+    expect(detail.json.package).toMatchObject({ status: 'ready' });
+    expect((detail.json.files as Array<{ path: string; size: number }>).sort((a, b) => a.path.localeCompare(b.path))).toEqual(
+      Object.entries(stored)
+        .map(([p, data]) => ({ path: p, size: data.length }))
+        .sort((a, b) => a.path.localeCompare(b.path)),
+    );
+    for (const [p, data] of Object.entries(stored))
+      expect(sha256(readFileSync(path.join(node.docroot, 'packages', id, p)))).toBe(sha256(data));
+    // The originals stay where they were.
+    expect(existsSync(path.join(node.docroot, root, 'single.bin'))).toBe(true);
+    const one = await t.api(bob, 'POST', `/api/packages/${id}/downloads`, { paths: ['/stored/deep/x.bin'] });
+    const bytes = await gatewayDownload(node.gatewayUrl, one.json.transferSpec as object);
+    expect(sha256(Buffer.from(await bytes.arrayBuffer()))).toBe(sha256(stored['stored/deep/x.bin']!));
+    expect(
+      notifier.notices.filter((n) => n.kind === 'package.received' && n.link?.endsWith(`/packages/${id}`)).map((n) => n.userId),
+    ).toEqual([ids.bob]);
+
+    // The space's rules hold: no member, no package; a path may not leave the space; nothing missing is sent.
+    expect((await post({ from: { spaceId, paths: ['/single.bin'] } }, dave)).json.code).toBe('SPACE_NOT_FOUND');
+    expect((await post({ from: { spaceId, paths: ['/../../etc'] } })).json.code).toBe('INVALID_PATH');
+    expect((await post({ from: { spaceId, paths: ['/gone.bin'] } })).json.code).toBe('PATH_NOT_FOUND');
+    expect((await post({ from: { spaceId, paths: ['/'] } })).json.code).toBe('BAD_REQUEST');
   });
 });

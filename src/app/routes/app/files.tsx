@@ -5,6 +5,7 @@ import { parseFolderSplat } from '../../../lib/folder-url';
 import { RequestFilesButton } from '../../../features/requests/components/request-files-button';
 import { ShareButton } from '../../../features/shares/components/share-button';
 import { CopyMoveButtons } from '../../../features/copies/components/copy-move-buttons';
+import { SendSelectionButton } from '../../../features/packages/components/send-selection-button';
 import { SpaceMembersButton } from '../../../features/admin-infra/components/space-members-button';
 import { TransferClientControl } from '../../../features/transfers/components/transfer-client-control';
 import { useTransferRunner } from '../../../features/transfers/engine/transfer-engine-provider';
@@ -37,6 +38,7 @@ export function FilesRoute() {
         <>
           <ShareButton {...selected} />
           <CopyMoveButtons {...selected} />
+          <SendSelectionButton {...selected} />
         </>
       )}
     />

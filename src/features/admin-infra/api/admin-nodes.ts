@@ -33,6 +33,8 @@ export interface NodeSettings {
   authType: NodeAuthType;
   /** A3: per-person bearer tokens and node permissions mirrored from space roles (access keys only). */
   bearerTokens?: boolean;
+  /** Where the node keeps packages (docs/packages.md §1); null clears it. Edit only. */
+  packagesRoot?: string | null;
 }
 
 function useRefresh() {

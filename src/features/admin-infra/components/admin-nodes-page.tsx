@@ -54,6 +54,7 @@ export function AdminNodesPage() {
               <TableHeader>State</TableHeader>
               <TableHeader>Version</TableHeader>
               <TableHeader>Spaces</TableHeader>
+              <TableHeader>Packages folder</TableHeader>
               <TableHeader>
                 <span className="cds--visually-hidden">Actions</span>
               </TableHeader>
@@ -81,6 +82,9 @@ export function AdminNodesPage() {
                 </TableCell>
                 <TableCell>{node.version ?? '—'}</TableCell>
                 <TableCell>{node.spaceCount}</TableCell>
+                <TableCell data-testid="node-packages-root">
+                  {node.packagesRoot ?? (node.kind === 'embedded' ? '/packages (default)' : 'none')}
+                </TableCell>
                 <TableCell>
                   <Button kind="ghost" size="sm" onClick={() => setTransfersOf(node)} aria-label={`Transfers on ${node.name}`}>
                     Transfers
@@ -122,6 +126,7 @@ function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: s
   const [secret, setSecret] = useState('');
   const [gatewayUrl, setGatewayUrl] = useState(node?.gatewayUrl ?? '');
   const [bearerTokens, setBearerTokens] = useState(node?.bearerTokens ?? false);
+  const [packagesRoot, setPackagesRoot] = useState(node?.packagesRoot ?? '');
   const ready = name.trim() && url.trim() && username.trim() && (node || secret);
   const submit = () => {
     if (!ready) return;
@@ -134,7 +139,11 @@ function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: s
       // A3 needs an access key (docs/node-api.md §6.5): switching to the node user turns it off.
       bearerTokens: authType === 'access_key' && bearerTokens,
     };
-    if (node) update.mutate({ id: node.id, ...settings }, { onSuccess: () => onClose(`Node ${node.name} updated.`) });
+    if (node)
+      update.mutate(
+        { id: node.id, ...settings, packagesRoot: packagesRoot.trim() || null },
+        { onSuccess: () => onClose(`Node ${node.name} updated.`) },
+      );
     else add.mutate({ name: name.trim(), ...settings }, { onSuccess: (n) => onClose(`Node ${n.name} added.`) });
   };
   return (
@@ -197,6 +206,16 @@ function NodeDialog({ node, onClose }: { node?: AdminNode; onClose: (message?: s
         value={gatewayUrl}
         onChange={(e) => setGatewayUrl(e.target.value)}
       />
+      {node ? (
+        <TextInput
+          id="node-packages-root"
+          labelText="Packages folder (optional)"
+          helperText={`Where packages sent to people are kept on this node, outside every space. Empty: ${node.kind === 'embedded' ? '/packages' : 'this node keeps no packages'}.`}
+          placeholder="/packages"
+          value={packagesRoot}
+          onChange={(e) => setPackagesRoot(e.target.value)}
+        />
+      ) : null}
       {mutation.isError ? (
         <InlineNotification
           kind="error"

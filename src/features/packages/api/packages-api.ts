@@ -1,5 +1,11 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CreatePackageResponse, Directory, PackageDetail, PackageSummary } from '../../../../contract/packages';
+import type {
+  CreatePackageFromSpaceResponse,
+  CreatePackageResponse,
+  Directory,
+  PackageDetail,
+  PackageSummary,
+} from '../../../../contract/packages';
 import type { CreateTransferResponse } from '../../../../contract/transfers';
 import { api } from '../../../lib/api-client';
 import { packageKey, packagesKey } from '../../../lib/query-keys';
@@ -14,6 +20,8 @@ export interface NewPackage {
   expiresAt?: string;
   notifyOnDownload: boolean;
   privateRecipients: boolean;
+  /** External recipients confirm a one-time code sent by email (docs/packages.md §7). */
+  requireCode: boolean;
 }
 
 export function packagesQueryOptions(box: Box, q: string, archived: boolean) {
@@ -47,6 +55,10 @@ export function useDirectory(q: string) {
 
 /** `POST /api/packages`: the package and its upload's authorization, as `POST /api/transfers` answers. */
 export const sendPackage = (body: NewPackage) => api.post<CreatePackageResponse>('/api/packages', body);
+
+/** `POST /api/packages/from-space`: files already in a space, copied node to node (docs/packages.md §8). */
+export const sendPackageFromSpace = (body: Omit<NewPackage, 'files'> & { from: { spaceId: string; paths: string[] } }) =>
+  api.post<CreatePackageFromSpaceResponse>('/api/packages/from-space', body);
 
 /** A download of the whole package (`paths` empty), a selection or one file. */
 export const authorizePackageDownload = (id: string, paths: string[]) =>

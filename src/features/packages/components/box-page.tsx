@@ -18,6 +18,12 @@ import { formatBytes } from '../../../lib/format-bytes';
 import { useArchivePackage, usePackages, type Box } from '../api/packages-api';
 
 const TITLES: Record<Box, string> = { inbox: 'Inbox', sent: 'Sent' };
+const RECEIPT_WORDS = {
+  'not-opened': 'not opened',
+  opened: 'opened',
+  'partly-downloaded': 'downloaded in part',
+  downloaded: 'downloaded',
+} as const;
 
 /** `/inbox` and `/sent`: packages received (once their upload completed) or sent, searchable, archivable. */
 export function BoxPage({ box }: { box: Box }) {
@@ -61,7 +67,7 @@ export function BoxPage({ box }: { box: Box }) {
             <TableHead>
               <TableRow>
                 <TableHeader>Subject</TableHeader>
-                <TableHeader>{box === 'inbox' ? 'From' : 'Status'}</TableHeader>
+                <TableHeader>{box === 'inbox' ? 'From' : 'Status and receipts'}</TableHeader>
                 <TableHeader>Files</TableHeader>
                 <TableHeader>Sent</TableHeader>
                 <TableHeader>Actions</TableHeader>
@@ -78,7 +84,22 @@ export function BoxPage({ box }: { box: Box }) {
                       </Tag>
                     ) : null}
                   </TableCell>
-                  <TableCell>{box === 'inbox' ? p.sender.name : p.status}</TableCell>
+                  <TableCell>
+                    {box === 'inbox' ? (
+                      p.sender.name
+                    ) : (
+                      <>
+                        {p.status}
+                        {p.receipts && p.receipts.length > 0 ? (
+                          <ul aria-label={`Receipts of ${p.subject}`} className="courier-package__receipts">
+                            {p.receipts.map((r) => (
+                              <li key={r.name} data-testid="sent-receipt">{`${r.name}: ${RECEIPT_WORDS[r.receipt]}`}</li>
+                            ))}
+                          </ul>
+                        ) : null}
+                      </>
+                    )}
+                  </TableCell>
                   <TableCell>
                     {p.fileCount} ({formatBytes(p.bytes)})
                   </TableCell>

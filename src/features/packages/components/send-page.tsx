@@ -2,7 +2,7 @@ import { Button, Checkbox, InlineNotification, Tag, TextArea, TextInput } from '
 import { Add, Upload } from '@carbon/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { CreateTransferResponse } from '../../../../contract/transfers';
 import { errorMessage } from '../../../lib/error-message';
 import { formatBytes } from '../../../lib/format-bytes';
@@ -11,7 +11,7 @@ import { MAX_UPLOAD_FILES } from '../../../lib/upload/check-upload';
 import { collectEntries, collectFileList } from '../../../lib/upload/collect-upload';
 import type { CollectedUpload } from '../../../lib/upload/collected-upload';
 import type { UploadSource } from '../../../transfer-clients';
-import { sendPackage, useDirectory } from '../api/packages-api';
+import { sendPackage, sendPackageFromSpace, useDirectory } from '../api/packages-api';
 
 interface Chosen {
   kind: 'user' | 'group';
@@ -29,6 +29,12 @@ const DAY_MS = 86_400_000;
 /** `/send`: recipients, subject, message, files and folders (structure kept), expiry and options. */
 export function SendPage({ onSend }: SendPageProps) {
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  // "Send" on a Files selection: `?space=<id>&path=/a&path=/b`, files the node copies (docs/packages.md §8).
+  const [params] = useSearchParams();
+  const storedSpace = params.get('space');
+  const storedPaths = params.getAll('path');
+  const stored = storedSpace && storedPaths.length > 0 ? { spaceId: storedSpace, paths: storedPaths } : null;
   const [search, setSearch] = useState('');
   const directory = useDirectory(search);
   const [chosen, setChosen] = useState<Chosen[]>([]);
@@ -38,6 +44,7 @@ export function SendPage({ onSend }: SendPageProps) {
   const [days, setDays] = useState('14');
   const [notifyOnDownload, setNotifyOnDownload] = useState(false);
   const [privateRecipients, setPrivateRecipients] = useState(false);
+  const [requireCode, setRequireCode] = useState(false);
   const [collected, setCollected] = useState<CollectedUpload | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<{ id: string; subject: string } | null>(null);
@@ -75,7 +82,7 @@ export function SendPage({ onSend }: SendPageProps) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!collected || collected.sources.length === 0) return setProblem('Choose at least one file or folder.');
+    if (!stored && (!collected || collected.sources.length === 0)) return setProblem('Choose at least one file or folder.');
     const emailList = emails
       .split(/[\s,;]+/)
       .map((e) => e.trim())
@@ -84,26 +91,33 @@ export function SendPage({ onSend }: SendPageProps) {
     if (!subject.trim()) return setProblem('Give the package a subject.');
     setProblem(null);
     setSending(true);
-    const sources = collected.sources;
+    const common = {
+      recipients: {
+        userIds: chosen.filter((c) => c.kind === 'user').map((c) => c.id),
+        groupIds: chosen.filter((c) => c.kind === 'group').map((c) => c.id),
+        emails: emailList,
+      },
+      subject: subject.trim(),
+      message,
+      expiresAt: new Date(Date.now() + Math.max(1, Number(days) || 14) * DAY_MS).toISOString(),
+      notifyOnDownload,
+      privateRecipients,
+      requireCode,
+    };
     let created: { id: string; subject: string } | null = null;
     try {
-      await onSend(sources, async () => {
-        const response = await sendPackage({
-          recipients: {
-            userIds: chosen.filter((c) => c.kind === 'user').map((c) => c.id),
-            groupIds: chosen.filter((c) => c.kind === 'group').map((c) => c.id),
-            emails: emailList,
-          },
-          subject: subject.trim(),
-          message,
-          files: sources.map((s) => ({ path: s.path, size: s.file.size })),
-          expiresAt: new Date(Date.now() + Math.max(1, Number(days) || 14) * DAY_MS).toISOString(),
-          notifyOnDownload,
-          privateRecipients,
-        });
+      if (stored) {
+        const response = await sendPackageFromSpace({ ...common, from: stored });
         created = { id: response.package.id, subject: response.package.subject };
-        return response;
-      });
+        void navigate('/send', { replace: true });
+      } else if (collected) {
+        const sources = collected.sources;
+        await onSend(sources, async () => {
+          const response = await sendPackage({ ...common, files: sources.map((s) => ({ path: s.path, size: s.file.size })) });
+          created = { id: response.package.id, subject: response.package.subject };
+          return response;
+        });
+      }
       if (created) {
         setSent(created);
         setCollected(null);
@@ -186,7 +200,18 @@ export function SendPage({ onSend }: SendPageProps) {
         </fieldset>
         <TextInput id="send-subject" labelText="Subject" value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={200} />
         <TextArea id="send-message" labelText="Message" value={message} onChange={(e) => setMessage(e.target.value)} maxCount={10000} />
+        {stored ? (
+          <div className="courier-drop-zone" data-testid="send-stored">
+            <p>
+              {`From your files, copied on the server without uploading again: ${stored.paths.map((p) => p.split('/').pop()).join(', ')}`}
+            </p>
+            <Button kind="tertiary" size="md" onClick={() => void navigate('/send', { replace: true })}>
+              Choose other files instead
+            </Button>
+          </div>
+        ) : null}
         <div
+          hidden={stored !== null}
           className="courier-drop-zone"
           data-testid="send-drop-zone"
           onDragOver={(e) => {
@@ -258,6 +283,12 @@ export function SendPage({ onSend }: SendPageProps) {
           labelText="Private recipients (they do not see each other)"
           checked={privateRecipients}
           onChange={(_, { checked }) => setPrivateRecipients(checked)}
+        />
+        <Checkbox
+          id="send-require-code"
+          labelText="Addresses without an account confirm a code sent by email before downloading"
+          checked={requireCode}
+          onChange={(_, { checked }) => setRequireCode(checked)}
         />
         {problem ? <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="Not sent" subtitle={problem} /> : null}
         <Button type="submit" disabled={sending}>
