@@ -9,6 +9,7 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
   'DELETE /api/session': 'Log out: end this session and its event streams',
   'GET /api/client-config': "This deployment's public settings: the Desktop SDK and the sign-in options",
   'GET /api/health': 'Whether the database and the nodes answer (for load balancers)',
+  'GET /api/health/live': 'Whether this process answers at all (liveness, no database)',
   'GET /api/openapi.json': 'This API as an OpenAPI 3.1 document',
   'GET /api/auth/oidc/start': 'Start an OpenID Connect sign-in with the COURIER_OIDC_ISSUER provider',
   'GET /api/auth/oidc/callback': "The COURIER_OIDC_ISSUER provider's way back: end the sign-in",
@@ -50,6 +51,10 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
   'GET /api/public/shares/:shareId/files': 'List a shared folder (no login)',
   'POST /api/public/shares/:shareId/unlock': 'Unlock a password-protected share link',
   'POST /api/public/shares/:shareId/downloads': 'Authorize a download through a share link',
+  'GET /api/public/packages/:link': "What an external recipient's personal package link offers (no login)",
+  'POST /api/public/packages/:link/code': 'Email a one-time code to the external recipient of the link',
+  'POST /api/public/packages/:link/unlock': 'Give the one-time code for a personal package link',
+  'POST /api/public/packages/:link/downloads': 'Authorize a download through a personal package link',
 
   'GET /api/requests': 'List one’s file requests',
   'POST /api/requests': 'Create a file request (an upload link for outsiders)',
@@ -61,6 +66,7 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
   'POST /api/public/requests/:requestId/submissions': 'Authorize a guest’s upload to a file request',
 
   'GET /api/packages': 'List one’s sent or received packages',
+  'POST /api/packages/from-space': 'Send files already in a space as a package, copied on the node',
   'POST /api/packages': 'Send a package to people',
   'GET /api/packages/directory': 'Find recipients for a package',
   'GET /api/packages/:packageId': 'One package with its files and recipients',
