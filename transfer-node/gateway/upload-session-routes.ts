@@ -56,6 +56,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
 
 export async function uploadSessionRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
   const sessions = new UploadSessions(ctx);
+  await sessions.restore();
   app.addHook('onClose', async () => sessions.closeAll());
   // Parts are streamed to disk by upload-sessions.ts, never buffered by Fastify (tus's media type).
   app.addContentTypeParser(['application/offset+octet-stream', 'application/octet-stream'], (_request, _payload, done) =>

@@ -3,8 +3,8 @@
  * token, exactly as a v3 upload (gateway-spec.ts), whose files arrive as parts written at their
  * offsets into staged files, in any order and several at once. Completion checks every byte is held
  * (and a SHA-256 when the client sends one), then renames into place as receive-upload.ts does: no
- * part ever sits under a final name. Sessions live in memory: a node that restarts empties its
- * staging folder (storage/upload-writer.ts) and the client starts again.
+ * part ever sits under a final name. Sessions are kept on disk beside their staged files
+ * (upload-session-store.ts): a node that restarts, even after kill -9, continues them (§11.5).
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -21,6 +21,7 @@ import { MAX_FILES_PER_RECORD, nowUsec, type TransferFile } from '../transfers/t
 import { addRange, heldBytes, missingRanges, overlaps, type ByteRange } from './byte-ranges';
 import { authorizeUpload, recordRefusal, type GatewaySpec } from './gateway-spec';
 import { commitAll } from './receive-upload';
+import { sessionKey, UploadSessionStore, type RestoredSession, type StoredSession } from './upload-session-store';
 import { watchUpload } from './upload-watch';
 
 // §11.2: a part is one request; 64 MiB bounds what one lost connection costs to send again.
@@ -40,9 +41,12 @@ interface SessionFile {
 }
 
 interface Session {
-  id: string;
+  /** The hash of the id (upload-session-store.ts): the id itself is only the client's. */
+  key: string;
   files: SessionFile[];
   grant: string;
+  overwrite: boolean;
+  grantRoot: string[];
   batch: UploadBatch;
   /**
    * The record of the current attempt (§11.4): begun when the session is created or a part arrives
@@ -66,10 +70,62 @@ export interface SessionStatus {
 export class UploadSessions {
   private readonly sessions = new Map<string, Session>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly store: UploadSessionStore;
 
   constructor(private readonly ctx: NodeContext) {
+    this.store = new UploadSessionStore(ctx.uploads.stagingDir);
     this.sweeper = setInterval(() => void this.sweep(), Math.min(SWEEP_MS, ctx.limits.uploadSessionIdleMs));
     this.sweeper.unref();
+  }
+
+  /**
+   * Takes back the sessions a previous process left (§11.5): each holds its grant again, with the
+   * ranges its staged files hold. One whose token has expired, or whose grant is gone, is removed.
+   */
+  async restore(): Promise<number> {
+    for (const found of await this.store.restore()) {
+      const session = this.revive(found);
+      if (session) this.sessions.set(session.key, session);
+      else await this.store.remove(found.key);
+    }
+    return this.sessions.size;
+  }
+
+  private revive({ key, state, created }: RestoredSession): Session | null {
+    if (state.tokenExpMs <= Date.now()) return null;
+    let manifest;
+    try {
+      manifest = this.ctx.grants.claim(state.grant);
+    } catch {
+      return null;
+    }
+    const mayReplace = (segments: readonly string[]) => state.overwrite && manifest.mayReplace(toNodePath(segments));
+    const session: Session = {
+      key,
+      files: state.files.map((f, k) => ({
+        path: f.path,
+        segments: f.segments,
+        size: f.size,
+        partial: this.store.partial(key, k),
+        created: created[k] ? Promise.resolve() : null,
+        held: f.held,
+        inflight: new Set(),
+        record: null,
+      })),
+      grant: state.grant,
+      overwrite: state.overwrite,
+      grantRoot: state.grantRoot,
+      batch: this.ctx.uploads.batch(mayReplace, state.grantRoot),
+      live: null,
+      recordInit: state.recordInit as Session['recordInit'],
+      tokenExpMs: state.tokenExpMs,
+      expiresAt: 0,
+      state: 'open',
+      requests: new Set(),
+    };
+    // The time the node was down does not count against the client; the token still bounds it.
+    this.touch(session);
+    return session;
   }
 
   async create(spec: GatewaySpec, sizes: readonly number[], authorization: string | undefined, clientIp: string): Promise<SessionStatus> {
@@ -83,6 +139,9 @@ export class UploadSessions {
       claimed = auth.grant.grant;
       const mayReplace = (segments: readonly string[]) => auth.overwrite && manifest.mayReplace(toNodePath(segments));
       const batch = this.ctx.uploads.batch(mayReplace, auth.grantRootSegments);
+      // 256 random bits: the session id is what authorizes its parts (§11.2).
+      const id = randomBytes(32).toString('base64url');
+      const key = sessionKey(id);
       const files: SessionFile[] = [];
       for (const [k, path] of spec.paths.entries()) {
         const relative = path.destination ?? path.source;
@@ -92,14 +151,15 @@ export class UploadSessions {
         const size = sizes[k] as number;
         manifest.check(toNodePath(segments), size);
         await batch.checkTarget(segments);
-        const partial = this.ctx.uploads.reserve();
+        const partial = this.store.partial(key, k);
         files.push({ path: toNodePath(segments), segments, size, partial, created: null, held: [], inflight: new Set(), record: null });
       }
       const session: Session = {
-        // 256 random bits: the session id is what authorizes its parts (§11.2).
-        id: randomBytes(32).toString('base64url'),
+        key,
         files,
         grant: claimed,
+        overwrite: auth.overwrite,
+        grantRoot: [...auth.grantRootSegments],
         batch,
         live: null,
         recordInit: {
@@ -119,10 +179,11 @@ export class UploadSessions {
         state: 'open',
         requests: new Set(),
       };
+      await this.store.create(key, snapshot(session));
       this.attempt(session);
       this.touch(session);
-      this.sessions.set(session.id, session);
-      return this.status(session.id);
+      this.sessions.set(key, session);
+      return this.status(id);
     } catch (err) {
       if (claimed) this.ctx.grants.release(claimed);
       if (err instanceof NodeError) recordRefusal(this.ctx, { spec, authorization, clientIp }, err);
@@ -133,7 +194,7 @@ export class UploadSessions {
   status(id: string): SessionStatus {
     const session = this.open(id);
     return {
-      session_id: session.id,
+      session_id: id,
       expires_at: new Date(session.expiresAt).toISOString(),
       files: session.files.map((f) => ({ path: f.path, size: f.size, received: f.held })),
     };
@@ -168,6 +229,7 @@ export class UploadSessions {
     let sink: WriteStream | null = null;
     let failure: NodeError | null = null;
     let cut = false;
+    let saved: Promise<void> = Promise.resolve();
     try {
       file.created ??= this.ctx.uploads.createPartial(file.partial);
       await file.created;
@@ -199,6 +261,9 @@ export class UploadSessions {
       if (sink && !sink.closed) await once(sink, 'close').catch(() => undefined);
       // What reached the disk is held, even from a part cut short: a retry sends only the rest.
       if (sink) file.held = addRange(file.held, offset, offset + sink.bytesWritten);
+      // Kept on disk before the part is answered: after a restart, status says what this one did.
+      if (sink) saved = this.persist(session);
+      saved.catch(() => undefined);
       file.inflight.delete(part);
       session.requests.delete(req);
       this.recount(session, file);
@@ -210,6 +275,7 @@ export class UploadSessions {
         this.ctx.transfers.finish(live, 'failed', { code: 499, message: 'The upload stopped before it completed; it can be resumed' });
       }
     }
+    await saved;
     return offset + length;
   }
 
@@ -239,8 +305,9 @@ export class UploadSessions {
       }
       const files = await commitAll(session.batch, session.files);
       this.ctx.grants.consume(session.grant);
-      this.sessions.delete(session.id);
+      this.sessions.delete(session.key);
       session.state = 'ended';
+      await this.store.remove(session.key);
       const live = this.attempt(session);
       const record = live.record;
       record.bytesTransferred = record.bytesExpected;
@@ -263,19 +330,34 @@ export class UploadSessions {
     await Promise.all(expired.map((s) => this.end(s, 'failed', new NodeError(408, 'The upload session expired', 'timeout'))));
   }
 
+  /**
+   * The node stops: each session's attempt fails, as a cut upload's does, but the session stays on
+   * disk for the node's next start (§11.5).
+   */
   async closeAll(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.all([...this.sessions.values()].map((s) => this.end(s, 'failed', new NodeError(503, 'The node was shut down'))));
+    for (const session of this.sessions.values()) {
+      for (const req of session.requests) req.destroy();
+      if (session.live)
+        this.ctx.transfers.finish(session.live, 'failed', { code: 503, message: 'The node was shut down; the upload can be resumed' });
+      session.live = null;
+    }
+    await Promise.all([...this.sessions.values()].map((s) => this.persist(s).catch(() => undefined)));
+    this.sessions.clear();
   }
 
   private open(id: string): Session {
-    const session = this.sessions.get(id);
+    const session = this.sessions.get(sessionKey(id));
     if (!session) throw ERRORS.notFound('No such upload session: it completed, was canceled or expired');
     if (session.expiresAt <= Date.now()) {
       void this.end(session, 'failed', new NodeError(408, 'The upload session expired', 'timeout'));
       throw ERRORS.notFound('No such upload session: it completed, was canceled or expired');
     }
     return session;
+  }
+
+  private persist(session: Session): Promise<void> {
+    return this.store.save(session.key, () => (session.state === 'ended' ? null : snapshot(session)));
   }
 
   /** §11.5: a session lives while it is used, never beyond its token. */
@@ -307,19 +389,27 @@ export class UploadSessions {
   private async end(session: Session, status: 'failed' | 'canceled', error: NodeError): Promise<void> {
     if (session.state === 'ended') return;
     session.state = 'ended';
-    this.sessions.delete(session.id);
+    this.sessions.delete(session.key);
     for (const req of session.requests) req.destroy();
     this.ctx.grants.release(session.grant);
-    await Promise.all(
-      session.files.map(async (f) => {
-        await f.created?.catch(() => undefined);
-        await this.ctx.uploads.discard(f.partial);
-      }),
-    );
+    await Promise.all(session.files.map((f) => f.created?.catch(() => undefined)));
+    await this.store.remove(session.key);
     // Canceled by the client: say so even when the last attempt had already failed.
     const live = session.live ?? (status === 'canceled' ? this.attempt(session) : null);
     if (live) this.ctx.transfers.finish(live, status, { code: error.status, message: error.message });
   }
+}
+
+function snapshot(session: Session): StoredSession {
+  return {
+    version: 1,
+    grant: session.grant,
+    overwrite: session.overwrite,
+    grantRoot: session.grantRoot,
+    tokenExpMs: session.tokenExpMs,
+    recordInit: session.recordInit,
+    files: session.files.map((f) => ({ path: f.path, segments: f.segments, size: f.size, held: f.held.map(([s, e]) => [s, e]) })),
+  };
 }
 
 function sumWritten(file: SessionFile): number {
