@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { NodeContext } from '../context';
 import { ERRORS } from '../errors';
 import { MAX_SPEC_PATHS, parseSpec } from './gateway-spec';
-import { MAX_PART_BYTES, UploadSessions } from './upload-sessions';
+import { MAX_PART_BYTES } from './upload-session-part';
+import { UploadSessions } from './upload-sessions';
 
 export const UPLOAD_SESSIONS_PATH = '/v3/upload-sessions';
 

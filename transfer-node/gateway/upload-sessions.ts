@@ -7,65 +7,21 @@
  * (upload-session-store.ts): a node that restarts, even after kill -9, continues them (§11.5).
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import type { WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, NodeError } from '../errors';
 import { parseNodePath, toNodePath } from '../storage/node-path';
-import type { UploadBatch } from '../storage/upload-writer';
 import type { LiveTransfer } from '../transfers/transfer-store';
-import { MAX_FILES_PER_RECORD, nowUsec, type TransferFile } from '../transfers/transfer-record';
-import { addRange, heldBytes, missingRanges, overlaps, type ByteRange } from './byte-ranges';
+import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
+import { addRange, heldBytes, missingRanges } from './byte-ranges';
 import { authorizeUpload, recordRefusal, type GatewaySpec } from './gateway-spec';
 import { commitAll } from './receive-upload';
-import { sessionKey, UploadSessionStore, type RestoredSession, type StoredSession } from './upload-session-store';
-import { watchUpload } from './upload-watch';
+import { attempt, recount, snapshot, type Session, type SessionFile, type SessionStatus } from './upload-session-model';
+import { checkPart, writePart } from './upload-session-part';
+import { sessionKey, UploadSessionStore, type RestoredSession } from './upload-session-store';
 
-// §11.2: a part is one request; 64 MiB bounds what one lost connection costs to send again.
-export const MAX_PART_BYTES = 64 * 1024 * 1024;
 // How often expired sessions are looked for; each request also checks its own session.
 const SWEEP_MS = 30_000;
-
-interface SessionFile {
-  path: string;
-  segments: string[];
-  size: number;
-  partial: string;
-  created: Promise<void> | null;
-  held: ByteRange[];
-  inflight: Set<{ start: number; end: number; written: number }>;
-  record: TransferFile | null;
-}
-
-interface Session {
-  /** The hash of the id (upload-session-store.ts): the id itself is only the client's. */
-  key: string;
-  files: SessionFile[];
-  grant: string;
-  overwrite: boolean;
-  grantRoot: string[];
-  batch: UploadBatch;
-  /**
-   * The record of the current attempt (§11.4): begun when the session is created or a part arrives
-   * after a cut, failed when the connections carrying it are cut, so `/ops/transfers` says what a
-   * v3 upload's record would: running while bytes come, failed when they stopped.
-   */
-  live: LiveTransfer | null;
-  recordInit: Parameters<NodeContext['transfers']['begin']>[0];
-  tokenExpMs: number;
-  expiresAt: number;
-  state: 'open' | 'completing' | 'ended';
-  requests: Set<IncomingMessage>;
-}
-
-export interface SessionStatus {
-  session_id: string;
-  expires_at: string;
-  files: { path: string; size: number; received: ByteRange[] }[];
-}
 
 export class UploadSessions {
   private readonly sessions = new Map<string, Session>();
@@ -203,78 +159,30 @@ export class UploadSessions {
   /** Writes one part at `offset`; answers the offset after it. */
   async receivePart(id: string, index: number, offsetHeader: unknown, lengthHeader: unknown, req: IncomingMessage): Promise<number> {
     const session = this.open(id);
-    const file = session.files[index];
-    if (!file) throw ERRORS.notFound(`The session has no file ${index}`);
-    if (typeof offsetHeader !== 'string' || !/^\d{1,16}$/.test(offsetHeader))
-      throw ERRORS.badRequest('Upload-Offset must be a decimal byte offset');
-    if (typeof lengthHeader !== 'string' || !/^\d{1,16}$/.test(lengthHeader))
-      throw new NodeError(411, 'A part needs a Content-Length', 'length_required');
-    const offset = Number(offsetHeader);
-    const length = Number(lengthHeader);
-    if (length === 0) throw ERRORS.badRequest('A part must carry at least one byte');
-    if (length > MAX_PART_BYTES) throw ERRORS.tooLarge(`A part carries at most ${MAX_PART_BYTES} bytes`);
-    if (offset + length > file.size)
-      throw ERRORS.badRequest(`The part ends at byte ${offset + length}, past the ${file.size} bytes of ${file.path}`);
-    for (const other of file.inflight) {
-      // Two parts writing the same bytes at once could interleave different data.
-      if (overlaps([other.start, other.end], [offset, offset + length]))
-        throw ERRORS.exists(`Bytes ${offset}-${offset + length - 1} of ${file.path} are already being received`);
-    }
-    if (session.state !== 'open') throw ERRORS.exists('The session is completing');
+    const { file, offset, length } = checkPart(session, index, offsetHeader, lengthHeader);
     const part = { start: offset, end: offset + length, written: 0 };
     const live = this.attempt(session);
     file.inflight.add(part);
     session.requests.add(req);
     this.touch(session);
-    let sink: WriteStream | null = null;
-    let failure: NodeError | null = null;
-    let cut = false;
-    let saved: Promise<void> = Promise.resolve();
-    try {
-      file.created ??= this.ctx.uploads.createPartial(file.partial);
-      await file.created;
-      sink = this.ctx.uploads.writeAt(file.partial, offset);
-      const record = live.record;
-      const counter = new Transform({
-        transform: (chunk: Buffer, _enc, done) => {
-          part.written += chunk.length;
-          if (part.written > length) return done(ERRORS.badRequest('The part is longer than its Content-Length'));
-          record.bytesTransferred += chunk.length;
-          if (file.record) file.record.bytesWritten += chunk.length;
-          done(null, chunk);
-        },
-      });
-      // Armed only now: its 'data' listener starts the body flowing, which must go to the pipeline.
-      const limits = this.ctx.limits;
-      watchUpload(req, { authorizeMs: limits.uploadIdleTimeoutMs, idleMs: limits.uploadIdleTimeoutMs }, (e) => {
-        failure = e;
-        req.destroy();
-      }).authorized();
-      await pipeline(req, counter, sink);
-    } catch (err) {
-      const error = asNodeError(
-        failure ?? (req.destroyed && !req.complete ? new NodeError(499, 'The client closed the connection during the part') : err),
-      );
-      cut = error.status === 499 || error.status === 408;
-      throw error;
-    } finally {
-      if (sink && !sink.closed) await once(sink, 'close').catch(() => undefined);
-      // What reached the disk is held, even from a part cut short: a retry sends only the rest.
-      if (sink) file.held = addRange(file.held, offset, offset + sink.bytesWritten);
-      // Kept on disk before the part is answered: after a restart, status says what this one did.
-      if (sink) saved = this.persist(session);
-      saved.catch(() => undefined);
-      file.inflight.delete(part);
-      session.requests.delete(req);
-      this.recount(session, file);
-      this.touch(session);
-      // The connections carrying this attempt are gone: it failed, as a cut v3 upload does; the
-      // session waits for the rest (§11.3), and the next part begins a new attempt.
-      if (cut && session.live === live && session.state === 'open' && session.files.every((f) => f.inflight.size === 0)) {
-        session.live = null;
-        this.ctx.transfers.finish(live, 'failed', { code: 499, message: 'The upload stopped before it completed; it can be resumed' });
-      }
+    const { written, error } = await writePart(this.ctx, file, part, live, req);
+    // What reached the disk is held, even from a part cut short: a retry sends only the rest.
+    if (written !== null) file.held = addRange(file.held, offset, offset + written);
+    // Kept on disk before the part is answered: after a restart, status says what this one did.
+    const saved = written !== null ? this.persist(session) : Promise.resolve();
+    saved.catch(() => undefined);
+    file.inflight.delete(part);
+    session.requests.delete(req);
+    recount(session, file);
+    this.touch(session);
+    // The connections carrying this attempt are gone: it failed, as a cut v3 upload does; the
+    // session waits for the rest (§11.3), and the next part begins a new attempt.
+    const cut = error !== null && (error.status === 499 || error.status === 408);
+    if (cut && session.live === live && session.state === 'open' && session.files.every((f) => f.inflight.size === 0)) {
+      session.live = null;
+      this.ctx.transfers.finish(live, 'failed', { code: 499, message: 'The upload stopped before it completed; it can be resumed' });
     }
+    if (error) throw error;
     await saved;
     return offset + length;
   }
@@ -365,25 +273,9 @@ export class UploadSessions {
     session.expiresAt = Math.min(session.tokenExpMs, Date.now() + this.ctx.limits.uploadSessionIdleMs);
   }
 
-  /** The record's bytes are the bytes held plus those arriving: a part sent again is not counted twice. */
-  private recount(session: Session, changed: SessionFile): void {
-    if (changed.record) changed.record.bytesWritten = heldBytes(changed.held) + sumWritten(changed);
-    if (session.live) session.live.record.bytesTransferred = session.files.reduce((sum, f) => sum + heldBytes(f.held) + sumWritten(f), 0);
-  }
-
-  /** The current attempt's record, begun with the bytes the session already holds. */
+  /** The current attempt's record; a cancel through the Node API ends the session. */
   private attempt(session: Session): LiveTransfer {
-    if (session.live) return session.live;
-    const live = this.ctx.transfers.begin(session.recordInit);
-    for (const file of session.files.slice(0, MAX_FILES_PER_RECORD)) {
-      const bytesWritten = heldBytes(file.held);
-      file.record = { path: file.path, size: file.size, bytesWritten, status: 'transferring', startUsec: nowUsec(), endUsec: 0 };
-      live.record.files.push(file.record);
-    }
-    session.live = live;
-    this.recount(session, session.files[0] as SessionFile);
-    live.abort.signal.addEventListener('abort', () => void this.end(session, 'canceled', new NodeError(499, 'The transfer was canceled')));
-    return live;
+    return attempt(this.ctx, session, () => void this.end(session, 'canceled', new NodeError(499, 'The transfer was canceled')));
   }
 
   private async end(session: Session, status: 'failed' | 'canceled', error: NodeError): Promise<void> {
@@ -398,22 +290,4 @@ export class UploadSessions {
     const live = session.live ?? (status === 'canceled' ? this.attempt(session) : null);
     if (live) this.ctx.transfers.finish(live, status, { code: error.status, message: error.message });
   }
-}
-
-function snapshot(session: Session): StoredSession {
-  return {
-    version: 1,
-    grant: session.grant,
-    overwrite: session.overwrite,
-    grantRoot: session.grantRoot,
-    tokenExpMs: session.tokenExpMs,
-    recordInit: session.recordInit,
-    files: session.files.map((f) => ({ path: f.path, segments: f.segments, size: f.size, held: f.held.map(([s, e]) => [s, e]) })),
-  };
-}
-
-function sumWritten(file: SessionFile): number {
-  let sum = 0;
-  for (const part of file.inflight) sum += part.written;
-  return sum;
 }
