@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_ORIGIN, sha256, startTestNode, upload, waitFor, type TestNode } from '../test/node-harness';
@@ -279,6 +280,31 @@ describe('an idle upload session', () => {
       expect((await createSession(spec, [{ name: 'i.bin', size: 10 }], node)).status).toBe(201);
     } finally {
       await node.close();
+    }
+  });
+});
+
+describe('an upload session across a clean stop of the node', () => {
+  it('is kept: the node started again on the same folders holds its ranges and completes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'courier-node-stop-'));
+    let node = await startTestNode({}, dir);
+    try {
+      const data = randomBytes(3000);
+      const spec = await node.uploadSpec('/Stopped');
+      const session = await openSession(spec, [{ name: 'k.bin', size: 3000 }], node);
+      expect((await sendPart(session.session_id, 0, 1000, data.subarray(1000, 2000), node)).status).toBe(204);
+      await node.close();
+      node = await startTestNode({}, dir);
+      expect((await status(session.session_id, node)).files[0].received).toEqual([[1000, 2000]]);
+      // The attempt the stop cut is failed, and says the upload can go on.
+      expect((await node.apiJson('/ops/transfers'))[0]).toMatchObject({ status: 'failed', error_code: 503 });
+      await sendPart(session.session_id, 0, 0, data.subarray(0, 1000), node);
+      await sendPart(session.session_id, 0, 2000, data.subarray(2000), node);
+      expect((await complete(session.session_id, [{ sha256: sha256(data) }], node)).status).toBe(200);
+      expect(sha256(await readFile(join(node.docroot, 'Stopped/k.bin')))).toBe(sha256(data));
+    } finally {
+      await node.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
