@@ -20,8 +20,10 @@ export async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
 }
 
 /** `curl -o /dev/null`: fails on any HTTP error, returns the bytes received. */
-export async function curlDownload(url: string): Promise<number> {
-  const { stdout } = await run('curl', ['-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download}', url], { timeout: TOOL_TIMEOUT_MS });
+/** A GET by curl to /dev/null; `range` (`1-`) asks for part of the file, as a resumed download does. */
+export async function curlDownload(url: string, range?: string): Promise<number> {
+  const args = ['-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download}', ...(range ? ['-r', range] : []), url];
+  const { stdout } = await run('curl', args, { timeout: TOOL_TIMEOUT_MS });
   return Number(stdout);
 }
 

@@ -13,7 +13,7 @@ import { connectInspector, inspectOption, mallocTrim, type Inspector, type JsMem
 import type { NodeProcess } from '../../test-kit/courier-process';
 import { freePort } from '../../test-kit/free-port';
 import { currentRss, fdTargets, openFds, peakRss, startNode, tempDir } from '../lib/processes';
-import { Agent, downloadSha256, sha256File, uploadFile } from './gateway-io';
+import { Agent, completeSession, downloadSha256, openSession, sendParts, sha256File, uploadFile } from './gateway-io';
 
 const CONCURRENT = 50;
 const FILE_BYTES = 20 * 1024 * 1024;
@@ -35,6 +35,9 @@ const MB = 1024 * 1024;
 const JS_SLACK = 16 * MB;
 const RSS_SLACK = 64 * MB;
 const PEAK_BUDGET = 512 * MB;
+// Chunked uploads (docs/http-gateway.md §11) as the SPA sends them: parts at once per file.
+const PART_BYTES = 8 * MB;
+const PARTS_AT_ONCE = 2;
 
 let node: NodeProcess;
 let inspector: Inspector;
@@ -148,6 +151,50 @@ describe('the node under load', () => {
     expect(js.heapUsed).toBeLessThanOrEqual(idleJs.heapUsed + JS_SLACK);
     expect(js.external).toBeLessThanOrEqual(idleJs.external + JS_SLACK);
     expect(peakRss(node.pid)).toBeLessThanOrEqual(idleRss + PEAK_BUDGET);
+    expect(trimRefused).toBeNull();
+    expect(trimmedRss).toBeLessThanOrEqual(idleRss + RSS_SLACK);
+  });
+
+  it(`carries ${CONCURRENT} chunked uploads of 20 MB at once, ${PARTS_AT_ONCE} parts each, byte-identical, then releases its descriptors and memory`, async () => {
+    const agent = new Agent({ connections: CONCURRENT * PARTS_AT_ONCE });
+    const client = { gatewayUrl: node.gatewayUrl, dispatcher: agent };
+    const specs: Array<Record<string, unknown>> = [];
+    for (const _ of sources) specs.push(await nodeUploadSpec(node, '/chunked'));
+    const idleFds = openFds(node.pid);
+    await inspector.collectGarbage();
+    const idleJs = await inspector.memoryUsage();
+    mallocTrim(node.pid);
+    const idleRss = currentRss(node.pid);
+
+    const ids = await Promise.all(
+      sources.map((_, i) => openSession(client, specs[i] as Record<string, unknown>, `file-${i}.bin`, FILE_BYTES)),
+    );
+    const parts = await Promise.all(
+      sources.map((s, i) => sendParts(client, ids[i] as string, s.file, [[0, FILE_BYTES]], PART_BYTES, PARTS_AT_ONCE)),
+    );
+    expect(parts.flat().filter((status) => status !== 204)).toEqual([]);
+    const completed = await Promise.all(sources.map((s, i) => completeSession(client, ids[i] as string, FILE_BYTES, s.sha256)));
+    expect(completed.filter((c) => c.status !== 200)).toEqual([]);
+    const stored = await Promise.all(sources.map((_, i) => sha256File(path.join(node.docroot, 'chunked', `file-${i}.bin`))));
+    expect(stored).toEqual(sources.map((s) => s.sha256));
+    expect(readdirSync(path.join(node.docroot, '.courier-staging'), { recursive: true })).toEqual(['sessions']);
+
+    await agent.close();
+    const fds = await settle(
+      () => openFds(node.pid),
+      (n) => n <= idleFds + FD_SLACK,
+    );
+    expect(fds).toBeLessThanOrEqual(idleFds + FD_SLACK);
+    await inspector.collectGarbage();
+    const js = await inspector.memoryUsage();
+    const trimRefused = mallocTrim(node.pid);
+    const trimmedRss = currentRss(node.pid);
+    process.stdout.write(
+      `load (chunked): RSS idle ${Math.round(idleRss / MB)} MB, after the trim ${Math.round(trimmedRss / MB)} MB; ` +
+        `JS heap ${Math.round(idleJs.heapUsed / MB)} → ${Math.round(js.heapUsed / MB)} MB, external ${Math.round(idleJs.external / MB)} → ${Math.round(js.external / MB)} MB; fds ${idleFds} → ${fds}\n`,
+    );
+    expect(js.heapUsed).toBeLessThanOrEqual(idleJs.heapUsed + JS_SLACK);
+    expect(js.external).toBeLessThanOrEqual(idleJs.external + JS_SLACK);
     expect(trimRefused).toBeNull();
     expect(trimmedRss).toBeLessThanOrEqual(idleRss + RSS_SLACK);
   });

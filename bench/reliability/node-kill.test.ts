@@ -8,12 +8,13 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../server/test/test-app';
 import type { NodeProcess } from '../../test-kit/courier-process';
 import { startNode, tempDir } from '../lib/processes';
-import { sha256File, uploadFile } from './gateway-io';
+import { Agent, completeSession, heldRanges, missing, openSession, sendParts, sha256File, uploadFile } from './gateway-io';
 import { heldDownload } from '../../test-kit/gateway-download';
 import { heldUpload } from '../../test-kit/gateway-upload';
 import { readZipHashes } from './zip-hashes';
@@ -29,6 +30,9 @@ const MOVING_BYTES = 32 * MiB;
 // Polling bounds: generous for a slow, shared machine; nothing here asserts a duration.
 const DEADLINE_MS = 90_000;
 const NODE_STOPPED = 'The node stopped during the transfer';
+// The chunked upload (docs/http-gateway.md §11): small, since what is tested is what survives the kill.
+const CHUNKED_BYTES = 96 * MiB + 7;
+const PART_BYTES = 16 * MiB;
 
 interface PortalTransfer {
   transfer: { id: string };
@@ -43,7 +47,7 @@ let session: { cookie: string; csrfToken: string };
 let spaceId: string;
 let spaceDir: string;
 
-async function api<T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> {
+async function api<T>(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object): Promise<T> {
   const response = await portal.app.inject({
     method,
     url,
@@ -207,5 +211,71 @@ describe('the node killed mid-transfer', () => {
     expect(whole).toMatchObject({ status: 200, error: null, bytes: whole.contentLength });
     expect(await readZipHashes(zip)).toEqual(expected);
     expect(await recordReaches(retry.transfer.id, 'completed')).toMatchObject({ bytesTransferred: whole.bytes });
+  });
+
+  it('during a chunked upload: the session resumes after the restart with the parts it held and lands byte-identical', async () => {
+    const source = path.join(work, 'chunked.bin');
+    writeRandomFile(source, CHUNKED_BYTES);
+    const created = await api<PortalTransfer>('POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/chunked',
+      files: [{ path: 'chunked.bin', size: CHUNKED_BYTES }],
+    });
+    const dispatcher = new Agent({ connections: 4 });
+    const client = { gatewayUrl: gatewayOf(created), dispatcher };
+    const id = await openSession(client, created.transferSpec, 'chunked.bin', CHUNKED_BYTES);
+    // Parts 0, 1 and 3 arrive whole; part 2 is in flight, half sent, when the node dies.
+    expect(
+      await sendParts(
+        client,
+        id,
+        source,
+        [
+          [0, 2 * PART_BYTES],
+          [3 * PART_BYTES, 4 * PART_BYTES],
+        ],
+        PART_BYTES,
+        2,
+      ),
+    ).toEqual([204, 204, 204]);
+    const cut = request(`${client.gatewayUrl}/v3/upload-sessions/${id}/files/0`, {
+      method: 'PATCH',
+      agent: false,
+      headers: {
+        'content-type': 'application/offset+octet-stream',
+        'upload-offset': String(2 * PART_BYTES),
+        'content-length': String(PART_BYTES),
+      },
+    });
+    cut.on('error', () => undefined);
+    cut.write(Buffer.alloc(PART_BYTES / 2));
+    await until(
+      'the portal to see the cut part moving',
+      () => record(created.transfer.id),
+      (r) => r.status === 'running' && r.bytesTransferred > 3 * PART_BYTES,
+    );
+
+    await killAndRestart();
+    cut.destroy();
+    expect(existsSync(path.join(spaceDir, 'chunked', 'chunked.bin'))).toBe(false);
+    expect(await recordReaches(created.transfer.id, 'failed')).toMatchObject({ error: NODE_STOPPED });
+
+    // The same session, continued, as the SPA's Retry does: it reports the transfer running again,
+    // asks the node what it holds and sends only the rest.
+    await api('PATCH', `/api/transfers/${created.transfer.id}`, { status: 'running', client: 'http-gateway' });
+    const held = await heldRanges(client, id);
+    expect(held).toEqual([
+      [0, 2 * PART_BYTES],
+      [3 * PART_BYTES, 4 * PART_BYTES],
+    ]);
+    expect(await sendParts(client, id, source, missing(held, CHUNKED_BYTES), PART_BYTES, 4)).toEqual([204, 204, 204, 204]);
+    expect((await completeSession(client, id, CHUNKED_BYTES, await sha256File(source))).status).toBe(200);
+    expect(await sha256File(path.join(spaceDir, 'chunked', 'chunked.bin'))).toBe(await sha256File(source));
+    // The portal's record follows the session's latest attempt on the node to its end.
+    expect(await recordReaches(created.transfer.id, 'completed')).toMatchObject({ bytesTransferred: CHUNKED_BYTES, error: null });
+    expect(readdirSync(path.join(node.docroot, '.courier-staging'), { recursive: true })).toEqual(['sessions']);
+    await dispatcher.close();
+    rmSync(source);
   });
 });

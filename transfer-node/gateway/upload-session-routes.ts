@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { NodeContext } from '../context';
 import { ERRORS } from '../errors';
 import { MAX_SPEC_PATHS, parseSpec } from './gateway-spec';
-import { MAX_PART_BYTES, UploadSessions } from './upload-sessions';
+import { MAX_PART_BYTES } from './upload-session-part';
+import { UploadSessions } from './upload-sessions';
 
 export const UPLOAD_SESSIONS_PATH = '/v3/upload-sessions';
 
@@ -56,6 +57,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
 
 export async function uploadSessionRoutes(app: FastifyInstance, ctx: NodeContext): Promise<void> {
   const sessions = new UploadSessions(ctx);
+  await sessions.restore();
   app.addHook('onClose', async () => sessions.closeAll());
   // Parts are streamed to disk by upload-sessions.ts, never buffered by Fastify (tus's media type).
   app.addContentTypeParser(['application/offset+octet-stream', 'application/octet-stream'], (_request, _payload, done) =>

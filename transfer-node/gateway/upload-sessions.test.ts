@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_ORIGIN, sha256, startTestNode, upload, waitFor, type TestNode } from '../test/node-harness';
@@ -15,7 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const staging = (node = t) => readdir(join(node.docroot, '.courier-staging'));
+const stagingTree = async (node = t) => (await readdir(join(node.docroot, '.courier-staging'), { recursive: true })).sort();
+/** The staged files of sessions (the staging area's `sessions/<key>/<k>.partial`). */
+const staging = async (node = t) => (await stagingTree(node)).filter((p) => p.endsWith('.partial'));
+/** What a session left in the staging area (its folder, state and staged files), or any session's. */
+const leftovers = async (id?: string, node = t) =>
+  (await stagingTree(node)).filter((p) => p !== 'sessions' && (id === undefined || p.includes(sha256(Buffer.from(id)))));
 const exists = (path: string) =>
   access(path).then(
     () => true,
@@ -97,6 +103,12 @@ describe('upload sessions', () => {
     expect((await status(session.session_id)).files[0].received).toEqual([[mib, data.length]]);
     expect(await exists(join(t.docroot, 'Chunks/big.bin'))).toBe(false);
     expect(await staging()).toHaveLength(1);
+    // The session's folder: its state and the one staged file a part was written into.
+    expect((await leftovers(session.session_id)).map((p) => p.replace(/[0-9a-f]{64}/, 'K'))).toEqual([
+      'sessions/K',
+      'sessions/K/0.partial',
+      'sessions/K/session.json',
+    ]);
 
     expect((await sendPart(session.session_id, 0, 0, data.subarray(0, mib))).status).toBe(204);
     const done = await complete(session.session_id, [{ size: data.length, sha256: sha256(data) }, { sha256: sha256(Buffer.alloc(0)) }]);
@@ -105,7 +117,7 @@ describe('upload sessions', () => {
     expect(body.files).toEqual(['/Chunks/big.bin', '/Chunks/empty.bin']);
     expect(sha256(await readFile(join(t.docroot, 'Chunks/big.bin')))).toBe(sha256(data));
     expect((await readFile(join(t.docroot, 'Chunks/empty.bin'))).length).toBe(0);
-    expect(await staging()).toEqual([]);
+    expect(await leftovers(session.session_id)).toEqual([]);
 
     // The record is what a v3 upload leaves (docs/node-api.md §5).
     const transfer = await t.apiJson(`/ops/transfers/${body.transfer_id}`);
@@ -204,7 +216,7 @@ describe('upload sessions', () => {
     expect(res.status).toBe(422);
     expect((await res.json()).message).toMatch(/\/Sum\/s\.bin does not have the SHA-256/);
     expect(await exists(join(t.docroot, 'Sum/s.bin'))).toBe(false);
-    expect(await staging()).toEqual([]);
+    expect(await leftovers(session.session_id)).toEqual([]);
     const records = await t.apiJson('/ops/transfers');
     expect(records.find((r: { start_spec: { destination_path: string } }) => r.start_spec.destination_path === '/Sum')).toMatchObject({
       status: 'failed',
@@ -244,7 +256,7 @@ describe('upload sessions', () => {
     expect(await staging()).toHaveLength(1);
     const res = await fetch(`${t.node.gatewayUrl}/v3/upload-sessions/${session.session_id}`, { method: 'DELETE' });
     expect(res.status).toBe(204);
-    expect(await staging()).toEqual([]);
+    expect(await leftovers(session.session_id)).toEqual([]);
     expect((await sendPart(session.session_id, 0, 5, randomBytes(5))).status).toBe(404);
     const records = await t.apiJson('/ops/transfers');
     expect(records.find((r: { start_spec: { destination_path: string } }) => r.start_spec.destination_path === '/Cancel')).toMatchObject({
@@ -261,13 +273,38 @@ describe('an idle upload session', () => {
       const spec = await node.uploadSpec('/Idle');
       const session = await openSession(spec, [{ name: 'i.bin', size: 10 }], node);
       expect((await sendPart(session.session_id, 0, 0, randomBytes(4), node)).status).toBe(204);
-      await waitFor(async () => (await staging(node)).length === 0);
+      await waitFor(async () => (await leftovers(undefined, node)).length === 0);
       expect((await fetch(`${node.node.gatewayUrl}/v3/upload-sessions/${session.session_id}`)).status).toBe(404);
       const records = await node.apiJson('/ops/transfers');
       expect(records[0]).toMatchObject({ status: 'failed', error_code: 408, error_desc: 'The upload session expired' });
       expect((await createSession(spec, [{ name: 'i.bin', size: 10 }], node)).status).toBe(201);
     } finally {
       await node.close();
+    }
+  });
+});
+
+describe('an upload session across a clean stop of the node', () => {
+  it('is kept: the node started again on the same folders holds its ranges and completes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'courier-node-stop-'));
+    let node = await startTestNode({}, dir);
+    try {
+      const data = randomBytes(3000);
+      const spec = await node.uploadSpec('/Stopped');
+      const session = await openSession(spec, [{ name: 'k.bin', size: 3000 }], node);
+      expect((await sendPart(session.session_id, 0, 1000, data.subarray(1000, 2000), node)).status).toBe(204);
+      await node.close();
+      node = await startTestNode({}, dir);
+      expect((await status(session.session_id, node)).files[0].received).toEqual([[1000, 2000]]);
+      // The attempt the stop cut is failed, and says the upload can go on.
+      expect((await node.apiJson('/ops/transfers'))[0]).toMatchObject({ status: 'failed', error_code: 503 });
+      await sendPart(session.session_id, 0, 0, data.subarray(0, 1000), node);
+      await sendPart(session.session_id, 0, 2000, data.subarray(2000), node);
+      expect((await complete(session.session_id, [{ sha256: sha256(data) }], node)).status).toBe(200);
+      expect(sha256(await readFile(join(node.docroot, 'Stopped/k.bin')))).toBe(sha256(data));
+    } finally {
+      await node.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -3,73 +3,85 @@
  * token, exactly as a v3 upload (gateway-spec.ts), whose files arrive as parts written at their
  * offsets into staged files, in any order and several at once. Completion checks every byte is held
  * (and a SHA-256 when the client sends one), then renames into place as receive-upload.ts does: no
- * part ever sits under a final name. Sessions live in memory: a node that restarts empties its
- * staging folder (storage/upload-writer.ts) and the client starts again.
+ * part ever sits under a final name. Sessions are kept on disk beside their staged files
+ * (upload-session-store.ts): a node that restarts, even after kill -9, continues them (§11.5).
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import type { WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { NodeContext } from '../context';
 import { asNodeError, ERRORS, NodeError } from '../errors';
 import { parseNodePath, toNodePath } from '../storage/node-path';
-import type { UploadBatch } from '../storage/upload-writer';
 import type { LiveTransfer } from '../transfers/transfer-store';
-import { MAX_FILES_PER_RECORD, nowUsec, type TransferFile } from '../transfers/transfer-record';
-import { addRange, heldBytes, missingRanges, overlaps, type ByteRange } from './byte-ranges';
+import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
+import { addRange, heldBytes, missingRanges } from './byte-ranges';
 import { authorizeUpload, recordRefusal, type GatewaySpec } from './gateway-spec';
 import { commitAll } from './receive-upload';
-import { watchUpload } from './upload-watch';
+import { attempt, recount, snapshot, type Session, type SessionFile, type SessionStatus } from './upload-session-model';
+import { checkPart, writePart } from './upload-session-part';
+import { sessionKey, UploadSessionStore, type RestoredSession } from './upload-session-store';
 
-// §11.2: a part is one request; 64 MiB bounds what one lost connection costs to send again.
-export const MAX_PART_BYTES = 64 * 1024 * 1024;
 // How often expired sessions are looked for; each request also checks its own session.
 const SWEEP_MS = 30_000;
-
-interface SessionFile {
-  path: string;
-  segments: string[];
-  size: number;
-  partial: string;
-  created: Promise<void> | null;
-  held: ByteRange[];
-  inflight: Set<{ start: number; end: number; written: number }>;
-  record: TransferFile | null;
-}
-
-interface Session {
-  id: string;
-  files: SessionFile[];
-  grant: string;
-  batch: UploadBatch;
-  /**
-   * The record of the current attempt (§11.4): begun when the session is created or a part arrives
-   * after a cut, failed when the connections carrying it are cut, so `/ops/transfers` says what a
-   * v3 upload's record would: running while bytes come, failed when they stopped.
-   */
-  live: LiveTransfer | null;
-  recordInit: Parameters<NodeContext['transfers']['begin']>[0];
-  tokenExpMs: number;
-  expiresAt: number;
-  state: 'open' | 'completing' | 'ended';
-  requests: Set<IncomingMessage>;
-}
-
-export interface SessionStatus {
-  session_id: string;
-  expires_at: string;
-  files: { path: string; size: number; received: ByteRange[] }[];
-}
 
 export class UploadSessions {
   private readonly sessions = new Map<string, Session>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly store: UploadSessionStore;
 
   constructor(private readonly ctx: NodeContext) {
+    this.store = new UploadSessionStore(ctx.uploads.stagingDir);
     this.sweeper = setInterval(() => void this.sweep(), Math.min(SWEEP_MS, ctx.limits.uploadSessionIdleMs));
     this.sweeper.unref();
+  }
+
+  /**
+   * Takes back the sessions a previous process left (§11.5): each holds its grant again, with the
+   * ranges its staged files hold. One whose token has expired, or whose grant is gone, is removed.
+   */
+  async restore(): Promise<number> {
+    for (const found of await this.store.restore()) {
+      const session = this.revive(found);
+      if (session) this.sessions.set(session.key, session);
+      else await this.store.remove(found.key);
+    }
+    return this.sessions.size;
+  }
+
+  private revive({ key, state, created }: RestoredSession): Session | null {
+    if (state.tokenExpMs <= Date.now()) return null;
+    let manifest;
+    try {
+      manifest = this.ctx.grants.claim(state.grant);
+    } catch {
+      return null;
+    }
+    const mayReplace = (segments: readonly string[]) => state.overwrite && manifest.mayReplace(toNodePath(segments));
+    const session: Session = {
+      key,
+      files: state.files.map((f, k) => ({
+        path: f.path,
+        segments: f.segments,
+        size: f.size,
+        partial: this.store.partial(key, k),
+        created: created[k] ? Promise.resolve() : null,
+        held: f.held,
+        inflight: new Set(),
+        record: null,
+      })),
+      grant: state.grant,
+      overwrite: state.overwrite,
+      grantRoot: state.grantRoot,
+      batch: this.ctx.uploads.batch(mayReplace, state.grantRoot),
+      live: null,
+      recordInit: state.recordInit as Session['recordInit'],
+      tokenExpMs: state.tokenExpMs,
+      expiresAt: 0,
+      state: 'open',
+      requests: new Set(),
+    };
+    // The time the node was down does not count against the client; the token still bounds it.
+    this.touch(session);
+    return session;
   }
 
   async create(spec: GatewaySpec, sizes: readonly number[], authorization: string | undefined, clientIp: string): Promise<SessionStatus> {
@@ -83,6 +95,9 @@ export class UploadSessions {
       claimed = auth.grant.grant;
       const mayReplace = (segments: readonly string[]) => auth.overwrite && manifest.mayReplace(toNodePath(segments));
       const batch = this.ctx.uploads.batch(mayReplace, auth.grantRootSegments);
+      // 256 random bits: the session id is what authorizes its parts (§11.2).
+      const id = randomBytes(32).toString('base64url');
+      const key = sessionKey(id);
       const files: SessionFile[] = [];
       for (const [k, path] of spec.paths.entries()) {
         const relative = path.destination ?? path.source;
@@ -92,14 +107,15 @@ export class UploadSessions {
         const size = sizes[k] as number;
         manifest.check(toNodePath(segments), size);
         await batch.checkTarget(segments);
-        const partial = this.ctx.uploads.reserve();
+        const partial = this.store.partial(key, k);
         files.push({ path: toNodePath(segments), segments, size, partial, created: null, held: [], inflight: new Set(), record: null });
       }
       const session: Session = {
-        // 256 random bits: the session id is what authorizes its parts (§11.2).
-        id: randomBytes(32).toString('base64url'),
+        key,
         files,
         grant: claimed,
+        overwrite: auth.overwrite,
+        grantRoot: [...auth.grantRootSegments],
         batch,
         live: null,
         recordInit: {
@@ -121,10 +137,11 @@ export class UploadSessions {
         state: 'open',
         requests: new Set(),
       };
+      await this.store.create(key, snapshot(session));
       this.attempt(session);
       this.touch(session);
-      this.sessions.set(session.id, session);
-      return this.status(session.id);
+      this.sessions.set(key, session);
+      return this.status(id);
     } catch (err) {
       if (claimed) this.ctx.grants.release(claimed);
       if (err instanceof NodeError) recordRefusal(this.ctx, { spec, authorization, clientIp }, err);
@@ -135,7 +152,7 @@ export class UploadSessions {
   status(id: string): SessionStatus {
     const session = this.open(id);
     return {
-      session_id: session.id,
+      session_id: id,
       expires_at: new Date(session.expiresAt).toISOString(),
       files: session.files.map((f) => ({ path: f.path, size: f.size, received: f.held })),
     };
@@ -144,74 +161,31 @@ export class UploadSessions {
   /** Writes one part at `offset`; answers the offset after it. */
   async receivePart(id: string, index: number, offsetHeader: unknown, lengthHeader: unknown, req: IncomingMessage): Promise<number> {
     const session = this.open(id);
-    const file = session.files[index];
-    if (!file) throw ERRORS.notFound(`The session has no file ${index}`);
-    if (typeof offsetHeader !== 'string' || !/^\d{1,16}$/.test(offsetHeader))
-      throw ERRORS.badRequest('Upload-Offset must be a decimal byte offset');
-    if (typeof lengthHeader !== 'string' || !/^\d{1,16}$/.test(lengthHeader))
-      throw new NodeError(411, 'A part needs a Content-Length', 'length_required');
-    const offset = Number(offsetHeader);
-    const length = Number(lengthHeader);
-    if (length === 0) throw ERRORS.badRequest('A part must carry at least one byte');
-    if (length > MAX_PART_BYTES) throw ERRORS.tooLarge(`A part carries at most ${MAX_PART_BYTES} bytes`);
-    if (offset + length > file.size)
-      throw ERRORS.badRequest(`The part ends at byte ${offset + length}, past the ${file.size} bytes of ${file.path}`);
-    for (const other of file.inflight) {
-      // Two parts writing the same bytes at once could interleave different data.
-      if (overlaps([other.start, other.end], [offset, offset + length]))
-        throw ERRORS.exists(`Bytes ${offset}-${offset + length - 1} of ${file.path} are already being received`);
-    }
-    if (session.state !== 'open') throw ERRORS.exists('The session is completing');
+    const { file, offset, length } = checkPart(session, index, offsetHeader, lengthHeader);
     const part = { start: offset, end: offset + length, written: 0 };
     const live = this.attempt(session);
     file.inflight.add(part);
     session.requests.add(req);
     this.touch(session);
-    let sink: WriteStream | null = null;
-    let failure: NodeError | null = null;
-    let cut = false;
-    try {
-      file.created ??= this.ctx.uploads.createPartial(file.partial);
-      await file.created;
-      sink = this.ctx.uploads.writeAt(file.partial, offset);
-      const record = live.record;
-      const counter = new Transform({
-        transform: (chunk: Buffer, _enc, done) => {
-          part.written += chunk.length;
-          if (part.written > length) return done(ERRORS.badRequest('The part is longer than its Content-Length'));
-          record.bytesTransferred += chunk.length;
-          if (file.record) file.record.bytesWritten += chunk.length;
-          done(null, chunk);
-        },
-      });
-      // Armed only now: its 'data' listener starts the body flowing, which must go to the pipeline.
-      const limits = this.ctx.limits;
-      watchUpload(req, { authorizeMs: limits.uploadIdleTimeoutMs, idleMs: limits.uploadIdleTimeoutMs }, (e) => {
-        failure = e;
-        req.destroy();
-      }).authorized();
-      await pipeline(req, counter, sink);
-    } catch (err) {
-      const error = asNodeError(
-        failure ?? (req.destroyed && !req.complete ? new NodeError(499, 'The client closed the connection during the part') : err),
-      );
-      cut = error.status === 499 || error.status === 408;
-      throw error;
-    } finally {
-      if (sink && !sink.closed) await once(sink, 'close').catch(() => undefined);
-      // What reached the disk is held, even from a part cut short: a retry sends only the rest.
-      if (sink) file.held = addRange(file.held, offset, offset + sink.bytesWritten);
-      file.inflight.delete(part);
-      session.requests.delete(req);
-      this.recount(session, file);
-      this.touch(session);
-      // The connections carrying this attempt are gone: it failed, as a cut v3 upload does; the
-      // session waits for the rest (§11.3), and the next part begins a new attempt.
-      if (cut && session.live === live && session.state === 'open' && session.files.every((f) => f.inflight.size === 0)) {
-        session.live = null;
-        this.ctx.transfers.finish(live, 'failed', { code: 499, message: 'The upload stopped before it completed; it can be resumed' });
-      }
+    const { written, error } = await writePart(this.ctx, file, part, live, req);
+    // What reached the disk is held, even from a part cut short: a retry sends only the rest.
+    if (written !== null) file.held = addRange(file.held, offset, offset + written);
+    // Kept on disk before the part is answered: after a restart, status says what this one did.
+    const saved = written !== null ? this.persist(session) : Promise.resolve();
+    saved.catch(() => undefined);
+    file.inflight.delete(part);
+    session.requests.delete(req);
+    recount(session, file);
+    this.touch(session);
+    // The connections carrying this attempt are gone: it failed, as a cut v3 upload does; the
+    // session waits for the rest (§11.3), and the next part begins a new attempt.
+    const cut = error !== null && (error.status === 499 || error.status === 408);
+    if (cut && session.live === live && session.state === 'open' && session.files.every((f) => f.inflight.size === 0)) {
+      session.live = null;
+      this.ctx.transfers.finish(live, 'failed', { code: 499, message: 'The upload stopped before it completed; it can be resumed' });
     }
+    if (error) throw error;
+    await saved;
     return offset + length;
   }
 
@@ -241,8 +215,9 @@ export class UploadSessions {
       }
       const files = await commitAll(session.batch, session.files);
       this.ctx.grants.consume(session.grant);
-      this.sessions.delete(session.id);
+      this.sessions.delete(session.key);
       session.state = 'ended';
+      await this.store.remove(session.key);
       const live = this.attempt(session);
       const record = live.record;
       record.bytesTransferred = record.bytesExpected;
@@ -265,13 +240,24 @@ export class UploadSessions {
     await Promise.all(expired.map((s) => this.end(s, 'failed', new NodeError(408, 'The upload session expired', 'timeout'))));
   }
 
+  /**
+   * The node stops: each session's attempt fails, as a cut upload's does, but the session stays on
+   * disk for the node's next start (§11.5).
+   */
   async closeAll(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.all([...this.sessions.values()].map((s) => this.end(s, 'failed', new NodeError(503, 'The node was shut down'))));
+    for (const session of this.sessions.values()) {
+      for (const req of session.requests) req.destroy();
+      if (session.live)
+        this.ctx.transfers.finish(session.live, 'failed', { code: 503, message: 'The node was shut down; the upload can be resumed' });
+      session.live = null;
+    }
+    await Promise.all([...this.sessions.values()].map((s) => this.persist(s).catch(() => undefined)));
+    this.sessions.clear();
   }
 
   private open(id: string): Session {
-    const session = this.sessions.get(id);
+    const session = this.sessions.get(sessionKey(id));
     if (!session) throw ERRORS.notFound('No such upload session: it completed, was canceled or expired');
     if (session.expiresAt <= Date.now()) {
       void this.end(session, 'failed', new NodeError(408, 'The upload session expired', 'timeout'));
@@ -280,52 +266,30 @@ export class UploadSessions {
     return session;
   }
 
+  private persist(session: Session): Promise<void> {
+    return this.store.save(session.key, () => (session.state === 'ended' ? null : snapshot(session)));
+  }
+
   /** §11.5: a session lives while it is used, never beyond its token. */
   private touch(session: Session): void {
     session.expiresAt = Math.min(session.tokenExpMs, Date.now() + this.ctx.limits.uploadSessionIdleMs);
   }
 
-  /** The record's bytes are the bytes held plus those arriving: a part sent again is not counted twice. */
-  private recount(session: Session, changed: SessionFile): void {
-    if (changed.record) changed.record.bytesWritten = heldBytes(changed.held) + sumWritten(changed);
-    if (session.live) session.live.record.bytesTransferred = session.files.reduce((sum, f) => sum + heldBytes(f.held) + sumWritten(f), 0);
-  }
-
-  /** The current attempt's record, begun with the bytes the session already holds. */
+  /** The current attempt's record; a cancel through the Node API ends the session. */
   private attempt(session: Session): LiveTransfer {
-    if (session.live) return session.live;
-    const live = this.ctx.transfers.begin(session.recordInit);
-    for (const file of session.files.slice(0, MAX_FILES_PER_RECORD)) {
-      const bytesWritten = heldBytes(file.held);
-      file.record = { path: file.path, size: file.size, bytesWritten, status: 'transferring', startUsec: nowUsec(), endUsec: 0 };
-      live.record.files.push(file.record);
-    }
-    session.live = live;
-    this.recount(session, session.files[0] as SessionFile);
-    live.abort.signal.addEventListener('abort', () => void this.end(session, 'canceled', new NodeError(499, 'The transfer was canceled')));
-    return live;
+    return attempt(this.ctx, session, () => void this.end(session, 'canceled', new NodeError(499, 'The transfer was canceled')));
   }
 
   private async end(session: Session, status: 'failed' | 'canceled', error: NodeError): Promise<void> {
     if (session.state === 'ended') return;
     session.state = 'ended';
-    this.sessions.delete(session.id);
+    this.sessions.delete(session.key);
     for (const req of session.requests) req.destroy();
     this.ctx.grants.release(session.grant);
-    await Promise.all(
-      session.files.map(async (f) => {
-        await f.created?.catch(() => undefined);
-        await this.ctx.uploads.discard(f.partial);
-      }),
-    );
+    await Promise.all(session.files.map((f) => f.created?.catch(() => undefined)));
+    await this.store.remove(session.key);
     // Canceled by the client: say so even when the last attempt had already failed.
     const live = session.live ?? (status === 'canceled' ? this.attempt(session) : null);
     if (live) this.ctx.transfers.finish(live, status, { code: error.status, message: error.message });
   }
-}
-
-function sumWritten(file: SessionFile): number {
-  let sum = 0;
-  for (const part of file.inflight) sum += part.written;
-  return sum;
 }

@@ -30,13 +30,19 @@ describe('Docroot.open', () => {
     expect(lstatSync(opened.stagingDir).mode & 0o777).toBe(0o700);
   });
 
-  it('empties the staging folder a killed process left, including folders in it, and keeps the rest', async () => {
+  it('empties the staging folder a killed process left, including folders in it, but for the upload sessions, and keeps the rest', async () => {
     await writeFile(join(docroot.stagingDir, 'left.partial'), 'half');
     await mkdir(join(docroot.stagingDir, 'sub'));
     await writeFile(join(docroot.stagingDir, 'sub', 'x'), 'x');
+    await mkdir(join(docroot.stagingDir, 'sessions', 'k'), { recursive: true });
+    await writeFile(join(docroot.stagingDir, 'sessions', 'k', '0.partial'), 'held');
     await writeFile(join(dir, 'kept.txt'), 'kept');
     const reopened = await Docroot.open(dir);
-    expect(await readdir(reopened.stagingDir)).toEqual([]);
+    expect(await readdir(reopened.stagingDir, { recursive: true })).toEqual([
+      'sessions',
+      join('sessions', 'k'),
+      join('sessions', 'k', '0.partial'),
+    ]);
     expect(await readdir(dir)).toEqual(expect.arrayContaining(['kept.txt', '.courier-staging']));
   });
 

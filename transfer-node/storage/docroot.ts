@@ -9,12 +9,12 @@
  * operation stays inside each folder its path passes through. The staging folder is refused by
  * identity (device and inode, real path) wherever a path reaches it (README, "Links").
  */
-import { lstat, mkdir, realpath, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { ERRORS } from '../errors';
 import { readEntries, type DirEntry } from './dir-entries';
-import { STAGING_DIR, toNodePath } from './node-path';
+import { STAGED_SESSIONS_DIR, STAGING_DIR, toNodePath } from './node-path';
 
 export interface ResolvedPath {
   nodePath: string;
@@ -29,12 +29,17 @@ export class Docroot {
 
   private constructor(readonly root: string) {}
 
-  /** Creates the docroot if missing and empties the staging folder left by a killed process. */
+  /**
+   * Creates the docroot if missing and empties the staging folder left by a killed process, but
+   * for its upload sessions, which a restart continues (docs/http-gateway.md §11.5).
+   */
   static async open(dir: string): Promise<Docroot> {
     await mkdir(dir, { recursive: true });
     const docroot = new Docroot(await realpath(dir));
-    await rm(docroot.stagingDir, { recursive: true, force: true });
     await mkdir(docroot.stagingDir, { recursive: true, mode: 0o700 });
+    for (const entry of await readdir(docroot.stagingDir)) {
+      if (entry !== STAGED_SESSIONS_DIR) await rm(join(docroot.stagingDir, entry), { recursive: true, force: true });
+    }
     const staging = await lstat(docroot.stagingDir);
     docroot.staging = { dev: staging.dev, ino: staging.ino };
     return docroot;

@@ -9,6 +9,8 @@ import { ERRORS, type NodeError } from '../errors';
 
 /** Staging folder for partial uploads, inside the docroot so the final rename never crosses devices. */
 export const STAGING_DIR = RESERVED_NAME;
+/** The staging folder's one lasting folder: upload sessions, which outlive a restart (docs/http-gateway.md §11.5). */
+export const STAGED_SESSIONS_DIR = 'sessions';
 
 export interface ParseOptions {
   /** Node API paths are docroot-relative with a leading `/`; upload filenames must be relative. */

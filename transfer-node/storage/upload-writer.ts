@@ -26,6 +26,11 @@ export class UploadWriter {
     private readonly listings: FolderListings,
   ) {}
 
+  /** The staging folder: upload sessions keep their staged files in it (docs/http-gateway.md §11.5). */
+  get stagingDir(): string {
+    return this.docroot.stagingDir;
+  }
+
   stage(): StagedFile {
     const partial = join(this.docroot.stagingDir, `${randomUUID()}.partial`);
     // 'wx': never reuse an existing file; 0o640: not world-readable while in flight.
@@ -33,13 +38,9 @@ export class UploadWriter {
   }
 
   /**
-   * A staging name for a file an upload session fills part by part (docs/http-gateway.md §11):
-   * `createPartial` makes it empty, then `writeAt` writes each part at its offset.
+   * A file an upload session fills part by part (docs/http-gateway.md §11), at a name in its own
+   * folder of the staging area (upload-session-store.ts): made empty, then written at each offset.
    */
-  reserve(): string {
-    return join(this.docroot.stagingDir, `${randomUUID()}.partial`);
-  }
-
   async createPartial(partial: string): Promise<void> {
     await writeFile(partial, '', { flag: 'wx', mode: 0o640 });
   }

@@ -317,7 +317,7 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     expect(plain.json.error).toBe(PAGE_CLOSED_ERROR);
   });
 
-  it('a Desktop transfer that failed runs again when Desktop resumes it; a gateway one does not', async () => {
+  it('a Desktop transfer that failed runs again when Desktop resumes it, and a gateway upload when its session resumes; a cancelled one does not', async () => {
     const create = async (name: string) =>
       (await api('POST', '/api/transfers', { spaceId, direction: 'upload', folder: '/', files: [{ path: name, size: 1 }] })).json.transfer
         .id as string;
@@ -332,7 +332,15 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
     const gateway = await create('gateway.bin');
     await api('PATCH', `/api/transfers/${gateway}`, { status: 'running', client: 'http-gateway' });
     await api('PATCH', `/api/transfers/${gateway}`, { status: 'failed', error: 'lost' });
+    // A report that does not say the gateway client resumed it (a late one) does not reopen it.
     expect((await api('PATCH', `/api/transfers/${gateway}`, { status: 'running' })).json.status).toBe('failed');
+    expect((await api('PATCH', `/api/transfers/${gateway}`, { status: 'running', client: 'http-gateway' })).json).toMatchObject({
+      status: 'running',
+      error: null,
+    });
+    // Cancelled is an end: its session was deleted on the node.
+    await api('PATCH', `/api/transfers/${gateway}`, { status: 'cancelled' });
+    expect((await api('PATCH', `/api/transfers/${gateway}`, { status: 'running', client: 'http-gateway' })).json.status).toBe('cancelled');
   });
 
   it('ends a transfer that was authorized but never reached its node, after an hour', async () => {

@@ -118,10 +118,14 @@ export function createTransferTracker(deps: {
         log.warn({ err, nodeId }, 'could not look a transfer up by its tag');
         break;
       }
-      // A node that ignores the filter answers with others' transfers: only the tag decides.
-      for (const item of items.filter((i) => courierTransferId(i) === row.id)) {
+      // A node that ignores the filter answers with others' transfers: only the tag decides. Of a
+      // resumed upload's attempts (docs/http-gateway.md §11.4) the latest speaks for the record.
+      const latest = items
+        .filter((i) => courierTransferId(i) === row.id)
+        .sort((a, b) => (b.start_time_usec ?? 0) - (a.start_time_usec ?? 0))[0];
+      if (latest) {
         skipped = true;
-        changed = (await apply(nodeId, item, row)) || changed;
+        changed = (await apply(nodeId, latest, row)) || changed;
       }
     }
     for (const [id, at] of lookedUp) if (at < now - 10 * TAG_LOOKUP_EVERY_MS) lookedUp.delete(id);

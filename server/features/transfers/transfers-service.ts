@@ -414,10 +414,22 @@ export function createTransfersService(deps: {
         onChange();
         return toTransferRecord({ ...row, error: PAGE_CLOSED_ERROR });
       }
-      // Desktop resumes a failed or stopped transfer where it stopped (docs/aspera-sdk.md §9): its
-      // record runs again.
-      if (report.status === 'running' && row.client === 'desktop' && (row.status === 'failed' || row.status === 'cancelled')) {
-        const reopened: Partial<TransferRow> = { status: 'running', error: null, ended_at: null };
+      // Desktop resumes a failed or stopped transfer where it stopped (docs/aspera-sdk.md §9), and the
+      // gateway client a failed upload whose session the node holds (docs/http-gateway.md §11.3): its
+      // record runs again. The session's next attempt is a new node transfer with the same tag, which
+      // the tracker finds: the failed one is no longer this record's.
+      const gatewayResume =
+        report.client === 'http-gateway' && row.client === 'http-gateway' && row.direction === 'upload' && row.status === 'failed';
+      if (
+        report.status === 'running' &&
+        (gatewayResume || (row.client === 'desktop' && (row.status === 'failed' || row.status === 'cancelled')))
+      ) {
+        const reopened: Partial<TransferRow> = {
+          status: 'running',
+          error: null,
+          ended_at: null,
+          ...(gatewayResume ? { node_transfer_id: null } : {}),
+        };
         await transfers.update(id, reopened);
         onChange();
         return toTransferRecord({ ...row, ...reopened });

@@ -1,17 +1,17 @@
 import { isEnded } from '../../../contract/transfer-status';
-import type { StartRequest, TransferClient, TransferClientEvent } from '../transfer-client';
+import type { TransferClient, TransferClientEvent } from '../transfer-client';
 import { createListenerSet } from '../transfer-listeners';
 import { TransferClientError } from '../transfer-error';
 import { saveBlobWithAnchor, openInHiddenFrame } from './browser-save';
 import { expectedSize, withZipWhenNeeded } from './download-spec';
 import { runPresignedDownload, runStreamedDownload, type DownloadEnvironment } from './download';
 import { offlineError } from './gateway-error';
-import { downloadFileProgress, filesSent, uploadFileProgress, type SentFile } from './gateway-files';
 import { gatewayEndpoint } from './gateway-url';
 import { uploadSessionPartMax } from './gateway-info';
 import { runUpload, type GatewayUpdate } from './upload';
 import { buildUploadForm } from './upload-form';
-import { runSessionUpload, type SessionState, type SessionTuning } from './upload-session';
+import { runSessionUpload, type SessionTuning } from './upload-session';
+import { fileProgress, watchStall, type Running } from './running-transfer';
 import { forgetSession, matchSources, recallSession, rememberSession } from './session-memory';
 
 /**
@@ -51,22 +51,6 @@ export interface HttpGatewayClientOptions {
   /** Whether the browser has a network (`navigator.onLine`), to name a lost connection as such. */
   isOnline?: () => boolean;
   sessionTuning?: Partial<SessionTuning>;
-}
-
-interface Running {
-  request: StartRequest;
-  last: TransferClientEvent;
-  abort?: () => void;
-  removed?: boolean;
-  lastActivity: number;
-  /** Upload body sent: the server may take its time to store or forward it; not a stall. */
-  awaitingAnswer?: boolean;
-  stalled?: boolean;
-  watchdog?: ReturnType<typeof setInterval>;
-  /** What the per-file list last said (status and files sent): it is emitted again only when this changes. */
-  filesKey?: string;
-  /** The upload session carrying it (docs/http-gateway.md §11), kept so a retry sends only what is missing. */
-  session?: SessionState;
 }
 
 /** Courier's own HTTP Gateway v3 client (docs/http-gateway.md), one transfer per upload/download request. */
@@ -123,40 +107,9 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
     listeners.emit({ ...event, ...(event.files ? { files: event.files.map((f) => ({ ...f })) } : {}) });
   }
 
-  /** The per-file list when it changed: as each file of an upload is sent, and on every status change. */
-  function fileProgress(entry: Running, event: TransferClientEvent) {
-    const { request } = entry;
-    if (request.direction === 'upload') {
-      const files: SentFile[] = (request.sources ?? []).map((s) => ({ path: s.path, size: s.file.size }));
-      const key = `${event.status}:${filesSent(files, event.bytesDone)}`;
-      if (key === entry.filesKey) return undefined;
-      entry.filesKey = key;
-      return uploadFileProgress(files, event.status, event.bytesDone, event.error?.message);
-    }
-    const key = event.status;
-    if (key === entry.filesKey) return undefined;
-    entry.filesKey = key;
-    return downloadFileProgress(specSources(request.transferSpec), event.status, event.bytesDone, event.bytesTotal, event.error?.message);
-  }
-
-  function watch(entry: Running): void {
-    entry.lastActivity = Date.now();
-    entry.stalled = false;
-    entry.awaitingAnswer = false;
-    clearInterval(entry.watchdog);
-    entry.watchdog = setInterval(
-      () => {
-        if (entry.awaitingAnswer || !entry.abort || Date.now() - entry.lastActivity < stallMs) return;
-        entry.stalled = true;
-        entry.abort();
-      },
-      Math.min(5000, Math.max(10, stallMs / 4)),
-    );
-  }
-
   function run(entry: Running): void {
     const { request } = entry;
-    watch(entry);
+    watchStall(entry, stallMs);
     const base = request.gatewayUrl ?? '';
     if (request.direction === 'upload') {
       const sources = request.sources ?? [];
@@ -299,10 +252,4 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
 
     subscribe: (listener) => listeners.add(listener),
   };
-}
-
-/** The space paths a download spec asks for, in its order. */
-function specSources(spec: Record<string, unknown>): string[] {
-  const paths = Array.isArray(spec.paths) ? (spec.paths as { source?: unknown }[]) : [];
-  return paths.map((p) => p?.source).filter((p): p is string => typeof p === 'string');
 }
