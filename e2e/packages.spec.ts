@@ -19,7 +19,7 @@ async function saveDownload(page: Page, click: () => Promise<void>, name: string
   return saved;
 }
 
-test('a folder tree sent to a second user reaches their inbox only once uploaded, is downloaded byte-identical, and the sender sees the receipt', async ({
+test('a folder tree sent to a second user reaches their inbox only once uploaded, stays invisible to a third, is downloaded byte-identical, and the sender sees the receipt', async ({
   page,
   browser,
 }) => {
@@ -27,6 +27,9 @@ test('a folder tree sent to a second user reaches their inbox only once uploaded
   const sender = await logInByApi(page);
   const username = `rec${randomUUID().slice(0, 8)}`;
   await sender.post('/api/users', { username, displayName: `Rita ${username}`, password: PASSWORD });
+  // A third person, not on the package: it must stay invisible to them once it is ready too.
+  const outsiderName = `out${randomUUID().slice(0, 8)}`;
+  await sender.post('/api/users', { username: outsiderName, displayName: `Otto ${outsiderName}`, password: PASSWORD });
 
   // A folder tree: report.txt at the top, data/big.bin (3 MB, slow enough to watch) and data/deep/note.txt.
   const root = path.join(tempDir('courier-package-'), 'Tree');
@@ -66,6 +69,14 @@ test('a folder tree sent to a second user reaches their inbox only once uploaded
   await expect
     .poll(async () => (await sender.get<{ package: { status: string } }>(`/api/packages/${id}`)).package.status, { timeout: 60_000 })
     .toBe('ready');
+
+  const outsiderContext = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const outsiderPage = await outsiderContext.newPage();
+  const outsider = await logInByApi(outsiderPage, { username: outsiderName, password: PASSWORD });
+  expect((await outsider.get<{ packages: unknown[] }>('/api/packages?box=inbox')).packages).toEqual([]);
+  expect((await outsiderPage.request.get(`/api/packages/${id}`)).status()).toBe(404);
+  expect((await outsider.raw('POST', `/api/packages/${id}/downloads`, {})).status()).toBe(404);
+  await outsiderContext.close();
 
   await recipientPage.goto('/inbox');
   await expect(shell(recipientPage).heading).toHaveText('Inbox');
