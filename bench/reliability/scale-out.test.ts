@@ -23,13 +23,13 @@ import { startNode, tempDir } from '../lib/processes';
 // The issue asks for 200 sessions; on the 2-core CI machine, shared by two portals, two nodes,
 // nginx and PostgreSQL, 40 keep the test near its ~90 s budget with every session working
 // through the kill. Each runs rounds until the end; the kill comes after KILL_AFTER transfers.
-const SESSIONS = 40;
+const SESSIONS = 200;
 /** The instances' COURIER_LEASE_SECONDS: short, so the survivor takes over quickly. */
 const LEASE_SECONDS = 3;
 /** Between reading the clock and the SIGKILL landing, a renewal may still slip in. */
 const SIGNAL_DELIVERY_MS = 1000;
 const USERS = 6;
-const KILL_AFTER = 40;
+const KILL_AFTER = 200;
 const ROUNDS_AFTER_KILL = 1;
 const ADMIN_PASSWORD = 'scale-out-admin-password';
 const USER_PASSWORD = 'scale-out-user-password';
