@@ -20,9 +20,8 @@ import { freePort } from '../../test-kit/free-port';
 import { gatewayUpload } from '../../test-kit/gateway-upload';
 import { startNode, tempDir } from '../lib/processes';
 
-// The issue asks for 200 sessions; on the 2-core CI machine, shared by two portals, two nodes,
-// nginx and PostgreSQL, 40 keep the test near its ~90 s budget with every session working
-// through the kill. Each runs rounds until the end; the kill comes after KILL_AFTER transfers.
+// 200 sessions (six users, each session its own login) work through the balancer in rounds; the
+// kill comes after KILL_AFTER transfers, then every session works ROUNDS_AFTER_KILL more rounds.
 const SESSIONS = 200;
 /** The instances' COURIER_LEASE_SECONDS: short, so the survivor takes over quickly. */
 const LEASE_SECONDS = 3;
