@@ -14,6 +14,7 @@ import {
   chromiumUploadBench,
 } from './benchmarks/chromium-transfers';
 import { downloadBench } from './benchmarks/download';
+import { instancesBench } from './benchmarks/instances';
 import { memoryBench } from './benchmarks/memory';
 import { nodeToNodeBench } from './benchmarks/node-to-node';
 import { spaBench } from './benchmarks/spa';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (o: BenchOptions) => Promise<BenchRow[]>> = {
   upload: uploadBench,
   'node-to-node': nodeToNodeBench,
   authorization: authorizationBench,
+  instances: instancesBench,
   browse: browseBench,
   memory: memoryBench,
   'chromium-upload': chromiumUploadBench,
