@@ -248,27 +248,7 @@ export function createPackagesService(deps: {
         client: request.client,
         transferId,
       });
-      const row: PackageRow = {
-        id,
-        sender_user_id: user.id,
-        node_id: nodeId,
-        node_path: nodePath,
-        subject: request.subject,
-        message: request.message,
-        files_json: JSON.stringify(files),
-        file_count: files.length,
-        bytes,
-        notify_on_download: request.notifyOnDownload ? 1 : 0,
-        private_recipients: request.privateRecipients ? 1 : 0,
-        require_code: request.requireCode ? 1 : 0,
-        status: 'uploading',
-        upload_transfer_id: transferId,
-        created_at: now,
-        updated_at: now,
-        ready_at: null,
-        expires_at: expiresAt,
-        sender_archived_at: null,
-      };
+      const row = newPackageRow({ id, user, nodeId, nodePath, request, files, bytes, transferId, now, expiresAt });
       await packages.insert(row, recipients);
       await audit.record({
         userId: user.id,
@@ -337,30 +317,7 @@ export function createPackagesService(deps: {
         });
       const bytes = files.reduce((sum, f) => sum + f.size, 0);
       // The package first: the tracker may report the copy's end as soon as its record exists.
-      await packages.insert(
-        {
-          id,
-          sender_user_id: user.id,
-          node_id: nodeId,
-          node_path: nodePath,
-          subject: request.subject,
-          message: request.message,
-          files_json: JSON.stringify(files),
-          file_count: files.length,
-          bytes,
-          notify_on_download: request.notifyOnDownload ? 1 : 0,
-          private_recipients: request.privateRecipients ? 1 : 0,
-          require_code: request.requireCode ? 1 : 0,
-          status: 'uploading',
-          upload_transfer_id: transferId,
-          created_at: now,
-          updated_at: now,
-          ready_at: null,
-          expires_at: expiresAt,
-          sender_archived_at: null,
-        },
-        recipients,
-      );
+      await packages.insert(newPackageRow({ id, user, nodeId, nodePath, request, files, bytes, transferId, now, expiresAt }), recipients);
       const transfer: TransferRow = {
         id: transferId,
         user_id: user.id,
@@ -688,3 +645,39 @@ export function createPackagesService(deps: {
 }
 
 export type PackagesService = ReturnType<typeof createPackagesService>;
+
+/** A package's row as sending starts it: uploading (or being copied on the node) until the tracker reports the end. */
+function newPackageRow(p: {
+  id: string;
+  user: User;
+  nodeId: string;
+  nodePath: string;
+  request: Pick<CreatePackageRequest, 'subject' | 'message' | 'notifyOnDownload' | 'privateRecipients' | 'requireCode'>;
+  files: readonly unknown[];
+  bytes: number;
+  transferId: string;
+  now: number;
+  expiresAt: PackageRow['expires_at'];
+}): PackageRow {
+  return {
+    id: p.id,
+    sender_user_id: p.user.id,
+    node_id: p.nodeId,
+    node_path: p.nodePath,
+    subject: p.request.subject,
+    message: p.request.message,
+    files_json: JSON.stringify(p.files),
+    file_count: p.files.length,
+    bytes: p.bytes,
+    notify_on_download: p.request.notifyOnDownload ? 1 : 0,
+    private_recipients: p.request.privateRecipients ? 1 : 0,
+    require_code: p.request.requireCode ? 1 : 0,
+    status: 'uploading',
+    upload_transfer_id: p.transferId,
+    created_at: p.now,
+    updated_at: p.now,
+    ready_at: null,
+    expires_at: p.expiresAt,
+    sender_archived_at: null,
+  };
+}
