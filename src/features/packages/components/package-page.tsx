@@ -1,4 +1,4 @@
-import { Button, InlineNotification, Table, TableBody, TableCell, TableContainer, TableHead, TableHeader, TableRow } from '@carbon/react';
+import { Button, InlineNotification, TableCell, TableRow } from '@carbon/react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { CreateTransferResponse } from '../../../../contract/transfers';
@@ -7,6 +7,7 @@ import { FileTable } from '../../../components/downloads/file-table';
 import { usePathSelection } from '../../../hooks/use-path-selection';
 import { errorMessage } from '../../../lib/error-message';
 import { authorizePackageDownload, usePackage, useRecallPackage } from '../api/packages-api';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const RECEIPT_WORDS = {
   'not-opened': 'Not opened',
@@ -96,28 +97,17 @@ export function PackagePage({ id, userId, isAdmin, onDownload }: PackagePageProp
         selection={{ selected, onToggle: toggle }}
       />
       <h2>Recipients</h2>
-      <TableContainer>
-        <Table aria-label="Recipients" size="md">
-          <TableHead>
-            <TableRow>
-              <TableHeader>Recipient</TableHeader>
-              <TableHeader>Receipt</TableHeader>
-              <TableHeader>When</TableHeader>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {recipients.map((r) => (
-              <TableRow key={r.id} data-testid="package-recipient">
-                <TableCell>{r.name}</TableCell>
-                <TableCell>{RECEIPT_WORDS[r.receipt]}</TableCell>
-                <TableCell>
-                  {r.downloadedAt ? new Date(r.downloadedAt).toLocaleString() : r.openedAt ? new Date(r.openedAt).toLocaleString() : ''}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      <DataTableFrame label="Recipients" headers={['Recipient', 'Receipt', 'When']}>
+        {recipients.map((r) => (
+          <TableRow key={r.id} data-testid="package-recipient">
+            <TableCell>{r.name}</TableCell>
+            <TableCell>{RECEIPT_WORDS[r.receipt]}</TableCell>
+            <TableCell>
+              {r.downloadedAt ? new Date(r.downloadedAt).toLocaleString() : r.openedAt ? new Date(r.openedAt).toLocaleString() : ''}
+            </TableCell>
+          </TableRow>
+        ))}
+      </DataTableFrame>
     </section>
   );
 }
