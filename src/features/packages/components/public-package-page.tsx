@@ -1,10 +1,10 @@
-import { Button, Header, HeaderName, InlineLoading, InlineNotification, Stack, TextInput, Theme } from '@carbon/react';
+import { Button, InlineLoading, InlineNotification, Stack, TextInput } from '@carbon/react';
 import { useState, type FormEvent } from 'react';
 import type { PublicPackage } from '../../../../contract/packages';
 import { DownloadActions } from '../../../components/downloads/download-actions';
 import { DownloadProgress } from '../../../components/downloads/download-progress';
 import { FileTable } from '../../../components/downloads/file-table';
-import { ProductName } from '../../../components/layout/product-name';
+import { StandalonePage } from '../../../components/layout/standalone-page';
 import { formatBytes } from '../../../lib/format-bytes';
 import { usePublicPackage, useSendPackageCode, useUnlockPackage } from '../api/public-package';
 import { usePublicPackageDownload } from '../hooks/use-public-package-download';
@@ -23,17 +23,9 @@ export function PublicPackagePage({ link }: { link: string }) {
     );
   else body = <PackageContents link={link} pkg={pkg.data} />;
   return (
-    <div className="courier-standalone">
-      <title>A package for you · Courier</title>
-      <Theme theme="g100">
-        <Header aria-label="Courier">
-          <HeaderName href="/" prefix="">
-            <ProductName />
-          </HeaderName>
-        </Header>
-      </Theme>
-      <main className="courier-standalone__main courier-public-share">{body}</main>
-    </div>
+    <StandalonePage title="A package for you · Courier" mainClassName="courier-public-share">
+      {body}
+    </StandalonePage>
   );
 }
 

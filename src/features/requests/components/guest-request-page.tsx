@@ -1,20 +1,9 @@
-import {
-  Button,
-  Form,
-  Header,
-  HeaderName,
-  InlineLoading,
-  InlineNotification,
-  PasswordInput,
-  ProgressBar,
-  Stack,
-  TextInput,
-  Theme,
-} from '@carbon/react';
+import { Button, Form, HeaderName, InlineLoading, InlineNotification, PasswordInput, ProgressBar, Stack, TextInput } from '@carbon/react';
 import { Upload } from '@carbon/icons-react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PublicRequest, SubmitResponse } from '../../../../contract/requests';
 import { ProductName } from '../../../components/layout/product-name';
+import { StandalonePage } from '../../../components/layout/standalone-page';
 import { DropZone, type ReadUpload } from '../../../components/upload/drop-zone';
 import { ApiError } from '../../../lib/api-client';
 import { errorMessage } from '../../../lib/error-message';
@@ -35,27 +24,26 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 export function GuestRequestPage({ requestId }: { requestId: string }) {
   const request = usePublicRequest(requestId);
   return (
-    <div className="courier-standalone">
-      <title>{request.data ? `${request.data.title} · Courier` : 'File request · Courier'}</title>
-      <Theme theme="g100">
-        <Header aria-label="Courier">
-          <HeaderName href="#" prefix="" onClick={(e) => e.preventDefault()}>
-            <ProductName />
-          </HeaderName>
-        </Header>
-      </Theme>
-      <main className="courier-standalone__main courier-guest" id="main-content">
-        <div className="courier-guest__panel">
-          {request.isPending ? (
-            <InlineLoading description="Loading the request…" />
-          ) : request.isError ? (
-            <Unavailable error={request.error} />
-          ) : (
-            <RequestBody request={request.data} />
-          )}
-        </div>
-      </main>
-    </div>
+    <StandalonePage
+      title={request.data ? `${request.data.title} · Courier` : 'File request · Courier'}
+      mainClassName="courier-guest"
+      mainId="main-content"
+      brand={
+        <HeaderName href="#" prefix="" onClick={(e) => e.preventDefault()}>
+          <ProductName />
+        </HeaderName>
+      }
+    >
+      <div className="courier-guest__panel">
+        {request.isPending ? (
+          <InlineLoading description="Loading the request…" />
+        ) : request.isError ? (
+          <Unavailable error={request.error} />
+        ) : (
+          <RequestBody request={request.data} />
+        )}
+      </div>
+    </StandalonePage>
   );
 }
 

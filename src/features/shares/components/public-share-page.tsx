@@ -1,9 +1,9 @@
-import { Button, Header, HeaderName, InlineLoading, Link, Select, SelectItem, Theme } from '@carbon/react';
+import { Button, InlineLoading, Link, Select, SelectItem } from '@carbon/react';
 import { useState } from 'react';
 import type { PublicShare, PublicShareItem } from '../../../../contract/shares';
 import { DownloadActions } from '../../../components/downloads/download-actions';
 import { DownloadProgress } from '../../../components/downloads/download-progress';
-import { ProductName } from '../../../components/layout/product-name';
+import { StandalonePage } from '../../../components/layout/standalone-page';
 import { usePathSelection } from '../../../hooks/use-path-selection';
 import { ApiError } from '../../../lib/api-client';
 import { DESKTOP_DOWNLOAD_PAGE } from '../../../transfer-clients';
@@ -31,17 +31,9 @@ export function PublicSharePage({ linkId }: { linkId: string }) {
       );
   } else body = <ShareContents linkId={linkId} share={share.data} />;
   return (
-    <div className="courier-standalone">
-      <title>Shared with you · Courier</title>
-      <Theme theme="g100">
-        <Header aria-label="Courier">
-          <HeaderName href="/" prefix="">
-            <ProductName />
-          </HeaderName>
-        </Header>
-      </Theme>
-      <main className="courier-standalone__main courier-public-share">{body}</main>
-    </div>
+    <StandalonePage title="Shared with you · Courier" mainClassName="courier-public-share">
+      {body}
+    </StandalonePage>
   );
 }
 
