@@ -29,7 +29,7 @@ import { spacesRoutes } from './features/spaces/spaces-routes';
 import { createSpacesService, type SpacesService } from './features/spaces/spaces-service';
 import { createTransferFeed } from './features/transfers/transfer-feed';
 import { createTransferTracker } from './features/transfers/transfer-tracker';
-import { createTransfersRepository, type TransferRow } from './features/transfers/transfers-repository';
+import { createTransfersRepository } from './features/transfers/transfers-repository';
 import { transfersRoutes } from './features/transfers/transfers-routes';
 import { copyRoutes } from './features/transfers/copy-routes';
 import { createCopyService } from './features/transfers/copy-service';
