@@ -29,7 +29,7 @@ import { spacesRoutes } from './features/spaces/spaces-routes';
 import { createSpacesService, type SpacesService } from './features/spaces/spaces-service';
 import { createTransferFeed } from './features/transfers/transfer-feed';
 import { createTransferTracker } from './features/transfers/transfer-tracker';
-import { createTransfersRepository, type TransferRow } from './features/transfers/transfers-repository';
+import { createTransfersRepository } from './features/transfers/transfers-repository';
 import { transfersRoutes } from './features/transfers/transfers-routes';
 import { copyRoutes } from './features/transfers/copy-routes';
 import { createCopyService } from './features/transfers/copy-service';
@@ -263,23 +263,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
   });
-  // The public side of share links is built after the transfers service it hands downloads to; the
-  // tracker reaches it through this late-bound callback.
-  let transferEnded: (row: TransferRow) => Promise<void> = async () => undefined;
-  let packageTransferEnded: (row: TransferRow) => Promise<void> = async () => undefined;
   const tracker = createTransferTracker({
     transfers: transfersRepository,
     clients,
     log: app.log,
     onChange: () => feed.nudge(),
-    onCompleted: (row) => requests.transferCompleted(row),
-    onEnded: async (row) => {
-      await transferEnded(row);
-      await copies.transferEnded(row);
-      await packageTransferEnded(row);
-    },
     intervalMs: options.trackerIntervalMs,
     runOnce: (pass) => leases.run('transfer-tracker', pass),
+  });
+  // What happens when a transfer ends, in this order; the services built below subscribe as they are built.
+  tracker.onTransferEnded(async (row) => {
+    if (row.status === 'completed') await requests.transferCompleted(row);
   });
   const transfers = createTransfersService({
     access,
@@ -298,6 +292,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onChange: () => feed.nudge(),
     log: app.log,
   });
+  tracker.onTransferEnded(copies.transferEnded);
   app.decorate('courier', { tracker, nodes, loginHashing, notifier, mailWorker, expirePackages: async () => 0, leases });
   app.addHook('onReady', async () => {
     await transferChanges.start();
@@ -384,7 +379,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cookies: shareCookies,
     publicOrigin: origin,
   });
-  transferEnded = publicShares.transferEnded;
+  tracker.onTransferEnded(publicShares.transferEnded);
   const shares = createSharesService({
     shares: sharesRepository,
     access,
@@ -414,7 +409,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onTransferChange: () => feed.nudge(),
   });
-  packageTransferEnded = packages.transferEnded;
+  tracker.onTransferEnded(packages.transferEnded);
   app.courier.expirePackages = () => packages.expireDue();
   // Once a minute; a failed pass (a node down) is logged and tried again by the next.
   const expiry = setInterval(

@@ -492,7 +492,7 @@ export function createPackagesService(deps: {
       return expired;
     },
 
-    /** The tracker's report of a transfer's end (transfer-tracker.ts `onEnded`). */
+    /** The tracker's report of a transfer's end (transfer-tracker.ts `onTransferEnded`). */
     async transferEnded(transfer: TransferRow): Promise<void> {
       if (!transfer.package_id) return;
       const row = await packages.find(transfer.package_id);

@@ -81,6 +81,27 @@ describe.each(DIALECTS)('transfer tracker, running records on %s', (dialect) => 
     expect(await status(forgotten)).toMatchObject({ status: 'failed', error: NODE_FORGOT_TRANSFER, ended_at: expect.any(Number) });
   });
 
+  it('tells each end listener once, in order, past one that fails, and not one that unsubscribed', async () => {
+    const ended = await runningRecord(hsts.transferCompleted.id);
+    node.answer(`GET /ops/transfers/${hsts.transferCompleted.id}`, { body: hsts.transferCompleted });
+    const heard: string[] = [];
+    const tracker = t.app.courier.tracker;
+    const stops = [
+      tracker.onTransferEnded(async (row) => {
+        heard.push(`first ${row.id} ${row.status}`);
+        throw new Error('this listener fails');
+      }),
+      tracker.onTransferEnded(async (row) => void heard.push(`second ${row.id} ${row.status}`)),
+      tracker.onTransferEnded(async (row) => void heard.push(`gone ${row.id}`)),
+    ];
+    stops[2]!();
+    await tracker.sync();
+    await tracker.sync();
+    expect(heard).toEqual([`first ${ended} completed`, `second ${ended} completed`]);
+    expect(await status(ended)).toMatchObject({ status: 'completed' });
+    stops.forEach((stop) => stop());
+  });
+
   it('leaves a record running while its node still reports the transfer running, or cannot answer', async () => {
     const running = await runningRecord(hsts.transferRunning.id);
     const flakyOnNode = randomUUID();

@@ -33,16 +33,6 @@ export function createTransferTracker(deps: {
   clients: NodeClients;
   log: FastifyBaseLogger;
   onChange: () => void;
-  /**
-   * Told once a record reaches `completed` from the node's report (a file request's submission is
-   * announced then: docs/file-requests.md §4). A failure here is logged and never stops tracking.
-   */
-  onCompleted?: (row: TransferRow) => Promise<void>;
-  /**
-   * A record reached an end as its node reports it (completed, failed or cancelled), once per
-   * record and tracker: what counts a share link's completed downloads (docs/sharing.md §5).
-   */
-  onEnded?: (row: TransferRow) => Promise<void>;
   intervalMs?: number;
   /**
    * Runs a pass only where it must run: under the tracker's lease, so one portal instance of several
@@ -50,7 +40,8 @@ export function createTransferTracker(deps: {
    */
   runOnce?: (pass: () => Promise<void>) => Promise<unknown>;
 }) {
-  const { transfers, clients, log, onChange, onEnded } = deps;
+  const { transfers, clients, log, onChange } = deps;
+  const endListeners = new Set<TransferEndListener>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
@@ -72,14 +63,12 @@ export function createTransferTracker(deps: {
     if ((Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === current[k])) return false;
     // Another tracker may have moved the record since it was read: then its consequences were its to run.
     if (!(await transfers.updateIfStatus(current.id, current.status, patch))) return false;
-    if (patch.status === 'completed' && deps.onCompleted)
-      await deps
-        .onCompleted({ ...current, ...patch })
-        .catch((err: unknown) => log.warn({ err, transferId: current.id }, 'completion hook failed'));
-    if (onEnded && patch.status !== 'running' && patch.status !== undefined && patch.status !== current.status)
-      await onEnded({ ...current, ...patch }).catch((err: unknown) =>
-        log.warn({ err, transferId: current.id }, 'a transfer end was not handled'),
-      );
+    if (patch.status !== 'running' && patch.status !== undefined && patch.status !== current.status) {
+      const ended = { ...current, ...patch };
+      // One listener's failure is logged and neither stops tracking nor keeps the others from hearing.
+      for (const listener of [...endListeners])
+        await listener(ended).catch((err: unknown) => log.warn({ err, transferId: current.id }, 'a transfer end was not handled'));
+    }
     return true;
   }
 
@@ -188,6 +177,16 @@ export function createTransferTracker(deps: {
 
   return {
     sync,
+    /**
+     * Tells `listener` each time a record reaches an end as its node reports it (completed, failed or
+     * cancelled), once per record and tracker, in the order listeners subscribed: a file request's
+     * submission is announced then (docs/file-requests.md §4), a share link counts its completed
+     * downloads (docs/sharing.md §5). Returns the unsubscribe.
+     */
+    onTransferEnded(listener: TransferEndListener): () => void {
+      endListeners.add(listener);
+      return () => endListeners.delete(listener);
+    },
     start(): void {
       timer = setInterval(
         () => void sync().catch((err: unknown) => log.warn({ err }, 'transfer tracking failed')),
@@ -204,6 +203,7 @@ export function createTransferTracker(deps: {
 }
 
 export type TransferTracker = ReturnType<typeof createTransferTracker>;
+export type TransferEndListener = (row: TransferRow) => Promise<void>;
 
 function courierTransferId(item: NodeTransfer): string | null {
   const courier = item.start_spec?.tags?.courier as { transfer_id?: unknown } | undefined;

@@ -2,7 +2,7 @@ import { mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectEntries, collectFileList, findUnreadable, startReadabilityCheck } from './collect-upload';
+import { collectDrop, collectEntries, collectFileList, findUnreadable, startReadabilityCheck } from './collect-upload';
 
 type FakeTree = { [name: string]: FakeTree | File | 'unreadable' };
 
@@ -74,6 +74,40 @@ describe('collectFileList', () => {
     const got = collectFileList([inFolder, file('y.txt')], 10);
     expect(got.sources.map((s) => s.path)).toEqual(['Pick/sub/x.txt', 'y.txt']);
     expect(collectFileList([file('1'), file('2')], 1).truncated).toBe(true);
+  });
+});
+
+describe('collectDrop', () => {
+  /** A drop's DataTransfer as Chromium hands it over: emptied once the drop handler returns. */
+  function dropOf(items: { kind: string; entry: FileSystemEntry | null }[], files: File[]) {
+    const data = {
+      items: items.map((i) => ({ kind: i.kind, webkitGetAsEntry: () => i.entry })),
+      files,
+    };
+    const empty = () => Object.assign(data, { items: [], files: [] });
+    return { data: data as unknown as DataTransfer, empty };
+  }
+
+  it('takes the entries during the drop and walks the tree after it, skipping string items', async () => {
+    const drop = dropOf(
+      [
+        { kind: 'file', entry: entry('Tree', { 'a.txt': file('a.txt'), empty: {} }) },
+        { kind: 'string', entry: entry('text', file('text')) },
+      ],
+      [],
+    );
+    const read = collectDrop(drop.data, 100);
+    drop.empty();
+    const got = await read();
+    expect(got.sources.map((s) => s.path)).toEqual(['Tree/a.txt']);
+    expect(got.emptyFolders).toEqual(['Tree/empty']);
+  });
+
+  it('falls back to the flat file list when the browser gives no entries, within the limit', async () => {
+    const drop = dropOf([{ kind: 'file', entry: null }], [file('1'), file('2')]);
+    const read = collectDrop(drop.data, 1);
+    drop.empty();
+    expect(await read()).toMatchObject({ sources: [{ path: '1' }], truncated: true });
   });
 });
 

@@ -57,6 +57,17 @@ export async function collectEntries(entries: readonly FileSystemEntry[], limit:
   return result;
 }
 
+/**
+ * What a drop holds, taken now (the DataTransfer is emptied once the drop handler returns) and read
+ * later: the dropped tree when the browser gives entries, else its flat file list.
+ */
+export function collectDrop(data: DataTransfer, limit: number): () => Promise<CollectedUpload> | CollectedUpload {
+  const items = Array.from(data.items).filter((item) => item.kind === 'file');
+  const entries = items.map((item) => item.webkitGetAsEntry?.()).filter((entry): entry is FileSystemEntry => entry != null);
+  const files = Array.from(data.files);
+  return () => (entries.length > 0 ? collectEntries(entries, limit) : collectFileList(files, limit));
+}
+
 /** Files from `<input type=file multiple>` or `<input webkitdirectory>` (no empty folders there). */
 export function collectFileList(files: ArrayLike<File>, limit: number): CollectedUpload {
   const list = Array.from(files);

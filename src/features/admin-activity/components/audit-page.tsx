@@ -1,25 +1,11 @@
-import {
-  Button,
-  DatePicker,
-  DatePickerInput,
-  Pagination,
-  Select,
-  SelectItem,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
-  TableRow,
-  Tag,
-} from '@carbon/react';
+import { Button, DatePicker, DatePickerInput, Pagination, Select, SelectItem, TableCell, TableRow, Tag } from '@carbon/react';
 import { Download } from '@carbon/icons-react';
 import { useState } from 'react';
 import { auditCsvUrl, useAuditPage, type AuditFilters } from '../api/audit';
 import { useAllUsers } from '../api/people';
 import { AdminError } from './admin-error';
 import { toDateInput } from './date-input';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const NO_FILTERS: AuditFilters = { userId: '', action: '', decision: '', from: '', to: '' };
 const PAGE_SIZES = [25, 50, 100, 200];
@@ -86,44 +72,35 @@ export function AuditPage() {
         {audit.isPending ? 'Loading the audit log…' : `${total} ${total === 1 ? 'entry' : 'entries'}`}
       </p>
       {audit.data && audit.data.entries.length > 0 ? (
-        <TableContainer>
-          <Table aria-label="Audit log entries" size="md">
-            <TableHead>
-              <TableRow>
-                <TableHeader>Time</TableHeader>
-                <TableHeader>Who</TableHeader>
-                <TableHeader>Action</TableHeader>
-                <TableHeader>Decision</TableHeader>
-                <TableHeader>Target</TableHeader>
-                <TableHeader>Reason</TableHeader>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {audit.data.entries.map((e) => (
-                <TableRow key={e.id}>
-                  <TableCell>
-                    <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
-                  </TableCell>
-                  <TableCell>{e.username ?? e.userId ?? '—'}</TableCell>
-                  <TableCell>{e.action}</TableCell>
-                  <TableCell>{e.decision === 'deny' ? <Tag type="red">Denied</Tag> : <Tag type="green">Allowed</Tag>}</TableCell>
-                  <TableCell className="courier-admin-cell--wrap">{e.target ?? ''}</TableCell>
-                  <TableCell>{e.reason ?? ''}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pagination
-            page={page}
-            pageSize={pageSize}
-            pageSizes={PAGE_SIZES}
-            totalItems={total}
-            onChange={({ page: p, pageSize: size }: { page: number; pageSize: number }) => {
-              setPage(size === pageSize ? p : 1);
-              setPageSize(size);
-            }}
-          />
-        </TableContainer>
+        <DataTableFrame
+          label="Audit log entries"
+          headers={['Time', 'Who', 'Action', 'Decision', 'Target', 'Reason']}
+          footer={
+            <Pagination
+              page={page}
+              pageSize={pageSize}
+              pageSizes={PAGE_SIZES}
+              totalItems={total}
+              onChange={({ page: p, pageSize: size }: { page: number; pageSize: number }) => {
+                setPage(size === pageSize ? p : 1);
+                setPageSize(size);
+              }}
+            />
+          }
+        >
+          {audit.data.entries.map((e) => (
+            <TableRow key={e.id}>
+              <TableCell>
+                <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+              </TableCell>
+              <TableCell>{e.username ?? e.userId ?? '—'}</TableCell>
+              <TableCell>{e.action}</TableCell>
+              <TableCell>{e.decision === 'deny' ? <Tag type="red">Denied</Tag> : <Tag type="green">Allowed</Tag>}</TableCell>
+              <TableCell className="courier-admin-cell--wrap">{e.target ?? ''}</TableCell>
+              <TableCell>{e.reason ?? ''}</TableCell>
+            </TableRow>
+          ))}
+        </DataTableFrame>
       ) : null}
     </section>
   );

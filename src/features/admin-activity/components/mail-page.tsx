@@ -1,21 +1,9 @@
-import {
-  Button,
-  InlineNotification,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
-  TableRow,
-  Tag,
-  TextInput,
-} from '@carbon/react';
+import { Button, InlineNotification, Stack, TableCell, TableRow, Tag, TextInput } from '@carbon/react';
 import { useState } from 'react';
 import type { MailDestination, MailMessage, MailStatus } from '../../../../contract/notifications';
 import { useAdminMail, useRetryMail, useSendTestMail } from '../api/mail';
 import { AdminError } from './admin-error';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const STATUS_TAGS: Record<MailStatus, { label: string; type: 'red' | 'blue' | 'green' | 'gray' }> = {
   failed: { label: 'Failed', type: 'red' },
@@ -151,28 +139,22 @@ export function MailPage() {
             {`${data.counts.sent} sent, ${data.counts.queued + data.counts.sending} waiting, ${data.counts.failed} failed (after ${data.maxAttempts} attempts)`}
           </p>
           {data.messages.length > 0 ? (
-            <TableContainer>
-              <Table aria-label="Messages not sent" size="md">
-                <TableHead>
-                  <TableRow>
-                    <TableHeader>Queued</TableHeader>
-                    <TableHeader>To</TableHeader>
-                    <TableHeader>Subject</TableHeader>
-                    <TableHeader>Status</TableHeader>
-                    <TableHeader>Attempts</TableHeader>
-                    <TableHeader>Last error</TableHeader>
-                    <TableHeader>
-                      <span className="cds--visually-hidden">Actions</span>
-                    </TableHeader>
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {data.messages.map((m) => (
-                    <MessageRow key={m.id} message={m} />
-                  ))}
-                </TableBody>
-              </Table>
-            </TableContainer>
+            <DataTableFrame
+              label="Messages not sent"
+              headers={[
+                'Queued',
+                'To',
+                'Subject',
+                'Status',
+                'Attempts',
+                'Last error',
+                <span className="cds--visually-hidden">Actions</span>,
+              ]}
+            >
+              {data.messages.map((m) => (
+                <MessageRow key={m.id} message={m} />
+              ))}
+            </DataTableFrame>
           ) : (
             <p>Every message has been sent.</p>
           )}

@@ -7,12 +7,7 @@ import {
   RadioButton,
   RadioButtonGroup,
   Search,
-  Table,
-  TableBody,
   TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
   TableRow,
   Tag,
   TextInput,
@@ -23,6 +18,7 @@ import { useDeferredValue, useState, type FormEvent } from 'react';
 import type { AdminUser } from '../../../../contract/admin';
 import { errorMessage } from '../../../lib/error-message';
 import { useCreateUser, useDeleteUser, useLoginLocks, useResetPassword, useUnlock, useUpdateUser, useUsersPage } from '../api/admin-people';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const PAGE_SIZES = [25, 50, 100];
 const FIRST_PAGE_SIZE = 25;
@@ -69,39 +65,27 @@ export function UsersPage({ currentUserId }: { currentUserId: string }) {
       <p role="status" className="cds--visually-hidden">
         {users.data ? `${total} ${total === 1 ? 'user' : 'users'} found` : ''}
       </p>
-      <TableContainer>
-        <Table aria-label="Users" size="md">
-          <TableHead>
-            <TableRow>
-              <TableHeader>Username</TableHeader>
-              <TableHeader>Name</TableHeader>
-              <TableHeader>Email</TableHeader>
-              <TableHeader>Role and status</TableHeader>
-              <TableHeader>
-                <span className="cds--visually-hidden">Actions</span>
-              </TableHeader>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {users.data?.users.map((user) => (
-              <TableRow key={user.id}>
-                <TableCell>{user.username}</TableCell>
-                <TableCell>{user.displayName}</TableCell>
-                <TableCell>{user.email ?? ''}</TableCell>
-                <TableCell>
-                  {user.isAdmin ? <Tag type="blue">Admin</Tag> : null}
-                  {user.disabled ? <Tag type="red">Disabled</Tag> : null}
-                </TableCell>
-                <TableCell>
-                  <Button kind="ghost" size="sm" onClick={() => setManaging(user)} aria-label={`Manage ${user.username}`}>
-                    Manage
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      <DataTableFrame
+        label="Users"
+        headers={['Username', 'Name', 'Email', 'Role and status', <span className="cds--visually-hidden">Actions</span>]}
+      >
+        {users.data?.users.map((user) => (
+          <TableRow key={user.id}>
+            <TableCell>{user.username}</TableCell>
+            <TableCell>{user.displayName}</TableCell>
+            <TableCell>{user.email ?? ''}</TableCell>
+            <TableCell>
+              {user.isAdmin ? <Tag type="blue">Admin</Tag> : null}
+              {user.disabled ? <Tag type="red">Disabled</Tag> : null}
+            </TableCell>
+            <TableCell>
+              <Button kind="ghost" size="sm" onClick={() => setManaging(user)} aria-label={`Manage ${user.username}`}>
+                Manage
+              </Button>
+            </TableCell>
+          </TableRow>
+        ))}
+      </DataTableFrame>
       {users.isPending ? <p className="courier-files-state">Loading users…</p> : null}
       {users.data && total === 0 ? <p className="courier-files-state">No user matches “{deferredSearch}”.</p> : null}
       <Pagination

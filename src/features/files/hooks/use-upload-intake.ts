@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import type { UploadSource } from '../../../transfer-clients';
 import { MAX_UPLOAD_FILES, UNREADABLE_TITLE, checkUpload } from '../../../lib/upload/check-upload';
-import { collectEntries, collectFileList, startReadabilityCheck } from '../../../lib/upload/collect-upload';
+import { collectDrop, collectFileList, startReadabilityCheck } from '../../../lib/upload/collect-upload';
 import type { CollectedUpload } from '../../../lib/upload/collected-upload';
 
 export interface UploadRequest {
@@ -101,11 +101,7 @@ export function useUploadIntake(
         setState({ step: 'refused', ...refusal });
         return;
       }
-      // Entries must be taken now: the DataTransfer is emptied once this handler returns.
-      const items = Array.from(event.dataTransfer.items).filter((item) => item.kind === 'file');
-      const entries = items.map((item) => item.webkitGetAsEntry?.()).filter((entry): entry is FileSystemEntry => entry != null);
-      const files = Array.from(event.dataTransfer.files);
-      void intake(() => (entries.length > 0 ? collectEntries(entries, MAX_UPLOAD_FILES) : collectFileList(files, MAX_UPLOAD_FILES)));
+      void intake(collectDrop(event.dataTransfer, MAX_UPLOAD_FILES));
     },
   };
 

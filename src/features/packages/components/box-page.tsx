@@ -1,21 +1,9 @@
-import {
-  Button,
-  InlineNotification,
-  Search,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
-  TableRow,
-  Tag,
-  Toggle,
-} from '@carbon/react';
+import { Button, InlineNotification, Search, TableCell, TableRow, Tag, Toggle } from '@carbon/react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { formatBytes } from '../../../lib/format-bytes';
 import { useArchivePackage, usePackages, type Box } from '../api/packages-api';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const TITLES: Record<Box, string> = { inbox: 'Inbox', sent: 'Sent' };
 const RECEIPT_WORDS = {
@@ -62,58 +50,45 @@ export function BoxPage({ box }: { box: Box }) {
       ) : null}
       {list.data && packages.length === 0 ? <p>{box === 'inbox' ? 'No packages here yet.' : 'You have not sent a package yet.'}</p> : null}
       {packages.length > 0 ? (
-        <TableContainer>
-          <Table aria-label={title} size="md">
-            <TableHead>
-              <TableRow>
-                <TableHeader>Subject</TableHeader>
-                <TableHeader>{box === 'inbox' ? 'From' : 'Status and receipts'}</TableHeader>
-                <TableHeader>Files</TableHeader>
-                <TableHeader>Sent</TableHeader>
-                <TableHeader>Actions</TableHeader>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {packages.map((p) => (
-                <TableRow key={p.id} data-testid="package-row">
-                  <TableCell>
-                    <Link to={`/packages/${p.id}`}>{p.unread ? <strong>{p.subject}</strong> : p.subject}</Link>
-                    {p.unread ? (
-                      <Tag type="blue" size="sm">
-                        New
-                      </Tag>
+        <DataTableFrame label={title} headers={['Subject', box === 'inbox' ? 'From' : 'Status and receipts', 'Files', 'Sent', 'Actions']}>
+          {packages.map((p) => (
+            <TableRow key={p.id} data-testid="package-row">
+              <TableCell>
+                <Link to={`/packages/${p.id}`}>{p.unread ? <strong>{p.subject}</strong> : p.subject}</Link>
+                {p.unread ? (
+                  <Tag type="blue" size="sm">
+                    New
+                  </Tag>
+                ) : null}
+              </TableCell>
+              <TableCell>
+                {box === 'inbox' ? (
+                  p.sender.name
+                ) : (
+                  <>
+                    {p.status}
+                    {p.receipts && p.receipts.length > 0 ? (
+                      <ul aria-label={`Receipts of ${p.subject}`} className="courier-package__receipts">
+                        {p.receipts.map((r) => (
+                          <li key={r.name} data-testid="sent-receipt">{`${r.name}: ${RECEIPT_WORDS[r.receipt]}`}</li>
+                        ))}
+                      </ul>
                     ) : null}
-                  </TableCell>
-                  <TableCell>
-                    {box === 'inbox' ? (
-                      p.sender.name
-                    ) : (
-                      <>
-                        {p.status}
-                        {p.receipts && p.receipts.length > 0 ? (
-                          <ul aria-label={`Receipts of ${p.subject}`} className="courier-package__receipts">
-                            {p.receipts.map((r) => (
-                              <li key={r.name} data-testid="sent-receipt">{`${r.name}: ${RECEIPT_WORDS[r.receipt]}`}</li>
-                            ))}
-                          </ul>
-                        ) : null}
-                      </>
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    {p.fileCount} ({formatBytes(p.bytes)})
-                  </TableCell>
-                  <TableCell>{new Date(p.createdAt).toLocaleString()}</TableCell>
-                  <TableCell>
-                    <Button size="sm" kind="ghost" onClick={() => archive.mutate({ id: p.id, archived: !p.archived })}>
-                      {p.archived ? `Unarchive ${p.subject}` : `Archive ${p.subject}`}
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+                  </>
+                )}
+              </TableCell>
+              <TableCell>
+                {p.fileCount} ({formatBytes(p.bytes)})
+              </TableCell>
+              <TableCell>{new Date(p.createdAt).toLocaleString()}</TableCell>
+              <TableCell>
+                <Button size="sm" kind="ghost" onClick={() => archive.mutate({ id: p.id, archived: !p.archived })}>
+                  {p.archived ? `Unarchive ${p.subject}` : `Archive ${p.subject}`}
+                </Button>
+              </TableCell>
+            </TableRow>
+          ))}
+        </DataTableFrame>
       ) : null}
     </section>
   );

@@ -1,21 +1,13 @@
-import {
-  Button,
-  Checkbox,
-  InlineNotification,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
-  TableRow,
-} from '@carbon/react';
+import { Button, InlineNotification, TableCell, TableRow } from '@carbon/react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { CreateTransferResponse } from '../../../../contract/transfers';
+import { DownloadActions } from '../../../components/downloads/download-actions';
+import { FileTable } from '../../../components/downloads/file-table';
+import { usePathSelection } from '../../../hooks/use-path-selection';
 import { errorMessage } from '../../../lib/error-message';
-import { formatBytes } from '../../../lib/format-bytes';
 import { authorizePackageDownload, usePackage, useRecallPackage } from '../api/packages-api';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const RECEIPT_WORDS = {
   'not-opened': 'Not opened',
@@ -38,7 +30,7 @@ export function PackagePage({ id, userId, isAdmin, onDownload }: PackagePageProp
   const detail = usePackage(id);
   const recall = useRecallPackage();
   const navigate = useNavigate();
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle } = usePathSelection();
   const [problem, setProblem] = useState<string | null>(null);
 
   if (detail.isError)
@@ -77,13 +69,13 @@ export function PackagePage({ id, userId, isAdmin, onDownload }: PackagePageProp
       {problem ? (
         <InlineNotification kind="error" role="alert" lowContrast hideCloseButton title="Download not started" subtitle={problem} />
       ) : null}
-      <div className="courier-toolbar">
-        <Button onClick={() => void download([])} disabled={pkg.status !== 'ready'}>
-          Download all
-        </Button>
-        <Button kind="secondary" onClick={() => void download([...selected])} disabled={pkg.status !== 'ready' || selected.size === 0}>
-          Download selected ({selected.size})
-        </Button>
+      <DownloadActions
+        className="courier-toolbar"
+        onAll={() => void download([])}
+        selected={selected.size}
+        onSelected={() => void download([...selected])}
+        disabled={pkg.status !== 'ready'}
+      >
         {mine || isAdmin ? (
           <Button
             kind="danger--ghost"
@@ -97,71 +89,25 @@ export function PackagePage({ id, userId, isAdmin, onDownload }: PackagePageProp
             {mine ? 'Recall (delete for everyone)' : 'Delete package'}
           </Button>
         ) : null}
-      </div>
-      <TableContainer>
-        <Table aria-label="Files" size="md">
-          <TableHead>
-            <TableRow>
-              <TableHeader>Select</TableHeader>
-              <TableHeader>File</TableHeader>
-              <TableHeader>Size</TableHeader>
-              <TableHeader>Download</TableHeader>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {files.map((f) => (
-              <TableRow key={f.path} data-testid="package-file">
-                <TableCell>
-                  <Checkbox
-                    id={`pick-${f.path}`}
-                    labelText={`Select ${f.path}`}
-                    hideLabel
-                    checked={selected.has(f.path)}
-                    onChange={(_, { checked }) =>
-                      setSelected((s) => {
-                        const next = new Set(s);
-                        if (checked) next.add(f.path);
-                        else next.delete(f.path);
-                        return next;
-                      })
-                    }
-                  />
-                </TableCell>
-                <TableCell>{f.path}</TableCell>
-                <TableCell>{formatBytes(f.size)}</TableCell>
-                <TableCell>
-                  <Button size="sm" kind="ghost" disabled={pkg.status !== 'ready'} onClick={() => void download([f.path])}>
-                    Download {f.path}
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      </DownloadActions>
+      <FileTable
+        files={files}
+        disabled={pkg.status !== 'ready'}
+        onDownload={(path) => void download([path])}
+        selection={{ selected, onToggle: toggle }}
+      />
       <h2>Recipients</h2>
-      <TableContainer>
-        <Table aria-label="Recipients" size="md">
-          <TableHead>
-            <TableRow>
-              <TableHeader>Recipient</TableHeader>
-              <TableHeader>Receipt</TableHeader>
-              <TableHeader>When</TableHeader>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {recipients.map((r) => (
-              <TableRow key={r.id} data-testid="package-recipient">
-                <TableCell>{r.name}</TableCell>
-                <TableCell>{RECEIPT_WORDS[r.receipt]}</TableCell>
-                <TableCell>
-                  {r.downloadedAt ? new Date(r.downloadedAt).toLocaleString() : r.openedAt ? new Date(r.openedAt).toLocaleString() : ''}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      <DataTableFrame label="Recipients" headers={['Recipient', 'Receipt', 'When']}>
+        {recipients.map((r) => (
+          <TableRow key={r.id} data-testid="package-recipient">
+            <TableCell>{r.name}</TableCell>
+            <TableCell>{RECEIPT_WORDS[r.receipt]}</TableCell>
+            <TableCell>
+              {r.downloadedAt ? new Date(r.downloadedAt).toLocaleString() : r.openedAt ? new Date(r.openedAt).toLocaleString() : ''}
+            </TableCell>
+          </TableRow>
+        ))}
+      </DataTableFrame>
     </section>
   );
 }

@@ -1,28 +1,13 @@
-import {
-  Button,
-  Header,
-  HeaderName,
-  InlineLoading,
-  InlineNotification,
-  ProgressBar,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
-  TableRow,
-  TextInput,
-  Theme,
-} from '@carbon/react';
-import { Download } from '@carbon/icons-react';
+import { Button, InlineLoading, InlineNotification, Stack, TextInput } from '@carbon/react';
 import { useState, type FormEvent } from 'react';
 import type { PublicPackage } from '../../../../contract/packages';
-import { ProductName } from '../../../components/layout/product-name';
+import { DownloadActions } from '../../../components/downloads/download-actions';
+import { DownloadProgress } from '../../../components/downloads/download-progress';
+import { FileTable } from '../../../components/downloads/file-table';
+import { StandalonePage } from '../../../components/layout/standalone-page';
 import { formatBytes } from '../../../lib/format-bytes';
 import { usePublicPackage, useSendPackageCode, useUnlockPackage } from '../api/public-package';
-import { usePublicPackageDownload, type PublicPackageDownloadState } from '../hooks/use-public-package-download';
+import { usePublicPackageDownload } from '../hooks/use-public-package-download';
 
 /** `/p/:link`: a package sent to an address without an account, through that recipient's personal link. */
 export function PublicPackagePage({ link }: { link: string }) {
@@ -38,17 +23,9 @@ export function PublicPackagePage({ link }: { link: string }) {
     );
   else body = <PackageContents link={link} pkg={pkg.data} />;
   return (
-    <div className="courier-standalone">
-      <title>A package for you · Courier</title>
-      <Theme theme="g100">
-        <Header aria-label="Courier">
-          <HeaderName href="/" prefix="">
-            <ProductName />
-          </HeaderName>
-        </Header>
-      </Theme>
-      <main className="courier-standalone__main courier-public-share">{body}</main>
-    </div>
+    <StandalonePage title="A package for you · Courier" mainClassName="courier-public-share">
+      {body}
+    </StandalonePage>
   );
 }
 
@@ -74,41 +51,13 @@ function PackageContents({ link, pkg }: { link: string; pkg: PublicPackage }) {
         <CodeForm link={link} />
       ) : (
         <>
-          <div className="courier-public-share__actions">
-            <Button renderIcon={Download} disabled={download.busy} onClick={() => void download.start([], pkg.subject)}>
-              Download all
-            </Button>
-          </div>
+          <DownloadActions disabled={download.busy} onAll={() => void download.start([], pkg.subject)} />
           <DownloadProgress state={download.state} />
-          <TableContainer>
-            <Table aria-label="Files" size="md">
-              <TableHead>
-                <TableRow>
-                  <TableHeader>File</TableHeader>
-                  <TableHeader>Size</TableHeader>
-                  <TableHeader>Download</TableHeader>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {pkg.files.map((f) => (
-                  <TableRow key={f.path} data-testid="package-file">
-                    <TableCell>{f.path}</TableCell>
-                    <TableCell>{formatBytes(f.size)}</TableCell>
-                    <TableCell>
-                      <Button
-                        size="sm"
-                        kind="ghost"
-                        disabled={download.busy}
-                        onClick={() => void download.start([f.path], f.path.split('/').pop() ?? f.path)}
-                      >
-                        Download {f.path}
-                      </Button>
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
+          <FileTable
+            files={pkg.files}
+            disabled={download.busy}
+            onDownload={(path) => void download.start([path], path.split('/').pop() ?? path)}
+          />
         </>
       )}
     </section>
@@ -164,34 +113,5 @@ function CodeForm({ link }: { link: string }) {
         </div>
       </Stack>
     </form>
-  );
-}
-
-/** Progress in a bar and in words a screen reader announces (at each tenth, not at every chunk). */
-function DownloadProgress({ state }: { state: PublicPackageDownloadState | null }) {
-  if (!state) return <p role="status" className="courier-visually-hidden" />;
-  const percent = state.bytesTotal ? Math.floor((state.bytesDone / state.bytesTotal) * 100) : null;
-  const words =
-    state.status === 'completed'
-      ? `${state.title}: downloaded.`
-      : state.status === 'failed'
-        ? `${state.title}: the download failed. ${state.error ?? ''}`
-        : state.status === 'cancelled'
-          ? `${state.title}: the download was stopped.`
-          : `${state.title}: downloading${percent === null ? '' : `, ${Math.floor(percent / 10) * 10} %`}.`;
-  return (
-    <div className="courier-public-share__progress">
-      {state.status === 'running' || state.status === 'starting' || state.status === 'authorizing' ? (
-        <ProgressBar
-          label={`Downloading ${state.title}`}
-          value={percent ?? undefined}
-          max={100}
-          helperText={percent === null ? '' : `${percent} %`}
-        />
-      ) : null}
-      <p role="status" data-testid="download-status">
-        {words}
-      </p>
-    </div>
   );
 }

@@ -1,14 +1,13 @@
 import { Button, Checkbox, InlineNotification, Tag, TextArea, TextInput } from '@carbon/react';
-import { Add, Upload } from '@carbon/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { CreateTransferResponse } from '../../../../contract/transfers';
+import { DropZone, type ReadUpload } from '../../../components/upload/drop-zone';
 import { errorMessage } from '../../../lib/error-message';
 import { formatBytes } from '../../../lib/format-bytes';
 import { packagesKey } from '../../../lib/query-keys';
 import { MAX_UPLOAD_FILES } from '../../../lib/upload/check-upload';
-import { collectEntries, collectFileList } from '../../../lib/upload/collect-upload';
 import type { CollectedUpload } from '../../../lib/upload/collected-upload';
 import type { UploadSource } from '../../../transfer-clients';
 import { sendPackage, sendPackageFromSpace, useDirectory } from '../api/packages-api';
@@ -49,10 +48,8 @@ export function SendPage({ onSend }: SendPageProps) {
   const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<{ id: string; subject: string } | null>(null);
   const [sending, setSending] = useState(false);
-  const filesInput = useRef<HTMLInputElement>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
 
-  const take = async (read: () => Promise<CollectedUpload> | CollectedUpload) => {
+  const take = async (read: ReadUpload) => {
     try {
       const upload = await read();
       if (upload.unreadable.length > 0) setProblem(`Some files cannot be read: ${upload.unreadable.slice(0, 5).join(', ')}`);
@@ -62,17 +59,6 @@ export function SendPage({ onSend }: SendPageProps) {
     } catch {
       setProblem('The browser did not let Courier read what you dropped. Try "Choose files" or "Choose folder" instead.');
     }
-  };
-
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    // Entries must be taken now: the DataTransfer is emptied once this handler returns.
-    const entries = Array.from(event.dataTransfer.items)
-      .filter((item) => item.kind === 'file')
-      .map((item) => item.webkitGetAsEntry?.())
-      .filter((entry): entry is FileSystemEntry => entry != null);
-    const files = Array.from(event.dataTransfer.files);
-    void take(() => (entries.length > 0 ? collectEntries(entries, MAX_UPLOAD_FILES) : collectFileList(files, MAX_UPLOAD_FILES)));
   };
 
   const add = (item: Chosen) => {
@@ -210,59 +196,13 @@ export function SendPage({ onSend }: SendPageProps) {
             </Button>
           </div>
         ) : null}
-        <div
-          hidden={stored !== null}
-          className="courier-drop-zone"
-          data-testid="send-drop-zone"
-          onDragOver={(e) => {
-            e.preventDefault();
-            e.dataTransfer.dropEffect = 'copy';
-          }}
-          onDrop={onDrop}
-        >
-          <p id="send-drop-hint">Drop files or folders here, or choose them. Folders keep their structure.</p>
-          <Button
-            kind="tertiary"
-            size="md"
-            renderIcon={Upload}
-            onClick={() => filesInput.current?.click()}
-            aria-describedby="send-drop-hint"
-          >
-            Choose files
-          </Button>
-          <Button kind="tertiary" size="md" renderIcon={Add} onClick={() => folderInput.current?.click()} aria-describedby="send-drop-hint">
-            Choose folder
-          </Button>
-          <input
-            ref={filesInput}
-            type="file"
-            multiple
-            hidden
-            data-testid="send-files-input"
-            onChange={(e) => {
-              const list = e.target.files;
-              void take(() => collectFileList(list ?? [], MAX_UPLOAD_FILES));
-              e.target.value = '';
-            }}
-          />
-          <input
-            ref={folderInput}
-            type="file"
-            hidden
-            data-testid="send-folder-input"
-            {...{ webkitdirectory: '' }}
-            onChange={(e) => {
-              const list = e.target.files;
-              void take(() => collectFileList(list ?? [], MAX_UPLOAD_FILES));
-              e.target.value = '';
-            }}
-          />
+        <DropZone name="send" hidden={stored !== null} onUpload={(read) => void take(read)}>
           {collected && collected.sources.length > 0 ? (
             <p data-testid="send-chosen">
               {collected.sources.length} file(s), {formatBytes(bytes)}
             </p>
           ) : null}
-        </div>
+        </DropZone>
         <TextInput
           id="send-days"
           type="number"

@@ -1,14 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { createHttpGatewayClient, type TransferClientEvent } from '../../../transfer-clients';
+import { useMemo } from 'react';
+import { useDownloadProgress } from '../../../hooks/use-download-progress';
+import { createHttpGatewayClient } from '../../../transfer-clients';
 import { requestPublicPackageDownload } from '../api/public-package';
-
-export interface PublicPackageDownloadState {
-  title: string;
-  status: TransferClientEvent['status'] | 'authorizing';
-  bytesDone: number;
-  bytesTotal: number | null;
-  error: string | null;
-}
 
 /**
  * An external recipient's download: the portal authorizes it through the personal link, Courier's
@@ -17,33 +10,14 @@ export interface PublicPackageDownloadState {
  */
 export function usePublicPackageDownload(link: string) {
   const client = useMemo(() => createHttpGatewayClient(), []);
-  const [state, setState] = useState<PublicPackageDownloadState | null>(null);
-  const current = useRef<string | null>(null);
-
-  useEffect(
-    () =>
-      client.subscribe((event) => {
-        if (event.transferId !== current.current) return;
-        setState(
-          (s) =>
-            s && {
-              ...s,
-              status: event.status,
-              bytesDone: event.bytesDone,
-              bytesTotal: event.bytesTotal,
-              error: event.error?.message ?? null,
-            },
-        );
-      }),
-    [client],
-  );
+  const progress = useDownloadProgress(client);
 
   async function start(paths: string[], title: string) {
-    setState({ title, status: 'authorizing', bytesDone: 0, bytesTotal: null, error: null });
+    progress.begin(title);
     try {
       const download = await requestPublicPackageDownload(link, paths);
       const gatewayUrl = download.clients.find((c) => c.type === 'http-gateway')?.url;
-      current.current = download.transferId;
+      progress.follow(download.transferId, client.kind);
       await client.start({
         transferId: download.transferId,
         direction: 'download',
@@ -51,13 +25,9 @@ export function usePublicPackageDownload(link: string) {
         ...(gatewayUrl ? { gatewayUrl } : {}),
       });
     } catch (error) {
-      setState((s) => s && { ...s, status: 'failed', error: (error as Error).message });
+      progress.fail((error as Error).message);
     }
   }
 
-  return {
-    state,
-    start,
-    busy: state !== null && (state.status === 'authorizing' || state.status === 'starting' || state.status === 'running'),
-  };
+  return { state: progress.state, busy: progress.busy, start };
 }

@@ -6,12 +6,7 @@ import {
   Select,
   SelectItem,
   Stack,
-  Table,
-  TableBody,
   TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
   TableRow,
   Tag,
   TextInput,
@@ -22,6 +17,7 @@ import { TOKEN_EXPIRY_DAYS } from '../../../../contract/api-token-limits';
 import type { ApiToken, CreatedApiToken, TokenScope } from '../../../../contract/api-tokens';
 import type { User } from '../../../../contract/session';
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from '../api/api-tokens';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const when = (iso: string) => <time dateTime={iso}>{new Date(iso).toLocaleString()}</time>;
 
@@ -148,46 +144,33 @@ function TokensTable({ tokens }: { tokens: ApiToken[] }) {
       {tokens.length === 0 ? (
         <p>You have no API tokens.</p>
       ) : (
-        <TableContainer>
-          <Table aria-label="Your API tokens" size="md">
-            <TableHead>
-              <TableRow>
-                <TableHeader>Name</TableHeader>
-                <TableHeader>Scopes</TableHeader>
-                <TableHeader>Created</TableHeader>
-                <TableHeader>Last used</TableHeader>
-                <TableHeader>Expires</TableHeader>
-                <TableHeader>
-                  <span className="cds--visually-hidden">Actions</span>
-                </TableHeader>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {tokens.map((t) => (
-                <TableRow key={t.id}>
-                  <TableCell className="courier-admin-cell--wrap">{t.name}</TableCell>
-                  <TableCell>
-                    {t.scopes.map((s) => (
-                      <Tag key={s} type={s === 'admin' ? 'red' : s === 'transfer' ? 'blue' : 'gray'}>
-                        {s}
-                      </Tag>
-                    ))}
-                  </TableCell>
-                  <TableCell>{when(t.createdAt)}</TableCell>
-                  <TableCell>{t.lastUsedAt ? when(t.lastUsedAt) : 'Never'}</TableCell>
-                  <TableCell>
-                    {when(t.expiresAt)} {Date.parse(t.expiresAt) <= now ? <Tag type="warm-gray">Expired</Tag> : null}
-                  </TableCell>
-                  <TableCell>
-                    <Button kind="danger--ghost" size="sm" disabled={revoke.isPending} onClick={() => revoke.mutate(t)}>
-                      Revoke<span className="cds--visually-hidden"> the token {t.name}</span>
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <DataTableFrame
+          label="Your API tokens"
+          headers={['Name', 'Scopes', 'Created', 'Last used', 'Expires', <span className="cds--visually-hidden">Actions</span>]}
+        >
+          {tokens.map((t) => (
+            <TableRow key={t.id}>
+              <TableCell className="courier-admin-cell--wrap">{t.name}</TableCell>
+              <TableCell>
+                {t.scopes.map((s) => (
+                  <Tag key={s} type={s === 'admin' ? 'red' : s === 'transfer' ? 'blue' : 'gray'}>
+                    {s}
+                  </Tag>
+                ))}
+              </TableCell>
+              <TableCell>{when(t.createdAt)}</TableCell>
+              <TableCell>{t.lastUsedAt ? when(t.lastUsedAt) : 'Never'}</TableCell>
+              <TableCell>
+                {when(t.expiresAt)} {Date.parse(t.expiresAt) <= now ? <Tag type="warm-gray">Expired</Tag> : null}
+              </TableCell>
+              <TableCell>
+                <Button kind="danger--ghost" size="sm" disabled={revoke.isPending} onClick={() => revoke.mutate(t)}>
+                  Revoke<span className="cds--visually-hidden"> the token {t.name}</span>
+                </Button>
+              </TableCell>
+            </TableRow>
+          ))}
+        </DataTableFrame>
       )}
     </>
   );

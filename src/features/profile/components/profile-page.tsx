@@ -1,22 +1,9 @@
-import {
-  Button,
-  InlineNotification,
-  PasswordInput,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
-  TableRow,
-  Tag,
-  TextInput,
-} from '@carbon/react';
+import { Button, InlineNotification, PasswordInput, Stack, TableCell, TableRow, Tag, TextInput } from '@carbon/react';
 import { useState, type FormEvent } from 'react';
 import type { User } from '../../../../contract/session';
 import { ApiTokensSection } from './api-tokens-section';
 import { useChangePassword, useEndOtherSessions, useEndSession, useProfile, useProfileSessions, useUpdateProfile } from '../api/profile';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 // As the server checks it (contract/profile.ts); this only spares a round trip.
 const looksLikeEmail = (value: string) => value === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
@@ -193,44 +180,32 @@ function SessionsList() {
         ) : null}
         <p role="status">{endOthers.isSuccess ? `${endOthers.data.ended} other sessions signed out.` : ''}</p>
         {sessions.data ? (
-          <TableContainer>
-            <Table aria-label="Your sessions" size="md">
-              <TableHead>
-                <TableRow>
-                  <TableHeader>Browser</TableHeader>
-                  <TableHeader>Address</TableHeader>
-                  <TableHeader>Signed in</TableHeader>
-                  <TableHeader>Last seen</TableHeader>
-                  <TableHeader>
-                    <span className="cds--visually-hidden">Actions</span>
-                  </TableHeader>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {sessions.data.map((s) => (
-                  <TableRow key={s.id}>
-                    <TableCell className="courier-admin-cell--wrap">
-                      {s.userAgent ?? 'Unknown browser'} {s.current ? <Tag type="green">This session</Tag> : null}
-                    </TableCell>
-                    <TableCell>{s.ip ?? '—'}</TableCell>
-                    <TableCell>
-                      <time dateTime={s.createdAt}>{new Date(s.createdAt).toLocaleString()}</time>
-                    </TableCell>
-                    <TableCell>
-                      <time dateTime={s.lastSeenAt}>{new Date(s.lastSeenAt).toLocaleString()}</time>
-                    </TableCell>
-                    <TableCell>
-                      {s.current ? null : (
-                        <Button kind="ghost" size="sm" disabled={endOne.isPending} onClick={() => endOne.mutate(s.id)}>
-                          Sign out<span className="cds--visually-hidden"> the session of {s.userAgent ?? 'an unknown browser'}</span>
-                        </Button>
-                      )}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
+          <DataTableFrame
+            label="Your sessions"
+            headers={['Browser', 'Address', 'Signed in', 'Last seen', <span className="cds--visually-hidden">Actions</span>]}
+          >
+            {sessions.data.map((s) => (
+              <TableRow key={s.id}>
+                <TableCell className="courier-admin-cell--wrap">
+                  {s.userAgent ?? 'Unknown browser'} {s.current ? <Tag type="green">This session</Tag> : null}
+                </TableCell>
+                <TableCell>{s.ip ?? '—'}</TableCell>
+                <TableCell>
+                  <time dateTime={s.createdAt}>{new Date(s.createdAt).toLocaleString()}</time>
+                </TableCell>
+                <TableCell>
+                  <time dateTime={s.lastSeenAt}>{new Date(s.lastSeenAt).toLocaleString()}</time>
+                </TableCell>
+                <TableCell>
+                  {s.current ? null : (
+                    <Button kind="ghost" size="sm" disabled={endOne.isPending} onClick={() => endOne.mutate(s.id)}>
+                      Sign out<span className="cds--visually-hidden"> the session of {s.userAgent ?? 'an unknown browser'}</span>
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </DataTableFrame>
         ) : null}
         <div>
           <Button kind="danger--tertiary" size="md" disabled={others === 0 || endOthers.isPending} onClick={() => endOthers.mutate()}>

@@ -1,25 +1,14 @@
-import {
-  Button,
-  Form,
-  Header,
-  HeaderName,
-  InlineLoading,
-  InlineNotification,
-  PasswordInput,
-  ProgressBar,
-  Stack,
-  TextInput,
-  Theme,
-} from '@carbon/react';
-import { Add, Upload } from '@carbon/icons-react';
-import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { Button, Form, HeaderName, InlineLoading, InlineNotification, PasswordInput, ProgressBar, Stack, TextInput } from '@carbon/react';
+import { Upload } from '@carbon/icons-react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PublicRequest, SubmitResponse } from '../../../../contract/requests';
 import { ProductName } from '../../../components/layout/product-name';
+import { StandalonePage } from '../../../components/layout/standalone-page';
+import { DropZone, type ReadUpload } from '../../../components/upload/drop-zone';
 import { ApiError } from '../../../lib/api-client';
 import { errorMessage } from '../../../lib/error-message';
 import { formatBytes } from '../../../lib/format-bytes';
-import { checkUpload, describeUpload, MAX_UPLOAD_FILES } from '../../../lib/upload/check-upload';
-import { collectEntries, collectFileList } from '../../../lib/upload/collect-upload';
+import { checkUpload, describeUpload } from '../../../lib/upload/check-upload';
 import type { CollectedUpload } from '../../../lib/upload/collected-upload';
 import { createHttpGatewayClient, type TransferClientEvent } from '../../../transfer-clients';
 import { submitToRequest, usePublicRequest, useUnlockRequest } from '../api/requests';
@@ -35,27 +24,26 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 export function GuestRequestPage({ requestId }: { requestId: string }) {
   const request = usePublicRequest(requestId);
   return (
-    <div className="courier-standalone">
-      <title>{request.data ? `${request.data.title} · Courier` : 'File request · Courier'}</title>
-      <Theme theme="g100">
-        <Header aria-label="Courier">
-          <HeaderName href="#" prefix="" onClick={(e) => e.preventDefault()}>
-            <ProductName />
-          </HeaderName>
-        </Header>
-      </Theme>
-      <main className="courier-standalone__main courier-guest" id="main-content">
-        <div className="courier-guest__panel">
-          {request.isPending ? (
-            <InlineLoading description="Loading the request…" />
-          ) : request.isError ? (
-            <Unavailable error={request.error} />
-          ) : (
-            <RequestBody request={request.data} />
-          )}
-        </div>
-      </main>
-    </div>
+    <StandalonePage
+      title={request.data ? `${request.data.title} · Courier` : 'File request · Courier'}
+      mainClassName="courier-guest"
+      mainId="main-content"
+      brand={
+        <HeaderName href="#" prefix="" onClick={(e) => e.preventDefault()}>
+          <ProductName />
+        </HeaderName>
+      }
+    >
+      <div className="courier-guest__panel">
+        {request.isPending ? (
+          <InlineLoading description="Loading the request…" />
+        ) : request.isError ? (
+          <Unavailable error={request.error} />
+        ) : (
+          <RequestBody request={request.data} />
+        )}
+      </div>
+    </StandalonePage>
   );
 }
 
@@ -169,17 +157,14 @@ const announceStep = (done: number, total: number) => (total === 0 ? 100 : Math.
 function UploadForm({ request }: { request: PublicRequest }) {
   const [collected, setCollected] = useState<CollectedUpload | null>(null);
   const [refusal, setRefusal] = useState<{ title: string; detail: string } | null>(null);
-  const [dragging, setDragging] = useState(false);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [phase, setPhase] = useState<Phase>({ step: 'choosing' });
   const [announcement, setAnnouncement] = useState('');
-  const filesInput = useRef<HTMLInputElement>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
   const stopRef = useRef<(() => void) | null>(null);
   useEffect(() => () => stopRef.current?.(), []);
 
-  const take = async (read: () => Promise<CollectedUpload> | CollectedUpload) => {
+  const take = async (read: ReadUpload) => {
     try {
       const upload = await read();
       const check = checkUpload(upload);
@@ -196,17 +181,6 @@ function UploadForm({ request }: { request: PublicRequest }) {
         detail: 'The browser did not let Courier read what you dropped. Try "Choose files" or "Choose folder" instead.',
       });
     }
-  };
-
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    if (phase.step !== 'choosing') return;
-    // Entries must be taken now: the DataTransfer is emptied once this handler returns.
-    const items = Array.from(event.dataTransfer.items).filter((item) => item.kind === 'file');
-    const entries = items.map((item) => item.webkitGetAsEntry?.()).filter((entry): entry is FileSystemEntry => entry != null);
-    const files = Array.from(event.dataTransfer.files);
-    void take(() => (entries.length > 0 ? collectEntries(entries, MAX_UPLOAD_FILES) : collectFileList(files, MAX_UPLOAD_FILES)));
   };
 
   const send = async (event: FormEvent) => {
@@ -316,68 +290,7 @@ function UploadForm({ request }: { request: PublicRequest }) {
           disabled={sending}
           onChange={(e) => setEmail(e.target.value)}
         />
-        <div
-          className={`courier-guest__drop${dragging ? ' courier-guest__drop--dragging' : ''}`}
-          data-testid="request-drop-zone"
-          onDragEnter={(e) => {
-            e.preventDefault();
-            setDragging(true);
-          }}
-          onDragOver={(e) => {
-            e.preventDefault();
-            e.dataTransfer.dropEffect = 'copy';
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={onDrop}
-        >
-          <p id="drop-hint">Drop files or folders here, or choose them. Folders keep their structure.</p>
-          <div className="courier-guest__pick">
-            <Button
-              kind="tertiary"
-              size="md"
-              renderIcon={Upload}
-              disabled={sending}
-              onClick={() => filesInput.current?.click()}
-              aria-describedby="drop-hint"
-            >
-              Choose files
-            </Button>
-            <Button
-              kind="tertiary"
-              size="md"
-              renderIcon={Add}
-              disabled={sending}
-              onClick={() => folderInput.current?.click()}
-              aria-describedby="drop-hint"
-            >
-              Choose folder
-            </Button>
-          </div>
-          <input
-            ref={filesInput}
-            type="file"
-            multiple
-            hidden
-            data-testid="request-files-input"
-            onChange={(e) => {
-              const list = e.target.files;
-              void take(() => collectFileList(list ?? [], MAX_UPLOAD_FILES));
-              e.target.value = '';
-            }}
-          />
-          <input
-            ref={folderInput}
-            type="file"
-            hidden
-            data-testid="request-folder-input"
-            {...{ webkitdirectory: '' }}
-            onChange={(e) => {
-              const list = e.target.files;
-              void take(() => collectFileList(list ?? [], MAX_UPLOAD_FILES));
-              e.target.value = '';
-            }}
-          />
-        </div>
+        <DropZone name="request" disabled={sending} onUpload={(read) => void take(read)} />
         {refusal ? (
           <InlineNotification
             kind="error"

@@ -1,19 +1,4 @@
-import {
-  Button,
-  InlineLoading,
-  InlineNotification,
-  Search,
-  Select,
-  SelectItem,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
-  TableRow,
-  Tag,
-} from '@carbon/react';
+import { Button, InlineLoading, InlineNotification, Search, Select, SelectItem, TableCell, TableRow, Tag } from '@carbon/react';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { FileRequest } from '../../../../contract/requests';
@@ -22,6 +7,7 @@ import { formatBytes } from '../../../lib/format-bytes';
 import { spacesQueryOptions } from '../../../lib/spaces-query';
 import { useCloseRequest, useRequestDetail, useRequests, type RequestsScope } from '../api/requests';
 import { CopyUrl } from './copy-url';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const STATUS_TAG = { open: 'green', closed: 'gray', expired: 'warm-gray' } as const;
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -96,34 +82,28 @@ export function RequestsPage({ openRequestId = null, isAdmin = false }: { openRe
           {search ? `No request matches "${search}".` : othersToo ? 'No file requests here yet.' : 'You have no file requests yet.'}
         </p>
       ) : (
-        <TableContainer>
-          <Table aria-label={othersToo ? 'File requests' : 'Your file requests'} size="md">
-            <TableHead>
-              <TableRow>
-                <TableHeader>Title</TableHeader>
-                {othersToo ? <TableHeader>Requested by</TableHeader> : null}
-                <TableHeader>Folder</TableHeader>
-                <TableHeader>Deadline</TableHeader>
-                <TableHeader>Status</TableHeader>
-                <TableHeader>Received</TableHeader>
-                <TableHeader>
-                  <span className="cds--visually-hidden">Actions</span>
-                </TableHeader>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {requests.data.map((r) => (
-                <RequestRow
-                  key={r.id}
-                  request={r}
-                  showRequester={othersToo}
-                  expanded={shown === r.id}
-                  onToggle={() => setShown(shown === r.id ? null : r.id)}
-                />
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <DataTableFrame
+          label={othersToo ? 'File requests' : 'Your file requests'}
+          headers={[
+            'Title',
+            othersToo ? 'Requested by' : null,
+            'Folder',
+            'Deadline',
+            'Status',
+            'Received',
+            <span className="cds--visually-hidden">Actions</span>,
+          ]}
+        >
+          {requests.data.map((r) => (
+            <RequestRow
+              key={r.id}
+              request={r}
+              showRequester={othersToo}
+              expanded={shown === r.id}
+              onToggle={() => setShown(shown === r.id ? null : r.id)}
+            />
+          ))}
+        </DataTableFrame>
       )}
       {shown ? <RequestDetail requestId={shown} /> : null}
     </section>
@@ -193,32 +173,19 @@ function RequestDetail({ requestId }: { requestId: string }) {
       {submissions.length === 0 ? (
         <p>Nothing received yet.</p>
       ) : (
-        <TableContainer>
-          <Table aria-label={`Submissions to ${request.title}`} size="sm">
-            <TableHead>
-              <TableRow>
-                <TableHeader>From</TableHeader>
-                <TableHeader>When</TableHeader>
-                <TableHeader>What</TableHeader>
-                <TableHeader>Folder</TableHeader>
-                <TableHeader>Status</TableHeader>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {submissions.map((s) => (
-                <TableRow key={s.id}>
-                  <TableCell>{[s.uploaderName, s.uploaderEmail].filter(Boolean).join(' · ') || 'A guest'}</TableCell>
-                  <TableCell>{when(s.createdAt)}</TableCell>
-                  <TableCell>
-                    {s.fileCount} file{s.fileCount === 1 ? '' : 's'}, {formatBytes(s.bytes)}: {s.names.slice(0, 5).join(', ')}
-                  </TableCell>
-                  <TableCell>{s.folder}</TableCell>
-                  <TableCell>{s.status}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <DataTableFrame label={`Submissions to ${request.title}`} headers={['From', 'When', 'What', 'Folder', 'Status']} size="sm">
+          {submissions.map((s) => (
+            <TableRow key={s.id}>
+              <TableCell>{[s.uploaderName, s.uploaderEmail].filter(Boolean).join(' · ') || 'A guest'}</TableCell>
+              <TableCell>{when(s.createdAt)}</TableCell>
+              <TableCell>
+                {s.fileCount} file{s.fileCount === 1 ? '' : 's'}, {formatBytes(s.bytes)}: {s.names.slice(0, 5).join(', ')}
+              </TableCell>
+              <TableCell>{s.folder}</TableCell>
+              <TableCell>{s.status}</TableCell>
+            </TableRow>
+          ))}
+        </DataTableFrame>
       )}
     </section>
   );

@@ -1,17 +1,4 @@
-import {
-  Button,
-  InlineNotification,
-  Modal,
-  Select,
-  SelectItem,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeader,
-  TableRow,
-} from '@carbon/react';
+import { Button, InlineNotification, Modal, Select, SelectItem, TableCell, TableRow } from '@carbon/react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Share } from '../../../../contract/shares';
@@ -22,6 +9,7 @@ import { describeExpiry } from '../lib/expiry-choice';
 import { EditShareDialog } from './edit-share-dialog';
 import { LinkResult } from './link-result';
 import { ShareStatusTag } from './share-status-tag';
+import { DataTableFrame } from '../../../components/table/data-table-frame';
 
 const itemsOf = (share: Share) => share.paths.map((p) => p.split('/').pop()).join(', ');
 
@@ -89,55 +77,43 @@ export function LinksPage({ isAdmin = false }: { isAdmin?: boolean }) {
         <p>{othersToo ? 'No links here yet.' : 'You have not shared anything yet: select files on the Files page and choose Share.'}</p>
       ) : null}
       {shares.data && shares.data.length > 0 ? (
-        <TableContainer>
-          <Table aria-label={scopeName} size="md">
-            <TableHead>
-              <TableRow>
-                <TableHeader>Shared</TableHeader>
-                {othersToo ? <TableHeader>Shared by</TableHeader> : null}
-                <TableHeader>Space</TableHeader>
-                <TableHeader>Status</TableHeader>
-                <TableHeader>Downloads</TableHeader>
-                <TableHeader>Expires</TableHeader>
-                <TableHeader>Actions</TableHeader>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {shares.data.map((share) => (
-                <TableRow key={share.id} data-testid="share-row">
-                  <TableCell>{itemsOf(share)}</TableCell>
-                  {othersToo ? <TableCell>{share.ownerName}</TableCell> : null}
-                  <TableCell>{share.spaceName}</TableCell>
-                  <TableCell>
-                    <ShareStatusTag status={share.status} />
-                  </TableCell>
-                  <TableCell>{share.maxDownloads === null ? share.downloads : `${share.downloads} of ${share.maxDownloads}`}</TableCell>
-                  <TableCell>{describeExpiry(share.expiresAt)}</TableCell>
-                  <TableCell>
-                    <Button size="sm" kind="ghost" onClick={() => setShowing(share)} aria-label={`Show the link to ${itemsOf(share)}`}>
-                      Link
+        <DataTableFrame
+          label={scopeName}
+          headers={['Shared', othersToo ? 'Shared by' : null, 'Space', 'Status', 'Downloads', 'Expires', 'Actions']}
+        >
+          {shares.data.map((share) => (
+            <TableRow key={share.id} data-testid="share-row">
+              <TableCell>{itemsOf(share)}</TableCell>
+              {othersToo ? <TableCell>{share.ownerName}</TableCell> : null}
+              <TableCell>{share.spaceName}</TableCell>
+              <TableCell>
+                <ShareStatusTag status={share.status} />
+              </TableCell>
+              <TableCell>{share.maxDownloads === null ? share.downloads : `${share.downloads} of ${share.maxDownloads}`}</TableCell>
+              <TableCell>{describeExpiry(share.expiresAt)}</TableCell>
+              <TableCell>
+                <Button size="sm" kind="ghost" onClick={() => setShowing(share)} aria-label={`Show the link to ${itemsOf(share)}`}>
+                  Link
+                </Button>
+                {share.status !== 'revoked' ? (
+                  <>
+                    <Button size="sm" kind="ghost" onClick={() => setEditing(share)} aria-label={`Edit the link to ${itemsOf(share)}`}>
+                      Edit
                     </Button>
-                    {share.status !== 'revoked' ? (
-                      <>
-                        <Button size="sm" kind="ghost" onClick={() => setEditing(share)} aria-label={`Edit the link to ${itemsOf(share)}`}>
-                          Edit
-                        </Button>
-                        <Button
-                          size="sm"
-                          kind="danger--ghost"
-                          onClick={() => setRevoking(share)}
-                          aria-label={`Revoke the link to ${itemsOf(share)}`}
-                        >
-                          Revoke
-                        </Button>
-                      </>
-                    ) : null}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+                    <Button
+                      size="sm"
+                      kind="danger--ghost"
+                      onClick={() => setRevoking(share)}
+                      aria-label={`Revoke the link to ${itemsOf(share)}`}
+                    >
+                      Revoke
+                    </Button>
+                  </>
+                ) : null}
+              </TableCell>
+            </TableRow>
+          ))}
+        </DataTableFrame>
       ) : null}
       {editing ? <EditShareDialog share={editing} onClose={() => setEditing(null)} /> : null}
       {showing ? (

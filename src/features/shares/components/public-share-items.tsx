@@ -8,7 +8,7 @@ import { usePublicFolder } from '../api/public-share';
 export interface ItemsProps {
   linkId: string;
   items: PublicShareItem[];
-  selected: Set<string>;
+  selected: ReadonlySet<string>;
   onToggle: (path: string) => void;
   onDownload: (item: PublicShareItem) => void;
   busy: boolean;

@@ -1,14 +1,16 @@
-import { Button, Header, HeaderName, InlineLoading, Link, ProgressBar, Select, SelectItem, Theme } from '@carbon/react';
-import { Download } from '@carbon/icons-react';
+import { Button, InlineLoading, Link, Select, SelectItem } from '@carbon/react';
 import { useState } from 'react';
 import type { PublicShare, PublicShareItem } from '../../../../contract/shares';
-import { ProductName } from '../../../components/layout/product-name';
+import { DownloadActions } from '../../../components/downloads/download-actions';
+import { DownloadProgress } from '../../../components/downloads/download-progress';
+import { StandalonePage } from '../../../components/layout/standalone-page';
+import { usePathSelection } from '../../../hooks/use-path-selection';
 import { ApiError } from '../../../lib/api-client';
 import { DESKTOP_DOWNLOAD_PAGE } from '../../../transfer-clients';
 import { formatBytes } from '../../../lib/format-bytes';
 import { usePublicShare } from '../api/public-share';
 import { usePublicDesktop, type PublicDesktop } from '../hooks/use-public-desktop';
-import { usePublicDownload, type PublicClientPreference, type PublicDownloadState } from '../hooks/use-public-download';
+import { usePublicDownload, type PublicClientPreference } from '../hooks/use-public-download';
 import { describeExpiry } from '../lib/expiry-choice';
 import { PublicShareGone } from './public-share-gone';
 import { PublicShareItems } from './public-share-items';
@@ -29,17 +31,9 @@ export function PublicSharePage({ linkId }: { linkId: string }) {
       );
   } else body = <ShareContents linkId={linkId} share={share.data} />;
   return (
-    <div className="courier-standalone">
-      <title>Shared with you · Courier</title>
-      <Theme theme="g100">
-        <Header aria-label="Courier">
-          <HeaderName href="/" prefix="">
-            <ProductName />
-          </HeaderName>
-        </Header>
-      </Theme>
-      <main className="courier-standalone__main courier-public-share">{body}</main>
-    </div>
+    <StandalonePage title="Shared with you · Courier" mainClassName="courier-public-share">
+      {body}
+    </StandalonePage>
   );
 }
 
@@ -51,18 +45,12 @@ function summary(share: PublicShare): string {
 }
 
 function ShareContents({ linkId, share }: { linkId: string; share: PublicShare }) {
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle } = usePathSelection();
   const sdk = usePublicDesktop();
   // An SDK that did not load is the deployment's problem, not the recipient's: the browser carries all.
   const desktop = sdk && sdk.availability.state !== 'unavailable' ? sdk : null;
   const [preference, setPreference] = useState<PublicClientPreference>('auto');
   const download = usePublicDownload(linkId, desktop, preference);
-  const toggle = (path: string) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (!next.delete(path)) next.add(path);
-      return next;
-    });
   const one = (item: PublicShareItem) => void download.start([item.path], item.name);
   const all = () =>
     void download.start(
@@ -83,18 +71,22 @@ function ShareContents({ linkId, share }: { linkId: string; share: PublicShare }
       ) : null}
       <p>{share.expiresAt === null ? 'This link does not expire.' : `This link works until ${describeExpiry(share.expiresAt)}.`}</p>
       {desktop ? <DownloadWith desktop={desktop} preference={preference} onChange={setPreference} /> : null}
-      <div className="courier-public-share__actions">
-        <Button renderIcon={Download} disabled={download.busy} onClick={all}>
-          {share.items.length === 1 && share.items[0]?.type === 'file' ? 'Download' : 'Download all'}
-        </Button>
-        {selected.size > 0 ? (
-          <Button kind="tertiary" disabled={download.busy} onClick={some}>
-            {`Download selected (${selected.size})`}
-          </Button>
-        ) : null}
-      </div>
+      <DownloadActions
+        allLabel={share.items.length === 1 && share.items[0]?.type === 'file' ? 'Download' : 'Download all'}
+        onAll={all}
+        selected={selected.size}
+        onSelected={selected.size > 0 ? some : undefined}
+        disabled={download.busy}
+      />
       <DownloadProgress state={download.state} />
-      <PublicShareItems linkId={linkId} items={share.items} selected={selected} onToggle={toggle} onDownload={one} busy={download.busy} />
+      <PublicShareItems
+        linkId={linkId}
+        items={share.items}
+        selected={selected}
+        onToggle={(path) => toggle(path)}
+        onDownload={one}
+        busy={download.busy}
+      />
     </section>
   );
 }
@@ -147,36 +139,6 @@ function DownloadWith({
           </Link>
         </>
       ) : null}
-    </div>
-  );
-}
-
-/** Progress in a bar and in words a screen reader announces (at each tenth, not at every chunk). */
-function DownloadProgress({ state }: { state: PublicDownloadState | null }) {
-  if (!state) return <p role="status" className="courier-visually-hidden" />;
-  const percent = state.bytesTotal ? Math.floor((state.bytesDone / state.bytesTotal) * 100) : null;
-  const by = state.carrier === 'desktop' ? ' by IBM Aspera for Desktop' : '';
-  const words =
-    state.status === 'completed'
-      ? `${state.title}: downloaded${by}.`
-      : state.status === 'failed'
-        ? `${state.title}: the download failed. ${state.error ?? ''}`
-        : state.status === 'cancelled'
-          ? `${state.title}: the download was stopped.`
-          : `${state.title}: downloading${by}${percent === null ? '' : `, ${Math.floor(percent / 10) * 10} %`}.`;
-  return (
-    <div className="courier-public-share__progress">
-      {state.status === 'running' || state.status === 'starting' || state.status === 'authorizing' ? (
-        <ProgressBar
-          label={`Downloading ${state.title}`}
-          value={percent ?? undefined}
-          max={100}
-          helperText={percent === null ? '' : `${percent} %`}
-        />
-      ) : null}
-      <p role="status" data-testid="download-status">
-        {words}
-      </p>
     </div>
   );
 }
