@@ -12,6 +12,7 @@ import { ZipFile } from 'yazl';
 import type { NodeContext } from '../context';
 import { ERRORS, NodeError } from '../errors';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
+import { accelRedirectUri } from './accel-redirect';
 import type { DownloadItem } from './gateway-spec';
 import { collectZipEntries, hardLinkRefused } from './zip-entries';
 
@@ -36,6 +37,12 @@ export interface DownloadPlan {
    * the SDK parses (docs/http-gateway.md §4.2).
    */
   extendedFileName: boolean;
+  /**
+   * A signed URL's download, which nginx may send when the node runs behind it
+   * (docs/http-gateway.md §5.4). `/v3/download` is read by a script across origins: its CORS
+   * headers are the node's, so the node sends it.
+   */
+  handOff: boolean;
 }
 
 /**
@@ -57,6 +64,9 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   reply.header('Cache-Control', 'no-store');
   if (!asZip && single) {
     if (single.stats.nlink > 1) throw hardLinkRefused(single.nodePath);
+    const accel = plan.handOff && ctx.settings.accelRedirect;
+    const uri = accel ? accelRedirectUri(accel, ctx.files.docroot.root, single.abs) : null;
+    if (uri) return handOffDownload(ctx, request, reply, plan, single, uri, basename(single.abs));
     // RFC 9110 §13.1.5: a browser resuming sends If-Range with the validator it saw; a file that
     // changed since gets the whole new file, never the rest of it spliced onto the old bytes.
     const etag = entityTag(single.stats);
@@ -152,6 +162,57 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
     .header('X-Transfer-Id', live.record.id)
     .send(counter);
+}
+
+/**
+ * Records the download as handed off and answers with the redirect. nginx's log is not the node's:
+ * the record counts the bytes handed off (the file's size, or the Range's length), completed at the
+ * hand-off, even if the client then stops reading.
+ */
+function handOffDownload(
+  ctx: NodeContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  plan: DownloadPlan,
+  single: DownloadItem,
+  uri: string,
+  fileName: string,
+) {
+  const size = single.stats.size;
+  const range = parseRange(request.headers.range, size);
+  if (range === 'unsatisfiable') {
+    reply.header('Content-Range', `bytes */${size}`);
+    throw new NodeError(416, 'Requested range not satisfiable');
+  }
+  const length = range ? range.end - range.start + 1 : size;
+  const live = ctx.transfers.begin({
+    direction: 'receive',
+    remoteHost: ctx.settings.remoteHost,
+    remoteUser: plan.user,
+    clientIp: request.ip,
+    sourcePaths: [single.nodePath],
+    destinationPath: '',
+    tags: plan.tags ?? null,
+    cookie: plan.cookie,
+    ...(plan.accessKey === undefined ? {} : { accessKey: plan.accessKey }),
+    bytesExpected: length,
+    filesExpected: 1,
+  });
+  const now = nowUsec();
+  live.record.files = [{ path: single.nodePath, size, bytesWritten: size, status: 'transferring', startUsec: now, endUsec: 0 }];
+  live.record.bytesTransferred = length;
+  live.record.filesCompleted = 1;
+  ctx.transfers.finish(live, 'completed');
+  // nginx keeps Content-Type, Content-Disposition and Cache-Control of this answer, and sets its
+  // own Content-Length, ETag and Last-Modified from the file it opens (the validators a resume sends).
+  return reply
+    .code(200)
+    .header('Content-Type', 'application/octet-stream')
+    .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
+    .header('X-Transfer-Id', live.record.id)
+    .header('X-Accel-Buffering', 'no')
+    .header('X-Accel-Redirect', uri)
+    .send();
 }
 
 /**
