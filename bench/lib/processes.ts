@@ -78,12 +78,12 @@ export async function startCourier(options: { env?: NodeJS.ProcessEnv } = {}): P
 export type { NginxProcess } from '../../test-kit/nginx';
 
 /** Debian's nginx (installed on first use), run as its own program; `http` is its http block's body. */
-export function startNginxWith(http: (port: number) => string): Promise<NginxProcess> {
+export function startNginxWith(http: (port: number) => string, port?: number): Promise<NginxProcess> {
   if (!hasNginx()) {
     process.stdout.write('Installing Debian nginx for the reference (apt-get install -y nginx)…\n');
     execFileSync('apt-get', ['install', '-y', 'nginx'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   }
-  return startTestKitNginx({ http, parent: process.env.BENCH_TMPDIR });
+  return startTestKitNginx({ http, port, parent: process.env.BENCH_TMPDIR });
 }
 
 /** Debian's defaults for a static file server (sendfile, tcp_nopush), one worker per core, serving `root`. */
