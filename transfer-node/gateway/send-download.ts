@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createReadStream, type Stats } from 'node:fs';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { ZipFile } from 'yazl';
@@ -14,6 +15,7 @@ import { ERRORS, NodeError } from '../errors';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
 import { accelRedirectUri } from './accel-redirect';
 import type { DownloadItem } from './gateway-spec';
+import { pumpFile } from './file-pump';
 import { collectZipEntries, hardLinkRefused } from './zip-entries';
 
 // yazl looks for its next entry from the start of its list for every entry (quadratic): 20,000
@@ -45,17 +47,12 @@ export interface DownloadPlan {
   handOff: boolean;
 }
 
-/**
- * The size of each read of a file being sent, a Range's included (a resumed download was read in
- * Node's default 64 KiB): fewer thread-pool round trips and socket writes (docs/performance.md).
- */
-const READ_BYTES = 1024 * 1024;
-
 export async function sendDownload(ctx: NodeContext, request: FastifyRequest, reply: FastifyReply, plan: DownloadPlan) {
   const single = plan.items.length === 1 ? plan.items[0] : undefined;
   const asZip = plan.zipRequired || !single || !single.stats.isFile();
   if (!asZip && single && !single.stats.isFile()) throw ERRORS.badRequest('Only files and folders can be downloaded');
-  let source: Readable;
+  // A single file goes through pumpFile's reused buffers; a zip is yazl's stream.
+  let source: Readable | { abs: string; start: number };
   let length: number;
   let fileName: string;
   let files: { path: string; size: number }[];
@@ -87,11 +84,11 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     if (range) {
       reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${single.stats.size}`);
       length = range.end - range.start + 1;
-      source = createReadStream(single.abs, { start: range.start, end: range.end, highWaterMark: READ_BYTES });
+      source = { abs: single.abs, start: range.start };
     } else {
-      length = single.stats.size;
       // Bounded by the size announced in Content-Length, even if the file grows meanwhile.
-      source = length > 0 ? createReadStream(single.abs, { start: 0, end: length - 1, highWaterMark: READ_BYTES }) : Readable.from([]);
+      length = single.stats.size;
+      source = { abs: single.abs, start: 0 };
     }
     reply.header('Content-Type', 'application/octet-stream');
   } else {
@@ -135,19 +132,11 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   live.record.files = files
     .slice(0, MAX_FILES_PER_RECORD)
     .map((f) => ({ ...f, bytesWritten: 0, status: 'transferring', startUsec: start, endUsec: 0 }));
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      live.record.bytesTransferred += chunk.length;
-      if (live.record.files.length === 1 && live.record.files[0]) live.record.files[0].bytesWritten += chunk.length;
-      done(null, chunk);
-    },
-  });
-  source.on('error', (err) => counter.destroy(err));
-  live.abort.signal.addEventListener('abort', () => {
-    source.destroy();
-    counter.destroy();
-    reply.raw.destroy();
-  });
+  const oneFile = live.record.files.length === 1 ? live.record.files[0] : undefined;
+  const count = (bytes: number) => {
+    live.record.bytesTransferred += bytes;
+    if (oneFile) oneFile.bytesWritten += bytes;
+  };
   reply.raw.on('close', () => {
     const done = reply.raw.writableFinished && live.record.bytesTransferred === length;
     if (done) {
@@ -156,12 +145,39 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     }
     ctx.transfers.finish(live, done ? 'completed' : 'failed', done ? undefined : { code: 499, message: 'The download did not complete' });
   });
-  source.pipe(counter);
-  return reply
+  reply
     .header('Content-Length', String(length))
     .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
-    .header('X-Transfer-Id', live.record.id)
-    .send(counter);
+    .header('X-Transfer-Id', live.record.id);
+  if (source instanceof Readable) {
+    const zip = source;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        count(chunk.length);
+        done(null, chunk);
+      },
+    });
+    zip.on('error', (err) => counter.destroy(err));
+    live.abort.signal.addEventListener('abort', () => {
+      zip.destroy();
+      counter.destroy();
+      reply.raw.destroy();
+    });
+    zip.pipe(counter);
+    return reply.send(counter);
+  }
+  // The file's bytes are written to the socket here, past Fastify's send (and its onSend hooks,
+  // whose one header is added here), so that each buffer is reused once the socket has taken it.
+  const file = source;
+  live.abort.signal.addEventListener('abort', () => reply.raw.destroy());
+  reply.hijack();
+  const headers = Object.fromEntries(Object.entries(reply.getHeaders()).filter((entry) => entry[1] !== undefined));
+  reply.raw.writeHead(reply.statusCode, { ...headers, 'X-Request-Id': request.id } as OutgoingHttpHeaders);
+  pumpFile(file.abs, file.start, length, reply.raw, count).catch((err: unknown) => {
+    request.log.error({ err }, 'download failed while reading the file');
+    reply.raw.destroy();
+  });
+  return reply;
 }
 
 /**
