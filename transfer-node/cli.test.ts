@@ -39,8 +39,16 @@ describe('transfer-node CLI settings', () => {
     [{ COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS: '0' }, /COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS/],
     [{ COURIER_NODE_UPLOAD_SESSION_IDLE_SECONDS: '-1' }, /COURIER_NODE_UPLOAD_SESSION_IDLE_SECONDS/],
     [{ COURIER_NODE_MAX_CONNECTIONS_PER_IP: '-3' }, /COURIER_NODE_MAX_CONNECTIONS_PER_IP/],
+    [{ COURIER_NODE_ACCEL_REDIRECT: '_courier_docroot/' }, /COURIER_NODE_ACCEL_REDIRECT.*starts and ends with \//],
+    [{ COURIER_NODE_ACCEL_REDIRECT: '/_courier_docroot' }, /COURIER_NODE_ACCEL_REDIRECT/],
+    [{ COURIER_NODE_ACCEL_REDIRECT: '/a/../b/' }, /COURIER_NODE_ACCEL_REDIRECT/],
   ])('stops on %j with a message naming the setting', (env, message) => {
     expect(() => parseNodeCliConfig([], env)).toThrow(message);
+  });
+
+  it('reads the X-Accel-Redirect prefix, off unless set', () => {
+    expect(parseNodeCliConfig([], {})['accel-redirect']).toBeUndefined();
+    expect(parseNodeCliConfig([], { COURIER_NODE_ACCEL_REDIRECT: '/_courier_docroot/' })['accel-redirect']).toBe('/_courier_docroot/');
   });
 
   it('reads the timeouts, connection caps and password throttle', () => {

@@ -33,6 +33,7 @@ const SETTINGS = {
   'tls-cert': 'COURIER_NODE_TLS_CERT',
   'tls-key': 'COURIER_NODE_TLS_KEY',
   'tls-self-signed': 'COURIER_NODE_TLS_SELF_SIGNED',
+  'accel-redirect': 'COURIER_NODE_ACCEL_REDIRECT',
 } as const;
 type Setting = keyof typeof SETTINGS;
 
@@ -81,6 +82,12 @@ const configSchema = z.object({
   'tls-cert': z.string().min(1).optional(),
   'tls-key': z.string().min(1).optional(),
   'tls-self-signed': z.enum(['true', 'false']).default('false'),
+  // docs/http-gateway.md §5.4: the prefix of nginx's `internal` location aliased to the docroot.
+  'accel-redirect': z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/$/, 'must be a location prefix such as /_courier_docroot/ (starts and ends with /)')
+    .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain . or .. segments')
+    .optional(),
 });
 export type NodeCliConfig = z.infer<typeof configSchema>;
 
@@ -136,6 +143,7 @@ export async function runTransferNodeCli(argv: string[], env: NodeJS.ProcessEnv)
     nodePassword: config.password,
     limits: limitsOf(config),
     tls: tlsOf(config),
+    accelRedirect: config['accel-redirect'],
     logger: { level: env.COURIER_NODE_LOG_LEVEL ?? 'info' },
   });
   console.log(`Transfer node listening: Node API ${node.url}, HTTP Gateway ${node.gatewayUrl}`);

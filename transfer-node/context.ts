@@ -22,6 +22,11 @@ export interface NodeSettings {
   publicUrl: string;
   gatewayUrl: string;
   corsOrigins: readonly string[];
+  /**
+   * The prefix of nginx's internal location on the docroot, when the node runs behind nginx and
+   * hands single-file signed-URL downloads to it (docs/http-gateway.md §5.4); null otherwise.
+   */
+  accelRedirect: string | null;
 }
 
 export interface NodeContext {

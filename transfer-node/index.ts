@@ -44,6 +44,8 @@ export interface TransferNodeOptions {
   logger?: boolean | object;
   /** HTTPS: certificate and key files, or a self-signed pair made on first start (tls.ts). */
   tls?: NodeTlsOptions;
+  /** nginx's internal location prefix for X-Accel-Redirect hand-offs (docs/http-gateway.md §5.4). */
+  accelRedirect?: string;
 }
 
 export interface TransferNode {
@@ -101,6 +103,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     publicUrl: '',
     gatewayUrl: '',
     corsOrigins: options.corsOrigins,
+    accelRedirect: options.accelRedirect ?? null,
   };
   const ctx: NodeContext = {
     settings,

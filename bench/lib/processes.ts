@@ -3,11 +3,12 @@
  * (`courier transfer-node`, `courier start --no-build`, Debian's nginx with its own config), each on
  * a free loopback port with a temp data folder, plus /proc readings of their memory and descriptors.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnCourier, startNodeProcess, stopChild, type NodeProcess, type NodeProcessOptions } from '../../test-kit/courier-process';
 import { freePort } from '../../test-kit/free-port';
+import { hasNginx, startNginx as startTestKitNginx, type NginxProcess } from '../../test-kit/nginx';
 import { tempDir as kitTempDir } from '../../test-kit/temp-dir';
 
 /** Bench folders go under BENCH_TMPDIR when set, so a run can choose the disk it measures. */
@@ -74,80 +75,28 @@ export async function startCourier(options: { env?: NodeJS.ProcessEnv } = {}): P
   };
 }
 
-export interface NginxProcess {
-  url: string;
-  stop: () => Promise<void>;
-}
+export type { NginxProcess } from '../../test-kit/nginx';
 
-const NGINX = '/usr/sbin/nginx';
-
-/** Workers run as this user, so they can read the 0700 temp folders this process creates. */
-function userLine(): string {
-  const { uid } = process.getuid ? { uid: process.getuid() } : { uid: -1 };
-  return uid === 0 ? 'user root root;\n' : '';
-}
-
-/** Debian's nginx, installed on first use, serving `root` on a free loopback port with its own config. */
-export async function startNginx(root: string): Promise<NginxProcess> {
-  if (!existsSync(NGINX)) {
+/** Debian's nginx (installed on first use), run as its own program; `http` is its http block's body. */
+export function startNginxWith(http: (port: number) => string, port?: number): Promise<NginxProcess> {
+  if (!hasNginx()) {
     process.stdout.write('Installing Debian nginx for the reference (apt-get install -y nginx)…\n');
     execFileSync('apt-get', ['install', '-y', 'nginx'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   }
-  const dir = tempDir('nginx');
-  const port = await freePort();
-  // Debian's defaults for a static file server (sendfile, tcp_nopush), one worker per core.
-  writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    `daemon off;
-${userLine()}worker_processes auto;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
+  return startTestKitNginx({ http, port, parent: process.env.BENCH_TMPDIR });
+}
+
+/** Debian's defaults for a static file server (sendfile, tcp_nopush), one worker per core, serving `root`. */
+export function startNginx(root: string): Promise<NginxProcess> {
+  return startNginxWith(
+    (port) => `  sendfile on;
   tcp_nopush on;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
   default_type application/octet-stream;
   server {
     listen 127.0.0.1:${port};
     root ${root};
-  }
-}
-`,
+  }`,
   );
-  const child = spawn(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${output}`);
-    const ok = await fetch(url + '/').then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (attempt >= 100) throw new Error(`nginx did not listen on ${url}: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    stop: async () => {
-      // SIGQUIT is nginx's graceful stop; the master waits for its workers.
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGQUIT');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {

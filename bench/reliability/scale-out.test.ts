@@ -8,15 +8,15 @@
  * them), live progress keeps arriving on reconnected streams, the tracker and the jobs move to the
  * survivor, and every authorized transfer ends completed: none lost, none left running.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabaseUrl, DIALECTS } from '../../server/test/test-database';
 import { REPO_ROOT, spawnCourier, stopChild, type NodeProcess } from '../../test-kit/courier-process';
 import { freePort } from '../../test-kit/free-port';
+import { startNginx, type NginxProcess } from '../../test-kit/nginx';
 import { gatewayUpload } from '../../test-kit/gateway-upload';
 import { startNode, tempDir } from '../lib/processes';
 
@@ -44,7 +44,7 @@ let dropDb: () => Promise<void>;
 let pool: pg.Pool;
 const nodes: NodeProcess[] = [];
 const portals: Portal[] = [];
-let nginx: ChildProcess;
+let nginx: NginxProcess | undefined;
 let base: string;
 
 async function startPortalProcess(port: number, secretKey: string): Promise<Portal> {
@@ -68,46 +68,23 @@ async function startPortalProcess(port: number, secretKey: string): Promise<Port
   return { child, pid, port };
 }
 
-/** nginx with the repository's locations file, an upstream of the two instances, on a free port. */
-async function startBalancer(port: number, upstreams: number[]): Promise<ChildProcess> {
-  const dir = tempDir('scale-nginx');
-  mkdirSync(path.join(dir, 'logs'), { recursive: true });
-  const user = process.getuid?.() === 0 ? 'user root root;\n' : '';
-  writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    `daemon off;
-${user}worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 2048; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream courier_portal {
+/** nginx with the repository's locations file, an upstream of the two instances, on `port`. */
+function startBalancer(port: number, upstreams: number[]): Promise<NginxProcess> {
+  return startNginx({
+    port,
+    workers: 1,
+    parent: process.env.BENCH_TMPDIR,
+    http: (listen) => `  upstream courier_portal {
 ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join('\n')}
     keepalive 32;
   }
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${listen};
     include ${path.join(REPO_ROOT, 'deploy/nginx/courier-locations.conf')};
-  }
-}
-`,
-  );
-  const child = spawn('/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  }`,
+    // Ready when it answers (the instances' liveness through it).
+    ready: { path: '/api/health/live', ok: (r) => r.ok },
   });
-  // Ready when it answers (the instances' liveness through it).
-  for (let i = 0; ; i += 1) {
-    const r = await fetch(`http://127.0.0.1:${port}/api/health/live`).catch(() => undefined);
-    if (r?.ok) return child;
-    if (i > 200) throw new Error('nginx did not start');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** A browser's session through the balancer: its cookie and CSRF token; reads retried once, as the SPA does. */
@@ -212,7 +189,7 @@ describe.runIf(DIALECTS.includes('postgres'))('two portal instances behind nginx
 
   afterAll(async () => {
     for (const p of portals) await stopChild(p.child);
-    if (nginx) await stopChild(nginx);
+    await nginx?.stop();
     for (const n of nodes) await n.stop();
     await pool?.end();
     await dropDb?.();

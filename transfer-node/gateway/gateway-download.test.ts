@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const download = (spec: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader(spec), ...headers } });
+const download = (spec: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+  fetch(t.node.gatewayUrl + '/v3/download', { headers: { 'x-aspera-spec': specHeader(spec), ...headers }, signal });
 
 describe('GET /v3/download', () => {
   it('streams one file with exact Content-Length and an ASCII attachment name', async () => {
@@ -104,6 +106,35 @@ describe('GET /v3/download', () => {
       bytes_transferred: 5,
       start_spec: { direction: 'receive', tags: { portal: { transfer: 't1' } }, cookie: 'c1' },
     });
+  });
+
+  it('ends a download the client drops half-way: recorded failed with what the socket took, the file closed', async () => {
+    const big = randomBytes(48 * 1024 * 1024);
+    await writeFile(join(t.docroot, 'Outbox/big.bin'), big);
+    const abort = new AbortController();
+    const res = await download(await t.downloadSpec(['/Outbox/big.bin']), {}, abort.signal);
+    const id = res.headers.get('x-transfer-id') as string;
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(sha256(Buffer.from(first.value as Uint8Array))).toBe(sha256(big.subarray(0, first.value?.length)));
+    abort.abort();
+    const record = await waitFor(async () => {
+      const r = await t.apiJson(`/ops/transfers/${id}`);
+      return r.status !== 'running' && r;
+    });
+    expect(record).toMatchObject({ status: 'failed', error_code: 499 });
+    expect(record.bytes_transferred).toBeGreaterThan(0);
+    expect(record.bytes_transferred).toBeLessThan(big.length);
+    // No descriptor of this process is left on the file (the node runs in it).
+    const openOnFile = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).endsWith('/Outbox/big.bin');
+        } catch {
+          return false;
+        }
+      }).length;
+    await waitFor(async () => openOnFile() === 0);
   });
 });
 

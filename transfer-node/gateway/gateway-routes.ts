@@ -84,6 +84,7 @@ export async function gatewayRoutes(app: FastifyInstance, ctx: NodeContext): Pro
       cookie: grant.cookie ?? spec.cookie ?? null,
       ...(grant.accessKey === undefined ? {} : { accessKey: grant.accessKey }),
       extendedFileName: false,
+      handOff: false,
     });
   });
 
@@ -159,6 +160,7 @@ async function sendSealed(ctx: NodeContext, request: FastifyRequest, reply: Fast
     cookie: signed.cookie ?? null,
     ...(signed.accessKey === undefined ? {} : { accessKey: signed.accessKey }),
     extendedFileName: true,
+    handOff: true,
   });
 }
 

@@ -6,13 +6,16 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createReadStream, type Stats } from 'node:fs';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { NodeContext } from '../context';
 import { ERRORS, NodeError } from '../errors';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
+import { accelRedirectUri } from './accel-redirect';
 import type { DownloadItem } from './gateway-spec';
+import { pumpFile } from './file-pump';
 import { collectZipEntries, hardLinkRefused } from './zip-entries';
 
 // yazl looks for its next entry from the start of its list for every entry (quadratic): 20,000
@@ -36,19 +39,20 @@ export interface DownloadPlan {
    * the SDK parses (docs/http-gateway.md §4.2).
    */
   extendedFileName: boolean;
+  /**
+   * A signed URL's download, which nginx may send when the node runs behind it
+   * (docs/http-gateway.md §5.4). `/v3/download` is read by a script across origins: its CORS
+   * headers are the node's, so the node sends it.
+   */
+  handOff: boolean;
 }
-
-/**
- * The size of each read of a file being sent, a Range's included (a resumed download was read in
- * Node's default 64 KiB): fewer thread-pool round trips and socket writes (docs/performance.md).
- */
-const READ_BYTES = 1024 * 1024;
 
 export async function sendDownload(ctx: NodeContext, request: FastifyRequest, reply: FastifyReply, plan: DownloadPlan) {
   const single = plan.items.length === 1 ? plan.items[0] : undefined;
   const asZip = plan.zipRequired || !single || !single.stats.isFile();
   if (!asZip && single && !single.stats.isFile()) throw ERRORS.badRequest('Only files and folders can be downloaded');
-  let source: Readable;
+  // A single file goes through pumpFile's reused buffers; a zip is yazl's stream.
+  let source: Readable | { abs: string; start: number };
   let length: number;
   let fileName: string;
   let files: { path: string; size: number }[];
@@ -57,6 +61,9 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   reply.header('Cache-Control', 'no-store');
   if (!asZip && single) {
     if (single.stats.nlink > 1) throw hardLinkRefused(single.nodePath);
+    const accel = plan.handOff && ctx.settings.accelRedirect;
+    const uri = accel ? accelRedirectUri(accel, ctx.files.docroot.root, single.abs) : null;
+    if (uri) return handOffDownload(ctx, request, reply, plan, single, uri, basename(single.abs));
     // RFC 9110 §13.1.5: a browser resuming sends If-Range with the validator it saw; a file that
     // changed since gets the whole new file, never the rest of it spliced onto the old bytes.
     const etag = entityTag(single.stats);
@@ -77,11 +84,11 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     if (range) {
       reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${single.stats.size}`);
       length = range.end - range.start + 1;
-      source = createReadStream(single.abs, { start: range.start, end: range.end, highWaterMark: READ_BYTES });
+      source = { abs: single.abs, start: range.start };
     } else {
-      length = single.stats.size;
       // Bounded by the size announced in Content-Length, even if the file grows meanwhile.
-      source = length > 0 ? createReadStream(single.abs, { start: 0, end: length - 1, highWaterMark: READ_BYTES }) : Readable.from([]);
+      length = single.stats.size;
+      source = { abs: single.abs, start: 0 };
     }
     reply.header('Content-Type', 'application/octet-stream');
   } else {
@@ -125,19 +132,11 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
   live.record.files = files
     .slice(0, MAX_FILES_PER_RECORD)
     .map((f) => ({ ...f, bytesWritten: 0, status: 'transferring', startUsec: start, endUsec: 0 }));
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      live.record.bytesTransferred += chunk.length;
-      if (live.record.files.length === 1 && live.record.files[0]) live.record.files[0].bytesWritten += chunk.length;
-      done(null, chunk);
-    },
-  });
-  source.on('error', (err) => counter.destroy(err));
-  live.abort.signal.addEventListener('abort', () => {
-    source.destroy();
-    counter.destroy();
-    reply.raw.destroy();
-  });
+  const oneFile = live.record.files.length === 1 ? live.record.files[0] : undefined;
+  const count = (bytes: number) => {
+    live.record.bytesTransferred += bytes;
+    if (oneFile) oneFile.bytesWritten += bytes;
+  };
   reply.raw.on('close', () => {
     const done = reply.raw.writableFinished && live.record.bytesTransferred === length;
     if (done) {
@@ -146,12 +145,90 @@ export async function sendDownload(ctx: NodeContext, request: FastifyRequest, re
     }
     ctx.transfers.finish(live, done ? 'completed' : 'failed', done ? undefined : { code: 499, message: 'The download did not complete' });
   });
-  source.pipe(counter);
-  return reply
+  reply
     .header('Content-Length', String(length))
     .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
+    .header('X-Transfer-Id', live.record.id);
+  if (source instanceof Readable) {
+    const zip = source;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        count(chunk.length);
+        done(null, chunk);
+      },
+    });
+    zip.on('error', (err) => counter.destroy(err));
+    live.abort.signal.addEventListener('abort', () => {
+      zip.destroy();
+      counter.destroy();
+      reply.raw.destroy();
+    });
+    zip.pipe(counter);
+    return reply.send(counter);
+  }
+  // The file's bytes are written to the socket here, past Fastify's send (and its onSend hooks,
+  // whose one header is added here), so that each buffer is reused once the socket has taken it.
+  const file = source;
+  live.abort.signal.addEventListener('abort', () => reply.raw.destroy());
+  reply.hijack();
+  const headers = Object.fromEntries(Object.entries(reply.getHeaders()).filter((entry) => entry[1] !== undefined));
+  reply.raw.writeHead(reply.statusCode, { ...headers, 'X-Request-Id': request.id } as OutgoingHttpHeaders);
+  pumpFile(file.abs, file.start, length, reply.raw, count).catch((err: unknown) => {
+    request.log.error({ err }, 'download failed while reading the file');
+    reply.raw.destroy();
+  });
+  return reply;
+}
+
+/**
+ * Records the download as handed off and answers with the redirect. nginx's log is not the node's:
+ * the record counts the bytes handed off (the file's size, or the Range's length), completed at the
+ * hand-off, even if the client then stops reading.
+ */
+function handOffDownload(
+  ctx: NodeContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  plan: DownloadPlan,
+  single: DownloadItem,
+  uri: string,
+  fileName: string,
+) {
+  const size = single.stats.size;
+  const range = parseRange(request.headers.range, size);
+  if (range === 'unsatisfiable') {
+    reply.header('Content-Range', `bytes */${size}`);
+    throw new NodeError(416, 'Requested range not satisfiable');
+  }
+  const length = range ? range.end - range.start + 1 : size;
+  const live = ctx.transfers.begin({
+    direction: 'receive',
+    remoteHost: ctx.settings.remoteHost,
+    remoteUser: plan.user,
+    clientIp: request.ip,
+    sourcePaths: [single.nodePath],
+    destinationPath: '',
+    tags: plan.tags ?? null,
+    cookie: plan.cookie,
+    ...(plan.accessKey === undefined ? {} : { accessKey: plan.accessKey }),
+    bytesExpected: length,
+    filesExpected: 1,
+  });
+  const now = nowUsec();
+  live.record.files = [{ path: single.nodePath, size, bytesWritten: size, status: 'transferring', startUsec: now, endUsec: 0 }];
+  live.record.bytesTransferred = length;
+  live.record.filesCompleted = 1;
+  ctx.transfers.finish(live, 'completed');
+  // nginx keeps Content-Type, Content-Disposition and Cache-Control of this answer, and sets its
+  // own Content-Length, ETag and Last-Modified from the file it opens (the validators a resume sends).
+  return reply
+    .code(200)
+    .header('Content-Type', 'application/octet-stream')
+    .header('Content-Disposition', contentDisposition(fileName, plan.extendedFileName))
     .header('X-Transfer-Id', live.record.id)
-    .send(counter);
+    .header('X-Accel-Buffering', 'no')
+    .header('X-Accel-Redirect', uri)
+    .send();
 }
 
 /**
