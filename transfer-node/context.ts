@@ -22,6 +22,8 @@ export interface NodeSettings {
   publicUrl: string;
   gatewayUrl: string;
   corsOrigins: readonly string[];
+  /** The node's own state (secrets, records, the upload sessions it has open elsewhere). */
+  stateDir: string;
 }
 
 export interface NodeContext {

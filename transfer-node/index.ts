@@ -101,6 +101,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     publicUrl: '',
     gatewayUrl: '',
     corsOrigins: options.corsOrigins,
+    stateDir: options.stateDir,
   };
   const ctx: NodeContext = {
     settings,

@@ -50,6 +50,7 @@ export async function createTestContext(limits: Partial<NodeLimits> = {}): Promi
       publicUrl: 'http://node.test',
       gatewayUrl: 'http://node.test/aspera/http-gwy',
       corsOrigins: [],
+      stateDir,
     },
     files,
     uploads: new UploadWriter(docroot, files.listings),
