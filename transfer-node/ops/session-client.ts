@@ -6,7 +6,7 @@
  * multipart body. The session's files stay staged at the remote until the completion renames them
  * (no partial under a final name); a cancel or a failure deletes the session; a session cut by this
  * node's death is continued when the same spec is posted again (outgoing-sessions.ts).
- * Measured against the one multipart upload in docs/performance.md §2.
+ * Measured against the one multipart upload in docs/performance.md ("node to node").
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
