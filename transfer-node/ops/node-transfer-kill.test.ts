@@ -16,8 +16,8 @@ import { PART_BYTES } from './session-client';
 let source: NodeProcess;
 let destination: TestNode;
 let proxy: HoldingProxy;
-// Large enough for the sessions path, in three parts.
-const data = randomBytes(2 * PART_BYTES + 4096);
+// Large enough for the sessions path, in two parts.
+const data = randomBytes(PART_BYTES + 4096);
 
 beforeAll(async () => {
   [source, destination] = await Promise.all([startNodeProcess(), startTestNode()]);
