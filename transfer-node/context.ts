@@ -27,6 +27,8 @@ export interface NodeSettings {
    * hands single-file signed-URL downloads to it (docs/http-gateway.md §5.4); null otherwise.
    */
   accelRedirect: string | null;
+  /** The node's own state (secrets, records, the upload sessions it has open elsewhere). */
+  stateDir: string;
 }
 
 export interface NodeContext {

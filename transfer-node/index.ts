@@ -104,6 +104,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     gatewayUrl: '',
     corsOrigins: options.corsOrigins,
     accelRedirect: options.accelRedirect ?? null,
+    stateDir: options.stateDir,
   };
   const ctx: NodeContext = {
     settings,

@@ -123,3 +123,48 @@ export async function wrk(
     errors: errors ? errors.slice(1).reduce((s, n) => s + Number(n), 0) : 0,
   };
 }
+
+/**
+ * The same file through an upload session of the gateway (docs/http-gateway.md §11), the parts sent
+ * by curl, `parallel` at a time, each read at its offset by dd: what a native client of the session
+ * protocol does. Creating and completing the session are two small JSON requests.
+ */
+export async function curlSessionUpload(
+  gatewayUrl: string,
+  spec: Record<string, unknown>,
+  part: UploadPart,
+  partBytes: number,
+  parallel: number,
+): Promise<void> {
+  const sessions = `${gatewayUrl}/v3/upload-sessions`;
+  const created = await fetch(sessions, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      transfer_spec: { ...spec, paths: [{ source: part.name, destination: part.name }] },
+      files: [{ size: part.size }],
+    }),
+  });
+  if (created.status !== 201) throw new Error(`session → ${created.status} ${await created.text()}`);
+  const { session_id: id } = (await created.json()) as { session_id: string };
+  const offsets: number[] = [];
+  for (let at = 0; at < part.size; at += partBytes) offsets.push(at);
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const lane = async () => {
+    for (let at = offsets.shift(); at !== undefined; at = offsets.shift()) {
+      const length = Math.min(partBytes, part.size - at);
+      const command =
+        `dd if=${quote(part.file)} iflag=skip_bytes,count_bytes skip=${at} count=${length} bs=1M status=none | ` +
+        `curl -sS --fail-with-body -X PATCH -T - -H 'Transfer-Encoding:' -H 'Content-Length: ${length}' ` +
+        `-H 'Content-Type: application/offset+octet-stream' -H 'Upload-Offset: ${at}' ${quote(`${sessions}/${id}/files/0`)}`;
+      await run('sh', ['-c', command], { timeout: TOOL_TIMEOUT_MS });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, lane));
+  const done = await fetch(`${sessions}/${id}/complete`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ files: [{ size: part.size }] }),
+  });
+  if (done.status !== 200) throw new Error(`complete → ${done.status} ${await done.text()}`);
+}

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -120,9 +120,9 @@ export async function downloadOverGateway(
   return folder ? 'folder' : 'file';
 }
 
-async function exchange(
+export async function exchange(
   url: string,
-  options: { method: string; headers: Record<string, string> },
+  options: { method: string; headers: Record<string, string>; agent?: Agent },
   signal: AbortSignal,
   send: (req: ClientRequest) => Promise<void>,
 ): Promise<IncomingMessage> {
@@ -156,7 +156,7 @@ async function writeAll(chunks: AsyncGenerator<Buffer>, req: ClientRequest): Pro
   req.end();
 }
 
-async function readSmall(answer: IncomingMessage): Promise<string> {
+export async function readSmall(answer: IncomingMessage): Promise<string> {
   let text = '';
   for await (const chunk of answer) {
     if (text.length < MAX_ANSWER_BYTES) text += (chunk as Buffer).toString('utf8');
@@ -165,7 +165,7 @@ async function readSmall(answer: IncomingMessage): Promise<string> {
 }
 
 /** The remote's `{message, code}` (docs/http-gateway.md §6) as this node's error, its status kept. */
-function remoteError(status: number, text: string): NodeError {
+export function remoteError(status: number, text: string): NodeError {
   let message = text.slice(0, 500);
   try {
     const parsed = JSON.parse(text) as { message?: unknown; description?: unknown };

@@ -1,7 +1,8 @@
 /**
- * A source node killed in the middle of a node-to-node send (docs/node-api.md §5.1): the
- * destination keeps no partial under a final name, the source's record says the transfer failed
- * once it is back, and the same spec posted again lands whole.
+ * A source node killed in the middle of a node-to-node send (docs/node-api.md §5.1), which goes
+ * through the destination's upload sessions (docs/http-gateway.md §11): the destination keeps the
+ * bytes that arrived staged, never under the final name, the source's record says the transfer
+ * failed once it is back, and the same spec posted again continues the same session and lands whole.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -10,11 +11,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../test-kit/courier-process';
 import { holdingProxy, type HoldingProxy } from '../../test-kit/holding-proxy';
 import { sha256, startTestNode, waitFor, type TestNode } from '../test/node-harness';
+import { PART_BYTES } from './session-client';
 
 let source: NodeProcess;
 let destination: TestNode;
 let proxy: HoldingProxy;
-const data = randomBytes(8 * 1024 * 1024);
+// Large enough for the sessions path, in two parts.
+const data = randomBytes(PART_BYTES + 4096);
 
 beforeAll(async () => {
   [source, destination] = await Promise.all([startNodeProcess(), startTestNode()]);
@@ -46,16 +49,18 @@ it('kill the source mid-transfer: no partial under the final name, a failed reco
   await proxy.held;
   await source.kill();
 
-  // The destination's upload ended short and was discarded.
-  await waitFor(async () => {
-    const list = await destination.apiJson('/ops/transfers?active_only=false&view=summary');
-    return list.find(
-      (t: { status: string; start_spec: { source_paths: string[] } }) =>
-        t.status !== 'running' && t.start_spec.source_paths.includes('video.bin'),
-    );
+  // The destination holds the session the source left (its id is in the source's state), with
+  // some bytes staged and nothing under the final name.
+  const [remembered] = await readdir(join(source.stateDir, 'outgoing-sessions'));
+  const { id: sessionId } = JSON.parse(await readFile(join(source.stateDir, 'outgoing-sessions', remembered as string), 'utf8'));
+  const sessionUrl = `${destination.node.gatewayUrl}/v3/upload-sessions/${sessionId}`;
+  const held = await waitFor(async () => {
+    const status = await (await fetch(sessionUrl)).json();
+    const ranges: [number, number][] = status.files[0].received;
+    return ranges.length > 0 ? ranges : null;
   }, 30_000);
+  expect(held.reduce((sum, [a, b]) => sum + b - a, 0)).toBeLessThan(data.length);
   expect(await readdir(join(destination.docroot, 'In'))).not.toContain('video.bin');
-  expect(await readdir(join(destination.docroot, '.courier-staging')).catch(() => [])).toEqual([]);
 
   // Back where it ran, the source says the transfer failed.
   const url = new URL(source.url);
@@ -71,6 +76,18 @@ it('kill the source mid-transfer: no partial under the final name, a failed reco
     const r = await (await sourceApi(source, `/ops/transfers/${retryId}`)).json();
     return r.status === 'running' ? null : r;
   }, 30_000);
-  expect(done.status).toBe('completed');
+  expect(done).toMatchObject({ status: 'completed', bytes_transferred: data.length });
   expect(sha256(await readFile(join(destination.docroot, 'In', 'video.bin')))).toBe(sha256(data));
+  // The retry continued that session (a new one could not be made: the session holds the token's
+  // grant, docs/http-gateway.md §11.2): the destination's cut attempt, then the completed one.
+  const uploads = (await destination.apiJson('/ops/transfers?active_only=false&view=summary')).filter(
+    (t: { start_spec: { source_paths: string[] } }) => t.start_spec.source_paths.includes('video.bin'),
+  );
+  expect(uploads.map((t: { status: string; error_desc: string }) => `${t.status} ${t.error_desc}`).sort()).toEqual([
+    'completed ',
+    'failed The upload stopped before it completed; it can be resumed',
+  ]);
+  expect((await fetch(sessionUrl)).status).toBe(404);
+  expect(await readdir(join(destination.docroot, '.courier-staging', 'sessions'))).toEqual([]);
+  expect(await readdir(join(source.stateDir, 'outgoing-sessions'))).toEqual([]);
 }, 120_000);

@@ -14,7 +14,9 @@ import type { UploadBatch } from '../storage/upload-writer';
 import { MAX_FILES_PER_RECORD, nowUsec, type TransferRecord } from '../transfers/transfer-record';
 import type { LiveTransfer } from '../transfers/transfer-store';
 import { downloadOverGateway, uploadOverGateway } from './gateway-client';
-import { collectLocalSources } from './local-sources';
+import { collectLocalSources, type LocalFile } from './local-sources';
+import { OutgoingSessions } from './outgoing-sessions';
+import { remoteSessions, SESSION_MAX_FILES, SESSION_MIN_BYTES, uploadOverSessions } from './session-client';
 import { unpackFolderZip } from './zip-receive';
 import { planNodeTransfer, type NodeTransferPlan } from './node-transfer-spec';
 
@@ -35,8 +37,24 @@ async function startSend(ctx: NodeContext, plan: NodeTransferPlan): Promise<Tran
     live,
     files.map((f) => ({ path: f.nodePath, size: f.size })),
   );
-  void run(ctx, live, () => uploadOverGateway(plan.gatewayUrl, plan.spec, files, progressOf(live), live.abort.signal));
+  void run(ctx, live, () => send(ctx, plan, files, live));
   return live.record;
+}
+
+/**
+ * A large send goes through the remote's upload sessions when it offers them (the embedded node
+ * does: docs/http-gateway.md §11), as raw parts in parallel; else, and to an IBM gateway, as one v3
+ * multipart upload (§3).
+ */
+async function send(ctx: NodeContext, plan: NodeTransferPlan, files: LocalFile[], live: LiveTransfer): Promise<void> {
+  const progress = progressOf(live);
+  const signal = live.abort.signal;
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  if (files.length <= SESSION_MAX_FILES && bytes >= SESSION_MIN_BYTES) {
+    const remote = await remoteSessions(plan.gatewayUrl, signal);
+    if (remote) return uploadOverSessions(remote, plan.spec, files, progress, signal, new OutgoingSessions(ctx.settings.stateDir));
+  }
+  return uploadOverGateway(plan.gatewayUrl, plan.spec, files, progress, signal);
 }
 
 async function startReceive(ctx: NodeContext, plan: NodeTransferPlan): Promise<TransferRecord> {

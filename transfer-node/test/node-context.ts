@@ -51,6 +51,7 @@ export async function createTestContext(limits: Partial<NodeLimits> = {}): Promi
       gatewayUrl: 'http://node.test/aspera/http-gwy',
       corsOrigins: [],
       accelRedirect: null,
+      stateDir,
     },
     files,
     uploads: new UploadWriter(docroot, files.listings),

@@ -1,0 +1,304 @@
+/**
+ * This node as a client of a remote gateway's upload sessions (docs/http-gateway.md §11), used for a
+ * large send when the remote's `/info` offers them (§11.1): the files go as raw parts of at most
+ * PART_BYTES, PARALLEL at a time over kept-alive connections, each read from its offset on disk
+ * into buffers the lane reuses, so the remote writes them at their offsets without parsing a
+ * multipart body. The session's files stay staged at the remote until the completion renames them
+ * (no partial under a final name); a cancel or a failure deletes the session; a session cut by this
+ * node's death is continued when the same spec is posted again (outgoing-sessions.ts).
+ * Measured against the one multipart upload in docs/performance.md ("node to node").
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { Agent as HttpAgent, type ClientRequest } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { NodeError } from '../errors';
+import { exchange, readSmall, remoteError, type Progress } from './gateway-client';
+import type { LocalFile } from './local-sources';
+import type { OutgoingSessions } from './outgoing-sessions';
+
+/** A part; the remote's own cap (`part_size_max`) applies when it is lower. */
+export const PART_BYTES = 32 * 1024 * 1024;
+/** Parts in flight at once, each on its own connection. */
+export const PARALLEL = 4;
+/** A send of fewer bytes goes as one v3 upload: three more round trips would not pay. */
+export const SESSION_MIN_BYTES = PART_BYTES;
+/** More files than this go as one v3 upload: one request per file would cost more than it saves. */
+export const SESSION_MAX_FILES = 500;
+// Each lane reads 1 MiB at a time into RING buffers it reuses once the socket took them.
+const READ_BYTES = 1024 * 1024;
+const RING = 4;
+const INFO_TIMEOUT_MS = 10_000;
+const CLEANUP_TIMEOUT_MS = 10_000;
+
+export interface RemoteSessions {
+  /** `{gateway}/v3/upload-sessions`, on the URL this node reaches the gateway by. */
+  url: string;
+  partSizeMax: number;
+}
+
+type Part = { file: number; start: number; end: number };
+type Range = [number, number];
+
+/** What the remote's `/info` says about sessions (docs/http-gateway.md §11.1); null: v3 only. */
+export async function remoteSessions(gatewayUrl: string, signal: AbortSignal): Promise<RemoteSessions | null> {
+  try {
+    const answer = await exchange(
+      `${gatewayUrl}/info`,
+      { method: 'GET', headers: { accept: 'application/json' } },
+      AbortSignal.any([signal, AbortSignal.timeout(INFO_TIMEOUT_MS)]),
+      async (req) => {
+        req.end();
+      },
+    );
+    const text = await readSmall(answer);
+    if (answer.statusCode !== 200) return null;
+    const info = (JSON.parse(text) as { courier_upload_sessions?: { version?: unknown; path?: unknown; part_size_max?: unknown } })
+      .courier_upload_sessions;
+    if (info?.version !== 1 || typeof info.path !== 'string' || !/^\/[A-Za-z0-9/_-]+$/.test(info.path)) return null;
+    const max = info.part_size_max;
+    if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) return null;
+    return { url: `${gatewayUrl}${info.path}`, partSizeMax: max };
+  } catch {
+    if (signal.aborted) throw new NodeError(499, 'The transfer was canceled');
+    // An /info that fails or is not JSON: the v3 upload says what is wrong, if anything.
+    return null;
+  }
+}
+
+export async function uploadOverSessions(
+  remote: RemoteSessions,
+  spec: Record<string, unknown>,
+  files: readonly LocalFile[],
+  progress: Progress,
+  signal: AbortSignal,
+  memory: OutgoingSessions,
+): Promise<void> {
+  const token = typeof spec.token === 'string' ? spec.token : '';
+  const sizes = files.map((f) => f.size);
+  const agent = new (remote.url.startsWith('https:') ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: PARALLEL });
+  const lanesStop = new AbortController();
+  const stop = AbortSignal.any([signal, lanesStop.signal]);
+  let id: string | null = null;
+  try {
+    const opened = await openSession(remote, spec, files, token, memory, agent, signal);
+    id = opened.id;
+    const base = `${remote.url}/${id}`;
+    const remaining = sizes.map((size, index) => size - heldIn(opened.held[index] ?? [], size));
+    for (const [index, left] of remaining.entries()) {
+      const held = (sizes[index] ?? 0) - left;
+      if (held > 0) progress.bytes(index, held);
+      if (left === 0) progress.fileDone(index);
+    }
+    const queue = planParts(sizes, opened.held, Math.min(PART_BYTES, remote.partSizeMax));
+    let failure: unknown = null;
+    const lane = async () => {
+      const ring = Array.from({ length: RING }, () => Buffer.allocUnsafe(READ_BYTES));
+      for (let part = queue.shift(); part && !stop.aborted; part = queue.shift()) {
+        const index = part.file;
+        try {
+          await sendPart(base, part, files[index] as LocalFile, ring, agent, stop, (n) => progress.bytes(index, n));
+        } catch (err) {
+          failure ??= err;
+          lanesStop.abort();
+          return;
+        }
+        const left = (remaining[index] ?? 0) - (part.end - part.start);
+        remaining[index] = left;
+        if (left === 0) progress.fileDone(index);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, Math.max(1, queue.length)) }, lane));
+    if (signal.aborted) throw new NodeError(499, 'The transfer was canceled');
+    if (failure) throw failure;
+    // §11.4: the sizes only; a SHA-256 would make the remote read every byte again.
+    const done = await call(`${base}/complete`, 'POST', { files: sizes.map((size) => ({ size })) }, agent, signal);
+    if (done.status !== 200) {
+      // 409 (bytes missing) leaves the session, which the catch below removes; 422 and 404 ended it.
+      throw remoteError(done.status, done.text);
+    }
+    id = null;
+    await memory.forget(token);
+  } catch (err) {
+    if (id) await discard(`${remote.url}/${id}`, token, memory);
+    throw signal.aborted ? new NodeError(499, 'The transfer was canceled') : err;
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The earlier session this token left (this node died during it) when the remote still holds it, else a new one. */
+async function openSession(
+  remote: RemoteSessions,
+  spec: Record<string, unknown>,
+  files: readonly LocalFile[],
+  token: string,
+  memory: OutgoingSessions,
+  agent: HttpAgent,
+  signal: AbortSignal,
+): Promise<{ id: string; held: Range[][] }> {
+  const earlier = token ? await memory.find(token) : null;
+  if (earlier) {
+    const status = await call(`${remote.url}/${earlier.id}`, 'GET', undefined, agent, signal);
+    const body = status.status === 200 ? parseSession(status.text) : null;
+    if (body && body.files.length === files.length && body.files.every((f, i) => f.size === files[i]?.size))
+      return { id: earlier.id, held: body.files.map((f) => f.received) };
+    // Gone (completed, expired) or another set of files: the remote gives the grant back when it ends.
+    if (body) await discard(`${remote.url}/${earlier.id}`, token, memory);
+    else await memory.forget(token);
+  }
+  const transferSpec = { ...spec, source_root: '', paths: files.map((f) => ({ source: f.destination, destination: f.destination })) };
+  const created = await call(
+    remote.url,
+    'POST',
+    { transfer_spec: transferSpec, files: files.map((f) => ({ size: f.size })) },
+    agent,
+    signal,
+  );
+  if (created.status !== 201) throw remoteError(created.status, created.text);
+  const body = parseSession(created.text);
+  if (!body) throw new NodeError(502, 'The remote HTTP Gateway answered an upload session this node cannot read', 'remote');
+  if (token) await memory.keep(token, { id: body.session_id, sizes: files.map((f) => f.size) });
+  return { id: body.session_id, held: files.map(() => []) };
+}
+
+function parseSession(text: string): { session_id: string; files: { size: number; received: Range[] }[] } | null {
+  try {
+    const body = JSON.parse(text) as { session_id?: unknown; files?: unknown };
+    if (typeof body.session_id !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(body.session_id) || !Array.isArray(body.files)) return null;
+    const files = body.files as { size?: unknown; received?: unknown }[];
+    if (!files.every((f) => typeof f.size === 'number' && Array.isArray(f.received))) return null;
+    return { session_id: body.session_id, files: files as { size: number; received: Range[] }[] };
+  } catch {
+    return null;
+  }
+}
+
+/** §11.4: staged files removed and the token's grant given back; kept in memory if the remote cannot be told. */
+async function discard(url: string, token: string, memory: OutgoingSessions): Promise<void> {
+  try {
+    const answer = await call(url, 'DELETE', undefined, undefined, AbortSignal.timeout(CLEANUP_TIMEOUT_MS));
+    if (answer.status === 204 || answer.status === 404) await memory.forget(token);
+  } catch {
+    // unreachable: the remote ends the session when it expires (docs/http-gateway.md §11.5)
+  }
+}
+
+/** The byte ranges not held, cut into parts of at most `partSize`, file by file. */
+export function planParts(sizes: readonly number[], held: readonly (readonly Range[])[], partSize: number): Part[] {
+  const parts: Part[] = [];
+  for (const [file, size] of sizes.entries()) {
+    let at = 0;
+    const gaps: Range[] = [];
+    for (const [start, end] of [...(held[file] ?? [])].sort((a, b) => a[0] - b[0])) {
+      if (start > at) gaps.push([at, Math.min(start, size)]);
+      at = Math.max(at, end);
+    }
+    if (at < size) gaps.push([at, size]);
+    for (const [start, end] of gaps)
+      for (let s = start; s < end; s += partSize) parts.push({ file, start: s, end: Math.min(end, s + partSize) });
+  }
+  return parts;
+}
+
+function heldIn(ranges: readonly Range[], size: number): number {
+  const gaps = planParts([size], [ranges], Number.MAX_SAFE_INTEGER);
+  return size - gaps.reduce((sum, p) => sum + p.end - p.start, 0);
+}
+
+async function call(
+  url: string,
+  method: string,
+  body: unknown,
+  agent: HttpAgent | undefined,
+  signal: AbortSignal,
+): Promise<{ status: number; text: string }> {
+  const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
+  const headers: Record<string, string> = payload
+    ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
+    : { 'content-length': '0' };
+  const answer = await exchange(url, { method, headers, ...(agent ? { agent } : {}) }, signal, async (req) => {
+    req.end(payload ?? undefined);
+  });
+  return { status: answer.statusCode ?? 502, text: await readSmall(answer) };
+}
+
+async function sendPart(
+  base: string,
+  part: Part,
+  file: LocalFile,
+  ring: Buffer[],
+  agent: HttpAgent,
+  signal: AbortSignal,
+  onBytes: (n: number) => void,
+): Promise<void> {
+  const handle = await open(file.abs, 'r');
+  let sending: Promise<void> = Promise.resolve();
+  try {
+    const answer = await exchange(
+      `${base}/files/${part.file}`,
+      {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/offset+octet-stream',
+          'upload-offset': String(part.start),
+          'content-length': String(part.end - part.start),
+        },
+        agent,
+      },
+      signal,
+      (req) => (sending = streamRange(handle, part, file, ring, req, onBytes)),
+    );
+    const text = await readSmall(answer);
+    if (answer.statusCode !== 204) throw remoteError(answer.statusCode ?? 502, text);
+    // The ring is the next part's only once the socket gave every buffer back.
+    await sending;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The part's bytes from disk into the request: at most RING reads wait in the socket at once, and a
+ * buffer is read into again once the socket has taken it (no fresh buffer per read, no wait for
+ * `drain` after each one).
+ */
+async function streamRange(
+  handle: FileHandle,
+  part: Part,
+  file: LocalFile,
+  ring: Buffer[],
+  req: ClientRequest,
+  onBytes: (n: number) => void,
+): Promise<void> {
+  const free = [...ring];
+  let wake: (() => void) | null = null;
+  let closed = false;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  req.once('close', () => {
+    closed = true;
+    notify();
+  });
+  let at = part.start;
+  while (at < part.end) {
+    while (free.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
+    if (closed) throw new NodeError(499, 'The connection to the remote gateway closed');
+    const buffer = free.pop() as Buffer;
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(READ_BYTES, part.end - at), at);
+    // A file that shrank while it was read: the remote must not take a hole.
+    if (bytesRead === 0) throw new NodeError(409, `${file.nodePath} changed while it was sent`, 'changed');
+    at += bytesRead;
+    req.write(buffer.subarray(0, bytesRead), (err) => {
+      if (!err) onBytes(bytesRead);
+      free.push(buffer);
+      notify();
+    });
+  }
+  req.end();
+  // The last buffers must stay untouched until the socket took them: the lane reuses the ring.
+  while (free.length < ring.length && !closed) await new Promise<void>((resolve) => (wake = resolve));
+}
