@@ -10,17 +10,16 @@
  * is a browser on its own address (127.0.x.y), as people are: the nodes' and the portal's per-address
  * limits meet what they would meet in use, not 200 browsers on the portal's own address.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabaseUrl, DIALECTS } from '../../server/test/test-database';
-import { REPO_ROOT, spawnCourier, stopChild, type NodeProcess } from '../../test-kit/courier-process';
+import { spawnCourier, stopChild, type NodeProcess } from '../../test-kit/courier-process';
 import { freePort } from '../../test-kit/free-port';
 import { uploadForm } from '../../test-kit/gateway-upload';
+import { startBalancer } from '../lib/balancer';
 import { startNode, tempDir } from '../lib/processes';
 
 // 200 sessions (six users, each session its own login) work through the balancer in rounds; the
@@ -69,48 +68,6 @@ async function startPortalProcess(port: number, secretKey: string): Promise<Port
     },
   });
   return { child, pid, port };
-}
-
-/** nginx with the repository's locations file, an upstream of the two instances, on a free port. */
-async function startBalancer(port: number, upstreams: number[]): Promise<ChildProcess> {
-  const dir = tempDir('scale-nginx');
-  mkdirSync(path.join(dir, 'logs'), { recursive: true });
-  const user = process.getuid?.() === 0 ? 'user root root;\n' : '';
-  writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    `daemon off;
-${user}worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 2048; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream courier_portal {
-${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join('\n')}
-    keepalive 32;
-  }
-  server {
-    listen 127.0.0.1:${port};
-    include ${path.join(REPO_ROOT, 'deploy/nginx/courier-locations.conf')};
-  }
-}
-`,
-  );
-  const child = spawn('/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Ready when it answers (the instances' liveness through it).
-  for (let i = 0; ; i += 1) {
-    const r = await fetch(`http://127.0.0.1:${port}/api/health/live`).catch(() => undefined);
-    if (r?.ok) return child;
-    if (i > 200) throw new Error('nginx did not start');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The SPA's first retry of a read (TanStack Query's first backoff, src/lib/create-query-client.ts). */
@@ -224,7 +181,7 @@ describe.runIf(DIALECTS.includes('postgres'))('two portal instances behind nginx
     const secretKey = randomBytes(32).toString('base64');
     // Started together on the fresh database: they migrate once, under the lock (docs/deployment.md §6).
     portals.push(...(await Promise.all([startPortalProcess(portA, secretKey), startPortalProcess(portB, secretKey)])));
-    nginx = await startBalancer(balancerPort, [portA, portB]);
+    nginx = (await startBalancer(balancerPort, [portA, portB])).child;
   }, 120_000);
 
   afterAll(async () => {
