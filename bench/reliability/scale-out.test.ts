@@ -89,13 +89,17 @@ class Session {
     this.dispatcher = new Agent({ localAddress: `127.0.${1 + Math.floor(index / 250)}.${1 + (index % 250)}` });
   }
 
+  /** fetch from this browser's address: Node's fetch takes undici's `dispatcher`, which the DOM's RequestInit does not name. */
+  fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(url, { ...init, dispatcher: this.dispatcher } as RequestInit);
+  }
+
   async call<T>(method: string, url: string, body?: object): Promise<T> {
     const attempts = method === 'GET' ? 2 : 1;
     for (let attempt = 1; ; attempt += 1) {
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, READ_RETRY_DELAY_MS));
       try {
-        const r = await fetch(`${base}${url}`, {
-          dispatcher: this.dispatcher,
+        const r = await this.fetch(`${base}${url}`, {
           method,
           headers: {
             origin: base,
@@ -128,7 +132,7 @@ function follow(session: Session, seen: Map<string, Set<string>>, stop: { done: 
   const run = async () => {
     while (!stop.done) {
       try {
-        const r = await fetch(`${base}/api/transfers/events`, { dispatcher: session.dispatcher, headers: { cookie: session.cookie } });
+        const r = await session.fetch(`${base}/api/transfers/events`, { headers: { cookie: session.cookie } });
         const reader = (r.body as ReadableStream<Uint8Array>).getReader();
         const decoder = new TextDecoder();
         let buffer = '';
@@ -258,8 +262,7 @@ describe.runIf(DIALECTS.includes('postgres'))('two portal instances behind nginx
       authorized.push(created.transfer.id);
       if (wasKilled) afterKill.push(created.transfer.id);
       const gateway = created.clients.find((c) => c.type === 'http-gateway')!.url!;
-      const sent = await fetch(`${gateway}/v3/upload`, {
-        dispatcher: s.dispatcher,
+      const sent = await s.fetch(`${gateway}/v3/upload`, {
         method: 'POST',
         body: uploadForm(created.transferSpec, [{ path: name, data: randomBytes(4096) }]),
       });
