@@ -62,7 +62,11 @@ async function whoAnswers(url: string, n: number): Promise<string[]> {
 describe.runIf(process.platform === 'linux')('the shipped nginx locations', () => {
   it("passes the portal's NODE_UNAVAILABLE and SERVER_BUSY through, and keeps both instances serving", async () => {
     const misbehave = (method: string, path: string): Behaviour =>
-      path === '/api/transfers' ? 'node-unavailable' : method === 'POST' && path === '/api/session' ? 'busy' : 'answer';
+      path === '/api/transfers'
+        ? 'node-unavailable'
+        : method === 'POST' && (path === '/api/session' || path.endsWith('/unlock'))
+          ? 'busy'
+          : 'answer';
     const [a, b] = [await instance('a', misbehave), await instance('b', misbehave)];
     servers.push(a.server, b.server);
     const url = await balance(a.port, b.port);
@@ -75,6 +79,13 @@ describe.runIf(process.platform === 'linux')('the shipped nginx locations', () =
     const login = await fetch(`${url}/api/session`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(login.status).toBe(503);
     expect(((await login.json()) as { code: string }).code).toBe('SERVER_BUSY');
+    // So does a burst of people opening a password-protected share.
+    const unlock = await fetch(`${url}/api/public/shares/s1/unlock`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(unlock.status).toBe(503);
 
     // Neither took an instance out of the upstream: both still answer, in turn.
     expect(new Set(await whoAnswers(url, 4))).toEqual(new Set(['a', 'b']));

@@ -225,6 +225,9 @@ describe.runIf(DIALECTS.includes('postgres'))('two portal instances behind nginx
     const t0 = Date.now();
     const sessions = Array.from({ length: SESSIONS }, (_, i) => new Session(`user${i % USERS}`, i));
     for (let i = 0; i < sessions.length; i += 10) await Promise.all(sessions.slice(i, i + 10).map((s) => s.login(USER_PASSWORD)));
+    // Each browser reached the portal from its own address, through nginx's X-Forwarded-For (and the admin's).
+    const { rows: addresses } = await pool.query<{ n: string }>('SELECT count(DISTINCT ip) AS n FROM sessions');
+    expect(Number(addresses[0]!.n)).toBe(SESSIONS + 1);
 
     // One tab per user follows its transfers live.
     const seen = new Map<string, Set<string>>();
