@@ -48,6 +48,35 @@ describe('createQueryClient', () => {
   });
 });
 
+describe('retries across a lost portal instance (docs/deployment.md §5)', () => {
+  const answered = (status: number) => new ApiError({ code: status === 0 ? 'NETWORK_ERROR' : 'INTERNAL', message: '', status });
+
+  it.each([502, 503, 504, 0])('retries a read that got %i after a short backoff, and shows its answer', async (status) => {
+    vi.useFakeTimers();
+    try {
+      const client = createQueryClient({ onSessionLost: vi.fn() });
+      const queryFn = vi.fn().mockRejectedValueOnce(answered(status)).mockResolvedValueOnce(['space']);
+      const result = client.fetchQuery({ queryKey: ['spaces', status], queryFn });
+      await vi.advanceTimersByTimeAsync(0);
+      // Not at once: the balancer needs a moment to mark a dead instance down.
+      expect(queryFn).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1000);
+      await expect(result).resolves.toEqual(['space']);
+      expect(queryFn).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('never resends a write: a POST the dead instance may have done fails to the user instead', async () => {
+    const client = createQueryClient({ onSessionLost: vi.fn() });
+    const mutationFn = vi.fn().mockRejectedValue(answered(502));
+    const mutation = client.getMutationCache().build(client, { mutationFn });
+    await expect(mutation.execute(undefined)).rejects.toBeInstanceOf(ApiError);
+    expect(mutationFn).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('shouldRetry', () => {
   it('retries only what another try could fix', () => {
     expect(shouldRetry(0, new ApiError({ code: 'NOT_FOUND', message: '', status: 404 }))).toBe(false);
