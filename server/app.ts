@@ -389,7 +389,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throttle: shareThrottle,
     hashing: loginHashing,
     cookies: shareCookies,
-    publicOrigin: origin,
   });
   transferEnded = publicShares.transferEnded;
   const shares = createSharesService({
