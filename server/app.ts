@@ -439,6 +439,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     notifier: options.notifier ?? notifier,
     throttle: shareThrottle,
     cookies: shareCookies,
+    counters: throttleRepository,
     secretKey: options.secretKey,
   });
   await app.register(packagesRoutes, { packages, publicPackages, secureCookies });

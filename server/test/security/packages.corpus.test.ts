@@ -321,6 +321,22 @@ const cases: Case[] = [
     },
   },
   {
+    attack: 'a new code every minute, all day: ten a day, then none until the day is over',
+    // Other has had three (before the corpus, and two above).
+    expected: [
+      ...Array.from({ length: 7 }, () => ({ status: 202 })),
+      { status: 429, code: 'TOO_MANY_ATTEMPTS', message: expect.stringContaining('as many codes as it may in a day') as string },
+    ],
+    run: async () => {
+      const seen: Outcome[] = [];
+      for (let i = 0; i < 8; i++) {
+        await allowNewCode('locked', OTHER);
+        seen.push(withMessage(await visit('POST', `${base('locked', OTHER)}/code`, { ip: `198.51.100.${100 + i}` })));
+      }
+      return seen;
+    },
+  },
+  {
     attack: 'a second code asked within the minute, and a code for a package that needs none',
     expected: [
       { status: 429, code: 'TOO_MANY_ATTEMPTS' },
@@ -679,8 +695,8 @@ describe.each(DIALECTS)('package link corpus on %s', (dialect) => {
     expect(await snapshot(join(node.docroot, 'packages'))).toEqual(files);
     expect(files.filter((l) => l.endsWith('cover.pdf ' + createHash('sha256').update(FILES['cover.pdf']!).digest('hex')))).toHaveLength(1);
     expect((await t.db.selectFrom('package_downloads').select('transfer_id').execute()).length).toBe(downloads);
-    // The throttle case asked for two new codes; every other code request was refused.
-    expect(notifier.notices.filter((n) => n.kind === 'package.code').length).toBe(codesMailed + 2);
+    // The throttle case asked for two new codes and the day's case seven; every other request was refused.
+    expect(notifier.notices.filter((n) => n.kind === 'package.code').length).toBe(codesMailed + 2 + 7);
   });
 
   it("spent none of third's tries on the refusals: its code still unlocks, and only then is the package opened", async () => {
