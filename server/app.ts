@@ -81,6 +81,7 @@ import { createPackagesRepository } from './features/packages/packages-repositor
 import { packagesRoutes } from './features/packages/packages-routes';
 import { createPackagesService } from './features/packages/packages-service';
 import { createPublicPackagesService } from './features/packages/public-packages-service';
+import { serializeRequest } from './lib/log-request';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -138,6 +139,12 @@ export const LOG_REDACTIONS = [
   'res.headers["set-cookie"]',
 ];
 
+/** Whoever passes the logger's options (the launcher, a test), its request lines keep link secrets out. */
+function withRequestSerializer(logger: NonNullable<AppOptions['logger']>): NonNullable<AppOptions['logger']> {
+  if (typeof logger !== 'object') return logger;
+  return { ...logger, serializers: { req: serializeRequest, ...logger.serializers } };
+}
+
 /** The portal as one Fastify instance; the launcher only builds it and listens. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
@@ -152,7 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // COURIER_TLS_CERT/KEY: the portal serves HTTPS itself (README, "HTTPS"); a TLS handshake has
     // the same time as a request's headers, so a silent client cannot hold a socket longer.
     ...(tls ? { https: { ...tls, handshakeTimeout: requestTimeoutMs } } : {}),
-    logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACTIONS },
+    logger: withRequestSerializer(options.logger ?? { level: config.logLevel, redact: LOG_REDACTIONS }),
     // A hop count as Fastify's own function form (its types take no number): trust that many proxies.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: API_BODY_LIMIT,
@@ -377,7 +384,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throttle: shareThrottle,
     hashing: loginHashing,
     cookies: shareCookies,
-    publicOrigin: origin,
   });
   tracker.onTransferEnded(publicShares.transferEnded);
   const shares = createSharesService({
@@ -428,6 +434,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     notifier: options.notifier ?? notifier,
     throttle: shareThrottle,
     cookies: shareCookies,
+    counters: throttleRepository,
     secretKey: options.secretKey,
   });
   await app.register(packagesRoutes, { packages, publicPackages, secureCookies });

@@ -114,6 +114,13 @@ export const ERRORS = {
     new AppError(429, 'TOO_MANY_ATTEMPTS', `A code was just sent. Ask for another in ${formatWait(retryAfterSeconds)}.`, {
       retryAfterSeconds,
     }),
+  PackageCodesUsedUp: (retryAfterSeconds: number) =>
+    new AppError(
+      429,
+      'TOO_MANY_ATTEMPTS',
+      `This link has asked for as many codes as it may in a day. Ask for another in ${formatWait(retryAfterSeconds)}.`,
+      { retryAfterSeconds },
+    ),
   Internal: () => new AppError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.'),
 };
 

@@ -54,6 +54,12 @@ export interface NodeClient {
     accessLevels: string[];
   }): Promise<NodePermission>;
   deletePermission(id: string): Promise<void>;
+  /** `POST /files/{id}/files` with `type: folder`: a folder named `name` in folder `parentId` (docs/node-api.md §6.3). */
+  createFolderIn(parentId: string, name: string): Promise<void>;
+  /** `PUT /files/{id}` with a new `name`, in the same folder (docs/node-api.md §6.3). */
+  renameById(id: string, name: string): Promise<void>;
+  /** `DELETE /files/{id}`: a file, or a folder with all it holds (docs/node-api.md §6.3). */
+  deleteById(id: string): Promise<void>;
   createFolders(paths: string[]): Promise<PathResult[]>;
   deletePaths(paths: string[]): Promise<PathResult[]>;
   rename(items: { parent: string; source: string; destination: string }[]): Promise<RenameResult[]>;
@@ -151,6 +157,18 @@ export function createNodeClient(connection: NodeConnection): NodeClient {
 
     async deletePermission(id) {
       await send('DELETE', `/permissions/${encodeURIComponent(id)}`, { emptyOk: true });
+    },
+
+    async createFolderIn(parentId, name) {
+      await send('POST', `/files/${encodeURIComponent(parentId)}/files`, { json: { name, type: 'folder' }, emptyOk: true });
+    },
+
+    async renameById(id, name) {
+      await send('PUT', `/files/${encodeURIComponent(id)}`, { json: { name }, emptyOk: true });
+    },
+
+    async deleteById(id) {
+      await send('DELETE', `/files/${encodeURIComponent(id)}`, { emptyOk: true });
     },
 
     async createFolders(paths) {

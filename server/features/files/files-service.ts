@@ -45,6 +45,18 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
     return entries.flatMap((entry) => fromNodePath(space.root_path, entry.path) ?? []).filter((path) => !except.has(path));
   }
 
+  /**
+   * A3 (docs/node-api.md §6.5): `run` acts with the person's own token, so the node checks their role
+   * too. A 403 for someone the portal lets in means the mirror is behind (a node that was down during
+   * a change): bring it to the portal's roles once and ask again.
+   */
+  const asPerson = <T>(spaceId: string, run: () => Promise<T>): Promise<T> =>
+    run().catch(async (error: unknown) => {
+      if (!a3 || !(error instanceof NodeApiError) || error.kind !== 'forbidden') throw error;
+      await a3.syncSpace(spaceId);
+      return run();
+    });
+
   return {
     async listFolder(
       user: User,
@@ -60,17 +72,7 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
         throw nodeFailure(node.name, error, { notFound: () => ERRORS.FolderNotFound(path) });
       };
       if (a3 && asA3(node)) {
-        // A3 (docs/node-api.md §6.5): listed with the person's own token, so the node checks it too.
-        // A 403 for someone the portal lets in means the mirror is behind (a node that was down
-        // during a change): bring it to the portal's roles once and ask again.
-        const list = () => a3.listFolder(node, user, nodePath, { ...query, sort });
-        const page = await list()
-          .catch(async (error: unknown) => {
-            if (!(error instanceof NodeApiError) || error.kind !== 'forbidden') throw error;
-            await a3.syncSpace(space.id);
-            return list();
-          })
-          .catch(fail);
+        const page = await asPerson(space.id, () => a3.listFolder(node, user, nodePath, { ...query, sort })).catch(fail);
         const child = (name: string) => (path === '/' ? `/${name}` : `${path}/${name}`);
         const items = page.entries.map((e) => ({
           name: e.name,
@@ -104,12 +106,18 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       validateName(baseName(path));
       const { space } = await access.authorize(user, spaceId, 'mkdir', path);
       const { node, client } = await clients.forNode(space.node_id);
-      const [result] = await client.createFolders([spaceToNodePath(space.root_path, path)]).catch((error: unknown) => {
+      const fail = (error: unknown): never => {
         throw nodeFailure(node.name, error, {
           conflict: () => ERRORS.NameTaken(path),
           notFound: () => ERRORS.FolderNotFound(parentOf(path)),
         });
-      });
+      };
+      if (a3 && asA3(node)) {
+        const parent = spaceToNodePath(space.root_path, parentOf(path));
+        await asPerson(space.id, () => a3.createFolder(node, user, parent, baseName(path))).catch(fail);
+        return { path };
+      }
+      const [result] = await client.createFolders([spaceToNodePath(space.root_path, path)]).catch(fail);
       if (result && !result.ok) throw itemFailure(node.name, path, result.error);
       return { path };
     },
@@ -122,11 +130,16 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       const { node, client } = await clients.forNode(space.node_id);
       const parent = parentOf(path);
       const destination = parent === '/' ? `/${name}` : `${parent}/${name}`;
+      const fail = (error: unknown): never => {
+        throw nodeFailure(node.name, error, { conflict: () => ERRORS.NameTaken(destination), notFound: () => ERRORS.PathNotFound(path) });
+      };
+      if (a3 && asA3(node)) {
+        await asPerson(space.id, () => a3.rename(node, user, spaceToNodePath(space.root_path, path), name)).catch(fail);
+        return { path: destination };
+      }
       const [result] = await client
         .rename([{ parent: spaceToNodePath(space.root_path, parent), source: baseName(path), destination: name }])
-        .catch((error: unknown) => {
-          throw nodeFailure(node.name, error, { conflict: () => ERRORS.NameTaken(destination), notFound: () => ERRORS.PathNotFound(path) });
-        });
+        .catch(fail);
       if (result && !result.ok) throw itemFailure(node.name, path, result.error, destination);
       return { path: destination };
     },
@@ -170,15 +183,17 @@ export function createFilesService(deps: { access: SpaceAccess; clients: NodeCli
       if (paths.includes('/')) throw ERRORS.Forbidden('delete the root of a space');
       const { space } = await access.authorize(user, spaceId, 'delete', paths.join('\n'));
       const { node, client } = await clients.forNode(space.node_id);
+      const fail = (error: unknown): never => {
+        throw nodeFailure(node.name, error);
+      };
+      const nodePaths = paths.map((p) => spaceToNodePath(space.root_path, p));
       const results: NodePathResult[] = [];
-      // One delete call names at most MAX_NODE_PATHS (docs/node-api.md §3).
-      for (let i = 0; i < paths.length; i += MAX_NODE_PATHS) {
-        const chunk = paths.slice(i, i + MAX_NODE_PATHS).map((p) => spaceToNodePath(space.root_path, p));
-        results.push(
-          ...(await client.deletePaths(chunk).catch((error: unknown) => {
-            throw nodeFailure(node.name, error);
-          })),
-        );
+      if (a3 && asA3(node)) {
+        results.push(...(await asPerson(space.id, () => a3.deletePaths(node, user, nodePaths)).catch(fail)));
+      } else {
+        // One delete call names at most MAX_NODE_PATHS (docs/node-api.md §3).
+        for (let i = 0; i < nodePaths.length; i += MAX_NODE_PATHS)
+          results.push(...(await client.deletePaths(nodePaths.slice(i, i + MAX_NODE_PATHS)).catch(fail)));
       }
       return results.map((result, i) => {
         const path = paths[i] ?? result.path;

@@ -3,7 +3,7 @@ import type { User } from '../../../contract/session';
 import { generateTokenKeyPair, signBearerToken } from '../../lib/bearer-token';
 import { NodeApiError } from '../../node-client/node-api-error';
 import { createNodeClient, type NodeClient } from '../../node-client/node-client';
-import type { FileIdEntry } from '../../node-client/types';
+import type { FileIdEntry, PathResult } from '../../node-client/types';
 import type { SpaceRow, SpacesRepository } from '../spaces/spaces-repository';
 import { nodeFailure } from './node-clients';
 import type { NodeConnectionInfo, NodesRepository } from './nodes-repository';
@@ -122,6 +122,17 @@ export function createA3Access(deps: A3Deps) {
     return id;
   }
 
+  /** The ids of a folder's entries by name, read with the admin token (bounded as a listing). */
+  async function entriesOf(node: NodeConnectionInfo & { tokenKey: string }, folderId: string): Promise<Map<string, string>> {
+    const admin = adminClient(node);
+    const byName = new Map<string, string>();
+    for (let page = 1; ; page += 1) {
+      const { entries } = await admin.filesOf(folderId, { page, perPage: PAGE });
+      for (const e of entries) byName.set(e.name.normalize('NFC'), e.id);
+      if (entries.length < PAGE || page * PAGE >= MAX_FOLDER_ENTRIES) return byName;
+    }
+  }
+
   function remember(key: string, id: string): void {
     if (ids.size >= MAX_CACHED_IDS) ids.clear();
     ids.set(key, id);
@@ -192,8 +203,7 @@ export function createA3Access(deps: A3Deps) {
       nodePath: string,
       query: { skip: number; count: number; sort: A3Sort; filter?: string | undefined },
     ): Promise<{ entries: FileIdEntry[]; totalCount: number }> {
-      const node = asA3(connection);
-      if (!node) throw new Error('listFolder: not an A3 node');
+      const node = need(connection);
       const folderId = await fileIdOf(node, nodePath);
       const client = bearerClient(node, await userToken(node, user));
       if (query.sort === 'path' && !query.filter && query.skip % query.count === 0) {
@@ -210,6 +220,47 @@ export function createA3Access(deps: A3Deps) {
       const matching = needle ? all.filter((e) => e.name.normalize('NFC').toLowerCase().includes(needle)) : all;
       matching.sort(order(query.sort));
       return { entries: matching.slice(query.skip, query.skip + query.count), totalCount: matching.length };
+    },
+
+    /**
+     * New folder, rename and delete as `user` (docs/node-api.md §6.5): the file-id API under their own
+     * token, so the node holds them to their role too; ids are found with the portal's admin token.
+     */
+    async createFolder(connection: NodeConnectionInfo, user: User, parentPath: string, name: string): Promise<void> {
+      const node = need(connection);
+      const parentId = await fileIdOf(node, parentPath);
+      await bearerClient(node, await userToken(node, user)).createFolderIn(parentId, name);
+    },
+
+    async rename(connection: NodeConnectionInfo, user: User, nodePath: string, newName: string): Promise<void> {
+      const node = need(connection);
+      const [parent, name] = splitLast(nodePath);
+      const id = (await entriesOf(node, await fileIdOf(node, parent))).get(name);
+      if (id === undefined) throw new NodeApiError('not_found', `No ${nodePath} on the node`, 404, 'not found');
+      await bearerClient(node, await userToken(node, user)).renameById(id, newName);
+    },
+
+    /** One result per path, as `/files/delete` answers; a refusal of the person (403) is thrown whole. */
+    async deletePaths(connection: NodeConnectionInfo, user: User, nodePaths: string[]): Promise<PathResult[]> {
+      const node = need(connection);
+      const client = bearerClient(node, await userToken(node, user));
+      const folders = new Map<string, Map<string, string>>();
+      const results: PathResult[] = [];
+      for (const nodePath of nodePaths) {
+        const [parent, name] = splitLast(nodePath);
+        try {
+          let ids = folders.get(parent);
+          if (!ids) folders.set(parent, (ids = await entriesOf(node, await fileIdOf(node, parent))));
+          const id = ids.get(name);
+          if (id === undefined) throw new NodeApiError('not_found', `No ${nodePath} on the node`, 404, 'not found');
+          await client.deleteById(id);
+          results.push({ path: nodePath, ok: true });
+        } catch (error) {
+          if (!(error instanceof NodeApiError) || (error.kind !== 'not_found' && error.kind !== 'conflict')) throw error;
+          results.push({ path: nodePath, ok: false, error: { status: error.status, message: error.nodeMessage ?? error.message } });
+        }
+      }
+      return results;
     },
 
     /** Brings the node's permissions on a space's folder to its members and roles now. */
@@ -236,6 +287,18 @@ export function createA3Access(deps: A3Deps) {
 }
 
 export type A3Access = ReturnType<typeof createA3Access>;
+
+function need(connection: NodeConnectionInfo): NodeConnectionInfo & { tokenKey: string } {
+  const node = asA3(connection);
+  if (!node) throw new Error('not an A3 node');
+  return node;
+}
+
+/** `/a/b/c` → [`/a/b`, `c`], the name in NFC as entriesOf keys it. */
+function splitLast(nodePath: string): [string, string] {
+  const at = nodePath.lastIndexOf('/');
+  return [at <= 0 ? '/' : nodePath.slice(0, at), nodePath.slice(at + 1).normalize('NFC')];
+}
 
 /** The node with its signing key when it uses A3 (an access key and the portal's key), else null. */
 export function asA3(node: NodeConnectionInfo): (NodeConnectionInfo & { tokenKey: string }) | null {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
@@ -177,6 +177,55 @@ describe.each(DIALECTS)('spaces on an A3 node, on %s', (dialect) => {
     expect(got.status).toBe(200);
     const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     expect(digest(Buffer.from(await got.arrayBuffer()))).toBe(digest(data));
+  });
+
+  it('new folder, rename and delete go with the person’s own token: they work with the key’s secret changed, and the node refuses a viewer’s', async () => {
+    const nodeUser = 'Basic ' + Buffer.from(`${node.username}:${node.password}`).toString('base64');
+    const setSecret = (secret: string) =>
+      fetch(`${node.url}/access_keys/${key.id}`, {
+        method: 'PUT',
+        headers: { authorization: nodeUser, 'content-type': 'application/json' },
+        body: JSON.stringify({ secret }),
+      });
+    const team = path.join(node.docroot, 'tenant/team');
+    // The node user changes the key's secret: the portal's Basic credentials stop working, its tokens do not.
+    expect((await setSecret('a secret the portal does not know')).status).toBe(204);
+    try {
+      expect((await onNode('GET', '/access_keys/self', asKey())).status).toBe(401);
+      expect((await t.api(bob, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/drafts' })).status).toBe(201);
+      const renamed = await t.api(bob, 'POST', `/api/spaces/${spaceId}/rename`, { path: '/a-notes.txt', newName: 'notes.txt' });
+      expect([renamed.status, renamed.json]).toEqual([200, { path: '/notes.txt' }]);
+      // Contributors may not delete: the portal refuses first; the admin (a manager through the admins' group) may.
+      expect((await t.api(bob, 'POST', `/api/spaces/${spaceId}/delete`, { paths: ['/notes.txt'] })).status).toBe(403);
+      const deleted = await t.api(admin, 'POST', `/api/spaces/${spaceId}/delete`, { paths: ['/notes.txt', '/drafts', '/gone.txt'] });
+      expect(deleted.json.results).toEqual([
+        { path: '/notes.txt', ok: true },
+        { path: '/drafts', ok: true },
+        { path: '/gone.txt', ok: false, error: expect.objectContaining({ code: 'PATH_NOT_FOUND' }) as unknown },
+      ]);
+      // The node's own answers come back as the portal's: a name taken, a folder missing.
+      expect((await t.api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/plan.txt' })).json.code).toBe('NAME_TAKEN');
+      expect((await t.api(admin, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/nowhere/new' })).json.code).toBe('FOLDER_NOT_FOUND');
+    } finally {
+      expect((await setSecret(key.secret)).status).toBe(204);
+    }
+    expect((await readdir(team)).sort()).toEqual(['plan.txt']);
+
+    // Bob as a viewer, his token straight to the node with the portal left out: no new folder, rename or delete.
+    await t.api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: bobId, role: 'viewer' });
+    const down = await t.api(bob, 'POST', '/api/transfers', { spaceId, direction: 'download', paths: ['/plan.txt'] });
+    const viewerToken = tokenOf(down.json.transferSpec);
+    const teamId = await folderId('team');
+    const planId = ((await (await onNode('GET', `/files/${teamId}/files`, asKey())).json()) as Array<{ id: string; name: string }>).find(
+      (e) => e.name === 'plan.txt',
+    )!.id;
+    expect((await onNode('POST', `/files/${teamId}/files`, bearer(viewerToken), { name: 'sneaky', type: 'folder' })).status).toBe(403);
+    expect((await onNode('PUT', `/files/${planId}`, bearer(viewerToken), { name: 'taken.txt' })).status).toBe(403);
+    expect((await onNode('DELETE', `/files/${planId}`, bearer(viewerToken))).status).toBe(403);
+    // …and through the portal the viewer is refused before the node is asked.
+    expect((await t.api(bob, 'POST', `/api/spaces/${spaceId}/folders`, { path: '/sneaky' })).status).toBe(403);
+    expect((await readdir(team)).sort()).toEqual(['plan.txt']);
+    await t.api(admin, 'PUT', `/api/spaces/${spaceId}/members`, { principalType: 'user', principalId: bobId, role: 'contributor' });
   });
 
   it('refuses a non-member’s token at the node, even with the portal left out', async () => {

@@ -4,17 +4,21 @@ import {
   PACKAGE_CODE_RESEND_SECONDS,
   PACKAGE_CODE_SECONDS,
   PACKAGE_CODE_TRIES,
+  PACKAGE_CODES_PER_DAY,
   type PublicPackage,
 } from '../../../contract/packages';
 import type { PublicDownload } from '../../../contract/shares';
 import type { User } from '../../../contract/session';
 import { ERRORS } from '../../errors';
 import type { AuditLog } from '../audit/audit-log';
+import type { LoginThrottleRepository } from '../auth/login-throttle-repository';
 import type { Notifier } from '../notifications/notifier';
 import type { ShareAccessCookies } from '../shares/share-access-cookie';
 import type { SharePasswordThrottle } from '../shares/share-password-throttle';
 import type { ListedPackage, PackagesRepository, RecipientRow } from './packages-repository';
 import { packageLinkHash, type PackagesService } from './packages-service';
+
+const DAY_MS = 86_400_000;
 
 /** Who is asking on a personal link: an address, a browser, the link's access cookie. */
 export interface PackageVisitor {
@@ -37,9 +41,11 @@ export function createPublicPackagesService(deps: {
   notifier: Notifier;
   throttle: SharePasswordThrottle;
   cookies: ShareAccessCookies;
+  /** The login throttle's counters, shared by every instance: the codes a link asked for today. */
+  counters: Pick<LoginThrottleRepository, 'reserve' | 'find'>;
   secretKey: Buffer;
 }) {
-  const { packages, service, audit, notifier, throttle, cookies } = deps;
+  const { packages, service, audit, notifier, throttle, cookies, counters } = deps;
   const codeKey = createHmac('sha256', deps.secretKey).update('courier package code v1').digest();
   // Keyed and bound to the recipient: a leaked table row does not give a six-digit code away by a lookup.
   const codeHash = (recipientId: string, code: string) =>
@@ -104,6 +110,13 @@ export function createPublicPackagesService(deps: {
       if (row.status !== 'ready') throw ERRORS.Conflict('This package has expired; its files are gone.');
       const wait = (recipient.code_sent_at ?? 0) + PACKAGE_CODE_RESEND_SECONDS * 1000 - now;
       if (wait > 0) throw ERRORS.PackageCodeWait(Math.ceil(wait / 1000));
+      // Its own key prefix keeps the counter out of the admin's login-lock list.
+      const key = `package-codes:${recipient.id}`;
+      if (!(await counters.reserve(key, PACKAGE_CODES_PER_DAY, DAY_MS, 0, now))) {
+        const since = (await counters.find(key))?.window_started_at ?? now;
+        await record(row, recipient, 'package-code-sent', 'deny', visitor, `more than ${PACKAGE_CODES_PER_DAY} codes in a day`);
+        throw ERRORS.PackageCodesUsedUp(Math.max(1, Math.ceil((since + DAY_MS - now) / 1000)));
+      }
       const code = String(randomInt(0, 10 ** PACKAGE_CODE_DIGITS)).padStart(PACKAGE_CODE_DIGITS, '0');
       await packages.updateRecipient(recipient.id, {
         code_hash: codeHash(recipient.id, code),

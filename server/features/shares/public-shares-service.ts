@@ -53,7 +53,6 @@ export function createPublicSharesService(deps: {
   throttle: SharePasswordThrottle;
   hashing: ConcurrencyLimiter;
   cookies: ShareAccessCookies;
-  publicOrigin: string;
 }) {
   const { shares, users, access, clients, files, transfers, audit, notifier, throttle, hashing, cookies } = deps;
 
