@@ -75,10 +75,16 @@ describe.each(DIALECTS)('transfer tracker, running records on %s', (dialect) => 
   const status = (id: string) =>
     t.db.selectFrom('transfers').select(['status', 'error', 'ended_at']).where('id', '=', id).executeTakeFirstOrThrow();
 
-  it('fails a record whose transfer its node answers 404 for, with a reason', async () => {
+  it('fails a record whose transfer its node answers 404 for, with a reason, and tells its end listeners once', async () => {
     const forgotten = await runningRecord(randomUUID());
+    const heard: string[] = [];
+    const stop = t.app.courier.tracker.onTransferEnded(async (row) => void heard.push(`${row.id} ${row.status} ${row.error}`));
     await t.app.courier.tracker.sync();
+    await t.app.courier.tracker.sync();
+    stop();
     expect(await status(forgotten)).toMatchObject({ status: 'failed', error: NODE_FORGOT_TRANSFER, ended_at: expect.any(Number) });
+    // A package or a copy waiting on the transfer ends with it (docs/packages.md §3).
+    expect(heard).toEqual([`${forgotten} failed ${NODE_FORGOT_TRANSFER}`]);
   });
 
   it('tells each end listener once, in order, past one that fails, and not one that unsubscribed', async () => {

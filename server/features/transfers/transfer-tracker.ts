@@ -63,13 +63,15 @@ export function createTransferTracker(deps: {
     if ((Object.keys(patch) as Array<keyof TransferRow>).every((k) => patch[k] === current[k])) return false;
     // Another tracker may have moved the record since it was read: then its consequences were its to run.
     if (!(await transfers.updateIfStatus(current.id, current.status, patch))) return false;
-    if (patch.status !== 'running' && patch.status !== undefined && patch.status !== current.status) {
-      const ended = { ...current, ...patch };
-      // One listener's failure is logged and neither stops tracking nor keeps the others from hearing.
-      for (const listener of [...endListeners])
-        await listener(ended).catch((err: unknown) => log.warn({ err, transferId: current.id }, 'a transfer end was not handled'));
-    }
+    if (patch.status !== 'running' && patch.status !== undefined && patch.status !== current.status)
+      await tellEnded({ ...current, ...patch });
     return true;
+  }
+
+  /** One listener's failure is logged and neither stops tracking nor keeps the others from hearing. */
+  async function tellEnded(ended: TransferRow): Promise<void> {
+    for (const listener of [...endListeners])
+      await listener(ended).catch((err: unknown) => log.warn({ err, transferId: ended.id }, 'a transfer end was not handled'));
   }
 
   async function syncNode(nodeId: string): Promise<boolean> {
@@ -136,7 +138,11 @@ export function createTransferTracker(deps: {
       item = await client.getTransfer(row.node_transfer_id as string);
     } catch (err) {
       if (!(err instanceof NodeApiError && err.kind === 'not_found')) return false;
-      return transfers.updateIfStatus(row.id, 'running', { status: 'failed', error: NODE_FORGOT_TRANSFER, ended_at: Date.now() });
+      const patch = { status: 'failed', error: NODE_FORGOT_TRANSFER, ended_at: Date.now() } as const;
+      if (!(await transfers.updateIfStatus(row.id, 'running', patch))) return false;
+      // Its listeners hear of it as of any other end: a package or a copy waiting on it ends too.
+      await tellEnded({ ...row, ...patch });
+      return true;
     }
     return apply(nodeId, item, row);
   }
