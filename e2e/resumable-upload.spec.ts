@@ -1,21 +1,44 @@
 /**
  * A chunked upload (docs/http-gateway.md §11) cut by the network mid-way: Retry asks the node what
- * it holds and sends only the rest, and the file lands identical. The bytes are counted where they
- * reach the node: the cable between the page and the node (support/network-cable.ts).
+ * it holds and sends only the rest, and the file lands identical. The bytes are counted by the node
+ * itself (the retry's transfer record, docs/node-api.md §5) and where they reach it: the cable
+ * between the page and the node (support/network-cable.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test as base, type Page } from '@playwright/test';
+import { DEFAULT_SESSION_TUNING } from '../src/transfer-clients/http-gateway/http-gateway-client';
 import { docroot } from './support/docroot';
 import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile } from './support/local-files';
 import { throughNetworkCable, type NetworkCable } from './support/network-cable';
 import { logInByApi } from './support/portal-api';
+import { MAIN_SERVER } from './support/servers';
 
 const MB = 1024 * 1024;
-// The SPA's part size (DEFAULT_SESSION_TUNING in src/transfer-clients/http-gateway/http-gateway-client.ts).
-const PART_BYTES = 16 * MB;
+const PART_BYTES = DEFAULT_SESSION_TUNING.partSize;
+
+/**
+ * What the embedded node counted as received by the completed attempt of the upload into `folder`:
+ * its transfer record in the Node API (`GET /ops/transfers`), as an operator would read it.
+ */
+async function bytesReceivedByNode(folder: string): Promise<number> {
+  const secrets = JSON.parse(readFileSync(path.join(process.env.COURIER_E2E_DATA_DIR!, 'node', 'secrets.json'), 'utf8')) as {
+    node_user: string;
+    node_password: string;
+  };
+  const auth = `Basic ${Buffer.from(`${secrets.node_user}:${secrets.node_password}`).toString('base64')}`;
+  const res = await fetch(`http://127.0.0.1:${MAIN_SERVER.nodePort}/ops/transfers?direction=receive&count=1000`, {
+    headers: { authorization: auth },
+  });
+  expect(res.status).toBe(200);
+  const records = (await res.json()) as { status: string; bytes_transferred: number; start_spec: { destination_path: string } }[];
+  const mine = records.filter((r) => r.start_spec.destination_path.includes(folder));
+  // The cut attempt failed; the retry is the one that completed.
+  expect(mine.map((r) => r.status).sort()).toEqual(['completed', 'failed']);
+  return mine.find((r) => r.status === 'completed')?.bytes_transferred ?? NaN;
+}
 
 const test = base.extend<{ cable: NetworkCable }>({
   cable: async ({ page }, use) => {
@@ -81,6 +104,9 @@ test('an upload cut mid-way is retried by sending only what the node does not ho
   const sent = cable.bytesToNode() - before;
   expect(sent, 'the retry sent every missing byte').toBeGreaterThanOrEqual(missing);
   expect(sent, 'and less than one part more').toBeLessThan(missing + PART_BYTES);
+  const received = await bytesReceivedByNode(folder);
+  expect(received, 'the node received every missing byte in the retry').toBeGreaterThanOrEqual(missing);
+  expect(received, 'and less than one part more').toBeLessThan(missing + PART_BYTES);
   expect(readdirSync(docroot('home', 'admin', folder))).toEqual([name]);
   expect(await sha256File(docroot('home', 'admin', folder, name))).toBe(await sha256File(source));
 });
@@ -92,9 +118,11 @@ test('after a reload mid-upload, Resume with the same file picked again lands it
   const name = 'reload.bin';
   const source = path.join(tempDir('courier-reload-'), name);
   writeRandomFile(source, 50 * MB);
-  // The same name, other bytes: what a person picks by mistake, or a file edited meanwhile.
+  // The same name and size, other bytes and a later modification time: the file edited meanwhile.
   const changed = path.join(tempDir('courier-reload-changed-'), name);
-  writeRandomFile(changed, 50 * MB + 1);
+  writeRandomFile(changed, 50 * MB);
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(changed, later, later);
   await throttleUploads(page, 4 * MB);
   await filesPage(page).filesInput.setInputFiles(source);
   const title = `${name} to ${folder}`;
@@ -115,6 +143,8 @@ test('after a reload mid-upload, Resume with the same file picked again lands it
   await wrongPick.setFiles(changed);
   await expect(page.getByText(/reload\.bin changed since the upload started/)).toBeVisible();
   await expect(transfer.status).toHaveText('Failed');
+  // Refused before a byte of it was sent: nothing under the final name, the session still resumable.
+  expect(readdirSync(docroot('home', 'admin', folder))).toEqual([]);
 
   const [rightPick] = await Promise.all([page.waitForEvent('filechooser'), resume.click()]);
   await rightPick.setFiles(source);
