@@ -1,11 +1,12 @@
 /**
  * A chunked upload (docs/http-gateway.md §11) cut by the network mid-way: Retry asks the node what
- * it holds and sends only the rest, and the file lands identical. The bytes are counted by the node
- * itself (the retry's transfer record, docs/node-api.md §5) and where they reach it: the cable
- * between the page and the node (support/network-cable.ts).
+ * it holds and sends only the rest, and the file lands identical. The bytes are counted where they
+ * reach the node: the cable between the page and the node (support/network-cable.ts), the node's
+ * only connection from the page. (The node's transfer record cannot count them: a session's
+ * completed attempt reports every byte the file holds, docs/http-gateway.md §11.)
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test as base, type Page } from '@playwright/test';
 import { DEFAULT_SESSION_TUNING } from '../src/transfer-clients/http-gateway/http-gateway-client';
@@ -14,31 +15,9 @@ import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, tra
 import { sha256File, tempDir, writeRandomFile } from './support/local-files';
 import { throughNetworkCable, type NetworkCable } from './support/network-cable';
 import { logInByApi } from './support/portal-api';
-import { MAIN_SERVER } from './support/servers';
 
 const MB = 1024 * 1024;
 const PART_BYTES = DEFAULT_SESSION_TUNING.partSize;
-
-/**
- * What the embedded node counted as received by the completed attempt of the upload into `folder`:
- * its transfer record in the Node API (`GET /ops/transfers`), as an operator would read it.
- */
-async function bytesReceivedByNode(folder: string): Promise<number> {
-  const secrets = JSON.parse(readFileSync(path.join(process.env.COURIER_E2E_DATA_DIR!, 'node', 'secrets.json'), 'utf8')) as {
-    node_user: string;
-    node_password: string;
-  };
-  const auth = `Basic ${Buffer.from(`${secrets.node_user}:${secrets.node_password}`).toString('base64')}`;
-  const res = await fetch(`http://127.0.0.1:${MAIN_SERVER.nodePort}/ops/transfers?direction=receive&count=1000`, {
-    headers: { authorization: auth },
-  });
-  expect(res.status).toBe(200);
-  const records = (await res.json()) as { status: string; bytes_transferred: number; start_spec: { destination_path: string } }[];
-  const mine = records.filter((r) => r.start_spec.destination_path.includes(folder));
-  // The cut attempt failed; the retry is the one that completed.
-  expect(mine.map((r) => r.status).sort()).toEqual(['completed', 'failed']);
-  return mine.find((r) => r.status === 'completed')?.bytes_transferred ?? NaN;
-}
 
 const test = base.extend<{ cable: NetworkCable }>({
   cable: async ({ page }, use) => {
@@ -104,9 +83,6 @@ test('an upload cut mid-way is retried by sending only what the node does not ho
   const sent = cable.bytesToNode() - before;
   expect(sent, 'the retry sent every missing byte').toBeGreaterThanOrEqual(missing);
   expect(sent, 'and less than one part more').toBeLessThan(missing + PART_BYTES);
-  const received = await bytesReceivedByNode(folder);
-  expect(received, 'the node received every missing byte in the retry').toBeGreaterThanOrEqual(missing);
-  expect(received, 'and less than one part more').toBeLessThan(missing + PART_BYTES);
   expect(readdirSync(docroot('home', 'admin', folder))).toEqual([name]);
   expect(await sha256File(docroot('home', 'admin', folder, name))).toBe(await sha256File(source));
 });
