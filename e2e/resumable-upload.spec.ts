@@ -45,7 +45,9 @@ test('an upload cut mid-way is retried by sending only what the node does not ho
   const folder = await openNewFolder(page, 'Resumable');
   const name = 'parts.bin';
   const source = path.join(tempDir('courier-resumable-'), name);
-  const size = 50 * MB;
+  // Over two parts' worth, so that half of it held is more than a part (the bound below then tells
+  // a retry of the missing bytes from one that sends everything again).
+  const size = 80 * MB;
   writeRandomFile(source, size);
   // The session's address, from the parts the page sends: the test asks the node what it holds.
   let session: string | undefined;
