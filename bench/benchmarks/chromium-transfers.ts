@@ -159,7 +159,7 @@ async function largeUpload(b: Bench, o: BenchOptions): Promise<BenchRow[]> {
       [
         `Chromium: from setInputFiles on "Upload files" to the transfers page showing Completed (review dialog, POST /api/transfers, an upload session: ${how}, then completion). curl: POST /api/transfers for the same file, then curl posting the v3 multipart to the same node. Both SHA-256-checked on disk. Three sides in rotation per run (with the row below).`,
         phaseNote(phases),
-        "What bounds it: Chromium's own upload path, in CPU per GiB (docs/performance.md): its browser process reads the File and hands it to the network service (about 2-3 CPU-s per GiB here, the network service another ~1), where curl costs a fraction of that; on 2 shared cores, those CPU seconds are the time. Parts in parallel let both processes and the node work at once.",
+        "What bounds it: CPU per GiB (bench/upload-tuning.ts, docs/performance.md). Chromium's browser process reads the File and feeds the network service (2-2.7 CPU-s per GiB, the network service another 0.8-1), and the node receiving it 1.2-1.9: about 4.5 CPU-s a GiB, so about 440 MiB/s on 2 cores at best. curl costs 0.3-0.6 and the node under it about 0.9, so curl reaches 1.1-1.3 GiB/s on a quiet machine: a ratio near 0.3, which only a load that starves curl too hides.",
       ],
     ),
     row(
