@@ -1,12 +1,15 @@
 /**
  * A chunked upload (docs/http-gateway.md §11) cut by the network mid-way: Retry asks the node what
  * it holds and sends only the rest, and the file lands identical. The bytes are counted where they
- * reach the node: the cable between the page and the node (support/network-cable.ts).
+ * reach the node: the cable between the page and the node (support/network-cable.ts), the node's
+ * only connection from the page. (The node's transfer record cannot count them: a session's
+ * completed attempt reports every byte the file holds, docs/http-gateway.md §11.)
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test as base, type Page } from '@playwright/test';
+import { DEFAULT_SESSION_TUNING } from '../src/transfer-clients/http-gateway/http-gateway-client';
 import { docroot } from './support/docroot';
 import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile } from './support/local-files';
@@ -14,8 +17,7 @@ import { throughNetworkCable, type NetworkCable } from './support/network-cable'
 import { logInByApi } from './support/portal-api';
 
 const MB = 1024 * 1024;
-// The SPA's part size (DEFAULT_SESSION_TUNING in src/transfer-clients/http-gateway/http-gateway-client.ts).
-const PART_BYTES = 16 * MB;
+const PART_BYTES = DEFAULT_SESSION_TUNING.partSize;
 
 const test = base.extend<{ cable: NetworkCable }>({
   cable: async ({ page }, use) => {
@@ -43,7 +45,9 @@ test('an upload cut mid-way is retried by sending only what the node does not ho
   const folder = await openNewFolder(page, 'Resumable');
   const name = 'parts.bin';
   const source = path.join(tempDir('courier-resumable-'), name);
-  const size = 50 * MB;
+  // Over two parts' worth, so that half of it held is more than a part (the bound below then tells
+  // a retry of the missing bytes from one that sends everything again).
+  const size = 80 * MB;
   writeRandomFile(source, size);
   // The session's address, from the parts the page sends: the test asks the node what it holds.
   let session: string | undefined;
@@ -92,9 +96,11 @@ test('after a reload mid-upload, Resume with the same file picked again lands it
   const name = 'reload.bin';
   const source = path.join(tempDir('courier-reload-'), name);
   writeRandomFile(source, 50 * MB);
-  // The same name, other bytes: what a person picks by mistake, or a file edited meanwhile.
+  // The same name and size, other bytes and a later modification time: the file edited meanwhile.
   const changed = path.join(tempDir('courier-reload-changed-'), name);
-  writeRandomFile(changed, 50 * MB + 1);
+  writeRandomFile(changed, 50 * MB);
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(changed, later, later);
   await throttleUploads(page, 4 * MB);
   await filesPage(page).filesInput.setInputFiles(source);
   const title = `${name} to ${folder}`;
@@ -115,6 +121,8 @@ test('after a reload mid-upload, Resume with the same file picked again lands it
   await wrongPick.setFiles(changed);
   await expect(page.getByText(/reload\.bin changed since the upload started/)).toBeVisible();
   await expect(transfer.status).toHaveText('Failed');
+  // Refused before a byte of it was sent: nothing under the final name, the session still resumable.
+  expect(readdirSync(docroot('home', 'admin', folder))).toEqual([]);
 
   const [rightPick] = await Promise.all([page.waitForEvent('filechooser'), resume.click()]);
   await rightPick.setFiles(source);

@@ -40,3 +40,23 @@ export async function interleave(runs: number, courier: () => Promise<number>, r
   }
   return { courier: spread(c), reference: spread(r), ratio: spread(ratios), runs };
 }
+
+/**
+ * `runs` repetitions of several sides, the order rotated each repetition (as `interleave` does for
+ * two); returns each side's values in repetition order, so ratios can be taken per repetition.
+ */
+export async function rotate(runs: number, sides: Array<() => Promise<number>>): Promise<number[][]> {
+  const values = sides.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = (i + k) % sides.length;
+      values[side]?.push(await (sides[side] as () => Promise<number>)());
+    }
+  }
+  return values;
+}
+
+/** Per-repetition ratios of `a` over `b`, with the spreads of both. */
+export function ratioOf(a: number[], b: number[], runs: number) {
+  return { courier: spread(a), reference: spread(b), ratio: spread(a.map((v, i) => v / (b[i] ?? NaN))), runs };
+}

@@ -1,6 +1,7 @@
 /** curl, dd and wrk as the benchmarks drive them; every call bounded by a timeout. */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { uploadSpecField } from '../../test-kit/gateway-upload';
 
@@ -64,6 +65,75 @@ export async function curlGatewayUpload(
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;
+}
+
+/** One file cut into part files of `partSize` bytes (`split`), for curl to send as session parts. */
+export async function splitParts(file: string, partSize: number, dir: string): Promise<Array<{ file: string; offset: number }>> {
+  mkdirSync(dir, { recursive: true });
+  await run('split', ['-b', String(partSize), '-d', '-a', '5', file, path.join(dir, 'p')], { timeout: TOOL_TIMEOUT_MS });
+  return readdirSync(dir)
+    .sort()
+    .map((name, k) => ({ file: path.join(dir, name), offset: k * partSize }));
+}
+
+/**
+ * The reference for the SPA's session upload: an upload session (docs/http-gateway.md §11) created
+ * with the spec, then the same parts sent by `parallel` curl processes, each a keep-alive
+ * connection taking the next part as the SPA's lanes do, then completion.
+ */
+export async function curlSessionParts(
+  gatewayUrl: string,
+  spec: Record<string, unknown>,
+  file: { name: string; size: number },
+  parts: Array<{ file: string; offset: number }>,
+  parallel: number,
+  configDir: string,
+): Promise<void> {
+  const url = `${gatewayUrl}/v3/upload-sessions`;
+  const created = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      transfer_spec: { ...spec, paths: [{ source: file.name, destination: file.name }] },
+      files: [{ size: file.size }],
+    }),
+  });
+  if (created.status !== 201) throw new Error(`upload session: ${created.status} ${await created.text()}`);
+  const { session_id: id } = (await created.json()) as { session_id: string };
+  const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const lanes = Array.from({ length: Math.min(parallel, parts.length) }, (_, lane) =>
+    parts
+      .filter((_p, k) => k % parallel === lane)
+      .map((p) =>
+        [
+          `url = ${quote(`${url}/${id}/files/0`)}`,
+          `upload-file = ${quote(p.file)}`,
+          'request = "PATCH"',
+          'header = "Content-Type: application/offset+octet-stream"',
+          `header = "Upload-Offset: ${p.offset}"`,
+          // No 100-continue round trip per part: the SPA's XHRs send the body at once.
+          'header = "Expect:"',
+          'fail-with-body',
+          'silent',
+          'show-error',
+          'output = "/dev/null"',
+        ].join('\n'),
+      )
+      .join('\nnext\n'),
+  );
+  await Promise.all(
+    lanes.map((config, lane) => {
+      const configFile = path.join(configDir, `lane-${lane}.curl`);
+      writeFileSync(configFile, `${config}\n`);
+      return run('curl', ['-K', configFile], { timeout: TOOL_TIMEOUT_MS });
+    }),
+  );
+  const done = await fetch(`${url}/${id}/complete`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ files: [{ size: file.size }] }),
+  });
+  if (!done.ok) throw new Error(`upload session completion: ${done.status} ${await done.text()}`);
 }
 
 /** `dd` of the same bytes to the same disk: 1 MiB blocks, no fsync, as the node writes (page cache, no fsync). */

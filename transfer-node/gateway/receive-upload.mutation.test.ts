@@ -3,10 +3,11 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import busboy from 'busboy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NodeError } from '../errors';
 import { createTestContext, type TestContext } from '../test/node-context';
-import { receiveUpload } from './receive-upload';
+import { MULTIPART_LIMITS, receiveUpload } from './receive-upload';
 
 // receiveUpload on a real HTTP request stream, over a real docroot (docs/reliability.md, "Mutation
 // testing"): what lands on disk, what the record says, and each refusal with its reason, never a
@@ -341,6 +342,25 @@ describe('refusals, each leaving nothing behind', () => {
   it('takes a spec and 10000 Content-Length parts before refusing for the count', async () => {
     const many = Array.from({ length: 10_000 }, () => ({ name: 'Content-Length', value: '1' }));
     await refused([spec({ token: t.uploadToken('/In') }), ...many], 400, 'The body has no file part');
+  });
+
+  it('lets the parser take exactly 10000 files (the 10,000-small-files bench row)', async () => {
+    // The parser alone with the node's limits: 10,000 files written to disk would take CI seconds.
+    const parse = async (count: number) => {
+      const parts = [spec({}), ...Array.from({ length: count }, (_, k) => file(`${k}.txt`, 'x')).flat()];
+      const parser = busboy({ headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, limits: MULTIPART_LIMITS });
+      const seen = { files: 0, limits: [] as string[] };
+      parser.on('file', (_name, stream) => {
+        seen.files += 1;
+        stream.resume();
+      });
+      for (const limit of ['filesLimit', 'fieldsLimit', 'partsLimit']) parser.on(limit, () => seen.limits.push(limit));
+      parser.end(body(parts));
+      await once(parser, 'close');
+      return seen;
+    };
+    // One more file is refused: the next test.
+    expect(await parse(10_000)).toEqual({ files: 10_000, limits: [] });
   });
 
   it('refuses more parts than one upload may carry', async () => {

@@ -37,6 +37,18 @@ export interface UploadResult {
   files: string[];
 }
 
+/**
+ * What one v3 body may carry: the spec, then a `Content-Length` field and a file per path. Busboy
+ * skips the file or field past its limit, but emits partsLimit on *reaching* its limit: a body of
+ * MAX_SPEC_PATHS files is 2n + 1 parts, so the limit is one more, the first part refused.
+ */
+export const MULTIPART_LIMITS = {
+  fieldSize: MAX_SPEC_BYTES,
+  fields: MAX_SPEC_PATHS + 1,
+  files: MAX_SPEC_PATHS,
+  parts: 2 * MAX_SPEC_PATHS + 2,
+} as const;
+
 export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: string): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -49,7 +61,7 @@ export function receiveUpload(ctx: NodeContext, req: IncomingMessage, clientIp: 
         // 1 MiB buffers instead of 16-64 KiB: fewer write syscalls, ~1.5x faster, ~3 MiB per upload.
         highWaterMark: 1024 * 1024,
         fileHwm: 1024 * 1024,
-        limits: { fieldSize: MAX_SPEC_BYTES, fields: MAX_SPEC_PATHS + 1, files: MAX_SPEC_PATHS, parts: 2 * MAX_SPEC_PATHS + 1 },
+        limits: MULTIPART_LIMITS,
       });
     } catch {
       reject(new NodeError(415, 'Expected a multipart/form-data body', 'unsupported_media_type'));

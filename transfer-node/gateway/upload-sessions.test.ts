@@ -183,6 +183,35 @@ describe('upload sessions', () => {
     expect((await attempts()).find((a) => a.status === 'completed')).toMatchObject({ bytes_transferred: 200_000, files_completed: 1 });
   });
 
+  it('write a part of many MiB at its offset, and keep what reached the disk when it is cut mid-way', async () => {
+    const mib = 1024 * 1024;
+    const data = randomBytes(11 * mib + 5);
+    const spec = await t.uploadSpec('/Gathered');
+    const session = await openSession(spec, [{ name: 'g.bin', size: data.length }]);
+    const cutAt = 5 * mib + 60_000;
+    const held = heldPart(session.session_id, 0, mib, 10 * mib + 5, data.subarray(mib, cutAt));
+    await waitFor(async () =>
+      (await t.apiJson('/ops/transfers?active_only=true')).some((x: { bytes_transferred: number }) => x.bytes_transferred >= cutAt - mib),
+    );
+    held.abort();
+    const received = await waitFor(async () => {
+      const files = (await status(session.session_id)).files;
+      return files[0].received.length > 0 ? (files[0].received as number[][]) : null;
+    });
+    // What was still on its way to the disk when the connection died is not held, the rest is.
+    const [[from, to] = []] = received;
+    expect(from).toBe(mib);
+    expect(to).toBeGreaterThan(2 * mib);
+    expect(to).toBeLessThanOrEqual(cutAt);
+    const answers = await Promise.all([
+      sendPart(session.session_id, 0, 0, data.subarray(0, mib)),
+      sendPart(session.session_id, 0, to as number, data.subarray(to)),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([204, 204]);
+    expect((await complete(session.session_id, [{ size: data.length, sha256: sha256(data) }])).status).toBe(200);
+    expect(sha256(await readFile(join(t.docroot, 'Gathered/g.bin')))).toBe(sha256(data));
+  });
+
   it('refuse bad offsets, lengths, files and sessions with a clear error', async () => {
     const spec = await t.uploadSpec('/Bad');
     const session = await openSession(spec, [{ name: 'b.bin', size: 100 }]);

@@ -32,14 +32,17 @@ export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
 /**
  * Parts of an upload session (docs/http-gateway.md §11): their size and how many go at once,
- * measured with bench/ (docs/performance.md, "Upload sessions in Chromium").
+ * measured with bench/upload-tuning.ts (docs/performance.md, "Upload sessions in Chromium"): on a
+ * quiet machine 32 MiB parts beat 16 MiB in every round (fewer requests, less CPU per GiB in
+ * Chromium and the node); 64 MiB did no better and doubles what a lost connection sends again.
  */
-export const DEFAULT_SESSION_TUNING: SessionTuning = { partSize: 16 * 1024 * 1024, parallel: 4 };
+export const DEFAULT_SESSION_TUNING: SessionTuning = { partSize: 32 * 1024 * 1024, parallel: 4 };
 /**
- * Uploads go through a session from one part's worth of bytes, and up to 500 files: under a part
- * a single v3 request is as fast and a cut costs little; many small files are one v3 body, where a
- * request per file would be thousands of requests (the 10,000-small-files row).
+ * Uploads go through a session from 16 MiB (or one part, if parts are smaller), and up to 500
+ * files: under that a single v3 request is as fast and a cut costs little; many small files are one
+ * v3 body, where a request per file would be thousands of requests (the 10,000-small-files row).
  */
+const SESSION_MIN_BYTES = 16 * 1024 * 1024;
 const SESSION_MAX_FILES = 500;
 
 export interface HttpGatewayClientOptions {
@@ -115,7 +118,7 @@ export function createHttpGatewayClient(options: HttpGatewayClientOptions = {}):
       const sources = request.sources ?? [];
       const fileBytes = sources.reduce((sum, s) => sum + s.file.size, 0);
       update(entry, { status: 'starting', bytesDone: 0 }, fileBytes);
-      if (!entry.session && (sources.length > SESSION_MAX_FILES || fileBytes < tuning.partSize)) {
+      if (!entry.session && (sources.length > SESSION_MAX_FILES || fileBytes < Math.min(tuning.partSize, SESSION_MIN_BYTES))) {
         runV3Upload(entry);
         return;
       }
