@@ -5,7 +5,7 @@
  * is the original. The cable (support/network-cable.ts) carries the download, paces it so the cut
  * lands mid-way, and sees the requests the browser sends.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test as base } from '@playwright/test';
 import { docroot } from './support/docroot';
@@ -88,4 +88,5 @@ test("a large download cut mid-way resumes from Chromium's downloads page where 
   expect(resumed.bytesFromNode).toBeLessThan(size - resumed.rangeStart! + 4096);
   expect(resumed.bytesFromNode).toBeGreaterThanOrEqual(size - resumed.rangeStart!);
   await manager.close();
+  rmSync(folder, { recursive: true });
 });
