@@ -168,6 +168,9 @@ test('an external address gets its personal link by mail, confirms a mailed code
     await expect(page.getByRole('list', { name: `Receipts of ${subject}` })).toHaveText(`${address}: downloaded`);
   }).toPass({ timeout: 30_000 });
   await page.getByRole('link', { name: subject }).click();
+  // The package page is a lazy route: the URL changes once its chunk is loaded, and a reload
+  // before that would reload the Sent page.
+  await expect(page).toHaveURL(/\/packages\/[^/]+$/);
   await expect(async () => {
     await page.reload();
     await expect(page.getByTestId('package-recipient').filter({ hasText: address })).toContainText(/Downloaded(?! in part)/);
