@@ -5,6 +5,7 @@ import { NodeApiError } from '../../node-client/node-api-error';
 import { createNodeClient, type NodeClient } from '../../node-client/node-client';
 import type { FileIdEntry, PathResult } from '../../node-client/types';
 import type { SpaceRow, SpacesRepository } from '../spaces/spaces-repository';
+import { createA3FileIds, MAX_FOLDER_ENTRIES, PAGE, type A3Node } from './a3-file-ids';
 import { nodeFailure } from './node-clients';
 import type { NodeConnectionInfo, NodesRepository } from './nodes-repository';
 
@@ -28,13 +29,6 @@ export const ROLE_LEVELS: Record<Role, string[]> = {
   manager: ['delete', 'list', 'mkdir', 'preview', 'read', 'rename', 'write'],
 };
 
-/** A page of the file-id API as large as the node gives (docs/node-api.md §6.3). */
-const PAGE = 1000;
-/** A bound on the work one listing may cause, as readWholeFolder's. */
-const MAX_FOLDER_ENTRIES = 100_000;
-/** Folder ids remembered per portal; cleared whole when full (ids are checked before use anyway). */
-const MAX_CACHED_IDS = 10_000;
-
 export type A3Sort = 'path' | 'type' | 'size_a' | 'size_d' | 'mtime_a' | 'mtime_d';
 
 export interface A3Deps {
@@ -46,13 +40,12 @@ export interface A3Deps {
 
 export function createA3Access(deps: A3Deps) {
   const { nodes, spaces, groupIdsOf, tokenLifeSeconds } = deps;
-  const ids = new Map<string, string>();
   const syncs = new Map<string, Promise<void>>();
 
   const bearerClient = (node: NodeConnectionInfo, token: string): NodeClient =>
     createNodeClient({ url: node.url, auth: { type: 'bearer', accessKey: node.username, token }, verifyTls: node.verifyTls });
 
-  function adminClient(node: NodeConnectionInfo & { tokenKey: string }): NodeClient {
+  function adminClient(node: A3Node): NodeClient {
     const token = signBearerToken(node.tokenKey, {
       accessKey: node.username,
       userId: PORTAL_USER,
@@ -62,14 +55,16 @@ export function createA3Access(deps: A3Deps) {
     return bearerClient(node, token);
   }
 
+  const { fileIdOf, entriesOf } = createA3FileIds(adminClient);
+
   /** The node's connection when it uses A3, else null. */
-  async function a3Node(nodeId: string): Promise<(NodeConnectionInfo & { tokenKey: string }) | null> {
+  async function a3Node(nodeId: string): Promise<A3Node | null> {
     const node = await nodes.connection(nodeId);
     return node ? asA3(node) : null;
   }
 
   /** A fresh user-scope token for `user`: their id, their groups, and the admins' group for an admin. */
-  async function userToken(node: NodeConnectionInfo & { tokenKey: string }, user: User): Promise<string> {
+  async function userToken(node: A3Node, user: User): Promise<string> {
     const groupIds = [...(await groupIdsOf(user.id)), ...(user.isAdmin ? [ADMINS_GROUP] : [])];
     return signBearerToken(node.tokenKey, {
       accessKey: node.username,
@@ -78,64 +73,6 @@ export function createA3Access(deps: A3Deps) {
       scope: 'user:all',
       lifeSeconds: tokenLifeSeconds(),
     });
-  }
-
-  /**
-   * The file id of a folder given by its path below the key's root. Ids are stable on the node
-   * (docs/node-api.md §6.3), but a rename moves one to another path: a remembered id is used only
-   * once the node says it still names this path; else the path is walked from the key's root.
-   */
-  async function fileIdOf(node: NodeConnectionInfo & { tokenKey: string }, nodePath: string): Promise<string> {
-    const admin = adminClient(node);
-    const cacheKey = `${node.id}\n${nodePath}`;
-    const known = ids.get(cacheKey);
-    if (known !== undefined) {
-      const entry = await admin.fileById(known).catch((error: unknown) => {
-        if (error instanceof NodeApiError && error.kind === 'not_found') return null;
-        throw error;
-      });
-      if (entry && entry.path === nodePath) return known;
-      ids.delete(cacheKey);
-    }
-    const rootKey = `${node.id}\n/`;
-    let id = ids.get(rootKey);
-    if (id === undefined) {
-      const self = await admin.accessKeySelf();
-      if (self.root_file_id === undefined) throw new NodeApiError('bad_response', 'The node gave no root_file_id for the access key');
-      id = String(self.root_file_id);
-    }
-    remember(rootKey, id);
-    const segments = nodePath.split('/').filter(Boolean);
-    for (let depth = 0; depth < segments.length; depth += 1) {
-      const name = (segments[depth] as string).normalize('NFC');
-      const path = `/${segments.slice(0, depth + 1).join('/')}`;
-      let found: FileIdEntry | undefined;
-      for (let page = 1; !found; page += 1) {
-        const { entries } = await admin.filesOf(id, { page, perPage: PAGE });
-        found = entries.find((e) => e.name.normalize('NFC') === name);
-        if (entries.length < PAGE || page * PAGE >= MAX_FOLDER_ENTRIES) break;
-      }
-      if (!found || found.type !== 'folder') throw new NodeApiError('not_found', `No folder ${path} on the node`, 404, 'not found');
-      id = found.id;
-      remember(`${node.id}\n${path}`, id);
-    }
-    return id;
-  }
-
-  /** The ids of a folder's entries by name, read with the admin token (bounded as a listing). */
-  async function entriesOf(node: NodeConnectionInfo & { tokenKey: string }, folderId: string): Promise<Map<string, string>> {
-    const admin = adminClient(node);
-    const byName = new Map<string, string>();
-    for (let page = 1; ; page += 1) {
-      const { entries } = await admin.filesOf(folderId, { page, perPage: PAGE });
-      for (const e of entries) byName.set(e.name.normalize('NFC'), e.id);
-      if (entries.length < PAGE || page * PAGE >= MAX_FOLDER_ENTRIES) return byName;
-    }
-  }
-
-  function remember(key: string, id: string): void {
-    if (ids.size >= MAX_CACHED_IDS) ids.clear();
-    ids.set(key, id);
   }
 
   /** The permissions a space should have on its folder: members, its owner, and the admins, each at their highest role. */
@@ -288,7 +225,7 @@ export function createA3Access(deps: A3Deps) {
 
 export type A3Access = ReturnType<typeof createA3Access>;
 
-function need(connection: NodeConnectionInfo): NodeConnectionInfo & { tokenKey: string } {
+function need(connection: NodeConnectionInfo): A3Node {
   const node = asA3(connection);
   if (!node) throw new Error('not an A3 node');
   return node;
@@ -301,7 +238,7 @@ function splitLast(nodePath: string): [string, string] {
 }
 
 /** The node with its signing key when it uses A3 (an access key and the portal's key), else null. */
-export function asA3(node: NodeConnectionInfo): (NodeConnectionInfo & { tokenKey: string }) | null {
+export function asA3(node: NodeConnectionInfo): A3Node | null {
   return node.authType === 'access_key' && node.tokenKey !== null ? { ...node, tokenKey: node.tokenKey } : null;
 }
 
