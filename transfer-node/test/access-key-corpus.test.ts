@@ -3,8 +3,8 @@
  * each is refused with the stated status in the Node API error shape, and neither the docroot nor
  * a canary folder beside it changes.
  */
-import { createHash, createSign, generateKeyPairSync } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { bearerHeaders, rsaKeyPair, signPayload, type KeyPair } from './bearer';
 import { gatewayDownload } from '../../test-kit/gateway-download';
 import { startTestNode, upload, type TestNode } from './node-harness';
 import { oasMismatches } from './oas-schema';
+import { treeSnapshot } from '../../test-kit/tree-snapshot';
 
 interface Case {
   name: string;
@@ -28,28 +29,6 @@ let neighbour: { id: string; secret: string; body: { root_file_id: string } };
 let outside: string;
 let before: string;
 const ids: Record<string, string> = {};
-
-async function snapshot(dir: string): Promise<string> {
-  const lines: string[] = [];
-  async function walk(abs: string, rel: string) {
-    for (const name of (await readdir(abs)).sort()) {
-      const child = join(abs, name);
-      const stats = await lstat(child);
-      if (stats.isSymbolicLink()) lines.push(`${rel}/${name} -> ${await readlink(child)}`);
-      else if (stats.isDirectory()) {
-        lines.push(`${rel}/${name}/`);
-        await walk(child, `${rel}/${name}`);
-      } else
-        lines.push(
-          `${rel}/${name} ${createHash('sha256')
-            .update(await readFile(child))
-            .digest('hex')}`,
-        );
-    }
-  }
-  await walk(dir, '');
-  return lines.join('\n');
-}
 
 const asKey = () => basic(key.id, key.secret);
 const asNode = () => ({ authorization: t.auth });
@@ -436,7 +415,7 @@ beforeAll(async () => {
   for (const entry of (await call(t, asKey(), 'GET', `/files/${key.body.root_file_id}/files`)).body) ids[entry.name] = entry.id;
   // Permission 2, the user's own: visible to them, still not theirs to delete.
   await call(t, asKey(), 'POST', '/permissions', { file_id: ids.sub, access_type: 'user', access_id: 'u', access_levels: ['list'] });
-  before = (await snapshot(t.docroot)) + '\n--\n' + (await snapshot(outside));
+  before = (await treeSnapshot(t.docroot)).join('\n') + '\n--\n' + (await treeSnapshot(outside)).join('\n');
 });
 afterAll(() => t.close());
 
@@ -460,7 +439,7 @@ describe('hostile input to access keys, bearer tokens, permissions and file ids'
   });
 
   it('left the docroot and the canary beside it unchanged', async () => {
-    expect((await snapshot(t.docroot)) + '\n--\n' + (await snapshot(outside))).toBe(before);
+    expect((await treeSnapshot(t.docroot)).join('\n') + '\n--\n' + (await treeSnapshot(outside)).join('\n')).toBe(before);
   });
 
   it('still answers the key itself (no case locked it out or changed it)', async () => {

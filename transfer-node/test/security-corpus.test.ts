@@ -2,13 +2,13 @@
  * Hostile inputs (paths, tokens, headers, multipart bodies): each is refused with the right status
  * and error shape, and neither the docroot nor a canary folder beside it changes.
  */
-import { createHash } from 'node:crypto';
-import { link, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specHeader } from '../../test-kit/gateway-download';
 import { PORTAL_ORIGIN, startTestNode, type TestNode } from './node-harness';
 import { zipEntries } from './zip-reader';
+import { treeSnapshot } from '../../test-kit/tree-snapshot';
 
 interface Outcome {
   status: number;
@@ -25,28 +25,6 @@ let t: TestNode;
 let foreign: TestNode;
 let outside: string;
 let before: string;
-
-async function snapshot(dir: string): Promise<string> {
-  const lines: string[] = [];
-  async function walk(abs: string, rel: string) {
-    for (const name of (await readdir(abs)).sort()) {
-      const child = join(abs, name);
-      const stats = await lstat(child);
-      if (stats.isSymbolicLink()) lines.push(`${rel}/${name} -> ${await readlink(child)}`);
-      else if (stats.isDirectory()) {
-        lines.push(`${rel}/${name}/`);
-        await walk(child, `${rel}/${name}`);
-      } else
-        lines.push(
-          `${rel}/${name} ${createHash('sha256')
-            .update(await readFile(child))
-            .digest('hex')}`,
-        );
-    }
-  }
-  await walk(dir, '');
-  return lines.join('\n');
-}
 
 const json = async (res: Response): Promise<Outcome> => ({
   status: res.status,
@@ -157,7 +135,7 @@ beforeAll(async () => {
   await mkdir(join(foreign.docroot, 'Outbox'), { recursive: true });
   await writeFile(join(foreign.docroot, 'Outbox/report.txt'), 'foreign');
   foreignDown = await foreign.downloadSpec(['/Outbox/report.txt']);
-  before = (await snapshot(t.docroot)) + '\n--\n' + (await snapshot(outside));
+  before = (await treeSnapshot(t.docroot)).join('\n') + '\n--\n' + (await treeSnapshot(outside)).join('\n');
   // Let the 1-second token expire before the corpus runs.
   await new Promise((r) => setTimeout(r, 1100));
 });
@@ -427,7 +405,7 @@ describe('security corpus', () => {
   });
 
   it('left the docroot, the canary beside it and the staging folder unchanged', async () => {
-    const after = (await snapshot(t.docroot)) + '\n--\n' + (await snapshot(outside));
+    const after = (await treeSnapshot(t.docroot)).join('\n') + '\n--\n' + (await treeSnapshot(outside)).join('\n');
     expect(after).toBe(before);
     expect(await readdir(join(t.docroot, '.courier-staging'))).toEqual([]);
   });

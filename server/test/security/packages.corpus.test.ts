@@ -8,7 +8,6 @@
  * no answer or log line that gives away another recipient, the node's credentials or a secret.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +17,9 @@ import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { LOG_REDACTIONS } from '../../app';
 import { PACKAGE_ACCESS_COOKIE } from '../../features/packages/packages-routes';
 import { recordingNotifier } from '../share-fixture';
-import { createTestApp, type ApiJson, type LoggedIn, type TestApp } from '../test-app';
+import { createTestApp, type ApiJson, type LoggedIn, type TestApp, waitForTransfer } from '../test-app';
 import { DIALECTS } from '../test-database';
+import { treeSnapshot } from '../../../test-kit/tree-snapshot';
 
 interface Outcome {
   status: number;
@@ -562,36 +562,6 @@ const cases: Case[] = [
   },
 ];
 
-async function snapshot(dir: string): Promise<string[]> {
-  const lines: string[] = [];
-  async function walk(abs: string, rel: string) {
-    for (const entry of (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      const child = join(abs, entry.name);
-      if (entry.isDirectory()) {
-        lines.push(`${rel}/${entry.name}/`);
-        await walk(child, `${rel}/${entry.name}`);
-      } else
-        lines.push(
-          `${rel}/${entry.name} ${createHash('sha256')
-            .update(await readFile(child))
-            .digest('hex')}`,
-        );
-    }
-  }
-  await walk(dir, '');
-  return lines;
-}
-
-async function waitForTransfer(transferId: string, status: string) {
-  for (let i = 0; i < 100; i++) {
-    await t.app.courier.tracker.sync();
-    const row = await t.db.selectFrom('transfers').select('status').where('id', '=', transferId).executeTakeFirst();
-    if (row?.status === status) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`transfer ${transferId} never became ${status}`);
-}
-
 /** Sends a package to `emails`, uploads it and keeps each address's personal link under `name`. */
 async function send(name: string, emails: string[], files: Record<string, Buffer>, options: object = {}) {
   const r = await t.api(alice, 'POST', '/api/packages', {
@@ -608,7 +578,7 @@ async function send(name: string, emails: string[], files: Record<string, Buffer
     Object.entries(files).map(([path, data]) => ({ path, data })),
   );
   expect(sent.status).toBeLessThan(400);
-  await waitForTransfer((r.json.transfer as { id: string }).id, 'completed');
+  await waitForTransfer(t, (r.json.transfer as { id: string }).id, 'completed');
   for (const email of emails) {
     const notice = notifier.notices.find((n) => n.kind === 'package.received' && n.email === email && n.text.includes(`Corpus ${name}`));
     links[`${name} ${email}`] = /\/p\/([A-Za-z0-9_-]{43})$/.exec(notice?.link ?? '')?.[1] as string;
@@ -674,7 +644,7 @@ describe.each(DIALECTS)('package link corpus on %s', (dialect) => {
     expect((await visit('POST', `${base('locked', THIRD)}/code`)).status).toBe(202);
     thirdCode = lastCode(THIRD);
 
-    files = await snapshot(join(node.docroot, 'packages'));
+    files = await treeSnapshot(join(node.docroot, 'packages'));
     downloads = (await t.db.selectFrom('package_downloads').select('transfer_id').execute()).length;
     codesMailed = notifier.notices.filter((n) => n.kind === 'package.code').length;
   }, 60_000);
@@ -692,7 +662,7 @@ describe.each(DIALECTS)('package link corpus on %s', (dialect) => {
   });
 
   it('changed nothing: no file on the node, no download recorded, no code mailed but the ones asked for', async () => {
-    expect(await snapshot(join(node.docroot, 'packages'))).toEqual(files);
+    expect(await treeSnapshot(join(node.docroot, 'packages'))).toEqual(files);
     expect(files.filter((l) => l.endsWith('cover.pdf ' + createHash('sha256').update(FILES['cover.pdf']!).digest('hex')))).toHaveLength(1);
     expect((await t.db.selectFrom('package_downloads').select('transfer_id').execute()).length).toBe(downloads);
     // The throttle case asked for two new codes and the day's case seven; every other request was refused.

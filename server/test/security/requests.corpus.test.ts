@@ -5,7 +5,6 @@
  * its submission. Each is refused with its status, and the space's folder on the node is unchanged.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
@@ -13,6 +12,7 @@ import { gatewayDownload } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, type LoggedIn, type TestApp } from '../test-app';
 import { DIALECTS } from '../test-database';
+import { treeSnapshot } from '../../../test-kit/tree-snapshot';
 
 interface Outcome {
   status: number;
@@ -182,26 +182,6 @@ const cases: Case[] = [
   },
 ];
 
-async function snapshot(dir: string): Promise<string[]> {
-  const lines: string[] = [];
-  async function walk(abs: string, rel: string) {
-    for (const entry of (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      const child = join(abs, entry.name);
-      if (entry.isDirectory()) {
-        lines.push(`${rel}/${entry.name}/`);
-        await walk(child, `${rel}/${entry.name}`);
-      } else
-        lines.push(
-          `${rel}/${entry.name} ${createHash('sha256')
-            .update(await readFile(child))
-            .digest('hex')}`,
-        );
-    }
-  }
-  await walk(dir, '');
-  return lines;
-}
-
 describe.each(DIALECTS)('file request corpus on %s', (dialect) => {
   let before: string[];
 
@@ -245,7 +225,7 @@ describe.each(DIALECTS)('file request corpus on %s', (dialect) => {
     expect((await gatewayUpload(node.gatewayUrl, submittedSpec, [{ path: 'sent.txt', data: 'sent' }])).status).toBe(200);
     const root = await t.db.selectFrom('spaces').select('root_path').where('id', '=', spaceId).executeTakeFirstOrThrow();
     spaceRoot = join(node.docroot, root.root_path);
-    before = await snapshot(spaceRoot);
+    before = await treeSnapshot(spaceRoot);
   });
   afterAll(async () => {
     await t?.close();
@@ -263,7 +243,7 @@ describe.each(DIALECTS)('file request corpus on %s', (dialect) => {
   });
 
   it('left the space exactly as it was: one submission folder with what it sent, nothing smuggled', async () => {
-    expect(await snapshot(spaceRoot)).toEqual(before);
+    expect(await treeSnapshot(spaceRoot)).toEqual(before);
     expect(before.filter((l) => l.endsWith('/'))).toHaveLength(2); // /in/ and the submission's folder
     expect(before.some((l) => l.endsWith(`/sent.txt ${createHash('sha256').update('sent').digest('hex')}`))).toBe(true);
   });

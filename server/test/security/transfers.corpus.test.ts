@@ -4,8 +4,8 @@
  * after their life) and paths the node would refuse. Each is refused with a clear error at the
  * portal or the node, never a 502, and the node's docroot does not change.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TRANSFER_FILES } from '../../../contract/transfer-limits';
@@ -14,6 +14,7 @@ import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../test-app';
 import { DIALECTS } from '../test-database';
 import type { Dialect } from '../../db/database';
+import { treeSnapshot } from '../../../test-kit/tree-snapshot';
 
 type Who = { cookie: string; csrfToken: string };
 type Spec = Record<string, unknown>;
@@ -84,26 +85,6 @@ function rawUpload(spec: Spec, parts: Array<{ path: string; announced: number; d
     status: r.status,
     message: ((await r.json()) as { message?: string }).message,
   }));
-}
-
-async function snapshot(dir: string): Promise<string[]> {
-  const lines: string[] = [];
-  async function walk(abs: string, rel: string) {
-    for (const entry of (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      const child = join(abs, entry.name);
-      if (entry.isDirectory()) {
-        lines.push(`${rel}/${entry.name}/`);
-        await walk(child, `${rel}/${entry.name}`);
-      } else
-        lines.push(
-          `${rel}/${entry.name} ${createHash('sha256')
-            .update(await readFile(child))
-            .digest('hex')}`,
-        );
-    }
-  }
-  await walk(dir, '');
-  return lines;
 }
 
 const bytes = (n: number) => randomBytes(n);
@@ -368,7 +349,7 @@ describe.each(DIALECTS)('transfer authorization corpus on %s', (dialect) => {
 
   let before: string[];
   beforeAll(async () => {
-    before = await snapshot(spaceRoot);
+    before = await treeSnapshot(spaceRoot);
   });
 
   it('has every attack the review found', () => {
@@ -385,7 +366,7 @@ describe.each(DIALECTS)('transfer authorization corpus on %s', (dialect) => {
     expect(await readFile(join(spaceRoot, EXISTING), 'utf8')).toBe(ORIGINAL);
     for (const late of ['late-always.txt', 'late-dropped.txt']) expect(await readFile(join(spaceRoot, late), 'utf8')).toBe(APPEARED);
     expect(await readFile(join(spaceRoot, 'twice.txt'), 'utf8')).toBe('one');
-    const after = await snapshot(spaceRoot);
+    const after = await treeSnapshot(spaceRoot);
     const added = after.filter((line) => !before.includes(line));
     expect(added.map((l) => l.replace(/ [0-9a-f]{64}$/, '')).sort()).toEqual(['/late-always.txt', '/late-dropped.txt', '/twice.txt']);
     await expect(stat(join(spaceRoot, 'smuggled.txt'))).rejects.toThrow();
