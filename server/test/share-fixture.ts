@@ -4,7 +4,7 @@ import type { NodeProcess } from '../../test-kit/courier-process';
 import { gatewayUpload } from '../../test-kit/gateway-upload';
 import type { Dialect } from '../db/database';
 import type { Notice, Notifier } from '../features/notifications/notifier';
-import { createTestApp, type ApiJson, type LoggedIn, type TestApp } from './test-app';
+import { createTestApp, waitForTransfer as waitForTransferOf, type ApiJson, type LoggedIn, type TestApp } from './test-app';
 
 /** A Notifier that keeps what it was told, for tests to read. */
 export function recordingNotifier(): Notifier & { notices: Notice[] } {
@@ -71,15 +71,7 @@ export async function createShareFixture(
   );
   expect(sent.status).toBeLessThan(400);
 
-  async function waitForTransfer(transferId: string, status: string) {
-    for (let i = 0; i < 100; i++) {
-      await t.app.courier.tracker.sync();
-      const row = await t.db.selectFrom('transfers').select('status').where('id', '=', transferId).executeTakeFirst();
-      if (row?.status === status) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`transfer ${transferId} never became ${status}`);
-  }
+  const waitForTransfer = (transferId: string, status: string) => waitForTransferOf(t, transferId, status);
   await waitForTransfer((upload.json.transfer as { id: string }).id, 'completed');
 
   return {

@@ -111,3 +111,14 @@ export function injectApi(app: FastifyInstance): TestApp['api'] {
     return { status: r.statusCode, json: (r.body && isJson ? r.json() : {}) as ApiJson };
   };
 }
+
+/** Runs the tracker's passes until the transfer's record has `status` (10 s at most). */
+export async function waitForTransfer(t: Pick<TestApp, 'app' | 'db'>, transferId: string, status: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    await t.app.courier.tracker.sync();
+    const row = await t.db.selectFrom('transfers').select('status').where('id', '=', transferId).executeTakeFirst();
+    if (row?.status === status) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`transfer ${transferId} never became ${status}`);
+}

@@ -7,7 +7,7 @@ import { fetch as undiciFetch } from 'undici';
 import { gatewayDownload, specHeader } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { recordingNotifier } from '../../test/share-fixture';
-import { createTestApp, TEST_PASSWORD, type ApiJson, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, TEST_PASSWORD, type ApiJson, type LoggedIn, type TestApp, waitForTransfer } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -46,16 +46,6 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
   };
   const declared = Object.entries(files).map(([p, data]) => ({ path: p, size: data.length }));
 
-  async function waitForTransfer(transferId: string, status: string) {
-    for (let i = 0; i < 100; i++) {
-      await t.app.courier.tracker.sync();
-      const row = await t.db.selectFrom('transfers').select('status').where('id', '=', transferId).executeTakeFirst();
-      if (row?.status === status) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`transfer ${transferId} never became ${status}`);
-  }
-
   /** Sends a package to bob and the group (carol) and, unless `upload` is false, carries its upload to the end. */
   async function send(body: object = {}, upload = true): Promise<{ id: string; json: ApiJson }> {
     const r = await t.api(alice, 'POST', '/api/packages', {
@@ -74,7 +64,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
         Object.entries(files).map(([p, data]) => ({ path: p, data })),
       );
       expect(sent.status).toBeLessThan(400);
-      await waitForTransfer((r.json.transfer as { id: string }).id, 'completed');
+      await waitForTransfer(t, (r.json.transfer as { id: string }).id, 'completed');
     }
     return { id, json: r.json };
   }
@@ -137,7 +127,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
       Object.entries(files).map(([p, data]) => ({ path: p, data })),
     );
     expect(sentUpload.status).toBeLessThan(400);
-    await waitForTransfer((json.transfer as { id: string }).id, 'completed');
+    await waitForTransfer(t, (json.transfer as { id: string }).id, 'completed');
 
     const box = await inbox(bob);
     expect((box.packages as Summary[]).map((p) => [p.id, p.status, p.unread])).toEqual([[id, 'ready', true]]);
@@ -168,7 +158,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     const bytes = await gatewayDownload(node.gatewayUrl, one.json.transferSpec as object);
     expect(bytes.status).toBe(200);
     expect(sha256(Buffer.from(await bytes.arrayBuffer()))).toBe(sha256(files['tree/data/a.bin']!));
-    await waitForTransfer((one.json.transfer as { id: string }).id, 'completed');
+    await waitForTransfer(t, (one.json.transfer as { id: string }).id, 'completed');
 
     let receipts = (await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Receipt[];
     expect(receipts.map((r) => [r.name, r.receipt]).sort()).toEqual(
@@ -184,7 +174,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     const zip = await gatewayDownload(node.gatewayUrl, all.json.transferSpec as object);
     expect(zip.status).toBe(200);
     await zip.arrayBuffer();
-    await waitForTransfer((all.json.transfer as { id: string }).id, 'completed');
+    await waitForTransfer(t, (all.json.transfer as { id: string }).id, 'completed');
     receipts = (await t.api(alice, 'GET', `/api/packages/${id}`)).json.recipients as Receipt[];
     expect(receipts.find((r) => r.name === 'Bob')?.receipt).toBe('downloaded');
     const downloaded = notifier.notices.filter((n) => n.kind === 'package.downloaded' && n.link?.endsWith(`/packages/${id}`));
@@ -406,7 +396,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
         .subarray(0, 2)
         .toString(),
     ).toBe('PK');
-    await waitForTransfer(download.json.transferId as string, 'completed');
+    await waitForTransfer(t, download.json.transferId as string, 'completed');
     expect(await receipts()).toEqual({ 'guest@example.org': 'downloaded', 'other@example.org': 'not-opened' });
     // The sent box says it too, per recipient.
     const sentBox = (await t.api(alice, 'GET', '/api/packages?box=sent')).json.packages as Array<Summary & { receipts?: unknown[] }>;
@@ -470,7 +460,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     expect((await gatewayUpload(node.gatewayUrl, sent.json.transferSpec as object, [{ path: 'big.bin', data: big }])).status).toBeLessThan(
       400,
     );
-    await waitForTransfer((sent.json.transfer as { id: string }).id, 'completed');
+    await waitForTransfer(t, (sent.json.transfer as { id: string }).id, 'completed');
 
     // Carol asks for a spec and never uses it: that moves no byte and is no receipt.
     expect((await t.api(carol, 'POST', `/api/packages/${id}/downloads`, { paths: ['/big.bin'] })).status).toBe(201);
@@ -487,7 +477,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     expect(first.value?.length).toBeGreaterThan(0);
     stop.abort();
     await reader.read().catch(() => undefined);
-    await waitForTransfer(transferId, 'failed');
+    await waitForTransfer(t, transferId, 'failed');
 
     const row = await t.db
       .selectFrom('transfers')
@@ -524,7 +514,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
     expect(sent.status, JSON.stringify(sent.json)).toBe(201);
     const id = (sent.json.package as Summary).id;
     expect(sent.json.transfer).toMatchObject({ direction: 'upload', packageId: id, spaceId: null, status: 'running' });
-    await waitForTransfer((sent.json.transfer as { id: string }).id, 'completed');
+    await waitForTransfer(t, (sent.json.transfer as { id: string }).id, 'completed');
     const detail = await t.api(bob, 'GET', `/api/packages/${id}`);
     expect(detail.json.package).toMatchObject({ status: 'ready' });
     expect((detail.json.files as Array<{ path: string; size: number }>).sort((a, b) => a.path.localeCompare(b.path))).toEqual(
