@@ -7,22 +7,14 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test as base } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { docroot } from './support/docroot';
 import { filesPage } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile } from './support/local-files';
-import { throughNetworkCable, type NetworkCable } from './support/network-cable';
+import { test } from './support/network-cable';
 import { logInAsNewUser } from './support/portal-api';
 
 const MB = 1024 * 1024;
-
-const test = base.extend<{ cable: NetworkCable }>({
-  cable: async ({ page }, use) => {
-    const cable = await throughNetworkCable(page);
-    await use(cable);
-    await cable.close();
-  },
-});
 
 // The relay listens on a port the portal's CSP does not name (see offline.spec.ts).
 test.use({ bypassCSP: true });

@@ -11,10 +11,10 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile } from './support/local-files';
-import { throughNetworkCable, type NetworkCable } from './support/network-cable';
+import { test, type NetworkCable } from './support/network-cable';
 import { logInByApi } from './support/portal-api';
 
 const MB = 1024 * 1024;
@@ -65,14 +65,6 @@ async function goOfflineMidway(page: Page, cable: NetworkCable, title: string, r
   expect(value, 'cut midway, not at the end').toBeLessThan(100);
   await cable.plugIn();
 }
-
-const test = base.extend<{ cable: NetworkCable }>({
-  cable: async ({ page }, use) => {
-    const cable = await throughNetworkCable(page);
-    await use(cable);
-    await cable.close();
-  },
-});
 
 // The relay listens on a port of its own, which the portal's CSP rightly does not name (it lists the
 // gateway and Desktop's ports only): these tests are about the network, so the page ignores the CSP.

@@ -8,24 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { DEFAULT_SESSION_TUNING } from '../src/transfer-clients/http-gateway/http-gateway-client';
 import { docroot } from './support/docroot';
 import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
 import { sha256File, tempDir, writeRandomFile } from './support/local-files';
-import { throughNetworkCable, type NetworkCable } from './support/network-cable';
+import { test } from './support/network-cable';
 import { logInByApi } from './support/portal-api';
 
 const MB = 1024 * 1024;
 const PART_BYTES = DEFAULT_SESSION_TUNING.partSize;
-
-const test = base.extend<{ cable: NetworkCable }>({
-  cable: async ({ page }, use) => {
-    const cable = await throughNetworkCable(page);
-    await use(cable);
-    await cable.close();
-  },
-});
 
 // The relay listens on a port the portal's CSP does not name (see offline.spec.ts).
 test.use({ bypassCSP: true });

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { Page } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 import type { CreateTransferResponse } from '../../contract/transfers';
 
 /**
@@ -156,3 +156,12 @@ export async function throughNetworkCable(page: Page): Promise<NetworkCable> {
     },
   };
 }
+
+/** Playwright's `test` with a `cable` between the page and the node, closed after each test. */
+export const test = base.extend<{ cable: NetworkCable }>({
+  cable: async ({ page }, use) => {
+    const cable = await throughNetworkCable(page);
+    await use(cable);
+    await cable.close();
+  },
+});
