@@ -15,7 +15,7 @@ import { ERRORS, NodeError } from '../errors';
 import { MAX_FILES_PER_RECORD, nowUsec } from '../transfers/transfer-record';
 import { accelRedirectUri } from './accel-redirect';
 import type { DownloadItem } from './gateway-spec';
-import { pumpFile } from './file-pump';
+import { pumpFile } from '../storage/file-pump';
 import { collectZipEntries, hardLinkRefused } from './zip-entries';
 
 // yazl looks for its next entry from the start of its list for every entry (quadratic): 20,000

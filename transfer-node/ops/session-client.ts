@@ -2,17 +2,16 @@
  * This node as a client of a remote gateway's upload sessions (docs/http-gateway.md §11), used for a
  * large send when the remote's `/info` offers them (§11.1): the files go as raw parts of at most
  * PART_BYTES, PARALLEL at a time over kept-alive connections, each read from its offset on disk
- * into buffers the lane reuses, so the remote writes them at their offsets without parsing a
- * multipart body. The session's files stay staged at the remote until the completion renames them
+ * into a few reused buffers (storage/file-pump.ts), so the remote writes them at their offsets
+ * without parsing a multipart body. The session's files stay staged at the remote until the completion renames them
  * (no partial under a final name); a cancel or a failure deletes the session; a session cut by this
  * node's death is continued when the same spec is posted again (outgoing-sessions.ts).
  * Measured against the one multipart upload in docs/performance.md ("node to node").
  */
-import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
-import { Agent as HttpAgent, type ClientRequest } from 'node:http';
+import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { NodeError } from '../errors';
+import { pumpFile } from '../storage/file-pump';
 import { exchange, readSmall, remoteError, type Progress } from './gateway-client';
 import type { LocalFile } from './local-sources';
 import type { OutgoingSessions } from './outgoing-sessions';
@@ -25,9 +24,6 @@ export const PARALLEL = 4;
 export const SESSION_MIN_BYTES = PART_BYTES;
 /** More files than this go as one v3 upload: one request per file would cost more than it saves. */
 export const SESSION_MAX_FILES = 500;
-// Each lane reads 1 MiB at a time into RING buffers it reuses once the socket took them.
-const READ_BYTES = 1024 * 1024;
-const RING = 4;
 const INFO_TIMEOUT_MS = 10_000;
 const CLEANUP_TIMEOUT_MS = 10_000;
 
@@ -93,11 +89,10 @@ export async function uploadOverSessions(
     const queue = planParts(sizes, opened.held, Math.min(PART_BYTES, remote.partSizeMax));
     let failure: unknown = null;
     const lane = async () => {
-      const ring = Array.from({ length: RING }, () => Buffer.allocUnsafe(READ_BYTES));
       for (let part = queue.shift(); part && !stop.aborted; part = queue.shift()) {
         const index = part.file;
         try {
-          await sendPart(base, part, files[index] as LocalFile, ring, agent, stop, (n) => progress.bytes(index, n));
+          await sendPart(base, part, files[index] as LocalFile, agent, stop, (n) => progress.bytes(index, n));
         } catch (err) {
           failure ??= err;
           lanesStop.abort();
@@ -223,82 +218,28 @@ async function call(
   return { status: answer.statusCode ?? 502, text: await readSmall(answer) };
 }
 
-async function sendPart(
-  base: string,
-  part: Part,
-  file: LocalFile,
-  ring: Buffer[],
-  agent: HttpAgent,
-  signal: AbortSignal,
-  onBytes: (n: number) => void,
-): Promise<void> {
-  const handle = await open(file.abs, 'r');
+async function sendPart(base: string, part: Part, file: LocalFile, agent: HttpAgent, signal: AbortSignal, onBytes: (n: number) => void) {
   let sending: Promise<void> = Promise.resolve();
-  try {
-    const answer = await exchange(
-      `${base}/files/${part.file}`,
-      {
-        method: 'PATCH',
-        headers: {
-          'content-type': 'application/offset+octet-stream',
-          'upload-offset': String(part.start),
-          'content-length': String(part.end - part.start),
-        },
-        agent,
+  const answer = await exchange(
+    `${base}/files/${part.file}`,
+    {
+      method: 'PATCH',
+      headers: {
+        'content-type': 'application/offset+octet-stream',
+        'upload-offset': String(part.start),
+        'content-length': String(part.end - part.start),
       },
-      signal,
-      (req) => (sending = streamRange(handle, part, file, ring, req, onBytes)),
-    );
-    const text = await readSmall(answer);
-    if (answer.statusCode !== 204) throw remoteError(answer.statusCode ?? 502, text);
-    // The ring is the next part's only once the socket gave every buffer back.
-    await sending;
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * The part's bytes from disk into the request: at most RING reads wait in the socket at once, and a
- * buffer is read into again once the socket has taken it (no fresh buffer per read, no wait for
- * `drain` after each one).
- */
-async function streamRange(
-  handle: FileHandle,
-  part: Part,
-  file: LocalFile,
-  ring: Buffer[],
-  req: ClientRequest,
-  onBytes: (n: number) => void,
-): Promise<void> {
-  const free = [...ring];
-  let wake: (() => void) | null = null;
-  let closed = false;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  req.once('close', () => {
-    closed = true;
-    notify();
-  });
-  let at = part.start;
-  while (at < part.end) {
-    while (free.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
-    if (closed) throw new NodeError(499, 'The connection to the remote gateway closed');
-    const buffer = free.pop() as Buffer;
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(READ_BYTES, part.end - at), at);
-    // A file that shrank while it was read: the remote must not take a hole.
-    if (bytesRead === 0) throw new NodeError(409, `${file.nodePath} changed while it was sent`, 'changed');
-    at += bytesRead;
-    req.write(buffer.subarray(0, bytesRead), (err) => {
-      if (!err) onBytes(bytesRead);
-      free.push(buffer);
-      notify();
-    });
-  }
-  req.end();
-  // The last buffers must stay untouched until the socket took them: the lane reuses the ring.
-  while (free.length < ring.length && !closed) await new Promise<void>((resolve) => (wake = resolve));
+      agent,
+    },
+    signal,
+    (req) =>
+      (sending = pumpFile(file.abs, part.start, part.end - part.start, req, onBytes).catch(() => {
+        // A file that shrank or went while it was read: the remote must not take a hole.
+        req.destroy();
+        throw new NodeError(409, `${file.nodePath} changed while it was sent`, 'changed');
+      })),
+  );
+  const text = await readSmall(answer);
+  if (answer.statusCode !== 204) throw remoteError(answer.statusCode ?? 502, text);
+  await sending;
 }

@@ -1,11 +1,12 @@
 /**
- * Sends a byte range of a file to an HTTP response through a few reused buffers
+ * Sends a byte range of a file into an HTTP message through a few reused buffers
  * (docs/performance.md, "Downloads at the limit"): each buffer is read into again only once the
  * socket has taken what it last held (its write's callback), so reads overlap writes and no fresh
- * 1 MiB buffer is allocated and paged in per read, as `fs.createReadStream` does.
+ * 1 MiB buffer is allocated and paged in per read, as `fs.createReadStream` does. A download's
+ * response (gateway/send-download.ts) and a node-to-node part's request (ops/session-client.ts).
  */
-import type { ServerResponse } from 'node:http';
 import { open } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
 
 /** Bytes per read and write: fewer thread-pool round trips and socket writes. */
 export const READ_BYTES = 1024 * 1024;
@@ -13,10 +14,10 @@ export const READ_BYTES = 1024 * 1024;
 const DEPTH = 4;
 
 /**
- * Writes `length` bytes from `start` and ends the response; stops early when the response closes.
+ * Writes `length` bytes from `start` and ends the message; stops early when it closes.
  * `onWritten` counts what the socket took. Throws when the file cannot be read or became shorter.
  */
-export async function pumpFile(abs: string, start: number, length: number, res: ServerResponse, onWritten: (bytes: number) => void) {
+export async function pumpFile(abs: string, start: number, length: number, res: Writable, onWritten: (bytes: number) => void) {
   if (length === 0) {
     res.end();
     return;
