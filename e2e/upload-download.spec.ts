@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import yauzl from 'yauzl';
+import { readZip } from './support/read-zip';
 import { createFolder, expectInTray, filesPage, openFolder, throttleUploads, transferRow } from './support/files-page';
 import { docroot } from './support/docroot';
 import { logInAsNewUser, logInByApi } from './support/portal-api';
@@ -153,30 +153,6 @@ test('cancelling an upload midway says so and leaves no partial file in the list
   await page.reload();
   await expect(page.getByText('This folder is empty')).toBeVisible();
 });
-
-function readZip(file: string): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error ?? new Error('no zip'));
-      const hashes = new Map<string, string>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (entry.fileName.endsWith('/')) return zip.readEntry();
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            hashes.set(entry.fileName, sha256(Buffer.concat(chunks)));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(hashes));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 test('two downloads in a row of files last changed a day ago each save their own bytes, not the first one cached', async ({ page }) => {
   // Every gateway download has one URL (/v3/download) and differs only in its X-Aspera-Spec header.
