@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readTrustProxy, type TrustProxy } from '../contract/trust-proxy';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
@@ -10,18 +11,14 @@ const bool = z
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 // `true` trusts every X-Forwarded-For hop, so a client reaching the portal directly picks its own
 // address (and with it a fresh login budget); a hop count or the proxy's addresses trust only the proxy.
-const trustProxy = z
-  .union([z.boolean(), z.number().int().min(0), z.string().trim().min(1)])
-  .transform((v): boolean | number | string => {
-    if (typeof v !== 'string') return v;
-    if (/^(true|yes)$/.test(v)) return true;
-    if (/^(false|no)$/.test(v)) return false;
-    return /^\d+$/.test(v) ? Number(v) : v;
-  })
-  .refine(
-    (v) => typeof v !== 'string' || v.split(',').every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a.trim())),
-    'must be true, false, a hop count or comma-separated proxy addresses/CIDRs',
-  );
+// The parser is the transfer node's too (COURIER_NODE_TRUST_PROXY).
+const trustProxy = z.union([z.boolean(), z.number().int().min(0), z.string()]).transform((v, ctx): TrustProxy => {
+  if (typeof v !== 'string') return v;
+  const reading = readTrustProxy(v);
+  if (reading.ok) return reading.value;
+  ctx.addIssue({ code: 'custom', message: reading.error });
+  return z.NEVER;
+});
 const issuerUrl = z
   .url()
   .refine(
