@@ -29,6 +29,19 @@ export function readTrustProxy(text: string): TrustProxyReading {
   return { ok: true, value: entries };
 }
 
+/**
+ * The transfer node's reading (COURIER_NODE_TRUST_PROXY): the proxies by address or CIDR, `false`
+ * or nothing for none. Never `true` or a hop count: without a proxy browsers reach the node's
+ * gateway directly, and trusting "the first hop" would let each of them choose its address.
+ */
+export function readTrustedProxyList(text: string): { ok: true; value: string[] } | { ok: false; error: string } {
+  const reading = readTrustProxy(text);
+  if (!reading.ok) return reading;
+  if (reading.value === false) return { ok: true, value: [] };
+  if (Array.isArray(reading.value)) return { ok: true, value: reading.value };
+  return { ok: false, error: 'must name the proxies by address or CIDR (127.0.0.1, 10.0.0.0/24), not true or a hop count' };
+}
+
 /** An IPv4 or IPv6 address, with an optional `/prefix` no longer than the address. */
 export function isProxyAddress(entry: string): boolean {
   const [address = '', prefix, ...rest] = entry.split('/');

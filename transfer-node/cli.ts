@@ -10,7 +10,7 @@ import { startTransferNode, type TransferNode } from './index';
 import type { NodeTlsOptions } from './tls';
 import type { NodeLimits } from './limits';
 import { hasStoredCredentials } from './secrets';
-import { readTrustProxy } from '../contract/trust-proxy';
+import { readTrustedProxyList } from '../contract/trust-proxy';
 
 const SETTINGS = {
   port: 'COURIER_NODE_PORT',
@@ -95,16 +95,9 @@ const configSchema = z.object({
     .string()
     .default('false')
     .transform((text, ctx): string[] => {
-      const reading = readTrustProxy(text);
-      if (!reading.ok) ctx.addIssue({ code: 'custom', message: reading.error });
-      else if (reading.value === false) return [];
-      else if (Array.isArray(reading.value)) return reading.value;
-      // Browsers reach the gateway directly when there is no proxy: a hop count would let them choose their address.
-      else
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must name the proxies by address or CIDR (127.0.0.1, 10.0.0.0/24), not true or a hop count',
-        });
+      const reading = readTrustedProxyList(text);
+      if (reading.ok) return reading.value;
+      ctx.addIssue({ code: 'custom', message: reading.error });
       return z.NEVER;
     }),
 });
