@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { specHeader } from '../test-kit/gateway-download';
-import { startTestNode, waitFor, type TestNode } from './test/node-harness';
+import { PORTAL_ORIGIN, startTestNode, waitFor, type TestNode } from './test/node-harness';
 import { openSocket, requestFrom, type RawSocket } from './test/raw-client';
 import { exchange, specFrame, v2Frames } from './test/ws-gateway-client';
 
@@ -115,7 +115,12 @@ describe('behind a proxy the node trusts (COURIER_NODE_TRUST_PROXY=127.0.0.1)', 
       '5',
       'Too many open connections from this address; retry later',
     ]);
-    // Its WebSocket upload is refused at the handshake too.
+    // A page of the portal can read the gateway's refusal (CORS), and the WebSocket upload is refused at the handshake too.
+    const fromPage = await requestFrom(`${node.t.node.gatewayUrl}/info`, {
+      headers: { 'x-forwarded-for': '203.0.113.7', origin: PORTAL_ORIGIN },
+      localAddress: NGINX,
+    });
+    expect([fromPage.status, fromPage.headers['access-control-allow-origin']]).toEqual([503, PORTAL_ORIGIN]);
     const ws = new WebSocket(`${node.t.node.gatewayUrl.replace(/^http/, 'ws')}/v2/upload`, {
       headers: { 'x-forwarded-for': '203.0.113.7' },
       localAddress: NGINX,

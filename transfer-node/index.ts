@@ -2,7 +2,7 @@
  * Entry point of the embedded transfer node: `startTransferNode` builds the services, the Fastify
  * app (app.ts) and listens. The composition root (launcher/) and the CLI (cli.ts) only call this.
  */
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { AccessKeys } from './access/access-keys';
@@ -13,6 +13,7 @@ import type { NodeContext, NodeSettings } from './context';
 import { isProxyAddress } from '../contract/trust-proxy';
 import { trustedProxies } from './client-address';
 import { guardConnections, refusal } from './connection-guard';
+import { applyCorsHeaders } from './gateway/cors';
 import { GATEWAY_PREFIX } from './gateway/gateway-routes';
 import { acceptWsUploads } from './gateway/ws-upload';
 import { resolveLimits, type NodeLimits } from './limits';
@@ -135,10 +136,13 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     permissions: await Permissions.open(options.stateDir),
   };
   // A request a trusted proxy forwards counts against its client's per-address cap while it is open.
-  app.addHook('onRequest', async (request, reply) => {
+  // Fastify types its app as a union with HTTP/2 here; this node only ever serves HTTP/1.1.
+  (app as unknown as FastifyInstance).addHook('onRequest', async (request, reply) => {
     if (!proxies.trusts(request.socket.remoteAddress)) return;
     const done = guard.admitForwarded(request.ip);
     if (!done) {
+      // A page of an allowed origin may read why: a browser hides an answer without CORS headers.
+      if (request.url.startsWith(GATEWAY_PREFIX + '/')) applyCorsHeaders(request, reply, settings.corsOrigins);
       const { status, headers, body } = refusal();
       return reply.code(status).headers(headers).send(body);
     }
