@@ -8,7 +8,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trustedProxies } from './client-address';
 import { WebSocket } from 'ws';
 import { specHeader } from '../test-kit/gateway-download';
 import { PORTAL_ORIGIN, startTestNode, waitFor, type TestNode } from './test/node-harness';
@@ -147,5 +149,37 @@ describe('without COURIER_NODE_TRUST_PROXY', () => {
     const held = [await holdRequest(node.t, PAST_NGINX, '203.0.113.1'), await holdRequest(node.t, PAST_NGINX, '203.0.113.2')];
     expect((await ping(node.t, PAST_NGINX, '203.0.113.3')).status).toBe(503);
     for (const raw of held) raw.socket.destroy();
+  });
+});
+
+describe("the WebSocket handshake's walk of X-Forwarded-For", () => {
+  it("names the same client as Fastify's request.ip, whatever the header holds", async () => {
+    const proxies = trustedProxies(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
+    const app = Fastify({ trustProxy: (address: string) => proxies.trusts(address) });
+    app.get('/', async (request) => ({ fastify: request.ip, walk: proxies.clientAddress(request.raw) }));
+    const cases: Array<[string, string | undefined, string]> = [
+      ['127.0.0.1', undefined, '127.0.0.1'],
+      ['127.0.0.1', '203.0.113.7', '203.0.113.7'],
+      ['127.0.0.1', '6.6.6.6, 203.0.113.7', '203.0.113.7'],
+      ['127.0.0.1', '6.6.6.6, 203.0.113.7, 10.1.2.3', '203.0.113.7'],
+      ['127.0.0.1', '10.0.0.1, 10.0.0.2', '10.0.0.1'],
+      ['127.0.0.1', ' 203.0.113.7 ,, 10.0.0.2 ', '203.0.113.7'],
+      ['127.0.0.1', 'not-an-address, 2001:db8::1', '2001:db8::1'],
+      ['127.0.0.1', '2001:db8::1, fd12::1', '2001:db8::1'],
+      ['::ffff:127.0.0.1', '203.0.113.7', '203.0.113.7'],
+      ['::ffff:10.9.9.9', '6.6.6.6, ::ffff:10.1.1.1', '6.6.6.6'],
+      ['192.0.2.1', '203.0.113.7', '192.0.2.1'],
+    ];
+    const answers = [];
+    for (const [remoteAddress, forwardedFor] of cases) {
+      const res = await app.inject({
+        url: '/',
+        remoteAddress,
+        headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+      });
+      answers.push(res.json<{ fastify: string; walk: string }>());
+    }
+    expect(answers).toEqual(cases.map(([, , client]) => ({ fastify: client, walk: client })));
+    await app.close();
   });
 });
