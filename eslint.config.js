@@ -10,7 +10,8 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
  * Boundaries from docs/architecture.md §2, enforced rather than hoped for:
  * - server/ reaches a transfer node only over the Node API, never by importing transfer-node/;
  * - transfer-node/ runs alone on a storage host, so it imports nothing from server/, src/ or contract/
- *   but the two dependency-free rule files both sides must agree on (path rules, transfer limits);
+ *   but the dependency-free rule files both sides must agree on (path rules, transfer limits, and the
+ *   trusted-proxy setting's parser);
  * - src/ never imports server code; a feature never imports another feature, and the shared folders
  *   (lib, components, hooks, transfer-clients) import no feature;
  * - only src/transfer-clients/ knows the SDK or the gateway protocol.
@@ -41,8 +42,9 @@ const programZones = [
   {
     target: './transfer-node',
     from: './contract',
-    except: ['./path-rules.ts', './transfer-limits.ts'],
-    message: 'transfer-node/ speaks the Node API, not the portal contract (only the shared path rules and transfer limits).',
+    except: ['./path-rules.ts', './transfer-limits.ts', './trust-proxy.ts'],
+    message:
+      'transfer-node/ speaks the Node API, not the portal contract (only the shared path rules, transfer limits and trusted-proxy parser).',
   },
   { target: './src', from: './server' },
   { target: './src', from: './transfer-node' },

@@ -48,6 +48,7 @@ describe('import boundaries', () => {
   it.each([
     ['transfer-node/probe.ts', '../contract/path-rules'],
     ['transfer-node/probe.ts', '../contract/transfer-limits'],
+    ['transfer-node/probe.ts', '../contract/trust-proxy'],
     ['src/features/files/probe.ts', './lib/selection'],
     ['src/features/files/probe.ts', '../../lib/format-bytes'],
     ['launcher/probe.ts', '../transfer-node/index'],

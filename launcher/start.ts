@@ -34,6 +34,8 @@ export async function startCourier({ env, spaDir }: StartOptions) {
       port: config.nodePort,
       // The portal's own origins, and any other an operator names for pages of theirs.
       corsOrigins: [...new Set([...portalOrigins(config), ...config.nodeCorsOrigins])],
+      // Behind nginx (deploy/nginx/courier-node.conf): whose X-Forwarded-For names the client.
+      trustProxy: config.nodeTrustProxy,
       // An HTTPS page may not call an HTTP gateway (mixed content): the node shares the portal's certificate.
       ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),
       logger,

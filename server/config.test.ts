@@ -36,14 +36,25 @@ describe('loadConfig', () => {
     ['true', true],
     ['1', 1],
     ['2', 2],
-    ['10.0.0.5, 10.1.0.0/16', '10.0.0.5, 10.1.0.0/16'],
+    ['10.0.0.5, 10.1.0.0/16', ['10.0.0.5', '10.1.0.0/16']],
+    ['::1, fd00::/8', ['::1', 'fd00::/8']],
   ])('reads COURIER_TRUST_PROXY=%s as %s (a hop count or proxy addresses, not only yes/no)', (value, expected) => {
     expect(loadConfig({ COURIER_TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
-  it('refuses a COURIER_TRUST_PROXY that is neither', () => {
-    expect(() => loadConfig({ COURIER_TRUST_PROXY: 'the proxy' })).toThrow(/COURIER_TRUST_PROXY/);
+  it('reads COURIER_NODE_TRUST_PROXY for the embedded node as proxy addresses only, nobody by default', () => {
+    expect(loadConfig({}).nodeTrustProxy).toEqual([]);
+    expect(loadConfig({ COURIER_NODE_TRUST_PROXY: '127.0.0.1, ::1' }).nodeTrustProxy).toEqual(['127.0.0.1', '::1']);
+    for (const value of ['1', 'true', '127.0.0.1/40'])
+      expect(() => loadConfig({ COURIER_NODE_TRUST_PROXY: value })).toThrow(/COURIER_NODE_TRUST_PROXY/);
   });
+
+  it.each(['the proxy', '10.0.0.256', '10.0.0.0/33', '10.0.0.5,', 'fe80::1::2'])(
+    'refuses a COURIER_TRUST_PROXY that is neither (%s), naming the setting, before a proxy list reaches Fastify',
+    (value) => {
+      expect(() => loadConfig({ COURIER_TRUST_PROXY: value })).toThrow(/COURIER_TRUST_PROXY/);
+    },
+  );
 
   it('never echoes a secret value in the error', () => {
     const attempt = () =>

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readTrustedProxyList, readTrustProxy, type TrustProxy } from '../contract/trust-proxy';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
@@ -10,18 +11,14 @@ const bool = z
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 // `true` trusts every X-Forwarded-For hop, so a client reaching the portal directly picks its own
 // address (and with it a fresh login budget); a hop count or the proxy's addresses trust only the proxy.
-const trustProxy = z
-  .union([z.boolean(), z.number().int().min(0), z.string().trim().min(1)])
-  .transform((v): boolean | number | string => {
-    if (typeof v !== 'string') return v;
-    if (/^(true|yes)$/.test(v)) return true;
-    if (/^(false|no)$/.test(v)) return false;
-    return /^\d+$/.test(v) ? Number(v) : v;
-  })
-  .refine(
-    (v) => typeof v !== 'string' || v.split(',').every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a.trim())),
-    'must be true, false, a hop count or comma-separated proxy addresses/CIDRs',
-  );
+// The parser is the transfer node's too (COURIER_NODE_TRUST_PROXY).
+const trustProxy = z.union([z.boolean(), z.number().int().min(0), z.string()]).transform((v, ctx): TrustProxy => {
+  if (typeof v !== 'string') return v;
+  const reading = readTrustProxy(v);
+  if (reading.ok) return reading.value;
+  ctx.addIssue({ code: 'custom', message: reading.error });
+  return z.NEVER;
+});
 const issuerUrl = z
   .url()
   .refine(
@@ -135,6 +132,20 @@ export const SETTINGS = {
       .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim().replace(/\/$/, '')).filter(Boolean))
       .pipe(z.array(z.url().refine((u) => /^https?:\/\/[^/]+$/.test(u), 'must be origins such as https://app.example.com'))),
     doc: "Comma-separated origins, besides the portal's own, whose pages may call the embedded node's HTTP Gateway from a browser (a page that loads the IBM SDK from another site).",
+  },
+  nodeTrustProxy: {
+    env: 'COURIER_NODE_TRUST_PROXY',
+    // A comma-separated string in the environment, a string or an array in the COURIER_CONFIG file.
+    schema: z
+      .union([z.string(), z.array(z.string())])
+      .default('')
+      .transform((v, ctx): string[] => {
+        const reading = readTrustedProxyList(Array.isArray(v) ? v.join(',') : v);
+        if (reading.ok) return reading.value;
+        ctx.addIssue({ code: 'custom', message: reading.error });
+        return z.NEVER;
+      }),
+    doc: "Addresses/CIDRs (`127.0.0.1`) of the proxies in front of the embedded node (`deploy/nginx/courier-node.conf`), whose `X-Forwarded-For` it believes for its transfer records, log and per-address connection cap ([docs/deployment.md](docs/deployment.md) §9). Unset: nobody's, so a client cannot choose its address; behind such a proxy every client then shares the proxy's.",
   },
   asperaSdkUrl: {
     env: 'COURIER_ASPERA_SDK_URL',

@@ -37,6 +37,23 @@ describe.each(DIALECTS)('COURIER_TRUST_PROXY on %s', (dialect) => {
     expect(session?.ip).toBe('203.0.113.7');
   });
 
+  it('with the proxy named by address, takes the rightmost address it did not write, never a forged leftmost one', async () => {
+    t = await createTestApp(dialect, { COURIER_TRUST_PROXY: '10.0.0.0/24' });
+    const from = (remoteAddress: string) =>
+      t!.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.7, 10.0.0.4' },
+        remoteAddress,
+        payload: { username: 'alice', password: TEST_PASSWORD },
+      });
+    expect((await from('10.0.0.5')).statusCode).toBe(200);
+    // A client that reaches the portal past the proxy writes what it likes: it is its own address.
+    expect((await from('192.0.2.9')).statusCode).toBe(200);
+    const sessions = await t.db.selectFrom('sessions').select('ip').execute();
+    expect(sessions.map((s) => s.ip).sort()).toEqual(['192.0.2.9', '203.0.113.7']);
+  });
+
   it('without it, records the proxy address and refuses the https origin as another site', async () => {
     t = await createTestApp(dialect, { COURIER_TRUST_PROXY: 'false' });
     const response = await login(t);

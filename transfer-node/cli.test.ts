@@ -51,6 +51,23 @@ describe('transfer-node CLI settings', () => {
     expect(parseNodeCliConfig([], { COURIER_NODE_ACCEL_REDIRECT: '/_courier_docroot/' })['accel-redirect']).toBe('/_courier_docroot/');
   });
 
+  it('reads COURIER_NODE_TRUST_PROXY as the proxies by address, trusting nobody unless set', () => {
+    expect(parseNodeCliConfig([], {})['trust-proxy']).toEqual([]);
+    expect(parseNodeCliConfig([], { COURIER_NODE_TRUST_PROXY: 'false' })['trust-proxy']).toEqual([]);
+    expect(parseNodeCliConfig(['--trust-proxy', '127.0.0.1, ::1, 10.0.0.0/24'], {})['trust-proxy']).toEqual([
+      '127.0.0.1',
+      '::1',
+      '10.0.0.0/24',
+    ]);
+  });
+
+  it.each(['1', 'true', 'nginx', '10.0.0.0/33', '127.0.0.1,,::1'])(
+    'refuses COURIER_NODE_TRUST_PROXY=%s: a hop count or true would believe a browser reaching the gateway directly',
+    (value) => {
+      expect(() => parseNodeCliConfig([], { COURIER_NODE_TRUST_PROXY: value })).toThrow(/COURIER_NODE_TRUST_PROXY \(--trust-proxy\): must/);
+    },
+  );
+
   it('reads the timeouts, connection caps and password throttle', () => {
     const env = {
       COURIER_NODE_UPLOAD_IDLE_TIMEOUT_SECONDS: '120',

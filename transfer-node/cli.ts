@@ -10,6 +10,7 @@ import { startTransferNode, type TransferNode } from './index';
 import type { NodeTlsOptions } from './tls';
 import type { NodeLimits } from './limits';
 import { hasStoredCredentials } from './secrets';
+import { readTrustedProxyList } from '../contract/trust-proxy';
 
 const SETTINGS = {
   port: 'COURIER_NODE_PORT',
@@ -34,6 +35,7 @@ const SETTINGS = {
   'tls-key': 'COURIER_NODE_TLS_KEY',
   'tls-self-signed': 'COURIER_NODE_TLS_SELF_SIGNED',
   'accel-redirect': 'COURIER_NODE_ACCEL_REDIRECT',
+  'trust-proxy': 'COURIER_NODE_TRUST_PROXY',
 } as const;
 type Setting = keyof typeof SETTINGS;
 
@@ -88,6 +90,16 @@ const configSchema = z.object({
     .regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/$/, 'must be a location prefix such as /_courier_docroot/ (starts and ends with /)')
     .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain . or .. segments')
     .optional(),
+  // docs/deployment.md §9: the portal's parser (COURIER_TRUST_PROXY), but proxies by address only.
+  'trust-proxy': z
+    .string()
+    .default('false')
+    .transform((text, ctx): string[] => {
+      const reading = readTrustedProxyList(text);
+      if (reading.ok) return reading.value;
+      ctx.addIssue({ code: 'custom', message: reading.error });
+      return z.NEVER;
+    }),
 });
 export type NodeCliConfig = z.infer<typeof configSchema>;
 
@@ -144,6 +156,7 @@ export async function runTransferNodeCli(argv: string[], env: NodeJS.ProcessEnv)
     limits: limitsOf(config),
     tls: tlsOf(config),
     accelRedirect: config['accel-redirect'],
+    trustProxy: config['trust-proxy'],
     logger: { level: env.COURIER_NODE_LOG_LEVEL ?? 'info' },
   });
   console.log(`Transfer node listening: Node API ${node.url}, HTTP Gateway ${node.gatewayUrl}`);

@@ -2,7 +2,7 @@
  * Entry point of the embedded transfer node: `startTransferNode` builds the services, the Fastify
  * app (app.ts) and listens. The composition root (launcher/) and the CLI (cli.ts) only call this.
  */
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { AccessKeys } from './access/access-keys';
@@ -10,7 +10,10 @@ import { FileIds } from './access/file-ids';
 import { Permissions } from './access/permissions';
 import { transferNodeApp } from './app';
 import type { NodeContext, NodeSettings } from './context';
-import { guardConnections } from './connection-guard';
+import { isProxyAddress } from '../contract/trust-proxy';
+import { trustedProxies } from './client-address';
+import { guardConnections, refusal } from './connection-guard';
+import { applyCorsHeaders } from './gateway/cors';
 import { GATEWAY_PREFIX } from './gateway/gateway-routes';
 import { acceptWsUploads } from './gateway/ws-upload';
 import { resolveLimits, type NodeLimits } from './limits';
@@ -46,6 +49,11 @@ export interface TransferNodeOptions {
   tls?: NodeTlsOptions;
   /** nginx's internal location prefix for X-Accel-Redirect hand-offs (docs/http-gateway.md §5.4). */
   accelRedirect?: string;
+  /**
+   * Addresses and CIDRs of the proxies in front of the node (docs/deployment.md §9): from them
+   * only, the client's address is read from X-Forwarded-For. Empty (the default): from nobody.
+   */
+  trustProxy?: readonly string[];
 }
 
 export interface TransferNode {
@@ -77,10 +85,16 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
   const transferUser = options.transferUser ?? 'xfer';
   const limits = resolveLimits(options.limits);
   const tls = options.tls ? await loadTls(options.stateDir, options.tls, host) : null;
+  const wrongProxy = options.trustProxy?.find((entry) => !isProxyAddress(entry));
+  if (wrongProxy !== undefined) throw new Error(`trustProxy: ${JSON.stringify(wrongProxy)} is not an address or CIDR`);
+  const proxies = trustedProxies(options.trustProxy ?? []);
   const app = Fastify({
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     logger: withSafeSerializers(options.logger),
     genReqId: () => randomUUID(),
+    // request.ip, which records, logs and throttles read: Fastify's walk of X-Forwarded-For from
+    // the right, believing only the proxies named (none by default, so a client cannot choose it).
+    ...(options.trustProxy?.length ? { trustProxy: (address: string) => proxies.trusts(address) } : {}),
     routerOptions: { maxParamLength: 64 * 1024 },
     // requestTimeout stays 0 (Fastify's default): a large upload may rightly take hours; the
     // upload's own idle timeout and the request deadline bound what a silent client holds.
@@ -106,6 +120,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     accelRedirect: options.accelRedirect ?? null,
     stateDir: options.stateDir,
   };
+  const guard = guardConnections(app.server as unknown as HttpServer, limits.maxConnections, limits.maxConnectionsPerIp, proxies);
   const ctx: NodeContext = {
     settings,
     files,
@@ -120,9 +135,21 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     fileIds,
     permissions: await Permissions.open(options.stateDir),
   };
-  guardConnections(app.server as unknown as HttpServer, limits.maxConnections, limits.maxConnectionsPerIp);
+  // A request a trusted proxy forwards counts against its client's per-address cap while it is open.
+  // Fastify types its app as a union with HTTP/2 here; this node only ever serves HTTP/1.1.
+  (app as unknown as FastifyInstance).addHook('onRequest', async (request, reply) => {
+    if (!proxies.trusts(request.socket.remoteAddress)) return;
+    const done = guard.admitForwarded(request.ip);
+    if (!done) {
+      // A page of an allowed origin may read why: a browser hides an answer without CORS headers.
+      if (request.url.startsWith(GATEWAY_PREFIX + '/')) applyCorsHeaders(request, reply, settings.corsOrigins);
+      const { status, headers, body } = refusal();
+      return reply.code(status).headers(headers).send(body);
+    }
+    reply.raw.once('close', done);
+  });
   await app.register(transferNodeApp, ctx);
-  const wsUploads = acceptWsUploads(app.server as unknown as HttpServer, ctx);
+  const wsUploads = acceptWsUploads(app.server as unknown as HttpServer, ctx, { proxies, guard });
   acceptCancelMethod(app.server as unknown as HttpServer, (request) => app.inject(request));
   try {
     await app.listen({ host, port: options.port });

@@ -16,6 +16,7 @@ import { REPO_ROOT } from '../../test-kit/courier-process';
 import { secretsPath } from '../secrets';
 import { SealedBox } from '../tokens/sealed-box';
 import { sha256, startTestNode, type TestNode } from '../test/node-harness';
+import { requestFrom } from '../test/raw-client';
 import { contentDisposition } from './send-download';
 import { accelRedirectUri } from './accel-redirect';
 
@@ -40,7 +41,7 @@ describe('accelRedirectUri', () => {
 describe.runIf(hasNginx())('a node behind nginx with COURIER_NODE_ACCEL_REDIRECT', () => {
   beforeAll(async () => {
     const port = await freePort();
-    t = await startTestNode({ publicUrl: `http://127.0.0.1:${port}`, accelRedirect: PREFIX });
+    t = await startTestNode({ publicUrl: `http://127.0.0.1:${port}`, accelRedirect: PREFIX, trustProxy: ['127.0.0.1'] });
     await mkdir(join(t.docroot, 'Outbox/folder'), { recursive: true });
     await writeFile(join(t.docroot, 'Outbox', NAME), content);
     await writeFile(join(t.docroot, 'Outbox/folder/a.txt'), 'alpha');
@@ -105,6 +106,17 @@ describe.runIf(hasNginx())('a node behind nginx with COURIER_NODE_ACCEL_REDIRECT
     const stale = await fetch(url, { headers: { range: `bytes=${at}-`, 'if-range': '"0-0"' } });
     expect(stale.status).toBe(200);
     expect(sha256(Buffer.from(await stale.arrayBuffer()))).toBe(sha256(content));
+  });
+
+  it('records the client nginx forwarded (COURIER_NODE_TRUST_PROXY=127.0.0.1), not nginx, nor what the client wrote', async () => {
+    // The client at 127.0.0.2 forges an entry; nginx (127.0.0.1 to the node) appends the address it saw.
+    const res = await requestFrom(await presign([`/Outbox/${NAME}`]), {
+      headers: { 'x-forwarded-for': '6.6.6.6' },
+      localAddress: '127.0.0.2',
+    });
+    expect(res.status).toBe(200);
+    const handedOff = await record(String(res.headers['x-transfer-id']));
+    expect(handedOff).toMatchObject({ status: 'completed', sessions: [{ client_ip_address: '127.0.0.2' }] });
   });
 
   it('never serves the internal location to a client, nor a tampered or expired URL', async () => {

@@ -4,9 +4,11 @@
  * A page on an origin the node does not serve is refused at the handshake, as CORS refuses it for
  * v3 (docs/http-gateway.md §7); clients without an Origin (the CLI) are authorized by the token alone.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { TrustedProxies } from '../client-address';
+import { refusal, type ConnectionGuard } from '../connection-guard';
 import type { NodeContext } from '../context';
 import { NodeError } from '../errors';
 import { GATEWAY_PREFIX } from './gateway-routes';
@@ -17,7 +19,13 @@ const MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
 // Time for the error message to leave before the socket is cut under a client that does not read.
 const CLOSE_GRACE_MS = 1000;
 
-export function acceptWsUploads(server: Server, ctx: NodeContext): { close(): void } {
+/** Who the client is behind the trusted proxies, and its per-address cap (connection-guard.ts). */
+export interface WsClients {
+  proxies: TrustedProxies;
+  guard: ConnectionGuard;
+}
+
+export function acceptWsUploads(server: Server, ctx: NodeContext, clients: WsClients): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -26,10 +34,15 @@ export function acceptWsUploads(server: Server, ctx: NodeContext): { close(): vo
     const origin = req.headers.origin;
     if (typeof origin === 'string' && !ctx.settings.corsOrigins.some((o) => o.replace(/\/$/, '') === origin))
       return refuse(socket, 403, 'Origin not allowed');
+    // Fastify routes no upgrade, so request.ip is not there: the same walk of X-Forwarded-For.
+    const clientIp = clients.proxies.clientAddress(req);
+    const done = clients.proxies.trusts(req.socket.remoteAddress) ? clients.guard.admitForwarded(clientIp) : () => undefined;
+    if (!done) return refuse(socket, 503, refusal().body.message);
+    socket.once('close', done);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      serve(ctx, ws, version, req);
+      serve(ctx, ws, version, req, clientIp);
     });
   });
   return {
@@ -47,15 +60,16 @@ function uploadVersion(url: string): WsApiVersion | null {
   return null;
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(socket: Duplex, status: 403 | 404 | 503, message: string): void {
   const body = JSON.stringify({ message, code: status });
+  const retry = status === 503 ? `Retry-After: ${refusal().headers['Retry-After']}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n${retry}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
-function serve(ctx: NodeContext, ws: WebSocket, version: WsApiVersion, req: IncomingMessage): void {
+function serve(ctx: NodeContext, ws: WebSocket, version: WsApiVersion, req: IncomingMessage, clientIp: string): void {
   const session = new WsUploadSession(
     ctx,
     version,
@@ -66,7 +80,7 @@ function serve(ctx: NodeContext, ws: WebSocket, version: WsApiVersion, req: Inco
         setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
       },
     },
-    { authorization: req.headers.authorization, clientIp: req.socket.remoteAddress ?? '' },
+    { authorization: req.headers.authorization, clientIp },
   );
   let chain = Promise.resolve();
   let pending = 0;

@@ -11,7 +11,8 @@ declare module 'ws' {
   type RawData = Buffer | ArrayBuffer | Buffer[];
 
   class WebSocket extends EventEmitter {
-    constructor(url: string, options?: { headers?: Record<string, string>; ca?: Buffer });
+    // Other options go to http.request: localAddress picks the client's address (a test's client behind or past a proxy).
+    constructor(url: string, options?: { headers?: Record<string, string>; ca?: Buffer; localAddress?: string });
     static readonly OPEN: number;
     readonly readyState: number;
     readonly isPaused: boolean;

@@ -380,8 +380,8 @@ const cases: Case[] = [
     attack: 'the code as a form, as text, and in the query string',
     expected: [
       { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-      // Text is parsed as a string, which is not the object the route takes.
-      { status: 400, code: 'VALIDATION_FAILED' },
+      // JSON is the only body the API takes: text is refused as a form is.
+      { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
       { status: 400, code: 'VALIDATION_FAILED' },
     ],
     run: async () => {
