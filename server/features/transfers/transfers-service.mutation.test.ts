@@ -5,6 +5,7 @@ import { gatewayUpload, partialUpload } from '../../../test-kit/gateway-upload';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createServiceFixture, type ServiceFixture } from '../../test/service-fixture';
 import { DIALECTS } from '../../test/test-database';
+import { createIdempotencyKeys } from './idempotency-keys';
 import { createTransfersRepository, type TransfersRepository } from './transfers-repository';
 import { createTransfersService } from './transfers-service';
 
@@ -43,6 +44,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       access: f.access,
       clients: f.clients,
       transfers,
+      keys: createIdempotencyKeys(f.db),
       tokenLifeSeconds: () => 600,
       onChange: () => (changes += 1),
     });
