@@ -4,7 +4,7 @@ import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-pr
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { createTestApp, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
-import { CLAIM_TAKEOVER_MS, IDEMPOTENCY_WINDOW_MS, createIdempotencyKeys } from './idempotency-keys';
+import { CLAIM_TAKEOVER_MS, IDEMPOTENCY_WINDOW_MS, createIdempotencyKeys, requestFingerprint } from './idempotency-keys';
 
 // POST /api/transfers with an Idempotency-Key (docs/api.md §8), on both databases, against a real node.
 describe.each(DIALECTS)('Idempotency-Key on POST /api/transfers on %s', (dialect) => {
@@ -51,7 +51,7 @@ describe.each(DIALECTS)('Idempotency-Key on POST /api/transfers on %s', (dialect
   }
 
   const records = async () => (await t.db.selectFrom('transfers').select(['id', 'user_id']).execute()).map((r) => r.id);
-  const tokenOf = (spec: { authentication?: unknown; token?: string }) => spec.token;
+  const tokenOf = (spec: { token?: string }) => spec.token;
 
   it('answers a repeat with the same record and a fresh spec, which carries the upload', async () => {
     const key = randomUUID();
@@ -121,7 +121,6 @@ describe.each(DIALECTS)('Idempotency-Key on POST /api/transfers on %s', (dialect
     const body = uploadOf('f.txt');
     const keys = createIdempotencyKeys(t.db);
     const users = await t.db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow();
-    const { requestFingerprint } = await import('./idempotency-keys');
     // What an instance killed mid-request leaves: its claim, no record. The fingerprint is of the
     // body as the route parsed it (defaults filled in).
     const parsed = { ...body, emptyFolders: [], replace: [] };
