@@ -46,6 +46,10 @@ export const ERROR_CODES = [
   // A package's personal link (docs/packages.md §7): 401 until its one-time code is given.
   'PACKAGE_CODE_REQUIRED',
   'WRONG_CODE',
+  // An Idempotency-Key reused for another request (422), or whose first request still runs (409,
+  // Retry-After): docs/api.md §8.
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -56,6 +56,22 @@ export const downloadRequestSchema = z
 export const createTransferRequestSchema = z.discriminatedUnion('direction', [uploadRequestSchema, downloadRequestSchema]);
 export type CreateTransferRequest = z.infer<typeof createTransferRequestSchema>;
 
+/**
+ * `POST /api/transfers` may carry an `Idempotency-Key` (docs/api.md §8): an opaque string the client
+ * chooses, 1 to 255 visible ASCII characters, optionally in the draft's quoted form (`"…"`). A repeat
+ * with the same key answers the same transfer instead of authorizing a second one.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const idempotencyKeySchema = z
+  .string()
+  .regex(
+    /^(?:[\x21-\x7e]{1,255}|"[\x21\x23-\x5b\x5d-\x7e]{1,255}")$/,
+    'An Idempotency-Key is 1 to 255 visible ASCII characters (no spaces or control characters), e.g. a UUID.',
+  )
+  .transform((key) => (key.length > 1 && key.startsWith('"') && key.endsWith('"') ? key.slice(1, -1) : key));
+/** The request headers `POST /api/transfers` reads; every other header passes through untouched. */
+export const createTransferHeadersSchema = z.looseObject({ 'idempotency-key': idempotencyKeySchema.optional() });
+
 export const transferRecordSchema = z.object({
   id: z.string(),
   userId: z.string(),

@@ -29,6 +29,7 @@ import { spacesRoutes } from './features/spaces/spaces-routes';
 import { createSpacesService, type SpacesService } from './features/spaces/spaces-service';
 import { createTransferFeed } from './features/transfers/transfer-feed';
 import { createTransferTracker } from './features/transfers/transfer-tracker';
+import { createIdempotencyKeys, IDEMPOTENCY_WINDOW_MS } from './features/transfers/idempotency-keys';
 import { createTransfersRepository } from './features/transfers/transfers-repository';
 import { transfersRoutes } from './features/transfers/transfers-routes';
 import { copyRoutes } from './features/transfers/copy-routes';
@@ -243,6 +244,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.embeddedNode) await nodes.registerEmbedded(options.embeddedNode);
   const access = createSpaceAccess(spacesRepository, audit);
   const transfersRepository = createTransfersRepository(db);
+  const idempotencyKeys = createIdempotencyKeys(db);
   const leases = createLeases({ db, ttlMs: config.leaseSeconds * 1000, log: app.log });
   const transferChanges = createChangeChannel({ databaseUrl: config.databaseUrl, db, log: app.log, channel: 'courier_transfers' });
   const feed = createTransferFeed(transfersRepository, options.feedIntervalMs, transferChanges);
@@ -287,6 +289,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clients,
     a3,
     transfers: transfersRepository,
+    keys: idempotencyKeys,
     tokenLifeSeconds: () => runtimeSettings.current('transferTokenLifeSeconds'),
     onChange: () => feed.nudge(),
   });
@@ -468,8 +471,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await registerSpa(app, options.spaDir, csp);
   }
 
+  // Hourly: ended sessions, and Idempotency-Keys past their day (docs/api.md §8).
   const purge = setInterval(
-    () => void leases.run('session-purge', () => auth.purgeEnded()).catch((err: unknown) => app.log.warn({ err }, 'session purge failed')),
+    () =>
+      void leases
+        .run('session-purge', async () => {
+          await auth.purgeEnded();
+          await idempotencyKeys.purgeCreatedBefore(Date.now() - IDEMPOTENCY_WINDOW_MS);
+        })
+        .catch((err: unknown) => app.log.warn({ err }, 'session purge failed')),
     3_600_000,
   );
   purge.unref();

@@ -69,6 +69,17 @@ export const ERRORS = {
     new AppError(status, status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST', `The transfer node "${nodeName}" refused the request: ${message}`),
   NodeNotFound: () => new AppError(404, 'NODE_NOT_FOUND', 'This transfer node is not registered.'),
   Conflict: (message: string) => new AppError(409, 'CONFLICT', message),
+  // docs/api.md §8: the Idempotency-Key draft's 422 and 409.
+  IdempotencyKeyReused: () =>
+    new AppError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request: send a new key with each new request.',
+    ),
+  IdempotencyKeyInUse: () =>
+    new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed. Try again in a second.', {
+      retryAfterSeconds: 1,
+    }),
   SpaceNameTaken: (existing: string) =>
     new AppError(409, 'NAME_TAKEN', `A space named ${JSON.stringify(existing)} exists; choose another name.`),
   /** `other` names the space already there, e.g. `the space "Alpha" (/projects/alpha)`. */

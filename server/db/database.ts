@@ -24,6 +24,7 @@ import * as m0017 from './migrations/0017-copy-transfers';
 import * as m0018 from './migrations/0018-package-external-links';
 import * as m0019 from './migrations/0019-leases';
 import * as m0020 from './migrations/0020-node-token-keys';
+import * as m0021 from './migrations/0021-idempotency-keys';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-package-external-links': m0018,
   '0019-leases': m0019,
   '0020-node-token-keys': m0020,
+  '0021-idempotency-keys': m0021,
 };
 
 /**

@@ -309,6 +309,18 @@ export interface Database {
   package_recipients: PackageRecipientsTable;
   leases: LeasesTable;
   package_downloads: PackageDownloadsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+/** A request's Idempotency-Key (migration 0021, docs/api.md §8). */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  operation: string;
+  key: string;
+  fingerprint: string;
+  transfer_id: string;
+  created_at: number;
+  claimed_at: number;
 }
 
 /** Who runs a kind of once-only work, until when (docs/deployment.md §3). */

@@ -15,6 +15,8 @@ export interface RequestOptions {
   ownsSession?: boolean;
   /** Sent even if the page goes away meanwhile (a report as the page closes). */
   keepalive?: boolean;
+  /** Request headers besides the ones every call sends (an Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 /** What any answer says about the session: how long it has left, or that it is gone. */
@@ -89,7 +91,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
 }
 
 export async function request<T = unknown>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers = new Headers({ accept: 'application/json' });
+  const headers = new Headers({ ...options.headers, accept: 'application/json' });
   if (options.body !== undefined) headers.set('content-type', 'application/json');
   if (method !== 'GET' && csrfToken !== null) headers.set(CSRF_HEADER, csrfToken);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api-error';
-import { createQueryClient, shouldRetry } from './create-query-client';
+import { createQueryClient, keyedWriteRetryDelay, shouldRetry } from './create-query-client';
 
 const lost = () => new ApiError({ code: 'SESSION_EXPIRED', message: 'Expired', status: 401 });
 
@@ -83,5 +83,22 @@ describe('shouldRetry', () => {
     expect(shouldRetry(0, new ApiError({ code: 'INTERNAL', message: '', status: 503 }))).toBe(true);
     expect(shouldRetry(0, new ApiError({ code: 'NETWORK_ERROR', message: '', status: 0 }))).toBe(true);
     expect(shouldRetry(2, new ApiError({ code: 'NETWORK_ERROR', message: '', status: 0 }))).toBe(false);
+  });
+});
+
+describe('keyedWriteRetryDelay (docs/api.md §8)', () => {
+  const error = (status: number, code: string, retryAfterSeconds?: number) =>
+    new ApiError({ code: code as ApiError['code'], message: '', status, retryAfterSeconds });
+
+  it('waits what the portal says when it is short, and shows a long wait instead of sitting it out', () => {
+    expect(keyedWriteRetryDelay(1, error(503, 'SERVER_BUSY', 2))).toBe(2000);
+    expect(keyedWriteRetryDelay(1, error(503, 'SERVER_BUSY', 30))).toBeNull();
+    expect(keyedWriteRetryDelay(1, error(429, 'TOO_MANY_ATTEMPTS', 1))).toBeNull();
+  });
+
+  it('backs off from 250 ms to 2 s, and stops after its last resend', () => {
+    expect([1, 2, 3, 4, 8].map((n) => keyedWriteRetryDelay(n, error(504, 'INTERNAL')))).toEqual([250, 500, 1000, 2000, 2000]);
+    expect(keyedWriteRetryDelay(9, error(0, 'NETWORK_ERROR'))).toBeNull();
+    expect(keyedWriteRetryDelay(1, new Error('not an answer'))).toBeNull();
   });
 });

@@ -42,8 +42,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   return rest;
 }
 
-/** The route's parameters of one kind (`path`, `query`) from its zod object schema. */
-function parameters(schema: unknown, where: 'path' | 'query'): Json[] {
+/** The route's parameters of one kind (`path`, `query`, `header`) from its zod object schema. */
+function parameters(schema: unknown, where: 'path' | 'query' | 'header'): Json[] {
   if (!isZod(schema)) return [];
   const json = jsonSchema(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
@@ -70,7 +70,13 @@ export function isDocumented(route: DocumentedRoute): boolean {
 export function openApiDocument(routes: readonly DocumentedRoute[], info: { version: string }): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes) {
-    const schema = (route.schema ?? {}) as { params?: unknown; querystring?: unknown; body?: unknown; response?: Record<string, unknown> };
+    const schema = (route.schema ?? {}) as {
+      params?: unknown;
+      querystring?: unknown;
+      headers?: unknown;
+      body?: unknown;
+      response?: Record<string, unknown>;
+    };
     const path = route.url.replace(/:([A-Za-z_]+)/g, '{$1}');
     const isPublic = route.config?.auth === 'public';
     const responses: Record<string, Json> = {};
@@ -91,7 +97,11 @@ export function openApiDocument(routes: readonly DocumentedRoute[], info: { vers
       ...(ROUTE_SUMMARIES[`${route.method} ${route.url}`] ? { summary: ROUTE_SUMMARIES[`${route.method} ${route.url}`] } : {}),
       security: isPublic ? [] : [{ sessionCookie: [] }, { apiToken: [] }],
       ...(isPublic ? {} : { 'x-courier-token-scope': tokenNeedOf(route.method, route.url) }),
-      parameters: [...parameters(schema.params, 'path'), ...parameters(schema.querystring, 'query')],
+      parameters: [
+        ...parameters(schema.params, 'path'),
+        ...parameters(schema.querystring, 'query'),
+        ...parameters(schema.headers, 'header'),
+      ],
       ...(isZod(schema.body)
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schema.body, 'input') } } } }
         : {}),

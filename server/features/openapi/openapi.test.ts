@@ -76,6 +76,15 @@ describe('GET /api/openapi.json', () => {
         expect.objectContaining({ name: 'path', in: 'query' }),
       ]),
     );
+    // A request header a route reads is a parameter too (docs/api.md §8).
+    expect(operation('POST /api/transfers')?.parameters).toEqual([
+      expect.objectContaining({
+        name: 'idempotency-key',
+        in: 'header',
+        required: false,
+        schema: expect.objectContaining({ type: 'string' }),
+      }),
+    ]);
     expect(document.components.schemas.Error.properties.code.enum).toEqual([...ERROR_CODES]);
   });
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import {
+  createTransferHeadersSchema,
   createTransferRequestSchema,
   createTransferResponseSchema,
   listTransfersQuerySchema,
@@ -37,8 +38,11 @@ export const transfersRoutes: FastifyPluginAsync<TransfersRoutesOptions> = async
 
   app.post(
     '/api/transfers',
-    { schema: { body: createTransferRequestSchema, response: { 201: createTransferResponseSchema } } },
-    async (request, reply) => reply.status(201).send(await transfers.create(requireSession(request).user, request.body)),
+    {
+      schema: { headers: createTransferHeadersSchema, body: createTransferRequestSchema, response: { 201: createTransferResponseSchema } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await transfers.create(requireSession(request).user, request.body, request.headers['idempotency-key'])),
   );
 
   app.get(

@@ -5,6 +5,7 @@ import { gatewayUpload, partialUpload } from '../../../test-kit/gateway-upload';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { createServiceFixture, type ServiceFixture } from '../../test/service-fixture';
 import { DIALECTS } from '../../test/test-database';
+import { CLAIM_TAKEOVER_MS, createIdempotencyKeys, IDEMPOTENCY_WINDOW_MS } from './idempotency-keys';
 import { createTransfersRepository, type TransfersRepository } from './transfers-repository';
 import { createTransfersService } from './transfers-service';
 
@@ -43,6 +44,7 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       access: f.access,
       clients: f.clients,
       transfers,
+      keys: createIdempotencyKeys(f.db),
       tokenLifeSeconds: () => 600,
       onChange: () => (changes += 1),
     });
@@ -346,6 +348,95 @@ describe.each(DIALECTS)('transfers service on %s', (dialect) => {
       const other = await upload(f.bob);
       await transfers.update(other.transfer.id, { node_transfer_id: 'unknown-on-node' });
       expect((await service.reportFromClient(f.bob, other.transfer.id, { status: 'cancelled' })).status).toBe('cancelled');
+    });
+  });
+
+  describe('Idempotency-Key (docs/api.md §8)', () => {
+    const body = (name = 'k.txt') => ({
+      spaceId,
+      direction: 'upload' as const,
+      folder: '/',
+      files: [{ path: name, size: 1 }],
+      emptyFolders: [],
+      replace: [],
+    });
+    const count = async () => (await f.db.selectFrom('transfers').select('id').execute()).length;
+    const keyRow = () => f.db.selectFrom('idempotency_keys').selectAll().executeTakeFirst();
+
+    it('answers a repeat with the record and a new spec, refuses another body, and is told to wait while the first runs', async () => {
+      const first = await service.create(f.bob, body(), 'k1');
+      const again = await service.create(f.bob, body(), 'k1');
+      expect(again.transfer).toEqual(first.transfer);
+      expect(again.transferSpec.token).not.toBe(first.transferSpec.token);
+      expect(changes).toBe(1);
+      await expect(service.create(f.bob, body('other.txt'), 'k1')).rejects.toMatchObject({
+        statusCode: 422,
+        code: 'IDEMPOTENCY_KEY_REUSED',
+      });
+      expect(await count()).toBe(1);
+      // A claim with no record yet, made just now: still running somewhere.
+      await f.db.deleteFrom('transfers').execute();
+      await f.db
+        .updateTable('idempotency_keys')
+        .set({ claimed_at: Date.now() - CLAIM_TAKEOVER_MS + 2_000 })
+        .execute();
+      await expect(service.create(f.bob, body(), 'k1')).rejects.toMatchObject({
+        statusCode: 409,
+        code: 'IDEMPOTENCY_KEY_IN_USE',
+        extra: { retryAfterSeconds: 1 },
+      });
+      expect(await count()).toBe(0);
+      // Past the takeover bound: its instance died; the repeat records under the claim's id.
+      await f.db
+        .updateTable('idempotency_keys')
+        .set({ claimed_at: Date.now() - CLAIM_TAKEOVER_MS - 1 })
+        .execute();
+      const taken = await service.create(f.bob, body(), 'k1');
+      expect(taken.transfer.id).toBe(first.transfer.id);
+      expect(await count()).toBe(1);
+      expect((await keyRow())?.claimed_at).toBeGreaterThan(Date.now() - CLAIM_TAKEOVER_MS);
+    });
+
+    it('answers for the record a slow first request inserted after the takeover, with no second record', async () => {
+      const first = await service.create(f.bob, body(), 'k2');
+      await f.db
+        .updateTable('idempotency_keys')
+        .set({ claimed_at: Date.now() - CLAIM_TAKEOVER_MS - 1 })
+        .execute();
+      await transfers.update(first.transfer.id, { title: 'as the first request recorded it' });
+      // The repeat reads no record (the first has not inserted yet), takes over, and meets the first's insert.
+      let reads = 0;
+      const racing = createTransfersService({
+        access: f.access,
+        clients: f.clients,
+        transfers: { ...transfers, find: async (id: string) => (reads++ === 0 ? undefined : transfers.find(id)) },
+        keys: createIdempotencyKeys(f.db),
+        tokenLifeSeconds: () => 600,
+        onChange: () => (changes += 1),
+      });
+      const answer = await racing.create(f.bob, body(), 'k2');
+      expect(answer.transfer).toMatchObject({ id: first.transfer.id, title: 'as the first request recorded it' });
+      expect(answer.transferSpec.token).toEqual(expect.any(String));
+      expect(await count()).toBe(1);
+      expect(changes).toBe(1);
+    });
+
+    it('lets a failed request release its key, and names a new request with a key past its day', async () => {
+      await expect(service.create(f.bob, { ...body(), spaceId: 'no-such-space' }, 'k3')).rejects.toMatchObject({ statusCode: 404 });
+      expect(await keyRow()).toBeUndefined();
+      const first = await service.create(f.bob, body(), 'k3');
+      await f.db
+        .updateTable('idempotency_keys')
+        .set({ created_at: Date.now() - IDEMPOTENCY_WINDOW_MS })
+        .execute();
+      const later = await service.create(f.bob, body(), 'k3');
+      expect(later.transfer.id).not.toBe(first.transfer.id);
+      expect(await count()).toBe(2);
+      // Each person's keys are their own.
+      await mkdir(onNode(root), { recursive: true });
+      await writeFile(onNode(`${root}/d.txt`), 'd');
+      const carolsKey = await service.create(f.carol, { spaceId, direction: 'download', paths: ['/d.txt'], except: [] }, 'k3');
+      expect(carolsKey.transfer.userId).toBe(f.carol.id);
     });
   });
 

@@ -12,6 +12,7 @@ import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
 import { fromNodePath, spaceToNodePath } from '../spaces/space-path';
 import { folderLookup, readWholeFolder } from '../files/folder-names';
+import { CLAIM_TAKEOVER_MS, IDEMPOTENCY_WINDOW_MS, requestFingerprint, type IdempotencyKeys } from './idempotency-keys';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 const MAX_RECORDED_PATHS = 100;
@@ -22,6 +23,18 @@ const topName = (path: string) => path.split('/')[0] as string;
 
 type UploadRequest = Extract<CreateTransferRequest, { direction: 'upload' }>;
 type DownloadRequest = Extract<CreateTransferRequest, { direction: 'download' }>;
+
+/**
+ * Which record a request authorizes: a new one under `id`, or, for a repeat of an Idempotency-Key
+ * (docs/api.md §8), the `existing` record the first request made, which gets a fresh spec and no twin.
+ */
+interface Order {
+  id: string;
+  existing?: TransferRow | undefined;
+}
+
+/** The operation an Idempotency-Key of `POST /api/transfers` is scoped to. */
+const CREATE_OPERATION = 'POST /api/transfers';
 
 /**
  * Transfer authorization, scenario S5: check the role on the confined path, ask the space's node
@@ -35,15 +48,17 @@ export function createTransfersService(deps: {
   /** A3 nodes: transfers are set up with the person's own bearer token (docs/node-api.md §6.5). */
   a3?: A3Access;
   transfers: TransfersRepository;
+  /** Idempotency-Keys of `POST /api/transfers` (docs/api.md §8). */
+  keys: IdempotencyKeys;
   /** Read for each transfer: an admin changes it at run time (server/features/settings/runtime-settings.ts). */
   tokenLifeSeconds: () => number;
   onChange: () => void;
 }) {
-  const { access, clients, a3, transfers, tokenLifeSeconds, onChange } = deps;
+  const { access, clients, a3, transfers, keys, tokenLifeSeconds, onChange } = deps;
 
   const confine = access.confine;
 
-  async function upload(user: User, request: UploadRequest): Promise<CreateTransferResponse> {
+  async function upload(user: User, request: UploadRequest, order: Order): Promise<CreateTransferResponse> {
     const folder = await confine(user, request.spaceId, 'upload', request.folder);
     const files: Array<{ path: string; size: number }> = [];
     for (const f of request.files) files.push({ path: (await confine(user, request.spaceId, 'upload', f.path)).slice(1), size: f.size });
@@ -52,7 +67,7 @@ export function createTransfersService(deps: {
     if (files.some((f) => f.path === '')) throw ERRORS.InvalidPath('', 'is not a file name');
 
     const { space, role } = await access.authorize(user, request.spaceId, 'upload', folder);
-    const id = randomUUID();
+    const { id } = order;
     const destination = spaceToNodePath(space.root_path, folder);
     for (const f of files) spaceToNodePath(destination, `/${f.path}`);
     const target = await clients.forNode(space.node_id);
@@ -97,7 +112,7 @@ export function createTransfersService(deps: {
     // What the history shows: the dropped items (top-level names), not every file of a 20,000-file tree.
     const dropped = [...new Set(files.map((f) => topName(f.path)))];
     return record(user, request, spec, transferSpec, {
-      id,
+      ...order,
       folder,
       paths: dropped,
       fileCount: files.length,
@@ -138,12 +153,16 @@ export function createTransfersService(deps: {
     return replace;
   }
 
-  async function download(user: User, request: DownloadRequest, shareId: string | null = null): Promise<CreateTransferResponse> {
+  async function download(
+    user: User,
+    request: DownloadRequest,
+    order: Order & { shareId?: string | null },
+  ): Promise<CreateTransferResponse> {
+    const { id, shareId = null } = order;
     const paths: string[] = [];
     if (request.allOf !== undefined) paths.push(...(await wholeFolder(user, request.spaceId, request.allOf, request.except)));
     for (const raw of request.paths) paths.push(await confine(user, request.spaceId, 'download', raw));
     const { space } = await access.authorize(user, request.spaceId, 'download', paths.join('\n'));
-    const id = randomUUID();
     // Sources relative to the space's root, so the browser sees space paths, not the node's layout.
     const sourceRoot = spaceToNodePath(space.root_path, '/');
     const target = await clients.forNode(space.node_id);
@@ -175,7 +194,7 @@ export function createTransfersService(deps: {
             : null;
     const transferSpec = { ...spec.transferSpec, title, ...(zipName === null ? {} : { zip_required: true, download_name: zipName }) };
     return record(user, request, spec, transferSpec, {
-      id,
+      ...order,
       shareId,
       folder: commonParent(paths),
       paths,
@@ -249,6 +268,8 @@ export function createTransfersService(deps: {
     transferSpec: TransferSpec,
     fields: {
       id: string;
+      /** A repeat's record (docs/api.md §8): answered as it is now, with the fresh spec, and not inserted again. */
+      existing?: TransferRow | undefined;
       shareId?: string | null;
       packageId?: string | null;
       folder: string;
@@ -292,21 +313,77 @@ export function createTransfersService(deps: {
       share_id: fields.shareId ?? null,
       package_id: fields.packageId ?? null,
     };
-    await transfers.insert(row);
+    const answer = (saved: TransferRow): CreateTransferResponse => ({
+      transfer: toTransferRecord(saved),
+      transferSpec,
+      clients: clientOptions,
+      tokenLifeSeconds: spec.tokenLifeSeconds,
+    });
+    if (fields.existing) return answer(fields.existing);
+    try {
+      await transfers.insert(row);
+    } catch (error) {
+      // The id is taken: a slow first request and the repeat that took its claim over both got this
+      // far (docs/api.md §8). The first insert is the record; this answer is for it, with its own spec.
+      const saved = await transfers.find(fields.id);
+      if (saved) return answer(saved);
+      throw error;
+    }
     onChange();
-    return { transfer: toTransferRecord(row), transferSpec, clients: clientOptions, tokenLifeSeconds: spec.tokenLifeSeconds };
+    return answer(row);
+  }
+
+  const authorizeAs = (user: User, request: CreateTransferRequest, order: Order) =>
+    request.direction === 'upload' ? upload(user, request, order) : download(user, request, order);
+
+  /**
+   * `POST /api/transfers` with an Idempotency-Key (docs/api.md §8): the first request claims the key
+   * and records the transfer as any other; a repeat with the same body answers that record with a
+   * fresh spec from the node (the spec is a bearer token: never stored); one with another body is
+   * refused (422); one arriving while the first still runs is told to come back (409, Retry-After),
+   * unless the first has recorded nothing for CLAIM_TAKEOVER_MS: its instance died, the repeat takes
+   * the claim over under the same transfer id. A request that fails lets its key go: an error is
+   * answered, not stored, so a repeat runs afresh.
+   */
+  async function createOnce(user: User, request: CreateTransferRequest, key: string): Promise<CreateTransferResponse> {
+    const fingerprint = requestFingerprint(request);
+    const ref = { userId: user.id, operation: CREATE_OPERATION, key };
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const now = Date.now();
+      const { claimed, row } = await keys.claim(ref, fingerprint, randomUUID(), now);
+      if (!claimed && row.created_at <= now - IDEMPOTENCY_WINDOW_MS) {
+        // Past its day, not yet purged: the key is free again.
+        await keys.release(row);
+        continue;
+      }
+      if (row.fingerprint !== fingerprint) throw ERRORS.IdempotencyKeyReused();
+      if (!claimed) {
+        const existing = await transfers.find(row.transfer_id);
+        if (existing) return authorizeAs(user, request, { id: existing.id, existing });
+        if (row.claimed_at > now - CLAIM_TAKEOVER_MS || !(await keys.takeOver(row, now))) throw ERRORS.IdempotencyKeyInUse();
+      }
+      const holding = { ...row, claimed_at: now };
+      try {
+        return await authorizeAs(user, request, { id: row.transfer_id });
+      } catch (error) {
+        await keys.release(holding);
+        throw error;
+      }
+    }
+    throw ERRORS.IdempotencyKeyInUse();
   }
 
   return {
-    create: (user: User, request: CreateTransferRequest) =>
-      request.direction === 'upload' ? upload(user, request) : download(user, request),
+    /** `idempotencyKey`: the request's Idempotency-Key, when it sent one (docs/api.md §8). */
+    create: (user: User, request: CreateTransferRequest, idempotencyKey?: string) =>
+      idempotencyKey === undefined ? authorizeAs(user, request, { id: randomUUID() }) : createOnce(user, request, idempotencyKey),
 
     /**
      * A download through a share link (docs/sharing.md §5): authorized exactly as `user` (the
      * sharer, with their rights of now) downloading it, and recorded with the link's id, which is
      * how its completion is later counted against the link.
      */
-    downloadForShare: (sharer: User, request: DownloadRequest, shareId: string) => download(sharer, request, shareId),
+    downloadForShare: (sharer: User, request: DownloadRequest, shareId: string) => download(sharer, request, { id: randomUUID(), shareId }),
 
     /**
      * A package's upload or download (docs/packages.md §2): the package service has decided who may
