@@ -15,6 +15,7 @@ import { GATEWAY_PREFIX } from './gateway/gateway-routes';
 import { acceptWsUploads } from './gateway/ws-upload';
 import { resolveLimits, type NodeLimits } from './limits';
 import { loadTls, type NodeTlsOptions } from './tls';
+import { resolveSendTuning, type SendTuning } from './ops/session-client';
 
 export { loadTls } from './tls';
 import { AuthThrottle } from './node-api/auth-throttle';
@@ -46,6 +47,8 @@ export interface TransferNodeOptions {
   tls?: NodeTlsOptions;
   /** nginx's internal location prefix for X-Accel-Redirect hand-offs (docs/http-gateway.md §5.4). */
   accelRedirect?: string;
+  /** Part size and retry waits of node-to-node sends; defaults in ops/session-client.ts. */
+  send?: Partial<SendTuning>;
 }
 
 export interface TransferNode {
@@ -119,6 +122,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     accessKeys: await AccessKeys.open(options.stateDir),
     fileIds,
     permissions: await Permissions.open(options.stateDir),
+    send: resolveSendTuning(options.send),
   };
   guardConnections(app.server as unknown as HttpServer, limits.maxConnections, limits.maxConnectionsPerIp);
   await app.register(transferNodeApp, ctx);
