@@ -38,6 +38,8 @@ function retryAfterMs(value: string | undefined, now: number): number | null {
   const text = value?.trim();
   if (!text) return null;
   if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+  // The date form servers send (IMF-fixdate); Date.parse alone would read "-1" as a year.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return null;
   const date = Date.parse(text);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
