@@ -177,5 +177,10 @@ export function remoteError(status: number, text: string, retryAfter?: string): 
   } catch {
     // not JSON: the text itself, cut
   }
-  return new NodeError(status, `The remote HTTP Gateway refused the transfer (${status}): ${message}`, 'remote', retryAfter ? { 'Retry-After': retryAfter } : {});
+  return new NodeError(
+    status,
+    `The remote HTTP Gateway refused the transfer (${status}): ${message}`,
+    'remote',
+    retryAfter ? { 'Retry-After': retryAfter } : {},
+  );
 }

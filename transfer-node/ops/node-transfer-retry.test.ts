@@ -5,7 +5,7 @@
  * session for a re-post, as each case should. Parts are 2 MiB here (the source's `send` option), so
  * a file of a few MiB goes in five of them.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -22,21 +22,29 @@ const AIMED = String(PART);
 let source: TestNode;
 let destination: TestNode;
 
-/** What the proxy does to a request: pass it, answer for the destination, or cut it after `after` body bytes. */
-type Fault = { answer: number; headers?: Record<string, string> } | { cutAfter: number } | null;
+/**
+ * What the proxy does to a request: pass it (null), pass it once `until` resolves, answer for the
+ * destination, or cut the source's connection after `cutAfter` body bytes; the destination's side
+ * of a cut closes after those bytes once `lingers` resolves (a cut it does not see at once, as
+ * across a WAN).
+ */
+type Fault =
+  { answer: number; headers?: Record<string, string> } | { cutAfter: number; lingers: Promise<void> } | { until: Promise<void> } | null;
 interface Seen {
   method: string;
   path: string;
   offset?: string;
   length?: string;
   fault: Fault;
+  /** The destination's answer, when one came. */
+  status?: number;
+  /** Body bytes forwarded to the destination. */
+  forwarded: number;
 }
 
 interface FaultyProxy {
   url: string;
   seen: Seen[];
-  /** PATCH body bytes forwarded to the destination. */
-  forwarded: number;
   /** Resolves at the first fault played. */
   faulted: Promise<void>;
   close(): Promise<void>;
@@ -48,7 +56,6 @@ async function faultyProxy(decide: (req: IncomingMessage, seen: Seen[]) => Fault
   const proxy: FaultyProxy = {
     url: '',
     seen: [],
-    forwarded: 0,
     faulted: new Promise((resolve) => (markFaulted = resolve)),
     close: async () => {},
   };
@@ -56,7 +63,8 @@ async function faultyProxy(decide: (req: IncomingMessage, seen: Seen[]) => Fault
     const path = (req.url ?? '').slice(target.pathname.length).replace(/\/[A-Za-z0-9_-]{43}/, '/{id}');
     const offset = req.headers['upload-offset'] as string | undefined;
     const fault = decide(req, proxy.seen);
-    proxy.seen.push({ method: req.method ?? '', path, offset, length: req.headers['content-length'], fault });
+    const seen: Seen = { method: req.method ?? '', path, offset, length: req.headers['content-length'], fault, forwarded: 0 };
+    proxy.seen.push(seen);
     if (fault) markFaulted();
     if (fault && 'answer' in fault) {
       const body = JSON.stringify({ message: `The proxy answered ${fault.answer}`, code: fault.answer });
@@ -64,30 +72,50 @@ async function faultyProxy(decide: (req: IncomingMessage, seen: Seen[]) => Fault
       req.resume();
       return;
     }
-    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    if (fault && 'until' in fault) req.pause();
+    void (fault && 'until' in fault ? fault.until : Promise.resolve()).then(() =>
+      forward(req, res, seen, fault && 'cutAfter' in fault ? fault : null),
+    );
+  });
+  function forward(req: IncomingMessage, res: ServerResponse, seen: Seen, fault: { cutAfter: number; lingers: Promise<void> } | null) {
+    // A connection of its own per request: one whose body was cut short must not carry the next.
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false },
+      (answer) => {
+        seen.status = answer.statusCode;
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
-    let passed = 0;
+    // Once the destination answered, the rest of the body goes nowhere: a paused request would keep
+    // this connection from reading the source's next request on it.
+    upstream.on('response', (answer) =>
+      answer.on('end', () => {
+        if (req.complete) return;
+        upstream.destroy();
+        req.resume();
+      }),
+    );
     req.on('data', (chunk: Buffer) => {
-      const room = fault ? fault.cutAfter - passed : chunk.length;
+      if (seen.status !== undefined) return;
+      const room = fault ? fault.cutAfter - seen.forwarded : chunk.length;
       const part = chunk.subarray(0, Math.max(0, room));
-      passed += part.length;
-      if (req.method === 'PATCH') proxy.forwarded += part.length;
+      seen.forwarded += part.length;
       if (part.length === chunk.length) {
         if (!upstream.write(chunk)) req.pause();
         return;
       }
-      // The cut: the bytes before it reach the destination (its socket closes after them), and the
-      // source's connection is reset.
+      // The cut: the source's connection is reset; the bytes before it reach the destination, whose
+      // socket closes after them once the fault lets it.
       req.pause();
-      upstream.write(part, () => upstream.destroy());
       req.socket.destroy();
+      upstream.write(part, () => void fault?.lingers.then(() => upstream.destroy()));
     });
     upstream.on('drain', () => req.resume());
     req.on('end', () => upstream.end());
-  });
+    req.resume();
+  }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   proxy.url = `http://127.0.0.1:${(server.address() as { port: number }).port}${target.pathname}`;
@@ -130,30 +158,68 @@ async function newSpec(folder: string) {
 const aimed = (proxy: FaultyProxy) => proxy.seen.filter((s) => s.method === 'PATCH' && s.offset === AIMED);
 const isAimed = (req: IncomingMessage) => req.method === 'PATCH' && req.headers['upload-offset'] === AIMED;
 
-async function rememberedSession(): Promise<string | null> {
-  const [file] = await readdir(join(source.stateDir, 'outgoing-sessions')).catch(() => []);
-  return file ? JSON.parse(await readFile(join(source.stateDir, 'outgoing-sessions', file), 'utf8')).id : null;
+/** The session the source keeps for this spec's token (outgoing-sessions.ts), if any. */
+async function rememberedSession(spec: Record<string, unknown>): Promise<string | null> {
+  const file = join(source.stateDir, 'outgoing-sessions', `${createHash('sha256').update(String(spec.token)).digest('hex')}.json`);
+  return readFile(file, 'utf8').then(
+    (text) => JSON.parse(text).id as string,
+    () => null,
+  );
 }
 
 it('a part cut mid-way is sent again from where the destination stopped: the file lands whole, its bytes counted once', async () => {
-  const proxy = await faultyProxy((req, seen) =>
-    isAimed(req) && !seen.some((s) => s.fault) ? { cutAfter: Math.round(PART * 0.75) } : null,
-  );
+  // The destination sees the cut only once the source has tried again three times, each refused
+  // (409: those bytes are still being received), which must not spend the part's attempts; the
+  // fourth try is answered 503 and lets the cut through, and the status call after it waits until
+  // the destination holds what arrived of the part.
+  const inPart = (offset: unknown) => Number(offset) >= PART && Number(offset) < 2 * PART;
+  const partRequests = (seen: Seen[]) => seen.filter((s) => s.method === 'PATCH' && inPart(s.offset));
+  let noticeCut = () => {};
+  const lingers = new Promise<void>((resolve) => (noticeCut = resolve));
+  let cutSeen = false;
+  const proxy = await faultyProxy((req, seen) => {
+    if (req.method === 'GET' && cutSeen) {
+      const status = `${destination.node.gatewayUrl}${(req.url ?? '').slice(new URL(destination.node.gatewayUrl).pathname.length)}`;
+      return {
+        until: waitFor(async () =>
+          (await (await fetch(status)).json()).files[0].received.some(([from, to]: [number, number]) => from <= PART && to > PART),
+        ),
+      };
+    }
+    if (req.method !== 'PATCH' || !inPart(req.headers['upload-offset'])) return null;
+    const before = partRequests(seen).length;
+    if (before === 0) return { cutAfter: Math.round(PART * 0.75), lingers };
+    if (before < 4) return null;
+    if (before > 4) return null;
+    noticeCut();
+    cutSeen = true;
+    return { answer: 503 };
+  });
   try {
     const record = await ended(await start(proxy, await newSpec('Cut')));
     expect(record).toMatchObject({ status: 'completed', error_code: 0, files_completed: 1, bytes_transferred: data.length });
     expect(sha256(await readFile(join(destination.docroot, 'Cut', 'big.bin')))).toBe(sha256(data));
-    // Before sending again the source asked what the session held, then sent the rest of that part only.
-    const [cut, ...again] = aimed(proxy);
-    expect(cut?.fault).toEqual({ cutAfter: Math.round(PART * 0.75) });
-    expect(proxy.seen.some((s) => s.method === 'GET' && s.path === '/v3/upload-sessions/{id}')).toBe(true);
-    const resent = proxy.seen.filter((s) => s.method === 'PATCH' && Number(s.offset) > PART && Number(s.offset) < 2 * PART);
-    expect(resent).toHaveLength(1);
-    expect(Number(resent[0]?.offset) + Number(resent[0]?.length)).toBe(2 * PART);
-    expect(again).toEqual([]);
-    expect(proxy.forwarded).toBeGreaterThanOrEqual(data.length);
-    expect(proxy.forwarded).toBeLessThan(data.length + PART);
+    // Each time the source asked what the session held; at last it sent the rest of the part only.
+    const tries = partRequests(proxy.seen);
+    expect(tries.map((s) => s.status ?? s.fault)).toEqual([
+      { cutAfter: Math.round(PART * 0.75), lingers },
+      409,
+      409,
+      409,
+      { answer: 503 },
+      204,
+    ]);
+    expect(tries.slice(1, 4).map((s) => s.offset)).toEqual([AIMED, AIMED, AIMED]);
+    const last = tries.at(-1);
+    expect(Number(last?.offset)).toBeGreaterThan(PART);
+    expect(Number(last?.offset) + Number(last?.length)).toBe(2 * PART);
+    expect(proxy.seen.filter((s) => s.method === 'GET' && s.path === '/v3/upload-sessions/{id}')).toHaveLength(5);
+    // What the destination took (a refused part writes nothing) is the file and less than a part more.
+    const taken = proxy.seen.filter((s) => s.method === 'PATCH' && s.status !== 409).reduce((sum, s) => sum + s.forwarded, 0);
+    expect(taken).toBeGreaterThanOrEqual(data.length);
+    expect(taken).toBeLessThan(data.length + PART);
   } finally {
+    noticeCut();
     await proxy.close();
   }
 });
@@ -173,12 +239,13 @@ it('a part answered 503 twice passes the third time', async () => {
 it('a part refused with 403 fails the send at once, with the refusal, and gives the session back', async () => {
   const proxy = await faultyProxy((req) => (isAimed(req) ? { answer: 403 } : null));
   try {
-    const record = await ended(await start(proxy, await newSpec('Refused')));
+    const spec = await newSpec('Refused');
+    const record = await ended(await start(proxy, spec));
     expect(record).toMatchObject({ status: 'failed', error_code: 403 });
     expect(record.error_desc).toBe('The remote HTTP Gateway refused the transfer (403): The proxy answered 403');
     expect(aimed(proxy)).toHaveLength(1);
     expect(proxy.seen.filter((s) => s.method === 'GET' && s.path === '/v3/upload-sessions/{id}')).toEqual([]);
-    await waitFor(async () => (await rememberedSession()) === null);
+    expect(await rememberedSession(spec)).toBeNull();
     expect(await readdir(join(destination.docroot, 'Refused'))).toEqual([]);
   } finally {
     await proxy.close();
@@ -196,7 +263,7 @@ it('a part that fails every time fails the send naming it, keeps the session, an
       `Bytes ${PART}–${2 * PART - 1} of /Out/big.bin failed 4 times; the last time: The remote HTTP Gateway refused the transfer (502): The proxy answered 502`,
     );
     expect(aimed(proxy)).toHaveLength(4);
-    sessionId = await rememberedSession();
+    sessionId = await rememberedSession(spec);
     expect(sessionId).not.toBeNull();
   } finally {
     await proxy.close();
@@ -213,8 +280,8 @@ it('a part that fails every time fails the send naming it, keeps the session, an
     expect(record).toMatchObject({ status: 'completed', bytes_transferred: data.length });
     expect(sha256(await readFile(join(destination.docroot, 'Down', 'big.bin')))).toBe(sha256(data));
     expect(healthy.seen.filter((s) => s.method === 'POST' && s.path === '/v3/upload-sessions')).toEqual([]);
-    expect(healthy.forwarded).toBe(data.length - held);
-    expect(await rememberedSession()).toBeNull();
+    expect(healthy.seen.filter((s) => s.method === 'PATCH').reduce((sum, s) => sum + s.forwarded, 0)).toBe(data.length - held);
+    expect(await rememberedSession(spec)).toBeNull();
   } finally {
     await healthy.close();
   }
@@ -224,9 +291,10 @@ it('a cancel during the wait before a retry stops the send at once and deletes t
   // Retry-After asks for 10 s: waitFor's 5 s would time out if the cancel did not cut the wait.
   const proxy = await faultyProxy((req) => (isAimed(req) ? { answer: 503, headers: { 'retry-after': '3600' } } : null));
   try {
-    const id = await start(proxy, await newSpec('Canceled'));
+    const spec = await newSpec('Canceled');
+    const id = await start(proxy, spec);
     await proxy.faulted;
-    const sessionId = await waitFor(rememberedSession);
+    const sessionId = await waitFor(() => rememberedSession(spec));
     expect((await source.api(`/ops/transfers/${id}`, undefined, { method: 'DELETE' })).status).toBe(204);
     const record = await waitFor(async () => {
       const r = await source.apiJson(`/ops/transfers/${id}`);
@@ -234,7 +302,7 @@ it('a cancel during the wait before a retry stops the send at once and deletes t
     });
     expect(record).toMatchObject({ status: 'canceled', error_code: 499 });
     expect(aimed(proxy)).toHaveLength(1);
-    await waitFor(async () => (await rememberedSession()) === null);
+    await waitFor(async () => (await rememberedSession(spec)) === null);
     expect((await fetch(`${destination.node.gatewayUrl}/v3/upload-sessions/${sessionId}`)).status).toBe(404);
     expect(await readdir(join(destination.docroot, 'Canceled'))).toEqual([]);
   } finally {

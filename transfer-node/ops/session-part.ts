@@ -5,7 +5,7 @@
  * again. Its bytes count in the record once: what the remote holds and what the socket has taken
  * since, never more than was counted already.
  */
-import type { Agent } from 'node:http';
+import type { Agent, ClientRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeError } from '../errors';
 import { missingRanges, type ByteRange } from '../gateway/byte-ranges';
@@ -39,6 +39,10 @@ export async function sendPartWithRetries(route: PartRoute, part: Part, file: Lo
   let counted = 0;
   let held = 0;
   let ranges: ByteRange[] = [[part.start, part.end]];
+  // Failed attempts that count against PART_ATTEMPTS, and since when the remote is still writing
+  // this part's cut request (0: it is not).
+  let failed = 0;
+  let writingSince = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       if (attempt > 1) {
@@ -56,15 +60,19 @@ export async function sendPartWithRetries(route: PartRoute, part: Part, file: Lo
       if (counted < length) count(length - counted);
       return;
     } catch (err) {
-      if (route.stop.aborted) throw err;
-      if (!isTransient(err, attempt > 1)) throw err;
-      if (attempt >= PART_ATTEMPTS)
+      if (route.stop.aborted || !isTransient(err, attempt > 1)) throw err;
+      // A connection cut between the nodes may live on at the remote until its own idle limit (the
+      // same 60 s by default): it refuses the bytes meanwhile (409), which is waiting, not failing.
+      const stillWriting = attempt > 1 && err.status === 409;
+      writingSince = stillWriting ? writingSince || Date.now() : 0;
+      if (!stillWriting || Date.now() - writingSince >= route.idleMs) failed += 1;
+      if (failed >= PART_ATTEMPTS)
         throw new NodeError(
           err.status,
-          `Bytes ${part.start}–${part.end - 1} of ${file.nodePath} failed ${PART_ATTEMPTS} times; the last time: ${err.message}`,
+          `Bytes ${part.start}–${part.end - 1} of ${file.nodePath} failed ${attempt} times; the last time: ${err.message}`,
           'interrupted',
         );
-      await sleep(retryDelayMs(attempt, route.retryDelayMs, err.headers['Retry-After']), undefined, { signal: route.stop }).catch(() => {
+      await sleep(retryDelayMs(failed, route.retryDelayMs, err.headers['Retry-After']), undefined, { signal: route.stop }).catch(() => {
         throw new NodeError(499, 'The transfer was canceled');
       });
     }
@@ -73,7 +81,7 @@ export async function sendPartWithRetries(route: PartRoute, part: Part, file: Lo
 
 /** The ranges of `part` the remote does not hold (docs/http-gateway.md §11.3). */
 async function missingOfPart(route: PartRoute, part: Part): Promise<ByteRange[]> {
-  const status = await call(route.base, 'GET', undefined, route.agent, route.stop);
+  const status = await call(route.base, 'GET', undefined, route.agent, route.stop, route.idleMs);
   if (status.status !== 200) throw remoteError(status.status, status.text, status.retryAfter);
   const received = parseSession(status.text)?.files[part.file]?.received;
   if (!received) throw new NodeError(502, 'The remote HTTP Gateway answered a session status this node cannot read', 'remote');
@@ -85,6 +93,7 @@ async function missingOfPart(route: PartRoute, part: Part): Promise<ByteRange[]>
 
 async function sendRange(route: PartRoute, part: Part, file: LocalFile, onBytes: (n: number) => void): Promise<void> {
   let sending: Promise<void> = Promise.resolve();
+  let request: ClientRequest | undefined;
   const answer = await exchange(
     `${route.base}/files/${part.file}`,
     {
@@ -98,8 +107,8 @@ async function sendRange(route: PartRoute, part: Part, file: LocalFile, onBytes:
     },
     route.stop,
     (req) => {
-      // A connection that stalls (a proxy that dropped it silently) is cut, as a reset one is.
-      req.setTimeout(route.idleMs, () => req.destroy(new Error(`no byte moved for ${route.idleMs / 1000} s`)));
+      request = req;
+      cutWhenIdle(req, route.idleMs);
       return (sending = pumpFile(file.abs, part.start, part.end - part.start, req, onBytes).catch(() => {
         // A file that shrank or went while it was read: the remote must not take a hole.
         req.destroy();
@@ -108,7 +117,11 @@ async function sendRange(route: PartRoute, part: Part, file: LocalFile, onBytes:
     },
   );
   const text = await readSmall(answer);
-  if (answer.statusCode !== 204) throw remoteError(answer.statusCode ?? 502, text, answer.headers['retry-after']);
+  if (answer.statusCode !== 204) {
+    // Answered before its body went (a refusal, a proxy's 503): the rest of the part is not sent for nothing.
+    request?.destroy();
+    throw remoteError(answer.statusCode ?? 502, text, answer.headers['retry-after']);
+  }
   await sending;
 }
 
@@ -118,12 +131,14 @@ export async function call(
   body: unknown,
   agent: Agent | undefined,
   signal: AbortSignal,
+  idleMs?: number,
 ): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
   const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
   const headers: Record<string, string> = payload
     ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
     : { 'content-length': '0' };
   const answer = await exchange(url, { method, headers, ...(agent ? { agent } : {}) }, signal, async (req) => {
+    if (idleMs) cutWhenIdle(req, idleMs);
     req.end(payload ?? undefined);
   });
   return { status: answer.statusCode ?? 502, text: await readSmall(answer), retryAfter: answer.headers['retry-after'] };
@@ -143,4 +158,9 @@ export function parseSession(text: string): { session_id: string; files: { size:
 
 function isRange(range: unknown): range is Range {
   return Array.isArray(range) && range.length === 2 && range.every((n) => Number.isSafeInteger(n) && n >= 0) && range[0] <= range[1];
+}
+
+/** A connection that stalls (a proxy that dropped it silently) is cut, as a reset one is, and retried. */
+function cutWhenIdle(req: ClientRequest, idleMs: number): void {
+  req.setTimeout(idleMs, () => req.destroy(new Error(`no byte moved for ${idleMs / 1000} s`)));
 }
