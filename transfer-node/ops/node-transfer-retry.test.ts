@@ -6,11 +6,11 @@
  * a file of a few MiB goes in five of them.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { faultyProxy as proxyTo, type Fault, type FaultyProxy, type Seen } from '../../test-kit/faulty-proxy';
 import { sha256, startTestNode, waitFor, type TestNode } from '../test/node-harness';
 
 const MiB = 1024 * 1024;
@@ -22,110 +22,8 @@ const AIMED = String(PART);
 let source: TestNode;
 let destination: TestNode;
 
-/**
- * What the proxy does to a request: pass it (null), pass it once `until` resolves, answer for the
- * destination, or cut the source's connection after `cutAfter` body bytes; the destination's side
- * of a cut closes after those bytes once `lingers` resolves (a cut it does not see at once, as
- * across a WAN).
- */
-type Fault =
-  { answer: number; headers?: Record<string, string> } | { cutAfter: number; lingers: Promise<void> } | { until: Promise<void> } | null;
-interface Seen {
-  method: string;
-  path: string;
-  offset?: string;
-  length?: string;
-  fault: Fault;
-  /** The destination's answer, when one came. */
-  status?: number;
-  /** Body bytes forwarded to the destination. */
-  forwarded: number;
-}
-
-interface FaultyProxy {
-  url: string;
-  seen: Seen[];
-  /** Resolves at the first fault played. */
-  faulted: Promise<void>;
-  close(): Promise<void>;
-}
-
-async function faultyProxy(decide: (req: IncomingMessage, seen: Seen[]) => Fault): Promise<FaultyProxy> {
-  const target = new URL(destination.node.gatewayUrl);
-  let markFaulted = () => {};
-  const proxy: FaultyProxy = {
-    url: '',
-    seen: [],
-    faulted: new Promise((resolve) => (markFaulted = resolve)),
-    close: async () => {},
-  };
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '').slice(target.pathname.length).replace(/\/[A-Za-z0-9_-]{43}/, '/{id}');
-    const offset = req.headers['upload-offset'] as string | undefined;
-    const fault = decide(req, proxy.seen);
-    const seen: Seen = { method: req.method ?? '', path, offset, length: req.headers['content-length'], fault, forwarded: 0 };
-    proxy.seen.push(seen);
-    if (fault) markFaulted();
-    if (fault && 'answer' in fault) {
-      const body = JSON.stringify({ message: `The proxy answered ${fault.answer}`, code: fault.answer });
-      res.writeHead(fault.answer, { 'content-type': 'application/json', connection: 'close', ...fault.headers }).end(body);
-      req.resume();
-      return;
-    }
-    if (fault && 'until' in fault) req.pause();
-    void (fault && 'until' in fault ? fault.until : Promise.resolve()).then(() =>
-      forward(req, res, seen, fault && 'cutAfter' in fault ? fault : null),
-    );
-  });
-  function forward(req: IncomingMessage, res: ServerResponse, seen: Seen, fault: { cutAfter: number; lingers: Promise<void> } | null) {
-    // A connection of its own per request: one whose body was cut short must not carry the next.
-    const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false },
-      (answer) => {
-        seen.status = answer.statusCode;
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    // Once the destination answered, the rest of the body goes nowhere: a paused request would keep
-    // this connection from reading the source's next request on it.
-    upstream.on('response', (answer) =>
-      answer.on('end', () => {
-        if (req.complete) return;
-        upstream.destroy();
-        req.resume();
-      }),
-    );
-    req.on('data', (chunk: Buffer) => {
-      if (seen.status !== undefined) return;
-      const room = fault ? fault.cutAfter - seen.forwarded : chunk.length;
-      const part = chunk.subarray(0, Math.max(0, room));
-      seen.forwarded += part.length;
-      if (part.length === chunk.length) {
-        if (!upstream.write(chunk)) req.pause();
-        return;
-      }
-      // The cut: the source's connection is reset; the bytes before it reach the destination, whose
-      // socket closes after them once the fault lets it.
-      req.pause();
-      req.socket.destroy();
-      upstream.write(part, () => void fault?.lingers.then(() => upstream.destroy()));
-    });
-    upstream.on('drain', () => req.resume());
-    req.on('end', () => upstream.end());
-    req.resume();
-  }
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  proxy.url = `http://127.0.0.1:${(server.address() as { port: number }).port}${target.pathname}`;
-  proxy.close = async () => {
-    server.closeAllConnections();
-    server.close();
-    await once(server, 'close').catch(() => undefined);
-  };
-  return proxy;
-}
+/** A faulty proxy in front of the destination's gateway. */
+const faultyProxy = (decide: (req: IncomingMessage, seen: Seen[]) => Fault) => proxyTo(destination.node.gatewayUrl, decide);
 
 beforeAll(async () => {
   [source, destination] = await Promise.all([startTestNode({ send: { partBytes: PART, retryDelayMs: 20 } }), startTestNode()]);
