@@ -34,16 +34,16 @@ afterAll(async () => {
   await Promise.all([source?.close(), destination?.close()]);
 });
 
-async function start(proxy: FaultyProxy, spec: Record<string, unknown>) {
+async function start(proxy: FaultyProxy, spec: Record<string, unknown>, from = source) {
   const tags = { aspera: { 'http-gateway': { url: proxy.url } } };
-  const res = await source.api('/ops/transfers', { ...spec, tags, paths: [{ source: '/Out/big.bin' }] });
+  const res = await from.api('/ops/transfers', { ...spec, tags, paths: [{ source: '/Out/big.bin' }] });
   expect(res.status).toBe(200);
   return (await res.json()).id as string;
 }
 
-async function ended(id: string) {
+async function ended(id: string, from = source) {
   return waitFor(async () => {
-    const record = await source.apiJson(`/ops/transfers/${id}`);
+    const record = await from.apiJson(`/ops/transfers/${id}`);
     return record.status === 'running' ? null : record;
   }, 30_000);
 }
@@ -186,7 +186,7 @@ it('a part that fails every time fails the send naming it, keeps the session, an
 });
 
 it('a cancel during the wait before a retry stops the send at once and deletes the session', async () => {
-  // Retry-After asks for 10 s: waitFor's 5 s would time out if the cancel did not cut the wait.
+  // Retry-After asks for an hour, cut to 10 s: waitFor's 5 s would time out if the cancel did not cut the wait.
   const proxy = await faultyProxy((req) => (isAimed(req) ? { answer: 503, headers: { 'retry-after': '3600' } } : null));
   try {
     const spec = await newSpec('Canceled');
@@ -205,5 +205,25 @@ it('a cancel during the wait before a retry stops the send at once and deletes t
     expect(await readdir(join(destination.docroot, 'Canceled'))).toEqual([]);
   } finally {
     await proxy.close();
+  }
+});
+
+it('a part whose connection goes silent is cut after the idle limit and sent again', async () => {
+  // A source whose parts give up after 0.3 s of silence, and a proxy that takes the part's bytes and
+  // never passes them on: a connection a middlebox dropped without a reset.
+  const quick = await startTestNode({ send: { partBytes: PART, retryDelayMs: 20, partIdleMs: 300 } });
+  const proxy = await faultyProxy((req, seen) =>
+    isAimed(req) && aimed({ seen } as FaultyProxy).length === 0 ? { until: new Promise(() => {}) } : null,
+  );
+  try {
+    await mkdir(join(quick.docroot, 'Out'), { recursive: true });
+    await writeFile(join(quick.docroot, 'Out', 'big.bin'), data);
+    const record = await ended(await start(proxy, await newSpec('Silent'), quick), quick);
+    expect(record).toMatchObject({ status: 'completed', error_code: 0, bytes_transferred: data.length });
+    expect(sha256(await readFile(join(destination.docroot, 'Silent', 'big.bin')))).toBe(sha256(data));
+    expect(aimed(proxy).map((s) => s.status ?? s.fault)).toEqual([{ until: expect.any(Promise) }, 204]);
+  } finally {
+    await proxy.close();
+    await quick.close();
   }
 });
