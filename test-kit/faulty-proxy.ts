@@ -9,13 +9,16 @@ import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /**
- * What the proxy does to a request: pass it (null), pass it once `until` resolves, answer for the
- * gateway, or cut the client's connection after `cutAfter` body bytes; the gateway's side
+ * What the proxy does to a request: pass it (null), pass it or answer for the gateway once `until`
+ * resolves, or cut the client's connection after `cutAfter` body bytes; the gateway's side
  * of a cut closes after those bytes once `lingers` resolves (a cut it does not see at once, as
  * across a WAN).
  */
 export type Fault =
-  { answer: number; headers?: Record<string, string> } | { cutAfter: number; lingers: Promise<void> } | { until: Promise<void> } | null;
+  | { answer: number; headers?: Record<string, string>; until?: Promise<unknown> }
+  | { cutAfter: number; lingers: Promise<void> }
+  | { until: Promise<unknown> }
+  | null;
 export interface Seen {
   method: string;
   /** Below the gateway's path, an upload session's id written `{id}`. */
@@ -33,7 +36,7 @@ export interface Seen {
 export interface FaultyProxy {
   url: string;
   seen: Seen[];
-  /** Resolves at the first fault played. */
+  /** Resolves at the first fault played (an answer: once the client has read it). */
   faulted: Promise<void>;
   close(): Promise<void>;
 }
@@ -53,17 +56,22 @@ export async function faultyProxy(targetUrl: string, decide: (req: IncomingMessa
     const fault = decide(req, proxy.seen);
     const seen: Seen = { method: req.method ?? '', path, offset, length: req.headers['content-length'], fault, forwarded: 0 };
     proxy.seen.push(seen);
-    if (fault) markFaulted();
-    if (fault && 'answer' in fault) {
-      const body = JSON.stringify({ message: `The proxy answered ${fault.answer}`, code: fault.answer });
-      res.writeHead(fault.answer, { 'content-type': 'application/json', connection: 'close', ...fault.headers }).end(body);
-      req.resume();
-      return;
-    }
-    if (fault && 'until' in fault) req.pause();
-    void (fault && 'until' in fault ? fault.until : Promise.resolve()).then(() =>
-      forward(req, res, seen, fault && 'cutAfter' in fault ? fault : null),
-    );
+    if (fault && !('answer' in fault)) markFaulted();
+    const held = fault && 'until' in fault && fault.until ? fault.until : Promise.resolve();
+    req.pause();
+    void held.then(() => {
+      if (fault && 'answer' in fault) {
+        const body = JSON.stringify({ message: `The proxy answered ${fault.answer}`, code: fault.answer });
+        // Answered once the body is in (an answer before it races the client's writes with the
+        // close: the client may see a reset instead); played once the client read the answer and
+        // closed the connection it was asked to close.
+        req.socket.once('close', markFaulted);
+        req.on('end', () =>
+          res.writeHead(fault.answer, { 'content-type': 'application/json', connection: 'close', ...fault.headers }).end(body),
+        );
+        req.resume();
+      } else forward(req, res, seen, fault && 'cutAfter' in fault ? fault : null);
+    });
   });
   function forward(req: IncomingMessage, res: ServerResponse, seen: Seen, fault: { cutAfter: number; lingers: Promise<void> } | null) {
     // A connection of its own per request: one whose body was cut short must not carry the next.
@@ -102,6 +110,10 @@ export async function faultyProxy(targetUrl: string, decide: (req: IncomingMessa
     });
     upstream.on('drain', () => req.resume());
     req.on('end', () => upstream.end());
+    // A client that went away mid-body: the gateway sees it go too (a cut played above lingers instead).
+    req.on('close', () => {
+      if (!req.complete && !fault) upstream.destroy();
+    });
     req.resume();
   }
   server.listen(0, '127.0.0.1');
