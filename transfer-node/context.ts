@@ -3,6 +3,7 @@ import type { AccessKeys } from './access/access-keys';
 import type { FileIds } from './access/file-ids';
 import type { Permissions } from './access/permissions';
 import type { NodeLimits } from './limits';
+import type { SendTuning } from './ops/session-client';
 import type { AuthThrottle } from './node-api/auth-throttle';
 import type { FileService } from './storage/file-service';
 import type { UploadWriter } from './storage/upload-writer';
@@ -48,4 +49,6 @@ export interface NodeContext {
   /** Stable ids of docroot paths, for the id API of access keys and bearer tokens. */
   fileIds: FileIds;
   permissions: Permissions;
+  /** Parts and retries of a node-to-node send over upload sessions (docs/node-api.md §5.1). */
+  send: SendTuning;
 }

@@ -18,6 +18,7 @@ import { GATEWAY_PREFIX } from './gateway/gateway-routes';
 import { acceptWsUploads } from './gateway/ws-upload';
 import { resolveLimits, type NodeLimits } from './limits';
 import { loadTls, type NodeTlsOptions } from './tls';
+import { resolveSendTuning, type SendTuning } from './ops/session-client';
 
 export { loadTls } from './tls';
 import { AuthThrottle } from './node-api/auth-throttle';
@@ -54,6 +55,8 @@ export interface TransferNodeOptions {
    * only, the client's address is read from X-Forwarded-For. Empty (the default): from nobody.
    */
   trustProxy?: readonly string[];
+  /** Part size and retry waits of node-to-node sends; defaults in ops/session-client.ts. */
+  send?: Partial<SendTuning>;
 }
 
 export interface TransferNode {
@@ -134,6 +137,7 @@ export async function startTransferNode(options: TransferNodeOptions): Promise<T
     accessKeys: await AccessKeys.open(options.stateDir),
     fileIds,
     permissions: await Permissions.open(options.stateDir),
+    send: resolveSendTuning(options.send),
   };
   // A request a trusted proxy forwards counts against its client's per-address cap while it is open.
   // Fastify types its app as a union with HTTP/2 here; this node only ever serves HTTP/1.1.

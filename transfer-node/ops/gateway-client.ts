@@ -164,8 +164,11 @@ export async function readSmall(answer: IncomingMessage): Promise<string> {
   return text;
 }
 
-/** The remote's `{message, code}` (docs/http-gateway.md §6) as this node's error, its status kept. */
-export function remoteError(status: number, text: string): NodeError {
+/**
+ * The remote's `{message, code}` (docs/http-gateway.md §6) as this node's error, its status kept,
+ * and its `Retry-After` for a caller that waits before trying again (ops/part-retry.ts).
+ */
+export function remoteError(status: number, text: string, retryAfter?: string): NodeError {
   let message = text.slice(0, 500);
   try {
     const parsed = JSON.parse(text) as { message?: unknown; description?: unknown };
@@ -174,5 +177,10 @@ export function remoteError(status: number, text: string): NodeError {
   } catch {
     // not JSON: the text itself, cut
   }
-  return new NodeError(status, `The remote HTTP Gateway refused the transfer (${status}): ${message}`, 'remote');
+  return new NodeError(
+    status,
+    `The remote HTTP Gateway refused the transfer (${status}): ${message}`,
+    'remote',
+    retryAfter ? { 'Retry-After': retryAfter } : {},
+  );
 }

@@ -16,7 +16,7 @@ import type { LiveTransfer } from '../transfers/transfer-store';
 import { downloadOverGateway, uploadOverGateway } from './gateway-client';
 import { collectLocalSources, type LocalFile } from './local-sources';
 import { OutgoingSessions } from './outgoing-sessions';
-import { remoteSessions, SESSION_MAX_FILES, SESSION_MIN_BYTES, uploadOverSessions } from './session-client';
+import { remoteSessions, SESSION_MAX_FILES, uploadOverSessions } from './session-client';
 import { unpackFolderZip } from './zip-receive';
 import { planNodeTransfer, type NodeTransferPlan } from './node-transfer-spec';
 
@@ -50,9 +50,10 @@ async function send(ctx: NodeContext, plan: NodeTransferPlan, files: LocalFile[]
   const progress = progressOf(live);
   const signal = live.abort.signal;
   const bytes = files.reduce((sum, f) => sum + f.size, 0);
-  if (files.length <= SESSION_MAX_FILES && bytes >= SESSION_MIN_BYTES) {
+  if (files.length <= SESSION_MAX_FILES && bytes >= ctx.send.partBytes) {
     const remote = await remoteSessions(plan.gatewayUrl, signal);
-    if (remote) return uploadOverSessions(remote, plan.spec, files, progress, signal, new OutgoingSessions(ctx.settings.stateDir));
+    if (remote)
+      return uploadOverSessions(remote, plan.spec, files, progress, signal, new OutgoingSessions(ctx.settings.stateDir), ctx.send);
   }
   return uploadOverGateway(plan.gatewayUrl, plan.spec, files, progress, signal);
 }

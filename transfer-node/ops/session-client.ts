@@ -4,37 +4,57 @@
  * PART_BYTES, PARALLEL at a time over kept-alive connections, each read from its offset on disk
  * into a few reused buffers (storage/file-pump.ts), so the remote writes them at their offsets
  * without parsing a multipart body. The session's files stay staged at the remote until the completion renames them
- * (no partial under a final name); a cancel or a failure deletes the session; a session cut by this
- * node's death is continued when the same spec is posted again (outgoing-sessions.ts).
+ * (no partial under a final name). A part that fails on a blip is sent again (session-part.ts)
+ * while the others go on. A cancel or a refusal deletes the session; a send whose retries ran out,
+ * or cut by this node's death, keeps it, and is continued when the same spec is posted again
+ * (outgoing-sessions.ts).
  * Measured against the one multipart upload in docs/performance.md ("node to node").
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { NodeError } from '../errors';
-import { pumpFile } from '../storage/file-pump';
 import { exchange, readSmall, remoteError, type Progress } from './gateway-client';
 import type { LocalFile } from './local-sources';
 import type { OutgoingSessions } from './outgoing-sessions';
+import { isTransient } from './part-retry';
+import { call, parseSession, sendPartWithRetries, type Part, type Range } from './session-part';
 
 /** A part; the remote's own cap (`part_size_max`) applies when it is lower. */
 export const PART_BYTES = 32 * 1024 * 1024;
 /** Parts in flight at once, each on its own connection. */
 export const PARALLEL = 4;
-/** A send of fewer bytes goes as one v3 upload: three more round trips would not pay. */
-export const SESSION_MIN_BYTES = PART_BYTES;
 /** More files than this go as one v3 upload: one request per file would cost more than it saves. */
 export const SESSION_MAX_FILES = 500;
 const INFO_TIMEOUT_MS = 10_000;
 const CLEANUP_TIMEOUT_MS = 10_000;
+
+/** How a node sends over sessions; `startTransferNode({ send })` changes it (tests send small parts). */
+export interface SendTuning {
+  /** Bytes per part; a send of fewer bytes goes as one v3 upload (three more round trips would not pay). */
+  partBytes: number;
+  /** The wait before a failed part's first retry, doubled at each further one (part-retry.ts). */
+  retryDelayMs: number;
+  /** A part request that moves no byte for this long is cut and retried: the remote's own upload idle limit. */
+  partIdleMs: number;
+}
+
+export const DEFAULT_SEND_TUNING: SendTuning = { partBytes: PART_BYTES, retryDelayMs: 500, partIdleMs: 60_000 };
+
+export function resolveSendTuning(given: Partial<SendTuning> = {}): SendTuning {
+  const tuning = { ...DEFAULT_SEND_TUNING };
+  for (const [key, value] of Object.entries(given) as [keyof SendTuning, number | undefined][]) {
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`send.${key} must be a positive integer`);
+    tuning[key] = value;
+  }
+  return tuning;
+}
 
 export interface RemoteSessions {
   /** `{gateway}/v3/upload-sessions`, on the URL this node reaches the gateway by. */
   url: string;
   partSizeMax: number;
 }
-
-type Part = { file: number; start: number; end: number };
-type Range = [number, number];
 
 /** What the remote's `/info` says about sessions (docs/http-gateway.md §11.1); null: v3 only. */
 export async function remoteSessions(gatewayUrl: string, signal: AbortSignal): Promise<RemoteSessions | null> {
@@ -69,6 +89,7 @@ export async function uploadOverSessions(
   progress: Progress,
   signal: AbortSignal,
   memory: OutgoingSessions,
+  tuning: SendTuning = DEFAULT_SEND_TUNING,
 ): Promise<void> {
   const token = typeof spec.token === 'string' ? spec.token : '';
   const sizes = files.map((f) => f.size);
@@ -80,19 +101,20 @@ export async function uploadOverSessions(
     const opened = await openSession(remote, spec, files, token, memory, agent, signal);
     id = opened.id;
     const base = `${remote.url}/${id}`;
+    const route = { base, agent, stop, retryDelayMs: tuning.retryDelayMs, idleMs: tuning.partIdleMs };
     const remaining = sizes.map((size, index) => size - heldIn(opened.held[index] ?? [], size));
     for (const [index, left] of remaining.entries()) {
       const held = (sizes[index] ?? 0) - left;
       if (held > 0) progress.bytes(index, held);
       if (left === 0) progress.fileDone(index);
     }
-    const queue = planParts(sizes, opened.held, Math.min(PART_BYTES, remote.partSizeMax));
+    const queue = planParts(sizes, opened.held, Math.min(tuning.partBytes, remote.partSizeMax));
     let failure: unknown = null;
     const lane = async () => {
       for (let part = queue.shift(); part && !stop.aborted; part = queue.shift()) {
         const index = part.file;
         try {
-          await sendPart(base, part, files[index] as LocalFile, agent, stop, (n) => progress.bytes(index, n));
+          await sendPartWithRetries(route, part, files[index] as LocalFile, (n) => progress.bytes(index, n));
         } catch (err) {
           failure ??= err;
           lanesStop.abort();
@@ -110,12 +132,15 @@ export async function uploadOverSessions(
     const done = await call(`${base}/complete`, 'POST', { files: sizes.map((size) => ({ size })) }, agent, signal);
     if (done.status !== 200) {
       // 409 (bytes missing) leaves the session, which the catch below removes; 422 and 404 ended it.
-      throw remoteError(done.status, done.text);
+      throw remoteError(done.status, done.text, done.retryAfter);
     }
     id = null;
     await memory.forget(token);
   } catch (err) {
-    if (id) await discard(`${remote.url}/${id}`, token, memory);
+    // A blip that outlasted the retries keeps the session and its bytes for the same spec posted
+    // again; a cancel or a refusal gives the grant back (docs/node-api.md §5.1).
+    const resumable = !signal.aborted && err instanceof NodeError && (err.kind === 'interrupted' || isTransient(err, false));
+    if (id && !resumable) await discard(`${remote.url}/${id}`, token, memory);
     throw signal.aborted ? new NodeError(499, 'The transfer was canceled') : err;
   } finally {
     agent.destroy();
@@ -157,18 +182,6 @@ async function openSession(
   return { id: body.session_id, held: files.map(() => []) };
 }
 
-function parseSession(text: string): { session_id: string; files: { size: number; received: Range[] }[] } | null {
-  try {
-    const body = JSON.parse(text) as { session_id?: unknown; files?: unknown };
-    if (typeof body.session_id !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(body.session_id) || !Array.isArray(body.files)) return null;
-    const files = body.files as { size?: unknown; received?: unknown }[];
-    if (!files.every((f) => typeof f.size === 'number' && Array.isArray(f.received))) return null;
-    return { session_id: body.session_id, files: files as { size: number; received: Range[] }[] };
-  } catch {
-    return null;
-  }
-}
-
 /** §11.4: staged files removed and the token's grant given back; kept in memory if the remote cannot be told. */
 async function discard(url: string, token: string, memory: OutgoingSessions): Promise<void> {
   try {
@@ -199,47 +212,4 @@ export function planParts(sizes: readonly number[], held: readonly (readonly Ran
 function heldIn(ranges: readonly Range[], size: number): number {
   const gaps = planParts([size], [ranges], Number.MAX_SAFE_INTEGER);
   return size - gaps.reduce((sum, p) => sum + p.end - p.start, 0);
-}
-
-async function call(
-  url: string,
-  method: string,
-  body: unknown,
-  agent: HttpAgent | undefined,
-  signal: AbortSignal,
-): Promise<{ status: number; text: string }> {
-  const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
-  const headers: Record<string, string> = payload
-    ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
-    : { 'content-length': '0' };
-  const answer = await exchange(url, { method, headers, ...(agent ? { agent } : {}) }, signal, async (req) => {
-    req.end(payload ?? undefined);
-  });
-  return { status: answer.statusCode ?? 502, text: await readSmall(answer) };
-}
-
-async function sendPart(base: string, part: Part, file: LocalFile, agent: HttpAgent, signal: AbortSignal, onBytes: (n: number) => void) {
-  let sending: Promise<void> = Promise.resolve();
-  const answer = await exchange(
-    `${base}/files/${part.file}`,
-    {
-      method: 'PATCH',
-      headers: {
-        'content-type': 'application/offset+octet-stream',
-        'upload-offset': String(part.start),
-        'content-length': String(part.end - part.start),
-      },
-      agent,
-    },
-    signal,
-    (req) =>
-      (sending = pumpFile(file.abs, part.start, part.end - part.start, req, onBytes).catch(() => {
-        // A file that shrank or went while it was read: the remote must not take a hole.
-        req.destroy();
-        throw new NodeError(409, `${file.nodePath} changed while it was sent`, 'changed');
-      })),
-  );
-  const text = await readSmall(answer);
-  if (answer.statusCode !== 204) throw remoteError(answer.statusCode ?? 502, text);
-  await sending;
 }

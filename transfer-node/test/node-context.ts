@@ -13,6 +13,7 @@ import { Permissions } from '../access/permissions';
 import type { NodeContext } from '../context';
 import { resolveLimits, type NodeLimits } from '../limits';
 import { AuthThrottle } from '../node-api/auth-throttle';
+import { DEFAULT_SEND_TUNING } from '../ops/session-client';
 import { Docroot } from '../storage/docroot';
 import { FileService } from '../storage/file-service';
 import { UploadWriter } from '../storage/upload-writer';
@@ -64,6 +65,7 @@ export async function createTestContext(limits: Partial<NodeLimits> = {}): Promi
     accessKeys: await AccessKeys.open(stateDir),
     fileIds,
     permissions: await Permissions.open(stateDir),
+    send: DEFAULT_SEND_TUNING,
   };
   const exp = () => Math.floor(Date.now() / 1000) + 3600;
   return {
