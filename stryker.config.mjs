@@ -31,6 +31,8 @@ const groups = {
     'server/features/spaces/space-root.ts',
     'server/features/spaces/spaces-service.ts',
     'server/features/transfers/transfers-service.ts',
+    'server/features/transfers/transfer-records.ts',
+    'server/features/transfers/idempotency-keys.ts',
     'server/lib/secret-box.ts',
   ],
   // The node's pure rules judged by their unit tests alone (vitest.mutation.config.ts reads the
@@ -57,6 +59,8 @@ const groups = {
     'server/features/spaces/space-path.ts',
     'server/features/spaces/spaces-service.ts',
     'server/features/transfers/transfers-service.ts',
+    'server/features/transfers/transfer-records.ts',
+    'server/features/transfers/idempotency-keys.ts',
   ],
   // The SPA's transfer engine and the clients that move the bytes. The engine's React hooks
   // (use-*.ts, wiring for the provider) have no unit tests and are left out.

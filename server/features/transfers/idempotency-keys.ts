@@ -1,6 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { User } from '../../../contract/session';
+import type { CreateTransferRequest, CreateTransferResponse } from '../../../contract/transfers';
 import type { Db } from '../../db/database';
 import type { IdempotencyKeysTable } from '../../db/schema';
+import { ERRORS } from '../../errors';
+import type { TransferRow } from './transfers-repository';
 
 export type IdempotencyKeyRow = IdempotencyKeysTable;
 
@@ -117,3 +121,62 @@ export function createIdempotencyKeys(db: Db) {
 }
 
 export type IdempotencyKeys = ReturnType<typeof createIdempotencyKeys>;
+
+/**
+ * Which record a request authorizes: a new one under `id`, or, for a repeat of an Idempotency-Key
+ * (docs/api.md §8), the `existing` record the first request made, which gets a fresh spec and no twin.
+ */
+export interface Order {
+  id: string;
+  existing?: TransferRow | undefined;
+}
+
+/** The operation an Idempotency-Key of `POST /api/transfers` is scoped to. */
+const CREATE_OPERATION = 'POST /api/transfers';
+
+/**
+ * `POST /api/transfers` with an Idempotency-Key (docs/api.md §8): the first request claims the key
+ * and records the transfer as any other; a repeat with the same body answers that record with a
+ * fresh spec from the node (the spec is a bearer token: never stored); one with another body is
+ * refused (422); one arriving while the first still runs is told to come back (409, Retry-After),
+ * unless the first has recorded nothing for CLAIM_TAKEOVER_MS: its instance died, the repeat takes
+ * the claim over under the same transfer id. A request that fails lets its key go: an error is
+ * answered, not stored, so a repeat runs afresh.
+ */
+export async function createOnce(
+  deps: {
+    keys: IdempotencyKeys;
+    find: (id: string) => Promise<TransferRow | undefined>;
+    authorize: (user: User, request: CreateTransferRequest, order: Order) => Promise<CreateTransferResponse>;
+  },
+  user: User,
+  request: CreateTransferRequest,
+  key: string,
+): Promise<CreateTransferResponse> {
+  const { keys, find, authorize } = deps;
+  const fingerprint = requestFingerprint(request);
+  const ref = { userId: user.id, operation: CREATE_OPERATION, key };
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const now = Date.now();
+    const { claimed, row } = await keys.claim(ref, fingerprint, randomUUID(), now);
+    if (!claimed && row.created_at <= now - IDEMPOTENCY_WINDOW_MS) {
+      // Past its day, not yet purged: the key is free again.
+      await keys.release(row);
+      continue;
+    }
+    if (row.fingerprint !== fingerprint) throw ERRORS.IdempotencyKeyReused();
+    if (!claimed) {
+      const existing = await find(row.transfer_id);
+      if (existing) return authorize(user, request, { id: existing.id, existing });
+      if (row.claimed_at > now - CLAIM_TAKEOVER_MS || !(await keys.takeOver(row, now))) throw ERRORS.IdempotencyKeyInUse();
+    }
+    const holding = { ...row, claimed_at: now };
+    try {
+      return await authorize(user, request, { id: row.transfer_id });
+    } catch (error) {
+      await keys.release(holding);
+      throw error;
+    }
+  }
+  throw ERRORS.IdempotencyKeyInUse();
+}

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../../contract/session';
 import { baseName } from '../../../contract/space-path';
-import { isEnded, PAGE_CLOSED_ERROR } from '../../../contract/transfer-status';
-import type { CreateTransferRequest, CreateTransferResponse, TransferClientKind, TransferRecord } from '../../../contract/transfers';
+import type { CreateTransferRequest, CreateTransferResponse, TransferClientKind } from '../../../contract/transfers';
 import type { AppError } from '../../errors';
 import { roleAllows } from '../../../contract/roles';
 import { ERRORS } from '../../errors';
@@ -12,7 +11,8 @@ import { nodeFailure, type NodeClients } from '../nodes/node-clients';
 import type { SpaceAccess } from '../spaces/space-access';
 import { fromNodePath, spaceToNodePath } from '../spaces/space-path';
 import { folderLookup, readWholeFolder } from '../files/folder-names';
-import { CLAIM_TAKEOVER_MS, IDEMPOTENCY_WINDOW_MS, requestFingerprint, type IdempotencyKeys } from './idempotency-keys';
+import { createOnce, type IdempotencyKeys, type Order } from './idempotency-keys';
+import { createTransferRecords } from './transfer-records';
 import { toTransferRecord, type TransferRow, type TransfersRepository } from './transfers-repository';
 
 const MAX_RECORDED_PATHS = 100;
@@ -23,18 +23,6 @@ const topName = (path: string) => path.split('/')[0] as string;
 
 type UploadRequest = Extract<CreateTransferRequest, { direction: 'upload' }>;
 type DownloadRequest = Extract<CreateTransferRequest, { direction: 'download' }>;
-
-/**
- * Which record a request authorizes: a new one under `id`, or, for a repeat of an Idempotency-Key
- * (docs/api.md §8), the `existing` record the first request made, which gets a fresh spec and no twin.
- */
-interface Order {
-  id: string;
-  existing?: TransferRow | undefined;
-}
-
-/** The operation an Idempotency-Key of `POST /api/transfers` is scoped to. */
-const CREATE_OPERATION = 'POST /api/transfers';
 
 /**
  * Transfer authorization, scenario S5: check the role on the confined path, ask the space's node
@@ -336,47 +324,12 @@ export function createTransfersService(deps: {
   const authorizeAs = (user: User, request: CreateTransferRequest, order: Order) =>
     request.direction === 'upload' ? upload(user, request, order) : download(user, request, order);
 
-  /**
-   * `POST /api/transfers` with an Idempotency-Key (docs/api.md §8): the first request claims the key
-   * and records the transfer as any other; a repeat with the same body answers that record with a
-   * fresh spec from the node (the spec is a bearer token: never stored); one with another body is
-   * refused (422); one arriving while the first still runs is told to come back (409, Retry-After),
-   * unless the first has recorded nothing for CLAIM_TAKEOVER_MS: its instance died, the repeat takes
-   * the claim over under the same transfer id. A request that fails lets its key go: an error is
-   * answered, not stored, so a repeat runs afresh.
-   */
-  async function createOnce(user: User, request: CreateTransferRequest, key: string): Promise<CreateTransferResponse> {
-    const fingerprint = requestFingerprint(request);
-    const ref = { userId: user.id, operation: CREATE_OPERATION, key };
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const now = Date.now();
-      const { claimed, row } = await keys.claim(ref, fingerprint, randomUUID(), now);
-      if (!claimed && row.created_at <= now - IDEMPOTENCY_WINDOW_MS) {
-        // Past its day, not yet purged: the key is free again.
-        await keys.release(row);
-        continue;
-      }
-      if (row.fingerprint !== fingerprint) throw ERRORS.IdempotencyKeyReused();
-      if (!claimed) {
-        const existing = await transfers.find(row.transfer_id);
-        if (existing) return authorizeAs(user, request, { id: existing.id, existing });
-        if (row.claimed_at > now - CLAIM_TAKEOVER_MS || !(await keys.takeOver(row, now))) throw ERRORS.IdempotencyKeyInUse();
-      }
-      const holding = { ...row, claimed_at: now };
-      try {
-        return await authorizeAs(user, request, { id: row.transfer_id });
-      } catch (error) {
-        await keys.release(holding);
-        throw error;
-      }
-    }
-    throw ERRORS.IdempotencyKeyInUse();
-  }
-
   return {
     /** `idempotencyKey`: the request's Idempotency-Key, when it sent one (docs/api.md §8). */
     create: (user: User, request: CreateTransferRequest, idempotencyKey?: string) =>
-      idempotencyKey === undefined ? authorizeAs(user, request, { id: randomUUID() }) : createOnce(user, request, idempotencyKey),
+      idempotencyKey === undefined
+        ? authorizeAs(user, request, { id: randomUUID() })
+        : createOnce({ keys, find: transfers.find, authorize: authorizeAs }, user, request, idempotencyKey),
 
     /**
      * A download through a share link (docs/sharing.md §5): authorized exactly as `user` (the
@@ -427,113 +380,7 @@ export function createTransfersService(deps: {
       );
     },
 
-    async list(
-      user: User,
-      query: {
-        all: boolean;
-        userId?: string;
-        spaceId?: string;
-        status?: TransferRow['status'];
-        limit: number;
-        before?: string;
-        from?: string;
-      },
-    ): Promise<TransferRecord[]> {
-      if ((query.all || query.userId) && !user.isAdmin) throw ERRORS.Forbidden("see other people's transfers");
-      const before = query.before ? Date.parse(query.before) : undefined;
-      const rows = await transfers.list({
-        userId: query.all ? query.userId : user.id,
-        spaceId: query.spaceId,
-        status: query.status,
-        before: Number.isNaN(before) ? undefined : before,
-        from: query.from === undefined ? undefined : Date.parse(query.from),
-        limit: query.limit,
-      });
-      if (!query.all) return rows.map(toTransferRecord);
-      const names = await transfers.userNames(rows.map((r) => r.user_id));
-      return rows.map((row) => ({ ...toTransferRecord(row), userName: names.get(row.user_id) ?? '' }));
-    },
-
-    async get(user: User, id: string): Promise<TransferRecord> {
-      const row = await transfers.find(id);
-      if (!row || (row.user_id !== user.id && !user.isAdmin)) throw ERRORS.NotFound('This transfer');
-      return toTransferRecord(row);
-    },
-
-    /**
-     * What the browser's client knows that the node may not: it was cancelled or failed before any
-     * byte reached the node, or it started on Desktop. Completion only ever comes from the node.
-     */
-    async reportFromClient(
-      user: User,
-      id: string,
-      report: {
-        status: 'running' | 'completed' | 'failed' | 'cancelled';
-        client?: TransferClientKind;
-        error?: string | undefined;
-        pageClosed?: true | undefined;
-      },
-    ): Promise<TransferRecord> {
-      const row = await transfers.find(id);
-      if (!row || row.user_id !== user.id) throw ERRORS.NotFound('This transfer');
-      // A stop cuts the client's connection, which the node may record first as a failure ("the
-      // client closed the connection"): the person's cancel is what happened, so it wins over that.
-      if (report.status === 'cancelled' && row.status === 'failed') {
-        const patch: Partial<TransferRow> = { status: 'cancelled', error: null, ended_at: row.ended_at ?? Date.now() };
-        await transfers.update(id, patch);
-        onChange();
-        return toTransferRecord({ ...row, ...patch });
-      }
-      // The page went while the node already failed the upload for the closed connection: the
-      // page's reason is the one a person understands (the tracker keeps it, transfer-tracker.ts).
-      if (report.status === 'failed' && report.pageClosed && row.status === 'failed') {
-        await transfers.update(id, { error: PAGE_CLOSED_ERROR });
-        onChange();
-        return toTransferRecord({ ...row, error: PAGE_CLOSED_ERROR });
-      }
-      // Desktop resumes a failed or stopped transfer where it stopped (docs/aspera-sdk.md §9), and the
-      // gateway client a failed upload whose session the node holds (docs/http-gateway.md §11.3): its
-      // record runs again. The session's next attempt is a new node transfer with the same tag, which
-      // the tracker finds: the failed one is no longer this record's.
-      const gatewayResume =
-        report.client === 'http-gateway' && row.client === 'http-gateway' && row.direction === 'upload' && row.status === 'failed';
-      if (
-        report.status === 'running' &&
-        (gatewayResume || (row.client === 'desktop' && (row.status === 'failed' || row.status === 'cancelled')))
-      ) {
-        const reopened: Partial<TransferRow> = {
-          status: 'running',
-          error: null,
-          ended_at: null,
-          ...(gatewayResume ? { node_transfer_id: null } : {}),
-        };
-        await transfers.update(id, reopened);
-        onChange();
-        return toTransferRecord({ ...row, ...reopened });
-      }
-      if (isEnded(row.status)) return toTransferRecord(row);
-      if (report.status === 'cancelled' && row.node_transfer_id) {
-        const { client } = await clients.forNode(row.node_id);
-        await client.cancelTransfer(row.node_transfer_id).catch(() => undefined); // already over on the node: fine
-      }
-      const now = Date.now();
-      const patch: Partial<TransferRow> =
-        report.status === 'running' || report.status === 'completed'
-          ? { status: 'running', client: report.client ?? row.client, started_at: row.started_at ?? now }
-          : {
-              status: report.status,
-              error:
-                report.status === 'failed'
-                  ? report.pageClosed
-                    ? PAGE_CLOSED_ERROR
-                    : (report.error ?? 'The transfer failed in the browser.')
-                  : null,
-              ended_at: now,
-            };
-      await transfers.update(id, patch);
-      onChange();
-      return toTransferRecord({ ...row, ...patch });
-    },
+    ...createTransferRecords({ clients, transfers, onChange }),
   };
 }
 
