@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { User } from '../../contract/session';
 import type { Db, Dialect } from '../db/database';
 import { createAuditLog, type AuditLog } from '../features/audit/audit-log';
-import { hashPassword } from '../features/auth/password';
 import { createUsersRepository, type UserRow } from '../features/auth/users-repository';
 import { createNodeClients, type NodeClients } from '../features/nodes/node-clients';
 import { createNodesRepository, type NodesRepository } from '../features/nodes/nodes-repository';
@@ -18,9 +17,7 @@ import { createSpaceAccess, type SpaceAccess } from '../features/spaces/space-ac
 import { createSpacesRepository, type SpacesRepository } from '../features/spaces/spaces-repository';
 import { createSecretBox } from '../lib/secret-box';
 import { createTestDatabase } from './test-database';
-import { TEST_PASSWORD } from './test-app';
-
-let passwordHash: Promise<string> | undefined;
+import { testPasswordHash } from './test-app';
 
 export interface ServiceFixture {
   db: Db;
@@ -64,7 +61,7 @@ export async function createServiceFixture(dialect: Dialect): Promise<ServiceFix
   const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-services-'));
   const { db, drop } = await createTestDatabase(dialect, dataDir);
   const users = createUsersRepository(db);
-  const hash = await (passwordHash ??= hashPassword(TEST_PASSWORD));
+  const hash = testPasswordHash();
   const alice = toUser(await users.create({ username: 'alice', displayName: 'Alice Admin', passwordHash: hash, isAdmin: true }));
   const bob = toUser(await users.create({ username: 'bob', displayName: 'Bob', passwordHash: hash, isAdmin: false }));
   const carol = toUser(await users.create({ username: 'carol', displayName: 'Carol', passwordHash: hash, isAdmin: false }));

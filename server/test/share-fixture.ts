@@ -17,8 +17,14 @@ export interface ShareFixture {
   admin: LoggedIn;
   spaceId: string;
   notifier: ReturnType<typeof recordingNotifier>;
-  /** The files put in the space: `/docs/report.pdf`, `/photos/2024/a.jpg`, `/photos/b.jpg`, `/big.bin`, `/secret.txt`. */
+  /** The files put in the space: `/docs/report.pdf`, `/photos/2024/a.jpg`, `/photos/b.jpg`, `/secret.txt` (and `/big.bin` once added). */
   files: Record<string, Buffer>;
+  /**
+   * Puts `/big.bin` (24 MiB: large enough that a download stopped after its first chunk ends
+   * unfinished on the node) in the space, for the test that needs it; uploading it for every test
+   * cost more than most of them.
+   */
+  addBigFile: () => Promise<void>;
   /** A call without a session, as a recipient's browser makes it. */
   visit: (
     method: 'GET' | 'HEAD' | 'POST',
@@ -53,26 +59,28 @@ export async function createShareFixture(
     '/docs/report.pdf': randomBytes(70_000),
     '/photos/2024/a.jpg': randomBytes(5000),
     '/photos/b.jpg': randomBytes(3000),
-    // Large enough that a download stopped after its first chunk ends unfinished on the node.
-    '/big.bin': randomBytes(24 * 1024 * 1024),
     '/secret.txt': Buffer.from('not shared\n'),
   };
-  const upload = await t.api(admin, 'POST', '/api/transfers', {
-    spaceId,
-    direction: 'upload',
-    folder: '/',
-    files: Object.entries(files).map(([path, data]) => ({ path: path.slice(1), size: data.length })),
-  });
-  expect(upload.status).toBe(201);
-  const sent = await gatewayUpload(
-    node.gatewayUrl,
-    upload.json.transferSpec as object,
-    Object.entries(files).map(([path, data]) => ({ path: path.slice(1), data })),
-  );
-  expect(sent.status).toBeLessThan(400);
-
   const waitForTransfer = (transferId: string, status: string) => waitForTransferOf(t, transferId, status);
-  await waitForTransfer((upload.json.transfer as { id: string }).id, 'completed');
+  /** Uploads `added` to the space's root through the node's gateway, to the end. */
+  const put = async (added: Record<string, Buffer>) => {
+    const upload = await t.api(admin, 'POST', '/api/transfers', {
+      spaceId,
+      direction: 'upload',
+      folder: '/',
+      files: Object.entries(added).map(([path, data]) => ({ path: path.slice(1), size: data.length })),
+    });
+    expect(upload.status).toBe(201);
+    const sent = await gatewayUpload(
+      node.gatewayUrl,
+      upload.json.transferSpec as object,
+      Object.entries(added).map(([path, data]) => ({ path: path.slice(1), data })),
+    );
+    expect(sent.status).toBeLessThan(400);
+    await waitForTransfer((upload.json.transfer as { id: string }).id, 'completed');
+    Object.assign(files, added);
+  };
+  await put(files);
 
   return {
     t,
@@ -80,6 +88,7 @@ export async function createShareFixture(
     spaceId,
     notifier,
     files,
+    addBigFile: () => put({ '/big.bin': randomBytes(24 * 1024 * 1024) }),
     waitForTransfer,
     async visit(method, url, options = {}) {
       const r = await t.app.inject({

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,14 +6,24 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../app';
 import { loadConfig, type Config } from '../config';
 import type { Db, Dialect } from '../db/database';
-import { hashPassword } from '../features/auth/password';
 import { createUsersRepository } from '../features/auth/users-repository';
 import { createTestDatabase } from './test-database';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-// scrypt is deliberately slow; hash the shared test password once per test file.
-let testPasswordHash: Promise<string> | undefined;
+/**
+ * The stored hash of the test users' password: the production format (`scrypt$N$r$p$salt$hash`,
+ * from which verifyPassword reads the cost) at N=2^10, p=1 rather than hashPassword's N=2^15, p=3,
+ * so a test user's login costs ~2 ms of CPU instead of ~200 ms (most server tests log in several
+ * times per test). What the portal hashes itself keeps the real cost: the admin account, share and
+ * request passwords, passwords an admin or a user sets, and the decoy checked for an unknown
+ * username, so the tests of hashing limits and of unknown names still run at production cost.
+ */
+export function testPasswordHash(password = TEST_PASSWORD): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password.normalize('NFC'), salt, 32, { N: 2 ** 10, r: 8, p: 1 });
+  return ['scrypt', 2 ** 10, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
 
 export interface TestApp {
   app: FastifyInstance;
@@ -69,7 +79,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
 /** Users `alice` (admin) and `bob`, both with TEST_PASSWORD. */
 export async function addTestUsers(db: Db): Promise<void> {
   const users = createUsersRepository(db);
-  const passwordHash = await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
+  const passwordHash = testPasswordHash();
   await users.create({ username: 'alice', displayName: 'Alice Admin', passwordHash, isAdmin: true });
   await users.create({ username: 'bob', displayName: 'Bob', passwordHash, isAdmin: false });
 }

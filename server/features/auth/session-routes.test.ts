@@ -1,15 +1,23 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 describe.each(DIALECTS)('session API on %s', (dialect) => {
   let t: TestApp;
-  beforeEach(async () => {
+  // One portal for the file (a fresh PostgreSQL database costs more than most of these tests); each
+  // test starts as on a fresh one: no session and no login attempt counted. Only these tables change
+  // here (users are compared before and after where it matters); the tests that need other settings
+  // start a portal of their own.
+  beforeAll(async () => {
     t = await createTestApp(dialect);
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await t.close();
+  });
+  beforeEach(async () => {
+    await t.db.deleteFrom('sessions').execute();
+    await t.db.deleteFrom('login_throttle').execute();
   });
 
   const countSessions = async () => (await t.db.selectFrom('sessions').selectAll().execute()).length;

@@ -109,6 +109,7 @@ describe.each(DIALECTS)('share links on %s', (dialect) => {
   });
 
   it('counts completed downloads only: page views, HEAD, GETs, an unused spec and an aborted download leave a limit of 1 untouched', async () => {
+    await f.addBigFile();
     const id = idOf(await share({ paths: ['/big.bin'], maxDownloads: 1, notify: 'first' }));
     for (let i = 0; i < 3; i++) expect((await f.visit('GET', `/api/public/shares/${id}`)).status).toBe(200);
     expect((await f.visit('HEAD', `/api/public/shares/${id}`)).status).toBe(200);
