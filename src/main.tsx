@@ -1,3 +1,5 @@
+// First: contract modules build zod schemas as they load (zod-jitless.ts says why).
+import './lib/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
