@@ -13,7 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../test-kit/courier-process';
-import { createTestApp, createToken, type ByToken, type TestApp } from './test/test-app';
+import { createTestApp, embeddedNodeOf, createToken, type ByToken, type TestApp } from './test/test-app';
 import { DIALECTS } from './test/test-database';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../scripts/api-example.sh');
@@ -42,11 +42,7 @@ describe.each(DIALECTS)('the API example script on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     const admin = await t.login('alice');

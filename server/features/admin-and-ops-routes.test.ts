@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../test-kit/courier-process';
-import { createTestApp, type LoggedIn, type TestApp } from '../test/test-app';
+import { createTestApp, embeddedNodeOf, type LoggedIn, type TestApp } from '../test/test-app';
 import { DIALECTS } from '../test/test-database';
 
 type Who = LoggedIn;
@@ -27,11 +27,7 @@ describe.each(DIALECTS)('admin and file routes on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     admin = await t.login('alice');
     bob = await t.login('bob');
     bobId = ((await api(admin, 'GET', '/api/users')).json.users as Array<{ id: string; username: string }>).find(

@@ -4,7 +4,7 @@ import type { NodeProcess } from '../../test-kit/courier-process';
 import { gatewayUpload } from '../../test-kit/gateway-upload';
 import type { Dialect } from '../db/database';
 import type { Notice, Notifier } from '../features/notifications/notifier';
-import { createTestApp, waitForTransfer as waitForTransferOf, type ApiJson, type LoggedIn, type TestApp } from './test-app';
+import { createTestApp, embeddedNodeOf, waitForTransfer as waitForTransferOf, type ApiJson, type LoggedIn, type TestApp } from './test-app';
 
 /** A Notifier that keeps what it was told, for tests to read. */
 export function recordingNotifier(): Notifier & { notices: Notice[] } {
@@ -48,7 +48,7 @@ export async function createShareFixture(
 ): Promise<ShareFixture> {
   const notifier = recordingNotifier();
   const t = await createTestApp(dialect, env, {
-    embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl },
+    embeddedNode: embeddedNodeOf(node),
     ...(options.realNotifier ? {} : { notifier }),
   });
   const admin = await t.login('alice');

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../config';
 import type { Db, Dialect } from '../db/database';
 import { createUsersRepository } from '../features/auth/users-repository';
 import { createTestDatabase } from './test-database';
+import type { NodeProcess } from '../../test-kit/courier-process';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -47,6 +48,14 @@ export type LoggedIn = { cookie: string; csrfToken: string };
 export type ByToken = { bearer: string };
 /** A portal answer as tests read it: an error's code and message, or the route's own fields. */
 export type ApiJson = { code?: string; message?: string } & Record<string, unknown>;
+
+/** A started node process as the portal's embedded node (`AppOptions.embeddedNode`). */
+export const embeddedNodeOf = (node: NodeProcess): NonNullable<AppOptions['embeddedNode']> => ({
+  url: node.url,
+  username: node.username,
+  secret: node.password,
+  gatewayUrl: node.gatewayUrl,
+});
 
 /**
  * The portal built over a fresh database of `dialect`, with users `alice` (admin) and `bob`, for

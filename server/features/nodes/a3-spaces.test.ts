@@ -7,7 +7,7 @@ import { gatewayDownload } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { signBearerToken } from '../../lib/bearer-token';
 import { createSecretBox } from '../../lib/secret-box';
-import { createTestApp, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 // Issue 16, the portal's A3 (docs/node-api.md §6.5): on an access-key node with the portal's signing
@@ -69,11 +69,7 @@ describe.each(DIALECTS)('spaces on an A3 node, on %s', (dialect) => {
       body: JSON.stringify({ storage: { type: 'local', path: '/tenant' } }),
     });
     key = (await res.json()) as { id: string; secret: string };
-    t = await createTestApp(
-      dialect,
-      {},
-      { secretKey, embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { secretKey, embeddedNode: embeddedNodeOf(node) });
     admin = await t.login('alice');
     bob = await t.login('bob');
     const users = (await t.api(admin, 'GET', '/api/users')).json.users as Array<{ id: string; username: string }>;

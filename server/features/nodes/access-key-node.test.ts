@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayDownload } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 // Issue 16: a node registered with an access key (A2). Every portal operation on it is jailed to
@@ -41,11 +41,7 @@ describe.each(DIALECTS)('a node registered with an access key, on %s', (dialect)
     });
     expect(res.status).toBe(200);
     key = (await res.json()) as { id: string; secret: string };
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     admin = await t.login('alice');
   }, 60_000);
   afterAll(async () => {

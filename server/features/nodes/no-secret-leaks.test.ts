@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, TEST_PASSWORD, type TestApp } from '../../test/test-app';
 import { routesOf } from '../../test/route-tree';
 import { DIALECTS } from '../../test/test-database';
 
@@ -16,7 +16,7 @@ describe.each(DIALECTS)('no endpoint returns a secret on %s', (dialect) => {
       dialect,
       // An SMTP server that is not there: the Mail page names it, never its password.
       { COURIER_SMTP_URL: `smtp://mailer:${smtpPassword}@127.0.0.1:1` },
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+      { embeddedNode: embeddedNodeOf(node) },
     );
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { partialUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 type AdminNode = { id: string; name: string; reachable: boolean; version: string | null; problem: string | null; spaceCount: number };
@@ -19,11 +19,7 @@ describe.each(DIALECTS)('admin nodes on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     admin = await t.login('alice');
   }, 60_000);
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-pr
 import { createSecretBox } from '../../lib/secret-box';
 import { startOidcProvider, type TestOidcProvider } from '../../../test-kit/oidc-provider';
 import { callbackAt, sessionUserOf, throughProvider } from '../../test/oidc-flow';
-import { createTestApp, injectApi, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, injectApi, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 // OpenID Connect sign-in against a real provider (oidc-provider) in this process (docs/oidc.md).
@@ -35,7 +35,7 @@ describe.each(DIALECTS)('OpenID Connect sign-in on %s', (dialect) => {
         COURIER_OIDC_NAME: 'Example SSO',
         COURIER_OIDC_ADMIN_GROUP: 'courier-admins',
       },
-      { secretKey, embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
+      { secretKey, embeddedNode: embeddedNodeOf(node) },
     );
   }, 60_000);
   afterAll(async () => {

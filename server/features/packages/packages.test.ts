@@ -7,7 +7,15 @@ import { fetch as undiciFetch } from 'undici';
 import { gatewayDownload, specHeader } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { recordingNotifier } from '../../test/share-fixture';
-import { createTestApp, TEST_PASSWORD, type ApiJson, type LoggedIn, type TestApp, waitForTransfer } from '../../test/test-app';
+import {
+  createTestApp,
+  embeddedNodeOf,
+  TEST_PASSWORD,
+  type ApiJson,
+  type LoggedIn,
+  type TestApp,
+  waitForTransfer,
+} from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -77,7 +85,7 @@ describe.each(DIALECTS)('packages on %s', (dialect) => {
       dialect,
       // The codes' own tries are under test; the shared throttle's one-second step would only slow it.
       { COURIER_LOGIN_DELAY_STEP_SECONDS: '0' },
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl }, notifier },
+      { embeddedNode: embeddedNodeOf(node), notifier },
     );
     alice = await t.login('alice');
     ids = {};

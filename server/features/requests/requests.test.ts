@@ -6,7 +6,7 @@ import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-pr
 import { gatewayDownload } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import type { Notice, Notifier } from '../notifications/notifier';
-import { createTestApp, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 import { MAX_ATTEMPTS_PER_SOURCE } from './requests-service';
 
@@ -29,11 +29,7 @@ describe.each(DIALECTS)('file requests against the embedded node on %s', (dialec
   beforeEach(async () => {
     notices = [];
     const notifier: Notifier = { notify: async (notice) => void notices.push(notice) };
-    t = await createTestApp(
-      dialect,
-      {},
-      { notifier, embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { notifier, embeddedNode: embeddedNodeOf(node) });
     alice = await t.login('alice');
     bob = await t.login('bob');
     const space = await t.api(alice, 'POST', '/api/spaces', { name: `Inbox ${randomBytes(4).toString('hex')}` });

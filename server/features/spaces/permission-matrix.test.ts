@@ -4,7 +4,7 @@ import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-pr
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import type { TokenScope } from '../../../contract/api-tokens';
 import { scopesGrant, TOKEN_NEEDS } from '../api-tokens/token-scopes';
-import { createTestApp, createToken, TEST_PASSWORD, type ByToken, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, createToken, TEST_PASSWORD, type ByToken, type LoggedIn, type TestApp } from '../../test/test-app';
 import { routesOf } from '../../test/route-tree';
 import { DIALECTS } from '../../test/test-database';
 
@@ -63,11 +63,7 @@ describe.each(DIALECTS)('permission matrix on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     admin = await t.login('alice');
     spaceId = (await api(admin, 'POST', '/api/spaces', { name: 'Matrix' })).json.id as string;
     const group = await api(admin, 'POST', '/api/groups', { name: 'Team' });

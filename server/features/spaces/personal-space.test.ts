@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, TEST_PASSWORD, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 describe.each(DIALECTS)('personal space on %s', (dialect) => {
@@ -9,11 +9,7 @@ describe.each(DIALECTS)('personal space on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
   }, 60_000);
   afterAll(async () => {
     await t?.close();

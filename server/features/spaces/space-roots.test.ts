@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 type Who = LoggedIn;
@@ -42,11 +42,7 @@ describe.each(DIALECTS)('each space has a folder of its own, on %s', (dialect) =
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     admin = await t.login('alice');
   }, 60_000);
   afterAll(async () => {

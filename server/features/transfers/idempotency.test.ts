@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 import { CLAIM_TAKEOVER_MS, IDEMPOTENCY_WINDOW_MS, createIdempotencyKeys, requestFingerprint } from './idempotency-keys';
 
@@ -19,11 +19,7 @@ describe.each(DIALECTS)('Idempotency-Key on POST /api/transfers on %s', (dialect
   });
   afterAll(() => node.stop());
   beforeEach(async () => {
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     alice = await t.login('alice');
     bob = await t.login('bob');
     const space = await t.api(alice, 'POST', '/api/spaces', { name: `Idem ${randomBytes(4).toString('hex')}` });

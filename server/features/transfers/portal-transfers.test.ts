@@ -4,7 +4,7 @@ import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-pr
 import { gatewayDownload } from '../../../test-kit/gateway-download';
 import { PAGE_CLOSED_ERROR } from '../../../contract/transfer-status';
 import { gatewayUpload, partialUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -20,11 +20,7 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
   });
   afterAll(() => node.stop());
   beforeEach(async () => {
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     admin = await t.login('alice');
     const space = await api('POST', '/api/spaces', { name: `Finance ${randomBytes(4).toString('hex')}` });
     expect(space.status).toBe(201);
@@ -231,11 +227,7 @@ describe.each(DIALECTS)('transfers through the portal against the embedded node 
 
   it('ends as failed, with the reason the node gave, a transfer whose requests the gateway refused (401, 403)', async () => {
     // Tokens that live one second: the upload below comes after its token expired.
-    const shortLived = await createTestApp(
-      dialect,
-      { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' },
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    const shortLived = await createTestApp(dialect, { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' }, { embeddedNode: embeddedNodeOf(node) });
     try {
       const who = await shortLived.login('bob');
       const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => {

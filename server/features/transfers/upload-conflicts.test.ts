@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
+import { createTestApp, embeddedNodeOf, TEST_PASSWORD, type LoggedIn, type TestApp } from '../../test/test-app';
 import { DIALECTS } from '../../test/test-database';
 
 describe.each(DIALECTS)('upload name conflicts and whole-folder actions on %s', (dialect) => {
@@ -34,11 +34,7 @@ describe.each(DIALECTS)('upload name conflicts and whole-folder actions on %s', 
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     manager = await t.login('alice');
     const rootPath = `/conflicts-${randomBytes(4).toString('hex')}`;
     root = join(node.docroot, rootPath);

@@ -17,7 +17,7 @@ import { gatewayUpload } from '../../../test-kit/gateway-upload';
 import { LOG_REDACTIONS } from '../../app';
 import { PACKAGE_ACCESS_COOKIE } from '../../features/packages/packages-routes';
 import { recordingNotifier } from '../share-fixture';
-import { createTestApp, type ApiJson, type LoggedIn, type TestApp, waitForTransfer } from '../test-app';
+import { createTestApp, embeddedNodeOf, type ApiJson, type LoggedIn, type TestApp, waitForTransfer } from '../test-app';
 import { DIALECTS } from '../test-database';
 import { treeSnapshot } from '../../../test-kit/tree-snapshot';
 
@@ -602,7 +602,7 @@ describe.each(DIALECTS)('package link corpus on %s', (dialect) => {
       // The codes' own tries are under test; the throttle's one-second step would only slow it.
       { COURIER_LOGIN_DELAY_STEP_SECONDS: '0', COURIER_PACKAGE_EXTERNAL_RECIPIENTS: '1' },
       {
-        embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl },
+        embeddedNode: embeddedNodeOf(node),
         notifier,
         logger: { level: 'info', stream, redact: LOG_REDACTIONS },
       },

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayDownload } from '../../../test-kit/gateway-download';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, type LoggedIn, type TestApp } from '../test-app';
+import { createTestApp, embeddedNodeOf, type LoggedIn, type TestApp } from '../test-app';
 import { DIALECTS } from '../test-database';
 import { treeSnapshot } from '../../../test-kit/tree-snapshot';
 
@@ -187,11 +187,7 @@ describe.each(DIALECTS)('file request corpus on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     owner = await t.login('alice');
     const space = await t.api(owner, 'POST', '/api/spaces', { name: `Requests ${randomBytes(4).toString('hex')}` });
     const spaceId = space.json.id as string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
-import { createTestApp, type TestApp } from '../test-app';
+import { createTestApp, embeddedNodeOf, type TestApp } from '../test-app';
 import { DIALECTS } from '../test-database';
 
 /**
@@ -195,11 +195,7 @@ describe.each(DIALECTS)('spaces hostile-input corpus on %s', (dialect) => {
 
   beforeAll(async () => {
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     admin = await t.login('alice');
     const bob = await t.login('bob');
     await t.app.inject({ method: 'GET', url: '/api/spaces', headers: { cookie: bob.cookie } });

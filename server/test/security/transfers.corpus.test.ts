@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TRANSFER_FILES } from '../../../contract/transfer-limits';
 import { startNodeProcess, type NodeProcess } from '../../../test-kit/courier-process';
 import { gatewayUpload } from '../../../test-kit/gateway-upload';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../test-app';
+import { createTestApp, embeddedNodeOf, TEST_PASSWORD, type TestApp } from '../test-app';
 import { DIALECTS } from '../test-database';
 import type { Dialect } from '../../db/database';
 import { treeSnapshot } from '../../../test-kit/tree-snapshot';
@@ -150,11 +150,7 @@ const cases: Case[] = [
     name: 'a token used after its life',
     status: 401,
     send: async () => {
-      const brief = await createTestApp(
-        current,
-        { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' },
-        { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-      );
+      const brief = await createTestApp(current, { COURIER_TRANSFER_TOKEN_LIFE_SECONDS: '1' }, { embeddedNode: embeddedNodeOf(node) });
       try {
         const who = await brief.login('alice');
         const space = await brief.app.inject({
@@ -321,11 +317,7 @@ describe.each(DIALECTS)('transfer authorization corpus on %s', (dialect) => {
   beforeAll(async () => {
     current = dialect;
     node = await startNodeProcess();
-    t = await createTestApp(
-      dialect,
-      {},
-      { embeddedNode: { url: node.url, username: node.username, secret: node.password, gatewayUrl: node.gatewayUrl } },
-    );
+    t = await createTestApp(dialect, {}, { embeddedNode: embeddedNodeOf(node) });
     manager = await t.login('alice');
     contributor = await t.login('bob', TEST_PASSWORD);
     const space = await api(manager, 'POST', '/api/spaces', { name: `Corpus ${randomBytes(4).toString('hex')}` });
