@@ -77,6 +77,39 @@ export async function splitParts(file: string, partSize: number, dir: string): P
 }
 
 /**
+ * An upload session for one file (docs/http-gateway.md §11), created with the spec: where its
+ * parts go, and its completion. The curl references below send the parts between the two.
+ */
+async function openUploadSession(
+  gatewayUrl: string,
+  spec: Record<string, unknown>,
+  file: { name: string; size: number },
+): Promise<{ fileUrl: string; complete: () => Promise<void> }> {
+  const url = `${gatewayUrl}/v3/upload-sessions`;
+  const created = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      transfer_spec: { ...spec, paths: [{ source: file.name, destination: file.name }] },
+      files: [{ size: file.size }],
+    }),
+  });
+  if (created.status !== 201) throw new Error(`upload session: ${created.status} ${await created.text()}`);
+  const { session_id: id } = (await created.json()) as { session_id: string };
+  return {
+    fileUrl: `${url}/${id}/files/0`,
+    complete: async () => {
+      const done = await fetch(`${url}/${id}/complete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ files: [{ size: file.size }] }),
+      });
+      if (!done.ok) throw new Error(`upload session completion: ${done.status} ${await done.text()}`);
+    },
+  };
+}
+
+/**
  * The reference for the SPA's session upload: an upload session (docs/http-gateway.md §11) created
  * with the spec, then the same parts sent by `parallel` curl processes, each a keep-alive
  * connection taking the next part as the SPA's lanes do, then completion.
@@ -89,24 +122,14 @@ export async function curlSessionParts(
   parallel: number,
   configDir: string,
 ): Promise<void> {
-  const url = `${gatewayUrl}/v3/upload-sessions`;
-  const created = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      transfer_spec: { ...spec, paths: [{ source: file.name, destination: file.name }] },
-      files: [{ size: file.size }],
-    }),
-  });
-  if (created.status !== 201) throw new Error(`upload session: ${created.status} ${await created.text()}`);
-  const { session_id: id } = (await created.json()) as { session_id: string };
+  const session = await openUploadSession(gatewayUrl, spec, file);
   const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const lanes = Array.from({ length: Math.min(parallel, parts.length) }, (_, lane) =>
     parts
       .filter((_p, k) => k % parallel === lane)
       .map((p) =>
         [
-          `url = ${quote(`${url}/${id}/files/0`)}`,
+          `url = ${quote(session.fileUrl)}`,
           `upload-file = ${quote(p.file)}`,
           'request = "PATCH"',
           'header = "Content-Type: application/offset+octet-stream"',
@@ -128,12 +151,7 @@ export async function curlSessionParts(
       return run('curl', ['-K', configFile], { timeout: TOOL_TIMEOUT_MS });
     }),
   );
-  const done = await fetch(`${url}/${id}/complete`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ files: [{ size: file.size }] }),
-  });
-  if (!done.ok) throw new Error(`upload session completion: ${done.status} ${await done.text()}`);
+  await session.complete();
 }
 
 /** `dd` of the same bytes to the same disk: 1 MiB blocks, no fsync, as the node writes (page cache, no fsync). */
@@ -206,17 +224,7 @@ export async function curlSessionUpload(
   partBytes: number,
   parallel: number,
 ): Promise<void> {
-  const sessions = `${gatewayUrl}/v3/upload-sessions`;
-  const created = await fetch(sessions, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      transfer_spec: { ...spec, paths: [{ source: part.name, destination: part.name }] },
-      files: [{ size: part.size }],
-    }),
-  });
-  if (created.status !== 201) throw new Error(`session → ${created.status} ${await created.text()}`);
-  const { session_id: id } = (await created.json()) as { session_id: string };
+  const session = await openUploadSession(gatewayUrl, spec, part);
   const offsets: number[] = [];
   for (let at = 0; at < part.size; at += partBytes) offsets.push(at);
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -226,15 +234,10 @@ export async function curlSessionUpload(
       const command =
         `dd if=${quote(part.file)} iflag=skip_bytes,count_bytes skip=${at} count=${length} bs=1M status=none | ` +
         `curl -sS --fail-with-body -X PATCH -T - -H 'Transfer-Encoding:' -H 'Content-Length: ${length}' ` +
-        `-H 'Content-Type: application/offset+octet-stream' -H 'Upload-Offset: ${at}' ${quote(`${sessions}/${id}/files/0`)}`;
+        `-H 'Content-Type: application/offset+octet-stream' -H 'Upload-Offset: ${at}' ${quote(session.fileUrl)}`;
       await run('sh', ['-c', command], { timeout: TOOL_TIMEOUT_MS });
     }
   };
   await Promise.all(Array.from({ length: parallel }, lane));
-  const done = await fetch(`${sessions}/${id}/complete`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ files: [{ size: part.size }] }),
-  });
-  if (done.status !== 200) throw new Error(`complete → ${done.status} ${await done.text()}`);
+  await session.complete();
 }
