@@ -61,7 +61,7 @@ export async function createServiceFixture(dialect: Dialect): Promise<ServiceFix
   const dataDir = mkdtempSync(path.join(tmpdir(), 'courier-services-'));
   const { db, drop } = await createTestDatabase(dialect, dataDir);
   const users = createUsersRepository(db);
-  const hash = testPasswordHash();
+  const hash = await testPasswordHash();
   const alice = toUser(await users.create({ username: 'alice', displayName: 'Alice Admin', passwordHash: hash, isAdmin: true }));
   const bob = toUser(await users.create({ username: 'bob', displayName: 'Bob', passwordHash: hash, isAdmin: false }));
   const carol = toUser(await users.create({ username: 'carol', displayName: 'Carol', passwordHash: hash, isAdmin: false }));

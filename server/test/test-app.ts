@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../app';
 import { loadConfig, type Config } from '../config';
 import type { Db, Dialect } from '../db/database';
+import { hashPassword } from '../features/auth/password';
 import { createUsersRepository } from '../features/auth/users-repository';
 import { createTestDatabase } from './test-database';
 import type { NodeProcess } from '../../test-kit/courier-process';
@@ -20,10 +21,8 @@ export const TEST_PASSWORD = 'correct horse battery staple';
  * request passwords, passwords an admin or a user sets, and the decoy checked for an unknown
  * username, so the tests of hashing limits and of unknown names still run at production cost.
  */
-export function testPasswordHash(password = TEST_PASSWORD): string {
-  const salt = randomBytes(16);
-  const key = scryptSync(password.normalize('NFC'), salt, 32, { N: 2 ** 10, r: 8, p: 1 });
-  return ['scrypt', 2 ** 10, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
+export function testPasswordHash(password = TEST_PASSWORD): Promise<string> {
+  return hashPassword(password, { N: 2 ** 10, r: 8, p: 1 });
 }
 
 export interface TestApp {
@@ -88,7 +87,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
 /** Users `alice` (admin) and `bob`, both with TEST_PASSWORD. */
 export async function addTestUsers(db: Db): Promise<void> {
   const users = createUsersRepository(db);
-  const passwordHash = testPasswordHash();
+  const passwordHash = await testPasswordHash();
   await users.create({ username: 'alice', displayName: 'Alice Admin', passwordHash, isAdmin: true });
   await users.create({ username: 'bob', displayName: 'Bob', passwordHash, isAdmin: false });
 }

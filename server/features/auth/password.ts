@@ -14,11 +14,14 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
   });
 }
 
-/** `scrypt$N$r$p$salt$hash`, salt and hash base64url: the parameters travel with the hash so they can grow. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * `scrypt$N$r$p$salt$hash`, salt and hash base64url: the parameters travel with the hash so they can
+ * grow. `params` other than the default only for test fixtures that need cheap logins.
+ */
+export async function hashPassword(password: string, params: Pick<ScryptOptions, 'N' | 'r' | 'p'> = PARAMS): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, KEY_LENGTH, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await scrypt(password, salt, KEY_LENGTH, params);
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
